@@ -1,0 +1,101 @@
+"""Classification of numeric values into map classes, through mapclassify.
+
+One result object (``Classes``) feeds the renderer's colours, the legend's entries and the web map's
+colours, so the three always agree. Missing values are never classified: they go to the "no data"
+class, which styles draw in a colour that is not part of the ramp.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from .errors import StyleError
+from .numbers import format_range
+
+with warnings.catch_warnings():
+    # mapclassify warns once that numba would be faster; we sample large inputs instead.
+    warnings.simplefilter("ignore")
+    import mapclassify
+
+# Fisher-Jenks is exact but O(k·n²) in pure Python without numba: sample large inputs.
+_FISHER_JENKS_EXACT_LIMIT = 3000
+
+
+@dataclass(frozen=True)
+class Classes:
+    """Upper bounds of each class, the class of every value (-1 = no data) and the counts."""
+
+    bins: tuple[float, ...]
+    lower: float  # smallest classified value: the first class's lower bound
+    class_of: np.ndarray  # int, one per input value, -1 for missing
+    counts: tuple[int, ...]
+    integer: bool  # all values whole numbers: ranges are written 1,001 – 5,000
+
+    @property
+    def k(self) -> int:
+        return len(self.bins)
+
+    def ranges(self) -> list[tuple[float, float]]:
+        """(lower, upper) of each class as shown in the legend (integer data: next class starts at +1)."""
+        out = []
+        lo = self.lower
+        for upper in self.bins:
+            out.append((lo, upper))
+            lo = upper + 1 if self.integer else upper
+        return out
+
+    def labels(self, threshold: int | None = None) -> list[str]:
+        return [format_range(lo, hi, threshold=threshold, integer=self.integer) for lo, hi in self.ranges()]
+
+
+def classify(values, method: str = "natural_breaks", k: int = 5, breaks=None) -> Classes:
+    """Classify ``values`` (NaN/None allowed) with a mapclassify scheme.
+
+    Methods: ``quantiles``, ``natural_breaks`` (Fisher-Jenks), ``equal_interval``, ``std_mean``,
+    ``manual`` (``breaks`` = upper bounds; values above the last break go in the last class).
+    """
+    series = pd.to_numeric(pd.Series(values), errors="coerce")
+    present = series.notna().to_numpy()
+    y = series.to_numpy(dtype=float)[present]
+    class_of = np.full(len(series), -1, dtype=int)
+    if len(y) == 0:
+        return Classes((), 0.0, class_of, (), True)
+    k = max(1, min(int(k), len(np.unique(y))))
+    if method == "quantiles":
+        scheme = mapclassify.Quantiles(y, k=k)
+    elif method == "natural_breaks":
+        if len(y) > _FISHER_JENKS_EXACT_LIMIT:
+            scheme = mapclassify.FisherJenksSampled(y, k=k, pct=_FISHER_JENKS_EXACT_LIMIT / len(y))
+        else:
+            scheme = mapclassify.FisherJenks(y, k=k)
+    elif method == "equal_interval":
+        scheme = mapclassify.EqualInterval(y, k=k)
+    elif method == "std_mean":
+        scheme = mapclassify.StdMean(y)
+    elif method == "manual":
+        if not breaks:
+            raise StyleError("manual classification needs breaks", fix="give breaks = [upper bounds]")
+        bins = sorted(float(b) for b in breaks)
+        if bins[-1] < y.max():
+            bins.append(float(y.max()))
+        scheme = mapclassify.UserDefined(y, bins)
+    else:
+        raise StyleError(f"unknown classification method '{method}'",
+                         fix="use quantiles, natural_breaks, equal_interval, std_mean or manual")
+    bins = np.asarray(scheme.bins, dtype=float)
+    yb = np.asarray(scheme.yb, dtype=int)
+    # mapclassify may return empty leading classes (StdMean below the minimum): drop them so the
+    # legend never shows a class no feature can be in.
+    used = np.unique(yb)
+    keep = np.arange(len(bins)) >= used.min()
+    bins = bins[keep]
+    yb = yb - int(used.min())
+    class_of[present] = yb
+    counts = tuple(int((yb == i).sum()) for i in range(len(bins)))
+    integer = bool(np.all(np.equal(np.mod(y, 1), 0)))
+    return Classes(tuple(float(b) for b in bins), float(y.min()), class_of, counts, integer)

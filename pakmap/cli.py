@@ -1,0 +1,64 @@
+"""The ``pakmap`` command line.
+
+Each sub-command lives in its own module under ``pakmap.commands`` and exposes
+``register(subparsers)``; this module only assembles them and turns errors into one line. Bad input
+(any ``PakmapError``) exits with status 2 and a sentence naming the file, the problem and the fix;
+anything unexpected exits with status 1 and one line too (``--debug`` shows the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from . import __version__
+from .errors import PakmapError
+
+# Sub-command modules, in the order ``pakmap --help`` lists them.
+COMMANDS = ("info", "map", "render", "join", "check", "boundaries", "demo")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pakmap",
+        description="Maps for refugee-operation information management: read, join, style, export.")
+    parser.add_argument("--version", action="version", version=f"pakmap {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show a traceback for unexpected errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f".commands.{name}", __package__)
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{__package__}.commands.{name}":
+                continue  # a command still being built is simply not offered
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except PakmapError as exc:
+        print(f"pakmap: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("pakmap: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the CLI promises no tracebacks
+        if args.debug:
+            raise
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"pakmap: unexpected error: {detail} — run again with --debug and report it",
+              file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

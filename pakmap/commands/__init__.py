@@ -1,0 +1,1 @@
+"""One module per ``pakmap`` sub-command, each with ``register(subparsers)``."""

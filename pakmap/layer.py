@@ -1,0 +1,163 @@
+"""Layer models: data plus how it is shown, with no Qt in sight.
+
+A layer is what the officer sees in the layers panel. It owns its data (a GeoDataFrame, a plain
+DataFrame for statistics tables without coordinates, or a raster path read on demand), its style, and
+a ``changed`` signal that views connect to. Readers in ``pakmap.sources`` create layers; the project
+model records where each came from (``SourceInfo``) so a project can be re-opened next month.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union
+
+import geopandas as gpd
+import pandas as pd
+from pyproj import CRS
+
+from .events import Signal
+from .style import LabelStyle, RasterStyle, SingleSymbolStyle, VectorStyle
+
+
+@dataclass
+class SourceInfo:
+    """Where a layer's data came from and how it was read (sheet, header row, lat/lon columns…)."""
+
+    path: Path
+    layer: str | None = None  # layer inside a multi-layer file (GeoPackage, KML, zip)
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ValidityReport:
+    """Geometry problems found on load (counted, never silently repaired)."""
+
+    total: int = 0
+    invalid: int = 0
+    empty: int = 0
+    null: int = 0
+    repaired: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)  # e.g. {"Self-intersection": 3}
+
+    @property
+    def ok(self) -> bool:
+        return self.invalid == 0 and self.empty == 0 and self.null == 0
+
+    def summary(self) -> str:
+        if self.ok:
+            return f"all {self.total} geometries valid" + (f" ({self.repaired} repaired)" if self.repaired else "")
+        parts = []
+        if self.invalid:
+            why = ", ".join(f"{k}: {v}" for k, v in sorted(self.reasons.items()))
+            parts.append(f"{self.invalid} invalid" + (f" ({why})" if why else ""))
+        if self.empty:
+            parts.append(f"{self.empty} empty")
+        if self.null:
+            parts.append(f"{self.null} null")
+        return f"{', '.join(parts)} of {self.total}"
+
+
+class _LayerBase:
+    """Shared state of every layer kind: name, visibility, opacity and the change signal."""
+
+    def __init__(self, name: str, source: SourceInfo | None) -> None:
+        self.name = name
+        self.source = source
+        self.visible = True
+        self.opacity = 1.0
+        self.changed = Signal()  # emitted with the layer after any change that needs a repaint
+
+    def update(self, **changes: Any) -> None:
+        """Set attributes and announce one change (``layer.update(style=…, visible=False)``)."""
+        for key, value in changes.items():
+            if not hasattr(self, key):
+                raise AttributeError(f"{type(self).__name__} has no attribute {key!r}")
+            setattr(self, key, value)
+        self.changed.emit(self)
+
+
+class VectorLayer(_LayerBase):
+    """Features with geometry: boundaries, refugee villages, a table with coordinates."""
+
+    def __init__(self, name: str, data: gpd.GeoDataFrame, source: SourceInfo | None = None,
+                 style: VectorStyle | None = None, labels: LabelStyle | None = None,
+                 validity: ValidityReport | None = None) -> None:
+        super().__init__(name, source)
+        self.data = data
+        self.style: VectorStyle = style or SingleSymbolStyle()
+        self.labels = labels
+        self.validity = validity or ValidityReport(total=len(data))
+        self.sensitive_fields: dict[str, str] = {}  # field -> why it is flagged (pakmap.protection)
+
+    @property
+    def crs(self) -> CRS | None:
+        return self.data.crs
+
+    @property
+    def geometry_type(self) -> str:
+        types = self.data.geometry.geom_type.dropna().unique()
+        if len(types) == 0:
+            return "None"
+        base = {t.replace("Multi", "") for t in types}
+        return base.pop() if len(base) == 1 else "Mixed"
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        return tuple(float(v) for v in self.data.total_bounds)  # type: ignore[return-value]
+
+    @property
+    def fields(self) -> list[str]:
+        return [c for c in self.data.columns if c != self.data.geometry.name]
+
+
+class TableLayer(_LayerBase):
+    """A statistics table without geometry (refugees per district, census figures), for joins."""
+
+    def __init__(self, name: str, data: pd.DataFrame, source: SourceInfo | None = None) -> None:
+        super().__init__(name, source)
+        self.data = data
+        self.sensitive_fields: dict[str, str] = {}
+
+    crs = None
+
+    @property
+    def fields(self) -> list[str]:
+        return list(self.data.columns)
+
+
+class RasterLayer(_LayerBase):
+    """A GeoTIFF, read window by window when drawn (never whole unless it is small)."""
+
+    def __init__(self, name: str, path: Path, crs: CRS | None, bounds: tuple[float, float, float, float],
+                 width: int, height: int, count: int, nodata: float | None, dtype: str,
+                 source: SourceInfo | None = None, style: RasterStyle | None = None,
+                 overviews: list[int] | None = None) -> None:
+        super().__init__(name, source or SourceInfo(Path(path)))
+        self.path = Path(path)
+        self._crs = crs
+        self.bounds = bounds
+        self.width = width
+        self.height = height
+        self.count = count
+        self.nodata = nodata
+        self.dtype = dtype
+        self.overviews = overviews or []
+        self.style = style or RasterStyle()
+
+    @property
+    def crs(self) -> CRS | None:
+        return self._crs
+
+
+Layer = Union[VectorLayer, TableLayer, RasterLayer]
+
+
+def replace_data(layer: VectorLayer, data: gpd.GeoDataFrame) -> VectorLayer:
+    """A copy of ``layer`` with other data (e.g. after a join), keeping style, labels and source."""
+    new = VectorLayer(layer.name, data, layer.source, dataclasses.replace(layer.style),
+                      None if layer.labels is None else dataclasses.replace(layer.labels), layer.validity)
+    new.visible, new.opacity = layer.visible, layer.opacity
+    new.sensitive_fields = dict(layer.sensitive_fields)
+    return new

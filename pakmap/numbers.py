@@ -1,0 +1,45 @@
+"""Numbers as people read them on maps: thousands separators, and small counts suppressed.
+
+Every surface that writes a number (labels, legends, popups, exported tables) formats it here, so
+small-count suppression ("<5") cannot be forgotten on one of them.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Number
+
+
+def is_missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        return isinstance(value, float) and math.isnan(value) or value != value  # NaN, pd.NA-safe
+    except TypeError:  # pd.NA raises on bool()
+        return True
+
+
+def format_number(value, *, decimals: int | None = None, threshold: int | None = None) -> str:
+    """``1234.0`` → ``"1,234"``; with ``threshold=5``, ``3`` → ``"<5"`` (0 stays ``"0"``).
+
+    ``decimals=None`` shows whole numbers without decimals and others with up to two.
+    """
+    if is_missing(value):
+        return ""
+    if not isinstance(value, Number):
+        return str(value)
+    v = float(value)
+    if threshold is not None and 0 < v < threshold:
+        return f"<{threshold}"
+    if decimals is None:
+        decimals = 0 if v.is_integer() or abs(v) >= 1000 else 2
+    text = f"{v:,.{decimals}f}"
+    if decimals and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def format_range(lower, upper, *, threshold: int | None = None, integer: bool = True) -> str:
+    """A class range as people read it: ``1,001 – 5,000``."""
+    d = 0 if integer else None
+    return f"{format_number(lower, decimals=d, threshold=threshold)} – {format_number(upper, decimals=d, threshold=threshold)}"

@@ -1,0 +1,197 @@
+"""Layer styles: what a layer looks like, as plain data.
+
+Styles are declared in project files (``[layers.style]`` / ``[layers.labels]`` tables) and read by
+every surface that draws a layer: the renderer (canvas, PNG, PDF, SVG), the legend and the web map.
+Colours are CSS hex strings; sizes are in millimetres on the page (points for text) so a map looks
+the same at 96 and at 600 dpi. Palette names refer to ``styles/palettes.toml``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Union
+
+from .errors import StyleError
+
+CLASSIFICATION_METHODS = ("quantiles", "natural_breaks", "equal_interval", "std_mean", "manual")
+MARKERS = ("circle", "square", "triangle", "diamond", "settlement", "camp", "capital")
+
+
+@dataclass
+class Symbol:
+    """Fill, outline and marker shared by every style kind."""
+
+    fill: str = "#0072BC"
+    stroke: str = "#FFFFFF"
+    stroke_width: float = 0.2  # mm
+    marker: str = "circle"  # point layers only; see MARKERS
+    size: float = 2.5  # mm, marker diameter
+    opacity: float = 1.0
+
+
+@dataclass
+class SingleSymbolStyle:
+    kind: ClassVar[str] = "single"
+    symbol: Symbol = field(default_factory=Symbol)
+
+
+@dataclass
+class CategorizedStyle:
+    """Unique values of ``field`` coloured from a categorical palette (or explicit colours)."""
+
+    kind: ClassVar[str] = "categorized"
+    field: str = ""
+    palette: str = "unhcr_categorical"
+    colors: dict[str, str] = dataclasses.field(default_factory=dict)  # value -> colour overrides
+    other_color: str = "#CCCCCC"
+    symbol: Symbol = dataclasses.field(default_factory=Symbol)
+
+
+@dataclass
+class GraduatedStyle:
+    """A numeric ``field`` classified (mapclassify) and coloured from a sequential ramp."""
+
+    kind: ClassVar[str] = "graduated"
+    field: str = ""
+    method: str = "natural_breaks"  # one of CLASSIFICATION_METHODS
+    classes: int = 5
+    breaks: list[float] | None = None  # upper bounds, for method = "manual"
+    palette: str = "unhcr_blue"
+    nodata_color: str = "#E6E6E6"
+    nodata_label: str = "No data"
+    symbol: Symbol = dataclasses.field(default_factory=Symbol)
+
+
+@dataclass
+class ProportionalStyle:
+    """Area-true circles sized by a count (refugees per district), at polygon centroids for areas."""
+
+    kind: ClassVar[str] = "proportional"
+    field: str = ""
+    max_size: float = 14.0  # mm, diameter of the circle for max_value
+    max_value: float | None = None  # None: the largest value in the data
+    legend_values: list[float] | None = None  # None: chosen automatically (round numbers)
+    symbol: Symbol = dataclasses.field(
+        default_factory=lambda: Symbol(fill="#0072BC", stroke="#FFFFFF", stroke_width=0.3, opacity=0.75))
+
+
+@dataclass
+class LabelStyle:
+    """Text drawn for each feature: a field, or an expression such as ``"{name}\\n{refugees:,.0f}"``."""
+
+    field: str | None = None
+    expression: str | None = None
+    size: float = 7.0  # pt
+    color: str = "#000000"
+    bold: bool = False
+    halo_color: str = "#FFFFFF"
+    halo_width: float = 0.4  # mm
+    priority: str | None = None  # numeric field: larger values placed first; default: feature size
+    visible: bool = True
+
+
+@dataclass
+class RasterStyle:
+    band: int = 1
+    palette: str = "unhcr_blue"
+    vmin: float | None = None  # None: 2nd percentile of the visible data
+    vmax: float | None = None  # None: 98th percentile
+    opacity: float = 1.0
+
+
+VectorStyle = Union[SingleSymbolStyle, CategorizedStyle, GraduatedStyle, ProportionalStyle]
+STYLE_KINDS: dict[str, type] = {cls.kind: cls for cls in
+                                (SingleSymbolStyle, CategorizedStyle, GraduatedStyle, ProportionalStyle)}
+
+
+# --- (de)serialization -------------------------------------------------------------------------
+
+def _from_mapping(cls: type, data: dict[str, Any], where: str) -> Any:
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - set(known) - {"kind"})
+    if unknown:
+        raise StyleError(f"unknown key(s) {', '.join(unknown)} in {where}",
+                         fix=f"use only: {', '.join(sorted(known))}")
+    values: dict[str, Any] = {}
+    for name, value in data.items():
+        if name == "kind":
+            continue
+        if name == "symbol":
+            if not isinstance(value, dict):
+                raise StyleError(f"'symbol' in {where} must be a table", fix="write [....symbol] with fill, stroke…")
+            value = _from_mapping(Symbol, value, f"{where}.symbol")
+        values[name] = value
+    try:
+        return cls(**values)
+    except TypeError as exc:  # pragma: no cover - defensive
+        raise StyleError(f"invalid {where}: {exc}") from None
+
+
+def _to_mapping(obj: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    kind = getattr(type(obj), "kind", None)
+    if isinstance(kind, str):
+        out["kind"] = kind
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if value is None:
+            continue  # TOML has no null: absent means default
+        if dataclasses.is_dataclass(value):
+            value = _to_mapping(value)
+        out[f.name] = value
+    return out
+
+
+def style_from_dict(data: dict[str, Any] | None, where: str = "style") -> VectorStyle:
+    """Build a vector style from a project-file table; ``kind`` picks the class (default single)."""
+    if not data:
+        return SingleSymbolStyle()
+    kind = data.get("kind", "single")
+    cls = STYLE_KINDS.get(kind)
+    if cls is None:
+        raise StyleError(f"unknown style kind '{kind}' in {where}", fix=f"use one of: {', '.join(STYLE_KINDS)}")
+    style = _from_mapping(cls, data, where)
+    validate_style(style, where)
+    return style
+
+
+def validate_style(style: VectorStyle, where: str = "style") -> None:
+    if isinstance(style, (CategorizedStyle, GraduatedStyle, ProportionalStyle)) and not style.field:
+        raise StyleError(f"{where} of kind '{style.kind}' needs a 'field'", fix="name the attribute to map")
+    if isinstance(style, GraduatedStyle):
+        if style.method not in CLASSIFICATION_METHODS:
+            raise StyleError(f"unknown classification method '{style.method}' in {where}",
+                             fix=f"use one of: {', '.join(CLASSIFICATION_METHODS)}")
+        if style.method == "manual" and not style.breaks:
+            raise StyleError(f"{where} uses manual classification without 'breaks'",
+                             fix="give breaks = [upper bound of each class, …]")
+        if not 1 <= int(style.classes) <= 12:
+            raise StyleError(f"{where} asks for {style.classes} classes", fix="use 1 to 12 classes")
+    if style.symbol.marker not in MARKERS:
+        raise StyleError(f"unknown marker '{style.symbol.marker}' in {where}", fix=f"use one of: {', '.join(MARKERS)}")
+
+
+def style_to_dict(style: VectorStyle) -> dict[str, Any]:
+    return _to_mapping(style)
+
+
+def labels_from_dict(data: dict[str, Any] | None, where: str = "labels") -> LabelStyle | None:
+    if not data:
+        return None
+    labels = _from_mapping(LabelStyle, data, where)
+    if not labels.field and not labels.expression:
+        raise StyleError(f"{where} needs a 'field' or an 'expression'", fix="e.g. field = \"name\"")
+    return labels
+
+
+def labels_to_dict(labels: LabelStyle | None) -> dict[str, Any] | None:
+    return None if labels is None else _to_mapping(labels)
+
+
+def raster_style_from_dict(data: dict[str, Any] | None, where: str = "style") -> RasterStyle:
+    return RasterStyle() if not data else _from_mapping(RasterStyle, {k: v for k, v in data.items()}, where)
+
+
+def raster_style_to_dict(style: RasterStyle) -> dict[str, Any]:
+    return _to_mapping(style)

@@ -1,0 +1,1 @@
+"""UNHCR palettes, symbols and page templates, as data (TOML/SVG) that an officer can edit."""
