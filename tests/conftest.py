@@ -1,0 +1,35 @@
+"""Shared test fixtures.
+
+Real data is read in place from ``../shared/data`` beside the repository (never copied into it);
+tests that need it are skipped with a clear reason only when that folder is absent.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("PAKMAP_SHARED_DATA", REPO.parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The folder of real public Pakistan data (``../shared/data``)."""
+    if not (SHARED_DATA / "pak_districts.geojson").exists():
+        pytest.skip(f"real data not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def districts_path(shared_data: Path) -> Path:
+    return shared_data / "pak_districts.geojson"
+
+
+@pytest.fixture(scope="session")
+def admin_gpkg(shared_data: Path) -> Path:
+    return shared_data / "pakistan_admin.gpkg"
