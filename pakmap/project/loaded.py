@@ -1,0 +1,98 @@
+"""A project with its data in memory: the layers read, the joins applied, the map CRS decided.
+
+This is what every output works from: the renderer's map views, the page layout, the web map, the
+protection checks and the export record. It can be built from a project file
+(``pakmap.project.loader.load_layers``) or directly from layers (tests, the GUI, ``pakmap map``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyproj import CRS, Transformer
+
+from ..errors import ProjectError
+from ..layer import Layer, RasterLayer, TableLayer, VectorLayer
+from ..render.mapview import MapView, fit_extent
+from .model import ExtentSpec, Project
+
+WGS84 = CRS.from_epsg(4326)
+
+
+def transform_bounds(bounds, src: CRS, dst: CRS) -> tuple[float, float, float, float]:
+    """Bounds reprojected densely along the edges (a box's corners alone underestimate curved edges)."""
+    if src is None or CRS.from_user_input(src) == CRS.from_user_input(dst):
+        return tuple(float(v) for v in bounds)  # type: ignore[return-value]
+    transformer = Transformer.from_crs(src, dst, always_xy=True)
+    return tuple(float(v) for v in transformer.transform_bounds(*bounds, densify_pts=21))  # type: ignore[return-value]
+
+
+@dataclass
+class LoadedProject:
+    project: Project
+    layers: list[Layer]  # in project order: the first is drawn at the bottom
+    join_reports: list[Any] = field(default_factory=list)  # pakmap.join reports, in join order
+    crs: CRS | None = None  # the map CRS; default: the project's, else the first layer's
+
+    def __post_init__(self) -> None:
+        if self.crs is None:
+            if self.project.map.crs:
+                self.crs = CRS.from_user_input(self.project.map.crs)
+            else:
+                self.crs = next((l.crs for l in self.layers if not isinstance(l, TableLayer) and l.crs), WGS84)
+
+    def layer(self, name: str) -> Layer:
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ProjectError(f"no layer named '{name}'", path=self.project.path,
+                           fix=f"use one of: {', '.join(l.name for l in self.layers)}")
+
+    @property
+    def drawable(self) -> tuple[Layer, ...]:
+        """Visible layers with geometry (tables are joined, not drawn), bottom first."""
+        return tuple(l for l in self.layers if l.visible and isinstance(l, (VectorLayer, RasterLayer)))
+
+    def layer_bounds(self, layer: Layer) -> tuple[float, float, float, float]:
+        """A layer's bounds in the map CRS."""
+        if isinstance(layer, TableLayer):
+            raise ProjectError(f"layer '{layer.name}' is a table without geometry and has no extent",
+                               fix="take the extent from a boundary layer")
+        if layer.crs is None:
+            raise ProjectError(f"layer '{layer.name}' has no CRS", path=layer.source.path if layer.source else None,
+                               fix="set crs = \"EPSG:…\" for this layer in the project")
+        return transform_bounds(layer.bounds, layer.crs, self.crs)
+
+    def extent(self, spec: ExtentSpec | None = None) -> tuple[float, float, float, float]:
+        """The main map's extent in the map CRS, before fitting to a frame's aspect ratio."""
+        spec = spec or self.project.layout.extent
+        if spec.bounds:
+            if len(spec.bounds) != 4:
+                raise ProjectError("extent bounds must be [xmin, ymin, xmax, ymax]", path=self.project.path,
+                                   fix="give four numbers in the map CRS")
+            return tuple(float(v) for v in spec.bounds)  # type: ignore[return-value]
+        if spec.layer:
+            layer = self.layer(spec.layer)
+            if spec.field is not None and isinstance(layer, VectorLayer):
+                match = layer.data[layer.data[spec.field].astype(str) == str(spec.value)]
+                if match.empty:
+                    raise ProjectError(f"no feature of '{layer.name}' has {spec.field} = {spec.value!r}",
+                                       path=self.project.path, fix="check the extent's field and value")
+                return transform_bounds(tuple(match.total_bounds), layer.crs, self.crs)
+            return self.layer_bounds(layer)
+        drawable = [l for l in self.drawable if l.crs is not None]
+        if not drawable:
+            raise ProjectError("the project has no layer to draw", path=self.project.path,
+                               fix="add a boundary or point layer")
+        boxes = [self.layer_bounds(l) for l in drawable]
+        return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+    def map_view(self, width: int, height: int, dpi: float = 96.0, extent=None,
+                 layers: tuple[Layer, ...] | None = None, background: str | None = "#FFFFFF") -> MapView:
+        """A MapView of this project fitted to a ``width``×``height`` pixel target."""
+        margin = self.project.layout.extent.margin
+        bounds = fit_extent(extent or self.extent(), width, height, margin=margin)
+        return MapView(layers=layers if layers is not None else self.drawable, extent=bounds, crs=self.crs,
+                       width=int(width), height=int(height), dpi=dpi, background=background,
+                       count_threshold=self.project.protection.threshold)

@@ -1,0 +1,163 @@
+"""The project model: everything a map is made of, as plain data.
+
+A project is what the officer saves and re-renders next month: which files to read (paths relative
+to the project file), how to join tables to boundaries (with the fuzzy matches they accepted), how
+each layer is styled, the page layout, the web map, the exports and the data-protection decisions.
+
+Each table of the project file (``docs/project-format.md``) is one dataclass below; the TOML reader
+(``pakmap.project.toml_format``) maps keys to fields generically, so adding a field here extends the
+format, and an unknown key in a file is reported rather than ignored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..events import Signal
+
+FORMAT_VERSION = 1
+
+
+@dataclass
+class LayerSpec:
+    """One layer: where its data is and how it is drawn."""
+
+    name: str
+    path: str  # relative to the project file (forward slashes), or absolute
+    layer: str | None = None  # layer inside a multi-layer file (GeoPackage, KML, zip)
+    crs: str | None = None  # set the CRS of a file that has none (never assumed)
+    repair: bool = False  # make_valid invalid geometries on load (reported, never silent)
+    visible: bool = True
+    opacity: float = 1.0
+    options: dict[str, Any] = dataclasses.field(default_factory=dict)  # reader options: sheet, header_row, lat, lon…
+    style: dict[str, Any] = dataclasses.field(default_factory=dict)  # see pakmap.style.style_from_dict
+    labels: dict[str, Any] = dataclasses.field(default_factory=dict)  # see pakmap.style.labels_from_dict
+    popup_fields: list[str] = dataclasses.field(default_factory=list)  # fields shown in web-map popups/tooltips
+    legend: bool = True  # listed in the print legend
+
+
+@dataclass
+class JoinSpec:
+    """Attach a statistics table to a layer (attribute join) or count points in polygons (spatial)."""
+
+    layer: str  # the target layer (boundaries)
+    table: str = ""  # attribute join: the table layer
+    kind: str = "attribute"  # "attribute" or "spatial"
+    on: list[list[str]] = dataclasses.field(default_factory=list)  # [[layer_field, table_field], …]
+    within: list[str] = dataclasses.field(default_factory=list)  # [layer_parent_field, table_parent_field]
+    fields: list[str] = dataclasses.field(default_factory=list)  # table fields to bring over (empty: all)
+    aggregate: str | None = None  # sum | mean | count | first, for one-to-many tables
+    aliases: list[str] = dataclasses.field(default_factory=list)  # extra alias files, relative to the project
+    accepted: dict[str, str] = dataclasses.field(default_factory=dict)  # table key -> layer key, user-accepted
+    strict: bool = False  # unmatched table rows with values are an error, not a warning
+    points: str = ""  # spatial join: the point layer
+    stats: dict[str, str] = dataclasses.field(default_factory=dict)  # spatial: output field -> "count" | "sum:FIELD" | "mean:FIELD"
+
+
+@dataclass
+class ExtentSpec:
+    """The main map's extent: a layer's bounds, one feature's bounds, or explicit bounds."""
+
+    layer: str | None = None
+    field: str | None = None  # with value: the feature of ``layer`` whose ``field`` equals ``value``
+    value: Any = None
+    bounds: list[float] = dataclasses.field(default_factory=list)  # [xmin, ymin, xmax, ymax] in the map CRS
+    margin: float = 0.03  # relative padding around the extent
+    scale: float | None = None  # fixed scale denominator (e.g. 2_000_000), optional
+
+
+@dataclass
+class AtlasSpec:
+    layer: str  # coverage layer: one page per feature
+    name_field: str = "name"  # used in titles ({name}) and file names
+    title: str = "{name}"
+    sort_field: str | None = None
+
+
+@dataclass
+class LayoutSpec:
+    """The print page: template plus the fields an officer edits for each edition."""
+
+    template: str = "a4_landscape"  # a file in styles/templates/ (or a path)
+    title: str = ""
+    subtitle: str = ""
+    as_of: str = ""  # the data's date, "as of 31 October 2026"
+    map_id: str = ""
+    sources: str = ""
+    contact: str = ""
+    locator: bool = True
+    extent: ExtentSpec = dataclasses.field(default_factory=ExtentSpec)
+    atlas: AtlasSpec | None = None
+
+
+@dataclass
+class WebSpec:
+    basemap: str = "none"  # an xyzservices provider name (e.g. "CartoDB.Positron") or "none" (offline)
+    min_zoom: int = 4
+    max_zoom: int = 12
+
+
+@dataclass
+class ExportSpec:
+    path: str  # output file, relative to the project; format from the extension
+    dpi: int = 300
+    world_file: bool = False
+    atlas: bool = False
+
+
+@dataclass
+class AllowSpec:
+    """An explicit decision to let a sensitive field into an export."""
+
+    layer: str
+    field: str
+    export: str = "*"  # an export path, or "*" for every export
+    reason: str = ""
+
+
+@dataclass
+class ProtectionSpec:
+    threshold: int = 5  # counts below are shown as "<threshold"
+    allow: list[AllowSpec] = dataclasses.field(default_factory=list)
+
+
+@dataclass
+class MapSpec:
+    title: str = ""
+    crs: str | None = None  # the map's CRS; default: the first layer's
+
+
+@dataclass
+class Project:
+    map: MapSpec = dataclasses.field(default_factory=MapSpec)
+    layers: list[LayerSpec] = dataclasses.field(default_factory=list)
+    joins: list[JoinSpec] = dataclasses.field(default_factory=list)
+    layout: LayoutSpec = dataclasses.field(default_factory=LayoutSpec)
+    web: WebSpec = dataclasses.field(default_factory=WebSpec)
+    exports: list[ExportSpec] = dataclasses.field(default_factory=list)
+    protection: ProtectionSpec = dataclasses.field(default_factory=ProtectionSpec)
+    illustrative: bool = False  # generated example data: every output says so on its face
+
+    def __post_init__(self) -> None:
+        self.path: Path | None = None  # where it was loaded from / saved to
+        self.changed = Signal()  # views repaint / mark unsaved on emit
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+    def resolve(self, relative: str) -> Path:
+        """A path from the project file, made absolute against the project's folder."""
+        p = Path(relative).expanduser()
+        return p if p.is_absolute() else (self.folder / p)
+
+    def layer_spec(self, name: str) -> LayerSpec:
+        for spec in self.layers:
+            if spec.name == name:
+                return spec
+        from ..errors import ProjectError
+        raise ProjectError(f"no layer named '{name}' in the project", path=self.path,
+                           fix=f"use one of: {', '.join(s.name for s in self.layers) or '(no layers)'}")

@@ -1,0 +1,196 @@
+"""Reading and writing project files (TOML).
+
+The mapping between TOML tables and the dataclasses of ``pakmap.project.model`` is generic: a key is
+a field, a sub-table is a nested dataclass, an array of tables is a list of them. Unknown keys are
+errors that name the key, the table and the keys allowed there — a typo such as ``titel`` must not
+be silently ignored. Styles and labels are validated on load too, so a wrong style is reported when
+the project opens, not half-way through an export.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from .. import __version__
+from ..atomic import write_text_atomic
+from ..errors import PakmapError, ProjectError
+from ..style import labels_from_dict, raster_style_from_dict, style_from_dict
+from .model import FORMAT_VERSION, Project
+
+_HEADER = "# pakmap project — see docs/project-format.md for every key\n"
+
+
+def load_project(path: str | os.PathLike) -> Project:
+    """Read a project file; every problem is a ``ProjectError`` naming the file and the fix."""
+    path = Path(path)
+    if not path.exists():
+        raise ProjectError("project file not found", path=path, fix="check the path, or create one with `pakmap map … --save-project`")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ProjectError("not a text file (a project is TOML text in UTF-8)", path=path,
+                           fix="open the .toml project file, not a data or output file") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProjectError(f"malformed project file: {exc}", path=path,
+                           fix="fix the TOML syntax at that line, or restore the last good copy") from None
+    header = data.pop("pakmap", None)
+    if not isinstance(header, dict) or "format" not in header:
+        raise ProjectError("not a pakmap project (no [pakmap] table with a format number)", path=path,
+                           fix="start the file with [pakmap] format = 1, or create it with pakmap")
+    version = header.get("format")
+    if not isinstance(version, int) or version < 1:
+        raise ProjectError(f"unknown project format {version!r}", path=path, fix=f"set format = {FORMAT_VERSION}")
+    if version > FORMAT_VERSION:
+        raise ProjectError(f"written by a newer pakmap (format {version}; this pakmap reads up to {FORMAT_VERSION})",
+                           path=path, fix="update pakmap to open this project")
+    try:
+        project = _from_table(Project, data, "project")
+        validate(project)
+    except PakmapError as exc:
+        raise ProjectError(exc.problem, path=path, fix=exc.fix) from None
+    project.path = path.resolve()
+    return project
+
+
+def validate(project: Project) -> None:
+    """Cross-checks the generic reader cannot do: styles, unique names, joins naming real layers."""
+    names = [spec.name for spec in project.layers]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ProjectError(f"layer name(s) used twice: {', '.join(duplicates)}", fix="give every layer its own name")
+    for spec in project.layers:
+        where = f"the style of layer '{spec.name}'"
+        if spec.options.get("kind") == "raster" or Path(spec.path).suffix.lower() in (".tif", ".tiff"):
+            raster_style_from_dict(spec.style, where)
+        else:
+            style_from_dict(spec.style, where)
+        labels_from_dict(spec.labels, f"the labels of layer '{spec.name}'")
+    for i, join in enumerate(project.joins, 1):
+        for role in ("layer", "table", "points"):
+            ref = getattr(join, role)
+            if ref and ref not in names:
+                raise ProjectError(f"join {i} names {role} '{ref}', which is not a layer of the project",
+                                   fix=f"use one of: {', '.join(names) or '(no layers)'}")
+        if join.kind not in ("attribute", "spatial"):
+            raise ProjectError(f"join {i} has kind '{join.kind}'", fix="use kind = \"attribute\" or \"spatial\"")
+        if join.kind == "attribute" and (not join.table or not join.on):
+            raise ProjectError(f"attribute join {i} needs a table and on = [[layer_field, table_field]]",
+                               fix="e.g. on = [[\"name\", \"district\"]]")
+        if any(len(pair) != 2 for pair in join.on):
+            raise ProjectError(f"join {i}: every 'on' entry must be [layer_field, table_field]",
+                               fix="e.g. on = [[\"pcode\", \"admin2_pcode\"]]")
+        if join.kind == "spatial" and (not join.points or not join.stats):
+            raise ProjectError(f"spatial join {i} needs points and stats", fix="e.g. points = \"villages\", stats = { villages = \"count\" }")
+
+
+def save_project(project: Project, path: str | os.PathLike | None = None) -> Path:
+    """Write the project atomically; layer paths are stored relative to the project file."""
+    target = Path(path) if path is not None else project.path
+    if target is None:
+        raise ProjectError("the project has no file yet", fix="choose where to save it (save as…)")
+    target = target.resolve()
+    old_folder = project.folder
+    data = _to_table(project)
+    for spec in data.get("layers", []):
+        spec["path"] = _relative_to(old_folder, target.parent, spec["path"])
+    for join in data.get("joins", []):
+        if join.get("aliases"):
+            join["aliases"] = [_relative_to(old_folder, target.parent, p) for p in join["aliases"]]
+    for export in data.get("exports", []):
+        export["path"] = _relative_to(old_folder, target.parent, export["path"])
+    document = {"pakmap": {"format": FORMAT_VERSION, "written_by": f"pakmap {__version__}"}, **data}
+    write_text_atomic(target, _HEADER + tomli_w.dumps(document))
+    # Paths are now relative to the new location: reflect that in the model so it stays consistent.
+    for spec, saved in zip(project.layers, data.get("layers", [])):
+        spec.path = saved["path"]
+    for join, saved in zip(project.joins, data.get("joins", [])):
+        join.aliases = list(saved.get("aliases", []))
+    for export, saved in zip(project.exports, data.get("exports", [])):
+        export.path = saved["path"]
+    project.path = target
+    return target
+
+
+def _relative_to(old_folder: Path, new_folder: Path, stored: str) -> str:
+    absolute = Path(stored).expanduser()
+    if not absolute.is_absolute():
+        absolute = old_folder / absolute
+    try:
+        rel = os.path.relpath(absolute, new_folder)
+    except ValueError:  # another drive on Windows: keep it absolute
+        return absolute.as_posix()
+    return Path(rel).as_posix()
+
+
+# --- generic dataclass <-> TOML ------------------------------------------------------------------
+
+def _from_table(cls: type, data: Any, where: str) -> Any:
+    if not isinstance(data, dict):
+        raise ProjectError(f"'{where}' must be a table", fix=f"write it as [{where}] with keys")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise ProjectError(f"unknown key(s) {', '.join(repr(k) for k in unknown)} in {where}",
+                           fix=f"allowed keys there: {', '.join(sorted(fields))}")
+    missing = [n for n, f in fields.items() if f.default is dataclasses.MISSING
+               and f.default_factory is dataclasses.MISSING and n not in data]
+    if missing:
+        raise ProjectError(f"{where} lacks required key(s) {', '.join(missing)}", fix="add them")
+    values = {name: _convert(hints[name], value, f"{where}.{name}") for name, value in data.items()}
+    return cls(**values)
+
+
+def _convert(hint: Any, value: Any, where: str) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        return _convert(inner[0], value, where) if len(inner) == 1 else value
+    if dataclasses.is_dataclass(hint):
+        return _from_table(hint, value, where)
+    if origin is list:
+        if not isinstance(value, list):
+            raise ProjectError(f"'{where}' must be a list", fix=f"write {where.rsplit('.', 1)[-1]} = [ … ]")
+        item = args[0] if args else Any
+        return [_convert(item, v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if origin is dict or hint is dict:
+        if not isinstance(value, dict):
+            raise ProjectError(f"'{where}' must be a table", fix=f"write [{where}] or {{ key = value }}")
+        return dict(value)
+    expected = {str: str, bool: bool, int: int, float: (int, float)}.get(hint)
+    if expected is not None and (not isinstance(value, expected) or (hint is not bool and isinstance(value, bool))):
+        raise ProjectError(f"'{where}' must be {hint.__name__}, not {type(value).__name__} ({value!r})",
+                           fix="correct the value's type")
+    return float(value) if hint is float else value
+
+
+def _to_table(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj):
+        out = {}
+        for f in dataclasses.fields(obj):
+            value = getattr(obj, f.name)
+            if value is None or value == [] or value == {} or (value == f.default and f.name not in ("name", "path", "layer")):
+                continue  # absent means default: files stay short and readable
+            converted = _to_table(value)
+            if converted == {} and dataclasses.is_dataclass(value):
+                continue
+            out[f.name] = converted
+        return out
+    if isinstance(obj, list):
+        return [_to_table(v) for v in obj]
+    if isinstance(obj, dict):
+        return {k: _to_table(v) for k, v in obj.items()}
+    if isinstance(obj, Path):
+        return obj.as_posix()
+    return obj
