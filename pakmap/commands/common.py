@@ -1,0 +1,35 @@
+"""Options and reporting shared by the commands that write maps (``render``, ``map``, ``demo``)."""
+
+from __future__ import annotations
+
+import sys
+
+from ..errors import JoinError
+from ..outputs import write_output
+
+
+def add_output_options(parser) -> None:
+    parser.add_argument("--dpi", type=int, default=300, choices=(72, 96, 150, 300, 600),
+                        help="resolution of PNG output and of rasters inside PDFs (default 300)")
+    parser.add_argument("--world-file", action="store_true", help="write a world file beside a PNG")
+    parser.add_argument("--allow-sensitive", action="append", default=[], metavar="FIELD",
+                        help="let this sensitive field into the export (repeat for more; recorded)")
+
+
+def print_join_reports(loaded, strict: bool) -> None:
+    """Each join's summary on stderr; unmatched rows that carry values are warnings (errors if strict)."""
+    for report in loaded.join_reports:
+        summary = report.summary() if hasattr(report, "summary") else str(report)
+        print(summary, file=sys.stderr)
+        warnings = list(getattr(report, "warnings", []) or [])
+        for warning in warnings:
+            print(f"pakmap: warning: {warning}", file=sys.stderr)
+        if strict and warnings:
+            raise JoinError(warnings[0], fix="fix the names, add aliases, accept suggestions, or drop --strict")
+
+
+def run_outputs(loaded, out, **options) -> list:
+    written = write_output(loaded, out, **options)
+    for path in written:
+        print(path)
+    return written

@@ -1,0 +1,56 @@
+"""``pakmap map LAYER [--table T --on A=B] [--by F] [--fields F,…] -o OUT``: a quick map, no project needed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import PakmapError
+from ..project import save_project
+from ..project.loader import load_layers
+from ..quickmap import choose_style, quick_project
+from ..style import style_from_dict
+from .common import add_output_options, print_join_reports, run_outputs
+
+
+def register(sub) -> None:
+    p = sub.add_parser("map", help="make a UNHCR map of a layer in one command",
+                       description="Build a project in memory (default UNHCR A4 template), render it to OUT, "
+                                   "and optionally save the project to edit and re-render later.")
+    p.add_argument("layer", help="boundary or point file (shapefile, zip, GeoPackage, GeoJSON, KML, CSV…)")
+    p.add_argument("--layer-name", dest="inner_layer", metavar="NAME", help="layer inside a multi-layer file")
+    p.add_argument("--table", help="statistics table (CSV/XLSX) to join to the layer")
+    p.add_argument("--on", action="append", default=[], metavar="LAYER_FIELD=TABLE_FIELD",
+                   help="join key pair (repeat for several keys)")
+    p.add_argument("--by", metavar="FIELD", help="field to map: choropleth for numbers, categories for text")
+    p.add_argument("--fields", default="", metavar="F,…", help="fields for labels (first) and popups")
+    p.add_argument("--title", help="map title (default from --by and the layer name)")
+    p.add_argument("--strict", action="store_true", help="unmatched table rows are an error, not a warning")
+    p.add_argument("--save-project", metavar="P.toml", help="also save the project built for this map")
+    p.add_argument("-o", "--output", required=True, help="output file (.pdf, .png, .svg, .html)")
+    add_output_options(p)
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    fields = [f.strip() for f in args.fields.split(",") if f.strip()]
+    base = Path(args.save_project).resolve().parent if args.save_project else None
+    project = quick_project(args.layer, table=args.table, on=args.on, by=args.by, fields=fields,
+                            title=args.title, layer=args.inner_layer, base=base)
+    for join in project.joins:
+        join.strict = args.strict
+    loaded = load_layers(project)
+    print_join_reports(loaded, strict=args.strict)
+    # The style depends on the joined data (numbers → choropleth, text → categories).
+    target = project.layers[-1]
+    layer = loaded.layer(target.name)
+    for wanted in ([args.by] if args.by else []) + fields:
+        if wanted not in layer.data.columns:
+            raise PakmapError(f"field '{wanted}' is not in the layer or the joined table", path=args.layer,
+                              fix=f"use one of: {', '.join(map(str, layer.fields))}")
+    target.style = choose_style(layer.data, args.by)
+    layer.style = style_from_dict(target.style)
+    if args.save_project:
+        print(save_project(project, args.save_project))
+    run_outputs(loaded, args.output, dpi=args.dpi, world_file=args.world_file,
+                allow_sensitive=args.allow_sensitive)
+    return 0

@@ -1,0 +1,97 @@
+"""Load a project's data: read every layer's file, apply the joins, return a ``LoadedProject``.
+
+Reading goes through ``pakmap.sources`` (the same readers ``pakmap info`` and the GUI use) and joins
+through ``pakmap.join`` (with their reports kept for the CLI, the GUI and the export record). Source
+files are only ever read.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from ..errors import PakmapError, ProjectError
+from ..layer import Layer, RasterLayer, VectorLayer, replace_data
+from ..style import labels_from_dict, raster_style_from_dict, style_from_dict
+from .loaded import LoadedProject
+from .model import JoinSpec, LayerSpec, Project
+
+Progress = Callable[[str, float], None]
+
+
+def open_layer_spec(project: Project, spec: LayerSpec) -> Layer:
+    """Read one layer of the project and give it the project's style, labels and visibility."""
+    from ..sources import open_layer
+
+    options = dict(spec.options)
+    if spec.crs:
+        options["crs"] = spec.crs
+    if spec.repair:
+        options["repair"] = True
+    layer = open_layer(project.resolve(spec.path), layer=spec.layer, **options)
+    layer.name = spec.name
+    layer.visible = spec.visible
+    layer.opacity = spec.opacity
+    if isinstance(layer, VectorLayer):
+        layer.style = style_from_dict(spec.style, f"the style of layer '{spec.name}'")
+        layer.labels = labels_from_dict(spec.labels, f"the labels of layer '{spec.name}'")
+    elif isinstance(layer, RasterLayer):
+        layer.style = raster_style_from_dict(spec.style, f"the style of layer '{spec.name}'")
+    return layer
+
+
+def apply_join(project: Project, layers: dict[str, Layer], join: JoinSpec):
+    """Run one join of the project; returns the joined layer and the join's report."""
+    target = layers[join.layer]
+    if not isinstance(target, VectorLayer):
+        raise ProjectError(f"join target '{join.layer}' has no geometry", path=project.path,
+                           fix="join tables onto a boundary layer")
+    if join.kind == "spatial":
+        from ..join.spatial import aggregate_points_in_polygons
+
+        points = layers[join.points]
+        if not isinstance(points, VectorLayer):
+            raise ProjectError(f"spatial join points '{join.points}' is not a point layer", path=project.path,
+                               fix="name a layer of points")
+        result = aggregate_points_in_polygons(target.data, points.data, join.stats)
+    else:
+        from ..join.attribute import join_attributes
+
+        table = layers[join.table]
+        table_data = table.data.drop(columns=table.data.geometry.name) if isinstance(table, VectorLayer) else table.data
+        result = join_attributes(
+            target.data, table_data, on=[tuple(pair) for pair in join.on],
+            within=tuple(join.within) if join.within else None, fields=join.fields or None,
+            aggregate=join.aggregate, accepted=join.accepted,
+            alias_files=[project.resolve(p) for p in join.aliases], strict=join.strict)
+    return replace_data(target, result.data), result.report
+
+
+def load_layers(project: Project, progress: Progress | None = None) -> LoadedProject:
+    """Read all layers and apply all joins, in project order."""
+    layers: dict[str, Layer] = {}
+    steps = len(project.layers) + len(project.joins)
+    done = 0
+    for spec in project.layers:
+        if progress:
+            progress(f"reading {spec.name}", done / max(steps, 1))
+        try:
+            layers[spec.name] = open_layer_spec(project, spec)
+        except PakmapError:
+            raise
+        except OSError as exc:
+            raise ProjectError(f"layer '{spec.name}' cannot be read: {exc.strerror or exc}",
+                               path=project.resolve(spec.path), fix="check the file and its permissions") from None
+        done += 1
+    reports = []
+    for join in project.joins:
+        if progress:
+            progress(f"joining {join.table or join.points} to {join.layer}", done / max(steps, 1))
+        layers[join.layer], report = apply_join(project, layers, join)
+        reports.append(report)
+        done += 1
+    if progress:
+        progress("loaded", 1.0)
+    return LoadedProject(project, [layers[spec.name] for spec in project.layers], reports)
+
+
+__all__ = ["load_layers", "open_layer_spec", "apply_join"]

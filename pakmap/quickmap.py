@@ -1,0 +1,56 @@
+"""Build a project in memory from a layer, an optional table and a field: ``pakmap map``.
+
+The officer gets a UNHCR-styled map without writing a project first, and can save the project that
+was built (``--save-project``) to edit and re-render it next month.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import PakmapError
+from .project.model import JoinSpec, LayerSpec, LayoutSpec, MapSpec, Project
+
+
+def parse_pair(text: str, option: str) -> list[str]:
+    """``"pcode=admin2_pcode"`` → ``["pcode", "admin2_pcode"]`` (same name on both sides if no '=')."""
+    left, sep, right = text.partition("=")
+    left, right = left.strip(), right.strip()
+    if not left or (sep and not right):
+        raise PakmapError(f"{option} '{text}' is not LAYER_FIELD=TABLE_FIELD", fix=f"e.g. {option} name=district")
+    return [left, right or left]
+
+
+def choose_style(data: pd.DataFrame | None, by: str | None, palette: str = "unhcr_blue") -> dict:
+    """Graduated for numbers, categorized for text, a plain UNHCR fill without ``--by``."""
+    if not by:
+        return {}
+    if data is not None and by in data.columns and not pd.api.types.is_numeric_dtype(data[by]):
+        return {"kind": "categorized", "field": by}
+    return {"kind": "graduated", "field": by, "method": "natural_breaks", "classes": 5, "palette": palette}
+
+
+def quick_project(layer_path: str | Path, *, table: str | Path | None = None, on: list[str] = (),
+                  by: str | None = None, fields: list[str] = (), title: str | None = None,
+                  layer: str | None = None, base: Path | None = None) -> Project:
+    """A complete project (layers, join, style, default A4 UNHCR layout) around one layer."""
+    layer_path = Path(layer_path).resolve()
+    name = layer or layer_path.stem
+    layers = [LayerSpec(name=name, path=str(layer_path), layer=layer,
+                        style={}, labels={"field": fields[0]} if fields else {},
+                        popup_fields=list(fields) + ([by] if by and by not in fields else []))]
+    joins = []
+    if table:
+        table_path = Path(table).resolve()
+        table_name = table_path.stem if table_path.stem != name else f"{table_path.stem}_table"
+        if not on:
+            raise PakmapError("--table needs --on LAYER_FIELD=TABLE_FIELD", fix="e.g. --on name=district")
+        layers.insert(0, LayerSpec(name=table_name, path=str(table_path), visible=False, legend=False))
+        joins.append(JoinSpec(layer=name, table=table_name, on=[parse_pair(p, "--on") for p in on]))
+    title = title or (f"{by.replace('_', ' ').capitalize()} by {name.replace('_', ' ')}" if by else name.replace("_", " ").title())
+    project = Project(map=MapSpec(title=title), layers=layers, joins=joins,
+                      layout=LayoutSpec(title=title))
+    project.path = (base or Path.cwd()) / "untitled.toml"
+    return project
