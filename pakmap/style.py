@@ -22,7 +22,7 @@ MARKERS = ("circle", "square", "triangle", "diamond", "settlement", "camp", "cap
 class Symbol:
     """Fill, outline and marker shared by every style kind."""
 
-    fill: str = "#0072BC"
+    fill: str = "#0072BC"  # "none": outline only (province borders over a choropleth)
     stroke: str = "#FFFFFF"
     stroke_width: float = 0.2  # mm
     marker: str = "circle"  # point layers only; see MARKERS

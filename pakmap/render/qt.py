@@ -1,0 +1,56 @@
+"""Qt plumbing the renderer needs: a Gui application, colours and the kind of paint device.
+
+Rendering works with only a ``QGuiApplication`` (no widgets), so the command line can render with
+``QT_QPA_PLATFORM=offscreen`` on a server; the desktop app already has its ``QApplication``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPixmap
+
+
+def ensure_gui_app() -> QGuiApplication:
+    """The running Qt application, or a new ``QGuiApplication`` if there is none; Lato registered.
+
+    Without a display (no ``DISPLAY``/``WAYLAND_DISPLAY`` on Linux) the offscreen platform is chosen so
+    the CLI never fails for want of a screen.
+    """
+    app = QGuiApplication.instance()
+    if app is None:
+        if (sys.platform.startswith("linux") and not os.environ.get("DISPLAY")
+                and not os.environ.get("WAYLAND_DISPLAY")):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QGuiApplication(sys.argv[:1] or ["pakmap"])
+    from ..fonts import register_lato
+
+    register_lato()
+    return app  # type: ignore[return-value]
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse(color: str) -> tuple[int, int, int, int]:
+    c = QColor(color)
+    if not c.isValid():
+        from ..errors import StyleError
+
+        raise StyleError(f"'{color}' is not a colour", fix="write colours as hex, e.g. \"#0072BC\"")
+    return c.red(), c.green(), c.blue(), c.alpha()
+
+
+def qcolor(color: str, opacity: float = 1.0) -> QColor:
+    """A hex colour (``#RRGGBB`` or ``#AARRGGBB``) as a QColor, with ``opacity`` multiplied into alpha."""
+    r, g, b, a = _parse(color)
+    return QColor(r, g, b, round(a * max(0.0, min(1.0, opacity))))
+
+
+def is_raster_device(painter: QPainter) -> bool:
+    """True when the painter draws pixels (QImage, QPixmap, a widget); False for PDF, SVG, QPicture.
+
+    Dense layers are drawn differently for vector devices: a million tiny paths would make a huge PDF.
+    """
+    return isinstance(painter.device(), (QImage, QPixmap)) or painter.paintEngine().type() in (
+        painter.paintEngine().Type.Raster, painter.paintEngine().Type.OpenGL2)
