@@ -1,0 +1,71 @@
+"""Style model, palettes and number formatting: the shared vocabulary of every output."""
+
+from __future__ import annotations
+
+import pytest
+
+from pakmap.errors import StyleError
+from pakmap.numbers import format_number, format_range
+from pakmap.palettes import brand_color, palette, palettes
+from pakmap.style import (GraduatedStyle, ProportionalStyle, SingleSymbolStyle, labels_from_dict, style_from_dict,
+                          style_to_dict)
+
+
+def test_style_round_trip_through_dict():
+    data = {"kind": "graduated", "field": "refugees", "method": "quantiles", "classes": 4,
+            "palette": "unhcr_green", "symbol": {"stroke": "#FFFFFF", "stroke_width": 0.1}}
+    style = style_from_dict(data)
+    assert isinstance(style, GraduatedStyle) and style.classes == 4 and style.symbol.stroke_width == 0.1
+    assert style_from_dict(style_to_dict(style)) == style
+    assert isinstance(style_from_dict({}), SingleSymbolStyle)
+    assert isinstance(style_from_dict({"kind": "proportional", "field": "n"}), ProportionalStyle)
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"kind": "heatmap"}, "unknown style kind 'heatmap'"),
+    ({"kind": "graduated"}, "needs a 'field'"),
+    ({"kind": "graduated", "field": "x", "method": "jenks"}, "unknown classification method 'jenks'"),
+    ({"kind": "graduated", "field": "x", "method": "manual"}, "without 'breaks'"),
+    ({"kind": "graduated", "field": "x", "classes": 40}, "40 classes"),
+    ({"kind": "single", "colour": "#fff"}, "unknown key(s) colour"),
+    ({"kind": "single", "symbol": {"marker": "star"}}, "unknown marker 'star'"),
+])
+def test_bad_styles_are_reported(data, message):
+    with pytest.raises(StyleError) as info:
+        style_from_dict(data, "the style of layer 'districts'")
+    assert message in str(info.value)
+
+
+def test_labels_need_field_or_expression():
+    assert labels_from_dict({"field": "name"}).field == "name"
+    assert labels_from_dict(None) is None
+    with pytest.raises(StyleError, match="needs a 'field' or an 'expression'"):
+        labels_from_dict({"size": 8})
+
+
+def test_unhcr_palettes_come_from_the_styles_folder():
+    blue = palette("unhcr_blue")
+    assert blue.colors[3] == "#0072BC" and blue.colorblind_safe
+    assert blue.ramp(6) == list(blue.colors)
+    five = blue.ramp(5)
+    assert five[0] == "#CDE3F1" and five[-1] == "#0B3754" and set(five) <= set(blue.colors)
+    eight = blue.ramp(8)
+    assert len(set(eight)) == 8 and eight[0] == "#CDE3F1" and eight[-1] == "#0B3754"
+    assert brand_color("blue") == "#0072BC"
+    assert brand_color("nodata") not in blue.colors  # no-data never looks like the lowest class
+    assert palette("unhcr_categorical").ramp(10)[8] == palette("unhcr_categorical").colors[0]
+    assert {"unhcr_blue", "unhcr_yellow", "unhcr_green", "unhcr_categorical"} <= set(palettes())
+    with pytest.raises(StyleError, match="unknown palette 'rainbow'"):
+        palette("rainbow")
+
+
+def test_numbers_as_people_read_them():
+    assert format_number(1234567) == "1,234,567"
+    assert format_number(1234.0) == "1,234"
+    assert format_number(0.456) == "0.46"
+    assert format_number(3, threshold=5) == "<5"
+    assert format_number(0, threshold=5) == "0"
+    assert format_number(5, threshold=5) == "5"
+    assert format_number(float("nan")) == ""
+    assert format_number("Peshawar") == "Peshawar"
+    assert format_range(1001, 5000) == "1,001 – 5,000"
