@@ -1,0 +1,69 @@
+"""``pakmap demo``: the newcomer's first run works offline and says "illustrative" on every output."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from pakmap.project import load_project
+
+pytestmark = pytest.mark.timeout(600)
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo") / "my demo é"
+    result = subprocess.run([sys.executable, "-m", "pakmap", "demo", str(out)], capture_output=True, text=True,
+                            timeout=500)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return out
+
+
+def test_demo_writes_a_project_that_reloads(demo_dir):
+    project = load_project(demo_dir / "project.toml")
+    assert [l.name for l in project.layers] == ["refugees_table", "districts", "provinces", "refugee_villages"]
+    assert project.joins[0].accepted == {"Peshwar": "Peshawar"}
+    assert project.illustrative
+    text = (demo_dir / "project.toml").read_text(encoding="utf-8")
+    assert str(demo_dir) not in text  # paths are relative: the folder can be moved
+
+
+def test_demo_renders_every_format(demo_dir):
+    for name in ("map.pdf", "map.png", "map.svg", "map.html"):
+        path = demo_dir / name
+        assert path.exists() and path.stat().st_size > 1000, name
+        record = demo_dir / f"{name}.record.json"
+        assert record.exists(), f"no export record for {name}"
+        assert str(demo_dir) not in record.read_text(encoding="utf-8")
+    assert (demo_dir / "map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (demo_dir / "map.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_demo_pdf_says_illustrative_and_suppresses_small_counts(demo_dir):
+    text = subprocess.run(["pdftotext", "-layout", str(demo_dir / "map.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "ILLUSTRATIVE" in text.upper()
+    assert "Afghan refugees by district" in text
+
+
+def test_demo_html_says_illustrative(demo_dir):
+    html = (demo_dir / "map.html").read_text(encoding="utf-8")
+    assert "illustrative" in html.lower()
+    assert str(demo_dir) not in html
+
+
+def test_project_rerenders_after_moving_the_folder(demo_dir, tmp_path):
+    moved = tmp_path / "moved"
+    shutil.copytree(demo_dir, moved)
+    result = subprocess.run([sys.executable, "-m", "pakmap", "render", str(moved / "project.toml"), "-o",
+                             str(moved / "again.png"), "--dpi", "72"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert (moved / "again.png").exists()
+    record = json.loads((moved / "again.png.record.json").read_text(encoding="utf-8"))
+    assert record  # the record is valid JSON
