@@ -42,4 +42,8 @@ def format_number(value, *, decimals: int | None = None, threshold: int | None =
 def format_range(lower, upper, *, threshold: int | None = None, integer: bool = True) -> str:
     """A class range as people read it: ``1,001 – 5,000``."""
     d = 0 if integer else None
+    if (threshold is not None and not is_missing(upper) and isinstance(upper, Number)
+            and not is_missing(lower) and isinstance(lower, Number) and 0 < lower and upper < threshold):
+        # A class holding only suppressed counts reads "<5", not "<5 – <5" (pakmap.protection).
+        return f"<{threshold}"
     return f"{format_number(lower, decimals=d, threshold=threshold)} – {format_number(upper, decimals=d, threshold=threshold)}"
