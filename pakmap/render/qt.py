@@ -42,7 +42,9 @@ def _parse(color: str) -> tuple[int, int, int, int]:
 
 
 def qcolor(color: str, opacity: float = 1.0) -> QColor:
-    """A hex colour (``#RRGGBB`` or ``#AARRGGBB``) as a QColor, with ``opacity`` multiplied into alpha."""
+    """A hex colour (``#RRGGBB``, ``#AARRGGBB``, or ``none``) as a QColor, ``opacity`` multiplied into alpha."""
+    if not color or color.lower() in ("none", "transparent"):
+        return QColor(0, 0, 0, 0)
     r, g, b, a = _parse(color)
     return QColor(r, g, b, round(a * max(0.0, min(1.0, opacity))))
 

@@ -1,0 +1,33 @@
+"""Only what is visible, only as detailed as the output can show.
+
+Features are selected with the layer's STR-tree (so drawing a district of a 1,000-polygon layer
+costs one district) and simplified to half a device pixel: finer detail cannot be seen, and
+dropping it keeps PDFs small and painting fast.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+
+from .transform import ProjectedGeometries
+
+# Half a pixel: the largest error that stays invisible once the path is anti-aliased.
+SIMPLIFY_PIXELS = 0.5
+
+
+def visible_indices(projected: ProjectedGeometries, extent, margin: float = 0.0) -> np.ndarray:
+    """Sorted indices of features whose bounding box meets ``extent`` grown by ``margin`` map units."""
+    xmin, ymin, xmax, ymax = extent
+    box = shapely.box(xmin - margin, ymin - margin, xmax + margin, ymax + margin)
+    return np.sort(projected.tree.query(box))
+
+
+def simplified(geoms: np.ndarray, scale: float) -> np.ndarray:
+    """``geoms`` simplified to ``SIMPLIFY_PIXELS`` at ``scale`` device pixels per map unit.
+
+    Topology is not preserved (that is much slower) — at half a pixel the difference cannot be seen,
+    and a polygon that collapses is smaller than a pixel anyway.
+    """
+    tolerance = SIMPLIFY_PIXELS / scale
+    return shapely.simplify(geoms, tolerance, preserve_topology=False)

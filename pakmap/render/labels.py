@@ -1,0 +1,256 @@
+"""Feature labels: text from a field or expression, placed without overlaps, drawn with a halo.
+
+Labels are collected while layers are drawn and placed last, over every layer, in priority order
+(the priority field's value, else feature size: big districts first). A label is only drawn where its
+box is fully inside the map and overlaps no label placed before it — a map with fewer labels is
+better than one with labels on top of each other. Polygon labels sit at the pole of inaccessibility
+of the visible part (the point farthest from the edges, so they stay inside odd shapes); point labels
+try eight positions around the marker, right first (the cartographic convention).
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import shapely
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+
+from ..errors import StyleError
+from ..fonts import FAMILY
+from ..numbers import format_number, is_missing
+from .generalize import visible_indices
+from .qt import qcolor
+from .transform import DeviceTransform, projected
+from .vector import geometry_kind
+
+# Fonts are set at this pixel size and scaled: QFont pixel sizes are integers, label sizes are not.
+_REF_PX = 100.0
+# Gap between a point marker and its label, and between lines of a label, in mm.
+_GAP_MM = 0.6
+# Point label positions tried in order: (dx, dy) in units of (marker radius + gap), text alignment.
+_POINT_POSITIONS = ((1, 0), (-1, 0), (1, -1), (1, 1), (0, -1), (0, 1), (-1, -1), (-1, 1))
+
+
+@dataclass(frozen=True)
+class PlacedLabel:
+    """A label drawn on the map: its text and its box in device pixels (x, y, width, height)."""
+
+    layer: str
+    text: str
+    box: tuple[float, float, float, float]
+
+
+class _Formatter(string.Formatter):
+    """``str.format`` with pakmap's number rules: plain ``{pop}`` → ``1,234``; counts under the
+    threshold → ``<5`` whatever the format spec; missing values → empty."""
+
+    def __init__(self, threshold: int | None) -> None:
+        super().__init__()
+        self.threshold = threshold
+
+    def format_field(self, value, format_spec: str) -> str:
+        if is_missing(value):
+            return ""
+        if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+            v = float(value)
+            if self.threshold is not None and 0 < v < self.threshold:
+                return f"<{self.threshold}"
+            if not format_spec:
+                return format_number(v)
+        return super().format_field(value, format_spec)
+
+
+def label_texts(layer, rows: np.ndarray, threshold: int | None) -> list[str]:
+    """The label text of each feature in ``rows`` (positional indices) under ``layer.labels``."""
+    labels = layer.labels
+    data = layer.data.iloc[rows]
+    if labels.field:
+        if labels.field not in data.columns:
+            raise StyleError(f"labels of layer '{layer.name}' use unknown field '{labels.field}'",
+                             fix=f"use one of: {', '.join(map(str, layer.fields))}")
+        fmt = _Formatter(threshold)
+        return [fmt.format_field(v, "") for v in data[labels.field].tolist()]
+    formatter = _Formatter(threshold)
+    records = data.drop(columns=data.geometry.name).to_dict("records")
+    try:
+        return [formatter.vformat(labels.expression, (), r) for r in records]
+    except (KeyError, ValueError, IndexError) as exc:
+        raise StyleError(f"label expression {labels.expression!r} of layer '{layer.name}' fails: {exc}",
+                         fix="write fields in braces, e.g. \"{name}\\n{refugees:,.0f}\"") from None
+
+
+def label_font(bold: bool) -> QFont:
+    font = QFont(FAMILY)
+    font.setPixelSize(int(_REF_PX))
+    font.setBold(bold)
+    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+    return font
+
+
+@dataclass
+class _Candidate:
+    layer: str
+    text: str
+    lines: list[str]
+    priority: float
+    anchor: tuple[float, float]
+    offsets: tuple  # ((dx, dy, align), ...) device px from anchor to box reference
+    style: object
+    scale: float
+    line_widths: list[float]
+    width: float
+    height: float
+
+
+class LabelCollector:
+    """Gathers label candidates layer by layer; ``place_and_draw`` resolves collisions and paints."""
+
+    def __init__(self, view) -> None:
+        self.view = view
+        self.transform = DeviceTransform.for_view(view)
+        self.candidates: list[_Candidate] = []
+        self.obstacles: list[np.ndarray] = []
+
+    def add_layer(self, layer) -> None:
+        labels = layer.labels
+        if labels is None or not labels.visible or not (labels.field or labels.expression):
+            return
+        view, transform = self.view, self.transform
+        proj = projected(layer, view.crs)
+        rows = visible_indices(proj, view.extent)
+        if len(rows) == 0:
+            return
+        # Only the visible part of a feature can carry its label.
+        geoms = shapely.clip_by_rect(proj.geoms[rows], *view.extent)
+        keep = ~(shapely.is_empty(geoms) | shapely.is_missing(geoms))
+        rows, geoms = rows[keep], geoms[keep]
+        texts = label_texts(layer, rows, view.count_threshold)
+        kinds = geometry_kind(geoms)
+        anchors = np.full((len(geoms), 2), np.nan)
+        size = np.zeros(len(geoms))
+        poly = kinds == "polygon"
+        if poly.any():
+            tol = 0.5 / transform.scale  # half a pixel is exact enough for a label position
+            circles = shapely.maximum_inscribed_circle(geoms[poly], tolerance=tol)
+            anchors[poly] = shapely.get_coordinates(shapely.get_point(circles, 0))
+            size[poly] = shapely.area(geoms[poly])
+        line = kinds == "line"
+        if line.any():
+            anchors[line] = shapely.get_coordinates(
+                shapely.line_interpolate_point(shapely.line_merge(geoms[line]), 0.5, normalized=True))
+            size[line] = shapely.length(geoms[line])
+        point = kinds == "point"
+        if point.any():
+            anchors[point] = shapely.get_coordinates(shapely.centroid(geoms[point]))
+        px = transform.apply(anchors)
+        priority = size
+        if labels.priority:
+            if labels.priority not in layer.data.columns:
+                raise StyleError(f"label priority field '{labels.priority}' not in layer '{layer.name}'",
+                                 fix=f"use one of: {', '.join(map(str, layer.fields))}")
+            priority = pd.to_numeric(layer.data[labels.priority].iloc[rows], errors="coerce").fillna(
+                -np.inf).to_numpy(dtype=float)
+
+        font = label_font(labels.bold)
+        metrics = QFontMetricsF(font)
+        scale = view.pt(labels.size) / _REF_PX
+        line_h = metrics.height() * scale
+        marker_r = view.mm(layer.style.symbol.size) / 2 + view.mm(_GAP_MM)
+        width_cache: dict[str, float] = {}
+        for i in range(len(rows)):
+            text = texts[i].strip()
+            if not text or not np.isfinite(px[i]).all():
+                continue
+            lines = text.split("\n")
+            widths = []
+            for ln in lines:
+                w = width_cache.get(ln)
+                if w is None:
+                    w = width_cache[ln] = metrics.horizontalAdvance(ln) * scale
+                widths.append(w)
+            width, height = max(widths), line_h * len(lines)
+            if point[i]:
+                offsets = tuple((dx * marker_r + (0 if dx > 0 else -width if dx < 0 else -width / 2),
+                                 dy * marker_r + (-height / 2 if dy == 0 else -height if dy < 0 else 0),
+                                 "left" if dx > 0 else "right" if dx < 0 else "center")
+                                for dx, dy in _POINT_POSITIONS)
+            else:
+                offsets = ((-width / 2, -height / 2, "center"),)
+            self.candidates.append(_Candidate(layer.name, text, lines, float(priority[i]),
+                                              (float(px[i, 0]), float(px[i, 1])), offsets, labels, scale,
+                                              widths, width, height))
+        if point.any():
+            # Labels must not hide the markers of their own layer.
+            centers = px[point]
+            self.obstacles.append(np.column_stack([centers - marker_r + view.mm(_GAP_MM),
+                                                   centers + marker_r - view.mm(_GAP_MM)]))
+
+    def place(self) -> list[tuple[_Candidate, tuple[float, float, float, float], str]]:
+        """Greedy placement by priority: each label takes its first position that overlaps nothing."""
+        view = self.view
+        order = sorted(range(len(self.candidates)), key=lambda i: -self.candidates[i].priority)
+        obstacles = np.concatenate(self.obstacles) if self.obstacles else np.empty((0, 4))
+        placed_boxes = np.empty((max(len(order), 1), 4))
+        n_placed = 0
+        out = []
+        for i in order:
+            cand = self.candidates[i]
+            for dx, dy, align in cand.offsets:
+                x0, y0 = cand.anchor[0] + dx, cand.anchor[1] + dy
+                x1, y1 = x0 + cand.width, y0 + cand.height
+                if x0 < 0 or y0 < 0 or x1 > view.width or y1 > view.height:
+                    continue
+                b = placed_boxes[:n_placed]
+                if n_placed and np.any((b[:, 0] < x1) & (b[:, 2] > x0) & (b[:, 1] < y1) & (b[:, 3] > y0)):
+                    continue
+                if len(obstacles) and np.any((obstacles[:, 0] < x1) & (obstacles[:, 2] > x0)
+                                             & (obstacles[:, 1] < y1) & (obstacles[:, 3] > y0)):
+                    continue
+                placed_boxes[n_placed] = (x0, y0, x1, y1)
+                n_placed += 1
+                out.append((cand, (x0, y0, cand.width, cand.height), align))
+                break
+        return out
+
+    def place_and_draw(self, painter: QPainter) -> list[PlacedLabel]:
+        placed = self.place()
+        for cand, box, align in placed:
+            _draw_label(self.view, painter, cand, box, align)
+        return [PlacedLabel(c.layer, c.text, box) for c, box, _ in placed]
+
+
+def _draw_label(view, painter: QPainter, cand: _Candidate, box, align: str) -> None:
+    style = cand.style
+    font = label_font(style.bold)
+    metrics = QFontMetricsF(font)
+    x0, y0, width, _ = box
+    painter.save()
+    try:
+        painter.translate(x0, y0)
+        painter.scale(cand.scale, cand.scale)
+        painter.setFont(font)
+        inner_w = width / cand.scale
+        halo = QPainterPath()
+        baselines = []
+        for k, (line, w) in enumerate(zip(cand.lines, cand.line_widths)):
+            w /= cand.scale
+            x = 0.0 if align == "left" else inner_w - w if align == "right" else (inner_w - w) / 2
+            y = k * metrics.height() + metrics.ascent()
+            baselines.append((x, y, line))
+            halo.addText(QPointF(x, y), font, line)
+        if style.halo_width > 0:
+            pen = QPen(qcolor(style.halo_color), 2 * view.mm(style.halo_width) / cand.scale)
+            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(halo)
+        # Real text (not paths) so PDF and SVG text stays searchable and selectable.
+        painter.setPen(qcolor(style.color))
+        for x, y, line in baselines:
+            painter.drawText(QPointF(x, y), line)
+    finally:
+        painter.restore()

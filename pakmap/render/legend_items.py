@@ -1,0 +1,72 @@
+"""Legend entries of a layer, from the same classes the map is drawn with (``styling.symbolize``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..layer import RasterLayer, VectorLayer
+from ..numbers import format_number
+from ..style import ProportionalStyle
+from .styling import symbolize
+from .vector import geometry_kind
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    """One legend row: a swatch and its label.
+
+    ``kind``: ``fill`` (polygon swatch), ``line``, ``marker`` (``marker`` names the symbol) or
+    ``circle`` (proportional: ``size_mm`` is the true diameter on the page). ``color`` fills the
+    swatch, ``stroke``/``stroke_width`` (mm) outline it; ``opacity`` applies to the fill.
+    """
+
+    label: str
+    kind: str
+    color: str
+    stroke: str | None = None
+    stroke_width: float = 0.0
+    size_mm: float = 0.0
+    marker: str | None = None
+    opacity: float = 1.0
+    nodata: bool = False
+
+
+def _layer_kind(layer: VectorLayer) -> str:
+    kinds = {k for k in geometry_kind(layer.data.geometry.values) if k}
+    for k in ("polygon", "line", "point"):  # mixed layers: show the most area-like swatch
+        if k in kinds:
+            return k
+    return "polygon"
+
+
+def legend_items(layer, threshold: int | None = None) -> list[LegendItem]:
+    """The legend rows of ``layer`` (rasters: the ramp's end values are left to the legend drawer).
+
+    Graduated: one row per class (``Classes.labels(threshold)``) plus "No data" when values are
+    missing; categorized: one per value; proportional: two or three round-number circles, largest
+    first; single symbol: one row named after the layer.
+    """
+    if isinstance(layer, RasterLayer) or not isinstance(layer, VectorLayer):
+        return []
+    sym = symbolize(layer, threshold)
+    s = sym.symbol
+    if isinstance(layer.style, ProportionalStyle):
+        from .styling import circle_diameters
+        import numpy as np
+
+        sizes = circle_diameters(np.array(sym.legend_values, dtype=float), sym.max_value, sym.max_size)
+        return [LegendItem(format_number(v, threshold=threshold), "circle", s.fill, s.stroke, s.stroke_width,
+                           float(d), None, s.opacity) for v, d in zip(sym.legend_values, sizes)]
+    geom = _layer_kind(layer)
+    items = []
+    for c in sym.classes:
+        if geom == "line":
+            items.append(LegendItem(c.label, "line", c.fill, None, max(s.stroke_width, 0.1), 0.0, None,
+                                    s.opacity, c.nodata))
+        elif geom == "point":
+            items.append(LegendItem(c.label, "marker", c.fill, s.stroke, s.stroke_width, s.size, s.marker,
+                                    s.opacity, c.nodata))
+        else:
+            items.append(LegendItem(c.label, "fill", c.fill, s.stroke, s.stroke_width, 0.0, None,
+                                    s.opacity, c.nodata))
+    return items

@@ -1,0 +1,69 @@
+"""``render_map``: one map view painted into any QPainter — canvas, PNG, PDF, SVG, layout frame."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPainter
+
+from ..layer import RasterLayer, TableLayer, VectorLayer
+from .mapview import MapView
+from .qt import qcolor
+from .vector import draw_vector_layer
+
+
+@dataclass
+class RenderResult:
+    """What a render did: whether it was cancelled, and the labels placed (for tests and hit-testing)."""
+
+    cancelled: bool = False
+    labels: list = field(default_factory=list)  # list[pakmap.render.labels.PlacedLabel]
+
+
+def render_map(view: MapView, painter: QPainter, cancel: Callable[[], bool] | None = None) -> RenderResult:
+    """Paint ``view`` into ``painter`` within the rectangle (0, 0, width, height) of its current
+    coordinate system. Layers are drawn bottom first, labels last over all layers.
+
+    ``cancel`` is polled between layers (and between steps of large ones): return True to stop early,
+    e.g. when the canvas has already asked for a newer view. The painter's state is restored.
+    """
+    from .labels import LabelCollector
+    from .raster import draw_raster_layer
+
+    view = view.fitted()
+    result = RenderResult()
+    painter.save()
+    try:
+        painter.setClipRect(QRectF(0, 0, view.width, view.height), _intersect())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        if view.background:
+            painter.fillRect(QRectF(0, 0, view.width, view.height), qcolor(view.background))
+        collector = LabelCollector(view)
+        for layer in view.layers:
+            if cancel is not None and cancel():
+                result.cancelled = True
+                return result
+            if not layer.visible or isinstance(layer, TableLayer):
+                continue
+            if isinstance(layer, RasterLayer):
+                draw_raster_layer(view, painter, layer)
+            elif isinstance(layer, VectorLayer):
+                draw_vector_layer(view, painter, layer, cancel)
+                collector.add_layer(layer)
+        if cancel is not None and cancel():
+            result.cancelled = True
+            return result
+        result.labels = collector.place_and_draw(painter)
+    finally:
+        painter.restore()
+    return result
+
+
+def _intersect():
+    from PySide6.QtCore import Qt
+
+    # Intersect with a clip the caller (a page layout's map frame) may already have set.
+    return Qt.ClipOperation.IntersectClip

@@ -1,0 +1,90 @@
+"""Single-band rasters: the window in view, resampled to the output resolution, on a colour ramp.
+
+Only the part of the file under the view is read, and it is read directly at the size it will be
+drawn (``out_shape``), so GDAL uses overviews and a 2 GB GeoTIFF costs what a screen of pixels costs.
+A raster in another CRS is read through a warped VRT into the view's CRS. Nodata is transparent.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QImage, QPainter
+
+from ..errors import SourceError
+from ..palettes import _hex_to_rgb, palette
+
+
+def ramp_lut(palette_name: str, n: int = 256) -> np.ndarray:
+    """An (n, 3) uint8 lookup table interpolated along a palette's colours."""
+    colors = np.array([_hex_to_rgb(c) for c in palette(palette_name).colors], dtype=float)
+    pos = np.linspace(0, len(colors) - 1, n)
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, len(colors) - 1)
+    t = (pos - lo)[:, None]
+    return np.round(colors[lo] * (1 - t) + colors[hi] * t).astype(np.uint8)
+
+
+def read_window(layer, view, out_width: int, out_height: int) -> np.ndarray:
+    """The band under ``view.extent`` as a float array of (out_height, out_width), NaN where no data."""
+    import rasterio
+    from rasterio.enums import Resampling
+    from rasterio.vrt import WarpedVRT
+    from rasterio.windows import from_bounds
+
+    style = layer.style
+    try:
+        src = rasterio.open(layer.path)
+    except rasterio.errors.RasterioIOError as exc:
+        raise SourceError(f"cannot read raster: {exc}", path=layer.path,
+                          fix="check that the file exists and is a GeoTIFF") from None
+    with src:
+        if not 1 <= style.band <= src.count:
+            raise SourceError(f"band {style.band} asked for, the raster has {src.count}", path=layer.path,
+                              fix=f"use band = 1…{src.count}")
+        dataset = src
+        vrt = None
+        if src.crs is not None and src.crs != view.crs:
+            vrt = dataset = WarpedVRT(src, crs=view.crs, resampling=Resampling.bilinear)
+        try:
+            window = from_bounds(*view.extent, transform=dataset.transform)
+            data = dataset.read(style.band, window=window, out_shape=(out_height, out_width),
+                                boundless=True, masked=True, resampling=Resampling.bilinear,
+                                fill_value=dataset.nodata if dataset.nodata is not None else 0)
+        finally:
+            if vrt is not None:
+                vrt.close()
+    return np.ma.filled(data.astype(float), np.nan)
+
+
+def colorize(values: np.ndarray, palette_name: str, vmin: float | None, vmax: float | None,
+             opacity: float = 1.0) -> np.ndarray:
+    """RGBA (h, w, 4) uint8 of ``values`` on the palette ramp; NaN transparent.
+
+    Unset limits default to the 2nd and 98th percentiles of the visible values, so one outlier
+    does not wash out the map.
+    """
+    finite = values[np.isfinite(values)]
+    rgba = np.zeros(values.shape + (4,), dtype=np.uint8)
+    if finite.size == 0:
+        return rgba
+    lo = float(np.percentile(finite, 2)) if vmin is None else float(vmin)
+    hi = float(np.percentile(finite, 98)) if vmax is None else float(vmax)
+    if hi <= lo:
+        hi = lo + 1.0
+    lut = ramp_lut(palette_name)
+    ok = np.isfinite(values)
+    idx = np.clip(((values[ok] - lo) / (hi - lo) * (len(lut) - 1)).round(), 0, len(lut) - 1).astype(int)
+    rgba[ok, :3] = lut[idx]
+    rgba[ok, 3] = round(255 * max(0.0, min(1.0, opacity)))
+    return rgba
+
+
+def draw_raster_layer(view, painter: QPainter, layer) -> None:
+    """Draw a ``RasterLayer`` for ``view`` at one image pixel per device pixel."""
+    width, height = max(1, int(round(view.width))), max(1, int(round(view.height)))
+    values = read_window(layer, view, width, height)
+    rgba = np.ascontiguousarray(colorize(values, layer.style.palette, layer.style.vmin, layer.style.vmax,
+                                         layer.style.opacity * layer.opacity))
+    image = QImage(rgba.data, width, height, width * 4, QImage.Format.Format_RGBA8888).copy()
+    painter.drawImage(QRectF(0, 0, view.width, view.height), image)

@@ -1,0 +1,151 @@
+"""Style → what each feature looks like: the one colour computation shared by map and legend.
+
+``symbolize`` turns a layer's style and data into drawing classes (colour, legend label) and the
+class of every feature. The renderer paints with it and ``legend_items`` lists it, so the legend can
+never disagree with the map.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..classify import Classes, classify
+from ..errors import StyleError
+from ..numbers import format_number, is_missing
+from ..palettes import palette
+from ..style import CategorizedStyle, GraduatedStyle, ProportionalStyle, SingleSymbolStyle, Symbol
+
+
+@dataclass(frozen=True)
+class DrawClass:
+    """One colour the layer is drawn in, with the legend label it stands for."""
+
+    label: str
+    fill: str
+    nodata: bool = False  # the "no data" class of a graduated or categorized style
+
+
+@dataclass(frozen=True)
+class Symbolization:
+    """How every feature of a layer is drawn.
+
+    ``class_of[i]`` indexes ``classes`` for feature ``i``. For proportional styles ``sizes_mm`` holds
+    each feature's circle diameter (NaN: no circle) and ``legend_values`` the sizes to show.
+    """
+
+    symbol: Symbol
+    classes: tuple[DrawClass, ...]
+    class_of: np.ndarray
+    sizes_mm: np.ndarray | None = None
+    legend_values: tuple[float, ...] = ()
+    max_value: float | None = None
+    max_size: float | None = None
+    breaks: Classes | None = None
+
+
+def _column(layer, name: str) -> pd.Series:
+    if name not in layer.data.columns:
+        raise StyleError(f"layer '{layer.name}' has no field '{name}'",
+                         fix=f"style one of its fields: {', '.join(map(str, layer.fields)) or '(none)'}")
+    return layer.data[name]
+
+
+def symbolize(layer, threshold: int | None = None) -> Symbolization:
+    """The drawing classes of ``layer`` (a ``VectorLayer``) under its current style."""
+    style = layer.style
+    n = len(layer.data)
+    if isinstance(style, SingleSymbolStyle):
+        return Symbolization(style.symbol, (DrawClass(layer.name, style.symbol.fill),), np.zeros(n, dtype=int))
+    if isinstance(style, GraduatedStyle):
+        return _graduated(layer, style, threshold)
+    if isinstance(style, CategorizedStyle):
+        return _categorized(layer, style)
+    if isinstance(style, ProportionalStyle):
+        return _proportional(layer, style)
+    raise StyleError(f"unknown style {type(style).__name__} on layer '{layer.name}'")
+
+
+def _graduated(layer, style: GraduatedStyle, threshold: int | None) -> Symbolization:
+    values = pd.to_numeric(_column(layer, style.field), errors="coerce")
+    with warnings.catch_warnings():
+        # mapclassify says once per call that numba would be faster; classify() samples big inputs.
+        warnings.filterwarnings("ignore", message="Numba not installed")
+        classes = classify(values, style.method, style.classes, style.breaks)
+    colors = palette(style.palette).ramp(classes.k)
+    draw = [DrawClass(label, color) for label, color in zip(classes.labels(threshold), colors)]
+    class_of = classes.class_of.copy()
+    if (class_of < 0).any():
+        class_of[class_of < 0] = len(draw)
+        draw.append(DrawClass(style.nodata_label, style.nodata_color, nodata=True))
+    return Symbolization(style.symbol, tuple(draw), class_of, breaks=classes)
+
+
+def _category_key(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def _categorized(layer, style: CategorizedStyle) -> Symbolization:
+    values = _column(layer, style.field)
+    missing = values.map(is_missing).to_numpy(dtype=bool)
+    keys = np.array([_category_key(v) for v in values[~missing]], dtype=object)
+    uniques = sorted(set(keys), key=lambda k: (not k.lstrip("-").replace(".", "", 1).isdigit(), k))
+    ramp = palette(style.palette).ramp(len(uniques))
+    draw = [DrawClass(k, style.colors.get(k, c)) for k, c in zip(uniques, ramp)]
+    class_of = np.empty(len(values), dtype=int)
+    lookup = {k: i for i, k in enumerate(uniques)}
+    class_of[~missing] = [lookup[k] for k in keys]
+    if missing.any():
+        class_of[missing] = len(draw)
+        draw.append(DrawClass("No data", style.other_color, nodata=True))
+    return Symbolization(style.symbol, tuple(draw), class_of)
+
+
+def nice_legend_values(max_value: float, count: int = 3) -> tuple[float, ...]:
+    """Round numbers for a proportional legend: the largest 1/2/5×10ⁿ not above ``max_value``, then
+    roughly a quarter and a twentieth of it (area halves twice: circles stay distinguishable)."""
+    if not max_value or max_value <= 0 or not math.isfinite(max_value):
+        return ()
+
+    def nice_floor(v: float) -> float:
+        exp = math.floor(math.log10(v))
+        for m in (5, 2, 1):
+            if m * 10 ** exp <= v:
+                return float(m * 10 ** exp)
+        return float(10 ** exp)
+
+    top = nice_floor(max_value)
+    out = [top]
+    for fraction in (0.25, 0.05)[: count - 1]:
+        v = nice_floor(top * fraction)
+        if v < out[-1]:
+            out.append(v)
+    return tuple(out)
+
+
+def circle_diameters(values: np.ndarray, max_value: float, max_size: float) -> np.ndarray:
+    """Area-true circle diameters (mm): area ∝ value, so diameter ∝ √value."""
+    with np.errstate(invalid="ignore"):
+        return max_size * np.sqrt(np.clip(values, 0, None) / max_value)
+
+
+def _proportional(layer, style: ProportionalStyle) -> Symbolization:
+    values = pd.to_numeric(_column(layer, style.field), errors="coerce").to_numpy(dtype=float)
+    finite = values[np.isfinite(values)]
+    max_value = style.max_value or (float(finite.max()) if len(finite) and finite.max() > 0 else 1.0)
+    sizes = circle_diameters(values, max_value, style.max_size)
+    sizes[~np.isfinite(values) | (values <= 0)] = np.nan
+    legend = tuple(style.legend_values) if style.legend_values else nice_legend_values(max_value)
+    draw = (DrawClass(style.field, style.symbol.fill),)
+    return Symbolization(style.symbol, draw, np.zeros(len(values), dtype=int), sizes, legend,
+                         max_value, style.max_size)
+
+
+def legend_value_label(value: float, threshold: int | None = None) -> str:
+    return format_number(value, threshold=threshold)

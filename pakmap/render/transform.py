@@ -1,0 +1,81 @@
+"""Layer geometries in the view's CRS and the map → device affine transform.
+
+Reprojection is done once per layer and CRS for the whole layer in bulk (pyproj over the flat
+coordinate array through ``shapely.transform``) and cached with a spatial index, so panning and
+zooming only query the index. The cache is keyed on the layer object (weakly) and on the identity of
+its data frame: ``layer.update(data=…)`` replaces the frame, which invalidates the entry.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from pyproj import CRS, Transformer
+
+_lock = threading.Lock()
+_cache: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class ProjectedGeometries:
+    """A layer's geometries in one CRS, with their STR-tree for extent queries."""
+
+    geoms: np.ndarray  # shapely geometries, one per feature (None for missing)
+    tree: shapely.STRtree
+
+
+def reproject(geoms: np.ndarray, src: CRS | None, dst: CRS) -> np.ndarray:
+    """``geoms`` from ``src`` to ``dst`` in one bulk pyproj call (no-op when the CRSs are equal)."""
+    if src is None or CRS.from_user_input(src) == dst:
+        return geoms
+    transformer = Transformer.from_crs(src, dst, always_xy=True)
+
+    def _xy(coords: np.ndarray) -> np.ndarray:
+        x, y = transformer.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+
+    return shapely.transform(geoms, _xy)
+
+
+def projected(layer, crs: CRS) -> ProjectedGeometries:
+    """The geometries of a ``VectorLayer`` in ``crs``, cached per layer, data frame and CRS."""
+    data = layer.data
+    key = (id(data), len(data), CRS.from_user_input(crs).to_wkt())
+    with _lock:
+        entry = _cache.get(layer)
+        if entry is not None and entry.get("key") == key:
+            return entry["value"]
+    geoms = reproject(np.asarray(data.geometry.values, dtype=object), layer.crs, CRS.from_user_input(crs))
+    value = ProjectedGeometries(geoms, shapely.STRtree(geoms))
+    with _lock:
+        # Keep the frame alive with the key: id() is only unique while the object lives.
+        _cache[layer] = {"key": key, "value": value, "data": data}
+    return value
+
+
+@dataclass(frozen=True)
+class DeviceTransform:
+    """Map coordinates (view CRS) → device pixels: ``x' = (x - x0)·s``, ``y' = (y0 - y)·s``."""
+
+    x0: float  # map x at the left edge
+    y0: float  # map y at the top edge
+    scale: float  # device pixels per map unit
+
+    @classmethod
+    def for_view(cls, view) -> "DeviceTransform":
+        xmin, ymin, xmax, ymax = view.extent
+        return cls(xmin, ymax, view.width / (xmax - xmin))
+
+    def apply(self, xy: np.ndarray) -> np.ndarray:
+        """An (n, 2) array of map coordinates as device pixels (a new float64 array)."""
+        out = np.empty_like(xy, dtype=float)
+        out[:, 0] = (xy[:, 0] - self.x0) * self.scale
+        out[:, 1] = (self.y0 - xy[:, 1]) * self.scale
+        return out
+
+    def to_map(self, px: float, py: float) -> tuple[float, float]:
+        return self.x0 + px / self.scale, self.y0 - py / self.scale
