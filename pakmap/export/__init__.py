@@ -1,0 +1,51 @@
+"""Print exports: PDF (vector, fonts embedded), SVG, PNG (with world file), atlases.
+
+``export_print`` is the one entry point the ``render`` command, ``pakmap map`` and the desktop app
+call; it composes the page from the project's layout and picks the writer from the extension.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import ExportError
+from ..project.loaded import LoadedProject
+
+__all__ = ["export_print", "PRINT_SUFFIXES"]
+
+PRINT_SUFFIXES = (".pdf", ".png", ".svg")
+
+
+def export_print(loaded: LoadedProject, out_path: str | os.PathLike, *, dpi: int = 300,
+                 atlas: str | None = None, world_file: bool = False) -> list[Path]:
+    """Write the print map of ``loaded`` to ``out_path`` (.pdf, .png or .svg); returns the files written.
+
+    ``atlas`` names a coverage layer: one page per feature (a multi-page PDF, or one PNG per feature).
+    ``world_file`` writes a .pgw georeferencing the map frame of a PNG.
+    """
+    out_path = Path(out_path)
+    suffix = out_path.suffix.lower()
+    if atlas:
+        from .atlas import write_atlas
+
+        return write_atlas(loaded, out_path, atlas, dpi=dpi, world_file=world_file)
+    if suffix not in PRINT_SUFFIXES:
+        raise ExportError(f"unknown print format '{suffix or '(none)'}'", path=out_path,
+                          fix="end the output name with .pdf, .png or .svg (.html is the web map)")
+    if not 30 <= dpi <= 1200:
+        raise ExportError(f"dpi {dpi} is out of range", path=out_path, fix="use 150, 300 or 600")
+    from ..layout.compose import compose_page
+
+    page = compose_page(loaded)
+    if suffix == ".pdf":
+        from .pdf import write_pdf
+
+        return [write_pdf([page], out_path, dpi=dpi)]
+    if suffix == ".svg":
+        from .svg import write_svg
+
+        return [write_svg(page, out_path, dpi=dpi)]
+    from .png import write_png
+
+    return write_png(page, out_path, dpi=dpi, world_file=world_file)

@@ -1,0 +1,79 @@
+"""PNG export: a page at 150/300/600 dpi, or a plain map image without page furniture.
+
+The image records its dpi (``pHYs``), so it prints at the intended size. With ``world_file`` a
+``.pgw`` georeferences the map (exactly, for a plain map image).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtGui import QColor, QImage, QPainter
+
+from ..atomic import atomic_path
+from ..errors import ExportError
+from ..layout.compose import Page
+from ..layout.paint import paint_page
+from ..project.loaded import LoadedProject
+from ..render.qt import ensure_gui_app
+from .worldfile import write_world_file
+
+DPI_CHOICES = (150, 300, 600)
+MAX_PIXELS = 400_000_000  # an A3 page at 600 dpi is ~70 Mpx; refuse sizes that would exhaust memory
+
+
+def _image(width: int, height: int, dpi: float, out_path: Path) -> QImage:
+    if width * height > MAX_PIXELS:
+        raise ExportError(f"a {width}×{height} pixel image is too large", path=out_path,
+                          fix="choose a lower dpi (150, 300 or 600) or a smaller page")
+    image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+    dots_per_metre = round(dpi / 0.0254)
+    image.setDotsPerMeterX(dots_per_metre)
+    image.setDotsPerMeterY(dots_per_metre)
+    image.fill(QColor("#FFFFFF"))
+    return image
+
+
+def _save(image: QImage, out_path: Path) -> None:
+    with atomic_path(out_path) as tmp:
+        if not image.save(str(tmp), "PNG"):
+            raise ExportError("cannot write the PNG", path=out_path, fix="check the folder is writable and has space")
+
+
+def write_png(page: Page, out_path: str | os.PathLike, *, dpi: int = 300, world_file: bool = False) -> list[Path]:
+    """Render ``page`` to a PNG at ``dpi``; with ``world_file``, a .pgw for the map frame beside it."""
+    ensure_gui_app()
+    out_path = Path(out_path)
+    px = dpi / 25.4
+    image = _image(round(page.template.width * px), round(page.template.height * px), dpi, out_path)
+    painter = QPainter(image)
+    try:
+        view = paint_page(page, painter, dpi)
+    finally:
+        painter.end()
+    _save(image, out_path)
+    written = [out_path]
+    if world_file:
+        frame = page.elements["map"].box
+        written.append(write_world_file(out_path, view, frame.x * px, frame.y * px))
+    return written
+
+
+def write_map_png(loaded: LoadedProject, out_path: str | os.PathLike, *, width: int, height: int,
+                  dpi: float = 96.0, extent=None, world_file: bool = False) -> list[Path]:
+    """The map alone (no page furniture) as a ``width``×``height`` PNG; its world file is exact."""
+    from ..render import render_map
+
+    ensure_gui_app()
+    out_path = Path(out_path)
+    view = loaded.map_view(width, height, dpi, extent=extent)
+    image = _image(width, height, dpi, out_path)
+    painter = QPainter(image)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        render_map(view, painter)
+    finally:
+        painter.end()
+    _save(image, out_path)
+    return [out_path] + ([write_world_file(out_path, view)] if world_file else [])

@@ -1,0 +1,131 @@
+"""A page composed from a project and a template: what each element shows and where it sits.
+
+``compose_page`` decides everything that does not depend on the output device — texts, the map
+extent, whether the Jammu and Kashmir note and the illustrative-data banner appear, the legend's
+entries — and returns a ``Page`` whose ``boxes`` (mm) the layout checks can inspect. ``paint_page``
+(``pakmap.layout.paint``) then draws it on any QPainter at any dpi.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import string
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+
+from ..errors import StyleError
+from ..project.loaded import LoadedProject
+from .box import Box
+from .kashmir import kashmir_in_view
+from .legend import LegendGroup, legend_groups
+from .locator import locator_boundaries
+from .mapframe import frame_view, requested_extent
+from .template import ElementSpec, Template, load_template
+
+TEXT_ELEMENTS = ("title", "subtitle", "dates", "map_id", "sources", "disclaimer", "kashmir_note",
+                 "contact", "banner")
+
+
+@dataclass
+class Page:
+    """One composed page: the elements shown (by name), their texts, the map extent, the legend."""
+
+    loaded: LoadedProject
+    template: Template
+    elements: dict[str, ElementSpec]  # only the elements shown on this page
+    texts: dict[str, str]  # element name -> its text, for text elements
+    extent: tuple[float, float, float, float]  # the requested extent, map CRS (before fitting)
+    map_extent: tuple[float, float, float, float]  # the extent the frame shows, fitted to its box
+    legend: list[LegendGroup] = field(default_factory=list)
+    locator: gpd.GeoDataFrame | None = None
+    metadata: dict[str, str] = field(default_factory=dict)  # document title, subject, creation date
+
+    @property
+    def boxes(self) -> dict[str, Box]:
+        """Every shown element's box in mm from the page's top-left corner."""
+        return {name: spec.box for name, spec in self.elements.items()}
+
+    @property
+    def legend_labels(self) -> list[str]:
+        return [row.label for group in self.legend for row in group.rows]
+
+
+def creation_date() -> _dt.date:
+    """Today, or ``SOURCE_DATE_EPOCH`` when set (reproducible builds of the same map)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc).date()
+    return _dt.date.today()
+
+
+def format_date(day: _dt.date) -> str:
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+class _Fields(dict):
+    """Template wording fields: a missing one is the officer's typo, reported as such."""
+
+    def __missing__(self, key: str) -> Any:
+        raise KeyError(key)
+
+
+def fill_text(template: Template, key: str, fields: dict[str, str]) -> str:
+    wording = template.texts.get(key, "{" + key + "}")
+    try:
+        return string.Formatter().vformat(wording, (), _Fields(fields))
+    except (KeyError, ValueError, IndexError) as exc:
+        raise StyleError(f"[text] {key} = {wording!r} uses an unknown field {exc}", path=template.path,
+                         fix=f"use only {{{'}, {'.join(sorted(fields))}}}") from None
+
+
+def compose_page(loaded: LoadedProject, template: Template | str | None = None, *, extent=None,
+                 title: str | None = None, subtitle: str | None = None) -> Page:
+    """Compose the print page of ``loaded`` (atlas pages pass their feature's ``extent`` and ``title``)."""
+    layout = loaded.project.layout
+    if not isinstance(template, Template):
+        template = load_template(template or layout.template)
+    specs = template.elements
+    frame = specs["map"].box
+    requested = requested_extent(loaded, frame, extent)
+    fitted = frame_view(loaded, frame, requested).extent
+    fields = {
+        "title": title if title is not None else (layout.title or loaded.project.map.title),
+        "subtitle": subtitle if subtitle is not None else layout.subtitle,
+        "as_of": layout.as_of, "created": format_date(creation_date()), "map_id": layout.map_id,
+        "sources": layout.sources, "contact": layout.contact,
+    }
+    texts: dict[str, str] = {"title": fields["title"], "subtitle": fields["subtitle"]}
+    dates = [fill_text(template, "as_of", fields)] if fields["as_of"] else []
+    texts["dates"] = "\n".join(dates + [fill_text(template, "created", fields)])
+    for key in ("map_id", "sources", "contact"):
+        texts[key] = fill_text(template, key, fields) if fields[key] else ""
+    texts["disclaimer"] = template.texts.get("disclaimer", "")
+    texts["kashmir_note"] = template.texts.get("kashmir_note", "") if kashmir_in_view(loaded, fitted, template) else ""
+    texts["banner"] = template.texts.get("banner", "") if loaded.project.illustrative else ""
+
+    shown: dict[str, ElementSpec] = {}
+    groups: list[LegendGroup] = []
+    boundaries = None
+    for name, spec in specs.items():
+        if name in TEXT_ELEMENTS and not texts.get(name, "").strip():
+            continue
+        if name == "legend":
+            groups = legend_groups(loaded, template.texts.get("legend_title", ""))
+            if not groups:
+                continue
+        if name == "locator":
+            boundaries = locator_boundaries(loaded, spec, template) if layout.locator else None
+            if boundaries is None:
+                continue
+        shown[name] = spec
+    metadata = {
+        "title": fields["title"] or "Map",
+        "subject": " — ".join(t for t in (fields["subtitle"], dates[0] if dates else "") if t) or fields["title"],
+        "creator": "pakmap",
+        "created": creation_date().isoformat(),
+    }
+    return Page(loaded, template, shown, {k: v for k, v in texts.items() if k in shown}, requested, fitted,
+                groups, boundaries, metadata)

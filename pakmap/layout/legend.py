@@ -1,0 +1,251 @@
+"""The print legend: entries from the renderer's own symbolization, laid out to fit its box.
+
+Entries come from ``pakmap.render.legend_items`` — the same classes, colours and sizes the map is
+drawn with — so the legend cannot disagree with the map. Layout shrinks the text (down to the
+template's ``min_size``) and flows into more columns until everything fits; it never draws outside
+its box.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QFontMetricsF, QPainter, QPen
+
+from ..layer import VectorLayer
+from ..project.loaded import LoadedProject
+from ..render.qt import qcolor
+from .template import ElementSpec
+from .text import make_font
+
+MAX_COLUMNS = 3
+SWATCH_W, SWATCH_H = 6.0, 3.6  # mm at the template's full text size
+GAP = 1.8  # mm between swatch and label, and between columns
+
+
+@dataclass(frozen=True)
+class Swatch:
+    kind: str  # "fill" (polygons), "line", "marker" (points), "circle" (proportional symbol)
+    fill: str
+    stroke: str
+    stroke_width: float  # mm
+    size: float = 0.0  # mm: marker or circle diameter
+    marker: str = "circle"
+    opacity: float = 1.0
+
+
+@dataclass(frozen=True)
+class LegendRow:
+    label: str
+    swatch: Swatch
+
+
+@dataclass(frozen=True)
+class LegendGroup:
+    title: str  # "" for a single-symbol layer (its row names it)
+    rows: tuple[LegendRow, ...]
+
+
+def legend_groups(loaded: LoadedProject, heading: str = "") -> list[LegendGroup]:
+    """One group per visible vector layer listed in the legend, top layer first (as readers scan)."""
+    from ..render import legend_items
+
+    threshold = loaded.project.protection.threshold
+    groups = []
+    for layer in reversed(loaded.drawable):
+        if not isinstance(layer, VectorLayer) or not _listed(loaded, layer.name):
+            continue
+        items = legend_items(layer, threshold)
+        group = _group(layer, items)
+        if group.rows:
+            groups.append(group)
+    return groups
+
+
+def _listed(loaded: LoadedProject, name: str) -> bool:
+    for spec in loaded.project.layers:
+        if spec.name == name:
+            return spec.legend
+    return True
+
+
+def _group(layer: VectorLayer, items) -> LegendGroup:
+    """Classified layers get a heading (the mapped field); a single-symbol layer is one named row."""
+    rows = tuple(LegendRow(item.label, _swatch(item)) for item in items)
+    style_field = getattr(layer.style, "field", "")
+    title = pretty_name(style_field) if style_field else ""
+    if len(rows) == 1 and not title:
+        rows = (LegendRow(pretty_name(layer.name), rows[0].swatch),)
+    return LegendGroup(title, rows)
+
+
+def _swatch(item) -> Swatch:
+    """A ``pakmap.render.LegendItem`` as the swatch this module draws."""
+    return Swatch(kind=item.kind, fill=item.color, stroke=item.stroke or item.color,
+                  stroke_width=item.stroke_width, size=item.size_mm, marker=item.marker or "circle",
+                  opacity=item.opacity)
+
+
+def pretty_name(name: str) -> str:
+    """``population_2023`` → ``Population 2023`` (names the officer typed with capitals are kept)."""
+    text = str(name).replace("_", " ").strip()
+    return text[:1].upper() + text[1:] if text == text.lower() else text
+
+
+# --- layout ------------------------------------------------------------------------------------
+
+@dataclass
+class PlacedText:
+    text: str
+    x: float
+    baseline: float
+    bold: bool
+
+
+@dataclass
+class PlacedSwatch:
+    swatch: Swatch
+    rect: QRectF
+
+
+@dataclass
+class LegendLayout:
+    size: float  # pt of the labels
+    columns: int
+    texts: list[PlacedText]
+    swatches: list[PlacedSwatch]
+    fits: bool
+
+
+def layout_legend(groups: list[LegendGroup], spec: ElementSpec, family: str, rect: QRectF, device,
+                  dpi: float) -> LegendLayout:
+    """The largest text size, then the fewest columns, at which every entry fits in ``rect``."""
+    smallest = spec.min_size or spec.size
+    size = spec.size
+    while True:
+        for columns in range(1, MAX_COLUMNS + 1):
+            placed = _place(groups, spec, family, rect, device, dpi, size, columns)
+            if placed.fits:
+                return placed
+        if size - 0.25 < smallest - 1e-9:
+            return placed  # the best effort: clipped to the box when drawn
+        size -= 0.25
+
+
+def _row_height(row: LegendRow, scale: float, line_h: float, px: float) -> float:
+    if row.swatch.kind == "circle":
+        return max(row.swatch.size * px, line_h) + 0.8 * px * scale
+    if row.swatch.kind == "marker":
+        return max(row.swatch.size * px, SWATCH_H * px * scale, line_h) + 0.8 * px * scale
+    return max(SWATCH_H * px * scale, line_h) + 0.9 * px * scale
+
+
+def _place(groups, spec: ElementSpec, family: str, rect: QRectF, device, dpi: float, size: float,
+           columns: int) -> LegendLayout:
+    px = dpi / 25.4
+    scale = size / spec.size
+    label_font = make_font(family, size)
+    title_font = make_font(family, (spec.title_size or spec.size) * scale, bold=True)
+    lm, tm = QFontMetricsF(label_font, device), QFontMetricsF(title_font, device)
+    line_h, title_h = lm.ascent() + lm.descent(), tm.ascent() + tm.descent() + 0.6 * px * scale
+    col_w = (rect.width() - GAP * px * (columns - 1)) / columns
+    widest_circle = max((r.swatch.size for g in groups for r in g.rows if r.swatch.kind in ("circle", "marker")), default=0)
+    swatch_w = max(SWATCH_W * scale, widest_circle) * px
+    texts: list[PlacedText] = []
+    swatches: list[PlacedSwatch] = []
+    col, y, fits = 0, rect.top(), True
+    items: list[tuple[str, object]] = []
+    for gi, group in enumerate(groups):
+        if group.title:
+            items.append(("title", (group.title, gi > 0)))
+        for row in group.rows:
+            items.append(("row", row))
+        items.append(("gap", None))
+    for kind, item in items:
+        if kind == "gap":
+            y += 1.5 * px * scale
+            continue
+        h = title_h if kind == "title" else _row_height(item, scale, line_h, px)
+        if y + h > rect.bottom() + 0.01:
+            col += 1
+            y = rect.top()
+            if col >= columns:
+                fits = False
+                col = columns - 1
+        x = rect.left() + col * (col_w + GAP * px)
+        if kind == "title":
+            title, _ = item
+            fits &= tm.horizontalAdvance(title) <= col_w
+            texts.append(PlacedText(tm.elidedText(title, Qt.TextElideMode.ElideRight, col_w), x, y + tm.ascent(), True))
+        else:
+            row: LegendRow = item
+            sw_h = h - 0.8 * px * scale
+            swatches.append(PlacedSwatch(row.swatch, QRectF(x, y, swatch_w, sw_h)))
+            label_x = x + swatch_w + GAP * px
+            avail = col_w - swatch_w - GAP * px
+            fits &= lm.horizontalAdvance(row.label) <= avail
+            baseline = y + sw_h / 2 + (lm.ascent() - lm.descent()) / 2
+            texts.append(PlacedText(lm.elidedText(row.label, Qt.TextElideMode.ElideRight, max(avail, 0)),
+                                    label_x, baseline, False))
+        y += h
+    return LegendLayout(size, columns, texts, swatches, fits)
+
+
+def draw_legend(painter: QPainter, groups: list[LegendGroup], spec: ElementSpec, family: str, rect: QRectF,
+                dpi: float) -> LegendLayout:
+    layout = layout_legend(groups, spec, family, rect, painter.device(), dpi)
+    px = dpi / 25.4
+    scale = layout.size / spec.size
+    painter.save()
+    painter.setClipRect(rect)
+    for placed in layout.swatches:
+        _draw_swatch(painter, placed.swatch, placed.rect, px, scale)
+    color = qcolor(spec.color)
+    painter.setPen(color)
+    label_font = make_font(family, layout.size)
+    title_font = make_font(family, (spec.title_size or spec.size) * scale, bold=True)
+    for placed in layout.texts:
+        painter.setFont(title_font if placed.bold else label_font)
+        painter.drawText(QPointF(placed.x, placed.baseline), placed.text)
+    painter.restore()
+    return layout
+
+
+def _draw_swatch(painter: QPainter, swatch: Swatch, rect: QRectF, px: float, scale: float) -> None:
+    painter.save()
+    pen = QPen(qcolor(swatch.stroke), max(swatch.stroke_width, 0.1) * px)
+    pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+    if swatch.kind == "fill":
+        painter.setPen(QPen(qcolor("#B3B3B3") if swatch.stroke.upper() in ("#FFFFFF", "#FFF") else pen))
+        painter.setBrush(qcolor(swatch.fill, swatch.opacity))
+        painter.drawRect(QRectF(rect.left(), rect.top(), SWATCH_W * px * scale, rect.height()))
+    elif swatch.kind == "line":
+        pen.setColor(qcolor(swatch.stroke or swatch.fill))
+        painter.setPen(pen)
+        y = rect.center().y()
+        painter.drawLine(QPointF(rect.left(), y), QPointF(rect.left() + SWATCH_W * px * scale, y))
+    else:
+        d = swatch.size * px
+        centre = QPointF(rect.left() + rect.width() / 2, rect.center().y())
+        if swatch.kind == "marker" and swatch.marker != "circle":
+            _draw_marker(painter, swatch, centre, d, pen)
+        else:
+            painter.setPen(QPen(qcolor("#666666") if swatch.stroke.upper() == "#FFFFFF" else pen))
+            painter.setBrush(qcolor(swatch.fill, swatch.opacity))
+            painter.drawEllipse(centre, d / 2, d / 2)
+    painter.restore()
+
+
+def _draw_marker(painter: QPainter, swatch: Swatch, centre: QPointF, diameter: float, pen: QPen) -> None:
+    import numpy as np
+
+    from ..render.symbols import marker, tiled_path
+
+    centres = np.array([[centre.x(), centre.y()]])
+    for part in marker(swatch.marker):
+        path = tiled_path(part, centres, diameter)
+        color = qcolor(swatch.fill if part.role == "body" else swatch.stroke, swatch.opacity)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        painter.drawPath(path)
