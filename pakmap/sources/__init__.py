@@ -1,0 +1,17 @@
+"""Reading data files into layers: vectors, tables (with coordinates), rasters, boundaries.
+
+``open_layer(path, layer=None, **options)`` is the entry point everything uses (projects, ``pakmap
+info``, the GUI); ``list_layers(path)`` names what a file holds; ``read_raster_window`` gives the
+renderer the pixels of one view. Modules, by what they hold:
+
+- ``detect``: which reader a file needs (extension, then first bytes);
+- ``vector`` and ``shapefile``: GDAL vector formats and the shapefile checks GDAL does not make;
+- ``csv_sniff``, ``xlsx``, ``table``, ``coordinates``, ``encoding``: tables and their points;
+- ``raster``: GeoTIFF metadata and windowed reads;
+- ``boundaries``: the geoBoundaries download with its disk cache.
+"""
+
+from .open import list_layers, open_layer
+from .raster import read_raster_window
+
+__all__ = ["open_layer", "list_layers", "read_raster_window"]

@@ -1,0 +1,84 @@
+"""Coordinate reference systems: reading what the user typed, and cached reprojection.
+
+Every layer knows its CRS or says it has none; nothing here guesses WGS 84. Transformers are
+expensive to build (pyproj looks up the best pipeline), so they are cached per (source, target)
+pair and always use x = longitude/easting, y = latitude/northing order (``always_xy``), which is the
+order every pakmap coordinate array uses.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+
+import numpy as np
+from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError
+
+from .errors import SourceError
+
+WGS84 = CRS.from_epsg(4326)
+
+
+def parse_crs(value, *, path: str | os.PathLike | None = None, what: str = "the CRS") -> CRS:
+    """A CRS from what a user types: ``EPSG:32642``, ``32642``, a WKT or PROJ string, or a CRS.
+
+    Raises ``SourceError`` naming ``path`` with a fix when pyproj cannot read it.
+    """
+    if isinstance(value, CRS):
+        return value
+    text = str(value).strip()
+    if text.isdigit():  # officers often type just the EPSG code
+        text = f"EPSG:{text}"
+    try:
+        return CRS.from_user_input(text)
+    except CRSError as exc:
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        raise SourceError(f"{what} '{shown}' is not a coordinate reference system pyproj knows "
+                          f"({_first_line(exc)})", path=path,
+                          fix="give an EPSG code such as EPSG:4326 (WGS 84) or EPSG:32642 (UTM 42N)") from None
+
+
+def crs_label(crs: CRS | None) -> str:
+    """A short human description: ``EPSG:4326 (WGS 84)``, or a sentence when there is none."""
+    if crs is None:
+        return "none (the file does not say; not assumed to be WGS 84)"
+    code = crs.to_authority(min_confidence=70)
+    ident = f"{code[0]}:{code[1]}" if code else "custom"
+    return f"{ident} ({crs.name})"
+
+
+@functools.lru_cache(maxsize=64)
+def _transformer(src_wkt: str, dst_wkt: str) -> Transformer:
+    return Transformer.from_crs(CRS.from_wkt(src_wkt), CRS.from_wkt(dst_wkt), always_xy=True)
+
+
+def transformer(src, dst) -> Transformer:
+    """A cached always-xy ``Transformer`` from ``src`` to ``dst`` (CRS objects or user strings)."""
+    src, dst = parse_crs(src), parse_crs(dst)
+    return _transformer(src.to_wkt(), dst.to_wkt())
+
+
+def transform_xy(x, y, src, dst) -> tuple[np.ndarray, np.ndarray]:
+    """Reproject coordinate arrays in one vectorized call (no per-point Python)."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if parse_crs(src) == parse_crs(dst):
+        return x.copy(), y.copy()
+    return transformer(src, dst).transform(x, y)
+
+
+def transform_bounds(bounds, src, dst, densify: int = 21) -> tuple[float, float, float, float]:
+    """Bounds reprojected densely along the edges (corners alone underestimate curved edges)."""
+    if parse_crs(src) == parse_crs(dst):
+        return tuple(float(v) for v in bounds)  # type: ignore[return-value]
+    out = transformer(src, dst).transform_bounds(*bounds, densify_pts=densify)
+    return tuple(float(v) for v in out)  # type: ignore[return-value]
+
+
+def _first_line(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return text[:120]
+
+
+__all__ = ["WGS84", "parse_crs", "crs_label", "transformer", "transform_xy", "transform_bounds"]

@@ -1,0 +1,83 @@
+"""The one entry point for reading data: ``open_layer(path, layer=None, **options)``.
+
+Options (all optional; those that were decided by sniffing are recorded in the layer's
+``SourceInfo.options`` so that a project reopens the file exactly the same way):
+
+- every kind: ``crs`` — set the CRS of a file that has none (or replace a wrong one); never assumed;
+- vectors and tables with geometry: ``repair=True`` — ``make_valid`` invalid geometries (reported);
+- vectors: ``encoding`` — text encoding of a shapefile's DBF (default: .cpg if right, else sniffed);
+- CSV: ``encoding``, ``delimiter``, ``header_row`` (1-based); XLSX: ``sheet`` (or ``layer``),
+  ``header_row``; both: ``lat``/``lon`` or ``wkt`` columns (default: detected), ``as_table=True``
+  to keep coordinates as plain columns.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import SourceError
+from ..layer import Layer
+from . import csv_sniff, raster, table, vector, xlsx
+from .detect import CSV, RASTER, VECTOR, XLSX, detect
+
+_TABLE_OPTIONS = {"lat", "lon", "wkt", "crs", "as_table", "repair", "header_row"}
+ALLOWED_OPTIONS = {
+    VECTOR: {"crs", "repair", "encoding"},
+    CSV: _TABLE_OPTIONS | {"encoding", "delimiter"},
+    XLSX: _TABLE_OPTIONS | {"sheet"},
+    RASTER: {"crs"},
+}
+
+
+def _existing(path: str | os.PathLike) -> Path:
+    path = Path(os.fspath(path)).expanduser()
+    if not path.exists():
+        raise SourceError("file not found", path=path,
+                          fix="check the path (in a project, paths are relative to the project file)")
+    return path
+
+
+def _check_options(kind: str, options: dict, path: Path) -> dict:
+    unknown = sorted(set(options) - ALLOWED_OPTIONS[kind])
+    if unknown:
+        raise SourceError(f"unknown reader option(s) {', '.join(unknown)} for this kind of file", path=path,
+                          fix=f"use: {', '.join(sorted(ALLOWED_OPTIONS[kind]))}")
+    # None means "not given" (as from the command line's unset flags).
+    return {k: v for k, v in options.items() if v is not None and v is not False}
+
+
+def open_layer(path: str | os.PathLike, layer: str | None = None, **options) -> Layer:
+    """Read ``path`` into a ``VectorLayer``, ``TableLayer`` or ``RasterLayer``.
+
+    ``layer`` names the layer of a multi-layer file or the sheet of a workbook. Problems with the
+    file raise ``SourceError`` with a one-line message naming the file, the problem and the fix.
+    """
+    path = _existing(path)
+    fmt = detect(path)
+    opts = _check_options(fmt.kind, options, path)
+    if fmt.kind == VECTOR:
+        return vector.read_vector(path, fmt, layer, **opts)
+    if fmt.kind == RASTER:
+        return raster.open_raster(path, **opts)
+    if fmt.kind == CSV:
+        reading = {k: opts.pop(k) for k in ("encoding", "delimiter", "header_row") if k in opts}
+        df, used = csv_sniff.read_csv(path, **reading)
+        return table.make_layer(df, path, path.stem, used, **opts)
+    sheet = opts.pop("sheet", None) or layer
+    df, chosen, used = xlsx.read_xlsx(path, sheet=sheet, header_row=opts.pop("header_row", None))
+    return table.make_layer(df, path, chosen, used, layer=chosen, **opts)
+
+
+def list_layers(path: str | os.PathLike) -> list[str]:
+    """Names that ``open_layer(path, layer=NAME)`` accepts: layers, zip members or sheets."""
+    path = _existing(path)
+    fmt = detect(path)
+    if fmt.kind == VECTOR:
+        return vector.list_vector_layers(path, fmt)
+    if fmt.kind == XLSX:
+        return xlsx.sheet_names(path)
+    return [path.stem]
+
+
+__all__ = ["open_layer", "list_layers", "ALLOWED_OPTIONS"]

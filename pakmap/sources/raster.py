@@ -1,0 +1,105 @@
+"""GeoTIFF rasters through rasterio: metadata on open, pixels only for the window being drawn.
+
+``open_raster`` reads the header only. ``read_raster_window`` gives the renderer exactly the
+pixels of one map view: it reads the part of the file under the view, at about the view's resolution
+(GDAL then reads from the file's overviews instead of the full-resolution pixels), and warps that
+small array onto the view's grid, in the view's CRS.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import rasterio
+import rasterio.errors
+from affine import Affine
+from rasterio.enums import Resampling
+from rasterio.transform import from_bounds
+from rasterio.warp import reproject
+from rasterio.windows import Window, from_bounds as window_from_bounds
+
+from ..crs import parse_crs, transform_bounds
+from ..errors import SourceError
+from ..layer import RasterLayer, SourceInfo
+
+
+def open_raster(path: Path, *, crs=None) -> RasterLayer:
+    """A ``RasterLayer`` with the file's metadata; ``crs`` sets (or replaces) the file's CRS."""
+    try:
+        with rasterio.open(path) as src:
+            file_crs = parse_crs(src.crs.to_wkt(), path=path) if src.crs else None
+            overviews = src.overviews(1) if src.count else []
+            meta = dict(bounds=tuple(float(v) for v in src.bounds), width=src.width, height=src.height,
+                        count=src.count, nodata=src.nodata, dtype=src.dtypes[0] if src.count else "none")
+    except rasterio.errors.RasterioIOError as exc:
+        raise SourceError(f"cannot be read as GeoTIFF ({' '.join(str(exc).replace(str(path), '').split())[:120]})",
+                          path=path, fix="check that the file is complete, or export it again as GeoTIFF") from None
+    options = {}
+    if crs is not None:
+        file_crs = parse_crs(crs, path=path)
+        options["crs"] = str(crs)
+    return RasterLayer(path.stem, path, file_crs, source=SourceInfo(path, options=options), overviews=overviews,
+                       **meta)
+
+
+def plan_read(shape: tuple[int, int], transform: Affine, bounds, width: int, height: int
+              ) -> tuple[Window, tuple[int, int]] | None:
+    """The window of a raster (``shape`` = height, width; ``transform``) covering ``bounds`` (in the
+    raster's CRS) drawn ``width``×``height`` pixels, and the output shape to read that window at:
+    never more pixels than the target needs, never upsampled. None when the bounds miss the raster."""
+    xmin, ymin, xmax, ymax = bounds
+    full = Window(0, 0, shape[1], shape[0])
+    try:
+        window = window_from_bounds(xmin, ymin, xmax, ymax, transform=transform)
+        window = window.round_offsets("floor").round_lengths("ceil").intersection(full)
+    except rasterio.errors.WindowError:
+        return None
+    if window.width < 1 or window.height < 1:
+        return None
+    # Source pixels per target pixel along each axis; > 1 means the read can be decimated.
+    factor_x = (xmax - xmin) / width / abs(transform.a)
+    factor_y = (ymax - ymin) / height / abs(transform.e)
+    out_w = int(window.width) if factor_x <= 1 else max(1, math.ceil(window.width / factor_x))
+    out_h = int(window.height) if factor_y <= 1 else max(1, math.ceil(window.height / factor_y))
+    return window, (out_h, out_w)
+
+
+def read_raster_window(layer: RasterLayer, extent, crs, width: int, height: int, *, bands=None,
+                       resampling: str = "nearest") -> tuple[np.ndarray, np.ndarray, Affine]:
+    """Pixels of ``layer`` for a view of ``extent`` (in ``crs``) drawn ``width``×``height`` pixels.
+
+    Returns ``(array, nodata_mask, transform)``: ``array`` is (bands, height, width) in the file's
+    dtype, ``nodata_mask`` is True where there is no data (the file's nodata, or outside the raster),
+    ``transform`` maps view pixels to ``crs`` coordinates. ``bands`` are 1-based (default: all).
+    """
+    if layer.crs is None:
+        raise SourceError("the raster has no CRS, so pakmap cannot place it on the map", path=layer.path,
+                          fix="set its CRS (crs = \"EPSG:…\" for the layer in the project)")
+    dst_crs = parse_crs(crs)
+    method = getattr(Resampling, resampling)
+    indexes = list(bands) if bands is not None else list(range(1, layer.count + 1))
+    dst_transform = from_bounds(*extent, width, height)
+    with rasterio.open(layer.path) as src:
+        dtype = np.dtype(src.dtypes[indexes[0] - 1])
+        fill = layer.nodata if layer.nodata is not None else (np.nan if dtype.kind == "f" else 0)
+        out = np.full((len(indexes), height, width), fill, dtype=dtype)
+        valid = np.zeros((height, width), dtype=np.uint8)
+        src_box = transform_bounds(extent, dst_crs, layer.crs)
+        plan = plan_read((src.height, src.width), src.transform, src_box, width, height)
+        if plan is None:
+            return out, np.ones((height, width), dtype=bool), dst_transform
+        window, (out_h, out_w) = plan
+        # Decimated reads are served from overviews by GDAL: the full-resolution pixels stay on disk.
+        data = src.read(indexes, window=window, out_shape=(len(indexes), out_h, out_w), resampling=method)
+        read_transform = src.window_transform(window) * Affine.scale(window.width / out_w, window.height / out_h)
+        present = src.read_masks(indexes[0], window=window, out_shape=(out_h, out_w)) > 0
+    reproject(data, out, src_transform=read_transform, src_crs=layer.crs, src_nodata=layer.nodata,
+              dst_transform=dst_transform, dst_crs=dst_crs, dst_nodata=fill, resampling=method)
+    reproject(present.astype(np.uint8), valid, src_transform=read_transform, src_crs=layer.crs, src_nodata=0,
+              dst_transform=dst_transform, dst_crs=dst_crs, dst_nodata=0, resampling=Resampling.nearest)
+    return out, valid == 0, dst_transform
+
+
+__all__ = ["open_raster", "read_raster_window", "plan_read"]

@@ -1,0 +1,169 @@
+"""From rows of cells (CSV or a worksheet) to a table or a point layer.
+
+Shared by the CSV and XLSX readers: finding the header row below a title block, cleaning column
+names, typing columns without destroying codes (``"0101"`` stays text: P-codes and district codes
+lose their meaning as numbers), and turning coordinates into geometry.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Any, Sequence
+
+import pandas as pd
+
+from ..crs import parse_crs
+from ..errors import SourceError
+from ..layer import SourceInfo, TableLayer, VectorLayer
+from .. import validity
+from . import coordinates
+
+HEADER_SCAN_ROWS = 30
+_LEADING_ZERO = re.compile(r"^[+-]?0\d")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def _filled(row: Sequence[Any]) -> list[Any]:
+    return [v for v in row if v is not None and str(v).strip() != ""]
+
+
+def detect_header_row(rows: Sequence[Sequence[Any]]) -> int:
+    """0-based index of the header row: the first row, among the first 30, that is as wide as the
+    table (at least half the widest row's filled cells, and two) and holds only text.
+
+    Reports often start with a title, a date line and a blank row before the header; those rows have
+    one or two filled cells, so they are skipped.
+    """
+    scan = rows[:HEADER_SCAN_ROWS]
+    widest = max((len(_filled(r)) for r in scan), default=0)
+    need = max(2, math.ceil(widest / 2))
+    for i, row in enumerate(scan):
+        cells = _filled(row)
+        if len(cells) >= need and all(isinstance(v, str) and not _is_number(v) for v in cells):
+            return i
+    return 0
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", ""))
+        return True
+    except ValueError:
+        return False
+
+
+def is_hxl_row(row: Sequence[Any]) -> bool:
+    """A Humanitarian Exchange Language hashtag row (``#adm2+name``) under the header."""
+    cells = _filled(row)
+    return bool(cells) and all(isinstance(v, str) and v.strip().startswith("#") for v in cells)
+
+
+def clean_names(header: Sequence[Any]) -> list[str]:
+    """Column names: stripped text; blanks become ``column_N``; repeats get ``_2``, ``_3``."""
+    names, seen = [], {}
+    for i, value in enumerate(header):
+        name = " ".join(str(value).split()) if value is not None and str(value).strip() else f"column_{i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 1
+        names.append(name)
+    return names
+
+
+def infer_types(df: pd.DataFrame) -> pd.DataFrame:
+    """Numbers where a whole text column is numbers (thousands separators allowed), except codes with
+    leading zeros, which stay text. Whole columns at a time, no per-cell Python."""
+    out = df.copy()
+    for column in out.columns:
+        series = out[column]
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
+            continue
+        text = series.astype("string").str.strip()
+        present = text.notna() & (text != "")
+        if not present.any():
+            continue
+        values = text[present]
+        if values.str.match(_LEADING_ZERO).any():
+            continue
+        if values.str.match(_THOUSANDS).all():
+            values = values.str.replace(",", "", regex=False)
+        numbers = pd.to_numeric(values, errors="coerce")
+        if numbers.notna().all():
+            converted = pd.Series(float("nan"), index=out.index)
+            converted[present] = numbers.astype(float)
+            is_int = (converted[present] % 1 == 0).all() and present.all()
+            out[column] = converted.astype("int64") if is_int else converted
+        else:
+            out[column] = series.where(present, None)
+    return out
+
+
+def frame_from_rows(rows: Sequence[Sequence[Any]], header_row: int | None, path) -> tuple[pd.DataFrame, int]:
+    """A typed DataFrame from raw rows; returns it with the 0-based header row used."""
+    rows = [list(r) for r in rows]
+    if not any(_filled(r) for r in rows):
+        raise SourceError("the table is empty", path=path, fix="check you chose the right file or sheet")
+    index = detect_header_row(rows) if header_row is None else header_row
+    if index >= len(rows):
+        raise SourceError(f"has no row {index + 1} to use as the header ({len(rows)} rows)", path=path,
+                          fix="give a smaller header_row")
+    width = max(len(r) for r in rows[index:])
+    names = clean_names(rows[index] + [None] * (width - len(rows[index])))
+    body = rows[index + 1:]
+    if body and is_hxl_row(body[0]):
+        body = body[1:]
+    body = [r + [None] * (width - len(r)) for r in body if _filled(r)]
+    df = pd.DataFrame(body, columns=names, dtype=object)
+    # Columns Excel keeps "used" after a cell was cleared: no name, no values.
+    empty = [n for n in names if n.startswith("column_") and df[n].isna().all()] if len(df) else []
+    return infer_types(df.drop(columns=empty)), index
+
+
+def make_layer(df: pd.DataFrame, path: Path, name: str, options: dict, *, layer: str | None = None,
+               lat: str | None = None, lon: str | None = None, wkt: str | None = None, crs=None,
+               as_table: bool = False, repair: bool = False) -> TableLayer | VectorLayer:
+    """A ``TableLayer``, or a ``VectorLayer`` when coordinates or WKT are given or detected.
+
+    ``options`` are the reader options already decided (encoding, delimiter, header_row…); the
+    coordinate columns used are added so the project reopens the file the same way.
+    """
+    if len(df) == 0:
+        raise SourceError("the table has a header but no data rows", path=path,
+                          fix="check you chose the right file or sheet, and the header row")
+    options = dict(options)
+    if not as_table and (lat is None) != (lon is None):
+        raise SourceError("give both lat= and lon= columns, not just one", path=path,
+                          fix=f"columns are: {', '.join(map(str, df.columns))}")
+    if as_table:
+        options["as_table"] = True
+        return TableLayer(name, df, SourceInfo(path, layer=layer, options=options))
+    if lat is None and wkt is None:
+        found_lat, found_lon = coordinates.find_lat_lon(df.columns)
+        if found_lat is not None and found_lon is not None:
+            lat, lon = found_lat, found_lon
+        else:
+            wkt = coordinates.find_wkt(df)
+    user_crs = parse_crs(crs, path=path) if crs is not None else None
+    if lat is not None:
+        gdf = coordinates.points_from_columns(df, lat, lon, path)
+        options.update(lat=lat, lon=lon)
+    elif wkt is not None:
+        gdf = coordinates.geometry_from_wkt(df, wkt, path, user_crs)
+        options["wkt"] = wkt
+    else:
+        return TableLayer(name, df, SourceInfo(path, layer=layer, options=options))
+    if user_crs is not None:
+        gdf = gdf.set_crs(user_crs, allow_override=True)
+        options["crs"] = str(crs)
+    report = validity.check(gdf)
+    if repair:
+        gdf, report = validity.repair(gdf)
+        options["repair"] = True
+    return VectorLayer(name, gdf, SourceInfo(path, layer=layer, options=options), validity=report)
+
+
+__all__ = ["detect_header_row", "clean_names", "infer_types", "frame_from_rows", "make_layer", "is_hxl_row"]

@@ -1,0 +1,166 @@
+"""Vector files through pyogrio (GDAL): Shapefile (plain or zipped), GeoPackage, GeoJSON, KML/KMZ,
+FlatGeobuf.
+
+Choosing a layer in a multi-layer file (GeoPackage, zip of several shapefiles, KML folders): the
+``layer`` asked for if given; otherwise the only layer, or the only layer that has features with
+geometry (attribute-only tables and empty folders do not count). When several layers with geometry
+remain, guessing would draw the wrong data without the user noticing, so ``SourceError`` lists them
+and says how to choose.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import warnings
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+import pyogrio.errors
+
+from ..crs import parse_crs
+from ..errors import SourceError
+from ..layer import SourceInfo, VectorLayer
+from .. import validity
+from . import shapefile
+from .detect import Format
+
+_ZIP_MEMBERS = (".shp", ".gpkg", ".geojson", ".json", ".kml", ".fgb")
+_GDAL_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.CRSError,
+                pyogrio.errors.GeometryError, pyogrio.errors.FieldError)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One layer of a file: its user-facing name and where GDAL finds it."""
+
+    name: str
+    gdal_path: str
+    gdal_layer: str
+    geometry_type: str | None
+    shapefile: shapefile.ShapefileParts | None = None
+
+
+def list_vector_layers(path: Path, fmt: Format) -> list[str]:
+    return [e.name for e in _entries(path, fmt)]
+
+
+def read_vector(path: Path, fmt: Format, layer: str | None = None, *, crs=None, encoding: str | None = None,
+                repair: bool = False) -> VectorLayer:
+    """Read one layer of a vector file into a ``VectorLayer`` with its validity report."""
+    entries = _entries(path, fmt)
+    entry = _choose(entries, layer, path)
+    user_crs = parse_crs(crs, path=path) if crs is not None else None
+    options: dict = {}
+    gdal_path, read_encoding = entry.gdal_path, encoding
+    with tempfile.TemporaryDirectory(prefix="pakmap-") as scratch:
+        if entry.shapefile is not None:
+            ignore_prj = shapefile.check(entry.shapefile, path, crs_given=user_crs is not None)
+            read_encoding = shapefile.dbf_encoding(entry.shapefile, path, encoding)
+            options["encoding"] = read_encoding
+            if ignore_prj:
+                gdal_path = str(entry.shapefile.copy_without(".prj", Path(scratch)))
+        elif encoding:
+            options["encoding"] = encoding
+        gdf = _read(gdal_path, entry.gdal_layer, read_encoding, path, fmt)
+    if len(gdf) == 0:
+        others = [e.name for e in entries if e is not entry]
+        raise SourceError(f"layer '{entry.name}' has no features", path=path,
+                          fix=(f"choose another layer ({', '.join(others)})" if others else
+                               "export the data again; the file is empty"))
+    if user_crs is not None:
+        gdf = gdf.set_crs(user_crs, allow_override=True)
+        options["crs"] = str(crs)
+    report = validity.check(gdf)
+    if repair:
+        gdf, report = validity.repair(gdf)
+        options["repair"] = True
+    name = entry.name if len(entries) > 1 or fmt.label == "zip archive" else path.stem
+    return VectorLayer(name, gdf, SourceInfo(path, layer=entry.name, options=options), validity=report)
+
+
+def _read(gdal_path: str, gdal_layer: str, encoding: str | None, path: Path, fmt: Format) -> gpd.GeoDataFrame:
+    try:
+        with warnings.catch_warnings():
+            # GeoJSON properties holding lists stay text; that is what the officer sees in QGIS too.
+            warnings.filterwarnings("ignore", message="Could not parse column")
+            return pyogrio.read_dataframe(gdal_path, layer=gdal_layer, encoding=encoding)
+    except _GDAL_ERRORS as exc:
+        raise _gdal_error(exc, path, fmt) from None
+
+
+def _gdal_error(exc: Exception, path: Path, fmt: Format) -> SourceError:
+    detail = " ".join(str(exc).replace(str(path), "").split()).strip(": ") or type(exc).__name__
+    return SourceError(f"cannot be read as {fmt.label} ({detail[:160]})", path=path,
+                       fix=f"check that the file is complete and really a {fmt.label}, or export it again")
+
+
+def _entries(path: Path, fmt: Format) -> list[_Entry]:
+    """Every layer of the file, zip members included."""
+    if fmt.label == "zip archive":
+        return _zip_entries(path, fmt)
+    entries = []
+    for name, geom in _list(str(path), path, fmt):
+        parts = shapefile.ShapefileParts(path.name, folder=path.parent) if fmt.driver == "ESRI Shapefile" else None
+        entries.append(_Entry(name, str(path), name, geom, parts))
+    return entries
+
+
+def _zip_entries(path: Path, fmt: Format) -> list[_Entry]:
+    with zipfile.ZipFile(path) as z:
+        members = [m for m in z.namelist() if m.lower().endswith(_ZIP_MEMBERS)
+                   and not m.startswith("__MACOSX/") and not Path(m).name.startswith(".")]
+    entries = []
+    for member in members:
+        vsi = f"/vsizip/{path.resolve().as_posix()}/{member}"
+        if member.lower().endswith(".shp"):
+            parts = shapefile.ShapefileParts(member, archive=path)
+            # Check before GDAL opens it: GDAL's own message for a missing .shx is about config options.
+            shapefile.check(parts, path, crs_given=True)
+            entries.append(_Entry(Path(member).stem, vsi, Path(member).stem, "Unknown", parts))
+            continue
+        for name, geom in _list(vsi, path, fmt):
+            entries.append(_Entry(name, vsi, name, geom))
+    return entries
+
+
+def _list(gdal_path: str, path: Path, fmt: Format) -> list[tuple[str, str | None]]:
+    if fmt.driver == "ESRI Shapefile":
+        # A lone .shp is one layer named after the file; GDAL would fail on a missing .shx here,
+        # before our clearer check runs.
+        return [(path.stem, "Unknown")]
+    try:
+        return [(str(n), None if g is None else str(g)) for n, g in pyogrio.list_layers(gdal_path)]
+    except _GDAL_ERRORS as exc:
+        raise _gdal_error(exc, path, fmt) from None
+
+
+def _choose(entries: list[_Entry], layer: str | None, path: Path) -> _Entry:
+    names = ", ".join(e.name for e in entries)
+    if not entries:
+        raise SourceError("holds no layers", path=path, fix="export the data again")
+    if layer is not None:
+        for match in (lambda e: e.name == layer, lambda e: e.name.lower() == str(layer).lower()):
+            found = [e for e in entries if match(e)]
+            if found:
+                return found[0]
+        raise SourceError(f"has no layer '{layer}'", path=path, fix=f"use one of: {names}")
+    if len(entries) == 1:
+        return entries[0]
+    with_features = [e for e in entries if e.geometry_type is not None and _feature_count(e) != 0]
+    if len(with_features) == 1:
+        return with_features[0]
+    raise SourceError(f"holds {len(entries)} layers ({names}) and pakmap will not guess which one you mean",
+                      path=path, fix="choose one: --layer NAME on the command line, layer = \"NAME\" in a project")
+
+
+def _feature_count(entry: _Entry) -> int:
+    try:
+        return int(pyogrio.read_info(entry.gdal_path, layer=entry.gdal_layer)["features"])
+    except _GDAL_ERRORS:
+        return -1  # unknown: counts as "has features", so the ambiguity is reported, not hidden
+
+
+__all__ = ["read_vector", "list_vector_layers"]
