@@ -1,0 +1,91 @@
+"""Label text, placement inside polygons, beside points, and no overlaps ever."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from pyproj import CRS
+from shapely.geometry import Point, Polygon, box
+
+from pakmap.layer import VectorLayer
+from pakmap.render import MapView
+from pakmap.render.labels import label_texts
+from pakmap.render.offscreen import render_image
+from pakmap.style import LabelStyle, SingleSymbolStyle, Symbol
+
+CRS_M = CRS.from_epsg(3857)
+
+
+def _layer(geoms, labels, **cols):
+    return VectorLayer("t", gpd.GeoDataFrame(cols, geometry=list(geoms), crs=CRS_M),
+                       style=SingleSymbolStyle(Symbol(fill="#DDDDDD", stroke_width=0, size=2)), labels=labels)
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def test_expression_formats_numbers_and_suppresses_small_counts():
+    lyr = _layer([Point(0, 0)] * 3, LabelStyle(expression="{name}\n{refugees}"),
+                 name=["A", "B", "C"], refugees=[12345.0, 3.0, np.nan])
+    assert label_texts(lyr, np.arange(3), threshold=5) == ["A\n12,345", "B\n<5", "C\n"]
+    lyr.labels = LabelStyle(expression="{refugees:,.0f} people")
+    assert label_texts(lyr, np.arange(2), threshold=5) == ["12,345 people", "<5 people"]
+
+
+def test_polygon_label_at_pole_of_inaccessibility_inside_concave_shape():
+    # An L-shape: its centroid falls outside the shape; the label must sit inside the thick arm.
+    ell = Polygon([(0, 0), (100, 0), (100, 30), (30, 30), (30, 100), (0, 100)])
+    lyr = _layer([ell], LabelStyle(field="name", size=8), name=["L"])
+    _, result = render_image(MapView((lyr,), (0, 0, 100, 100), CRS_M, 200, 200, dpi=96))
+    (label,) = result.labels
+    x, y, w, h = label.box
+    cx, cy = (x + w / 2) / 2, 100 - (y + h / 2) / 2  # back to map units
+    assert ell.contains(Point(cx, cy))
+
+
+def test_dense_point_labels_never_overlap_and_respect_the_frame():
+    rng = np.random.default_rng(3)
+    xy = rng.uniform(0, 100, (300, 2))
+    lyr = _layer([Point(x, y) for x, y in xy], LabelStyle(field="name", size=7),
+                 name=[f"Village {i}" for i in range(300)])
+    _, result = render_image(MapView((lyr,), (0, 0, 100, 100), CRS_M, 400, 400, dpi=96))
+    boxes = [lab.box for lab in result.labels]
+    assert 10 < len(boxes) < 300  # some placed, some dropped
+    for i in range(len(boxes)):
+        x, y, w, h = boxes[i]
+        assert x >= 0 and y >= 0 and x + w <= 400 and y + h <= 400
+        for j in range(i):
+            assert not _overlap(boxes[i], boxes[j])
+
+
+def test_priority_field_wins_collisions_and_point_label_sits_beside_marker():
+    lyr = _layer([Point(50, 50), Point(50.5, 50.2)], LabelStyle(field="name", size=9, priority="pop"),
+                 name=["Small", "Big"], pop=[10, 1000])
+    _, result = render_image(MapView((lyr,), (0, 0, 100, 100), CRS_M, 200, 200, dpi=96))
+    texts = [lab.text for lab in result.labels]
+    assert texts[0] == "Big"
+    x, y, w, h = result.labels[0].box
+    assert x > 101  # to the right of the marker at x≈101 px (first candidate position)
+    assert y < 99.6 < y + h  # vertically centred on it
+
+
+def test_large_polygons_labelled_first():
+    big, small = box(0, 0, 60, 100), box(60, 45, 64, 55)
+    lyr = _layer([small, big], LabelStyle(field="name", size=8), name=["small one", "big one"])
+    _, result = render_image(MapView((lyr,), (0, 0, 100, 100), CRS_M, 200, 200, dpi=96))
+    assert result.labels[0].text == "big one"
+
+
+def test_labels_drawn_as_dark_text_with_halo():
+    lyr = VectorLayer("t", gpd.GeoDataFrame({"name": ["WWWW"]}, geometry=[box(0, 0, 100, 100)], crs=CRS_M),
+                      style=SingleSymbolStyle(Symbol(fill="#0B3754", stroke_width=0)),
+                      labels=LabelStyle(field="name", size=20, halo_color="#FFFFFF", halo_width=1.0))
+    img, result = render_image(MapView((lyr,), (0, 0, 100, 100), CRS_M, 200, 200, dpi=96))
+    x, y, w, h = (int(v) for v in result.labels[0].box)
+    arr = np.frombuffer(img.constBits(), np.uint8).reshape(200, 200, 4)[y:y + h, x:x + w, :3].astype(int)
+    lum = arr.sum(axis=2)
+    assert (lum < 60).sum() > 20  # black glyph pixels
+    assert (lum > 720).sum() > 20  # white halo pixels on a dark fill
+    assert shapely.box(x, y, x + w, y + h).within(shapely.box(0, 0, 200, 200))
