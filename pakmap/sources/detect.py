@@ -14,6 +14,7 @@ from pathlib import Path
 from ..errors import SourceError
 
 VECTOR, CSV, XLSX, RASTER = "vector", "csv", "xlsx", "raster"
+ZIP = "zip"  # Format.driver of zip archives: vector.py opens their members through GDAL's /vsizip/
 
 SUPPORTED = ("Shapefile (.shp or zipped), GeoPackage, GeoJSON, KML/KMZ, FlatGeobuf, "
              "CSV, Excel .xlsx and GeoTIFF")
@@ -23,7 +24,7 @@ SUPPORTED = ("Shapefile (.shp or zipped), GeoPackage, GeoJSON, KML/KMZ, FlatGeob
 class Format:
     kind: str  # VECTOR, CSV, XLSX or RASTER: which reader module opens it
     label: str  # what the user calls it, for messages and ``pakmap info``
-    driver: str | None = None  # OGR driver, for vectors whose driver pyogrio should not guess
+    driver: str | None = None  # OGR driver name, or ZIP for data inside a zip archive
 
 
 _BY_EXTENSION = {
@@ -91,8 +92,10 @@ def _detect_zip(path: Path) -> Format:
         return Format(XLSX, "Excel workbook")
     if any(n.endswith(".kml") for n in names) and not any(n.endswith(".shp") for n in names):
         return Format(VECTOR, "KMZ", "LIBKML")
+    if any(n.endswith(".shp") for n in names):
+        return Format(VECTOR, "zipped Shapefile", ZIP)
     if any(n.endswith(_VECTOR_MEMBERS) for n in names):
-        return Format(VECTOR, "zip archive", None)
+        return Format(VECTOR, "zip archive", ZIP)
     raise SourceError("is a zip archive without a shapefile, GeoPackage, GeoJSON, KML or FlatGeobuf inside",
                       path=path, fix="unzip it and open the data file it contains")
 
@@ -137,4 +140,4 @@ def _not_workbook_fix(head: bytes) -> str:
     return "open it in Excel and save it as .xlsx, or export the data again"
 
 
-__all__ = ["Format", "detect", "VECTOR", "CSV", "XLSX", "RASTER", "SUPPORTED"]
+__all__ = ["Format", "detect", "ZIP", "VECTOR", "CSV", "XLSX", "RASTER", "SUPPORTED"]

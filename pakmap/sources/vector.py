@@ -25,7 +25,7 @@ from ..errors import SourceError
 from ..layer import SourceInfo, VectorLayer
 from .. import validity
 from . import shapefile
-from .detect import Format
+from .detect import ZIP, Format
 
 _ZIP_MEMBERS = (".shp", ".gpkg", ".geojson", ".json", ".kml", ".fgb")
 _GDAL_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.CRSError,
@@ -77,7 +77,7 @@ def read_vector(path: Path, fmt: Format, layer: str | None = None, *, crs=None, 
     if repair:
         gdf, report = validity.repair(gdf)
         options["repair"] = True
-    name = entry.name if len(entries) > 1 or fmt.label == "zip archive" else path.stem
+    name = entry.name if len(entries) > 1 or fmt.driver == ZIP else path.stem
     return VectorLayer(name, gdf, SourceInfo(path, layer=entry.name, options=options), validity=report)
 
 
@@ -99,7 +99,7 @@ def _gdal_error(exc: Exception, path: Path, fmt: Format) -> SourceError:
 
 def _entries(path: Path, fmt: Format) -> list[_Entry]:
     """Every layer of the file, zip members included."""
-    if fmt.label == "zip archive":
+    if fmt.driver == ZIP:
         return _zip_entries(path, fmt)
     entries = []
     for name, geom in _list(str(path), path, fmt):
