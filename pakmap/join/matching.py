@@ -1,0 +1,226 @@
+"""Matching table rows to layer features, stage by stage: accepted, exact, normalized, alias.
+
+The layer's features are grouped by their key (the normalized values of the ``on`` fields, plus the
+parent field with ``within``); each table row is resolved to one group or left unmatched, and the
+stage that resolved it is recorded. Nothing here builds output columns: ``attribute.join_attributes``
+does that from the ``Matching`` returned by ``match_rows``.
+
+Stages, first that succeeds wins:
+
+1. **accepted**: the user accepted this table key → layer key (replayed from the project file); a
+   user decision outranks every automatic rule.
+2. **exact**: every key value (and the parent) has the same text in the table and the layer.
+3. **normalized**: the keys are equal after ``normalize_key`` (its steps are recorded).
+4. **alias**: a key value or the parent is equal only through an alias entry, in either direction
+   (the table uses an old name, or the layer does). Within a parent, an alias entry for another
+   province is not followed; an alias that still leads to several units is not guessed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import pandas as pd
+
+from .aliases import AliasEntry, AliasTable
+from .normalize import KeyNormalizer
+from .report import KEY_SEPARATOR, key_text
+from .suggest import Candidate
+
+
+def _exact_text(value: Any) -> str | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    return str(value)
+
+
+@dataclass
+class Resolution:
+    """How one table row found its layer group."""
+
+    group: int | None  # index into Matching.groups; None if unmatched
+    how: str  # exact | normalized | alias | accepted | unmatched
+    detail: str = ""
+
+
+class _Component:
+    """One key field pair (or the parent pair): the layer's values and how a table value reaches them."""
+
+    def __init__(self, layer_values: list, normalize: KeyNormalizer, aliases: AliasTable) -> None:
+        self.normalize = normalize
+        self.aliases = aliases
+        self.layer_norm = [normalize(v) for v in layer_values]
+        self.layer_keys: set[str] = {n.key for n in self.layer_norm if n.key is not None}
+        self.layer_first: dict[str, Any] = {}  # key -> the first layer value with it, for details
+        for n in self.layer_norm:
+            if n.key is not None:
+                self.layer_first.setdefault(n.key, n)
+        # Layer values that are old names themselves ("Kurram Agency" in an old boundary file) stand
+        # for the current name, as long as the current name is not in the layer too.
+        self.layer_alt: dict[str, tuple[str, AliasEntry]] = {}
+        for key in self.layer_keys:
+            for entry in aliases.lookup(key):
+                target = aliases.target_key(entry)
+                if target not in self.layer_keys:
+                    self.layer_alt.setdefault(target, (key, entry))
+
+    def resolve(self, value: Any, parent: str | None) -> tuple[str | None, str, str]:
+        """(layer key, how, detail) for one table value; how: normalized | alias | ambiguous | unmatched."""
+        norm = self.normalize(value)
+        if norm.key is None:
+            return None, "unmatched", "missing key"
+        if norm.key in self.layer_keys:
+            layer_norm = self.layer_first[norm.key]
+            if str(layer_norm.original) == str(value):
+                return norm.key, "normalized", ""
+            return norm.key, "normalized", f"{norm.explain()} = layer {layer_norm.explain()}"
+        entries = self.aliases.resolve(norm.key, self.layer_keys, parent)
+        targets = {self.aliases.target_key(e) for e in entries}
+        if len(targets) == 1:
+            return targets.pop(), "alias", f"{entries[0].describe()} [{entries[0].source}]"
+        if len(targets) > 1:
+            names = ", ".join(sorted({e.name for e in entries}))
+            return None, "ambiguous", f"alias {value!r} could be {names}: accept one"
+        if norm.key in self.layer_alt:
+            layer_key, entry = self.layer_alt[norm.key]
+            return layer_key, "alias", f"the layer's {entry.alias!r} is an alias of {entry.name!r} [{entry.source}]"
+        return None, "unmatched", ""
+
+
+@dataclass
+class Matching:
+    """Layer groups and the resolution of every table row."""
+
+    groups: list[list[int]]  # positions of the layer features sharing one key
+    group_text: list[str]  # each group's key as the user reads it ("Kurram")
+    resolutions: list[Resolution]
+    table_text: list[str]  # each table row's key text (the ``on`` values: what accepted matches store)
+    table_parent: list[str | None]  # each row's parent as a layer parent key (None: unknown or no within)
+    candidates: list[Candidate] = field(default_factory=list)
+    accepted_used: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _split_norm(text: str, normalize: KeyNormalizer) -> tuple:
+    return tuple(normalize(part.strip()).key for part in str(text).split(KEY_SEPARATOR.strip()))
+
+
+def match_rows(layer: pd.DataFrame, table: pd.DataFrame, on: Sequence[tuple[str, str]],
+               within: tuple[str, str] | None, aliases: AliasTable, accepted: dict[str, str],
+               normalizer: KeyNormalizer | None = None) -> Matching:
+    """Resolve every table row to a group of layer features (stages in the module docstring)."""
+    normalize = normalizer or KeyNormalizer()
+    pairs = list(on)
+    layer_cols = [layer[lf].tolist() for lf, _ in pairs]
+    table_cols = [table[tf].tolist() for _, tf in pairs]
+    components = [_Component(col, normalize, aliases) for col in layer_cols]
+    layer_parent_col = layer[within[0]].tolist() if within else None
+    table_parent_col = table[within[1]].tolist() if within else None
+    parent_comp = _Component(layer_parent_col, normalize, aliases) if within else None
+
+    # Layer groups: features with the same normalized key (and parent).
+    group_of_key: dict[tuple, int] = {}
+    groups: list[list[int]] = []
+    group_text: list[str] = []
+    group_parent: list[str | None] = []
+    exact_index: dict[tuple, int] = {}
+    for pos in range(len(layer)):
+        parts = tuple(c.layer_norm[pos].key for c in components)
+        if any(p is None for p in parts):
+            continue  # a feature without a key can receive nothing; it is reported as unmatched
+        parent = parent_comp.layer_norm[pos].key if parent_comp else None
+        key = parts + ((parent,) if parent_comp else ())
+        if key not in group_of_key:
+            group_of_key[key] = len(groups)
+            groups.append([])
+            group_text.append(key_text(tuple(col[pos] for col in layer_cols)))
+            group_parent.append(parent)
+        groups[group_of_key[key]].append(pos)
+        raw = tuple(_exact_text(col[pos]) for col in layer_cols)
+        raw += (_exact_text(layer_parent_col[pos]),) if within else ()
+        exact_index.setdefault(raw, group_of_key[key])
+    groups_by_on: dict[tuple, list[int]] = defaultdict(list)
+    for key, g in group_of_key.items():
+        groups_by_on[key[:len(pairs)]].append(g)
+
+    accepted_norm = {_split_norm(t, normalize): (t, l) for t, l in accepted.items()}
+    result = Matching(groups, group_text, [], [], [])
+    for i in range(len(table)):
+        values = tuple(col[i] for col in table_cols)
+        result.table_text.append(key_text(values))
+        # The parent first: names are resolved within it.
+        parent, parent_how, parent_detail = (None, "normalized", "")
+        if parent_comp is not None:
+            parent, parent_how, parent_detail = parent_comp.resolve(table_parent_col[i], None)
+        result.table_parent.append(parent)
+        canonical_parent = aliases.canonical(parent) if parent else None
+        # 1. accepted
+        hit = accepted_norm.get(tuple(normalize(v).key for v in values))
+        if hit is not None:
+            options = groups_by_on.get(_split_norm(hit[1], normalize), [])
+            if parent is not None and len(options) > 1:
+                options = [g for g in options if group_parent[g] == parent]
+            if len(options) == 1:
+                result.accepted_used[hit[0]] = hit[1]
+                result.resolutions.append(Resolution(options[0], "accepted", f"accepted {hit[0]!r} = {hit[1]!r}"))
+                continue
+            result.notes.append(f"accepted match {hit[0]!r} = {hit[1]!r} leads to "
+                                f"{'several features' if options else 'no feature'} of the layer")
+        # 2. exact
+        raw = tuple(_exact_text(v) for v in values) + ((_exact_text(table_parent_col[i]),) if within else ())
+        if None not in raw and raw in exact_index:
+            result.resolutions.append(Resolution(exact_index[raw], "exact"))
+            continue
+        # 3. normalized, 4. alias
+        if parent_comp is not None and parent is None:
+            why = parent_detail or f"{table_parent_col[i]!r} is not a {within[0]} of the layer"
+            result.resolutions.append(Resolution(None, "unmatched", why))
+            continue
+        resolved, hows = [], [parent_how] if within else []
+        details = [parent_detail] if within and parent_how == "alias" else []
+        for comp, value in zip(components, values):
+            key, how, detail = comp.resolve(value, canonical_parent)
+            resolved.append(key)
+            hows.append(how)
+            details.append(detail)
+        if any(k is None for k in resolved):
+            reason = "; ".join(d for d, h in zip(details[-len(values):], hows[-len(values):])
+                               if h in ("unmatched", "ambiguous") and d)
+            result.resolutions.append(Resolution(None, "unmatched", reason))
+            continue
+        group = group_of_key.get(tuple(resolved) + ((parent,) if within else ()))
+        if group is None:
+            elsewhere = groups_by_on.get(tuple(resolved), [])
+            where = ", ".join(str(group_parent[g]) for g in elsewhere)
+            reason = f"the layer has this key only under {where}" if elsewhere else "no feature has this key"
+            result.resolutions.append(Resolution(None, "unmatched", reason))
+            continue
+        result.resolutions.append(Resolution(group, "alias" if "alias" in hows else "normalized",
+                                             "; ".join(d for d in details if d)))
+
+    for table_key, layer_key in accepted.items():
+        if table_key not in result.accepted_used and not any(repr(table_key) in n for n in result.notes):
+            result.notes.append(f"accepted match {table_key!r} = {layer_key!r} was not needed: "
+                                "no table row has that key")
+    result.candidates = _candidates(groups, group_text, group_parent, components, aliases, normalize)
+    return result
+
+
+def _candidates(groups, group_text, group_parent, components, aliases: AliasTable,
+                normalize: KeyNormalizer) -> list[Candidate]:
+    """What fuzzy suggestions are drawn from: every group's name, and alias names leading to it."""
+    out = []
+    for g, members in enumerate(groups):
+        first = members[0]
+        text = " ".join(filter(None, (c.layer_norm[first].text for c in components)))
+        out.append(Candidate(text, group_text[g], group_parent[g]))
+        if len(components) == 1:  # aliases describe single names, not composite keys
+            for entry in aliases.aliases_of(components[0].layer_norm[first].key):
+                out.append(Candidate(normalize(entry.alias).text or "", group_text[g], group_parent[g],
+                                     f"alias {entry.alias!r}"))
+    return out
+
+
+__all__ = ["Matching", "Resolution", "match_rows"]
