@@ -116,6 +116,10 @@ class LegendLayout:
     texts: list[PlacedText]
     swatches: list[PlacedSwatch]
     fits: bool
+    omitted: int = 0  # entries left out because even the smallest layout could not hold them
+
+
+MIN_LABEL_MM = 10.0  # a column narrower than swatch + this is not worth making
 
 
 def layout_legend(groups: list[LegendGroup], spec: ElementSpec, family: str, rect: QRectF, device,
@@ -125,6 +129,9 @@ def layout_legend(groups: list[LegendGroup], spec: ElementSpec, family: str, rec
     size = spec.size
     while True:
         for columns in range(1, MAX_COLUMNS + 1):
+            if columns > 1 and (rect.width() - GAP * dpi / 25.4 * (columns - 1)) / columns < (
+                    (SWATCH_W + GAP + MIN_LABEL_MM) * dpi / 25.4):
+                break
             placed = _place(groups, spec, family, rect, device, dpi, size, columns)
             if placed.fits:
                 return placed
@@ -154,7 +161,7 @@ def _place(groups, spec: ElementSpec, family: str, rect: QRectF, device, dpi: fl
     swatch_w = max(SWATCH_W * scale, widest_circle) * px
     texts: list[PlacedText] = []
     swatches: list[PlacedSwatch] = []
-    col, y, fits = 0, rect.top(), True
+    col, y, fits, omitted = 0, rect.top(), True, 0
     items: list[tuple[str, object]] = []
     for gi, group in enumerate(groups):
         if group.title:
@@ -167,12 +174,13 @@ def _place(groups, spec: ElementSpec, family: str, rect: QRectF, device, dpi: fl
             y += 1.5 * px * scale
             continue
         h = title_h if kind == "title" else _row_height(item, scale, line_h, px)
-        if y + h > rect.bottom() + 0.01:
+        if y + h > rect.bottom() + 0.01 and col < columns:
             col += 1
             y = rect.top()
-            if col >= columns:
-                fits = False
-                col = columns - 1
+        if col >= columns or h > rect.height():
+            fits = False  # no room left: leave the rest out rather than draw outside the box
+            omitted += kind == "row"
+            continue
         x = rect.left() + col * (col_w + GAP * px)
         if kind == "title":
             title, _ = item
@@ -189,7 +197,7 @@ def _place(groups, spec: ElementSpec, family: str, rect: QRectF, device, dpi: fl
             texts.append(PlacedText(lm.elidedText(row.label, Qt.TextElideMode.ElideRight, max(avail, 0)),
                                     label_x, baseline, False))
         y += h
-    return LegendLayout(size, columns, texts, swatches, fits)
+    return LegendLayout(size, columns, texts, swatches, fits, omitted)
 
 
 def draw_legend(painter: QPainter, groups: list[LegendGroup], spec: ElementSpec, family: str, rect: QRectF,
