@@ -1,0 +1,39 @@
+"""The optional basemap: an xyzservices tile provider, shown with the attribution it requires."""
+
+from __future__ import annotations
+
+import warnings
+
+import folium
+
+from ..errors import ProjectError
+
+OFFLINE = ("", "none", "offline")
+SUGGESTED = "OpenStreetMap.Mapnik or Esri.WorldGrayCanvas, or \"none\" for an offline map"
+
+
+def is_offline(name: str | None) -> bool:
+    return (name or "").strip().lower() in OFFLINE
+
+
+def basemap_layer(name: str, min_zoom: int, max_zoom: int, project_path=None) -> folium.TileLayer | None:
+    """A tile layer for the xyzservices provider ``name`` (e.g. ``"OpenStreetMap.Mapnik"``)."""
+    if is_offline(name):
+        return None
+    import xyzservices.providers as providers
+
+    try:
+        provider = providers.query_name(name.strip())
+    except ValueError:
+        raise ProjectError(f"unknown basemap '{name}'", path=project_path,
+                           fix=f"use an xyzservices provider name such as {SUGGESTED}") from None
+    with warnings.catch_warnings():  # some providers warn about keys on every access
+        warnings.simplefilter("ignore")
+        needs_key = provider.requires_token()
+    if needs_key:
+        raise ProjectError(f"basemap '{name}' needs an API key", path=project_path,
+                           fix=f"use a provider without a key, such as {SUGGESTED}")
+    return folium.TileLayer(
+        tiles=provider.build_url(), attr=provider.html_attribution, name=provider.name,
+        min_zoom=min_zoom, max_zoom=min(max_zoom, int(provider.get("max_zoom", max_zoom))),
+        overlay=False, control=False)

@@ -1,0 +1,113 @@
+"""A folium layer of styled features, written as compactly as the data allows.
+
+folium's ``GeoJson`` writes its data with spaces after every comma and colon, one ``case`` per
+feature in its style switch, and a tooltip template per layer; for 150 districts that is a good part
+of the file. This layer writes the GeoJSON without whitespace, each distinct style once (features
+point to it by index), and one small function that binds the tooltip and popup built by
+``pakmap.web.content``. It is a ``folium.map.Layer``, so the layer control, ``fit_bounds`` and the
+rest of folium work with it as with any other layer.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import folium
+from branca.element import MacroElement
+from folium.template import Template
+
+# Hover feedback: a navy outline (UNHCR navy), like the selection outline of the desktop app.
+HIGHLIGHT = {"weight": 2.5, "color": "#18375F", "opacity": 1}
+
+
+def script_json(value: Any) -> str:
+    """Compact JSON safe inside an HTML ``<script>`` (no ``</script>``, no HTML-significant chars)."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("'", "\\u0027").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+class FeatureLayer(folium.map.Layer):
+    """Features with one Leaflet style each (by index into ``styles``), a tooltip and a popup."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }}_styles = {{ this.styles_json }};
+        var {{ this.get_name() }} = L.geoJson(null, {
+            style: function(f) { return {{ this.get_name() }}_styles[f.properties.s]; },
+            pointToLayer: function(f, latlng) {
+                return L.circleMarker(latlng, {{ this.get_name() }}_styles[f.properties.s]);
+            },
+            onEachFeature: function(f, layer) {
+                ({{ this.bind_js }})(f, layer);
+                layer.on({
+                    mouseover: function(e) { e.target.setStyle({{ this.highlight_json }}); },
+                    mouseout: function(e) { {{ this.get_name() }}.resetStyle(e.target); }
+                });
+            }
+        });
+        {{ this.get_name() }}.addData({{ this.data_json }});
+        {% endmacro %}
+        """)
+
+    def __init__(self, features: list[dict], styles: list[dict], bind_js: str, name: str,
+                 bounds: list[list[float]], show: bool = True, pane: str | None = None) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "FeatureLayer"
+        if pane:
+            styles = [{**s, "pane": pane} for s in styles]
+        self.styles_json = script_json(styles)
+        self.data_json = script_json({"type": "FeatureCollection", "features": features})
+        self.highlight_json = script_json(HIGHLIGHT)
+        self.bind_js = bind_js
+        self.feature_count = len(features)
+        self._bounds = bounds
+
+    def _get_self_bounds(self) -> list[list[float]]:
+        return self._bounds
+
+
+class HtmlControl(MacroElement):
+    """A box of HTML (title, legend) as a Leaflet control in a corner of the map."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var control = L.control({position: {{ this.position_json }}});
+            control.onAdd = function() {
+                var div = L.DomUtil.create('div', 'pm-control');
+                div.innerHTML = {{ this.html_json }};
+                L.DomEvent.disableScrollPropagation(div);
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            control.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """)
+
+    def __init__(self, html: str, position: str) -> None:
+        super().__init__()
+        self._name = "HtmlControl"
+        self.html_json = script_json(html)  # html is built from escaped parts (pakmap.web.legend)
+        self.position_json = script_json(position)
+
+
+class MapControls(MacroElement):
+    """Zoom buttons, a metric scale bar and the sources in the attribution line."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.zoom({position: 'topleft'}).addTo({{ this._parent.get_name() }});
+        L.control.scale({imperial: false, position: 'bottomleft'}).addTo({{ this._parent.get_name() }});
+        {%- if this.sources_json %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.sources_json }});
+        {%- endif %}
+        {% endmacro %}
+        """)
+
+    def __init__(self, sources_html: str = "") -> None:
+        super().__init__()
+        self._name = "MapControls"
+        self.sources_json = script_json(sources_html) if sources_html else ""

@@ -1,0 +1,89 @@
+"""Leaflet styles from the project's styles: the same classes and colours as the print map.
+
+Colours come from ``pakmap.render.styling.symbolize`` — the one computation the print renderer and
+its legend use (classification through ``pakmap.classify``, ramps from ``pakmap.palettes``) — so a
+district is the same blue on paper and on screen, and the legends list the same classes. Sizes in
+styles are millimetres on the page; on screen they become CSS pixels at 96 dpi.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+
+from ..errors import StyleError
+from ..layer import VectorLayer
+from ..render.styling import Symbolization, symbolize
+from ..style import ProportionalStyle
+
+PX_PER_MM = 96 / 25.4
+_HEX = re.compile(r"^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})$")
+
+
+def px(mm: float) -> float:
+    """Millimetres on the page as CSS pixels, rounded (sub-0.01 px digits only cost bytes)."""
+    return round(float(mm) * PX_PER_MM, 2)
+
+
+def css_color(color: str, where: str) -> str:
+    """A style colour checked to be a hex colour: anything else could inject CSS or script."""
+    if not isinstance(color, str) or not _HEX.match(color):
+        raise StyleError(f"colour {color!r} in {where} is not a hex colour", fix="write colours as #RRGGBB")
+    return color
+
+
+@dataclass(frozen=True)
+class WebStyle:
+    """Per-feature Leaflet path options plus what the legend needs."""
+
+    kind: str  # "polygon", "line", "point" or "proportional" (circles at representative points)
+    symbolization: Symbolization
+    styles: list[dict]  # one Leaflet style per drawn feature
+    drawn: np.ndarray  # positional indices of the layer's features that are drawn, in draw order
+    anchors: np.ndarray | None = None  # proportional: the circle centres (points), one per drawn feature
+
+
+def geometry_kind(layer: VectorLayer) -> str:
+    types = set(layer.data.geometry.geom_type.dropna().str.replace("Multi", "", regex=False))
+    if types <= {"Point"}:
+        return "point"
+    if types <= {"LineString", "LinearRing"}:
+        return "line"
+    return "polygon"
+
+
+def web_style(layer: VectorLayer, threshold: int | None) -> WebStyle:
+    """Leaflet styles for every feature of ``layer`` under its current style."""
+    sym = symbolize(layer, threshold)
+    symbol = sym.symbol
+    where = f"the style of layer '{layer.name}'"
+    fills = [css_color(c.fill, where) for c in sym.classes]
+    stroke = css_color(symbol.stroke, where)
+    opacity = round(float(symbol.opacity) * float(layer.opacity), 3)
+    geoms = layer.data.geometry.values
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    if isinstance(layer.style, ProportionalStyle):
+        ok = present & np.isfinite(sym.sizes_mm)
+        drawn = np.flatnonzero(ok)
+        drawn = drawn[np.argsort(-sym.sizes_mm[drawn], kind="stable")]  # small circles on top
+        anchors = shapely.point_on_surface(geoms[drawn])
+        styles = [{"radius": px(sym.sizes_mm[i] / 2), "fillColor": fills[0], "color": stroke,
+                   "weight": px(symbol.stroke_width), "fillOpacity": opacity, "opacity": opacity}
+                  for i in drawn]
+        return WebStyle("proportional", sym, styles, drawn, anchors)
+    kind = geometry_kind(layer)
+    drawn = np.flatnonzero(present)
+    class_of = sym.class_of
+    if kind == "line":
+        styles = [{"color": fills[class_of[i]], "weight": px(max(symbol.stroke_width, 0.1)),
+                   "opacity": opacity} for i in drawn]
+    else:
+        base = {"color": stroke, "weight": px(symbol.stroke_width), "fillOpacity": opacity,
+                "opacity": opacity if symbol.stroke_width > 0 else 0}
+        if kind == "point":
+            base["radius"] = px(symbol.size / 2)
+        styles = [{**base, "fillColor": fills[class_of[i]]} for i in drawn]
+    return WebStyle(kind, sym, styles, drawn)

@@ -1,0 +1,159 @@
+"""The project as an interactive web map: one self-contained HTML file for the data portal or e-mail.
+
+Layers are drawn in project order with the print map's styles, classes and legend; hovering a
+feature shows its tooltip, clicking it (or tapping, on a phone) its popup. Geometry is generalized
+for the screen (``pakmap.web.simplify``), Leaflet is inlined (``pakmap.web.assets``) so a map without
+basemap needs no network, and only the fields the officer chose are written (``pakmap.web.content``).
+Nothing in the file names a local path: layers are named by their project names only.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import folium
+import numpy as np
+import shapely
+
+from ..atomic import atomic_path
+from ..errors import ProjectError
+from ..layer import RasterLayer, VectorLayer, replace_data
+from ..project.loaded import WGS84, LoadedProject, transform_bounds
+from . import simplify
+from .assets import make_offline
+from .basemap import basemap_layer
+from .content import BIND_JS, feature_content
+from .layers import FeatureLayer, HtmlControl, MapControls, script_json
+from .legend import CSS, layer_legend, legend_html, title_html
+from .styles import web_style
+
+
+@dataclass(frozen=True)
+class Generalization:
+    """How much detail the web map keeps: the simplification tolerance and rounding, in degrees."""
+
+    zoom: int  # the detail zoom (see pakmap.web.simplify)
+    tolerance: float
+    decimals: int
+
+    @classmethod
+    def for_map(cls, bounds, min_zoom: int, max_zoom: int) -> "Generalization":
+        zoom = simplify.detail_zoom(bounds, min_zoom, max_zoom)
+        tolerance = simplify.degrees_per_pixel(zoom)
+        return cls(zoom, tolerance, simplify.decimals_for(tolerance))
+
+
+def _spec(loaded: LoadedProject, name: str):
+    return next((s for s in loaded.project.layers if s.name == name), None)
+
+
+def _in_wgs84(layer: VectorLayer, project_path) -> VectorLayer:
+    if layer.crs is None:
+        raise ProjectError(f"layer '{layer.name}' has no CRS", path=project_path,
+                           fix="set crs = \"EPSG:…\" for this layer in the project")
+    if layer.crs == WGS84:
+        return layer
+    return replace_data(layer, layer.data.to_crs(WGS84))
+
+
+def feature_layer(layer: VectorLayer, popup_fields: list[str], threshold: int | None,
+                  detail: Generalization) -> tuple[FeatureLayer, object]:
+    """One project layer as a ``FeatureLayer`` (and its ``WebStyle``, for the legend)."""
+    style = web_style(layer, threshold)
+    if style.kind == "proportional":
+        geoms = style.anchors
+    else:
+        geoms = layer.data.geometry.values[style.drawn]
+    geoms = simplify.generalize(np.asarray(geoms, dtype=object), detail.tolerance, detail.decimals)
+    content = feature_content(layer, popup_fields, threshold)
+    # Each distinct style once; features refer to it by index.
+    keys: dict[str, int] = {}
+    style_index = [keys.setdefault(script_json(s), len(keys)) for s in style.styles]
+    unique_styles = [None] * len(keys)
+    for s, i in zip(style.styles, style_index):
+        unique_styles[i] = s
+    geojson = shapely.to_geojson(geoms)
+    features = []
+    for k, (row, geom) in enumerate(zip(style.drawn, geojson)):
+        props = {"s": style_index[k]}
+        if content.headings[row]:
+            props["h"] = content.headings[row]
+        if content.row_names:
+            props["r"] = content.rows[row]
+        features.append({"type": "Feature", "properties": props, "geometry": json.loads(geom)})
+    xmin, ymin, xmax, ymax = shapely.total_bounds(geoms) if len(geoms) else (0, 0, 0, 0)
+    bind = BIND_JS % {"names": script_json(content.row_names)}
+    # Points above polygons whatever the hover order: a highlighted district must not hide villages.
+    pane = "markerPane" if style.kind in ("point", "proportional") else None
+    fl = FeatureLayer(features, unique_styles, bind, name=_escape_name(layer.name),
+                      bounds=[[ymin, xmin], [ymax, xmax]], show=layer.visible, pane=pane)
+    return fl, style
+
+
+def _escape_name(name: str) -> str:
+    # The layer control and the attribution line write names as HTML (innerHTML): escape them.
+    return html.escape(str(name))
+
+
+def build_webmap(loaded: LoadedProject) -> folium.Map:
+    """The folium map of ``loaded`` (not yet written)."""
+    project = loaded.project
+    web = project.web
+    threshold = project.protection.threshold
+    bounds = transform_bounds(loaded.extent(), loaded.crs, WGS84)
+    detail = Generalization.for_map(bounds, web.min_zoom, web.max_zoom)
+    xmin, ymin, xmax, ymax = bounds
+    m = folium.Map(location=[(ymin + ymax) / 2, (xmin + xmax) / 2],
+                   zoom_start=max(simplify.fit_zoom(bounds), web.min_zoom), tiles=None,
+                   min_zoom=web.min_zoom, max_zoom=web.max_zoom, zoom_control=False, font_size="12px")
+    make_offline(m)
+    m.get_root().header.add_child(folium.Element(f"<style>{CSS}</style>"), name="pakmap_css")
+    tiles = basemap_layer(web.basemap, web.min_zoom, web.max_zoom, project.path)
+    if tiles is not None:
+        tiles.add_to(m)
+    legend_entries = []
+    for layer in loaded.drawable:
+        if isinstance(layer, RasterLayer):
+            warnings.warn(f"raster layer '{layer.name}' is left out of the web map (rasters are print only)",
+                          stacklevel=2)
+            continue
+        spec = _spec(loaded, layer.name)
+        fl, style = feature_layer(_in_wgs84(layer, project.path), spec.popup_fields if spec else [],
+                                  threshold, detail)
+        fl.add_to(m)
+        if spec is None or spec.legend:
+            legend_entries.append(layer_legend(layer.name, style, threshold))
+    title = project.layout.title or project.map.title
+    subtitle = " · ".join(t for t in (project.layout.subtitle, project.layout.as_of) if t)
+    note = "Illustrative data: not real figures" if project.illustrative else ""
+    box = title_html(title, subtitle, note)
+    if box:
+        HtmlControl(box, "topleft").add_to(m)
+    MapControls(_escape_name(project.layout.sources)).add_to(m)
+    if legend_entries:
+        # Legend lists the top layer first, as the print legend reads from the top of the map down.
+        HtmlControl(legend_html(legend_entries[::-1]), "bottomright").add_to(m)
+    folium.LayerControl(position="topright", collapsed=False).add_to(m)
+    pad = project.layout.extent.margin
+    dx, dy = (xmax - xmin) * pad, (ymax - ymin) * pad
+    m.fit_bounds([[ymin - dy, xmin - dx], [ymax + dy, xmax + dx]])
+    return m
+
+
+def render_html(loaded: LoadedProject) -> str:
+    """The web map as one HTML document."""
+    return build_webmap(loaded).get_root().render()
+
+
+def export_webmap(loaded: LoadedProject, out_path: str | os.PathLike) -> Path:
+    """Write the web map of ``loaded`` to ``out_path`` (atomically); returns the path written."""
+    out_path = Path(out_path)
+    text = render_html(loaded)
+    with atomic_path(out_path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return out_path
