@@ -1,0 +1,19 @@
+"""Data protection built into every export.
+
+* ``detect``: sensitive fields by name and by content; whether a layer's rows are people/households.
+* ``counts``: small-count suppression ("<5") for tables and legends.
+* ``aggregate``: points of individuals/households counted per admin unit or hexagon.
+* ``policy``: what an export may publish (``plan_export``), the findings (``check_project``), the
+  copy exporters work from (``safe_loaded``) and the guard of ``render``/``map`` (``guard_export``).
+* ``record``: the export record written beside every export (``write_export_record``).
+"""
+
+from .aggregate import aggregate_points
+from .counts import count_fields, published_frame, suppressed_classes, suppression_counts
+from .detect import detect_layer, detect_sensitive, flag_layer, is_individual_level
+from .policy import ExportPlan, Finding, LayerPlan, check_project, guard_export, plan_export, safe_loaded
+from .record import write_export_record
+
+__all__ = ["aggregate_points", "count_fields", "published_frame", "suppressed_classes", "suppression_counts",
+           "detect_layer", "detect_sensitive", "flag_layer", "is_individual_level", "ExportPlan", "Finding",
+           "LayerPlan", "check_project", "guard_export", "plan_export", "safe_loaded", "write_export_record"]

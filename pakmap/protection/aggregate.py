@@ -1,0 +1,155 @@
+"""Points of individuals or households turned into areas that may be published.
+
+``aggregate_points`` counts points per admin unit (any polygon layer: provinces, districts, camps)
+or per cell of a hexagon grid laid in a metric CRS. Only the counts (and sums of chosen fields, e.g.
+household size → individuals) leave: no point, no coordinate. Counts below the project threshold
+are later written as "<5" by every surface (``pakmap.protection.counts``); hexagon cells without
+anyone are not produced at all.
+"""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from ..errors import ProtectionError
+from .counts import suppression_counts
+
+MIN_HEX_KM = 1.0  # smaller cells would place a single household almost exactly
+_SQRT3 = math.sqrt(3.0)
+
+
+def _point_coords(points: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """x/y of the usable points (non-empty Point geometries) and the mask of rows kept."""
+    geoms = points.geometry.to_numpy()
+    keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms)) & (shapely.get_type_id(geoms) == 0)
+    xy = shapely.get_coordinates(geoms[keep])
+    return xy, keep
+
+
+def _metric_crs(points: gpd.GeoDataFrame) -> CRS:
+    crs = CRS.from_user_input(points.crs)
+    if crs.is_projected and all(a.unit_name in ("metre", "meter") for a in crs.axis_info[:2]):
+        return crs
+    return points.geometry.estimate_utm_crs()
+
+
+def _sums(frame: pd.DataFrame, index: np.ndarray, n: int, sums: dict[str, str]) -> dict:
+    """Output column → per-group sum of a field of ``frame`` (one row per ``index``; missing = 0)."""
+    out = {}
+    for name, field in sums.items():
+        if field not in frame.columns:
+            raise ProtectionError(f"cannot sum '{field}': the point layer has no such field",
+                                  fix=f"use one of: {', '.join(map(str, frame.columns))}")
+        weights = pd.to_numeric(frame[field], errors="coerce").fillna(0).to_numpy(dtype=float)
+        out[name] = np.bincount(index, weights=weights, minlength=n)
+    return out
+
+
+def hex_cells(x: np.ndarray, y: np.ndarray, size: float) -> tuple[np.ndarray, np.ndarray]:
+    """Axial (q, r) of the pointy-top hexagon (edge length ``size``) holding each point.
+
+    Cube-coordinate rounding (the standard hex-grid method), vectorized.
+    """
+    qf = (_SQRT3 / 3 * x - y / 3) / size
+    rf = (2 / 3 * y) / size
+    sf = -qf - rf
+    q, r, s = np.round(qf), np.round(rf), np.round(sf)
+    dq, dr, ds = np.abs(q - qf), np.abs(r - rf), np.abs(s - sf)
+    fix_q = (dq > dr) & (dq > ds)
+    fix_r = ~fix_q & (dr > ds)
+    q = np.where(fix_q, -r - s, q)
+    r = np.where(fix_r, -q - s, r)
+    return q.astype(np.int64), r.astype(np.int64)
+
+
+def hex_polygons(q: np.ndarray, r: np.ndarray, size: float) -> np.ndarray:
+    """The hexagons of axial cells (q, r) as shapely polygons."""
+    cx = size * _SQRT3 * (q + r / 2)
+    cy = size * 1.5 * r
+    angles = np.radians(np.arange(7) * 60 - 30)  # 7: closed ring
+    ring = np.stack([cx[:, None] + size * np.cos(angles), cy[:, None] + size * np.sin(angles)], axis=-1)
+    return shapely.polygons(ring)
+
+
+def _to_admin(points, xy, keep, polygons: gpd.GeoDataFrame, count_name: str, sums: dict[str, str]):
+    if polygons.crs is not None and points.crs is not None and CRS.from_user_input(points.crs) != CRS.from_user_input(polygons.crs):
+        xy = shapely.get_coordinates(points.geometry[keep].to_crs(polygons.crs).to_numpy())
+    areas = polygons.geometry.to_numpy()
+    invalid = ~shapely.is_valid(areas)
+    if invalid.any():  # published boundaries are often slightly invalid: test against repaired copies
+        areas = areas.copy()
+        areas[invalid] = shapely.make_valid(areas[invalid])
+    tree = shapely.STRtree(areas)
+    pt_idx, poly_idx = tree.query(shapely.points(xy), predicate="intersects")
+    # A point on a shared border belongs to the first unit only: counted once.
+    first = np.unique(pt_idx, return_index=True)[1]
+    pt_idx, poly_idx = pt_idx[first], poly_idx[first]
+    n = len(polygons)
+    result = polygons.copy()
+    result[count_name] = np.bincount(poly_idx, minlength=n).astype(np.int64)
+    frame = points.loc[keep].iloc[pt_idx]
+    for name, values in _sums(frame, poly_idx, n, sums).items():
+        result[name] = values
+    result.attrs["outside"] = int(len(xy) - len(pt_idx))
+    return result
+
+
+def _to_hex(points, xy, keep, size_km: float, count_name: str, sums: dict[str, str]):
+    if not size_km >= MIN_HEX_KM:
+        raise ProtectionError(f"hexagons of {size_km} km would place households almost exactly",
+                              fix=f"use hexagons of at least {MIN_HEX_KM:g} km, or aggregate to admin units")
+    metric = _metric_crs(points)
+    if CRS.from_user_input(points.crs) != metric:
+        xy = shapely.get_coordinates(points.geometry[keep].to_crs(metric).to_numpy())
+    size = size_km * 1000.0
+    q, r = hex_cells(xy[:, 0], xy[:, 1], size)
+    cells, index = np.unique(np.stack([q, r], axis=1), axis=0, return_inverse=True)
+    index = index.ravel()
+    n = len(cells)
+    data = {"hex_q": cells[:, 0], "hex_r": cells[:, 1],
+            count_name: np.bincount(index, minlength=n).astype(np.int64)}
+    data.update(_sums(points.loc[keep], index, n, sums))
+    grid = gpd.GeoDataFrame(data, geometry=hex_polygons(cells[:, 0], cells[:, 1], size), crs=metric)
+    grid.attrs["hex_size_km"] = float(size_km)
+    return grid.to_crs(points.crs)
+
+
+def aggregate_points(points: gpd.GeoDataFrame, to: str = "admin", polygons: gpd.GeoDataFrame | None = None,
+                     size_km: float = 10.0, count_name: str = "count", sums: dict[str, str] | None = None,
+                     threshold: int | None = None) -> gpd.GeoDataFrame:
+    """Count ``points`` per admin unit (``to="admin"``, in ``polygons``) or per hexagon (``to="hex"``).
+
+    ``size_km`` is the hexagon's edge length (its centre-to-corner distance), in a metric CRS (the
+    points' own if projected in metres, else their UTM zone). ``sums`` adds totals of point fields,
+    e.g. ``{"individuals": "household_size"}``. The result is in the polygons' CRS (admin) or the
+    points' CRS (hex) and carries no point attribute. ``result.attrs``: ``skipped`` (rows without a
+    point geometry), ``outside`` (admin: points in no unit), ``suppressed`` (field → counts below
+    ``threshold``, shown as "<threshold").
+    """
+    sums = dict(sums or {})
+    if points.crs is None:
+        raise ProtectionError("the point layer has no CRS, so it cannot be aggregated",
+                              fix="set the layer's crs in the project")
+    xy, keep = _point_coords(points)
+    if to == "admin":
+        if polygons is None:
+            raise ProtectionError("aggregation to admin units needs a polygon layer",
+                                  fix="name the boundary layer to count the points in")
+        result = _to_admin(points, xy, keep, polygons, count_name, sums)
+    elif to == "hex":
+        result = _to_hex(points, xy, keep, size_km, count_name, sums)
+    else:
+        raise ProtectionError(f"unknown aggregation '{to}'", fix="aggregate to 'admin' units or a 'hex' grid")
+    result.attrs["skipped"] = int((~keep).sum())
+    if threshold is not None:
+        result.attrs["suppressed"] = suppression_counts(result, threshold, [count_name, *sums])
+    return result
+
+
+__all__ = ["aggregate_points", "hex_cells", "hex_polygons", "MIN_HEX_KM"]

@@ -1,0 +1,445 @@
+"""What an export may publish: the plan, the findings, the safe copy of the project, the guard.
+
+For one export target, each layer's sensitive fields (``pakmap.protection.detect``, the flags on the
+layer, and fields joined in from a flagged table) are either **allowed** (an ``AllowSpec`` in the
+project for that layer and this export or ``"*"``, or ``--allow-sensitive``) or **withheld**:
+dropped from the copy every exporter works from, so they reach no label, popup, tooltip, web-map
+data or exported layer.
+
+A withheld field that the map uses (style, labels, popups, atlas or extent of a visible layer) is a
+**blocking** finding: the export is refused rather than silently changing the map. So is a visible
+point layer of individuals or households, unless its points are allowed (``LAYER:geometry``) or
+aggregated (``aggregate = {LAYER = "hex:10"}`` or ``"admin:BOUNDARY_LAYER"``). A hidden one is
+simply left out of the export. Counts stay numbers; every surface writes them through
+``format_number`` with the project's threshold ("<5"), tables through ``counts.published_frame``.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import fnmatch
+import os
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ProtectionError
+from ..layer import Layer, RasterLayer, TableLayer, VectorLayer, replace_data
+from ..project.loaded import LoadedProject
+from ..project.model import AllowSpec, Project
+from ..style import CategorizedStyle, GraduatedStyle, ProportionalStyle, SingleSymbolStyle, style_to_dict
+from .aggregate import aggregate_points
+from .counts import suppression_counts
+from .detect import _LEVEL_HINT, detect_layer, is_individual_level, normalize_field_name
+
+GEOMETRY = "geometry"  # the pseudo-field naming a point layer's locations in allows and findings
+_SIZE_HINT = ("household_size", "hh_size", "family_size", "hh_members", "household_members",
+              "num_members", "members")
+
+
+@dataclass
+class Finding:
+    """One protection finding, for ``pakmap check``, the GUI and the guard's error."""
+
+    layer: str
+    field: str  # a field, or GEOMETRY for the point locations of individuals/households
+    reason: str
+    blocking: bool  # the export needs it and it is neither allowed nor aggregated
+    used_by: tuple[str, ...] = ()  # "style", "labels", "popups", "atlas", "extent"
+    exports: tuple[str, ...] = ()  # export file names concerned (``check_project``)
+
+    @property
+    def allow_arg(self) -> str:
+        return f"{self.layer}:{self.field}"
+
+    def message(self) -> str:
+        """One line: layer, field, reason, and how to allow or fix it."""
+        how_to_allow = (f"--allow-sensitive {self.allow_arg} (or [[protection.allow]] "
+                        f"layer = \"{self.layer}\", field = \"{self.field}\")")
+        if self.field == GEOMETRY:
+            what = f"layer '{self.layer}': points of individuals or households ({self.reason})"
+            if self.blocking:
+                return (f"{what} — exact locations cannot be exported: aggregate the points "
+                        f"(aggregate {self.layer} = \"hex:10\" or \"admin:BOUNDARY_LAYER\", or hide the layer "
+                        f"and count it per unit with a spatial join), or pass {how_to_allow}")
+            return f"{what} — the layer is hidden and left out of exports; to publish the points pass {how_to_allow}"
+        what = f"layer '{self.layer}', field '{self.field}': {self.reason}"
+        if self.blocking:
+            return (f"{what} — used by {', '.join(self.used_by)}: pass {how_to_allow} to publish it, "
+                    f"or remove it from the {' and '.join(self.used_by)}")
+        return f"{what} — withheld from exports; to publish it pass {how_to_allow}"
+
+    def __str__(self) -> str:
+        return self.message()
+
+
+@dataclass
+class LayerPlan:
+    """What one layer may publish in one export."""
+
+    name: str
+    fields: list[str]  # the fields the export may contain
+    withheld: dict[str, str] = field(default_factory=dict)  # field → reason
+    allowed: dict[str, str] = field(default_factory=dict)  # sensitive field → why it is allowed
+    individual: bool = False  # rows are individuals or households
+    points: str = ""  # individual points: "allowed", "aggregated", "left out" or "blocked"
+    aggregate: str = ""  # "hex:10" / "admin:districts" when aggregated
+    suppressed: dict[str, int] = field(default_factory=dict)  # count field → values shown as "<threshold"
+
+
+@dataclass
+class ExportPlan:
+    export: str  # the export's file name ("" for a check without an export)
+    threshold: int
+    layers: dict[str, LayerPlan] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    allow_arguments: list[str] = field(default_factory=list)  # --allow-sensitive values used
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.findings if f.blocking]
+
+    def summary(self) -> dict:
+        """What the export record keeps: withheld and allowed fields, aggregations, suppression."""
+        return {
+            "threshold": self.threshold,
+            "withheld": {n: sorted(p.withheld) for n, p in self.layers.items() if p.withheld},
+            "allowed": {n: dict(p.allowed) for n, p in self.layers.items() if p.allowed},
+            "points_left_out": [n for n, p in self.layers.items() if p.points == "left out"],
+            "aggregated": {n: p.aggregate for n, p in self.layers.items() if p.points == "aggregated"},
+            "suppressed_counts": {n: dict(p.suppressed) for n, p in self.layers.items() if p.suppressed},
+            "allow_sensitive_arguments": list(self.allow_arguments),
+        }
+
+
+# --- allows ------------------------------------------------------------------------------------
+
+def parse_allow_arguments(values) -> list[AllowSpec]:
+    """``--allow-sensitive`` values: ``FIELD`` (any layer) or ``LAYER:FIELD``, for this export only."""
+    out = []
+    for value in values or ():
+        layer, sep, name = str(value).rpartition(":")
+        out.append(AllowSpec(layer=layer if sep else "*", field=name, export="*",
+                             reason="--allow-sensitive given for this export"))
+    return out
+
+
+def _export_matches(pattern: str, project: Project, export_path) -> bool:
+    """An allow's ``export``: "*" for every export, else a path (or glob) relative to the project."""
+    if pattern in ("", "*"):
+        return True
+    if export_path is None:
+        return False
+    target = os.path.normcase(str(Path(export_path).resolve()))
+    wanted = os.path.normcase(str(project.resolve(pattern).resolve()))
+    return fnmatch.fnmatchcase(target, wanted)
+
+
+def _find_allow(allows: list[AllowSpec], layer: Layer, name: str) -> AllowSpec | None:
+    """The first allow for ``name`` of ``layer`` (GEOMETRY also answers to the geometry column's name)."""
+    names = {name}
+    if name == GEOMETRY and isinstance(layer, VectorLayer):
+        names.add(layer.data.geometry.name)
+    return next((a for a in allows if a.layer in ("*", layer.name) and a.field in names), None)
+
+
+# --- what the map uses -------------------------------------------------------------------------
+
+def _expression_fields(expression: str | None) -> set[str]:
+    if not expression:
+        return set()
+    try:
+        parsed = list(string.Formatter().parse(expression))
+    except ValueError:
+        return set()
+    return {name.split(".")[0].split("[")[0] for _, name, _, _ in parsed if name}
+
+
+def used_fields(project: Project, layer: Layer) -> dict[str, set[str]]:
+    """Field → what uses it in the outputs (style, labels, popups, atlas, extent)."""
+    uses: dict[str, set[str]] = {}
+
+    def use(name, what):
+        if name:
+            uses.setdefault(str(name), set()).add(what)
+
+    if isinstance(layer, VectorLayer):
+        style = layer.style
+        if isinstance(style, (CategorizedStyle, GraduatedStyle, ProportionalStyle)):
+            use(style.field, "style")
+        if layer.labels is not None:
+            use(layer.labels.field, "labels")
+            use(layer.labels.priority, "labels")
+            for name in _expression_fields(layer.labels.expression):
+                use(name, "labels")
+    spec = next((s for s in project.layers if s.name == layer.name), None)
+    if spec is not None:
+        for name in spec.popup_fields:
+            use(name, "popups")
+    atlas = project.layout.atlas
+    if atlas is not None and atlas.layer == layer.name:
+        use(atlas.name_field, "atlas")
+        use(atlas.sort_field, "atlas")
+    extent = project.layout.extent
+    if extent.layer == layer.name:
+        use(extent.field, "extent")
+    return uses
+
+
+# --- the plan ----------------------------------------------------------------------------------
+
+def _is_point_layer(layer: Layer) -> bool:
+    return isinstance(layer, VectorLayer) and layer.geometry_type == "Point"
+
+
+def sensitive_fields(loaded: LoadedProject, layer: Layer) -> dict[str, str]:
+    """Field → reason: detected now, flagged on the layer, or joined in from a flagged table."""
+    if not isinstance(layer, (VectorLayer, TableLayer)):
+        return {}
+    columns = set(map(str, layer.data.columns))
+    found = {**detect_layer(layer), **{f: r for f, r in layer.sensitive_fields.items() if f in columns}}
+    for join in loaded.project.joins:
+        if join.layer != layer.name or not join.table:
+            continue
+        table = next((l for l in loaded.layers if l.name == join.table), None)
+        if table is None or table is layer:
+            continue
+        for name, reason in {**detect_layer(table), **getattr(table, "sensitive_fields", {})}.items():
+            if name in columns and name not in found:
+                found[name] = f"{reason}, joined from '{join.table}'"
+    return found
+
+
+def _aggregations(loaded: LoadedProject, aggregate: dict[str, str] | None) -> dict[str, str]:
+    # The project may keep the decision (ProtectionSpec.aggregate, when the format has it); an
+    # explicit argument (GUI export dialog, tests) wins.
+    saved = getattr(loaded.project.protection, "aggregate", None) or {}
+    return {**saved, **(aggregate or {})}
+
+
+def plan_export(loaded: LoadedProject, export_path=None, allow_sensitive=(),
+                aggregate: dict[str, str] | None = None) -> ExportPlan:
+    """What each layer may publish in the export to ``export_path`` (None: a check for all exports).
+
+    ``allow_sensitive``: ``--allow-sensitive`` values (``FIELD`` or ``LAYER:FIELD``);
+    ``aggregate``: layer → ``"hex:SIZE_KM"`` or ``"admin:LAYER"`` for individual point layers.
+    """
+    project = loaded.project
+    threshold = int(project.protection.threshold)
+    cli_allows = parse_allow_arguments(allow_sensitive)
+    allows = [a for a in project.protection.allow if _export_matches(a.export, project, export_path)] + cli_allows
+    aggregations = _aggregations(loaded, aggregate)
+    plan = ExportPlan(export=Path(export_path).name if export_path else "", threshold=threshold,
+                      allow_arguments=[str(v) for v in allow_sensitive or ()])
+    drawn = {id(l) for l in loaded.drawable}
+    used_allows: set[int] = set()
+    for layer in loaded.layers:
+        if isinstance(layer, RasterLayer):
+            continue
+        sensitive = sensitive_fields(loaded, layer)
+        individual = is_individual_level(layer)
+        lp = LayerPlan(layer.name, fields=[], individual=individual)
+        visible = id(layer) in drawn
+        uses = used_fields(project, layer) if visible else {}
+        points_out = False
+        if individual and _is_point_layer(layer):
+            allow = _find_allow(allows, layer, GEOMETRY)
+            if allow is not None:
+                lp.points = "allowed"
+                lp.allowed[GEOMETRY] = allow.reason or "allowed in the project"
+                used_allows.add(id(allow))
+            elif layer.name in aggregations:
+                lp.points, lp.aggregate = "aggregated", aggregations[layer.name]
+                points_out = True
+            else:
+                lp.points = "blocked" if visible else "left out"
+                points_out = True
+                evidence = ", ".join(sorted(sensitive)) or "household or individual fields"
+                plan.findings.append(Finding(layer.name, GEOMETRY, f"identified by {evidence}", blocking=visible))
+        for name, why in sensitive.items():
+            allow = _find_allow(allows, layer, name)
+            if allow is not None:
+                lp.allowed[name] = allow.reason or "allowed in the project"
+                used_allows.add(id(allow))
+                continue
+            lp.withheld[name] = why
+            # Fields of points that are left out or aggregated reach no export: never blocking.
+            used_by = () if points_out else tuple(sorted(uses.get(name, ())))
+            plan.findings.append(Finding(layer.name, name, why, blocking=bool(used_by), used_by=used_by))
+        lp.fields = [str(c) for c in _attribute_columns(layer) if str(c) not in lp.withheld]
+        if not points_out:
+            lp.suppressed = suppression_counts(layer.data[lp.fields], threshold) if lp.fields else {}
+        plan.layers[layer.name] = lp
+    unused = [a.layer + ":" + a.field if a.layer != "*" else a.field
+              for a in cli_allows if id(a) not in used_allows]
+    if unused:
+        names = sorted({f.allow_arg for f in plan.findings})
+        raise ProtectionError(f"--allow-sensitive {', '.join(unused)} matches no sensitive field",
+                              path=export_path,
+                              fix=f"use one of: {', '.join(names)}" if names else "the project has no sensitive field; drop the option")
+    for lp in plan.layers.values():
+        if lp.points == "aggregated":
+            _check_aggregation(loaded, lp)
+    return plan
+
+
+def _attribute_columns(layer: Layer) -> list:
+    if isinstance(layer, VectorLayer):
+        return [c for c in layer.data.columns if c != layer.data.geometry.name]
+    return list(layer.data.columns)
+
+
+def _parse_aggregation(text: str) -> tuple[str, str]:
+    kind, _, arg = str(text).partition(":")
+    return kind.strip().lower(), arg.strip()
+
+
+def _check_aggregation(loaded: LoadedProject, lp: LayerPlan) -> None:
+    kind, arg = _parse_aggregation(lp.aggregate)
+    if kind == "hex":
+        try:
+            float(arg or 10)
+        except ValueError:
+            raise ProtectionError(f"aggregation '{lp.aggregate}' of layer '{lp.name}' has no size in km",
+                                  fix="write hex:10 for hexagons of 10 km") from None
+    elif kind == "admin":
+        target = next((l for l in loaded.layers if l.name == arg), None)
+        if not isinstance(target, VectorLayer) or target.geometry_type not in ("Polygon",):
+            names = [l.name for l in loaded.layers if isinstance(l, VectorLayer) and l.geometry_type == "Polygon"]
+            raise ProtectionError(f"aggregation '{lp.aggregate}' of layer '{lp.name}' names no boundary layer",
+                                  fix=f"write admin:LAYER with one of: {', '.join(names) or '(no polygon layer)'}")
+    else:
+        raise ProtectionError(f"unknown aggregation '{lp.aggregate}' for layer '{lp.name}'",
+                              fix="write \"hex:SIZE_KM\" or \"admin:BOUNDARY_LAYER\"")
+
+
+# --- the safe copy -----------------------------------------------------------------------------
+
+def _aggregated_layer(loaded: LoadedProject, layer: VectorLayer, lp: LayerPlan) -> VectorLayer:
+    """The individual points replaced by counts per admin unit or hexagon (graduated, "<5"-safe)."""
+    kind, arg = _parse_aggregation(lp.aggregate)
+    names = {normalize_field_name(c): c for c in _attribute_columns(layer)}
+    households = any(_LEVEL_HINT.search(n) and ("hh" in n or "household" in n or "family" in n) for n in names)
+    count_name = "households" if households else "individuals"
+    size = next((names[n] for n in _SIZE_HINT if n in names), None)
+    sums = {"individuals": size} if households and size is not None else {}
+    threshold = loaded.project.protection.threshold
+    if kind == "hex":
+        data = aggregate_points(layer.data, "hex", size_km=float(arg or 10), count_name=count_name,
+                                sums=sums, threshold=threshold)
+        data = data.drop(columns=["hex_q", "hex_r"])
+    else:
+        polygons = loaded.layer(arg).data
+        data = aggregate_points(layer.data, "admin", polygons, count_name=count_name, sums=sums, threshold=threshold)
+    for name in sums:  # sums of whole numbers are whole: keep them integer so they format as counts
+        if (data[name] % 1 == 0).all():
+            data[name] = data[name].astype("int64")
+    new = VectorLayer(layer.name, data, layer.source,
+                      GraduatedStyle(field=count_name, method="natural_breaks", classes=5, palette="unhcr_blue"))
+    new.visible, new.opacity = layer.visible, layer.opacity
+    lp.fields = [str(c) for c in data.columns if c != data.geometry.name]
+    lp.suppressed = data.attrs.get("suppressed", {})
+    return new
+
+
+def _strip_layer(layer: Layer, lp: LayerPlan) -> Layer:
+    """A copy without the withheld fields; styles and labels that needed them fall back to plain."""
+    withheld = set(lp.withheld)
+    if isinstance(layer, VectorLayer):
+        new = replace_data(layer, layer.data.drop(columns=[c for c in layer.data.columns if str(c) in withheld]))
+        if getattr(new.style, "field", None) in withheld:
+            new.style = SingleSymbolStyle(symbol=dataclasses.replace(new.style.symbol))
+        labels = new.labels
+        if labels is not None and ({labels.field, labels.priority} | _expression_fields(labels.expression)) & withheld:
+            new.labels = None
+    else:
+        new = TableLayer(layer.name, layer.data.drop(columns=[c for c in layer.data.columns if str(c) in withheld]),
+                         layer.source)
+        new.visible, new.opacity = layer.visible, layer.opacity
+    new.sensitive_fields = {f: r for f, r in lp.allowed.items() if f != GEOMETRY}
+    return new
+
+
+def _safe_project(project: Project, plan: ExportPlan, layers: list[Layer]) -> Project:
+    """A shallow copy of the project whose layer specs match the safe layers: no withheld field in
+    popups, the aggregated layers' new style."""
+    safe = copy.copy(project)
+    by_name = {l.name: l for l in layers}
+    specs = []
+    for spec in project.layers:
+        lp = plan.layers.get(spec.name)
+        if lp is None:
+            specs.append(spec)
+            continue
+        changes: dict = {"popup_fields": [f for f in spec.popup_fields if f in set(lp.fields)]}
+        if lp.points == "aggregated":
+            changes.update(style=style_to_dict(by_name[spec.name].style), labels={}, popup_fields=list(lp.fields))
+        specs.append(dataclasses.replace(spec, **changes))
+    safe.layers = specs
+    return safe
+
+
+def apply_plan(loaded: LoadedProject, plan: ExportPlan) -> LoadedProject:
+    """The copy of ``loaded`` that the exporters may see for ``plan`` (the original is untouched).
+
+    Aggregated layers are computed here; their plan entries then list the published count fields
+    and how many counts are suppressed (what the export record reports)."""
+    layers: list[Layer] = []
+    for layer in loaded.layers:
+        lp = plan.layers.get(layer.name)
+        if lp is None or isinstance(layer, RasterLayer):
+            layers.append(layer)
+        elif lp.points == "aggregated":
+            layers.append(_aggregated_layer(loaded, layer, lp))
+        elif lp.points in ("left out", "blocked"):
+            continue  # exact locations of people never reach an exporter
+        else:
+            layers.append(_strip_layer(layer, lp))
+    return LoadedProject(_safe_project(loaded.project, plan, layers), layers, list(loaded.join_reports), loaded.crs)
+
+
+def safe_loaded(loaded: LoadedProject, export_path=None, allow_sensitive=(),
+                aggregate: dict[str, str] | None = None) -> LoadedProject:
+    """A copy of ``loaded`` with every withheld field dropped and individual points left out or
+    aggregated, whatever the findings (previews, the GUI); exports go through ``guard_export``."""
+    return apply_plan(loaded, plan_export(loaded, export_path, allow_sensitive, aggregate))
+
+
+def guard_export(loaded: LoadedProject, export_path, allow_sensitive=(),
+                 aggregate: dict[str, str] | None = None) -> tuple[LoadedProject, ExportPlan]:
+    """The safe copy and the plan for an export; ``ProtectionError`` when a finding blocks it."""
+    plan = plan_export(loaded, export_path, allow_sensitive, aggregate)
+    blocking = plan.blocking
+    if blocking:
+        parts = [f"{f.layer} points" if f.field == GEOMETRY else f"{f.layer}.{f.field} ({', '.join(f.used_by)})"
+                 for f in blocking]
+        example = blocking[0].allow_arg
+        raise ProtectionError(f"the export would publish personal data: {'; '.join(parts)}", path=export_path,
+                              fix=f"pass --allow-sensitive FIELD (e.g. --allow-sensitive {example}) or aggregate the "
+                                  f"points (hex:10 or admin:LAYER); `pakmap check` lists every finding")
+    return apply_plan(loaded, plan), plan
+
+
+def check_project(loaded: LoadedProject, export_path=None) -> list[Finding]:
+    """Every protection finding, for one export or for all the project's exports (merged)."""
+    if export_path is not None:
+        return plan_export(loaded, export_path).findings
+    targets = [loaded.project.resolve(e.path) for e in loaded.project.exports] or [None]
+    merged: dict[tuple[str, str], Finding] = {}
+    for target in targets:
+        for finding in plan_export(loaded, target).findings:
+            key = (finding.layer, finding.field)
+            name = (Path(target).name,) if target is not None else ()
+            if key not in merged:
+                merged[key] = dataclasses.replace(finding, exports=name)
+                continue
+            old = merged[key]
+            merged[key] = dataclasses.replace(old, blocking=old.blocking or finding.blocking,
+                                              used_by=tuple(sorted(set(old.used_by) | set(finding.used_by))),
+                                              exports=old.exports + tuple(n for n in name if n not in old.exports))
+    return list(merged.values())
+
+
+__all__ = ["Finding", "LayerPlan", "ExportPlan", "GEOMETRY", "plan_export", "check_project", "safe_loaded",
+           "guard_export", "apply_plan", "parse_allow_arguments", "sensitive_fields", "used_fields"]
