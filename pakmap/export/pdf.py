@@ -36,23 +36,27 @@ def write_pdf(pages: Iterable[Page], out_path: str | os.PathLike, *, dpi: int = 
         writer = None
         painter = QPainter()
         first: Page | None = None
-        for page in pages:
-            if writer is None:
-                first = page
-                writer = QPdfWriter(str(tmp))
-                writer.setResolution(int(dpi))
-                writer.setPageLayout(_page_layout(page))
-                writer.setTitle((metadata or page.metadata)["title"])
-                writer.setCreator(page.metadata["creator"])
-                if not painter.begin(writer):
-                    raise ExportError("cannot write the PDF", path=out_path, fix="check the folder is writable")
-            else:
-                writer.setPageLayout(_page_layout(page))
-                writer.newPage()
-            paint_page(page, painter, dpi)
+        try:
+            for page in pages:
+                if writer is None:
+                    first = page
+                    writer = QPdfWriter(str(tmp))
+                    writer.setResolution(int(dpi))
+                    writer.setPageLayout(_page_layout(page))
+                    writer.setTitle((metadata or page.metadata)["title"])
+                    writer.setCreator(page.metadata["creator"])
+                    if not painter.begin(writer):
+                        raise ExportError("cannot write the PDF", path=out_path, fix="check the folder is writable")
+                else:
+                    writer.setPageLayout(_page_layout(page))
+                    writer.newPage()
+                paint_page(page, painter, dpi)
+        finally:
+            # End the painter before the writer goes away, also on error: Qt crashes otherwise.
+            if painter.isActive():
+                painter.end()
         if writer is None:
             raise ExportError("nothing to export: no pages", path=out_path, fix="check the atlas layer has features")
-        painter.end()
         del painter, writer  # flush and close the file before it is renamed
         meta = {**first.metadata, **(metadata or {})}
         set_document_info(tmp, {"Title": meta["title"], "Subject": meta["subject"], "Creator": meta["creator"],
