@@ -28,6 +28,10 @@ from . import shapefile
 from .detect import ZIP, Format
 
 _ZIP_MEMBERS = (".shp", ".gpkg", ".geojson", ".json", ".kml", ".fgb")
+# Placemark properties GDAL's LIBKML driver always adds; dropped when no feature uses them, so the
+# fields list shows the data's own fields (Name, description and ExtendedData fields).
+_KML_HOUSEKEEPING = ("id", "timestamp", "begin", "end", "altitudeMode", "tessellate", "extrude",
+                     "visibility", "drawOrder", "icon", "description")
 _GDAL_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.CRSError,
                 pyogrio.errors.GeometryError, pyogrio.errors.FieldError)
 
@@ -65,6 +69,8 @@ def read_vector(path: Path, fmt: Format, layer: str | None = None, *, crs=None, 
         elif encoding:
             options["encoding"] = encoding
         gdf = _read(gdal_path, entry.gdal_layer, read_encoding, path, fmt)
+    if fmt.label in ("KML", "KMZ"):
+        gdf = _drop_unused(gdf, _KML_HOUSEKEEPING)
     if len(gdf) == 0:
         others = [e.name for e in entries if e is not entry]
         raise SourceError(f"layer '{entry.name}' has no features", path=path,
@@ -89,6 +95,18 @@ def _read(gdal_path: str, gdal_layer: str, encoding: str | None, path: Path, fmt
             return pyogrio.read_dataframe(gdal_path, layer=gdal_layer, encoding=encoding)
     except _GDAL_ERRORS as exc:
         raise _gdal_error(exc, path, fmt) from None
+
+
+def _drop_unused(gdf: gpd.GeoDataFrame, columns) -> gpd.GeoDataFrame:
+    """Drop those of ``columns`` that hold nothing but nulls, empty text or GDAL's defaults."""
+    unused = []
+    for column in (c for c in columns if c in gdf.columns):
+        values = gdf[column]
+        text = values.astype("string").str.strip()
+        # LIBKML fills tessellate/extrude/visibility/drawOrder with -1 or 0 when the KML says nothing.
+        if (values.isna() | text.isin(["", "-1", "0"])).all():
+            unused.append(column)
+    return gdf.drop(columns=unused)
 
 
 def _gdal_error(exc: Exception, path: Path, fmt: Format) -> SourceError:
