@@ -67,9 +67,11 @@ def _find_admin_layers(folder: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame
     return districts, provinces, name_field, province_field
 
 
-def _write_vector(gdf: gpd.GeoDataFrame, path: Path, layer: str | None = None) -> None:
+def _write_geopackage(path: Path, layers: dict[str, gpd.GeoDataFrame]) -> None:
+    """All layers into one new GeoPackage, which replaces ``path`` only once complete."""
     with atomic_path(path) as tmp:
-        gdf.to_file(tmp, layer=layer, driver="GPKG" if path.suffix == ".gpkg" else None)
+        for name, gdf in layers.items():
+            gdf.to_file(tmp, layer=name, driver="GPKG")
 
 
 def build_demo(outdir: Path, data_dir: Path | None = None) -> Project:
@@ -92,13 +94,12 @@ def build_demo(outdir: Path, data_dir: Path | None = None) -> Project:
         province_name_field = _find_field(provinces.columns, PROVINCE_FIELDS + NAME_FIELDS)
         note = "Illustrative refugee figures on real boundaries: the statistics are fictional"
         boundaries_source = "Boundaries: as supplied in " + Path(data_dir).name
-    _write_vector(provinces, data / "boundaries.gpkg", "provinces")
-    _write_vector(districts, data / "boundaries.gpkg", "districts")
+    _write_geopackage(data / "boundaries.gpkg", {"provinces": provinces, "districts": districts})
     table = demo_data.refugee_table(districts, name_field)
     with atomic_path(data / "refugees_by_district.csv") as tmp:
         table.to_csv(tmp, index=False)
     villages = demo_data.refugee_villages(districts, province_field)
-    _write_vector(villages, data / "refugee_villages.gpkg", "refugee_villages")
+    _write_geopackage(data / "refugee_villages.gpkg", {"refugee_villages": villages})
 
     today = dt.date.today()
     project = Project(
@@ -134,5 +135,6 @@ def build_demo(outdir: Path, data_dir: Path | None = None) -> Project:
         protection=ProtectionSpec(threshold=5),
         illustrative=True,
     )
-    save_project(project, outdir / "project.toml")
+    project.path = outdir / "project.toml"  # the layer paths above are relative to it
+    save_project(project)
     return project
