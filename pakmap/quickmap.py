@@ -50,7 +50,9 @@ def quick_project(layer_path: str | Path, *, table: str | Path | None = None, on
         layers.insert(0, LayerSpec(name=table_name, path=str(table_path), visible=False, legend=False))
         joins.append(JoinSpec(layer=name, table=table_name, on=[parse_pair(p, "--on") for p in on]))
     title = title or (f"{by.replace('_', ' ').capitalize()} by {name.replace('_', ' ')}" if by else name.replace("_", " ").title())
+    # File names (never local paths) as a starting sources line the officer can edit in the project.
+    sources = f"Boundaries: {layer_path.name}" + (f"; Statistics: {Path(table).name}" if table else "")
     project = Project(map=MapSpec(title=title), layers=layers, joins=joins,
-                      layout=LayoutSpec(title=title))
+                      layout=LayoutSpec(title=title, sources=sources))
     project.path = (base or Path.cwd()) / "untitled.toml"
     return project
