@@ -70,7 +70,8 @@ def atlas_pages(loaded: LoadedProject, spec: AtlasSpec, template: Template | Non
             raise ProjectError(f"atlas title {spec.title!r} uses an unknown field {exc}", path=loaded.project.path,
                                fix=f"use {{name}} or fields of '{spec.layer}'") from None
         extent = transform_bounds(row.geometry.bounds, layer.crs, loaded.crs)
-        yield name, compose_page(loaded, template, extent=extent, title=title, subtitle=subtitle)
+        feature = data.loc[[row.name], [data.geometry.name]]
+        yield name, compose_page(loaded, template, extent=extent, title=title, subtitle=subtitle, highlight=feature)
 
 
 def atlas_file_names(names: list[str]) -> list[str]:

@@ -17,6 +17,8 @@ from typing import Any
 import geopandas as gpd
 
 from ..errors import StyleError
+from ..layer import VectorLayer
+from ..style import SingleSymbolStyle, Symbol
 from ..project.loaded import LoadedProject
 from .box import Box
 from .kashmir import kashmir_in_view
@@ -42,6 +44,7 @@ class Page:
     legend: list[LegendGroup] = field(default_factory=list)
     locator: gpd.GeoDataFrame | None = None
     metadata: dict[str, str] = field(default_factory=dict)  # document title, subject, creation date
+    overlay: tuple = ()  # layers drawn over the map (an atlas page's feature outline)
 
     @property
     def boxes(self) -> dict[str, Box]:
@@ -82,8 +85,9 @@ def fill_text(template: Template, key: str, fields: dict[str, str]) -> str:
 
 
 def compose_page(loaded: LoadedProject, template: Template | str | None = None, *, extent=None,
-                 title: str | None = None, subtitle: str | None = None) -> Page:
-    """Compose the print page of ``loaded`` (atlas pages pass their feature's ``extent`` and ``title``)."""
+                 title: str | None = None, subtitle: str | None = None, highlight: gpd.GeoDataFrame | None = None) -> Page:
+    """Compose the print page of ``loaded``. Atlas pages pass their feature's ``extent``, ``title`` and
+    geometry (``highlight``: outlined over the map in the map element's ``color``)."""
     layout = loaded.project.layout
     if not isinstance(template, Template):
         template = load_template(template or layout.template)
@@ -127,5 +131,12 @@ def compose_page(loaded: LoadedProject, template: Template | str | None = None, 
         "creator": "pakmap",
         "created": creation_date().isoformat(),
     }
+    overlay = () if highlight is None else (highlight_layer(highlight, specs["map"].color),)
     return Page(loaded, template, shown, {k: v for k, v in texts.items() if k in shown}, requested, fitted,
-                groups, boundaries, metadata)
+                groups, boundaries, metadata, overlay)
+
+
+def highlight_layer(features: gpd.GeoDataFrame, color: str) -> VectorLayer:
+    """An outline of ``features`` (no fill) drawn over the map: the atlas page's subject."""
+    symbol = Symbol(fill="#00000000", stroke=color, stroke_width=0.6)
+    return VectorLayer("highlight", features, style=SingleSymbolStyle(symbol))

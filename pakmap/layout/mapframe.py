@@ -32,21 +32,23 @@ def requested_extent(loaded: LoadedProject, frame: Box, extent=None) -> tuple[fl
     return (centre[0] - half_w, centre[1] - half_h, centre[0] + half_w, centre[1] + half_h)
 
 
-def frame_view(loaded: LoadedProject, frame: Box, extent, dpi: float | None = None) -> MapView:
-    """The frame's MapView at ``dpi`` (None: a dpi-independent fine grid, for layout decisions)."""
+def frame_view(loaded: LoadedProject, frame: Box, extent, dpi: float | None = None, overlay: tuple = ()) -> MapView:
+    """The frame's MapView at ``dpi`` (None: a dpi-independent fine grid, for layout decisions);
+    ``overlay`` layers are drawn over the project's (an atlas page's outlined feature)."""
     if dpi is None:
         w, h, dpi_used = frame.width * _PRECISION, frame.height * _PRECISION, 96.0
     else:
         w, h, dpi_used = frame.to_px(dpi)[2], frame.to_px(dpi)[3], dpi
-    return loaded.map_view(max(int(round(w)), 1), max(int(round(h)), 1), dpi_used, extent=extent)
+    layers = loaded.drawable + tuple(overlay) if overlay else None
+    return loaded.map_view(max(int(round(w)), 1), max(int(round(h)), 1), dpi_used, extent=extent, layers=layers)
 
 
 def draw_map_frame(painter: QPainter, loaded: LoadedProject, frame: Box, extent, dpi: float,
-                   stroke: str | None) -> MapView:
-    """Render the project's layers into ``frame`` and outline it; returns the view drawn."""
+                   stroke: str | None, overlay: tuple = ()) -> MapView:
+    """Render the project's layers (and ``overlay``) into ``frame`` and outline it; returns the view drawn."""
     from ..render import render_map
 
-    view = frame_view(loaded, frame, extent, dpi)
+    view = frame_view(loaded, frame, extent, dpi, overlay)
     x, y, _, _ = frame.to_px(dpi)
     painter.save()
     painter.translate(x, y)

@@ -35,7 +35,7 @@ def paint_page(page: Page, painter: QPainter, dpi: float) -> MapView:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
     spec = page.elements["map"]
-    view = draw_map_frame(painter, page.loaded, spec.box, page.extent, dpi, spec.stroke)
+    view = draw_map_frame(painter, page.loaded, spec.box, page.extent, dpi, spec.stroke, page.overlay)
     for name, spec in page.elements.items():
         rect = qrect(spec.box, dpi)
         if name == "map":
