@@ -1,0 +1,141 @@
+"""``pakmap join LAYER TABLE --on LAYER_FIELD=TABLE_FIELD -o OUT.gpkg --report report.csv``.
+
+Three joins behind one command, chosen by what TABLE is:
+
+- a table (CSV/XLSX, or any layer) with ``--on``: attribute join, with the join report printed
+  (unmatched table rows that carry values are a warning; ``--strict`` makes them an error);
+- a point layer with ``--stat OUT=count|sum:FIELD|mean:FIELD``: points counted/summed per polygon;
+- a raster (GeoTIFF) with ``--stat OUT=sum|mean|count|…``: zonal statistics per polygon.
+
+The output keeps every feature of LAYER; the source files are only read.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..atomic import atomic_path
+from ..errors import JoinError, PakmapError
+from ..layer import RasterLayer, TableLayer, VectorLayer
+
+OUTPUT_DRIVERS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".fgb": "FlatGeobuf", ".csv": None}
+
+
+def register(sub) -> None:
+    p = sub.add_parser("join", help="join a table, points or a raster to boundaries, with a join report",
+                       description="Join TABLE to LAYER and write the joined layer. Every join prints a report: "
+                                   "what matched exactly, after normalization, by alias or by accepted "
+                                   "suggestion, and every table row that matched nothing, with suggestions.")
+    p.add_argument("layer", help="boundary layer (shapefile, zip, GeoPackage, GeoJSON, …)")
+    p.add_argument("table", help="statistics table (CSV/XLSX), point layer, or GeoTIFF")
+    p.add_argument("--layer-name", dest="inner_layer", metavar="NAME", help="layer inside a multi-layer LAYER file")
+    p.add_argument("--table-layer", metavar="NAME", help="layer or sheet inside TABLE")
+    p.add_argument("--on", action="append", default=[], metavar="LAYER_FIELD=TABLE_FIELD",
+                   help="join key pair (repeat for a composite key)")
+    p.add_argument("--within", metavar="LAYER_PARENT=TABLE_PARENT",
+                   help="match names within the same parent unit (e.g. province=Province)")
+    p.add_argument("--fields", default="", metavar="F,…", help="table fields to bring over (default: all)")
+    p.add_argument("--aggregate", choices=("sum", "mean", "count", "first"),
+                   help="how to combine several table rows for one feature (otherwise refused)")
+    p.add_argument("--aliases", action="append", default=[], metavar="FILE",
+                   help="your own alias CSV (alias,name,province,note), after the built-in ones")
+    p.add_argument("--accept", action="append", default=[], metavar="TABLE_KEY=LAYER_KEY",
+                   help="accept a suggested match (repeat for more)")
+    p.add_argument("--stat", action="append", default=[], metavar="OUT=STAT",
+                   help="points: OUT=count | OUT=sum:FIELD | OUT=mean:FIELD; raster: OUT=sum | mean | count")
+    p.add_argument("--band", type=int, default=1, help="raster band for zonal statistics (default 1)")
+    p.add_argument("--strict", action="store_true", help="unmatched table rows with values are an error")
+    p.add_argument("-o", "--output", required=True, help="output file (.gpkg, .geojson, .fgb, or .csv without geometry)")
+    p.add_argument("--report", metavar="CSV", help="write the join report as CSV")
+    p.set_defaults(func=run)
+
+
+def _pair(text: str, option: str) -> tuple[str, str]:
+    left, sep, right = text.partition("=")
+    if not sep or not left.strip() or not right.strip():
+        raise JoinError(f"{option} {text!r} is not a pair", fix=f"write {option} LEFT=RIGHT")
+    return left.strip(), right.strip()
+
+
+def _accepted(items: list[str]) -> dict[str, str]:
+    pairs = {}
+    for item in items:
+        # Table keys may contain "="; layer keys rarely do: split at the last one.
+        left, sep, right = item.rpartition("=")
+        if not sep or not left.strip() or not right.strip():
+            raise JoinError(f"--accept {item!r} is not a pair", fix='write --accept "TABLE_KEY=LAYER_KEY"')
+        pairs[left.strip()] = right.strip()
+    return pairs
+
+
+def write_layer(data, path: str | Path) -> Path:
+    """Write joined data atomically; the format follows the extension."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in OUTPUT_DRIVERS:
+        raise PakmapError(f"cannot write '{suffix or 'no extension'}' files", path=path,
+                          fix=f"use one of: {', '.join(OUTPUT_DRIVERS)} (shapefiles truncate field names)")
+    with atomic_path(path) as tmp:
+        if OUTPUT_DRIVERS[suffix] is None:
+            data.drop(columns=data.geometry.name).to_csv(tmp, index=False)
+        else:
+            # The layer is named after the target, not the temporary file (GDAL would use its name).
+            layer = {"layer": path.stem} if OUTPUT_DRIVERS[suffix] == "GPKG" else {}
+            data.to_file(tmp, driver=OUTPUT_DRIVERS[suffix], **layer)
+    return path
+
+
+def run(args) -> int:
+    from ..sources import open_layer
+
+    target = open_layer(args.layer, layer=args.inner_layer)
+    if not isinstance(target, VectorLayer):
+        raise JoinError("LAYER has no geometry", path=args.layer, fix="join onto a boundary layer")
+    other = open_layer(args.table, layer=args.table_layer)
+    stats = dict(_pair(s, "--stat") for s in args.stat)
+    if isinstance(other, RasterLayer):
+        from ..join.zonal import zonal_statistics
+
+        if not stats:
+            raise JoinError("a raster needs --stat", path=args.table, fix="e.g. --stat population=sum")
+        result = zonal_statistics(target.data, other.path, stats, band=args.band)
+    elif stats:
+        from ..join.spatial import aggregate_points_in_polygons
+
+        if not isinstance(other, VectorLayer):
+            raise JoinError("--stat needs points, but TABLE has no coordinates", path=args.table,
+                            fix="give lat/lon columns, or join on names with --on")
+        result = aggregate_points_in_polygons(target.data, other.data, stats,
+                                              polygons_name=Path(args.layer).name, points_name=Path(args.table).name)
+    else:
+        from ..join.attribute import join_attributes
+
+        if not args.on:
+            raise JoinError("no join key given", fix="add --on LAYER_FIELD=TABLE_FIELD (or --stat for points/rasters)")
+        table = other.data.drop(columns=other.data.geometry.name) if isinstance(other, VectorLayer) else other.data
+        assert isinstance(other, (TableLayer, VectorLayer))
+        fields = [f.strip() for f in args.fields.split(",") if f.strip()] or None
+        try:
+            result = join_attributes(
+                target.data, table, on=[_pair(p, "--on") for p in args.on],
+                within=_pair(args.within, "--within") if args.within else None, fields=fields,
+                aggregate=args.aggregate, accepted=_accepted(args.accept), alias_files=args.aliases,
+                strict=args.strict, layer_name=Path(args.layer).name, table_name=Path(args.table).name)
+        except JoinError as exc:
+            # A refused join still shows its report, so the officer sees what to fix.
+            report = getattr(exc, "report", None)
+            if report is not None:
+                print(report.summary(), file=sys.stderr)
+                if args.report:
+                    report.to_csv(args.report)
+            raise
+    report = result.report
+    print(report.summary(), file=sys.stderr)
+    for warning in report.warnings:
+        print(f"pakmap: warning: {warning}", file=sys.stderr)
+    if args.report and hasattr(report, "to_csv"):
+        report.to_csv(args.report)
+        print(args.report)
+    print(write_layer(result.data, args.output))
+    return 0
