@@ -58,10 +58,11 @@ class ShapefileParts:
 
     def copy_without(self, ext: str, target: Path) -> Path:
         """Copy every part except ``ext`` into folder ``target``; returns the copied .shp path."""
+        stem = Path(self.shp).stem  # the layer name GDAL gives must stay the same
         for key in self._names:
             if key != ext:
-                (target / f"layer{key}").write_bytes(self.read(key))
-        return target / "layer.shp"
+                (target / f"{stem}{key}").write_bytes(self.read(key))
+        return target / f"{stem}.shp"
 
 
 def check(parts: ShapefileParts, path: Path, *, crs_given: bool) -> bool:
@@ -118,6 +119,10 @@ def dbf_encoding(parts: ShapefileParts, path: Path, encoding: str | None = None)
         return enc.normalize_name(encoding)
     text = _character_bytes(parts.read(".dbf"))
     declared = _cpg_codec(parts.read(".cpg")) if parts.has(".cpg") else None
+    if declared and declared != enc.UTF8 and _is_utf8_text(text):
+        # Valid multi-byte UTF-8 is next to impossible by chance in a single-byte code page: the
+        # .cpg (often copied from an older export) is wrong, and trusting it would give "CafÃ©".
+        return enc.UTF8
     if declared:
         try:
             decoded = text.decode(declared)
@@ -127,6 +132,13 @@ def dbf_encoding(parts: ShapefileParts, path: Path, encoding: str | None = None)
             pass  # the .cpg is wrong (often copied from another file): trust the bytes instead
     name = enc.sniff(text, path=path, allow_truncated=True)
     return enc.UTF8 if name == enc.UTF8_BOM else name
+
+
+def _is_utf8_text(data: bytes) -> bool:
+    try:
+        return not data.isascii() and bool(data.decode(enc.UTF8))
+    except UnicodeDecodeError:
+        return False
 
 
 def _cpg_codec(raw: bytes) -> str | None:
