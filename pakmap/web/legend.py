@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import html
 
-from ..render.styling import legend_value_label
-from .styles import WebStyle, px
+from ..layer import VectorLayer
+from ..render.legend_items import LegendItem, legend_items
+from .styles import css_color, px
 
 # A clean UNHCR look: Lato where installed, white boxes with a hairline, navy text.
 CSS = """
@@ -38,31 +39,35 @@ DISCLAIMER = ("The boundaries and names shown and the designations used on this 
               "official endorsement or acceptance by the United Nations.")
 
 
-def _swatch(kind: str, fill: str, stroke: str, size_px: float = 12.0) -> str:
-    if kind == "line":
-        return (f'<span class="pm-sw" style="width:18px;height:0;border-top:3px solid {fill}"></span>')
-    radius = "50%" if kind in ("point", "proportional") else "0"
-    return (f'<span class="pm-sw" style="width:{size_px:.1f}px;height:{size_px:.1f}px;background:{fill};'
-            f'border:1px solid {stroke};border-radius:{radius}"></span>')
+def _swatch(item: LegendItem, where: str) -> str:
+    """A legend swatch in CSS: the print legend's swatch kinds at screen size."""
+    color = css_color(item.color, where)
+    stroke = css_color(item.stroke, where) if item.stroke and item.stroke_width > 0 else "transparent"
+    border = max(px(item.stroke_width), 1.0) if stroke != "transparent" else 0
+    if item.kind == "line":
+        return (f'<span class="pm-sw" style="width:18px;height:0;'
+                f'border-top:{max(px(item.stroke_width), 2.0):.1f}px solid {color}"></span>')
+    if item.kind in ("marker", "circle"):  # the web map draws every marker as a circle
+        size = max(px(item.size_mm), 4.0)
+        return (f'<span class="pm-sw" style="width:{size:.1f}px;height:{size:.1f}px;background:{color};'
+                f'opacity:{item.opacity:g};border:{border:.1f}px solid {stroke};border-radius:50%"></span>')
+    # A white outline (district borders) vanishes on the white legend: a hairline grey keeps the
+    # light classes and "No data" readable as boxes.
+    return (f'<span class="pm-sw" style="width:14px;height:11px;background:{color};opacity:{item.opacity:g};'
+            f'border:{border:.1f}px solid {stroke if stroke != "#FFFFFF" else "#CCCCCC"}"></span>')
 
 
-def layer_legend(name: str, web: WebStyle, threshold: int | None) -> str:
-    """One layer's legend entries: heading, then a swatch and label per class."""
-    sym = web.symbolization
-    stroke = sym.symbol.stroke if sym.symbol.stroke_width > 0 else sym.classes[0].fill
-    parts = [f'<div class="pm-layer">{html.escape(name)}</div>']
-    if web.kind == "proportional":
-        for value in sym.legend_values:
-            diameter = px(sym.max_size * (value / sym.max_value) ** 0.5) if sym.max_value else 0
-            parts.append(f'<div class="pm-row">{_swatch("proportional", sym.classes[0].fill, stroke, diameter)}'
-                         f'{html.escape(legend_value_label(value, threshold))}</div>')
-        return "".join(parts)
-    if len(sym.classes) == 1 and not sym.classes[0].nodata:
-        return (f'<div class="pm-row">{_swatch(web.kind, sym.classes[0].fill, stroke)}'
-                f'<b>{html.escape(name)}</b></div>')
-    for cls in sym.classes:
-        parts.append(f'<div class="pm-row">{_swatch(web.kind, cls.fill, stroke)}{html.escape(cls.label)}</div>')
-    return "".join(parts)
+def _text(text: str, bold: bool = False) -> str:
+    return f"<b>{html.escape(text)}</b>" if bold else html.escape(text)
+
+
+def layer_legend(layer: VectorLayer, threshold: int | None) -> str:
+    """One layer's legend block: the rows of ``pakmap.render.legend_items`` (the print legend's)."""
+    where = f"the style of layer '{layer.name}'"
+    items = legend_items(layer, threshold)
+    single = len(items) == 1 and items[0].label == layer.name  # single symbol: the row names the layer
+    rows = "".join(f'<div class="pm-row">{_swatch(i, where)}{_text(i.label, bold=single)}</div>' for i in items)
+    return rows if single else f'<div class="pm-layer">{html.escape(layer.name)}</div>{rows}'
 
 
 def legend_html(entries: list[str]) -> str:

@@ -16,7 +16,8 @@ import shapely
 
 from ..errors import StyleError
 from ..layer import VectorLayer
-from ..render.styling import Symbolization, symbolize
+from ..render.styling import symbolize
+from ..render.vector import geometry_kind
 from ..style import ProportionalStyle
 
 PX_PER_MM = 96 / 25.4
@@ -37,22 +38,18 @@ def css_color(color: str, where: str) -> str:
 
 @dataclass(frozen=True)
 class WebStyle:
-    """Per-feature Leaflet path options plus what the legend needs."""
+    """Per-feature Leaflet path options."""
 
     kind: str  # "polygon", "line", "point" or "proportional" (circles at representative points)
-    symbolization: Symbolization
     styles: list[dict]  # one Leaflet style per drawn feature
     drawn: np.ndarray  # positional indices of the layer's features that are drawn, in draw order
     anchors: np.ndarray | None = None  # proportional: the circle centres (points), one per drawn feature
 
 
-def geometry_kind(layer: VectorLayer) -> str:
-    types = set(layer.data.geometry.geom_type.dropna().str.replace("Multi", "", regex=False))
-    if types <= {"Point"}:
-        return "point"
-    if types <= {"LineString", "LinearRing"}:
-        return "line"
-    return "polygon"
+def layer_kind(layer: VectorLayer) -> str:
+    """How the layer is drawn: points and lines only if all its geometries are; else polygons."""
+    kinds = set(geometry_kind(layer.data.geometry.values)) - {""}
+    return kinds.pop() if len(kinds) == 1 else "polygon"
 
 
 def web_style(layer: VectorLayer, threshold: int | None) -> WebStyle:
@@ -73,8 +70,8 @@ def web_style(layer: VectorLayer, threshold: int | None) -> WebStyle:
         styles = [{"radius": px(sym.sizes_mm[i] / 2), "fillColor": fills[0], "color": stroke,
                    "weight": px(symbol.stroke_width), "fillOpacity": opacity, "opacity": opacity}
                   for i in drawn]
-        return WebStyle("proportional", sym, styles, drawn, anchors)
-    kind = geometry_kind(layer)
+        return WebStyle("proportional", styles, drawn, anchors)
+    kind = layer_kind(layer)
     drawn = np.flatnonzero(present)
     class_of = sym.class_of
     if kind == "line":
@@ -86,4 +83,4 @@ def web_style(layer: VectorLayer, threshold: int | None) -> WebStyle:
         if kind == "point":
             base["radius"] = px(symbol.size / 2)
         styles = [{**base, "fillColor": fills[class_of[i]]} for i in drawn]
-    return WebStyle(kind, sym, styles, drawn)
+    return WebStyle(kind, styles, drawn)

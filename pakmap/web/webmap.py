@@ -62,8 +62,8 @@ def _in_wgs84(layer: VectorLayer, project_path) -> VectorLayer:
 
 
 def feature_layer(layer: VectorLayer, popup_fields: list[str], threshold: int | None,
-                  detail: Generalization) -> tuple[FeatureLayer, object]:
-    """One project layer as a ``FeatureLayer`` (and its ``WebStyle``, for the legend)."""
+                  detail: Generalization) -> FeatureLayer:
+    """One project layer as a ``FeatureLayer``."""
     style = web_style(layer, threshold)
     if style.kind == "proportional":
         geoms = style.anchors
@@ -92,7 +92,7 @@ def feature_layer(layer: VectorLayer, popup_fields: list[str], threshold: int | 
     pane = "markerPane" if style.kind in ("point", "proportional") else None
     fl = FeatureLayer(features, unique_styles, bind, name=_escape_name(layer.name),
                       bounds=[[ymin, xmin], [ymax, xmax]], show=layer.visible, pane=pane)
-    return fl, style
+    return fl
 
 
 def _escape_name(name: str) -> str:
@@ -123,11 +123,11 @@ def build_webmap(loaded: LoadedProject) -> folium.Map:
                           stacklevel=2)
             continue
         spec = _spec(loaded, layer.name)
-        fl, style = feature_layer(_in_wgs84(layer, project.path), spec.popup_fields if spec else [],
-                                  threshold, detail)
+        fl = feature_layer(_in_wgs84(layer, project.path), spec.popup_fields if spec else [],
+                           threshold, detail)
         fl.add_to(m)
         if spec is None or spec.legend:
-            legend_entries.append(layer_legend(layer.name, style, threshold))
+            legend_entries.append(layer_legend(layer, threshold))
     title = project.layout.title or project.map.title
     subtitle = " · ".join(t for t in (project.layout.subtitle, project.layout.as_of) if t)
     note = "Illustrative data: not real figures" if project.illustrative else ""
