@@ -22,7 +22,7 @@ from . import coordinates
 
 HEADER_SCAN_ROWS = 30
 _LEADING_ZERO = re.compile(r"^[+-]?0\d")
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_THOUSANDS = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")  # "1,250", "75", "1250.5"
 
 
 def _filled(row: Sequence[Any]) -> list[Any]:
@@ -89,7 +89,7 @@ def infer_types(df: pd.DataFrame) -> pd.DataFrame:
         values = text[present]
         if values.str.match(_LEADING_ZERO).any():
             continue
-        if values.str.match(_THOUSANDS).all():
+        if values.str.contains(",", regex=False).any() and values.str.match(_THOUSANDS).all():
             values = values.str.replace(",", "", regex=False)
         numbers = pd.to_numeric(values, errors="coerce")
         if numbers.notna().all():
