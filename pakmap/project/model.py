@@ -122,6 +122,8 @@ class AllowSpec:
 class ProtectionSpec:
     threshold: int = 5  # counts below are shown as "<threshold"
     allow: list[AllowSpec] = dataclasses.field(default_factory=list)
+    # Point layers of individuals/households published as counts: layer -> "hex:SIZE_KM" or "admin:BOUNDARY_LAYER"
+    aggregate: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclass
