@@ -47,7 +47,9 @@ def _sums(frame: pd.DataFrame, index: np.ndarray, n: int, sums: dict[str, str]) 
             raise ProtectionError(f"cannot sum '{field}': the point layer has no such field",
                                   fix=f"use one of: {', '.join(map(str, frame.columns))}")
         weights = pd.to_numeric(frame[field], errors="coerce").fillna(0).to_numpy(dtype=float)
-        out[name] = np.bincount(index, weights=weights, minlength=n)
+        total = np.bincount(index, weights=weights, minlength=n)
+        # Sums of whole numbers (people) stay whole: they then format and suppress as counts.
+        out[name] = total.astype(np.int64) if np.all(np.mod(weights, 1) == 0) else total
     return out
 
 

@@ -254,7 +254,7 @@ def plan_export(loaded: LoadedProject, export_path=None, allow_sensitive=(),
                 points_out = True
             else:
                 lp.points = "blocked" if visible else "left out"
-                points_out = True
+                points_out = not visible  # blocked points: their used fields are findings of their own
                 evidence = ", ".join(sorted(sensitive)) or "household or individual fields"
                 plan.findings.append(Finding(layer.name, GEOMETRY, f"identified by {evidence}", blocking=visible))
         for name, why in sensitive.items():
@@ -265,6 +265,7 @@ def plan_export(loaded: LoadedProject, export_path=None, allow_sensitive=(),
                 continue
             lp.withheld[name] = why
             # Fields of points that are left out or aggregated reach no export: never blocking.
+            # Fields of blocked points are reported with their uses, so one check shows all to do.
             used_by = () if points_out else tuple(sorted(uses.get(name, ())))
             plan.findings.append(Finding(layer.name, name, why, blocking=bool(used_by), used_by=used_by))
         lp.fields = [str(c) for c in _attribute_columns(layer) if str(c) not in lp.withheld]
@@ -332,9 +333,6 @@ def _aggregated_layer(loaded: LoadedProject, layer: VectorLayer, lp: LayerPlan) 
     else:
         polygons = loaded.layer(arg).data
         data = aggregate_points(layer.data, "admin", polygons, count_name=count_name, sums=sums, threshold=threshold)
-    for name in sums:  # sums of whole numbers are whole: keep them integer so they format as counts
-        if (data[name] % 1 == 0).all():
-            data[name] = data[name].astype("int64")
     new = VectorLayer(layer.name, data, layer.source,
                       GraduatedStyle(field=count_name, method="natural_breaks", classes=5, palette="unhcr_blue"))
     new.visible, new.opacity = layer.visible, layer.opacity

@@ -1,0 +1,52 @@
+"""``pakmap check PROJECT``: every data-protection finding, before anything is exported.
+
+One line per finding: the layer, the field (or the layer's points), why it is personal data, and how
+to allow it or fix the map. Exit status:
+
+* 0 — nothing would stop an export (withheld fields, if any, are listed: they are simply left out);
+* 3 — at least one finding would make ``pakmap render`` refuse an export (a sensitive field the map
+  uses, or visible points of individuals or households): the same test ``render`` applies;
+* 2 — the project cannot be read (as for every command).
+"""
+
+from __future__ import annotations
+
+from ..project import load_project
+from ..project.loader import load_layers
+from ..protection.policy import check_project, plan_export
+
+EXIT_FINDINGS = 3
+
+
+def register(sub) -> None:
+    p = sub.add_parser("check", help="list the data-protection findings of a project (exit 3 if an export would be refused)",
+                       description="Detect personal data (names, phone numbers, CNIC/PoR card numbers, case IDs, "
+                                   "exact household locations) in every layer of PROJECT and say what each export "
+                                   "would withhold or refuse. Exit 0: exports can run; 3: an export would be refused.")
+    p.add_argument("project", help="the project file (.toml)")
+    p.add_argument("-o", "--output", metavar="OUT", help="check for this export only (allows are per export)")
+    p.add_argument("--allow-sensitive", action="append", default=[], metavar="FIELD",
+                   help="as for render: FIELD or LAYER:FIELD counts as allowed (repeat for more)")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+
+    project = load_project(args.project)
+    loaded = load_layers(project)
+    if args.output or args.allow_sensitive:
+        findings = plan_export(loaded, project.resolve(args.output) if args.output else None,
+                               args.allow_sensitive).findings
+    else:
+        findings = check_project(loaded)
+    blocking = [f for f in findings if f.blocking]
+    for finding in sorted(findings, key=lambda f: (not f.blocking, f.layer, f.field)):
+        where = f" [{', '.join(finding.exports)}]" if finding.exports else ""
+        print(f"{'refused' if finding.blocking else 'withheld'}: {finding.message()}{where}")
+    if not findings:
+        print("no personal data found: every export can run")
+    elif blocking:
+        print(f"{len(blocking)} finding(s) would stop an export, {len(findings) - len(blocking)} field(s) withheld")
+    else:
+        print(f"{len(findings)} field(s) withheld from exports; nothing stops an export")
+    return EXIT_FINDINGS if blocking else 0

@@ -1,0 +1,94 @@
+"""Households counted per admin unit and per hexagon: no point, no attribute leaves."""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+from pakmap.errors import ProtectionError
+from pakmap.protection.aggregate import aggregate_points, hex_cells, hex_polygons
+from test_protection_data import PLACES, households
+
+
+@pytest.fixture(scope="module")
+def provinces(shared_data):
+    return gpd.read_file(shared_data / "pak_provinces.geojson")
+
+
+def test_households_counted_per_province(provinces):
+    gdf = households()
+    out = aggregate_points(gdf, "admin", provinces, count_name="households",
+                           sums={"individuals": "household_size"}, threshold=5)
+    assert list(out.columns) == ["name", "kind", "geometry", "households", "individuals"]
+    expected = gdf.groupby(gdf["district"].map(lambda p: PLACES[p][2]))
+    by_name = out.set_index("name")
+    for province, group in expected:
+        assert by_name.loc[province, "households"] == len(group)
+        assert by_name.loc[province, "individuals"] == group["household_size"].sum()
+    assert by_name.loc["Punjab", "households"] == 0
+    assert out["households"].sum() == len(gdf)
+    assert out.attrs["outside"] == 0 and out.attrs["skipped"] == 0
+    assert out.crs == provinces.crs
+
+
+def test_admin_counts_report_suppression(provinces):
+    gdf = households().iloc[[0, 1, 2]]  # three households: every non-empty unit is below 5
+    out = aggregate_points(gdf, "admin", provinces, threshold=5)
+    nonzero = int((out["count"] > 0).sum())
+    assert out.attrs["suppressed"] == {"count": nonzero}
+
+
+def test_points_in_another_crs_are_reprojected(provinces):
+    gdf = households()
+    out = aggregate_points(gdf.to_crs(32642), "admin", provinces)
+    assert out["count"].sum() == len(gdf)
+
+
+def test_hex_grid_counts_and_cell_geometry():
+    gdf = households()
+    size_km = 5.0
+    grid = aggregate_points(gdf, "hex", size_km=size_km, count_name="households",
+                            sums={"individuals": "household_size"}, threshold=5)
+    assert grid["households"].sum() == len(gdf)
+    assert grid["individuals"].sum() == gdf["household_size"].sum()
+    assert set(grid.columns) == {"hex_q", "hex_r", "households", "individuals", "geometry"}
+    assert grid.crs == gdf.crs
+    metric = grid.to_crs(grid.geometry.estimate_utm_crs())
+    # Regular hexagons of 5 km edge: area 3√3/2·s².
+    np.testing.assert_allclose(metric.area, 3 * math.sqrt(3) / 2 * (size_km * 1000) ** 2, rtol=1e-6)
+    # Every household lies in the cell that counts it.
+    joined = gpd.sjoin(gdf, grid, predicate="within")
+    assert len(joined) == len(gdf)
+    assert (joined.groupby("index_right").size().sort_index().to_numpy()
+            == grid.loc[sorted(joined["index_right"].unique()), "households"].to_numpy()).all()
+    assert grid.attrs["suppressed"]["households"] == int(((grid["households"] > 0) & (grid["households"] < 5)).sum())
+
+
+def test_hex_cells_round_to_the_nearest_centre():
+    size = 1000.0
+    q = np.array([0, 1, -2, 3])
+    r = np.array([0, -1, 2, 5])
+    centres = shapely.centroid(hex_polygons(q, r, size))
+    x, y = shapely.get_x(centres), shapely.get_y(centres)
+    # Points near each centre (within the inscribed circle) land in that cell.
+    rng = np.random.default_rng(0)
+    angle = rng.uniform(0, 2 * np.pi, 4)
+    radius = 0.85 * size * math.sqrt(3) / 2
+    qq, rr = hex_cells(x + radius * np.cos(angle), y + radius * np.sin(angle), size)
+    assert qq.tolist() == q.tolist() and rr.tolist() == r.tolist()
+
+
+def test_tiny_hexagons_and_unknown_targets_refused(provinces):
+    gdf = households()
+    with pytest.raises(ProtectionError, match="at least 1 km"):
+        aggregate_points(gdf, "hex", size_km=0.2)
+    with pytest.raises(ProtectionError, match="admin"):
+        aggregate_points(gdf, "squares")
+    with pytest.raises(ProtectionError, match="polygon layer"):
+        aggregate_points(gdf, "admin")
+    with pytest.raises(ProtectionError, match="no such field"):
+        aggregate_points(gdf, "admin", provinces, sums={"x": "members"})
