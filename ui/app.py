@@ -1,0 +1,52 @@
+"""``pakmap-gui [PROJECT]``: start the desktop application."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="pakmap-gui", description="pakmap desktop GIS")
+    parser.add_argument("project", nargs="?", help="a project file (.toml) or data files to open")
+    parser.add_argument("files", nargs="*", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def create_app():
+    """The QApplication, with pakmap's names (for QSettings) and the Lato font registered."""
+    from PySide6.QtWidgets import QApplication
+
+    from .qt_compat import keep_none_alive
+
+    keep_none_alive()
+    app = QApplication.instance() or QApplication(sys.argv[:1] or ["pakmap-gui"])
+    app.setOrganizationName("UNHCR Pakistan")
+    app.setApplicationName("pakmap")
+    from pakmap.render.qt import ensure_gui_app
+
+    ensure_gui_app()  # registers Lato with Qt (the renderer's fonts)
+    return app
+
+
+def main(argv=None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    app = create_app()
+    from .main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    paths = [p for p in [args.project, *args.files] if p]
+    projects = [p for p in paths if p.lower().endswith(".toml")]
+    data = [p for p in paths if not p.lower().endswith(".toml")]
+    if not window.files.offer_recovery():
+        if projects:
+            window.files.open(str(Path(projects[0]).resolve()))
+    if data:
+        window.add_files(data)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,211 @@
+"""The attribute table: a Qt table model straight over the layer's DataFrame.
+
+Nothing is copied into widgets: the model keeps an index array of row positions (``rows``) and
+answers ``data()`` for the cells Qt asks for, which are the visible ones. Sorting is an ``argsort``
+of one column, filtering a vectorized mask, both producing a new ``rows`` array, so a
+1,000,000-row table opens, sorts and filters at numpy speed. Selection is shared with the map through
+the ``Document``: selecting rows here highlights the features on the canvas, and identifying a
+feature on the map selects its row here.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import QAbstractTableModel, QItemSelection, QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QTableView, QVBoxLayout, QWidget)
+
+from pakmap.numbers import format_number
+
+from .document import Document
+
+
+class DataFrameModel(QAbstractTableModel):
+    """Columns of a DataFrame (geometry left out) over a view of row positions."""
+
+    def __init__(self, frame: pd.DataFrame, parent=None) -> None:
+        super().__init__(parent)
+        self.frame = frame
+        geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+        self.columns = [c for c in frame.columns if c != geometry]
+        self._col_pos = [frame.columns.get_loc(c) for c in self.columns]
+        self.rows = np.arange(len(frame), dtype=np.int64)  # positions shown, in display order
+        self._numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in self.columns]
+        self.sort_column, self.sort_order = -1, Qt.SortOrder.AscendingOrder
+        self._filter: np.ndarray | None = None
+
+    # --- Qt interface: answers only what is asked --------------------------------------------
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = self.frame.iat[int(self.rows[index.row()]), self._col_pos[index.column()]]
+            if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+                return ""
+            if self._numeric[index.column()] and not isinstance(value, (bool, np.bool_)):
+                return format_number(value)
+            return str(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and self._numeric[index.column()]:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.columns[section]
+        return str(int(self.rows[section]) + 1)  # the feature's number, stable under sorting
+
+    # --- sort and filter: new row arrays ----------------------------------------------------
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_column, self.sort_order = column, order
+        self._rebuild()
+
+    def set_filter(self, column: str | None, text: str) -> None:
+        """Keep rows whose ``column`` (or any column when None) contains ``text`` (case-insensitive)."""
+        text = text.strip()
+        if not text:
+            self._filter = None
+        else:
+            cols = [column] if column else self.columns
+            mask = np.zeros(len(self.frame), dtype=bool)
+            for c in cols:
+                mask |= self.frame[c].astype(str).str.contains(text, case=False, regex=False).to_numpy()
+            self._filter = mask
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        self.layoutAboutToBeChanged.emit()
+        rows = np.arange(len(self.frame), dtype=np.int64)
+        if self.sort_column >= 0:
+            values = self.frame.iloc[:, self._col_pos[self.sort_column]]
+            if not self._numeric[self.sort_column]:
+                values = values.astype(str).str.casefold()
+            # Stable argsort with missing values last, whatever the direction.
+            rows = values.reset_index(drop=True).sort_values(
+                ascending=self.sort_order == Qt.SortOrder.AscendingOrder, kind="stable",
+                na_position="last").index.to_numpy(dtype=np.int64)
+        if self._filter is not None:
+            rows = rows[self._filter[rows]]
+        self.rows = rows
+        self.layoutChanged.emit()
+
+    def view_rows_of(self, positions: np.ndarray) -> np.ndarray:
+        """Display rows of the given frame positions (those filtered out are dropped)."""
+        inverse = np.full(len(self.frame), -1, dtype=np.int64)
+        inverse[self.rows] = np.arange(len(self.rows))
+        found = inverse[np.asarray(positions, dtype=np.int64)]
+        return np.sort(found[found >= 0])
+
+
+def _runs(sorted_rows: np.ndarray):
+    """Contiguous runs (start, end) of sorted integers: a selection of 1,000 rows in order is one range."""
+    if len(sorted_rows) == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(sorted_rows) != 1)
+    starts = np.r_[sorted_rows[0], sorted_rows[breaks + 1]]
+    ends = np.r_[sorted_rows[breaks], sorted_rows[-1]]
+    return list(zip(starts.tolist(), ends.tolist()))
+
+
+class AttributeTable(QWidget):
+    """A layer's table with a filter box; its selection is the map's selection."""
+
+    def __init__(self, document: Document, layer, parent=None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.layer_name = layer.name
+        self.model = DataFrameModel(layer.data, self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSortingEnabled(True)
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        vh = self.view.verticalHeader()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row size queries
+        vh.setDefaultSectionSize(22)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setDefaultSectionSize(120)
+
+        self.column = QComboBox()
+        self.column.addItem("all columns", None)
+        for c in self.model.columns:
+            self.column.addItem(str(c), c)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter: text to find")
+        self.filter.setClearButtonEnabled(True)
+        self.selected_only = QCheckBox("Selected only")
+        self.count = QLabel()
+        bar = QHBoxLayout()
+        for w in (QLabel("Filter"), self.column, self.filter, self.selected_only, self.count):
+            bar.addWidget(w)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(bar)
+        layout.addWidget(self.view)
+
+        self.filter.returnPressed.connect(self.apply_filter)
+        self.column.currentIndexChanged.connect(self.apply_filter)
+        self.selected_only.toggled.connect(self.apply_filter)
+        self._syncing = False
+        self.view.selectionModel().selectionChanged.connect(self._to_document)
+        document.selection_changed.connect(self._from_document)
+        self.model.layoutChanged.connect(self._restore_selection)
+        self._update_count()
+        self._restore_selection()
+
+    def close_model(self) -> None:
+        """Stop following the document (the dock is closed or the layer replaced)."""
+        self.document.selection_changed.disconnect(self._from_document)
+
+    def apply_filter(self) -> None:
+        self.model.set_filter(self.column.currentData(), self.filter.text())
+        if self.selected_only.isChecked():
+            keep = np.isin(self.model.rows, self.document.selected(self.layer_name))
+            self.model.layoutAboutToBeChanged.emit()
+            self.model.rows = self.model.rows[keep]
+            self.model.layoutChanged.emit()
+        self._update_count()
+
+    def _update_count(self) -> None:
+        total = len(self.model.frame)
+        shown = len(self.model.rows)
+        selected = len(self.document.selected(self.layer_name))
+        self.count.setText(f"{shown:,} of {total:,} rows, {selected:,} selected")
+
+    def _to_document(self, *_args) -> None:
+        if self._syncing:
+            return
+        view_rows = np.array(sorted({i.row() for i in self.view.selectionModel().selectedRows()}), dtype=np.int64)
+        positions = self.model.rows[view_rows] if len(view_rows) else np.empty(0, dtype=np.int64)
+        self.document.select(self.layer_name, positions, source=self)
+        self._update_count()
+
+    def _from_document(self, name: str, source) -> None:
+        if name == self.layer_name and source is not self:
+            self._restore_selection()
+            rows = self.model.view_rows_of(self.document.selected(name))
+            if len(rows):
+                self.view.scrollTo(self.model.index(int(rows[0]), 0))
+
+    def _restore_selection(self) -> None:
+        """Show the document's selection (as ranges, so large selections stay fast)."""
+        rows = self.model.view_rows_of(self.document.selected(self.layer_name))
+        selection = QItemSelection()
+        last = self.model.columnCount() - 1
+        for start, end in _runs(rows):
+            selection.select(self.model.index(start, 0), self.model.index(end, last))
+        self._syncing = True
+        try:
+            self.view.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        finally:
+            self._syncing = False
+        self._update_count()

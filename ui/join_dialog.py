@@ -1,0 +1,280 @@
+"""The join dialog: pick layer, table and keys, read the join report, accept or reject suggestions.
+
+The join itself is ``pakmap.join`` through the project loader's ``apply_join`` (the same code path as
+``pakmap render``), run in the background. The report shows what matched and how, the table rows
+that found no feature, the features without data, and for each unmatched key the ranked fuzzy
+suggestions: the ones the officer ticks are written into the project's ``JoinSpec.accepted`` so next
+month's join replays them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+                               QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout)
+
+from pakmap.errors import PakmapError
+from pakmap.layer import TableLayer, VectorLayer
+from pakmap.project import JoinSpec
+
+from .document import Document
+from .tasks import TaskRunner
+
+
+def guess_table_key(layer_values: pd.Series, table: pd.DataFrame) -> str | None:
+    """The table column sharing most values with the layer key (case-insensitive): 'district' for 'name'."""
+    wanted = set(layer_values.dropna().astype(str).str.strip().str.casefold())
+    best, best_hits = None, 0
+    for column in table.columns:
+        if table[column].dtype == object or pd.api.types.is_string_dtype(table[column]):
+            hits = int(table[column].dropna().astype(str).str.strip().str.casefold().isin(wanted).sum())
+            if hits > best_hits:
+                best, best_hits = column, hits
+    return best
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    t = QTableWidget(0, len(headers))
+    t.setHorizontalHeaderLabels(headers)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    t.verticalHeader().hide()
+    t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    return t
+
+
+def _fill(table: QTableWidget, rows: list[list]) -> None:
+    table.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
+
+
+class JoinDialog(QDialog):
+    """Choose what to join, preview the report, accept suggestions, apply into the project."""
+
+    applied = Signal(object)  # the JoinReport of the applied join
+    failed = Signal(object)  # an exception, for the window's error display
+
+    def __init__(self, document: Document, tasks: TaskRunner, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Join a table to a layer")
+        self.resize(820, 620)
+        self.document = document
+        self.tasks = tasks
+        self.report = None
+        self._preview = None  # (spec, joined layer, report) of the last run
+
+        self.layer = QComboBox()
+        self.table = QComboBox()
+        self.layer_key = QComboBox()
+        self.table_key = QComboBox()
+        for layer in document.layers:
+            if isinstance(layer, VectorLayer):
+                self.layer.addItem(layer.name)
+        form = QFormLayout()
+        form.addRow("Boundary layer", self.layer)
+        form.addRow("Statistics table", self.table)
+        form.addRow("Layer key field", self.layer_key)
+        form.addRow("Table key field", self.table_key)
+
+        self.run_button = QPushButton("Preview join")
+        self.apply_button = QPushButton("Apply join to project")
+        self.apply_button.setEnabled(False)
+        self.close_button = QPushButton("Close")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.apply_button)
+        buttons.addWidget(self.close_button)
+
+        self.summary = QLabel("Choose the layer, the table and their key fields, then preview the join.")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.suggestions = _table(["Accept", "Table key", "Suggested feature", "Score"])
+        self.suggestions.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.unmatched_table = _table(["Table row", "Table key", "Has values", "Suggestions"])
+        self.unmatched_layer = _table(["Feature", "Layer key"])
+        self.matched = _table(["Table key", "How", "Feature", "Detail"])
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.suggestions, "Suggestions")
+        self.tabs.addTab(self.unmatched_table, "Unmatched table rows")
+        self.tabs.addTab(self.unmatched_layer, "Features without data")
+        self.tabs.addTab(self.matched, "Matched")
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tabs, 1)
+
+        self.layer.currentIndexChanged.connect(self._layer_chosen)
+        self.table.currentIndexChanged.connect(self._table_chosen)
+        self.run_button.clicked.connect(lambda: self.preview())
+        self.apply_button.clicked.connect(lambda: self.apply())
+        self.close_button.clicked.connect(self.close)
+        self._layer_chosen()
+
+    # --- choices -----------------------------------------------------------------------------
+
+    def _layer_chosen(self, *_args) -> None:
+        name = self.layer.currentText()
+        self.layer_key.clear()
+        self.table.blockSignals(True)
+        self.table.clear()
+        if name:
+            layer = self.document.layer(name)
+            self.layer_key.addItems([str(f) for f in layer.fields])
+            if "name" in layer.fields:
+                self.layer_key.setCurrentText("name")
+            tables = [l for l in self.document.layers if isinstance(l, TableLayer)]
+            tables += [l for l in self.document.layers if isinstance(l, VectorLayer) and l.name != name]
+            for t in tables:
+                self.table.addItem(t.name)
+        self.table.blockSignals(False)
+        self._table_chosen()
+
+    def _table_chosen(self, *_args) -> None:
+        self.table_key.clear()
+        name, layer_name = self.table.currentText(), self.layer.currentText()
+        if not name or not layer_name:
+            return
+        table = self.document.layer(name)
+        self.table_key.addItems([str(f) for f in table.fields])
+        layer = self.document.layer(layer_name)
+        key = self.layer_key.currentText()
+        if key in layer.fields:
+            guess = guess_table_key(layer.data[key], table.data[table.fields])
+            if guess:
+                self.table_key.setCurrentText(str(guess))
+        existing = self._existing_spec()
+        if existing and existing.on:
+            self.layer_key.setCurrentText(existing.on[0][0])
+            self.table_key.setCurrentText(existing.on[0][1])
+
+    def _existing_spec(self) -> JoinSpec | None:
+        for join in self.document.project.joins:
+            if join.layer == self.layer.currentText() and join.table == self.table.currentText():
+                return join
+        return None
+
+    def spec(self) -> JoinSpec:
+        """The join as chosen, with previously accepted matches and the ticked suggestions."""
+        existing = self._existing_spec()
+        accepted = dict(existing.accepted) if existing else {}
+        accepted.update(self.accepted_suggestions())
+        return JoinSpec(layer=self.layer.currentText(), table=self.table.currentText(),
+                        on=[[self.layer_key.currentText(), self.table_key.currentText()]],
+                        accepted=accepted, aliases=list(existing.aliases) if existing else [],
+                        within=list(existing.within) if existing else [],
+                        fields=list(existing.fields) if existing else [],
+                        aggregate=existing.aggregate if existing else None)
+
+    def accepted_suggestions(self) -> dict[str, str]:
+        out = {}
+        for r in range(self.suggestions.rowCount()):
+            check = self.suggestions.item(r, 0)
+            choice = self.suggestions.cellWidget(r, 2)
+            if check is not None and check.checkState() == Qt.CheckState.Checked and choice is not None:
+                out[self.suggestions.item(r, 1).text()] = choice.currentData()
+        return out
+
+    # --- running -----------------------------------------------------------------------------
+
+    def preview(self, on_done=None) -> None:
+        spec = self.spec()
+        if not spec.layer or not spec.table or not all(spec.on[0]):
+            self.failed.emit(PakmapError("choose a layer, a table and both key fields", fix="pick them above"))
+            return
+        self.run_button.setEnabled(False)
+
+        def done(result):
+            self.run_button.setEnabled(True)
+            joined, report = result
+            self._preview = (spec, joined, report)
+            self.show_report(report)
+            self.apply_button.setEnabled(True)
+            if on_done:
+                on_done(report)
+
+        def failed(exc):
+            self.run_button.setEnabled(True)
+            self.failed.emit(exc)
+
+        self.tasks.start(f"Joining {spec.table} to {spec.layer}", lambda p, c: self.document.preview_join(spec),
+                         done, failed)
+
+    def apply(self, on_done=None) -> None:
+        """Keep the join in the project; re-run first if the choices changed since the preview."""
+        spec = self.spec()
+
+        def keep(report):
+            _, joined, report = self._preview
+            self.document.apply_join(spec, joined, report)
+            self.summary.setText(self.summary.text() + "\n\nApplied: the join and its accepted matches are "
+                                 "saved with the project.")
+            self.applied.emit(report)
+            if on_done:
+                on_done(report)
+
+        if self._preview is not None and self._preview[0] == spec:
+            keep(self._preview[2])
+        else:
+            self.preview(on_done=keep)
+
+    # --- report ------------------------------------------------------------------------------
+
+    def show_report(self, report) -> None:
+        self.report = report
+        counts = report.counts()
+        lines = [f"<b>{report.matched} of {len(report.rows)} table rows matched</b> "
+                 f"({counts['exact']} exactly, {counts['normalized']} after normalization, "
+                 f"{counts['alias']} by alias, {counts['accepted']} by accepted suggestion); "
+                 f"<b>{counts['unmatched']}</b> table rows unmatched; "
+                 f"<b>{counts['unmatched_layer']}</b> features without data."]
+        for warning in report.warnings:
+            lines.append(f"<span style='color:#B3261E'>⚠ {warning}</span>")
+        for note in report.notes:
+            lines.append(f"note: {note}")
+        self.summary.setText("<br>".join(lines))
+
+        unmatched = report.unmatched_rows
+        _fill(self.unmatched_table, [[r.table_row, r.table_key, "yes" if r.has_values else "no", r.suggestions]
+                                     for r in unmatched.itertuples()])
+        _fill(self.unmatched_layer, [[r.layer_row, r.layer_key] for r in report.unmatched_layer.itertuples()])
+        matched = report.rows[report.rows["how"] != "unmatched"]
+        _fill(self.matched, [[r.table_key, r.how, r.layer_key, r.detail] for r in matched.itertuples()])
+
+        self.suggestions.setRowCount(0)
+        for key, candidates in report.suggestions.items():
+            if not candidates:
+                continue
+            r = self.suggestions.rowCount()
+            self.suggestions.insertRow(r)
+            check = QTableWidgetItem()
+            check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+            check.setCheckState(Qt.CheckState.Unchecked)
+            self.suggestions.setItem(r, 0, check)
+            self.suggestions.setItem(r, 1, QTableWidgetItem(key))
+            choice = QComboBox()
+            for s in candidates:
+                choice.addItem(str(s), s.layer_key)
+            self.suggestions.setCellWidget(r, 2, choice)
+            self.suggestions.setItem(r, 3, QTableWidgetItem(f"{candidates[0].score:.0f}"))
+            choice.currentIndexChanged.connect(
+                lambda i, row=r, c=candidates: self.suggestions.item(row, 3).setText(f"{c[i].score:.0f}"))
+        self.tabs.setCurrentIndex(0 if self.suggestions.rowCount() else 1)
+
+    def accept_suggestion(self, table_key: str, layer_key: str | None = None) -> bool:
+        """Tick a suggestion (the first candidate, or ``layer_key``): what a click in the table does."""
+        for r in range(self.suggestions.rowCount()):
+            if self.suggestions.item(r, 1).text() == table_key:
+                choice = self.suggestions.cellWidget(r, 2)
+                if layer_key is not None:
+                    index = choice.findData(layer_key)
+                    if index < 0:
+                        return False
+                    choice.setCurrentIndex(index)
+                self.suggestions.item(r, 0).setCheckState(Qt.CheckState.Checked)
+                return True
+        return False

@@ -1,0 +1,198 @@
+"""Print layout: a page preview with the template's fields editable, and export.
+
+The preview is the real page (``pakmap.layout.compose_page`` + ``paint_page``, the code the PDF
+export runs) painted at screen resolution in the background whenever a field changes. Export goes
+through ``pakmap.outputs.write_output`` like the command line, so the data-protection guard and the
+export record are never skipped: PDF, PNG, SVG (print) or HTML (web map), and atlases (one page per
+feature of a coverage layer).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
+
+from pakmap.layer import VectorLayer
+
+from .document import Document
+from .tasks import TaskRunner
+
+PREVIEW_DPI = 60
+FIELDS = (("title", "Title"), ("subtitle", "Subtitle"), ("as_of", "Data as of"), ("sources", "Sources"),
+          ("map_id", "Map ID"), ("contact", "Contact"))
+FORMATS = (("PDF (print, vector)", ".pdf"), ("PNG (image)", ".png"), ("SVG (vector)", ".svg"),
+           ("HTML (web map)", ".html"))
+
+
+def render_page_image(loaded, dpi: float = PREVIEW_DPI) -> QImage:
+    """The print page of ``loaded`` as an image (worker thread safe: QImage, not QPixmap)."""
+    from pakmap.layout.compose import compose_page
+    from pakmap.layout.paint import paint_page
+
+    page = compose_page(loaded)
+    mm = 25.4
+    image = QImage(round(page.template.width / mm * dpi), round(page.template.height / mm * dpi),
+                   QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(QColor("#FFFFFF"))
+    painter = QPainter(image)
+    try:
+        paint_page(page, painter, dpi)
+    finally:
+        painter.end()
+    return image
+
+
+class LayoutView(QDialog):
+    """Template fields on the left, the page on the right, export buttons below."""
+
+    failed = Signal(object)
+    exported = Signal(list)  # the files written
+    preview_ready = Signal()
+
+    def __init__(self, document: Document, tasks: TaskRunner, settings: QSettings, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Print layout and export")
+        self.resize(1200, 760)
+        self.document = document
+        self.tasks = tasks
+        self.settings = settings
+        self.preview_image: QImage | None = None
+        layout_spec = document.project.layout
+
+        from pakmap.layout.template import available_templates
+
+        self.template = QComboBox()
+        self.template.addItems(available_templates())
+        self.template.setCurrentText(layout_spec.template)
+        self.edits: dict[str, QLineEdit] = {}
+        form = QFormLayout()
+        form.addRow("Template", self.template)
+        for key, label in FIELDS:
+            edit = QLineEdit(getattr(layout_spec, key) or (document.project.map.title if key == "title" else ""))
+            edit.editingFinished.connect(self._fields_changed)
+            self.edits[key] = edit
+            form.addRow(label, edit)
+        self.template.currentIndexChanged.connect(self._fields_changed)
+
+        self.format = QComboBox()
+        for text, suffix in FORMATS:
+            self.format.addItem(text, suffix)
+        self.dpi = QComboBox()
+        for dpi in (150, 300, 600):
+            self.dpi.addItem(f"{dpi} dpi", dpi)
+        self.dpi.setCurrentIndex(1)
+        self.atlas = QCheckBox("Atlas: one page per feature of")
+        self.atlas_layer = QComboBox()
+        self.atlas_layer.addItems([l.name for l in document.layers if isinstance(l, VectorLayer)])
+        export_form = QFormLayout()
+        export_form.addRow("Format", self.format)
+        export_form.addRow("Resolution", self.dpi)
+        atlas_row = QHBoxLayout()
+        atlas_row.addWidget(self.atlas)
+        atlas_row.addWidget(self.atlas_layer)
+        export_form.addRow(atlas_row)
+        self.export_button = QPushButton("Export…")
+        self.export_button.clicked.connect(lambda: self.export_dialog())
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+
+        left = QVBoxLayout()
+        left.addLayout(form)
+        left.addSpacing(12)
+        left.addWidget(QLabel("<b>Export</b>"))
+        left.addLayout(export_form)
+        left.addWidget(self.export_button)
+        left.addWidget(self.status)
+        left.addStretch(1)
+        left_widget = QWidget()
+        left_widget.setLayout(left)
+        left_widget.setFixedWidth(340)
+
+        self.page = QLabel("Preparing the page preview…")
+        self.page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.page.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.page.setStyleSheet("background: #8A8A8A")
+        scroll = QScrollArea()
+        scroll.setWidget(self.page)
+        scroll.setWidgetResizable(True)
+
+        main = QHBoxLayout(self)
+        main.addWidget(left_widget)
+        main.addWidget(scroll, 1)
+
+        self._timer = QTimer(self, singleShot=True, interval=150)
+        self._timer.timeout.connect(self.refresh_preview)
+        self._fields_changed()
+
+    # --- fields → project --------------------------------------------------------------------
+
+    def set_field(self, key: str, value: str) -> None:
+        """Edit one template field (what typing in its box does)."""
+        self.edits[key].setText(value)
+        self._fields_changed()
+
+    def _fields_changed(self, *_args) -> None:
+        spec = self.document.project.layout
+        changed = False
+        for key, edit in self.edits.items():
+            if getattr(spec, key) != edit.text():
+                setattr(spec, key, edit.text())
+                changed = True
+        if spec.template != self.template.currentText():
+            spec.template = self.template.currentText()
+            changed = True
+        if changed:
+            self.document.mark_dirty()
+        self._timer.start()
+
+    # --- preview -----------------------------------------------------------------------------
+
+    def refresh_preview(self) -> None:
+        loaded = self.document.loaded
+
+        def shown(image: QImage) -> None:
+            self.preview_image = image
+            self.page.setPixmap(QPixmap.fromImage(image))
+            self.preview_ready.emit()
+
+        self.tasks.start("Page preview", lambda p, c: render_page_image(loaded), shown, self._failed)
+
+    def _failed(self, exc) -> None:
+        self.status.setText(f"<span style='color:#B3261E'>{exc}</span>")
+        self.failed.emit(exc)
+
+    # --- export ------------------------------------------------------------------------------
+
+    def export_dialog(self) -> None:
+        suffix = self.format.currentData()
+        folder = str(self.settings.value("files/export_folder", str(self.document.project.folder)))
+        name = (self.document.project.layout.title or "map").replace(" ", "_").lower()[:60] + suffix
+        path, _ = QFileDialog.getSaveFileName(self, "Export map", str(Path(folder) / name), f"*{suffix}")
+        if path:
+            if not path.lower().endswith(suffix):
+                path += suffix
+            self.settings.setValue("files/export_folder", str(Path(path).parent))
+            self.export_to(path)
+
+    def export_to(self, path, on_done=None):
+        """Write the map to ``path`` (format from its extension) in the background."""
+        from pakmap.outputs import write_output
+
+        self._fields_changed()
+        atlas = self.atlas_layer.currentText() if self.atlas.isChecked() else None
+        dpi = int(self.dpi.currentData())
+        loaded = self.document.loaded
+
+        def done(written):
+            self.status.setText("Written:<br>" + "<br>".join(str(p) for p in written))
+            self.exported.emit(list(written))
+            if on_done:
+                on_done(written)
+
+        self.status.setText(f"Exporting {Path(path).name}…")
+        return self.tasks.start(f"Exporting {Path(path).name}",
+                                lambda p, c: write_output(loaded, path, dpi=dpi, atlas=atlas), done, self._failed)

@@ -1,0 +1,460 @@
+"""The main window: canvas in the middle, layers on the left, identify results on the right,
+attribute tables below, project and layer actions in menus and the toolbar, map status at the bottom.
+
+The window wires views to the ``Document`` and routes actions; the work itself is in the core
+(reading, joining, rendering, exporting) and in the panels.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pyproj import CRS
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDockWidget, QFileDialog, QInputDialog, QLabel,
+                               QListWidget, QMainWindow, QPushButton, QStyle, QTabWidget,
+                               QVBoxLayout)
+
+from pakmap.errors import PakmapError
+from pakmap.layer import TableLayer, VectorLayer
+
+from .attribute_table import AttributeTable
+from .canvas import MapCanvas
+from .document import Document
+from .errors import error_text, show_error
+from .identify_panel import IdentifyPanel
+from .layers_panel import LayersPanel
+from .project_actions import ProjectFiles
+from .tasks import TaskBar, TaskRunner
+
+DATA_FILTER = ("Data files (*.shp *.zip *.gpkg *.geojson *.json *.kml *.kmz *.fgb *.csv *.xlsx *.tif *.tiff);;"
+               "All files (*)")
+SCALES = (25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000, 2_500_000, 5_000_000, 10_000_000)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings | None = None, recovery_path: Path | None = None,
+                 autosave_seconds: int = 60) -> None:
+        super().__init__()
+        self.settings = settings or QSettings("UNHCR Pakistan", "pakmap")
+        self.document = Document()
+        self.last_error: str | None = None
+        self.tasks = TaskRunner(self)
+        self.canvas = MapCanvas(self.document)
+        self.setCentralWidget(self.canvas)
+        self.layers_panel = LayersPanel(self.document)
+        self.identify_panel = IdentifyPanel()
+        self.tables = QTabWidget()
+        self.tables.setTabsClosable(True)
+        self.tables.tabCloseRequested.connect(self.close_table)
+        self._docks()
+        self._status_bar()
+        self.files = ProjectFiles(self, self.settings, recovery_path, autosave_seconds)
+        self._actions()
+        self._connect_panels()
+        self._connect_document()
+        self.setAcceptDrops(True)
+        self.resize(1400, 900)
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        self.update_title()
+
+    # --- construction ------------------------------------------------------------------------
+
+    def _dock(self, title: str, widget, area, name: str) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)  # saveState needs names
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _docks(self) -> None:
+        self.layers_dock = self._dock("Layers", self.layers_panel, Qt.DockWidgetArea.LeftDockWidgetArea, "layers")
+        self.identify_dock = self._dock("Identify results", self.identify_panel,
+                                        Qt.DockWidgetArea.RightDockWidgetArea, "identify")
+        self.tables_dock = self._dock("Attribute table", self.tables, Qt.DockWidgetArea.BottomDockWidgetArea,
+                                      "tables")
+        self.tables_dock.hide()
+        self.identify_dock.hide()
+        self.resizeDocks([self.layers_dock], [260], Qt.Orientation.Horizontal)
+
+    def _status_bar(self) -> None:
+        bar = self.statusBar()
+        self.task_bar = TaskBar(self.tasks)
+        self.coords = QLabel("")
+        self.coords.setMinimumWidth(220)
+        self.scale = QComboBox()
+        self.scale.setEditable(True)
+        self.scale.setMinimumWidth(130)
+        self.scale.setToolTip("Map scale: choose or type 1:N")
+        self.scale.addItems([f"1:{s:,}" for s in SCALES])
+        self.scale.lineEdit().returnPressed.connect(self._scale_entered)
+        self.scale.activated.connect(self._scale_entered)
+        self.crs_button = QPushButton()
+        self.crs_button.setFlat(True)
+        self.crs_button.setToolTip("Map coordinate reference system — click to change")
+        self.crs_button.clicked.connect(self.choose_crs)
+        bar.addPermanentWidget(self.task_bar)
+        bar.addPermanentWidget(self.coords)
+        bar.addPermanentWidget(QLabel("Scale"))
+        bar.addPermanentWidget(self.scale)
+        bar.addPermanentWidget(self.crs_button)
+
+    def _action(self, text: str, slot, shortcut=None, icon=None, tip: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda *_: slot())
+        return action
+
+    def _actions(self) -> None:
+        SP = QStyle.StandardPixmap
+        a = self.actions_by_name = {
+            "new": self._action("&New project", self.files.new, QKeySequence.StandardKey.New, SP.SP_FileIcon),
+            "open": self._action("&Open project…", self.files.open, QKeySequence.StandardKey.Open,
+                                 SP.SP_DialogOpenButton),
+            "save": self._action("&Save", self.files.save, QKeySequence.StandardKey.Save, SP.SP_DialogSaveButton),
+            "save_as": self._action("Save &as…", self.files.save_as, QKeySequence.StandardKey.SaveAs),
+            "layout": self._action("&Print layout and export…", self.open_layout, "Ctrl+P",
+                                   SP.SP_FileDialogDetailedView, "Page preview, PDF/PNG/SVG/HTML and atlas"),
+            "quit": self._action("&Quit", self.close, QKeySequence.StandardKey.Quit),
+            "add": self._action("&Add layer…", self.add_layer_dialog, "Ctrl+L", SP.SP_FileDialogNewFolder,
+                                "Add boundaries, points, tables or rasters (or drop files on the window)"),
+            "join": self._action("&Join a table…", self.open_join_dialog, "Ctrl+J", SP.SP_ArrowRight,
+                                 "Join a statistics table to a boundary layer, with a join report"),
+            "style": self._action("&Style and labels…", lambda: self.open_style_editor(), "Ctrl+Shift+S"),
+            "table": self._action("Attribute &table", lambda: self.open_table(), "F6", SP.SP_FileDialogListView),
+            "remove": self._action("&Remove layer", lambda: self.remove_layer(), None),
+            "zoom_full": self._action("Zoom to &full extent", self.canvas.zoom_full, "Ctrl+Shift+F",
+                                      SP.SP_DesktopIcon),
+            "zoom_layer": self._action("Zoom to &layer", lambda: self.zoom_to_layer(), "Ctrl+Shift+L"),
+            "zoom_selection": self._action("Zoom to &selection", self.zoom_to_selection, "Ctrl+Shift+J"),
+            "zoom_in": self._action("Zoom &in", lambda: self.canvas.zoom_by(0.5), QKeySequence.StandardKey.ZoomIn),
+            "zoom_out": self._action("Zoom &out", lambda: self.canvas.zoom_by(2.0), QKeySequence.StandardKey.ZoomOut),
+            "crs": self._action("Map &CRS…", self.choose_crs),
+        }
+        menus = self.menuBar()
+        project = menus.addMenu("&Project")
+        for key in ("new", "open"):
+            project.addAction(a[key])
+        self.recent_menu = project.addMenu("Open &recent")
+        for key in ("save", "save_as"):
+            project.addAction(a[key])
+        project.addSeparator()
+        project.addAction(a["layout"])
+        project.addSeparator()
+        project.addAction(a["quit"])
+        layer = menus.addMenu("&Layer")
+        for key in ("add", "join", "style", "table", "remove"):
+            layer.addAction(a[key])
+        view = menus.addMenu("&View")
+        for key in ("zoom_full", "zoom_layer", "zoom_selection", "zoom_in", "zoom_out", "crs"):
+            view.addAction(a[key])
+        view.addSeparator()
+        for dock in (self.layers_dock, self.identify_dock, self.tables_dock):
+            view.addAction(dock.toggleViewAction())
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("main_toolbar")
+        for key in ("new", "open", "save", None, "add", "join", "table", None, "zoom_full", "zoom_in",
+                    "zoom_out", None, "layout"):
+            toolbar.addSeparator() if key is None else toolbar.addAction(a[key])
+        self.files.recent_changed.connect(self._fill_recent)
+        self._fill_recent(self.files.recent())
+
+    def _fill_recent(self, paths) -> None:
+        self.recent_menu.clear()
+        for path in paths:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda *_, p=path: self.files.open(p))
+        self.recent_menu.setEnabled(bool(paths))
+
+    def _connect_panels(self) -> None:
+        lp = self.layers_panel
+        lp.model.files_dropped.connect(self.add_files)
+        lp.zoom_requested.connect(self.zoom_to_layer)
+        lp.properties_requested.connect(self.open_style_editor)
+        lp.table_requested.connect(self.open_table)
+        lp.remove_requested.connect(self.remove_layer)
+        self.canvas.cursor_moved.connect(self._show_coords)
+        self.canvas.view_changed.connect(self._show_scale)
+        self.canvas.render_finished.connect(lambda s: self._show_scale())
+        self.canvas.render_failed.connect(self.show_error)
+        self.canvas.identified.connect(self._identified)
+
+    def _connect_document(self) -> None:
+        self.document.dirty_changed.connect(lambda _d: self.update_title())
+        self.document.crs_changed.connect(lambda _c: self._show_crs())
+        self._show_crs()
+
+    def set_document(self, document: Document) -> None:
+        """Show another project (opened, new or recovered): every view follows the new model."""
+        for i in reversed(range(self.tables.count())):
+            self.close_table(i)
+        self.document = document
+        self.canvas.set_document(document)
+        self.layers_panel.set_document(document)
+        self.identify_panel.clear()
+        self._connect_document()
+        self.update_title()
+
+    # --- status ------------------------------------------------------------------------------
+
+    def update_title(self) -> None:
+        path = self.document.project.path
+        name = path.name if path else "Untitled"
+        self.setWindowTitle(f"[*]{name} — pakmap")
+        self.setWindowModified(self.document.dirty)
+
+    def _show_coords(self, x: float, y: float) -> None:
+        if self.document.crs.is_geographic:
+            self.coords.setText(f"{y:.5f}° N, {x:.5f}° E")
+        else:
+            self.coords.setText(f"{x:,.1f}, {y:,.1f}")
+
+    def _show_scale(self) -> None:
+        denominator = self.canvas.scale_denominator()
+        if denominator and not self.scale.lineEdit().hasFocus():
+            self.scale.setEditText(f"1:{round(denominator):,}")
+
+    def _scale_entered(self, *_args) -> None:
+        text = self.scale.currentText().replace(",", "").replace(" ", "")
+        try:
+            value = float(text.split(":")[-1])
+        except ValueError:
+            self.statusBar().showMessage(f"'{self.scale.currentText()}' is not a scale: type 1:250000", 5000)
+            return
+        self.canvas.set_scale(value)
+
+    def _show_crs(self) -> None:
+        crs = self.document.crs
+        code = crs.to_epsg()
+        self.crs_button.setText(f"EPSG:{code}" if code else crs.name)
+        self.crs_button.setToolTip(f"{crs.name} — click to change the map CRS")
+
+    def choose_crs(self) -> None:
+        current = self.document.crs.to_string()
+        text, ok = QInputDialog.getText(self, "Map CRS", "EPSG code or CRS definition\n"
+                                        "(e.g. EPSG:4326 WGS 84, EPSG:32642 UTM 42N, EPSG:3857 web):", text=current)
+        if ok and text.strip():
+            self.set_crs(text.strip())
+
+    def set_crs(self, text: str) -> bool:
+        try:
+            crs = CRS.from_user_input(text)
+        except Exception:  # noqa: BLE001 - pyproj's messages are long; ours says what to type
+            self.show_error(PakmapError(f"'{text}' is not a coordinate reference system",
+                                        fix="type an EPSG code such as EPSG:4326 or EPSG:32642"))
+            return False
+        self.document.set_crs(crs)
+        return True
+
+    def show_error(self, exc: BaseException) -> None:
+        self.last_error = error_text(exc)
+        self.statusBar().showMessage(self.last_error, 15000)
+        show_error(self, exc)
+
+    # --- layers ------------------------------------------------------------------------------
+
+    def current_layer(self):
+        return self.layers_panel.current_layer()
+
+    def add_layer_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Add layers", str(self.settings.value(
+            "files/data_folder", str(Path.home()))), DATA_FILTER)
+        if paths:
+            self.settings.setValue("files/data_folder", str(Path(paths[0]).parent))
+            self.add_files(paths)
+
+    def choose_sublayers(self, path: str, names: list[str]) -> list[str]:
+        """Which layers of a multi-layer file to add (a GeoPackage with provinces, districts…)."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle(f"Layers in {Path(path).name}")
+        names_list = QListWidget()
+        names_list.addItems(names)
+        names_list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
+        names_list.setCurrentRow(0)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(QLabel("Choose the layers to add:"))
+        layout.addWidget(names_list)
+        layout.addWidget(buttons)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return []
+        return [i.text() for i in names_list.selectedItems()]
+
+    def add_files(self, paths, sublayer: str | None = None, on_done=None) -> None:
+        """Read files in the background and add them on top of the map; errors are shown per file."""
+        from pakmap.sources import list_layers
+
+        for path in paths:
+            path = str(path)
+            wanted: list[str | None] = [sublayer]
+            if sublayer is None:
+                try:
+                    names = [getattr(n, "name", n) for n in list_layers(path)]
+                except Exception as exc:  # noqa: BLE001 - a bad file must not stop the others
+                    self.show_error(exc)
+                    continue
+                if len(names) > 1:
+                    wanted = self.choose_sublayers(path, names)
+            for name in wanted:
+                self._open_in_background(path, name, on_done)
+
+    def _open_in_background(self, path: str, sublayer: str | None, on_done=None) -> None:
+        from pakmap.sources import open_layer
+
+        def work(progress, _cancelled):
+            progress("reading", 0.1)
+            return open_layer(path, layer=sublayer)
+
+        def done(layer):
+            self.document.add_layer(layer, path, sublayer)
+            self.layers_panel.select_layer(layer.name)
+            self._report_validity(layer)
+            if on_done:
+                on_done(layer)
+
+        self.tasks.start(f"Adding {Path(path).name}" + (f" ▸ {sublayer}" if sublayer else ""), work, done,
+                         self.show_error)
+
+    def _report_validity(self, layer) -> None:
+        if isinstance(layer, VectorLayer):
+            message = f"{layer.name}: {len(layer.data):,} features, {layer.validity.summary()}"
+            if layer.sensitive_fields:
+                message += f" — ⚠ sensitive fields: {', '.join(layer.sensitive_fields)}"
+            self.statusBar().showMessage(message, 10000)
+        elif isinstance(layer, TableLayer):
+            self.statusBar().showMessage(f"{layer.name}: table of {len(layer.data):,} rows — join it to a "
+                                         "boundary layer to map it (Layer ▸ Join a table)", 10000)
+
+    def remove_layer(self, layer=None) -> None:
+        layer = layer or self.current_layer()
+        if layer is None:
+            return
+        try:
+            self.document.remove_layer(layer.name)
+        except PakmapError as exc:
+            self.show_error(exc)
+            return
+        for i in reversed(range(self.tables.count())):
+            if self.tables.widget(i).layer_name == layer.name:
+                self.close_table(i)
+
+    def zoom_to_layer(self, layer=None) -> None:
+        layer = layer or self.current_layer()
+        if layer is not None and not isinstance(layer, TableLayer):
+            try:
+                self.canvas.zoom_to_layer(layer)
+            except PakmapError as exc:
+                self.show_error(exc)
+
+    def zoom_to_selection(self) -> None:
+        if not self.canvas.zoom_to_selection():
+            self.statusBar().showMessage("Nothing is selected: click a feature or select rows in the table", 5000)
+
+    def _identified(self, name: str, rows) -> None:
+        self.identify_panel.show_features(self.document.layer(name) if name else None, rows)
+        self.identify_dock.show()
+
+    # --- panels and dialogs ------------------------------------------------------------------
+
+    def open_style_editor(self, layer=None):
+        from .style_editor import StyleEditor
+
+        layer = layer or self.current_layer()
+        if not isinstance(layer, VectorLayer):
+            self.statusBar().showMessage("Choose a boundary or point layer to style", 5000)
+            return None
+        editor = StyleEditor(layer, self.document.project.protection.threshold, self)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.show()
+        return editor
+
+    def open_table(self, layer=None) -> AttributeTable | None:
+        layer = layer or self.current_layer()
+        if layer is None:
+            return None
+        for i in range(self.tables.count()):
+            if self.tables.widget(i).layer_name == layer.name:
+                self.close_table(i)  # the layer may have been re-joined: a fresh model over its data
+                break
+        table = AttributeTable(self.document, layer)
+        self.tables.addTab(table, layer.name)
+        self.tables.setCurrentWidget(table)
+        self.tables_dock.show()
+        return table
+
+    def close_table(self, index: int) -> None:
+        widget = self.tables.widget(index)
+        self.tables.removeTab(index)
+        if widget is not None:
+            widget.close_model()
+            widget.deleteLater()
+        if not self.tables.count():
+            self.tables_dock.hide()
+
+    def open_join_dialog(self):
+        from .join_dialog import JoinDialog
+
+        if not any(isinstance(l, VectorLayer) for l in self.document.layers):
+            self.show_error(PakmapError("there is no boundary layer to join a table to",
+                                        fix="add boundaries first (Layer ▸ Add layer…)"))
+            return None
+        dialog = JoinDialog(self.document, self.tasks, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.failed.connect(self.show_error)
+        dialog.show()
+        return dialog
+
+    def open_layout(self):
+        from .layout_view import LayoutView
+
+        if not self.document.loaded.drawable:
+            self.show_error(PakmapError("the map has no layer to print", fix="add boundaries first"))
+            return None
+        view = LayoutView(self.document, self.tasks, self.settings, self)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.failed.connect(self.show_error)
+        view.show()
+        return view
+
+    # --- window events -----------------------------------------------------------------------
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        projects = [p for p in paths if p.lower().endswith(".toml")]
+        if projects:
+            self.files.open(projects[0])
+        data = [p for p in paths if not p.lower().endswith(".toml")]
+        if data:
+            self.add_files(data)
+        event.acceptProposedAction()
+
+    def closeEvent(self, event) -> None:
+        if not self.files.maybe_save():
+            event.ignore()
+            return
+        for task in list(self.tasks.running):
+            task.cancel()
+        self.canvas.wait_idle(5000)
+        self.tasks.wait(5000)
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.files.discard_recovery()
+        self.settings.sync()
+        event.accept()
