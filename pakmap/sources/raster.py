@@ -52,8 +52,12 @@ def plan_read(shape: tuple[int, int], transform: Affine, bounds, width: int, hei
     xmin, ymin, xmax, ymax = bounds
     full = Window(0, 0, shape[1], shape[0])
     try:
-        window = window_from_bounds(xmin, ymin, xmax, ymax, transform=transform)
-        window = window.round_offsets("floor").round_lengths("ceil").intersection(full)
+        exact = window_from_bounds(xmin, ymin, xmax, ymax, transform=transform)
+        # Whole pixels covering the box; the epsilon stops 49.9999999 from adding a pixel column.
+        col0, row0 = math.floor(exact.col_off + 1e-6), math.floor(exact.row_off + 1e-6)
+        col1 = math.ceil(exact.col_off + exact.width - 1e-6)
+        row1 = math.ceil(exact.row_off + exact.height - 1e-6)
+        window = Window(col0, row0, col1 - col0, row1 - row0).intersection(full)
     except rasterio.errors.WindowError:
         return None
     if window.width < 1 or window.height < 1:
@@ -93,7 +97,7 @@ def read_raster_window(layer: RasterLayer, extent, crs, width: int, height: int,
         window, (out_h, out_w) = plan
         # Decimated reads are served from overviews by GDAL: the full-resolution pixels stay on disk.
         data = src.read(indexes, window=window, out_shape=(len(indexes), out_h, out_w), resampling=method)
-        read_transform = src.window_transform(window) * Affine.scale(window.width / out_w, window.height / out_h)
+        read_transform = src.window_transform(window) @ Affine.scale(window.width / out_w, window.height / out_h)
         present = src.read_masks(indexes[0], window=window, out_shape=(out_h, out_w)) > 0
     reproject(data, out, src_transform=read_transform, src_crs=layer.crs, src_nodata=layer.nodata,
               dst_transform=dst_transform, dst_crs=dst_crs, dst_nodata=fill, resampling=method)
