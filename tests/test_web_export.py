@@ -1,0 +1,259 @@
+"""Web map export: size, safety (escaping, chosen fields only, no paths), styles and legend as print.
+
+Browser checks (console, features drawn, tooltips, no network) are in ``test_web_browser.py``, which
+uses the projects built here.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import warnings
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from pakmap.errors import ExportError, ProjectError
+from pakmap.layer import SourceInfo, VectorLayer
+from pakmap.project.loaded import LoadedProject
+from pakmap.project.model import LayerSpec, LayoutSpec, MapSpec, Project, ProtectionSpec, WebSpec
+from pakmap.render import legend_items
+from pakmap.render.styling import symbolize
+from pakmap.style import (CategorizedStyle, GraduatedStyle, LabelStyle, ProportionalStyle,
+                          SingleSymbolStyle, Symbol)
+from pakmap.web import export_webmap, render_html
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+# --- projects used here and by the browser tests --------------------------------------------
+
+def real_loaded(shared_data: Path, basemap: str = "none") -> LoadedProject:
+    """The real 156 districts with the census joined (choropleth) and 54 generated refugee villages."""
+    from pakmap.demo_data import refugee_villages
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # osm_relations is not JSON: geopandas says so
+        districts = gpd.read_file(shared_data / "pak_districts.geojson")
+    census = pd.read_csv(shared_data / "pak_census2023_districts.csv")
+    joined = districts.merge(census.drop(columns=["division", "province"]), left_on="name",
+                             right_on="district", how="left").drop(columns=["district"])
+    valid = districts.assign(geometry=districts.make_valid())
+    villages = refugee_villages(valid, "province")
+    project = Project(
+        map=MapSpec(title="Population by district"),
+        layers=[LayerSpec("Districts", str(shared_data / "pak_districts.geojson"),
+                          popup_fields=["province", "population_2023", "literacy_rate"]),
+                LayerSpec("Refugee villages", "villages.geojson", popup_fields=["village", "population"])],
+        layout=LayoutSpec(title="Pakistan: population by district", subtitle="Census 2023",
+                          sources="Boundaries: © OpenStreetMap contributors; Statistics: PBS Census 2023"),
+        web=WebSpec(basemap=basemap), illustrative=True)
+    project.path = shared_data / "project.toml"
+    layers = [
+        VectorLayer("Districts", joined, SourceInfo(shared_data / "pak_districts.geojson"),
+                    GraduatedStyle(field="population_2023", classes=5), LabelStyle(field="name")),
+        VectorLayer("Refugee villages", villages, SourceInfo(shared_data / "villages.geojson"),
+                    SingleSymbolStyle(Symbol(fill="#EF4A60", stroke="#FFFFFF", size=2.5))),
+    ]
+    return LoadedProject(project, layers)
+
+
+def small_loaded(tmp_path: Path, **spec_changes) -> LoadedProject:
+    """Four square 'districts' with a hostile name, a secret column, a small count and a missing value."""
+    data = gpd.GeoDataFrame({
+        "name": ["Peshawar", XSS, "Quetta", "Lahore"],
+        "refugees": [1234567, 3, 0, None],
+        "phone": ["+92 300 1111111", "+92 300 2222222", "+92 300 3333333", "+92 300 4444444"],
+        "notes": ["confidential-note-a", "confidential-note-b", "confidential-note-c", "confidential-note-d"],
+        "kind": ["urban", XSS, "rural", "rural"],
+    }, geometry=[shapely.box(70 + i, 30, 71 + i, 31) for i in range(4)], crs="EPSG:4326")
+    source = tmp_path / "secret_folder" / "districts_private.gpkg"
+    spec = LayerSpec("Districts", str(source), popup_fields=["refugees"], **spec_changes)
+    project = Project(layers=[spec], layout=LayoutSpec(title=f"Refugees {XSS}"),
+                      protection=ProtectionSpec(threshold=5))
+    project.path = tmp_path / "secret_folder" / "project.toml"
+    layer = VectorLayer("Districts", data, SourceInfo(source),
+                        GraduatedStyle(field="refugees", classes=2), LabelStyle(field="name"))
+    return LoadedProject(project, [layer])
+
+
+def feature_layers(text: str) -> list[tuple[list[dict], list[dict]]]:
+    """(features, styles) of every layer written into the page, in the order they are added."""
+    out = []
+    for name in re.findall(r"var (feature_layer_\w+) = L\.geoJson", text):
+        styles = json.loads(re.search(rf"var {name}_styles = (.*?);\n", text).group(1))
+        data = json.loads(re.search(rf"{name}\.addData\((.*?)\);\n", text).group(1))
+        out.append((data["features"], styles))
+    return out
+
+
+# --- size --------------------------------------------------------------------------------------
+
+@pytest.mark.realdata
+def test_real_map_is_small_and_much_smaller_than_explore(shared_data, tmp_path):
+    loaded = real_loaded(shared_data)
+    out = export_webmap(loaded, tmp_path / "map.html")
+    size = out.stat().st_size
+    assert size < 1.5 * 1024 * 1024
+    m = loaded.layers[0].data.explore(column="population_2023")
+    loaded.layers[1].data.explore(m=m)
+    m.save(tmp_path / "explore.html")
+    explore_size = (tmp_path / "explore.html").stat().st_size
+    assert explore_size / size >= 5, (size, explore_size)
+    features = feature_layers(out.read_text(encoding="utf-8"))
+    assert [len(f) for f, _ in features] == [156, 54]
+
+
+# --- safety ------------------------------------------------------------------------------------
+
+def test_hostile_values_are_escaped_everywhere(tmp_path):
+    loaded = small_loaded(tmp_path)
+    loaded.layers[0].name = loaded.project.layers[0].name = f"Districts {XSS}"
+    loaded.layers[0].style = CategorizedStyle(field="kind")  # the hostile value becomes a legend class
+    text = render_html(loaded)
+    assert "<img" not in text.lower()
+    features, _ = feature_layers(text)[0]
+    # Decoded from JSON, the tooltip heading is the escaped text: the browser shows it as text.
+    assert features[1]["properties"]["h"] == html.escape(XSS)
+    assert html.escape(XSS) in json.loads(re.search(r'div\.innerHTML = (".*?");', text, re.S).group(1))
+
+
+def test_only_chosen_fields_are_embedded(tmp_path):
+    text = render_html(small_loaded(tmp_path))
+    for secret in ("+92 300", "confidential-note", "phone", "notes", "urban", "rural"):
+        assert secret not in text, secret
+    features, _ = feature_layers(text)[0]
+    assert set(features[0]["properties"]) == {"s", "h", "r"}  # style index, heading, chosen rows
+    assert [f["properties"]["h"] for f in features][0] == "Peshawar"
+
+
+def test_numbers_have_separators_and_small_counts_are_suppressed(tmp_path):
+    features, _ = feature_layers(render_html(small_loaded(tmp_path)))[0]
+    rows = [f["properties"]["r"] for f in features]
+    assert rows == [["1,234,567"], ["&lt;5"], ["0"], ["No data"]]
+
+
+def test_rates_are_not_suppressed(tmp_path):
+    loaded = small_loaded(tmp_path)
+    loaded.layers[0].data["literacy"] = [0.36, 0.5, 0.71, 0.9]
+    loaded.project.layers[0].popup_fields = ["literacy"]
+    features, _ = feature_layers(render_html(loaded))[0]
+    assert [f["properties"]["r"] for f in features] == [["0.36"], ["0.5"], ["0.71"], ["0.9"]]
+
+
+def test_no_local_paths_in_the_file(tmp_path):
+    text = render_html(small_loaded(tmp_path))
+    for fragment in (str(tmp_path), "secret_folder", "districts_private", "project.toml", "file://"):
+        assert fragment not in text, fragment
+
+
+@pytest.mark.realdata
+def test_no_local_paths_in_the_real_map(shared_data, tmp_path):
+    text = export_webmap(real_loaded(shared_data), tmp_path / "out.html").read_text(encoding="utf-8")
+    for fragment in (str(shared_data), str(tmp_path), "pak_districts", "villages.geojson", "/work/", "/home/"):
+        assert fragment not in text, fragment
+
+
+def test_unknown_popup_field_is_a_project_error(tmp_path):
+    loaded = small_loaded(tmp_path)
+    loaded.project.layers[0].popup_fields = ["population"]
+    with pytest.raises(ProjectError, match="population"):
+        render_html(loaded)
+
+
+def test_colours_must_be_hex(tmp_path):
+    from pakmap.errors import StyleError
+
+    loaded = small_loaded(tmp_path)
+    loaded.layers[0].style = SingleSymbolStyle(Symbol(fill="red;background:url(http://x)"))
+    with pytest.raises(StyleError, match="hex"):
+        render_html(loaded)
+
+
+# --- offline and basemap -----------------------------------------------------------------------
+
+def test_offline_map_loads_nothing_from_the_network(tmp_path):
+    text = render_html(small_loaded(tmp_path))
+    assert "<script src" not in text and "<link" not in text
+    assert not re.search(r"""url\(\s*['"]?(https?:)?//""", text)
+    assert 't.version="1.9.3"' in text
+    assert "data:image/png;base64," in text  # the layer-control icons, inlined
+    assert "sourceMappingURL" not in text
+
+
+def test_basemap_from_xyzservices_with_its_attribution(tmp_path):
+    loaded = small_loaded(tmp_path)
+    loaded.project.web = WebSpec(basemap="OpenStreetMap.Mapnik")
+    text = render_html(loaded)
+    assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in text
+    assert "openstreetmap.org/copyright" in text
+    assert "<script src" not in text  # tiles are the only thing fetched
+
+
+@pytest.mark.parametrize("name, message", [("Nowhere.Tiles", "unknown basemap"), ("CartoDB.Positron", "API key")])
+def test_bad_basemaps_are_project_errors(tmp_path, name, message):
+    loaded = small_loaded(tmp_path)
+    loaded.project.web = WebSpec(basemap=name)
+    with pytest.raises(ProjectError, match=message):
+        render_html(loaded)
+
+
+# --- styles, legend, order, geometry ---------------------------------------------------------
+
+def test_feature_colours_are_the_print_colours(tmp_path):
+    loaded = small_loaded(tmp_path)
+    features, styles = feature_layers(render_html(loaded))[0]
+    sym = symbolize(loaded.layers[0], 5)
+    expected = [sym.classes[c].fill for c in sym.class_of]
+    assert [styles[f["properties"]["s"]]["fillColor"] for f in features] == expected
+    assert expected[3] == "#E6E6E6"  # missing value: the no-data grey, not a class colour
+
+
+def test_legend_lists_the_print_legend(tmp_path):
+    loaded = small_loaded(tmp_path)
+    text = render_html(loaded)
+    legend = json.loads(re.findall(r'div\.innerHTML = (".*?");', text, re.S)[-1])
+    labels = [item.label for item in legend_items(loaded.layers[0], 5)]
+    assert labels[-1] == "No data" and len(labels) >= 2
+    positions = [legend.index(html.escape(label)) for label in labels]
+    assert positions == sorted(positions)
+
+
+def test_layers_in_project_order_and_reprojected(tmp_path):
+    loaded = small_loaded(tmp_path)
+    points = gpd.GeoDataFrame({"camp": ["A", "B"]}, geometry=gpd.points_from_xy([71.5, 72.5], [30.5, 30.5]),
+                              crs="EPSG:4326").to_crs("EPSG:3857")
+    loaded.layers.append(VectorLayer("Camps", points, style=SingleSymbolStyle(Symbol(size=3.0))))
+    loaded.project.layers.append(LayerSpec("Camps", "camps.csv", popup_fields=["camp"]))
+    text = render_html(loaded)
+    (polys, _), (pts, pt_styles) = feature_layers(text)
+    assert len(polys) == 4 and len(pts) == 2
+    assert pts[0]["geometry"]["coordinates"] == [71.5, 30.5]  # EPSG:3857 written as lon/lat
+    assert pt_styles[0]["radius"] == pytest.approx(3.0 / 2 * 96 / 25.4, abs=0.01)
+    assert text.index('"Districts"') < text.index('"Camps"')  # layer control in project order
+
+
+def test_proportional_circles_at_representative_points(tmp_path):
+    loaded = small_loaded(tmp_path)
+    loaded.layers[0].style = ProportionalStyle(field="refugees", max_size=10.0)
+    features, styles = feature_layers(render_html(loaded))[0]
+    assert len(features) == 2  # 0 and missing draw no circle
+    radii = sorted(styles[f["properties"]["s"]]["radius"] for f in features)
+    assert radii[-1] == pytest.approx(5.0 * 96 / 25.4, abs=0.01)
+    assert radii[0] == pytest.approx(radii[-1] * np.sqrt(3 / 1234567), abs=0.006)  # px: 2 decimals
+    assert all(f["geometry"]["type"] == "Point" for f in features)
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+def test_export_is_atomic_and_leaves_no_temp_files(tmp_path):
+    out = export_webmap(small_loaded(tmp_path), tmp_path / "map.html")
+    assert out == tmp_path / "map.html" and out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["map.html"]
+    with pytest.raises(ExportError, match="folder does not exist"):
+        export_webmap(small_loaded(tmp_path), tmp_path / "missing" / "map.html")
