@@ -51,30 +51,49 @@ def _private_words() -> list[str]:
     return sorted((w for w in words if w and len(w) >= 2), key=len, reverse=True)
 
 
-def scrub(text: str, private: list[str] | None = None) -> str:
-    """``text`` with absolute paths reduced to their last part and private words replaced."""
+def scrub(text: str, private: list[str] | None = None, folders=()) -> str:
+    """``text`` with absolute paths reduced to their last part and private words replaced.
+
+    ``folders``: known local folders (the project's, the sources', the output's), removed first so
+    that paths with spaces, which no pattern can delimit, lose them too.
+    """
     private = _private_words() if private is None else private
+    for folder in sorted({str(f) for f in folders if str(f) not in ("", "/", ".")}, key=len, reverse=True):
+        text = text.replace(folder + os.sep, "").replace(folder, "…")
     text = _ABSOLUTE_PATH.sub(lambda m: m.group(1) or "…", text)
     for word in private:
         text = re.sub(rf"(?<![\w]){re.escape(word)}(?![\w])", "…", text, flags=re.IGNORECASE)
     return text
 
 
-def _jsonable(value: Any, private: list[str]) -> Any:
-    """Plain JSON values, every string scrubbed; dataclasses and objects become their simple fields."""
+def _jsonable(value: Any, private: list[str], folders) -> Any:
+    """Plain JSON values with every string scrubbed."""
     if isinstance(value, str):
-        return scrub(value, private)
+        return scrub(value, private, folders)
     if isinstance(value, (bool, int, float)) or value is None:
         return value
     if isinstance(value, Path):
-        return scrub(value.name, private)
+        return scrub(value.name, private, folders)
     if isinstance(value, dict):
-        return {scrub(str(k), private): _jsonable(v, private) for k, v in value.items()}
+        return {scrub(str(k), private, folders): _jsonable(v, private, folders) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):
-        return [_jsonable(v, private) for v in value]
+        return [_jsonable(v, private, folders) for v in value]
     if hasattr(value, "item") and callable(value.item):  # numpy scalars
-        return _jsonable(value.item(), private)
-    return scrub(str(value), private)
+        return _jsonable(value.item(), private, folders)
+    return scrub(str(value), private, folders)
+
+
+def _local_folders(loaded: LoadedProject, out_path) -> set[Path]:
+    """Folders on this machine that strings in the record may mention."""
+    folders = {Path(out_path).resolve().parent, Path.cwd(), Path.home()}
+    if loaded.project.path is not None:
+        folders.add(Path(loaded.project.path).resolve().parent)
+    for layer in loaded.layers:
+        source = getattr(layer, "source", None)
+        if source is not None and source.path is not None:
+            folders.add(Path(str(source.path)).parent)
+            folders.add(Path(str(source.path)).resolve().parent)
+    return folders
 
 
 def _modified(path: Path) -> str | None:
@@ -160,7 +179,7 @@ def build_record(loaded: LoadedProject, out_path, plan: ExportPlan, extra: dict 
         "protection": plan.summary(),
     }
     record.update(extra or {})
-    return _jsonable(record, _private_words())
+    return _jsonable(record, _private_words(), _local_folders(loaded, out_path))
 
 
 def write_export_record(loaded: LoadedProject, out_path, plan: ExportPlan, extra: dict | None = None) -> Path:
