@@ -7,7 +7,7 @@ it, which steps made the keys equal, so nobody has to trust a black box.
 
 Rules, applied in this order:
 
-1. Missing values (None, NaN, empty text) have no key.
+1. Missing values (None, NaN, empty text, text without letters or digits such as "-") have no key.
 2. **Codes**: a number, or text that is at most four letters followed by digits once spaces, dots,
    hyphens, underscores and slashes are removed ("PK-02-01", "pk 201", "0012", 12.0). The letters are
    lower-cased and the leading zeros of the digits dropped: ``PK0201`` → ``pk201``, ``"007"`` → ``7``,
@@ -60,7 +60,7 @@ SUFFIXES: tuple[str, ...] = ("tribal district", "tribal area", "tribal agency", 
 
 _CODE_SEPARATORS = re.compile(r"[\s.\-_/]+")
 _CODE = re.compile(r"^([a-z]{0,4})(\d+)$")
-_NUMBER_TEXT = re.compile(r"^[+]?\d+\.0*$")
+_DECIMAL_TEXT = re.compile(r"^[+-]?[0-9]+\.[0-9]+$")  # "12.0", "12.5": numbers, not dotted codes
 _APOSTROPHES = re.compile(r"['’‘`´]")
 _NON_WORD = re.compile(r"[^\w]+|_+")
 
@@ -98,8 +98,6 @@ def _is_missing(value: Any) -> bool:
 def _as_code(text: str) -> str | None:
     """The code form of ``text`` (already case-folded), or None if it does not read as a code."""
     compact = _CODE_SEPARATORS.sub("", text)
-    if _NUMBER_TEXT.match(compact):  # "12.0" written by a spreadsheet
-        compact = compact.split(".")[0].lstrip("+")
     match = _CODE.match(compact)
     if not match:
         return None
@@ -181,8 +179,17 @@ def normalize_key(value: Any, kind: str = "auto") -> NormalizedKey:
         text = _number_text(value)
         if not isinstance(value, numbers.Integral):
             steps.append("number written as text")
+        if not text.lstrip("-").isdigit():  # 12.5, 1e+20, inf: a number is its own key
+            return NormalizedKey(value, text, text, tuple(steps))
     else:
         text = str(value)
+        if _DECIMAL_TEXT.match(text.strip()):  # "12.0" as a spreadsheet writes the integer 12
+            number = _number_text(float(text))
+            if number != text:
+                steps.append("number written as text")
+            text = number
+            if "." in text:
+                return NormalizedKey(value, text, text, tuple(steps))
     folded = text.casefold()
     if folded != text:
         steps.append("case")
@@ -200,6 +207,8 @@ def normalize_key(value: Any, kind: str = "auto") -> NormalizedKey:
     words = spaced.split()
     if " ".join(words) != plain.strip():
         steps.append("punctuation and spacing")
+    if not words:  # "-", "—", "?": placeholders for a missing value
+        return NormalizedKey(value, None, None, tuple(steps) + ("no letters or digits: missing value",))
     words = _rewrite_words(words, steps)
     readable = " ".join(words)
     key = readable.replace(" ", "")
