@@ -38,12 +38,12 @@ def run(args) -> int:
     print(result.attribution, file=sys.stderr)
     out = result.path
     if args.output:
-        out = _write(layer, result.path, Path(args.output))
+        out = _write(layer, result.path, Path(args.output), f"{result.iso}_ADM{result.level}")
     print(out)
     return 0
 
 
-def _write(layer, cached: Path, target: Path) -> Path:
+def _write(layer, cached: Path, target: Path, layer_name: str) -> Path:
     """A copy in the format of ``target``'s extension, written atomically."""
     from ..atomic import atomic_path, write_bytes_atomic
 
@@ -57,5 +57,6 @@ def _write(layer, cached: Path, target: Path) -> Path:
         raise SourceError(f"cannot write boundaries as '{ext or 'no extension'}'", path=target,
                           fix="use .geojson, .gpkg or .fgb")
     with atomic_path(target) as tmp:
-        layer.data.to_file(tmp, driver=drivers[ext], engine="pyogrio")
+        # Name the layer: GDAL would take the temporary file's name (".out.x1y2z3").
+        layer.data.to_file(tmp, driver=drivers[ext], engine="pyogrio", layer=layer_name)
     return target
