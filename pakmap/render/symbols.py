@@ -99,6 +99,5 @@ def tiled_path(part: MarkerPart, centers: np.ndarray, diameters) -> QPainterPath
     if n == 0:
         return QPainterPath()
     half = np.broadcast_to(np.asarray(diameters, dtype=float) / 2.0, (n,))
-    m = len(part.types)
     xy = (part.xy[None, :, :] * half[:, None, None] + centers[:, None, :]).reshape(-1, 2)
     return path_from_elements(np.tile(part.types, n), xy)

@@ -9,23 +9,25 @@ small — a million circles as vector paths would be tens of megabytes nobody ca
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 import shapely
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QImage, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
 
 from . import paths
 from .generalize import simplified, visible_indices
 from .qt import is_raster_device, qcolor
 from .styling import Symbolization, symbolize
+from .stamps import render_stamp, stamp_image
 from .symbols import marker, tiled_path
 from .transform import DeviceTransform, projected
 
 # Above this many distinct point positions a vector device gets the layer as an image instead.
 DENSE_VECTOR_POINTS = 20_000
-# Above this many points on a raster device, circles and squares use one wide-pen drawPoints call.
+# Above this many distinct point positions a raster device gets the markers stamped (see stamps.py).
 FAST_POINTS = 2_000
 # Tiled marker paths are built in chunks to bound memory with millions of points.
 MARKER_CHUNK = 100_000
@@ -129,13 +131,67 @@ def merge_same_pixel(px: np.ndarray, classes: np.ndarray) -> np.ndarray:
     """Indices of the points to draw: one per (device pixel, class), the first one found."""
     ix = np.floor(px[:, 0]).astype(np.int64)
     iy = np.floor(px[:, 1]).astype(np.int64)
-    key = (iy * (ix.max() + 2 - min(ix.min(), 0)) + (ix - min(ix.min(), 0))) * (classes.max() + 1) + classes
+    ix -= ix.min()
+    iy -= iy.min()
+    key = (iy * (ix.max() + 1) + ix) * (int(classes.max()) + 1) + classes
     _, first = np.unique(key, return_index=True)
     return np.sort(first)
 
 
+@dataclass
+class _Pass:
+    """One single-colour drawing step of a marker layer: a filled (or outlined) path."""
+
+    color: QColor
+    path: QPainterPath | None = None  # filled (and outlined with ``outline`` when given)
+    outline: QPen | None = None
+
+    def paint(self, painter: QPainter, color: QColor | None = None) -> None:
+        color = color or self.color
+        if self.outline is not None:
+            pen = QPen(self.outline)
+            if color is not self.color:
+                pen.setColor(color)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+        else:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QBrush(color))
+        painter.drawPath(self.path)
+
+
+def _marker_passes(view, sym: Symbolization, px: np.ndarray, classes: np.ndarray) -> list[_Pass]:
+    """The single-colour steps that draw markers at ``px``: per class, body, its outline, pictogram."""
+    size = view.mm(sym.symbol.size)
+    stroke_w = view.mm(sym.symbol.stroke_width) if sym.symbol.stroke_width > 0 else 0.0
+    stroke = qcolor(sym.symbol.stroke, sym.symbol.opacity)
+    passes: list[_Pass] = []
+    for c in np.unique(classes):
+        at = px[classes == c]
+        fill = qcolor(sym.classes[c].fill, sym.symbol.opacity)
+        for start in range(0, len(at), MARKER_CHUNK):
+            chunk = at[start:start + MARKER_CHUNK]
+            for part in marker(sym.symbol.marker):
+                path = tiled_path(part, chunk, size)
+                if part.role == "body":
+                    passes.append(_Pass(fill, path=path))
+                    if stroke_w:
+                        pen = QPen(stroke, stroke_w)
+                        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+                        passes.append(_Pass(stroke, path=path, outline=pen))
+                else:
+                    passes.append(_Pass(stroke, path=path))
+    return passes
+
+
 def draw_markers(view, painter: QPainter, sym: Symbolization, px: np.ndarray, classes: np.ndarray) -> None:
-    """Point markers at device coordinates ``px``, coloured by class."""
+    """Point markers at device coordinates ``px``, coloured by class.
+
+    Few points: exact vector paths. Many: stamped into one image (antialiased on raster devices; on
+    PDF/SVG without antialiasing, so each pixel is one exact colour or transparent and the
+    flate-compressed image stays small — a million points on A4 at 300 dpi cost a few MB, where
+    vector circles would cost tens and JPEG would add noise).
+    """
     size = view.mm(sym.symbol.size)
     pad = size + view.mm(sym.symbol.stroke_width)
     inside = ((px[:, 0] > -pad) & (px[:, 0] < view.width + pad)
@@ -145,58 +201,25 @@ def draw_markers(view, painter: QPainter, sym: Symbolization, px: np.ndarray, cl
         return
     keep = merge_same_pixel(px, classes)
     px, classes = px[keep], classes[keep]
-    if not is_raster_device(painter) and len(px) > DENSE_VECTOR_POINTS:
-        _markers_as_image(view, painter, sym, px, classes)
+    raster = is_raster_device(painter)
+    if len(px) <= (FAST_POINTS if raster else DENSE_VECTOR_POINTS):
+        for step in _marker_passes(view, sym, px, classes):
+            step.paint(painter)
         return
-    name = sym.symbol.marker
-    if name in ("circle", "square") and len(px) > FAST_POINTS and is_raster_device(painter):
-        _markers_as_points(view, painter, sym, px, classes, size, name)
-        return
-    parts = marker(name)
-    stroke = _stroke_pen(view, sym)
-    for c in np.unique(classes):
-        at = px[classes == c]
-        for start in range(0, len(at), MARKER_CHUNK):
-            chunk = at[start:start + MARKER_CHUNK]
-            for part in parts:
-                path = tiled_path(part, chunk, size)
-                if part.role == "body":
-                    painter.setPen(stroke)
-                    painter.setBrush(QBrush(qcolor(sym.classes[c].fill, sym.symbol.opacity)))
-                else:
-                    painter.setPen(Qt.PenStyle.NoPen)
-                    painter.setBrush(QBrush(qcolor(sym.symbol.stroke, sym.symbol.opacity)))
-                painter.drawPath(path)
 
+    def stamp_of(c: int) -> np.ndarray:
+        def paint(p: QPainter, cx: float, cy: float) -> None:
+            one = np.array([[cx, cy]])
+            for step in _marker_passes(view, sym, one, np.array([c])):
+                step.paint(p)
+        return render_stamp(size + 2 * view.mm(sym.symbol.stroke_width), paint, antialias=raster)
 
-def _markers_as_points(view, painter, sym, px, classes, size, name) -> None:
-    """Circles/squares as one wide-pen ``drawPoints`` per class: outline pass, then fill pass."""
-    cap = Qt.PenCapStyle.RoundCap if name == "circle" else Qt.PenCapStyle.SquareCap
-    stroke_w = view.mm(sym.symbol.stroke_width) if sym.symbol.stroke_width > 0 else 0.0
-    for c in np.unique(classes):
-        polygon = paths.polygon_from_xy(px[classes == c])
-        passes = [(sym.symbol.stroke, size + 2 * stroke_w)] if stroke_w else []
-        passes.append((sym.classes[c].fill, size))
-        for color, width in passes:
-            pen = QPen(qcolor(color, sym.symbol.opacity), width)
-            pen.setCapStyle(cap)
-            painter.setPen(pen)
-            painter.drawPoints(polygon)
-
-
-def _markers_as_image(view, painter, sym, px, classes) -> None:
-    """A dense point layer for a vector device: rendered to an image at the view's resolution."""
-    image = QImage(int(view.width), int(view.height), QImage.Format.Format_ARGB32_Premultiplied)
-    image.setDotsPerMeterX(round(view.dpi / 0.0254))
-    image.setDotsPerMeterY(round(view.dpi / 0.0254))
-    image.fill(0)
-    inner = QPainter(image)
-    inner.setRenderHint(QPainter.RenderHint.Antialiasing)
-    try:
-        draw_markers(view, inner, sym, px, classes)
-    finally:
-        inner.end()
+    stamps = {int(c): stamp_of(int(c)) for c in np.unique(classes)}
+    image = stamp_image(int(round(view.width)), int(round(view.height)), px, classes, stamps)
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.LosslessImageRendering)
     painter.drawImage(QRectF(0, 0, view.width, view.height), image)
+    painter.restore()
 
 
 def _draw_proportional(view, painter, sym, geoms, sizes_mm, transform) -> None:

@@ -1,0 +1,54 @@
+"""Dense point layers stamped into an image with numpy: the markers of a million points in a blink.
+
+A marker is rendered once by Qt into a small image (the stamp). Every point is snapped to its device
+pixel and the stamp is written around it by numpy fancy indexing, one assignment per stamp pixel for
+all points at once. Stamp pixels are written in ascending order of opacity, so where markers overlap
+each pixel keeps the most opaque value (their union, not a sum). Later classes are written over
+earlier ones. Snapping moves a marker by under half a pixel, which is invisible at the point sizes
+of dense layers; sparse layers are drawn as exact vector paths instead.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtGui import QImage, QPainter
+
+
+def render_stamp(size_px: float, paint, antialias: bool) -> np.ndarray:
+    """A premultiplied ARGB32 (h, w) uint32 array of a marker centred on the middle pixel.
+
+    ``paint(painter, cx, cy)`` draws the marker centred at (cx, cy) in the stamp's pixels.
+    """
+    side = 2 * math.ceil(size_px / 2 + 1) + 1  # odd: one centre pixel
+    image = QImage(side, side, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(0)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialias)
+    try:
+        paint(painter, side / 2, side / 2)
+    finally:
+        painter.end()
+    stride = image.bytesPerLine() // 4
+    return np.frombuffer(image.constBits(), np.uint32).reshape(side, stride)[:, :side].copy()
+
+
+def stamp_image(width: int, height: int, px: np.ndarray, classes: np.ndarray, stamps: dict) -> QImage:
+    """An ARGB32 premultiplied image of ``stamps[class]`` at the device pixels ``px`` (float (n, 2))."""
+    pad = max(s.shape[0] for s in stamps.values()) // 2 + 1
+    canvas = np.zeros((height + 2 * pad, width + 2 * pad), dtype=np.uint32)
+    ix = np.floor(px[:, 0]).astype(np.intp) + pad
+    iy = np.floor(px[:, 1]).astype(np.intp) + pad
+    ok = (ix >= pad // 2) & (iy >= pad // 2) & (ix < width + pad + pad // 2) & (iy < height + pad + pad // 2)
+    for c in np.unique(classes):
+        stamp = stamps[int(c)]
+        half = stamp.shape[0] // 2
+        sel = ok & (classes == c)
+        xs0, ys0 = ix[sel] - half, iy[sel] - half
+        sy, sx = np.nonzero(stamp)
+        values = stamp[sy, sx]
+        for k in np.argsort(values >> 24, kind="stable"):
+            canvas[ys0 + sy[k], xs0 + sx[k]] = values[k]
+    out = np.ascontiguousarray(canvas[pad:pad + height, pad:pad + width])
+    return QImage(out.data, width, height, width * 4, QImage.Format.Format_ARGB32_Premultiplied).copy()
