@@ -44,6 +44,9 @@ def test_atlas_pages_follow_the_feature(admin_gpkg):
     assert "kashmir_note" in pages["Azad Jammu & Kashmir"].boxes
     # The locator shows a different extent on each page: the map extent is the feature's.
     assert pages["Punjab"].map_extent != sindh.map_extent
+    # The page's feature is outlined over the map.
+    (outline,) = sindh.overlay
+    assert list(outline.data.index) == list(provinces.query("name == 'Sindh'").index)
 
 
 def test_atlas_png_folder_named_from_the_field(tmp_path, admin_gpkg):

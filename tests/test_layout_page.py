@@ -183,3 +183,57 @@ def test_text_shrinks_to_fit_and_wraps():
     assert fitted.fits and fitted.height <= 60 * 1.02 and fitted.font.pointSizeF() < 10
     roomy = fit_text("Title", "Lato", 10, 5, True, 2000, 200, device)
     assert roomy.fits and roomy.font.pointSizeF() == 10 and roomy.lines == ["Title"]
+
+
+def test_fixed_scale_is_honoured(admin_gpkg):
+    from pakmap.layout.scalebar import scale_denominator
+
+    loaded = real_project(admin_gpkg)
+    loaded.project.layout.extent.scale = 5_000_000
+    page = compose_page(loaded)
+    assert scale_denominator(loaded.crs, page.map_extent, page.boxes["map"].width) == pytest.approx(5_000_000, rel=0.005)
+
+
+def test_explicit_bounds_and_feature_extents(admin_gpkg):
+    from pakmap.project.model import ExtentSpec
+
+    loaded = real_project(admin_gpkg)
+    loaded.project.layout.extent = ExtentSpec(bounds=[66.0, 24.0, 68.0, 26.0], margin=0.0)
+    assert compose_page(loaded).extent == (66.0, 24.0, 68.0, 26.0)
+    loaded.project.layout.extent = ExtentSpec(layer="provinces", field="name", value="Punjab")
+    punjab = tuple(loaded.layer("provinces").data.query("name == 'Punjab'").total_bounds)
+    assert compose_page(loaded).extent == pytest.approx(punjab)
+
+
+def _template_with(tmp_path, element: str, extra: str):
+    text = load_template("a4_landscape").path.read_text(encoding="utf-8")
+    head = f"[elements.{element}]\n"
+    path = tmp_path / "custom.toml"
+    path.write_text(text.replace(head, head + extra + "\n", 1), encoding="utf-8")
+    return path
+
+
+def test_locator_from_a_boundary_file_named_in_the_template(admin_gpkg, shared_data, tmp_path):
+    path = _template_with(tmp_path, "locator", f'path = "{(shared_data / "pak_provinces.geojson").as_posix()}"')
+    page = compose_page(real_project(admin_gpkg, provinces=False), str(path))
+    assert len(page.locator) == 7 and "kind" in page.locator.columns
+
+
+def test_logo_from_an_svg_file(admin_gpkg, tmp_path):
+    from PySide6.QtGui import QImage, QPainter
+
+    from pakmap.layout.paint import paint_page
+
+    (tmp_path / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="10">'
+                                       '<rect width="40" height="10" fill="#00B398"/></svg>', encoding="utf-8")
+    page = compose_page(real_project(admin_gpkg), str(_template_with(tmp_path, "logo", 'path = "logo.svg"')))
+    ensure_gui_app()
+    dpi = 50
+    image = QImage(round(297 / 25.4 * dpi), round(210 / 25.4 * dpi), QImage.Format.Format_ARGB32)
+    image.fill(0xFFFFFFFF)
+    painter = QPainter(image)
+    paint_page(page, painter, dpi)
+    painter.end()
+    box = page.boxes["logo"]
+    centre = image.pixelColor(round((box.right - 10) / 25.4 * dpi), round((box.y + box.height / 2) / 25.4 * dpi))
+    assert centre.name().upper() == "#00B398"
