@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .crs import crs_label
+from .errors import SourceError
 from .layer import Layer, RasterLayer, TableLayer, VectorLayer
 from .sources import list_layers, open_layer
 from .sources.csv_sniff import describe_delimiter
@@ -25,15 +26,25 @@ MAX_NAMED = 5  # invalid features named in the summary; more are counted
 
 
 def describe(path: str | os.PathLike, layer: str | None = None, **options) -> str:
-    """A multi-line summary of every layer of ``path`` (or only ``layer``)."""
+    """A multi-line summary of every layer of ``path`` (or only ``layer``).
+
+    A file with one layer (or one chosen layer) that cannot be read raises its ``SourceError``; in a
+    file with several layers, a broken or empty layer is described by its problem and the others
+    are still shown.
+    """
     path = Path(os.fspath(path))
     names = [layer] if layer is not None else list_layers(path)
     fmt = detect(path)
     head = f"{path}: {fmt.label}" + (f", {len(names)} layers" if len(names) > 1 else "")
     blocks = [head]
     for name in names:
-        opened = open_layer(path, layer=name if len(names) > 1 or layer is not None else None, **options)
-        blocks.append(describe_layer(opened))
+        if len(names) == 1:
+            blocks.append(describe_layer(open_layer(path, layer=layer, **options)))
+            continue
+        try:
+            blocks.append(describe_layer(open_layer(path, layer=name, **options)))
+        except SourceError as exc:
+            blocks.append(f"layer: {name}\n  problem: {exc.problem}" + (f" — {exc.fix}" if exc.fix else ""))
     return "\n\n".join(blocks)
 
 

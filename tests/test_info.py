@@ -114,3 +114,13 @@ def test_raster_and_missing_crs(tmp_path):
 def test_bad_input_exit_2(tmp_path, capsys):
     assert main(["info", str(tmp_path / "missing.gpkg")]) == 2
     assert "file not found" in capsys.readouterr().err
+
+
+def test_empty_layer_among_others_is_described_not_fatal(tmp_path):
+    path = tmp_path / "camps.gpkg"
+    points = gpd.GeoDataFrame({"name": ["Jalozai"]}, geometry=[shapely.Point(71.73, 33.92)], crs=4326)
+    points.iloc[:0].to_file(path, layer="draft")
+    points.to_file(path, layer="final")
+    text = describe(path)
+    assert field(block(text, "draft"), "problem").startswith("layer 'draft' has no features — choose another layer")
+    assert field(block(text, "final"), "features") == "1"

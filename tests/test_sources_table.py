@@ -168,3 +168,10 @@ def test_real_census_and_admin_centres(shared_data):
     karachi = centres.data[centres.data["name"] == "Karachi"].geometry.item()
     assert (karachi.x, karachi.y) == pytest.approx((67.0207055, 24.8546842))
     assert centres.data["name_local"].iloc[0] == "گلگت"
+
+
+def test_wkt_with_swapped_axes(tmp_path):
+    path = tmp_path / "swapped.csv"
+    path.write_text("name,wkt\nA,POINT (34.0 71.5)\nB,POINT (30.2 67.0)\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="look swapped.*WKT is x \\(longitude\\) first"):
+        open_layer(path)

@@ -35,6 +35,7 @@ def run(args) -> int:
     layer = open_layer(result.path)
     origin = "from the cache" if result.from_cache else "downloaded"
     print(f"{result.iso} ADM{result.level}: {len(layer.data)} features, {origin}: {result.path}", file=sys.stderr)
+    print(f"geometry: {layer.validity.summary()}", file=sys.stderr)
     print(result.attribution, file=sys.stderr)
     out = result.path
     if args.output:

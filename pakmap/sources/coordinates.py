@@ -77,7 +77,8 @@ def _numeric(series: pd.Series, column: str, path) -> np.ndarray:
     return values.to_numpy(dtype=float, na_value=np.nan)
 
 
-def check_lon_lat(lon: np.ndarray, lat: np.ndarray, path, lat_col: str, lon_col: str) -> None:
+def check_lon_lat(lon: np.ndarray, lat: np.ndarray, path, lat_col: str, lon_col: str,
+                  swap_fix: str | None = None) -> None:
     """Raise for swapped (Pakistan-shaped) or out-of-range coordinates; NaN means 'no position'."""
     known = ~(np.isnan(lon) | np.isnan(lat))
     if not known.any():
@@ -89,7 +90,7 @@ def check_lon_lat(lon: np.ndarray, lat: np.ndarray, path, lat_col: str, lon_col:
     if in_pak_swapped >= 0.8 and in_pak < 0.2:
         raise SourceError(f"latitude and longitude look swapped: column '{lat_col}' holds values like "
                           f"{y[0]:g} (a longitude in Pakistan) and '{lon_col}' values like {x[0]:g}",
-                          path=path, fix=f"swap them: lat={lon_col} lon={lat_col} (or fix the column names)")
+                          path=path, fix=swap_fix or f"swap them: lat={lon_col} lon={lat_col} (or fix the column names)")
     for values, column, limit in ((y, lat_col, 90), (x, lon_col, 180)):
         out = np.abs(values) > limit
         if out.any():
@@ -133,7 +134,8 @@ def geometry_from_wkt(df: pd.DataFrame, column: str, path, crs=None) -> gpd.GeoD
     if crs is None:
         coords = shapely.get_coordinates(geometry)
         if len(coords):
-            check_lon_lat(coords[:, 0], coords[:, 1], path, f"{column} (y)", f"{column} (x)")
+            check_lon_lat(coords[:, 0], coords[:, 1], path, f"{column} (y)", f"{column} (x)",
+                          swap_fix="WKT is x (longitude) first: write POINT (71.5 34.0), not POINT (34.0 71.5)")
     return out
 
 
