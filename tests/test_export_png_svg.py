@@ -82,3 +82,4 @@ def test_svg_is_vector_xml_with_the_title_text(tmp_path, admin_gpkg):
     text = out.read_text(encoding="utf-8")
     assert TITLE in text and "Lato" in text and "<path" in text
     assert "Population 2023" in text
+    assert "font-family=\"Lato, 'Helvetica Neue', Arial, sans-serif\"" in text

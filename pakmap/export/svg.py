@@ -37,4 +37,12 @@ def write_svg(page: Page, out_path: str | os.PathLike, *, dpi: int = 300) -> Pat
         finally:
             painter.end()
         del painter, generator
+        _add_font_fallbacks(tmp, page.template.font)
     return out_path
+
+
+def _add_font_fallbacks(path: Path, family: str) -> None:
+    """SVG text names its font; a viewer without Lato should fall back to a sans-serif, not Times."""
+    text = path.read_text(encoding="utf-8")
+    fallback = f'font-family="{family}, \'Helvetica Neue\', Arial, sans-serif"'
+    path.write_text(text.replace(f'font-family="{family}"', fallback), encoding="utf-8")
