@@ -175,3 +175,21 @@ def test_wkt_with_swapped_axes(tmp_path):
     path.write_text("name,wkt\nA,POINT (34.0 71.5)\nB,POINT (30.2 67.0)\n", encoding="utf-8")
     with pytest.raises(SourceError, match="look swapped.*WKT is x \\(longitude\\) first"):
         open_layer(path)
+
+
+def test_xlsx_typed_cells_and_unicode_path(tmp_path):
+    import datetime as dt
+
+    folder = tmp_path / "رپورٹ June"
+    folder.mkdir()
+    path = folder / "données partenaires.xlsx"
+    _workbook(path, {"5W": [["site", "date", "households", "share", "code"],
+                            ["Jalozai", dt.datetime(2026, 6, 1), 120, 0.5, "0401"],
+                            ["Kababian", dt.datetime(2026, 6, 2), None, 1, "0402"]]})
+    df = open_layer(path).data
+    assert df["date"].dtype.kind == "M" and df["date"].iloc[1] == pd.Timestamp("2026-06-02")
+    assert df["households"].iloc[0] == 120 and pd.isna(df["households"].iloc[1])
+    assert df["share"].tolist() == [0.5, 1.0] and df["code"].tolist() == ["0401", "0402"]
+    csv = folder / "مہاجر sites.csv"
+    csv.write_text("site,lat,lon\nJalozai,33.9176,71.7312\n", encoding="utf-8-sig")
+    assert len(open_layer(csv).data) == 1

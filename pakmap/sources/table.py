@@ -75,31 +75,43 @@ def clean_names(header: Sequence[Any]) -> list[str]:
 
 
 def infer_types(df: pd.DataFrame) -> pd.DataFrame:
-    """Numbers where a whole text column is numbers (thousands separators allowed), except codes with
-    leading zeros, which stay text. Whole columns at a time, no per-cell Python."""
+    """Type each column as a whole: numbers (thousands separators allowed) where every filled cell is
+    one, except codes with leading zeros, which stay text; dates from workbooks as dates; blank
+    cells as missing. Whole columns at a time, no per-cell Python."""
     out = df.copy()
     for column in out.columns:
         series = out[column]
-        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
+        if not (series.dtype == object or pd.api.types.is_string_dtype(series)):
             continue
-        text = series.astype("string").str.strip()
-        present = text.notna() & (text != "")
+        present = series.notna() & (series.astype("string").str.strip() != "")
         if not present.any():
             continue
-        values = text[present]
-        if values.str.match(_LEADING_ZERO).any():
+        kind = pd.api.types.infer_dtype(series[present], skipna=True)
+        if kind in ("datetime", "datetime64", "date"):
+            out[column] = pd.to_datetime(series.where(present, None))
             continue
-        if values.str.contains(",", regex=False).any() and values.str.match(_THOUSANDS).all():
-            values = values.str.replace(",", "", regex=False)
-        numbers = pd.to_numeric(values, errors="coerce")
-        if numbers.notna().all():
+        if kind in ("integer", "floating", "mixed-integer-float", "decimal"):
+            numbers = pd.to_numeric(series[present])  # typed cells of a workbook
+        else:
+            numbers = _text_numbers(series[present].astype("string").str.strip())
+        if numbers is None:
+            out[column] = series.where(present, None)
+        else:
             converted = pd.Series(float("nan"), index=out.index)
             converted[present] = numbers.astype(float)
-            is_int = (converted[present] % 1 == 0).all() and present.all()
-            out[column] = converted.astype("int64") if is_int else converted
-        else:
-            out[column] = series.where(present, None)
+            whole = present.all() and (converted % 1 == 0).all()
+            out[column] = converted.astype("int64") if whole else converted
     return out
+
+
+def _text_numbers(values: pd.Series) -> pd.Series | None:
+    """The numbers a text column holds, or None when it is text (or codes such as "0101")."""
+    if values.str.match(_LEADING_ZERO).any():
+        return None
+    if values.str.contains(",", regex=False).any() and values.str.match(_THOUSANDS).all():
+        values = values.str.replace(",", "", regex=False)
+    numbers = pd.to_numeric(values, errors="coerce")
+    return numbers if numbers.notna().all() else None
 
 
 def frame_from_rows(rows: Sequence[Sequence[Any]], header_row: int | None, path) -> tuple[pd.DataFrame, int]:
