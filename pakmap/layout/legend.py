@@ -58,7 +58,12 @@ def legend_groups(loaded: LoadedProject, heading: str = "") -> list[LegendGroup]
             continue
         items = legend_items(layer, threshold)
         group = _group(layer, items)
-        if group.rows:
+        if not group.rows:
+            continue
+        if groups and not group.title and not groups[-1].title:
+            # Single-symbol layers in a row share one block: no gap between "Provinces" and "Roads".
+            groups[-1] = LegendGroup("", groups[-1].rows + group.rows)
+        else:
             groups.append(group)
     return groups
 
