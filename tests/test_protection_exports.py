@@ -1,0 +1,241 @@
+"""End to end: a household-level table through every export path (PDF, SVG, PNG, HTML, GeoPackage).
+
+The project maps refugees per province (a partner table with small counts, joined by name) and a
+household survey (names, phone numbers, CNIC / PoR cards, case numbers, exact GPS points). None of
+the personal values may appear in any output, and counts under the threshold appear only as "<5".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+
+from pakmap.errors import ProtectionError
+from pakmap.outputs import write_output
+from pakmap.project import load_project, save_project
+from pakmap.project.loader import load_layers
+from pakmap.project.model import ExportSpec, JoinSpec, LayerSpec, LayoutSpec, MapSpec, Project, ProtectionSpec
+from pakmap.protection.policy import guard_export
+from pakmap.protection.publish import write_geopackage
+from pakmap.protection.record import write_export_record
+from test_protection_data import households, personal_values
+
+REFUGEES = {"Balochistan": 120000, "Sindh": 3, "Khyber Pakhtunkhwa": 0, "Punjab": 45000,
+            "Azad Jammu & Kashmir": 2, "Gilgit-Baltistan": 800, "Islamabad Capital Territory": 15}
+SMALL = {"Sindh": 3, "Azad Jammu & Kashmir": 2}
+BARE_SMALL = re.compile(r"(?<![\w.,<-])[1-4](?![\w.,])")  # a count 1–4 standing alone
+
+
+def build_project(folder: Path, shared_data: Path, aggregate: dict | None) -> Path:
+    data = folder / "data"
+    data.mkdir(parents=True)
+    shutil.copy(shared_data / "pak_provinces.geojson", data / "provinces.geojson")
+    pd.DataFrame({"province": list(REFUGEES), "refugees": list(REFUGEES.values())}).to_csv(
+        data / "refugees_by_province.csv", index=False)
+    households().drop(columns="geometry").to_csv(data / "household_survey.csv", index=False)
+    project = Project(
+        map=MapSpec(title="Refugees and surveyed households", crs="EPSG:4326"),
+        layers=[
+            LayerSpec("refugees_table", "data/refugees_by_province.csv", visible=False, legend=False),
+            LayerSpec("provinces", "data/provinces.geojson",
+                      style={"kind": "graduated", "field": "refugees", "method": "manual",
+                             "breaks": [4, 1000, 50000, 120000], "palette": "unhcr_blue"},
+                      labels={"expression": "{name}\n{refugees}", "size": 7},
+                      popup_fields=["name", "refugees"]),
+            LayerSpec("households", "data/household_survey.csv",
+                      options={"lat": "_gps_latitude", "lon": "_gps_longitude"},
+                      # What an officer might set up on the survey layer: without protection the
+                      # names and phone numbers would be on every output.
+                      labels={"field": "head_of_household"},
+                      popup_fields=["district", "phone", "household_size"]),
+        ],
+        joins=[JoinSpec(layer="provinces", table="refugees_table", on=[["name", "province"]], fields=["refugees"])],
+        layout=LayoutSpec(title="Refugees and surveyed households", sources="Test data: fictional households",
+                          as_of="31 October 2026", map_id="PAK-PROT-TEST"),
+        exports=[ExportSpec("out/map.pdf")],
+        protection=ProtectionSpec(threshold=5, aggregate=dict(aggregate or {})),
+    )
+    (folder / "out").mkdir()
+    project.path = folder / "project.toml"  # paths above are relative to this folder
+    return save_project(project)
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory, shared_data):
+    """The project exported to every format, household points aggregated to 10 km hexagons."""
+    folder = tmp_path_factory.mktemp("protection_exports")
+    path = build_project(folder, shared_data, {"households": "hex:10"})
+    loaded = load_layers(load_project(path))
+    out = folder / "out"
+    files = {}
+    for suffix in (".pdf", ".svg", ".png", ".html"):
+        written = write_output(loaded, out / f"map{suffix}", dpi=96)
+        files[suffix] = written[0]
+        assert written[-1].name == f"map{suffix}.record.json"
+    safe, plan = guard_export(loaded, out / "map.gpkg")
+    files[".gpkg"] = write_geopackage(safe, out / "map.gpkg")
+    write_export_record(safe, out / "map.gpkg", plan)
+    return files, loaded
+
+
+def output_text(path: Path) -> str:
+    """Everything an output says in text: PDF text and metadata, SVG/HTML source, PNG text chunks."""
+    suffix = path.suffix
+    if suffix == ".pdf":
+        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+        return text + "\n" + info
+    if suffix == ".png":
+        return png_text(path.read_bytes())
+    if suffix == ".gpkg":
+        return "\n".join(pyogrio.read_dataframe(path, layer=name).to_csv(index=False)
+                         for name, _ in pyogrio.list_layers(path))
+    return path.read_text(encoding="utf-8")
+
+
+def png_text(data: bytes) -> str:
+    """The text chunks of a PNG (tEXt, zTXt, iTXt): where metadata could leak."""
+    out, pos = [], 8
+    while pos < len(data):
+        length = int.from_bytes(data[pos:pos + 4], "big")
+        kind = data[pos + 4:pos + 8]
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"tEXt":
+            out.append(body.decode("latin-1"))
+        elif kind == b"zTXt":
+            key, _, rest = body.partition(b"\0")
+            out.append(key.decode("latin-1") + " " + zlib.decompress(rest[1:]).decode("latin-1"))
+        elif kind == b"iTXt":
+            out.append(body.decode("utf-8", "replace"))
+        pos += 12 + length
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".svg", ".png", ".html", ".gpkg"])
+def test_no_personal_value_in_any_output(exported, suffix):
+    files, _ = exported
+    path = files[suffix]
+    text = output_text(path)
+    if suffix == ".png":
+        assert path.stat().st_size > 10_000  # a real map, not an empty file
+    else:
+        assert len(text) > 100
+    leaks = [v for v in personal_values(households()) if v in text]
+    assert leaks == []
+    record = path.with_name(path.name + ".record.json").read_text(encoding="utf-8")
+    assert [v for v in personal_values(households()) if v in record] == []
+
+
+def test_no_local_path_or_user_in_any_output(exported):
+    files, _ = exported
+    folder = str(files[".pdf"].parent.parent)
+    for suffix, path in files.items():
+        text = output_text(path) + path.read_bytes().decode("latin-1")
+        assert folder not in text, suffix
+        assert str(Path.home()) + "/" not in text, suffix
+    info = output_text(files[".pdf"])
+    assert "Author:" not in info  # no user name as the PDF's author
+
+
+def test_png_labels_are_the_suppressed_texts(exported):
+    """The PNG paints the renderer's label texts for the safe copy: check those texts."""
+    from pakmap.render.labels import label_texts
+
+    files, loaded = exported
+    safe, _ = guard_export(loaded, files[".png"])
+    provinces = safe.layer("provinces")
+    texts = label_texts(provinces, np.arange(len(provinces.data)), safe.project.protection.threshold)
+    by_name = dict(zip(provinces.data["name"], texts))
+    for name, value in REFUGEES.items():
+        expected = "<5" if name in SMALL else f"{value:,}"
+        assert by_name[name] == f"{name}\n{expected}"
+    for layer in safe.drawable:
+        if getattr(layer, "labels", None) is not None:
+            shown = "\n".join(label_texts(layer, np.arange(len(layer.data)), 5))
+            assert [v for v in personal_values(households()) if v in shown] == []
+
+
+def test_print_labels_and_legend_show_small_counts_only_as_below_threshold(exported):
+    files, _ = exported
+    for suffix in (".pdf", ".svg"):
+        text = output_text(files[suffix])
+        if suffix == ".svg":
+            text = re.sub(r"<[^>]+>", " ", text).replace("&lt;", "<")
+        assert text.count("<5") >= 3, suffix  # two province labels and a legend class
+        lines = [l for l in text.splitlines() if any(n in l for n in ("Sindh", "Kashmir", "Balochistan"))]
+        assert lines, suffix
+        # The small counts of the labels never appear as numbers anywhere on the page.
+        words = text.split()
+        assert "3" not in words and "2" not in words, suffix
+
+
+def test_web_map_popups_show_small_counts_only_as_below_threshold(exported):
+    files, _ = exported
+    html = files[".html"].read_text(encoding="utf-8")
+    rows = [json.loads(m) for m in re.findall(r'"r":\s*(\[[^\]]*\])', html)]
+    headings = re.findall(r'"h":\s*"((?:[^"\\]|\\.)*)"', html)
+    assert rows and headings
+    cells = [c for row in rows for c in row]
+    assert "&lt;5" in cells or "<5" in cells
+    for cell in cells + headings:
+        assert not BARE_SMALL.search(cell.replace("&lt;5", "").replace("<5", "")), cell
+    for personal in ("phone", "cnic", "head_of_household", "_gps_latitude"):
+        assert personal not in html
+    assert not re.search(r'"type":\s*"(?:Multi)?Point"', html)  # households are hexagons, not points
+
+
+def test_geopackage_has_no_sensitive_field_and_text_counts(exported):
+    files, _ = exported
+    path = files[".gpkg"]
+    layers = dict(pyogrio.list_layers(path))
+    assert set(layers) == {"provinces", "households"}
+    provinces = pyogrio.read_dataframe(path, layer="provinces")
+    by_name = dict(zip(provinces["name"], provinces["refugees"]))
+    assert by_name["Sindh"] == "<5" and by_name["Azad Jammu & Kashmir"] == "<5"
+    assert by_name["Balochistan"] == "120,000" and by_name["Khyber Pakhtunkhwa"] == "0"
+    hexes = pyogrio.read_dataframe(path, layer="households")
+    assert set(hexes.columns) == {"households", "individuals", "geometry"}
+    assert layers["households"] == "Polygon"
+    for column in ("households", "individuals"):
+        values = hexes[column].astype(str)
+        assert not any(BARE_SMALL.fullmatch(v) for v in values), column
+    assert (hexes["households"].astype(str) == "<5").any()
+
+
+def test_export_with_household_points_is_refused(tmp_path, shared_data):
+    path = build_project(tmp_path, shared_data, aggregate=None)
+    loaded = load_layers(load_project(path))
+    for suffix in (".pdf", ".html"):
+        out = tmp_path / "out" / f"map{suffix}"
+        with pytest.raises(ProtectionError, match="households points.*--allow-sensitive.*aggregate the points"):
+            write_output(loaded, out)
+        assert not out.exists() and not out.with_name(out.name + ".record.json").exists()
+
+
+def test_check_command_lists_findings_and_exit_status(tmp_path, shared_data, capsys):
+    from pakmap.cli import main
+
+    path = build_project(tmp_path, shared_data, aggregate=None)
+    assert main(["check", str(path)]) == 3
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("refused: layer 'households': points of individuals or households")
+    withheld = [l for l in out if l.startswith("withheld: layer 'households', field")]
+    assert {re.search(r"field '([^']+)'", l).group(1) for l in withheld} >= {"cnic", "por_card", "case_id"}
+    refused = [re.search(r"field '([^']+)'", l).group(1) for l in out if l.startswith("refused: layer 'households', field")]
+    assert refused == ["head_of_household", "phone"]  # the labels and the popups use them
+    assert out[-1] == "3 finding(s) would stop an export, 9 field(s) withheld"
+    project = load_project(path)
+    project.protection.aggregate = {"households": "admin:provinces"}
+    save_project(project)
+    assert main(["check", str(path)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "11 field(s) withheld from exports; nothing stops an export"
