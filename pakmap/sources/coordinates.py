@@ -9,7 +9,6 @@ because a swapped column otherwise draws every point in the Indian Ocean off Som
 
 from __future__ import annotations
 
-import os
 import re
 
 import geopandas as gpd

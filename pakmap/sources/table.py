@@ -17,8 +17,8 @@ import pandas as pd
 from ..crs import parse_crs
 from ..errors import SourceError
 from ..layer import SourceInfo, TableLayer, VectorLayer
-from .. import validity
 from . import coordinates
+from .finish import finish_geometry
 
 HEADER_SCAN_ROWS = 30
 _LEADING_ZERO = re.compile(r"^[+-]?0\d")
@@ -168,13 +168,7 @@ def make_layer(df: pd.DataFrame, path: Path, name: str, options: dict, *, layer:
         options["wkt"] = wkt
     else:
         return TableLayer(name, df, SourceInfo(path, layer=layer, options=options))
-    if user_crs is not None:
-        gdf = gdf.set_crs(user_crs, allow_override=True)
-        options["crs"] = str(crs)
-    report = validity.check(gdf)
-    if repair:
-        gdf, report = validity.repair(gdf)
-        options["repair"] = True
+    gdf, report = finish_geometry(gdf, options, path=path, crs=crs, repair=repair)
     return VectorLayer(name, gdf, SourceInfo(path, layer=layer, options=options), validity=report)
 
 

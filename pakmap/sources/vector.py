@@ -23,8 +23,8 @@ import pyogrio.errors
 from ..crs import parse_crs
 from ..errors import SourceError
 from ..layer import SourceInfo, VectorLayer
-from .. import validity
 from . import shapefile
+from .finish import finish_geometry
 from .detect import ZIP, Format
 
 _ZIP_MEMBERS = (".shp", ".gpkg", ".geojson", ".json", ".kml", ".fgb")
@@ -58,17 +58,18 @@ def read_vector(path: Path, fmt: Format, layer: str | None = None, *, crs=None, 
     entry = _choose(entries, layer, path)
     user_crs = parse_crs(crs, path=path) if crs is not None else None
     options: dict = {}
-    gdal_path, read_encoding = entry.gdal_path, encoding
-    with tempfile.TemporaryDirectory(prefix="pakmap-") as scratch:
-        if entry.shapefile is not None:
-            ignore_prj = shapefile.check(entry.shapefile, path, crs_given=user_crs is not None)
-            read_encoding = shapefile.dbf_encoding(entry.shapefile, path, encoding)
-            options["encoding"] = read_encoding
-            if ignore_prj:
-                gdal_path = str(entry.shapefile.copy_without(".prj", Path(scratch)))
-        elif encoding:
-            options["encoding"] = encoding
-        gdf = _read(gdal_path, entry.gdal_layer, read_encoding, path, fmt)
+    if encoding:
+        options["encoding"] = encoding
+    gdf = None
+    if entry.shapefile is not None:
+        ignore_prj = shapefile.check(entry.shapefile, path, crs_given=user_crs is not None)
+        encoding = options["encoding"] = shapefile.dbf_encoding(entry.shapefile, path, encoding)
+        if ignore_prj:  # read a copy without the .prj; the user's file stays as it is
+            with tempfile.TemporaryDirectory(prefix="pakmap-") as scratch:
+                copy = entry.shapefile.copy_without(".prj", Path(scratch))
+                gdf = _read(str(copy), entry.gdal_layer, encoding, path, fmt)
+    if gdf is None:
+        gdf = _read(entry.gdal_path, entry.gdal_layer, encoding, path, fmt)
     if fmt.label in ("KML", "KMZ"):
         gdf = _drop_unused(gdf, _KML_HOUSEKEEPING)
     if len(gdf) == 0:
@@ -76,13 +77,7 @@ def read_vector(path: Path, fmt: Format, layer: str | None = None, *, crs=None, 
         raise SourceError(f"layer '{entry.name}' has no features", path=path,
                           fix=(f"choose another layer ({', '.join(others)})" if others else
                                "export the data again; the file is empty"))
-    if user_crs is not None:
-        gdf = gdf.set_crs(user_crs, allow_override=True)
-        options["crs"] = str(crs)
-    report = validity.check(gdf)
-    if repair:
-        gdf, report = validity.repair(gdf)
-        options["repair"] = True
+    gdf, report = finish_geometry(gdf, options, path=path, crs=crs, repair=repair)
     name = entry.name if len(entries) > 1 or fmt.driver == ZIP else path.stem
     return VectorLayer(name, gdf, SourceInfo(path, layer=entry.name, options=options), validity=report)
 
