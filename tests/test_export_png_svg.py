@@ -83,3 +83,18 @@ def test_svg_is_vector_xml_with_the_title_text(tmp_path, admin_gpkg):
     assert TITLE in text and "Lato" in text and "<path" in text
     assert "Population 2023" in text
     assert "font-family=\"Lato, 'Helvetica Neue', Arial, sans-serif\"" in text
+
+
+def test_export_print_without_furniture_writes_the_map_alone(tmp_path, admin_gpkg):
+    from pakmap.errors import ExportError
+
+    loaded = real_project(admin_gpkg)
+    out = tmp_path / "plain.png"
+    written = export_print(loaded, out, dpi=150, world_file=True, furniture=False)
+    assert written == [out, tmp_path / "plain.pgw"]
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (round(297 / 25.4 * 150), round(210 / 25.4 * 150))
+    view = loaded.map_view(image.width(), image.height(), 150)
+    assert _read_world(written[1])[4] == pytest.approx(view.extent[0] + (view.extent[2] - view.extent[0]) / image.width() / 2)
+    with pytest.raises(ExportError, match="written as PNG"):
+        export_print(loaded, tmp_path / "plain.pdf", furniture=False)

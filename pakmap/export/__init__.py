@@ -18,11 +18,12 @@ PRINT_SUFFIXES = (".pdf", ".png", ".svg")
 
 
 def export_print(loaded: LoadedProject, out_path: str | os.PathLike, *, dpi: int = 300,
-                 atlas: str | None = None, world_file: bool = False) -> list[Path]:
+                 atlas: str | None = None, world_file: bool = False, furniture: bool = True) -> list[Path]:
     """Write the print map of ``loaded`` to ``out_path`` (.pdf, .png or .svg); returns the files written.
 
     ``atlas`` names a coverage layer: one page per feature (a multi-page PDF, or one PNG per feature).
-    ``world_file`` writes a .pgw georeferencing the map frame of a PNG.
+    ``world_file`` writes a .pgw georeferencing the map frame of a PNG. ``furniture=False`` writes the
+    map alone as a PNG of the template's page size (its world file is then exact for every pixel).
     """
     out_path = Path(out_path)
     suffix = out_path.suffix.lower()
@@ -35,6 +36,17 @@ def export_print(loaded: LoadedProject, out_path: str | os.PathLike, *, dpi: int
                           fix="end the output name with .pdf, .png or .svg (.html is the web map)")
     if not 30 <= dpi <= 1200:
         raise ExportError(f"dpi {dpi} is out of range", path=out_path, fix="use 150, 300 or 600")
+    if not furniture:
+        if suffix != ".png":
+            raise ExportError("a map without page furniture is written as PNG", path=out_path,
+                              fix="use a .png output, or keep the page layout")
+        from ..layout.template import load_template
+        from .png import write_map_png
+
+        template = load_template(loaded.project.layout.template)
+        px = dpi / 25.4
+        return write_map_png(loaded, out_path, width=round(template.width * px), height=round(template.height * px),
+                             dpi=dpi, world_file=world_file)
     from ..layout.compose import compose_page
 
     page = compose_page(loaded)
