@@ -7,6 +7,7 @@ the personal values may appear in any output, and counts under the threshold app
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -18,6 +19,9 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
+
+import pakmap.export
+import pakmap.web
 
 from pakmap.errors import ProtectionError
 from pakmap.outputs import write_output
@@ -77,10 +81,23 @@ def exported(tmp_path_factory, shared_data):
     loaded = load_layers(load_project(path))
     out = folder / "out"
     files = {}
-    for suffix in (".pdf", ".svg", ".png", ".html"):
-        written = write_output(loaded, out / f"map{suffix}", dpi=96)
-        files[suffix] = written[0]
-        assert written[-1].name == f"map{suffix}.record.json"
+    seen = {}  # what each exporter was handed
+
+    def spy(name, real):
+        def exporter(given, out_path, *args, **kwargs):
+            seen[Path(out_path).suffix] = given
+            return real(given, out_path, *args, **kwargs)
+        return exporter
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pakmap.export, "export_print", spy("print", pakmap.export.export_print))
+        mp.setattr(pakmap.web, "export_webmap", spy("web", pakmap.web.export_webmap))
+        for suffix in (".pdf", ".svg", ".png", ".html"):
+            written = write_output(loaded, out / f"map{suffix}", dpi=96)
+            files[suffix] = written[0]
+            assert written[-1].name == f"map{suffix}.record.json"
+    assert set(seen) == {".pdf", ".svg", ".png", ".html"}
+    files["seen"] = seen
     safe, plan = guard_export(loaded, out / "map.gpkg")
     files[".gpkg"] = write_geopackage(safe, out / "map.gpkg")
     write_export_record(safe, out / "map.gpkg", plan)
@@ -136,10 +153,24 @@ def test_no_personal_value_in_any_output(exported, suffix):
     assert [v for v in personal_values(households()) if v in record] == []
 
 
+def test_exporters_only_ever_see_the_safe_copy(exported):
+    files, loaded = exported
+    for suffix, given in files["seen"].items():
+        assert given is not loaded, suffix
+        hh = given.layer("households")
+        assert hh.geometry_type == "Polygon", suffix  # hexagons, never the households' points
+        assert set(hh.fields) == {"households", "individuals"}, suffix
+        assert hh.labels is None, suffix
+        assert given.project.layer_spec("households").popup_fields == ["households", "individuals"]
+        for layer in given.layers:
+            assert not set(getattr(layer, "fields", [])) & {"phone", "cnic", "head_of_household", "_gps_latitude"}
+
+
 def test_no_local_path_or_user_in_any_output(exported):
     files, _ = exported
     folder = str(files[".pdf"].parent.parent)
-    for suffix, path in files.items():
+    for suffix in (".pdf", ".svg", ".png", ".html", ".gpkg"):
+        path = files[suffix]
         text = output_text(path) + path.read_bytes().decode("latin-1")
         assert folder not in text, suffix
         assert str(Path.home()) + "/" not in text, suffix
@@ -179,19 +210,35 @@ def test_print_labels_and_legend_show_small_counts_only_as_below_threshold(expor
         assert "3" not in words and "2" not in words, suffix
 
 
+def embedded_texts(html_text: str, key: str) -> list[str]:
+    """Every string under ``"key":`` in the page's embedded JSON (popup rows "r", headings "h"),
+    whatever the nesting, HTML-unescaped as the browser shows them."""
+    decoder = json.JSONDecoder()
+    out: list[str] = []
+
+    def walk(value):
+        if isinstance(value, str):
+            out.append(html.unescape(value))
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    for match in re.finditer(rf'"{key}":\s*', html_text):
+        value, _ = decoder.raw_decode(html_text, match.end())
+        walk(value)
+    return out
+
+
 def test_web_map_popups_show_small_counts_only_as_below_threshold(exported):
     files, _ = exported
-    html = files[".html"].read_text(encoding="utf-8")
-    rows = [json.loads(m) for m in re.findall(r'"r":\s*(\[[^\]]*\])', html)]
-    headings = re.findall(r'"h":\s*"((?:[^"\\]|\\.)*)"', html)
-    assert rows and headings
-    cells = [c for row in rows for c in row]
-    assert "&lt;5" in cells or "<5" in cells
-    for cell in cells + headings:
-        assert not BARE_SMALL.search(cell.replace("&lt;5", "").replace("<5", "")), cell
+    page = files[".html"].read_text(encoding="utf-8")
+    cells, headings = embedded_texts(page, "r"), embedded_texts(page, "h")
+    assert cells and headings
+    assert "<5" in cells and "Sindh<br><5" in headings
+    for text in cells + headings:
+        assert not BARE_SMALL.search(text.replace("<5", "").replace("<br>", " ")), text
     for personal in ("phone", "cnic", "head_of_household", "_gps_latitude"):
-        assert personal not in html
-    assert not re.search(r'"type":\s*"(?:Multi)?Point"', html)  # households are hexagons, not points
+        assert personal not in page
 
 
 def test_geopackage_has_no_sensitive_field_and_text_counts(exported):
