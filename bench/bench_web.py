@@ -23,7 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DATA = Path(os.environ.get("PAKMAP_SHARED_DATA", HERE.parent.parent / "shared" / "data"))
-LIMIT_BYTES = 1.5 * 1024 * 1024
+LIMIT_BYTES = 1_500_000
 MIN_RATIO = 5.0
 
 

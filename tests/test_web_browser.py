@@ -139,3 +139,22 @@ def test_basemap_tiles_are_requested_only_when_asked(browser, tmp_path):
         assert "OpenStreetMap" in visit.page.locator(".leaflet-control-attribution").inner_text()
     finally:
         visit.close()
+
+
+@pytest.mark.timeout(120)
+def test_browser_decoder_matches_python(browser, tmp_path):
+    """pmDecode (in the page) and encoding.decode agree on every geometry type, holes and all."""
+    import json
+
+    from pakmap.web.encoding import decode, encode
+
+    from test_web_encoding import MIXED
+
+    out = export_webmap(small_loaded(tmp_path), tmp_path / "decode.html")
+    visit = Visit(browser, out)
+    try:
+        payload = encode(MIXED, 3, list(range(len(MIXED))), [f"h{i}" for i in range(len(MIXED))])
+        in_browser = visit.page.evaluate("p => pmDecode(p).features", json.loads(json.dumps(payload)))
+        assert in_browser == decode(payload)
+    finally:
+        visit.close()

@@ -27,6 +27,7 @@ from pakmap.render.styling import symbolize
 from pakmap.style import (CategorizedStyle, GraduatedStyle, LabelStyle, ProportionalStyle,
                           SingleSymbolStyle, Symbol)
 from pakmap.web import export_webmap, render_html
+from pakmap.web.encoding import decode
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -87,8 +88,8 @@ def feature_layers(text: str) -> list[tuple[list[dict], list[dict]]]:
     out = []
     for name in re.findall(r"var (feature_layer_\w+) = L\.geoJson", text):
         styles = json.loads(re.search(rf"var {name}_styles = (.*?);\n", text).group(1))
-        data = json.loads(re.search(rf"{name}\.addData\((.*?)\);\n", text).group(1))
-        out.append((data["features"], styles))
+        payload = json.loads(re.search(rf"{name}\.addData\(pmDecode\((.*?)\)\);\n", text).group(1))
+        out.append((decode(payload), styles))
     return out
 
 
@@ -99,7 +100,7 @@ def test_real_map_is_small_and_much_smaller_than_explore(shared_data, tmp_path):
     loaded = real_loaded(shared_data)
     out = export_webmap(loaded, tmp_path / "map.html")
     size = out.stat().st_size
-    assert size < 1.5 * 1024 * 1024
+    assert size < 1_500_000
     m = loaded.layers[0].data.explore(column="population_2023")
     loaded.layers[1].data.explore(m=m)
     m.save(tmp_path / "explore.html")

@@ -2,9 +2,9 @@
 
 folium's ``GeoJson`` writes its data with spaces after every comma and colon, one ``case`` per
 feature in its style switch, and a tooltip template per layer; for 150 districts that is a good part
-of the file. This layer writes the GeoJSON without whitespace, each distinct style once (features
-point to it by index), and one small function that binds the tooltip and popup built by
-``pakmap.web.content``. It is a ``folium.map.Layer``, so the layer control, ``fit_bounds`` and the
+of the file. This layer writes its features in the compact form of ``pakmap.web.encoding`` (decoded
+in the browser), each distinct style once (features point to it by index), and one small function
+that binds the tooltip and popup built by ``pakmap.web.content``. It is a ``folium.map.Layer``, so the layer control, ``fit_bounds`` and the
 rest of folium work with it as with any other layer.
 """
 
@@ -14,8 +14,10 @@ import json
 from typing import Any
 
 import folium
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from folium.template import Template
+
+from .encoding import DECODE_JS
 
 # Hover feedback: a navy outline (UNHCR navy), like the selection outline of the desktop app.
 HIGHLIGHT = {"weight": 2.5, "color": "#18375F", "opacity": 1}
@@ -47,25 +49,30 @@ class FeatureLayer(folium.map.Layer):
                 });
             }
         });
-        {{ this.get_name() }}.addData({{ this.data_json }});
+        {{ this.get_name() }}.addData(pmDecode({{ this.data_json }}));
         {% endmacro %}
         """)
 
-    def __init__(self, features: list[dict], styles: list[dict], bind_js: str, name: str,
+    def __init__(self, payload: dict, styles: list[dict], bind_js: str, name: str,
                  bounds: list[list[float]], show: bool = True, pane: str | None = None) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "FeatureLayer"
         if pane:
             styles = [{**s, "pane": pane} for s in styles]
         self.styles_json = script_json(styles)
-        self.data_json = script_json({"type": "FeatureCollection", "features": features})
+        self.data_json = script_json(payload)  # see pakmap.web.encoding
         self.highlight_json = script_json(HIGHLIGHT)
         self.bind_js = bind_js
-        self.feature_count = len(features)
+        self.feature_count = len(payload["s"])
         self._bounds = bounds
 
     def _get_self_bounds(self) -> list[list[float]]:
         return self._bounds
+
+    def render(self, **kwargs) -> None:
+        # The decoder once per page, before the layers' scripts (header scripts run first).
+        self.get_root().header.add_child(Element(f"<script>{DECODE_JS}</script>"), name="pakmap_decode")
+        super().render(**kwargs)
 
 
 class HtmlControl(MacroElement):

@@ -10,7 +10,6 @@ Nothing in the file names a local path: layers are named by their project names 
 from __future__ import annotations
 
 import html
-import json
 import os
 import warnings
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from . import simplify
 from .assets import make_offline
 from .basemap import basemap_layer
 from .content import BIND_JS, feature_content
+from .encoding import encode
 from .layers import FeatureLayer, HtmlControl, MapControls, script_json
 from .legend import CSS, layer_legend, legend_html, title_html
 from .styles import web_style
@@ -77,20 +77,14 @@ def feature_layer(layer: VectorLayer, popup_fields: list[str], threshold: int | 
     unique_styles = [None] * len(keys)
     for s, i in zip(style.styles, style_index):
         unique_styles[i] = s
-    geojson = shapely.to_geojson(geoms)
-    features = []
-    for k, (row, geom) in enumerate(zip(style.drawn, geojson)):
-        props = {"s": style_index[k]}
-        if content.headings[row]:
-            props["h"] = content.headings[row]
-        if content.row_names:
-            props["r"] = content.rows[row]
-        features.append({"type": "Feature", "properties": props, "geometry": json.loads(geom)})
+    payload = encode(geoms, detail.decimals, style_index,
+                     [content.headings[row] for row in style.drawn],
+                     [content.rows[row] for row in style.drawn] if content.row_names else None)
     xmin, ymin, xmax, ymax = shapely.total_bounds(geoms) if len(geoms) else (0, 0, 0, 0)
     bind = BIND_JS % {"names": script_json(content.row_names)}
     # Points above polygons whatever the hover order: a highlighted district must not hide villages.
     pane = "markerPane" if style.kind in ("point", "proportional") else None
-    fl = FeatureLayer(features, unique_styles, bind, name=_escape_name(layer.name),
+    fl = FeatureLayer(payload, unique_styles, bind, name=_escape_name(layer.name),
                       bounds=[[ymin, xmin], [ymax, xmax]], show=layer.visible, pane=pane)
     return fl
 
