@@ -104,8 +104,9 @@ def _read_with(layer: Layer) -> list[tuple[str, str]]:
     """How the file was read, for tables and points made from tables."""
     opts = layer.source.options if layer.source else {}
     lines = []
-    if "delimiter" in opts or "sheet" in opts or "header_row" in opts:
-        how = []
+    workbook = layer.source is not None and layer.source.path.suffix.lower() in (".xlsx", ".xlsm")
+    if "delimiter" in opts or "header_row" in opts or workbook:
+        how = [f"sheet '{layer.source.layer}'"] if workbook else []
         if "encoding" in opts:
             how.append(f"encoding {opts['encoding']}")
         if "delimiter" in opts:

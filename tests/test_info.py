@@ -124,3 +124,18 @@ def test_empty_layer_among_others_is_described_not_fatal(tmp_path):
     text = describe(path)
     assert field(block(text, "draft"), "problem").startswith("layer 'draft' has no features — choose another layer")
     assert field(block(text, "final"), "features") == "1"
+
+
+def test_workbook_with_kobo_coordinates(tmp_path):
+    import openpyxl
+
+    path = tmp_path / "kobo export.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Sites"
+    for row in (["UNHCR sites"], [], ["site", "_gps_latitude", "_gps_longitude"], ["Jalozai", 33.9176, 71.7312]):
+        wb.active.append(row)
+    wb.save(path)
+    text = describe(path)
+    assert field(text, "read as") == "sheet 'Sites', header on row 3"
+    assert field(text, "coordinates") == "latitude '_gps_latitude', longitude '_gps_longitude' → points"
+    assert field(text, "features") == "1"
