@@ -33,10 +33,15 @@ def test_png_page_at_150_dpi_has_the_page_size_and_records_its_dpi(tmp_path, adm
 
 @pytest.mark.parametrize("dpi", [300, 600])
 def test_png_dpi_choices_scale_the_pixels(tmp_path, admin_gpkg, dpi):
+    # A small page keeps the 600 dpi image (and the test) light; the pixel arithmetic is the same.
+    template = tmp_path / "small.toml"
+    template.write_text("[page]\nwidth = 100\nheight = 70\nmargin = 5\n[elements.title]\nbox = [5, 5, 90, 8]\n"
+                        "[elements.map]\nbox = [5, 15, 90, 50]\n", encoding="utf-8")
     out = tmp_path / f"map{dpi}.png"
-    export_print(real_project(admin_gpkg, template="a4_portrait"), out, dpi=dpi)
+    export_print(real_project(admin_gpkg, template=str(template)), out, dpi=dpi)
     image = QImage(str(out))
-    assert image.width() == round(210 / 25.4 * dpi)
+    assert (image.width(), image.height()) == (round(100 / 25.4 * dpi), round(70 / 25.4 * dpi))
+    assert image.dotsPerMeterX() == round(dpi / 0.0254)
 
 
 def test_page_world_file_georeferences_the_map_frame(tmp_path, admin_gpkg):

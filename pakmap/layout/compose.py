@@ -12,7 +12,6 @@ import datetime as _dt
 import os
 import string
 from dataclasses import dataclass, field
-from typing import Any
 
 import geopandas as gpd
 
@@ -68,17 +67,10 @@ def format_date(day: _dt.date) -> str:
     return f"{day.day} {day.strftime('%B')} {day.year}"
 
 
-class _Fields(dict):
-    """Template wording fields: a missing one is the officer's typo, reported as such."""
-
-    def __missing__(self, key: str) -> Any:
-        raise KeyError(key)
-
-
 def fill_text(template: Template, key: str, fields: dict[str, str]) -> str:
     wording = template.texts.get(key, "{" + key + "}")
     try:
-        return string.Formatter().vformat(wording, (), _Fields(fields))
+        return string.Formatter().vformat(wording, (), fields)
     except (KeyError, ValueError, IndexError) as exc:
         raise StyleError(f"[text] {key} = {wording!r} uses an unknown field {exc}", path=template.path,
                          fix=f"use only {{{'}, {'.join(sorted(fields))}}}") from None

@@ -11,8 +11,12 @@ import math
 from dataclasses import dataclass
 
 from pyproj import CRS, Geod, Transformer
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QFontMetricsF, QPen
 
 from ..numbers import format_number
+from ..render.qt import qcolor
+from .text import make_font
 
 GEOD = Geod(ellps="WGS84")
 NICE_STEPS = (1, 2, 5)
@@ -88,12 +92,6 @@ def extent_for_scale(crs: CRS, centre: tuple[float, float], denominator: float,
 
 def draw_scale_bar(painter, bar: ScaleBar, spec, rect, family: str, dpi: float) -> None:
     """Alternating dark/white segments with labels at 0, half and full length, unit after the last."""
-    from PySide6.QtCore import QPointF, QRectF
-    from PySide6.QtGui import QFontMetricsF, QPen
-
-    from ..render.qt import qcolor
-    from .text import make_font
-
     px = dpi / 25.4
     font = make_font(family, spec.size)
     metrics = QFontMetricsF(font, painter.device())
@@ -120,10 +118,6 @@ def draw_scale_bar(painter, bar: ScaleBar, spec, rect, family: str, dpi: float) 
 
 def max_bar_length_mm(spec, family: str, device) -> float:
     """The longest bar that leaves room for the centred first label and the last label with its unit."""
-    from PySide6.QtGui import QFontMetricsF
-
-    from .text import make_font
-
     metrics = QFontMetricsF(make_font(family, spec.size), device)
     px = device.logicalDpiX() / 25.4
     spare = metrics.horizontalAdvance("0") / 2 + metrics.horizontalAdvance("00,000 km")
