@@ -286,3 +286,17 @@ def test_check_command_lists_findings_and_exit_status(tmp_path, shared_data, cap
     save_project(project)
     assert main(["check", str(path)]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "11 field(s) withheld from exports; nothing stops an export"
+
+
+def test_export_record_of_the_pdf(exported):
+    files, _ = exported
+    record = json.loads(files[".pdf"].with_name("map.pdf.record.json").read_text(encoding="utf-8"))
+    assert record["files"] == ["map.pdf"] and record["map_id"] == "PAK-PROT-TEST"
+    assert [s["file"] for s in record["sources"]] == ["refugees_by_province.csv", "provinces.geojson",
+                                                      "household_survey.csv"]
+    report = record["joins"][0]["report"]
+    assert (report["matched"], report["unmatched"]) == (7, 0)
+    protection = record["protection"]
+    assert protection["aggregated"] == {"households": "hex:10"}
+    assert protection["suppressed_counts"]["provinces"] == {"refugees": 2}
+    assert {"phone", "cnic", "por_card", "case_id", "head_of_household"} <= set(protection["withheld"]["households"])

@@ -138,8 +138,15 @@ def report_summary(report: Any) -> dict[str, Any]:
     for key, value in items.items():
         if isinstance(value, (bool, int, float)) or (hasattr(value, "item") and not hasattr(value, "__len__")):
             out[key] = value
-        elif isinstance(value, (list, tuple, set, dict)):
-            out[key] = len(value)  # matched/unmatched rows: how many, not which (they may be personal)
+        elif hasattr(value, "__len__") and not isinstance(value, str):
+            out[key] = len(value)  # rows, keys, suggestions: how many, never which (they may be personal)
+    matched = getattr(type(report), "matched", None)
+    if isinstance(matched, property) and isinstance(report.matched, int):
+        out["matched"] = report.matched
+    if callable(getattr(report, "counts", None)):
+        counts = report.counts()
+        if isinstance(counts, dict):
+            out.update({str(k): v for k, v in counts.items() if isinstance(v, (int, float))})
     if callable(getattr(report, "summary", None)):
         out["summary"] = report.summary()
     return out
