@@ -102,8 +102,8 @@ def test_paths_with_spaces_and_non_ascii(tmp_path):
     assert len(open_layer(archive).data) == 3
     gpkg = folder / "مہاجر کیمپ.gpkg"
     points().to_file(gpkg, layer="camps")
-    layer = open_layer(gpkg)  # a one-layer file is named after the file; the inner layer is recorded
-    assert (layer.name, layer.source.layer, len(layer.data)) == ("مہاجر کیمپ", "camps", 3)
+    layer = open_layer(gpkg)
+    assert (layer.name, layer.source.layer, len(layer.data)) == ("camps", "camps", 3)
 
 
 def test_layer_without_crs_is_not_assumed_wgs84(tmp_path):
@@ -132,6 +132,14 @@ def test_repair_on_request_only(tmp_path):
     assert fixed.data.geometry.is_valid.all() and set(fixed.data.geom_type) <= {"Polygon", "MultiPolygon"}
     assert fixed.source.options["repair"] is True
     assert path.read_bytes() == original  # the user's file is never modified
+
+
+def test_file_geodatabase_folder(tmp_path):
+    path = tmp_path / "operations.gdb"
+    points().to_file(path, driver="OpenFileGDB", layer="camps")
+    assert list_layers(path) == ["camps"]
+    layer = open_layer(path)
+    assert (layer.name, len(layer.data), layer.crs.to_epsg()) == ("camps", 3, 4326)
 
 
 def test_source_info_reopens_identically(tmp_path, admin_gpkg):

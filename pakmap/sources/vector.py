@@ -27,6 +27,7 @@ from . import shapefile
 from .finish import finish_geometry
 from .detect import ZIP, Format
 
+_CONTAINERS = ("GPKG", "OpenFileGDB", ZIP)
 _ZIP_MEMBERS = (".shp", ".gpkg", ".geojson", ".json", ".kml", ".fgb")
 # Placemark properties GDAL's LIBKML driver always adds; dropped when no feature uses them, so the
 # fields list shows the data's own fields (Name, description and ExtendedData fields).
@@ -78,7 +79,8 @@ def read_vector(path: Path, fmt: Format, layer: str | None = None, *, crs=None, 
                           fix=(f"choose another layer ({', '.join(others)})" if others else
                                "export the data again; the file is empty"))
     gdf, report = finish_geometry(gdf, options, path=path, crs=crs, repair=repair)
-    name = entry.name if len(entries) > 1 or fmt.driver == ZIP else path.stem
+    # Containers (GeoPackage, geodatabase, zip) name their layers; one-layer files are their file name.
+    name = entry.name if len(entries) > 1 or fmt.driver in _CONTAINERS else path.stem
     return VectorLayer(name, gdf, SourceInfo(path, layer=entry.name, options=options), validity=report)
 
 
