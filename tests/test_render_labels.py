@@ -22,8 +22,10 @@ def _layer(geoms, labels, **cols):
                        style=SingleSymbolStyle(Symbol(fill="#DDDDDD", stroke_width=0, size=2)), labels=labels)
 
 
-def _overlap(a, b) -> bool:
-    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+def _overlap(a, b, gap=0.0) -> bool:
+    """Boxes (x, y, w, h) closer than ``gap`` (or overlapping)."""
+    return (a[0] < b[0] + b[2] + gap and b[0] < a[0] + a[2] + gap
+            and a[1] < b[1] + b[3] + gap and b[1] < a[1] + a[3] + gap)
 
 
 def test_expression_formats_numbers_and_suppresses_small_counts():
@@ -57,7 +59,7 @@ def test_dense_point_labels_never_overlap_and_respect_the_frame():
         x, y, w, h = boxes[i]
         assert x >= 0 and y >= 0 and x + w <= 400 and y + h <= 400
         for j in range(i):
-            assert not _overlap(boxes[i], boxes[j])
+            assert not _overlap(boxes[i], boxes[j], gap=0.5 * 96 / 25.4 - 1e-6)  # 0.5 mm clear space
 
 
 def test_priority_field_wins_collisions_and_point_label_sits_beside_marker():
@@ -89,3 +91,8 @@ def test_labels_drawn_as_dark_text_with_halo():
     assert (lum < 60).sum() > 20  # black glyph pixels
     assert (lum > 720).sum() > 20  # white halo pixels on a dark fill
     assert shapely.box(x, y, x + w, y + h).within(shapely.box(0, 0, 200, 200))
+
+
+def test_typed_backslash_n_breaks_the_line():
+    lyr = _layer([Point(0, 0)], LabelStyle(expression="{name}\\n{n}"), name=["A"], n=[7.0])
+    assert label_texts(lyr, np.arange(1), threshold=None) == ["A\n7"]

@@ -71,3 +71,18 @@ def test_line_and_single_kinds():
                       style=SingleSymbolStyle(Symbol(fill="#666666", stroke_width=0.5)))
     (item,) = legend_items(lyr)
     assert (item.label, item.kind, item.color, item.stroke_width) == ("roads", "line", "#666666", 0.5)
+
+
+def test_symbolization_recomputed_when_style_or_data_change():
+    from pakmap.layer import replace_data
+    from pakmap.render.styling import symbolize
+
+    gdf = gpd.GeoDataFrame({"v": [1.0, 2.0, 3.0, 4.0]}, geometry=[box(0, 0, 1, 1)] * 4, crs=CRS_M)
+    lyr = VectorLayer("d", gdf, style=GraduatedStyle(field="v", method="quantiles", classes=2))
+    first = symbolize(lyr)
+    assert symbolize(lyr) is first  # cached
+    lyr.style.classes = 4
+    assert symbolize(lyr).breaks.k == 4
+    lyr.update(data=gdf.assign(v=[np.nan, 2.0, 3.0, 4.0]))
+    assert symbolize(lyr).classes[-1].nodata
+    assert symbolize(replace_data(lyr, gdf)) is not first

@@ -31,6 +31,8 @@ from .vector import geometry_kind
 _REF_PX = 100.0
 # Gap between a point marker and its label, and between lines of a label, in mm.
 _GAP_MM = 0.6
+# Minimum clear space around every label, in mm: labels that touch read as one.
+_PAD_MM = 0.5
 # Point label positions tried in order: (dx, dy) in units of (marker radius + gap), text alignment.
 _POINT_POSITIONS = ((1, 0), (-1, 0), (1, -1), (1, 1), (0, -1), (0, 1), (-1, -1), (-1, 1))
 
@@ -75,9 +77,11 @@ def label_texts(layer, rows: np.ndarray, threshold: int | None) -> list[str]:
         fmt = _Formatter(threshold)
         return [fmt.format_field(v, "") for v in data[labels.field].tolist()]
     formatter = _Formatter(threshold)
+    # A typed "\n" (from a text box rather than a TOML string) also breaks the line.
+    expression = labels.expression.replace("\\n", "\n")
     records = data.drop(columns=data.geometry.name).to_dict("records")
     try:
-        return [formatter.vformat(labels.expression, (), r) for r in records]
+        return [formatter.vformat(expression, (), r) for r in records]
     except (KeyError, ValueError, IndexError) as exc:
         raise StyleError(f"label expression {labels.expression!r} of layer '{layer.name}' fails: {exc}",
                          fix="write fields in braces, e.g. \"{name}\\n{refugees:,.0f}\"") from None
@@ -195,6 +199,7 @@ class LabelCollector:
         order = sorted(range(len(self.candidates)), key=lambda i: -self.candidates[i].priority)
         obstacles = np.concatenate(self.obstacles) if self.obstacles else np.empty((0, 4))
         placed_boxes = np.empty((max(len(order), 1), 4))
+        pad = view.mm(_PAD_MM) / 2  # each box grows by half the gap
         n_placed = 0
         out = []
         for i in order:
@@ -205,12 +210,13 @@ class LabelCollector:
                 if x0 < 0 or y0 < 0 or x1 > view.width or y1 > view.height:
                     continue
                 b = placed_boxes[:n_placed]
-                if n_placed and np.any((b[:, 0] < x1) & (b[:, 2] > x0) & (b[:, 1] < y1) & (b[:, 3] > y0)):
+                gx0, gy0, gx1, gy1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
+                if n_placed and np.any((b[:, 0] < gx1) & (b[:, 2] > gx0) & (b[:, 1] < gy1) & (b[:, 3] > gy0)):
                     continue
                 if len(obstacles) and np.any((obstacles[:, 0] < x1) & (obstacles[:, 2] > x0)
                                              & (obstacles[:, 1] < y1) & (obstacles[:, 3] > y0)):
                     continue
-                placed_boxes[n_placed] = (x0, y0, x1, y1)
+                placed_boxes[n_placed] = (gx0, gy0, gx1, gy1)
                 n_placed += 1
                 out.append((cand, (x0, y0, cand.width, cand.height), align))
                 break

@@ -8,7 +8,9 @@ never disagree with the map.
 from __future__ import annotations
 
 import math
+import threading
 import warnings
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,8 +57,28 @@ def _column(layer, name: str) -> pd.Series:
     return layer.data[name]
 
 
+_lock = threading.Lock()
+_cache: "weakref.WeakKeyDictionary[object, tuple]" = weakref.WeakKeyDictionary()
+
+
 def symbolize(layer, threshold: int | None = None) -> Symbolization:
-    """The drawing classes of ``layer`` (a ``VectorLayer``) under its current style."""
+    """The drawing classes of ``layer`` (a ``VectorLayer``) under its current style.
+
+    Cached per layer while its data frame, style and the threshold stay the same: classification
+    (Fisher-Jenks especially) must not run again on every repaint of the canvas.
+    """
+    key = (id(layer.data), len(layer.data), repr(layer.style), threshold)
+    with _lock:
+        hit = _cache.get(layer)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+    result = _symbolize(layer, threshold)
+    with _lock:
+        _cache[layer] = (key, result, layer.data)  # the frame is kept so its id() stays unique
+    return result
+
+
+def _symbolize(layer, threshold: int | None) -> Symbolization:
     style = layer.style
     n = len(layer.data)
     if isinstance(style, SingleSymbolStyle):
