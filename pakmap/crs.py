@@ -3,7 +3,8 @@
 Every layer knows its CRS or says it has none; nothing here guesses WGS 84. Transformers are
 expensive to build (pyproj looks up the best pipeline), so they are cached per (source, target)
 pair and always use x = longitude/easting, y = latitude/northing order (``always_xy``), which is the
-order every pakmap coordinate array uses.
+order every pakmap coordinate array uses. Sharing a cached Transformer between the GUI's render
+thread and the main thread is safe: since pyproj 3.1 each thread gets its own PROJ object inside it.
 """
 
 from __future__ import annotations
