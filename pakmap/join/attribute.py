@@ -16,6 +16,7 @@ import os
 from typing import Any, Sequence
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from ..errors import JoinError
@@ -125,7 +126,8 @@ def _has_values(table: pd.DataFrame, fields: list[str]) -> pd.Series:
 def _build_report(layer, table, pairs, matching: Matching, fields, layer_name, table_name,
                   normalizer: KeyNormalizer, suggest: bool) -> JoinReport:
     has_values = _has_values(table, fields).tolist()
-    layer_positions = [[layer.index[p] for p in members] for members in matching.groups]
+    layer_labels, table_labels = layer.index.tolist(), table.index.tolist()
+    layer_positions = [[layer_labels[p] for p in members] for members in matching.groups]
     value_rows = table[fields] if fields else None
     records = []
     unmatched_queries = []
@@ -136,7 +138,7 @@ def _build_report(layer, table, pairs, matching: Matching, fields, layer_name, t
             row = value_rows.iloc[i]
             values = "; ".join(f"{k}={v}" for k, v in row.items() if pd.notna(v))
         records.append({
-            "table_row": table.index[i], "table_key": table_key, "how": res.how,
+            "table_row": table_labels[i], "table_key": table_key, "how": res.how,
             "layer_key": matching.group_text[res.group] if res.group is not None else "",
             "layer_rows": layer_positions[res.group] if res.group is not None else [],
             "detail": res.detail, "suggestions": "", "has_values": bool(has_values[i]), "values": values})
@@ -154,7 +156,7 @@ def _build_report(layer, table, pairs, matching: Matching, fields, layer_name, t
     matched_positions = {p for res in matching.resolutions if res.group is not None for p in matching.groups[res.group]}
     key_cols = [layer[lf].tolist() for lf, _ in pairs]
     unmatched_layer = pd.DataFrame(
-        [{"layer_row": layer.index[p], "layer_key": key_text(tuple(col[p] for col in key_cols))}
+        [{"layer_row": layer_labels[p], "layer_key": key_text(tuple(col[p] for col in key_cols))}
          for p in range(len(layer)) if p not in matched_positions], columns=["layer_row", "layer_key"])
     report = JoinReport(layer_name=layer_name, table_name=table_name, rows=rows, unmatched_layer=unmatched_layer,
                         suggestions=suggestions, accepted=dict(matching.accepted_used), notes=list(matching.notes))
@@ -193,12 +195,12 @@ def _assemble(layer: gpd.GeoDataFrame, table: pd.DataFrame, matching: Matching, 
               fields: list[str], aggregate: str | None) -> tuple[gpd.GeoDataFrame, list[str], list[str]]:
     """The layer (copied) with one value per feature for every joined field."""
     names, notes = _output_names(layer, fields)
-    group_col = pd.Series(pd.NA, index=range(len(table)), dtype="Int64")
+    group_of_row = np.full(len(table), -1, dtype=np.int64)
     for g, rows in by_group.items():
-        group_col.iloc[rows] = g
-    source = table[fields].reset_index(drop=True)
-    source = source[group_col.notna().to_numpy()]
-    groups = group_col[group_col.notna()].astype(int)
+        group_of_row[rows] = g
+    matched = group_of_row >= 0
+    source = table[fields].reset_index(drop=True)[matched]
+    groups = pd.Series(group_of_row[matched])
     if aggregate in (None, "first"):
         values = source.groupby(groups.to_numpy(), sort=False).first() if len(source) else source
         if aggregate is None:  # one row per group, guaranteed by the cardinality check
@@ -220,11 +222,11 @@ def _assemble(layer: gpd.GeoDataFrame, table: pd.DataFrame, matching: Matching, 
                          f"{'added up' if aggregate == 'sum' else 'averaged'}: the first row's value is kept")
         values = pd.concat(parts, axis=1)[fields] if parts else source.iloc[:0]
     # Feature position → group, then take the group's values (duplicated layer keys share them).
-    feature_group = pd.Series(-1, index=range(len(layer)))
+    feature_group = np.full(len(layer), -1, dtype=np.int64)
     for g, members in enumerate(matching.groups):
-        feature_group.iloc[members] = g
+        feature_group[members] = g
     out = layer.copy()
-    joined = values.reindex(feature_group.to_numpy())
+    joined = values.reindex(feature_group)
     for f in fields:
         out[names[f]] = joined[f].to_numpy()
     return out, [names[f] for f in fields], notes

@@ -150,6 +150,13 @@ def match_rows(layer: pd.DataFrame, table: pd.DataFrame, on: Sequence[tuple[str,
     for i in range(len(table)):
         values = tuple(col[i] for col in table_cols)
         result.table_text.append(key_text(values))
+        raw = tuple(_exact_text(v) for v in values) + ((_exact_text(table_parent_col[i]),) if within else ())
+        if not accepted_norm and None not in raw and raw in exact_index:
+            # Fast path for the common case (stage 2 without a stage 1 to try first).
+            group = exact_index[raw]
+            result.table_parent.append(group_parent[group])
+            result.resolutions.append(Resolution(group, "exact"))
+            continue
         # The parent first: names are resolved within it.
         parent, parent_how, parent_detail = (None, "normalized", "")
         if parent_comp is not None:
@@ -157,7 +164,7 @@ def match_rows(layer: pd.DataFrame, table: pd.DataFrame, on: Sequence[tuple[str,
         result.table_parent.append(parent)
         canonical_parent = aliases.canonical(parent) if parent else None
         # 1. accepted
-        hit = accepted_norm.get(tuple(normalize(v).key for v in values))
+        hit = accepted_norm.get(tuple(normalize(v).key for v in values)) if accepted_norm else None
         if hit is not None:
             options = groups_by_on.get(_split_norm(hit[1], normalize), [])
             if parent is not None and len(options) > 1:
@@ -169,7 +176,6 @@ def match_rows(layer: pd.DataFrame, table: pd.DataFrame, on: Sequence[tuple[str,
             result.notes.append(f"accepted match {hit[0]!r} = {hit[1]!r} leads to "
                                 f"{'several features' if options else 'no feature'} of the layer")
         # 2. exact
-        raw = tuple(_exact_text(v) for v in values) + ((_exact_text(table_parent_col[i]),) if within else ())
         if None not in raw and raw in exact_index:
             result.resolutions.append(Resolution(exact_index[raw], "exact"))
             continue

@@ -115,6 +115,8 @@ def _number_text(value: numbers.Number) -> str:
 
 
 def _strip_diacritics(text: str) -> str:
+    if text.isascii():  # most keys: nothing to decompose
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -135,13 +137,23 @@ def _find_run(words: list[str], spelled: str) -> tuple[int, int] | None:
 _ABBREVIATION_SPELLINGS = [(abbr.replace(" ", ""), abbr, full.split()) for abbr, full in ABBREVIATIONS.items()]
 _PREFIX_WORDS = [p.split() for p in PREFIXES]
 _SUFFIX_WORDS = [s.split() for s in SUFFIXES]
+# Cheap pre-checks: most names have no abbreviation and no unit-kind word.
+_ABBREVIATION_ANY = re.compile("|".join(re.escape(spelled) for spelled, _, _ in _ABBREVIATION_SPELLINGS))
+_PREFIX_FIRST = {p[0] for p in _PREFIX_WORDS}
+_SUFFIX_LAST = {s[-1] for s in _SUFFIX_WORDS}
 
 
 def _rewrite_words(words: list[str], steps: list[str]) -> list[str]:
     """Expand abbreviations and drop unit-kind words until the words stop changing."""
     for _ in range(32):  # every rule shortens the text or expands an abbreviation once; 32 is plenty
+        if (words[0] not in _PREFIX_FIRST and words[-1] not in _SUFFIX_LAST
+                and not _ABBREVIATION_ANY.search("".join(words))):
+            return words
         changed = False
+        compact = "".join(words)
         for spelled, abbr, full in _ABBREVIATION_SPELLINGS:
+            if spelled not in compact:
+                continue
             run = _find_run(words, spelled)
             if run and words[run[0]:run[1]] != full:
                 words = words[:run[0]] + full + words[run[1]:]

@@ -1,9 +1,10 @@
 """Ranked fuzzy suggestions for table keys that matched nothing (rapidfuzz).
 
-All unmatched keys are scored against all candidates in one ``rapidfuzz.process.cdist`` call (C++,
-both cores), not key by key, so a 10,000-row table with a few hundred misspellings takes
-milliseconds. Candidates are the layer features' normalized names and the alias names that lead to
-them; with a parent (``within``), a key only gets candidates in its own province.
+All unmatched keys are scored against all candidates in one ``rapidfuzz.process.cdist`` call per
+parent (C++, both cores) with a fast edit ratio; the best few per key are then ranked with
+``fuzz.WRatio``, which also forgives word order and partial names. Candidates are the layer
+features' normalized names and the alias names that lead to them; with a parent (``within``), a key
+only gets candidates in its own province.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .report import Suggestion
 
 MIN_SCORE = 60.0  # below this, a "suggestion" is noise
 LIMIT = 3
+SHORTLIST = 24  # candidates per key re-scored with WRatio
 
 
 @dataclass(frozen=True)
@@ -38,25 +40,38 @@ def rank_suggestions(queries: Sequence[tuple[str, str, str | None]], candidates:
     out: dict[str, list[Suggestion]] = {}
     if not queries or not candidates:
         return out
-    query_texts = list(dict.fromkeys(q[1] for q in queries))
-    row_of = {text: i for i, text in enumerate(query_texts)}
-    scores = process.cdist(query_texts, [c.text for c in candidates], scorer=fuzz.WRatio,
-                           score_cutoff=min_score, workers=-1, dtype=np.uint8)
-    parents = np.array([c.parent if c.parent is not None else "" for c in candidates], dtype=object)
+    # Score each parent's queries against that parent's candidates only: with ``within`` this is both
+    # the rule (no suggestion from another province) and what keeps large tables fast.
+    by_parent: dict[str | None, list[tuple[str, str]]] = {}
     for table_key, text, parent in queries:
-        row = scores[row_of[text]].astype(np.int16)
-        if parent is not None:
-            row = np.where(parents == parent, row, 0)
-        order = np.argsort(-row, kind="stable")
-        picked: dict[str, Suggestion] = {}
-        for j in order:
-            if row[j] < min_score or len(picked) == limit:
-                break
-            cand = candidates[j]
-            if cand.layer_key not in picked:
-                picked[cand.layer_key] = Suggestion(table_key, cand.layer_key, float(row[j]), cand.via)
-        if picked:
-            out[table_key] = list(picked.values())
+        by_parent.setdefault(parent, []).append((table_key, text))
+    for parent, items in by_parent.items():
+        pool = [c for c in candidates if parent is None or c.parent == parent]
+        if not pool:
+            continue
+        texts = list(dict.fromkeys(text for _, text in items))
+        pool_texts = [c.text for c in pool]
+        # A fast bit-parallel edit ratio picks a shortlist per key; WRatio (which also forgives word
+        # order and partial names) then ranks the shortlist. Scoring every pair with WRatio costs 10x.
+        rough = process.cdist(texts, pool_texts, scorer=fuzz.ratio, workers=-1, dtype=np.uint8)
+        width = min(SHORTLIST, len(pool))
+        shortlist = np.argpartition(-rough.astype(np.int16), width - 1, axis=1)[:, :width]
+        ranked = {}
+        for row, text in enumerate(texts):
+            cols = np.sort(shortlist[row])  # layer order, so ties stay reproducible
+            scores = np.array([fuzz.WRatio(text, pool_texts[j], score_cutoff=min_score) for j in cols])
+            order = np.argsort(-scores, kind="stable")
+            picked: dict[str, Suggestion] = {}
+            for k in order:
+                if scores[k] < min_score or len(picked) == limit:
+                    break
+                cand = pool[cols[k]]
+                if cand.layer_key not in picked:  # a feature once, with its best score (name or alias)
+                    picked[cand.layer_key] = Suggestion("", cand.layer_key, round(float(scores[k]), 1), cand.via)
+            ranked[text] = list(picked.values())
+        for table_key, text in items:
+            if ranked[text]:
+                out[table_key] = [Suggestion(table_key, s.layer_key, s.score, s.via) for s in ranked[text]]
     return out
 
 
