@@ -258,3 +258,26 @@ def test_export_is_atomic_and_leaves_no_temp_files(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["map.html"]
     with pytest.raises(ExportError, match="folder does not exist"):
         export_webmap(small_loaded(tmp_path), tmp_path / "missing" / "map.html")
+
+
+# --- through the command line ------------------------------------------------------------------
+
+def test_pakmap_render_writes_the_web_map(tmp_path, capsys):
+    """``pakmap render project.toml -o map.html``: reader, project, protection guard, web export."""
+    from pakmap.cli import main
+    from pakmap.project import save_project
+
+    data = gpd.GeoDataFrame({"district": ["Peshawar", "Quetta"], "refugees": [1234567, 4]},
+                            geometry=[shapely.box(71, 33, 72, 34), shapely.box(66, 30, 67, 31)], crs="EPSG:4326")
+    data.to_file(tmp_path / "districts.geojson", driver="GeoJSON")
+    project = Project(layers=[LayerSpec("Districts", "districts.geojson", popup_fields=["refugees"],
+                                        style={"kind": "graduated", "field": "refugees", "classes": 2},
+                                        labels={"field": "district"})],
+                      layout=LayoutSpec(title="Refugees by district"))
+    project.path = tmp_path / "project.toml"  # layer paths are relative to it
+    toml = save_project(project)
+    assert main(["render", str(toml), "-o", str(tmp_path / "map.html")]) == 0
+    text = (tmp_path / "map.html").read_text(encoding="utf-8")
+    features, _ = feature_layers(text)[0]
+    assert [f["properties"]["r"] for f in features] == [["1,234,567"], ["&lt;5"]]
+    assert str(tmp_path) not in text and "districts.geojson" not in text
