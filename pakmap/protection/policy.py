@@ -9,7 +9,7 @@ data or exported layer.
 A withheld field that the map uses (style, labels, popups, atlas or extent of a visible layer) is a
 **blocking** finding: the export is refused rather than silently changing the map. So is a visible
 point layer of individuals or households, unless its points are allowed (``LAYER:geometry``) or
-aggregated (``aggregate = {LAYER = "hex:10"}`` or ``"admin:BOUNDARY_LAYER"``). A hidden one is
+aggregated (``[protection.aggregate]`` ``LAYER = "hex:10"`` or ``"admin:BOUNDARY_LAYER"``). A hidden one is
 simply left out of the export. Counts stay numbers; every surface writes them through
 ``format_number`` with the project's threshold ("<5"), tables through ``counts.published_frame``.
 """
@@ -61,7 +61,7 @@ class Finding:
             what = f"layer '{self.layer}': points of individuals or households ({self.reason})"
             if self.blocking:
                 return (f"{what} — exact locations cannot be exported: aggregate the points "
-                        f"(aggregate {self.layer} = \"hex:10\" or \"admin:BOUNDARY_LAYER\", or hide the layer "
+                        f"([protection.aggregate] {self.layer} = \"hex:10\" or \"admin:BOUNDARY_LAYER\", or hide the layer "
                         f"and count it per unit with a spatial join), or pass {how_to_allow}")
             return f"{what} — the layer is hidden and left out of exports; to publish the points pass {how_to_allow}"
         what = f"layer '{self.layer}', field '{self.field}': {self.reason}"
@@ -211,11 +211,44 @@ def sensitive_fields(loaded: LoadedProject, layer: Layer) -> dict[str, str]:
     return found
 
 
-def _aggregations(loaded: LoadedProject, aggregate: dict[str, str] | None) -> dict[str, str]:
-    # The project may keep the decision (ProtectionSpec.aggregate, when the format has it); an
-    # explicit argument (GUI export dialog, tests) wins.
-    saved = getattr(loaded.project.protection, "aggregate", None) or {}
-    return {**saved, **(aggregate or {})}
+def _plan_layer(loaded: LoadedProject, layer: Layer, allows: list[AllowSpec], aggregations: dict[str, str],
+                visible: bool, used_allows: set[int]) -> tuple[LayerPlan, list[Finding]]:
+    """One layer's share of the plan: its points, its sensitive fields, its suppressed counts."""
+    threshold = int(loaded.project.protection.threshold)
+    sensitive = sensitive_fields(loaded, layer)
+    lp = LayerPlan(layer.name, fields=[], individual=is_individual_level(layer))
+    findings: list[Finding] = []
+    uses = used_fields(loaded.project, layer) if visible else {}
+    points_out = False  # the layer's rows reach no exporter (aggregated or left out)
+    if lp.individual and _is_point_layer(layer):
+        allow = _find_allow(allows, layer, GEOMETRY)
+        if allow is not None:
+            lp.points = "allowed"
+            lp.allowed[GEOMETRY] = allow.reason or "allowed in the project"
+            used_allows.add(id(allow))
+        elif layer.name in aggregations:
+            lp.points, lp.aggregate = "aggregated", aggregations[layer.name]
+            points_out = True
+        else:
+            lp.points = "blocked" if visible else "left out"
+            points_out = not visible
+            evidence = ", ".join(sorted(sensitive)) or "household or individual fields"
+            findings.append(Finding(layer.name, GEOMETRY, f"identified by {evidence}", blocking=visible))
+    for name, why in sensitive.items():
+        allow = _find_allow(allows, layer, name)
+        if allow is not None:
+            lp.allowed[name] = allow.reason or "allowed in the project"
+            used_allows.add(id(allow))
+            continue
+        lp.withheld[name] = why
+        # Fields of points that are left out or aggregated reach no export: never blocking. Fields
+        # of blocked points are reported with their uses, so one check shows everything to do.
+        used_by = () if points_out else tuple(sorted(uses.get(name, ())))
+        findings.append(Finding(layer.name, name, why, blocking=bool(used_by), used_by=used_by))
+    lp.fields = [str(c) for c in _attribute_columns(layer) if str(c) not in lp.withheld]
+    if not points_out and lp.fields:
+        lp.suppressed = suppression_counts(layer.data[lp.fields], threshold)
+    return lp, findings
 
 
 def plan_export(loaded: LoadedProject, export_path=None, allow_sensitive=(),
@@ -223,62 +256,29 @@ def plan_export(loaded: LoadedProject, export_path=None, allow_sensitive=(),
     """What each layer may publish in the export to ``export_path`` (None: a check for all exports).
 
     ``allow_sensitive``: ``--allow-sensitive`` values (``FIELD`` or ``LAYER:FIELD``);
-    ``aggregate``: layer → ``"hex:SIZE_KM"`` or ``"admin:LAYER"`` for individual point layers.
+    ``aggregate``: layer → ``"hex:SIZE_KM"`` or ``"admin:LAYER"`` for individual point layers
+    (added to the project's ``[protection.aggregate]``).
     """
     project = loaded.project
-    threshold = int(project.protection.threshold)
     cli_allows = parse_allow_arguments(allow_sensitive)
     allows = [a for a in project.protection.allow if _export_matches(a.export, project, export_path)] + cli_allows
-    aggregations = _aggregations(loaded, aggregate)
-    plan = ExportPlan(export=Path(export_path).name if export_path else "", threshold=threshold,
+    aggregations = {**project.protection.aggregate, **(aggregate or {})}
+    plan = ExportPlan(export=Path(export_path).name if export_path else "", threshold=int(project.protection.threshold),
                       allow_arguments=[str(v) for v in allow_sensitive or ()])
     drawn = {id(l) for l in loaded.drawable}
     used_allows: set[int] = set()
     for layer in loaded.layers:
         if isinstance(layer, RasterLayer):
             continue
-        sensitive = sensitive_fields(loaded, layer)
-        individual = is_individual_level(layer)
-        lp = LayerPlan(layer.name, fields=[], individual=individual)
-        visible = id(layer) in drawn
-        uses = used_fields(project, layer) if visible else {}
-        points_out = False
-        if individual and _is_point_layer(layer):
-            allow = _find_allow(allows, layer, GEOMETRY)
-            if allow is not None:
-                lp.points = "allowed"
-                lp.allowed[GEOMETRY] = allow.reason or "allowed in the project"
-                used_allows.add(id(allow))
-            elif layer.name in aggregations:
-                lp.points, lp.aggregate = "aggregated", aggregations[layer.name]
-                points_out = True
-            else:
-                lp.points = "blocked" if visible else "left out"
-                points_out = not visible  # blocked points: their used fields are findings of their own
-                evidence = ", ".join(sorted(sensitive)) or "household or individual fields"
-                plan.findings.append(Finding(layer.name, GEOMETRY, f"identified by {evidence}", blocking=visible))
-        for name, why in sensitive.items():
-            allow = _find_allow(allows, layer, name)
-            if allow is not None:
-                lp.allowed[name] = allow.reason or "allowed in the project"
-                used_allows.add(id(allow))
-                continue
-            lp.withheld[name] = why
-            # Fields of points that are left out or aggregated reach no export: never blocking.
-            # Fields of blocked points are reported with their uses, so one check shows all to do.
-            used_by = () if points_out else tuple(sorted(uses.get(name, ())))
-            plan.findings.append(Finding(layer.name, name, why, blocking=bool(used_by), used_by=used_by))
-        lp.fields = [str(c) for c in _attribute_columns(layer) if str(c) not in lp.withheld]
-        if not points_out:
-            lp.suppressed = suppression_counts(layer.data[lp.fields], threshold) if lp.fields else {}
+        lp, findings = _plan_layer(loaded, layer, allows, aggregations, id(layer) in drawn, used_allows)
         plan.layers[layer.name] = lp
-    unused = [a.layer + ":" + a.field if a.layer != "*" else a.field
-              for a in cli_allows if id(a) not in used_allows]
+        plan.findings.extend(findings)
+    unused = [f"{a.layer}:{a.field}" if a.layer != "*" else a.field for a in cli_allows if id(a) not in used_allows]
     if unused:
         names = sorted({f.allow_arg for f in plan.findings})
-        raise ProtectionError(f"--allow-sensitive {', '.join(unused)} matches no sensitive field",
-                              path=export_path,
-                              fix=f"use one of: {', '.join(names)}" if names else "the project has no sensitive field; drop the option")
+        raise ProtectionError(f"--allow-sensitive {', '.join(unused)} matches no sensitive field", path=export_path,
+                              fix=f"use one of: {', '.join(names)}" if names
+                              else "the project has no sensitive field; drop the option")
     for lp in plan.layers.values():
         if lp.points == "aggregated":
             _check_aggregation(loaded, lp)
