@@ -16,6 +16,7 @@ from .template import ElementSpec
 
 SHRINK_STEP = 0.25  # pt
 _ELIDE_RIGHT = Qt.TextElideMode.ElideRight
+_LIGATURES = QFont.Tag("liga")
 
 
 def make_font(family: str, size_pt: float, bold: bool = False) -> QFont:
@@ -25,6 +26,8 @@ def make_font(family: str, size_pt: float, bold: bool = False) -> QFont:
     # Kerning on, hinting off: the PDF and the PNG get the same glyph positions.
     font.setKerning(True)
     font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+    # No "fi"/"fl" ligatures: copied or searched PDF text must read "official", not "oﬃcial".
+    font.setFeature(_LIGATURES, 0)
     return font
 
 
