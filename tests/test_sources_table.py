@@ -67,7 +67,7 @@ def test_header_detection_and_types_unit():
     rows = [["Title", None], [None, None], ["name", "value"], ["a", 1]]
     assert detect_header_row(rows) == 2
     assert detect_header_row([["name", "value"], ["a", 1]]) == 0
-    assert detect_header_row([["2024", "2025"], ["1", "2"]]) == 0  # numbers are never a header: fall back
+    assert detect_header_row([["Census", None, None], ["district", 2017, 2023], ["Awaran", 121_821, 178_958]]) == 1
     typed = infer_types(pd.DataFrame({"n": ["1", "2.5", None], "code": ["007", "010", "100"], "t": ["x", "1", "2"]}))
     assert typed["n"].tolist()[:2] == [1.0, 2.5] and pd.isna(typed["n"].iloc[2])
     assert typed["code"].tolist() == ["007", "010", "100"] and typed["t"].tolist() == ["x", "1", "2"]

@@ -30,28 +30,17 @@ def _filled(row: Sequence[Any]) -> list[Any]:
 
 
 def detect_header_row(rows: Sequence[Sequence[Any]]) -> int:
-    """0-based index of the header row: the first row, among the first 30, that is as wide as the
-    table (at least half the widest row's filled cells, and two) and holds only text.
+    """0-based index of the header row: the first row, among the first 30, as wide as the table (at
+    least half the widest row's filled cells, and two).
 
     Reports often start with a title, a date line and a blank row before the header; those rows have
-    one or two filled cells, so they are skipped.
+    one or two filled cells, so they are skipped. Header cells may be numbers (years as column names:
+    ``district, 2017, 2023``), so width, not content, decides.
     """
     scan = rows[:HEADER_SCAN_ROWS]
     widest = max((len(_filled(r)) for r in scan), default=0)
     need = max(2, math.ceil(widest / 2))
-    for i, row in enumerate(scan):
-        cells = _filled(row)
-        if len(cells) >= need and all(isinstance(v, str) and not _is_number(v) for v in cells):
-            return i
-    return 0
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text.replace(",", ""))
-        return True
-    except ValueError:
-        return False
+    return next((i for i, row in enumerate(scan) if len(_filled(row)) >= need), 0)
 
 
 def is_hxl_row(row: Sequence[Any]) -> bool:
