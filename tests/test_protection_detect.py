@@ -70,13 +70,15 @@ def test_ordinary_values_are_not_flagged(values):
     ("poc_number", POR_CARD), ("progres_id", CASE_ID), ("Registration No", CASE_ID), ("reg_no", CASE_ID),
     ("individual_id", CASE_ID), ("hh_id", CASE_ID), ("date_of_birth", "date of birth"), ("DOB", "date of birth"),
     ("home_address", "address"), ("email", "e-mail address"),
+    ("والد کا نام", PERSON_NAME), ("موبائل نمبر", PHONE), ("شناختی کارڈ نمبر", ID_CARD), ("پتہ", "address"),
+    ("تاریخ پیدائش", "date of birth"),
 ])
 def test_field_names(field, reason):
     assert reason_by_name(field) == reason
 
 
 @pytest.mark.parametrize("field", ["name", "district", "province", "households", "total_poc", "population",
-                                   "registration_date", "refugees", "village", "lat", "_gps_latitude"])
+                                   "registration_date", "refugees", "village", "lat", "_gps_latitude", "نام", "ضلع"])
 def test_field_names_not_personal_by_themselves(field):
     assert reason_by_name(field) is None
 
@@ -84,6 +86,7 @@ def test_field_names_not_personal_by_themselves(field):
 def test_contextual_rules_only_in_tables_of_people():
     assert reason_by_name("name", individual=True) == PERSON_NAME
     assert reason_by_name("_gps_longitude", individual=True) == COORDINATES
+    assert reason_by_name("نام", individual=True) == PERSON_NAME  # Urdu "name"
     assert normalize_field_name("group_a/FatherName") == "group_a_father_name"
 
 

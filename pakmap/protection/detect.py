@@ -2,10 +2,10 @@
 
 Two kinds of evidence, each giving a one-line reason the officer can read:
 
-* **names of fields** as partners write them (English, transliterated Urdu/Pashto, French, Spanish;
-  KoBo/ODK prefixes such as ``group_x/`` and ``_gps_`` are tolerated): person names, phone numbers,
-  CNIC / ID-card numbers, PoR / PoC / ACC card numbers, case and registration IDs, dates of birth,
-  addresses, e-mail addresses;
+* **names of fields** as partners write them (English, Urdu/Pashto in Arabic script or transliterated,
+  French, Spanish; KoBo/ODK prefixes such as ``group_x/`` and ``_gps_`` are tolerated): person names,
+  phone numbers, CNIC / ID-card numbers, PoR / PoC / ACC card numbers, case and registration IDs,
+  dates of birth, addresses, e-mail addresses;
 * **values** (a sample): Pakistani and Afghan phone numbers, CNICs (``12345-1234567-1``), PoR card
   numbers written with their prefix, UNHCR proGres case/individual numbers (``PAK-21C12345``),
   e-mail addresses.
@@ -49,13 +49,14 @@ NAME_RULES: tuple[tuple[re.Pattern, str], ...] = (
                  r"spouse|wife|respondent|beneficiary|applicant|person|refugee|member|child|hoh|head|"
                  r"guardian|caller|patient|student|owner|interviewee|focal_point)_?names?|surname|"
                  r"head_of_(?:the_)?household|hoh|father|walid|wald|walid_ka_naam|naam|nom|prenom|"
-                 r"nombre|apellidos?"), PERSON_NAME),
+                 r"nombre|apellidos?|والد|ولدیت|ولد|سرپرست|د_پلار_نوم"), PERSON_NAME),
     (_token_rule(r"e_?mail|email_address"), EMAIL),
     (_token_rule(r"phone|phones|telephone|tel|mobile|mob|cell|cellphone|cell_no|contact|contact_no|"
                  r"contact_number|whatsapp|msisdn|telefono|telefone|phone_?no|phone_?number|mobile_?no|"
-                 r"mobile_?number|phonenumber|mobileno|contactno"), PHONE),
+                 r"mobile_?number|phonenumber|mobileno|contactno|فون|فون_نمبر|موبائل|موبائل_نمبر|رابطہ|"
+                 r"رابطہ_نمبر|تلیفون"), PHONE),
     (_token_rule(r"cnic|snic|nic|nicop|id_?card|national_id|nid|tazkira|tazkera|tazkera_no|passport|"
-                 r"passport_no|shanakhti|shanakhti_card|smart_card"), ID_CARD),
+                 r"passport_no|shanakhti|shanakhti_card|smart_card|شناختی|شناختی_کارڈ|تذکره|تذکرہ"), ID_CARD),
     (_token_rule(r"por|(?:por|poc|pr|acc)_?(?:card|no|num|number|id)|proof_of_registration|"
                  r"afghan_citizen_card"), POR_CARD),
     (_token_rule(r"case_?(?:id|no|num|number|ref)|registration(?:_(?:id|no|num|number|group|grp))?$|"
@@ -63,13 +64,13 @@ NAME_RULES: tuple[tuple[re.Pattern, str], ...] = (
                  r"refugee|hh|household|family)_?(?:id|no|num|number|code)|unhcr_?(?:id|no|number)|"
                  r"rg_?id|group_id"), CASE_ID),
     (_token_rule(r"dob|d_o_b|date_of_birth|birth_?date|birthdate|birthday|year_of_birth|yob|"
-                 r"tarikh_paidaish"), BIRTH),
-    (_token_rule(r"address|addr|street|house_?(?:no|number)|home_address|residential_address|pata"), ADDRESS),
+                 r"tarikh_paidaish|تاریخ_پیدائش|پیدائش"), BIRTH),
+    (_token_rule(r"address|addr|street|house_?(?:no|number)|home_address|residential_address|pata|پتہ|پتا"), ADDRESS),
 )
 
 # Personal only when the rows are people or households.
 CONTEXT_NAME_RULES: tuple[tuple[re.Pattern, str], ...] = (
-    (re.compile(r"^(?:name|names|full_?name|nom|naam|nombre)$"), PERSON_NAME),
+    (re.compile(r"^(?:name|names|full_?name|nom|naam|nombre|نام|پورا_نام|نوم)$"), PERSON_NAME),
     (_token_rule(r"gps|geopoint|geolocation|location|coordinates?|coords?|lat|lon|lng|long|latitude|"
                  r"longitude|easting|northing|x|y|altitude|accuracy|precision"), COORDINATES),
 )
@@ -102,9 +103,10 @@ NAME_UNIQUE_SHARE = 0.7  # village or district columns repeat; person names most
 
 
 def normalize_field_name(field: str) -> str:
-    """``"group_a/FatherName"`` → ``"group_a_father_name"``: lower case, one ``_`` between words."""
+    """``"group_a/FatherName"`` → ``"group_a_father_name"``: lower case, one ``_`` between words
+    (letters of any script are kept: Urdu and Pashto field names are matched too)."""
     text = re.sub(r"(?<=[a-z0-9])(?=[A-Z][a-z])", "_", str(field))  # "PoR" stays one word
-    return re.sub(r"[^0-9a-z]+", "_", text.lower()).strip("_")
+    return re.sub(r"[\W_]+", "_", text.lower()).strip("_")
 
 
 def reason_by_name(field: str, individual: bool = False) -> str | None:
