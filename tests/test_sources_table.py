@@ -193,3 +193,14 @@ def test_xlsx_typed_cells_and_unicode_path(tmp_path):
     csv = folder / "مہاجر sites.csv"
     csv.write_text("site,lat,lon\nJalozai,33.9176,71.7312\n", encoding="utf-8-sig")
     assert len(open_layer(csv).data) == 1
+
+
+def test_trailing_delimiters_and_bad_header_row(tmp_path):
+    path = tmp_path / "excel export.csv"
+    path.write_text("district,refugees,,\nPeshawar,120,,\nQuetta,45,,\n", encoding="utf-8")
+    layer = open_layer(path)
+    assert list(layer.data.columns) == ["district", "refugees"]  # Excel's empty trailing columns dropped
+    with pytest.raises(SourceError, match="header_row must be 1 or more"):
+        open_layer(path, header_row=0)
+    with pytest.raises(SourceError, match="has no row 9 to use as the header"):
+        open_layer(path, header_row=9)

@@ -108,7 +108,10 @@ def frame_from_rows(rows: Sequence[Sequence[Any]], header_row: int | None, path)
     rows = [list(r) for r in rows]
     if not any(_filled(r) for r in rows):
         raise SourceError("the table is empty", path=path, fix="check you chose the right file or sheet")
-    index = detect_header_row(rows) if header_row is None else header_row
+    index = detect_header_row(rows) if header_row is None else int(header_row)
+    if index < 0:
+        raise SourceError(f"header_row must be 1 or more (got {index + 1})", path=path,
+                          fix="give the row number as Excel or a text editor shows it")
     if index >= len(rows):
         raise SourceError(f"has no row {index + 1} to use as the header ({len(rows)} rows)", path=path,
                           fix="give a smaller header_row")
@@ -120,7 +123,8 @@ def frame_from_rows(rows: Sequence[Sequence[Any]], header_row: int | None, path)
     body = [r + [None] * (width - len(r)) for r in body if _filled(r)]
     df = pd.DataFrame(body, columns=names, dtype=object)
     # Columns Excel keeps "used" after a cell was cleared: no name, no values.
-    empty = [n for n in names if n.startswith("column_") and df[n].isna().all()] if len(df) else []
+    empty = [n for n in names if n.startswith("column_")
+             and (df[n].isna() | (df[n].astype("string").str.strip() == "")).all()]
     return infer_types(df.drop(columns=empty)), index
 
 
