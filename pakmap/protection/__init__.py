@@ -6,14 +6,19 @@
 * ``policy``: what an export may publish (``plan_export``), the findings (``check_project``), the
   copy exporters work from (``safe_loaded``) and the guard of ``render``/``map`` (``guard_export``).
 * ``record``: the export record written beside every export (``write_export_record``).
+* ``publish``: exported layers as a GeoPackage, small counts as "<5" (``write_geopackage``).
+* ``decisions``: allows and aggregations saved in the project (``allow_field``, ``set_aggregation``).
 """
 
 from .aggregate import aggregate_points
+from .decisions import allow_field, revoke_allow, set_aggregation
 from .counts import count_fields, published_frame, suppressed_classes, suppression_counts
 from .detect import detect_layer, detect_sensitive, flag_layer, is_individual_level
 from .policy import ExportPlan, Finding, LayerPlan, check_project, guard_export, plan_export, safe_loaded
+from .publish import write_geopackage
 from .record import write_export_record
 
 __all__ = ["aggregate_points", "count_fields", "published_frame", "suppressed_classes", "suppression_counts",
            "detect_layer", "detect_sensitive", "flag_layer", "is_individual_level", "ExportPlan", "Finding",
-           "LayerPlan", "check_project", "guard_export", "plan_export", "safe_loaded", "write_export_record"]
+           "LayerPlan", "check_project", "guard_export", "plan_export", "safe_loaded", "write_export_record",
+           "write_geopackage", "allow_field", "revoke_allow", "set_aggregation"]
