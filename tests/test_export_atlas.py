@@ -49,6 +49,25 @@ def test_atlas_pages_follow_the_feature(admin_gpkg):
     assert list(outline.data.index) == list(provinces.query("name == 'Sindh'").index)
 
 
+def test_atlas_veil_when_the_template_asks_for_it(admin_gpkg):
+    import dataclasses
+
+    from pakmap.layout.template import load_template
+
+    loaded = real_project(admin_gpkg)
+    provinces = loaded.layer("provinces").data
+    template = load_template("a4_landscape")
+    veiled_map = dataclasses.replace(template.elements["map"], fill="#FFFFFF")
+    template = dataclasses.replace(template, elements={**template.elements, "map": veiled_map})
+    pages = dict(atlas_pages(loaded, AtlasSpec(layer="provinces"), template))
+    veil, outline = pages["Sindh"].overlay
+    assert veil.style.symbol.fill == "#FFFFFF" and outline.name == "atlas_outline"
+    # Everything around Sindh is veiled, Sindh itself is not.
+    sindh_shape = provinces.query("name == 'Sindh'").geometry.make_valid().union_all()
+    assert veil.data.geometry.iloc[0].intersection(sindh_shape).area < 1e-9
+    assert veil.data.geometry.iloc[0].contains(provinces.query("name == 'Punjab'").geometry.iloc[0].representative_point())
+
+
 def test_atlas_png_folder_named_from_the_field(tmp_path, admin_gpkg):
     loaded = real_project(admin_gpkg)
     loaded.layer("provinces").data = loaded.layer("provinces").data.head(3).copy()

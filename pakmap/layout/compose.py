@@ -14,6 +14,7 @@ import string
 from dataclasses import dataclass, field
 
 import geopandas as gpd
+import shapely
 
 from ..errors import StyleError
 from ..layer import VectorLayer
@@ -123,12 +124,27 @@ def compose_page(loaded: LoadedProject, template: Template | str | None = None, 
         "creator": "pakmap",
         "created": creation_date().isoformat(),
     }
-    overlay = () if highlight is None else (highlight_layer(highlight, specs["map"].color),)
+    overlay = () if highlight is None else highlight_layers(highlight, specs["map"].color, specs["map"].fill)
     return Page(loaded, template, shown, {k: v for k, v in texts.items() if k in shown}, requested, fitted,
                 groups, boundaries, metadata, overlay)
 
 
-def highlight_layer(features: gpd.GeoDataFrame, color: str) -> VectorLayer:
-    """An outline of ``features`` (no fill) drawn over the map: the atlas page's subject."""
-    symbol = Symbol(fill="#00000000", stroke=color, stroke_width=0.6)
-    return VectorLayer("highlight", features, style=SingleSymbolStyle(symbol))
+def highlight_layers(features: gpd.GeoDataFrame, color: str, veil: str | None = None) -> tuple[VectorLayer, ...]:
+    """The atlas page's subject brought forward: an outline of ``features`` in ``color`` and, if a
+    ``veil`` colour is given, a veil over everything around them so neighbours recede.
+
+    The veil is off in the standard templates: on a choropleth it pales the neighbours' classes
+    into colours the legend does not have.
+    """
+    outline_symbol = Symbol(fill="#00000000", stroke=color, stroke_width=0.6)
+    outline = VectorLayer("atlas_outline", features, style=SingleSymbolStyle(outline_symbol))
+    if not veil:
+        return (outline,)
+    geometry = features.geometry.make_valid().union_all()
+    xmin, ymin, xmax, ymax = geometry.bounds
+    pad = 3 * max(xmax - xmin, ymax - ymin)  # beyond any frame around the feature
+    around = shapely.box(xmin - pad, ymin - pad, xmax + pad, ymax + pad).difference(geometry)
+    veil_symbol = Symbol(fill=veil, stroke=veil, stroke_width=0.0, opacity=0.45)
+    veil_layer = VectorLayer("atlas_veil", gpd.GeoDataFrame(geometry=[around], crs=features.crs),
+                             style=SingleSymbolStyle(veil_symbol))
+    return (veil_layer, outline)
