@@ -91,6 +91,10 @@ def test_real_map_draws_every_feature_and_shows_tooltips(browser, shared_data, t
         legend = visit.page.locator(".pm-legend").inner_text()
         assert "No data" in legend and "Refugee villages" in legend
         assert visit.page.locator(".leaflet-control-layers-overlays label").count() == 2
+        # UNHCR's typeface from the file itself, regular and bold (document.fonts: only used faces).
+        assert visit.page.evaluate("document.fonts.ready.then(() => [...document.fonts]"
+                                   ".filter(f => f.family === 'Lato' && f.status === 'loaded')"
+                                   ".map(f => f.weight).sort())") == ["400", "700"]
         visit.page.screenshot(path=str(tmp_path / "districts.png"))
         # Offline: the page itself and inline data only.
         assert all(u.startswith(("file://", "data:")) for u in visit.requests), visit.requests

@@ -185,6 +185,7 @@ def test_offline_map_loads_nothing_from_the_network(tmp_path):
     assert 't.version="1.9.3"' in text
     assert "data:image/png;base64," in text  # the layer-control icons, inlined
     assert "sourceMappingURL" not in text
+    assert text.count("src:url(data:font/woff;base64,") == 2  # Lato regular and bold, inlined
 
 
 def test_basemap_from_xyzservices_with_its_attribution(tmp_path):

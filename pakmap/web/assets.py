@@ -1,15 +1,21 @@
-"""Leaflet's JavaScript and CSS, inlined from an installed package instead of fetched from a CDN.
+"""Leaflet's JavaScript and CSS, and the Lato font, inlined from installed packages instead of CDNs.
 
 folium links Leaflet (and jQuery, Bootstrap, Font Awesome…) from CDNs, so its maps show nothing on
 a field office laptop without internet. pakmap's web maps need Leaflet alone; its files come from the
 ``xstatic-leaflet`` package (the same Leaflet version folium is written for) and are written into the
 HTML, with the CSS's images as ``data:`` URIs, so opening the file makes no network request at all.
+
+UNHCR maps are set in Lato, and the web map should read like the print map; the font comes from the
+``font-lato`` package, cut down (fontTools) to the Latin letters, digits and punctuation maps use and
+written as WOFF ``data:`` URIs: about 65 kB for regular and bold. Other scripts fall back, glyph by
+glyph, to the reader's system fonts.
 """
 
 from __future__ import annotations
 
 import base64
 import functools
+import io
 import re
 from pathlib import Path
 
@@ -56,6 +62,37 @@ def leaflet_css() -> str:
     return re.sub(r"url\((images/[\w.-]+\.png)\)", inline, text)
 
 
+# Basic Latin, Latin-1, Latin Extended-A (Pakistani names in English spelling), typographic
+# punctuation: dashes of ranges, quotes, bullet, ellipsis, middle dot, multiplication and minus signs.
+_LATO_UNICODES = (list(range(0x20, 0x7F)) + list(range(0xA0, 0x180))
+                  + [0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2026, 0x2212])
+_LATO_WEIGHTS = {400: "Lato", 700: "LatoBold"}  # weight -> font_lato.font_files key
+
+
+@functools.lru_cache(maxsize=None)
+def lato_css() -> str:
+    """``@font-face`` rules for Lato regular and bold as subset WOFF data URIs ("" without fontTools)."""
+    try:
+        import font_lato
+        from fontTools import subset
+        from fontTools.ttLib import TTFont
+    except ImportError:  # the map still works, in the fallback fonts of the CSS
+        return ""
+    rules = []
+    for weight, key in _LATO_WEIGHTS.items():
+        font = TTFont(font_lato.font_files[key])
+        subsetter = subset.Subsetter(subset.Options())
+        subsetter.populate(unicodes=_LATO_UNICODES)
+        subsetter.subset(font)
+        font.flavor = "woff"  # zlib-compressed tables (WOFF2 would need brotli)
+        buffer = io.BytesIO()
+        font.save(buffer)
+        encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+        rules.append(f"@font-face{{font-family:Lato;font-style:normal;font-weight:{weight};"
+                     f"src:url(data:font/woff;base64,{encoded}) format('woff');}}")
+    return "".join(rules)
+
+
 def make_offline(m: folium.Map) -> None:
     """Drop every CDN link folium would add to ``m`` and inline Leaflet instead."""
     m.default_js = []  # instance attributes shadow folium's class-level CDN lists
@@ -63,3 +100,4 @@ def make_offline(m: folium.Map) -> None:
     header = m.get_root().header
     header.add_child(Element(f"<style>{leaflet_css()}</style>"), name=_LEAFLET_CSS)
     header.add_child(Element(f"<script>{leaflet_js()}</script>"), name=_LEAFLET_JS)
+    header.add_child(Element(f"<style>{lato_css()}</style>"), name="pakmap_fonts")
