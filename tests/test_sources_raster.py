@@ -111,3 +111,13 @@ def test_truncated_tiff_is_a_source_error(tmp_path):
     path.write_bytes(path.read_bytes()[:200])
     with pytest.raises(SourceError, match="r.tif: cannot be read as GeoTIFF"):
         open_layer(path)
+
+
+def test_set_crs_on_an_opened_raster(tmp_path):
+    from pakmap.sources import set_crs
+
+    layer = open_layer(make_tif(tmp_path / "nocrs.tif", crs=None, overviews=()))
+    set_crs(layer, 4326)
+    assert layer.crs.to_epsg() == 4326 and layer.source.options == {"crs": "4326"}
+    _, mask, _ = read_raster_window(layer, (70.0, 33.0, 72.0, 34.0), "EPSG:4326", 20, 10)
+    assert not mask[5:, :].any()

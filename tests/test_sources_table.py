@@ -16,7 +16,7 @@ ROWS = "district;refugees;note\nPeshawar;1,250;Café\nNowshera;75;Ñ test\n"
 
 
 @pytest.mark.parametrize("encoding,expected", [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"),
-                                               ("cp1252", "cp1252")])
+                                               ("cp1252", "cp1252"), ("utf-16", "utf-16")])  # Excel "Unicode Text"
 def test_csv_encodings_decoded_without_mojibake(tmp_path, encoding, expected):
     path = tmp_path / "stats.csv"
     path.write_bytes(ROWS.encode(encoding))
@@ -204,3 +204,11 @@ def test_trailing_delimiters_and_bad_header_row(tmp_path):
         open_layer(path, header_row=0)
     with pytest.raises(SourceError, match="has no row 9 to use as the header"):
         open_layer(path, header_row=9)
+
+
+def test_a_table_has_no_crs_to_set(shared_data):
+    from pakmap.sources import set_crs
+
+    census = open_layer(shared_data / "pak_census2023_districts.csv")
+    with pytest.raises(SourceError, match="is a table without geometry.*lat=, lon= or wkt="):
+        set_crs(census, "EPSG:4326")

@@ -14,7 +14,7 @@ import shapely
 
 from pakmap.errors import SourceError
 from pakmap.layer import VectorLayer
-from pakmap.sources import list_layers, open_layer
+from pakmap.sources import list_layers, open_layer, set_crs
 
 CITIES = {"name": ["Peshawar", "Quetta", "Café Ñandú"], "refugees": [120, 45, 7]}
 XS, YS = [71.5787, 67.0172, 73.0652], [34.0124, 30.1958, 33.6938]
@@ -116,6 +116,18 @@ def test_layer_without_crs_is_not_assumed_wgs84(tmp_path):
     assert set_.crs.to_epsg() == 32642 and set_.source.options["crs"] == "32642"
     with pytest.raises(SourceError, match="'EPSG:99999999' is not a coordinate reference system"):
         open_layer(shp, crs="EPSG:99999999")
+
+
+def test_set_crs_on_an_opened_layer(tmp_path):
+    shp = tmp_path / "no_prj.shp"
+    points(crs=None).to_file(shp)
+    layer = open_layer(shp)
+    seen = []
+    layer.changed.connect(seen.append)
+    set_crs(layer, "EPSG:4326")
+    assert layer.crs.to_epsg() == 4326 and seen == [layer]
+    again = open_layer(layer.source.path, layer=layer.source.layer, **layer.source.options)
+    assert again.crs.to_epsg() == 4326 and not shp.with_suffix(".prj").exists()
 
 
 def test_repair_on_request_only(tmp_path):

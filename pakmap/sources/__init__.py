@@ -2,7 +2,8 @@
 
 ``open_layer(path, layer=None, **options)`` is the entry point everything uses (projects, ``pakmap
 info``, the GUI); ``list_layers(path)`` names what a file holds; ``read_raster_window`` gives the
-renderer the pixels of one view. Modules, by what they hold:
+renderer the pixels of one view; ``set_crs(layer, crs)`` records the CRS the user gives a layer
+that has none. Modules, by what they hold:
 
 - ``detect``: which reader a file needs (extension, then first bytes);
 - ``vector`` and ``shapefile``: GDAL vector formats and the shapefile checks GDAL does not make;
@@ -11,7 +12,7 @@ renderer the pixels of one view. Modules, by what they hold:
 - ``boundaries``: the geoBoundaries download with its disk cache.
 """
 
-from .open import list_layers, open_layer
+from .open import list_layers, open_layer, set_crs
 from .raster import read_raster_window
 
-__all__ = ["open_layer", "list_layers", "read_raster_window"]
+__all__ = ["open_layer", "list_layers", "set_crs", "read_raster_window"]

@@ -16,8 +16,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..crs import parse_crs
 from ..errors import SourceError
-from ..layer import Layer
+from ..layer import Layer, RasterLayer, VectorLayer
 from . import csv_sniff, raster, table, vector, xlsx
 from .detect import CSV, RASTER, VECTOR, XLSX, detect
 
@@ -80,4 +81,23 @@ def list_layers(path: str | os.PathLike) -> list[str]:
     return [path.stem]
 
 
-__all__ = ["open_layer", "list_layers", "ALLOWED_OPTIONS"]
+def set_crs(layer: Layer, crs) -> None:
+    """Set (or correct) the CRS of an opened layer, as the user decides; announced by ``changed``.
+
+    Recorded in the layer's ``SourceInfo.options`` so a saved project reopens it with that CRS.
+    Coordinates are not transformed: this says what they already are.
+    """
+    path = layer.source.path if layer.source else None
+    parsed = parse_crs(crs, path=path)
+    if isinstance(layer, VectorLayer):
+        layer.update(data=layer.data.set_crs(parsed, allow_override=True))
+    elif isinstance(layer, RasterLayer):
+        layer.update(_crs=parsed)
+    else:
+        raise SourceError(f"'{layer.name}' is a table without geometry, so it has no CRS", path=path,
+                          fix="give its coordinate columns (lat=, lon= or wkt=) to make it a map layer")
+    if layer.source is not None:
+        layer.source.options["crs"] = str(crs)
+
+
+__all__ = ["open_layer", "list_layers", "set_crs", "ALLOWED_OPTIONS"]
