@@ -101,3 +101,23 @@ def test_failed_export_leaves_no_file_and_keeps_the_old_one(tmp_path, admin_gpkg
 def test_missing_output_folder_is_an_export_error(tmp_path, admin_gpkg):
     with pytest.raises(ExportError, match="output folder does not exist"):
         export_print(real_project(admin_gpkg), tmp_path / "nope" / "map.pdf")
+
+
+@pytest.mark.parametrize("crs", ["EPSG:32642", "EPSG:3857"])
+def test_projected_map_crs_exports_with_a_true_scale_bar(tmp_path, admin_gpkg, crs):
+    from pyproj import CRS
+
+    from pakmap.layout.compose import compose_page
+    from pakmap.layout.scalebar import scale_bar
+    from test_layout_scalebar import _geodesic_bar_metres
+
+    loaded = real_project(admin_gpkg)
+    loaded.crs = CRS.from_user_input(crs)
+    page = compose_page(loaded)
+    assert "kashmir_note" in page.boxes  # the J&K box is tested in lon/lat whatever the map CRS
+    frame = page.boxes["map"]
+    bar = scale_bar(loaded.crs, page.map_extent, frame.width, 40.0)
+    assert _geodesic_bar_metres(loaded.crs, page.map_extent, frame.width, bar.length_mm) == pytest.approx(bar.metres, rel=0.01)
+    out = tmp_path / "utm.pdf"
+    export_print(loaded, out)
+    assert TITLE in _run("pdftotext", str(out), "-")
