@@ -11,8 +11,8 @@
 """
 
 from .aggregate import aggregate_points
-from .decisions import allow_field, revoke_allow, set_aggregation
 from .counts import count_fields, published_frame, suppressed_classes, suppression_counts
+from .decisions import allow_field, revoke_allow, set_aggregation
 from .detect import detect_layer, detect_sensitive, flag_layer, is_individual_level
 from .policy import ExportPlan, Finding, LayerPlan, check_project, guard_export, plan_export, safe_loaded
 from .publish import write_geopackage
