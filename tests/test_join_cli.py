@@ -171,3 +171,20 @@ def test_builtin_alias_targets_exist_in_the_real_boundaries(districts_path):
         key = norm(old).key
         reached = {key} | {table.target_key(e) for e in table.lookup(key)}
         assert norm(new).key in reached, old
+
+
+def test_project_loader_replays_accepted_matches(districts_path, partner_csv, tmp_path):
+    """The lead's project loader calls join_attributes with the [[joins]] table, accepted matches included."""
+    from pakmap.project import JoinSpec, LayerSpec, Project
+    from pakmap.project.loader import load_layers
+
+    project = Project(layers=[LayerSpec(name="partners", path=str(partner_csv), visible=False),
+                              LayerSpec(name="districts", path=str(districts_path))],
+                      joins=[JoinSpec(layer="districts", table="partners", on=[["name", "District"]],
+                                      within=["province", "Province"], accepted={"Peshwar": "Peshawar"})])
+    project.path = tmp_path / "p.toml"
+    loaded = load_layers(project)
+    report = loaded.join_reports[0]
+    assert report.count("accepted") == 1 and report.warnings == []
+    data = loaded.layer("districts").data.set_index("name")
+    assert data.loc["Peshawar", "refugees"] == 300 and data.loc["Kurram", "refugees"] == 200
