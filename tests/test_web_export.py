@@ -282,3 +282,27 @@ def test_pakmap_render_writes_the_web_map(tmp_path, capsys):
     features, _ = feature_layers(text)[0]
     assert [f["properties"]["r"] for f in features] == [["1,234,567"], ["&lt;5"]]
     assert str(tmp_path) not in text and "districts.geojson" not in text
+
+
+def test_title_box_says_illustrative_and_legend_respects_the_project(tmp_path):
+    loaded = small_loaded(tmp_path)
+    loaded.project.illustrative = True
+    text = render_html(loaded)
+    boxes = [json.loads(b) for b in re.findall(r'div\.innerHTML = (".*?");', text, re.S)]
+    assert "Illustrative data" in boxes[0] and "Refugees &lt;img" in boxes[0]
+    assert "pm-legend" in boxes[-1]
+    loaded.project.layers[0].legend = False
+    boxes = [json.loads(b) for b in re.findall(r'div\.innerHTML = (".*?");', render_html(loaded), re.S)]
+    assert not any("pm-legend" in b for b in boxes)
+
+
+def test_rasters_are_left_out_with_a_warning(tmp_path):
+    from pakmap.layer import RasterLayer
+    from pyproj import CRS
+
+    loaded = small_loaded(tmp_path)
+    loaded.layers.insert(0, RasterLayer("Population density", tmp_path / "density.tif", CRS.from_epsg(4326),
+                                        (70, 30, 74, 31), 40, 10, 1, None, "float32"))
+    with pytest.warns(UserWarning, match="Population density"):
+        text = render_html(loaded)
+    assert len(feature_layers(text)) == 1 and "density.tif" not in text
