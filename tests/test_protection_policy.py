@@ -174,3 +174,21 @@ def test_safe_loaded_falls_back_when_labels_or_style_need_withheld_fields(provin
     hh = safe.layer("households")
     assert hh.labels is None and isinstance(hh.style, SingleSymbolStyle)
     assert not set(hh.data.columns) & SENSITIVE
+
+
+def test_atlas_titles_from_a_hidden_layer_still_count(provinces_gdf, tmp_path):
+    from pakmap.project.model import AtlasSpec
+
+    loaded = make_loaded(provinces_gdf, visible=False)
+    provinces = loaded.layer("provinces")
+    provinces.data["focal_point_name"] = households()["head_of_household"].iloc[:7].to_numpy()
+    provinces.visible = False  # an atlas coverage layer need not be drawn
+    loaded.project.layout.atlas = AtlasSpec(layer="provinces", name_field="focal_point_name")
+    plan = plan_export(loaded, tmp_path / "atlas.pdf")
+    assert [(f.layer, f.field, f.used_by) for f in plan.blocking] == [("provinces", "focal_point_name", ("atlas",))]
+    # A label switched off uses nothing.
+    loaded.project.layout.atlas = None
+    loaded.layer("households").visible = True
+    loaded.layer("households").labels = LabelStyle(field="phone", visible=False)
+    plan = plan_export(loaded, tmp_path / "map.pdf", allow_sensitive=["households:geometry"])
+    assert plan.blocking == []

@@ -156,25 +156,26 @@ def _expression_fields(expression: str | None) -> set[str]:
     return {name.split(".")[0].split("[")[0] for _, name, _, _ in parsed if name}
 
 
-def used_fields(project: Project, layer: Layer) -> dict[str, set[str]]:
-    """Field → what uses it in the outputs (style, labels, popups, atlas, extent)."""
+def used_fields(project: Project, layer: Layer, drawn: bool = True) -> dict[str, set[str]]:
+    """Field → what uses it in the outputs: style, labels and popups (when the layer is ``drawn``),
+    atlas page titles and the map extent (whether drawn or not)."""
     uses: dict[str, set[str]] = {}
 
     def use(name, what):
         if name:
             uses.setdefault(str(name), set()).add(what)
 
-    if isinstance(layer, VectorLayer):
+    if drawn and isinstance(layer, VectorLayer):
         style = layer.style
         if isinstance(style, (CategorizedStyle, GraduatedStyle, ProportionalStyle)):
             use(style.field, "style")
-        if layer.labels is not None:
+        if layer.labels is not None and layer.labels.visible:
             use(layer.labels.field, "labels")
             use(layer.labels.priority, "labels")
             for name in _expression_fields(layer.labels.expression):
                 use(name, "labels")
     spec = next((s for s in project.layers if s.name == layer.name), None)
-    if spec is not None:
+    if drawn and spec is not None:
         for name in spec.popup_fields:
             use(name, "popups")
     atlas = project.layout.atlas
@@ -218,7 +219,7 @@ def _plan_layer(loaded: LoadedProject, layer: Layer, allows: list[AllowSpec], ag
     sensitive = sensitive_fields(loaded, layer)
     lp = LayerPlan(layer.name, fields=[], individual=is_individual_level(layer))
     findings: list[Finding] = []
-    uses = used_fields(loaded.project, layer) if visible else {}
+    uses = used_fields(loaded.project, layer, drawn=visible)
     points_out = False  # the layer's rows reach no exporter (aggregated or left out)
     if lp.individual and _is_point_layer(layer):
         allow = _find_allow(allows, layer, GEOMETRY)
