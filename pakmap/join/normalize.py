@@ -44,8 +44,6 @@ ABBREVIATIONS: dict[str, str] = {
     "ry khan": "rahim yar khan",
     "n waziristan": "north waziristan",
     "s waziristan": "south waziristan",
-    "sb abad": "shaheed benazirabad",
-    "ms garh": "muzaffargarh",
     "mohd": "muhammad",
     "mohammad": "muhammad",
     "mohammed": "muhammad",
