@@ -125,7 +125,11 @@ def test_hostile_values_are_escaped_everywhere(tmp_path):
 
 
 def test_only_chosen_fields_are_embedded(tmp_path):
-    text = render_html(small_loaded(tmp_path))
+    from pakmap.web.content import embedded_fields
+
+    loaded = small_loaded(tmp_path)
+    assert embedded_fields(loaded.layers[0], ["refugees"]) == {"name", "refugees"}  # label, popup, style
+    text = render_html(loaded)
     for secret in ("+92 300", "confidential-note", "phone", "notes", "urban", "rural"):
         assert secret not in text, secret
     features, _ = feature_layers(text)[0]
@@ -291,6 +295,7 @@ def test_title_box_says_illustrative_and_legend_respects_the_project(tmp_path):
     boxes = [json.loads(b) for b in re.findall(r'div\.innerHTML = (".*?");', text, re.S)]
     assert "Illustrative data" in boxes[0] and "Refugees &lt;img" in boxes[0]
     assert "pm-legend" in boxes[-1]
+    assert "<title>Refugees &lt;img src=x onerror=alert(1)&gt;</title>" in text
     loaded.project.layers[0].legend = False
     boxes = [json.loads(b) for b in re.findall(r'div\.innerHTML = (".*?");', render_html(loaded), re.S)]
     assert not any("pm-legend" in b for b in boxes)

@@ -125,6 +125,7 @@ def build_webmap(loaded: LoadedProject) -> folium.Map:
     title = project.layout.title or project.map.title
     subtitle = " · ".join(t for t in (project.layout.subtitle, project.layout.as_of) if t)
     note = "Illustrative data: not real figures" if project.illustrative else ""
+    m.get_root().title = html.escape(title) if title else None  # the browser tab; branca does not escape
     box = title_html(title, subtitle, note)
     if box:
         HtmlControl(box, "topleft").add_to(m)
