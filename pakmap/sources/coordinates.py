@@ -87,10 +87,11 @@ def check_lon_lat(lon: np.ndarray, lat: np.ndarray, path, lat_col: str, lon_col:
     in_pak = _inside(x, y).mean()
     in_pak_swapped = _inside(y, x).mean()
     if in_pak_swapped >= 0.8 and in_pak < 0.2:
+        fix = swap_fix or (f"swap them: lat={lon_col} lon={lat_col} in the project's layer options, "
+                           f"--lat {lon_col} --lon {lat_col} on the command line (or rename the columns)")
         raise SourceError(f"latitude and longitude look swapped: column '{lat_col}' holds values like "
                           f"{y[0]:g} (a longitude in Pakistan) and '{lon_col}' values like {x[0]:g}",
-                          path=path, fix=swap_fix or f"swap them: lat={lon_col} lon={lat_col} in the project's layer options, "
-                                          f"--lat {lon_col} --lon {lat_col} on the command line (or rename the columns)")
+                          path=path, fix=fix)
     for values, column, limit in ((y, lat_col, 90), (x, lon_col, 180)):
         out = np.abs(values) > limit
         if out.any():
