@@ -302,3 +302,19 @@ def test_census_table_joins_completely(districts, shared_data):
     no_data = result.data[result.data["population_2023"].isna()]
     assert set(no_data["province"]) == {"Azad Jammu & Kashmir", "Gilgit-Baltistan"}
     assert len(result.report.unmatched_layer) == 20
+
+
+def test_ambiguous_alias_is_not_guessed_unless_the_province_decides(tmp_path):
+    aliases = tmp_path / "twins.csv"
+    aliases.write_text("alias,name,province,note\nOld Twin,North Town,Punjab,split\nOld Twin,South Town,Sindh,split\n",
+                       encoding="utf-8")
+    layer = gpd.GeoDataFrame({"name": ["North Town", "South Town"], "province": ["Punjab", "Sindh"]},
+                             geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs="EPSG:4326")
+    table = pd.DataFrame({"district": ["Old Twin"], "prov": ["Sindh"], "v": [9]})
+    plain = join_attributes(layer, table, on=[("name", "district")], alias_files=[aliases], fields=["v"])
+    row = plain.report.rows.iloc[0]
+    assert row["how"] == "unmatched" and "could be North Town, South Town" in row["detail"]
+    within = join_attributes(layer, table, on=[("name", "district")], within=("province", "prov"),
+                             alias_files=[aliases], fields=["v"])
+    assert within.report.rows.iloc[0]["how"] == "alias"
+    assert within.data["v"].tolist()[1] == 9 and pd.isna(within.data["v"].tolist()[0])

@@ -58,6 +58,8 @@ def test_known_sums_means_counts_with_nodata(population_tif, zones):
     assert result.report.nodata == NODATA
     assert "2 polygon(s) cover no valid cell" in result.report.warnings[0]
     assert list(result.data["name"]) == list(zones["name"])  # every polygon kept, in order
+    result.report.to_csv(population_tif.parent / "zonal.csv")
+    assert (population_tif.parent / "zonal.csv").read_text() == "section,polygon_row\nno_valid_cell,3\nno_valid_cell,4\n"
 
 
 def test_polygons_in_another_crs_are_reprojected(population_tif, zones):

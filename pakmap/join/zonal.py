@@ -22,6 +22,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ..atomic import write_text_atomic
 from ..errors import JoinError, SourceError
 
 ZONAL_STATS = ("sum", "mean", "count", "min", "max", "median")
@@ -45,6 +46,11 @@ class ZonalReport:
             lines.append(f"  polygons without any valid cell: {len(self.no_data_polygons)}")
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
+
+    def to_csv(self, path: str | os.PathLike) -> None:
+        """The polygons that got no value (no valid cell under them), written atomically."""
+        rows = ["section,polygon_row"] + [f"no_valid_cell,{r}" for r in self.no_data_polygons]
+        write_text_atomic(path, "\n".join(rows) + "\n")
 
 
 @dataclass
