@@ -318,3 +318,14 @@ def test_ambiguous_alias_is_not_guessed_unless_the_province_decides(tmp_path):
                              alias_files=[aliases], fields=["v"])
     assert within.report.rows.iloc[0]["how"] == "alias"
     assert within.data["v"].tolist()[1] == 9 and pd.isna(within.data["v"].tolist()[0])
+
+
+def test_table_with_coordinates_brings_attributes_not_geometry():
+    from shapely.geometry import Point
+
+    layer = gpd.GeoDataFrame({"name": ["A", "B"]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs="EPSG:4326")
+    table = gpd.GeoDataFrame({"district": ["B"], "v": [4]}, geometry=[Point(5, 5)], crs="EPSG:4326")
+    result = join_attributes(layer, table, on=[("name", "district")])
+    assert result.report.fields == ["v"]
+    assert result.data.geometry.equals(layer.geometry)
+    assert result.data["v"].tolist()[1] == 4

@@ -77,7 +77,9 @@ def join_attributes(layer: gpd.GeoDataFrame, table: pd.DataFrame, on: Any, *,
     key_fields = [tf for _, tf in pairs] + ([within[1]] if within else [])
     _check_fields(table, key_fields, "table", table_name)
     if fields is None:
-        fields = [c for c in table.columns if c not in key_fields]
+        # A table read with coordinates is a GeoDataFrame: its geometry is not an attribute to copy.
+        geometry = {table.geometry.name} if isinstance(table, gpd.GeoDataFrame) else set()
+        fields = [c for c in table.columns if c not in key_fields and c not in geometry]
     else:
         fields = list(fields)
         _check_fields(table, fields, "table", table_name)
