@@ -4,6 +4,7 @@ legend entries equal to the classes; the J&K note only where Jammu and Kashmir i
 from __future__ import annotations
 
 import geopandas as gpd
+from pyproj import CRS
 import numpy as np
 import pandas as pd
 import pytest
@@ -238,3 +239,41 @@ def test_logo_from_an_svg_file(admin_gpkg, tmp_path):
     box = page.boxes["logo"]
     centre = image.pixelColor(round((box.right - 10) / 25.4 * dpi), round((box.y + box.height / 2) / 25.4 * dpi))
     assert centre.name().upper() == "#00B398"
+
+
+def _geotiff(path, values, bounds):
+    """A small single-band EPSG:4326 GeoTIFF made for the test (no raster data is shipped)."""
+    import rasterio
+    from rasterio.transform import from_bounds
+
+    h, w = values.shape
+    with rasterio.open(path, "w", driver="GTiff", width=w, height=h, count=1, dtype="float32", crs="EPSG:4326",
+                       transform=from_bounds(*bounds, w, h), nodata=-9999) as dst:
+        dst.write(values.astype("float32"), 1)
+    from pakmap.layer import RasterLayer
+
+    return RasterLayer("elevation_m", path, CRS.from_epsg(4326), bounds, w, h, 1, -9999, "float32")
+
+
+def test_raster_legend_is_a_ramp_labelled_with_the_stretch(admin_gpkg, tmp_path):
+    from pakmap.export import export_print
+    from pakmap.project.model import ExtentSpec
+    from pakmap.style import RasterStyle
+
+    bounds = (66.0, 24.0, 72.0, 30.0)
+    values = np.tile(np.arange(200, dtype=float), (200, 1))  # 0…199 west to east
+    raster = _geotiff(tmp_path / "dem.tif", values, bounds)
+    extent = ExtentSpec(bounds=list(bounds), margin=0.0)
+    loaded = LoadedProject(Project(layout=LayoutSpec(title="Elevation", extent=extent)), [raster])
+    (group,) = compose_page(loaded).legend
+    assert group.title == "Elevation m"
+    (row,) = group.rows
+    assert row.swatch.kind == "ramp" and row.swatch.ramp[0] == "#CDE3F1"
+    lo, hi = (float(v.replace(",", "")) for v in row.label.split(" – "))
+    assert lo == pytest.approx(np.percentile(values, 2), abs=2) and hi == pytest.approx(np.percentile(values, 98), abs=2)
+    assert len(row.label.replace(",", "").replace(".", "").replace(" – ", "")) <= 6  # 3 significant digits each
+    raster.style = RasterStyle(vmin=0, vmax=1500)
+    assert compose_page(loaded).legend[0].rows[0].label == "0 – 1,500"
+    out = tmp_path / "dem.pdf"
+    export_print(loaded, out)
+    assert out.stat().st_size > 1000

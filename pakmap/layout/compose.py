@@ -110,7 +110,7 @@ def compose_page(loaded: LoadedProject, template: Template | str | None = None, 
         if name in TEXT_ELEMENTS and not texts.get(name, "").strip():
             continue
         if name == "legend":
-            groups = legend_groups(loaded, template.texts.get("legend_title", ""))
+            groups = legend_groups(loaded, fitted)
             if not groups:
                 continue
         if name == "locator":

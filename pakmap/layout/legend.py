@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QFontMetricsF, QPainter, QPen
+import numpy as np
 
-from ..layer import VectorLayer
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QFontMetricsF, QLinearGradient, QPainter, QPen
+
+from ..layer import RasterLayer, VectorLayer
+from ..numbers import format_range
+from ..palettes import palette
 from ..project.loaded import LoadedProject
 from ..render.qt import qcolor
 from .template import ElementSpec
@@ -33,6 +37,7 @@ class Swatch:
     size: float = 0.0  # mm: marker or circle diameter
     marker: str = "circle"
     opacity: float = 1.0
+    ramp: tuple[str, ...] = ()  # kind "ramp" (rasters): the colours, low to high
 
 
 @dataclass(frozen=True)
@@ -47,17 +52,25 @@ class LegendGroup:
     rows: tuple[LegendRow, ...]
 
 
-def legend_groups(loaded: LoadedProject, heading: str = "") -> list[LegendGroup]:
-    """One group per visible vector layer listed in the legend, top layer first (as readers scan)."""
+def legend_groups(loaded: LoadedProject, extent=None) -> list[LegendGroup]:
+    """One group per visible layer listed in the legend, top layer first (as readers scan).
+
+    ``extent`` (map CRS) is the map's: a raster stretched to its visible values (no ``vmin``/``vmax``)
+    is labelled with the values in that extent, as the renderer stretches it.
+    """
     from ..render import legend_items
 
     threshold = loaded.project.protection.threshold
     groups = []
     for layer in reversed(loaded.drawable):
-        if not isinstance(layer, VectorLayer) or not _listed(loaded, layer.name):
+        if not _listed(loaded, layer.name):
             continue
-        items = legend_items(layer, threshold)
-        group = _group(layer, items)
+        if isinstance(layer, RasterLayer):
+            group = _raster_group(loaded, layer, extent or loaded.extent())
+        elif isinstance(layer, VectorLayer):
+            group = _group(layer, legend_items(layer, threshold))
+        else:
+            continue
         if not group.rows:
             continue
         if groups and not group.title and not groups[-1].title:
@@ -83,6 +96,39 @@ def _group(layer: VectorLayer, items) -> LegendGroup:
     if len(rows) == 1 and not title:
         rows = (LegendRow(pretty_name(layer.name), rows[0].swatch),)
     return LegendGroup(title, rows)
+
+
+RASTER_SAMPLE_PX = 512  # the legend's look at a stretched raster: enough pixels for stable percentiles
+
+
+def _raster_group(loaded: LoadedProject, layer: RasterLayer, extent) -> LegendGroup:
+    """A colour ramp labelled "low – high": the style's limits, or the 2nd/98th percentiles in view
+    (the renderer's default stretch, ``pakmap.render.raster.colorize``)."""
+    from ..render.mapview import MapView, fit_extent
+    from ..render.raster import read_window
+
+    style = layer.style
+    lo, hi = style.vmin, style.vmax
+    if lo is None or hi is None:
+        width = height = RASTER_SAMPLE_PX
+        view = MapView((layer,), fit_extent(extent, width, height), loaded.crs, width, height)
+        values = read_window(layer, view, width, height)
+        finite = values[np.isfinite(values)]
+        if finite.size == 0:
+            return LegendGroup(pretty_name(layer.name), ())
+        lo = _significant(float(np.percentile(finite, 2))) if lo is None else lo
+        hi = _significant(float(np.percentile(finite, 98))) if hi is None else hi
+    colors = palette(style.palette).colors
+    label = format_range(lo, hi, integer=float(lo).is_integer() and float(hi).is_integer())
+    swatch = Swatch("ramp", colors[0], colors[-1], 0.0, opacity=style.opacity, ramp=tuple(colors))
+    return LegendGroup(pretty_name(layer.name), (LegendRow(label, swatch),))
+
+
+def _significant(value: float, digits: int = 3) -> float:
+    """A percentile as a reader wants it: 40.1, 1,560 — not 40.1372 or 1,559.87."""
+    if value == 0 or not np.isfinite(value):
+        return value
+    return float(round(value, digits - 1 - int(np.floor(np.log10(abs(value))))))
 
 
 def _swatch(item) -> Swatch:
@@ -229,7 +275,14 @@ def _draw_swatch(painter: QPainter, swatch: Swatch, rect: QRectF, px: float, sca
     painter.save()
     pen = QPen(qcolor(swatch.stroke), max(swatch.stroke_width, 0.1) * px)
     pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
-    if swatch.kind == "fill":
+    if swatch.kind == "ramp":
+        gradient = QLinearGradient(rect.left(), 0, rect.left() + SWATCH_W * px * scale, 0)
+        for i, color in enumerate(swatch.ramp):
+            gradient.setColorAt(i / max(len(swatch.ramp) - 1, 1), qcolor(color, swatch.opacity))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(gradient)
+        painter.drawRect(QRectF(rect.left(), rect.top(), SWATCH_W * px * scale, rect.height()))
+    elif swatch.kind == "fill":
         painter.setPen(QPen(qcolor("#B3B3B3") if swatch.stroke.upper() in ("#FFFFFF", "#FFF") else pen))
         painter.setBrush(qcolor(swatch.fill, swatch.opacity))
         painter.drawRect(QRectF(rect.left(), rect.top(), SWATCH_W * px * scale, rect.height()))
@@ -251,8 +304,6 @@ def _draw_swatch(painter: QPainter, swatch: Swatch, rect: QRectF, px: float, sca
 
 
 def _draw_marker(painter: QPainter, swatch: Swatch, centre: QPointF, diameter: float, pen: QPen) -> None:
-    import numpy as np
-
     from ..render.symbols import marker, tiled_path
 
     centres = np.array([[centre.x(), centre.y()]])

@@ -23,8 +23,7 @@ from .box import Box, overlaps
 ELEMENTS = ("title", "subtitle", "dates", "map_id", "map", "legend", "scalebar", "north_arrow",
             "locator", "sources", "disclaimer", "kashmir_note", "logo", "contact", "banner")
 REQUIRED = ("title", "map")
-TEXTS = ("disclaimer", "kashmir_note", "banner", "as_of", "created", "map_id", "sources", "contact",
-         "legend_title", "logo_text")
+TEXTS = ("disclaimer", "kashmir_note", "banner", "as_of", "created", "map_id", "sources", "contact", "logo_text")
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
