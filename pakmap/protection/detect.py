@@ -80,6 +80,12 @@ _LEVEL_HINT = _token_rule(r"(?:hh|household|family)_?(?:id|no|size|members|head|
                           r"family_?size|hh_?members|num_?members|individual(?:_?id)?|respondent|"
                           r"beneficiary(?:_?id)?|head_of_household|hoh")
 
+# Field names saying a row is a household (rather than a person).
+_HOUSEHOLD_HINT = _token_rule(r"(?:hh|household|family)_?(?:id|no|size|members|head|code)|household_?size|"
+                              r"family_?size|hh_?members|head_of_household|hoh")
+_SIZE_FIELDS = ("household_size", "hh_size", "family_size", "hh_members", "household_members", "num_members",
+                "members")
+
 # Values. Each pattern is matched against the whole stripped value (case-insensitive).
 _PK_MOBILE = r"(?:(?:\+|00)?\s?92[\s-]?|0)?3\d{2}[\s-]?\d{7}"
 _PK_LANDLINE = r"(?:(?:\+|00)\s?92[\s-]?\d{2,4}|0\d{2,4})[\s-]\d{5,8}"
@@ -177,6 +183,17 @@ def frame_is_individual_level(df: pd.DataFrame, strong: dict[str, str] | None = 
     return any(_LEVEL_HINT.search(normalize_field_name(c)) for c in df.columns)
 
 
+def rows_are_households(fields) -> bool:
+    """Whether field names say each row is a household (``hh_id``, ``household_size``, ``hoh``…)."""
+    return any(_HOUSEHOLD_HINT.search(normalize_field_name(f)) for f in fields)
+
+
+def household_size_field(fields) -> str | None:
+    """The field holding the number of people in each household, if any."""
+    names = {normalize_field_name(f): f for f in fields}
+    return next((names[n] for n in _SIZE_FIELDS if n in names), None)
+
+
 def _attributes(layer: Layer) -> pd.DataFrame:
     if isinstance(layer, VectorLayer):
         return layer.data.drop(columns=layer.data.geometry.name)
@@ -185,17 +202,46 @@ def _attributes(layer: Layer) -> pd.DataFrame:
     return pd.DataFrame()
 
 
+def _can_be_individual(layer: Layer) -> bool:
+    """Only tables and point layers can hold people: boundaries and rasters are areas."""
+    if isinstance(layer, VectorLayer):
+        return layer.geometry_type in ("Point", "None")
+    return isinstance(layer, TableLayer)
+
+
+def _contextual(df: pd.DataFrame, found: dict[str, str]) -> dict[str, str]:
+    """``found`` plus the fields personal because the rows are people (plain name, GPS, names)."""
+    found = dict(found)
+    for field in df.columns:
+        if str(field) in found:
+            continue
+        reason = reason_by_name(field, individual=True)
+        if reason:
+            found[str(field)] = f"{reason} (field name, in a table of individuals or households)"
+            continue
+        reason = reason_by_values(df[field], individual=True)
+        if reason:
+            found[str(field)] = reason
+    return found
+
+
+def inspect_layer(layer: Layer) -> tuple[dict[str, str], bool]:
+    """A layer's sensitive fields (field → reason) and whether its rows are individuals or
+    households, from one pass over its attributes."""
+    if not isinstance(layer, (VectorLayer, TableLayer)):
+        return {}, False
+    df = _attributes(layer)
+    found = _strong_evidence(df)
+    individual = _can_be_individual(layer) and frame_is_individual_level(df, found)
+    return (_contextual(df, found) if individual else found), individual
+
+
 def is_individual_level(layer: Layer) -> bool:
-    """Whether a layer's rows are individuals or households (see ``frame_is_individual_level``).
+    """Whether a layer's rows are individuals or households (rule: ``frame_is_individual_level``).
 
     Only tables and point layers can be: boundaries and rasters are areas, never a person.
     """
-    if isinstance(layer, VectorLayer):
-        if layer.geometry_type not in ("Point", "None"):
-            return False
-    elif not isinstance(layer, TableLayer):
-        return False
-    return frame_is_individual_level(_attributes(layer))
+    return _can_be_individual(layer) and frame_is_individual_level(_attributes(layer))
 
 
 def detect_sensitive(df: pd.DataFrame, individual: bool | None = None) -> dict[str, str]:
@@ -210,25 +256,12 @@ def detect_sensitive(df: pd.DataFrame, individual: bool | None = None) -> dict[s
     found = _strong_evidence(df)
     if individual is None:
         individual = frame_is_individual_level(df, found)
-    if individual:
-        for field in df.columns:
-            if str(field) in found:
-                continue
-            reason = reason_by_name(field, individual=True)
-            if reason:
-                found[str(field)] = f"{reason} (field name, in a table of individuals or households)"
-                continue
-            reason = reason_by_values(df[field], individual=True)
-            if reason:
-                found[str(field)] = reason
-    return found
+    return _contextual(df, found) if individual else found
 
 
 def detect_layer(layer: Layer) -> dict[str, str]:
     """Sensitive fields of one layer, with the individual-level rule decided for that layer kind."""
-    if not isinstance(layer, (VectorLayer, TableLayer)):
-        return {}
-    return detect_sensitive(_attributes(layer), individual=is_individual_level(layer))
+    return inspect_layer(layer)[0]
 
 
 def flag_layer(layer: Layer) -> dict[str, str]:
@@ -242,5 +275,6 @@ def flag_layer(layer: Layer) -> dict[str, str]:
     return layer.sensitive_fields
 
 
-__all__ = ["detect_sensitive", "detect_layer", "flag_layer", "is_individual_level", "frame_is_individual_level",
-           "reason_by_name", "reason_by_values", "normalize_field_name"]
+__all__ = ["detect_sensitive", "detect_layer", "inspect_layer", "flag_layer", "is_individual_level", "frame_is_individual_level",
+           "reason_by_name", "reason_by_values", "normalize_field_name", "rows_are_households",
+           "household_size_field"]

@@ -31,11 +31,9 @@ from ..project.model import AllowSpec, Project
 from ..style import CategorizedStyle, GraduatedStyle, ProportionalStyle, SingleSymbolStyle, style_to_dict
 from .aggregate import aggregate_points
 from .counts import suppression_counts
-from .detect import _LEVEL_HINT, detect_layer, is_individual_level, normalize_field_name
+from .detect import detect_layer, household_size_field, inspect_layer, rows_are_households
 
 GEOMETRY = "geometry"  # the pseudo-field naming a point layer's locations in allows and findings
-_SIZE_HINT = ("household_size", "hh_size", "family_size", "hh_members", "household_members",
-              "num_members", "members")
 
 
 @dataclass
@@ -194,12 +192,14 @@ def _is_point_layer(layer: Layer) -> bool:
     return isinstance(layer, VectorLayer) and layer.geometry_type == "Point"
 
 
-def sensitive_fields(loaded: LoadedProject, layer: Layer) -> dict[str, str]:
-    """Field → reason: detected now, flagged on the layer, or joined in from a flagged table."""
+def sensitive_fields(loaded: LoadedProject, layer: Layer, detected: dict[str, str] | None = None) -> dict[str, str]:
+    """Field → reason: detected now (or ``detected``), flagged on the layer, or joined in from a
+    flagged table."""
     if not isinstance(layer, (VectorLayer, TableLayer)):
         return {}
     columns = set(map(str, layer.data.columns))
-    found = {**detect_layer(layer), **{f: r for f, r in layer.sensitive_fields.items() if f in columns}}
+    detected = detect_layer(layer) if detected is None else detected
+    found = {**detected, **{f: r for f, r in layer.sensitive_fields.items() if f in columns}}
     for join in loaded.project.joins:
         if join.layer != layer.name or not join.table:
             continue
@@ -216,8 +216,9 @@ def _plan_layer(loaded: LoadedProject, layer: Layer, allows: list[AllowSpec], ag
                 visible: bool, used_allows: set[int]) -> tuple[LayerPlan, list[Finding]]:
     """One layer's share of the plan: its points, its sensitive fields, its suppressed counts."""
     threshold = int(loaded.project.protection.threshold)
-    sensitive = sensitive_fields(loaded, layer)
-    lp = LayerPlan(layer.name, fields=[], individual=is_individual_level(layer))
+    detected, individual = inspect_layer(layer)
+    sensitive = sensitive_fields(loaded, layer, detected)
+    lp = LayerPlan(layer.name, fields=[], individual=individual)
     findings: list[Finding] = []
     uses = used_fields(loaded.project, layer, drawn=visible)
     points_out = False  # the layer's rows reach no exporter (aggregated or left out)
@@ -321,11 +322,11 @@ def _check_aggregation(loaded: LoadedProject, lp: LayerPlan) -> None:
 def _aggregated_layer(loaded: LoadedProject, layer: VectorLayer, lp: LayerPlan) -> VectorLayer:
     """The individual points replaced by counts per admin unit or hexagon (graduated, "<5"-safe)."""
     kind, arg = _parse_aggregation(lp.aggregate)
-    names = {normalize_field_name(c): c for c in _attribute_columns(layer)}
-    households = any(_LEVEL_HINT.search(n) and ("hh" in n or "household" in n or "family" in n) for n in names)
+    fields = _attribute_columns(layer)
+    households = rows_are_households(fields)
     count_name = "households" if households else "individuals"
-    size = next((names[n] for n in _SIZE_HINT if n in names), None)
-    sums = {"individuals": size} if households and size is not None else {}
+    size = household_size_field(fields) if households else None
+    sums = {"individuals": size} if size is not None else {}
     threshold = loaded.project.protection.threshold
     if kind == "hex":
         data = aggregate_points(layer.data, "hex", size_km=float(arg or 10), count_name=count_name,
