@@ -199,7 +199,7 @@ def match_rows(layer: pd.DataFrame, table: pd.DataFrame, on: Sequence[tuple[str,
         group = group_of_key.get(tuple(resolved) + ((parent,) if within else ()))
         if group is None:
             elsewhere = groups_by_on.get(tuple(resolved), [])
-            where = ", ".join(str(group_parent[g]) for g in elsewhere)
+            where = ", ".join(str(layer_parent_col[groups[g][0]]) for g in elsewhere)
             reason = f"the layer has this key only under {where}" if elsewhere else "no feature has this key"
             result.resolutions.append(Resolution(None, "unmatched", reason))
             continue
