@@ -41,8 +41,8 @@ DISCLAIMER = ("The boundaries and names shown and the designations used on this 
 
 def _swatch(item: LegendItem, where: str) -> str:
     """A legend swatch in CSS: the print legend's swatch kinds at screen size."""
-    color = css_color(item.color, where)
-    stroke = css_color(item.stroke, where) if item.stroke and item.stroke_width > 0 else "transparent"
+    color = css_color(item.color, where) or "transparent"  # "none": an outline-only swatch
+    stroke = (css_color(item.stroke, where) or "transparent") if item.stroke and item.stroke_width > 0 else "transparent"
     border = max(px(item.stroke_width), 1.0) if stroke != "transparent" else 0
     if item.kind == "line":
         return (f'<span class="pm-sw" style="width:18px;height:0;'

@@ -29,8 +29,14 @@ def px(mm: float) -> float:
     return round(float(mm) * PX_PER_MM, 2)
 
 
-def css_color(color: str, where: str) -> str:
-    """A style colour checked to be a hex colour: anything else could inject CSS or script."""
+NO_COLOR = ("none", "transparent")
+
+
+def css_color(color: str, where: str) -> str | None:
+    """A style colour checked to be a hex colour (anything else could inject CSS or script);
+    ``None`` for "none"/"transparent" (an outline-only or fill-only symbol)."""
+    if isinstance(color, str) and color.lower() in NO_COLOR:
+        return None
     if not isinstance(color, str) or not _HEX.match(color):
         raise StyleError(f"colour {color!r} in {where} is not a hex colour", fix="write colours as #RRGGBB")
     return color
@@ -67,7 +73,7 @@ def web_style(layer: VectorLayer, threshold: int | None) -> WebStyle:
         drawn = np.flatnonzero(ok)
         drawn = drawn[np.argsort(-sym.sizes_mm[drawn], kind="stable")]  # small circles on top
         anchors = shapely.point_on_surface(geoms[drawn])
-        styles = [{"radius": px(sym.sizes_mm[i] / 2), "fillColor": fills[0], "color": stroke,
+        styles = [{"radius": px(sym.sizes_mm[i] / 2), "fillColor": fills[0] or "#0072BC", "color": stroke or "#FFFFFF",
                    "weight": px(symbol.stroke_width), "fillOpacity": opacity, "opacity": opacity}
                   for i in drawn]
         return WebStyle("proportional", styles, drawn, anchors)
@@ -78,9 +84,11 @@ def web_style(layer: VectorLayer, threshold: int | None) -> WebStyle:
         styles = [{"color": fills[class_of[i]], "weight": px(max(symbol.stroke_width, 0.1)),
                    "opacity": opacity} for i in drawn]
     else:
-        base = {"color": stroke, "weight": px(symbol.stroke_width), "fillOpacity": opacity,
-                "opacity": opacity if symbol.stroke_width > 0 else 0}
+        has_stroke = stroke is not None and symbol.stroke_width > 0
+        base = {"color": stroke or "#000000", "weight": px(symbol.stroke_width) if has_stroke else 0,
+                "fillOpacity": opacity, "opacity": opacity if has_stroke else 0}
         if kind == "point":
             base["radius"] = px(symbol.size / 2)
-        styles = [{**base, "fillColor": fills[class_of[i]]} for i in drawn]
+        styles = [{**base, "fillColor": fills[class_of[i]] or "#000000",
+                   **({"fillOpacity": 0, "fill": False} if fills[class_of[i]] is None else {})} for i in drawn]
     return WebStyle(kind, styles, drawn)
