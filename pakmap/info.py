@@ -70,6 +70,7 @@ def _vector(layer: VectorLayer) -> list[tuple[str, str]]:
         lines.append(("bounds", _bounds(layer.bounds) + " (xmin, ymin, xmax, ymax)"))
     lines += _read_with(layer)
     lines.append(("fields", _fields(gdf.drop(columns=gdf.geometry.name))))
+    lines.append(_sensitive(layer))
     validity = layer.validity.summary()
     bad = invalid_positions(gdf)
     if len(bad):
@@ -86,7 +87,16 @@ def _table(layer: TableLayer) -> list[tuple[str, str]]:
     lines += _read_with(layer)
     lines.append(("fields", _fields(df)))
     lines.append(("coordinates", "none found (a table for joins; give lat=/lon= or wkt= to map it)"))
+    lines.append(_sensitive(layer))
     return lines
+
+
+def _sensitive(layer: VectorLayer | TableLayer) -> tuple[str, str]:
+    """The personal-data flags set on load (``pakmap.protection``): withheld from exports by default."""
+    if not layer.sensitive_fields:
+        return ("sensitive", "none detected")
+    flagged = "; ".join(f"{field} ({why})" for field, why in layer.sensitive_fields.items())
+    return ("sensitive", f"{flagged} — withheld from exports unless allowed (--allow-sensitive)")
 
 
 def _raster(layer: RasterLayer) -> list[tuple[str, str]]:

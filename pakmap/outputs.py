@@ -14,24 +14,30 @@ from .project.loaded import LoadedProject
 
 PRINT_FORMATS = (".pdf", ".png", ".svg")
 WEB_FORMATS = (".html", ".htm")
+DATA_FORMATS = (".gpkg",)  # the published layers themselves, protected like every other output
 
 
 def write_output(loaded: LoadedProject, out_path: str | os.PathLike, *, dpi: int = 300,
                  atlas: str | None = None, world_file: bool = False,
-                 allow_sensitive: tuple[str, ...] = ()) -> list[Path]:
-    """Export ``loaded`` to ``out_path`` (format from the extension); returns the files written."""
-    from .protection.policy import guard_export
-    from .protection.record import write_export_record
+                 allow_sensitive: tuple[str, ...] = (), aggregate: dict[str, str] | None = None) -> list[Path]:
+    """Export ``loaded`` to ``out_path`` (format from the extension); returns the files written.
+
+    ``allow_sensitive`` and ``aggregate`` are the officer's decisions for this export only
+    (``--allow-sensitive``, ``--aggregate``); the project's saved decisions apply as well.
+    """
+    from .protection import guard_export, write_export_record, write_geopackage
 
     out_path = Path(out_path)
     suffix = out_path.suffix.lower()
-    if suffix not in PRINT_FORMATS + WEB_FORMATS:
+    if suffix not in PRINT_FORMATS + WEB_FORMATS + DATA_FORMATS:
         raise ExportError(f"unknown output format '{suffix or '(none)'}'", path=out_path,
-                          fix="end the output name with .pdf, .png, .svg or .html")
-    if atlas and suffix in WEB_FORMATS:
+                          fix="end the output name with .pdf, .png, .svg, .html or .gpkg")
+    if atlas and suffix not in PRINT_FORMATS:
         raise ExportError("an atlas is a print product", path=out_path, fix="use .pdf or .png with --atlas")
-    safe, plan = guard_export(loaded, out_path, list(allow_sensitive))
-    if suffix in WEB_FORMATS:
+    safe, plan = guard_export(loaded, out_path, list(allow_sensitive), aggregate)
+    if suffix in DATA_FORMATS:
+        written = [Path(write_geopackage(safe, out_path))]
+    elif suffix in WEB_FORMATS:
         from .web import export_webmap
 
         written = [Path(export_webmap(safe, out_path))]

@@ -59,3 +59,44 @@ def test_map_with_an_unknown_output_format(tmp_path, districts_path):
 def test_map_with_an_unknown_field(tmp_path, districts_path):
     result = run_cli("map", str(districts_path), "--by", "refugeez", "-o", str(tmp_path / "m.png"))
     assert_one_line_error(result, "refugeez", "use one of")
+
+
+@pytest.fixture
+def household_csv(tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(7)
+    n = 200
+    path = tmp_path / "households.csv"
+    pd.DataFrame({"head_of_household": [f"Gul Bibi {i}" for i in range(n)],
+                  "phone": [f"0301-{rng.integers(1_000_000, 9_999_999)}" for _ in range(n)],
+                  "hh_size": rng.integers(1, 12, n),
+                  "lat": rng.uniform(33.8, 34.2, n), "lon": rng.uniform(71.3, 71.8, n)}).to_csv(path, index=False)
+    return path
+
+
+def test_info_flags_personal_data_on_load(household_csv):
+    result = run_cli("info", str(household_csv))
+    assert result.returncode == 0, result.stderr
+    line = next(l for l in result.stdout.splitlines() if l.strip().startswith("sensitive:"))
+    assert "head_of_household" in line and "phone" in line and "withheld" in line
+
+
+def test_household_points_are_refused_then_aggregated(household_csv, tmp_path):
+    refused = run_cli("map", str(household_csv), "-o", str(tmp_path / "hh.pdf"))
+    assert_one_line_error(refused, "hh.pdf", "personal data", "--allow-sensitive")
+    assert not (tmp_path / "hh.pdf").exists()
+    done = run_cli("map", str(household_csv), "--aggregate", "households=hex:5", "-o", str(tmp_path / "hh.gpkg"))
+    assert done.returncode == 0, done.stderr
+    import geopandas as gpd
+
+    published = gpd.read_file(tmp_path / "hh.gpkg")
+    assert set(published.geom_type) == {"Polygon"}  # hexagons, not households
+    assert "head_of_household" not in published.columns and "phone" not in published.columns
+    assert (tmp_path / "hh.gpkg.record.json").exists()
+
+
+def test_bad_aggregate_option(household_csv, tmp_path):
+    result = run_cli("map", str(household_csv), "--aggregate", "hex10", "-o", str(tmp_path / "hh.pdf"))
+    assert_one_line_error(result, "--aggregate", "hex:")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ..errors import JoinError
+from ..errors import JoinError, PakmapError
 from ..outputs import write_output
 
 
@@ -13,7 +13,22 @@ def add_output_options(parser) -> None:
                         help="resolution of PNG output and of rasters inside PDFs (default 300)")
     parser.add_argument("--world-file", action="store_true", help="write a world file beside a PNG")
     parser.add_argument("--allow-sensitive", action="append", default=[], metavar="FIELD",
-                        help="let this sensitive field into the export (repeat for more; recorded)")
+                        help="let this sensitive field (FIELD or LAYER:FIELD; LAYER:geometry for the points "
+                             "themselves) into the export (repeat for more; recorded)")
+    parser.add_argument("--aggregate", action="append", default=[], metavar="LAYER=hex:KM|admin:LAYER",
+                        help="publish a household/individual point layer as counts per hexagon or admin unit")
+
+
+def parse_aggregate(values: list[str]) -> dict[str, str]:
+    """``["households=hex:10"]`` → ``{"households": "hex:10"}`` (checked by the protection policy)."""
+    out = {}
+    for text in values:
+        layer, sep, how = text.partition("=")
+        if not sep or not layer.strip() or not how.strip():
+            raise PakmapError(f"--aggregate '{text}' is not LAYER=hex:KM or LAYER=admin:LAYER",
+                              fix="e.g. --aggregate households=hex:10 or --aggregate households=admin:districts")
+        out[layer.strip()] = how.strip()
+    return out
 
 
 def print_join_reports(loaded, strict: bool) -> None:

@@ -9,7 +9,7 @@ from ..project import save_project
 from ..project.loader import load_layers
 from ..quickmap import choose_style, quick_project
 from ..style import style_from_dict
-from .common import add_output_options, print_join_reports, run_outputs
+from .common import add_output_options, parse_aggregate, print_join_reports, run_outputs
 
 
 def register(sub) -> None:
@@ -26,7 +26,7 @@ def register(sub) -> None:
     p.add_argument("--title", help="map title (default from --by and the layer name)")
     p.add_argument("--strict", action="store_true", help="unmatched table rows are an error, not a warning")
     p.add_argument("--save-project", metavar="P.toml", help="also save the project built for this map")
-    p.add_argument("-o", "--output", required=True, help="output file (.pdf, .png, .svg, .html)")
+    p.add_argument("-o", "--output", required=True, help="output file (.pdf, .png, .svg, .html, or .gpkg for the protected layers)")
     add_output_options(p)
     p.set_defaults(func=run)
 
@@ -52,5 +52,5 @@ def run(args) -> int:
     if args.save_project:
         print(save_project(project, args.save_project))
     run_outputs(loaded, args.output, dpi=args.dpi, world_file=args.world_file,
-                allow_sensitive=args.allow_sensitive)
+                allow_sensitive=args.allow_sensitive, aggregate=parse_aggregate(args.aggregate))
     return 0

@@ -6,7 +6,7 @@ import sys
 
 from ..project import load_project
 from ..project.loader import load_layers
-from .common import add_output_options, print_join_reports, run_outputs
+from .common import add_output_options, parse_aggregate, print_join_reports, run_outputs
 
 
 def register(sub) -> None:
@@ -14,7 +14,7 @@ def register(sub) -> None:
                        description="Render a project to the format of OUT (.pdf, .png, .svg, .html). "
                                    "Without -o, writes every export listed in the project.")
     p.add_argument("project", help="the project file (.toml)")
-    p.add_argument("-o", "--output", help="output file; the format follows the extension")
+    p.add_argument("-o", "--output", help="output file; the format follows the extension (.pdf, .png, .svg, .html, .gpkg)")
     p.add_argument("--atlas", metavar="LAYER", help="one page per feature of LAYER (PDF: one file, PNG: one file per page)")
     add_output_options(p)
     p.set_defaults(func=run)
@@ -34,5 +34,6 @@ def run(args) -> int:
         targets = [(project.resolve(e.path), e.dpi, args.atlas or (project.layout.atlas.layer if e.atlas and project.layout.atlas else None),
                     e.world_file or args.world_file) for e in project.exports]
     for out, dpi, atlas, world_file in targets:
-        run_outputs(loaded, out, dpi=dpi, atlas=atlas, world_file=world_file, allow_sensitive=args.allow_sensitive)
+        run_outputs(loaded, out, dpi=dpi, atlas=atlas, world_file=world_file, allow_sensitive=args.allow_sensitive,
+                    aggregate=parse_aggregate(args.aggregate))
     return 0

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..crs import parse_crs
 from ..errors import SourceError
 from ..layer import Layer, RasterLayer, VectorLayer
+from ..protection.detect import flag_layer
 from . import csv_sniff, raster, table, vector, xlsx
 from .detect import CSV, RASTER, VECTOR, XLSX, detect
 
@@ -54,7 +55,14 @@ def open_layer(path: str | os.PathLike, layer: str | None = None, **options) -> 
     ``layer`` names the layer of a multi-layer file or the sheet of a workbook. Problems with the
     file raise ``SourceError`` with a one-line message naming the file, the problem and the fix.
     """
-    path = _existing(path)
+    opened = _read(_existing(path), layer, options)
+    # Personal data is flagged the moment it is loaded, so every view (layers panel, ``pakmap info``)
+    # and every export sees the same flags.
+    flag_layer(opened)
+    return opened
+
+
+def _read(path, layer: str | None, options: dict) -> Layer:
     fmt = detect(path)
     opts = _check_options(fmt.kind, options, path)
     if fmt.kind == VECTOR:
