@@ -19,6 +19,10 @@ SIMPLIFY_PIXELS = 0.5
 def visible_indices(projected: ProjectedGeometries, extent, margin: float = 0.0) -> np.ndarray:
     """Sorted indices of features whose bounding box meets ``extent`` grown by ``margin`` map units."""
     xmin, ymin, xmax, ymax = extent
+    bx0, by0, bx1, by1 = projected.total_bounds
+    if bx0 >= xmin - margin and by0 >= ymin - margin and bx1 <= xmax + margin and by1 <= ymax + margin:
+        # The whole layer is in view (or empty: NaN bounds fail the test and take the tree path).
+        return np.flatnonzero(~shapely.is_missing(projected.geoms))
     box = shapely.box(xmin - margin, ymin - margin, xmax + margin, ymax + margin)
     return np.sort(projected.tree.query(box))
 

@@ -1,8 +1,8 @@
 """Single-band rasters: the window in view, resampled to the output resolution, on a colour ramp.
 
-Only the part of the file under the view is read, and it is read directly at the size it will be
-drawn (``out_shape``), so GDAL uses overviews and a 2 GB GeoTIFF costs what a screen of pixels costs.
-A raster in another CRS is read through a warped VRT into the view's CRS. Nodata is transparent.
+Only the part of the file under the view is read, at about the size it will be drawn (GDAL uses
+overviews), and warped onto the view's pixel grid by ``pakmap.sources.raster.read_raster_window``;
+here it is coloured on a palette ramp with nodata transparent.
 """
 
 from __future__ import annotations
@@ -26,35 +26,23 @@ def ramp_lut(palette_name: str, n: int = 256) -> np.ndarray:
 
 
 def read_window(layer, view, out_width: int, out_height: int) -> np.ndarray:
-    """The band under ``view.extent`` as a float array of (out_height, out_width), NaN where no data."""
-    import rasterio
-    from rasterio.enums import Resampling
-    from rasterio.vrt import WarpedVRT
-    from rasterio.windows import from_bounds
+    """The styled band under ``view.extent`` as float (out_height, out_width), NaN where no data.
 
-    style = layer.style
-    try:
-        src = rasterio.open(layer.path)
-    except rasterio.errors.RasterioIOError as exc:
-        raise SourceError(f"cannot read raster: {exc}", path=layer.path,
-                          fix="check that the file exists and is a GeoTIFF") from None
-    with src:
-        if not 1 <= style.band <= src.count:
-            raise SourceError(f"band {style.band} asked for, the raster has {src.count}", path=layer.path,
-                              fix=f"use band = 1…{src.count}")
-        dataset = src
-        vrt = None
-        if src.crs is not None and src.crs != view.crs:
-            vrt = dataset = WarpedVRT(src, crs=view.crs, resampling=Resampling.bilinear)
-        try:
-            window = from_bounds(*view.extent, transform=dataset.transform)
-            data = dataset.read(style.band, window=window, out_shape=(out_height, out_width),
-                                boundless=True, masked=True, resampling=Resampling.bilinear,
-                                fill_value=dataset.nodata if dataset.nodata is not None else 0)
-        finally:
-            if vrt is not None:
-                vrt.close()
-    return np.ma.filled(data.astype(float), np.nan)
+    Reading (window, overviews, warping to the view's CRS) is ``pakmap.sources.raster``'s job.
+    """
+    from ..sources.raster import read_raster_window
+
+    band = layer.style.band
+    if not 1 <= band <= layer.count:
+        raise SourceError(f"band {band} asked for, the raster has {layer.count}", path=layer.path,
+                          fix=f"use band = 1…{layer.count}")
+    data, nodata, _ = read_raster_window(layer, view.extent, view.crs, out_width, out_height,
+                                         bands=[band], resampling="bilinear")
+    values = data[0].astype(float)
+    values[nodata] = np.nan
+    if layer.nodata is not None:
+        values[values == layer.nodata] = np.nan  # bilinear blends at nodata edges keep the exact value
+    return values
 
 
 def colorize(values: np.ndarray, palette_name: str, vmin: float | None, vmax: float | None,

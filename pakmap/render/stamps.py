@@ -37,18 +37,21 @@ def render_stamp(size_px: float, paint, antialias: bool) -> np.ndarray:
 def stamp_image(width: int, height: int, px: np.ndarray, classes: np.ndarray, stamps: dict) -> QImage:
     """An ARGB32 premultiplied image of ``stamps[class]`` at the device pixels ``px`` (float (n, 2))."""
     pad = max(s.shape[0] for s in stamps.values()) // 2 + 1
-    canvas = np.zeros((height + 2 * pad, width + 2 * pad), dtype=np.uint32)
-    ix = np.floor(px[:, 0]).astype(np.intp) + pad
-    iy = np.floor(px[:, 1]).astype(np.intp) + pad
-    ok = (ix >= pad // 2) & (iy >= pad // 2) & (ix < width + pad + pad // 2) & (iy < height + pad + pad // 2)
+    row = width + 2 * pad
+    canvas = np.zeros((height + 2 * pad) * row, dtype=np.uint32)
+    ix = np.floor(px[:, 0]).astype(np.intp)
+    iy = np.floor(px[:, 1]).astype(np.intp)
+    ok = (ix > -pad) & (iy > -pad) & (ix < width + pad - 1) & (iy < height + pad - 1)
+    # Flat indices, sorted: scattered writes in memory order are several times faster.
+    flat = (iy + pad) * row + (ix + pad)
     for c in np.unique(classes):
         stamp = stamps[int(c)]
         half = stamp.shape[0] // 2
-        sel = ok & (classes == c)
-        xs0, ys0 = ix[sel] - half, iy[sel] - half
+        at = np.sort(flat[ok & (classes == c)])
         sy, sx = np.nonzero(stamp)
         values = stamp[sy, sx]
+        shifts = (sy - half) * row + (sx - half)
         for k in np.argsort(values >> 24, kind="stable"):
-            canvas[ys0 + sy[k], xs0 + sx[k]] = values[k]
-    out = np.ascontiguousarray(canvas[pad:pad + height, pad:pad + width])
+            canvas[at + shifts[k]] = values[k]
+    out = np.ascontiguousarray(canvas.reshape(-1, row)[pad:pad + height, pad:pad + width])
     return QImage(out.data, width, height, width * 4, QImage.Format.Format_ARGB32_Premultiplied).copy()

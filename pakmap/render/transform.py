@@ -20,12 +20,23 @@ _lock = threading.Lock()
 _cache: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
 
 
-@dataclass(frozen=True)
 class ProjectedGeometries:
-    """A layer's geometries in one CRS, with their STR-tree for extent queries."""
+    """A layer's geometries in one CRS, with their bounds and (built on first need) STR-tree."""
 
-    geoms: np.ndarray  # shapely geometries, one per feature (None for missing)
-    tree: shapely.STRtree
+    def __init__(self, geoms: np.ndarray) -> None:
+        self.geoms = geoms  # shapely geometries, one per feature (None for missing)
+        self.total_bounds = tuple(float(v) for v in shapely.total_bounds(geoms))
+        self._tree: shapely.STRtree | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def tree(self) -> shapely.STRtree:
+        """The spatial index, built the first time a view shows only part of the layer: a one-off
+        render of the whole layer (the CLI, a PDF export) never pays for it."""
+        with self._lock:
+            if self._tree is None:
+                self._tree = shapely.STRtree(self.geoms)
+            return self._tree
 
 
 def reproject(geoms: np.ndarray, src: CRS | None, dst: CRS) -> np.ndarray:
@@ -50,7 +61,7 @@ def projected(layer, crs: CRS) -> ProjectedGeometries:
         if entry is not None and entry.get("key") == key:
             return entry["value"]
     geoms = reproject(np.asarray(data.geometry.values, dtype=object), layer.crs, CRS.from_user_input(crs))
-    value = ProjectedGeometries(geoms, shapely.STRtree(geoms))
+    value = ProjectedGeometries(geoms)
     with _lock:
         # Keep the frame alive with the key: id() is only unique while the object lives.
         _cache[layer] = {"key": key, "value": value, "data": data}

@@ -106,10 +106,11 @@ def _draw_polygons(view, painter, sym, geoms, class_of, transform, cancel) -> No
         painter.drawPath(paths.path_from_elements(types[mask], px[mask]))
     pen = _stroke_pen(view, sym)
     if pen.style() != Qt.PenStyle.NoPen:
-        # All outlines in one path: shared borders are drawn twice, identically, which is invisible.
+        # Shared borders are drawn twice, identically, which is invisible.
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(paths.path_from_elements(types, px))
+        for path in paths.chunked_paths(types, px):
+            painter.drawPath(path)
 
 
 def _draw_lines(view, painter, sym, geoms, class_of, transform) -> None:
@@ -126,7 +127,8 @@ def _draw_lines(view, painter, sym, geoms, class_of, transform) -> None:
         pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         painter.setPen(pen)
-        painter.drawPath(paths.path_from_elements(types[mask], px[mask]))
+        for path in paths.chunked_paths(types[mask], px[mask]):
+            painter.drawPath(path)
 
 
 def merge_same_pixel(px: np.ndarray, classes: np.ndarray) -> np.ndarray:
