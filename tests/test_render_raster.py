@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import rasterio
 from pyproj import CRS
 from PySide6.QtGui import QColor
@@ -50,3 +51,13 @@ def test_outside_raster_is_transparent(tmp_path):
     lyr = _tif(tmp_path / "r.tif", np.full((100, 100), 50.0))
     img, _ = render_image(MapView((lyr,), (100, 0, 200, 100), CRS_M, 20, 20, background=None))
     assert QColor.fromRgba(img.pixel(10, 10)).alpha() == 0
+
+
+def test_stretch_limits_default_to_percentiles():
+    from pakmap.render.raster import stretch_limits
+
+    values = np.r_[np.arange(100.0), np.nan]
+    lo, hi = stretch_limits(values, None, None)
+    assert lo == pytest.approx(1.98) and hi == pytest.approx(97.02)
+    assert stretch_limits(values, 10, None) == (10.0, pytest.approx(97.02))
+    assert stretch_limits(np.array([np.nan]), None, None) is None

@@ -45,6 +45,17 @@ def read_window(layer, view, out_width: int, out_height: int) -> np.ndarray:
     return values
 
 
+def stretch_limits(values: np.ndarray, vmin: float | None, vmax: float | None) -> tuple[float, float] | None:
+    """The values mapped to the ends of the ramp: the style's limits, else the 2nd / 98th percentile
+    of the finite ``values`` (None when there are none). Legends label the ramp with these."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0 and (vmin is None or vmax is None):
+        return None
+    lo = float(np.percentile(finite, 2)) if vmin is None else float(vmin)
+    hi = float(np.percentile(finite, 98)) if vmax is None else float(vmax)
+    return (lo, hi) if hi > lo else (lo, lo + 1.0)
+
+
 def colorize(values: np.ndarray, palette_name: str, vmin: float | None, vmax: float | None,
              opacity: float = 1.0) -> np.ndarray:
     """RGBA (h, w, 4) uint8 of ``values`` on the palette ramp; NaN transparent.
@@ -52,14 +63,11 @@ def colorize(values: np.ndarray, palette_name: str, vmin: float | None, vmax: fl
     Unset limits default to the 2nd and 98th percentiles of the visible values, so one outlier
     does not wash out the map.
     """
-    finite = values[np.isfinite(values)]
     rgba = np.zeros(values.shape + (4,), dtype=np.uint8)
-    if finite.size == 0:
+    limits = stretch_limits(values, vmin, vmax)
+    if limits is None:
         return rgba
-    lo = float(np.percentile(finite, 2)) if vmin is None else float(vmin)
-    hi = float(np.percentile(finite, 98)) if vmax is None else float(vmax)
-    if hi <= lo:
-        hi = lo + 1.0
+    lo, hi = limits
     lut = ramp_lut(palette_name)
     ok = np.isfinite(values)
     idx = np.clip(((values[ok] - lo) / (hi - lo) * (len(lut) - 1)).round(), 0, len(lut) - 1).astype(int)
