@@ -154,3 +154,23 @@ def test_hidden_layer_not_drawn_and_order_bottom_first():
     b.visible = False
     img, _ = render_image(view_of(a, b))
     assert pixel(img, 25, 50) == "#FF0000"
+
+
+def test_zoomed_into_a_large_polygon_no_cut_edges_visible():
+    # A big square seen through a small window: clipping must not draw outlines at the frame.
+    lyr = layer([box(-1000, -1000, 1000, 1000)],
+                SingleSymbolStyle(Symbol(fill="#FF0000", stroke="#0000FF", stroke_width=1.0)))
+    img, _ = render_image(view_of(lyr, extent=(0, 0, 10, 10), w=50, h=50))
+    arr = np.frombuffer(img.constBits(), np.uint8).reshape(50, 50, 4)
+    assert (arr[:, :, 2] == 255).all() and (arr[:, :, 0] == 0).all()  # all red, no blue edge
+
+
+def test_clipped_keeps_geometries_inside_untouched():
+    import shapely
+
+    from pakmap.render.generalize import clipped
+
+    inside, big = box(1, 1, 2, 2), box(-50, -50, 50, 50)
+    out = clipped(np.array([inside, big], dtype=object), (0, 0, 10, 10), 1.0)
+    assert out[0] is inside
+    assert shapely.bounds(out[1]).tolist() == [-1.0, -1.0, 11.0, 11.0]

@@ -35,3 +35,21 @@ def simplified(geoms: np.ndarray, scale: float) -> np.ndarray:
     """
     tolerance = SIMPLIFY_PIXELS / scale
     return shapely.simplify(geoms, tolerance, preserve_topology=False)
+
+
+def clipped(geoms: np.ndarray, extent, margin: float) -> np.ndarray:
+    """``geoms`` cut to ``extent`` grown by ``margin`` map units, where they reach beyond it.
+
+    Zoomed into one valley of a national boundary, only the vertices near the view are transformed,
+    simplified and stroked. The cut edges lie ``margin`` outside the frame (more than an outline's
+    width), where the painter's clip hides them.
+    """
+    xmin, ymin, xmax, ymax = extent
+    box = (xmin - margin, ymin - margin, xmax + margin, ymax + margin)
+    bounds = shapely.bounds(geoms)
+    beyond = ((bounds[:, 0] < box[0]) | (bounds[:, 1] < box[1]) | (bounds[:, 2] > box[2]) | (bounds[:, 3] > box[3]))
+    if not beyond.any():
+        return geoms
+    out = geoms.copy()
+    out[beyond] = shapely.clip_by_rect(geoms[beyond], *box)
+    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter
 
 from ..layer import RasterLayer, TableLayer, VectorLayer
@@ -36,7 +36,8 @@ def render_map(view: MapView, painter: QPainter, cancel: Callable[[], bool] | No
     result = RenderResult()
     painter.save()
     try:
-        painter.setClipRect(QRectF(0, 0, view.width, view.height), _intersect())
+        # Intersected with any clip the caller (a page layout's map frame) has already set.
+        painter.setClipRect(QRectF(0, 0, view.width, view.height), Qt.ClipOperation.IntersectClip)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         if view.background:
@@ -61,9 +62,3 @@ def render_map(view: MapView, painter: QPainter, cancel: Callable[[], bool] | No
         painter.restore()
     return result
 
-
-def _intersect():
-    from PySide6.QtCore import Qt
-
-    # Intersect with a clip the caller (a page layout's map frame) may already have set.
-    return Qt.ClipOperation.IntersectClip

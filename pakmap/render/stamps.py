@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter
 
 
@@ -34,8 +35,10 @@ def render_stamp(size_px: float, paint, antialias: bool) -> np.ndarray:
     return np.frombuffer(image.constBits(), np.uint32).reshape(side, stride)[:, :side].copy()
 
 
-def stamp_image(width: int, height: int, px: np.ndarray, classes: np.ndarray, stamps: dict) -> QImage:
-    """An ARGB32 premultiplied image of ``stamps[class]`` at the device pixels ``px`` (float (n, 2))."""
+def paint_stamps(painter: QPainter, width: int, height: int, px: np.ndarray, classes: np.ndarray,
+                 stamps: dict) -> None:
+    """Draw ``stamps[class]`` at the device pixels ``px`` (float (n, 2)) into the painter's
+    (0, 0, width, height) rectangle, as one image."""
     pad = max(s.shape[0] for s in stamps.values()) // 2 + 1
     row = width + 2 * pad
     canvas = np.zeros((height + 2 * pad) * row, dtype=np.uint32)
@@ -53,5 +56,10 @@ def stamp_image(width: int, height: int, px: np.ndarray, classes: np.ndarray, st
         shifts = (sy - half) * row + (sx - half)
         for k in np.argsort(values >> 24, kind="stable"):
             canvas[at + shifts[k]] = values[k]
-    out = np.ascontiguousarray(canvas.reshape(-1, row)[pad:pad + height, pad:pad + width])
-    return QImage(out.data, width, height, width * 4, QImage.Format.Format_ARGB32_Premultiplied).copy()
+    # The padded buffer is drawn through a source rectangle: no cropped copy of a page-sized array.
+    image = QImage(canvas.data, row, len(canvas) // row, row * 4, QImage.Format.Format_ARGB32_Premultiplied)
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.LosslessImageRendering)  # PDF: flate, not JPEG
+    painter.drawImage(QRectF(0, 0, width, height), image, QRectF(pad, pad, width, height))
+    painter.restore()
+    del image  # before ``canvas``, whose memory it uses

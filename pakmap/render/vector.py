@@ -14,14 +14,14 @@ from typing import Callable
 
 import numpy as np
 import shapely
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
 
 from . import paths
-from .generalize import simplified, visible_indices
+from .generalize import clipped, simplified, visible_indices
 from .qt import is_raster_device, qcolor
 from .styling import Symbolization, symbolize
-from .stamps import render_stamp, stamp_image
+from .stamps import paint_stamps, render_stamp
 from .symbols import marker, tiled_path
 from .transform import DeviceTransform, projected
 
@@ -64,13 +64,16 @@ def draw_vector_layer(view, painter: QPainter, layer, cancel: Callable[[], bool]
             _draw_proportional(view, painter, sym, geoms, sym.sizes_mm[index], transform)
             return
         kinds = geometry_kind(geoms)
+        # Cut edges must fall outside the frame: beyond the widest outline plus a few pixels.
+        cut = (view.mm(max(sym.symbol.stroke_width, 0.1)) + 4) / transform.scale
         polys = kinds == _POLYGON
         if polys.any():
-            _draw_polygons(view, painter, sym, simplified(geoms[polys], transform.scale), class_of[polys],
-                           transform, cancel)
+            shapes = simplified(clipped(geoms[polys], view.extent, cut), transform.scale)
+            _draw_polygons(view, painter, sym, shapes, class_of[polys], transform, cancel)
         lines = kinds == _LINE
         if lines.any():
-            _draw_lines(view, painter, sym, simplified(geoms[lines], transform.scale), class_of[lines], transform)
+            shapes = simplified(clipped(geoms[lines], view.extent, cut), transform.scale)
+            _draw_lines(view, painter, sym, shapes, class_of[lines], transform)
         pts = kinds == _POINT
         if pts.any():
             xy, feature = paths.points(geoms[pts])
@@ -219,11 +222,7 @@ def draw_markers(view, painter: QPainter, sym: Symbolization, px: np.ndarray, cl
         return render_stamp(size + 2 * view.mm(sym.symbol.stroke_width), paint, antialias=raster)
 
     stamps = {int(c): stamp_of(int(c)) for c in np.unique(classes)}
-    image = stamp_image(int(round(view.width)), int(round(view.height)), px, classes, stamps)
-    painter.save()
-    painter.setRenderHint(QPainter.RenderHint.LosslessImageRendering)
-    painter.drawImage(QRectF(0, 0, view.width, view.height), image)
-    painter.restore()
+    paint_stamps(painter, int(round(view.width)), int(round(view.height)), px, classes, stamps)
 
 
 def _draw_proportional(view, painter, sym, geoms, sizes_mm, transform) -> None:
