@@ -174,3 +174,32 @@ def test_clipped_keeps_geometries_inside_untouched():
     out = clipped(np.array([inside, big], dtype=object), (0, 0, 10, 10), 1.0)
     assert out[0] is inside
     assert shapely.bounds(out[1]).tolist() == [-1.0, -1.0, 11.0, 11.0]
+
+
+def test_renders_in_a_worker_thread_like_the_canvas():
+    import threading
+
+    from pakmap.style import LabelStyle
+
+    lyr = layer([box(0, 0, 60, 100), box(60, 0, 100, 100)],
+                GraduatedStyle(field="v", method="manual", breaks=[1, 2], symbol=Symbol(stroke_width=0)), v=[1.0, 2.0])
+    lyr.labels = LabelStyle(field="v", size=8)
+    view = view_of(lyr, w=200, h=200)
+    expected, _ = render_image(view)
+    out = {}
+    worker = threading.Thread(target=lambda: out.update(zip(("img", "res"), render_image(view))))
+    worker.start()
+    worker.join(60)
+    assert out["img"] == expected
+    assert [lab.text for lab in out["res"].labels] == ["1", "2"]
+
+
+def test_categorized_polygons_take_palette_colours_in_value_order():
+    from pakmap.style import CategorizedStyle
+
+    lyr = layer([box(0, 0, 50, 100), box(50, 0, 100, 100)],
+                CategorizedStyle(field="kind", palette="unhcr_categorical", symbol=Symbol(stroke_width=0)),
+                kind=["village", "camp"])
+    img, _ = render_image(view_of(lyr))
+    assert pixel(img, 75, 50) == "#0072BC"  # "camp" sorts first: first palette colour
+    assert pixel(img, 25, 50) == "#FAEB00"
