@@ -1,10 +1,10 @@
 """Drawing one vector layer: polygons, lines, points and proportional circles.
 
-Each layer is drawn with a handful of QPainter calls whatever its size: all rings of one colour
-class form one path, all outlines one more, all markers of a class one tiled path (or one
-``drawPoints`` call). Points that land on the same device pixel are drawn once; on vector devices
-(PDF, SVG) a very dense point layer is drawn as an image at the output resolution so the file stays
-small — a million circles as vector paths would be tens of megabytes nobody can see.
+Each layer is drawn with few QPainter calls whatever its size: all rings of one colour class form
+one path, outlines a few small ones (Qt strokes small paths much faster), all markers of a class one
+tiled path. Points that land on the same device pixel are drawn once; dense point layers are stamped
+into one image at the output resolution (``stamps.py``) — on PDF and SVG too, so the file stays
+small: a million circles as vector paths would be tens of megabytes nobody can see.
 """
 
 from __future__ import annotations
@@ -153,17 +153,13 @@ class _Pass:
     path: QPainterPath | None = None  # filled (and outlined with ``outline`` when given)
     outline: QPen | None = None
 
-    def paint(self, painter: QPainter, color: QColor | None = None) -> None:
-        color = color or self.color
+    def paint(self, painter: QPainter) -> None:
         if self.outline is not None:
-            pen = QPen(self.outline)
-            if color is not self.color:
-                pen.setColor(color)
-            painter.setPen(pen)
+            painter.setPen(self.outline)
             painter.setBrush(Qt.BrushStyle.NoBrush)
         else:
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QBrush(color))
+            painter.setBrush(QBrush(self.color))
         painter.drawPath(self.path)
 
 
