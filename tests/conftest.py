@@ -17,6 +17,18 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("PAKMAP_SHARED_DATA", REPO.parent / "shared" / "data"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_qt_application(qapp):
+    """One QApplication for the whole session, created before any test renders.
+
+    The core only needs a QGuiApplication (``pakmap.render.qt.ensure_gui_app`` creates one when none
+    exists), but Qt allows one application object per process: if a core test created a
+    QGuiApplication first, the GUI tests could not create widgets. pytest-qt's ``qapp`` is a
+    QApplication, which serves both.
+    """
+    return qapp
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The folder of real public Pakistan data (``../shared/data``)."""
