@@ -96,3 +96,12 @@ def test_labels_drawn_as_dark_text_with_halo():
 def test_typed_backslash_n_breaks_the_line():
     lyr = _layer([Point(0, 0)], LabelStyle(expression="{name}\\n{n}"), name=["A"], n=[7.0])
     assert label_texts(lyr, np.arange(1), threshold=None) == ["A\n7"]
+
+
+def test_labels_of_missing_empty_and_null_valued_features_are_skipped():
+    from shapely.geometry import Polygon
+
+    lyr = _layer([None, Polygon(), box(0, 0, 100, 100), box(0, 0, 1, 1)], LabelStyle(field="name", size=8),
+                 name=["a", "b", "Real", None])
+    _, result = render_image(MapView((lyr,), (0, 0, 100, 100), CRS_M, 200, 200, dpi=96))
+    assert [lab.text for lab in result.labels] == ["Real"]

@@ -203,3 +203,25 @@ def test_categorized_polygons_take_palette_colours_in_value_order():
     img, _ = render_image(view_of(lyr))
     assert pixel(img, 75, 50) == "#0072BC"  # "camp" sorts first: first palette colour
     assert pixel(img, 25, 50) == "#FAEB00"
+
+
+def test_missing_empty_and_mixed_geometries_do_not_break_rendering():
+    from shapely.geometry import GeometryCollection, MultiPoint, Polygon as P
+
+    geoms = [None, P(), box(0, 0, 50, 50), MultiPoint([(70, 70), (80, 80)]), GeometryCollection(),
+             LineString([(0, 90), (100, 90)])]
+    style = GraduatedStyle(field="v", method="quantiles", classes=2, symbol=Symbol(stroke_width=0, size=3))
+    lyr = layer(geoms, style, v=[1.0, 2.0, 3.0, None, 5.0, 6.0])
+    img, _ = render_image(view_of(lyr))
+    assert pixel(img, 25, 75) != "#FFFFFF"  # the polygon
+    assert pixel(img, 70, 30) == "#E6E6E6"  # the multipoint has no value: no-data colour
+    empty = layer([], SingleSymbolStyle())
+    img, result = render_image(view_of(empty))
+    assert pixel(img, 50, 50) == "#FFFFFF" and result.labels == []
+
+
+def test_layer_without_crs_is_drawn_as_if_in_view_crs():
+    lyr = VectorLayer("nocrs", gpd.GeoDataFrame(geometry=[box(0, 0, 50, 100)]),
+                      style=SingleSymbolStyle(Symbol(fill="#FF0000", stroke_width=0)))
+    img, _ = render_image(view_of(lyr))
+    assert pixel(img, 25, 50) == "#FF0000" and pixel(img, 75, 50) == "#FFFFFF"

@@ -25,7 +25,9 @@ class ProjectedGeometries:
 
     def __init__(self, geoms: np.ndarray) -> None:
         self.geoms = geoms  # shapely geometries, one per feature (None for missing)
-        self.total_bounds = tuple(float(v) for v in shapely.total_bounds(geoms))
+        # NaN bounds for a layer with no geometry: every extent test fails, queries find nothing.
+        self.total_bounds = (tuple(float(v) for v in shapely.total_bounds(geoms)) if len(geoms)
+                             else (float("nan"),) * 4)
         self._tree: shapely.STRtree | None = None
         self._lock = threading.Lock()
 
