@@ -43,11 +43,11 @@ STROKE_CHUNK = 64
 
 def chunked_paths(types: np.ndarray, xy: np.ndarray, chunk: int = STROKE_CHUNK) -> list[QPainterPath]:
     """The same subpaths as ``path_from_elements(types, xy)`` split into paths of about ``chunk``
-    elements (whole subpaths only), for stroking."""
+    elements, for stroking: subpaths are grouped by the block of ``chunk`` elements they start in
+    (never split, so a long ring makes a longer path)."""
     starts = np.flatnonzero(types == MOVE_TO)
     if len(starts) == 0:
         return []
-    # A new path at each subpath that crosses into the next block of ``chunk`` elements.
     block = starts // chunk
     cuts = starts[np.r_[True, block[1:] != block[:-1]]]
     bounds = np.r_[cuts, len(types)]
