@@ -86,3 +86,9 @@ def test_symbolization_recomputed_when_style_or_data_change():
     lyr.update(data=gdf.assign(v=[np.nan, 2.0, 3.0, 4.0]))
     assert symbolize(lyr).classes[-1].nodata
     assert symbolize(replace_data(lyr, gdf)) is not first
+
+
+def test_numeric_categories_in_numeric_order():
+    lyr = VectorLayer("c", gpd.GeoDataFrame({"phase": [10, 2, 3, 2]}, geometry=[Point(0, 0)] * 4, crs=CRS_M),
+                      style=CategorizedStyle(field="phase"))
+    assert [i.label for i in legend_items(lyr)] == ["2", "3", "10"]

@@ -113,11 +113,19 @@ def _category_key(value) -> str:
     return str(value)
 
 
+def _category_order(key: str) -> tuple:
+    """Numbers first in numeric order (2 before 10), then text alphabetically."""
+    try:
+        return (0, float(key), "")
+    except ValueError:
+        return (1, 0.0, key)
+
+
 def _categorized(layer, style: CategorizedStyle) -> Symbolization:
     values = _column(layer, style.field)
     missing = values.map(is_missing).to_numpy(dtype=bool)
     keys = np.array([_category_key(v) for v in values[~missing]], dtype=object)
-    uniques = sorted(set(keys), key=lambda k: (not k.lstrip("-").replace(".", "", 1).isdigit(), k))
+    uniques = sorted(set(keys), key=_category_order)
     ramp = palette(style.palette).ramp(len(uniques))
     draw = [DrawClass(k, style.colors.get(k, c)) for k, c in zip(uniques, ramp)]
     class_of = np.empty(len(values), dtype=int)
