@@ -105,3 +105,19 @@ def test_labels_of_missing_empty_and_null_valued_features_are_skipped():
                  name=["a", "b", "Real", None])
     _, result = render_image(MapView((lyr,), (0, 0, 100, 100), CRS_M, 200, 200, dpi=96))
     assert [lab.text for lab in result.labels] == ["Real"]
+
+
+def test_very_many_point_labels_are_capped_by_priority():
+    from pakmap.render import labels as labels_module
+
+    n = labels_module.MAX_CANDIDATES + 500
+    rng = np.random.default_rng(5)
+    xy = rng.uniform(0, 100, (n, 2))
+    pop = np.arange(n, dtype=float)
+    lyr = _layer([Point(x, y) for x, y in xy], LabelStyle(field="name", size=7, priority="pop"),
+                 name=[f"P{i}" for i in range(n)], pop=pop)
+    lyr.style.symbol.size = 0.1  # tiny markers: they must not block every label position
+    _, result = render_image(MapView((lyr,), (0, 0, 100, 100), CRS_M, 800, 800, dpi=96))
+    placed = [int(lab.text[1:]) for lab in result.labels]
+    assert placed == sorted(placed, reverse=True) and placed[0] > n - 20  # highest priority first
+    assert min(placed) >= 500  # the 500 lowest were never candidates

@@ -33,6 +33,8 @@ _REF_PX = 100.0
 _GAP_MM = 0.6
 # Minimum clear space around every label, in mm: labels that touch read as one.
 _PAD_MM = 0.5
+# Labels considered per layer: more could never fit on a page (a million village points).
+MAX_CANDIDATES = 5_000
 # Point label positions tried in order: (dx, dy) in units of (marker radius + gap), text alignment.
 _POINT_POSITIONS = ((1, 0), (-1, 0), (1, -1), (1, 1), (0, -1), (0, 1), (-1, -1), (-1, 1))
 
@@ -132,7 +134,6 @@ class LabelCollector:
         geoms = shapely.clip_by_rect(proj.geoms[rows], *view.extent)
         keep = ~(shapely.is_empty(geoms) | shapely.is_missing(geoms))
         rows, geoms = rows[keep], geoms[keep]
-        texts = label_texts(layer, rows, view.count_threshold)
         kinds = geometry_kind(geoms)
         anchors = np.full((len(geoms), 2), np.nan)
         size = np.zeros(len(geoms))
@@ -161,6 +162,11 @@ class LabelCollector:
                                  fix=f"use one of: {', '.join(map(str, layer.fields))}")
             priority = pd.to_numeric(layer.data[labels.priority].iloc[rows], errors="coerce").fillna(
                 -np.inf).to_numpy(dtype=float)
+        if len(rows) > MAX_CANDIDATES:
+            # A page holds a few thousand labels at most: only the first by priority can win a place.
+            top = np.sort(np.argpartition(-priority, MAX_CANDIDATES)[:MAX_CANDIDATES])
+            rows, px, priority, point = rows[top], px[top], priority[top], point[top]
+        texts = label_texts(layer, rows, view.count_threshold)
 
         font = label_font(labels.bold)
         metrics = QFontMetricsF(font)
