@@ -82,6 +82,28 @@ class Classes:
     def labels(self, threshold: int | None = None) -> list[str]:
         return [format_range(lo, hi, threshold=threshold, integer=self.integer) for lo, hi in self.ranges()]
 
+    def suppressed(self, threshold: int | None) -> "Classes":
+        """These classes with every class whose upper bound is below ``threshold`` merged into one.
+
+        Its legend label is then a single "<5" and features with 1 and with 4 refugees get the same
+        colour: a class holding only suppressed values cannot be told apart from "<5".
+        """
+        bins = np.asarray(self.bins, dtype=float)
+        below = np.flatnonzero(bins < threshold) if threshold else np.array([], dtype=int)
+        if len(below) <= 1:
+            return self
+        merge_to = int(below[-1])  # the last class entirely below the threshold absorbs the earlier ones
+        keep = np.ones(len(bins), dtype=bool)
+        keep[below[:-1]] = False
+        class_of = self.class_of.copy()
+        present = class_of >= 0
+        class_of[present & (class_of <= merge_to)] = merge_to
+        remap = np.cumsum(keep) - 1  # old class index → new index
+        class_of[present] = remap[class_of[present]]
+        new_bins = tuple(float(b) for b in bins[keep])
+        counts = tuple(int((class_of == i).sum()) for i in range(len(new_bins)))
+        return Classes(new_bins, self.lower, class_of, counts, self.integer)
+
 
 def classify(values, method: str = "natural_breaks", k: int = 5, breaks=None) -> Classes:
     """Classify ``values`` (NaN/None allowed) with a mapclassify scheme.

@@ -72,27 +72,9 @@ def published_frame(df: pd.DataFrame, threshold: int, fields=None) -> pd.DataFra
 
 
 def suppressed_classes(classes: Classes, threshold: int) -> Classes:
-    """``classes`` with every class whose upper bound is below the threshold merged into one.
-
-    Its legend label is then a single "<5" (``Classes.labels(threshold)``), and features with 1 and
-    with 4 refugees get the same colour: a class holding only suppressed values is not
-    distinguishable from "<5".
-    """
-    bins = np.asarray(classes.bins, dtype=float)
-    below = np.flatnonzero(bins < threshold)
-    if len(below) <= 1:
-        return classes
-    merge_to = int(below[-1])  # the last class entirely below the threshold absorbs the earlier ones
-    keep = np.ones(len(bins), dtype=bool)
-    keep[below[:-1]] = False
-    class_of = classes.class_of.copy()
-    present = class_of >= 0
-    class_of[present & (class_of <= merge_to)] = merge_to
-    remap = np.cumsum(keep) - 1  # old class index → new index
-    class_of[present] = remap[class_of[present]]
-    new_bins = tuple(float(b) for b in bins[keep])
-    counts = tuple(int((class_of == i).sum()) for i in range(len(new_bins)))
-    return Classes(new_bins, classes.lower, class_of, counts, classes.integer)
+    """``classes`` with every class entirely below the threshold merged into one "<5" class
+    (``Classes.suppressed``, which the renderer and so the legend and web map apply too)."""
+    return classes.suppressed(threshold)
 
 
 __all__ = ["count_fields", "suppressed_mask", "suppression_counts", "published_frame", "suppressed_classes"]

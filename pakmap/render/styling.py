@@ -98,6 +98,8 @@ def _graduated(layer, style: GraduatedStyle, threshold: int | None) -> Symboliza
         # mapclassify says once per call that numba would be faster; classify() samples big inputs.
         warnings.filterwarnings("ignore", message="Numba not installed")
         classes = classify(values, style.method, style.classes, style.breaks)
+    # Classes holding only counts below the protection threshold become one "<5" class.
+    classes = classes.suppressed(threshold)
     colors = palette(style.palette).ramp(classes.k)
     draw = [DrawClass(label, color) for label, color in zip(classes.labels(threshold), colors)]
     class_of = classes.class_of.copy()
