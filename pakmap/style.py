@@ -16,6 +16,7 @@ from .errors import StyleError
 
 CLASSIFICATION_METHODS = ("quantiles", "natural_breaks", "equal_interval", "std_mean", "manual")
 MARKERS = ("circle", "square", "triangle", "diamond", "settlement", "camp", "capital")
+LINE_STYLES = ("solid", "dash", "dot")
 
 
 @dataclass
@@ -28,6 +29,7 @@ class Symbol:
     marker: str = "circle"  # point layers only; see MARKERS
     size: float = 2.5  # mm, marker diameter
     opacity: float = 1.0
+    line_style: str = "solid"  # solid | dash | dot: lines and outlines (the Line of Control is dotted)
 
 
 @dataclass
@@ -168,6 +170,9 @@ def validate_style(style: VectorStyle, where: str = "style") -> None:
                              fix="give breaks = [upper bound of each class, …]")
         if not 1 <= int(style.classes) <= 12:
             raise StyleError(f"{where} asks for {style.classes} classes", fix="use 1 to 12 classes")
+    if style.symbol.line_style not in LINE_STYLES:
+        raise StyleError(f"unknown line style '{style.symbol.line_style}' in {where}",
+                         fix=f"use one of: {', '.join(LINE_STYLES)}")
     if style.symbol.marker not in MARKERS:
         raise StyleError(f"unknown marker '{style.symbol.marker}' in {where}", fix=f"use one of: {', '.join(MARKERS)}")
 

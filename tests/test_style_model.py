@@ -93,3 +93,25 @@ def test_classes_entirely_below_the_threshold_merge_into_one_suppressed_class():
                         style=GraduatedStyle(field="n", method="manual", breaks=[1, 3, 100, 1000, 40000]))
     labels = [item.label for item in legend_items(layer, threshold=5)]
     assert labels.count("<5") == 1 and len(labels) == 4
+
+
+def test_line_of_control_is_drawn_dotted_on_every_surface():
+    """UNHCR convention: the Line of Control is dotted — on the map, in the legend, on the web."""
+    import geopandas as gpd
+    import shapely
+    from PySide6.QtCore import Qt
+
+    from pakmap.layer import VectorLayer
+    from pakmap.render import legend_items
+    from pakmap.render.qt import set_line_style
+    from pakmap.web.styles import web_style
+    from PySide6.QtGui import QPen
+
+    style = style_from_dict({"kind": "single", "symbol": {"line_style": "dot", "fill": "#000000", "stroke_width": 0.4}})
+    loc = VectorLayer("Line of Control", gpd.GeoDataFrame(geometry=[shapely.LineString([(74, 33), (75, 35)])],
+                                                          crs="EPSG:4326"), style=style)
+    assert legend_items(loc)[0].line_style == "dot"
+    assert web_style(loc, None).styles[0]["dashArray"] == "1 4"
+    assert set_line_style(QPen(), "dot").style() == Qt.PenStyle.DotLine
+    with pytest.raises(StyleError, match="unknown line style 'wavy'"):
+        style_from_dict({"kind": "single", "symbol": {"line_style": "wavy"}})

@@ -19,7 +19,7 @@ from ..layer import RasterLayer, VectorLayer
 from ..numbers import format_range
 from ..palettes import palette
 from ..project.loaded import LoadedProject
-from ..render.qt import qcolor
+from ..render.qt import qcolor, set_line_style
 from .template import ElementSpec
 from .text import make_font
 
@@ -38,6 +38,7 @@ class Swatch:
     marker: str = "circle"
     opacity: float = 1.0
     ramp: tuple[str, ...] = ()  # kind "ramp" (rasters): the colours, low to high
+    line_style: str = "solid"
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ def _swatch(item) -> Swatch:
     """A ``pakmap.render.LegendItem`` as the swatch this module draws."""
     return Swatch(kind=item.kind, fill=item.color, stroke=item.stroke or item.color,
                   stroke_width=item.stroke_width, size=item.size_mm, marker=item.marker or "circle",
-                  opacity=item.opacity)
+                  opacity=item.opacity, line_style=item.line_style)
 
 
 def pretty_name(name: str) -> str:
@@ -275,6 +276,7 @@ def _draw_swatch(painter: QPainter, swatch: Swatch, rect: QRectF, px: float, sca
     painter.save()
     pen = QPen(qcolor(swatch.stroke), max(swatch.stroke_width, 0.1) * px)
     pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+    set_line_style(pen, swatch.line_style)
     if swatch.kind == "ramp":
         gradient = QLinearGradient(rect.left(), 0, rect.left() + SWATCH_W * px * scale, 0)
         for i, color in enumerate(swatch.ramp):

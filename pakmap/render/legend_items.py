@@ -29,6 +29,7 @@ class LegendItem:
     marker: str | None = None
     opacity: float = 1.0
     nodata: bool = False
+    line_style: str = "solid"  # lines and outlines: solid, dash or dot
 
 
 def _layer_kind(layer: VectorLayer) -> str:
@@ -62,11 +63,11 @@ def legend_items(layer, threshold: int | None = None) -> list[LegendItem]:
     for c in sym.classes:
         if geom == "line":
             items.append(LegendItem(c.label, "line", c.fill, None, max(s.stroke_width, 0.1), 0.0, None,
-                                    s.opacity, c.nodata))
+                                    s.opacity, c.nodata, s.line_style))
         elif geom == "point":
             items.append(LegendItem(c.label, "marker", c.fill, s.stroke, s.stroke_width, s.size, s.marker,
                                     s.opacity, c.nodata))
         else:
             items.append(LegendItem(c.label, "fill", c.fill, s.stroke, s.stroke_width, 0.0, None,
-                                    s.opacity, c.nodata))
+                                    s.opacity, c.nodata, s.line_style))
     return items

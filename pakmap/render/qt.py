@@ -10,7 +10,8 @@ import functools
 import os
 import sys
 
-from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPixmap
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPen, QPixmap
 
 
 def ensure_gui_app() -> QGuiApplication:
@@ -47,6 +48,17 @@ def qcolor(color: str, opacity: float = 1.0) -> QColor:
         return QColor(0, 0, 0, 0)
     r, g, b, a = _parse(color)
     return QColor(r, g, b, round(a * max(0.0, min(1.0, opacity))))
+
+
+_PEN_STYLES = {"solid": Qt.PenStyle.SolidLine, "dash": Qt.PenStyle.DashLine, "dot": Qt.PenStyle.DotLine}
+
+
+def set_line_style(pen: QPen, line_style: str) -> QPen:
+    """Apply a style's ``line_style`` (solid, dash, dot) to ``pen``; dots get round caps to read as dots."""
+    pen.setStyle(_PEN_STYLES.get(line_style, Qt.PenStyle.SolidLine))
+    if line_style == "dot":
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    return pen
 
 
 def is_raster_device(painter: QPainter) -> bool:

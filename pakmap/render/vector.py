@@ -19,7 +19,7 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
 
 from . import paths
 from .generalize import clipped, simplified, visible_indices
-from .qt import is_raster_device, qcolor
+from .qt import is_raster_device, qcolor, set_line_style
 from .styling import Symbolization, symbolize
 from .stamps import paint_stamps, render_stamp
 from .symbols import marker, tiled_path
@@ -91,7 +91,7 @@ def _stroke_pen(view, sym: Symbolization, color: str | None = None) -> QPen:
     # joins, and Qt strokes them three to four times faster on detailed boundaries.
     pen.setJoinStyle(Qt.PenJoinStyle.BevelJoin)
     pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-    return pen
+    return set_line_style(pen, sym.symbol.line_style)
 
 
 def _draw_polygons(view, painter, sym, geoms, class_of, transform, cancel) -> None:
@@ -129,7 +129,7 @@ def _draw_lines(view, painter, sym, geoms, class_of, transform) -> None:
         pen = QPen(qcolor(sym.classes[c].fill, sym.symbol.opacity), view.mm(width))
         pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        painter.setPen(pen)
+        painter.setPen(set_line_style(pen, sym.symbol.line_style))
         for path in paths.chunked_paths(types[mask], px[mask]):
             painter.drawPath(path)
 

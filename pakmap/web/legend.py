@@ -45,8 +45,9 @@ def _swatch(item: LegendItem, where: str) -> str:
     stroke = (css_color(item.stroke, where) or "transparent") if item.stroke and item.stroke_width > 0 else "transparent"
     border = max(px(item.stroke_width), 1.0) if stroke != "transparent" else 0
     if item.kind == "line":
+        css_style = {"dash": "dashed", "dot": "dotted"}.get(item.line_style, "solid")
         return (f'<span class="pm-sw" style="width:18px;height:0;'
-                f'border-top:{max(px(item.stroke_width), 2.0):.1f}px solid {color}"></span>')
+                f'border-top:{max(px(item.stroke_width), 2.0):.1f}px {css_style} {color}"></span>')
     if item.kind in ("marker", "circle"):  # the web map draws every marker as a circle
         size = max(px(item.size_mm), 4.0)
         return (f'<span class="pm-sw" style="width:{size:.1f}px;height:{size:.1f}px;background:{color};'

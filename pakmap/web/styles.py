@@ -30,6 +30,7 @@ def px(mm: float) -> float:
 
 
 NO_COLOR = ("none", "transparent")
+DASH_ARRAYS = {"dash": "6 4", "dot": "1 4"}  # line_style → Leaflet/SVG dashArray (CSS px)
 
 
 def css_color(color: str, where: str) -> str | None:
@@ -80,13 +81,15 @@ def web_style(layer: VectorLayer, threshold: int | None) -> WebStyle:
     kind = layer_kind(layer)
     drawn = np.flatnonzero(present)
     class_of = sym.class_of
+    dashes = DASH_ARRAYS.get(symbol.line_style)
     if kind == "line":
         styles = [{"color": fills[class_of[i]], "weight": px(max(symbol.stroke_width, 0.1)),
-                   "opacity": opacity} for i in drawn]
+                   "opacity": opacity, **({"dashArray": dashes} if dashes else {})} for i in drawn]
     else:
         has_stroke = stroke is not None and symbol.stroke_width > 0
         base = {"color": stroke or "#000000", "weight": px(symbol.stroke_width) if has_stroke else 0,
-                "fillOpacity": opacity, "opacity": opacity if has_stroke else 0}
+                "fillOpacity": opacity, "opacity": opacity if has_stroke else 0,
+                **({"dashArray": dashes} if dashes and has_stroke else {})}
         if kind == "point":
             base["radius"] = px(symbol.size / 2)
         styles = [{**base, "fillColor": fills[class_of[i]] or "#000000",
