@@ -67,3 +67,23 @@ def test_project_rerenders_after_moving_the_folder(demo_dir, tmp_path):
     assert (moved / "again.png").exists()
     record = json.loads((moved / "again.png.record.json").read_text(encoding="utf-8"))
     assert record  # the record is valid JSON
+
+
+def test_demo_on_real_boundaries(shared_data, tmp_path):
+    """``--data`` takes COD-AB style files: the real districts, provinces and Line of Control."""
+    out = tmp_path / "real"
+    result = subprocess.run([sys.executable, "-m", "pakmap", "demo", str(out), "--data", str(shared_data)],
+                            capture_output=True, text=True, timeout=500)
+    assert result.returncode == 0, result.stderr
+    assert "repaired 4 invalid geometries" in result.stderr  # the published districts, repaired in the copy
+    project = load_project(out / "project.toml")
+    assert "Line of Control" in [l.name for l in project.layers]
+    assert project.layers[[l.name for l in project.layers].index("Line of Control")].style["symbol"]["line_style"] == "dot"
+    from pakmap.project.loader import load_layers
+
+    loaded = load_layers(project)
+    districts = loaded.layer("districts").data
+    assert len(districts) == 156
+    assert districts["Refugees"].notna().sum() == 30  # every messy name of the partner table matched
+    assert int(districts["villages"].sum()) == 54
+    assert (out / "map.pdf").stat().st_size < 2_000_000
