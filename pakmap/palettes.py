@@ -8,11 +8,10 @@ are used (spread over the ramp); with more, colours are interpolated in RGB alon
 from __future__ import annotations
 
 import functools
-import tomllib
 from dataclasses import dataclass
 
 from .errors import StyleError
-from .resources import style_file
+from .resources import read_data_file, style_file
 
 
 @dataclass(frozen=True)
@@ -60,11 +59,7 @@ def _rgb_to_hex(rgb) -> str:
 @functools.lru_cache(maxsize=None)
 def _load() -> tuple[dict[str, str], dict[str, Palette]]:
     path = style_file("palettes.toml")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise StyleError(f"cannot read the palette file: {exc}", path=path,
-                         fix="restore styles/palettes.toml or fix its TOML syntax") from None
+    data = read_data_file(path, "palette file")
     palettes = {}
     for name, spec in data.get("palettes", {}).items():
         colors = tuple(spec.get("colors", ()))

@@ -8,8 +8,11 @@ Both are installed as data packages (``pakmap_layers``, ``pakmap_styles``) so ``
 from __future__ import annotations
 
 import os
+import tomllib
 from importlib import resources
 from pathlib import Path
+
+from .errors import StyleError
 
 
 def _package_dir(package: str) -> Path:
@@ -22,6 +25,22 @@ def styles_dir() -> Path:
 
 def layers_dir() -> Path:
     return _package_dir("pakmap_layers")
+
+
+def read_data_file(path: Path, what: str, error=StyleError) -> dict:
+    """Parse one of the officer-editable TOML files (palettes, markers, templates, the catalog).
+
+    Any problem becomes one line naming the file and how to recover, as ``error`` (the kind of
+    ``PakmapError`` that fits the file).
+    """
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise error(f"{what} not found", path=path,
+                    fix="reinstall pakmap, or check PAKMAP_STYLES_DIR / PAKMAP_LAYERS_DIR") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise error(f"cannot read the {what}: {exc}", path=path,
+                    fix="fix the TOML syntax at that line, or restore the file") from None
 
 
 def _find(relative: str, override_env: str, default: Path) -> Path:

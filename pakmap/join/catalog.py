@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
 from ..errors import ProjectError, StyleError
+from ..resources import layer_file, read_data_file
 from ..style import LabelStyle, VectorStyle, labels_from_dict, style_from_dict
 
 KINDS = ("boundaries", "points", "table")
@@ -86,20 +86,13 @@ _FIELDS = {f.name for f in dataclasses.fields(CatalogEntry)}
 
 
 def default_catalog_path() -> Path:
-    from ..resources import layer_file
-
     return layer_file("catalog.toml")
 
 
 def load_catalog(path: str | os.PathLike | None = None) -> Catalog:
     """Read and validate a catalog; alias paths are resolved and must exist."""
     path = Path(path) if path else default_catalog_path()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ProjectError("layer catalog not found", path=path, fix="reinstall pakmap or check PAKMAP_LAYERS_DIR") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ProjectError(f"layer catalog is not valid TOML ({exc})", path=path, fix="correct the line named") from None
+    data = read_data_file(path, "layer catalog", ProjectError)
     version = data.get("version")
     if version != CATALOG_VERSION:
         raise ProjectError(f"layer catalog has version {version!r}", path=path,

@@ -10,13 +10,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import StyleError
-from ..resources import style_file
+from ..resources import read_data_file, style_file
 from .box import Box, overlaps
 
 # The elements a template may place. ``map`` and ``title`` are required; any other may be left out.
@@ -92,11 +91,7 @@ def load_template(name_or_path: str | os.PathLike = "a4_landscape") -> Template:
     if not path.is_file():
         raise StyleError("page template not found", path=path,
                          fix=f"use one of: {', '.join(available_templates())}, or a path to a .toml template")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise StyleError(f"cannot read the template: {exc}", path=path,
-                         fix="fix the TOML syntax at that line, or restore the file") from None
+    data = read_data_file(path, "template")
     try:
         return _build(path, data)
     except StyleError as exc:

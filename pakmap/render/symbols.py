@@ -8,7 +8,6 @@ draw thousands we take each part's path elements once and tile them over the poi
 from __future__ import annotations
 
 import functools
-import tomllib
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +15,7 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPainterPath, QPolygonF
 
 from ..errors import StyleError
-from ..resources import style_file
+from ..resources import read_data_file, style_file
 from .paths import path_from_elements
 
 ROLES = ("body", "glyph")
@@ -66,11 +65,7 @@ def _elements(path: QPainterPath) -> tuple[np.ndarray, np.ndarray]:
 def markers() -> dict[str, tuple[MarkerPart, ...]]:
     """All markers by name, read from the symbols file."""
     path = style_file("symbols/markers.toml")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise StyleError(f"cannot read the marker file: {exc}", path=path,
-                         fix="restore styles/symbols/markers.toml or fix its TOML syntax") from None
+    data = read_data_file(path, "marker file")
     out = {}
     for name, spec in data.items():
         parts = []
