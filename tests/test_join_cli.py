@@ -139,7 +139,7 @@ def test_builtin_catalog_is_valid():
      "needs a 'field'"),
     ("version = 1\n[[layers]]\nid = 'a'\ntitle = 'A'\nkind = 'points'\n[[layers]]\nid = 'a'\ntitle = 'B'\n"
      "kind = 'points'\n", "used twice"),
-    ("version = [\n", "not valid TOML"),
+    ("version = [\n", "cannot read the layer catalog"),
 ])
 def test_catalog_errors(tmp_path, text, message):
     path = tmp_path / "catalog.toml"
