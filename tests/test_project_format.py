@@ -87,3 +87,13 @@ def test_missing_and_binary_project_files(tmp_path):
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
     with pytest.raises(ProjectError, match="not a text file"):
         load_project(binary)
+
+
+def test_saved_arrays_read_as_an_officer_would_write_them(tmp_path):
+    project = sample_project(tmp_path)
+    project.joins[0].on.append(["pcode", "admin2 [code], text"])
+    path = save_project(project, tmp_path / "p.toml")
+    text = path.read_text(encoding="utf-8")
+    assert 'on = [["name", "district"], ["pcode", "admin2 [code], text"]]' in text
+    assert 'popup_fields = ["name", "refugees"]' in text
+    assert load_project(path).joins[0].on == [["name", "district"], ["pcode", "admin2 [code], text"]]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 import types
 import typing
@@ -109,7 +110,7 @@ def save_project(project: Project, path: str | os.PathLike | None = None) -> Pat
     for export in data.get("exports", []):
         export["path"] = _relative_to(old_folder, target.parent, export["path"])
     document = {"pakmap": {"format": FORMAT_VERSION, "written_by": f"pakmap {__version__}"}, **data}
-    write_text_atomic(target, _HEADER + tomli_w.dumps(document))
+    write_text_atomic(target, _HEADER + _compact_arrays(tomli_w.dumps(document)))
     # Paths are now relative to the new location: reflect that in the model so it stays consistent.
     for spec, saved in zip(project.layers, data.get("layers", [])):
         spec.path = saved["path"]
@@ -119,6 +120,26 @@ def save_project(project: Project, path: str | os.PathLike | None = None) -> Pat
         export.path = saved["path"]
     project.path = target
     return target
+
+
+# An array whose items sit on their own lines (tomli_w writes every array that way).
+_MULTILINE_ARRAY = re.compile(r"\[\n((?:[ \t]+(?![\]\s])[^\n]*,\n)+)[ \t]*\]")
+
+
+def _compact_arrays(text: str) -> str:
+    """Short arrays on one line (``on = [["name", "district"]]``), as an officer would write them.
+
+    Collapsing runs innermost first; the result is only used if it parses to the same data.
+    """
+    compact = text
+    while True:
+        collapsed = _MULTILINE_ARRAY.sub(
+            lambda m: "[" + ", ".join(line.strip().rstrip(",") for line in m.group(1).splitlines()) + "]"
+            if len(m.group(1)) < 200 else m.group(0), compact)
+        if collapsed == compact:
+            break
+        compact = collapsed
+    return compact if tomllib.loads(compact) == tomllib.loads(text) else text
 
 
 def _relative_to(old_folder: Path, new_folder: Path, stored: str) -> str:
