@@ -25,6 +25,7 @@ from ..errors import SourceError
 from ..layer import SourceInfo, VectorLayer
 from . import shapefile
 from .finish import finish_geometry
+from .gdal_frame import read_frame
 from .detect import ZIP, Format
 
 _CONTAINERS = ("GPKG", "OpenFileGDB", ZIP)
@@ -89,7 +90,7 @@ def _read(gdal_path: str, gdal_layer: str, encoding: str | None, path: Path, fmt
         with warnings.catch_warnings():
             # GeoJSON properties holding lists stay text; that is what the officer sees in QGIS too.
             warnings.filterwarnings("ignore", message="Could not parse column")
-            return pyogrio.read_dataframe(gdal_path, layer=gdal_layer, encoding=encoding)
+            return read_frame(gdal_path, gdal_layer, encoding)
     except _GDAL_ERRORS as exc:
         raise _gdal_error(exc, path, fmt) from None
 

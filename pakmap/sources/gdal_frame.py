@@ -1,0 +1,62 @@
+"""One GDAL layer into a GeoDataFrame, through Arrow when ``pyarrow`` is installed.
+
+GDAL's Arrow interface hands over whole columns instead of one feature at a time: a GeoPackage of
+a million points reads in ~0.1 s instead of ~0.6 s, and the WKB stays in one Arrow buffer instead of
+becoming a million Python ``bytes`` objects before ``shapely.from_wkb`` (another ~0.3 s). Without
+pyarrow, or when Arrow cannot decode the file's text (it only speaks UTF-8), the classic
+feature-by-feature reader is used.
+
+Both readers must give the same frame, so the two places where pyogrio's Arrow path differs are
+converted back to what the classic reader returns (and what the rest of pakmap was written for):
+booleans with nulls become floats (1.0 / 0.0 / NaN), dates become ``datetime64[ms]``.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pyogrio.errors
+
+try:  # optional: only speed depends on it
+    import pyarrow
+except ImportError:  # pragma: no cover - exercised by monkeypatching ``pyarrow`` to None
+    pyarrow = None
+
+
+def read_frame(gdal_path: str, layer: str | None, encoding: str | None) -> gpd.GeoDataFrame:
+    """``pyogrio.read_dataframe`` of one layer, through Arrow when possible (same result either way)."""
+    if pyarrow is not None:
+        try:
+            frame = pyogrio.read_dataframe(gdal_path, layer=layer, encoding=encoding, use_arrow=True,
+                                           arrow_to_pandas_kwargs={"types_mapper": _wkb_stays_arrow})
+        except pyogrio.errors.DataSourceError as exc:
+            if "UTF-8" not in str(exc):  # anything but "text not UTF-8" is a real error of the file
+                raise
+        else:
+            return _as_classic(frame)
+    return pyogrio.read_dataframe(gdal_path, layer=layer, encoding=encoding)
+
+
+def _wkb_stays_arrow(arrow_type):
+    """Keep the geometry column Arrow-backed: pyogrio then hands its buffer to ``from_wkb`` directly."""
+    if isinstance(arrow_type, pyarrow.BaseExtensionType) and arrow_type.extension_name == "geoarrow.wkb":
+        return pd.ArrowDtype(arrow_type)
+    return None  # every other column: pyarrow's default conversion
+
+
+def _as_classic(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Convert the columns where the Arrow reader's types differ from the classic reader's."""
+    for column in frame.columns:
+        values = frame[column]
+        if column == frame.geometry.name or values.dtype != object:
+            continue
+        kind = pd.api.types.infer_dtype(values, skipna=True)
+        if kind == "boolean" and values.isna().any():
+            frame[column] = values.astype("float64")
+        elif kind == "date":
+            frame[column] = pd.to_datetime(values).astype("datetime64[ms]")
+    return frame
+
+
+__all__ = ["read_frame"]
