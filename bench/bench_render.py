@@ -35,29 +35,25 @@ SIZES = {"small": (160, 100_000), "large": (1000, 1_000_000)}
 
 def peer_pakmap(districts: str, points: str, out: str, fmt: str) -> float:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import geopandas as gpd
     from pyproj import CRS
     from PySide6.QtCore import QMarginsF, QSizeF
     from PySide6.QtGui import QImage, QPageSize, QPainter, QPdfWriter
 
-    from pakmap.layer import VectorLayer
     from pakmap.render import MapView, render_map
     from pakmap.render.qt import ensure_gui_app
+    from pakmap.sources import open_layer
     from pakmap.style import GraduatedStyle, SingleSymbolStyle, Symbol
-
-    import pyogrio.geopandas  # noqa: F401  (geopandas imports its reader lazily: not part of the timing)
 
     ensure_gui_app()
     t0 = time.perf_counter()
-    d = gpd.read_file(districts, engine="pyogrio")
-    p = gpd.read_file(points, engine="pyogrio")
+    # The application's own reader: validity check and personal-data flags included, as in the app.
+    d = open_layer(districts)
+    p = open_layer(points)
     read = time.perf_counter() - t0
-    layers = (
-        VectorLayer("districts", d, style=GraduatedStyle(field="population", method="natural_breaks", classes=5,
-                                                         palette="unhcr_blue", nodata_color=NODATA,
-                                                         symbol=Symbol(stroke="#FFFFFF", stroke_width=LINE_MM))),
-        VectorLayer("points", p, style=SingleSymbolStyle(Symbol(fill=POINT_COLOR, stroke_width=0, size=POINT_MM))),
-    )
+    d.style = GraduatedStyle(field="population", method="natural_breaks", classes=5, palette="unhcr_blue",
+                             nodata_color=NODATA, symbol=Symbol(stroke="#FFFFFF", stroke_width=LINE_MM))
+    p.style = SingleSymbolStyle(Symbol(fill=POINT_COLOR, stroke_width=0, size=POINT_MM))
+    layers = (d, p)
     view = MapView(layers, BOUNDS, CRS.from_epsg(4326), WIDTH, HEIGHT, dpi=DPI)
     if fmt == "png":
         image = QImage(WIDTH, HEIGHT, QImage.Format.Format_RGB32)  # opaque map: an RGB PNG, quicker to encode
