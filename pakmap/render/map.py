@@ -8,6 +8,7 @@ from typing import Callable
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter
 
+from ..gc_pause import paused_gc
 from ..layer import RasterLayer, TableLayer, VectorLayer
 from .mapview import MapView
 from .qt import qcolor
@@ -29,10 +30,16 @@ def render_map(view: MapView, painter: QPainter, cancel: Callable[[], bool] | No
     ``cancel`` is polled between layers (and between steps of large ones): return True to stop early,
     e.g. when the canvas has already asked for a newer view. The painter's state is restored.
     """
+    view = view.fitted()
+    # Simplifying, clipping and reprojecting make one shapely object per feature: see pakmap.gc_pause.
+    with paused_gc():
+        return _render(view, painter, cancel)
+
+
+def _render(view: MapView, painter: QPainter, cancel: Callable[[], bool] | None) -> RenderResult:
     from .labels import LabelCollector
     from .raster import draw_raster_layer
 
-    view = view.fitted()
     result = RenderResult()
     painter.save()
     try:

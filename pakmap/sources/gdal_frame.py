@@ -17,6 +17,8 @@ import pandas as pd
 import pyogrio
 import pyogrio.errors
 
+from ..gc_pause import paused_gc
+
 try:  # optional: only speed depends on it
     import pyarrow
 except ImportError:  # pragma: no cover - exercised by monkeypatching ``pyarrow`` to None
@@ -25,6 +27,11 @@ except ImportError:  # pragma: no cover - exercised by monkeypatching ``pyarrow`
 
 def read_frame(gdal_path: str, layer: str | None, encoding: str | None) -> gpd.GeoDataFrame:
     """``pyogrio.read_dataframe`` of one layer, through Arrow when possible (same result either way)."""
+    with paused_gc():  # one shapely geometry per feature: see pakmap.gc_pause
+        return _read_frame(gdal_path, layer, encoding)
+
+
+def _read_frame(gdal_path: str, layer: str | None, encoding: str | None) -> gpd.GeoDataFrame:
     if pyarrow is not None:
         try:
             frame = pyogrio.read_dataframe(gdal_path, layer=layer, encoding=encoding, use_arrow=True)
