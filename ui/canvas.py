@@ -235,8 +235,10 @@ class MapCanvas(QWidget):
         return metres_per_pixel * self.logicalDpiX() / 0.0254
 
     def set_scale(self, denominator: float) -> None:
-        current = self.scale_denominator()
-        if current and denominator > 0:
+        for _ in range(3):  # geodesic scale is not exactly linear in resolution: converge
+            current = self.scale_denominator()
+            if not current or denominator <= 0:
+                return
             self.zoom_by(denominator / current)
 
     # --- rendering ---------------------------------------------------------------------------

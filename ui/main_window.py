@@ -40,6 +40,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings("UNHCR Pakistan", "pakmap")
         self.document = Document()
         self.last_error: str | None = None
+        self.errors: list[str] = []  # every message shown this session (the status bar keeps only the last)
         self.tasks = TaskRunner(self)
         self.canvas = MapCanvas(self.document)
         self.setCentralWidget(self.canvas)
@@ -259,6 +260,7 @@ class MainWindow(QMainWindow):
 
     def show_error(self, exc: BaseException) -> None:
         self.last_error = error_text(exc)
+        self.errors.append(self.last_error)
         self.statusBar().showMessage(self.last_error, 15000)
         show_error(self, exc)
 

@@ -1,0 +1,129 @@
+"""The map canvas: real boundaries drawn in the background, pan, zoom, identify, scale and CRS."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from test_gui_support import add_files, gui_settings, pixel_at, wait_rendered, window  # noqa: F401 - fixtures
+
+pytestmark = [pytest.mark.gui, pytest.mark.realdata]
+
+LAHORE = (74.40794, 31.45709)  # a point inside the Lahore district polygon
+CHAGAI = (63.44009, 28.88433)
+
+
+def test_real_boundaries_are_drawn_off_the_gui_thread(window, qtbot, districts_path):
+    add_files(window, qtbot, districts_path)
+    wait_rendered(window, qtbot)
+    canvas = window.canvas
+    assert canvas.image.width() == canvas.width() and canvas.image.height() == canvas.height()
+    # Inside a district: the default UNHCR blue fill; far outside Pakistan: the white background.
+    inside = pixel_at(window, *LAHORE)
+    assert inside.blue() > 150 and inside.red() < 60, inside.name()
+    xmin, ymin, xmax, ymax = canvas.extent()
+    assert xmin <= 60.88 and xmax >= 77.12 and ymin <= 24.06 and ymax >= 37.09  # zoomed to the layer
+    assert window.crs_button.text() == "EPSG:4326"
+    scale = int(window.scale.currentText().replace("1:", "").replace(",", ""))
+    assert 1_000_000 < scale < 50_000_000
+
+
+def test_pan_with_arrow_keys_and_drag_zoom_with_wheel_and_box(window, qtbot, districts_path):
+    add_files(window, qtbot, districts_path)
+    wait_rendered(window, qtbot)
+    canvas = window.canvas
+    cx, cy = canvas.center
+    res = canvas.resolution
+    qtbot.keyClick(canvas, Qt.Key.Key_Right)
+    assert canvas.center[0] == pytest.approx(cx + canvas.width() / 4 * res)
+    qtbot.keyClick(canvas, Qt.Key.Key_Left)
+    assert canvas.center[0] == pytest.approx(cx)
+
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=QPoint(300, 300))
+    qtbot.mouseMove(canvas, QPoint(350, 320))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=QPoint(350, 320))
+    assert canvas.center[0] == pytest.approx(cx - 50 * res) and canvas.center[1] == pytest.approx(cy + 20 * res)
+
+    canvas.zoom_by(0.5, canvas.to_screen(*LAHORE))  # what one wheel step does, anchored at the cursor
+    anchor = canvas.to_screen(*LAHORE)
+    assert canvas.resolution == pytest.approx(res / 2)
+    assert canvas.to_map(anchor) == pytest.approx(LAHORE)
+
+    # Shift-drag a box around Lahore: the view becomes that box.
+    a, b = canvas.to_screen(74.0, 32.0), canvas.to_screen(74.8, 31.0)
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, a.toPoint())
+    qtbot.mouseMove(canvas, b.toPoint())
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, b.toPoint())
+    xmin, ymin, xmax, ymax = canvas.extent()
+    assert xmin == pytest.approx(74.0, abs=0.2) and xmax == pytest.approx(74.8, abs=0.2) or \
+        ymin == pytest.approx(31.0, abs=0.2) and ymax == pytest.approx(32.0, abs=0.2)
+    wait_rendered(window, qtbot)
+    assert pixel_at(window, *LAHORE).blue() > 150
+
+    window.actions_by_name["zoom_full"].trigger()
+    assert canvas.extent()[0] <= 60.88
+
+
+def test_view_shows_last_image_moved_until_the_new_render_arrives(window, qtbot, districts_path):
+    add_files(window, qtbot, districts_path)
+    wait_rendered(window, qtbot)
+    canvas = window.canvas
+    before = canvas.rendered_generation
+    image = canvas.image
+    canvas.pan_pixels(100, 0)
+    # Immediately: the same cached image, shown shifted (Lahore moved 100 px right on screen).
+    assert canvas.image is image
+    p = canvas.to_screen(*LAHORE)
+    assert canvas.grab().toImage().pixelColor(int(p.x()), int(p.y())).blue() > 150
+    for _ in range(5):  # a burst of changes: stale renders are cancelled, one image per final view
+        canvas.zoom_by(0.9)
+    wait_rendered(window, qtbot)
+    assert canvas.rendered_generation == canvas.generation > before
+
+
+def test_identify_click_selects_the_feature_and_shows_its_attributes(window, qtbot, districts_path):
+    add_files(window, qtbot, districts_path)
+    wait_rendered(window, qtbot)
+    canvas = window.canvas
+    p = canvas.to_screen(*LAHORE).toPoint()
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=p)
+    layer = window.document.layer("pak_districts")
+    rows = window.document.selected("pak_districts")
+    assert list(layer.data["name"].iloc[rows]) == ["Lahore"]
+    top = window.identify_panel.topLevelItem(0)
+    assert top.text(0) == "pak_districts: Lahore"
+    fields = {top.child(i).text(0): top.child(i).text(1) for i in range(top.childCount())}
+    assert fields["province"] == "Punjab"
+    assert window.identify_dock.isVisible()
+    window.actions_by_name["zoom_selection"].trigger()
+    xmin, ymin, xmax, ymax = canvas.extent()
+    lahore = layer.data.geometry.iloc[rows[0]].bounds
+    assert xmin <= lahore[0] and xmax >= lahore[2] and xmax - xmin < 3  # zoomed to Lahore
+
+
+def test_map_crs_can_be_changed_and_the_view_follows(window, qtbot, districts_path):
+    add_files(window, qtbot, districts_path)
+    wait_rendered(window, qtbot)
+    assert window.set_crs("EPSG:32642")
+    canvas = window.canvas
+    assert window.crs_button.text() == "EPSG:32642"
+    xmin, ymin, xmax, ymax = canvas.extent()
+    assert -1_000_000 < xmin < 500_000 < xmax < 2_500_000 and 2_000_000 < ymin < ymax < 4_500_000  # UTM 42N metres
+    wait_rendered(window, qtbot)
+    from pyproj import Transformer
+
+    x, y = Transformer.from_crs(4326, 32642, always_xy=True).transform(*LAHORE)
+    p = canvas.to_screen(x, y)
+    assert canvas.grab().toImage().pixelColor(int(p.x()), int(p.y())).blue() > 150
+    assert not window.set_crs("EPSG:99999999")
+    assert "not a coordinate reference system" in window.last_error
+
+
+def test_scale_typed_in_the_status_bar_zooms(window, qtbot, districts_path):
+    add_files(window, qtbot, districts_path)
+    wait_rendered(window, qtbot)
+    window.scale.setEditText("1:1,000,000")
+    window._scale_entered()
+    assert window.canvas.scale_denominator() == pytest.approx(1_000_000, rel=1e-6)
+    assert np.isfinite(window.canvas.resolution)

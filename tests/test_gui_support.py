@@ -1,0 +1,81 @@
+"""Fixtures and helpers shared by the desktop-app tests (``tests/test_gui_*.py``).
+
+The window is the real ``MainWindow`` with its settings and recovery file under the test's
+``tmp_path``; background work is awaited with ``qtbot.waitUntil`` on what the user would see.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from pakmap_ui.qt_compat import keep_none_alive
+
+keep_none_alive()  # PySide6 6.12.0 on Python 3.11 (see pakmap_ui.qt_compat)
+
+WAIT_MS = 60_000
+
+
+@pytest.fixture
+def gui_settings(tmp_path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, gui_settings):
+    from pakmap.render.qt import ensure_gui_app
+
+    ensure_gui_app()  # Lato registered, as pakmap-gui does at start-up
+    from pakmap_ui.main_window import MainWindow
+
+    win = MainWindow(settings=gui_settings, recovery_path=tmp_path / "recovery" / "recovery.toml", autosave_seconds=3600)
+    win.resize(1200, 800)
+    win.show()
+    yield win
+    win.document.mark_dirty(False)  # no unsaved-changes question while tearing down
+    win.close()  # waits for the render thread and background tasks
+    win.deleteLater()
+
+
+def add_files(window, qtbot, *paths, sublayer=None) -> list:
+    """Add data files as the user does (background reading) and wait until they are in the map."""
+    added = []
+    errors_before = window.last_error
+    window.add_files([str(p) for p in paths], sublayer=sublayer, on_done=added.append)
+    qtbot.waitUntil(lambda: len(added) == len(paths) or window.last_error != errors_before, timeout=WAIT_MS)
+    assert window.last_error == errors_before, window.last_error
+    return added
+
+
+def wait_rendered(window, qtbot) -> None:
+    """Wait until the canvas shows an image of the current view (the background render is done)."""
+    canvas = window.canvas
+    qtbot.waitUntil(lambda: not canvas._timer.isActive() and canvas.image is not None
+                    and not canvas.is_rendering, timeout=WAIT_MS)
+
+
+def pixel_at(window, lon: float, lat: float):
+    """The colour the canvas shows at a map coordinate (the map CRS is WGS 84 in these tests)."""
+    canvas = window.canvas
+    p = canvas.to_screen(lon, lat)
+    return canvas.grab().toImage().pixelColor(int(p.x()), int(p.y()))
+
+
+def dominant_colour(window, layer_name: str, name: str) -> str:
+    """The most frequent canvas colour inside a feature (labels and outlines are a minority)."""
+    from collections import Counter
+
+    import numpy as np
+    import shapely
+
+    layer = window.document.layer(layer_name)
+    geom = layer.data.geometry[layer.data["name"] == name].iloc[0]
+    xmin, ymin, xmax, ymax = geom.bounds
+    xs, ys = np.meshgrid(np.linspace(xmin, xmax, 25), np.linspace(ymin, ymax, 25))
+    inside = shapely.contains_xy(geom, xs.ravel(), ys.ravel())
+    image = window.canvas.grab().toImage()
+    colours = Counter()
+    for x, y in zip(xs.ravel()[inside], ys.ravel()[inside]):
+        p = window.canvas.to_screen(x, y)
+        colours[image.pixelColor(int(p.x()), int(p.y())).name().upper()] += 1
+    return colours.most_common(1)[0][0]
