@@ -296,39 +296,54 @@ class MainWindow(QMainWindow):
         return [i.text() for i in names_list.selectedItems()]
 
     def add_files(self, paths, sublayer: str | None = None, on_done=None) -> None:
-        """Read files in the background and add them on top of the map; errors are shown per file."""
+        """Read files in the background and add them on top of the map, in the order given.
+
+        Each file's problem is shown on its own; the other files are still added.
+        """
         from pakmap.sources import list_layers
 
-        for path in paths:
-            path = str(path)
-            wanted: list[str | None] = [sublayer]
-            if sublayer is None:
-                try:
-                    names = [getattr(n, "name", n) for n in list_layers(path)]
-                except Exception as exc:  # noqa: BLE001 - a bad file must not stop the others
-                    self.show_error(exc)
-                    continue
-                if len(names) > 1:
-                    wanted = self.choose_sublayers(path, names)
-            for name in wanted:
-                self._open_in_background(path, name, on_done)
+        wanted: list[tuple[str, str | None]] = []
+        for path in map(str, paths):
+            if sublayer is not None:
+                wanted.append((path, sublayer))
+                continue
+            try:
+                names = [getattr(n, "name", n) for n in list_layers(path)]
+            except Exception as exc:  # noqa: BLE001 - a bad file must not stop the others
+                self.show_error(exc)
+                continue
+            chosen = self.choose_sublayers(path, names) if len(names) > 1 else [None]
+            wanted += [(path, name) for name in chosen]
+        if wanted:
+            self._open_in_background(wanted, on_done)
 
-    def _open_in_background(self, path: str, sublayer: str | None, on_done=None) -> None:
+    def _open_in_background(self, wanted: list[tuple[str, str | None]], on_done=None) -> None:
         from pakmap.sources import open_layer
 
-        def work(progress, _cancelled):
-            progress("reading", 0.1)
-            return open_layer(path, layer=sublayer)
+        def work(progress, cancelled):
+            results = []
+            for i, (path, name) in enumerate(wanted):
+                progress(Path(path).name, i / len(wanted))
+                try:
+                    results.append((path, name, open_layer(path, layer=name)))
+                except Exception as exc:  # noqa: BLE001 - reported per file once back on the GUI thread
+                    results.append((path, name, exc))
+            return results
 
-        def done(layer):
-            self.document.add_layer(layer, path, sublayer)
-            self.layers_panel.select_layer(layer.name)
-            self._report_validity(layer)
-            if on_done:
-                on_done(layer)
+        def done(results):
+            for path, name, result in results:
+                if isinstance(result, BaseException):
+                    self.show_error(result)
+                    continue
+                self.document.add_layer(result, path, name)
+                self.layers_panel.select_layer(result.name)
+                self._report_validity(result)
+                if on_done:
+                    on_done(result)
 
-        self.tasks.start(f"Adding {Path(path).name}" + (f" ▸ {sublayer}" if sublayer else ""), work, done,
-                         self.show_error)
+        first = Path(wanted[0][0]).name + (f" ▸ {wanted[0][1]}" if wanted[0][1] else "")
+        title = f"Adding {first}" + (f" and {len(wanted) - 1} more" if len(wanted) > 1 else "")
+        self.tasks.start(title, work, done, self.show_error)
 
     def _report_validity(self, layer) -> None:
         if isinstance(layer, VectorLayer):
