@@ -1,12 +1,14 @@
-"""save_png: an opaque image becomes an RGB PNG with the same pixels; failures are one-line errors."""
+"""save_png / encode_png: exact pixels (checked with another decoder), dpi kept, one-line errors."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PySide6.QtGui import QColor, QImage
 
 from pakmap.errors import ExportError
 from pakmap.export.png import save_png
+from pakmap.export.png_encode import encode_png
 
 
 def test_opaque_image_round_trips_as_rgb_png(tmp_path):
@@ -27,3 +29,39 @@ def test_a_failed_write_is_an_export_error_and_leaves_the_target_alone(tmp_path)
     with pytest.raises(ExportError, match="cannot write the PNG"):
         save_png(QImage(), out)  # a null image: Qt's writer refuses it
     assert out.read_bytes() == b"the officer's previous map" and sorted(tmp_path.iterdir()) == [out]
+
+
+def _random_image(fmt, width, height, seed=4):
+    """An image of random pixels (odd width: Qt pads rows, PNG must not)."""
+    rng = np.random.default_rng(seed)
+    image = QImage(width, height, QImage.Format.Format_ARGB32)
+    words = rng.integers(0, 2**32, size=(height, width), dtype=np.uint32)
+    if fmt == QImage.Format.Format_RGB32:
+        words |= np.uint32(0xFF000000)
+    for y in range(height):
+        for x in range(width):
+            image.setPixel(x, y, int(words[y, x]))
+    return image.convertToFormat(fmt)
+
+
+@pytest.mark.parametrize("fmt", [QImage.Format.Format_RGB32, QImage.Format.Format_ARGB32_Premultiplied,
+                                 QImage.Format.Format_ARGB32])
+def test_encoded_pixels_decode_identically_elsewhere(tmp_path, fmt):
+    image = _random_image(fmt, 37, 11)
+    image.setDotsPerMeterX(11811)  # 300 dpi
+    image.setDotsPerMeterY(11811)
+    out = tmp_path / "random.png"
+    out.write_bytes(encode_png(image))
+    pil = pytest.importorskip("PIL.Image")
+    with pil.open(out) as decoded:  # an independent decoder, not Qt's
+        assert decoded.mode == ("RGB" if fmt == QImage.Format.Format_RGB32 else "RGBA")
+        assert decoded.size == (37, 11) and round(decoded.info["dpi"][0]) == 300
+        got = np.asarray(decoded.convert("RGBA"))
+    straight = image.convertToFormat(QImage.Format.Format_RGBA8888)
+    want = np.frombuffer(straight.constBits(), np.uint8).reshape(11, straight.bytesPerLine())[:, :37 * 4]
+    assert np.array_equal(got.reshape(11, 37 * 4), want)
+
+
+def test_null_image_is_refused():
+    with pytest.raises(ValueError):
+        encode_png(QImage())

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtGui import QColor, QImage, QImageWriter, QPainter
+from PySide6.QtGui import QColor, QImage, QPainter
 
 from ..atomic import atomic_path
 from ..errors import ExportError
@@ -17,21 +17,18 @@ from ..layout.compose import Page
 from ..layout.paint import paint_page
 from ..project.loaded import LoadedProject
 from ..render.qt import ensure_gui_app
+from .png_encode import encode_png
 from .worldfile import write_world_file
 
 DPI_CHOICES = (150, 300, 600)
 MAX_PIXELS = 400_000_000  # an A3 page at 600 dpi is ~70 Mpx; refuse sizes that would exhaust memory
-# Qt's PNG "quality" picks the zlib level, (100 - quality) * 9 // 91: 60 is level 3. On an A4 map at
-# 300 dpi that encodes in 0.18 s instead of 0.24 s (default level 6) for a file ~10 % larger; lower
-# levels save little more time, and quality 90 (level 0, uncompressed) makes 26 MB files.
-PNG_QUALITY = 60
 
 
 def _image(width: int, height: int, dpi: float, out_path: Path) -> QImage:
     if width * height > MAX_PIXELS:
         raise ExportError(f"a {width}×{height} pixel image is too large", path=out_path,
                           fix="choose a lower dpi (150, 300 or 600) or a smaller page")
-    # Opaque (filled white below): no alpha channel, so a smaller PNG that encodes ~25 % faster.
+    # Opaque (filled white below): no alpha channel, so an RGB PNG, a quarter smaller than RGBA.
     image = QImage(width, height, QImage.Format.Format_RGB32)
     dots_per_metre = round(dpi / 0.0254)
     image.setDotsPerMeterX(dots_per_metre)
@@ -41,14 +38,19 @@ def _image(width: int, height: int, dpi: float, out_path: Path) -> QImage:
 
 
 def save_png(image: QImage, out_path: str | os.PathLike) -> None:
-    """Write ``image`` to ``out_path`` as a PNG, atomically, at the speed/size balance of ``PNG_QUALITY``."""
+    """Write ``image`` to ``out_path`` as a PNG, atomically (encoded by ``png_encode``: ~3x faster
+    than Qt's writer on maps, and smaller)."""
     out_path = Path(out_path)
-    with atomic_path(out_path) as tmp:
-        writer = QImageWriter(str(tmp), b"png")
-        writer.setQuality(PNG_QUALITY)
-        if not writer.write(image):
-            raise ExportError(f"cannot write the PNG ({writer.errorString()})", path=out_path,
-                              fix="check the folder is writable and has space")
+    if image.isNull():
+        raise ExportError("cannot write the PNG (the image is empty)", path=out_path,
+                          fix="report this as a bug in pakmap")
+    data = encode_png(image)
+    try:
+        with atomic_path(out_path) as tmp:
+            tmp.write_bytes(data)
+    except OSError as exc:
+        raise ExportError(f"cannot write the PNG ({exc.strerror or exc})", path=out_path,
+                          fix="check the folder is writable and has space") from None
 
 
 def write_png(page: Page, out_path: str | os.PathLike, *, dpi: int = 300, world_file: bool = False) -> list[Path]:
