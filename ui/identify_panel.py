@@ -14,7 +14,7 @@ class IdentifyPanel(QTreeWidget):
         super().__init__(parent)
         self.setColumnCount(2)
         self.setHeaderLabels(["Field", "Value"])
-        self.setColumnWidth(0, 130)
+        self.setColumnWidth(0, 160)
 
     def show_features(self, layer, rows) -> None:
         self.clear()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pyproj import CRS
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDockWidget, QFileDialog, QInputDialog, QLabel,
                                QListWidget, QMainWindow, QPushButton, QStyle, QTabWidget,
                                QVBoxLayout)
@@ -110,7 +110,9 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
-        if icon is not None:
+        if isinstance(icon, QIcon):
+            action.setIcon(icon)
+        elif icon is not None:
             action.setIcon(self.style().standardIcon(icon))
         if tip:
             action.setStatusTip(tip)
@@ -119,6 +121,7 @@ class MainWindow(QMainWindow):
 
     def _actions(self) -> None:
         SP = QStyle.StandardPixmap
+        from . import icons
         a = self.actions_by_name = {
             "new": self._action("&New project", self.files.new, QKeySequence.StandardKey.New, SP.SP_FileIcon),
             "open": self._action("&Open project…", self.files.open, QKeySequence.StandardKey.Open,
@@ -126,21 +129,23 @@ class MainWindow(QMainWindow):
             "save": self._action("&Save", self.files.save, QKeySequence.StandardKey.Save, SP.SP_DialogSaveButton),
             "save_as": self._action("Save &as…", self.files.save_as, QKeySequence.StandardKey.SaveAs),
             "layout": self._action("&Print layout and export…", self.open_layout, "Ctrl+P",
-                                   SP.SP_FileDialogDetailedView, "Page preview, PDF/PNG/SVG/HTML and atlas"),
+                                   icons.layout(), "Page preview, PDF/PNG/SVG/HTML and atlas"),
             "quit": self._action("&Quit", self.close, QKeySequence.StandardKey.Quit),
             "add": self._action("&Add layer…", self.add_layer_dialog, "Ctrl+L", SP.SP_FileDialogNewFolder,
                                 "Add boundaries, points, tables or rasters (or drop files on the window)"),
-            "join": self._action("&Join a table…", self.open_join_dialog, "Ctrl+J", SP.SP_ArrowRight,
+            "join": self._action("&Join a table…", self.open_join_dialog, "Ctrl+J", icons.join(),
                                  "Join a statistics table to a boundary layer, with a join report"),
             "style": self._action("&Style and labels…", lambda: self.open_style_editor(), "Ctrl+Shift+S"),
             "table": self._action("Attribute &table", lambda: self.open_table(), "F6", SP.SP_FileDialogListView),
             "remove": self._action("&Remove layer", lambda: self.remove_layer(), None),
             "zoom_full": self._action("Zoom to &full extent", self.canvas.zoom_full, "Ctrl+Shift+F",
-                                      SP.SP_DesktopIcon),
+                                      icons.full_extent()),
             "zoom_layer": self._action("Zoom to &layer", lambda: self.zoom_to_layer(), "Ctrl+Shift+L"),
             "zoom_selection": self._action("Zoom to &selection", self.zoom_to_selection, "Ctrl+Shift+J"),
-            "zoom_in": self._action("Zoom &in", lambda: self.canvas.zoom_by(0.5), QKeySequence.StandardKey.ZoomIn),
-            "zoom_out": self._action("Zoom &out", lambda: self.canvas.zoom_by(2.0), QKeySequence.StandardKey.ZoomOut),
+            "zoom_in": self._action("Zoom &in", lambda: self.canvas.zoom_by(0.5), QKeySequence.StandardKey.ZoomIn,
+                                    icons.zoom_in()),
+            "zoom_out": self._action("Zoom &out", lambda: self.canvas.zoom_by(2.0),
+                                     QKeySequence.StandardKey.ZoomOut, icons.zoom_out()),
             "crs": self._action("Map &CRS…", self.choose_crs),
         }
         menus = self.menuBar()
