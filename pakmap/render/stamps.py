@@ -35,6 +35,35 @@ def render_stamp(size_px: float, paint, antialias: bool) -> np.ndarray:
     return np.frombuffer(image.constBits(), np.uint32).reshape(side, stride)[:, :side].copy()
 
 
+def present_classes(classes: np.ndarray) -> np.ndarray:
+    """The distinct values of a small-integer class array, ascending (a count, not a sort)."""
+    return np.flatnonzero(np.bincount(classes)) if len(classes) else np.empty(0, dtype=np.intp)
+
+
+def distinct_pixels(px: np.ndarray, classes: np.ndarray) -> int:
+    """How many distinct (device pixel, class) pairs the points ``px`` (float (n, 2)) fall on.
+
+    The number of markers left after merging points on the same pixel, counted with a bitmap of the
+    points' pixel box (linear time; sorting a million keys takes ~0.15 s).
+    """
+    if len(px) == 0:
+        return 0
+    ix = np.floor(px[:, 0]).astype(np.intp)
+    iy = np.floor(px[:, 1]).astype(np.intp)
+    ix -= ix.min()
+    iy -= iy.min()
+    cols = int(ix.max()) + 1
+    flat = iy * cols + ix
+    seen = np.zeros((int(iy.max()) + 1) * cols, dtype=bool)
+    total = 0
+    for c in present_classes(classes):
+        mine = flat[classes == c]
+        seen[mine] = True
+        total += int(np.count_nonzero(seen))
+        seen[mine] = False
+    return total
+
+
 def paint_stamps(painter: QPainter, width: int, height: int, px: np.ndarray, classes: np.ndarray,
                  stamps: dict) -> None:
     """Draw ``stamps[class]`` at the device pixels ``px`` (float (n, 2)) into the painter's
@@ -45,12 +74,17 @@ def paint_stamps(painter: QPainter, width: int, height: int, px: np.ndarray, cla
     ix = np.floor(px[:, 0]).astype(np.intp)
     iy = np.floor(px[:, 1]).astype(np.intp)
     ok = (ix > -pad) & (iy > -pad) & (ix < width + pad - 1) & (iy < height + pad - 1)
-    # Flat indices, sorted: scattered writes in memory order are several times faster.
     flat = (iy + pad) * row + (ix + pad)
-    for c in np.unique(classes):
+    seen = np.zeros(len(canvas), dtype=bool)
+    for c in present_classes(classes):
         stamp = stamps[int(c)]
         half = stamp.shape[0] // 2
-        at = np.sort(flat[ok & (classes == c)])
+        # Each occupied pixel once, in memory order (scattered writes in order are several times
+        # faster): a bitmap of the canvas instead of sorting a million indices.
+        mine = flat[ok & (classes == c)]
+        seen[mine] = True
+        at = np.flatnonzero(seen)
+        seen[mine] = False
         sy, sx = np.nonzero(stamp)
         values = stamp[sy, sx]
         shifts = (sy - half) * row + (sx - half)

@@ -30,6 +30,15 @@ class ProjectedGeometries:
                              else (float("nan"),) * 4)
         self._tree: shapely.STRtree | None = None
         self._lock = threading.Lock()
+        self._memo: dict = {}
+
+    def memo(self, key: str, compute):
+        """``compute()``, once per key for these geometries: whole-layer facts every frame needs
+        (geometry kinds, the coordinates of a million points), so a repaint does not redo them."""
+        with self._lock:
+            if key not in self._memo:
+                self._memo[key] = compute()
+            return self._memo[key]
 
     @property
     def tree(self) -> shapely.STRtree:

@@ -21,7 +21,7 @@ from . import paths
 from .generalize import clipped, simplified, visible_indices
 from .qt import is_raster_device, qcolor, set_line_style
 from .styling import Symbolization, symbolize
-from .stamps import paint_stamps, render_stamp
+from .stamps import distinct_pixels, paint_stamps, present_classes, render_stamp
 from .symbols import marker, tiled_path
 from .transform import DeviceTransform, projected
 
@@ -52,34 +52,53 @@ def draw_vector_layer(view, painter: QPainter, layer, cancel: Callable[[], bool]
     transform = DeviceTransform.for_view(view)
     # Markers and circles centred just outside the frame still show their edge.
     margin = view.mm(max(sym.symbol.size, sym.max_size or 0.0)) / transform.scale
-    index = visible_indices(proj, view.extent, margin)
-    if len(index) == 0:
-        return
-    geoms = proj.geoms[index]
-    class_of = sym.class_of[index]
     painter.save()
     try:
         painter.setOpacity(painter.opacity() * layer.opacity)
         if sym.sizes_mm is not None:
-            _draw_proportional(view, painter, sym, geoms, sym.sizes_mm[index], transform)
+            index = visible_indices(proj, view.extent, margin)
+            if len(index):
+                _draw_proportional(view, painter, sym, proj.geoms[index], sym.sizes_mm[index], transform)
             return
-        kinds = geometry_kind(geoms)
-        # Cut edges must fall outside the frame: beyond the widest outline plus a few pixels.
-        cut = (view.mm(max(sym.symbol.stroke_width, 0.1)) + 4) / transform.scale
-        polys = kinds == _POLYGON
-        if polys.any():
-            shapes = simplified(clipped(geoms[polys], view.extent, cut), transform.scale)
-            _draw_polygons(view, painter, sym, shapes, class_of[polys], transform, cancel)
-        lines = kinds == _LINE
-        if lines.any():
-            shapes = simplified(clipped(geoms[lines], view.extent, cut), transform.scale)
-            _draw_lines(view, painter, sym, shapes, class_of[lines], transform)
-        pts = kinds == _POINT
-        if pts.any():
-            xy, feature = paths.points(geoms[pts])
-            draw_markers(view, painter, sym, transform.apply(xy), class_of[pts][feature])
+        kinds = proj.memo("kinds", lambda: geometry_kind(proj.geoms))
+        if proj.memo("has shapes", lambda: bool(np.isin(kinds, (_POLYGON, _LINE)).any())):
+            _draw_shapes(view, painter, sym, proj, kinds, transform, margin, cancel)
+        # Points straight from the layer's cached coordinates: no spatial index, no per-frame shapely
+        # work, so a canvas repaint of a million points costs a few numpy passes.
+        xy, feature = proj.memo("points", lambda: _point_coordinates(proj.geoms, kinds))
+        if len(xy):
+            xmin, ymin, xmax, ymax = view.extent
+            seen = ((xy[:, 0] >= xmin - margin) & (xy[:, 0] <= xmax + margin)
+                    & (xy[:, 1] >= ymin - margin) & (xy[:, 1] <= ymax + margin))
+            if seen.all():
+                draw_markers(view, painter, sym, transform.apply(xy), sym.class_of[feature])
+            elif seen.any():
+                draw_markers(view, painter, sym, transform.apply(xy[seen]), sym.class_of[feature[seen]])
     finally:
         painter.restore()
+
+
+def _point_coordinates(geoms: np.ndarray, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every point of the (multi)point features and the feature index of each."""
+    rows = np.flatnonzero(kinds == _POINT)
+    xy, part = paths.points(geoms[rows])
+    return xy, rows[part]
+
+
+def _draw_shapes(view, painter, sym, proj, kinds, transform, margin, cancel) -> None:
+    """The visible polygons, then the visible lines, simplified to the output resolution."""
+    index = visible_indices(proj, view.extent, margin)
+    geoms, kinds, class_of = proj.geoms[index], kinds[index], sym.class_of[index]
+    # Cut edges must fall outside the frame: beyond the widest outline plus a few pixels.
+    cut = (view.mm(max(sym.symbol.stroke_width, 0.1)) + 4) / transform.scale
+    polys = kinds == _POLYGON
+    if polys.any():
+        shapes = simplified(clipped(geoms[polys], view.extent, cut), transform.scale)
+        _draw_polygons(view, painter, sym, shapes, class_of[polys], transform, cancel)
+    lines = kinds == _LINE
+    if lines.any():
+        shapes = simplified(clipped(geoms[lines], view.extent, cut), transform.scale)
+        _draw_lines(view, painter, sym, shapes, class_of[lines], transform)
 
 
 def _stroke_pen(view, sym: Symbolization, color: str | None = None) -> QPen:
@@ -202,14 +221,14 @@ def draw_markers(view, painter: QPainter, sym: Symbolization, px: np.ndarray, cl
     px, classes = px[inside], classes[inside]
     if len(px) == 0:
         return
-    keep = merge_same_pixel(px, classes)
-    px, classes = px[keep], classes[keep]
     raster = is_raster_device(painter)
-    if len(px) <= (FAST_POINTS if raster else DENSE_VECTOR_POINTS):
-        for step in _marker_passes(view, sym, px, classes):
+    limit = FAST_POINTS if raster else DENSE_VECTOR_POINTS
+    if len(px) <= limit or distinct_pixels(px, classes) <= limit:
+        keep = merge_same_pixel(px, classes)
+        for step in _marker_passes(view, sym, px[keep], classes[keep]):
             step.paint(painter)
         return
-
+    # Stamping draws each occupied pixel once whatever the number of points on it: no merge needed.
     def stamp_of(c: int) -> np.ndarray:
         def paint(p: QPainter, cx: float, cy: float) -> None:
             one = np.array([[cx, cy]])
@@ -217,7 +236,7 @@ def draw_markers(view, painter: QPainter, sym: Symbolization, px: np.ndarray, cl
                 step.paint(p)
         return render_stamp(size + 2 * view.mm(sym.symbol.stroke_width), paint, antialias=raster)
 
-    stamps = {int(c): stamp_of(int(c)) for c in np.unique(classes)}
+    stamps = {int(c): stamp_of(int(c)) for c in present_classes(classes)}
     paint_stamps(painter, int(round(view.width)), int(round(view.height)), px, classes, stamps)
 
 
