@@ -64,6 +64,18 @@ def distinct_pixels(px: np.ndarray, classes: np.ndarray) -> int:
     return total
 
 
+def more_distinct_pixels_than(px: np.ndarray, classes: np.ndarray, limit: int) -> bool:
+    """Whether the points fall on more than ``limit`` distinct (device pixel, class) pairs.
+
+    The distinct count of the first few thousand points is a lower bound of the whole count, so the
+    usual dense layer is decided from them; the full count runs only when they cannot decide.
+    """
+    if len(px) <= limit:
+        return False
+    head = slice(0, 4 * limit)
+    return distinct_pixels(px[head], classes[head]) > limit or distinct_pixels(px, classes) > limit
+
+
 def paint_stamps(painter: QPainter, width: int, height: int, px: np.ndarray, classes: np.ndarray,
                  stamps: dict) -> None:
     """Draw ``stamps[class]`` at the device pixels ``px`` (float (n, 2)) into the painter's

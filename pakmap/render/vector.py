@@ -21,7 +21,7 @@ from . import paths
 from .generalize import clipped, simplified, visible_indices
 from .qt import is_raster_device, qcolor, set_line_style
 from .styling import Symbolization, symbolize
-from .stamps import distinct_pixels, paint_stamps, present_classes, render_stamp
+from .stamps import more_distinct_pixels_than, paint_stamps, present_classes, render_stamp
 from .symbols import marker, tiled_path
 from .transform import DeviceTransform, projected
 
@@ -223,7 +223,7 @@ def draw_markers(view, painter: QPainter, sym: Symbolization, px: np.ndarray, cl
         return
     raster = is_raster_device(painter)
     limit = FAST_POINTS if raster else DENSE_VECTOR_POINTS
-    if len(px) <= limit or distinct_pixels(px, classes) <= limit:
+    if not more_distinct_pixels_than(px, classes, limit):
         keep = merge_same_pixel(px, classes)
         for step in _marker_passes(view, sym, px[keep], classes[keep]):
             step.paint(painter)

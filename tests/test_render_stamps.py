@@ -1,0 +1,50 @@
+"""Dense point helpers: distinct pixel counts (sample bound + bitmap) and stamping duplicates."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtGui import QImage, QPainter
+
+from pakmap.render.stamps import distinct_pixels, more_distinct_pixels_than, paint_stamps, present_classes
+
+
+def test_distinct_pixels_counts_pixel_and_class_pairs():
+    px = np.array([[3.2, 4.9], [3.7, 4.1], [3.5, 4.5], [10.0, 4.0], [-2.5, 7.0]])
+    classes = np.array([0, 0, 1, 0, 2])
+    # (3,4) class 0 twice -> once; (3,4) class 1; (10,4); (-3,7)
+    assert distinct_pixels(px, classes) == 4
+    assert distinct_pixels(px[:0], classes[:0]) == 0
+    assert present_classes(np.array([2, 0, 2])).tolist() == [0, 2]
+
+
+def test_more_distinct_than_decided_by_the_sample_or_the_full_count():
+    same = np.full((50, 2), 7.5)
+    assert not more_distinct_pixels_than(same, np.zeros(50, int), 5)
+    spread = np.column_stack([np.arange(100) + 0.5, np.full(100, 2.5)])
+    assert more_distinct_pixels_than(spread, np.zeros(100, int), 5)  # the first 20 already differ
+    # The first 4 x limit points all on one pixel: only the full count sees the others.
+    late = np.vstack([np.full((40, 2), 1.5), spread])
+    assert more_distinct_pixels_than(late, np.zeros(140, int), 10)
+    assert not more_distinct_pixels_than(late[:45], np.zeros(45, int), 10)
+
+
+def _stamped(px, classes):
+    image = QImage(30, 20, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(0)
+    stamp = np.zeros((5, 5), np.uint32)
+    stamp[1:4, 1:4] = 0x80400000  # half-opaque ring ...
+    stamp[2, 2] = 0xFFFF0000  # ... around an opaque centre
+    painter = QPainter(image)
+    paint_stamps(painter, 30, 20, px, classes, {0: stamp})
+    painter.end()
+    return np.frombuffer(image.constBits(), np.uint32).reshape(20, -1)[:, :30].copy()
+
+
+def test_duplicate_points_stamp_like_one_and_overlaps_keep_the_most_opaque():
+    one = _stamped(np.array([[10.2, 5.7]]), np.array([0]))
+    many = _stamped(np.array([[10.2, 5.7], [10.9, 5.1], [10.5, 5.5]]), np.array([0, 0, 0]))
+    assert np.array_equal(one, many)
+    assert one[5, 10] == 0xFFFF0000 and one[4, 9] == 0x80400000 and one[3, 10] == 0
+    # A neighbour one pixel right: its ring must not overwrite the first centre.
+    pair = _stamped(np.array([[10.2, 5.7], [11.2, 5.7]]), np.array([0, 0]))
+    assert pair[5, 10] == 0xFFFF0000 and pair[5, 11] == 0xFFFF0000
