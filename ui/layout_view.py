@@ -126,7 +126,18 @@ class LayoutView(QDialog):
 
         self._timer = QTimer(self, singleShot=True, interval=150)
         self._timer.timeout.connect(self.refresh_preview)
+        # Style or layer edits made in the main window while the page is open show on the page too.
+        document.layer_changed.connect(self._schedule)
+        document.layers_changed.connect(self._schedule)
         self._fields_changed()
+
+    def _schedule(self, *_args) -> None:
+        self._timer.start()
+
+    def closeEvent(self, event) -> None:
+        self.document.layer_changed.disconnect(self._schedule)
+        self.document.layers_changed.disconnect(self._schedule)
+        super().closeEvent(event)
 
     # --- fields → project --------------------------------------------------------------------
 

@@ -152,8 +152,9 @@ class StyleEditor(QDialog):
         if isinstance(style, GraduatedStyle):
             self.method.setCurrentIndex(max(0, self.method.findData(style.method)))
             self.classes.setValue(style.classes)
-        else:
-            self.classes.setValue(5)
+        else:  # defaults for when the officer switches to a choropleth
+            self.method.setCurrentIndex(self.method.findData(GraduatedStyle.method))
+            self.classes.setValue(GraduatedStyle.classes)
         if getattr(style, "palette", None):
             self.palette.setCurrentIndex(max(0, self.palette.findData(style.palette)))
         self._fill_colour = style.symbol.fill
