@@ -44,6 +44,17 @@ def test_arrow_and_classic_readers_agree(tmp_path, suffix):
     assert camp == {0.5: 1.0, -1: -1, 2.0: 0.0}
 
 
+def test_binary_attributes_are_bytes_as_with_the_classic_reader(tmp_path):
+    path = tmp_path / "photos.gpkg"
+    frame = _frame()
+    frame["photo"] = [b"\x89PNG\x00", None, b"jpeg"]
+    pyogrio.write_dataframe(frame, path, use_arrow=True)  # (the classic writer would store str(bytes))
+    arrow = gdal_frame.read_frame(str(path), None, None)
+    classic = pyogrio.read_dataframe(path)
+    assert arrow["photo"].tolist() == classic["photo"].tolist() == [b"\x89PNG\x00", None, b"jpeg"]
+    assert arrow["photo"].dtype == classic["photo"].dtype == object
+
+
 def test_without_pyarrow_the_classic_reader_is_used(tmp_path, monkeypatch):
     path = tmp_path / "villages.gpkg"
     _frame().to_file(path)

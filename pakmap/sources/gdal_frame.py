@@ -7,7 +7,8 @@ only speaks UTF-8), the classic feature-by-feature reader is used.
 
 Both readers must give the same frame, so the two places where pyogrio's Arrow path differs are
 converted back to what the classic reader returns (and what the rest of pakmap was written for):
-booleans with nulls become floats (1.0 / 0.0 / NaN), dates become ``datetime64[ms]``.
+booleans with nulls become floats (1.0 / 0.0 / NaN), dates become ``datetime64[ms]``; binary
+attributes, kept in Arrow for speed like the geometry, become ``bytes`` objects again.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ def read_frame(gdal_path: str, layer: str | None, encoding: str | None) -> gpd.G
 def _read_frame(gdal_path: str, layer: str | None, encoding: str | None) -> gpd.GeoDataFrame:
     if pyarrow is not None:
         try:
-            frame = pyogrio.read_dataframe(gdal_path, layer=layer, encoding=encoding, use_arrow=True)
+            frame = pyogrio.read_dataframe(gdal_path, layer=layer, encoding=encoding, use_arrow=True,
+                                           arrow_to_pandas_kwargs={"types_mapper": _binary_stays_arrow})
         except pyogrio.errors.DataSourceError as exc:
             if "UTF-8" not in str(exc):  # anything but "text not UTF-8" is a real error of the file
                 raise
@@ -43,11 +45,24 @@ def _read_frame(gdal_path: str, layer: str | None, encoding: str | None) -> gpd.
     return pyogrio.read_dataframe(gdal_path, layer=layer, encoding=encoding)
 
 
+def _binary_stays_arrow(arrow_type):
+    """Binary columns (the WKB geometry) stay in their Arrow buffer instead of becoming a million
+    ``bytes`` objects on the way to ``shapely.from_wkb``: ~0.15 s for a million points."""
+    if arrow_type in (pyarrow.binary(), pyarrow.large_binary()):
+        return pd.ArrowDtype(arrow_type)
+    return None  # every other column: pyarrow's default conversion
+
+
 def _as_classic(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Convert the columns where the Arrow reader's types differ from the classic reader's."""
     for column in frame.columns:
         values = frame[column]
-        if column == frame.geometry.name or values.dtype != object:
+        if column == frame.geometry.name:
+            continue
+        if isinstance(values.dtype, pd.ArrowDtype):  # a BLOB attribute: bytes objects, as classically
+            frame[column] = values.astype(object).where(values.notna(), None)
+            continue
+        if values.dtype != object:
             continue
         kind = pd.api.types.infer_dtype(values, skipna=True)
         if kind == "boolean" and values.isna().any():
