@@ -25,11 +25,8 @@ class ProjectedGeometries:
 
     def __init__(self, geoms: np.ndarray) -> None:
         self.geoms = geoms  # shapely geometries, one per feature (None for missing)
-        # NaN bounds for a layer with no geometry: every extent test fails, queries find nothing.
-        self.total_bounds = (tuple(float(v) for v in shapely.total_bounds(geoms)) if len(geoms)
-                             else (float("nan"),) * 4)
         self._tree: shapely.STRtree | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entrant: a memo's compute may read another memo
         self._memo: dict = {}
 
     def memo(self, key: str, compute):
@@ -39,6 +36,13 @@ class ProjectedGeometries:
             if key not in self._memo:
                 self._memo[key] = compute()
             return self._memo[key]
+
+    @property
+    def total_bounds(self) -> tuple[float, float, float, float]:
+        """(xmin, ymin, xmax, ymax) of the layer, computed on first need (point layers never need it)."""
+        # NaN bounds for a layer with no geometry: every extent test fails, queries find nothing.
+        return self.memo("total bounds", lambda: (tuple(float(v) for v in shapely.total_bounds(self.geoms))
+                                                  if len(self.geoms) else (float("nan"),) * 4))
 
     @property
     def tree(self) -> shapely.STRtree:
