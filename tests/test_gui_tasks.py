@@ -1,0 +1,130 @@
+"""Background work and the application entry point: progress, cancel, ``pakmap-gui PROJECT``."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from pakmap.project import JoinSpec, LayerSpec, LayoutSpec, Project, save_project
+
+from test_gui_support import WAIT_MS, gui_settings, window  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.gui
+
+
+def test_cancel_button_stops_a_running_task(window, qtbot):
+    started = threading.Event()
+    finished, failed = [], []
+
+    def slow(progress, cancelled):
+        started.set()
+        for i in range(10_000):
+            progress(f"step {i}", i / 10_000)  # raises Cancelled once the user pressed Cancel
+            threading.Event().wait(0.01)
+        return "done"
+
+    task = window.tasks.start("Long export", slow, finished.append, failed.append)
+    qtbot.waitUntil(lambda: started.is_set() and window.task_bar.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.task_bar.bar.value() > 0, timeout=WAIT_MS)
+    assert "Long export" in window.task_bar.label.text()
+    window.task_bar.cancel_button.click()
+    qtbot.waitUntil(lambda: task.done.is_set() and not window.task_bar.isVisible(), timeout=WAIT_MS)
+    assert finished == [] and failed == []  # cancelled is not an error to show
+    assert window.tasks.running == []
+
+
+def test_style_editor_cancel_restores_the_style(window, qtbot, districts_path):
+    from test_gui_support import add_files
+
+    add_files(window, qtbot, districts_path)
+    layer = window.document.layer("pak_districts")
+    original = layer.style
+    editor = window.open_style_editor(layer)
+    editor.kind.setCurrentIndex(editor.kind.findData("categorized"))
+    editor.field.setCurrentText("province")
+    assert layer.style.kind == "categorized" and layer.style.field == "province"  # live on the map
+    from pakmap.palettes import palettes
+
+    offered = [editor.palette.itemData(i) for i in range(editor.palette.count())]
+    assert offered and all(palettes()[name].kind == "categorical" for name in offered)
+    safe = [editor.palette.itemText(i) for i in range(editor.palette.count())
+            if palettes()[editor.palette.itemData(i)].colorblind_safe]
+    assert all(text.endswith("✓ colour-blind safe") for text in safe)
+    editor.reject()
+    assert layer.style is original
+
+
+# Run in a fresh process: the real entry point owns the event loop (app.exec() and quit() would
+# leave this test session's loop unusable), and its settings and recovery file go to a scratch HOME.
+_ENTRY_CHILD = """
+import json, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from pakmap_ui.app import create_app, main
+create_app()  # the timer below needs the application's event loop; main() reuses this application
+seen = {}
+def check():
+    wins = [w for w in QApplication.topLevelWidgets() if hasattr(w, "document")]
+    win = wins[0] if wins else None
+    if win and win.document.layers and win.canvas.image is not None and not win.canvas.is_rendering:
+        seen.update(layers=[l.name for l in win.document.layers], title=win.windowTitle(),
+                    joined="population_2023" in win.document.layer("districts").fields)
+        win.document.mark_dirty(False)
+        win.close()
+        QApplication.instance().quit()
+    else:
+        QTimer.singleShot(50, check)
+QTimer.singleShot(50, check)
+code = main(sys.argv[1:])
+print(json.dumps(dict(seen, code=code)))
+"""
+
+
+@pytest.mark.realdata
+def test_pakmap_gui_opens_a_project_given_on_the_command_line(tmp_path, shared_data):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    project = Project(layers=[LayerSpec("districts", str(shared_data / "pak_districts.geojson")),
+                              LayerSpec("census", str(shared_data / "pak_census2023_districts.csv"), visible=False)],
+                      joins=[JoinSpec(layer="districts", table="census", on=[["name", "district"]])],
+                      layout=LayoutSpec(title="Census 2023"))
+    path = save_project(project, tmp_path / "census map.toml")
+    env = dict(os.environ, HOME=str(tmp_path / "home"), XDG_CONFIG_HOME=str(tmp_path / "config"),
+               XDG_DATA_HOME=str(tmp_path / "data"), QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", _ENTRY_CHILD, str(path)], capture_output=True, text=True,
+                         env=env, timeout=120)
+    assert out.returncode == 0, out.stderr[-3000:]
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert seen == {"layers": ["districts", "census"], "title": "[*]census map.toml — pakmap", "joined": True,
+                    "code": 0}
+
+
+@pytest.mark.realdata
+def test_web_map_and_atlas_export_from_the_layout_view(window, qtbot, admin_gpkg, tmp_path):
+    import re
+    import subprocess
+
+    from test_gui_support import add_files
+
+    add_files(window, qtbot, admin_gpkg, sublayer="provinces")
+    layout = window.open_layout()
+    written = []
+    layout.export_to(tmp_path / "web map.html", on_done=written.append)
+    qtbot.waitUntil(lambda: bool(written or window.errors), timeout=WAIT_MS)
+    assert window.errors == []
+    html = tmp_path / "web map.html"
+    assert html in written[0] and "leaflet" in html.read_text(encoding="utf-8").lower()
+    assert (tmp_path / "web map.html.record.json").exists()  # the export record is never skipped
+    layout.atlas.setChecked(True)
+    layout.atlas_layer.setCurrentText("provinces")
+    written.clear()
+    layout.export_to(tmp_path / "atlas.pdf", on_done=written.append)
+    qtbot.waitUntil(lambda: bool(written or window.errors), timeout=WAIT_MS)
+    assert window.errors == []
+    info = subprocess.run(["pdfinfo", str(tmp_path / "atlas.pdf")], capture_output=True, text=True).stdout
+    assert re.search(r"^Pages:\s+7$", info, re.M), info  # one page per province
+    layout.close()
