@@ -31,8 +31,7 @@ def test_more_distinct_than_decided_by_the_sample_or_the_full_count():
 def _stamped(px, classes):
     image = QImage(30, 20, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(0)
-    stamp = np.zeros((5, 5), np.uint32)
-    stamp[1:4, 1:4] = 0x80400000  # half-opaque ring ...
+    stamp = np.full((5, 5), 0x80400000, np.uint32)  # half-opaque to the stamp's edge ...
     stamp[2, 2] = 0xFFFF0000  # ... around an opaque centre
     painter = QPainter(image)
     paint_stamps(painter, 30, 20, px, classes, {0: stamp})
@@ -44,7 +43,18 @@ def test_duplicate_points_stamp_like_one_and_overlaps_keep_the_most_opaque():
     one = _stamped(np.array([[10.2, 5.7]]), np.array([0]))
     many = _stamped(np.array([[10.2, 5.7], [10.9, 5.1], [10.5, 5.5]]), np.array([0, 0, 0]))
     assert np.array_equal(one, many)
-    assert one[5, 10] == 0xFFFF0000 and one[4, 9] == 0x80400000 and one[3, 10] == 0
+    assert one[5, 10] == 0xFFFF0000 and one[3, 8] == 0x80400000 and one[2, 10] == 0 and one[5, 13] == 0
     # A neighbour one pixel right: its ring must not overwrite the first centre.
     pair = _stamped(np.array([[10.2, 5.7], [11.2, 5.7]]), np.array([0, 0]))
     assert pair[5, 10] == 0xFFFF0000 and pair[5, 11] == 0xFFFF0000
+
+
+def test_points_just_outside_every_edge_draw_their_visible_part():
+    # The stamp reaches 2 px from its centre: centres 2 px outside show their edge along the frame.
+    near = np.array([[-1.5, 10.5], [31.5, 10.5], [15.5, -1.5], [15.5, 21.5]])
+    image = _stamped(near, np.zeros(len(near), int))
+    assert image[10, 0] == image[10, 29] == image[0, 15] == image[19, 15] == 0x80400000
+    assert image[10, 1] == image[10, 28] == image[1, 15] == image[18, 15] == 0
+    # Farther out nothing reaches in, and nothing is written out of bounds (or wraps to another row).
+    far = np.array([[-2.5, 5.5], [32.5, 5.5], [15.5, -2.5], [15.5, 22.5], [33.5, 33.5], [-30.0, -30.0]])
+    assert not _stamped(far, np.zeros(len(far), int)).any()

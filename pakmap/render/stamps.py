@@ -80,12 +80,15 @@ def paint_stamps(painter: QPainter, width: int, height: int, px: np.ndarray, cla
                  stamps: dict) -> None:
     """Draw ``stamps[class]`` at the device pixels ``px`` (float (n, 2)) into the painter's
     (0, 0, width, height) rectangle, as one image."""
-    pad = max(s.shape[0] for s in stamps.values()) // 2 + 1
+    half = max(s.shape[0] for s in stamps.values()) // 2
+    # Points up to ``half`` pixels outside still show part of their marker; the canvas is padded so
+    # that such a marker fits whole (2 x half + 1), and no stamp pixel can wrap to another row.
+    pad = 2 * half + 1
     row = width + 2 * pad
     canvas = np.zeros((height + 2 * pad) * row, dtype=np.uint32)
     ix = np.floor(px[:, 0]).astype(np.intp)
     iy = np.floor(px[:, 1]).astype(np.intp)
-    ok = (ix > -pad) & (iy > -pad) & (ix < width + pad - 1) & (iy < height + pad - 1)
+    ok = (ix >= -half) & (iy >= -half) & (ix < width + half) & (iy < height + half)
     flat = (iy + pad) * row + (ix + pad)
     seen = np.zeros(len(canvas), dtype=bool)
     for c in present_classes(classes):
