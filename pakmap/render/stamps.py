@@ -93,7 +93,7 @@ def paint_stamps(painter: QPainter, width: int, height: int, px: np.ndarray, cla
     seen = np.zeros(len(canvas), dtype=bool)
     for c in present_classes(classes):
         stamp = stamps[int(c)]
-        half = stamp.shape[0] // 2
+        centre = stamp.shape[0] // 2
         # Each occupied pixel once, in memory order (scattered writes in order are several times
         # faster): a bitmap of the canvas instead of sorting a million indices.
         mine = flat[ok & (classes == c)]
@@ -102,7 +102,7 @@ def paint_stamps(painter: QPainter, width: int, height: int, px: np.ndarray, cla
         seen[mine] = False
         sy, sx = np.nonzero(stamp)
         values = stamp[sy, sx]
-        shifts = (sy - half) * row + (sx - half)
+        shifts = (sy - centre) * row + (sx - centre)
         for k in np.argsort(values >> 24, kind="stable"):
             canvas[at + shifts[k]] = values[k]
     # The padded buffer is drawn through a source rectangle: no cropped copy of a page-sized array.
