@@ -128,3 +128,16 @@ def test_web_map_and_atlas_export_from_the_layout_view(window, qtbot, admin_gpkg
     info = subprocess.run(["pdfinfo", str(tmp_path / "atlas.pdf")], capture_output=True, text=True).stdout
     assert re.search(r"^Pages:\s+7$", info, re.M), info  # one page per province
     layout.close()
+
+
+@pytest.mark.realdata
+def test_style_editor_closes_when_a_join_replaces_its_layer(window, qtbot, shared_data):
+    from test_gui_support import add_files
+
+    add_files(window, qtbot, shared_data / "pak_districts.geojson", shared_data / "pak_census2023_districts.csv")
+    editor = window.open_style_editor(window.document.layer("pak_districts"))
+    assert editor.isVisible()
+    window.document.apply_join(JoinSpec(layer="pak_districts", table="pak_census2023_districts",
+                                        on=[["name", "district"]]))
+    assert not editor.isVisible()
+    window.document.remove_layer("pak_districts")  # later structure changes reach no closed editor

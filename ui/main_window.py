@@ -400,6 +400,16 @@ class MainWindow(QMainWindow):
             return None
         editor = StyleEditor(layer, self.document.project.protection.threshold, self)
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        document = self.document
+
+        def layer_gone() -> None:
+            # A join or a removal replaced the layer: edits must not go to a layer no longer shown.
+            if not any(l is editor.layer for l in document.layers):
+                document.layers_changed.disconnect(layer_gone)
+                editor.close()
+
+        document.layers_changed.connect(layer_gone)
+        editor.finished.connect(lambda _r: document.layers_changed.disconnect(layer_gone))
         editor.show()
         return editor
 
