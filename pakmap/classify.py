@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import functools
 import warnings
 
 import numpy as np
@@ -17,10 +18,17 @@ import pandas as pd
 from .errors import StyleError
 from .numbers import format_range
 
-with warnings.catch_warnings():
-    # mapclassify warns once that numba would be faster; we sample large inputs instead.
-    warnings.simplefilter("ignore")
-    import mapclassify
+
+
+@functools.lru_cache(maxsize=1)
+def _mapclassify():
+    """mapclassify, imported on first use: it pulls in scipy and scikit-learn (over a second),
+    which the desktop app should not wait for before drawing its first map."""
+    with warnings.catch_warnings():
+        # mapclassify warns once that numba would be faster; we classify large inputs differently.
+        warnings.simplefilter("ignore")
+        import mapclassify
+    return mapclassify
 
 # Fisher-Jenks is exact in O(k·n²); beyond this many values a sample is classified (as mapclassify's
 # FisherJenksSampled does) to keep time and the n² cost matrix bounded.
@@ -105,6 +113,28 @@ class Classes:
         return Classes(new_bins, self.lower, class_of, counts, self.integer)
 
 
+def _upper_bounds(y: np.ndarray, method: str, k: int, breaks) -> list[float]:
+    """The classes' upper bounds for the values ``y`` (no missing values)."""
+    if method == "manual":
+        if not breaks:
+            raise StyleError("manual classification needs breaks", fix="give breaks = [upper bounds]")
+        bins = sorted(float(b) for b in breaks)
+        return bins + [float(y.max())] if bins[-1] < y.max() else bins
+    if method == "natural_breaks" and len(y) <= _FISHER_JENKS_EXACT_LIMIT:
+        return _fisher_jenks_bins(y, k)
+    mapclassify = _mapclassify()
+    if method == "natural_breaks":
+        return mapclassify.FisherJenksSampled(y, k=k, pct=_FISHER_JENKS_EXACT_LIMIT / len(y)).bins
+    if method == "quantiles":
+        return mapclassify.Quantiles(y, k=k).bins
+    if method == "equal_interval":
+        return mapclassify.EqualInterval(y, k=k).bins
+    if method == "std_mean":
+        return mapclassify.StdMean(y).bins
+    raise StyleError(f"unknown classification method '{method}'",
+                     fix="use quantiles, natural_breaks, equal_interval, std_mean or manual")
+
+
 def classify(values, method: str = "natural_breaks", k: int = 5, breaks=None) -> Classes:
     """Classify ``values`` (NaN/None allowed) with a mapclassify scheme.
 
@@ -118,29 +148,9 @@ def classify(values, method: str = "natural_breaks", k: int = 5, breaks=None) ->
     if len(y) == 0:
         return Classes((), 0.0, class_of, (), True)
     k = max(1, min(int(k), len(np.unique(y))))
-    if method == "quantiles":
-        scheme = mapclassify.Quantiles(y, k=k)
-    elif method == "natural_breaks":
-        if len(y) > _FISHER_JENKS_EXACT_LIMIT:
-            scheme = mapclassify.FisherJenksSampled(y, k=k, pct=_FISHER_JENKS_EXACT_LIMIT / len(y))
-        else:
-            scheme = mapclassify.UserDefined(y, _fisher_jenks_bins(y, k))
-    elif method == "equal_interval":
-        scheme = mapclassify.EqualInterval(y, k=k)
-    elif method == "std_mean":
-        scheme = mapclassify.StdMean(y)
-    elif method == "manual":
-        if not breaks:
-            raise StyleError("manual classification needs breaks", fix="give breaks = [upper bounds]")
-        bins = sorted(float(b) for b in breaks)
-        if bins[-1] < y.max():
-            bins.append(float(y.max()))
-        scheme = mapclassify.UserDefined(y, bins)
-    else:
-        raise StyleError(f"unknown classification method '{method}'",
-                         fix="use quantiles, natural_breaks, equal_interval, std_mean or manual")
-    bins = np.asarray(scheme.bins, dtype=float)
-    yb = np.asarray(scheme.yb, dtype=int)
+    bins = np.asarray(_upper_bounds(y, method, k, breaks), dtype=float)
+    # A value belongs to the first class whose upper bound it does not exceed: mapclassify's rule.
+    yb = np.minimum(np.searchsorted(bins, y, side="left"), len(bins) - 1)
     # mapclassify may return empty leading classes (StdMean below the minimum): drop them so the
     # legend never shows a class no feature can be in.
     used = np.unique(yb)

@@ -9,10 +9,6 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSettings
 
-from pakmap_ui.qt_compat import keep_none_alive
-
-keep_none_alive()  # PySide6 6.12.0 on Python 3.11 (see pakmap_ui.qt_compat)
-
 WAIT_MS = 60_000
 
 

@@ -18,9 +18,6 @@ def create_app():
     """The QApplication, with pakmap's names (for QSettings) and the Lato font registered."""
     from PySide6.QtWidgets import QApplication
 
-    from .qt_compat import keep_none_alive
-
-    keep_none_alive()
     app = QApplication.instance() or QApplication(sys.argv[:1] or ["pakmap-gui"])
     app.setOrganizationName("UNHCR Pakistan")
     app.setApplicationName("pakmap")
