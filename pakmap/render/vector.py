@@ -35,14 +35,15 @@ MARKER_CHUNK = 100_000
 _POLYGON, _LINE, _POINT = "polygon", "line", "point"
 
 
+# Kind by shapely type id + 1 (-1, missing, becomes 0): Point, LineString, LinearRing, Polygon,
+# MultiPoint, MultiLineString, MultiPolygon; collections and anything else have no kind.
+_KIND_BY_TYPE = np.array(["", _POINT, _LINE, _LINE, _POLYGON, _POINT, _LINE, _POLYGON, "", ""], dtype=object)
+
+
 def geometry_kind(geoms: np.ndarray) -> np.ndarray:
     """Per geometry: "polygon", "line", "point" or "" (missing/empty/collection)."""
     type_id = shapely.get_type_id(geoms)
-    kinds = np.full(len(geoms), "", dtype=object)
-    kinds[np.isin(type_id, (3, 6))] = _POLYGON
-    kinds[np.isin(type_id, (1, 2, 5))] = _LINE
-    kinds[np.isin(type_id, (0, 4))] = _POINT
-    return kinds
+    return _KIND_BY_TYPE[np.clip(type_id + 1, 0, len(_KIND_BY_TYPE) - 1)]
 
 
 def draw_vector_layer(view, painter: QPainter, layer, cancel: Callable[[], bool] | None = None) -> None:
