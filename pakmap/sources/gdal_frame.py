@@ -55,9 +55,10 @@ def _binary_stays_arrow(arrow_type):
 
 def _as_classic(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Convert the columns where the Arrow reader's types differ from the classic reader's."""
+    geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None  # (tables have none)
     for column in frame.columns:
         values = frame[column]
-        if column == frame.geometry.name:
+        if column == geometry:
             continue
         if isinstance(values.dtype, pd.ArrowDtype):  # a BLOB attribute: bytes objects, as classically
             frame[column] = values.astype(object).where(values.notna(), None)
