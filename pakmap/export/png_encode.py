@@ -1,10 +1,11 @@
-"""A fast PNG encoder for rendered maps and pages: no row filter, zlib level 3.
+"""A fast PNG encoder for rendered maps and pages: no row filter, zlib level 3, deflated in parallel.
 
 Qt's PNG writer (libpng) tries every row filter on every row to pick the best, which is most of its
 time: an A4 map at 300 dpi (8.7 Mpx) took 0.18–0.25 s. Maps are large flat areas of a few colours,
 which deflate already compresses well unfiltered; filtering (which helps photographs) made these
 files *larger*. Unfiltered at zlib level 3 the same image encodes in ~0.08 s and the file is ~30 %
-smaller than Qt's (measured on the benchmark map: 1.04 MB against 1.52 MB).
+smaller than Qt's (measured on the benchmark map: 1.04 MB against 1.52 MB). Large images are
+deflated in parallel pieces (``deflate``): ~0.05 s.
 
 Opaque images are written as 8-bit RGB, others as 8-bit RGBA (straight alpha, as PNG requires).
 The resolution is kept in a ``pHYs`` chunk, so the image prints at its intended size.
