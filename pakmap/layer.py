@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any, Union
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 from pyproj import CRS
 
 from .events import Signal
@@ -59,6 +61,11 @@ class ValidityReport:
         return f"{', '.join(parts)} of {self.total}"
 
 
+# shapely type id → the base geometry type shown to the officer (multi-parts count as their base).
+_BASE_TYPE = {0: "Point", 4: "Point", 1: "LineString", 2: "LineString", 5: "LineString", 3: "Polygon", 6: "Polygon",
+              7: "Mixed"}
+
+
 class _LayerBase:
     """Shared state of every layer kind: name, visibility, opacity and the change signal."""
 
@@ -97,10 +104,12 @@ class VectorLayer(_LayerBase):
 
     @property
     def geometry_type(self) -> str:
-        types = self.data.geometry.geom_type.dropna().unique()
-        if len(types) == 0:
+        """``Point``, ``LineString``, ``Polygon`` (multi-parts included), ``Mixed`` or ``None``."""
+        # Type ids, not geom_type strings: a million-point layer would build a million strings.
+        ids = np.unique(shapely.get_type_id(self.data.geometry.values))
+        base = {_BASE_TYPE[i] for i in ids if i in _BASE_TYPE}
+        if not base:
             return "None"
-        base = {t.replace("Multi", "") for t in types}
         return base.pop() if len(base) == 1 else "Mixed"
 
     @property
