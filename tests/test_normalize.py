@@ -150,3 +150,10 @@ def test_keys_do_not_depend_on_the_order_values_are_seen(values, rnd):
     keys_a = dict(zip(values, a.keys(values)))
     keys_b = dict(zip(shuffled, b.keys(shuffled)))
     assert keys_a == keys_b
+
+
+@pytest.mark.parametrize("value, key", [("𝓐", "a"), ("Ａbbotabad", "abbotabad"), ("ﬁsh", "fish")])
+def test_compatibility_characters_fold_once_and_for_all(value, key):
+    """Found by the property test: a mathematical or full-width letter must not keep its case."""
+    assert normalize_key(value).key == key
+    assert normalize_key(key).key == key

@@ -200,7 +200,9 @@ def normalize_key(value: Any, kind: str = "auto") -> NormalizedKey:
             text = number
             if "." in text:
                 return NormalizedKey(value, text, text, tuple(steps))
-    folded = text.casefold()
+    # Compatibility forms first ("𝓐", "Ａ", "ﬁ" → A, A, fi), then case, then once more: a case
+    # fold can itself produce a compatibility form. Without this a key would change when normalized again.
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
     if folded != text:
         steps.append("case")
     if kind != "name":
