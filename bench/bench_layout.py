@@ -165,14 +165,6 @@ PEERS = {"pakmap": peer_pakmap, "geopandas+matplotlib": peer_matplotlib, "qgis":
 
 # --- parent ------------------------------------------------------------------------------------
 
-def qgis_available() -> bool:
-    try:
-        return subprocess.run(["/usr/bin/python3", "-c", "import qgis.core"], capture_output=True,
-                              timeout=120).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-
-
 def run_one(peer: str, data: Path, out: Path) -> dict:
     python = "/usr/bin/python3" if peer == "qgis" else sys.executable
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
@@ -188,6 +180,9 @@ def run_one(peer: str, data: Path, out: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    sys.path.insert(0, str(HERE))
+    from peers import qgis_available
+
     repeat = int(argv[argv.index("--repeat") + 1]) if "--repeat" in argv else 3
     if not (DATA / "pakistan_admin.gpkg").exists():
         print(f"real data not found at {DATA}: set PAKMAP_SHARED_DATA")

@@ -170,14 +170,6 @@ PEERS = {"pakmap": peer_pakmap, "geopandas+matplotlib": peer_matplotlib, "qgis":
 
 # --- parent: run the children and report -----------------------------------------------------
 
-def qgis_available() -> bool:
-    try:
-        return subprocess.run(["/usr/bin/python3", "-c", "import qgis.core"], capture_output=True,
-                              timeout=120).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-
-
 def _popen_wait4(args, env):
     """Popen + os.wait4 so the peak memory is this child's alone (getrusage(CHILDREN) is the max of all)."""
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
@@ -220,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     sys.path.insert(0, str(HERE))
     from datagen import ensure
+    from peers import qgis_available
 
     quick = "--quick" in argv
     sizes = {"small": SIZES["small"]} if quick else SIZES
