@@ -1,4 +1,4 @@
-"""save_png / encode_png: exact pixels (decoded by Qt and by Pillow), dpi kept, one-line errors."""
+"""save_png / encode_png: exact pixels (checked with another decoder), dpi kept, one-line errors."""
 
 from __future__ import annotations
 
@@ -66,3 +66,19 @@ def test_encoded_pixels_decode_identically_elsewhere(tmp_path, fmt):
 def test_null_image_is_refused():
     with pytest.raises(ValueError):
         encode_png(QImage())
+
+
+def test_parallel_deflate_is_one_valid_zlib_stream():
+    import zlib
+
+    from pakmap.export.png_encode import deflate
+
+    rng = np.random.default_rng(7)
+    # Map-like data: long runs of a few values, some noise, 5 MB (above the parallel threshold).
+    data = np.repeat(rng.integers(0, 4, 50_000, dtype=np.uint8), 100)
+    data[rng.integers(0, len(data), 20_000)] = rng.integers(0, 256, 20_000, dtype=np.uint8)
+    for pieces in (2, 3, 4):
+        packed = deflate(data.data, pieces=pieces)
+        assert zlib.decompress(packed) == data.tobytes()
+        assert len(packed) < len(zlib.compress(data.tobytes(), 3)) * 1.01
+    assert zlib.decompress(deflate(b"small", pieces=4)) == b"small"
