@@ -104,7 +104,9 @@ def build_webmap(loaded: LoadedProject) -> folium.Map:
     xmin, ymin, xmax, ymax = bounds
     m = folium.Map(location=[(ymin + ymax) / 2, (xmin + xmax) / 2],
                    zoom_start=max(simplify.fit_zoom(bounds), web.min_zoom), tiles=None,
-                   min_zoom=web.min_zoom, max_zoom=web.max_zoom, zoom_control=False, font_size="12px")
+                   min_zoom=web.min_zoom, max_zoom=web.max_zoom, zoom_control=False, font_size="12px",
+                   # quarter zoom steps: fit_bounds fills the window instead of rounding down a whole level
+                   zoom_snap=0.25, zoom_delta=0.5)
     make_offline(m)
     m.get_root().header.add_child(folium.Element(f"<style>{CSS}</style>"), name="pakmap_css")
     tiles = basemap_layer(web.basemap, web.min_zoom, web.max_zoom, project.path)
