@@ -45,3 +45,30 @@ def districts_path(shared_data: Path) -> Path:
 @pytest.fixture(scope="session")
 def admin_gpkg(shared_data: Path) -> Path:
     return shared_data / "pakistan_admin.gpkg"
+
+
+# --- the desktop app (tests/test_gui_*.py) ---------------------------------------------------------
+
+@pytest.fixture
+def gui_settings(tmp_path):
+    """QSettings in the test's folder: recent projects and window state never touch the user's."""
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, gui_settings):
+    """The real main window, its recovery file under the test's ``tmp_path``."""
+    from pakmap.render.qt import ensure_gui_app
+
+    ensure_gui_app()  # Lato registered, as pakmap-gui does at start-up
+    from pakmap_ui.main_window import MainWindow
+
+    win = MainWindow(settings=gui_settings, recovery_path=tmp_path / "recovery" / "recovery.toml", autosave_seconds=3600)
+    win.resize(1200, 800)
+    win.show()
+    yield win
+    win.document.mark_dirty(False)  # no unsaved-changes question while tearing down
+    win.close()  # waits for the render thread and background tasks
+    win.deleteLater()

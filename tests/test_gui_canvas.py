@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from test_gui_support import add_files, gui_settings, pixel_at, wait_rendered, window  # noqa: F401 - fixtures
+from gui_helpers import add_files, pixel_at, wait_rendered
 
 pytestmark = [pytest.mark.gui, pytest.mark.realdata]
 

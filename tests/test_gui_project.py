@@ -8,7 +8,7 @@ from PySide6.QtCore import QMimeData, QModelIndex, Qt, QUrl
 
 from pakmap_ui.main_window import MainWindow
 
-from test_gui_support import WAIT_MS, add_files, gui_settings, wait_rendered, window  # noqa: F401 - fixtures
+from gui_helpers import WAIT_MS, add_files, wait_rendered
 
 pytestmark = [pytest.mark.gui, pytest.mark.realdata]
 

@@ -12,7 +12,7 @@ from pakmap.layer import TableLayer
 from pakmap_ui.attribute_table import AttributeTable, DataFrameModel
 from pakmap_ui.document import Document
 
-from test_gui_support import add_files, gui_settings, wait_rendered, window  # noqa: F401 - fixtures
+from gui_helpers import add_files, wait_rendered
 
 pytestmark = pytest.mark.gui
 

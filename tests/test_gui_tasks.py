@@ -8,7 +8,7 @@ import pytest
 
 from pakmap.project import JoinSpec, LayerSpec, LayoutSpec, Project, save_project
 
-from test_gui_support import WAIT_MS, gui_settings, window  # noqa: F401 - fixtures
+from gui_helpers import WAIT_MS, add_files
 
 pytestmark = pytest.mark.gui
 
@@ -35,7 +35,6 @@ def test_cancel_button_stops_a_running_task(window, qtbot):
 
 
 def test_style_editor_cancel_restores_the_style(window, qtbot, districts_path):
-    from test_gui_support import add_files
 
     add_files(window, qtbot, districts_path)
     layer = window.document.layer("pak_districts")
@@ -108,7 +107,6 @@ def test_web_map_and_atlas_export_from_the_layout_view(window, qtbot, admin_gpkg
     import re
     import subprocess
 
-    from test_gui_support import add_files
 
     add_files(window, qtbot, admin_gpkg, sublayer="provinces")
     layout = window.open_layout()
@@ -132,7 +130,6 @@ def test_web_map_and_atlas_export_from_the_layout_view(window, qtbot, admin_gpkg
 
 @pytest.mark.realdata
 def test_style_editor_closes_when_a_join_replaces_its_layer(window, qtbot, shared_data):
-    from test_gui_support import add_files
 
     add_files(window, qtbot, shared_data / "pak_districts.geojson", shared_data / "pak_census2023_districts.csv")
     editor = window.open_style_editor(window.document.layer("pak_districts"))

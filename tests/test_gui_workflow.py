@@ -10,7 +10,7 @@ import pytest
 from pakmap.project import load_project
 from pakmap.style import GraduatedStyle
 
-from test_gui_support import WAIT_MS, add_files, dominant_colour, gui_settings, wait_rendered, window  # noqa: F401
+from gui_helpers import WAIT_MS, add_files, dominant_colour, wait_rendered
 
 pytestmark = [pytest.mark.gui, pytest.mark.realdata]
 

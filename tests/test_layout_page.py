@@ -6,7 +6,6 @@ from __future__ import annotations
 import geopandas as gpd
 from pyproj import CRS
 import numpy as np
-import pandas as pd
 import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage

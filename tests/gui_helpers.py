@@ -1,36 +1,11 @@
-"""Fixtures and helpers shared by the desktop-app tests (``tests/test_gui_*.py``).
-
-The window is the real ``MainWindow`` with its settings and recovery file under the test's
-``tmp_path``; background work is awaited with ``qtbot.waitUntil`` on what the user would see.
+"""Helpers shared by the desktop-app tests (``tests/test_gui_*.py``); their fixtures, ``window`` and
+``gui_settings``, are in ``conftest.py``. Background work is awaited with ``qtbot.waitUntil`` on
+what the user would see.
 """
 
 from __future__ import annotations
 
-import pytest
-from PySide6.QtCore import QSettings
-
 WAIT_MS = 60_000
-
-
-@pytest.fixture
-def gui_settings(tmp_path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, gui_settings):
-    from pakmap.render.qt import ensure_gui_app
-
-    ensure_gui_app()  # Lato registered, as pakmap-gui does at start-up
-    from pakmap_ui.main_window import MainWindow
-
-    win = MainWindow(settings=gui_settings, recovery_path=tmp_path / "recovery" / "recovery.toml", autosave_seconds=3600)
-    win.resize(1200, 800)
-    win.show()
-    yield win
-    win.document.mark_dirty(False)  # no unsaved-changes question while tearing down
-    win.close()  # waits for the render thread and background tasks
-    win.deleteLater()
 
 
 def add_files(window, qtbot, *paths, sublayer=None) -> list:
