@@ -58,3 +58,19 @@ def test_points_just_outside_every_edge_draw_their_visible_part():
     # Farther out nothing reaches in, and nothing is written out of bounds (or wraps to another row).
     far = np.array([[-2.5, 5.5], [32.5, 5.5], [15.5, -2.5], [15.5, 22.5], [33.5, 33.5], [-30.0, -30.0]])
     assert not _stamped(far, np.zeros(len(far), int)).any()
+
+
+def test_opaque_or_clear_stamps_leave_the_ground_untouched_where_nothing_is_drawn():
+    # Stamps without antialiasing (PDF, SVG) go out as straight alpha over a canvas of the marker's
+    # colour at alpha 0: that colour must not show anywhere but under the markers.
+    image = QImage(30, 20, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(0xFF0000FF)
+    stamp = np.zeros((5, 5), np.uint32)
+    stamp[1:4, 1:4] = 0xFFFF0000
+    painter = QPainter(image)
+    paint_stamps(painter, 30, 20, np.array([[10.5, 5.5], [20.5, 12.5]]), np.array([0, 0]), {0: stamp})
+    painter.end()
+    pixels = np.frombuffer(image.constBits(), np.uint32).reshape(20, -1)[:, :30]
+    red = pixels == 0xFFFF0000
+    assert red.sum() == 18 and red[4:7, 9:12].all() and red[11:14, 19:22].all()
+    assert (pixels[~red] == 0xFF0000FF).all()
