@@ -22,7 +22,7 @@ import zlib
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QPainter
 
 ZLIB_LEVEL = 3  # level 1: ~20 % faster, ~20 % larger; level 6: twice as slow, ~20 % smaller
 # Above this many bytes the pixels are deflated in parallel pieces (zlib releases the GIL).
@@ -40,14 +40,27 @@ def encode_png(image: QImage) -> bytes:
     if image.isNull():
         raise ValueError("cannot encode a null image as PNG")
     alpha = image.hasAlphaChannel()
-    target = QImage.Format.Format_RGBA8888 if alpha else QImage.Format.Format_RGB888
-    pixels = image if image.format() == target else image.convertToFormat(target)
-    width, height = pixels.width(), pixels.height()
+    width, height = image.width(), image.height()
     channels = 4 if alpha else 3
-    rows = np.frombuffer(pixels.constBits(), np.uint8).reshape(height, pixels.bytesPerLine())
-    # Each PNG row is its filter type (0: none) followed by the row's bytes (Qt pads rows to 4 bytes).
-    raw = np.zeros((height, 1 + width * channels), np.uint8)
-    raw[:, 1:] = rows[:, :width * channels]
+    # Each PNG row is its filter type (0: none) followed by the row's bytes.
+    raw = np.empty((height, 1 + width * channels), np.uint8)
+    raw[:, 0] = 0
+    if alpha:
+        # Straight alpha through convertToFormat: exact; QPainter rounds unpremultiplying differently.
+        pixels = image if image.format() == QImage.Format.Format_RGBA8888 else \
+            image.convertToFormat(QImage.Format.Format_RGBA8888)
+        rows = np.frombuffer(pixels.constBits(), np.uint8).reshape(height, pixels.bytesPerLine())
+        raw[:, 1:] = rows[:, :width * channels]  # Qt pads rows to 4 bytes
+    else:
+        # Opaque maps (the usual export): Qt converts the pixels straight into the PNG rows, through
+        # a QImage over the buffer one byte in with the PNG row as its stride — 0.005 s for an A4
+        # page at 300 dpi, where convertToFormat and a copy took 0.04 s and touched twice the memory.
+        target = QImage(raw.reshape(-1)[1:].data, width, height, raw.shape[1], QImage.Format.Format_RGB888)
+        painter = QPainter(target)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+        painter.drawImage(0, 0, image)
+        painter.end()
+        del target  # before ``raw``, whose memory it uses
     header = struct.pack(">IIBBBBB", width, height, 8, _RGBA if alpha else _RGB, 0, 0, 0)
     dpm_x, dpm_y = max(image.dotsPerMeterX(), 1), max(image.dotsPerMeterY(), 1)
     return b"".join((
