@@ -38,12 +38,22 @@ _POLYGON, _LINE, _POINT = "polygon", "line", "point"
 # Kind by shapely type id + 1 (-1, missing, becomes 0): Point, LineString, LinearRing, Polygon,
 # MultiPoint, MultiLineString, MultiPolygon; collections and anything else have no kind.
 _KIND_BY_TYPE = np.array(["", _POINT, _LINE, _LINE, _POLYGON, _POINT, _LINE, _POLYGON, "", ""], dtype=object)
+# The same as small integer codes (index into _KINDS) for the renderer's own per-frame tests:
+# comparing a million Python strings costs ~30 ms, a million bytes well under 1 ms.
+_KINDS = ("", _POLYGON, _LINE, _POINT)
+_CODE_BY_TYPE = np.array([_KINDS.index(k) for k in _KIND_BY_TYPE], dtype=np.int8)
+_POLYGON_CODE, _LINE_CODE, _POINT_CODE = (_KINDS.index(k) for k in (_POLYGON, _LINE, _POINT))
 
 
 def geometry_kind(geoms: np.ndarray) -> np.ndarray:
     """Per geometry: "polygon", "line", "point" or "" (missing/empty/collection)."""
+    return np.array(_KINDS, dtype=object)[_kind_codes(geoms)]
+
+
+def _kind_codes(geoms: np.ndarray) -> np.ndarray:
+    """Per geometry: the index into ``_KINDS`` of its kind (int8)."""
     type_id = shapely.get_type_id(geoms)
-    return _KIND_BY_TYPE[np.clip(type_id + 1, 0, len(_KIND_BY_TYPE) - 1)]
+    return _CODE_BY_TYPE[np.clip(type_id + 1, 0, len(_CODE_BY_TYPE) - 1)]
 
 
 def draw_vector_layer(view, painter: QPainter, layer, cancel: Callable[[], bool] | None = None) -> None:
@@ -61,8 +71,8 @@ def draw_vector_layer(view, painter: QPainter, layer, cancel: Callable[[], bool]
             if len(index):
                 _draw_proportional(view, painter, sym, proj.geoms[index], sym.sizes_mm[index], transform)
             return
-        kinds = proj.memo("kinds", lambda: geometry_kind(proj.geoms))
-        if proj.memo("has shapes", lambda: bool(np.isin(kinds, (_POLYGON, _LINE)).any())):
+        kinds = proj.memo("kind codes", lambda: _kind_codes(proj.geoms))
+        if proj.memo("has shapes", lambda: bool(((kinds == _POLYGON_CODE) | (kinds == _LINE_CODE)).any())):
             _draw_shapes(view, painter, sym, proj, kinds, transform, margin, cancel)
         # Points straight from the layer's cached coordinates: no spatial index, no per-frame shapely
         # work, so a canvas repaint of a million points costs a few numpy passes.
@@ -81,7 +91,7 @@ def draw_vector_layer(view, painter: QPainter, layer, cancel: Callable[[], bool]
 
 def _point_coordinates(geoms: np.ndarray, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every point of the (multi)point features and the feature index of each."""
-    rows = np.flatnonzero(kinds == _POINT)
+    rows = np.flatnonzero(kinds == _POINT_CODE)
     xy, part = paths.points(geoms[rows])
     return xy, rows[part]
 
@@ -92,11 +102,11 @@ def _draw_shapes(view, painter, sym, proj, kinds, transform, margin, cancel) -> 
     geoms, kinds, class_of = proj.geoms[index], kinds[index], sym.class_of[index]
     # Cut edges must fall outside the frame: beyond the widest outline plus a few pixels.
     cut = (view.mm(max(sym.symbol.stroke_width, 0.1)) + 4) / transform.scale
-    polys = kinds == _POLYGON
+    polys = kinds == _POLYGON_CODE
     if polys.any():
         shapes = simplified(clipped(geoms[polys], view.extent, cut), transform.scale)
         _draw_polygons(view, painter, sym, shapes, class_of[polys], transform, cancel)
-    lines = kinds == _LINE
+    lines = kinds == _LINE_CODE
     if lines.any():
         shapes = simplified(clipped(geoms[lines], view.extent, cut), transform.scale)
         _draw_lines(view, painter, sym, shapes, class_of[lines], transform)
