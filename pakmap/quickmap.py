@@ -14,15 +14,6 @@ from .errors import PakmapError
 from .project.model import JoinSpec, LayerSpec, LayoutSpec, MapSpec, Project
 
 
-def parse_pair(text: str, option: str) -> list[str]:
-    """``"pcode=admin2_pcode"`` → ``["pcode", "admin2_pcode"]`` (same name on both sides if no '=')."""
-    left, sep, right = text.partition("=")
-    left, right = left.strip(), right.strip()
-    if not left or (sep and not right):
-        raise PakmapError(f"{option} '{text}' is not LAYER_FIELD=TABLE_FIELD", fix=f"e.g. {option} name=district")
-    return [left, right or left]
-
-
 def choose_style(data: pd.DataFrame | None, by: str | None, palette: str = "unhcr_blue") -> dict:
     """Graduated for numbers, categorized for text, a plain UNHCR fill without ``--by``."""
     if not by:
@@ -32,7 +23,7 @@ def choose_style(data: pd.DataFrame | None, by: str | None, palette: str = "unhc
     return {"kind": "graduated", "field": by, "method": "natural_breaks", "classes": 5, "palette": palette}
 
 
-def quick_project(layer_path: str | Path, *, table: str | Path | None = None, on: list[str] = (),
+def quick_project(layer_path: str | Path, *, table: str | Path | None = None, on: list[list[str]] = (),
                   by: str | None = None, fields: list[str] = (), title: str | None = None,
                   layer: str | None = None, base: Path | None = None) -> Project:
     """A complete project (layers, join, style, default A4 UNHCR layout) around one layer."""
@@ -48,7 +39,7 @@ def quick_project(layer_path: str | Path, *, table: str | Path | None = None, on
         if not on:
             raise PakmapError("--table needs --on LAYER_FIELD=TABLE_FIELD", fix="e.g. --on name=district")
         layers.insert(0, LayerSpec(name=table_name, path=str(table_path), visible=False, legend=False))
-        joins.append(JoinSpec(layer=name, table=table_name, on=[parse_pair(p, "--on") for p in on]))
+        joins.append(JoinSpec(layer=name, table=table_name, on=[list(pair) for pair in on]))
     title = title or (f"{by.replace('_', ' ').capitalize()} by {name.replace('_', ' ')}" if by else name.replace("_", " ").title())
     # File names (never local paths) as a starting sources line the officer can edit in the project.
     sources = f"Boundaries: {layer_path.name}" + (f"; Statistics: {Path(table).name}" if table else "")

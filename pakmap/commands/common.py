@@ -1,4 +1,4 @@
-"""Options and reporting shared by the commands that write maps (``render``, ``map``, ``demo``)."""
+"""Options, option parsing and reporting shared by the commands (``render``, ``map``, ``join``, ``demo``)."""
 
 from __future__ import annotations
 
@@ -19,16 +19,31 @@ def add_output_options(parser) -> None:
                         help="publish a household/individual point layer as counts per hexagon or admin unit")
 
 
+def split_pair(text: str, option: str, form: str, example: str, *, at_last: bool = False,
+               single_means_both: bool = False) -> tuple[str, str]:
+    """``"name=district"`` → ``("name", "district")``, or a one-line error showing ``form`` and ``example``.
+
+    ``at_last``: split at the last "=" (the left side may contain one, as table keys can);
+    ``single_means_both``: a lone ``name`` stands for ``name=name`` (the same field on both sides).
+    """
+    left, sep, right = text.rpartition("=") if at_last else text.partition("=")
+    left, right = left.strip(), right.strip()
+    if single_means_both and not sep:
+        left = right = text.strip()
+    if not left or not right:
+        raise PakmapError(f"{option} '{text}' is not a pair like {form}", fix=f"e.g. {option} {example}")
+    return left, right
+
+
+def split_list(text: str) -> list[str]:
+    """``"name, refugees,"`` → ``["name", "refugees"]`` (the ``--fields F,…`` options)."""
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
 def parse_aggregate(values: list[str]) -> dict[str, str]:
     """``["households=hex:10"]`` → ``{"households": "hex:10"}`` (checked by the protection policy)."""
-    out = {}
-    for text in values:
-        layer, sep, how = text.partition("=")
-        if not sep or not layer.strip() or not how.strip():
-            raise PakmapError(f"--aggregate '{text}' is not LAYER=hex:KM or LAYER=admin:LAYER",
-                              fix="e.g. --aggregate households=hex:10 or --aggregate households=admin:districts")
-        out[layer.strip()] = how.strip()
-    return out
+    return dict(split_pair(text, "--aggregate", "LAYER=hex:KM or LAYER=admin:LAYER", "households=hex:10")
+                for text in values)
 
 
 def print_join_reports(loaded, strict: bool) -> None:

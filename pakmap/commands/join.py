@@ -18,6 +18,7 @@ from pathlib import Path
 from ..atomic import atomic_path
 from ..errors import JoinError, PakmapError
 from ..layer import RasterLayer, TableLayer, VectorLayer
+from .common import split_list, split_pair
 
 OUTPUT_DRIVERS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".fgb": "FlatGeobuf", ".csv": None}
 
@@ -51,22 +52,10 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def _pair(text: str, option: str) -> tuple[str, str]:
-    left, sep, right = text.partition("=")
-    if not sep or not left.strip() or not right.strip():
-        raise JoinError(f"{option} {text!r} is not a pair", fix=f"write {option} LEFT=RIGHT")
-    return left.strip(), right.strip()
-
-
 def _accepted(items: list[str]) -> dict[str, str]:
-    pairs = {}
-    for item in items:
-        # Table keys may contain "="; layer keys rarely do: split at the last one.
-        left, sep, right = item.rpartition("=")
-        if not sep or not left.strip() or not right.strip():
-            raise JoinError(f"--accept {item!r} is not a pair", fix='write --accept "TABLE_KEY=LAYER_KEY"')
-        pairs[left.strip()] = right.strip()
-    return pairs
+    # Table keys may contain "="; layer keys rarely do: split at the last one.
+    return dict(split_pair(item, "--accept", "TABLE_KEY=LAYER_KEY", '"Peshwar=Peshawar"', at_last=True)
+                for item in items)
 
 
 def write_layer(data, path: str | Path) -> Path:
@@ -93,7 +82,7 @@ def run(args) -> int:
     if not isinstance(target, VectorLayer):
         raise JoinError("LAYER has no geometry", path=args.layer, fix="join onto a boundary layer")
     other = open_layer(args.table, layer=args.table_layer)
-    stats = dict(_pair(s, "--stat") for s in args.stat)
+    stats = dict(split_pair(s, "--stat", "OUT=STATISTIC", "villages=count") for s in args.stat)
     if isinstance(other, RasterLayer):
         from ..join.zonal import zonal_statistics
 
@@ -115,11 +104,13 @@ def run(args) -> int:
             raise JoinError("no join key given", fix="add --on LAYER_FIELD=TABLE_FIELD (or --stat for points/rasters)")
         table = other.data.drop(columns=other.data.geometry.name) if isinstance(other, VectorLayer) else other.data
         assert isinstance(other, (TableLayer, VectorLayer))
-        fields = [f.strip() for f in args.fields.split(",") if f.strip()] or None
+        fields = split_list(args.fields) or None
         try:
             result = join_attributes(
-                target.data, table, on=[_pair(p, "--on") for p in args.on],
-                within=_pair(args.within, "--within") if args.within else None, fields=fields,
+                target.data, table, on=[split_pair(p, "--on", "LAYER_FIELD=TABLE_FIELD", "name=district")
+                                        for p in args.on],
+                within=split_pair(args.within, "--within", "LAYER_PARENT=TABLE_PARENT", "province=Province")
+                if args.within else None, fields=fields,
                 aggregate=args.aggregate, accepted=_accepted(args.accept), alias_files=args.aliases,
                 strict=args.strict, layer_name=Path(args.layer).name, table_name=Path(args.table).name)
         except JoinError as exc:

@@ -9,7 +9,7 @@ from ..project import save_project
 from ..project.loader import load_layers
 from ..quickmap import choose_style, quick_project
 from ..style import style_from_dict
-from .common import add_output_options, parse_aggregate, print_join_reports, run_outputs
+from .common import add_output_options, parse_aggregate, print_join_reports, run_outputs, split_list, split_pair
 
 
 def register(sub) -> None:
@@ -32,9 +32,11 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    fields = [f.strip() for f in args.fields.split(",") if f.strip()]
+    fields = split_list(args.fields)
+    on = [list(split_pair(p, "--on", "LAYER_FIELD=TABLE_FIELD", "name=district", single_means_both=True))
+          for p in args.on]
     base = Path(args.save_project).resolve().parent if args.save_project else None
-    project = quick_project(args.layer, table=args.table, on=args.on, by=args.by, fields=fields,
+    project = quick_project(args.layer, table=args.table, on=on, by=args.by, fields=fields,
                             title=args.title, layer=args.inner_layer, base=base)
     for join in project.joins:
         join.strict = args.strict
