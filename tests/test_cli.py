@@ -100,3 +100,11 @@ def test_household_points_are_refused_then_aggregated(household_csv, tmp_path):
 def test_bad_aggregate_option(household_csv, tmp_path):
     result = run_cli("map", str(household_csv), "--aggregate", "hex10", "-o", str(tmp_path / "hh.pdf"))
     assert_one_line_error(result, "--aggregate", "hex:")
+
+
+def test_render_without_output_needs_exports_in_the_project(tmp_path, districts_path):
+    project = tmp_path / "no exports.toml"
+    project.write_text(f"[pakmap]\nformat = 1\n[[layers]]\nname = 'd'\npath = '{districts_path.as_posix()}'\n",
+                       encoding="utf-8")
+    result = run_cli("render", str(project))
+    assert_one_line_error(result, "no exports.toml", "lists no exports", "-o OUT")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ..errors import JoinError, PakmapError
+from ..errors import JoinError, PakmapError, ProjectError
 from ..outputs import write_output
 
 
@@ -49,9 +49,8 @@ def parse_aggregate(values: list[str]) -> dict[str, str]:
 def print_join_reports(loaded, strict: bool) -> None:
     """Each join's summary on stderr; unmatched rows that carry values are warnings (errors if strict)."""
     for report in loaded.join_reports:
-        summary = report.summary() if hasattr(report, "summary") else str(report)
-        print(summary, file=sys.stderr)
-        warnings = list(getattr(report, "warnings", []) or [])
+        print(report.summary(), file=sys.stderr)
+        warnings = report.warnings  # JoinReport and SpatialJoinReport alike
         for warning in warnings:
             print(f"pakmap: warning: {warning}", file=sys.stderr)
         if strict and warnings:
@@ -63,3 +62,19 @@ def run_outputs(loaded, out, **options) -> list:
     for path in written:
         print(path)
     return written
+
+
+def run_project_exports(loaded, *, atlas: str | None = None, world_file: bool = False, **options) -> None:
+    """Write every ``[[exports]]`` entry of the project (``pakmap render`` without -o, ``pakmap demo``).
+
+    An export marked ``atlas = true`` pages through the project's ``[layout.atlas]`` layer unless
+    ``atlas`` names another; ``world_file`` adds world files to every PNG.
+    """
+    project = loaded.project
+    if not project.exports:
+        raise ProjectError("the project lists no exports", path=project.path,
+                           fix="give -o OUT, or add an [[exports]] table with a path")
+    for export in project.exports:
+        export_atlas = atlas or (project.layout.atlas.layer if export.atlas and project.layout.atlas else None)
+        run_outputs(loaded, project.resolve(export.path), dpi=export.dpi, atlas=export_atlas,
+                    world_file=export.world_file or world_file, **options)

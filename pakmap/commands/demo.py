@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..demo import build_demo
 from ..project.loader import load_layers
-from .common import print_join_reports, run_outputs
+from .common import print_join_reports, run_project_exports
 
 
 def register(sub) -> None:
@@ -25,6 +25,5 @@ def run(args) -> int:
     print(project.path)
     loaded = load_layers(project)
     print_join_reports(loaded, strict=False)
-    for export in project.exports:
-        run_outputs(loaded, project.resolve(export.path), dpi=export.dpi)
+    run_project_exports(loaded)
     return 0

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 from ..project import load_project
 from ..project.loader import load_layers
-from .common import add_output_options, parse_aggregate, print_join_reports, run_outputs
+from .common import add_output_options, parse_aggregate, print_join_reports, run_outputs, run_project_exports
 
 
 def register(sub) -> None:
@@ -24,16 +22,9 @@ def run(args) -> int:
     project = load_project(args.project)
     loaded = load_layers(project)
     print_join_reports(loaded, strict=False)
+    decisions = {"allow_sensitive": args.allow_sensitive, "aggregate": parse_aggregate(args.aggregate)}
     if args.output:
-        targets = [(args.output, args.dpi, args.atlas, args.world_file)]
+        run_outputs(loaded, args.output, dpi=args.dpi, atlas=args.atlas, world_file=args.world_file, **decisions)
     else:
-        if not project.exports:
-            print(f"pakmap: error: {args.project}: the project lists no exports — give -o OUT "
-                  "or add an [[exports]] table with a path", file=sys.stderr)
-            return 2
-        targets = [(project.resolve(e.path), e.dpi, args.atlas or (project.layout.atlas.layer if e.atlas and project.layout.atlas else None),
-                    e.world_file or args.world_file) for e in project.exports]
-    for out, dpi, atlas, world_file in targets:
-        run_outputs(loaded, out, dpi=dpi, atlas=atlas, world_file=world_file, allow_sensitive=args.allow_sensitive,
-                    aggregate=parse_aggregate(args.aggregate))
+        run_project_exports(loaded, atlas=args.atlas, world_file=args.world_file, **decisions)
     return 0
