@@ -16,7 +16,7 @@ from ..errors import ExportError, ProjectError
 from ..layer import VectorLayer
 from ..layout.compose import Page, compose_page
 from ..layout.template import Template, load_template
-from ..project.loaded import LoadedProject, transform_bounds
+from ..project.loaded import LoadedProject
 from ..project.model import AtlasSpec
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -69,7 +69,7 @@ def atlas_pages(loaded: LoadedProject, spec: AtlasSpec, template: Template | Non
         except (KeyError, ValueError, IndexError) as exc:
             raise ProjectError(f"atlas title {spec.title!r} uses an unknown field {exc}", path=loaded.project.path,
                                fix=f"use {{name}} or fields of '{spec.layer}'") from None
-        extent = transform_bounds(row.geometry.bounds, layer.crs, loaded.crs)
+        extent = loaded.layer_bounds(layer, row.geometry.bounds)
         feature = data.loc[[row.name], [data.geometry.name]]
         yield name, compose_page(loaded, template, extent=extent, title=title, subtitle=subtitle, highlight=feature)
 

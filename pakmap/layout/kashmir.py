@@ -10,7 +10,8 @@ from pyproj import CRS
 from shapely import box as shapely_box
 
 from ..layer import VectorLayer
-from ..project.loaded import WGS84, LoadedProject, transform_bounds
+from ..crs import WGS84, transform_bounds
+from ..project.loaded import LoadedProject
 from .template import Template
 
 

@@ -18,7 +18,8 @@ from PySide6.QtGui import QPainter, QPen
 
 from ..errors import StyleError
 from ..layer import VectorLayer
-from ..project.loaded import LoadedProject, transform_bounds
+from ..crs import transform_bounds
+from ..project.loaded import LoadedProject
 from ..render.mapview import MapView, fit_extent
 from ..render.qt import qcolor
 from ..style import SingleSymbolStyle, Symbol

@@ -10,23 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pyproj import CRS, Transformer
+from pyproj import CRS
 
+from ..crs import WGS84, parse_crs, transform_bounds
 from ..errors import ProjectError
 from ..layer import Layer, RasterLayer, TableLayer, VectorLayer
 from ..render.mapview import MapView, fit_extent
 from .model import ExtentSpec, Project
-
-WGS84 = CRS.from_epsg(4326)
-
-
-def transform_bounds(bounds, src: CRS, dst: CRS) -> tuple[float, float, float, float]:
-    """Bounds reprojected densely along the edges (a box's corners alone underestimate curved edges)."""
-    if src is None or CRS.from_user_input(src) == CRS.from_user_input(dst):
-        return tuple(float(v) for v in bounds)  # type: ignore[return-value]
-    transformer = Transformer.from_crs(src, dst, always_xy=True)
-    return tuple(float(v) for v in transformer.transform_bounds(*bounds, densify_pts=21))  # type: ignore[return-value]
-
 
 @dataclass
 class LoadedProject:
@@ -38,7 +28,7 @@ class LoadedProject:
     def __post_init__(self) -> None:
         if self.crs is None:
             if self.project.map.crs:
-                self.crs = CRS.from_user_input(self.project.map.crs)
+                self.crs = parse_crs(self.project.map.crs, path=self.project.path, what="the map CRS")
             else:
                 self.crs = next((l.crs for l in self.layers if not isinstance(l, TableLayer) and l.crs), WGS84)
 
@@ -54,15 +44,15 @@ class LoadedProject:
         """Visible layers with geometry (tables are joined, not drawn), bottom first."""
         return tuple(l for l in self.layers if l.visible and isinstance(l, (VectorLayer, RasterLayer)))
 
-    def layer_bounds(self, layer: Layer) -> tuple[float, float, float, float]:
-        """A layer's bounds in the map CRS."""
+    def layer_bounds(self, layer: Layer, bounds=None) -> tuple[float, float, float, float]:
+        """A layer's bounds (or ``bounds`` in the layer's CRS, e.g. one feature's) in the map CRS."""
         if isinstance(layer, TableLayer):
             raise ProjectError(f"layer '{layer.name}' is a table without geometry and has no extent",
                                fix="take the extent from a boundary layer")
         if layer.crs is None:
             raise ProjectError(f"layer '{layer.name}' has no CRS", path=layer.source.path if layer.source else None,
                                fix="set crs = \"EPSG:…\" for this layer in the project")
-        return transform_bounds(layer.bounds, layer.crs, self.crs)
+        return transform_bounds(layer.bounds if bounds is None else bounds, layer.crs, self.crs)
 
     def extent(self, spec: ExtentSpec | None = None) -> tuple[float, float, float, float]:
         """The main map's extent in the map CRS, before fitting to a frame's aspect ratio."""
@@ -79,7 +69,7 @@ class LoadedProject:
                 if match.empty:
                     raise ProjectError(f"no feature of '{layer.name}' has {spec.field} = {spec.value!r}",
                                        path=self.project.path, fix="check the extent's field and value")
-                return transform_bounds(tuple(match.total_bounds), layer.crs, self.crs)
+                return self.layer_bounds(layer, tuple(match.total_bounds))
             return self.layer_bounds(layer)
         drawable = [l for l in self.drawable if l.crs is not None]
         if not drawable:

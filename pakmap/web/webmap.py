@@ -22,7 +22,8 @@ import shapely
 from ..atomic import atomic_path
 from ..errors import ProjectError
 from ..layer import RasterLayer, VectorLayer, replace_data
-from ..project.loaded import WGS84, LoadedProject, transform_bounds
+from ..crs import WGS84, transform_bounds
+from ..project.loaded import LoadedProject
 from . import simplify
 from .assets import make_offline
 from .basemap import basemap_layer
