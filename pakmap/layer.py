@@ -120,6 +120,11 @@ class VectorLayer(_LayerBase):
     def fields(self) -> list[str]:
         return [c for c in self.data.columns if c != self.data.geometry.name]
 
+    @property
+    def attributes(self) -> pd.DataFrame:
+        """The attribute table without the geometry column (what a join or a detector reads)."""
+        return self.data.drop(columns=self.data.geometry.name)
+
 
 class TableLayer(_LayerBase):
     """A statistics table without geometry (refugees per district, census figures), for joins."""
@@ -134,6 +139,10 @@ class TableLayer(_LayerBase):
     @property
     def fields(self) -> list[str]:
         return list(self.data.columns)
+
+    @property
+    def attributes(self) -> pd.DataFrame:
+        return self.data
 
 
 class RasterLayer(_LayerBase):

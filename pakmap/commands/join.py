@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..atomic import atomic_path
 from ..errors import JoinError, PakmapError
-from ..layer import RasterLayer, TableLayer, VectorLayer
+from ..layer import RasterLayer, VectorLayer
 from .common import split_list, split_pair
 
 OUTPUT_DRIVERS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".fgb": "FlatGeobuf", ".csv": None}
@@ -102,8 +102,7 @@ def run(args) -> int:
 
         if not args.on:
             raise JoinError("no join key given", fix="add --on LAYER_FIELD=TABLE_FIELD (or --stat for points/rasters)")
-        table = other.data.drop(columns=other.data.geometry.name) if isinstance(other, VectorLayer) else other.data
-        assert isinstance(other, (TableLayer, VectorLayer))
+        table = other.attributes
         fields = split_list(args.fields) or None
         try:
             result = join_attributes(

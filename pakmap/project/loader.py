@@ -57,9 +57,11 @@ def apply_join(project: Project, layers: dict[str, Layer], join: JoinSpec):
         from ..join.attribute import join_attributes
 
         table = layers[join.table]
-        table_data = table.data.drop(columns=table.data.geometry.name) if isinstance(table, VectorLayer) else table.data
+        if isinstance(table, RasterLayer):
+            raise ProjectError(f"join table '{join.table}' is a raster", path=project.path,
+                               fix="use a spatial join or zonal statistics for rasters, or name a table")
         result = join_attributes(
-            target.data, table_data, on=[tuple(pair) for pair in join.on],
+            target.data, table.attributes, on=[tuple(pair) for pair in join.on],
             within=tuple(join.within) if join.within else None, fields=join.fields or None,
             aggregate=join.aggregate, accepted=join.accepted,
             alias_files=[project.resolve(p) for p in join.aliases], strict=join.strict)

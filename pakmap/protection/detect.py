@@ -195,11 +195,7 @@ def household_size_field(fields) -> str | None:
 
 
 def _attributes(layer: Layer) -> pd.DataFrame:
-    if isinstance(layer, VectorLayer):
-        return layer.data.drop(columns=layer.data.geometry.name)
-    if isinstance(layer, TableLayer):
-        return layer.data
-    return pd.DataFrame()
+    return layer.attributes if isinstance(layer, (VectorLayer, TableLayer)) else pd.DataFrame()
 
 
 def _can_be_individual(layer: Layer) -> bool:
