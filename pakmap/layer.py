@@ -20,6 +20,7 @@ import shapely
 from pyproj import CRS
 
 from .events import Signal
+from .point_columns import PointColumns
 from .style import LabelStyle, RasterStyle, SingleSymbolStyle, VectorStyle
 
 
@@ -86,25 +87,57 @@ class _LayerBase:
 
 
 class VectorLayer(_LayerBase):
-    """Features with geometry: boundaries, refugee villages, a table with coordinates."""
+    """Features with geometry: boundaries, refugee villages, a table with coordinates.
 
-    def __init__(self, name: str, data: gpd.GeoDataFrame, source: SourceInfo | None = None,
+    ``data`` is a GeoDataFrame. A reader may hand over a point layer as ``PointColumns`` instead
+    (see ``pakmap.point_columns``): the layer then answers its fields, attributes, bounds, type and
+    the renderer's coordinates from the columns, and builds the GeoDataFrame on the first read of
+    ``data``.
+    """
+
+    def __init__(self, name: str, data: gpd.GeoDataFrame | PointColumns, source: SourceInfo | None = None,
                  style: VectorStyle | None = None, labels: LabelStyle | None = None,
                  validity: ValidityReport | None = None) -> None:
         super().__init__(name, source)
         self.data = data
         self.style: VectorStyle = style or SingleSymbolStyle()
         self.labels = labels
-        self.validity = validity or ValidityReport(total=len(data))
+        self.validity = validity or ValidityReport(total=self.feature_count)
         self.sensitive_fields: dict[str, str] = {}  # field -> why it is flagged (pakmap.protection)
 
     @property
+    def data(self) -> gpd.GeoDataFrame:
+        if self._frame is None:
+            self._frame = self._points.frame()
+        return self._frame
+
+    @data.setter
+    def data(self, value: gpd.GeoDataFrame | PointColumns) -> None:
+        if isinstance(value, PointColumns):
+            self._points, self._frame = value, None
+        else:
+            self._points, self._frame = None, value
+        # Caches of derived data (projected geometry, classes) key on this: a new value, new token.
+        self.data_token = object()
+
+    @property
+    def point_columns(self) -> PointColumns | None:
+        """The coordinates of a layer read as plain points, for drawing without shapely objects."""
+        return self._points
+
+    @property
+    def feature_count(self) -> int:
+        return len(self._points if self._frame is None else self._frame)
+
+    @property
     def crs(self) -> CRS | None:
-        return self.data.crs
+        return self._points.crs if self._frame is None else self._frame.crs
 
     @property
     def geometry_type(self) -> str:
         """``Point``, ``LineString``, ``Polygon`` (multi-parts included), ``Mixed`` or ``None``."""
+        if self._frame is None:
+            return "Point"
         # Type ids, not geom_type strings: a million-point layer would build a million strings.
         ids = np.unique(shapely.get_type_id(self.data.geometry.values))
         base = {_BASE_TYPE[i] for i in ids if i in _BASE_TYPE}
@@ -114,16 +147,39 @@ class VectorLayer(_LayerBase):
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
+        if self._frame is None:
+            return self._points.total_bounds
         return tuple(float(v) for v in self.data.total_bounds)  # type: ignore[return-value]
 
     @property
     def fields(self) -> list[str]:
-        return [c for c in self.data.columns if c != self.data.geometry.name]
+        if self._frame is None:
+            return list(self._points.attributes.columns)
+        return [c for c in self._frame.columns if c != self._frame.geometry.name]
+
+    @property
+    def geometry_name(self) -> str:
+        return self._points.geometry_name if self._frame is None else self._frame.geometry.name
+
+    def values(self, field: str) -> pd.Series:
+        """One attribute column (``KeyError`` if there is none), without building geometry."""
+        if field not in self.fields:
+            raise KeyError(field)
+        return (self._points.attributes if self._frame is None else self._frame)[field]
+
+    def data_without(self, fields) -> gpd.GeoDataFrame | PointColumns:
+        """This layer's data without ``fields`` (in the form it is held: columns stay columns)."""
+        drop = [c for c in self.fields if c in set(fields)]
+        if self._frame is None:
+            return dataclasses.replace(self._points, attributes=self._points.attributes.drop(columns=drop))
+        return self._frame.drop(columns=drop)
 
     @property
     def attributes(self) -> pd.DataFrame:
         """The attribute table without the geometry column (what a join or a detector reads)."""
-        return self.data.drop(columns=self.data.geometry.name)
+        if self._frame is None:
+            return self._points.attributes.copy(deep=False)
+        return self._frame.drop(columns=self._frame.geometry.name)
 
 
 class TableLayer(_LayerBase):
@@ -172,7 +228,7 @@ class RasterLayer(_LayerBase):
 Layer = Union[VectorLayer, TableLayer, RasterLayer]
 
 
-def replace_data(layer: VectorLayer, data: gpd.GeoDataFrame) -> VectorLayer:
+def replace_data(layer: VectorLayer, data: gpd.GeoDataFrame | PointColumns) -> VectorLayer:
     """A copy of ``layer`` with other data (e.g. after a join), keeping style, labels and source."""
     new = VectorLayer(layer.name, data, layer.source, dataclasses.replace(layer.style),
                       None if layer.labels is None else dataclasses.replace(layer.labels), layer.validity)

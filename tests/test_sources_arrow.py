@@ -79,5 +79,10 @@ def test_text_arrow_cannot_decode_falls_back_to_the_classic_reader(tmp_path, mon
             raise pyogrio.errors.DataSourceError("The file being read is not encoded in UTF-8; please use_arrow=False")
         return real(*args, **kwargs)
 
+    def arrow_reader(*args, **kwargs):
+        calls.append("points")
+        raise pyogrio.errors.DataSourceError("The file being read is not encoded in UTF-8; please use_arrow=False")
+
     monkeypatch.setattr(gdal_frame.pyogrio, "read_dataframe", reader)
-    assert len(open_layer(path).data) == 3 and calls == [True, None]
+    monkeypatch.setattr(gdal_frame.pyogrio, "read_arrow", arrow_reader)
+    assert len(open_layer(path).data) == 3 and calls == ["points", True, None]

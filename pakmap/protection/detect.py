@@ -267,7 +267,7 @@ def flag_layer(layer: Layer) -> dict[str, str]:
         return {}
     found = detect_layer(layer)
     merged = {**found, **layer.sensitive_fields}
-    layer.sensitive_fields = {f: r for f, r in merged.items() if f in layer.data.columns}
+    layer.sensitive_fields = {f: r for f, r in merged.items() if f in layer.fields}
     return layer.sensitive_fields
 
 

@@ -138,7 +138,7 @@ def _find_allow(allows: list[AllowSpec], layer: Layer, name: str) -> AllowSpec |
     """The first allow for ``name`` of ``layer`` (GEOMETRY also answers to the geometry column's name)."""
     names = {name}
     if name == GEOMETRY and isinstance(layer, VectorLayer):
-        names.add(layer.data.geometry.name)
+        names.add(layer.geometry_name)
     return next((a for a in allows if a.layer in ("*", layer.name) and a.field in names), None)
 
 
@@ -197,7 +197,9 @@ def sensitive_fields(loaded: LoadedProject, layer: Layer, detected: dict[str, st
     flagged table."""
     if not isinstance(layer, (VectorLayer, TableLayer)):
         return {}
-    columns = set(map(str, layer.data.columns))
+    columns = set(map(str, layer.fields))
+    if isinstance(layer, VectorLayer):
+        columns.add(str(layer.geometry_name))
     detected = detect_layer(layer) if detected is None else detected
     found = {**detected, **{f: r for f, r in layer.sensitive_fields.items() if f in columns}}
     for join in loaded.project.joins:
@@ -289,7 +291,7 @@ def plan_export(loaded: LoadedProject, export_path=None, allow_sensitive=(),
 
 def _attribute_columns(layer: Layer) -> list:
     if isinstance(layer, VectorLayer):
-        return [c for c in layer.data.columns if c != layer.data.geometry.name]
+        return list(layer.fields)
     return list(layer.data.columns)
 
 
@@ -347,7 +349,7 @@ def _strip_layer(layer: Layer, lp: LayerPlan) -> Layer:
     """A copy without the withheld fields; styles and labels that needed them fall back to plain."""
     withheld = set(lp.withheld)
     if isinstance(layer, VectorLayer):
-        new = replace_data(layer, layer.data.drop(columns=[c for c in layer.data.columns if str(c) in withheld]))
+        new = replace_data(layer, layer.data_without([c for c in layer.fields if str(c) in withheld]))
         if getattr(new.style, "field", None) in withheld:
             new.style = SingleSymbolStyle(symbol=dataclasses.replace(new.style.symbol))
         labels = new.labels

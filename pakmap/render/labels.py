@@ -157,10 +157,10 @@ class LabelCollector:
         px = transform.apply(anchors)
         priority = size
         if labels.priority:
-            if labels.priority not in layer.data.columns:
+            if labels.priority not in layer.fields:
                 raise StyleError(f"label priority field '{labels.priority}' not in layer '{layer.name}'",
                                  fix=f"use one of: {', '.join(map(str, layer.fields))}")
-            priority = pd.to_numeric(layer.data[labels.priority].iloc[rows], errors="coerce").fillna(
+            priority = pd.to_numeric(layer.values(labels.priority).iloc[rows], errors="coerce").fillna(
                 -np.inf).to_numpy(dtype=float)
         if len(rows) > MAX_CANDIDATES:
             # A page holds a few thousand labels at most: only the first by priority can win a place.

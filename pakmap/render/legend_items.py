@@ -33,6 +33,8 @@ class LegendItem:
 
 
 def _layer_kind(layer: VectorLayer) -> str:
+    if layer.point_columns is not None:  # plain points: no shapely objects needed to know
+        return "point"
     kinds = {k for k in geometry_kind(layer.data.geometry.values) if k}
     for k in ("polygon", "line", "point"):  # mixed layers: show the most area-like swatch
         if k in kinds:

@@ -51,10 +51,10 @@ class Symbolization:
 
 
 def _column(layer, name: str) -> pd.Series:
-    if name not in layer.data.columns:
+    if name not in layer.fields:
         raise StyleError(f"layer '{layer.name}' has no field '{name}'",
                          fix=f"style one of its fields: {', '.join(map(str, layer.fields)) or '(none)'}")
-    return layer.data[name]
+    return layer.values(name)
 
 
 _lock = threading.Lock()
@@ -67,20 +67,20 @@ def symbolize(layer, threshold: int | None = None) -> Symbolization:
     Cached per layer while its data frame, style and the threshold stay the same: classification
     (Fisher-Jenks especially) must not run again on every repaint of the canvas.
     """
-    key = (id(layer.data), len(layer.data), repr(layer.style), threshold)
+    key = (layer.data_token, layer.feature_count, repr(layer.style), threshold)
     with _lock:
         hit = _cache.get(layer)
         if hit is not None and hit[0] == key:
             return hit[1]
     result = _symbolize(layer, threshold)
     with _lock:
-        _cache[layer] = (key, result, layer.data)  # the frame is kept so its id() stays unique
+        _cache[layer] = (key, result)
     return result
 
 
 def _symbolize(layer, threshold: int | None) -> Symbolization:
     style = layer.style
-    n = len(layer.data)
+    n = layer.feature_count
     if isinstance(style, SingleSymbolStyle):
         return Symbolization(style.symbol, (DrawClass(layer.name, style.symbol.fill),), np.zeros(n, dtype=int))
     if isinstance(style, GraduatedStyle):

@@ -2,8 +2,8 @@
 
 Reprojection is done once per layer and CRS for the whole layer in bulk (pyproj over the flat
 coordinate array through ``shapely.transform``) and cached with a spatial index, so panning and
-zooming only query the index. The cache is keyed on the layer object (weakly) and on the identity of
-its data frame: ``layer.update(data=…)`` replaces the frame, which invalidates the entry.
+zooming only query the index. The cache is keyed on the layer object (weakly) and on its
+``data_token``: ``layer.update(data=…)`` replaces the data and the token, which invalidates the entry.
 """
 
 from __future__ import annotations
@@ -21,13 +21,25 @@ _cache: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
 
 
 class ProjectedGeometries:
-    """A layer's geometries in one CRS, with their bounds and (built on first need) STR-tree."""
+    """A layer's geometries in one CRS, with their bounds and (built on first need) STR-tree.
 
-    def __init__(self, geoms: np.ndarray) -> None:
-        self.geoms = geoms  # shapely geometries, one per feature (None for missing)
+    A layer of plain points (``VectorLayer.point_columns``) is projected as its coordinate array,
+    ``point_xy``; its shapely points are only made if something asks for ``geoms``.
+    """
+
+    def __init__(self, geoms: np.ndarray | None = None, point_xy: np.ndarray | None = None) -> None:
+        self._geoms = geoms  # shapely geometries, one per feature (None for missing)
+        self.point_xy = point_xy  # (n, 2): one point per feature, when the layer is plain points
         self._tree: shapely.STRtree | None = None
         self._lock = threading.RLock()  # re-entrant: a memo's compute may read another memo
         self._memo: dict = {}
+
+    @property
+    def geoms(self) -> np.ndarray:
+        with self._lock:
+            if self._geoms is None:
+                self._geoms = shapely.points(self.point_xy)
+            return self._geoms
 
     def memo(self, key: str, compute):
         """``compute()``, once per key for these geometries: whole-layer facts every frame needs
@@ -41,8 +53,15 @@ class ProjectedGeometries:
     def total_bounds(self) -> tuple[float, float, float, float]:
         """(xmin, ymin, xmax, ymax) of the layer, computed on first need (point layers never need it)."""
         # NaN bounds for a layer with no geometry: every extent test fails, queries find nothing.
-        return self.memo("total bounds", lambda: (tuple(float(v) for v in shapely.total_bounds(self.geoms))
-                                                  if len(self.geoms) else (float("nan"),) * 4))
+        return self.memo("total bounds", self._total_bounds)
+
+    def _total_bounds(self) -> tuple[float, float, float, float]:
+        if self.point_xy is not None:
+            if len(self.point_xy) == 0:
+                return (float("nan"),) * 4
+            (x0, y0), (x1, y1) = self.point_xy.min(axis=0), self.point_xy.max(axis=0)
+            return float(x0), float(y0), float(x1), float(y1)
+        return tuple(float(v) for v in shapely.total_bounds(self.geoms)) if len(self.geoms) else (float("nan"),) * 4
 
     @property
     def tree(self) -> shapely.STRtree:
@@ -54,32 +73,37 @@ class ProjectedGeometries:
             return self._tree
 
 
+def reproject_xy(xy: np.ndarray, src: CRS | None, dst: CRS) -> np.ndarray:
+    """An (n, 2) coordinate array from ``src`` to ``dst`` (the same array when the CRSs are equal)."""
+    if src is None or CRS.from_user_input(src) == dst:
+        return xy
+    x, y = Transformer.from_crs(src, dst, always_xy=True).transform(xy[:, 0], xy[:, 1])
+    return np.column_stack([x, y])
+
+
 def reproject(geoms: np.ndarray, src: CRS | None, dst: CRS) -> np.ndarray:
     """``geoms`` from ``src`` to ``dst`` in one bulk pyproj call (no-op when the CRSs are equal)."""
     if src is None or CRS.from_user_input(src) == dst:
         return geoms
-    transformer = Transformer.from_crs(src, dst, always_xy=True)
-
-    def _xy(coords: np.ndarray) -> np.ndarray:
-        x, y = transformer.transform(coords[:, 0], coords[:, 1])
-        return np.column_stack([x, y])
-
-    return shapely.transform(geoms, _xy)
+    return shapely.transform(geoms, lambda coords: reproject_xy(coords, src, dst))
 
 
 def projected(layer, crs: CRS) -> ProjectedGeometries:
-    """The geometries of a ``VectorLayer`` in ``crs``, cached per layer, data frame and CRS."""
-    data = layer.data
-    key = (id(data), len(data), CRS.from_user_input(crs).to_wkt())
+    """The geometries of a ``VectorLayer`` in ``crs``, cached per layer, data and CRS."""
+    token = layer.data_token
+    dst = CRS.from_user_input(crs)
+    key = (token, layer.feature_count, dst.to_wkt())
     with _lock:
         entry = _cache.get(layer)
         if entry is not None and entry.get("key") == key:
             return entry["value"]
-    geoms = reproject(np.asarray(data.geometry.values, dtype=object), layer.crs, CRS.from_user_input(crs))
-    value = ProjectedGeometries(geoms)
+    points = layer.point_columns
+    if points is not None:
+        value = ProjectedGeometries(point_xy=reproject_xy(points.xy, layer.crs, dst))
+    else:
+        value = ProjectedGeometries(reproject(np.asarray(layer.data.geometry.values, dtype=object), layer.crs, dst))
     with _lock:
-        # Keep the frame alive with the key: id() is only unique while the object lives.
-        _cache[layer] = {"key": key, "value": value, "data": data}
+        _cache[layer] = {"key": key, "value": value}
     return value
 
 

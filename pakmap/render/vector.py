@@ -71,12 +71,15 @@ def draw_vector_layer(view, painter: QPainter, layer, cancel: Callable[[], bool]
             if len(index):
                 _draw_proportional(view, painter, sym, proj.geoms[index], sym.sizes_mm[index], transform)
             return
-        kinds = proj.memo("kind codes", lambda: _kind_codes(proj.geoms))
-        if proj.memo("has shapes", lambda: bool(((kinds == _POLYGON_CODE) | (kinds == _LINE_CODE)).any())):
-            _draw_shapes(view, painter, sym, proj, kinds, transform, margin, cancel)
+        if proj.point_xy is None:
+            kinds = proj.memo("kind codes", lambda: _kind_codes(proj.geoms))
+            if proj.memo("has shapes", lambda: bool(((kinds == _POLYGON_CODE) | (kinds == _LINE_CODE)).any())):
+                _draw_shapes(view, painter, sym, proj, kinds, transform, margin, cancel)
+            xy, feature = proj.memo("points", lambda: _point_coordinates(proj.geoms, kinds))
+        else:  # a layer of plain points: its coordinates as read, no shapely objects at all
+            xy, feature = proj.point_xy, proj.memo("features", lambda: np.arange(len(proj.point_xy)))
         # Points straight from the layer's cached coordinates: no spatial index, no per-frame shapely
         # work, so a canvas repaint of a million points costs a few numpy passes.
-        xy, feature = proj.memo("points", lambda: _point_coordinates(proj.geoms, kinds))
         if len(xy):
             xmin, ymin, xmax, ymax = view.extent
             seen = ((xy[:, 0] >= xmin - margin) & (xy[:, 0] <= xmax + margin)

@@ -2,8 +2,12 @@
 
 GDAL's Arrow interface hands over whole columns instead of one feature at a time: a GeoPackage of
 a million points reads in ~0.1 s instead of ~0.6 s (making the million shapely points from the WKB,
-~0.5 s, is the same either way). Without pyarrow, or when Arrow cannot decode the file's text (it
+0.2–0.5 s, is the same either way, hence the point columns below). Without pyarrow, or when Arrow cannot decode the file's text (it
 only speaks UTF-8), the classic feature-by-feature reader is used.
+
+Point layers whose every feature is a plain 2D point come back as ``PointColumns`` (attributes plus a
+coordinate array, see ``pakmap.point_columns``) when their attributes need no conversion beyond
+Arrow's own: no shapely object is made until something needs one.
 
 Both readers must give the same frame, so the two places where pyogrio's Arrow path differs are
 converted back to what the classic reader returns (and what the rest of pakmap was written for):
@@ -17,8 +21,10 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pyogrio.errors
+from pyproj import CRS
 
 from ..gc_pause import paused_gc
+from ..point_columns import PointColumns, decode_wkb_points
 
 try:  # optional: only speed depends on it
     import pyarrow
@@ -26,10 +32,45 @@ except ImportError:  # pragma: no cover - exercised by monkeypatching ``pyarrow`
     pyarrow = None
 
 
-def read_frame(gdal_path: str, layer: str | None, encoding: str | None) -> gpd.GeoDataFrame:
-    """``pyogrio.read_dataframe`` of one layer, through Arrow when possible (same result either way)."""
+def read_frame(gdal_path: str, layer: str | None, encoding: str | None,
+               points_as_columns: bool = False) -> gpd.GeoDataFrame | PointColumns:
+    """``pyogrio.read_dataframe`` of one layer, through Arrow when possible (same result either way).
+
+    ``points_as_columns``: a layer of plain 2D points may come back as ``PointColumns`` instead.
+    """
     with paused_gc():  # one shapely geometry per feature: see pakmap.gc_pause
+        if points_as_columns and pyarrow is not None:
+            points = _read_point_columns(gdal_path, layer, encoding)
+            if points is not None:
+                return points
         return _read_frame(gdal_path, layer, encoding)
+
+
+def _read_point_columns(gdal_path: str, layer: str | None, encoding: str | None) -> PointColumns | None:
+    """The layer as ``PointColumns``, or None when it is not all plain points or its attributes need
+    pyogrio's own conversions (date-times read as text, JSON fields): then it is read as a frame."""
+    info = pyogrio.read_info(gdal_path, layer=layer, encoding=encoding)
+    if info["geometry_type"] != "Point":
+        return None
+    try:
+        meta, table = pyogrio.read_arrow(gdal_path, layer=layer, encoding=encoding, datetime_as_string=True)
+    except pyogrio.errors.DataSourceError:
+        return None  # e.g. text that is not UTF-8: the classic reader knows what to do
+    # (Dates arrive as date objects and are converted by _as_classic; date-times would need parsing.)
+    if any(str(d).startswith("datetime") and d != "datetime64[D]" for d in meta["dtypes"] if d is not None) \
+            or any(s == "OFSTJSON" for s in meta["ogr_subtypes"]):
+        return None
+    geometry = meta["geometry_name"] or "wkb_geometry"
+    if geometry not in table.column_names:
+        return None
+    xy = decode_wkb_points(table.column(geometry))
+    if xy is None:
+        return None
+    try:
+        attributes = table.drop_columns([geometry]).to_pandas(types_mapper=_binary_stays_arrow)
+    except UnicodeDecodeError:
+        return None
+    return PointColumns(_as_classic(attributes), xy, CRS.from_user_input(meta["crs"]) if meta["crs"] else None)
 
 
 def _read_frame(gdal_path: str, layer: str | None, encoding: str | None) -> gpd.GeoDataFrame:

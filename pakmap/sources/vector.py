@@ -90,7 +90,8 @@ def _read(gdal_path: str, gdal_layer: str, encoding: str | None, path: Path, fmt
         with warnings.catch_warnings():
             # GeoJSON properties holding lists stay text; that is what the officer sees in QGIS too.
             warnings.filterwarnings("ignore", message="Could not parse column")
-            return read_frame(gdal_path, gdal_layer, encoding)
+            # KML keeps its frame: its housekeeping columns are dropped from the frame below.
+            return read_frame(gdal_path, gdal_layer, encoding, points_as_columns=fmt.label not in ("KML", "KMZ"))
     except _GDAL_ERRORS as exc:
         raise _gdal_error(exc, path, fmt) from None
 
