@@ -108,7 +108,7 @@ class LayersModel(QAbstractListModel):
         if layer.source is not None:
             lines.append(str(layer.source.path) + (f" ▸ {layer.source.layer}" if layer.source.layer else ""))
         if isinstance(layer, VectorLayer):
-            lines.append(f"{len(layer.data):,} features, {layer.geometry_type}; "
+            lines.append(f"{layer.feature_count:,} features, {layer.geometry_type}; "
                          f"CRS {layer.crs.to_string() if layer.crs else 'not set'}")
             lines.append(f"Geometry: {layer.validity.summary()}")
         elif isinstance(layer, TableLayer):

@@ -352,7 +352,7 @@ class MainWindow(QMainWindow):
 
     def _report_validity(self, layer) -> None:
         if isinstance(layer, VectorLayer):
-            message = f"{layer.name}: {len(layer.data):,} features, {layer.validity.summary()}"
+            message = f"{layer.name}: {layer.feature_count:,} features, {layer.validity.summary()}"
             if layer.sensitive_fields:
                 message += f" — ⚠ sensitive fields: {', '.join(layer.sensitive_fields)}"
             self.statusBar().showMessage(message, 10000)

@@ -69,7 +69,7 @@ class StyleEditor(QDialog):
         self.threshold = threshold
         self._original = (layer.style, layer.labels)
         self._loading = True
-        numeric = [c for c in layer.fields if pd.api.types.is_numeric_dtype(layer.data[c])]
+        numeric = [c for c in layer.fields if pd.api.types.is_numeric_dtype(layer.values(c))]
         self._fields = {"all": list(layer.fields), "numeric": numeric}
 
         self.kind = QComboBox()
