@@ -173,3 +173,17 @@ def test_set_crs_and_export_plans_work_on_column_layers(tmp_path):
 
     set_crs(layer, "EPSG:32642")
     assert layer.crs == CRS.from_epsg(32642) and layer.data.crs == CRS.from_epsg(32642)
+
+
+def test_csv_with_coordinates_on_every_row_is_read_as_columns(tmp_path):
+    path = tmp_path / "households.csv"
+    path.write_text("id,lat,lon,size\n1,34.01,71.57,6\n2,30.19,67.01,4\n3,33.69,73.06,9\n", encoding="utf-8")
+    layer = open_layer(path)
+    assert layer.point_columns is not None and layer.fields == ["id", "lat", "lon", "size"]
+    assert layer.bounds == pytest.approx((67.01, 30.19, 73.06, 34.01))
+    assert shapely.equals_exact(layer.data.geometry.values, shapely.points([[71.57, 34.01], [67.01, 30.19],
+                                                                             [73.06, 33.69]])).all()
+    gaps = tmp_path / "gaps.csv"
+    gaps.write_text("id,lat,lon\n1,34.01,71.57\n2,,\n", encoding="utf-8")
+    with_gap = open_layer(gaps)  # a row without coordinates keeps its null geometry, reported
+    assert with_gap.point_columns is None and with_gap.validity.null == 1

@@ -18,6 +18,7 @@ import shapely
 
 from ..crs import WGS84
 from ..errors import SourceError
+from ..point_columns import PointColumns
 
 # Pakistan's extent with a margin, for recognising swapped columns.
 PAK_LON = (60.0, 78.0)
@@ -105,8 +106,11 @@ def _inside(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return (x >= PAK_LON[0]) & (x <= PAK_LON[1]) & (y >= PAK_LAT[0]) & (y <= PAK_LAT[1])
 
 
-def points_from_columns(df: pd.DataFrame, lat_col: str, lon_col: str, path) -> gpd.GeoDataFrame:
-    """Point layer in EPSG:4326; rows without coordinates keep a null geometry (and are reported)."""
+def points_from_columns(df: pd.DataFrame, lat_col: str, lon_col: str, path) -> gpd.GeoDataFrame | PointColumns:
+    """Point layer in EPSG:4326; rows without coordinates keep a null geometry (and are reported).
+
+    When every row has coordinates the layer is ``PointColumns`` (no shapely object per row until
+    one is needed: a survey export of a million households draws without them)."""
     for column in (lat_col, lon_col):
         if column not in df.columns:
             raise SourceError(f"has no column '{column}'", path=path,
@@ -114,6 +118,9 @@ def points_from_columns(df: pd.DataFrame, lat_col: str, lon_col: str, path) -> g
     lat = _numeric(df[lat_col], lat_col, path)
     lon = _numeric(df[lon_col], lon_col, path)
     check_lon_lat(lon, lat, path, lat_col, lon_col)
+    xy = np.column_stack([np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)])
+    if np.isfinite(xy).all() and "geometry" not in df.columns:
+        return PointColumns(df, xy, WGS84)
     geometry = shapely.points(lon, lat)
     geometry[np.isnan(lon) | np.isnan(lat)] = None
     return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geometry, index=df.index), crs=WGS84)
