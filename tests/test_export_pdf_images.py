@@ -254,6 +254,27 @@ def test_pdf_document_yields_pages_and_puts_the_images_in(tmp_path):
     assert _assert_points_coloured(image, px, kinds, QRectF(0, 0, width, height)) > 20_000
 
 
+def test_two_dense_layers_on_one_page_each_get_their_image(tmp_path):
+    rng = np.random.default_rng(3)
+    layers = []
+    for name, colour in (("red", "#EF4A60"), ("blue", "#0072BC")):
+        xy = rng.uniform(0, 100, (40_000, 2))
+        frame = gpd.GeoDataFrame(geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=CRS_M)
+        layers.append(VectorLayer(name, frame, style=SingleSymbolStyle(Symbol(fill=colour, size=0.4, stroke_width=0))))
+    out = tmp_path / "two.pdf"
+    with pdf_document(out, dpi=DPI) as pdf:
+        render_map(MapView(tuple(layers), (0, 0, 100, 100), CRS_M, 1500, 1500, dpi=DPI), pdf.new_page(127, 127))
+    data = out.read_bytes()
+    _assert_xref_valid(data)
+    assert not any(s.startswith(PLACEHOLDER_MAGIC) for s in _streams(data))
+    images = _images(out)
+    assert [(i["color"], i["bpc"]) for i in images] == [("index", "1"), ("index", "1")]
+    assert b"<EF4A60EF4A60>" in data and b"<0072BC0072BC>" in data  # entry 0 takes the marker colour
+    (page,) = _render(out, tmp_path)
+    colours = {tuple(c) for c in np.unique(page.reshape(-1, 3), axis=0)}
+    assert {(0xEF, 0x4A, 0x60), (0x00, 0x72, 0xBC), (255, 255, 255)} <= colours
+
+
 def test_a_failed_export_leaves_no_file(tmp_path):
     out = tmp_path / "broken.pdf"
     with pytest.raises(RuntimeError, match="mid-page"):
