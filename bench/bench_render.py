@@ -37,9 +37,9 @@ REPEATS = 3  # runs per cell, the median reported (the machine is shared)
 def peer_pakmap(districts: str, points: str, out: str, fmt: str) -> float:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from pyproj import CRS
-    from PySide6.QtCore import QMarginsF, QSizeF
-    from PySide6.QtGui import QImage, QPageSize, QPainter, QPdfWriter
+    from PySide6.QtGui import QImage, QPainter
 
+    from pakmap.export.pdf import pdf_document
     from pakmap.export.png import save_png
     from pakmap.render import MapView, render_map
     from pakmap.render.qt import ensure_gui_app
@@ -64,13 +64,9 @@ def peer_pakmap(districts: str, points: str, out: str, fmt: str) -> float:
         painter.end()
         save_png(image, out)  # the app's PNG writer (atomic, its zlib level)
     else:
-        writer = QPdfWriter(out)
-        writer.setResolution(DPI)
-        writer.setPageSize(QPageSize(QSizeF(*PAGE_MM), QPageSize.Unit.Millimeter))
-        writer.setPageMargins(QMarginsF(0, 0, 0, 0))
-        painter = QPainter(writer)
-        render_map(view, painter)
-        painter.end()
+        # The app's PDF writer (atomic, dense points as indexed images), without the document info.
+        with pdf_document(out, dpi=DPI) as pdf:
+            render_map(view, pdf.new_page(*PAGE_MM))
     return time.perf_counter() - t0, read
 
 

@@ -2,13 +2,19 @@
 
 Document information: Title (the map title), Subject (subtitle and data date), Creator (pakmap) and
 the creation date; never a local path or a user name (the officer emails these files out).
+
+Dense point layers go into the file as indexed images that pakmap writes itself: the writer opened
+here takes substitute images (``pakmap/render/substitutes.py``), and the finished file is patched
+(``pdf_images.py``) before the document information is added and the file is renamed into place.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
@@ -18,47 +24,95 @@ from ..errors import ExportError
 from ..layout.compose import Page
 from ..layout.paint import paint_page
 from ..render.qt import ensure_gui_app
+from ..render.substitutes import substituting_images
 from .metadata import set_document_info
+from .pdf_images import PdfSurgeryError, substitute_images
 
 
-def _page_layout(page: Page) -> QPageLayout:
-    size = QPageSize(QSizeF(page.template.width, page.template.height), QPageSize.Unit.Millimeter,
-                     page.template.name, QPageSize.SizeMatchPolicy.ExactMatch)
+def page_layout(width_mm: float, height_mm: float, name: str = "") -> QPageLayout:
+    """A page of exactly ``width_mm`` x ``height_mm``, without margins."""
+    size = QPageSize(QSizeF(width_mm, height_mm), QPageSize.Unit.Millimeter, name, QPageSize.SizeMatchPolicy.ExactMatch)
     return QPageLayout(size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
+
+
+class PdfPages:
+    """The pages of a PDF being written (``pdf_document``): each ``new_page`` returns the painter."""
+
+    def __init__(self, writer: QPdfWriter, painter: QPainter, out_path: Path):
+        self._writer: QPdfWriter | None = writer
+        self._painter: QPainter | None = painter
+        self._out_path = out_path
+        self.count = 0
+
+    def new_page(self, width_mm: float, height_mm: float, name: str = "") -> QPainter:
+        """Start a page of ``width_mm`` x ``height_mm`` (device pixels at the document's dpi)."""
+        if self._writer is None or self._painter is None:
+            raise RuntimeError("the PDF is already finished")
+        self._writer.setPageLayout(page_layout(width_mm, height_mm, name))
+        if self.count == 0:
+            if not self._painter.begin(self._writer):
+                raise ExportError("cannot write the PDF", path=self._out_path, fix="check the folder is writable")
+        else:
+            self._writer.newPage()
+        self.count += 1
+        return self._painter
+
+    def _close(self) -> None:
+        # End the painter before the writer goes away, also on error: Qt crashes otherwise.
+        if self._painter is not None and self._painter.isActive():
+            self._painter.end()
+        self._writer = self._painter = None
+
+
+@contextlib.contextmanager
+def pdf_document(out_path: str | os.PathLike, *, dpi: int = 300, title: str = "", creator: str = "pakmap",
+                 info: dict[str, str] | None = None, created: str | None = None) -> Iterator[PdfPages]:
+    """Paint a PDF page by page, as every pakmap PDF export does, written atomically to ``out_path``.
+
+    On leaving the block the file is finished: dense point images are put in (see the module
+    docstring), then ``info`` (Title, Subject, ...) and ``created`` (ISO day) when given.
+    """
+    ensure_gui_app()
+    out_path = Path(out_path)
+    with atomic_path(out_path) as tmp:
+        writer = QPdfWriter(str(tmp))
+        writer.setResolution(int(dpi))
+        writer.setTitle(title)
+        writer.setCreator(creator)
+        painter = QPainter()
+        with substituting_images(writer) as substitutes:
+            pages = PdfPages(writer, painter, out_path)
+            try:
+                yield pages
+            finally:
+                pages._close()
+        count = pages.count
+        del pages, painter, writer  # the writer flushes and closes the file before it is patched
+        if count == 0:
+            raise ExportError("nothing to export: no pages", path=out_path, fix="check the atlas layer has features")
+        try:
+            substitute_images(tmp, substitutes)
+        except PdfSurgeryError as exc:
+            raise ExportError(f"cannot finish the PDF: {exc}", path=out_path,
+                              fix="report this as a bug in pakmap") from None
+        if info:
+            set_document_info(tmp, info, created=created)
 
 
 def write_pdf(pages: Iterable[Page], out_path: str | os.PathLike, *, dpi: int = 300,
               metadata: dict[str, str] | None = None) -> Path:
     """Write ``pages`` (one or many: an atlas) to one PDF, atomically; ``metadata`` overrides the first page's."""
-    ensure_gui_app()
     out_path = Path(out_path)
-    with atomic_path(out_path) as tmp:
-        writer = None
-        painter = QPainter()
-        first: Page | None = None
-        try:
-            for page in pages:
-                if writer is None:
-                    first = page
-                    writer = QPdfWriter(str(tmp))
-                    writer.setResolution(int(dpi))
-                    writer.setPageLayout(_page_layout(page))
-                    writer.setTitle((metadata or page.metadata)["title"])
-                    writer.setCreator(page.metadata["creator"])
-                    if not painter.begin(writer):
-                        raise ExportError("cannot write the PDF", path=out_path, fix="check the folder is writable")
-                else:
-                    writer.setPageLayout(_page_layout(page))
-                    writer.newPage()
-                paint_page(page, painter, dpi)
-        finally:
-            # End the painter before the writer goes away, also on error: Qt crashes otherwise.
-            if painter.isActive():
-                painter.end()
-        if writer is None:
-            raise ExportError("nothing to export: no pages", path=out_path, fix="check the atlas layer has features")
-        del painter, writer  # flush and close the file before it is renamed
-        meta = {**first.metadata, **(metadata or {})}
-        set_document_info(tmp, {"Title": meta["title"], "Subject": meta["subject"], "Creator": meta["creator"],
-                                "Producer": "pakmap (Qt PDF writer)"}, created=meta["created"])
+    pages = iter(pages)
+    first = next(pages, None)
+    if first is None:
+        raise ExportError("nothing to export: no pages", path=out_path, fix="check the atlas layer has features")
+    meta = {**first.metadata, **(metadata or {})}
+    info = {"Title": meta["title"], "Subject": meta["subject"], "Creator": meta["creator"],
+            "Producer": "pakmap (Qt PDF writer)"}
+    with pdf_document(out_path, dpi=dpi, title=meta["title"], creator=meta["creator"], info=info,
+                      created=meta["created"]) as pdf:
+        for page in itertools.chain([first], pages):
+            template = page.template
+            paint_page(page, pdf.new_page(template.width, template.height, template.name), dpi)
     return out_path

@@ -6,6 +6,12 @@ all points at once. Stamp pixels are written in ascending order of opacity, so w
 each pixel keeps the most opaque value (their union, not a sum). Later classes are written over
 earlier ones. Snapping moves a marker by under half a pixel, which is invisible at the point sizes
 of dense layers; sparse layers are drawn as exact vector paths instead.
+
+The image goes to Qt's ``drawImage`` as ARGB32, except on the PDF exporter's writer: there stamps
+drawn without antialiasing are only opaque or clear, so the canvas is built as uint8 palette
+indices (a quarter of the memory traffic) and stored in the file as an indexed image with a
+colour-key mask by pakmap itself (``indexed.py``, ``substitutes.py``): Qt would write it as RGB plus
+a mask and deflate both, the largest cost of such a PDF.
 """
 
 from __future__ import annotations
@@ -15,6 +21,9 @@ import math
 import numpy as np
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter
+
+from .indexed import encode_indexed, index_stamps
+from .substitutes import accepts_substitutes, draw_substitute
 
 
 def render_stamp(size_px: float, paint, antialias: bool) -> np.ndarray:
@@ -79,49 +88,87 @@ def more_distinct_pixels_than(px: np.ndarray, classes: np.ndarray, limit: int) -
 def paint_stamps(painter: QPainter, width: int, height: int, px: np.ndarray, classes: np.ndarray,
                  stamps: dict) -> None:
     """Draw ``stamps[class]`` at the device pixels ``px`` (float (n, 2)) into the painter's
-    (0, 0, width, height) rectangle, as one image."""
+    (0, 0, width, height) rectangle, as one image.
+
+    Stamps that are only opaque or clear (PDF, SVG) on a device that takes substitute images (the
+    PDF exporter's writer) become an image of palette indices, at most 255 colours, that pakmap
+    writes into the file itself (``substitutes.py``). Otherwise an ARGB32 image goes to Qt.
+    """
     half = max(s.shape[0] for s in stamps.values()) // 2
-    # Points up to ``half`` pixels outside still show part of their marker; the canvas is padded so
-    # that such a marker fits whole (2 x half + 1), and no stamp pixel can wrap to another row.
-    pad = 2 * half + 1
-    row = width + 2 * pad
-    canvas = np.zeros((height + 2 * pad) * row, dtype=np.uint32)
+    target = QRectF(0, 0, width, height)
     straight = _binary_alpha(stamps)
-    if straight:
-        canvas[:] = _background(stamps, classes)
-    ix = np.floor(px[:, 0]).astype(np.intp)
-    iy = np.floor(px[:, 1]).astype(np.intp)
-    ok = (ix >= -half) & (iy >= -half) & (ix < width + half) & (iy < height + half)
-    flat = (iy + pad) * row + (ix + pad)
-    seen = np.zeros(len(canvas), dtype=bool)
-    for c in present_classes(classes):
-        stamp = stamps[int(c)]
-        centre = stamp.shape[0] // 2
-        # Each occupied pixel once, in memory order (scattered writes in order are several times
-        # faster): a bitmap of the canvas instead of sorting a million indices.
-        mine = flat[ok & (classes == c)]
-        seen[mine] = True
-        at = np.flatnonzero(seen)
-        seen[mine] = False
-        sy, sx = np.nonzero(stamp >> 24)
-        values = stamp[sy, sx]
-        shifts = (sy - centre) * row + (sx - centre)
-        # Each stamp pixel is written through a view of the canvas that starts at its offset: one
-        # scattered write per pixel without a page-sized ``at + shift`` array each time (twice as
-        # fast for a million points). The padding keeps ``base`` and every write inside the canvas.
-        lowest = int(shifts.min())
-        base = at + lowest
-        for k in np.argsort(values >> 24, kind="stable"):
-            canvas[int(shifts[k]) - lowest:][base] = values[k]
+    if straight and accepts_substitutes(painter):
+        indexed = index_stamps(stamps, _background(stamps, classes))
+        if indexed is not None:
+            palette, index_of = indexed
+            # Every written index is opaque: later classes overwrite earlier ones, as in ARGB.
+            writes = {c: _writes(index, index != 0, by_opacity=False) for c, index in index_of.items()}
+            canvas, row, pad = _stamp_canvas(width, height, half, px, classes, writes, np.uint8, 0)
+            view = canvas.reshape(-1, row)[pad:pad + height, pad:pad + width]
+            draw_substitute(painter, target, encode_indexed(view, palette))
+            return
+    writes = {c: _writes(stamp, (stamp >> 24) != 0, by_opacity=True) for c, stamp in stamps.items()}
+    fill = _background(stamps, classes) if straight else 0
+    canvas, row, pad = _stamp_canvas(width, height, half, px, classes, writes, np.uint32, fill)
     # The image starts at the first unpadded pixel and keeps the padded row length as its stride:
     # no cropped copy of a page-sized array (a source rectangle makes the PDF engine copy it).
     fmt = QImage.Format.Format_ARGB32 if straight else QImage.Format.Format_ARGB32_Premultiplied
     image = QImage(canvas[pad * row + pad:].data, width, height, row * 4, fmt)
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.LosslessImageRendering)  # PDF: flate, not JPEG
-    painter.drawImage(QRectF(0, 0, width, height), image)
+    painter.drawImage(target, image)
     painter.restore()
     del image  # before ``canvas``, whose memory it uses
+
+
+def _writes(stamp: np.ndarray, drawn: np.ndarray, by_opacity: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The stamp's ``drawn`` pixels as (dy, dx, value) from its centre, in the order they are written:
+    ascending opacity for ARGB (``by_opacity``), so where markers overlap the most opaque stays."""
+    sy, sx = np.nonzero(drawn)
+    values = stamp[sy, sx]
+    if by_opacity:
+        order = np.argsort(values >> 24, kind="stable")
+        sy, sx, values = sy[order], sx[order], values[order]
+    centre = stamp.shape[0] // 2
+    return sy - centre, sx - centre, values
+
+
+def _stamp_canvas(width: int, height: int, half: int, px: np.ndarray, classes: np.ndarray, writes: dict,
+                  dtype, fill: int) -> tuple[np.ndarray, int, int]:
+    """A flat canvas of ``dtype`` filled with ``fill``, with ``writes[class]`` (see ``_writes``)
+    stamped at the points; returns it with its row length and padding.
+
+    ``half`` is the largest stamp's reach from its centre. Points up to ``half`` pixels outside still
+    show part of their marker: the canvas is padded so that such a marker fits whole (2 x half + 1),
+    and no stamp pixel can wrap to another row.
+    """
+    pad = 2 * half + 1
+    row = width + 2 * pad
+    canvas = np.full((height + 2 * pad) * row, fill, dtype=dtype)
+    ix = np.floor(px[:, 0]).astype(np.intp)
+    iy = np.floor(px[:, 1]).astype(np.intp)
+    ok = (ix >= -half) & (iy >= -half) & (ix < width + half) & (iy < height + half)
+    flat = (iy + pad) * row + (ix + pad)
+    seen = np.zeros(len(canvas), dtype=bool)
+    for c in present_classes(classes):
+        dy, dx, values = writes[int(c)]
+        # Each occupied pixel once, in memory order (scattered writes in order are several times
+        # faster): a bitmap of the canvas instead of sorting a million indices.
+        mine = flat[ok & (classes == c)]
+        seen[mine] = True
+        at = np.flatnonzero(seen)
+        seen[mine] = False
+        if len(values) == 0:
+            continue
+        shifts = dy * row + dx
+        # Each stamp pixel is written through a view of the canvas that starts at its offset: one
+        # scattered write per pixel without a page-sized ``at + shift`` array each time (twice as
+        # fast for a million points). The padding keeps ``base`` and every write inside the canvas.
+        lowest = int(shifts.min())
+        base = at + lowest
+        for k in range(len(values)):
+            canvas[int(shifts[k]) - lowest:][base] = values[k]
+    return canvas, row, pad
 
 
 def _binary_alpha(stamps: dict) -> bool:
@@ -132,12 +179,13 @@ def _binary_alpha(stamps: dict) -> bool:
 
 def _background(stamps: dict, classes: np.ndarray) -> int:
     """The transparent canvas pixel for straight-alpha stamps: alpha 0 with the colour of the most
-    frequent class's marker.
+    frequent class's marker (the first opaque pixel of its stamp). An indexed image gives its
+    transparent palette entry the same colour.
 
-    Why not 0: the PDF engine writes the image's colours and its 1-bit mask separately. Colours that
-    are constant where nothing is drawn deflate several times faster and smaller (1.25 MB -> 0.5 MB
-    for 100,000 points on A4, Qt's image time 0.32 s -> 0.18 s), and viewers that resample the
-    image blend marker edges with the marker's colour instead of a dark fringe of black.
+    Why not 0: Qt's PDF engine writes the image's colours and its 1-bit mask separately. Colours
+    that are constant where nothing is drawn deflate several times faster and smaller (1.25 MB ->
+    0.5 MB for 100,000 points on A4, Qt's image time 0.32 s -> 0.18 s), and viewers that resample
+    the image blend marker edges with a marker colour instead of a dark fringe of black.
     """
     stamp = stamps[int(np.bincount(classes).argmax())] if len(classes) else next(iter(stamps.values()))
     opaque = stamp[(stamp >> 24) == 255]

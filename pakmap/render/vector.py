@@ -4,7 +4,9 @@ Each layer is drawn with few QPainter calls whatever its size: all rings of one 
 one path, outlines a few small ones (Qt strokes small paths much faster), all markers of a class one
 tiled path. Points that land on the same device pixel are drawn once; dense point layers are stamped
 into one image at the output resolution (``stamps.py``) — on PDF and SVG too, so the file stays
-small: a million circles as vector paths would be tens of megabytes nobody can see.
+small: a million circles as vector paths would be tens of megabytes nobody can see. The PDF
+exporter's writer gets that image as palette indices that pakmap writes into the file itself
+(``substitutes.py``); other devices get it through Qt's ``drawImage``.
 """
 
 from __future__ import annotations
@@ -241,8 +243,9 @@ def draw_markers(view, painter: QPainter, sym: Symbolization, px: np.ndarray, cl
 
     Few points: exact vector paths. Many: stamped into one image (antialiased on raster devices; on
     PDF/SVG without antialiasing, so each pixel is one exact colour or transparent and the
-    flate-compressed image stays small — a million points on A4 at 300 dpi cost a few MB, where
-    vector circles would cost tens and JPEG would add noise).
+    flate-compressed image stays small — a million points on A4 at 300 dpi cost about a MB, where
+    vector circles would cost tens and JPEG would add noise). In a PDF written by the exporter
+    that image is indexed, 1 to 8 bits a pixel with index 0 transparent (``stamps.paint_stamps``).
     """
     size = view.mm(sym.symbol.size)
     pad = size + view.mm(sym.symbol.stroke_width)
