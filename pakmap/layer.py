@@ -9,6 +9,7 @@ model records where each came from (``SourceInfo``) so a project can be re-opene
 from __future__ import annotations
 
 import dataclasses
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
@@ -86,6 +87,9 @@ class _LayerBase:
         self.changed.emit(self)
 
 
+_FRAME_LOCK = threading.Lock()
+
+
 class VectorLayer(_LayerBase):
     """Features with geometry: boundaries, refugee villages, a table with coordinates.
 
@@ -108,7 +112,11 @@ class VectorLayer(_LayerBase):
     @property
     def data(self) -> gpd.GeoDataFrame:
         if self._frame is None:
-            self._frame = self._points.frame()
+            # Locked: the canvas renders in a worker thread while the GUI thread may ask too, and
+            # both must get the one frame that later edits go to.
+            with _FRAME_LOCK:
+                if self._frame is None:
+                    self._frame = self._points.frame()
         return self._frame
 
     @data.setter
