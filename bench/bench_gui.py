@@ -29,13 +29,9 @@ DATA = Path(os.environ.get("PAKMAP_SHARED_DATA", REPO.parent / "shared" / "data"
 
 
 def _wait(condition, seconds: float = 120.0) -> None:
-    from PySide6.QtTest import QTest
+    from pakmap_ui.app import run_until
 
-    end = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > end:
-            raise TimeoutError("benchmark step did not finish")
-        QTest.qWait(2)
+    run_until(condition, seconds, poll_ms=2)
 
 
 def startup_child() -> None:

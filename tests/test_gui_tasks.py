@@ -138,3 +138,23 @@ def test_style_editor_closes_when_a_join_replaces_its_layer(window, qtbot, share
                                         on=[["name", "district"]]))
     assert not editor.isVisible()
     window.document.remove_layer("pak_districts")  # later structure changes reach no closed editor
+
+
+def test_run_until_lets_python_threads_run_and_times_out():
+    from pakmap_ui.app import run_until
+
+    done = threading.Event()
+    counted = []
+
+    def busy():  # pure-Python work, as an import or a classification in the canvas thread is
+        n = 0
+        while n < 2_000_000:
+            n += 1
+        counted.append(n)
+        done.set()
+
+    threading.Thread(target=busy, daemon=True).start()
+    run_until(done.is_set, seconds=60)
+    assert counted == [2_000_000]
+    with pytest.raises(TimeoutError):
+        run_until(lambda: False, seconds=0.05)

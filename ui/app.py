@@ -27,6 +27,31 @@ def create_app():
     return app
 
 
+def run_until(condition, seconds: float = 120.0, poll_ms: int = 10) -> None:
+    """Run the Qt event loop until ``condition()`` is true (scripts and benchmarks driving the window).
+
+    A ``QEventLoop``, not a loop of ``QTest.qWait``: PySide's qWait keeps Python's GIL while it
+    waits, so the canvas's render thread crawls (importing mapclassify there took over a minute
+    instead of a second); the event loop, like the application's own, lets it run.
+    """
+    import time
+
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    if condition():
+        return
+    end = time.monotonic() + seconds
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setInterval(poll_ms)
+    timer.timeout.connect(lambda: loop.exit(0) if condition() else (time.monotonic() > end and loop.exit(1)))
+    timer.start()
+    failed = loop.exec()
+    timer.stop()
+    if failed:
+        raise TimeoutError(f"the window did not finish in {seconds:g} s")
+
+
 def main(argv=None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     app = create_app()

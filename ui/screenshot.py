@@ -9,18 +9,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from pathlib import Path
-
-
-def _wait(app, condition, seconds: float = 120) -> None:
-    from PySide6.QtTest import QTest
-
-    end = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > end:
-            raise TimeoutError("the window did not finish in time")
-        QTest.qWait(25)
 
 
 def main(argv=None) -> int:
@@ -31,7 +20,7 @@ def main(argv=None) -> int:
     from pakmap.project import JoinSpec
     from pakmap.style import GraduatedStyle, LabelStyle, SingleSymbolStyle, Symbol
 
-    from .app import create_app
+    from .app import create_app, run_until
     from .main_window import MainWindow
 
     app = create_app()
@@ -42,7 +31,7 @@ def main(argv=None) -> int:
     added = []
     files = [data / "pak_census2023_districts.csv", data / "pak_districts.geojson", data / "pak_provinces.geojson"]
     window.add_files(files, on_done=added.append)
-    _wait(app, lambda: len(added) == 3)
+    run_until(lambda: len(added) == 3)
     doc = window.document
     doc.rename_layer("pak_districts", "Districts")
     doc.rename_layer("pak_provinces", "Provinces")
@@ -62,11 +51,10 @@ def main(argv=None) -> int:
     window.identify_panel.show_features(districts, [lahore])
     window.identify_dock.show()
     window.canvas.zoom_full()
-    _wait(app, lambda: not window.canvas._timer.isActive() and not window.canvas.is_rendering
-          and window.canvas.image is not None)
+    run_until(lambda: not window.canvas._timer.isActive() and not window.canvas.is_rendering
+              and window.canvas.image is not None)
     table.view.scrollTo(table.model.index(int(table.model.view_rows_of([lahore])[0]), 0))
     window.statusBar().showMessage("Districts: 156 features; join Census 2023 → Districts: 136 of 136 rows matched")
-    _wait(app, lambda: True)
     image = window.grab().toImage()
     out.parent.mkdir(parents=True, exist_ok=True)
     image.save(str(out))
