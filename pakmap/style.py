@@ -17,6 +17,7 @@ from .errors import StyleError
 CLASSIFICATION_METHODS = ("quantiles", "natural_breaks", "equal_interval", "std_mean", "manual")
 MARKERS = ("circle", "square", "triangle", "diamond", "settlement", "camp", "capital")
 LINE_STYLES = ("solid", "dash", "dot")
+LABEL_PLACEMENTS = ("line", "horizontal")
 
 
 @dataclass
@@ -91,6 +92,8 @@ class LabelStyle:
     halo_width: float = 0.4  # mm
     priority: str | None = None  # numeric field: larger values placed first; default: feature size
     visible: bool = True
+    # Line features only: "line" turns the text along the line, "horizontal" sets it level at the middle.
+    placement: str = "line"
 
 
 @dataclass
@@ -187,6 +190,9 @@ def labels_from_dict(data: dict[str, Any] | None, where: str = "labels") -> Labe
     labels = _from_mapping(LabelStyle, data, where)
     if not labels.field and not labels.expression:
         raise StyleError(f"{where} needs a 'field' or an 'expression'", fix="e.g. field = \"name\"")
+    if labels.placement not in LABEL_PLACEMENTS:
+        raise StyleError(f"unknown label placement {labels.placement!r} in {where}",
+                         fix=f"use one of: {', '.join(LABEL_PLACEMENTS)}")
     return labels
 
 

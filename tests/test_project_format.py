@@ -69,6 +69,8 @@ def test_save_is_atomic_and_leaves_no_temp_files(tmp_path, monkeypatch):
     ("[pakmap]\nformat = 1\n[[layers]]\nname = 'a'\npath = 'a.gpkg'\n[layers.style]\nkind = 'graduated'\n",
      "needs a 'field'"),
     ("[pakmap]\nformat = 1\n[[joins]]\nlayer = 'nope'\ntable = 't'\non = [['a', 'b']]\n", "not a layer of the project"),
+    ("[pakmap]\nformat = 1\n[[layers]]\nname = 'a'\npath = 'a.gpkg'\n[layers.labels]\nfield = 'name'\nplacement = 'curved'\n",
+     "unknown label placement 'curved'"),
 ])
 def test_bad_project_files_give_one_line_errors_naming_the_file(tmp_path, content, expected):
     path = tmp_path / "bad.toml"
@@ -87,6 +89,19 @@ def test_missing_and_binary_project_files(tmp_path):
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
     with pytest.raises(ProjectError, match="not a text file"):
         load_project(binary)
+
+
+def test_label_placement_round_trips_through_the_project_file(tmp_path):
+    from pakmap.style import labels_from_dict
+
+    project = sample_project(tmp_path)
+    project.layers.append(LayerSpec("rivers", str(tmp_path / "rivers.gpkg"),
+                                    labels={"field": "name", "placement": "horizontal"}))
+    path = save_project(project, tmp_path / "p.toml")
+    assert 'placement = "horizontal"' in path.read_text(encoding="utf-8")
+    again = load_project(path)
+    assert labels_from_dict(again.layers[2].labels).placement == "horizontal"
+    assert labels_from_dict(again.layers[1].labels).placement == "line"  # not written: the default
 
 
 def test_saved_arrays_read_as_an_officer_would_write_them(tmp_path):

@@ -7,8 +7,8 @@ import pytest
 from pakmap.errors import StyleError
 from pakmap.numbers import format_number, format_range
 from pakmap.palettes import brand_color, palette, palettes
-from pakmap.style import (GraduatedStyle, ProportionalStyle, SingleSymbolStyle, labels_from_dict, style_from_dict,
-                          style_to_dict)
+from pakmap.style import (GraduatedStyle, ProportionalStyle, SingleSymbolStyle, labels_from_dict, labels_to_dict,
+                          style_from_dict, style_to_dict)
 
 
 def test_style_round_trip_through_dict():
@@ -41,6 +41,15 @@ def test_labels_need_field_or_expression():
     assert labels_from_dict(None) is None
     with pytest.raises(StyleError, match="needs a 'field' or an 'expression'"):
         labels_from_dict({"size": 8})
+
+
+def test_label_placement_defaults_to_along_the_line_and_round_trips():
+    assert labels_from_dict({"field": "name"}).placement == "line"
+    level = labels_from_dict({"field": "name", "placement": "horizontal"})
+    assert level.placement == "horizontal"
+    assert labels_from_dict(labels_to_dict(level)) == level
+    with pytest.raises(StyleError, match="unknown label placement 'curved'.*use one of: line, horizontal"):
+        labels_from_dict({"field": "name", "placement": "curved"}, "the labels of layer 'rivers'")
 
 
 def test_unhcr_palettes_come_from_the_styles_folder():
