@@ -5,7 +5,10 @@ Labels are collected while layers are drawn and placed last, over every layer, i
 box is fully inside the map and overlaps no label placed before it — a map with fewer labels is
 better than one with labels on top of each other. Polygon labels sit at the pole of inaccessibility
 of the visible part (the point farthest from the edges, so they stay inside odd shapes); point labels
-try eight positions around the marker, right first (the cartographic convention).
+try eight positions around the marker, right first (the cartographic convention). Line labels follow
+the line: turned to its direction on a stretch straight enough for the text, kept upright
+(``line_labels.py``); with ``placement = "horizontal"`` they sit level at the line's middle instead.
+Collisions are tested on each label's footprint, a rectangle turned with its text (``label_boxes.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from ..errors import StyleError
 from ..fonts import FAMILY
 from ..numbers import format_number, is_missing
 from .generalize import simplified, visible_indices
+from .label_boxes import bounds, footprint, overlaps_any
+from .line_labels import device_lines, line_parts, line_positions
 from .qt import qcolor
 from .transform import DeviceTransform, projected
 from .vector import geometry_kind
@@ -41,11 +46,19 @@ _POINT_POSITIONS = ((1, 0), (-1, 0), (1, -1), (1, 1), (0, -1), (0, 1), (-1, -1),
 
 @dataclass(frozen=True)
 class PlacedLabel:
-    """A label drawn on the map: its text and its box in device pixels (x, y, width, height)."""
+    """A label drawn on the map: its text, its box in device pixels (x, y, width, height) and the angle
+    (degrees, clockwise on the page) the box is turned by about its centre: 0 but along lines."""
 
     layer: str
     text: str
     box: tuple[float, float, float, float]
+    angle: float = 0.0
+
+    @property
+    def corners(self) -> list[tuple[float, float]]:
+        """The label's footprint on the page: its box's 4 corners after turning."""
+        x, y, w, h = self.box
+        return [tuple(c) for c in footprint(x + w / 2, y + h / 2, w, h, self.angle).tolist()]
 
 
 class _Formatter(string.Formatter):
@@ -103,8 +116,7 @@ class _Candidate:
     text: str
     lines: list[str]
     priority: float
-    anchor: tuple[float, float]
-    offsets: tuple  # ((dx, dy, align), ...) device px from anchor to box reference
+    positions: tuple  # ((centre x, centre y, angle, align), ...) in device px, tried in order
     style: object
     scale: float
     line_widths: list[float]
@@ -147,6 +159,7 @@ class LabelCollector:
             anchors[poly] = shapely.get_coordinates(shapely.get_point(circles, 0))
             size[poly] = shapely.area(geoms[poly])
         line = kinds == "line"
+        along = line & (labels.placement == "line")
         if line.any():
             anchors[line] = shapely.get_coordinates(
                 shapely.line_interpolate_point(shapely.line_merge(geoms[line]), 0.5, normalized=True))
@@ -165,7 +178,8 @@ class LabelCollector:
         if len(rows) > MAX_CANDIDATES:
             # A page holds a few thousand labels at most: only the first by priority can win a place.
             top = np.sort(np.argpartition(-priority, MAX_CANDIDATES)[:MAX_CANDIDATES])
-            rows, px, priority, point = rows[top], px[top], priority[top], point[top]
+            rows, geoms, px, priority, point, along = (rows[top], geoms[top], px[top], priority[top], point[top],
+                                                       along[top])
         texts = label_texts(layer, rows, view.count_threshold)
 
         font = label_font(labels.bold)
@@ -174,6 +188,9 @@ class LabelCollector:
         line_h = metrics.height() * scale
         marker_r = view.mm(layer.style.symbol.size) / 2 + view.mm(_GAP_MM)
         width_cache: dict[str, float] = {}
+        drawn_lines = np.empty(len(rows), dtype=object)
+        if along.any():
+            drawn_lines[along] = device_lines(geoms[along], transform)
         for i in range(len(rows)):
             text = texts[i].strip()
             if not text or not np.isfinite(px[i]).all():
@@ -186,66 +203,125 @@ class LabelCollector:
                     w = width_cache[ln] = metrics.horizontalAdvance(ln) * scale
                 widths.append(w)
             width, height = max(widths), line_h * len(lines)
+            x, y = float(px[i, 0]), float(px[i, 1])
             if point[i]:
-                offsets = tuple((dx * marker_r + (0 if dx > 0 else -width if dx < 0 else -width / 2),
-                                 dy * marker_r + (-height / 2 if dy == 0 else -height if dy < 0 else 0),
-                                 "left" if dx > 0 else "right" if dx < 0 else "center")
-                                for dx, dy in _POINT_POSITIONS)
+                positions = tuple((x + dx * marker_r + (width / 2 if dx > 0 else -width / 2 if dx < 0 else 0),
+                                   y + dy * marker_r + (0 if dy == 0 else -height / 2 if dy < 0 else height / 2),
+                                   0.0, "left" if dx > 0 else "right" if dx < 0 else "center")
+                                  for dx, dy in _POINT_POSITIONS)
+            elif along[i]:
+                positions = tuple((cx, cy, angle, "center") for cx, cy, angle in
+                                  line_positions(line_parts(drawn_lines[i]), width, height))
+                if not positions:
+                    continue  # no stretch of the line can carry the text: no label, not one hanging off it
             else:
-                offsets = ((-width / 2, -height / 2, "center"),)
-            self.candidates.append(_Candidate(layer.name, text, lines, float(priority[i]),
-                                              (float(px[i, 0]), float(px[i, 1])), offsets, labels, scale,
-                                              widths, width, height))
+                positions = ((x, y, 0.0, "center"),)
+            self.candidates.append(_Candidate(layer.name, text, lines, float(priority[i]), positions, labels,
+                                              scale, widths, width, height))
         if point.any():
             # Labels must not hide the markers of their own layer.
             centers = px[point]
             self.obstacles.append(np.column_stack([centers - marker_r + view.mm(_GAP_MM),
                                                    centers + marker_r - view.mm(_GAP_MM)]))
 
-    def place(self) -> list[tuple[_Candidate, tuple[float, float, float, float], str]]:
-        """Greedy placement by priority: each label takes its first position that overlaps nothing."""
+    def place(self) -> list[tuple[_Candidate, tuple[float, float, float, float], float, str]]:
+        """Greedy placement by priority: each label takes its first position that overlaps nothing.
+
+        Returns (candidate, box before turning (x, y, width, height), angle, alignment) per placed label.
+        """
         view = self.view
         order = sorted(range(len(self.candidates)), key=lambda i: -self.candidates[i].priority)
-        obstacles = np.concatenate(self.obstacles) if self.obstacles else np.empty((0, 4))
-        placed_boxes = np.empty((max(len(order), 1), 4))
-        pad = view.mm(_PAD_MM) / 2  # each box grows by half the gap
-        n_placed = 0
+        obstacle_boxes = np.concatenate(self.obstacles) if self.obstacles else np.empty((0, 4))
+        obstacles = _Footprints.of_boxes(obstacle_boxes)
+        placed = _Footprints(len(order))
+        pad = view.mm(_PAD_MM) / 2  # each footprint grows by half the gap
         out = []
         for i in order:
             cand = self.candidates[i]
-            for dx, dy, align in cand.offsets:
-                x0, y0 = cand.anchor[0] + dx, cand.anchor[1] + dy
-                x1, y1 = x0 + cand.width, y0 + cand.height
+            hw, hh = cand.width / 2, cand.height / 2
+            for cx, cy, angle, align in cand.positions:
+                # Level labels (all but those along lines) are tested as plain boxes, without corners.
+                corners = footprint(cx, cy, cand.width, cand.height, angle) if angle else None
+                x0, y0, x1, y1 = bounds(corners) if angle else (cx - hw, cy - hh, cx + hw, cy + hh)
                 if x0 < 0 or y0 < 0 or x1 > view.width or y1 > view.height:
                     continue
-                b = placed_boxes[:n_placed]
-                gx0, gy0, gx1, gy1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
-                if n_placed and np.any((b[:, 0] < gx1) & (b[:, 2] > gx0) & (b[:, 1] < gy1) & (b[:, 3] > gy0)):
+                if angle:
+                    grown = footprint(cx, cy, cand.width, cand.height, angle, grow=pad)
+                    grown_box = bounds(grown)
+                else:
+                    grown, grown_box = None, (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+                if placed.hit(grown_box, grown) or obstacles.hit((x0, y0, x1, y1), corners):
                     continue
-                if len(obstacles) and np.any((obstacles[:, 0] < x1) & (obstacles[:, 2] > x0)
-                                             & (obstacles[:, 1] < y1) & (obstacles[:, 3] > y0)):
-                    continue
-                placed_boxes[n_placed] = (gx0, gy0, gx1, gy1)
-                n_placed += 1
-                out.append((cand, (x0, y0, cand.width, cand.height), align))
+                placed.add(grown_box, grown)
+                out.append((cand, (cx - hw, cy - hh, cand.width, cand.height), angle, align))
                 break
         return out
 
     def place_and_draw(self, painter: QPainter) -> list[PlacedLabel]:
         placed = self.place()
-        for cand, box, align in placed:
-            _draw_label(self.view, painter, cand, box, align)
-        return [PlacedLabel(c.layer, c.text, box) for c, box, _ in placed]
+        for cand, box, angle, align in placed:
+            _draw_label(self.view, painter, cand, box, angle, align)
+        return [PlacedLabel(c.layer, c.text, box, angle) for c, box, angle, _ in placed]
 
 
-def _draw_label(view, painter: QPainter, cand: _Candidate, box, align: str) -> None:
+class _Footprints:
+    """Footprints placed so far (or fixed obstacles), with their bounding boxes for a quick first test."""
+
+    def __init__(self, capacity: int) -> None:
+        capacity = max(capacity, 1)
+        self.corners = np.empty((capacity, 4, 2))
+        self.boxes = np.empty((capacity, 4))
+        self.turned = np.zeros(capacity, dtype=bool)
+        self.n = 0
+
+    @classmethod
+    def of_boxes(cls, boxes: np.ndarray) -> "_Footprints":
+        """Axis-aligned obstacles from (xmin, ymin, xmax, ymax) rows."""
+        out = cls(len(boxes))
+        x0, y0, x1, y1 = boxes.T
+        out.corners[:len(boxes)] = np.stack([np.column_stack(c) for c in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))],
+                                            axis=1)
+        out.boxes[:len(boxes)] = boxes
+        out.n = len(boxes)
+        return out
+
+    def add(self, box, corners: np.ndarray | None = None) -> None:
+        """A footprint: its bounding ``box`` (xmin, ymin, xmax, ymax) and, when turned, its ``corners``."""
+        x0, y0, x1, y1 = box
+        self.boxes[self.n] = box
+        self.corners[self.n] = ((x0, y0), (x1, y0), (x1, y1), (x0, y1)) if corners is None else corners
+        self.turned[self.n] = corners is not None
+        self.n += 1
+
+    def hit(self, box, corners: np.ndarray | None = None) -> bool:
+        """Whether a footprint (as for ``add``) overlaps any here; touching does not count."""
+        if not self.n:
+            return False
+        x0, y0, x1, y1 = box
+        b = self.boxes[:self.n]
+        near = (b[:, 0] < x1) & (b[:, 2] > x0) & (b[:, 1] < y1) & (b[:, 3] > y0)
+        if not near.any():
+            return False
+        # Two level rectangles whose bounding boxes overlap do overlap; only turned ones need the exact test.
+        if corners is None:
+            if (near & ~self.turned[:self.n]).any():
+                return True
+            corners = np.array(((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
+        return overlaps_any(corners, self.corners[:self.n][near])
+
+
+def _draw_label(view, painter: QPainter, cand: _Candidate, box, angle: float, align: str) -> None:
     style = cand.style
     font = label_font(style.bold)
     metrics = QFontMetricsF(font)
-    x0, y0, width, _ = box
+    x0, y0, width, height = box
     painter.save()
     try:
-        painter.translate(x0, y0)
+        # Turned about the box's centre, the point the placement chose on the line.
+        painter.translate(x0 + width / 2, y0 + height / 2)
+        if angle:
+            painter.rotate(angle)
+        painter.translate(-width / 2, -height / 2)
         painter.scale(cand.scale, cand.scale)
         painter.setFont(font)
         inner_w = width / cand.scale
