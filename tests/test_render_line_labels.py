@@ -76,8 +76,18 @@ def _assert_apart(polygons, gap):
         assert i == j, f"labels {i} and {j} closer than {gap:.2f} px"
 
 
+def _device_line(coords) -> LineString:
+    """A map line of the 0–100 views in device pixels (4 px per map unit, y down)."""
+    return LineString([(4 * x, 4 * (100 - y)) for x, y in coords])
+
+
+def _clearance(stroke_mm: float = 0.3) -> float:
+    """How far a line label keeps from the line's centre: half the stroke and the 0.6 mm gap, at 96 dpi."""
+    return (stroke_mm / 2 + 0.6) * 96 / 25.4
+
+
 @pytest.mark.parametrize("start, end", [((10, 20), (90, 60)), ((10, 80), (90, 30)), ((20, 50), (80, 50))])
-def test_svg_text_is_turned_to_the_line_and_centred_on_it(start, end):
+def test_svg_text_is_turned_to_the_line_and_set_just_above_it(start, end):
     lyr = _lines([LineString([start, end])], LabelStyle(field="name", size=10), ["Indus"])
     view = _view(lyr)
     expected = _device_angle(*start, *end)
@@ -86,8 +96,14 @@ def test_svg_text_is_turned_to_the_line_and_centred_on_it(start, end):
     (label,) = result.labels
     assert label.angle == pytest.approx(expected, abs=1.0)
     x, y, w, h = label.box
-    centre = Point((x + w / 2) / 4, 100 - (y + h / 2) / 4)  # back to map units (4 px per unit)
-    assert LineString([start, end]).distance(centre) < 0.25  # within a pixel of the line
+    line = _device_line([start, end])
+    centre = Point(x + w / 2, y + h / 2)
+    assert line.distance(centre) == pytest.approx(h / 2 + _clearance(), abs=0.5)
+    foot = line.interpolate(line.project(centre))
+    up = (math.sin(math.radians(label.angle)), -math.cos(math.radians(label.angle)))  # the text's "up"
+    assert (centre.x - foot.x) * up[0] + (centre.y - foot.y) * up[1] > 0  # above the line, as read
+    stroke = line.buffer(0.3 / 2 * 96 / 25.4)
+    assert not shapely.Polygon(label.corners).intersects(stroke)  # the line stays visible
 
 
 @pytest.mark.parametrize("start, end", [((90, 60), (10, 20)), ((90, 20), (10, 60)), ((55, 90), (45, 10)),
@@ -105,6 +121,24 @@ def test_upright_flips_angles_beyond_a_quarter_turn():
     assert upright(150) == pytest.approx(-30) and upright(-150) == pytest.approx(30)
     assert upright(210) == pytest.approx(30) and upright(-200) == pytest.approx(-20)
     assert upright(90) == -90 and upright(-90) == -90  # vertical text reads bottom to top
+
+
+def test_label_goes_below_the_line_where_above_is_taken():
+    line = VectorLayer("river", gpd.GeoDataFrame({"name": ["Ravi"], "rank": [1]}, geometry=[LineString([(10, 50), (90, 50)])],
+                                                 crs=CRS_M),
+                       style=SingleSymbolStyle(Symbol(fill="#0072BC", stroke_width=0.3)),
+                       labels=LabelStyle(field="name", size=10, priority="rank"))
+    town = VectorLayer("town", gpd.GeoDataFrame({"name": ["Lahore"], "rank": [10]}, geometry=[Point(45, 53)], crs=CRS_M),
+                       style=SingleSymbolStyle(Symbol(size=1.5)), labels=LabelStyle(field="name", size=10, priority="rank"))
+    _, alone = render_image(_view(line))
+    _, result = render_image(_view(line, town))
+    (above,) = alone.labels
+    river, lahore = sorted(result.labels, key=lambda label: label.layer)
+    assert (river.layer, lahore.layer) == ("river", "town")
+    for label, below in ((above, False), (river, True)):
+        x, y, w, h = label.box
+        assert x + w / 2 == pytest.approx(200, abs=1)  # the middle of the line
+        assert y + h / 2 == pytest.approx(200 + (1 if below else -1) * (h / 2 + _clearance()), abs=0.5)
 
 
 def test_line_too_short_for_its_label_gets_none_level_placement_still_does():
@@ -132,7 +166,7 @@ def test_winding_line_is_labelled_on_its_straight_stretch():
     x, y, w, h = label.box
     assert label.angle == pytest.approx(0, abs=0.5)
     assert x >= 4 * 60 - 1 and x + w <= 4 * 95
-    assert y + h / 2 == pytest.approx(4 * (100 - 52), abs=1.0)  # centred on the run
+    assert y + h / 2 == pytest.approx(4 * (100 - 52) - h / 2 - _clearance(), abs=1.0)  # just above the run
 
 
 def test_line_labels_are_drawn_with_the_label_font_and_halo_inside_their_footprint():

@@ -6,7 +6,7 @@ box is fully inside the map and overlaps no label placed before it — a map wit
 better than one with labels on top of each other. Polygon labels sit at the pole of inaccessibility
 of the visible part (the point farthest from the edges, so they stay inside odd shapes); point labels
 try eight positions around the marker, right first (the cartographic convention). Line labels follow
-the line: turned to its direction on a stretch straight enough for the text, kept upright
+the line: beside a stretch straight enough for the text, turned to its direction and kept upright
 (``line_labels.py``); with ``placement = "horizontal"`` they sit level at the line's middle instead.
 Collisions are tested on each label's footprint, a rectangle turned with its text (``label_boxes.py``).
 """
@@ -30,7 +30,7 @@ from .label_boxes import bounds, footprint, overlaps_any
 from .line_labels import device_lines, line_parts, line_positions
 from .qt import qcolor
 from .transform import DeviceTransform, projected
-from .vector import geometry_kind
+from .vector import MIN_LINE_WIDTH_MM, geometry_kind
 
 # Fonts are set at this pixel size and scaled: QFont pixel sizes are integers, label sizes are not.
 _REF_PX = 100.0
@@ -191,6 +191,8 @@ class LabelCollector:
         drawn_lines = np.empty(len(rows), dtype=object)
         if along.any():
             drawn_lines[along] = device_lines(geoms[along], transform)
+        # Text along a line keeps clear of the line's stroke by the gap a point label keeps from its marker.
+        line_clearance = view.mm(max(layer.style.symbol.stroke_width, MIN_LINE_WIDTH_MM)) / 2 + view.mm(_GAP_MM)
         for i in range(len(rows)):
             text = texts[i].strip()
             if not text or not np.isfinite(px[i]).all():
@@ -211,7 +213,8 @@ class LabelCollector:
                                   for dx, dy in _POINT_POSITIONS)
             elif along[i]:
                 positions = tuple((cx, cy, angle, "center") for cx, cy, angle in
-                                  line_positions(line_parts(drawn_lines[i]), width, height))
+                                  line_positions(line_parts(drawn_lines[i]), width, height,
+                                                 line_clearance))
                 if not positions:
                     continue  # no stretch of the line can carry the text: no label, not one hanging off it
             else:

@@ -1,14 +1,15 @@
-"""Where a line's label goes: along a stretch of the line straight enough to carry the text.
+"""Where a line's label goes: beside a stretch of the line straight enough to carry the text.
 
 Everything is measured in device pixels, on the line as drawn at the output resolution: a river that
 is too winding for its name on an A4 overview may be straight enough for it when zoomed in. A
 stretch is the part of the line between two points as far apart as the text is long (plus a little
 line showing at each end, so the text never hangs off the line). The text is turned to the
-stretch's main axis (kept upright) and qualifies when the line keeps to a band along that axis
-narrower than most of the text's height, and runs into and out of it along the text: the line then
-runs under the text from end to end, and the text is set on the middle of the band. Stretches are tried from the middle of the longest part
-outwards, then on the other parts, longest first; placement takes the first that collides with
-nothing. A line with no such stretch gets no label.
+stretch's main axis (kept upright) and the stretch qualifies when the line keeps to a band along
+that axis narrower than most of the text's height, and runs into and out of it along the text. The
+text then sits parallel to the band, just clear of the line: above it, else below. Stretches are
+tried from the middle of the longest part outwards, then on the other parts, longest first;
+placement takes the first position that collides with nothing. A line with no such stretch gets no
+label.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ import math
 import numpy as np
 import shapely
 
-# How far the line may stray either side of the text's centre line, as a fraction of the label's height.
-STRAIGHTNESS = 0.4
+# How far the line may stray either side of a straight course, as a fraction of the label's height.
+STRAIGHTNESS = 0.3
 # Line left visible beyond each end of the text, as a fraction of the label's height.
 END_CLEARANCE = 0.25
 # Stretch centres are tried this fraction of the label's length apart.
@@ -33,8 +34,8 @@ _WIDEN_STEPS = 4
 MAX_TURN = 25.0
 # Points along a stretch, evenly spaced, whose main axis gives the text's direction.
 _SAMPLES = np.linspace(-1.0, 1.0, 17)
-# Positions kept per feature: enough to step around a few neighbours' labels.
-MAX_POSITIONS = 12
+# Positions kept per feature (two per stretch): enough to step around a few neighbours' labels.
+MAX_POSITIONS = 16
 
 
 def upright(angle: float) -> float:
@@ -62,21 +63,22 @@ def line_parts(geom) -> list[np.ndarray]:
     return sorted(parts, key=_length, reverse=True)
 
 
-def line_positions(parts: list[np.ndarray], width: float, height: float,
+def line_positions(parts: list[np.ndarray], width: float, height: float, clearance: float,
                    limit: int = MAX_POSITIONS) -> list[tuple[float, float, float]]:
-    """Up to ``limit`` (centre x, centre y, upright angle) for a ``width`` × ``height`` px label on
-    straight-enough stretches of ``parts`` (device px), best first."""
+    """Up to ``limit`` (centre x, centre y, upright angle) for a ``width`` × ``height`` px label beside
+    straight-enough stretches of ``parts`` (device px), ``clearance`` px off the line, best first."""
     out: list[tuple[float, float, float]] = []
     for xy in parts:
-        out.extend(_part_positions(xy, width, height)[:limit - len(out)])
+        out.extend(_part_positions(xy, width, height, clearance)[:limit - len(out)])
         if len(out) >= limit:
             break
     return out
 
 
-def _part_positions(xy: np.ndarray, width: float, height: float) -> list[tuple[float, float, float]]:
-    """Every qualifying stretch of one part, from its middle outwards (all stretches of a part at once:
-    a long winding road has hundreds to try)."""
+def _part_positions(xy: np.ndarray, width: float, height: float,
+                    clearance: float) -> list[tuple[float, float, float]]:
+    """Above, then below, every qualifying stretch of one part, from its middle outwards (all
+    stretches of a part at once: a long winding road has hundreds to try)."""
     span = width + 2 * END_CLEARANCE * height
     along = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))])
     total = along[-1]
@@ -130,10 +132,18 @@ def _part_positions(xy: np.ndarray, width: float, height: float) -> list[tuple[f
     start, stop = lengthwise.min(axis=1), lengthwise.max(axis=1)
     good = (high - low <= 2 * STRAIGHTNESS * height) & (stop - start >= width + END_CLEARANCE * height)
     good &= _ends_along(xy, along, centres, half, axis, height)
-    # Centred on the middle of the band: a gentle arc passes equally far above and below the text.
-    centre = mean + axis * ((start + stop) / 2)[:, None] + normal * ((low + high) / 2)[:, None]
-    angles = np.degrees(np.arctan2(axis[:, 1], axis[:, 0]))
-    return [(float(centre[k, 0]), float(centre[k, 1]), upright(float(angles[k]))) for k in np.flatnonzero(good)]
+    # Beside the band the line keeps to, parallel to it: the line stays visible (a boundary is never
+    # hidden under its own name), the text as close as the line's width and a small gap allow.
+    middle_line = mean + axis * ((start + stop) / 2)[:, None] + normal * ((low + high) / 2)[:, None]
+    off = (high - low) / 2 + clearance + height / 2
+    out = []
+    for k in np.flatnonzero(good):
+        angle = upright(math.degrees(math.atan2(axis[k, 1], axis[k, 0])))
+        up = np.array([math.sin(math.radians(angle)), -math.cos(math.radians(angle))])  # the text's up
+        for side in (1.0, -1.0):
+            cx, cy = middle_line[k] + up * side * off[k]
+            out.append((float(cx), float(cy), angle))
+    return out
 
 
 def _ends_along(xy: np.ndarray, along: np.ndarray, centres: np.ndarray, half: np.ndarray, axis: np.ndarray,

@@ -31,6 +31,8 @@ from .transform import DeviceTransform, projected
 DENSE_VECTOR_POINTS = 20_000
 # Above this many distinct point positions a raster device gets the markers stamped (see stamps.py).
 FAST_POINTS = 2_000
+# Lines are never drawn thinner than this (mm), whatever their style says: thinner ones vanish in print.
+MIN_LINE_WIDTH_MM = 0.1
 # Tiled marker paths are built in chunks to bound memory with millions of points.
 MARKER_CHUNK = 100_000
 
@@ -174,7 +176,7 @@ def _draw_lines(view, painter, sym, geoms, class_of, transform) -> None:
     px = transform.apply(xy)
     vertex_class = class_of[feature]
     painter.setBrush(Qt.BrushStyle.NoBrush)
-    width = max(sym.symbol.stroke_width, 0.1)
+    width = max(sym.symbol.stroke_width, MIN_LINE_WIDTH_MM)
     for c in np.unique(vertex_class):
         mask = vertex_class == c
         pen = QPen(qcolor(sym.classes[c].fill, sym.symbol.opacity), view.mm(width))
