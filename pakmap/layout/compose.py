@@ -25,6 +25,7 @@ from .kashmir import kashmir_in_view
 from .legend import LegendGroup, legend_groups
 from .locator import locator_boundaries
 from .mapframe import frame_view, requested_extent
+from .northarrow import true_north_rotation
 from .template import ElementSpec, Template, load_template
 
 TEXT_ELEMENTS = ("title", "subtitle", "dates", "map_id", "sources", "disclaimer", "kashmir_note",
@@ -45,6 +46,7 @@ class Page:
     locator: gpd.GeoDataFrame | None = None
     metadata: dict[str, str] = field(default_factory=dict)  # document title, subject, creation date
     overlay: tuple = ()  # layers drawn over the map (an atlas page's feature outline)
+    north_rotation: float = 0.0  # degrees clockwise from the page's up to true north at the map's centre
 
     @property
     def boxes(self) -> dict[str, Box]:
@@ -125,8 +127,9 @@ def compose_page(loaded: LoadedProject, template: Template | str | None = None, 
         "created": creation_date().isoformat(),
     }
     overlay = () if highlight is None else highlight_layers(highlight, specs["map"].color, specs["map"].fill)
+    north = true_north_rotation(loaded.crs, fitted) if "north_arrow" in shown else 0.0
     return Page(loaded, template, shown, {k: v for k, v in texts.items() if k in shown}, requested, fitted,
-                groups, boundaries, metadata, overlay)
+                groups, boundaries, metadata, overlay, north)
 
 
 def highlight_layers(features: gpd.GeoDataFrame, color: str, veil: str | None = None) -> tuple[VectorLayer, ...]:

@@ -53,7 +53,7 @@ def paint_page(page: Page, painter: QPainter, dpi: float) -> MapView:
                             max_bar_length_mm(spec, family, painter.device()))
             draw_scale_bar(painter, bar, spec, rect, family, dpi)
         elif name == "north_arrow":
-            draw_north_arrow(painter, spec, rect, family, dpi)
+            draw_north_arrow(painter, spec, rect, family, dpi, page.north_rotation)
         elif name == "locator":
             draw_locator(painter, page.loaded, page.locator, spec, rect, view.extent, dpi)
         elif name == "logo":
