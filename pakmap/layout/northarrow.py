@@ -24,7 +24,7 @@ from .text import make_font
 # Half the northward step (degrees of latitude) used to find true north: ~55 m, local enough to be
 # exact and long enough for UTM coordinates of millions of metres to resolve it.
 _HALF_STEP = 0.0005
-_MITER_LIMIT = 2.0  # Qt's default, in pen widths
+_MITER_LIMIT = 2.0  # Qt's default: a mitred corner reaches at most this many half pen widths past its vertex
 
 
 def true_north_rotation(crs: CRS, extent: tuple[float, float, float, float]) -> float:
