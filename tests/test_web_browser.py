@@ -221,3 +221,72 @@ def test_point_markers_in_class_colours_with_tooltips(browser, tmp_path):
         visit.page.screenshot(path=str(tmp_path / "villages.png"))
     finally:
         visit.close()
+
+
+@pytest.mark.timeout(120)
+def test_raster_overlay_lines_up_between_its_layers(browser, tmp_path):
+    """Districts, a flood raster (UTM, with a nodata hole) and villages: the image is where the
+    raster is, in the print colours, transparent in the hole, under the villages and over the
+    districts — whose tooltips still answer through it — and nothing is fetched."""
+    import re
+
+    from pyproj import Transformer
+
+    from pakmap.project.model import LayerSpec
+    from pakmap.render.raster import ramp_lut
+    from pakmap.render.styling import symbolize
+    from pakmap.web.raster import raster_overlay
+
+    from test_web_raster import CELL, NORTH, UTM42N, WEST, raster_loaded
+
+    loaded, raster = raster_loaded(tmp_path)
+    villages = points_loaded(12).layers[0]
+    loaded.layers.append(villages)
+    loaded.project.layers.append(LayerSpec("Villages", "villages.csv", popup_fields=["name"]))
+    out = export_webmap(loaded, tmp_path / "flood.html")
+    visit = Visit(browser, out)
+    try:
+        page = visit.page
+        assert visit.errors == []
+        assert all(u.startswith(("file://", "data:")) for u in visit.requests), visit.requests
+        image = page.locator(".leaflet-pm-layer-1-pane img.leaflet-image-layer")
+        assert image.count() == 1
+        assert image.evaluate("i => i.complete && i.naturalWidth > 0")
+        assert page.locator(".leaflet-pm-layer-2-pane .leaflet-marker-icon").count() == 12
+        map_name = re.search(r"var (map_\w+) = L\.map\(", out.read_text(encoding="utf-8")).group(1)
+        to_lonlat = Transformer.from_crs(UTM42N, "EPSG:4326", always_xy=True)
+
+        def on_screen(col: float, row: float) -> tuple[float, float]:
+            """Page position of the source raster's cell (col, row) centre."""
+            lon, lat = to_lonlat.transform(WEST + (col + 0.5) * CELL, NORTH - (row + 0.5) * CELL)
+            return tuple(page.evaluate(f"""() => {{ const p = {map_name}.latLngToContainerPoint([{lat}, {lon}]);
+                const r = {map_name}.getContainer().getBoundingClientRect(); return [r.x + p.x, r.y + p.y]; }}"""))
+
+        # The image's box is its lat/lon bounds on the map.
+        box = image.bounding_box()
+        (south, west), (north, east) = raster_overlay(raster, 9).bounds
+        corners = page.evaluate(f"""() => [[{north}, {west}], [{south}, {east}]].map(ll => {{
+            const p = {map_name}.latLngToContainerPoint(ll); return [p.x, p.y]; }})""")
+        origin = page.evaluate(f"() => {{ const r = {map_name}.getContainer().getBoundingClientRect(); return [r.x, r.y]; }}")
+        assert box["x"] == pytest.approx(origin[0] + corners[0][0], abs=1)
+        assert box["y"] == pytest.approx(origin[1] + corners[0][1], abs=1)
+        assert box["width"] == pytest.approx(corners[1][0] - corners[0][0], abs=1)
+        assert box["height"] == pytest.approx(corners[1][1] - corners[0][1], abs=1)
+        # Colours: the east of the raster (value ~95) in the ramp's colour; the hole shows the district.
+        lut = ramp_lut("unhcr_blue")
+        assert _near(visit.pixel(*on_screen(190, 100)), tuple(int(v) for v in lut[round(95.25 / 100 * 255)]), tolerance=8)
+        sym = symbolize(loaded.layers[0], 5)
+        assert _near(visit.pixel(*on_screen(20, 40)), _rgb(sym.classes[sym.class_of[0]].fill))
+        # A district under the raster still shows its tooltip.
+        page.mouse.move(*on_screen(150, 100))
+        page.wait_for_selector(".leaflet-tooltip")
+        assert page.locator(".leaflet-tooltip").inner_text().splitlines()[0] == XSS
+        legend = page.locator(".pm-legend").inner_text()
+        assert "Flood depth" in legend and "0 – 100" in legend
+        # The layer control hides and shows the raster like any layer.
+        page.locator(".leaflet-control-layers-overlays label", has_text="Flood depth").locator("input").uncheck()
+        assert page.locator("img.leaflet-image-layer").count() == 0
+        page.screenshot(path=str(tmp_path / "flood.png"))
+        assert visit.errors == []
+    finally:
+        visit.close()

@@ -304,15 +304,3 @@ def test_title_box_says_illustrative_and_legend_respects_the_project(tmp_path):
     loaded.project.layers[0].legend = False
     boxes = [json.loads(b) for b in re.findall(r'div\.innerHTML = (".*?");', render_html(loaded), re.S)]
     assert not any("pm-legend" in b for b in boxes)
-
-
-def test_rasters_are_left_out_with_a_warning(tmp_path):
-    from pakmap.layer import RasterLayer
-    from pyproj import CRS
-
-    loaded = small_loaded(tmp_path)
-    loaded.layers.insert(0, RasterLayer("Population density", tmp_path / "density.tif", CRS.from_epsg(4326),
-                                        (70, 30, 74, 31), 40, 10, 1, None, "float32"))
-    with pytest.warns(UserWarning, match="Population density"):
-        text = render_html(loaded)
-    assert len(feature_layers(text)) == 1 and "density.tif" not in text

@@ -2,15 +2,16 @@
 
 Every text (layer names, class labels, categories taken from the data, the title) is HTML-escaped;
 colours were checked to be hex colours by ``pakmap.web.styles``. Point swatches are the map's
-markers (``pakmap.web.markers``).
+markers (``pakmap.web.markers``), rasters a gradient of their palette with the ramp's range.
 """
 
 from __future__ import annotations
 
 import html
 
-from ..layer import VectorLayer
+from ..layer import RasterLayer, VectorLayer
 from ..render.legend_items import LegendItem, legend_items
+from ..render.raster import ramp_label
 from .markers import ICON_CLASS, MarkerSymbol
 from .styles import css_color, px
 
@@ -30,6 +31,7 @@ CSS = """
 .pm-layer:first-child { margin-top: 0; }
 .pm-row { display: flex; align-items: center; margin: 2px 0; color: #333333; }
 .pm-sw { flex: none; display: inline-block; margin-right: 6px; box-sizing: border-box; }
+.pm-ramp { width: 48px; height: 11px; }
 .%(icon)s { background: none; border: none; }
 .%(icon)s svg { display: block; overflow: visible; }
 .%(icon)s:hover svg, .%(icon)s:focus svg { filter: drop-shadow(0 0 1px #18375F) drop-shadow(0 0 1px #18375F); }
@@ -82,6 +84,17 @@ def layer_legend(layer: VectorLayer, threshold: int | None, point_circles: bool 
     rows = "".join(f'<div class="pm-row">{_swatch(i, where, point_circles)}{_text(i.label, bold=single)}</div>'
                    for i in items)
     return rows if single else f'<div class="pm-layer">{html.escape(layer.name)}</div>{rows}'
+
+
+def raster_legend(layer: RasterLayer, overlay) -> str:
+    """A raster's legend block as in print: its palette as a gradient at the style's opacity,
+    labelled with the range of the overlay's stretch."""
+    where = f"the palette of layer '{layer.name}'"
+    stops = ",".join(css_color(c, where) or "transparent" for c in overlay.colors)
+    swatch = (f'<span class="pm-sw pm-ramp" style="background:linear-gradient(to right,{stops});'
+              f'opacity:{float(layer.style.opacity):g}"></span>')
+    label = html.escape(ramp_label(*overlay.legend_limits)) if overlay.legend_limits else ""
+    return f'<div class="pm-layer">{html.escape(layer.name)}</div><div class="pm-row">{swatch}{label}</div>'
 
 
 def legend_html(entries: list[str]) -> str:

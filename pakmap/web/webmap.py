@@ -2,20 +2,21 @@
 
 Layers are drawn in project order with the print map's styles, markers, classes and legend; hovering
 a feature shows its tooltip, clicking it (or tapping, on a phone) its popup. Geometry is generalized
-for the screen (``pakmap.web.simplify``), Leaflet is inlined (``pakmap.web.assets``) so a map without
-basemap needs no network, and only the fields the officer chose are written (``pakmap.web.content``).
-Nothing in the file names a local path: layers are named by their project names only.
+for the screen (``pakmap.web.simplify``), rasters become image overlays (``pakmap.web.raster``),
+Leaflet is inlined (``pakmap.web.assets``) so a map without basemap needs no network, and only the
+fields the officer chose are written (``pakmap.web.content``). Nothing in the file names a local
+path: layers are named by their project names only.
 
 Each layer draws into its own Leaflet pane, stacked in project order (``layer_pane``): Leaflet would
-otherwise put every polygon and line into one SVG and marker icons into its marker pane, so points
-would sit wherever their pane is rather than where the project puts them.
+otherwise put every polygon and line into one SVG and every image into the overlay pane beside it,
+so a raster could not lie between two vector layers as it does on paper, and points would sit
+wherever their pane is rather than where the project puts them.
 """
 
 from __future__ import annotations
 
 import html
 import os
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ import folium
 import numpy as np
 import shapely
 from folium.map import CustomPane, FitBounds
+from folium.raster_layers import ImageOverlay
 
 from ..atomic import atomic_path
 from ..errors import ProjectError
@@ -35,7 +37,8 @@ from .basemap import basemap_layer
 from .content import BIND_JS, feature_content
 from .encoding import encode
 from .layers import FeatureLayer, HtmlControl, MapControls, script_json
-from .legend import CSS, layer_legend, legend_html, title_html
+from .legend import CSS, layer_legend, legend_html, raster_legend, title_html
+from .raster import raster_overlay
 from .styles import WebStyle, web_style
 
 # Leaflet's overlay pane is at z-index 400 and its marker pane at 600, tooltips at 650: the layers'
@@ -117,6 +120,17 @@ def feature_layer(layer: VectorLayer, popup_fields: list[str], threshold: int | 
     return fl, style
 
 
+def image_layer(layer: RasterLayer, detail: Generalization, pane: str | None = None):
+    """A raster layer as a Leaflet image overlay and its overlay (None: nothing to show)."""
+    overlay = raster_overlay(layer, detail.zoom)
+    if overlay is None:
+        return None, None
+    # Smoothed when zoomed past its pixels, as the print renderer resamples rasters (bilinear).
+    image = ImageOverlay(overlay.data_uri(), overlay.bounds, pixelated=False, name=_escape_name(layer.name),
+                         show=layer.visible, opacity=overlay.opacity, interactive=False, pane=pane)
+    return image, overlay
+
+
 def _escape_name(name: str) -> str:
     # The layer control and the attribution line write names as HTML (innerHTML): escape them.
     return html.escape(str(name))
@@ -145,8 +159,12 @@ def build_webmap(loaded: LoadedProject) -> folium.Map:
         spec = _spec(loaded, layer.name)
         pane = layer_pane(m, position)
         if isinstance(layer, RasterLayer):
-            warnings.warn(f"raster layer '{layer.name}' is left out of the web map (rasters are print only)",
-                          stacklevel=2)
+            image, overlay = image_layer(layer, detail, pane)
+            if image is None:
+                continue
+            image.add_to(m)
+            if spec is None or spec.legend:
+                legend_entries.append(raster_legend(layer, overlay))
             continue
         fl, style = feature_layer(_in_wgs84(layer, project.path), spec.popup_fields if spec else [],
                                   threshold, detail, pane)
