@@ -84,7 +84,7 @@ class MarkerSymbol:
 
     @property
     def outline_px(self) -> float:
-        return self.stroke_px if self.stroke and self.stroke_px > 0 else 0.0
+        return self.stroke_px if self.stroke and self.stroke_px > 0 and self.size_px > 0 else 0.0
 
     @property
     def box_px(self) -> float:
