@@ -82,3 +82,32 @@ def test_parallel_deflate_is_one_valid_zlib_stream():
         assert zlib.decompress(packed) == data.tobytes()
         assert len(packed) < len(zlib.compress(data.tobytes(), 3)) * 1.01
     assert zlib.decompress(deflate(b"small", pieces=4)) == b"small"
+
+
+def _decoded(data: bytes):
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as decoded:  # an independent decoder, not Qt's
+        return decoded.mode, np.asarray(decoded.convert("RGBA"))
+
+
+def test_an_rgba_array_of_few_colours_is_an_exact_indexed_png():
+    from pakmap.export.png_encode import encode_rgba_png
+
+    rng = np.random.default_rng(3)
+    colours = np.array([[0, 0, 0, 0], [11, 55, 84, 255], [205, 227, 241, 255], [0, 114, 188, 128]], np.uint8)
+    rgba = colours[rng.integers(0, 4, (13, 29))]  # odd sizes; a half-transparent colour too
+    mode, got = _decoded(encode_rgba_png(rgba))
+    assert mode == "P" and np.array_equal(got, rgba)
+
+
+def test_an_rgba_array_of_many_colours_is_an_exact_rgba_png():
+    from pakmap.export.png_encode import encode_rgba_png
+
+    rgba = np.random.default_rng(5).integers(0, 256, (17, 23, 4), dtype=np.uint8)  # ~391 colours
+    mode, got = _decoded(encode_rgba_png(rgba))
+    assert mode == "RGBA" and np.array_equal(got, rgba)
+    with pytest.raises(ValueError):
+        encode_rgba_png(np.zeros((0, 4, 4), np.uint8))

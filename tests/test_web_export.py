@@ -240,8 +240,13 @@ def test_layers_in_project_order_and_reprojected(tmp_path):
     (polys, _), (pts, pt_styles) = feature_layers(text)
     assert len(polys) == 4 and len(pts) == 2
     assert pts[0]["geometry"]["coordinates"] == [71.5, 30.5]  # EPSG:3857 written as lon/lat
-    assert pt_styles[0]["radius"] == pytest.approx(3.0 / 2 * 96 / 25.4, abs=0.01)
+    # The print marker at its print size: 3 mm wide plus the 0.2 mm outline, at 96 dpi.
+    assert pt_styles[0]["icon"]["iconSize"][0] == pytest.approx((3.0 + 0.2) * 96 / 25.4, abs=0.01)
     assert text.index('"Districts"') < text.index('"Camps"')  # layer control in project order
+    # Each layer in its own pane, stacked in project order.
+    assert [s["pane"] for s in pt_styles] == ["pm-layer-1"]
+    panes = dict(re.findall(r'createPane\(\s*"(pm-layer-\d+)"\);\s*\w+\.style\.zIndex = (\d+);', text))
+    assert panes == {"pm-layer-0": "400", "pm-layer-1": "401"}
 
 
 def test_proportional_circles_at_representative_points(tmp_path):
@@ -299,15 +304,3 @@ def test_title_box_says_illustrative_and_legend_respects_the_project(tmp_path):
     loaded.project.layers[0].legend = False
     boxes = [json.loads(b) for b in re.findall(r'div\.innerHTML = (".*?");', render_html(loaded), re.S)]
     assert not any("pm-legend" in b for b in boxes)
-
-
-def test_rasters_are_left_out_with_a_warning(tmp_path):
-    from pakmap.layer import RasterLayer
-    from pyproj import CRS
-
-    loaded = small_loaded(tmp_path)
-    loaded.layers.insert(0, RasterLayer("Population density", tmp_path / "density.tif", CRS.from_epsg(4326),
-                                        (70, 30, 74, 31), 40, 10, 1, None, "float32"))
-    with pytest.warns(UserWarning, match="Population density"):
-        text = render_html(loaded)
-    assert len(feature_layers(text)) == 1 and "density.tif" not in text

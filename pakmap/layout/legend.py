@@ -16,7 +16,6 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QLinearGradient, QPainter, QPen
 
 from ..layer import RasterLayer, VectorLayer
-from ..numbers import format_range
 from ..palettes import palette
 from ..project.loaded import LoadedProject
 from ..render.qt import qcolor, set_line_style
@@ -106,30 +105,20 @@ def _raster_group(loaded: LoadedProject, layer: RasterLayer, extent) -> LegendGr
     """A colour ramp labelled "low – high": the style's limits, or the 2nd/98th percentiles in view
     (the renderer's default stretch, ``pakmap.render.raster.colorize``)."""
     from ..render.mapview import MapView, fit_extent
-    from ..render.raster import read_window
+    from ..render.raster import legend_limits, ramp_label, read_window
 
     style = layer.style
-    lo, hi = style.vmin, style.vmax
-    if lo is None or hi is None:
+    values = None
+    if style.vmin is None or style.vmax is None:
         width = height = RASTER_SAMPLE_PX
         view = MapView((layer,), fit_extent(extent, width, height), loaded.crs, width, height)
         values = read_window(layer, view, width, height)
-        finite = values[np.isfinite(values)]
-        if finite.size == 0:
-            return LegendGroup(pretty_name(layer.name), ())
-        lo = _significant(float(np.percentile(finite, 2))) if lo is None else lo
-        hi = _significant(float(np.percentile(finite, 98))) if hi is None else hi
+    limits = legend_limits(values, style.vmin, style.vmax)
+    if limits is None:
+        return LegendGroup(pretty_name(layer.name), ())
     colors = palette(style.palette).colors
-    label = format_range(lo, hi, integer=float(lo).is_integer() and float(hi).is_integer())
     swatch = Swatch("ramp", colors[0], colors[-1], 0.0, opacity=style.opacity, ramp=tuple(colors))
-    return LegendGroup(pretty_name(layer.name), (LegendRow(label, swatch),))
-
-
-def _significant(value: float, digits: int = 3) -> float:
-    """A percentile as a reader wants it: 40.1, 1,560 — not 40.1372 or 1,559.87."""
-    if value == 0 or not np.isfinite(value):
-        return value
-    return float(round(value, digits - 1 - int(np.floor(np.log10(abs(value))))))
+    return LegendGroup(pretty_name(layer.name), (LegendRow(ramp_label(*limits), swatch),))
 
 
 def _swatch(item) -> Swatch:

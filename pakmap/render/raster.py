@@ -12,6 +12,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter
 
 from ..errors import SourceError
+from ..numbers import format_range
 from ..palettes import _hex_to_rgb, palette
 
 
@@ -54,6 +55,33 @@ def stretch_limits(values: np.ndarray, vmin: float | None, vmax: float | None) -
     lo = float(np.percentile(finite, 2)) if vmin is None else float(vmin)
     hi = float(np.percentile(finite, 98)) if vmax is None else float(vmax)
     return (lo, hi) if hi > lo else (lo, lo + 1.0)
+
+
+def significant(value: float, digits: int = 3) -> float:
+    """A percentile as a reader wants it: 40.1, 1,560 — not 40.1372 or 1,559.87."""
+    if value == 0 or not np.isfinite(value):
+        return value
+    return float(round(value, digits - 1 - int(np.floor(np.log10(abs(value))))))
+
+
+def legend_limits(values: np.ndarray | None, vmin: float | None, vmax: float | None
+                  ) -> tuple[float, float] | None:
+    """The ramp's ends as legends label them: the style's limits, else the 2nd / 98th percentile of
+    the finite ``values`` (as ``stretch_limits``) to three significant digits; None without data.
+    ``values`` may be None when the style sets both limits."""
+    if vmin is not None and vmax is not None:
+        return float(vmin), float(vmax)
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return None
+    lo = significant(float(np.percentile(finite, 2))) if vmin is None else float(vmin)
+    hi = significant(float(np.percentile(finite, 98))) if vmax is None else float(vmax)
+    return lo, hi
+
+
+def ramp_label(lo: float, hi: float) -> str:
+    """The legend text of a ramp: "low – high", whole numbers without decimals."""
+    return format_range(lo, hi, integer=float(lo).is_integer() and float(hi).is_integer())
 
 
 def colorize(values: np.ndarray, palette_name: str, vmin: float | None, vmax: float | None,

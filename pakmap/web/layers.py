@@ -18,6 +18,7 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 
 from .encoding import DECODE_JS
+from .markers import symbol_sheet
 
 # Hover feedback: a navy outline (UNHCR navy), like the selection outline of the desktop app.
 HIGHLIGHT = {"weight": 2.5, "color": "#18375F", "opacity": 1}
@@ -31,22 +32,36 @@ def script_json(value: Any) -> str:
 
 
 class FeatureLayer(folium.map.Layer):
-    """Features with one Leaflet style each (by index into ``styles``), a tooltip and a popup."""
+    """Features with one Leaflet style each (by index into ``styles``), a tooltip and a popup.
+
+    A style with an ``icon`` draws its points as that ``divIcon`` (a marker of
+    ``pakmap.web.markers``; ``symbols`` are the ``<symbol>`` definitions it uses), any other as
+    Leaflet path options (polygons, lines, proportional circles). Each layer draws into its own
+    ``pane``, so layers stack in project order (``pakmap.web.webmap``).
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }}_styles = {{ this.styles_json }};
+        var {{ this.get_name() }}_icons = {{ this.get_name() }}_styles.map(function(s) {
+            return s.icon ? L.divIcon(s.icon) : null; });
         var {{ this.get_name() }} = L.geoJson(null, {
             style: function(f) { return {{ this.get_name() }}_styles[f.properties.s]; },
             pointToLayer: function(f, latlng) {
-                return L.circleMarker(latlng, {{ this.get_name() }}_styles[f.properties.s]);
+                var s = {{ this.get_name() }}_styles[f.properties.s];
+                if (s.icon) {
+                    return L.marker(latlng, {icon: {{ this.get_name() }}_icons[f.properties.s], pane: s.pane});
+                }
+                return L.circleMarker(latlng, s);
             },
             onEachFeature: function(f, layer) {
                 ({{ this.bind_js }})(f, layer);
-                layer.on({
-                    mouseover: function(e) { e.target.setStyle({{ this.highlight_json }}); },
-                    mouseout: function(e) { {{ this.get_name() }}.resetStyle(e.target); }
-                });
+                if (layer.setStyle) {  // paths; markers are highlighted by CSS (.pm-marker:hover)
+                    layer.on({
+                        mouseover: function(e) { e.target.setStyle({{ this.highlight_json }}); },
+                        mouseout: function(e) { {{ this.get_name() }}.resetStyle(e.target); }
+                    });
+                }
             }
         });
         {{ this.get_name() }}.addData(pmDecode({{ this.data_json }}));
@@ -54,7 +69,8 @@ class FeatureLayer(folium.map.Layer):
         """)
 
     def __init__(self, payload: dict, styles: list[dict], bind_js: str, name: str,
-                 bounds: list[list[float]], show: bool = True, pane: str | None = None) -> None:
+                 bounds: list[list[float]], show: bool = True, pane: str | None = None,
+                 symbols: tuple = ()) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "FeatureLayer"
         if pane:
@@ -64,14 +80,19 @@ class FeatureLayer(folium.map.Layer):
         self.highlight_json = script_json(HIGHLIGHT)
         self.bind_js = bind_js
         self.feature_count = len(payload["s"])
+        self.symbols = tuple(symbols)
         self._bounds = bounds
 
     def _get_self_bounds(self) -> list[list[float]]:
         return self._bounds
 
     def render(self, **kwargs) -> None:
+        root = self.get_root()
         # The decoder once per page, before the layers' scripts (header scripts run first).
-        self.get_root().header.add_child(Element(f"<script>{DECODE_JS}</script>"), name="pakmap_decode")
+        root.header.add_child(Element(f"<script>{DECODE_JS}</script>"), name="pakmap_decode")
+        # Each marker definition once per page, whichever layers use it (the name is its id).
+        for symbol in self.symbols:
+            root.html.add_child(Element(symbol_sheet([symbol])), name=f"pakmap_symbol_{symbol.symbol_id}")
         super().render(**kwargs)
 
 

@@ -1,15 +1,18 @@
 """The web map's legend and title box: HTML built from the same classes as the print legend.
 
 Every text (layer names, class labels, categories taken from the data, the title) is HTML-escaped;
-colours were checked to be hex colours by ``pakmap.web.styles``.
+colours were checked to be hex colours by ``pakmap.web.styles``. Point swatches are the map's
+markers (``pakmap.web.markers``), rasters a gradient of their palette with the ramp's range.
 """
 
 from __future__ import annotations
 
 import html
 
-from ..layer import VectorLayer
+from ..layer import RasterLayer, VectorLayer
 from ..render.legend_items import LegendItem, legend_items
+from ..render.raster import ramp_label
+from .markers import ICON_CLASS, MarkerSymbol
 from .styles import css_color, px
 
 # A clean UNHCR look: Lato where installed, white boxes with a hairline, navy text.
@@ -28,19 +31,25 @@ CSS = """
 .pm-layer:first-child { margin-top: 0; }
 .pm-row { display: flex; align-items: center; margin: 2px 0; color: #333333; }
 .pm-sw { flex: none; display: inline-block; margin-right: 6px; box-sizing: border-box; }
+.pm-ramp { width: 48px; height: 11px; }
+.%(icon)s { background: none; border: none; }
+.%(icon)s svg { display: block; overflow: visible; }
+.%(icon)s:hover svg, .%(icon)s:focus svg { filter: drop-shadow(0 0 1px #18375F) drop-shadow(0 0 1px #18375F); }
+.%(icon)s:focus { outline: none; }
 .pm-disclaimer { max-width: 260px; font-size: 9px; color: #666666; margin-top: 6px; }
 .pm-tip table, .pm-popup table { border-collapse: collapse; }
 .pm-tip th, .pm-popup th { text-align: left; font-weight: 400; color: #666666; padding: 1px 8px 1px 0; }
 .pm-tip td, .pm-popup td { text-align: right; font-weight: 700; color: #18375F; padding: 1px 0; }
 .pm-h { font-weight: 700; color: #0072BC; font-size: 13px; margin-bottom: 2px; }
-"""
+""" % {"icon": ICON_CLASS}
 
 DISCLAIMER = ("The boundaries and names shown and the designations used on this map do not imply "
               "official endorsement or acceptance by the United Nations.")
 
 
-def _swatch(item: LegendItem, where: str) -> str:
-    """A legend swatch in CSS: the print legend's swatch kinds at screen size."""
+def _swatch(item: LegendItem, where: str, point_circles: bool = False) -> str:
+    """A legend swatch: the print legend's swatch kinds at screen size; points as the map draws them
+    (their marker, or circles for a layer too dense for marker icons)."""
     color = css_color(item.color, where) or "transparent"  # "none": an outline-only swatch
     stroke = (css_color(item.stroke, where) or "transparent") if item.stroke and item.stroke_width > 0 else "transparent"
     border = max(px(item.stroke_width), 1.0) if stroke != "transparent" else 0
@@ -48,7 +57,12 @@ def _swatch(item: LegendItem, where: str) -> str:
         css_style = {"dash": "dashed", "dot": "dotted"}.get(item.line_style, "solid")
         return (f'<span class="pm-sw" style="width:18px;height:0;'
                 f'border-top:{max(px(item.stroke_width), 2.0):.1f}px {css_style} {color}"></span>')
-    if item.kind in ("marker", "circle"):  # the web map draws every marker as a circle
+    if item.kind == "marker" and not point_circles:  # the marker the map draws, at its size on the map
+        outline = css_color(item.stroke, where) if item.stroke else None
+        symbol = MarkerSymbol(item.marker or "circle", css_color(item.color, where), outline,
+                              px(item.stroke_width), px(item.size_mm), item.opacity)
+        return symbol.inline_svg("pm-sw")
+    if item.kind in ("marker", "circle"):
         size = max(px(item.size_mm), 4.0)
         return (f'<span class="pm-sw" style="width:{size:.1f}px;height:{size:.1f}px;background:{color};'
                 f'opacity:{item.opacity:g};border:{border:.1f}px solid {stroke};border-radius:50%"></span>')
@@ -62,13 +76,25 @@ def _text(text: str, bold: bool = False) -> str:
     return f"<b>{html.escape(text)}</b>" if bold else html.escape(text)
 
 
-def layer_legend(layer: VectorLayer, threshold: int | None) -> str:
+def layer_legend(layer: VectorLayer, threshold: int | None, point_circles: bool = False) -> str:
     """One layer's legend block: the rows of ``pakmap.render.legend_items`` (the print legend's)."""
     where = f"the style of layer '{layer.name}'"
     items = legend_items(layer, threshold)
     single = len(items) == 1 and items[0].label == layer.name  # single symbol: the row names the layer
-    rows = "".join(f'<div class="pm-row">{_swatch(i, where)}{_text(i.label, bold=single)}</div>' for i in items)
+    rows = "".join(f'<div class="pm-row">{_swatch(i, where, point_circles)}{_text(i.label, bold=single)}</div>'
+                   for i in items)
     return rows if single else f'<div class="pm-layer">{html.escape(layer.name)}</div>{rows}'
+
+
+def raster_legend(layer: RasterLayer, overlay) -> str:
+    """A raster's legend block as in print: its palette as a gradient at the style's opacity,
+    labelled with the range of the overlay's stretch."""
+    where = f"the palette of layer '{layer.name}'"
+    stops = ",".join(css_color(c, where) or "transparent" for c in overlay.colors)
+    swatch = (f'<span class="pm-sw pm-ramp" style="background:linear-gradient(to right,{stops});'
+              f'opacity:{float(layer.style.opacity):g}"></span>')
+    label = html.escape(ramp_label(*overlay.legend_limits)) if overlay.legend_limits else ""
+    return f'<div class="pm-layer">{html.escape(layer.name)}</div><div class="pm-row">{swatch}{label}</div>'
 
 
 def legend_html(entries: list[str]) -> str:

@@ -1,23 +1,30 @@
 """The project as an interactive web map: one self-contained HTML file for the data portal or e-mail.
 
-Layers are drawn in project order with the print map's styles, classes and legend; hovering a
-feature shows its tooltip, clicking it (or tapping, on a phone) its popup. Geometry is generalized
-for the screen (``pakmap.web.simplify``), Leaflet is inlined (``pakmap.web.assets``) so a map without
-basemap needs no network, and only the fields the officer chose are written (``pakmap.web.content``).
-Nothing in the file names a local path: layers are named by their project names only.
+Layers are drawn in project order with the print map's styles, markers, classes and legend; hovering
+a feature shows its tooltip, clicking it (or tapping, on a phone) its popup. Geometry is generalized
+for the screen (``pakmap.web.simplify``), rasters become image overlays (``pakmap.web.raster``),
+Leaflet is inlined (``pakmap.web.assets``) so a map without basemap needs no network, and only the
+fields the officer chose are written (``pakmap.web.content``). Nothing in the file names a local
+path: layers are named by their project names only.
+
+Each layer draws into its own Leaflet pane, stacked in project order (``layer_pane``): Leaflet would
+otherwise put every polygon and line into one SVG and every image into the overlay pane beside it,
+so a raster could not lie between two vector layers as it does on paper, and points would sit
+wherever their pane is rather than where the project puts them.
 """
 
 from __future__ import annotations
 
 import html
 import os
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import folium
 import numpy as np
 import shapely
+from folium.map import CustomPane, FitBounds
+from folium.raster_layers import ImageOverlay
 
 from ..atomic import atomic_path
 from ..errors import ProjectError
@@ -30,8 +37,14 @@ from .basemap import basemap_layer
 from .content import BIND_JS, feature_content
 from .encoding import encode
 from .layers import FeatureLayer, HtmlControl, MapControls, script_json
-from .legend import CSS, layer_legend, legend_html, title_html
-from .styles import web_style
+from .legend import CSS, layer_legend, legend_html, raster_legend, title_html
+from .raster import raster_overlay
+from .styles import WebStyle, web_style
+
+# Leaflet's overlay pane is at z-index 400 and its marker pane at 600, tooltips at 650: the layers'
+# panes take 400 + their position, below the tooltips and popups of any of them.
+FIRST_PANE_Z = 400
+MAX_PANES = 240
 
 
 @dataclass(frozen=True)
@@ -62,9 +75,20 @@ def _in_wgs84(layer: VectorLayer, project_path) -> VectorLayer:
     return replace_data(layer, layer.data.to_crs(WGS84))
 
 
+def layer_pane(m: folium.Map, position: int) -> str:
+    """A new pane for the layer drawn ``position``-th (0: bottom), above the panes of those below it."""
+    if position >= MAX_PANES:
+        raise ProjectError(f"a web map can show at most {MAX_PANES} layers",
+                           fix="hide layers the web map does not need")
+    name = f"pm-layer-{position}"
+    # Pointer events stay on: the pane passes them to its features (a raster's image ignores them).
+    CustomPane(name, z_index=FIRST_PANE_Z + position, pointer_events=True).add_to(m)
+    return name
+
+
 def feature_layer(layer: VectorLayer, popup_fields: list[str], threshold: int | None,
-                  detail: Generalization) -> FeatureLayer:
-    """One project layer as a ``FeatureLayer``."""
+                  detail: Generalization, pane: str | None = None) -> tuple[FeatureLayer, WebStyle]:
+    """One project layer as a ``FeatureLayer``, and the styles it was drawn with."""
     style = web_style(layer, threshold)
     if style.kind == "proportional":
         geoms = style.anchors
@@ -72,9 +96,17 @@ def feature_layer(layer: VectorLayer, popup_fields: list[str], threshold: int | 
         geoms = layer.data.geometry.values[style.drawn]
     geoms = simplify.generalize(np.asarray(geoms, dtype=object), detail.tolerance, detail.decimals)
     content = feature_content(layer, popup_fields, threshold)
-    # Each distinct style once; features refer to it by index.
+    # Each distinct style once; features refer to it by index. Point styles are shared dicts (one per
+    # class): their JSON is computed once per dict, not once per point.
+    json_of: dict[int, str] = {}  # id of a style dict (all alive in style.styles) -> its JSON
+
+    def key(s: dict) -> str:
+        if id(s) not in json_of:
+            json_of[id(s)] = script_json(s)
+        return json_of[id(s)]
+
     keys: dict[str, int] = {}
-    style_index = [keys.setdefault(script_json(s), len(keys)) for s in style.styles]
+    style_index = [keys.setdefault(key(s), len(keys)) for s in style.styles]
     unique_styles = [None] * len(keys)
     for s, i in zip(style.styles, style_index):
         unique_styles[i] = s
@@ -83,11 +115,20 @@ def feature_layer(layer: VectorLayer, popup_fields: list[str], threshold: int | 
                      [content.rows[row] for row in style.drawn] if content.row_names else None)
     xmin, ymin, xmax, ymax = shapely.total_bounds(geoms) if len(geoms) else (0, 0, 0, 0)
     bind = BIND_JS % {"names": script_json(content.row_names)}
-    # Points above polygons whatever the hover order: a highlighted district must not hide villages.
-    pane = "markerPane" if style.kind in ("point", "proportional") else None
     fl = FeatureLayer(payload, unique_styles, bind, name=_escape_name(layer.name),
-                      bounds=[[ymin, xmin], [ymax, xmax]], show=layer.visible, pane=pane)
-    return fl
+                      bounds=[[ymin, xmin], [ymax, xmax]], show=layer.visible, pane=pane, symbols=style.symbols)
+    return fl, style
+
+
+def image_layer(layer: RasterLayer, detail: Generalization, pane: str | None = None):
+    """A raster layer as a Leaflet image overlay and its overlay (None: nothing to show)."""
+    overlay = raster_overlay(layer, detail.zoom)
+    if overlay is None:
+        return None, None
+    # Smoothed when zoomed past its pixels, as the print renderer resamples rasters (bilinear).
+    image = ImageOverlay(overlay.data_uri(), overlay.bounds, pixelated=False, name=_escape_name(layer.name),
+                         show=layer.visible, opacity=overlay.opacity, interactive=False, pane=pane)
+    return image, overlay
 
 
 def _escape_name(name: str) -> str:
@@ -114,17 +155,22 @@ def build_webmap(loaded: LoadedProject) -> folium.Map:
     if tiles is not None:
         tiles.add_to(m)
     legend_entries = []
-    for layer in loaded.drawable:
-        if isinstance(layer, RasterLayer):
-            warnings.warn(f"raster layer '{layer.name}' is left out of the web map (rasters are print only)",
-                          stacklevel=2)
-            continue
+    for position, layer in enumerate(loaded.drawable):
         spec = _spec(loaded, layer.name)
-        fl = feature_layer(_in_wgs84(layer, project.path), spec.popup_fields if spec else [],
-                           threshold, detail)
+        pane = layer_pane(m, position)
+        if isinstance(layer, RasterLayer):
+            image, overlay = image_layer(layer, detail, pane)
+            if image is None:
+                continue
+            image.add_to(m)
+            if spec is None or spec.legend:
+                legend_entries.append(raster_legend(layer, overlay))
+            continue
+        fl, style = feature_layer(_in_wgs84(layer, project.path), spec.popup_fields if spec else [],
+                                  threshold, detail, pane)
         fl.add_to(m)
         if spec is None or spec.legend:
-            legend_entries.append(layer_legend(layer, threshold))
+            legend_entries.append(layer_legend(layer, threshold, point_circles=style.point_circles))
     title = project.layout.title or project.map.title
     subtitle = " · ".join(t for t in (project.layout.subtitle, project.layout.as_of) if t)
     note = "Illustrative data: not real figures" if project.illustrative else ""
@@ -139,7 +185,10 @@ def build_webmap(loaded: LoadedProject) -> folium.Map:
     folium.LayerControl(position="topright", collapsed=False).add_to(m)
     pad = project.layout.extent.margin
     dx, dy = (xmax - xmin) * pad, (ymax - ymin) * pad
-    m.fit_bounds([[ymin - dy, xmin - dx], [ymax + dy, xmax + dx]])
+    # Opens there without a zoom animation: animating thousands of marker icons takes seconds.
+    fit = FitBounds([[ymin - dy, xmin - dx], [ymax + dy, xmax + dx]])
+    fit.options["animate"] = False
+    fit.add_to(m)
     return m
 
 
