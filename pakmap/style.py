@@ -9,6 +9,8 @@ the same at 96 and at 600 dpi. Palette names refer to ``styles/palettes.toml``.
 from __future__ import annotations
 
 import dataclasses
+import math
+import numbers
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Union
 
@@ -168,6 +170,8 @@ def validate_style(style: VectorStyle, where: str = "style") -> None:
         if style.method == "manual" and not style.breaks:
             raise StyleError(f"{where} uses manual classification without 'breaks'",
                              fix="give breaks = [upper bound of each class, …]")
+        if style.breaks:
+            check_breaks(style.breaks, where)
         if not 1 <= int(style.classes) <= 12:
             raise StyleError(f"{where} asks for {style.classes} classes", fix="use 1 to 12 classes")
     if style.symbol.line_style not in LINE_STYLES:
@@ -175,6 +179,25 @@ def validate_style(style: VectorStyle, where: str = "style") -> None:
                          fix=f"use one of: {', '.join(LINE_STYLES)}")
     if style.symbol.marker not in MARKERS:
         raise StyleError(f"unknown marker '{style.symbol.marker}' in {where}", fix=f"use one of: {', '.join(MARKERS)}")
+
+
+def check_breaks(breaks, where: str = "style") -> list[float]:
+    """Manual class bounds as floats: numbers, strictly increasing (each the top of one class)."""
+    if isinstance(breaks, (str, bytes)) or not isinstance(breaks, (list, tuple)):
+        raise StyleError(f"'breaks' in {where} must be a list of numbers, not {breaks!r}",
+                         fix="write breaks = [1000, 10000, 100000]")
+    values = []
+    for i, b in enumerate(breaks, 1):
+        # bool is an int to Python, but `true` in a list of bounds is a typo, not a number.
+        if isinstance(b, bool) or not isinstance(b, numbers.Real) or not math.isfinite(b):
+            raise StyleError(f"break {i} ({b!r}) in {where} is not a number",
+                             fix="give each upper bound as a number, e.g. 10000")
+        values.append(float(b))
+    for i in range(1, len(values)):
+        if values[i] <= values[i - 1]:
+            raise StyleError(f"the breaks in {where} must increase: break {i + 1} ({values[i]:g}) is not above "
+                             f"break {i} ({values[i - 1]:g})", fix="list the upper bounds from smallest to largest")
+    return values
 
 
 def style_to_dict(style: VectorStyle) -> dict[str, Any]:
