@@ -102,6 +102,9 @@ class RasterStyle:
     vmin: float | None = None  # None: 2nd percentile of the visible data
     vmax: float | None = None  # None: 98th percentile
     opacity: float = 1.0
+    # A value drawn as no data (transparent) besides the file's own: a file that writes -9999 or 0
+    # for "no data" without declaring it would otherwise stretch the ramp to that value.
+    nodata: float | None = None
 
 
 VectorStyle = Union[SingleSymbolStyle, CategorizedStyle, GraduatedStyle, ProportionalStyle]
@@ -224,7 +227,31 @@ def labels_to_dict(labels: LabelStyle | None) -> dict[str, Any] | None:
 
 
 def raster_style_from_dict(data: dict[str, Any] | None, where: str = "style") -> RasterStyle:
-    return RasterStyle() if not data else _from_mapping(RasterStyle, {k: v for k, v in data.items()}, where)
+    style = RasterStyle() if not data else _from_mapping(RasterStyle, {k: v for k, v in data.items()}, where)
+    validate_raster_style(style, where)
+    return style
+
+
+def _is_number(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, numbers.Real) and math.isfinite(value)
+
+
+def validate_raster_style(style: RasterStyle, where: str = "style") -> None:
+    """A raster style that can be drawn: a band number, a known palette, min below max, opacity 0–1."""
+    from .palettes import palette
+
+    if isinstance(style.band, bool) or not isinstance(style.band, numbers.Integral) or style.band < 1:
+        raise StyleError(f"band {style.band!r} in {where} is not a band number", fix="use band = 1 for the first band")
+    palette(style.palette)  # an unknown palette names the ones there are
+    for key in ("vmin", "vmax", "nodata"):
+        value = getattr(style, key)
+        if value is not None and not _is_number(value):
+            raise StyleError(f"'{key}' in {where} ({value!r}) is not a number", fix=f"write {key} = 0, or leave it out")
+    if style.vmin is not None and style.vmax is not None and not style.vmin < style.vmax:
+        raise StyleError(f"the stretch in {where} runs from {style.vmin:g} to {style.vmax:g}",
+                         fix="give a 'vmin' below 'vmax', or leave one out to use the data's percentile")
+    if not _is_number(style.opacity) or not 0 <= style.opacity <= 1:
+        raise StyleError(f"opacity {style.opacity!r} in {where} is not between 0 and 1", fix="write opacity = 0.8")
 
 
 def raster_style_to_dict(style: RasterStyle) -> dict[str, Any]:
