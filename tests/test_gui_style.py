@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from pakmap.errors import StyleError
 from pakmap.project import JoinSpec, load_project
@@ -109,3 +110,123 @@ def test_invalid_breaks_show_a_message_and_leave_the_style_unchanged(window, qtb
     editor.breaks.setPlainText("1,000,000")
     editor.reject()  # Cancel, with an edit still waiting: the style is the one the dialog opened with
     assert census_districts.style is before
+
+
+# --- rasters -----------------------------------------------------------------------------------
+
+def _gradient_tif(path):
+    """0.1° pixels over Pakistan, value = 5 × column (0 at 60°E, 895 at 77.9°E); columns 10–29
+    (61–63°E) hold -9999 as "no data" without the file declaring it, as many exported surfaces do."""
+    import numpy as np
+    import rasterio
+    from rasterio.transform import from_origin
+
+    values = np.tile(np.arange(180, dtype="float32") * 5, (150, 1))
+    values[:, 10:30] = -9999
+    with rasterio.open(path, "w", driver="GTiff", width=180, height=150, count=1, dtype="float32",
+                       crs="EPSG:4326", transform=from_origin(60, 38, 0.1, 0.1)) as dst:
+        dst.write(values, 1)
+    return path
+
+
+def _rgb(colour):
+    return colour.red(), colour.green(), colour.blue()
+
+
+def _close(colour, rgb, tol=6) -> bool:
+    return all(abs(a - b) <= tol for a, b in zip(_rgb(colour), rgb))
+
+
+STRIP, MIDDLE = (62.05, 30.05), (70.05, 30.05)  # in the -9999 columns; on column 100 (value 500)
+
+
+def test_raster_style_dialog_changes_the_canvas_and_is_saved(window, qtbot, tmp_path):
+    from pakmap.render.raster import ramp_lut
+    from pakmap_ui.raster_style_editor import RasterStyleEditor
+
+    from gui_helpers import pixel_at
+
+    add_files(window, qtbot, _gradient_tif(tmp_path / "surface.tif"))
+    layer = window.document.layer("surface")
+    wait_rendered(window, qtbot)
+    # Undeclared -9999 is data to the renderer: the bottom of the automatic stretch, drawn lightest.
+    assert _close(pixel_at(window, *STRIP), tuple(ramp_lut("unhcr_blue")[0]))
+
+    editor = window.open_style_editor(layer)
+    assert isinstance(editor, RasterStyleEditor) and editor.file_nodata.text() == "none declared"
+    qtbot.keyClicks(editor.nodata, "-9999")  # applied once the typing pauses
+    qtbot.waitUntil(lambda: layer.style.nodata == -9999, timeout=WAIT_MS)
+    wait_rendered(window, qtbot)
+    assert _rgb(pixel_at(window, *STRIP)) == (255, 255, 255)  # transparent over the white map background
+
+    editor.palette.setCurrentIndex(editor.palette.findData("unhcr_green"))
+    for box, text in ((editor.vmin, "0"), (editor.vmax, "1,000")):
+        box.setFocus()
+        qtbot.keyClicks(box, text)
+        qtbot.keyClick(box, Qt.Key.Key_Return)  # Enter applies at once
+    assert (layer.style.palette, layer.style.vmin, layer.style.vmax) == ("unhcr_green", 0, 1000)
+    assert editor.ramp_label.text() == "0 – 1,000" and editor.message.text() == ""
+    wait_rendered(window, qtbot)
+    green = tuple(int(c) for c in ramp_lut("unhcr_green")[128])  # 500 of 0–1,000: the middle of the ramp
+    assert _close(pixel_at(window, *MIDDLE), green)
+
+    editor.opacity.setValue(50)
+    assert layer.style.opacity == 0.5
+    wait_rendered(window, qtbot)
+    assert _close(pixel_at(window, *MIDDLE), tuple(round((c + 255) / 2) for c in green))
+    editor.accept()
+
+    project_path = tmp_path / "surface.toml"
+    assert window.files.save_as(str(project_path))
+    saved = load_project(project_path).layer_spec("surface").style
+    assert saved == {"band": 1, "palette": "unhcr_green", "vmin": 0, "vmax": 1000, "opacity": 0.5, "nodata": -9999}
+    window.files.new()
+    opened = []
+    window.files.open(str(project_path), on_done=opened.append)
+    qtbot.waitUntil(lambda: bool(opened or window.last_error), timeout=WAIT_MS)
+    assert window.last_error is None
+    reopened = window.open_style_editor(window.document.layer("surface"))
+    assert (reopened.nodata.text(), reopened.vmax.text(), reopened.opacity.value()) == ("-9,999", "1,000", 50)
+    reopened.reject()
+
+
+def test_raster_style_bad_values_are_explained_and_cancel_restores(window, qtbot, tmp_path):
+    from pakmap_ui.raster_style_editor import RasterStyleEditor, parse_value
+
+    add_files(window, qtbot, _gradient_tif(tmp_path / "surface.tif"))
+    layer = window.document.layer("surface")
+    original = layer.style
+    # Reachable as for vector layers: the layers panel's right-click menu (and a double-click).
+    panel = window.layers_panel
+    menu = panel.context_menu(panel.model.index(panel.model.row_of("surface")))
+    style_action = next(a for a in menu.actions() if a.text() == "Style…")
+    style_action.trigger()
+    editor = window.findChildren(RasterStyleEditor)[-1]
+    assert editor.isVisible() and editor.layer is layer
+
+    for box, text, message in ((editor.vmin, "low", "the minimum ('low') is not a number"),
+                               (editor.vmin, "2,000", "the minimum (2,000) is not below the maximum (1,000)"),
+                               (editor.nodata, "n/a", "the no-data value ('n/a') is not a number")):
+        editor.vmax.setText("1,000")
+        box.setText(text)
+        editor.apply()
+        assert message in editor.message.text() and "\n" not in editor.message.text()
+        assert layer.style is original
+        editor.accept()  # OK is refused while a value cannot be drawn
+        assert editor.isVisible()
+        box.clear()
+    editor.vmax.clear()
+    assert editor.apply() and editor.message.text() == ""
+
+    # "From data": the stretch of the whole raster, once -9999 is no data (2nd / 98th percentile, 3 figures).
+    editor.nodata.setText("-9999")
+    assert editor.fill_from_data()
+    import numpy as np
+
+    valid = np.r_[np.arange(10), np.arange(30, 180)] * 5.0
+    low, high = np.percentile(valid, [2, 98])
+    assert layer.style.vmin == pytest.approx(low, abs=10) and layer.style.vmax == pytest.approx(high, abs=10)
+    assert all(float(f"{v:.3g}") == v for v in (layer.style.vmin, layer.style.vmax))
+    assert [parse_value(b.text(), "limit") for b in (editor.vmin, editor.vmax)] == [layer.style.vmin, layer.style.vmax]
+    editor.reject()
+    assert layer.style is original
