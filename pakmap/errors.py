@@ -47,6 +47,10 @@ class JoinError(PakmapError):
     """A join cannot be made as asked (unknown field, one-to-many without aggregation, strict mode)."""
 
 
+class ExpressionError(PakmapError):
+    """A filter expression cannot be evaluated on a table (syntax, unknown field, not a condition)."""
+
+
 class ExportError(PakmapError):
     """An export cannot be written."""
 

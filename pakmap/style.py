@@ -9,6 +9,8 @@ the same at 96 and at 600 dpi. Palette names refer to ``styles/palettes.toml``.
 from __future__ import annotations
 
 import dataclasses
+import math
+import numbers
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Union
 
@@ -103,6 +105,9 @@ class RasterStyle:
     vmin: float | None = None  # None: 2nd percentile of the visible data
     vmax: float | None = None  # None: 98th percentile
     opacity: float = 1.0
+    # A value drawn as no data (transparent) besides the file's own: a file that writes -9999 or 0
+    # for "no data" without declaring it would otherwise stretch the ramp to that value.
+    nodata: float | None = None
 
 
 VectorStyle = Union[SingleSymbolStyle, CategorizedStyle, GraduatedStyle, ProportionalStyle]
@@ -171,6 +176,8 @@ def validate_style(style: VectorStyle, where: str = "style") -> None:
         if style.method == "manual" and not style.breaks:
             raise StyleError(f"{where} uses manual classification without 'breaks'",
                              fix="give breaks = [upper bound of each class, …]")
+        if style.breaks:
+            check_breaks(style.breaks, where)
         if not 1 <= int(style.classes) <= 12:
             raise StyleError(f"{where} asks for {style.classes} classes", fix="use 1 to 12 classes")
     if style.symbol.line_style not in LINE_STYLES:
@@ -178,6 +185,31 @@ def validate_style(style: VectorStyle, where: str = "style") -> None:
                          fix=f"use one of: {', '.join(LINE_STYLES)}")
     if style.symbol.marker not in MARKERS:
         raise StyleError(f"unknown marker '{style.symbol.marker}' in {where}", fix=f"use one of: {', '.join(MARKERS)}")
+
+
+def check_breaks(breaks, where: str = "style") -> list[float]:
+    """Manual class bounds as floats: numbers, strictly increasing (each the top of one class)."""
+    if isinstance(breaks, (str, bytes)) or not isinstance(breaks, (list, tuple)):
+        raise StyleError(f"'breaks' in {where} must be a list of numbers, not {breaks!r}",
+                         fix="write breaks = [1000, 10000, 100000]")
+    values = []
+    for i, b in enumerate(breaks, 1):
+        # bool is an int to Python, but `true` in a list of bounds is a typo, not a number.
+        if isinstance(b, bool) or not isinstance(b, numbers.Real) or not math.isfinite(b):
+            raise StyleError(f"break {i} ({b!r}) in {where} is not a number",
+                             fix="give each upper bound as a number, e.g. 10000")
+        values.append(float(b))
+    for i in range(1, len(values)):
+        if values[i] <= values[i - 1]:
+            raise StyleError(f"the breaks in {where} must increase: break {i + 1} ({_bound(values[i])}) is not "
+                             f"above break {i} ({_bound(values[i - 1])})",
+                             fix="list the upper bounds from smallest to largest")
+    return values
+
+
+def _bound(value: float) -> str:
+    """A bound as the officer typed it: 1,000,000 (not 1e+06), 0.125."""
+    return f"{int(value):,}" if value.is_integer() else f"{value:,}"
 
 
 def style_to_dict(style: VectorStyle) -> dict[str, Any]:
@@ -201,7 +233,31 @@ def labels_to_dict(labels: LabelStyle | None) -> dict[str, Any] | None:
 
 
 def raster_style_from_dict(data: dict[str, Any] | None, where: str = "style") -> RasterStyle:
-    return RasterStyle() if not data else _from_mapping(RasterStyle, {k: v for k, v in data.items()}, where)
+    style = RasterStyle() if not data else _from_mapping(RasterStyle, {k: v for k, v in data.items()}, where)
+    validate_raster_style(style, where)
+    return style
+
+
+def _is_number(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, numbers.Real) and math.isfinite(value)
+
+
+def validate_raster_style(style: RasterStyle, where: str = "style") -> None:
+    """A raster style that can be drawn: a band number, a known palette, min below max, opacity 0–1."""
+    from .palettes import palette
+
+    if isinstance(style.band, bool) or not isinstance(style.band, numbers.Integral) or style.band < 1:
+        raise StyleError(f"band {style.band!r} in {where} is not a band number", fix="use band = 1 for the first band")
+    palette(style.palette)  # an unknown palette names the ones there are
+    for key in ("vmin", "vmax", "nodata"):
+        value = getattr(style, key)
+        if value is not None and not _is_number(value):
+            raise StyleError(f"'{key}' in {where} ({value!r}) is not a number", fix=f"write {key} = 0, or leave it out")
+    if style.vmin is not None and style.vmax is not None and not style.vmin < style.vmax:
+        raise StyleError(f"the stretch in {where} runs from {style.vmin:g} to {style.vmax:g}",
+                         fix="give a 'vmin' below 'vmax', or leave one out to use the data's percentile")
+    if not _is_number(style.opacity) or not 0 <= style.opacity <= 1:
+        raise StyleError(f"opacity {style.opacity!r} in {where} is not between 0 and 1", fix="write opacity = 0.8")
 
 
 def raster_style_to_dict(style: RasterStyle) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QTableView
 
+from pakmap.errors import ExpressionError
 from pakmap.layer import TableLayer
 from pakmap_ui.attribute_table import AttributeTable, DataFrameModel
 from pakmap_ui.document import Document
@@ -115,3 +116,82 @@ def test_table_layer_without_geometry_opens_in_the_table(qtbot):
     assert table.model.columns == ["district", "refugees"]
     assert table.model.data(table.model.index(0, 1)) == "1,200"
     assert not layer.visible  # tables are joined, not drawn
+
+
+def test_expression_filter_on_a_million_rows(million):
+    model = DataFrameModel(million)
+    model.sort(1, Qt.SortOrder.DescendingOrder)
+    model.set_expression('households > 4000 and district == "Quetta"')
+    wanted = (million["households"] > 4000) & (million["district"] == "Quetta")
+    assert model.rowCount() == int(wanted.sum()) > 0
+    assert set(model.rows.tolist()) == set(np.flatnonzero(wanted.to_numpy()).tolist())
+    values = million["households"].to_numpy()[model.rows]
+    assert np.all(np.diff(values) <= 0)  # the sort still applies within the filter
+    before = model.rows
+    with pytest.raises(ExpressionError):
+        model.set_expression("households >")
+    assert model.rows is before  # nothing changed
+    model.set_expression("")
+    assert model.rowCount() == 1_000_000
+
+
+def test_expression_mode_in_the_table_widget(qtbot, million):
+    frame = million.assign(**{"people in need": million["households"] * 6})
+    doc = Document()
+    layer = TableLayer("registrations", frame)
+    doc.add_layer(layer, "registrations.csv")
+    table = AttributeTable(doc, layer)
+    qtbot.addWidget(table)
+    table.show()
+    assert table.mode.currentData() == "text" and table.column.isEnabled()  # text search stays the default
+    table.mode.setCurrentIndex(table.mode.findData("expression"))
+    assert not table.column.isEnabled() and "province ==" in table.filter.placeholderText()
+
+    qtbot.keyClicks(table.filter, '`people in need` >= 24000 and district in ["Lahore", "Karachi"]')
+    qtbot.keyClick(table.filter, Qt.Key.Key_Return)
+    wanted = int(((frame["people in need"] >= 24000) & frame["district"].isin(["Lahore", "Karachi"])).sum())
+    assert table.model.rowCount() == wanted
+    assert table.count.text() == f"{wanted:,} of 1,000,000 rows, 0 selected"
+    assert table.message.text() == ""
+    shown = table.model.rows
+
+    for bad, message in [("households >", "is not a valid expression"),
+                         ("houshold > 5", "no field 'houshold' — did you mean households?"),
+                         ("district == Quetta", "put text in quotes: \"Quetta\""),
+                         ("households * 2", "not true or false"),
+                         ("district > 3", "cannot be evaluated")]:
+        table.filter.setText(bad)
+        assert not table.apply_filter()
+        assert message in table.message.text() and "\n" not in table.message.text()
+        assert table.model.rows is shown and table.count.text().startswith(f"{wanted:,} of")  # the view is kept
+
+    table.filter.setText("households < 10")
+    table.selected_only.setChecked(True)  # combines with the selection
+    assert table.model.rowCount() == 0 and table.message.text() == ""
+    table.selected_only.setChecked(False)
+    assert table.model.rowCount() == int((frame["households"] < 10).sum())
+    table.filter.clear()  # the clear button: every row again
+    assert table.model.rowCount() == 1_000_000
+    table.close_model()
+
+
+def test_a_million_plain_points_open_and_filter_without_building_geometry(qtbot):
+    from pyproj import CRS
+
+    from pakmap.layer import VectorLayer
+    from pakmap.point_columns import PointColumns
+
+    rng = np.random.default_rng(3)
+    attributes = pd.DataFrame({"households": rng.integers(1, 12, 1_000_000)})
+    xy = np.column_stack([rng.uniform(61, 77, 1_000_000), rng.uniform(24, 37, 1_000_000)])
+    layer = VectorLayer("registrations", PointColumns(attributes, xy, CRS.from_epsg(4326)))
+    doc = Document()
+    doc.add_layer(layer, "registrations.csv")
+    table = AttributeTable(doc, layer)
+    qtbot.addWidget(table)
+    table.mode.setCurrentIndex(table.mode.findData("expression"))
+    table.filter.setText("households >= 10")
+    assert table.apply_filter()
+    assert table.model.rowCount() == int((attributes["households"] >= 10).sum())
+    assert layer._frame is None  # no GeoDataFrame (a million shapely points) was built for the table
+    table.close_model()

@@ -61,3 +61,25 @@ def test_stretch_limits_default_to_percentiles():
     assert lo == pytest.approx(1.98) and hi == pytest.approx(97.02)
     assert stretch_limits(values, 10, None) == (10.0, pytest.approx(97.02))
     assert stretch_limits(np.array([np.nan]), None, None) is None
+
+
+def test_style_nodata_is_transparent_and_not_blended(tmp_path):
+    data = np.tile(np.linspace(0, 100, 100), (100, 1))
+    data[:, 40:60] = -9999.0  # "no data" written as a value the file does not declare
+    lyr = _tif(tmp_path / "r.tif", data, nodata=None)
+    img, _ = render_image(MapView((lyr,), (0, 0, 100, 100), CRS_M, 30, 30, background=None))
+    assert QColor.fromRgba(img.pixel(15, 15)).alpha() == 255  # drawn: the lowest class colour
+    lyr.style = RasterStyle(palette="unhcr_blue", vmin=0, vmax=100, nodata=-9999)
+    img, _ = render_image(MapView((lyr,), (0, 0, 100, 100), CRS_M, 30, 30, background=None))
+    assert QColor.fromRgba(img.pixel(15, 15)).alpha() == 0
+    # Read nearest, not bilinear: the pixels beside the gap keep their own colour, not -9999's.
+    beside = QColor(img.pixel(11, 15))
+    assert beside.alpha() == 255 and not _near(beside, (0xCD, 0xE3, 0xF1))
+
+
+def test_style_nodata_matches_the_file_type():
+    from pakmap.render.raster import _equals_in_dtype
+
+    assert _equals_in_dtype(np.array([0.1, 0.2], dtype="float32"), 0.1).tolist() == [True, False]
+    assert not _equals_in_dtype(np.array([255, 0], dtype="uint8"), -9999).any()
+    assert _equals_in_dtype(np.array([255, 0], dtype="uint8"), 255).tolist() == [True, False]

@@ -8,7 +8,7 @@ from pakmap.errors import StyleError
 from pakmap.numbers import format_number, format_range
 from pakmap.palettes import brand_color, palette, palettes
 from pakmap.style import (GraduatedStyle, ProportionalStyle, SingleSymbolStyle, labels_from_dict, labels_to_dict,
-                          style_from_dict, style_to_dict)
+                          raster_style_from_dict, raster_style_to_dict, style_from_dict, style_to_dict)
 
 
 def test_style_round_trip_through_dict():
@@ -26,6 +26,10 @@ def test_style_round_trip_through_dict():
     ({"kind": "graduated"}, "needs a 'field'"),
     ({"kind": "graduated", "field": "x", "method": "jenks"}, "unknown classification method 'jenks'"),
     ({"kind": "graduated", "field": "x", "method": "manual"}, "without 'breaks'"),
+    ({"kind": "graduated", "field": "x", "method": "manual", "breaks": [10, 5]}, "break 2 (5) is not above break 1"),
+    ({"kind": "graduated", "field": "x", "method": "manual", "breaks": [10, 10]}, "must increase"),
+    ({"kind": "graduated", "field": "x", "method": "manual", "breaks": [10, "lots"]}, "break 2 ('lots') in the style of layer 'districts' is not a number"),
+    ({"kind": "graduated", "field": "x", "method": "manual", "breaks": "10, 20"}, "must be a list of numbers"),
     ({"kind": "graduated", "field": "x", "classes": 40}, "40 classes"),
     ({"kind": "single", "colour": "#fff"}, "unknown key(s) colour"),
     ({"kind": "single", "symbol": {"marker": "star"}}, "unknown marker 'star'"),
@@ -34,6 +38,26 @@ def test_bad_styles_are_reported(data, message):
     with pytest.raises(StyleError) as info:
         style_from_dict(data, "the style of layer 'districts'")
     assert message in str(info.value)
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"band": 0}, "band 0"),
+    ({"palette": "rainbow"}, "unknown palette 'rainbow'"),
+    ({"vmin": 10, "vmax": 5}, "runs from 10 to 5"),
+    ({"vmin": "low"}, "'vmin' in the style of layer 'dem' ('low') is not a number"),
+    ({"nodata": True}, "'nodata'"),
+    ({"opacity": 1.5}, "opacity 1.5"),
+])
+def test_bad_raster_styles_are_reported(data, message):
+    with pytest.raises(StyleError) as info:
+        raster_style_from_dict(data, "the style of layer 'dem'")
+    assert message in str(info.value)
+
+
+def test_raster_style_round_trip_with_nodata():
+    style = raster_style_from_dict({"palette": "unhcr_green", "vmin": 0, "vmax": 3000, "nodata": -9999})
+    assert style.nodata == -9999 and raster_style_from_dict(raster_style_to_dict(style)) == style
+    assert "nodata" not in raster_style_to_dict(raster_style_from_dict({}))  # unset: not written
 
 
 def test_labels_need_field_or_expression():

@@ -3,7 +3,10 @@
 Nothing is copied into widgets: the model keeps an index array of row positions (``rows``) and
 answers ``data()`` for the cells Qt asks for, which are the visible ones. Sorting is an ``argsort``
 of one column, filtering a vectorized mask, both producing a new ``rows`` array, so a
-1,000,000-row table opens, sorts and filters at numpy speed. Selection is shared with the map through
+1,000,000-row table opens, sorts and filters at numpy speed. The filter box finds text (the default)
+or, in expression mode, evaluates a condition on the columns (``pakmap.row_filter``:
+``population_2023 > 1000000 and province == "Punjab"``); an expression that cannot be evaluated is
+explained on the table's status line and the rows shown stay as they were. Selection is shared with the map through
 the ``Document``: selecting rows here highlights the features on the canvas, and identifying a
 feature on the map selects its row here.
 """
@@ -15,9 +18,12 @@ import numpy as np
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QItemSelection, QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QTableView, QVBoxLayout, QWidget)
+                               QSizePolicy, QTableView, QVBoxLayout, QWidget)
 
+from pakmap.errors import PakmapError
+from pakmap.layer import VectorLayer
 from pakmap.numbers import format_number
+from pakmap.row_filter import expression_mask
 
 from .document import Document
 
@@ -82,6 +88,14 @@ class DataFrameModel(QAbstractTableModel):
             self._filter = mask
         self._rebuild()
 
+    def set_expression(self, expression: str) -> None:
+        """Keep rows where ``expression`` holds (empty: all rows).
+
+        Raises ``ExpressionError`` before anything changes: the rows shown stay as they were.
+        """
+        self._filter = expression_mask(self.frame, expression) if expression.strip() else None
+        self._rebuild()
+
     def _rebuild(self) -> None:
         self.layoutAboutToBeChanged.emit()
         rows = np.arange(len(self.frame), dtype=np.int64)
@@ -123,7 +137,9 @@ class AttributeTable(QWidget):
         super().__init__(parent)
         self.document = document
         self.layer_name = layer.name
-        self.model = DataFrameModel(layer.data, self)
+        # A point layer held as columns shows its attributes without building a million shapely points.
+        plain_points = isinstance(layer, VectorLayer) and layer.point_columns is not None
+        self.model = DataFrameModel(layer.point_columns.attributes if plain_points else layer.data, self)
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSortingEnabled(True)
@@ -139,20 +155,34 @@ class AttributeTable(QWidget):
         self.column.addItem("all columns", None)
         for c in self.model.columns:
             self.column.addItem(str(c), c)
+        self.mode = QComboBox()
+        self.mode.addItem("Text", "text")
+        self.mode.addItem("Expression", "expression")
+        self.mode.setToolTip("Text: rows containing the text. Expression: rows meeting a condition on the fields")
         self.filter = QLineEdit()
-        self.filter.setPlaceholderText("Filter: text to find")
         self.filter.setClearButtonEnabled(True)
         self.selected_only = QCheckBox("Selected only")
         self.count = QLabel()
+        self.message = QLabel()  # why the last expression was not applied; one line, the rest in its tooltip
+        self.message.setStyleSheet("color: #B3261E")
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar = QHBoxLayout()
-        for w in (QLabel("Filter"), self.column, self.filter, self.selected_only, self.count):
+        for w in (QLabel("Filter"), self.mode, self.column, self.filter, self.selected_only):
             bar.addWidget(w)
+        bar.setStretchFactor(self.filter, 1)
+        status = QHBoxLayout()  # the table's status line: counts, and why a filter was not applied
+        status.addWidget(self.count)
+        status.addWidget(self.message, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(bar)
         layout.addWidget(self.view)
+        layout.addLayout(status)
+        self._show_mode()
 
         self.filter.returnPressed.connect(self.apply_filter)
+        self.filter.textChanged.connect(lambda text: text or self.apply_filter())  # cleared: all rows again
+        self.mode.currentIndexChanged.connect(self._mode_changed)
         self.column.currentIndexChanged.connect(self.apply_filter)
         self.selected_only.toggled.connect(self.apply_filter)
         self._syncing = False
@@ -166,14 +196,45 @@ class AttributeTable(QWidget):
         """Stop following the document (the dock is closed or the layer replaced)."""
         self.document.selection_changed.disconnect(self._from_document)
 
-    def apply_filter(self) -> None:
-        self.model.set_filter(self.column.currentData(), self.filter.text())
+    @property
+    def expression_mode(self) -> bool:
+        return self.mode.currentData() == "expression"
+
+    def _show_mode(self) -> None:
+        if self.expression_mode:
+            self.filter.setPlaceholderText('Expression, e.g. population_2023 > 1000000 and province == "Punjab"')
+            fields = ", ".join(f"`{c}`" if " " in str(c) else str(c) for c in self.model.columns[:20])
+            self.filter.setToolTip(f"Fields: {fields}. Compare with == != < > <= >=, combine with and / or / not; "
+                                   "text in quotes, names with spaces in `backticks`. Enter applies.")
+        else:
+            self.filter.setPlaceholderText("Filter: text to find")
+            self.filter.setToolTip("Rows containing this text (in the chosen column). Enter applies.")
+        self.column.setEnabled(not self.expression_mode)  # an expression names its own fields
+
+    def _mode_changed(self, *_args) -> None:
+        self._show_mode()
+        self.apply_filter()
+
+    def apply_filter(self) -> bool:
+        """Filter by the box's text or expression; a bad expression is explained and changes nothing."""
+        try:
+            if self.expression_mode:
+                self.model.set_expression(self.filter.text())
+            else:
+                self.model.set_filter(self.column.currentData(), self.filter.text())
+        except PakmapError as exc:
+            self.message.setText(str(exc))
+            self.message.setToolTip(str(exc))
+            return False
+        self.message.clear()
+        self.message.setToolTip("")
         if self.selected_only.isChecked():
             keep = np.isin(self.model.rows, self.document.selected(self.layer_name))
             self.model.layoutAboutToBeChanged.emit()
             self.model.rows = self.model.rows[keep]
             self.model.layoutChanged.emit()
         self._update_count()
+        return True
 
     def _update_count(self) -> None:
         total = len(self.model.frame)

@@ -1,5 +1,9 @@
 """The join dialog: pick layer, table and keys, read the join report, accept or reject suggestions.
 
+Keys are one or more (layer field, table field) pairs that must all match (``ui.join_keys``), and
+optionally a parent unit: with "match within" (province to province), a district name is looked up
+only among the districts of the row's province, so the two Hyderabads are told apart.
+
 The join itself is ``pakmap.join`` through the project loader's ``apply_join`` (the same code path as
 ``pakmap render``), run in the background. The report shows what matched and how, the table rows
 that found no feature, the features without data, and for each unmatched key the ranked fuzzy
@@ -11,14 +15,15 @@ from __future__ import annotations
 
 import pandas as pd
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-                               QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout)
+from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+                               QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout)
 
 from pakmap.errors import PakmapError
 from pakmap.layer import TableLayer, VectorLayer
 from pakmap.project import JoinSpec
 
 from .document import Document
+from .join_keys import KeyPairsEditor
 from .tasks import TaskRunner
 
 
@@ -59,7 +64,7 @@ class JoinDialog(QDialog):
     def __init__(self, document: Document, tasks: TaskRunner, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Join a table to a layer")
-        self.resize(820, 620)
+        self.resize(820, 720)
         self.document = document
         self.tasks = tasks
         self.report = None
@@ -67,16 +72,24 @@ class JoinDialog(QDialog):
 
         self.layer = QComboBox()
         self.table = QComboBox()
-        self.layer_key = QComboBox()
-        self.table_key = QComboBox()
+        self.keys = KeyPairsEditor()
+        self.keys.guess = self._guess_table_field
+        self.within = QGroupBox("Match names within the same parent unit (e.g. province)")
+        self.within.setCheckable(True)
+        self.within.setChecked(False)
+        self.layer_parent = QComboBox()
+        self.table_parent = QComboBox()
+        within_form = QFormLayout(self.within)
+        within_form.addRow("Layer parent field", self.layer_parent)
+        within_form.addRow("Table parent field", self.table_parent)
         for layer in document.layers:
             if isinstance(layer, VectorLayer):
                 self.layer.addItem(layer.name)
         form = QFormLayout()
         form.addRow("Boundary layer", self.layer)
         form.addRow("Statistics table", self.table)
-        form.addRow("Layer key field", self.layer_key)
-        form.addRow("Table key field", self.table_key)
+        form.addRow("Key fields", self.keys)
+        form.addRow(self.within)
 
         self.run_button = QPushButton("Preview join")
         self.apply_button = QPushButton("Apply join to project")
@@ -90,6 +103,9 @@ class JoinDialog(QDialog):
 
         self.summary = QLabel("Choose the layer, the table and their key fields, then preview the join.")
         self.summary.setWordWrap(True)
+        # A wrapped label gets one line's height when the tabs below take the space: keep room for the
+        # counts sentence and a warning.
+        self.summary.setMinimumHeight(3 * self.summary.fontMetrics().lineSpacing())
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.suggestions = _table(["Accept", "Table key", "Suggested feature", "Score"])
         self.suggestions.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -110,6 +126,7 @@ class JoinDialog(QDialog):
 
         self.layer.currentIndexChanged.connect(self._layer_chosen)
         self.table.currentIndexChanged.connect(self._table_chosen)
+        self.within.toggled.connect(self._within_toggled)
         self.run_button.clicked.connect(lambda: self.preview())
         self.apply_button.clicked.connect(lambda: self.apply())
         self.close_button.clicked.connect(self.close)
@@ -117,40 +134,76 @@ class JoinDialog(QDialog):
 
     # --- choices -----------------------------------------------------------------------------
 
+    @property
+    def layer_key(self) -> QComboBox:
+        """The first key pair's layer field (most joins have one pair)."""
+        return self.keys.rows[0].layer
+
+    @property
+    def table_key(self) -> QComboBox:
+        return self.keys.rows[0].table
+
     def _layer_chosen(self, *_args) -> None:
         name = self.layer.currentText()
-        self.layer_key.clear()
         self.table.blockSignals(True)
         self.table.clear()
+        fields = []
         if name:
             layer = self.document.layer(name)
-            self.layer_key.addItems([str(f) for f in layer.fields])
-            if "name" in layer.fields:
-                self.layer_key.setCurrentText("name")
+            fields = [str(f) for f in layer.fields]
             tables = [l for l in self.document.layers if isinstance(l, TableLayer)]
             tables += [l for l in self.document.layers if isinstance(l, VectorLayer) and l.name != name]
             for t in tables:
                 self.table.addItem(t.name)
+        self.keys.set_pairs([])
+        self.keys.set_layer_fields(fields)
+        if "name" in fields:
+            self.layer_key.setCurrentText("name")
+        self._fill_parent(self.layer_parent, fields, "province")
         self.table.blockSignals(False)
         self._table_chosen()
 
     def _table_chosen(self, *_args) -> None:
-        self.table_key.clear()
         name, layer_name = self.table.currentText(), self.layer.currentText()
-        if not name or not layer_name:
+        fields = [str(f) for f in self.document.layer(name).fields] if name and layer_name else []
+        self.keys.set_table_fields(fields)
+        self._fill_parent(self.table_parent, fields, self._guess_table_field(self.layer_parent.currentText()))
+        if not fields:
             return
-        table = self.document.layer(name)
-        self.table_key.addItems([str(f) for f in table.fields])
-        layer = self.document.layer(layer_name)
-        key = self.layer_key.currentText()
-        if key in layer.fields:
-            guess = guess_table_key(layer.data[key], table.data[table.fields])
-            if guess:
-                self.table_key.setCurrentText(str(guess))
+        guess = self._guess_table_field(self.layer_key.currentText())
+        if guess:
+            self.table_key.setCurrentText(guess)
         existing = self._existing_spec()
         if existing and existing.on:
-            self.layer_key.setCurrentText(existing.on[0][0])
-            self.table_key.setCurrentText(existing.on[0][1])
+            self.keys.set_pairs(existing.on)
+        if existing and existing.within:
+            self.layer_parent.setCurrentText(existing.within[0])
+            self.table_parent.setCurrentText(existing.within[1])
+        self.within.setChecked(bool(existing and existing.within))
+
+    @staticmethod
+    def _fill_parent(combo: QComboBox, fields: list[str], wanted: str | None) -> None:
+        combo.clear()
+        combo.addItems(fields)
+        if wanted in fields:
+            combo.setCurrentText(wanted)
+
+    def _guess_table_field(self, layer_field: str) -> str | None:
+        """The table field sharing most values with ``layer_field`` of the chosen layer."""
+        layer_name, table_name = self.layer.currentText(), self.table.currentText()
+        if not layer_name or not table_name or not layer_field:
+            return None
+        layer = self.document.layer(layer_name)
+        if layer_field not in layer.fields:
+            return None
+        guess = guess_table_key(layer.values(layer_field), self.document.layer(table_name).attributes)
+        return None if guess is None else str(guess)
+
+    def _within_toggled(self, on: bool) -> None:
+        if on and not self.table_parent.currentText():
+            guess = self._guess_table_field(self.layer_parent.currentText())
+            if guess:
+                self.table_parent.setCurrentText(guess)
 
     def _existing_spec(self) -> JoinSpec | None:
         for join in self.document.project.joins:
@@ -163,12 +216,29 @@ class JoinDialog(QDialog):
         existing = self._existing_spec()
         accepted = dict(existing.accepted) if existing else {}
         accepted.update(self.accepted_suggestions())
-        return JoinSpec(layer=self.layer.currentText(), table=self.table.currentText(),
-                        on=[[self.layer_key.currentText(), self.table_key.currentText()]],
+        within = [self.layer_parent.currentText(), self.table_parent.currentText()] \
+            if self.within.isChecked() else []
+        return JoinSpec(layer=self.layer.currentText(), table=self.table.currentText(), on=self.keys.pairs(),
                         accepted=accepted, aliases=list(existing.aliases) if existing else [],
-                        within=list(existing.within) if existing else [],
+                        within=within,
                         fields=list(existing.fields) if existing else [],
                         aggregate=existing.aggregate if existing else None)
+
+    @staticmethod
+    def spec_problem(spec: JoinSpec) -> PakmapError | None:
+        """What is missing or contradictory in the choices, before anything is run."""
+        if not spec.layer or not spec.table or not all(all(pair) for pair in spec.on):
+            return PakmapError("choose a layer, a table and both fields of every key pair",
+                               fix="pick them above, or remove the pair that is not needed")
+        seen = set()
+        for layer_field, table_field in spec.on:
+            if (layer_field, table_field) in seen:
+                return PakmapError(f"the key pair {layer_field} = {table_field} is given twice",
+                                   fix="remove one of them")
+            seen.add((layer_field, table_field))
+        if spec.within and not all(spec.within):
+            return PakmapError("choose both parent fields to match within", fix="or untick the parent unit")
+        return None
 
     def accepted_suggestions(self) -> dict[str, str]:
         out = {}
@@ -183,8 +253,9 @@ class JoinDialog(QDialog):
 
     def preview(self, on_done=None) -> None:
         spec = self.spec()
-        if not spec.layer or not spec.table or not all(spec.on[0]):
-            self.failed.emit(PakmapError("choose a layer, a table and both key fields", fix="pick them above"))
+        problem = self.spec_problem(spec)
+        if problem is not None:
+            self.failed.emit(problem)
             return
         self.run_button.setEnabled(False)
 

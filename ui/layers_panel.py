@@ -254,6 +254,11 @@ class LayersPanel(QWidget):
         index = self.view.indexAt(pos)
         if not index.isValid():
             return
+        menu = self.context_menu(index)
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    def context_menu(self, index) -> QMenu:
+        """The right-click menu of the layer at ``index``: what can be done with that kind of layer."""
         layer = self.model.layer_at(index.row())
         menu = QMenu(self)
         actions = []
@@ -261,6 +266,8 @@ class LayersPanel(QWidget):
             actions.append(("Zoom to layer", lambda: self.zoom_requested.emit(layer)))
         if isinstance(layer, VectorLayer):
             actions.append(("Style and labels…", lambda: self.properties_requested.emit(layer)))
+        elif isinstance(layer, RasterLayer):
+            actions.append(("Style…", lambda: self.properties_requested.emit(layer)))
         if isinstance(layer, (VectorLayer, TableLayer)):
             actions.append(("Open attribute table", lambda: self.table_requested.emit(layer)))
         actions += [("Rename", lambda: self.view.edit(index)),
@@ -269,4 +276,4 @@ class LayersPanel(QWidget):
             action = QAction(text, menu)
             action.triggered.connect(slot)
             menu.addAction(action)
-        menu.exec(self.view.viewport().mapToGlobal(pos))
+        return menu

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDockWidget
                                QVBoxLayout)
 
 from pakmap.errors import PakmapError
-from pakmap.layer import TableLayer, VectorLayer
+from pakmap.layer import RasterLayer, TableLayer, VectorLayer
 
 from .attribute_table import AttributeTable
 from .canvas import MapCanvas
@@ -392,13 +392,18 @@ class MainWindow(QMainWindow):
     # --- panels and dialogs ------------------------------------------------------------------
 
     def open_style_editor(self, layer=None):
+        """The style dialog of a vector layer (symbology and labels) or of a raster (ramp and stretch)."""
+        from .raster_style_editor import RasterStyleEditor
         from .style_editor import StyleEditor
 
         layer = layer or self.current_layer()
-        if not isinstance(layer, VectorLayer):
-            self.statusBar().showMessage("Choose a boundary or point layer to style", 5000)
+        if isinstance(layer, VectorLayer):
+            editor = StyleEditor(layer, self.document.project.protection.threshold, self)
+        elif isinstance(layer, RasterLayer):
+            editor = RasterStyleEditor(layer, self)
+        else:
+            self.statusBar().showMessage("Choose a boundary, point or raster layer to style", 5000)
             return None
-        editor = StyleEditor(layer, self.document.project.protection.threshold, self)
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         document = self.document
 

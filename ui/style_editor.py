@@ -4,28 +4,80 @@ Every change of a control builds a style value from ``pakmap.style`` and applies
 (``layer.update``), so the canvas behind the dialog is the live preview; the legend preview below
 the controls lists exactly what the print legend will (``pakmap.render.legend_items``). Cancel puts
 the layer's style back as it was when the dialog opened.
+
+Graduated styles take a method and a class count, or manual breaks: upper bounds typed one per line
+(thousands separators allowed). Choosing "Manual breaks" fills the box with the classes on the map,
+to be rounded or moved; a bound that is not a number, or not above the one before, is explained under
+the controls and the layer keeps its last valid style.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import pandas as pd
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QColorDialog, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
-                               QFormLayout, QGroupBox, QLabel, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
-                               QVBoxLayout)
+                               QFormLayout, QGroupBox, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit,
+                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
-from pakmap.errors import PakmapError
+from pakmap.errors import PakmapError, StyleError
 from pakmap.palettes import palettes
 from pakmap.style import (CLASSIFICATION_METHODS, CategorizedStyle, GraduatedStyle, LabelStyle, ProportionalStyle,
-                          SingleSymbolStyle, Symbol, validate_style)
+                          SingleSymbolStyle, Symbol, check_breaks, validate_style)
 
 KINDS = [("single", "Single symbol"), ("categorized", "Categorized (unique values)"),
          ("graduated", "Graduated (choropleth)"), ("proportional", "Proportional symbols")]
 METHOD_LABELS = {"quantiles": "Quantiles", "natural_breaks": "Natural breaks (Jenks)",
                  "equal_interval": "Equal interval", "std_mean": "Standard deviation", "manual": "Manual breaks"}
+
+
+BREAKS_DELAY_MS = 400  # typing in the breaks box re-classifies once the officer pauses, not per keystroke
+
+
+def parse_breaks(text: str) -> list[float]:
+    """Upper bounds typed one per line (or separated by ';'), ``1,000,000`` and ``1 000 000`` allowed.
+
+    Raises ``StyleError`` naming the first bound that is not a number or not above the one before.
+    """
+    entries = [e.strip() for line in text.splitlines() for e in line.split(";")]
+    entries = [e for e in entries if e]
+    if not entries:
+        raise StyleError("manual classification needs at least one upper bound",
+                         fix="type one upper bound per line, e.g. 10,000")
+    values = []
+    for i, entry in enumerate(entries, 1):
+        cleaned = entry
+        for separator in (",", "_", " ", "\u00a0", "\u202f"):  # thousands separators people type or paste
+            cleaned = cleaned.replace(separator, "")
+        try:
+            value = float(cleaned)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            raise StyleError(f"break {i} ('{entry}') is not a number", fix="type one upper bound per line, e.g. 10,000")
+        values.append(value)
+    return check_breaks(values, "the breaks box")
+
+
+def break_text(value: float) -> str:
+    """A bound as the breaks box shows it: ``1,000,000``, ``0.125`` (exact: it is read back)."""
+    value = float(value)
+    return f"{int(value):,}" if value.is_integer() else f"{value:,}"
+
+
+def round_bounds(bins) -> list[float]:
+    """Class bounds rounded to three significant figures (1,234,567 → 1,230,000), the top one kept
+    exact so the largest value stays in the last class; unrounded if rounding would merge two."""
+    bins = [float(b) for b in bins]
+    rounded = []
+    for b in bins[:-1]:
+        digits = 2 - int(math.floor(math.log10(abs(b)))) if b else 0
+        rounded.append(float(round(b, digits)))
+    rounded += bins[-1:]
+    return rounded if all(b < a for b, a in zip(rounded, rounded[1:])) else bins
 
 
 def palette_icon(colors, width: int = 60, height: int = 14) -> QIcon:
@@ -78,10 +130,19 @@ class StyleEditor(QDialog):
         self.field = QComboBox()
         self.method = QComboBox()
         for key in CLASSIFICATION_METHODS:
-            if key != "manual":  # manual breaks are typed in the project file
-                self.method.addItem(METHOD_LABELS[key], key)
+            self.method.addItem(METHOD_LABELS[key], key)
+        self._auto_method = GraduatedStyle.method  # the method "Manual breaks" takes its first bounds from
         self.classes = QSpinBox()
         self.classes.setRange(1, 12)
+        self.breaks = QPlainTextEdit()
+        self.breaks.setPlaceholderText("one upper bound per line, smallest first, e.g.\n100,000\n500,000\n1,000,000")
+        self.breaks.setToolTip("The upper bound of each class, smallest first. Values above the last bound "
+                               "form one more class.")
+        self.breaks.setFixedHeight(self.breaks.fontMetrics().lineSpacing() * 6 + 10)
+        self._breaks_timer = QTimer(self)
+        self._breaks_timer.setSingleShot(True)
+        self._breaks_timer.setInterval(BREAKS_DELAY_MS)
+        self._breaks_timer.timeout.connect(self._breaks_edited)
         self.palette = QComboBox()
         self.fill = QPushButton()
         self.fill.clicked.connect(self._pick_fill)
@@ -95,6 +156,14 @@ class StyleEditor(QDialog):
         form.addRow("Field", self.field)
         form.addRow("Method", self.method)
         form.addRow("Classes", self.classes)
+        breaks_hint = QLabel("Values above the last bound form one more class.")
+        breaks_hint.setStyleSheet("color: #666666")
+        breaks_box = QWidget()
+        breaks_layout = QVBoxLayout(breaks_box)
+        breaks_layout.setContentsMargins(0, 0, 0, 0)
+        breaks_layout.addWidget(self.breaks)
+        breaks_layout.addWidget(breaks_hint)
+        form.addRow("Breaks", breaks_box)
         form.addRow("Palette", self.palette)
         form.addRow("Colour", self.fill)
         form.addRow("Size", self.size)
@@ -116,10 +185,11 @@ class StyleEditor(QDialog):
         lform.addRow("", self.label_halo)
 
         self.preview = QListWidget()
-        self.preview.setMaximumHeight(170)
+        self.preview.setFixedHeight(140)  # a five-class legend and its "No data" row without scrolling
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #B3261E")
+        self.message.setMinimumHeight(2 * self.message.fontMetrics().lineSpacing())  # a wrapped message fits
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -133,6 +203,7 @@ class StyleEditor(QDialog):
         layout.addWidget(buttons)
 
         self._show(layer.style, layer.labels)
+        self.breaks.textChanged.connect(self._breaks_typed)
         for signal in (self.kind.currentIndexChanged, self.field.currentIndexChanged,
                        self.method.currentIndexChanged, self.classes.valueChanged,
                        self.palette.currentIndexChanged, self.size.valueChanged, self.labels_on.toggled,
@@ -152,6 +223,10 @@ class StyleEditor(QDialog):
         if isinstance(style, GraduatedStyle):
             self.method.setCurrentIndex(max(0, self.method.findData(style.method)))
             self.classes.setValue(style.classes)
+            if style.breaks:
+                self.breaks.setPlainText("\n".join(break_text(b) for b in style.breaks))
+            if style.method != "manual":
+                self._auto_method = style.method
         else:  # defaults for when the officer switches to a choropleth
             self.method.setCurrentIndex(self.method.findData(GraduatedStyle.method))
             self.classes.setValue(GraduatedStyle.classes)
@@ -167,6 +242,7 @@ class StyleEditor(QDialog):
         self.label_size.setValue(labels.size)
         self.label_bold.setChecked(labels.bold)
         self.label_halo.setChecked(labels.halo_width > 0)
+        self._show_rows()
 
     def _default_label_field(self) -> str | None:
         fields = self._fields["all"]
@@ -191,12 +267,23 @@ class StyleEditor(QDialog):
                 self.palette.addItem(palette_icon(pal.ramp(min(len(pal.colors), 7))), text, name)
         self.palette.setCurrentIndex(max(0, self.palette.findData(chosen)))
         self.palette.blockSignals(False)
-        shown = {"Field": kind != "single", "Method": kind == "graduated", "Classes": kind == "graduated",
+        self._show_rows()
+
+    def _show_rows(self) -> None:
+        """Only the rows that mean something for the chosen kind (and method) are shown."""
+        kind = self.kind.currentData()
+        manual = kind == "graduated" and self.method.currentData() == "manual"
+        shown = {"Field": kind != "single", "Method": kind == "graduated",
+                 "Classes": kind == "graduated" and not manual, "Breaks": manual,
                  "Palette": kind in ("graduated", "categorized"), "Colour": kind in ("single", "proportional"),
                  "Size": kind in ("single", "proportional")}
         for row in range(self._form.rowCount()):
             label = self._form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
             self._form.setRowVisible(row, shown.get(label.text(), True))
+        # A row shown after the dialog opened (the breaks box) must not squeeze the others: grow to fit.
+        self.layout().activate()
+        if self.height() < self.sizeHint().height():
+            self.resize(self.width(), self.sizeHint().height())
 
     def _paint_fill_button(self) -> None:
         self.fill.setText(self._fill_colour)
@@ -209,6 +296,30 @@ class StyleEditor(QDialog):
             self._paint_fill_button()
             self._changed()
 
+    def _fill_breaks_from_classes(self) -> None:
+        """Start manual breaks from the classes of the method used so far, rounded for reading."""
+        from pakmap.classify import classify
+
+        field = self.field.currentText()
+        if not field or field not in self._fields["numeric"]:
+            return
+        try:
+            bins = classify(self.layer.values(field), self._auto_method, self.classes.value()).bins
+        except PakmapError:
+            return  # nothing to start from: the officer types the bounds
+        if bins:
+            self.breaks.blockSignals(True)
+            self.breaks.setPlainText("\n".join(break_text(b) for b in round_bounds(bins)))
+            self.breaks.blockSignals(False)
+
+    def _breaks_typed(self) -> None:
+        if not self._loading:
+            self._breaks_timer.start()  # restarts on every keystroke
+
+    def _breaks_edited(self) -> None:
+        if not self._loading and self.method.currentData() == "manual":
+            self.apply()
+
     # --- controls → model --------------------------------------------------------------------
 
     def current_style(self):
@@ -220,8 +331,12 @@ class StyleEditor(QDialog):
         if kind == "categorized":
             return CategorizedStyle(field=field, palette=self.palette.currentData(), symbol=symbol)
         if kind == "graduated":
-            return GraduatedStyle(field=field, method=self.method.currentData(), classes=self.classes.value(),
-                                  palette=self.palette.currentData(), symbol=symbol)
+            method = self.method.currentData()
+            breaks = parse_breaks(self.breaks.toPlainText()) if method == "manual" else None
+            # Settings the dialog does not show (no-data colour and label) are kept from the layer's style.
+            base = self.layer.style if isinstance(self.layer.style, GraduatedStyle) else GraduatedStyle()
+            return dataclasses.replace(base, field=field, method=method, classes=self.classes.value(),
+                                       breaks=breaks, palette=self.palette.currentData(), symbol=symbol)
         return ProportionalStyle(field=field, max_size=self.size.value(),
                                  symbol=Symbol(fill=self._fill_colour, stroke="#FFFFFF", stroke_width=0.3,
                                                opacity=0.75))
@@ -239,6 +354,12 @@ class StyleEditor(QDialog):
             self._loading = True
             self._refill(self.kind.currentData())
             self._loading = False
+        if self.sender() in (self.kind, self.method):
+            if self.method.currentData() != "manual":
+                self._auto_method = self.method.currentData()
+            elif self.kind.currentData() == "graduated" and not self.breaks.toPlainText().strip():
+                self._fill_breaks_from_classes()
+            self._show_rows()
         self.apply()
 
     def apply(self) -> bool:
@@ -267,7 +388,17 @@ class StyleEditor(QDialog):
         for item in legend_items(self.layer, self.threshold):
             self.preview.addItem(QListWidgetItem(swatch_icon(item), item.label))
 
+    def accept(self) -> None:
+        """OK keeps the controls' style; bounds still being typed are applied first, and a style
+        that cannot be drawn keeps the dialog open with its message."""
+        if self._breaks_timer.isActive() or self.message.text():
+            self._breaks_timer.stop()
+            if not self.apply():
+                return
+        super().accept()
+
     def reject(self) -> None:
+        self._breaks_timer.stop()
         style, labels = self._original
         self.layer.update(style=style, labels=labels)
         super().reject()

@@ -33,17 +33,33 @@ def read_window(layer, view, out_width: int, out_height: int) -> np.ndarray:
     """
     from ..sources.raster import read_raster_window
 
-    band = layer.style.band
+    style = layer.style
+    band = style.band
     if not 1 <= band <= layer.count:
         raise SourceError(f"band {band} asked for, the raster has {layer.count}", path=layer.path,
                           fix=f"use band = 1…{layer.count}")
+    # GDAL knows only the file's nodata: with another no-data value in the style, bilinear resampling
+    # would blend -9999 into the pixels around it, so those are read nearest and masked exactly.
+    resampling = "bilinear" if style.nodata is None else "nearest"
     data, nodata, _ = read_raster_window(layer, view.extent, view.crs, out_width, out_height,
-                                         bands=[band], resampling="bilinear")
+                                         bands=[band], resampling=resampling)
     values = data[0].astype(float)
     values[nodata] = np.nan
     if layer.nodata is not None:
         values[values == layer.nodata] = np.nan  # bilinear blends at nodata edges keep the exact value
+    if style.nodata is not None:
+        values[_equals_in_dtype(data[0], style.nodata)] = np.nan
     return values
+
+
+def _equals_in_dtype(pixels: np.ndarray, value: float) -> np.ndarray:
+    """Where ``pixels`` hold ``value`` as the file stores it (0.1 in a float32 file is 0.1f, not 0.1);
+    a value the file's type cannot hold (-9999 in bytes) matches nothing."""
+    if pixels.dtype.kind in "iu":
+        info = np.iinfo(pixels.dtype)
+        if not float(value).is_integer() or not info.min <= value <= info.max:
+            return np.zeros(pixels.shape, dtype=bool)
+    return pixels == pixels.dtype.type(value)
 
 
 def stretch_limits(values: np.ndarray, vmin: float | None, vmax: float | None) -> tuple[float, float] | None:

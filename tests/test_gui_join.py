@@ -1,0 +1,123 @@
+"""The join dialog with several key pairs and a parent unit ("match within the same province")."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import box
+
+from pakmap.project import load_project
+
+from gui_helpers import WAIT_MS, add_files
+
+pytestmark = pytest.mark.gui
+
+
+def _preview(dialog, qtbot, window):
+    reports, errors = [], len(window.errors)
+    dialog.preview(on_done=reports.append)
+    qtbot.waitUntil(lambda: bool(reports) or len(window.errors) > errors, timeout=WAIT_MS)
+    return reports[0] if reports else None
+
+
+@pytest.mark.realdata
+def test_two_key_pairs_join_the_census_by_district_and_province(window, qtbot, shared_data, tmp_path):
+    add_files(window, qtbot, shared_data / "pak_districts.geojson", shared_data / "pak_census2023_districts.csv")
+    dialog = window.open_join_dialog()
+    assert dialog.keys.pairs() == [["name", "district"]]
+    assert not dialog.keys.rows[0].remove.isEnabled()  # a join needs a key
+    second = dialog.keys.add_pair()
+    # A new pair starts from the next layer field, with the table field sharing its values.
+    assert dialog.keys.pairs()[1] == ["division", "division"]
+    second.layer.setCurrentText("province")
+    assert second.table.currentText() == "division"  # the officer's choice is not second-guessed…
+    second.table.setCurrentText("province")
+    extra = dialog.keys.add_pair()
+    assert len(dialog.keys.rows) == 3 and extra.remove.isEnabled()
+    extra.remove.click()
+    assert dialog.keys.pairs() == [["name", "district"], ["province", "province"]]
+
+    report = _preview(dialog, qtbot, window)
+    assert report.matched == 136 and report.count("unmatched") == 0 and len(report.unmatched_layer) == 20
+    matched = [dialog.matched.item(r, 0).text() for r in range(dialog.matched.rowCount())]
+    assert "Lahore | Punjab" in matched  # the composite key, as the report writes it
+    applied = []
+    dialog.apply(on_done=applied.append)
+    qtbot.waitUntil(lambda: bool(applied), timeout=WAIT_MS)
+    assert window.document.project.joins[0].on == [["name", "district"], ["province", "province"]]
+    layer = window.document.layer("pak_districts")
+    lahore = layer.values("population_2023")[layer.values("name") == "Lahore"].iloc[0]
+    assert lahore > 10_000_000
+    dialog.close()
+
+    project_path = tmp_path / "census.toml"
+    assert window.files.save_as(str(project_path))
+    assert load_project(project_path).joins[0].on == [["name", "district"], ["province", "province"]]
+    reopened = window.open_join_dialog()  # the saved join's pairs come back in the dialog
+    assert reopened.keys.pairs() == [["name", "district"], ["province", "province"]]
+    assert not reopened.within.isChecked()
+    reopened.close()
+
+
+@pytest.fixture
+def two_hyderabads(tmp_path):
+    """Two districts named Hyderabad in different provinces (as in old boundary sets), one table row each."""
+    layer = gpd.GeoDataFrame({"name": ["Hyderabad", "Hyderabad", "Kohat"], "province": ["Sindh", "Punjab", "KP"]},
+                             geometry=[box(68, 25, 69, 26), box(72, 31, 73, 32), box(71, 33, 72, 34)], crs=4326)
+    layer.to_file(tmp_path / "units.geojson", driver="GeoJSON")
+    (tmp_path / "figures.csv").write_text("district,prov,refugees\nHyderabad,Sindh,100\nHyderabad,Punjab,200\n"
+                                          "Kohat,KP,300\n", encoding="utf-8")
+    return tmp_path / "units.geojson", tmp_path / "figures.csv"
+
+
+def test_a_second_key_pair_tells_namesakes_apart(window, qtbot, two_hyderabads):
+    add_files(window, qtbot, *two_hyderabads)
+    dialog = window.open_join_dialog()
+    assert dialog.keys.pairs() == [["name", "district"]]
+    # One pair: both Hyderabads receive both rows — refused, with the reason in the window.
+    assert _preview(dialog, qtbot, window) is None
+    assert "would receive several rows" in window.last_error
+    dialog.keys.add_pair("province", "prov")
+    report = _preview(dialog, qtbot, window)
+    assert report.matched == 3 and report.count("exact") == 3
+    applied = []
+    dialog.apply(on_done=applied.append)
+    qtbot.waitUntil(lambda: bool(applied), timeout=WAIT_MS)
+    layer = window.document.layer("units")
+    assert list(layer.values("refugees")) == [100, 200, 300]
+    dialog.close()
+
+
+def test_match_within_a_parent_unit(window, qtbot, two_hyderabads):
+    add_files(window, qtbot, *two_hyderabads)
+    dialog = window.open_join_dialog()
+    assert dialog.layer_parent.currentText() == "province"  # offered when the layer has one
+    dialog.within.setChecked(True)
+    assert dialog.table_parent.currentText() == "prov"  # guessed from shared values
+    assert dialog.spec().within == ["province", "prov"]
+    report = _preview(dialog, qtbot, window)
+    assert report.matched == 3 and report.duplicate_layer_keys == {}
+    applied = []
+    dialog.apply(on_done=applied.append)
+    qtbot.waitUntil(lambda: bool(applied), timeout=WAIT_MS)
+    assert window.document.project.joins[0].within == ["province", "prov"]
+    assert list(window.document.layer("units").values("refugees")) == [100, 200, 300]
+    dialog.close()
+    again = window.open_join_dialog()
+    assert again.within.isChecked() and (again.layer_parent.currentText(), again.table_parent.currentText()) == \
+        ("province", "prov")
+    again.close()
+
+
+def test_incomplete_or_repeated_pairs_are_explained_before_running(window, qtbot, two_hyderabads):
+    add_files(window, qtbot, *two_hyderabads)
+    dialog = window.open_join_dialog()
+    dialog.keys.add_pair("name", "district")
+    dialog.preview()
+    assert "the key pair name = district is given twice" in window.last_error
+    dialog.keys.remove_pair(1)
+    dialog.keys.rows[0].table.setCurrentIndex(-1)
+    dialog.preview()
+    assert "both fields of every key pair" in window.last_error
+    assert window.tasks.running == []  # nothing was started
+    dialog.close()

@@ -1,0 +1,234 @@
+"""Style dialogs: manual class breaks for choropleths, and raster styles, live on the canvas."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtCore import Qt
+
+from pakmap.errors import StyleError
+from pakmap.project import JoinSpec, load_project
+from pakmap.style import GraduatedStyle
+from pakmap_ui.style_editor import break_text, parse_breaks, round_bounds
+
+from gui_helpers import WAIT_MS, add_files, dominant_colour, wait_rendered
+
+pytestmark = pytest.mark.gui
+
+BREAKS_TEXT = "500,000\n1 000 000\n2000000\n5,000,000"
+BREAKS = [500_000.0, 1_000_000.0, 2_000_000.0, 5_000_000.0]
+
+
+def test_typed_breaks_are_parsed_with_thousands_separators_and_checked():
+    assert parse_breaks(BREAKS_TEXT) == BREAKS
+    assert parse_breaks("0.5; 1.25\n\n 10 ") == [0.5, 1.25, 10.0]
+    for text, message in [("100\nlots", "break 2 ('lots') is not a number"),
+                          ("100\nnan", "break 2 ('nan') is not a number"),
+                          ("100\n50", "break 2 (50) is not above break 1 (100)"),
+                          ("100\n100", "must increase"),
+                          ("  \n", "needs at least one upper bound")]:
+        with pytest.raises(StyleError, match=re.escape(message)):
+            parse_breaks(text)
+    assert [break_text(b) for b in (1_000_000.0, 0.125, 2.5e3)] == ["1,000,000", "0.125", "2,500"]
+    assert parse_breaks("\n".join(break_text(b) for b in (0.125, 1234.5, 7e6))) == [0.125, 1234.5, 7e6]
+    assert round_bounds([1_234_567.0, 4_567_890.0, 13_004_385.0]) == [1_230_000.0, 4_570_000.0, 13_004_385.0]
+    assert round_bounds([1001.0, 1004.0, 2000.0]) == [1001.0, 1004.0, 2000.0]  # rounding would merge two
+
+
+@pytest.fixture
+def census_districts(window, qtbot, shared_data):
+    add_files(window, qtbot, shared_data / "pak_districts.geojson", shared_data / "pak_census2023_districts.csv")
+    window.document.apply_join(JoinSpec(layer="pak_districts", table="pak_census2023_districts",
+                                        on=[["name", "district"]]))
+    return window.document.layer("pak_districts")
+
+
+def _legend(editor) -> list[str]:
+    return [editor.preview.item(i).text() for i in range(editor.preview.count())]
+
+
+@pytest.mark.realdata
+def test_manual_breaks_reach_the_map_the_legend_and_the_project_file(window, qtbot, census_districts, tmp_path):
+    editor = window.open_style_editor(census_districts)
+    editor.kind.setCurrentIndex(editor.kind.findData("graduated"))
+    editor.field.setCurrentText("population_2023")
+    assert not editor.breaks.isVisibleTo(editor) and editor.classes.isVisibleTo(editor)
+    editor.method.setCurrentIndex(editor.method.findData("manual"))
+    assert editor.breaks.isVisibleTo(editor) and not editor.classes.isVisibleTo(editor)
+    # Switching to manual starts from the natural-breaks classes on the map, rounded for reading.
+    started = parse_breaks(editor.breaks.toPlainText())
+    assert len(started) == 5 and started[-1] == census_districts.values("population_2023").max()
+    assert all(float(f"{b:.3g}") == b for b in started[:-1])
+    assert census_districts.style.method == "manual" and census_districts.style.breaks == started
+
+    editor.breaks.setPlainText(BREAKS_TEXT)  # as typed; applied once the officer pauses
+    qtbot.waitUntil(lambda: census_districts.style.breaks == BREAKS, timeout=WAIT_MS)
+    assert editor.message.text() == ""
+    # Four bounds below the largest value: a fifth class above 5,000,000, then the districts without figures.
+    largest = int(census_districts.values("population_2023").max())
+    assert _legend(editor)[1:] == ["500,001 – 1,000,000", "1,000,001 – 2,000,000", "2,000,001 – 5,000,000",
+                                   f"5,000,001 – {largest:,}", "No data"]
+    assert _legend(editor)[0].endswith("– 500,000")
+    editor.accept()
+    wait_rendered(window, qtbot)
+    assert dominant_colour(window, "pak_districts", "Lahore") == "#0B3754"  # 13 million: the top class
+
+    project_path = tmp_path / "manual.toml"
+    assert window.files.save_as(str(project_path))
+    style = load_project(project_path).layer_spec("pak_districts").style
+    assert style["method"] == "manual" and style["breaks"] == BREAKS
+    assert "breaks = [" in project_path.read_text(encoding="utf-8")
+    window.files.new()
+    opened = []
+    window.files.open(str(project_path), on_done=opened.append)
+    qtbot.waitUntil(lambda: bool(opened or window.last_error), timeout=WAIT_MS)
+    assert window.last_error is None
+    reopened = window.document.layer("pak_districts").style
+    assert isinstance(reopened, GraduatedStyle) and reopened.method == "manual" and reopened.breaks == BREAKS
+    editor = window.open_style_editor(window.document.layer("pak_districts"))
+    assert parse_breaks(editor.breaks.toPlainText()) == BREAKS and editor.breaks.isVisibleTo(editor)
+    editor.reject()
+
+
+@pytest.mark.realdata
+def test_invalid_breaks_show_a_message_and_leave_the_style_unchanged(window, qtbot, census_districts):
+    census_districts.update(style=GraduatedStyle(field="population_2023", method="manual", breaks=BREAKS))
+    before = census_districts.style
+    editor = window.open_style_editor(census_districts)
+    legend = _legend(editor)
+    for text, message in [("500,000\nlots", "break 2 ('lots') is not a number"),
+                          ("2,000,000\n1,000,000", "break 2 (1,000,000) is not above break 1 (2,000,000)"),
+                          ("", "needs at least one upper bound")]:
+        shown = census_districts.style
+        editor.breaks.setPlainText(text)
+        qtbot.waitUntil(lambda: editor.message.text() != "", timeout=WAIT_MS)
+        assert message in editor.message.text() and "\n" not in editor.message.text()
+        assert census_districts.style is shown and shown == before and _legend(editor) == legend
+        editor.accept()  # OK with a bad bound: the dialog stays open, its message shown
+        assert editor.isVisible() and census_districts.style is shown
+        editor.breaks.setPlainText(BREAKS_TEXT)
+        qtbot.waitUntil(lambda: editor.message.text() == "", timeout=WAIT_MS)
+    editor.breaks.setPlainText("1,000,000")
+    editor.reject()  # Cancel, with an edit still waiting: the style is the one the dialog opened with
+    assert census_districts.style is before
+
+
+# --- rasters -----------------------------------------------------------------------------------
+
+def _gradient_tif(path):
+    """0.1° pixels over Pakistan, value = 5 × column (0 at 60°E, 895 at 77.9°E); columns 10–29
+    (61–63°E) hold -9999 as "no data" without the file declaring it, as many exported surfaces do."""
+    import numpy as np
+    import rasterio
+    from rasterio.transform import from_origin
+
+    values = np.tile(np.arange(180, dtype="float32") * 5, (150, 1))
+    values[:, 10:30] = -9999
+    with rasterio.open(path, "w", driver="GTiff", width=180, height=150, count=1, dtype="float32",
+                       crs="EPSG:4326", transform=from_origin(60, 38, 0.1, 0.1)) as dst:
+        dst.write(values, 1)
+    return path
+
+
+def _rgb(colour):
+    return colour.red(), colour.green(), colour.blue()
+
+
+def _close(colour, rgb, tol=6) -> bool:
+    return all(abs(a - b) <= tol for a, b in zip(_rgb(colour), rgb))
+
+
+STRIP, MIDDLE = (62.05, 30.05), (70.05, 30.05)  # in the -9999 columns; on column 100 (value 500)
+
+
+def test_raster_style_dialog_changes_the_canvas_and_is_saved(window, qtbot, tmp_path):
+    from pakmap.render.raster import ramp_lut
+    from pakmap_ui.raster_style_editor import RasterStyleEditor
+
+    from gui_helpers import pixel_at
+
+    add_files(window, qtbot, _gradient_tif(tmp_path / "surface.tif"))
+    layer = window.document.layer("surface")
+    wait_rendered(window, qtbot)
+    # Undeclared -9999 is data to the renderer: the bottom of the automatic stretch, drawn lightest.
+    assert _close(pixel_at(window, *STRIP), tuple(ramp_lut("unhcr_blue")[0]))
+
+    editor = window.open_style_editor(layer)
+    assert isinstance(editor, RasterStyleEditor) and editor.file_nodata.text() == "none declared"
+    qtbot.keyClicks(editor.nodata, "-9999")  # applied once the typing pauses
+    qtbot.waitUntil(lambda: layer.style.nodata == -9999, timeout=WAIT_MS)
+    wait_rendered(window, qtbot)
+    assert _rgb(pixel_at(window, *STRIP)) == (255, 255, 255)  # transparent over the white map background
+
+    editor.palette.setCurrentIndex(editor.palette.findData("unhcr_green"))
+    for box, text in ((editor.vmin, "0"), (editor.vmax, "1,000")):
+        box.setFocus()
+        qtbot.keyClicks(box, text)
+        qtbot.keyClick(box, Qt.Key.Key_Return)  # Enter applies at once
+    assert (layer.style.palette, layer.style.vmin, layer.style.vmax) == ("unhcr_green", 0, 1000)
+    assert editor.ramp_label.text() == "0 – 1,000" and editor.message.text() == ""
+    wait_rendered(window, qtbot)
+    green = tuple(int(c) for c in ramp_lut("unhcr_green")[128])  # 500 of 0–1,000: the middle of the ramp
+    assert _close(pixel_at(window, *MIDDLE), green)
+
+    editor.opacity.setValue(50)
+    assert layer.style.opacity == 0.5
+    wait_rendered(window, qtbot)
+    assert _close(pixel_at(window, *MIDDLE), tuple(round((c + 255) / 2) for c in green))
+    editor.accept()
+
+    project_path = tmp_path / "surface.toml"
+    assert window.files.save_as(str(project_path))
+    saved = load_project(project_path).layer_spec("surface").style
+    assert saved == {"band": 1, "palette": "unhcr_green", "vmin": 0, "vmax": 1000, "opacity": 0.5, "nodata": -9999}
+    window.files.new()
+    opened = []
+    window.files.open(str(project_path), on_done=opened.append)
+    qtbot.waitUntil(lambda: bool(opened or window.last_error), timeout=WAIT_MS)
+    assert window.last_error is None
+    reopened = window.open_style_editor(window.document.layer("surface"))
+    assert (reopened.nodata.text(), reopened.vmax.text(), reopened.opacity.value()) == ("-9,999", "1,000", 50)
+    reopened.reject()
+
+
+def test_raster_style_bad_values_are_explained_and_cancel_restores(window, qtbot, tmp_path):
+    from pakmap_ui.raster_style_editor import RasterStyleEditor, parse_value
+
+    add_files(window, qtbot, _gradient_tif(tmp_path / "surface.tif"))
+    layer = window.document.layer("surface")
+    original = layer.style
+    # Reachable as for vector layers: the layers panel's right-click menu (and a double-click).
+    panel = window.layers_panel
+    menu = panel.context_menu(panel.model.index(panel.model.row_of("surface")))
+    style_action = next(a for a in menu.actions() if a.text() == "Style…")
+    style_action.trigger()
+    editor = window.findChildren(RasterStyleEditor)[-1]
+    assert editor.isVisible() and editor.layer is layer
+
+    for box, text, message in ((editor.vmin, "low", "the minimum ('low') is not a number"),
+                               (editor.vmin, "2,000", "the minimum (2,000) is not below the maximum (1,000)"),
+                               (editor.nodata, "n/a", "the no-data value ('n/a') is not a number")):
+        editor.vmax.setText("1,000")
+        box.setText(text)
+        editor.apply()
+        assert message in editor.message.text() and "\n" not in editor.message.text()
+        assert layer.style is original
+        editor.accept()  # OK is refused while a value cannot be drawn
+        assert editor.isVisible()
+        box.clear()
+    editor.vmax.clear()
+    assert editor.apply() and editor.message.text() == ""
+
+    # "From data": the stretch of the whole raster, once -9999 is no data (2nd / 98th percentile, 3 figures).
+    editor.nodata.setText("-9999")
+    assert editor.fill_from_data()
+    import numpy as np
+
+    valid = np.r_[np.arange(10), np.arange(30, 180)] * 5.0
+    low, high = np.percentile(valid, [2, 98])
+    assert layer.style.vmin == pytest.approx(low, abs=10) and layer.style.vmax == pytest.approx(high, abs=10)
+    assert all(float(f"{v:.3g}") == v for v in (layer.style.vmin, layer.style.vmax))
+    assert [parse_value(b.text(), "limit") for b in (editor.vmin, editor.vmax)] == [layer.style.vmin, layer.style.vmax]
+    editor.reject()
+    assert layer.style is original
