@@ -232,3 +232,24 @@ def test_raster_style_bad_values_are_explained_and_cancel_restores(window, qtbot
     assert [parse_value(b.text(), "limit") for b in (editor.vmin, editor.vmax)] == [layer.style.vmin, layer.style.vmax]
     editor.reject()
     assert layer.style is original
+
+
+@pytest.mark.realdata
+def test_label_settings_the_dialog_does_not_show_are_kept(window, qtbot, census_districts):
+    from pakmap.style import LabelStyle
+
+    census_districts.update(labels=LabelStyle(field="name", color="#123456", halo_color="#EEEEEE", halo_width=0.8,
+                                              priority="population_2023", placement="horizontal"))
+    editor = window.open_style_editor(census_districts)
+    editor.label_size.setValue(9)
+    editor.accept()
+    labels = census_districts.labels
+    assert (labels.field, labels.size, labels.color, labels.halo_color, labels.halo_width, labels.priority,
+            labels.placement) == ("name", 9, "#123456", "#EEEEEE", 0.8, "population_2023", "horizontal")
+
+    census_districts.update(labels=LabelStyle(expression="{name}\n{population_2023:,.0f}"))
+    editor = window.open_style_editor(census_districts)
+    editor.label_bold.setChecked(True)
+    editor.accept()
+    labels = census_districts.labels
+    assert labels.field is None and labels.expression == "{name}\n{population_2023:,.0f}" and labels.bold

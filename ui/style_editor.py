@@ -242,6 +242,9 @@ class StyleEditor(QDialog):
         self.label_size.setValue(labels.size)
         self.label_bold.setChecked(labels.bold)
         self.label_halo.setChecked(labels.halo_width > 0)
+        # What the dialog does not show (colour, halo colour, priority, placement, an expression) is
+        # kept from the labels it was opened with.
+        self._loaded_labels, self._loaded_label_field = labels, self.label_field.currentText()
         self._show_rows()
 
     def _default_label_field(self) -> str | None:
@@ -344,8 +347,13 @@ class StyleEditor(QDialog):
     def current_labels(self) -> LabelStyle | None:
         if not self.labels_on.isChecked() or not self.label_field.currentText():
             return None
-        return LabelStyle(field=self.label_field.currentText(), size=self.label_size.value(),
-                          bold=self.label_bold.isChecked(), halo_width=0.4 if self.label_halo.isChecked() else 0.0)
+        base = self._loaded_labels
+        field = self.label_field.currentText()
+        if base.expression and not base.field and field == self._loaded_label_field:
+            field = None  # an expression label stays one until the officer picks a field
+        halo = (base.halo_width or LabelStyle.halo_width) if self.label_halo.isChecked() else 0.0
+        return dataclasses.replace(base, field=field, size=self.label_size.value(), bold=self.label_bold.isChecked(),
+                                   halo_width=halo, visible=True)
 
     def _changed(self, *_args) -> None:
         if self._loading:
