@@ -11,18 +11,16 @@ import pandas as pd
 import pytest
 import shapely
 from pyproj import CRS
-from PySide6.QtCore import QBuffer, QIODevice, QRect, QSize
-from PySide6.QtGui import QPainter
-from PySide6.QtSvg import QSvgGenerator
 from shapely.geometry import LineString, Point, box
 
 from pakmap.layer import VectorLayer
-from pakmap.render import MapView, render_map
+from pakmap.render import MapView
 from pakmap.render.label_boxes import footprint, overlaps_any
 from pakmap.render.line_labels import upright
 from pakmap.render.offscreen import render_image
-from pakmap.render.qt import ensure_gui_app
 from pakmap.style import LabelStyle, SingleSymbolStyle, Symbol
+
+from render_helpers import svg_of
 
 CRS_M = CRS.from_epsg(3857)
 PAD_PX_96 = 0.5 * 96 / 25.4  # the 0.5 mm clear space between labels, at 96 dpi
@@ -42,18 +40,6 @@ def _device_angle(x0, y0, x1, y1) -> float:
     return math.degrees(math.atan2(-(y1 - y0), x1 - x0))
 
 
-def _svg(view) -> str:
-    ensure_gui_app()
-    buf = QBuffer()
-    buf.open(QIODevice.OpenModeFlag.WriteOnly)
-    gen = QSvgGenerator()
-    gen.setOutputDevice(buf)
-    gen.setSize(QSize(view.width, view.height))
-    gen.setViewBox(QRect(0, 0, view.width, view.height))
-    painter = QPainter(gen)
-    render_map(view, painter)
-    painter.end()
-    return bytes(buf.data()).decode("utf-8")
 
 
 def _svg_text_angle(svg: str, text: str) -> float:
@@ -91,7 +77,7 @@ def test_svg_text_is_turned_to_the_line_and_set_just_above_it(start, end):
     lyr = _lines([LineString([start, end])], LabelStyle(field="name", size=10), ["Indus"])
     view = _view(lyr)
     expected = _device_angle(*start, *end)
-    assert _svg_text_angle(_svg(view), "Indus") == pytest.approx(expected, abs=1.0)
+    assert _svg_text_angle(svg_of(view), "Indus") == pytest.approx(expected, abs=1.0)
     _, result = render_image(view)
     (label,) = result.labels
     assert label.angle == pytest.approx(expected, abs=1.0)
@@ -110,7 +96,7 @@ def test_svg_text_is_turned_to_the_line_and_set_just_above_it(start, end):
                                         ((50, 90), (50, 10))])
 def test_line_drawn_right_to_left_or_downwards_still_reads_upright(start, end):
     lyr = _lines([LineString([start, end])], LabelStyle(field="name", size=10), ["Jhelum"])
-    angle = _svg_text_angle(_svg(_view(lyr)), "Jhelum")
+    angle = _svg_text_angle(svg_of(_view(lyr)), "Jhelum")
     assert -90.5 <= angle < 90  # never upside down
     # As if the line had been drawn left to right (bottom to top when vertical).
     assert angle == pytest.approx(_device_angle(*end, *start), abs=1.0)

@@ -7,9 +7,8 @@ import re
 import geopandas as gpd
 import numpy as np
 from pyproj import CRS
-from PySide6.QtCore import QByteArray, QBuffer, QIODevice, QMarginsF, QRect, QSize, QSizeF
+from PySide6.QtCore import QByteArray, QBuffer, QIODevice, QMarginsF, QSizeF
 from PySide6.QtGui import QPageSize, QPainter, QPdfWriter
-from PySide6.QtSvg import QSvgGenerator
 from shapely.geometry import box
 
 from pakmap.layer import VectorLayer
@@ -17,21 +16,11 @@ from pakmap.render import MapView, render_map
 from pakmap.render.qt import ensure_gui_app
 from pakmap.style import GraduatedStyle, LabelStyle, SingleSymbolStyle, Symbol
 
+from render_helpers import svg_of
+
 CRS_M = CRS.from_epsg(3857)
 
 
-def _svg(view) -> str:
-    ensure_gui_app()
-    buf = QBuffer()
-    buf.open(QIODevice.OpenModeFlag.WriteOnly)
-    gen = QSvgGenerator()
-    gen.setOutputDevice(buf)
-    gen.setSize(QSize(view.width, view.height))
-    gen.setViewBox(QRect(0, 0, view.width, view.height))
-    p = QPainter(gen)
-    render_map(view, p)
-    p.end()
-    return bytes(buf.data()).decode("utf-8")
 
 
 def test_svg_contains_class_coloured_paths_and_label_text():
@@ -40,7 +29,7 @@ def test_svg_contains_class_coloured_paths_and_label_text():
                                             crs=CRS_M),
                       style=GraduatedStyle(field="v", method="manual", breaks=[5, 10], palette="unhcr_blue"),
                       labels=LabelStyle(field="name", size=10))
-    svg = _svg(MapView((lyr,), (0, 0, 100, 100), CRS_M, 300, 300, dpi=96))
+    svg = svg_of(MapView((lyr,), (0, 0, 100, 100), CRS_M, 300, 300, dpi=96))
     assert "<path" in svg
     fills = {f.upper() for f in re.findall(r'fill="(#[0-9a-fA-F]{6})"', svg)}
     assert {"#CDE3F1", "#0B3754"} <= fills
