@@ -19,6 +19,14 @@ def is_missing(value) -> bool:
         return True
 
 
+def significant(value: float, digits: int = 3) -> float:
+    """``value`` rounded to ``digits`` significant figures, as a reader wants a limit: 40.1, 1,560 —
+    not 40.1372 or 1,559.87 (zero and non-finite values unchanged)."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    return float(round(value, digits - 1 - int(math.floor(math.log10(abs(value))))))
+
+
 def format_number(value, *, decimals: int | None = None, threshold: int | None = None) -> str:
     """``1234.0`` → ``"1,234"``; with ``threshold=5``, ``3`` → ``"<5"`` (0 stays ``"0"``).
 

@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QLineEdit, QPushButton, QSpinBox, QVBoxLayout)
 
 from pakmap.errors import PakmapError, StyleError
-from pakmap.numbers import format_number
+from pakmap.numbers import format_number, significant
 from pakmap.palettes import palette, palettes
 from pakmap.style import RasterStyle, validate_raster_style
 
-from .style_editor import palette_icon
+from .style_editor import number_text, palette_icon, typed_number
 
 TYPING_DELAY_MS = 400  # typed limits are applied once the officer pauses, not on every keystroke
 SAMPLE_PX = 512  # "From data" looks at the whole raster at this size (GDAL reads overviews)
@@ -32,33 +32,16 @@ SAMPLE_PX = 512  # "From data" looks at the whole raster at this size (GDAL read
 
 def parse_value(text: str, what: str) -> float | None:
     """A typed number (``1,500``, ``-9999``, ``0.25``), or None when the box is empty."""
-    text = text.strip()
-    if not text:
+    if not text.strip():
         return None
-    cleaned = text
-    for separator in (",", "_", " ", "\u00a0", "\u202f"):
-        cleaned = cleaned.replace(separator, "")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        value = math.nan
+    value = typed_number(text)
     if not math.isfinite(value):
-        raise StyleError(f"the {what} ('{text}') is not a number", fix="type a number, or leave the box empty")
+        raise StyleError(f"the {what} ('{text.strip()}') is not a number", fix="type a number, or leave the box empty")
     return value
 
 
 def value_text(value: float | None) -> str:
-    if value is None:
-        return ""
-    value = float(value)
-    return f"{int(value):,}" if value.is_integer() else f"{value:,}"
-
-
-def significant(value: float, digits: int = 3) -> float:
-    """A percentile as a reader wants it: 40.1, 1,560 — not 40.1372 or 1,559.87."""
-    if value == 0 or not math.isfinite(value):
-        return value
-    return float(round(value, digits - 1 - int(math.floor(math.log10(abs(value))))))
+    return "" if value is None else number_text(value)
 
 
 def ramp_pixmap(colors, width: int = 240, height: int = 16) -> QPixmap:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (QCheckBox, QColorDialog, QComboBox, QDialog, QDia
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from pakmap.errors import PakmapError, StyleError
+from pakmap.numbers import significant
 from pakmap.palettes import palettes
 from pakmap.style import (CLASSIFICATION_METHODS, CategorizedStyle, GraduatedStyle, LabelStyle, ProportionalStyle,
                           SingleSymbolStyle, Symbol, check_breaks, validate_style)
@@ -49,21 +50,26 @@ def parse_breaks(text: str) -> list[float]:
                          fix="type one upper bound per line, e.g. 10,000")
     values = []
     for i, entry in enumerate(entries, 1):
-        cleaned = entry
-        for separator in (",", "_", " ", "\u00a0", "\u202f"):  # thousands separators people type or paste
-            cleaned = cleaned.replace(separator, "")
-        try:
-            value = float(cleaned)
-        except ValueError:
-            value = math.nan
+        value = typed_number(entry)
         if not math.isfinite(value):
             raise StyleError(f"break {i} ('{entry}') is not a number", fix="type one upper bound per line, e.g. 10,000")
         values.append(value)
     return check_breaks(values, "the breaks box")
 
 
-def break_text(value: float) -> str:
-    """A bound as the breaks box shows it: ``1,000,000``, ``0.125`` (exact: it is read back)."""
+def typed_number(text: str) -> float:
+    """A number as people type or paste it (``1,000,000``, ``1 000 000``, ``-9999``, ``0.25``); NaN if it is none."""
+    cleaned = text.strip()
+    for separator in (",", "_", " ", "\u00a0", "\u202f"):  # thousands separators
+        cleaned = cleaned.replace(separator, "")
+    try:
+        return float(cleaned)
+    except ValueError:
+        return math.nan
+
+
+def number_text(value: float) -> str:
+    """A number as the dialogs show it: ``1,000,000``, ``0.125`` (exact: ``typed_number`` reads it back)."""
     value = float(value)
     return f"{int(value):,}" if value.is_integer() else f"{value:,}"
 
@@ -74,8 +80,7 @@ def round_bounds(bins) -> list[float]:
     bins = [float(b) for b in bins]
     rounded = []
     for b in bins[:-1]:
-        digits = 2 - int(math.floor(math.log10(abs(b)))) if b else 0
-        rounded.append(float(round(b, digits)))
+        rounded.append(significant(b))
     rounded += bins[-1:]
     return rounded if all(b < a for b, a in zip(rounded, rounded[1:])) else bins
 
@@ -224,7 +229,7 @@ class StyleEditor(QDialog):
             self.method.setCurrentIndex(max(0, self.method.findData(style.method)))
             self.classes.setValue(style.classes)
             if style.breaks:
-                self.breaks.setPlainText("\n".join(break_text(b) for b in style.breaks))
+                self.breaks.setPlainText("\n".join(number_text(b) for b in style.breaks))
             if style.method != "manual":
                 self._auto_method = style.method
         else:  # defaults for when the officer switches to a choropleth
@@ -312,7 +317,7 @@ class StyleEditor(QDialog):
             return  # nothing to start from: the officer types the bounds
         if bins:
             self.breaks.blockSignals(True)
-            self.breaks.setPlainText("\n".join(break_text(b) for b in round_bounds(bins)))
+            self.breaks.setPlainText("\n".join(number_text(b) for b in round_bounds(bins)))
             self.breaks.blockSignals(False)
 
     def _breaks_typed(self) -> None:

@@ -12,7 +12,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter
 
 from ..errors import SourceError
-from ..numbers import format_range
+from ..numbers import format_range, significant
 from ..palettes import _hex_to_rgb, palette
 
 
@@ -71,13 +71,6 @@ def stretch_limits(values: np.ndarray, vmin: float | None, vmax: float | None) -
     lo = float(np.percentile(finite, 2)) if vmin is None else float(vmin)
     hi = float(np.percentile(finite, 98)) if vmax is None else float(vmax)
     return (lo, hi) if hi > lo else (lo, lo + 1.0)
-
-
-def significant(value: float, digits: int = 3) -> float:
-    """A percentile as a reader wants it: 40.1, 1,560 — not 40.1372 or 1,559.87."""
-    if value == 0 or not np.isfinite(value):
-        return value
-    return float(round(value, digits - 1 - int(np.floor(np.log10(abs(value))))))
 
 
 def legend_limits(values: np.ndarray | None, vmin: float | None, vmax: float | None
