@@ -253,3 +253,20 @@ def test_label_settings_the_dialog_does_not_show_are_kept(window, qtbot, census_
     editor.accept()
     labels = census_districts.labels
     assert labels.field is None and labels.expression == "{name}\n{population_2023:,.0f}" and labels.bold
+
+
+def test_a_raster_layers_icon_shows_its_colour_ramp(tmp_path):
+    from pakmap.layer import RasterLayer
+    from pakmap.palettes import palette
+    from pakmap.style import RasterStyle
+    from pakmap_ui.layers_panel import layer_icon
+
+    def icon_colours(style):
+        layer = RasterLayer("population", tmp_path / "population.tif", None, (0, 0, 1, 1), 1, 1, 1, None, "float32",
+                            style=style)
+        image = layer_icon(layer).pixmap(16, 16).toImage()
+        return image.pixelColor(2, 8).name().upper(), image.pixelColor(13, 8).name().upper()
+
+    ramp = palette("unhcr_blue").ramp(13)
+    assert icon_colours(RasterStyle(palette="unhcr_blue")) == (ramp[1].upper(), ramp[12].upper())
+    assert icon_colours(RasterStyle(palette="no such palette")) == ("#8EBEFF", "#8EBEFF")

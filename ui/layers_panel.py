@@ -12,7 +12,9 @@ from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListView, QMenu, QSlider, QVBoxLayout,
                                QWidget)
 
+from pakmap.errors import StyleError
 from pakmap.layer import RasterLayer, TableLayer, VectorLayer
+from pakmap.palettes import palette
 
 from .document import Document
 
@@ -20,11 +22,20 @@ LAYER_MIME = "application/x-pakmap-layer"
 
 
 def layer_icon(layer) -> QIcon:
-    """A swatch in the layer's main colour; tables get a grid."""
+    """A swatch in the layer's main colour; rasters show their colour ramp; tables get a grid."""
     pix = QPixmap(16, 16)
     pix.fill(Qt.GlobalColor.transparent)
     p = QPainter(pix)
-    if isinstance(layer, TableLayer):
+    if isinstance(layer, RasterLayer):
+        try:
+            colours = palette(layer.style.palette).ramp(13)
+        except StyleError:  # an unknown palette is reported when the layer draws; the icon stays plain
+            colours = ["#8EBEFF"] * 13
+        for i, colour in enumerate(colours):  # light to dark, left to right, as the legend's ramp
+            p.fillRect(1 + i, 3, 1, 10, QColor(colour))
+        p.setPen(QColor("#444444"))
+        p.drawRect(1, 3, 13, 10)
+    elif isinstance(layer, TableLayer):
         p.setPen(QColor("#666666"))
         for i in (2, 7, 12):
             p.drawLine(1, i, 14, i)
