@@ -50,10 +50,15 @@ class PointColumns:
 
     @property
     def total_bounds(self) -> tuple[float, float, float, float]:
-        if len(self.xy) == 0:
-            return (float("nan"),) * 4  # as GeoPandas reports an empty layer
-        low, high = self.xy.min(axis=0), self.xy.max(axis=0)
-        return float(low[0]), float(low[1]), float(high[0]), float(high[1])
+        return xy_bounds(self.xy)
+
+
+def xy_bounds(xy: np.ndarray) -> tuple[float, float, float, float]:
+    """(xmin, ymin, xmax, ymax) of an (n, 2) coordinate array; NaN for none, as GeoPandas reports an empty layer."""
+    if len(xy) == 0:
+        return (float("nan"),) * 4
+    low, high = xy.min(axis=0), xy.max(axis=0)
+    return float(low[0]), float(low[1]), float(high[0]), float(high[1])
 
 
 def decode_wkb_points(column) -> np.ndarray | None:
@@ -89,4 +94,4 @@ def decode_wkb_points(column) -> np.ndarray | None:
     return xy
 
 
-__all__ = ["PointColumns", "decode_wkb_points"]
+__all__ = ["PointColumns", "decode_wkb_points", "xy_bounds"]

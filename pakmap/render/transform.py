@@ -16,6 +16,8 @@ import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 
+from ..point_columns import xy_bounds
+
 _lock = threading.Lock()
 _cache: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
 
@@ -57,10 +59,7 @@ class ProjectedGeometries:
 
     def _total_bounds(self) -> tuple[float, float, float, float]:
         if self.point_xy is not None:
-            if len(self.point_xy) == 0:
-                return (float("nan"),) * 4
-            (x0, y0), (x1, y1) = self.point_xy.min(axis=0), self.point_xy.max(axis=0)
-            return float(x0), float(y0), float(x1), float(y1)
+            return xy_bounds(self.point_xy)
         return tuple(float(v) for v in shapely.total_bounds(self.geoms)) if len(self.geoms) else (float("nan"),) * 4
 
     @property
