@@ -25,6 +25,12 @@ def footprint(cx: float, cy: float, width: float, height: float, angle: float, g
     return local + (cx, cy)
 
 
+def box_corners(boxes) -> np.ndarray:
+    """The corners (..., 4, 2) of level boxes (..., 4) (xmin, ymin, xmax, ymax), in ``footprint``'s order."""
+    x0, y0, x1, y1 = np.moveaxis(np.asarray(boxes, dtype=float), -1, 0)
+    return np.stack([np.stack(c, axis=-1) for c in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))], axis=-2)
+
+
 def bounds(corners: np.ndarray) -> np.ndarray:
     """(xmin, ymin, xmax, ymax) of one footprint (4, 2) or of many (n, 4, 2)."""
     return np.concatenate([corners.min(axis=-2), corners.max(axis=-2)], axis=-1)

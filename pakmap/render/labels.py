@@ -26,7 +26,7 @@ from ..errors import StyleError
 from ..fonts import FAMILY
 from ..numbers import format_number, is_missing
 from .generalize import simplified, visible_indices
-from .label_boxes import bounds, footprint, overlaps_any
+from .label_boxes import bounds, box_corners, footprint, overlaps_any
 from .line_labels import device_lines, line_parts, line_positions
 from .qt import qcolor
 from .transform import DeviceTransform, projected
@@ -281,18 +281,15 @@ class _Footprints:
     def of_boxes(cls, boxes: np.ndarray) -> "_Footprints":
         """Axis-aligned obstacles from (xmin, ymin, xmax, ymax) rows."""
         out = cls(len(boxes))
-        x0, y0, x1, y1 = boxes.T
-        out.corners[:len(boxes)] = np.stack([np.column_stack(c) for c in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))],
-                                            axis=1)
+        out.corners[:len(boxes)] = box_corners(boxes)
         out.boxes[:len(boxes)] = boxes
         out.n = len(boxes)
         return out
 
     def add(self, box, corners: np.ndarray | None = None) -> None:
         """A footprint: its bounding ``box`` (xmin, ymin, xmax, ymax) and, when turned, its ``corners``."""
-        x0, y0, x1, y1 = box
         self.boxes[self.n] = box
-        self.corners[self.n] = ((x0, y0), (x1, y0), (x1, y1), (x0, y1)) if corners is None else corners
+        self.corners[self.n] = box_corners(box) if corners is None else corners
         self.turned[self.n] = corners is not None
         self.n += 1
 
@@ -309,7 +306,7 @@ class _Footprints:
         if corners is None:
             if (near & ~self.turned[:self.n]).any():
                 return True
-            corners = np.array(((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
+            corners = box_corners(box)
         return overlaps_any(corners, self.corners[:self.n][near])
 
 
