@@ -177,7 +177,8 @@ class VectorLayer(_LayerBase):
 
     def data_without(self, fields) -> gpd.GeoDataFrame | PointColumns:
         """This layer's data without ``fields`` (in the form it is held: columns stay columns)."""
-        drop = [c for c in self.fields if c in set(fields)]
+        unwanted = set(fields)
+        drop = [c for c in self.fields if c in unwanted]
         if self._frame is None:
             return dataclasses.replace(self._points, attributes=self._points.attributes.drop(columns=drop))
         return self._frame.drop(columns=drop)

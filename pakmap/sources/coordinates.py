@@ -118,7 +118,7 @@ def points_from_columns(df: pd.DataFrame, lat_col: str, lon_col: str, path) -> g
     lat = _numeric(df[lat_col], lat_col, path)
     lon = _numeric(df[lon_col], lon_col, path)
     check_lon_lat(lon, lat, path, lat_col, lon_col)
-    xy = np.column_stack([np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)])
+    xy = np.column_stack([lon, lat])  # (_numeric gives float arrays)
     if np.isfinite(xy).all() and "geometry" not in df.columns:
         return PointColumns(df, xy, WGS84)
     geometry = shapely.points(lon, lat)
