@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QLineEdit, QPushButton, QSpinBox, QVBoxLayout)
 
 from pakmap.errors import PakmapError, StyleError
-from pakmap.numbers import format_number, significant
+from pakmap.numbers import format_number
 from pakmap.palettes import palette, palettes
 from pakmap.style import RasterStyle, validate_raster_style
 
@@ -203,7 +203,7 @@ class RasterStyleEditor(QDialog):
     def fill_from_data(self) -> bool:
         """Set the limits to the 2nd and 98th percentiles of the whole raster (three figures)."""
         from pakmap.render.mapview import MapView, fit_extent
-        from pakmap.render.raster import read_window
+        from pakmap.render.raster import legend_limits, read_window
 
         self._typing.stop()
         if not self.apply():  # the sample is read with the band and no-data value in the boxes
@@ -215,13 +215,14 @@ class RasterStyleEditor(QDialog):
         except PakmapError as exc:
             self.message.setText(str(exc))
             return False
-        finite = values[np.isfinite(values)]
-        if finite.size == 0:
+        limits = legend_limits(values, None, None)  # the percentiles, rounded as the legend shows them
+        if limits is None:
             self.message.setText("the raster has no data values to take a stretch from — type the limits")
             return False
-        low, high = significant(float(np.percentile(finite, 2))), significant(float(np.percentile(finite, 98)))
+        low, high = limits
         if not low < high:
-            high = float(finite.max()) if finite.max() > low else low + 1
+            top = float(np.nanmax(values))
+            high = top if top > low else low + 1
         self.vmin.setText(value_text(low))
         self.vmax.setText(value_text(high))
         return self.apply()

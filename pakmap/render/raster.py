@@ -65,11 +65,10 @@ def _equals_in_dtype(pixels: np.ndarray, value: float) -> np.ndarray:
 def stretch_limits(values: np.ndarray, vmin: float | None, vmax: float | None) -> tuple[float, float] | None:
     """The values mapped to the ends of the ramp: the style's limits, else the 2nd / 98th percentile
     of the finite ``values`` (None when there are none). Legends label the ramp with these."""
-    finite = values[np.isfinite(values)]
-    if finite.size == 0 and (vmin is None or vmax is None):
+    ends = _ramp_ends(values, vmin, vmax, float)
+    if ends is None:
         return None
-    lo = float(np.percentile(finite, 2)) if vmin is None else float(vmin)
-    hi = float(np.percentile(finite, 98)) if vmax is None else float(vmax)
+    lo, hi = ends
     return (lo, hi) if hi > lo else (lo, lo + 1.0)
 
 
@@ -78,13 +77,19 @@ def legend_limits(values: np.ndarray | None, vmin: float | None, vmax: float | N
     """The ramp's ends as legends label them: the style's limits, else the 2nd / 98th percentile of
     the finite ``values`` (as ``stretch_limits``) to three significant digits; None without data.
     ``values`` may be None when the style sets both limits."""
+    return _ramp_ends(values, vmin, vmax, significant)
+
+
+def _ramp_ends(values, vmin, vmax, automatic) -> tuple[float, float] | None:
+    """(low, high): each the style's limit, else ``automatic`` of the 2nd / 98th percentile of the
+    finite ``values``; None when a percentile is needed and there is no data."""
     if vmin is not None and vmax is not None:
         return float(vmin), float(vmax)
     finite = values[np.isfinite(values)]
     if finite.size == 0:
         return None
-    lo = significant(float(np.percentile(finite, 2))) if vmin is None else float(vmin)
-    hi = significant(float(np.percentile(finite, 98))) if vmax is None else float(vmax)
+    lo = automatic(float(np.percentile(finite, 2))) if vmin is None else float(vmin)
+    hi = automatic(float(np.percentile(finite, 98))) if vmax is None else float(vmax)
     return lo, hi
 
 
