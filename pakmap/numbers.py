@@ -27,6 +27,12 @@ def significant(value: float, digits: int = 3) -> float:
     return float(round(value, digits - 1 - int(math.floor(math.log10(abs(value))))))
 
 
+def exact_number_text(value: float) -> str:
+    """A number as the officer typed it, exactly (it is read back): ``1,000,000`` (not 1e+06), ``0.125``."""
+    value = float(value)
+    return f"{int(value):,}" if value.is_integer() else f"{value:,}"
+
+
 def format_number(value, *, decimals: int | None = None, threshold: int | None = None) -> str:
     """``1234.0`` → ``"1,234"``; with ``threshold=5``, ``3`` → ``"<5"`` (0 stays ``"0"``).
 

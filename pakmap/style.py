@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Union
 
 from .errors import StyleError
+from .numbers import exact_number_text
 
 CLASSIFICATION_METHODS = ("quantiles", "natural_breaks", "equal_interval", "std_mean", "manual")
 MARKERS = ("circle", "square", "triangle", "diamond", "settlement", "camp", "capital")
@@ -201,15 +202,10 @@ def check_breaks(breaks, where: str = "style") -> list[float]:
         values.append(float(b))
     for i in range(1, len(values)):
         if values[i] <= values[i - 1]:
-            raise StyleError(f"the breaks in {where} must increase: break {i + 1} ({_bound(values[i])}) is not "
-                             f"above break {i} ({_bound(values[i - 1])})",
+            raise StyleError(f"the breaks in {where} must increase: break {i + 1} ({exact_number_text(values[i])}) is not "
+                             f"above break {i} ({exact_number_text(values[i - 1])})",
                              fix="list the upper bounds from smallest to largest")
     return values
-
-
-def _bound(value: float) -> str:
-    """A bound as the officer typed it: 1,000,000 (not 1e+06), 0.125."""
-    return f"{int(value):,}" if value.is_integer() else f"{value:,}"
 
 
 def style_to_dict(style: VectorStyle) -> dict[str, Any]:

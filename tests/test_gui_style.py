@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 from pakmap.errors import StyleError
 from pakmap.project import JoinSpec, load_project
 from pakmap.style import GraduatedStyle
-from pakmap_ui.style_editor import number_text, parse_breaks, round_bounds
+from pakmap.numbers import exact_number_text
+from pakmap_ui.style_editor import parse_breaks, round_bounds
 
 from gui_helpers import WAIT_MS, add_files, dominant_colour, wait_rendered
 
@@ -30,8 +31,8 @@ def test_typed_breaks_are_parsed_with_thousands_separators_and_checked():
                           ("  \n", "needs at least one upper bound")]:
         with pytest.raises(StyleError, match=re.escape(message)):
             parse_breaks(text)
-    assert [number_text(b) for b in (1_000_000.0, 0.125, 2.5e3)] == ["1,000,000", "0.125", "2,500"]
-    assert parse_breaks("\n".join(number_text(b) for b in (0.125, 1234.5, 7e6))) == [0.125, 1234.5, 7e6]
+    assert [exact_number_text(b) for b in (1_000_000.0, 0.125, 2.5e3)] == ["1,000,000", "0.125", "2,500"]
+    assert parse_breaks("\n".join(exact_number_text(b) for b in (0.125, 1234.5, 7e6))) == [0.125, 1234.5, 7e6]
     assert round_bounds([1_234_567.0, 4_567_890.0, 13_004_385.0]) == [1_230_000.0, 4_570_000.0, 13_004_385.0]
     assert round_bounds([1001.0, 1004.0, 2000.0]) == [1001.0, 1004.0, 2000.0]  # rounding would merge two
 

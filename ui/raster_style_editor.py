@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QLineEdit, QPushButton, QSpinBox, QVBoxLayout)
 
 from pakmap.errors import PakmapError, StyleError
-from pakmap.numbers import format_number
+from pakmap.numbers import exact_number_text, format_number
 from pakmap.palettes import palette, palettes
 from pakmap.style import RasterStyle, validate_raster_style
 
-from .style_editor import number_text, palette_icon, typed_number
+from .style_editor import palette_icon, typed_number
 
 TYPING_DELAY_MS = 400  # typed limits are applied once the officer pauses, not on every keystroke
 SAMPLE_PX = 512  # "From data" looks at the whole raster at this size (GDAL reads overviews)
@@ -41,7 +41,7 @@ def parse_value(text: str, what: str) -> float | None:
 
 
 def value_text(value: float | None) -> str:
-    return "" if value is None else number_text(value)
+    return "" if value is None else exact_number_text(value)
 
 
 def ramp_pixmap(colors, width: int = 240, height: int = 16) -> QPixmap:

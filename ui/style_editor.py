@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (QCheckBox, QColorDialog, QComboBox, QDialog, QDia
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from pakmap.errors import PakmapError, StyleError
-from pakmap.numbers import significant
+from pakmap.numbers import exact_number_text, significant
 from pakmap.palettes import palettes
 from pakmap.style import (CLASSIFICATION_METHODS, CategorizedStyle, GraduatedStyle, LabelStyle, ProportionalStyle,
                           SingleSymbolStyle, Symbol, check_breaks, validate_style)
@@ -66,12 +66,6 @@ def typed_number(text: str) -> float:
         return float(cleaned)
     except ValueError:
         return math.nan
-
-
-def number_text(value: float) -> str:
-    """A number as the dialogs show it: ``1,000,000``, ``0.125`` (exact: ``typed_number`` reads it back)."""
-    value = float(value)
-    return f"{int(value):,}" if value.is_integer() else f"{value:,}"
 
 
 def round_bounds(bins) -> list[float]:
@@ -229,7 +223,7 @@ class StyleEditor(QDialog):
             self.method.setCurrentIndex(max(0, self.method.findData(style.method)))
             self.classes.setValue(style.classes)
             if style.breaks:
-                self.breaks.setPlainText("\n".join(number_text(b) for b in style.breaks))
+                self.breaks.setPlainText("\n".join(exact_number_text(b) for b in style.breaks))
             if style.method != "manual":
                 self._auto_method = style.method
         else:  # defaults for when the officer switches to a choropleth
@@ -317,7 +311,7 @@ class StyleEditor(QDialog):
             return  # nothing to start from: the officer types the bounds
         if bins:
             self.breaks.blockSignals(True)
-            self.breaks.setPlainText("\n".join(number_text(b) for b in round_bounds(bins)))
+            self.breaks.setPlainText("\n".join(exact_number_text(b) for b in round_bounds(bins)))
             self.breaks.blockSignals(False)
 
     def _breaks_typed(self) -> None:
