@@ -68,15 +68,15 @@ def encode_png(image: QImage) -> bytes:
         painter.drawImage(0, 0, image)
         painter.end()
         del target  # before ``raw``, whose memory it uses
-    header = struct.pack(">IIBBBBB", width, height, 8, _RGBA if alpha else _RGB, 0, 0, 0)
     dpm_x, dpm_y = max(image.dotsPerMeterX(), 1), max(image.dotsPerMeterY(), 1)
-    return b"".join((
-        _SIGNATURE,
-        _chunk(b"IHDR", header),
-        _chunk(b"pHYs", struct.pack(">IIB", dpm_x, dpm_y, 1)),  # unit 1: per metre
-        _chunk(b"IDAT", deflate(raw.data)),
-        _chunk(b"IEND", b""),
-    ))
+    physical = _chunk(b"pHYs", struct.pack(">IIB", dpm_x, dpm_y, 1))  # unit 1: per metre
+    return _png_file(width, height, _RGBA if alpha else _RGB, [physical], deflate(raw.data))
+
+
+def _png_file(width: int, height: int, colour_type: int, chunks: list[bytes], compressed: bytes) -> bytes:
+    """A PNG file of 8-bit samples: header, the ancillary ``chunks`` (already framed), the deflated rows."""
+    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
+    return b"".join((_SIGNATURE, _chunk(b"IHDR", header), *chunks, _chunk(b"IDAT", compressed), _chunk(b"IEND", b"")))
 
 
 def deflate(data, level: int = ZLIB_LEVEL, pieces: int | None = None) -> bytes:
@@ -120,19 +120,17 @@ def encode_rgba_png(rgba: np.ndarray) -> bytes:
     if len(colours) <= 256:
         entries = colours.astype(">u4").view(np.uint8).reshape(-1, 4)
         pixels = index.reshape(height, width).astype(np.uint8)
-        header = struct.pack(">IIBBBBB", width, height, 8, _PALETTE, 0, 0, 0)
+        colour_type = _PALETTE
         extra = [_chunk(b"PLTE", entries[:, :3].tobytes())]
         if (entries[:, 3] < 255).any():
             extra.append(_chunk(b"tRNS", entries[:, 3].tobytes()))
     else:
         pixels = rgba.reshape(height, width * 4)
-        header = struct.pack(">IIBBBBB", width, height, 8, _RGBA, 0, 0, 0)
-        extra = []
+        colour_type, extra = _RGBA, []
     raw = np.empty((height, 1 + pixels.shape[1]), np.uint8)
     raw[:, 0] = 0  # filter type: none
     raw[:, 1:] = pixels
-    return b"".join((_SIGNATURE, _chunk(b"IHDR", header), *extra,
-                     _chunk(b"IDAT", zlib.compress(raw.data, ARRAY_ZLIB_LEVEL)), _chunk(b"IEND", b"")))
+    return _png_file(width, height, colour_type, extra, zlib.compress(raw.data, ARRAY_ZLIB_LEVEL))
 
 
 __all__ = ["encode_png", "encode_rgba_png", "deflate", "ZLIB_LEVEL"]
