@@ -12,7 +12,6 @@ illustrative, and every output says so on its face.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import geopandas as gpd
 
 from .atomic import atomic_path
 from .errors import SourceError
+from .layout.compose import creation_date, format_date
 from .sources import list_layers, open_layer
 from .project.model import (ExportSpec, JoinSpec, LayerSpec, LayoutSpec, MapSpec, Project, ProtectionSpec)
 from . import demo_data
@@ -113,7 +113,7 @@ def build_demo(outdir: Path, data_dir: Path | None = None) -> Project:
     villages = demo_data.refugee_villages(districts, province_field)
     _write_geopackage(data / "refugee_villages.gpkg", {"refugee_villages": villages})
 
-    today = dt.date.today()
+    today = creation_date()
     project = Project(
         map=MapSpec(title="Afghan refugees by district (illustrative data)", crs="EPSG:4326"),
         layers=[
@@ -144,7 +144,7 @@ def build_demo(outdir: Path, data_dir: Path | None = None) -> Project:
             template="a4_landscape",
             title="Afghan refugees by district — ILLUSTRATIVE DATA",
             subtitle="Registered Afghan refugees per district and refugee villages (fictional figures)",
-            as_of=today.strftime("%d %B %Y"), map_id=f"PAKMAP-DEMO-{today:%Y%m%d}",
+            as_of=format_date(today), map_id=f"PAKMAP-DEMO-{today:%Y%m%d}",
             sources=f"{boundaries_source}; Statistics: illustrative (pakmap demo). {note}.",
             contact="pakmap demo — replace with your office's contact line"),
         exports=[ExportSpec("map.pdf"), ExportSpec("map.png", dpi=150), ExportSpec("map.svg"),

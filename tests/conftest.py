@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Every page prints its creation date: pin it (15 January 2026) so that no test depends on the day it
+# runs, whatever the caller's environment says.
+os.environ["SOURCE_DATE_EPOCH"] = "1768435200"
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("PAKMAP_SHARED_DATA", REPO.parent / "shared" / "data"))

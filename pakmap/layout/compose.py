@@ -66,8 +66,14 @@ def creation_date() -> _dt.date:
     return _dt.date.today()
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+
 def format_date(day: _dt.date) -> str:
-    return f"{day.day} {day.strftime('%B')} {day.year}"
+    """"3 December 2026": English month names whatever the machine's locale (Qt sets it from the
+    environment, and ``strftime('%B')`` would follow it)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def fill_text(template: Template, key: str, fields: dict[str, str]) -> str:
