@@ -11,7 +11,9 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import PakmapError
+from .join.catalog import load_catalog
 from .project.model import JoinSpec, LayerSpec, LayoutSpec, MapSpec, Project
+from .style import style_to_dict
 
 
 def choose_style(data: pd.DataFrame | None, by: str | None, palette: str = "unhcr_blue") -> dict:
@@ -23,14 +25,23 @@ def choose_style(data: pd.DataFrame | None, by: str | None, palette: str = "unhc
     return {"kind": "graduated", "field": by, "method": "natural_breaks", "classes": 5, "palette": palette}
 
 
+def catalog_style(layer_path: Path, layer: str | None = None) -> dict:
+    """The layer catalog's default style for a standard layer (the Line of Control dotted), else ``{}``."""
+    entry = load_catalog().for_file(layer_path, layer)
+    return style_to_dict(entry.style) if entry is not None and entry.style is not None else {}
+
+
 def quick_project(layer_path: str | Path, *, table: str | Path | None = None, on: list[list[str]] = (),
                   by: str | None = None, fields: list[str] = (), title: str | None = None,
                   layer: str | None = None, base: Path | None = None) -> Project:
-    """A complete project (layers, join, style, default A4 UNHCR layout) around one layer."""
+    """A complete project (layers, join, style, default A4 UNHCR layout) around one layer.
+
+    Without ``by`` the layer is drawn in its catalog style when it is a standard layer."""
     layer_path = Path(layer_path).resolve()
     name = layer or layer_path.stem
     layers = [LayerSpec(name=name, path=str(layer_path), layer=layer,
-                        style={}, labels={"field": fields[0]} if fields else {},
+                        style={} if by else catalog_style(layer_path, layer),
+                        labels={"field": fields[0]} if fields else {},
                         popup_fields=list(fields) + ([by] if by and by not in fields else []))]
     joins = []
     if table:

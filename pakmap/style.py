@@ -20,6 +20,9 @@ from .numbers import exact_number_text
 CLASSIFICATION_METHODS = ("quantiles", "natural_breaks", "equal_interval", "std_mean", "manual")
 MARKERS = ("circle", "square", "triangle", "diamond", "settlement", "camp", "capital")
 LINE_STYLES = ("solid", "dash", "dot")
+# A dotted line in line widths (on, off), for print and web alike: a dash of almost no length whose
+# round caps make a dot one line width across, then a clear gap as wide again.
+DOT_PATTERN = (0.01, 2.0)
 LABEL_PLACEMENTS = ("line", "horizontal")
 
 

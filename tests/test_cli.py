@@ -108,3 +108,41 @@ def test_render_without_output_needs_exports_in_the_project(tmp_path, districts_
                        encoding="utf-8")
     result = run_cli("render", str(project))
     assert_one_line_error(result, "no exports.toml", "lists no exports", "-o OUT")
+
+
+@pytest.fixture
+def sindh_without_crs(tmp_path, shared_data):
+    """The real Sindh COD-AB districts as a shapefile whose .prj went missing on the way (made here)."""
+    import geopandas as gpd
+
+    folder = tmp_path / "from email"
+    folder.mkdir()
+    districts = gpd.read_file(shared_data / "sindh_cod_adm2_pcodes.geojson")[["ADM2_EN", "ADM2_PCODE", "geometry"]]
+    districts.set_crs(None, allow_override=True).to_file(folder / "sindh.shp")
+    (folder / "sindh.prj").unlink(missing_ok=True)
+    return folder / "sindh.shp"
+
+
+def test_map_of_a_file_without_crs_names_it_and_offers_crs(sindh_without_crs, tmp_path):
+    result = run_cli("map", str(sindh_without_crs), "-o", str(tmp_path / "m.pdf"))
+    assert_one_line_error(result, "sindh.shp", "no coordinate reference system", "--crs EPSG:4326")
+    assert not (tmp_path / "m.pdf").exists()
+
+
+def test_map_crs_option_sets_the_missing_crs_and_is_saved(sindh_without_crs, tmp_path):
+    import tomllib
+
+    out, project = tmp_path / "m.png", tmp_path / "sindh.toml"
+    result = run_cli("map", str(sindh_without_crs), "--crs", "EPSG:4326", "--dpi", "72", "-o", str(out),
+                     "--save-project", str(project))
+    assert result.returncode == 0, result.stderr
+    assert out.exists()
+    assert tomllib.loads(project.read_text(encoding="utf-8"))["layers"][0]["crs"] == "EPSG:4326"
+
+
+def test_map_crs_option_keeps_a_files_own_crs_and_rejects_nonsense(tmp_path, shared_data):
+    sindh = shared_data / "sindh_cod_adm2_pcodes.geojson"
+    result = run_cli("map", str(sindh), "--crs", "EPSG:32642", "--dpi", "72", "-o", str(tmp_path / "m.png"))
+    assert result.returncode == 0 and "--crs ignored" in result.stderr
+    assert_one_line_error(run_cli("map", str(sindh), "--crs", "EPSG:99999", "-o", str(tmp_path / "n.png")),
+                          "--crs", "EPSG:99999")

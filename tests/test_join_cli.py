@@ -117,7 +117,8 @@ def test_bad_options(districts_path, partner_csv, tmp_path, capsys):
 def test_builtin_catalog_is_valid():
     catalog = load_catalog()
     ids = [e.id for e in catalog.entries]
-    assert ids == ["pak_adm1_osm", "pak_adm2_osm", "pak_adm2_cod", "refugee_villages", "district_statistics"]
+    assert ids == ["pak_adm1_osm", "pak_adm2_osm", "pak_adm2_cod", "refugee_villages", "district_statistics",
+                   "line_of_control"]
     districts = catalog.for_file("/data/pak_districts.geojson")
     assert districts.id == "pak_adm2_osm" and districts.parent_field == "province"
     assert all(p.exists() for e in catalog.entries for p in e.aliases)
@@ -131,7 +132,7 @@ def test_builtin_catalog_is_valid():
 
 @pytest.mark.parametrize("text, message", [
     ("version = 2\n", "version 2"),
-    ("version = 1\n[[layers]]\nid = 'a'\ntitle = 'A'\nkind = 'lines'\n", "kind 'lines'"),
+    ("version = 1\n[[layers]]\nid = 'a'\ntitle = 'A'\nkind = 'roads'\n", "kind 'roads'"),
     ("version = 1\n[[layers]]\nid = 'a'\ntitle = 'A'\nkind = 'points'\ncolour = 1\n", "unknown key(s) colour"),
     ("version = 1\n[[layers]]\nid = 'a'\nkind = 'points'\n", "has no 'title'"),
     ("version = 1\n[[layers]]\nid = 'a'\ntitle = 'A'\nkind = 'points'\naliases = ['nope.csv']\n", "does not exist"),

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import PakmapError
+import sys
+
+from ..crs import parse_crs
+from ..errors import PakmapError, SourceError
+from ..layer import VectorLayer
 from ..project import save_project
 from ..project.loader import load_layers
 from ..quickmap import choose_style, quick_project
@@ -24,6 +28,8 @@ def register(sub) -> None:
     p.add_argument("--by", metavar="FIELD", help="field to map: choropleth for numbers, categories for text")
     p.add_argument("--fields", default="", metavar="F,…", help="fields for labels (first) and popups")
     p.add_argument("--title", help="map title (default from --by and the layer name)")
+    p.add_argument("--crs", metavar="EPSG:…", help="CRS of the layer when its file has none (e.g. EPSG:4326); "
+                                                  "a file that has one keeps it")
     p.add_argument("--strict", action="store_true", help="unmatched table rows are an error, not a warning")
     p.add_argument("--save-project", metavar="P.toml", help="also save the project built for this map")
     p.add_argument("-o", "--output", required=True, help="output file (.pdf, .png, .svg, .html, or .gpkg for the protected layers)")
@@ -40,7 +46,7 @@ def run(args) -> int:
                             title=args.title, layer=args.inner_layer, base=base)
     for join in project.joins:
         join.strict = args.strict
-    loaded = load_layers(project)
+    loaded = _load_with_crs(project, args.crs)
     print_join_reports(loaded, strict=args.strict)
     # The style depends on the joined data (numbers → choropleth, text → categories).
     target = project.layers[-1]
@@ -49,10 +55,32 @@ def run(args) -> int:
         if wanted not in layer.data.columns:
             raise PakmapError(f"field '{wanted}' is not in the layer or the joined table", path=args.layer,
                               fix=f"use one of: {', '.join(map(str, layer.fields))}")
-    target.style = choose_style(layer.data, args.by)
-    layer.style = style_from_dict(target.style)
+    if args.by:
+        target.style = choose_style(layer.data, args.by)
+        layer.style = style_from_dict(target.style)
     if args.save_project:
         print(save_project(project, args.save_project))
     run_outputs(loaded, args.output, dpi=args.dpi, world_file=args.world_file,
                 allow_sensitive=args.allow_sensitive, aggregate=parse_aggregate(args.aggregate))
     return 0
+
+
+def _load_with_crs(project, crs: str | None):
+    """Load the quick project; a drawn layer whose file has no CRS takes ``--crs``, or is an error
+    that names the file and offers ``--crs`` (a CRS is never assumed)."""
+    if crs is not None:
+        parse_crs(crs, what="--crs")  # a typo is reported before any file is read
+    loaded = load_layers(project)
+    missing = [spec for spec, layer in zip(project.layers, loaded.layers)
+               if isinstance(layer, VectorLayer) and layer.crs is None]
+    if not missing:
+        if crs is not None:
+            print("pakmap: note: --crs ignored: the layer's file has its own CRS", file=sys.stderr)
+        return loaded
+    if crs is None:
+        raise SourceError("the file has no coordinate reference system (no .prj or CRS in the file), so pakmap "
+                          "cannot place it on the map", path=project.resolve(missing[0].path),
+                          fix="give it with --crs, e.g. --crs EPSG:4326 for longitude/latitude in degrees")
+    for spec in missing:
+        spec.crs = crs
+    return load_layers(project)

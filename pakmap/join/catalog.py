@@ -18,7 +18,7 @@ from ..errors import ProjectError, StyleError
 from ..resources import layer_file, read_data_file
 from ..style import LabelStyle, VectorStyle, labels_from_dict, style_from_dict
 
-KINDS = ("boundaries", "points", "table")
+KINDS = ("boundaries", "lines", "points", "table")
 CATALOG_VERSION = 1
 
 

@@ -12,6 +12,7 @@ import sys
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPen, QPixmap
+from ..style import DOT_PATTERN
 
 
 def ensure_gui_app() -> QGuiApplication:
@@ -50,14 +51,18 @@ def qcolor(color: str, opacity: float = 1.0) -> QColor:
     return QColor(r, g, b, round(a * max(0.0, min(1.0, opacity))))
 
 
-_PEN_STYLES = {"solid": Qt.PenStyle.SolidLine, "dash": Qt.PenStyle.DashLine, "dot": Qt.PenStyle.DotLine}
+_PEN_STYLES = {"solid": Qt.PenStyle.SolidLine, "dash": Qt.PenStyle.DashLine}
 
 
 def set_line_style(pen: QPen, line_style: str) -> QPen:
-    """Apply a style's ``line_style`` (solid, dash, dot) to ``pen``; dots get round caps to read as dots."""
-    pen.setStyle(_PEN_STYLES.get(line_style, Qt.PenStyle.SolidLine))
+    """Apply a style's ``line_style`` (solid, dash, dot) to ``pen``; dots are round dots."""
     if line_style == "dot":
+        # Qt's own DotLine (1 on, 2 off) with round caps draws dashes twice as long as their gaps:
+        # it reads as a dashed line, not the dotted one the Kashmir note describes.
+        pen.setDashPattern(list(DOT_PATTERN))
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    else:
+        pen.setStyle(_PEN_STYLES.get(line_style, Qt.PenStyle.SolidLine))
     return pen
 
 

@@ -25,7 +25,7 @@ from ..errors import StyleError
 from ..layer import VectorLayer
 from ..render.styling import symbolize
 from ..render.vector import geometry_kind
-from ..style import ProportionalStyle
+from ..style import DOT_PATTERN, ProportionalStyle
 from .markers import MarkerSymbol
 
 PX_PER_MM = 96 / 25.4
@@ -39,7 +39,21 @@ def px(mm: float) -> float:
 
 
 NO_COLOR = ("none", "transparent")
-DASH_ARRAYS = {"dash": "6 4", "dot": "1 4"}  # line_style → Leaflet/SVG dashArray (CSS px)
+
+
+def dash_array(line_style: str, weight: float) -> str | None:
+    """Leaflet's ``dashArray`` (CSS px) for a line style at a line ``weight`` (px); None when solid.
+
+    Dots are the print renderer's (``pakmap.style.DOT_PATTERN``): a dash of almost no length that
+    Leaflet's round caps make a dot one line width across, then as much gap.
+    """
+    if line_style == "dash":
+        return "6 4"
+    if line_style == "dot":
+        on, off = DOT_PATTERN
+        w = max(float(weight), 1.0)
+        return f"{round(on * w, 3):g} {round(off * w, 2):g}"
+    return None
 
 
 def css_color(color: str, where: str) -> str | None:
@@ -97,7 +111,6 @@ def web_style(layer: VectorLayer, threshold: int | None) -> WebStyle:
     kind = layer_kind(layer)
     drawn = np.flatnonzero(present)
     class_of = sym.class_of
-    dashes = DASH_ARRAYS.get(symbol.line_style)
     if kind == "point" and int(shapely.get_num_geometries(geoms[drawn]).sum()) <= MAX_MARKER_ICONS:
         # One symbol and one icon per class, shared by its points (hashing is per class, not per point).
         symbols = {int(c): MarkerSymbol(symbol.marker, fills[c], stroke, px(symbol.stroke_width), px(symbol.size),
@@ -105,10 +118,13 @@ def web_style(layer: VectorLayer, threshold: int | None) -> WebStyle:
         icons = {c: {"icon": s.icon_options()} for c, s in symbols.items()}
         return WebStyle(kind, [icons[int(class_of[i])] for i in drawn], drawn, symbols=tuple(symbols.values()))
     if kind == "line":
-        styles = [{"color": fills[class_of[i]], "weight": px(max(symbol.stroke_width, 0.1)),
+        weight = px(max(symbol.stroke_width, 0.1))
+        dashes = dash_array(symbol.line_style, weight)
+        styles = [{"color": fills[class_of[i]], "weight": weight, "lineCap": "round",
                    "opacity": opacity, **({"dashArray": dashes} if dashes else {})} for i in drawn]
     else:
         has_stroke = stroke is not None and symbol.stroke_width > 0
+        dashes = dash_array(symbol.line_style, px(symbol.stroke_width))
         base = {"color": stroke or "#000000", "weight": px(symbol.stroke_width) if has_stroke else 0,
                 "fillOpacity": opacity, "opacity": opacity if has_stroke else 0,
                 **({"dashArray": dashes} if dashes and has_stroke else {})}
