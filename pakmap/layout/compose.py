@@ -122,7 +122,7 @@ def compose_page(loaded: LoadedProject, template: Template | str | None = None, 
             if not groups:
                 continue
         if name == "locator":
-            boundaries = locator_boundaries(loaded, spec, template) if layout.locator else None
+            boundaries = locator_boundaries(loaded, spec, template, fitted) if layout.locator else None
             if boundaries is None:
                 continue
         shown[name] = spec

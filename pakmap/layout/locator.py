@@ -1,9 +1,13 @@
 """The locator (inset) map: Pakistan's provinces in grey, the main map's extent as a red box.
 
 The boundary layer is, in order: the template's ``[elements.locator] layer`` (a project layer) or
-``path`` (a boundary file), a project layer named like provinces/adm1, else a layer with a
-``province`` field dissolved by it. It is simplified to the inset's resolution (a 4 cm inset needs
-no 90,000-vertex coastline), which also keeps PDFs small.
+``path`` (a boundary file); the map's own admin-1 layer (named like provinces/adm1, or one feature
+per value of an admin-1 field such as ``province`` or COD-AB's ``ADM1_EN``), else an admin-2 layer
+dissolved by its admin-1 field. When that gives a single province (a map of Sindh's districts) or
+nothing, the built-in outline of Pakistan's provinces (``styles/locator/pakistan_provinces.geojson``)
+is used if the map is in Pakistan: an inset that only repeats the main map locates nothing. The
+boundaries are simplified to the inset's resolution (a 4 cm inset needs no 90,000-vertex
+coastline), which also keeps PDFs small.
 """
 
 from __future__ import annotations
@@ -16,21 +20,38 @@ import shapely
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter, QPen
 
-from ..errors import StyleError
+from ..errors import PakmapError, StyleError
 from ..layer import VectorLayer
-from ..crs import transform_bounds
+from ..crs import WGS84, transform_bounds
 from ..project.loaded import LoadedProject
 from ..render.mapview import MapView, fit_extent
 from ..render.qt import qcolor
+from ..resources import style_file
 from ..style import SingleSymbolStyle, Symbol
 from .template import ElementSpec, Template
 
 PROVINCE_NAMES = ("provinces", "province", "adm1", "admin1", "pak_provinces")
+# Fields naming a feature's province (admin level 1), compared case-blind, most telling first:
+# OSM-style sets, OCHA COD-AB (ADM1_EN, ADM1_PCODE), geoBoundaries/HDX variants.
+ADMIN1_FIELDS = ("province", "adm1_en", "adm1_name", "admin1name_en", "admin1name", "adm1name", "admin1",
+                 "province_name", "adm1_pcode", "admin1pcode")
+BUILTIN_OUTLINE = "locator/pakistan_provinces.geojson"
 MIN_BOX_MM = 1.5  # the extent box never shrinks below this, so a district's box is still visible
 
 
-def locator_boundaries(loaded: LoadedProject, spec: ElementSpec, template: Template) -> gpd.GeoDataFrame | None:
-    """Province polygons for the inset, or None if the project has nothing to draw it from."""
+def admin1_field(columns) -> str | None:
+    """The column holding the province (admin-1 unit) of each feature, if any."""
+    by_folded = {str(c).casefold(): str(c) for c in columns}
+    return next((by_folded[f] for f in ADMIN1_FIELDS if f in by_folded), None)
+
+
+def locator_boundaries(loaded: LoadedProject, spec: ElementSpec, template: Template,
+                       extent=None) -> gpd.GeoDataFrame | None:
+    """Province polygons for the inset, or None if there is nothing to draw it from.
+
+    ``extent``: the main map's extent (map CRS), to tell whether the built-in outline of Pakistan
+    locates it; by default the extent of the project's layers.
+    """
     if spec.layer:
         layer = loaded.layer(spec.layer)
         if not isinstance(layer, VectorLayer):
@@ -39,14 +60,37 @@ def locator_boundaries(loaded: LoadedProject, spec: ElementSpec, template: Templ
         return layer.data
     if spec.path:
         return _read_boundaries(str(template.resolve(spec.path)))
+    own = _own_provinces(loaded)
+    if own is not None and len(own) > 1:
+        return own
+    builtin = _read_boundaries(str(style_file(BUILTIN_OUTLINE)))
+    return builtin if _locates(loaded, builtin, extent) else own
+
+
+def _own_provinces(loaded: LoadedProject) -> gpd.GeoDataFrame | None:
     vectors = [l for l in loaded.layers if isinstance(l, VectorLayer) and l.geometry_type == "Polygon"]
     for layer in vectors:
         if layer.name.lower() in PROVINCE_NAMES:
             return layer.data
-    for layer in vectors:
-        if "province" in layer.data.columns:
-            return _dissolved(layer)
+    with_field = [(layer, admin1_field(layer.data.columns)) for layer in vectors]
+    with_field = [(layer, field) for layer, field in with_field if field is not None]
+    for layer, field in with_field:
+        values = layer.data[field]
+        if len(values) > 1 and values.notna().all() and values.is_unique:
+            return layer.data  # one feature per province: the admin-1 layer itself
+    for layer, field in with_field:
+        return _dissolved(layer, field)
     return None
+
+
+def _locates(loaded: LoadedProject, outline: gpd.GeoDataFrame, extent) -> bool:
+    """Whether the main map (its ``extent``) lies in the ``outline`` (lon/lat)."""
+    try:
+        bounds = extent if extent is not None else loaded.extent()
+        lonlat = transform_bounds(tuple(bounds), loaded.crs, WGS84)
+    except PakmapError:
+        return False  # no extent to place (no drawable layer with a CRS): nothing to locate
+    return bool(outline.geometry.intersects(shapely.box(*lonlat)).any())
 
 
 @functools.lru_cache(maxsize=8)
@@ -56,29 +100,29 @@ def _read_boundaries(path: str) -> gpd.GeoDataFrame:
     return gpd.read_file(path)
 
 
-_DISSOLVED: dict[int, tuple[object, gpd.GeoDataFrame]] = {}
+_DISSOLVED: dict[tuple[int, str], tuple[object, gpd.GeoDataFrame]] = {}
 INSET_GRID = 1 / 1000  # of the layer's width: ~0.05 mm in a 5 cm inset, far below what the eye sees
 
 
-def _dissolved(layer: VectorLayer) -> gpd.GeoDataFrame:
-    """Districts dissolved to provinces at the inset's precision, cached per data frame (an atlas
-    draws it once per page).
+def _dissolved(layer: VectorLayer, field: str = "province") -> gpd.GeoDataFrame:
+    """Districts dissolved to provinces (by ``field``) at the inset's precision, cached per data
+    frame (an atlas draws it once per page).
 
     Snapping to a grid first (``set_precision``) keeps shared borders shared, makes the polygons
     valid and leaves a sixth of the vertices: the union is then several times faster.
     """
-    key = id(layer.data)
+    key = (id(layer.data), field)
     cached = _DISSOLVED.get(key)
     if cached is None or cached[0] is not layer.data:
         xmin, _, xmax, _ = layer.data.total_bounds
         snapped = shapely.set_precision(layer.data.geometry.values, (xmax - xmin) * INSET_GRID)
-        provinces = layer.data["province"].astype(str).to_numpy()
+        provinces = layer.data[field].astype(str).to_numpy()
         names = sorted(set(provinces))
         merged = []
         for name in names:
             parts = snapped[provinces == name]
             merged.append(shapely.union_all(parts))
-        cached = (layer.data, gpd.GeoDataFrame({"province": names}, geometry=merged, crs=layer.data.crs))
+        cached = (layer.data, gpd.GeoDataFrame({field: names}, geometry=merged, crs=layer.data.crs))
         _DISSOLVED[key] = cached
     return cached[1]
 

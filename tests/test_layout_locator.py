@@ -1,0 +1,58 @@
+"""The locator map for any boundary set, not only the shipped layer names: a COD-AB set (provinces in
+``ADM1_EN``, P-codes) gets its inset from its own admin-1 layer or its districts dissolved by province,
+and a map of one province (the real Sindh COD-AB districts alone) from the built-in outline of Pakistan."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from pakmap.layer import VectorLayer
+from pakmap.layout.compose import compose_page
+from pakmap.project.loaded import LoadedProject
+from pakmap.project.model import LayoutSpec, Project
+from pakmap.style import SingleSymbolStyle, Symbol
+
+pytestmark = pytest.mark.realdata
+
+
+def _project(*layers: VectorLayer) -> LoadedProject:
+    return LoadedProject(Project(layout=LayoutSpec(title="COD-AB")), list(layers))
+
+
+def _cod_districts(admin_gpkg) -> gpd.GeoDataFrame:
+    """The national districts in COD-AB field names (no national COD-AB set is available here)."""
+    districts = gpd.read_file(admin_gpkg, layer="districts")
+    return districts.rename(columns={"name": "ADM2_EN", "province": "ADM1_EN"})[["ADM2_EN", "ADM1_EN", "geometry"]]
+
+
+def test_sindh_cod_ab_districts_alone_get_the_built_in_outline_of_pakistan(shared_data):
+    sindh = gpd.read_file(shared_data / "sindh_cod_adm2_pcodes.geojson")
+    page = compose_page(_project(VectorLayer("sindh_cod_adm2_pcodes", sindh)))
+    assert "locator" in page.boxes
+    assert len(page.locator) == 7 and "Sindh" in set(page.locator["name"])
+    # the inset places the map: Sindh lies inside the outline it shows (COD-AB counts more of the delta as land)
+    sindh_area = sindh.union_all()
+    assert page.locator.union_all().intersection(sindh_area).area > 0.9 * sindh_area.area
+
+
+def test_cod_ab_districts_are_dissolved_by_adm1_en(admin_gpkg):
+    districts = _cod_districts(admin_gpkg)
+    page = compose_page(_project(VectorLayer("pak_adm2", districts)))
+    assert sorted(page.locator["ADM1_EN"]) == sorted(districts["ADM1_EN"].unique())
+
+
+def test_the_maps_own_cod_ab_admin1_layer_is_used_as_it_is(admin_gpkg):
+    districts = _cod_districts(admin_gpkg)
+    provinces = gpd.read_file(admin_gpkg, layer="provinces").rename(columns={"name": "ADM1_EN"})
+    outline = SingleSymbolStyle(Symbol(fill="none"))
+    page = compose_page(_project(VectorLayer("pak_adm2", districts), VectorLayer("pak_adm1", provinces, style=outline)))
+    assert page.locator is provinces
+
+
+def test_no_locator_far_from_pakistan_without_provinces():
+    """A map elsewhere with no admin-1 field has nothing to locate it by: no inset, not Pakistan's."""
+    squares = gpd.GeoDataFrame({"name": ["a", "b"]}, geometry=[shapely.box(10, 10, 11, 11), shapely.box(11, 10, 12, 11)],
+                               crs="EPSG:4326")
+    assert "locator" not in compose_page(_project(VectorLayer("squares", squares))).boxes
