@@ -31,7 +31,7 @@ def _overlap(a, b, gap=0.0) -> bool:
 def test_expression_formats_numbers_and_suppresses_small_counts():
     lyr = _layer([Point(0, 0)] * 3, LabelStyle(expression="{name}\n{refugees}"),
                  name=["A", "B", "C"], refugees=[12345.0, 3.0, np.nan])
-    assert label_texts(lyr, np.arange(3), threshold=5) == ["A\n12,345", "B\n<5", "C\n"]
+    assert label_texts(lyr, np.arange(3), threshold=5) == ["A\n12,345", "B\n<5", "C"]
     lyr.labels = LabelStyle(expression="{refugees:,.0f} people")
     assert label_texts(lyr, np.arange(2), threshold=5) == ["12,345 people", "<5 people"]
 
@@ -121,3 +121,57 @@ def test_very_many_point_labels_are_capped_by_priority():
     placed = [int(lab.text[1:]) for lab in result.labels]
     assert placed == sorted(placed, reverse=True) and placed[0] > n - 20  # highest priority first
     assert min(placed) >= 500  # the 500 lowest were never candidates
+
+
+def test_no_data_labels_print_nothing_not_a_lone_percent_sign():
+    lyr = _layer([Point(0, 0)] * 3, LabelStyle(expression="{share:.1f}%"), name=["A", "B", "C"],
+                 share=[3.54, np.nan, None])
+    assert label_texts(lyr, np.arange(3), threshold=None) == ["3.5%", "", ""]
+    lyr.labels = LabelStyle(expression="{name}\n{share:.1f}%")
+    assert label_texts(lyr, np.arange(3), threshold=None) == ["A\n3.5%", "B", "C"]
+    lyr.labels = LabelStyle(field="share")
+    assert label_texts(lyr, np.arange(3), threshold=None) == ["3.54", "", ""]
+
+
+def _gap(a, b) -> float:
+    """Clear distance between two boxes (x, y, w, h): 0 when they touch or overlap."""
+    dx = max(b[0] - (a[0] + a[2]), a[0] - (b[0] + b[2]), 0.0)
+    dy = max(b[1] - (a[1] + a[3]), a[1] - (b[1] + b[3]), 0.0)
+    return float(np.hypot(dx, dy))
+
+
+def test_two_labels_never_run_together_into_one_name():
+    """'Wanna' and 'Sarwakai' a word space apart read as one place, 'Wanna Sarwakai': the gap between
+    labels is at least half an em of their text, not a fixed hairline."""
+    from pakmap.render.labels import LABEL_GAP_EM
+
+    size, dpi = 8, 96
+    em_px = size / 72 * dpi
+
+    def run(points, names):
+        lyr = _layer([Point(x, 100 - y) for x, y in points], LabelStyle(field="name", size=size), name=names)
+        lyr.style.symbol.size = 0.1
+        return render_image(MapView((lyr,), (0, 0, 400, 100), CRS_M, 400, 100, dpi=dpi))[1].labels
+
+    (wanna,) = run([(100, 50)], ["Wanna"])
+    marker_r = wanna.box[0] - 100  # from the point to where a right-hand label starts
+    # Sarwakai's label would start 3 px (about a word space) after Wanna's ends.
+    sarwakai_x = wanna.box[0] + wanna.box[2] + 3 - marker_r
+    placed = run([(100, 50), (sarwakai_x, 50)], ["Wanna", "Sarwakai"])
+    assert placed[0].text == "Wanna"
+    for other in placed[1:]:
+        assert _gap(placed[0].box, other.box) >= LABEL_GAP_EM * em_px - 1e-6
+
+
+def test_the_mapped_layers_labels_win_over_point_labels():
+    """A town's priority (its population) must not push the district names of the choropleth off the map."""
+    from pakmap.style import GraduatedStyle
+
+    district = VectorLayer("districts", gpd.GeoDataFrame({"name": ["Peshawar"], "refugees": [1000.0]},
+                                                         geometry=[box(0, 0, 100, 100)], crs=CRS_M),
+                           style=GraduatedStyle(field="refugees", classes=1), labels=LabelStyle(field="name", size=9))
+    towns = VectorLayer("towns", gpd.GeoDataFrame({"name": ["Town of Peshawar"], "pop": [2_000_000.0]},
+                                                  geometry=[Point(70, 50)], crs=CRS_M),
+                        style=SingleSymbolStyle(Symbol(size=1)), labels=LabelStyle(field="name", size=9, priority="pop"))
+    _, result = render_image(MapView((district, towns), (0, 0, 100, 100), CRS_M, 200, 200, dpi=96))
+    assert result.labels[0].text == "Peshawar" and result.labels[0].layer == "districts"

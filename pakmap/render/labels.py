@@ -1,10 +1,12 @@
 """Feature labels: text from a field or expression, placed without overlaps, drawn with a halo.
 
-Labels are collected while layers are drawn and placed last, over every layer, in priority order
-(the priority field's value, else feature size: big districts first). A label is only drawn where its
-box is fully inside the map and overlaps no label placed before it — a map with fewer labels is
-better than one with labels on top of each other. Polygon labels sit at the pole of inaccessibility
-of the visible part (the point farthest from the edges, so they stay inside odd shapes); point labels
+Labels are collected while layers are drawn and placed last, over every layer: the mapped layer's
+(classes, categories, circles) first, then in priority order (the priority field's value, else
+feature size: big districts first). A label is only drawn where its box is fully
+inside the map and keeps a clear gap (half an em of its text, at least 0.5 mm) from every label placed
+before it — a map with fewer labels is better than one with labels that run together into one name.
+A line of a label expression showing a value the feature lacks is left out. Polygon labels sit at the
+pole of inaccessibility of the visible part (the point farthest from the edges, so they stay inside odd shapes); point labels
 try eight positions around the marker, right first (the cartographic convention). Line labels follow
 the line: beside a stretch straight enough for the text, turned to its direction and kept upright
 (``line_labels.py``); with ``placement = "horizontal"`` they sit level at the line's middle instead.
@@ -25,6 +27,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from ..errors import StyleError
 from ..fonts import FAMILY
 from ..numbers import format_number, is_missing
+from ..style import SingleSymbolStyle
 from .generalize import simplified, visible_indices
 from .label_boxes import bounds, box_corners, footprint, overlaps_any
 from .line_labels import device_lines, line_parts, line_positions
@@ -36,8 +39,11 @@ from .vector import MIN_LINE_WIDTH_MM, geometry_kind
 _REF_PX = 100.0
 # Gap between a point marker and its label, and between lines of a label, in mm.
 _GAP_MM = 0.6
-# Minimum clear space around every label, in mm: labels that touch read as one.
+# Minimum clear gap between two labels, in mm, and as a share of the font size (em): two names a
+# word space apart read as one ("Wanna" beside "Sarwakai"), so the gap grows with the text.
 _PAD_MM = 0.5
+LABEL_GAP_EM = 0.5
+_MM_PER_PT = 25.4 / 72
 # Labels considered per layer: more could never fit on a page (a million village points).
 MAX_CANDIDATES = 5_000
 # Point label positions tried in order: (dx, dy) in units of (marker radius + gap), text alignment.
@@ -93,13 +99,31 @@ def label_texts(layer, rows: np.ndarray, threshold: int | None) -> list[str]:
         return [fmt.format_field(v, "") for v in data[labels.field].tolist()]
     formatter = _Formatter(threshold)
     # A typed "\n" (from a text box rather than a TOML string) also breaks the line.
-    expression = labels.expression.replace("\\n", "\n")
+    lines = [(line, _field_names(line)) for line in labels.expression.replace("\\n", "\n").split("\n")]
     records = data.drop(columns=data.geometry.name).to_dict("records")
     try:
-        return [formatter.vformat(expression, (), r) for r in records]
+        # A line showing a value the feature does not have is left out whole: "{share:.1f}%" of a
+        # district without data prints nothing, not a lone "%".
+        return ["\n".join(formatter.vformat(line, (), r) for line, names in lines
+                          if not any(is_missing(r.get(n)) for n in names if n in r)).strip("\n")
+                for r in records]
     except (KeyError, ValueError, IndexError) as exc:
         raise StyleError(f"label expression {labels.expression!r} of layer '{layer.name}' fails: {exc}",
                          fix="write fields in braces, e.g. \"{name}\\n{refugees:,.0f}\"") from None
+
+
+def _field_names(expression: str) -> list[str]:
+    """The record fields a format string reads: ``"{pop:,.0f} ({name})"`` → ``["pop", "name"]``."""
+    try:
+        parsed = list(string.Formatter().parse(expression))
+    except ValueError:
+        return []  # vformat reports the malformed expression
+    return [name.split(".")[0].split("[")[0] for _, name, _, _ in parsed if name]
+
+
+def label_gap_mm(size_pt: float) -> float:
+    """The clear gap a label of ``size_pt`` keeps from other labels."""
+    return max(_PAD_MM, LABEL_GAP_EM * size_pt * _MM_PER_PT)
 
 
 def label_font(bold: bool) -> QFont:
@@ -115,6 +139,7 @@ class _Candidate:
     layer: str
     text: str
     lines: list[str]
+    rank: int  # 0 before 1: the mapped layer's labels before those of the other layers
     priority: float
     positions: tuple  # ((centre x, centre y, angle, align), ...) in device px, tried in order
     style: object
@@ -181,6 +206,9 @@ class LabelCollector:
             rows, geoms, px, priority, point, along = (rows[top], geoms[top], px[top], priority[top], point[top],
                                                        along[top])
         texts = label_texts(layer, rows, view.count_threshold)
+        # The layer the map is about (classes, categories, circles) labels first, whatever the scale of
+        # another layer's priorities (a town's population against a district's area).
+        thematic = not isinstance(layer.style, SingleSymbolStyle)
 
         font = label_font(labels.bold)
         metrics = QFontMetricsF(font)
@@ -219,7 +247,7 @@ class LabelCollector:
                     continue  # no stretch of the line can carry the text: no label, not one hanging off it
             else:
                 positions = ((x, y, 0.0, "center"),)
-            self.candidates.append(_Candidate(layer.name, text, lines, float(priority[i]), positions, labels,
+            self.candidates.append(_Candidate(layer.name, text, lines, 0 if thematic else 1, float(priority[i]), positions, labels,
                                               scale, widths, width, height))
         if point.any():
             # Labels must not hide the markers of their own layer.
@@ -233,14 +261,15 @@ class LabelCollector:
         Returns (candidate, box before turning (x, y, width, height), angle, alignment) per placed label.
         """
         view = self.view
-        order = sorted(range(len(self.candidates)), key=lambda i: -self.candidates[i].priority)
+        order = sorted(range(len(self.candidates)),
+                       key=lambda i: (self.candidates[i].rank, -self.candidates[i].priority))
         obstacle_boxes = np.concatenate(self.obstacles) if self.obstacles else np.empty((0, 4))
         obstacles = _Footprints.of_boxes(obstacle_boxes)
         placed = _Footprints(len(order))
-        pad = view.mm(_PAD_MM) / 2  # each footprint grows by half the gap
         out = []
         for i in order:
             cand = self.candidates[i]
+            pad = view.mm(label_gap_mm(cand.style.size)) / 2  # each footprint grows by half its gap
             hw, hh = cand.width / 2, cand.height / 2
             for cx, cy, angle, align in cand.positions:
                 # Level labels (all but those along lines) are tested as plain boxes, without corners.
