@@ -290,3 +290,38 @@ def test_raster_overlay_lines_up_between_its_layers(browser, tmp_path):
         assert visit.errors == []
     finally:
         visit.close()
+
+
+@pytest.mark.realdata
+@pytest.mark.timeout(120)
+def test_print_labels_shown_where_they_fit_and_never_run_together(browser, shared_data, tmp_path):
+    out = export_webmap(real_loaded(shared_data), tmp_path / "labels.html")
+    visit = Visit(browser, out)
+    page = visit.page
+    shown = ".pm-label:visible"
+
+    def boxes():
+        return page.locator(shown).evaluate_all(
+            "els => els.map(e => { const r = e.getBoundingClientRect(); return [e.textContent, r.left, r.top, r.right, r.bottom]; })")
+
+    try:
+        assert visit.errors == []
+        whole = boxes()
+        names = {b[0] for b in whole}
+        assert 15 < len(whole) < 156  # the country: big districts labelled, small ones wait for a zoom
+        assert "Chagai" in names and "Peshawar" not in names
+        gap = 0.5 * 11 - 1  # half an em of the 11 px labels, less a pixel of rounding
+        for i, a in enumerate(whole):
+            for b in whole[:i]:
+                dx = max(b[1] - a[3], a[1] - b[3], 0)
+                dy = max(b[2] - a[4], a[2] - b[4], 0)
+                assert max(dx, dy) >= gap, (a[0], b[0])
+        name = page.evaluate("Object.keys(window).find(k => k.startsWith('map_'))")
+        page.evaluate(f"window['{name}'].setView([34.0, 71.6], 9, {{animate: false}})")
+        page.wait_for_timeout(300)
+        assert "Peshawar" in {b[0] for b in boxes()}  # zoomed in, the small district has room
+        page.locator(".leaflet-control-layers-overlays input").first.uncheck()
+        page.wait_for_timeout(300)
+        assert boxes() == []  # the districts switched off: their labels go too
+    finally:
+        visit.close()

@@ -304,3 +304,48 @@ def test_title_box_says_illustrative_and_legend_respects_the_project(tmp_path):
     loaded.project.layers[0].legend = False
     boxes = [json.loads(b) for b in re.findall(r'div\.innerHTML = (".*?");', render_html(loaded), re.S)]
     assert not any("pm-legend" in b for b in boxes)
+
+
+# --- the print map's labels and legend titles -----------------------------------------------------
+
+def _labels_call(text: str):
+    """(styles, rows) given to the page's label placer, or None when it has no labels."""
+    found = re.search(r"pmLabels\(map_\w+, \[[\w, ]*\], (\[.*?\]), (\[\[.*?\]\])\);\n", text)
+    return (json.loads(found.group(1)), json.loads(found.group(2))) if found else None
+
+
+def test_web_map_has_the_print_labels_in_the_print_order(tmp_path):
+    loaded = small_loaded(tmp_path)
+    loaded.layers[0].labels = LabelStyle(expression="{name}\n{refugees}")
+    towns = gpd.GeoDataFrame({"name": ["Town"], "pop": [10_000_000]}, geometry=[shapely.Point(70.5, 30.5)],
+                             crs="EPSG:4326")
+    loaded.layers.append(VectorLayer("Towns", towns, style=SingleSymbolStyle(Symbol(size=2)),
+                                     labels=LabelStyle(field="name", size=8, priority="pop")))
+    loaded.project.layers.append(LayerSpec("Towns", "towns.geojson"))
+    styles, rows = _labels_call(render_html(loaded))
+    texts = [r[4] for r in rows]
+    # The print text: separators, "<5" for the small count, nothing for the missing value; the mapped
+    # layer's labels (equal squares: in layer order) before the town's, whatever the town's priority.
+    assert texts == ["Peshawar\n1,234,567", f"{XSS}\n<5", "Quetta\n0", "Lahore", "Town"]
+    assert [r[1] for r in rows] == [0, 0, 0, 0, 2]  # polygons, then the point
+    assert styles[1]["size"] >= 11 and styles[1]["gap"] >= 0.5 * styles[1]["size"]
+    assert "<img" not in render_html(loaded)  # the hostile name is text in a JSON string, escaped
+
+
+def test_web_map_without_labels_has_no_label_placer(tmp_path):
+    loaded = small_loaded(tmp_path)
+    loaded.layers[0].labels = None
+    assert _labels_call(render_html(loaded)) is None
+
+
+@pytest.mark.realdata
+def test_web_legend_titles_are_the_print_legend_titles_not_file_names(shared_data, tmp_path):
+    from pakmap.cli import main
+
+    out = tmp_path / "literacy.html"
+    assert main(["map", str(shared_data / "pak_districts.geojson"), "--table",
+                 str(shared_data / "pak_census2023_districts.csv"), "--on", "name=district",
+                 "--by", "literacy_rate", "--fields", "name", "-o", str(out)]) == 0
+    legend = json.loads(re.findall(r'div\.innerHTML = (".*?");', out.read_text(encoding="utf-8"), re.S)[-1])
+    assert '<div class="pm-layer">Literacy rate</div>' in legend
+    assert "pak_districts" not in legend

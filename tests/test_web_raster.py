@@ -149,7 +149,7 @@ def test_web_map_has_the_overlay_in_its_place_with_opacity_and_legend(tmp_path):
     legend = json.loads(re.findall(r'div\.innerHTML = (".*?");', text, re.S)[-1])
     assert "Flood depth" in legend and "0 – 100" in legend
     assert "linear-gradient(to right,#CDE3F1," in legend and "opacity:0.8" in legend
-    assert legend.index("Flood depth") < legend.index("Districts")  # top layer first, as in print
+    assert legend.index("Flood depth") < legend.index("Refugees")  # top layer first, as in print
     for fragment in (str(tmp_path), "flood_private", ".tif"):
         assert fragment not in text, fragment
 

@@ -19,6 +19,7 @@ from ..layer import RasterLayer, VectorLayer
 from ..palettes import palette
 from ..project.loaded import LoadedProject
 from ..render.qt import qcolor, set_line_style
+from ..render.legend_items import legend_title, single_label
 from .template import ElementSpec
 from .text import make_font
 
@@ -91,10 +92,9 @@ def _listed(loaded: LoadedProject, name: str) -> bool:
 def _group(layer: VectorLayer, items) -> LegendGroup:
     """Classified layers get a heading (the mapped field); a single-symbol layer is one named row."""
     rows = tuple(LegendRow(item.label, _swatch(item)) for item in items)
-    style_field = getattr(layer.style, "field", "")
-    title = pretty_name(style_field) if style_field else ""
+    title = legend_title(layer)
     if len(rows) == 1 and not title:
-        rows = (LegendRow(pretty_name(layer.name), rows[0].swatch),)
+        rows = (LegendRow(single_label(layer), rows[0].swatch),)
     return LegendGroup(title, rows)
 
 
@@ -115,10 +115,10 @@ def _raster_group(loaded: LoadedProject, layer: RasterLayer, extent) -> LegendGr
         values = read_window(layer, view, width, height)
     limits = legend_limits(values, style.vmin, style.vmax)
     if limits is None:
-        return LegendGroup(pretty_name(layer.name), ())
+        return LegendGroup(single_label(layer), ())
     colors = palette(style.palette).colors
     swatch = Swatch("ramp", colors[0], colors[-1], 0.0, opacity=style.opacity, ramp=tuple(colors))
-    return LegendGroup(pretty_name(layer.name), (LegendRow(ramp_label(*limits), swatch),))
+    return LegendGroup(single_label(layer), (LegendRow(ramp_label(*limits), swatch),))
 
 
 def _swatch(item) -> Swatch:
@@ -126,12 +126,6 @@ def _swatch(item) -> Swatch:
     return Swatch(kind=item.kind, fill=item.color, stroke=item.stroke or item.color,
                   stroke_width=item.stroke_width, size=item.size_mm, marker=item.marker or "circle",
                   opacity=item.opacity, line_style=item.line_style)
-
-
-def pretty_name(name: str) -> str:
-    """``population_2023`` → ``Population 2023`` (names the officer typed with capitals are kept)."""
-    text = str(name).replace("_", " ").strip()
-    return text[:1].upper() + text[1:] if text == text.lower() else text
 
 
 # --- layout ------------------------------------------------------------------------------------

@@ -134,6 +134,49 @@ def label_font(bold: bool) -> QFont:
     return font
 
 
+def label_anchors(geoms: np.ndarray, kinds: np.ndarray, tolerance: float, simplify=None):
+    """Where each feature's label goes and how big the feature is (its priority without a priority field).
+
+    Polygons: the pole of inaccessibility (centre of the largest inscribed circle, found to
+    ``tolerance``, on ``simplify(shapes)`` when given) and their area; lines: their middle and length;
+    points: the point, size 0. Returns ``(anchors (n, 2), size (n,))``.
+    """
+    anchors = np.full((len(geoms), 2), np.nan)
+    size = np.zeros(len(geoms))
+    poly = kinds == "polygon"
+    if poly.any():
+        shapes = geoms[poly] if simplify is None else simplify(geoms[poly])
+        shapes = np.where(shapely.is_empty(shapes), geoms[poly], shapes)
+        circles = shapely.maximum_inscribed_circle(shapes, tolerance=tolerance)
+        anchors[poly] = shapely.get_coordinates(shapely.get_point(circles, 0))
+        size[poly] = shapely.area(geoms[poly])
+    line = kinds == "line"
+    if line.any():
+        anchors[line] = shapely.get_coordinates(
+            shapely.line_interpolate_point(shapely.line_merge(geoms[line]), 0.5, normalized=True))
+        size[line] = shapely.length(geoms[line])
+    point = kinds == "point"
+    if point.any():
+        anchors[point] = shapely.get_coordinates(shapely.centroid(geoms[point]))
+    return anchors, size
+
+
+def label_priority(layer, rows: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """Each label's priority (higher first): the layer's priority field, else the feature's ``size``."""
+    field = layer.labels.priority
+    if not field:
+        return size
+    if field not in layer.fields:
+        raise StyleError(f"label priority field '{field}' not in layer '{layer.name}'",
+                         fix=f"use one of: {', '.join(map(str, layer.fields))}")
+    return pd.to_numeric(layer.values(field).iloc[rows], errors="coerce").fillna(-np.inf).to_numpy(dtype=float)
+
+
+def is_thematic(layer) -> bool:
+    """Whether the layer is what the map is about (classes, categories, circles): its labels come first."""
+    return not isinstance(layer.style, SingleSymbolStyle)
+
+
 @dataclass
 class _Candidate:
     layer: str
@@ -172,43 +215,24 @@ class LabelCollector:
         keep = ~(shapely.is_empty(geoms) | shapely.is_missing(geoms))
         rows, geoms = rows[keep], geoms[keep]
         kinds = geometry_kind(geoms)
-        anchors = np.full((len(geoms), 2), np.nan)
-        size = np.zeros(len(geoms))
-        poly = kinds == "polygon"
-        if poly.any():
-            tol = 0.5 / transform.scale  # half a pixel is exact enough for a label position
-            # On the shapes as drawn (simplified): same answer within a pixel, far fewer vertices.
-            shapes = simplified(geoms[poly], transform.scale)
-            shapes = np.where(shapely.is_empty(shapes), geoms[poly], shapes)
-            circles = shapely.maximum_inscribed_circle(shapes, tolerance=tol)
-            anchors[poly] = shapely.get_coordinates(shapely.get_point(circles, 0))
-            size[poly] = shapely.area(geoms[poly])
+        # On the shapes as drawn (simplified): same answer within a pixel, far fewer vertices; half a
+        # pixel is exact enough for a label position.
+        anchors, size = label_anchors(geoms, kinds, 0.5 / transform.scale,
+                                      lambda shapes: simplified(shapes, transform.scale))
         line = kinds == "line"
         along = line & (labels.placement == "line")
-        if line.any():
-            anchors[line] = shapely.get_coordinates(
-                shapely.line_interpolate_point(shapely.line_merge(geoms[line]), 0.5, normalized=True))
-            size[line] = shapely.length(geoms[line])
         point = kinds == "point"
-        if point.any():
-            anchors[point] = shapely.get_coordinates(shapely.centroid(geoms[point]))
         px = transform.apply(anchors)
-        priority = size
-        if labels.priority:
-            if labels.priority not in layer.fields:
-                raise StyleError(f"label priority field '{labels.priority}' not in layer '{layer.name}'",
-                                 fix=f"use one of: {', '.join(map(str, layer.fields))}")
-            priority = pd.to_numeric(layer.values(labels.priority).iloc[rows], errors="coerce").fillna(
-                -np.inf).to_numpy(dtype=float)
+        priority = label_priority(layer, rows, size)
+        # The layer the map is about (classes, categories, circles) labels first, whatever the scale of
+        # another layer's priorities (a town's population against a district's area).
+        thematic = is_thematic(layer)
         if len(rows) > MAX_CANDIDATES:
             # A page holds a few thousand labels at most: only the first by priority can win a place.
             top = np.sort(np.argpartition(-priority, MAX_CANDIDATES)[:MAX_CANDIDATES])
             rows, geoms, px, priority, point, along = (rows[top], geoms[top], px[top], priority[top], point[top],
                                                        along[top])
         texts = label_texts(layer, rows, view.count_threshold)
-        # The layer the map is about (classes, categories, circles) labels first, whatever the scale of
-        # another layer's priorities (a town's population against a district's area).
-        thematic = not isinstance(layer.style, SingleSymbolStyle)
 
         font = label_font(labels.bold)
         metrics = QFontMetricsF(font)

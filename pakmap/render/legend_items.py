@@ -11,6 +11,24 @@ from .styling import symbolize
 from .vector import geometry_kind
 
 
+def pretty_name(name: str) -> str:
+    """``population_2023`` → ``Population 2023`` (names the officer typed with capitals are kept)."""
+    text = str(name).replace("_", " ").strip()
+    return text[:1].upper() + text[1:] if text == text.lower() else text
+
+
+def legend_title(layer) -> str:
+    """A layer's heading in the print and web legends: the mapped field (``Population 2023``), or ""
+    for a single-symbol layer, whose one row names the layer (``single_label``)."""
+    field = getattr(layer.style, "field", "")
+    return pretty_name(field) if field else ""
+
+
+def single_label(layer) -> str:
+    """The row naming a single-symbol layer (and the heading of a raster): ``Line of control``."""
+    return pretty_name(layer.name)
+
+
 @dataclass(frozen=True)
 class LegendItem:
     """One legend row: a swatch and its label.

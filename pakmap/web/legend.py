@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 
 from ..layer import RasterLayer, VectorLayer
-from ..render.legend_items import LegendItem, legend_items
+from ..render.legend_items import LegendItem, legend_items, legend_title, single_label
 from ..render.raster import ramp_label
 from .markers import ICON_CLASS, MarkerSymbol
 from .styles import css_color, px
@@ -77,13 +77,16 @@ def _text(text: str, bold: bool = False) -> str:
 
 
 def layer_legend(layer: VectorLayer, threshold: int | None, point_circles: bool = False) -> str:
-    """One layer's legend block: the rows of ``pakmap.render.legend_items`` (the print legend's)."""
+    """One layer's legend block: the print legend's heading (the mapped field's title) and rows
+    (``pakmap.render.legend_items``); a single-symbol layer is one row naming it, as in print."""
     where = f"the style of layer '{layer.name}'"
     items = legend_items(layer, threshold)
-    single = len(items) == 1 and items[0].label == layer.name  # single symbol: the row names the layer
-    rows = "".join(f'<div class="pm-row">{_swatch(i, where, point_circles)}{_text(i.label, bold=single)}</div>'
-                   for i in items)
-    return rows if single else f'<div class="pm-layer">{html.escape(layer.name)}</div>{rows}'
+    title = legend_title(layer)
+    single = len(items) == 1 and not title
+    if single:
+        return f'<div class="pm-row">{_swatch(items[0], where, point_circles)}{_text(single_label(layer), bold=True)}</div>'
+    rows = "".join(f'<div class="pm-row">{_swatch(i, where, point_circles)}{_text(i.label)}</div>' for i in items)
+    return (f'<div class="pm-layer">{html.escape(title)}</div>' if title else "") + rows
 
 
 def raster_legend(layer: RasterLayer, overlay) -> str:
@@ -94,7 +97,7 @@ def raster_legend(layer: RasterLayer, overlay) -> str:
     swatch = (f'<span class="pm-sw pm-ramp" style="background:linear-gradient(to right,{stops});'
               f'opacity:{float(layer.style.opacity):g}"></span>')
     label = html.escape(ramp_label(*overlay.legend_limits)) if overlay.legend_limits else ""
-    return f'<div class="pm-layer">{html.escape(layer.name)}</div><div class="pm-row">{swatch}{label}</div>'
+    return f'<div class="pm-layer">{html.escape(single_label(layer))}</div><div class="pm-row">{swatch}{label}</div>'
 
 
 def legend_html(entries: list[str]) -> str:

@@ -1,6 +1,7 @@
 """The project as an interactive web map: one self-contained HTML file for the data portal or e-mail.
 
-Layers are drawn in project order with the print map's styles, markers, classes and legend; hovering
+Layers are drawn in project order with the print map's styles, markers, classes, labels
+(``pakmap.web.labels``, shown at the zooms where they fit) and legend; hovering
 a feature shows its tooltip, clicking it (or tapping, on a phone) its popup. Geometry is generalized
 for the screen (``pakmap.web.simplify``), rasters become image overlays (``pakmap.web.raster``),
 Leaflet is inlined (``pakmap.web.assets``) so a map without basemap needs no network, and only the
@@ -36,6 +37,7 @@ from .assets import make_offline
 from .basemap import basemap_layer
 from .content import BIND_JS, feature_content
 from .encoding import encode
+from .labels import map_labels
 from .layers import FeatureLayer, HtmlControl, MapControls, script_json
 from .legend import CSS, layer_legend, legend_html, raster_legend, title_html
 from .raster import raster_overlay
@@ -155,6 +157,7 @@ def build_webmap(loaded: LoadedProject) -> folium.Map:
     if tiles is not None:
         tiles.add_to(m)
     legend_entries = []
+    labelled = []  # (JavaScript name of the layer's group, the layer in WGS 84)
     for position, layer in enumerate(loaded.drawable):
         spec = _spec(loaded, layer.name)
         pane = layer_pane(m, position)
@@ -166,11 +169,15 @@ def build_webmap(loaded: LoadedProject) -> folium.Map:
             if spec is None or spec.legend:
                 legend_entries.append(raster_legend(layer, overlay))
             continue
-        fl, style = feature_layer(_in_wgs84(layer, project.path), spec.popup_fields if spec else [],
-                                  threshold, detail, pane)
+        in_wgs84 = _in_wgs84(layer, project.path)
+        fl, style = feature_layer(in_wgs84, spec.popup_fields if spec else [], threshold, detail, pane)
         fl.add_to(m)
+        labelled.append((fl.get_name(), in_wgs84))
         if spec is None or spec.legend:
             legend_entries.append(layer_legend(layer, threshold, point_circles=style.point_circles))
+    labels = map_labels(labelled, threshold, detail.tolerance)
+    if labels is not None:
+        labels.add_to(m)
     title = project.layout.title or project.map.title
     subtitle = " · ".join(t for t in (project.layout.subtitle, project.layout.as_of) if t)
     note = "Illustrative data: not real figures" if project.illustrative else ""
