@@ -84,3 +84,58 @@ def test_errors(population_tif, zones, tmp_path):
     broken.write_bytes(b"not a tiff")
     with pytest.raises(SourceError, match="cannot read the raster"):
         zonal_statistics(zones, broken, {"x": "sum"})
+
+
+# --- zonal statistics as a project step --------------------------------------------------------
+
+def _zonal_project(tmp_path, zones, population_tif, **join):
+    from pakmap.project.model import JoinSpec, LayerSpec, Project
+
+    zones.to_file(tmp_path / "zones.gpkg", layer="zones")
+    spec = {"layer": "zones", "kind": "zonal", "raster": "population", "stats": {"pop": "sum", "pop_mean": "mean"},
+            **join}
+    project = Project(layers=[LayerSpec("zones", "zones.gpkg", layer="zones"),
+                              LayerSpec("population", population_tif.name)],
+                      joins=[JoinSpec(**spec)])
+    project.path = tmp_path / "project.toml"
+    return project
+
+
+def test_zonal_step_round_trips_and_is_rerun_on_every_render(tmp_path, population_tif, zones):
+    import tomllib
+
+    from pakmap.cli import main
+    from pakmap.project import load_project, save_project
+
+    save_project(_zonal_project(tmp_path, zones, population_tif, band=1))
+    saved = tomllib.loads((tmp_path / "project.toml").read_text(encoding="utf-8"))["joins"][0]
+    assert saved["kind"] == "zonal" and saved["raster"] == "population" and saved["stats"]["pop"] == "sum"
+    assert load_project(tmp_path / "project.toml").joins[0].raster == "population"
+
+    out = tmp_path / "out.gpkg"
+    assert main(["render", str(tmp_path / "project.toml"), "-o", str(out)]) == 0
+    first = gpd.read_file(out, layer="zones").set_index("name")
+    assert first.loc["top-left 2x2", "pop"] == pytest.approx(13)
+    # Next month: a new raster under the same name; the project re-runs the step.
+    with rasterio.open(population_tif, "r+") as ds:
+        ds.write(np.full((4, 4), 10, dtype="float32"), 1)
+    assert main(["render", str(tmp_path / "project.toml"), "-o", str(out)]) == 0
+    second = gpd.read_file(out, layer="zones").set_index("name")
+    assert second.loc["top-left 2x2", "pop"] == pytest.approx(40)
+    assert second.loc["whole raster", "pop_mean"] == pytest.approx(10)
+
+
+@pytest.mark.parametrize("join, message", [
+    ({"raster": ""}, "need a raster and stats"),
+    ({"stats": {"pop": "average"}}, "unknown statistic 'average'"),
+    ({"raster": "zones"}, "is not a raster layer"),
+    ({"band": 0}, "band 0"),
+])
+def test_bad_zonal_steps_are_one_line_project_errors(tmp_path, population_tif, zones, capsys, join, message):
+    from pakmap.cli import main
+    from pakmap.project import save_project
+
+    path = save_project(_zonal_project(tmp_path, zones, population_tif, **join))  # written as an officer might
+    assert main(["render", str(path), "-o", str(tmp_path / "m.png")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

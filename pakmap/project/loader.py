@@ -53,6 +53,14 @@ def apply_join(project: Project, layers: dict[str, Layer], join: JoinSpec):
             raise ProjectError(f"spatial join points '{join.points}' is not a point layer", path=project.path,
                                fix="name a layer of points")
         result = aggregate_points_in_polygons(target.data, points.data, join.stats)
+    elif join.kind == "zonal":
+        from ..join.zonal import zonal_statistics
+
+        raster = layers[join.raster]
+        if not isinstance(raster, RasterLayer):
+            raise ProjectError(f"zonal statistics raster '{join.raster}' is not a raster layer", path=project.path,
+                               fix="name a GeoTIFF layer of the project")
+        result = zonal_statistics(target.data, raster.path, join.stats, band=join.band)
     else:
         from ..join.attribute import join_attributes
 
@@ -87,7 +95,7 @@ def load_layers(project: Project, progress: Progress | None = None) -> LoadedPro
     reports = []
     for join in project.joins:
         if progress:
-            progress(f"joining {join.table or join.points} to {join.layer}", done / max(steps, 1))
+            progress(f"joining {join.table or join.points or join.raster} to {join.layer}", done / max(steps, 1))
         layers[join.layer], report = apply_join(project, layers, join)
         reports.append(report)
         done += 1

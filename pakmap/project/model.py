@@ -19,6 +19,8 @@ from typing import Any
 from ..events import Signal
 
 FORMAT_VERSION = 1
+JOIN_KINDS = ("attribute", "spatial", "zonal")
+JOIN_ROLES = ("layer", "table", "points", "raster")  # the JoinSpec fields that name project layers
 
 
 @dataclass
@@ -41,11 +43,13 @@ class LayerSpec:
 
 @dataclass
 class JoinSpec:
-    """Attach a statistics table to a layer (attribute join) or count points in polygons (spatial)."""
+    """Attach a statistics table to a layer (attribute join), count or sum points in polygons
+    (spatial), or sum or average a raster's cells per polygon (zonal). Every kind is re-run each
+    time the project is loaded, so next month's data goes through the same steps."""
 
     layer: str  # the target layer (boundaries)
     table: str = ""  # attribute join: the table layer
-    kind: str = "attribute"  # "attribute" or "spatial"
+    kind: str = "attribute"  # "attribute", "spatial" or "zonal"
     on: list[list[str]] = dataclasses.field(default_factory=list)  # [[layer_field, table_field], …]
     within: list[str] = dataclasses.field(default_factory=list)  # [layer_parent_field, table_parent_field]
     fields: list[str] = dataclasses.field(default_factory=list)  # table fields to bring over (empty: all)
@@ -54,7 +58,9 @@ class JoinSpec:
     accepted: dict[str, str] = dataclasses.field(default_factory=dict)  # table key -> layer key, user-accepted
     strict: bool = False  # unmatched table rows with values are an error, not a warning
     points: str = ""  # spatial join: the point layer
-    stats: dict[str, str] = dataclasses.field(default_factory=dict)  # spatial: output field -> "count" | "sum:FIELD" | "mean:FIELD"
+    stats: dict[str, str] = dataclasses.field(default_factory=dict)  # spatial: output field -> "count" | "sum:FIELD" | "mean:FIELD"; zonal: output field -> "sum" | "mean" | …
+    raster: str = ""  # zonal statistics: the raster layer
+    band: int = 1  # zonal statistics: the raster band
 
 
 @dataclass

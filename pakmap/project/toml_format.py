@@ -24,7 +24,8 @@ from .. import __version__
 from ..atomic import write_text_atomic
 from ..errors import PakmapError, ProjectError
 from ..style import labels_from_dict, raster_style_from_dict, style_from_dict
-from .model import FORMAT_VERSION, Project
+from ..join.zonal import ZONAL_STATS
+from .model import FORMAT_VERSION, JOIN_KINDS, JOIN_ROLES, Project
 
 _HEADER = "# pakmap project — see docs/project-format.md for every key\n"
 
@@ -77,13 +78,13 @@ def validate(project: Project) -> None:
             style_from_dict(spec.style, where)
         labels_from_dict(spec.labels, f"the labels of layer '{spec.name}'")
     for i, join in enumerate(project.joins, 1):
-        for role in ("layer", "table", "points"):
+        for role in JOIN_ROLES:
             ref = getattr(join, role)
             if ref and ref not in names:
                 raise ProjectError(f"join {i} names {role} '{ref}', which is not a layer of the project",
                                    fix=f"use one of: {', '.join(names) or '(no layers)'}")
-        if join.kind not in ("attribute", "spatial"):
-            raise ProjectError(f"join {i} has kind '{join.kind}'", fix="use kind = \"attribute\" or \"spatial\"")
+        if join.kind not in JOIN_KINDS:
+            raise ProjectError(f"join {i} has kind '{join.kind}'", fix="use kind = \"attribute\", \"spatial\" or \"zonal\"")
         if join.kind == "attribute" and (not join.table or not join.on):
             raise ProjectError(f"attribute join {i} needs a table and on = [[layer_field, table_field]]",
                                fix="e.g. on = [[\"name\", \"district\"]]")
@@ -92,6 +93,21 @@ def validate(project: Project) -> None:
                                fix="e.g. on = [[\"pcode\", \"admin2_pcode\"]]")
         if join.kind == "spatial" and (not join.points or not join.stats):
             raise ProjectError(f"spatial join {i} needs points and stats", fix="e.g. points = \"villages\", stats = { villages = \"count\" }")
+        if join.kind == "zonal":
+            _validate_zonal(join, i)
+
+
+def _validate_zonal(join, i: int) -> None:
+    if not join.raster or not join.stats:
+        raise ProjectError(f"zonal statistics {i} need a raster and stats",
+                           fix="e.g. raster = \"flood\", stats = { flooded_share = \"mean\" }")
+    bad = {out: op for out, op in join.stats.items() if op not in ZONAL_STATS}
+    if bad:
+        out, op = next(iter(bad.items()))
+        raise ProjectError(f"zonal statistics {i}: unknown statistic '{op}' for '{out}'",
+                           fix=f"use one of: {', '.join(ZONAL_STATS)}")
+    if join.band < 1:
+        raise ProjectError(f"zonal statistics {i}: band {join.band}", fix="bands are numbered from 1")
 
 
 def save_project(project: Project, path: str | os.PathLike | None = None) -> Path:

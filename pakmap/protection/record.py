@@ -158,6 +158,8 @@ def _joins(loaded: LoadedProject) -> list[dict[str, Any]]:
         entry: dict[str, Any] = {"layer": join.layer, "kind": join.kind}
         if join.kind == "spatial":
             entry.update(points=join.points, stats=dict(join.stats))
+        elif join.kind == "zonal":
+            entry.update(raster=join.raster, band=join.band, stats=dict(join.stats))
         else:
             entry.update(table=join.table, on=[list(p) for p in join.on], accepted_matches=len(join.accepted))
         if i < len(loaded.join_reports):
