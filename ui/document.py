@@ -22,6 +22,7 @@ from pakmap.errors import ProjectError
 from pakmap.events import Signal
 from pakmap.layer import Layer, RasterLayer, TableLayer, VectorLayer
 from pakmap.project import JoinSpec, LayerSpec, Project, load_project, save_project
+from pakmap.project.model import JOIN_ROLES
 from pakmap.project.loaded import LoadedProject
 from pakmap.style import labels_to_dict, raster_style_to_dict, style_to_dict
 
@@ -119,7 +120,7 @@ class Document:
 
     def remove_layer(self, name: str) -> None:
         layer = self.layer(name)
-        used = [j for j in self.project.joins if name in (j.table, j.points)]
+        used = [j for j in self.project.joins if name in (j.table, j.points, j.raster)]
         if used:
             raise ProjectError(f"layer '{name}' is used by a join onto '{used[0].layer}'",
                                fix="remove the join first (Layer ▸ Joins), or keep the table")
@@ -152,7 +153,7 @@ class Document:
         layer, spec = self.layer(old), self.project.layer_spec(old)
         layer.name = spec.name = new
         for join in self.project.joins:
-            for role in ("layer", "table", "points"):
+            for role in JOIN_ROLES:
                 if getattr(join, role) == old:
                     setattr(join, role, new)
         for mapping in (self._unjoined, self.selection):
@@ -184,7 +185,8 @@ class Document:
         return apply_join(self.project, layers, spec)
 
     def apply_join(self, spec: JoinSpec, joined: VectorLayer | None = None, report=None):
-        """Keep a join in the project (replacing the same layer/table join) and swap in the result."""
+        """Keep a join (attribute, spatial or zonal) in the project, replacing the same step, and swap
+        in the result; the map repaints on ``layers_changed``."""
         if joined is None:
             joined, report = self.preview_join(spec)
         target = self.layer(spec.layer)
@@ -196,7 +198,7 @@ class Document:
         joined.visible, joined.opacity = target.visible, target.opacity
         self.loaded.layers[index] = joined
         joined.changed.connect(self._on_layer_changed)
-        self.join_reports[(spec.layer, spec.table)] = report
+        self.join_reports[_join_key(spec)] = report
         self.loaded.join_reports = list(self.join_reports.values())
         self.mark_dirty()
         self.layers_changed.emit()
@@ -241,8 +243,13 @@ class Document:
         return save_project(clone, path)
 
 
+def _join_key(join: JoinSpec) -> tuple:
+    """What makes two joins the same step: the target, the kind and what is joined to it."""
+    return join.layer, join.kind, join.table, join.points, join.raster
+
+
 def _same_join(a: JoinSpec, b: JoinSpec) -> bool:
-    return (a.layer, a.table, a.points) == (b.layer, b.table, b.points)
+    return _join_key(a) == _join_key(b)
 
 
 def open_recovered(path: str | os.PathLike, original: str | None) -> Project:

@@ -135,6 +135,10 @@ class MainWindow(QMainWindow):
                                 "Add boundaries, points, tables or rasters (or drop files on the window)"),
             "join": self._action("&Join a table…", self.open_join_dialog, "Ctrl+J", icons.join(),
                                  "Join a statistics table to a boundary layer, with a join report"),
+            "spatial_join": self._action("S&patial join…", self.open_spatial_join_dialog, None, None,
+                                         "Count points in polygons, or sum or average a field of theirs"),
+            "zonal": self._action("&Zonal statistics…", self.open_zonal_dialog, None, None,
+                                  "Sum or average a raster's cells in each polygon (flood share, population)"),
             "style": self._action("&Style and labels…", lambda: self.open_style_editor(), "Ctrl+Shift+S"),
             "table": self._action("Attribute &table", lambda: self.open_table(), "F6", SP.SP_FileDialogListView),
             "remove": self._action("&Remove layer", lambda: self.remove_layer(), None),
@@ -160,7 +164,7 @@ class MainWindow(QMainWindow):
         project.addSeparator()
         project.addAction(a["quit"])
         layer = menus.addMenu("&Layer")
-        for key in ("add", "join", "style", "table", "remove"):
+        for key in ("add", "join", "spatial_join", "zonal", "style", "table", "remove"):
             layer.addAction(a[key])
         view = menus.addMenu("&View")
         for key in ("zoom_full", "zoom_layer", "zoom_selection", "zoom_in", "zoom_out", "crs"):
@@ -449,6 +453,34 @@ class MainWindow(QMainWindow):
                                         fix="add boundaries first (Layer ▸ Add layer…)"))
             return None
         dialog = JoinDialog(self.document, self.tasks, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.failed.connect(self.show_error)
+        dialog.show()
+        return dialog
+
+    def open_spatial_join_dialog(self):
+        from .step_dialogs import SpatialJoinDialog
+
+        return self._open_step_dialog(SpatialJoinDialog, "points", lambda l: isinstance(l, VectorLayer)
+                                      and l.geometry_type == "Point", "add a point layer (Layer ▸ Add layer…)")
+
+    def open_zonal_dialog(self):
+        from .step_dialogs import ZonalStatisticsDialog
+
+        return self._open_step_dialog(ZonalStatisticsDialog, "raster", lambda l: isinstance(l, RasterLayer),
+                                      "add a GeoTIFF (Layer ▸ Add layer…)")
+
+    def _open_step_dialog(self, dialog_class, source: str, is_source, fix: str):
+        """A spatial-join or zonal-statistics dialog, once the map has polygons and ``source``."""
+        layers = self.document.layers
+        if not any(isinstance(l, VectorLayer) and l.geometry_type == "Polygon" for l in layers):
+            self.show_error(PakmapError("there is no polygon layer to compute statistics for",
+                                        fix="add boundaries first (Layer ▸ Add layer…)"))
+            return None
+        if not any(is_source(l) for l in layers):
+            self.show_error(PakmapError(f"the map has no {source} to take statistics from", fix=fix))
+            return None
+        dialog = dialog_class(self.document, self.tasks, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.failed.connect(self.show_error)
         dialog.show()
