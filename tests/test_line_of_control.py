@@ -82,3 +82,29 @@ def test_web_map_of_the_line_of_control_is_dotted(admin_gpkg, tmp_path):
     (style,) = set(re.findall(r'\{"color":"#333333","weight":([\d.]+),"lineCap":"round",[^}]*"dashArray":"([\d.]+) ([\d.]+)"', text))
     weight, on, off = map(float, style)
     assert on < 0.05 * weight and off == pytest.approx(2 * weight, rel=0.01)
+
+
+def test_a_border_along_the_line_of_control_does_not_join_its_dots():
+    """The edge of Azad Jammu and Kashmir runs along the Line of Control: drawn solid under the dots it
+    would turn them into a solid line. The dotted line's casing (its stroke colour) hides it."""
+    import geopandas as gpd
+    import shapely
+    from pyproj import CRS
+
+    from pakmap.layer import VectorLayer
+    from pakmap.render import MapView
+    from pakmap.render.offscreen import render_image
+    from pakmap.style import SingleSymbolStyle, Symbol
+
+    crs = CRS.from_epsg(3857)
+    province = VectorLayer("province", gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 100, 100)], crs=crs),
+                           style=SingleSymbolStyle(Symbol(fill="none", stroke="#18375F", stroke_width=0.5)))
+    loc = VectorLayer("line_of_control", gpd.GeoDataFrame(geometry=[shapely.LineString([(100, 0), (100, 100)])],
+                                                          crs=crs),
+                      style=load_catalog().get("line_of_control").style)
+    image, _ = render_image(MapView((province, loc), (50, -10, 150, 110), crs, 400, 480, dpi=DPI))
+    pixels = np.frombuffer(image.constBits(), np.uint8).reshape(480, 400, 4)
+    column = pixels[60:420, 200, :3].astype(int).sum(axis=1)  # along the line, away from the corners
+    ink = column < 3 * 160
+    assert 0.2 < ink.mean() < 0.7  # dots and gaps, not a solid line
+    assert (np.diff(ink.astype(int)) == 1).sum() > 20  # many separate dots

@@ -33,6 +33,7 @@ DENSE_VECTOR_POINTS = 20_000
 FAST_POINTS = 2_000
 # Lines are never drawn thinner than this (mm), whatever their style says: thinner ones vanish in print.
 MIN_LINE_WIDTH_MM = 0.1
+DOT_CASING_MM = 0.4  # a dotted line's casing is this much wider than the line: covers a 0.5 mm border under a 0.4 mm line
 # Tiled marker paths are built in chunks to bound memory with millions of points.
 MARKER_CHUNK = 100_000
 
@@ -177,14 +178,33 @@ def _draw_lines(view, painter, sym, geoms, class_of, transform) -> None:
     vertex_class = class_of[feature]
     painter.setBrush(Qt.BrushStyle.NoBrush)
     width = max(sym.symbol.stroke_width, MIN_LINE_WIDTH_MM)
+    casing = _dot_casing(view, sym, width)
     for c in np.unique(vertex_class):
         mask = vertex_class == c
+        if casing is not None:
+            painter.setPen(casing)
+            for path in paths.chunked_paths(types[mask], px[mask]):
+                painter.drawPath(path)
         pen = QPen(qcolor(sym.classes[c].fill, sym.symbol.opacity), view.mm(width))
         pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         painter.setPen(set_line_style(pen, sym.symbol.line_style))
         for path in paths.chunked_paths(types[mask], px[mask]):
             painter.drawPath(path)
+
+
+def _dot_casing(view, sym: Symbolization, width_mm: float) -> QPen | None:
+    """A dotted line's casing: a solid band in the symbol's ``stroke`` colour under the dots, wider
+    than the line by ``DOT_CASING_MM``. A boundary drawn solid along the same course (the edge of
+    Azad Jammu and Kashmir along the Line of Control) would otherwise join the dots into a solid
+    line; the casing leaves the dots on a clear band, as the Kashmir note describes them."""
+    color = sym.symbol.stroke
+    if sym.symbol.line_style != "dot" or not color or color.lower() in ("none", "transparent"):
+        return None
+    pen = QPen(qcolor(color, sym.symbol.opacity), view.mm(width_mm + DOT_CASING_MM))
+    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    return pen
 
 
 def merge_same_pixel(px: np.ndarray, classes: np.ndarray) -> np.ndarray:
