@@ -452,7 +452,10 @@ class MainWindow(QMainWindow):
             self.show_error(PakmapError("there is no boundary layer to join a table to",
                                         fix="add boundaries first (Layer ▸ Add layer…)"))
             return None
-        dialog = JoinDialog(self.document, self.tasks, self)
+        return self._show_tool(JoinDialog(self.document, self.tasks, self))
+
+    def _show_tool(self, dialog):
+        """Show a tool window that reports its failures in the main window, deleted when closed."""
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.failed.connect(self.show_error)
         dialog.show()
@@ -480,11 +483,7 @@ class MainWindow(QMainWindow):
         if not any(is_source(l) for l in layers):
             self.show_error(PakmapError(f"the map has no {source} to take statistics from", fix=fix))
             return None
-        dialog = dialog_class(self.document, self.tasks, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.failed.connect(self.show_error)
-        dialog.show()
-        return dialog
+        return self._show_tool(dialog_class(self.document, self.tasks, self))
 
     def open_layout(self):
         from .layout_view import LayoutView

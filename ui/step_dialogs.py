@@ -45,12 +45,16 @@ class StepDialog(QDialog):
 
     applied = Signal(object)  # the step's report
     failed = Signal(object)  # an exception, for the window's error display
-    kind = ""
+    kind = ""  # the JoinSpec kind
+    title = ""
     source_label = ""
     statistics: tuple[str, ...] = ()
+    default_statistic = ""
 
     def __init__(self, document: Document, tasks: TaskRunner, parent=None) -> None:
         super().__init__(parent)
+        self.setWindowTitle(self.title)
+        self.resize(520, 320)
         self.document = document
         self.tasks = tasks
         self.report = None
@@ -58,6 +62,7 @@ class StepDialog(QDialog):
         self.source = QComboBox()
         self.statistic = QComboBox()
         self.statistic.addItems(self.statistics)
+        self.statistic.setCurrentText(self.default_statistic or self.statistics[0])
         self.output = QLineEdit()
         for layer in document.layers:
             if isinstance(layer, VectorLayer) and layer.geometry_type == "Polygon":
@@ -182,6 +187,7 @@ class SpatialJoinDialog(StepDialog):
     """Points to polygons: count, or sum or mean of a field of the points."""
 
     kind = "spatial"
+    title = "Spatial join: points to polygons"
     source_label = "Points"
     statistics = STAT_KINDS
     hint = ("Counts the points in each polygon, or sums or averages one of their fields. A point on a "
@@ -189,8 +195,6 @@ class SpatialJoinDialog(StepDialog):
 
     def __init__(self, document: Document, tasks: TaskRunner, parent=None) -> None:
         super().__init__(document, tasks, parent)
-        self.setWindowTitle("Spatial join: points to polygons")
-        self.resize(520, 320)
         self.statistic.currentIndexChanged.connect(self._statistic_chosen)
         self._statistic_chosen()
 
@@ -230,23 +234,19 @@ class SpatialJoinDialog(StepDialog):
         return super().problem()
 
     def _spec(self, stats: dict[str, str]) -> JoinSpec:
-        return JoinSpec(layer=self.layer.currentText(), kind="spatial", points=self.source.currentText(), stats=stats)
+        return JoinSpec(layer=self.layer.currentText(), kind=self.kind, points=self.source.currentText(), stats=stats)
 
 
 class ZonalStatisticsDialog(StepDialog):
     """Raster to polygons: sum, mean, count, min, max or median of the cells in each polygon."""
 
     kind = "zonal"
+    title = "Zonal statistics: raster to polygons"
     source_label = "Raster"
     statistics = ZONAL_STATS
+    default_statistic = "mean"
     hint = ("Sums or averages the raster's cells in each polygon, each cell weighted by the part of it the "
             "polygon covers. Nodata cells count for nothing; a polygon over no valid cell has no data.")
-
-    def __init__(self, document: Document, tasks: TaskRunner, parent=None) -> None:
-        super().__init__(document, tasks, parent)
-        self.setWindowTitle("Zonal statistics: raster to polygons")
-        self.resize(520, 300)
-        self.statistic.setCurrentText("mean")
 
     def _is_source(self, layer) -> bool:
         return isinstance(layer, RasterLayer)
@@ -262,5 +262,5 @@ class ZonalStatisticsDialog(StepDialog):
         self._suggest_output()
 
     def _spec(self, stats: dict[str, str]) -> JoinSpec:
-        return JoinSpec(layer=self.layer.currentText(), kind="zonal", raster=self.source.currentText(),
+        return JoinSpec(layer=self.layer.currentText(), kind=self.kind, raster=self.source.currentText(),
                         band=self.band.value(), stats=stats)
