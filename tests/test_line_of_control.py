@@ -82,6 +82,10 @@ def test_web_map_of_the_line_of_control_is_dotted(admin_gpkg, tmp_path):
     (style,) = set(re.findall(r'\{"color":"#333333","weight":([\d.]+),"lineCap":"round",[^}]*"dashArray":"([\d.]+) ([\d.]+)"', text))
     weight, on, off = map(float, style)
     assert on < 0.05 * weight and off == pytest.approx(2 * weight, rel=0.01)
+    # on a white band under it, as in print, drawn by the page under each line (its casing)
+    (casing,) = set(re.findall(r'"casing":\{"color":"(#[0-9A-F]+)","weight":([\d.]+)', text))
+    assert casing[0] == "#FFFFFF" and float(casing[1]) > weight
+    assert "band.bringToBack()" in text
 
 
 def test_a_border_along_the_line_of_control_does_not_join_its_dots():

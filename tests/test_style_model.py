@@ -144,7 +144,7 @@ def test_line_of_control_is_drawn_dotted_on_every_surface():
     loc = VectorLayer("Line of Control", gpd.GeoDataFrame(geometry=[shapely.LineString([(74, 33), (75, 35)])],
                                                           crs="EPSG:4326"), style=style)
     assert legend_items(loc)[0].line_style == "dot"
-    assert web_style(loc, None).styles[0]["dashArray"] == "0.015 3.02"
+    assert web_style(loc, None).styles[0]["dashArray"] == "0.025 5"  # dots of at least 2.5 px on a screen
     assert set_line_style(QPen(), "dot").style() == Qt.PenStyle.CustomDashLine
     with pytest.raises(StyleError, match="unknown line style 'wavy'"):
         style_from_dict({"kind": "single", "symbol": {"line_style": "wavy"}})

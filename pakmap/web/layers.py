@@ -34,7 +34,8 @@ def script_json(value: Any) -> str:
 class FeatureLayer(folium.map.Layer):
     """Features with one Leaflet style each (by index into ``styles``), a tooltip and a popup.
 
-    A style with an ``icon`` draws its points as that ``divIcon`` (a marker of
+    A style with a ``casing`` (a dotted line) also draws a band of those options under the line. A
+    style with an ``icon`` draws its points as that ``divIcon`` (a marker of
     ``pakmap.web.markers``; ``symbols`` are the ``<symbol>`` definitions it uses), any other as
     Leaflet path options (polygons, lines, proportional circles). Each layer draws into its own
     ``pane``, so layers stack in project order (``pakmap.web.webmap``).
@@ -65,6 +66,14 @@ class FeatureLayer(folium.map.Layer):
             }
         });
         {{ this.get_name() }}.addData(pmDecode({{ this.data_json }}));
+        {{ this.get_name() }}.eachLayer(function(l) {  // a dotted line's band, under it and toggled with it
+            var s = l.feature && {{ this.get_name() }}_styles[l.feature.properties.s];
+            if (s && s.casing) {
+                var band = L.polyline(l.getLatLngs(), Object.assign({}, s.casing, {pane: s.pane, interactive: false}));
+                band.on('add', function() { band.bringToBack(); });
+                {{ this.get_name() }}.addLayer(band);
+            }
+        });
         {% endmacro %}
         """)
 

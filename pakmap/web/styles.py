@@ -24,7 +24,7 @@ import shapely
 from ..errors import StyleError
 from ..layer import VectorLayer
 from ..render.styling import symbolize
-from ..render.vector import geometry_kind
+from ..render.vector import DOT_CASING_MM, geometry_kind
 from ..style import DOT_PATTERN, ProportionalStyle
 from .markers import MarkerSymbol
 
@@ -39,6 +39,7 @@ def px(mm: float) -> float:
 
 
 NO_COLOR = ("none", "transparent")
+MIN_DOT_PX = 2.5  # dots narrower than this are lost on a screen (a 0.4 mm print line is 1.5 px)
 
 
 def dash_array(line_style: str, weight: float) -> str | None:
@@ -119,9 +120,15 @@ def web_style(layer: VectorLayer, threshold: int | None) -> WebStyle:
         return WebStyle(kind, [icons[int(class_of[i])] for i in drawn], drawn, symbols=tuple(symbols.values()))
     if kind == "line":
         weight = px(max(symbol.stroke_width, 0.1))
+        if symbol.line_style == "dot":
+            weight = max(weight, MIN_DOT_PX)
         dashes = dash_array(symbol.line_style, weight)
+        # A dotted line lies on a band of its stroke colour, as in print (pakmap.render.vector).
+        casing = ({"casing": {"color": stroke, "weight": round(weight + px(DOT_CASING_MM), 2),
+                              "opacity": opacity, "lineCap": "butt"}}
+                  if symbol.line_style == "dot" and stroke is not None else {})
         styles = [{"color": fills[class_of[i]], "weight": weight, "lineCap": "round",
-                   "opacity": opacity, **({"dashArray": dashes} if dashes else {})} for i in drawn]
+                   "opacity": opacity, **({"dashArray": dashes} if dashes else {}), **casing} for i in drawn]
     else:
         has_stroke = stroke is not None and symbol.stroke_width > 0
         dashes = dash_array(symbol.line_style, px(symbol.stroke_width))
