@@ -19,6 +19,8 @@ import geopandas as gpd
 
 from .atomic import atomic_path
 from .errors import SourceError
+from .file_guard import check_outputs, sources_of
+from .outputs import export_files
 from .layout.compose import creation_date, format_date
 from .sources import list_layers, open_layer
 from .project.model import (ExportSpec, JoinSpec, LayerSpec, LayoutSpec, MapSpec, Project, ProtectionSpec)
@@ -27,6 +29,25 @@ from . import demo_data
 NAME_FIELDS = ("ADM2_EN", "adm2_name", "ADM2_NAME", "NAME_2", "name", "district", "NAME")
 PROVINCE_FIELDS = ("ADM1_EN", "adm1_name", "ADM1_NAME", "NAME_1", "province", "PROVINCE")
 VECTOR_SUFFIXES = (".gpkg", ".geojson", ".json", ".shp", ".zip", ".fgb")
+# What the demo writes into its folder: the data, the project, and the project's exports (with dpi).
+BOUNDARIES, TABLE, VILLAGES = "data/boundaries.gpkg", "data/refugees_by_district.csv", "data/refugee_villages.gpkg"
+PROJECT_FILE = "project.toml"
+EXPORTS = (("map.pdf", 300), ("map.png", 150), ("map.svg", 300), ("map.html", 300))
+
+
+def _boundary_files(folder: Path) -> list[Path]:
+    return [path for path in sorted(folder.iterdir()) if path.suffix.lower() in VECTOR_SUFFIXES]
+
+
+def check_demo_outputs(outdir: Path, data_dir: Path | None) -> None:
+    """Before anything is read: the demo's folder is writable and none of its files is one of the
+    boundary files in ``data_dir``."""
+    read = []
+    if data_dir is not None and data_dir.is_dir():
+        read = [source for path in _boundary_files(data_dir) for source in sources_of(path, "a boundary file the demo reads")]
+    outputs = [outdir / name for name in (BOUNDARIES, TABLE, VILLAGES, PROJECT_FILE)]
+    outputs += [file for name, _ in EXPORTS for file in export_files(outdir / name)[0]]
+    check_outputs(outputs, read, folders=[outdir, outdir / "data"])
 
 
 def _find_field(columns, candidates) -> str | None:
@@ -42,9 +63,7 @@ def _find_admin_layers(folder: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame
     polygons, and the demo's copy is repaired (and says so) so that villages can be placed in them.
     """
     candidates: list[tuple[str, Path, str]] = []
-    for path in sorted(folder.iterdir()):
-        if path.suffix.lower() not in VECTOR_SUFFIXES:
-            continue
+    for path in _boundary_files(folder):
         try:
             names = list_layers(path)
         except SourceError:
@@ -106,31 +125,31 @@ def build_demo(outdir: Path, data_dir: Path | None = None) -> Project:
     boundaries = {"provinces": provinces, "districts": districts}
     if line_of_control is not None:
         boundaries["line_of_control"] = line_of_control
-    _write_geopackage(data / "boundaries.gpkg", boundaries)
+    _write_geopackage(outdir / BOUNDARIES, boundaries)
     table = demo_data.refugee_table(districts, name_field)
-    with atomic_path(data / "refugees_by_district.csv") as tmp:
+    with atomic_path(outdir / TABLE) as tmp:
         table.to_csv(tmp, index=False)
     villages = demo_data.refugee_villages(districts, province_field)
-    _write_geopackage(data / "refugee_villages.gpkg", {"refugee_villages": villages})
+    _write_geopackage(outdir / VILLAGES, {"refugee_villages": villages})
 
     today = creation_date()
     project = Project(
         map=MapSpec(title="Afghan refugees by district (illustrative data)", crs="EPSG:4326"),
         layers=[
-            LayerSpec(name="refugees_table", path="data/refugees_by_district.csv", visible=False, legend=False),
-            LayerSpec(name="districts", path="data/boundaries.gpkg", layer="districts",
+            LayerSpec(name="refugees_table", path=TABLE, visible=False, legend=False),
+            LayerSpec(name="districts", path=BOUNDARIES, layer="districts",
                       style={"kind": "graduated", "field": "Refugees", "method": "natural_breaks", "classes": 5,
                              "palette": "unhcr_blue"},
                       popup_fields=[name_field, province_field, "Refugees", "villages"]),
-            LayerSpec(name="provinces", path="data/boundaries.gpkg", layer="provinces",
+            LayerSpec(name="provinces", path=BOUNDARIES, layer="provinces",
                       style={"kind": "single", "symbol": {"fill": "none", "stroke": "#18375F", "stroke_width": 0.5}},
                       labels={"field": province_name_field, "size": 8, "bold": True, "color": "#18375F"} if province_name_field else {}),
-            *([LayerSpec(name="Line of Control", path="data/boundaries.gpkg", layer="line_of_control",
+            *([LayerSpec(name="Line of Control", path=BOUNDARIES, layer="line_of_control",
                          # UN convention: the Line of Control is drawn dotted
                          style={"kind": "single", "symbol": {"fill": "#18375F", "stroke_width": 0.5,
                                                              "line_style": "dot"}})]
               if line_of_control is not None else []),
-            LayerSpec(name="refugee_villages", path="data/refugee_villages.gpkg",
+            LayerSpec(name="refugee_villages", path=VILLAGES,
                       style={"kind": "single", "symbol": {"marker": "settlement", "fill": "#EF4A60",
                                                           "stroke": "#FFFFFF", "size": 2.6}},
                       popup_fields=["village", "population"]),
@@ -147,11 +166,10 @@ def build_demo(outdir: Path, data_dir: Path | None = None) -> Project:
             as_of=format_date(today), map_id=f"PAKMAP-DEMO-{today:%Y%m%d}",
             sources=f"{boundaries_source}; Statistics: illustrative (pakmap demo). {note}.",
             contact="pakmap demo — replace with your office's contact line"),
-        exports=[ExportSpec("map.pdf"), ExportSpec("map.png", dpi=150), ExportSpec("map.svg"),
-                 ExportSpec("map.html")],
+        exports=[ExportSpec(name, dpi=dpi) for name, dpi in EXPORTS],
         protection=ProtectionSpec(threshold=5),
         illustrative=True,
     )
-    project.path = outdir / "project.toml"  # the layer paths above are relative to it
+    project.path = outdir / PROJECT_FILE  # the layer paths above are relative to it
     save_project(project)
     return project

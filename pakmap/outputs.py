@@ -1,16 +1,24 @@
 """From a loaded project to files: protection check, the right exporter, the export record.
 
 The ``render`` and ``map`` commands and the desktop app's export action all go through
-``write_output``, so no export path can skip the data-protection guard or the export record.
+``write_output``, so no export path can skip the data-protection guard, the check that no output
+overwrites a source (``check_exports``; the commands call it before reading any data) or the export
+record.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Iterable
 
 from .errors import ExportError
+from .export.worldfile import world_file_path
+from .file_guard import Source, check_outputs, sources_of
+from .project.files import project_sources
 from .project.loaded import LoadedProject
+from .project.model import Project
+from .protection.record import record_path
 
 PRINT_FORMATS = (".pdf", ".png", ".svg")
 WEB_FORMATS = (".html", ".htm")
@@ -29,6 +37,9 @@ def write_output(loaded: LoadedProject, out_path: str | os.PathLike, *, dpi: int
 
     out_path = Path(out_path)
     suffix = out_path.suffix.lower()
+    # The desktop app may hold layers read from anywhere: their files are guarded too.
+    read = [s for layer in loaded.layers if layer.source for s in sources_of(layer.source.path, f"the data of layer '{layer.name}'")]
+    check_exports(loaded.project, [(out_path, atlas, world_file)], sources=read)
     if suffix not in PRINT_FORMATS + WEB_FORMATS + DATA_FORMATS:
         raise ExportError(f"unknown output format '{suffix or '(none)'}'", path=out_path,
                           fix="end the output name with .pdf, .png, .svg, .html or .gpkg")
@@ -47,3 +58,37 @@ def write_output(loaded: LoadedProject, out_path: str | os.PathLike, *, dpi: int
         written = [Path(p) for p in export_print(safe, out_path, dpi=dpi, atlas=atlas, world_file=world_file)]
     record = write_export_record(safe, out_path, plan, extra={"files": [p.name for p in written]})
     return written + [Path(record)]
+
+
+def export_files(out_path: str | os.PathLike, *, atlas: str | None = None,
+                 world_file: bool = False) -> tuple[list[Path], list[Path]]:
+    """The files and the folders ``write_output`` writes for ``out_path``, known before any rendering
+    (an atlas's page files are named after features: ``write_atlas`` checks those)."""
+    out_path = Path(out_path)
+    suffix = out_path.suffix.lower()
+    files, folders = [record_path(out_path)], []
+    if not atlas:
+        files.insert(0, out_path)
+        if world_file and suffix == ".png":
+            files.append(world_file_path(out_path))
+    elif suffix == ".pdf":
+        files.insert(0, out_path)
+    elif not suffix:
+        folders.append(out_path)
+    return files, folders
+
+
+def check_exports(project: Project, exports: Iterable[tuple[str | os.PathLike, str | None, bool]], *,
+                  also: Iterable[str | os.PathLike] = (), sources: Iterable[Source] = (),
+                  project_file: bool = True) -> None:
+    """Refuse, before anything is read, exports (``(path, atlas, world_file)``) and other outputs
+    (``also``: a saved project) that would overwrite a file ``project`` reads, or each other.
+
+    ``project_file=False`` for a project built in memory (``pakmap map``): no project file is read.
+    """
+    files, folders = [Path(p) for p in also], []
+    for out_path, atlas, world_file in exports:
+        more_files, more_folders = export_files(out_path, atlas=atlas, world_file=world_file)
+        files += more_files
+        folders += more_folders
+    check_outputs(files, project_sources(project, with_project_file=project_file) + list(sources), folders)

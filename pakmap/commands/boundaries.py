@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from ..errors import SourceError
+from ..file_guard import check_outputs, sources_of
 
 
 def register(sub) -> None:
@@ -30,6 +31,8 @@ def run(args) -> int:
     from ..sources import open_layer
     from ..sources.boundaries import fetch_boundaries
 
+    if args.output:
+        check_outputs([args.output])  # before downloading: the folder is there and writable
     result = fetch_boundaries(args.country, args.level, cache_dir=args.cache_dir, base_url=args.url,
                               refresh=args.refresh, offline=args.offline)
     layer = open_layer(result.path)
@@ -39,6 +42,7 @@ def run(args) -> int:
     print(result.attribution, file=sys.stderr)
     out = result.path
     if args.output:
+        check_outputs([args.output], sources_of(result.path, "the cached copy this command reads"))
         out = _write(layer, result.path, Path(args.output), f"{result.iso}_ADM{result.level}")
     print(out)
     return 0

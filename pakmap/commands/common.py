@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from ..errors import JoinError, PakmapError, ProjectError
-from ..outputs import write_output
+from ..outputs import check_exports, write_output
 
 
 def add_output_options(parser) -> None:
@@ -64,17 +65,31 @@ def run_outputs(loaded, out, **options) -> list:
     return written
 
 
-def run_project_exports(loaded, *, atlas: str | None = None, world_file: bool = False, **options) -> None:
-    """Write every ``[[exports]]`` entry of the project (``pakmap render`` without -o, ``pakmap demo``).
+def project_exports(project, *, atlas: str | None = None, world_file: bool = False) -> list[tuple[Path, str | None, bool, int]]:
+    """``(path, atlas, world_file, dpi)`` of every ``[[exports]]`` entry of the project.
 
     An export marked ``atlas = true`` pages through the project's ``[layout.atlas]`` layer unless
     ``atlas`` names another; ``world_file`` adds world files to every PNG.
     """
-    project = loaded.project
     if not project.exports:
         raise ProjectError("the project lists no exports", path=project.path,
                            fix="give -o OUT, or add an [[exports]] table with a path")
+    jobs = []
     for export in project.exports:
         export_atlas = atlas or (project.layout.atlas.layer if export.atlas and project.layout.atlas else None)
-        run_outputs(loaded, project.resolve(export.path), dpi=export.dpi, atlas=export_atlas,
-                    world_file=export.world_file or world_file, **options)
+        jobs.append((project.resolve(export.path), export_atlas, export.world_file or world_file, export.dpi))
+    return jobs
+
+
+def check_render_outputs(project, output: str | None, *, atlas: str | None = None, world_file: bool = False) -> None:
+    """Before any data is read: the outputs of ``render`` (``output``, or the project's exports) go
+    into writable folders and overwrite none of the project's files."""
+    jobs = [(Path(output), atlas, world_file)] if output else \
+        [job[:3] for job in project_exports(project, atlas=atlas, world_file=world_file)]
+    check_exports(project, jobs)
+
+
+def run_project_exports(loaded, *, atlas: str | None = None, world_file: bool = False, **options) -> None:
+    """Write every ``[[exports]]`` entry of the project (``pakmap render`` without -o, ``pakmap demo``)."""
+    for path, export_atlas, export_world_file, dpi in project_exports(loaded.project, atlas=atlas, world_file=world_file):
+        run_outputs(loaded, path, dpi=dpi, atlas=export_atlas, world_file=export_world_file, **options)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..demo import build_demo
+from ..demo import build_demo, check_demo_outputs
 from ..project.loader import load_layers
 from .common import print_join_reports, run_project_exports
 
@@ -21,7 +21,9 @@ def register(sub) -> None:
 
 def run(args) -> int:
     outdir = Path(args.outdir).resolve()
-    project = build_demo(outdir, Path(args.data).resolve() if args.data else None)
+    data_dir = Path(args.data).resolve() if args.data else None
+    check_demo_outputs(outdir, data_dir)
+    project = build_demo(outdir, data_dir)
     print(project.path)
     loaded = load_layers(project)
     print_join_reports(loaded, strict=False)

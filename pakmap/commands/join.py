@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..atomic import atomic_path
 from ..errors import JoinError, PakmapError
+from ..file_guard import check_outputs, sources_of
 from ..layer import RasterLayer, VectorLayer
 from .common import split_list, split_pair
 
@@ -78,6 +79,9 @@ def write_layer(data, path: str | Path) -> Path:
 def run(args) -> int:
     from ..sources import open_layer
 
+    read = sources_of(args.layer, "the layer file") + sources_of(args.table, "the table file")
+    read += [source for alias_file in args.aliases for source in sources_of(alias_file, "an alias table")]
+    check_outputs([args.output] + ([args.report] if args.report else []), read)
     target = open_layer(args.layer, layer=args.inner_layer)
     if not isinstance(target, VectorLayer):
         raise JoinError("LAYER has no geometry", path=args.layer, fix="join onto a boundary layer")

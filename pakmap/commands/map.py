@@ -9,6 +9,7 @@ import sys
 from ..crs import parse_crs
 from ..errors import PakmapError, SourceError
 from ..layer import VectorLayer
+from ..outputs import check_exports
 from ..project import save_project
 from ..project.loader import load_layers
 from ..quickmap import choose_style, quick_project
@@ -46,6 +47,8 @@ def run(args) -> int:
                             title=args.title, layer=args.inner_layer, base=base)
     for join in project.joins:
         join.strict = args.strict
+    check_exports(project, [(args.output, None, args.world_file)], project_file=False,
+                  also=[args.save_project] if args.save_project else [])
     loaded = _load_with_crs(project, args.crs)
     print_join_reports(loaded, strict=args.strict)
     # The style depends on the joined data (numbers → choropleth, text → categories).

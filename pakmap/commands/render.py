@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ..project import load_project
 from ..project.loader import load_layers
-from .common import add_output_options, parse_aggregate, print_join_reports, run_outputs, run_project_exports
+from .common import (add_output_options, check_render_outputs, parse_aggregate, print_join_reports, run_outputs,
+                     run_project_exports)
 
 
 def register(sub) -> None:
@@ -20,6 +21,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     project = load_project(args.project)
+    check_render_outputs(project, args.output, atlas=args.atlas, world_file=args.world_file)
     loaded = load_layers(project)
     print_join_reports(loaded, strict=False)
     decisions = {"allow_sensitive": args.allow_sensitive, "aggregate": parse_aggregate(args.aggregate)}

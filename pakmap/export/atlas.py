@@ -12,10 +12,13 @@ import unicodedata
 from pathlib import Path
 from typing import Iterator
 
+from ..atomic import write_error
 from ..errors import ExportError, ProjectError
+from ..file_guard import check_outputs
 from ..layer import VectorLayer
 from ..layout.compose import Page, compose_page
 from ..layout.template import Template, load_template
+from ..project.files import project_sources
 from ..project.loaded import LoadedProject
 from ..project.model import AtlasSpec
 
@@ -105,14 +108,19 @@ def write_atlas(loaded: LoadedProject, out_path: Path, layer_name: str, *, dpi: 
         folder = out_path if suffix == "" else out_path.parent
         ext = suffix or ".png"
         prefix = "" if suffix == "" else f"{out_path.stem}_"
-        if suffix == "":
-            folder.mkdir(parents=True, exist_ok=True)
         pages = list(atlas_pages(loaded, spec))
         if not pages:
             raise ExportError(f"atlas layer '{layer_name}' has no features", path=out_path, fix="choose another layer")
+        targets = [folder / f"{prefix}{stem}{ext}" for stem in atlas_file_names([n for n, _ in pages])]
+        # The page names come from the features, so they are checked here, once they are known.
+        check_outputs(targets, project_sources(loaded.project), folders=[folder])
+        if suffix == "":
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise write_error(folder, exc) from None
         written: list[Path] = []
-        for stem, (_, page) in zip(atlas_file_names([n for n, _ in pages]), pages):
-            target = folder / f"{prefix}{stem}{ext}"
+        for target, (_, page) in zip(targets, pages):
             if ext == ".svg":
                 written.append(write_svg(page, target, dpi=dpi))
             else:

@@ -19,7 +19,7 @@ from typing import Iterable, Iterator
 from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
 
-from ..atomic import atomic_path
+from ..atomic import atomic_path, check_complete
 from ..errors import ExportError
 from ..layout.compose import Page
 from ..layout.paint import paint_page
@@ -90,6 +90,7 @@ def pdf_document(out_path: str | os.PathLike, *, dpi: int = 300, title: str = ""
         del pages, painter, writer  # the writer flushes and closes the file before it is patched
         if count == 0:
             raise ExportError("nothing to export: no pages", path=out_path, fix="check the atlas layer has features")
+        check_complete(tmp, out_path, b"%%EOF")
         try:
             substitute_images(tmp, substitutes)
         except PdfSurgeryError as exc:

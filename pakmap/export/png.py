@@ -45,12 +45,8 @@ def save_png(image: QImage, out_path: str | os.PathLike) -> None:
         raise ExportError("cannot write the PNG (the image is empty)", path=out_path,
                           fix="report this as a bug in pakmap")
     data = encode_png(image)
-    try:
-        with atomic_path(out_path) as tmp:
-            tmp.write_bytes(data)
-    except OSError as exc:
-        raise ExportError(f"cannot write the PNG ({exc.strerror or exc})", path=out_path,
-                          fix="check the folder is writable and has space") from None
+    with atomic_path(out_path) as tmp:
+        tmp.write_bytes(data)
 
 
 def write_png(page: Page, out_path: str | os.PathLike, *, dpi: int = 300, world_file: bool = False) -> list[Path]:

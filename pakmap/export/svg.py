@@ -9,7 +9,7 @@ from PySide6.QtCore import QRectF, QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgGenerator
 
-from ..atomic import atomic_path
+from ..atomic import atomic_path, check_complete
 from ..errors import ExportError
 from ..layout.compose import Page
 from ..layout.paint import paint_page
@@ -36,7 +36,8 @@ def write_svg(page: Page, out_path: str | os.PathLike, *, dpi: int = 300) -> Pat
             paint_page(page, painter, dpi)
         finally:
             painter.end()
-        del painter, generator
+        del painter, generator  # the generator closes the file
+        check_complete(tmp, out_path, b"</svg>")
         _add_font_fallbacks(tmp, page.template.font)
     return out_path
 

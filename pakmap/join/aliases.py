@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from ..errors import JoinError
+from ..file_guard import regular_file
 from .normalize import KeyNormalizer
 
 REQUIRED_COLUMNS = ("alias", "name")
@@ -55,7 +56,7 @@ def default_alias_files() -> list[Path]:
 
 def read_alias_file(path: str | os.PathLike) -> list[AliasEntry]:
     """Read and validate one alias CSV; errors name the file, the line and the fix."""
-    path = Path(path)
+    path = regular_file(path, "alias table")
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)

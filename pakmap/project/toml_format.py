@@ -23,8 +23,10 @@ import tomli_w
 from .. import __version__
 from ..atomic import write_text_atomic
 from ..errors import PakmapError, ProjectError
+from ..file_guard import check_outputs, regular_file
 from ..style import labels_from_dict, raster_style_from_dict, style_from_dict
 from ..join.zonal import ZONAL_STATS
+from .files import project_sources
 from .model import FORMAT_VERSION, JOIN_KINDS, JOIN_ROLES, Project
 
 _HEADER = "# pakmap project — see docs/project-format.md for every key\n"
@@ -32,7 +34,7 @@ _HEADER = "# pakmap project — see docs/project-format.md for every key\n"
 
 def load_project(path: str | os.PathLike) -> Project:
     """Read a project file; every problem is a ``ProjectError`` naming the file and the fix."""
-    path = Path(path)
+    path = regular_file(path, "project file")
     if not path.exists():
         raise ProjectError("project file not found", path=path, fix="check the path, or create one with `pakmap map … --save-project`")
     try:
@@ -116,6 +118,8 @@ def save_project(project: Project, path: str | os.PathLike | None = None) -> Pat
     if target is None:
         raise ProjectError("the project has no file yet", fix="choose where to save it (save as…)")
     target = target.resolve()
+    # Never over one of the project's own data files (its own file is what a save replaces).
+    check_outputs([target], project_sources(project, with_project_file=False))
     old_folder = project.folder
     data = _to_table(project)
     for spec in data.get("layers", []):

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..crs import parse_crs
 from ..errors import SourceError
+from ..file_guard import regular_file
 from ..layer import Layer, RasterLayer, VectorLayer
 from ..protection.detect import flag_layer
 from . import csv_sniff, raster, table, vector, xlsx
@@ -37,7 +38,8 @@ def _existing(path: str | os.PathLike) -> Path:
     if not path.exists():
         raise SourceError("file not found", path=path,
                           fix="check the path (in a project, paths are relative to the project file)")
-    return path
+    # Before any reader touches it: a named pipe or a device would hang a reader or never end.
+    return regular_file(path)
 
 
 def _check_options(kind: str, options: dict, path: Path) -> dict:

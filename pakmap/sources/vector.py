@@ -22,6 +22,7 @@ import pyogrio.errors
 
 from ..crs import parse_crs
 from ..errors import SourceError
+from ..file_guard import check_zip_member
 from ..layer import SourceInfo, VectorLayer
 from . import shapefile
 from .finish import finish_geometry
@@ -127,8 +128,12 @@ def _entries(path: Path, fmt: Format) -> list[_Entry]:
 
 def _zip_entries(path: Path, fmt: Format) -> list[_Entry]:
     with zipfile.ZipFile(path) as z:
-        members = [m for m in z.namelist() if m.lower().endswith(_ZIP_MEMBERS)
-                   and not m.startswith("__MACOSX/") and not Path(m).name.startswith(".")]
+        members = []
+        for info in z.infolist():
+            m = info.filename
+            if m.lower().endswith(_ZIP_MEMBERS) and not m.startswith("__MACOSX/") and not Path(m).name.startswith("."):
+                check_zip_member(info, path)
+                members.append(m)
     entries = []
     for member in members:
         vsi = f"/vsizip/{path.resolve().as_posix()}/{member}"

@@ -1,0 +1,30 @@
+"""The files a project reads: its layers' data (with their sidecars), alias tables, page template.
+
+Known from the project alone, before any data is read, so that every output can be checked against
+them first (``pakmap.file_guard.check_outputs``).
+"""
+
+from __future__ import annotations
+
+from ..file_guard import Source, sources_of
+from ..layout.template import template_path
+from .model import Project
+
+
+def project_sources(project: Project, *, with_project_file: bool = True) -> list[Source]:
+    """Every file ``project`` reads; ``with_project_file=False`` when saving that project itself."""
+    found: list[Source] = []
+    if with_project_file and project.path is not None:
+        found += sources_of(project.path, "the project file")
+    for spec in project.layers:
+        found += sources_of(project.resolve(spec.path), f"the data of layer '{spec.name}'")
+    for join in project.joins:
+        for alias_file in join.aliases:
+            found += sources_of(project.resolve(alias_file), "an alias table of a join")
+    # A template path may be taken from the working folder or beside the project: guard both.
+    template = template_path(project.layout.template)
+    found += [Source(template, "the page template"), Source(project.resolve(str(template)), "the page template")]
+    return found
+
+
+__all__ = ["project_sources"]
