@@ -46,7 +46,7 @@ def check_demo_outputs(outdir: Path, data_dir: Path | None) -> None:
     if data_dir is not None and data_dir.is_dir():
         read = [source for path in _boundary_files(data_dir) for source in sources_of(path, "a boundary file the demo reads")]
     outputs = [outdir / name for name in (BOUNDARIES, TABLE, VILLAGES, PROJECT_FILE)]
-    outputs += [file for name, _ in EXPORTS for file in export_files(outdir / name)[0]]
+    outputs += [file for name, _ in EXPORTS for file in export_files(outdir / name)]
     check_outputs(outputs, read, folders=[outdir, outdir / "data"])
 
 

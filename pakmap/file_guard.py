@@ -83,13 +83,17 @@ def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
     return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
 
 
-def check_output_folder(out: str | os.PathLike, *, is_folder: bool = False) -> None:
-    """The folder ``out`` goes into exists and is writable (``is_folder``: ``out`` is a folder that
-    may be created, so its nearest existing parent must be writable)."""
-    out = Path(out)
-    folder = out if is_folder else (out.parent if str(out.parent) else Path("."))
+def folder_of(path: str | os.PathLike) -> Path:
+    path = Path(path)
+    return path.parent if str(path.parent) else Path(".")
+
+
+def check_output_folder(folder: str | os.PathLike, *, may_create: bool = False) -> None:
+    """``folder`` exists and is writable (``may_create``: the command creates it, so its nearest
+    existing parent must be writable)."""
+    folder = Path(folder)
     existing = folder
-    while is_folder and not existing.exists() and existing != existing.parent:
+    while may_create and not existing.exists() and existing != existing.parent:
         existing = existing.parent
     if not existing.is_dir():
         raise ExportError("the output folder does not exist", path=folder,
@@ -97,21 +101,25 @@ def check_output_folder(out: str | os.PathLike, *, is_folder: bool = False) -> N
     if not os.access(existing, os.W_OK | os.X_OK):
         raise ExportError("no permission to write in this folder", path=existing,
                           fix="choose a folder you can write to, or ask for write access to it")
-    if not is_folder and out.is_dir():
-        raise ExportError("the output is a folder", path=out, fix="give a file name with its extension")
 
 
 def check_outputs(outputs: Iterable[str | os.PathLike], sources: Iterable[Source] = (),
                   folders: Iterable[str | os.PathLike] = ()) -> None:
     """Refuse, with one line, any output that would land on a source or on another output.
 
-    ``outputs`` are files; ``folders`` are output folders a command creates (an atlas of PNGs).
+    ``outputs`` are files; ``folders`` are the folders the command creates for them (the demo's,
+    an atlas's).
     """
     present = [source for source in sources if source.path.exists()]
+    created = [Path(folder).expanduser() for folder in folders]
+    for folder in created:
+        check_output_folder(folder, may_create=True)
     written: list[Path] = []
-    for out, is_folder in [(Path(o), False) for o in outputs] + [(Path(f), True) for f in folders]:
-        out = out.expanduser()
-        check_output_folder(out, is_folder=is_folder)
+    for out in [Path(o).expanduser() for o in outputs]:
+        folder = folder_of(out)
+        check_output_folder(folder, may_create=any(folder == c or c in folder.parents for c in created))
+        if out.is_dir():
+            raise ExportError("the output is a folder", path=out, fix="give a file name with its extension")
         for source in present:
             if same_file(out, source.path):
                 raise ExportError(f"this output is {source.what}, which this command reads", path=out,
@@ -123,4 +131,4 @@ def check_outputs(outputs: Iterable[str | os.PathLike], sources: Iterable[Source
         written.append(out)
 
 
-__all__ = ["Source", "regular_file", "check_zip_member", "sources_of", "same_file", "check_output_folder", "check_outputs"]
+__all__ = ["Source", "regular_file", "check_zip_member", "sources_of", "same_file", "folder_of", "check_output_folder", "check_outputs"]

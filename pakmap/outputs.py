@@ -60,22 +60,17 @@ def write_output(loaded: LoadedProject, out_path: str | os.PathLike, *, dpi: int
     return written + [Path(record)]
 
 
-def export_files(out_path: str | os.PathLike, *, atlas: str | None = None,
-                 world_file: bool = False) -> tuple[list[Path], list[Path]]:
-    """The files and the folders ``write_output`` writes for ``out_path``, known before any rendering
-    (an atlas's page files are named after features: ``write_atlas`` checks those)."""
+def export_files(out_path: str | os.PathLike, *, atlas: str | None = None, world_file: bool = False) -> list[Path]:
+    """The files ``write_output`` writes for ``out_path``, known before any rendering (an atlas's PNG
+    or SVG pages are named after features: ``write_atlas`` checks those)."""
     out_path = Path(out_path)
     suffix = out_path.suffix.lower()
-    files, folders = [record_path(out_path)], []
-    if not atlas:
+    files = [record_path(out_path)]
+    if not atlas or suffix == ".pdf":
         files.insert(0, out_path)
-        if world_file and suffix == ".png":
-            files.append(world_file_path(out_path))
-    elif suffix == ".pdf":
-        files.insert(0, out_path)
-    elif not suffix:
-        folders.append(out_path)
-    return files, folders
+    if world_file and suffix == ".png" and not atlas:
+        files.append(world_file_path(out_path))
+    return files
 
 
 def check_exports(project: Project, exports: Iterable[tuple[str | os.PathLike, str | None, bool]], *,
@@ -86,9 +81,7 @@ def check_exports(project: Project, exports: Iterable[tuple[str | os.PathLike, s
 
     ``project_file=False`` for a project built in memory (``pakmap map``): no project file is read.
     """
-    files, folders = [Path(p) for p in also], []
+    files = [Path(p) for p in also]
     for out_path, atlas, world_file in exports:
-        more_files, more_folders = export_files(out_path, atlas=atlas, world_file=world_file)
-        files += more_files
-        folders += more_folders
-    check_outputs(files, project_sources(project, with_project_file=project_file) + list(sources), folders)
+        files += export_files(out_path, atlas=atlas, world_file=world_file)
+    check_outputs(files, project_sources(project, with_project_file=project_file) + list(sources))
