@@ -111,7 +111,7 @@ def write_error(target: Path, exc: OSError | None = None, tmp: Path | None = Non
     if code == errno.EFBIG or (code is None and tmp is not None and _at_size_limit(tmp)):
         return ExportError("file-size limit reached writing this file", path=target,
                            fix="raise the limit (ulimit -f) or make a smaller file (a lower dpi)")
-    if code in (errno.EACCES, errno.EPERM, errno.EROFS):
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS) or (code is None and not os.access(folder, os.W_OK)):
         return ExportError(f"no permission to write in folder {folder}", path=target,
                            fix="choose a folder you can write to, or ask for write access to it")
     reason = (exc.strerror or str(exc)) if exc is not None else "the writer stopped before the end of the file"
