@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .errors import ExportError, PakmapError
-from .file_guard import check_output_folder, folder_of
+from .file_guard import check_output_folder
 
 try:
     import resource  # POSIX only: the file-size limit (ulimit -f)
@@ -45,7 +45,7 @@ def atomic_path(target: str | os.PathLike, *, suffix: str | None = None) -> Iter
     the disk refused is reported as an ``ExportError`` (see ``write_error``).
     """
     target = Path(target)
-    folder = folder_of(target)
+    folder = target.parent
     check_output_folder(folder)
     remove_stale_temp_files(folder)
     try:
@@ -104,7 +104,7 @@ def write_error(target: Path, exc: OSError | None = None, tmp: Path | None = Non
     """
     target = Path(target)
     code = exc.errno if exc is not None else None
-    folder = folder_of(target)
+    folder = target.parent
     if code in (errno.ENOSPC, errno.EDQUOT) or (code is None and _disk_nearly_full(folder)):
         return ExportError("disk full writing this file", path=target,
                            fix="free space on that disk or write to another disk (a file already there is unchanged)")
@@ -120,7 +120,7 @@ def write_error(target: Path, exc: OSError | None = None, tmp: Path | None = Non
 
 
 def _explain(target: Path, tmp: Path) -> ExportError | None:
-    folder = folder_of(target)
+    folder = target.parent
     if _disk_nearly_full(folder) or _at_size_limit(tmp) or not os.access(folder, os.W_OK):
         return write_error(target, None, tmp)
     return None

@@ -83,11 +83,6 @@ def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
     return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
 
 
-def folder_of(path: str | os.PathLike) -> Path:
-    path = Path(path)
-    return path.parent if str(path.parent) else Path(".")
-
-
 def check_output_folder(folder: str | os.PathLike, *, may_create: bool = False) -> None:
     """``folder`` exists and is writable (``may_create``: the command creates it, so its nearest
     existing parent must be writable)."""
@@ -116,7 +111,7 @@ def check_outputs(outputs: Iterable[str | os.PathLike], sources: Iterable[Source
         check_output_folder(folder, may_create=True)
     written: list[Path] = []
     for out in [Path(o).expanduser() for o in outputs]:
-        folder = folder_of(out)
+        folder = out.parent
         check_output_folder(folder, may_create=any(folder == c or c in folder.parents for c in created))
         if out.is_dir():
             raise ExportError("the output is a folder", path=out, fix="give a file name with its extension")
@@ -131,4 +126,4 @@ def check_outputs(outputs: Iterable[str | os.PathLike], sources: Iterable[Source
         written.append(out)
 
 
-__all__ = ["Source", "regular_file", "check_zip_member", "sources_of", "same_file", "folder_of", "check_output_folder", "check_outputs"]
+__all__ = ["Source", "regular_file", "check_zip_member", "sources_of", "same_file", "check_output_folder", "check_outputs"]
