@@ -6,8 +6,9 @@ them first (``pakmap.file_guard.check_outputs``).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..file_guard import Source, sources_of
-from ..layout.template import template_path
 from .model import Project
 
 
@@ -21,9 +22,10 @@ def project_sources(project: Project, *, with_project_file: bool = True) -> list
     for join in project.joins:
         for alias_file in join.aliases:
             found += sources_of(project.resolve(alias_file), "an alias table of a join")
-    # A template path may be taken from the working folder or beside the project: guard both.
-    template = template_path(project.layout.template)
-    found += [Source(template, "the page template"), Source(project.resolve(str(template)), "the page template")]
+    # A template given as a path may be found from the working folder or beside the project: guard
+    # both (a built-in template's bare name matches no output, which always has an extension).
+    template = project.layout.template
+    found += [Source(Path(template).expanduser(), "the page template"), Source(project.resolve(template), "the page template")]
     return found
 
 
