@@ -4,8 +4,10 @@ a write killed mid-way leaves nothing under the final name and its temp file is 
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -261,3 +263,24 @@ def test_remove_stale_temp_files_by_age_and_name(tmp_path):
         os.utime(path, (now - age, now - age))
     assert sorted(remove_stale_temp_files(tmp_path, now=now)) == sorted([old, journal])
     assert young.exists() and other.exists()
+
+
+@pytest.mark.parametrize("code, words", [(errno.ENOSPC, "disk full"), (errno.EFBIG, "file-size limit"),
+                                         (errno.EROFS, "no permission to write in folder"),
+                                         (errno.EIO, "cannot write this file (Input/output error)")])
+def test_a_refused_write_names_its_cause_and_keeps_the_previous_file(tmp_path, monkeypatch, code, words):
+    from pakmap.protection.record import RECORD_SUFFIX
+
+    target = tmp_path / f"map.pdf{RECORD_SUFFIX}"  # an export record, written like every small file
+    target.write_text("the previous record\n")
+
+    def refuse(self, data):
+        Path.write_text(self, "half of it")  # some bytes made it to the disk before the error
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(Path, "write_bytes", refuse)
+    with pytest.raises(ExportError, match=re.escape(words)) as raised:
+        write_text_atomic(target, "{}")
+    assert "\n" not in str(raised.value) and str(target) in str(raised.value)
+    assert target.read_text() == "the previous record\n"
+    assert not temp_files(tmp_path)
