@@ -129,6 +129,11 @@ def _read_with(layer: Layer) -> list[tuple[str, str]]:
         lines.append(("coordinates", f"latitude '{opts['lat']}', longitude '{opts['lon']}' → points"))
     elif "wkt" in opts:
         lines.append(("coordinates", f"WKT geometry in column '{opts['wkt']}'"))
+    if workbook or "delimiter" in opts:
+        lines.append(("row numbers", "as the file numbers them (sheet rows)" if workbook
+                      else "as the file numbers them (file lines)"))
+    for note in layer.source.notes if layer.source else []:
+        lines.append(("converted", note))
     return lines
 
 

@@ -32,6 +32,9 @@ class SourceInfo:
     path: Path
     layer: str | None = None  # layer inside a multi-layer file (GeoPackage, KML, zip)
     options: dict[str, Any] = field(default_factory=dict)
+    # What reading changed, for the officer to check (merged cells filled down, coordinates converted
+    # from text). Not saved: the same reading of the same file makes the same notes.
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass

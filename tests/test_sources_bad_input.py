@@ -115,7 +115,8 @@ def test_csv_latitude_out_of_range(tmp_path):
     path.write_text("site,lat,lon\nA,33.7,73.1\nB,337.0,73.2\n")
     with pytest.raises(SourceError) as err:
         open_layer(path)
-    assert_one_line(err, path, "column 'lat' has 1 value(s) outside ±90 degrees", "data row 2")
+    assert_one_line(err, path, "column 'lat' has 1 value(s) outside ±90 degrees",
+                    "on file line 3")
 
 
 def test_csv_latitude_longitude_swapped(tmp_path):
@@ -130,10 +131,12 @@ def test_csv_latitude_longitude_swapped(tmp_path):
 
 def test_csv_coordinate_that_is_not_a_number(tmp_path):
     path = tmp_path / "sites.csv"
-    path.write_text("site,lat,lon\nA,33.7,73.1\nB,N33 41,73.2\n")
+    # A title line above the header: the error names the line a text editor shows, not the data row.
+    path.write_text("Sites in October\nsite,lat,lon\nA,33.7,73.1\nB,33°41'E,73.2\n", encoding="utf-8")
     with pytest.raises(SourceError) as err:
         open_layer(path)
-    assert_one_line(err, path, "'N33 41' in data row 2", "decimal degrees")
+    assert_one_line(err, path, "column 'lat' has a value that is not a latitude", "'33°41'E' on file line 4",
+                    "decimal degrees")
 
 
 @pytest.mark.parametrize("content,looks", [

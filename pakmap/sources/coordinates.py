@@ -19,6 +19,8 @@ import shapely
 from ..crs import WGS84
 from ..errors import SourceError
 from ..point_columns import PointColumns
+from . import degrees
+from .rows import row_name
 
 # Pakistan's extent with a margin, for recognising swapped columns.
 PAK_LON = (60.0, 78.0)
@@ -62,23 +64,41 @@ def find_wkt(df: pd.DataFrame) -> str | None:
     return None
 
 
-def _numeric(series: pd.Series, column: str, path) -> np.ndarray:
-    """Degrees as floats; decimal commas ("33,72") accepted; anything else named with its row."""
+def _numeric(series: pd.Series, column: str, path, axis: str, notes: list[str] | None = None) -> np.ndarray:
+    """Degrees as floats. Plain numbers (decimal commas too) are converted column-wide; other text
+    (degree signs, hemisphere letters, degrees-minutes-seconds: ``pakmap.sources.degrees``) value by
+    value, with a note of how it was written; the first value that is no coordinate is an error
+    naming the column, its row in the file and the value."""
     if pd.api.types.is_numeric_dtype(series):
         return series.to_numpy(dtype=float, na_value=np.nan)
-    text = series.astype("string").str.strip().str.replace(",", ".", regex=False)
-    values = pd.to_numeric(text, errors="coerce")
-    bad = values.isna() & text.notna() & (text != "")
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise SourceError(f"column '{column}' has a value that is not a number of degrees "
-                          f"('{series.iloc[row]}' in data row {row + 1})", path=path,
-                          fix="write coordinates as decimal degrees (33.6844), or fix that row")
+    text = series.astype("string").str.strip()
+    values = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+    how: dict[str, int] = {}
+    commas = values.notna() & text.str.contains(",", regex=False).fillna(False)
+    if commas.any():
+        how[degrees.DECIMAL_COMMA] = int(commas.sum())
+    rest = np.flatnonzero((values.isna() & text.notna() & (text != "")).to_numpy())
+    if len(rest):
+        parsed = values.to_numpy(dtype=float, na_value=np.nan)
+        for position in rest:
+            result = degrees.parse_degrees(str(text.iloc[position]), axis)
+            if result is None:
+                raise SourceError(f"column '{column}' has a value that is not a {axis} "
+                                  f"('{series.iloc[position]}' on {row_name(series.index, position)})", path=path,
+                                  fix=f"write it as decimal degrees (33.6844) or degrees-minutes-seconds "
+                                      f"(33°41'04\"{'N' if axis == 'latitude' else 'E'}), or fix that row")
+            parsed[position] = result[0]
+            for kind in result[1]:
+                how[kind] = how.get(kind, 0) + 1
+        values = pd.Series(parsed, index=series.index)
+    if how and notes is not None:
+        written = ", ".join(f"{kind} ({n:,})" for kind, n in sorted(how.items()))
+        notes.append(f"{axis}s in column '{column}' read from text written with {written}")
     return values.to_numpy(dtype=float, na_value=np.nan)
 
 
 def check_lon_lat(lon: np.ndarray, lat: np.ndarray, path, lat_col: str, lon_col: str,
-                  swap_fix: str | None = None) -> None:
+                  swap_fix: str | None = None, rows: pd.Index | None = None) -> None:
     """Raise for swapped (Pakistan-shaped) or out-of-range coordinates; NaN means 'no position'."""
     known = ~(np.isnan(lon) | np.isnan(lat))
     if not known.any():
@@ -97,8 +117,9 @@ def check_lon_lat(lon: np.ndarray, lat: np.ndarray, path, lat_col: str, lon_col:
         out = np.abs(values) > limit
         if out.any():
             row = int(np.flatnonzero(known)[np.flatnonzero(out)[0]])
+            where = row_name(rows if rows is not None else pd.RangeIndex(len(lon)), row)
             raise SourceError(f"column '{column}' has {int(out.sum())} value(s) outside ±{limit} degrees "
-                              f"(first: {values[out][0]:g} in data row {row + 1})", path=path,
+                              f"(first: {values[out][0]:g} on {where})", path=path,
                               fix="correct those rows; projected coordinates (metres) need a WKT column and crs=")
 
 
@@ -106,18 +127,22 @@ def _inside(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return (x >= PAK_LON[0]) & (x <= PAK_LON[1]) & (y >= PAK_LAT[0]) & (y <= PAK_LAT[1])
 
 
-def points_from_columns(df: pd.DataFrame, lat_col: str, lon_col: str, path) -> gpd.GeoDataFrame | PointColumns:
+def points_from_columns(df: pd.DataFrame, lat_col: str, lon_col: str, path,
+                        notes: list[str] | None = None) -> gpd.GeoDataFrame | PointColumns:
     """Point layer in EPSG:4326; rows without coordinates keep a null geometry (and are reported).
 
     When every row has coordinates the layer is ``PointColumns`` (no shapely object per row until
-    one is needed: a survey export of a million households draws without them)."""
+    one is needed: a survey export of a million households draws without them). Coordinates read
+    from text are noted in ``notes``; the layer is numbered by position (the file's row numbers
+    are for messages about the table, not attributes of its points)."""
     for column in (lat_col, lon_col):
         if column not in df.columns:
             raise SourceError(f"has no column '{column}'", path=path,
                               fix=f"use one of: {', '.join(map(str, df.columns))}")
-    lat = _numeric(df[lat_col], lat_col, path)
-    lon = _numeric(df[lon_col], lon_col, path)
-    check_lon_lat(lon, lat, path, lat_col, lon_col)
+    lat = _numeric(df[lat_col], lat_col, path, "latitude", notes)
+    lon = _numeric(df[lon_col], lon_col, path, "longitude", notes)
+    check_lon_lat(lon, lat, path, lat_col, lon_col, rows=df.index)
+    df = df.reset_index(drop=True)
     xy = np.column_stack([lon, lat])  # (_numeric gives float arrays)
     if np.isfinite(xy).all() and "geometry" not in df.columns:
         return PointColumns(df, xy, WGS84)
@@ -135,8 +160,9 @@ def geometry_from_wkt(df: pd.DataFrame, column: str, path, crs=None) -> gpd.GeoD
     geometry = shapely.from_wkt(text, on_invalid="ignore")
     bad = np.flatnonzero(shapely.is_missing(geometry) & (text != None))  # noqa: E711 - elementwise
     if len(bad):
-        raise SourceError(f"column '{column}' has text that is not WKT geometry (data row {bad[0] + 1}: "
+        raise SourceError(f"column '{column}' has text that is not WKT geometry ({row_name(df.index, bad[0])}: "
                           f"'{str(text[bad[0]])[:40]}')", path=path, fix="fix that row or remove it")
+    df = df.reset_index(drop=True)
     out = gpd.GeoDataFrame(df.drop(columns=[column]), geometry=gpd.GeoSeries(geometry, index=df.index),
                            crs=crs or WGS84)
     if crs is None:

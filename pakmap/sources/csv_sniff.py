@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..errors import SourceError
 from . import encoding as enc
+from .rows import FILE_LINE
 from .table import frame_from_rows
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -58,12 +59,19 @@ def read_csv(path: Path, *, encoding: str | None = None, delimiter: str | None =
     text, used = enc.decode(data, encoding, path=path)
     text = text.lstrip("\ufeff")
     delimiter = _parse_delimiter(delimiter, path) if delimiter else sniff_delimiter(text, path)
+    rows, lines = [], []  # each record and the file line it starts on (quoted fields may span lines)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for row in reader:
+            rows.append(row)
+            lines.append(start)
+            start = reader.line_num + 1
     except csv.Error as exc:
         raise SourceError(f"cannot be parsed as CSV ({exc})", path=path,
                           fix="check the quoting, or save the table again from Excel as CSV UTF-8") from None
-    df, index = frame_from_rows(rows, None if header_row is None else int(header_row) - 1, path)
+    df, index = frame_from_rows(rows, None if header_row is None else int(header_row) - 1, path,
+                                numbering=FILE_LINE, numbers=lines)
     options = {"encoding": used, "delimiter": delimiter}
     if index:
         options["header_row"] = index + 1

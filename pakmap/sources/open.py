@@ -76,8 +76,8 @@ def _read(path, layer: str | None, options: dict) -> Layer:
         df, used = csv_sniff.read_csv(path, **reading)
         return table.make_layer(df, path, path.stem, used, **opts)
     sheet = opts.pop("sheet", None) or layer
-    df, chosen, used = xlsx.read_xlsx(path, sheet=sheet, header_row=opts.pop("header_row", None))
-    return table.make_layer(df, path, chosen, used, layer=chosen, **opts)
+    df, chosen, used, notes = xlsx.read_xlsx(path, sheet=sheet, header_row=opts.pop("header_row", None))
+    return table.make_layer(df, path, chosen, used, layer=chosen, notes=notes, **opts)
 
 
 def list_layers(path: str | os.PathLike) -> list[str]:

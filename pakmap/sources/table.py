@@ -19,6 +19,7 @@ from ..errors import SourceError
 from ..layer import SourceInfo, TableLayer, VectorLayer
 from . import coordinates
 from .finish import finish_geometry
+from .rows import FILE_LINE
 
 HEADER_SCAN_ROWS = 30
 _LEADING_ZERO = re.compile(r"^[+-]?0\d")
@@ -103,9 +104,15 @@ def _text_numbers(values: pd.Series) -> pd.Series | None:
     return numbers if numbers.notna().all() else None
 
 
-def frame_from_rows(rows: Sequence[Sequence[Any]], header_row: int | None, path) -> tuple[pd.DataFrame, int]:
-    """A typed DataFrame from raw rows; returns it with the 0-based header row used."""
+def frame_from_rows(rows: Sequence[Sequence[Any]], header_row: int | None, path, *,
+                    numbering: str = FILE_LINE, numbers: Sequence[int] | None = None) -> tuple[pd.DataFrame, int]:
+    """A typed DataFrame from raw rows; returns it with the 0-based header row used.
+
+    The frame's index holds each record's row number in the file (``numbers[i]`` for ``rows[i]``,
+    default ``i + 1``), named by ``numbering`` (``pakmap.sources.rows``).
+    """
     rows = [list(r) for r in rows]
+    numbers = list(numbers) if numbers is not None else list(range(1, len(rows) + 1))
     if not any(_filled(r) for r in rows):
         raise SourceError("the table is empty", path=path, fix="check you chose the right file or sheet")
     index = detect_header_row(rows) if header_row is None else int(header_row)
@@ -117,11 +124,12 @@ def frame_from_rows(rows: Sequence[Sequence[Any]], header_row: int | None, path)
                           fix="give a smaller header_row")
     width = max(len(r) for r in rows[index:])
     names = clean_names(rows[index] + [None] * (width - len(rows[index])))
-    body = rows[index + 1:]
-    if body and is_hxl_row(body[0]):
+    body = list(zip(numbers[index + 1:], rows[index + 1:]))
+    if body and is_hxl_row(body[0][1]):
         body = body[1:]
-    body = [r + [None] * (width - len(r)) for r in body if _filled(r)]
-    df = pd.DataFrame(body, columns=names, dtype=object)
+    body = [(n, r + [None] * (width - len(r))) for n, r in body if _filled(r)]
+    df = pd.DataFrame([r for _, r in body], columns=names, dtype=object,
+                      index=pd.Index([n for n, _ in body], dtype="int64", name=numbering))
     # Columns Excel keeps "used" after a cell was cleared: no name, no values.
     empty = [n for n in names if n.startswith("column_")
              and (df[n].isna() | (df[n].astype("string").str.strip() == "")).all()]
@@ -130,12 +138,14 @@ def frame_from_rows(rows: Sequence[Sequence[Any]], header_row: int | None, path)
 
 def make_layer(df: pd.DataFrame, path: Path, name: str, options: dict, *, layer: str | None = None,
                lat: str | None = None, lon: str | None = None, wkt: str | None = None, crs=None,
-               as_table: bool = False, repair: bool = False) -> TableLayer | VectorLayer:
+               as_table: bool = False, repair: bool = False, notes: list[str] | None = None) -> TableLayer | VectorLayer:
     """A ``TableLayer``, or a ``VectorLayer`` when coordinates or WKT are given or detected.
 
     ``options`` are the reader options already decided (encoding, delimiter, header_row…); the
-    coordinate columns used are added so the project reopens the file the same way.
+    coordinate columns used are added so the project reopens the file the same way. ``notes`` say
+    what the reader changed (merged cells filled); coordinate conversions are added to them.
     """
+    notes = list(notes or [])
     if len(df) == 0:
         raise SourceError("the table has a header but no data rows", path=path,
                           fix="check you chose the right file or sheet, and the header row")
@@ -145,7 +155,7 @@ def make_layer(df: pd.DataFrame, path: Path, name: str, options: dict, *, layer:
                           fix=f"columns are: {', '.join(map(str, df.columns))}")
     if as_table:
         options["as_table"] = True
-        return TableLayer(name, df, SourceInfo(path, layer=layer, options=options))
+        return TableLayer(name, df, SourceInfo(path, layer=layer, options=options, notes=notes))
     if lat is None and wkt is None:
         found_lat, found_lon = coordinates.find_lat_lon(df.columns)
         if found_lat is not None and found_lon is not None:
@@ -154,15 +164,15 @@ def make_layer(df: pd.DataFrame, path: Path, name: str, options: dict, *, layer:
             wkt = coordinates.find_wkt(df)
     user_crs = parse_crs(crs, path=path) if crs is not None else None
     if lat is not None:
-        gdf = coordinates.points_from_columns(df, lat, lon, path)
+        gdf = coordinates.points_from_columns(df, lat, lon, path, notes)
         options.update(lat=lat, lon=lon)
     elif wkt is not None:
         gdf = coordinates.geometry_from_wkt(df, wkt, path, user_crs)
         options["wkt"] = wkt
     else:
-        return TableLayer(name, df, SourceInfo(path, layer=layer, options=options))
+        return TableLayer(name, df, SourceInfo(path, layer=layer, options=options, notes=notes))
     gdf, report = finish_geometry(gdf, options, path=path, crs=crs, repair=repair)
-    return VectorLayer(name, gdf, SourceInfo(path, layer=layer, options=options), validity=report)
+    return VectorLayer(name, gdf, SourceInfo(path, layer=layer, options=options, notes=notes), validity=report)
 
 
 __all__ = ["detect_header_row", "clean_names", "infer_types", "frame_from_rows", "make_layer", "is_hxl_row"]
