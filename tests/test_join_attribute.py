@@ -48,7 +48,10 @@ MESSY = [
     ("Faislabad", "Punjab", None, "unmatched"),
     ("Lahore", "Sindh", None, "unmatched"),  # a real district, but not in that province
     ("Atlantis", "Sindh", None, "unmatched"),
-    ("Total", "", None, "unmatched"),
+    ("Total", "", None, "total"),  # a totals row: reported, left out, no suggestion
+    ("Total Sindh", "Sindh", None, "total"),
+    ("Grand Total", "", None, "total"),
+    ("Pakistan", "", None, "total"),
 ]
 
 
@@ -86,10 +89,13 @@ def test_every_expected_match_and_every_unmatched_row(districts, messy):
     for how, n in expected_counts.items():
         assert report.count(how) == n, how
     unmatched = report.unmatched_rows
-    assert list(unmatched["table_key"]) == ["Peshwar", "Faislabad", "Lahore", "Atlantis", "Total"]
+    assert list(unmatched["table_key"]) == ["Peshwar", "Faislabad", "Lahore", "Atlantis"]
     assert unmatched["values"].iloc[0] == "refugees=2900; agency=UNHCR"
-    # Unmatched rows with values are a warning the user sees.
-    assert len(report.warnings) == 1 and "5 row(s) of 'partners'" in report.warnings[0]
+    # Unmatched rows with values are a warning the user sees; totals rows are not lost data.
+    assert len(report.warnings) == 1 and "4 row(s) of 'partners'" in report.warnings[0]
+    assert not {"Total", "Total Sindh", "Grand Total", "Pakistan"} & set(report.suggestions)
+    assert ("totals rows, left out of the join: 4 (row 32: 'Total' is a total, row 33: 'Total Sindh' is a total, "
+            "row 34: 'Grand Total' is a total, row 35: 'Pakistan' is the whole country: a total)") in report.summary()
     # Every feature kept, in order, geometry untouched; inputs not mutated.
     assert len(result.data) == len(districts) == 156
     assert list(result.data["name"]) == list(districts["name"])
@@ -274,8 +280,8 @@ def test_report_csv_and_dict_round_trip(districts, messy, tmp_path):
     report.to_csv(out)
     csv = pd.read_csv(out)
     assert set(csv["section"]) >= {"matched_exact", "matched_normalized", "matched_alias", "matched_accepted",
-                                   "unmatched_table", "unmatched_layer"}
-    assert (csv["section"] == "unmatched_table").sum() == 4
+                                   "unmatched_table", "unmatched_layer", "total_row"}
+    assert (csv["section"] == "unmatched_table").sum() == 3
     assert (csv["section"] == "unmatched_layer").sum() == len(report.unmatched_layer)
     assert not list(tmp_path.glob(".report*"))  # atomic: no temporary file left
     again = JoinReport.from_dict(report.to_dict())

@@ -34,7 +34,7 @@ def test_attribute_join_writes_layer_and_report(districts_path, partner_csv, tmp
     assert code == 0
     err = capsys.readouterr().err
     assert "3 of 4 table rows matched" in err
-    assert "row 2: 'Peshwar' — did you mean Peshawar" in err
+    assert "file line 4: 'Peshwar' — did you mean Peshawar" in err  # the line a text editor shows
     assert "pakmap: warning: 1 row(s) of 'partners.csv' with values match no feature" in err
     joined = gpd.read_file(out).set_index("name")
     assert len(joined) == 156

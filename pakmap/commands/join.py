@@ -13,6 +13,7 @@ The output keeps every feature of LAYER; the source files are only read.
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
 from ..atomic import atomic_path
@@ -21,7 +22,8 @@ from ..file_guard import check_outputs, sources_of
 from ..layer import RasterLayer, VectorLayer
 from .common import split_list, split_pair
 
-OUTPUT_DRIVERS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".fgb": "FlatGeobuf", ".csv": None}
+OUTPUT_DRIVERS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".fgb": "FlatGeobuf",
+                  ".shp.zip": "ESRI Shapefile", ".csv": None}
 
 
 def register(sub) -> None:
@@ -48,7 +50,8 @@ def register(sub) -> None:
                    help="points: OUT=count | OUT=sum:FIELD | OUT=mean:FIELD; raster: OUT=sum | mean | count")
     p.add_argument("--band", type=int, default=1, help="raster band for zonal statistics (default 1)")
     p.add_argument("--strict", action="store_true", help="unmatched table rows with values are an error")
-    p.add_argument("-o", "--output", required=True, help="output file (.gpkg, .geojson, .fgb, or .csv without geometry)")
+    p.add_argument("-o", "--output", required=True,
+                   help="output file (.gpkg, .geojson, .fgb, .shp.zip, or .csv without geometry)")
     p.add_argument("--report", metavar="CSV", help="write the join report as CSV")
     p.set_defaults(func=run)
 
@@ -59,17 +62,53 @@ def _accepted(items: list[str]) -> dict[str, str]:
                 for item in items)
 
 
+def _output_kind(path: Path) -> str:
+    name = path.name.lower()
+    return ".shp.zip" if name.endswith(".shp.zip") else path.suffix.lower()
+
+
+SHAPEFILE_NAME_LENGTH = 10
+
+
+def shapefile_names(columns) -> dict[str, str]:
+    """Column → a shapefile field name: at most 10 characters, unique without regard to case
+    (``Province_table2`` beside ``province`` → ``Province_1``), as GDAL would launder them, but
+    decided here so no warning escapes and the names are the same on every GDAL."""
+    names, taken = {}, set()
+    for column in columns:
+        name = str(column)[:SHAPEFILE_NAME_LENGTH]
+        n = 1
+        while name.casefold() in taken:
+            tail = f"_{n}"
+            name, n = str(column)[:SHAPEFILE_NAME_LENGTH - len(tail)] + tail, n + 1
+        taken.add(name.casefold())
+        names[column] = name
+    return names
+
+
 def write_layer(data, path: str | Path) -> Path:
-    """Write joined data atomically; the format follows the extension."""
+    """Write joined data atomically; the format follows the extension.
+
+    A shapefile is written zipped (``.shp.zip``: one file to email and to replace atomically); its
+    parts are named after the target, so the temporary file is made in a temporary folder.
+    """
     path = Path(path)
-    suffix = path.suffix.lower()
+    suffix = _output_kind(path)
     if suffix not in OUTPUT_DRIVERS:
-        raise PakmapError(f"cannot write '{suffix or 'no extension'}' files", path=path,
-                          fix=f"use one of: {', '.join(OUTPUT_DRIVERS)} (shapefiles truncate field names)")
-    with atomic_path(path) as tmp:
-        if OUTPUT_DRIVERS[suffix] is None:
+        fix = (f"use one of: {', '.join(OUTPUT_DRIVERS)}" + (" (a shapefile is several files: write it zipped as "
+               f"{path.stem}.shp.zip)" if suffix == ".shp" else ""))
+        raise PakmapError(f"cannot write '{suffix or 'no extension'}' files", path=path, fix=fix)
+    if OUTPUT_DRIVERS[suffix] is None:
+        with atomic_path(path) as tmp:
             data.drop(columns=data.geometry.name).to_csv(tmp, index=False)
-        else:
+    elif suffix == ".shp.zip":
+        data = data.rename(columns=shapefile_names([c for c in data.columns if c != data.geometry.name]))
+        with atomic_path(path) as tmp, tempfile.TemporaryDirectory(dir=tmp.parent, prefix=".shp.") as folder:
+            staged = Path(folder) / path.name
+            data.to_file(staged, driver=OUTPUT_DRIVERS[suffix])
+            staged.replace(tmp)
+    else:
+        with atomic_path(path) as tmp:
             # The layer is named after the target, not the temporary file (GDAL would use its name).
             layer = {"layer": path.stem} if OUTPUT_DRIVERS[suffix] == "GPKG" else {}
             data.to_file(tmp, driver=OUTPUT_DRIVERS[suffix], **layer)

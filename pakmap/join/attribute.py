@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import JoinError
+from ..sources.rows import row_kind
 from .aliases import AliasTable
 from .matching import Matching, match_rows
 from .normalize import KeyNormalizer
@@ -38,8 +39,8 @@ def _check_fields(frame: pd.DataFrame, wanted: Sequence[str], what: str, name: s
 
 
 def _parse_pairs(on: Any) -> list[tuple[str, str]]:
-    if isinstance(on, tuple) and len(on) == 2 and all(isinstance(x, str) for x in on):
-        on = [on]  # a single pair
+    if isinstance(on, str) or (isinstance(on, tuple) and len(on) == 2 and all(isinstance(x, str) for x in on)):
+        on = [on]  # a single pair ("name=District", "name" or ("name", "District"))
     pairs = []
     for pair in on or []:
         if isinstance(pair, str):
@@ -100,7 +101,7 @@ def join_attributes(layer: gpd.GeoDataFrame, table: pd.DataFrame, on: Any, *,
     report.duplicate_table_keys = {matching.group_text[g]: [labels[i] for i in rows]
                                    for g, rows in by_group.items() if len(rows) > 1}
     if report.duplicate_table_keys and aggregate is None:
-        examples = "; ".join(f"{k!r} from rows {', '.join(map(str, v[:4]))}"
+        examples = "; ".join(f"{k!r} from {report.row_kind}s {', '.join(map(str, v[:4]))}"
                              for k, v in list(report.duplicate_table_keys.items())[:3])
         error = JoinError(f"{len(report.duplicate_table_keys)} feature(s) of '{layer_name}' would receive several "
                           f"rows of '{table_name}' ({examples})",
@@ -144,12 +145,13 @@ def _build_report(layer, table, pairs, matching: Matching, fields, layer_name, t
             "layer_key": matching.group_text[res.group] if res.group is not None else "",
             "layer_rows": layer_positions[res.group] if res.group is not None else [],
             "detail": res.detail, "suggestions": "", "has_values": bool(has_values[i]), "values": values})
-        if res.group is None and table_key.strip(" |"):
+        if res.how == "unmatched" and table_key.strip(" |"):
             text = " ".join(filter(None, (normalizer(table[tf].iloc[i]).text for _, tf in pairs)))
             unmatched_queries.append((table_key, text, matching.table_parent[i]))
     suggestions: dict[str, list[Suggestion]] = {}
     if suggest and unmatched_queries:
-        suggestions = rank_suggestions(unmatched_queries, matching.candidates)
+        taken = {matching.group_text[res.group] for res in matching.resolutions if res.group is not None}
+        suggestions = rank_suggestions(unmatched_queries, matching.candidates, taken=taken)
         for rec in records:
             if rec["how"] == "unmatched" and rec["table_key"] in suggestions:
                 rec["suggestions"] = "; ".join(map(str, suggestions[rec["table_key"]]))
@@ -161,7 +163,8 @@ def _build_report(layer, table, pairs, matching: Matching, fields, layer_name, t
         [{"layer_row": layer_labels[p], "layer_key": key_text(tuple(col[p] for col in key_cols))}
          for p in range(len(layer)) if p not in matched_positions], columns=["layer_row", "layer_key"])
     report = JoinReport(layer_name=layer_name, table_name=table_name, rows=rows, unmatched_layer=unmatched_layer,
-                        suggestions=suggestions, accepted=dict(matching.accepted_used), notes=list(matching.notes))
+                        suggestions=suggestions, accepted=dict(matching.accepted_used), notes=list(matching.notes),
+                        row_kind=row_kind(table.index))
     report.duplicate_layer_keys = {matching.group_text[g]: layer_positions[g]
                                    for g, members in enumerate(matching.groups) if len(members) > 1}
     if report.duplicate_layer_keys:
@@ -176,19 +179,31 @@ def _build_report(layer, table, pairs, matching: Matching, fields, layer_name, t
     return report
 
 
-def _output_names(layer: pd.DataFrame, fields: list[str]) -> tuple[dict[str, str], list[str]]:
-    """Table field → output column; a name the layer already has gets the suffix ``_table``."""
-    taken = set(map(str, layer.columns))
+# Column names no output may carry from a table: GeoPackage keeps its feature id in "fid" (GDAL's
+# other drivers in "ogc_fid"), and every writer keeps the geometry in its own column.
+RESERVED_COLUMNS = ("fid", "ogc_fid", "geometry")
+
+
+def joined_field_names(layer_columns: Sequence[Any], fields: Sequence[Any]) -> tuple[dict[Any, str], list[str]]:
+    """Table field → output column, and a note per renamed field.
+
+    A table field whose name the layer already has, compared without case (``PROVINCE`` beside
+    ``province``: GeoPackage, shapefile and GDAL's other writers treat those as one field), or whose
+    name is reserved (``fid``), gets the suffix ``_table`` (``_table2``… when that is taken too).
+    """
+    taken = {str(c).casefold() for c in layer_columns} | set(RESERVED_COLUMNS)
     names, notes = {}, []
     for f in fields:
         name = str(f)
-        if name in taken:
+        if name.casefold() in taken:
             base, n = f"{name}_table", 2
             name = base
-            while name in taken:
+            while name.casefold() in taken:
                 name, n = f"{base}{n}", n + 1
-            notes.append(f"table field {f!r} is also a layer field: joined as {name!r}")
-        taken.add(name)
+            clash = "a reserved name in GeoPackage" if str(f).casefold() in RESERVED_COLUMNS \
+                else "also a layer field"
+            notes.append(f"table field {f!r} is {clash}: joined as {name!r}")
+        taken.add(name.casefold())
         names[f] = name
     return names, notes
 
@@ -196,7 +211,7 @@ def _output_names(layer: pd.DataFrame, fields: list[str]) -> tuple[dict[str, str
 def _assemble(layer: gpd.GeoDataFrame, table: pd.DataFrame, matching: Matching, by_group: dict[int, list[int]],
               fields: list[str], aggregate: str | None) -> tuple[gpd.GeoDataFrame, list[str], list[str]]:
     """The layer (copied) with one value per feature for every joined field."""
-    names, notes = _output_names(layer, fields)
+    names, notes = joined_field_names(layer.columns, fields)
     group_of_row = np.full(len(table), -1, dtype=np.int64)
     for g, rows in by_group.items():
         group_of_row[rows] = g
@@ -234,4 +249,4 @@ def _assemble(layer: gpd.GeoDataFrame, table: pd.DataFrame, matching: Matching, 
     return out, [names[f] for f in fields], notes
 
 
-__all__ = ["join_attributes", "AGGREGATES"]
+__all__ = ["join_attributes", "joined_field_names", "AGGREGATES", "RESERVED_COLUMNS"]

@@ -14,6 +14,11 @@ Stages, first that succeeds wins:
 4. **alias**: a key value or the parent is equal only through an alias entry, in either direction
    (the table uses an old name, or the layer does). Within a parent, an alias entry for another
    province is not followed; an alias that still leads to several units is not guessed.
+5. **spelling variant** (reported as normalized): the looser key of ``normalize_key`` (doubled
+   letters, ee/i, oo/u, kh/k), only where it leads to one unit of the layer.
+
+A row that resolved to nothing and reads as a totals row ("Grand Total", "Total Sindh",
+"Pakistan": ``pakmap.join.totals``) is marked ``total``: left out of the join, not suggested.
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ from typing import Any, Sequence
 import pandas as pd
 
 from .aliases import AliasEntry, AliasTable
-from .normalize import KeyNormalizer
+from .normalize import KeyNormalizer, normalize_key
+from .totals import total_reason
 from .report import KEY_SEPARATOR, key_text
 from .suggest import Candidate
 
@@ -41,7 +47,7 @@ class Resolution:
     """How one table row found its layer group."""
 
     group: int | None  # index into Matching.groups; None if unmatched
-    how: str  # exact | normalized | alias | accepted | unmatched
+    how: str  # exact | normalized | alias | accepted | unmatched | total
     detail: str = ""
 
 
@@ -54,9 +60,12 @@ class _Component:
         self.layer_norm = [normalize(v) for v in layer_values]
         self.layer_keys: set[str] = {n.key for n in self.layer_norm if n.key is not None}
         self.layer_first: dict[str, Any] = {}  # key -> the first layer value with it, for details
+        self.layer_variants: dict[str, set[str]] = defaultdict(set)  # spelling variant -> layer keys
         for n in self.layer_norm:
             if n.key is not None:
                 self.layer_first.setdefault(n.key, n)
+                if n.variant is not None:
+                    self.layer_variants[n.variant].add(n.key)
         # Layer values that are old names themselves ("Kurram Agency" in an old boundary file) stand
         # for the current name, as long as the current name is not in the layer too.
         self.layer_alt: dict[str, tuple[str, AliasEntry]] = {}
@@ -86,7 +95,18 @@ class _Component:
         if norm.key in self.layer_alt:
             layer_key, entry = self.layer_alt[norm.key]
             return layer_key, "alias", f"the layer's {entry.alias!r} is an alias of {entry.name!r} [{entry.source}]"
-        return None, "unmatched", ""
+        return self._resolve_variant(norm)
+
+    def _resolve_variant(self, norm) -> tuple[str | None, str, str]:
+        """The last resort: the looser spelling-variant key, followed only where it leads to one unit."""
+        keys = self.layer_variants.get(norm.variant, set()) if norm.variant is not None else set()
+        if len(keys) != 1:
+            return None, "unmatched", ""
+        key = next(iter(keys))
+        layer_norm = self.layer_first[key]
+        steps = ", ".join(dict.fromkeys(norm.variant_steps + layer_norm.variant_steps))
+        return key, "normalized", (f"{norm.original!r} and layer {layer_norm.original!r} are spellings of "
+                                   f"{norm.variant!r} ({steps})")
 
 
 @dataclass
@@ -210,8 +230,28 @@ def match_rows(layer: pd.DataFrame, table: pd.DataFrame, on: Sequence[tuple[str,
         if table_key not in result.accepted_used and not any(repr(table_key) in n for n in result.notes):
             result.notes.append(f"accepted match {table_key!r} = {layer_key!r} was not needed: "
                                 "no table row has that key")
+    _mark_totals(result, table, table_cols)
     result.candidates = _candidates(groups, group_text, group_parent, components, aliases, normalize)
     return result
+
+
+def _mark_totals(result: Matching, table: pd.DataFrame, table_cols: list[list]) -> None:
+    """Rows that matched nothing and read as totals (``pakmap.join.totals``): reported, not joined.
+
+    The key is read with every rule; a row without a key by its text cells ("Total Sindh" in the
+    region column, the district cell empty), with the totals words only (a province column names a
+    province on every row)."""
+    text_columns = [c for c in table.columns if table[c].dtype == object or pd.api.types.is_string_dtype(table[c])]
+    for i, res in enumerate(result.resolutions):
+        if res.group is not None:
+            continue
+        values = [col[i] for col in table_cols]
+        found = next(((v, r) for v in values if (r := total_reason(v))), None)
+        if found is None and all(normalize_key(v).key is None for v in values):
+            cells = table[text_columns].iloc[i].tolist() if text_columns else []
+            found = next(((v, r) for v in cells if (r := total_reason(v, levels=False))), None)
+        if found:
+            result.resolutions[i] = Resolution(None, "total", f"{str(found[0]).strip()!r} is {found[1]}")
 
 
 def _candidates(groups, group_text, group_parent, components, aliases: AliasTable,

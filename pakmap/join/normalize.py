@@ -19,6 +19,12 @@ Rules, applied in this order:
    administrative prefixes and suffixes dropped ("District", "Agency", "FR", "Tribal Area", …) unless
    nothing would be left. Spaces are finally ignored ("Mirpurkhas" = "Mirpur Khas"), and a result that
    reads as a code is normalized as one.
+4. **Spelling variant** (``NormalizedKey.variant``, names only): a second, looser key for the
+   romanizations of Urdu names that partners mix ("Pallas"/"Palas", "Abbottabad"/"Abotabad",
+   "Sheikhupura"/"Sheikupura", "Neelum"/"Nilum", "Tando Ahyar"/…): ``ee`` → ``i``, ``oo`` → ``u``,
+   ``kh`` → ``k``, then every doubled letter single ("-abbad" → "-abad"). It is compared only after the
+   key and the aliases found nothing, and only where it leads to one unit (``pakmap.join.matching``),
+   so two real names that share a variant are never merged; its steps are recorded like the others.
 
 The rules are idempotent (normalizing a key again changes nothing) and every surface change they
 undo (case, spacing, punctuation, diacritics, prefixes and suffixes, in any order) leads to the same
@@ -71,6 +77,8 @@ class NormalizedKey:
     key: str | None  # what joins compare; None for a missing value
     text: str | None = None  # the same with spaces between words, for people and fuzzy scoring
     steps: tuple[str, ...] = field(default_factory=tuple)
+    variant: str | None = None  # the looser spelling-variant key (rule 4); None for codes and numbers
+    variant_steps: tuple[str, ...] = field(default_factory=tuple)
 
     def explain(self) -> str:
         """``'D.I. Khan' → 'dera ismail khan' (case, punctuation, abbreviation D I Khan)'``."""
@@ -172,6 +180,36 @@ def _rewrite_words(words: list[str], steps: list[str]) -> list[str]:
     return words  # pragma: no cover - rules cannot cycle (see tests), but never loop forever
 
 
+# Romanization variants, in order: long vowels written two ways, then aspirated k, then doubled
+# letters (applied last, so "kkh" → "kk" → "k" and "eee" cannot come back).
+_VARIANTS: tuple[tuple[re.Pattern, str, str], ...] = (
+    (re.compile("ee"), "i", "'ee' → 'i'"),
+    (re.compile("oo"), "u", "'oo' → 'u'"),
+    (re.compile("kh"), "k", "'kh' → 'k'"),
+    (re.compile(r"([a-z])\1+"), r"\1", "doubled letters single"),
+)
+
+
+def spelling_variant(key: str) -> tuple[str, tuple[str, ...]]:
+    """The spelling-variant key of a normalized name key, and the rules that changed it.
+
+    >>> spelling_variant("pallas")
+    ('palas', ('spelling variant: doubled letters single',))
+    """
+    steps = []
+    for pattern, replacement, step in _VARIANTS:
+        changed = pattern.sub(replacement, key)
+        if changed != key:
+            steps.append(f"spelling variant: {step}")
+            key = changed
+    return key, tuple(steps)
+
+
+def _named(value: Any, key: str, readable: str, steps: list[str]) -> NormalizedKey:
+    variant, variant_steps = spelling_variant(key)
+    return NormalizedKey(value, key, readable, tuple(steps), variant, variant_steps)
+
+
 def normalize_key(value: Any, kind: str = "auto") -> NormalizedKey:
     """Normalize one key value; ``kind`` is ``"auto"`` (codes detected), ``"code"`` or ``"name"``.
 
@@ -231,7 +269,7 @@ def normalize_key(value: Any, kind: str = "auto") -> NormalizedKey:
         if code is not None and code != key:
             steps.append("code: leading zeros dropped")
             return NormalizedKey(value, code, code, tuple(steps))
-    return NormalizedKey(value, key, readable, tuple(steps))
+    return _named(value, key, readable, steps)
 
 
 class KeyNormalizer:
@@ -255,4 +293,5 @@ class KeyNormalizer:
         return [self(v).key for v in values]
 
 
-__all__ = ["ABBREVIATIONS", "PREFIXES", "SUFFIXES", "NormalizedKey", "normalize_key", "KeyNormalizer"]
+__all__ = ["ABBREVIATIONS", "PREFIXES", "SUFFIXES", "NormalizedKey", "normalize_key", "spelling_variant",
+           "KeyNormalizer"]

@@ -19,15 +19,19 @@ import pandas as pd
 
 from ..atomic import write_text_atomic
 
-# How a table row found its feature, strongest first; "unmatched" last.
-MATCH_KINDS = ("exact", "normalized", "alias", "accepted", "unmatched")
+# How a table row found its feature, strongest first; then totals rows (left out on purpose) and
+# "unmatched" last.
+MATCH_KINDS = ("exact", "normalized", "alias", "accepted", "group", "total", "unmatched")
 KIND_LABELS = {
     "exact": "matched exactly",
     "normalized": "matched after normalization",
     "alias": "matched by alias",
     "accepted": "matched by accepted suggestion",
+    "group": "matched to a group of features (drawn dissolved)",
+    "total": "totals rows, left out of the join",
     "unmatched": "unmatched table rows",
 }
+NOT_JOINED = ("total", "unmatched")
 
 # Columns of JoinReport.rows (one line per table row).
 ROW_COLUMNS = ("table_row", "table_key", "how", "layer_key", "layer_rows", "detail", "suggestions", "has_values",
@@ -68,6 +72,7 @@ class JoinReport:
     suggestions: dict[str, list[Suggestion]] = field(default_factory=dict)  # table key -> ranked candidates
     accepted: dict[str, str] = field(default_factory=dict)  # accepted matches used or given (table -> layer key)
     aggregate: str | None = None
+    row_kind: str = "row"  # what ``table_row`` numbers: "file line", "sheet row" (pakmap.sources.rows)
     fields: list[str] = field(default_factory=list)  # output columns added to the layer
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -78,7 +83,7 @@ class JoinReport:
 
     @property
     def matched(self) -> int:
-        return len(self.rows) - self.count("unmatched")
+        return len(self.rows) - sum(self.count(kind) for kind in NOT_JOINED)
 
     @property
     def unmatched_rows(self) -> pd.DataFrame:
@@ -101,15 +106,20 @@ class JoinReport:
         """Several lines for the CLI: counts, then each unmatched table key with its suggestions."""
         total = len(self.rows)
         lines = [f"join {self.table_name} → {self.layer_name}: {self.matched} of {total} table rows matched"]
-        for kind in MATCH_KINDS[:-1]:
+        for kind in MATCH_KINDS[:-2]:
             if self.count(kind):
                 lines.append(f"  {KIND_LABELS[kind]}: {self.count(kind)}")
+        totals = self.rows[self.rows["how"] == "total"]
+        if len(totals):
+            listed = ", ".join(f"{self.row_kind} {r['table_row']}: {r['detail']}"
+                               for _, r in totals.head(max_listed).iterrows())
+            lines.append(f"  {KIND_LABELS['total']}: {len(totals)} ({listed}{' …' if len(totals) > max_listed else ''})")
         unmatched = self.unmatched_rows
         if len(unmatched):
             lines.append(f"  unmatched table rows: {len(unmatched)}")
             for _, row in unmatched.head(max_listed).iterrows():
                 hint = f" — did you mean {row['suggestions']}?" if row["suggestions"] else ""
-                lines.append(f"    row {row['table_row']}: {row['table_key']!r}{hint}")
+                lines.append(f"    {self.row_kind} {row['table_row']}: {row['table_key']!r}{hint}")
             if len(unmatched) > max_listed:
                 lines.append(f"    … and {len(unmatched) - max_listed} more (see the report CSV)")
         if len(self.unmatched_layer):
@@ -130,9 +140,11 @@ class JoinReport:
         """One line per table row, then one per unmatched layer feature; written atomically."""
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["section", *ROW_COLUMNS])
+        # The row column says how the file numbers its rows, so "4" is found where the officer looks.
+        writer.writerow(["section", f"table row ({self.row_kind})", *ROW_COLUMNS[1:]])
         for record in self.rows.to_dict("records"):
-            section = "unmatched_table" if record["how"] == "unmatched" else f"matched_{record['how']}"
+            section = {"unmatched": "unmatched_table", "total": "total_row"}.get(record["how"],
+                                                                                f"matched_{record['how']}")
             writer.writerow([section, *(_cell(record.get(c)) for c in ROW_COLUMNS)])
         for record in self.unmatched_layer.to_dict("records"):
             writer.writerow(["unmatched_layer", "", "", "", record["layer_key"], _cell([record["layer_row"]]),
@@ -151,6 +163,7 @@ class JoinReport:
         return {
             "layer": self.layer_name, "table": self.table_name, "counts": self.counts(),
             "accepted": dict(self.accepted), "aggregate": self.aggregate or "", "fields": list(self.fields),
+            "row_kind": self.row_kind,
             "warnings": list(self.warnings), "notes": list(self.notes),
             "rows": [{c: _plain(r.get(c)) for c in ROW_COLUMNS} for r in self.rows.to_dict("records")],
             "unmatched_layer": [{k: _plain(v) for k, v in r.items()} for r in self.unmatched_layer.to_dict("records")],
@@ -171,6 +184,7 @@ class JoinReport:
                                 for k, v in data.get("suggestions", {}).items()},
                    accepted=accepted_from_dict(data.get("accepted", {})),
                    aggregate=data.get("aggregate") or None, fields=list(data.get("fields", [])),
+                   row_kind=data.get("row_kind", "row"),
                    warnings=list(data.get("warnings", [])), notes=list(data.get("notes", [])))
 
 
@@ -228,5 +242,5 @@ def _plain(value: Any) -> Any:
     return value
 
 
-__all__ = ["JoinReport", "JoinResult", "Suggestion", "MATCH_KINDS", "KIND_LABELS", "key_text",
+__all__ = ["JoinReport", "JoinResult", "Suggestion", "MATCH_KINDS", "KIND_LABELS", "NOT_JOINED", "key_text",
            "accepted_from_dict", "accepted_to_dict", "KEY_SEPARATOR"]
