@@ -16,7 +16,7 @@ from . import __version__
 from .errors import PakmapError
 
 # Sub-command modules, in the order ``pakmap --help`` lists them.
-COMMANDS = ("info", "map", "render", "join", "check", "boundaries", "demo")
+COMMANDS = ("info", "map", "render", "join", "dissolve", "check", "boundaries", "demo")
 
 
 def build_parser() -> argparse.ArgumentParser:

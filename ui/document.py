@@ -239,7 +239,8 @@ class Document:
         clone = detached_copy(self.project)
         # Absolute layer paths: a recovery file lives elsewhere and must still find the data.
         for spec in clone.layers:
-            spec.path = str(self.project.resolve(spec.path))
+            if spec.path:  # a dissolved layer has no file of its own
+                spec.path = str(self.project.resolve(spec.path))
         return save_project(clone, path)
 
 
@@ -256,6 +257,7 @@ def open_recovered(path: str | os.PathLike, original: str | None) -> Project:
     """A recovery file as a project that saves back to its original file (or untitled)."""
     project = load_project(path)
     for spec in project.layers:
-        spec.path = str(project.resolve(spec.path))
+        if spec.path:
+            spec.path = str(project.resolve(spec.path))
     project.path = Path(original) if original else None
     return project

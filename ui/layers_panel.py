@@ -7,6 +7,8 @@ action is one call on the ``Document`` or ``layer.update``; the panel repaints f
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListView, QMenu, QSlider, QVBoxLayout,
@@ -118,6 +120,7 @@ class LayersModel(QAbstractListModel):
         lines = [f"<b>{layer.name}</b>"]
         if layer.source is not None:
             lines.append(str(layer.source.path) + (f" ▸ {layer.source.layer}" if layer.source.layer else ""))
+            lines.extend(f"Read: {html.escape(note)}" for note in layer.source.notes)
         if isinstance(layer, VectorLayer):
             lines.append(f"{layer.feature_count:,} features, {layer.geometry_type}; "
                          f"CRS {layer.crs.to_string() if layer.crs else 'not set'}")

@@ -48,7 +48,11 @@ def parse_aggregate(values: list[str]) -> dict[str, str]:
 
 
 def print_join_reports(loaded, strict: bool) -> None:
-    """Each join's summary on stderr; unmatched rows that carry values are warnings (errors if strict)."""
+    """What reading changed in each layer (merged cells filled, coordinates converted, a dissolve),
+    then each join's summary, on stderr; unmatched rows that carry values are warnings (errors if strict)."""
+    for layer in loaded.layers:
+        for note in layer.source.notes if layer.source else []:
+            print(f"pakmap: note: {layer.name}: {note}", file=sys.stderr)
     for report in loaded.join_reports:
         print(report.summary(), file=sys.stderr)
         warnings = report.warnings  # JoinReport and SpatialJoinReport alike

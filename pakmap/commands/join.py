@@ -46,6 +46,9 @@ def register(sub) -> None:
                    help="your own alias CSV (alias,name,province,note), after the built-in ones")
     p.add_argument("--accept", action="append", default=[], metavar="TABLE_KEY=LAYER_KEY",
                    help="accept a suggested match (repeat for more)")
+    p.add_argument("--group", action="append", default=[], metavar="NAME=UNIT+UNIT+…",
+                   help="a table row NAME is one figure for these units, drawn dissolved as one feature "
+                        "(e.g. \"Karachi=Karachi East+Karachi West+Malir\"; repeat for more)")
     p.add_argument("--stat", action="append", default=[], metavar="OUT=STAT",
                    help="points: OUT=count | OUT=sum:FIELD | OUT=mean:FIELD; raster: OUT=sum | mean | count")
     p.add_argument("--band", type=int, default=1, help="raster band for zonal statistics (default 1)")
@@ -154,6 +157,8 @@ def run(args) -> int:
                 within=split_pair(args.within, "--within", "LAYER_PARENT=TABLE_PARENT", "province=Province")
                 if args.within else None, fields=fields,
                 aggregate=args.aggregate, accepted=_accepted(args.accept), alias_files=args.aliases,
+                groups=dict(split_pair(g, "--group", "NAME=UNIT+UNIT", '"Karachi=Karachi East+Malir"', at_last=False)
+                            for g in args.group),
                 strict=args.strict, layer_name=Path(args.layer).name, table_name=Path(args.table).name)
         except JoinError as exc:
             # A refused join still shows its report, so the officer sees what to fix.

@@ -5,6 +5,10 @@ empty or absent): "Kurram Agency" → "Kurram" (Khyber Pakhtunkhwa, "FATA agency
 Pakhtunkhwa in 2018"). The built-in files live in ``layers/aliases/``; an officer adds their own file
 with the same columns (``--aliases FILE``, or ``aliases = [...]`` in a project's ``[[joins]]``).
 
+A **group** is a line whose ``name`` lists several units joined by ``+``: "Karachi" → "Karachi
+Central + Karachi East + …". A table row with that name is one figure for all of them: the join maps
+it onto their union (``pakmap.join.groups``). A project declares its own groups in ``[joins.groups]``.
+
 Aliases are compared on normalized keys (``pakmap.join.normalize``), so one line covers every
 spelling that normalizes the same way. One merged table serves names and provinces alike: a join
 only follows an alias to a target that exists among the layer's values, so "KP" → "Khyber
@@ -25,6 +29,7 @@ from ..file_guard import regular_file
 from .normalize import KeyNormalizer
 
 REQUIRED_COLUMNS = ("alias", "name")
+GROUP_SEPARATOR = "+"  # between the units of a group line: "Karachi Central + Karachi East + …"
 OPTIONAL_COLUMNS = ("province", "note")
 
 
@@ -41,6 +46,15 @@ class AliasEntry:
     def describe(self) -> str:
         why = f": {self.note}" if self.note else ""
         return f"alias {self.alias!r} → {self.name!r}{why}"
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        """The units a group line names (``"A + B"`` → ``("A", "B")``); one name for a plain alias."""
+        return tuple(part.strip() for part in self.name.split(GROUP_SEPARATOR) if part.strip())
+
+    @property
+    def is_group(self) -> bool:
+        return len(self.members) > 1
 
 
 def default_alias_files() -> list[Path]:
@@ -91,7 +105,13 @@ class AliasTable:
 
     def __init__(self, entries: Iterable[AliasEntry] = (), normalizer: KeyNormalizer | None = None) -> None:
         self._normalize = normalizer or KeyNormalizer()
-        self.entries: list[AliasEntry] = list(entries)
+        entries = list(entries)
+        self.entries: list[AliasEntry] = [e for e in entries if not e.is_group]
+        self.groups: dict[str, AliasEntry] = {}  # normalized group name -> its entry (the last declared wins)
+        for entry in entries:
+            key = self._normalize(entry.alias).key
+            if entry.is_group and key is not None:
+                self.groups[key] = entry
         self._by_key: dict[str, list[AliasEntry]] = defaultdict(list)
         self._by_target: dict[str, list[AliasEntry]] = defaultdict(list)
         for entry in self.entries:
@@ -103,13 +123,19 @@ class AliasTable:
 
     @classmethod
     def load(cls, files: Sequence[str | os.PathLike] | None = None, *, builtin: bool = True,
-             normalizer: KeyNormalizer | None = None) -> "AliasTable":
-        """The built-in aliases (unless ``builtin=False``) followed by the user's ``files``."""
+             normalizer: KeyNormalizer | None = None, groups: dict[str, Sequence[str]] | None = None) -> "AliasTable":
+        """The built-in aliases (unless ``builtin=False``) followed by the user's ``files``, then the
+        ``groups`` a project declares (``{"Karachi": ["Karachi Central", …]}``), which win."""
         paths = (default_alias_files() if builtin else []) + [Path(f) for f in files or []]
         entries: list[AliasEntry] = []
         for path in paths:
             entries.extend(read_alias_file(path))
+        entries.extend(group_entries(groups or {}))
         return cls(entries, normalizer)
+
+    def group(self, key: str | None) -> AliasEntry | None:
+        """The group declared under the normalized name ``key``, if any."""
+        return self.groups.get(key) if key else None
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -146,4 +172,19 @@ class AliasTable:
         return self._normalize(entry.name).key  # type: ignore[return-value]
 
 
-__all__ = ["AliasEntry", "AliasTable", "default_alias_files", "read_alias_file"]
+def group_entries(groups: dict[str, Sequence[str]], source: str = "project") -> list[AliasEntry]:
+    """Group declarations of a project (``[joins.groups]``) as alias entries; each needs two units."""
+    out = []
+    for name, members in groups.items():
+        if isinstance(members, str):
+            members = members.split(GROUP_SEPARATOR)
+        members = [str(m).strip() for m in members if str(m).strip()]
+        if not str(name).strip() or len(members) < 2 or any(GROUP_SEPARATOR in m for m in members):
+            raise JoinError(f"group {name!r} must name two or more units", path=None,
+                            fix='e.g. Karachi = ["Karachi Central", "Karachi East", "Malir"]')
+        out.append(AliasEntry(str(name).strip(), f" {GROUP_SEPARATOR} ".join(members), "",
+                              "declared in the project", source))
+    return out
+
+
+__all__ = ["AliasEntry", "AliasTable", "default_alias_files", "read_alias_file", "group_entries", "GROUP_SEPARATOR"]

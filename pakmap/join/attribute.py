@@ -8,6 +8,11 @@ never modified.
 Cardinality: several layer features with the same key are reported (each receives the row's
 values); several table rows for one feature are refused with ``JoinError`` unless ``aggregate`` says
 how to combine them (``sum``, ``mean``, ``count`` or ``first``).
+
+A row named after a declared group of units ("Karachi": alias files, ``groups=``) is one figure for
+all their features: they are merged into one feature (the union of their geometry, named after the
+group) in the joined data, so the map draws the figure once over the whole area instead of
+repeating it on every district. Every other feature is kept, in order.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import pandas as pd
 from ..errors import JoinError
 from ..sources.rows import row_kind
 from .aliases import AliasTable
+from .dissolve import merge_features
 from .matching import Matching, match_rows
 from .normalize import KeyNormalizer
 from .report import JoinReport, JoinResult, Suggestion, accepted_from_dict, key_text
@@ -58,7 +64,7 @@ def join_attributes(layer: gpd.GeoDataFrame, table: pd.DataFrame, on: Any, *,
                     aggregate: str | None = None, accepted: dict[str, str] | None = None,
                     alias_files: Sequence[str | os.PathLike] = (), builtin_aliases: bool = True,
                     strict: bool = False, layer_name: str = "layer", table_name: str = "table",
-                    suggest: bool = True) -> JoinResult:
+                    suggest: bool = True, groups: dict[str, Sequence[str]] | None = None) -> JoinResult:
     """Join ``table`` onto ``layer``; see the module docstring.
 
     ``on``: key pairs ``[(layer_field, table_field), …]`` (several pairs form one composite key).
@@ -67,6 +73,7 @@ def join_attributes(layer: gpd.GeoDataFrame, table: pd.DataFrame, on: Any, *,
     ``accepted``: ``{table key: layer key}`` matches the user accepted (composite keys joined by " | ").
     ``alias_files``: the user's alias CSVs, after the built-in ``layers/aliases/`` ones.
     ``strict``: unmatched table rows that carry values raise ``JoinError`` instead of a warning.
+    ``groups``: ``{group name: [unit, …]}`` declared by the project, beside the alias files' groups.
     """
     pairs = _parse_pairs(on)
     within = tuple(within) if within else None  # type: ignore[assignment]
@@ -87,7 +94,7 @@ def join_attributes(layer: gpd.GeoDataFrame, table: pd.DataFrame, on: Any, *,
     accepted = accepted_from_dict(accepted or {})
 
     normalizer = KeyNormalizer()
-    aliases = AliasTable.load(alias_files, builtin=builtin_aliases, normalizer=normalizer)
+    aliases = AliasTable.load(alias_files, builtin=builtin_aliases, normalizer=normalizer, groups=groups)
     matching = match_rows(layer, table, pairs, within, aliases, accepted, normalizer)
     report = _build_report(layer, table, pairs, matching, fields, layer_name, table_name, normalizer, suggest)
     report.aggregate = aggregate
@@ -109,15 +116,53 @@ def join_attributes(layer: gpd.GeoDataFrame, table: pd.DataFrame, on: Any, *,
         error.report = report  # the GUI shows the report even when the join is refused
         raise error
 
+    _check_group_overlap(matching, by_group, report, layer_name, table_name)
     data, added, notes = _assemble(layer, table, matching, by_group, fields, aggregate)
     report.fields = added
     report.notes.extend(notes)
+    if any(g in by_group for g in matching.declared):
+        data, notes = _merge_groups(data, matching, by_group, pairs[0][0], report.row_kind, labels, layer_name)
+        report.notes.extend(notes)
     if strict and report.warnings:
         error = JoinError(report.warnings[0], fix="correct the table, add an alias file (--aliases), accept a "
                                                   "suggestion (--accept 'TABLE_KEY=LAYER_KEY'), or drop --strict")
         error.report = report
         raise error
     return JoinResult(data, report)
+
+
+def _check_group_overlap(matching: Matching, by_group: dict[int, list[int]], report: JoinReport,
+                         layer_name: str, table_name: str) -> None:
+    """A group row and a row of one of its units would both draw on that unit: refused."""
+    for g in matching.declared:
+        if g not in by_group:
+            continue
+        members = set(matching.groups[g])
+        clash = [matching.group_text[o] for o in by_group if o != g and o not in matching.declared
+                 and members & set(matching.groups[o])]
+        if clash:
+            error = JoinError(f"the row for group {matching.group_text[g]!r} of '{table_name}' covers features that "
+                              f"other rows also match ({', '.join(clash)}) in '{layer_name}'",
+                              fix="keep either the group's row or its units' rows in the table")
+            error.report = report
+            raise error
+
+
+def _merge_groups(data: gpd.GeoDataFrame, matching: Matching, by_group: dict[int, list[int]], key_field: str,
+                  row_kind: str, labels: list, layer_name: str) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Each declared group that received a row becomes one dissolved feature named after the group."""
+    merges, notes = [], []
+    for g, (entry, units) in matching.declared.items():
+        if g not in by_group:
+            continue
+        merges.append((matching.groups[g], {key_field: entry.alias}))
+        rows = ", ".join(str(labels[i]) for i in by_group[g])
+        notes.append(f"{row_kind} {rows} {entry.alias!r} is one figure for {len(matching.groups[g])} features of "
+                     f"'{layer_name}' ({', '.join(units)}): drawn dissolved as one feature")
+    merged, repaired = merge_features(data, merges)
+    if repaired:
+        notes.append(f"{repaired} invalid geometr{'y' if repaired == 1 else 'ies'} made valid for the union")
+    return merged, notes
 
 
 def _has_values(table: pd.DataFrame, fields: list[str]) -> pd.Series:
@@ -166,7 +211,8 @@ def _build_report(layer, table, pairs, matching: Matching, fields, layer_name, t
                         suggestions=suggestions, accepted=dict(matching.accepted_used), notes=list(matching.notes),
                         row_kind=row_kind(table.index))
     report.duplicate_layer_keys = {matching.group_text[g]: layer_positions[g]
-                                   for g, members in enumerate(matching.groups) if len(members) > 1}
+                                   for g, members in enumerate(matching.groups)
+                                   if len(members) > 1 and g not in matching.declared}
     if report.duplicate_layer_keys:
         report.notes.append(f"{len(report.duplicate_layer_keys)} key(s) appear on several features of "
                             f"'{layer_name}'; each of those features receives the same table values")

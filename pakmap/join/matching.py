@@ -16,6 +16,8 @@ Stages, first that succeeds wins:
    province is not followed; an alias that still leads to several units is not guessed.
 5. **spelling variant** (reported as normalized): the looser key of ``normalize_key`` (doubled
    letters, ee/i, oo/u, kh/k), only where it leads to one unit of the layer.
+6. **group**: the row names a declared group of units ("Karachi" → its districts; alias files and
+   the project's ``groups``): it reaches all their features at once.
 
 A row that resolved to nothing and reads as a totals row ("Grand Total", "Total Sindh",
 "Pakistan": ``pakmap.join.totals``) is marked ``total``: left out of the join, not suggested.
@@ -47,7 +49,7 @@ class Resolution:
     """How one table row found its layer group."""
 
     group: int | None  # index into Matching.groups; None if unmatched
-    how: str  # exact | normalized | alias | accepted | unmatched | total
+    how: str  # exact | normalized | alias | accepted | group | unmatched | total
     detail: str = ""
 
 
@@ -121,6 +123,8 @@ class Matching:
     candidates: list[Candidate] = field(default_factory=list)
     accepted_used: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # Layer groups made for a declared group of units (index -> (alias entry, the units' layer keys)).
+    declared: dict[int, tuple] = field(default_factory=dict)
 
 
 def _split_norm(text: str, normalize: KeyNormalizer) -> tuple:
@@ -230,9 +234,60 @@ def match_rows(layer: pd.DataFrame, table: pd.DataFrame, on: Sequence[tuple[str,
         if table_key not in result.accepted_used and not any(repr(table_key) in n for n in result.notes):
             result.notes.append(f"accepted match {table_key!r} = {layer_key!r} was not needed: "
                                 "no table row has that key")
-    _mark_totals(result, table, table_cols)
     result.candidates = _candidates(groups, group_text, group_parent, components, aliases, normalize)
+    if len(pairs) == 1 and aliases.groups:
+        _resolve_groups(result, table_cols[0], components[0], aliases, groups_by_on, group_parent, normalize)
+    _mark_totals(result, table, table_cols)
     return result
+
+
+def _resolve_groups(result: Matching, values: list, component: "_Component", aliases: AliasTable,
+                    groups_by_on: dict[tuple, list[int]], group_parent: list, normalize: KeyNormalizer) -> None:
+    """Unmatched rows named after a declared group ("Karachi"): one figure for several features.
+
+    Each unit of the group is resolved like a table value (normalized, alias, spelling variant),
+    within the row's parent when the join has one. The row then reaches a new layer group holding
+    every feature of those units; units the layer does not have are named in the detail (a COD-AB
+    2022 layer has no Keamari yet). A unit the layer has twice (in two provinces, without a parent
+    to decide) is not guessed.
+    """
+    made: dict[tuple, int] = {}  # (group name, parent) -> the layer group already made for it
+    for i, res in enumerate(result.resolutions):
+        if res.how != "unmatched":
+            continue
+        entry = aliases.group(normalize(values[i]).key)
+        if entry is None:
+            continue
+        parent = result.table_parent[i]
+        canonical_parent = aliases.canonical(parent) if parent else None
+        found, missing, unclear = [], [], []
+        for unit in entry.members:
+            key, _, _ = component.resolve(unit, canonical_parent)
+            options = groups_by_on.get((key,), []) if key is not None else []
+            if parent is not None:
+                options = [g for g in options if group_parent[g] == parent]
+            if len(options) == 1:
+                found.append(options[0])
+            elif options:
+                unclear.append(unit)
+            else:
+                missing.append(unit)
+        where = f"group {entry.alias!r} [{entry.source}]"
+        if not found or unclear:
+            why = f"units in several places, give a parent (--within): {', '.join(unclear)}" if unclear \
+                else "none of its units is in the layer"
+            result.resolutions[i] = Resolution(None, "unmatched", f"{where}: {why}")
+            continue
+        ident = (entry.alias, parent)
+        if ident not in made:
+            made[ident] = len(result.groups)
+            result.groups.append(sorted(p for g in found for p in result.groups[g]))
+            result.group_text.append(entry.alias)
+            group_parent.append(parent)
+            result.declared[made[ident]] = (entry, [result.group_text[g] for g in found])
+        units = ", ".join(result.group_text[g] for g in found)
+        absent = f"; not in the layer: {', '.join(missing)}" if missing else ""
+        result.resolutions[i] = Resolution(made[ident], "group", f"{where}: {units}{absent}")
 
 
 def _mark_totals(result: Matching, table: pd.DataFrame, table_cols: list[list]) -> None:

@@ -18,7 +18,8 @@ def project_sources(project: Project, *, with_project_file: bool = True) -> list
     if with_project_file and project.path is not None:
         found += sources_of(project.path, "the project file")
     for spec in project.layers:
-        found += sources_of(project.resolve(spec.path), f"the data of layer '{spec.name}'")
+        if spec.path:  # a dissolved layer reads its source layer's file, listed there
+            found += sources_of(project.resolve(spec.path), f"the data of layer '{spec.name}'")
     for join in project.joins:
         for alias_file in join.aliases:
             found += sources_of(project.resolve(alias_file), "an alias table of a join")

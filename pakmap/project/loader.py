@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..errors import PakmapError, ProjectError
-from ..layer import Layer, RasterLayer, VectorLayer, replace_data
+from ..layer import Layer, RasterLayer, SourceInfo, VectorLayer, replace_data
 from ..style import labels_from_dict, raster_style_from_dict, style_from_dict
 from .loaded import LoadedProject
 from .model import JoinSpec, LayerSpec, Project
@@ -18,16 +18,20 @@ from .model import JoinSpec, LayerSpec, Project
 Progress = Callable[[str, float], None]
 
 
-def open_layer_spec(project: Project, spec: LayerSpec) -> Layer:
-    """Read one layer of the project and give it the project's style, labels and visibility."""
+def open_layer_spec(project: Project, spec: LayerSpec, layers: dict[str, Layer] | None = None) -> Layer:
+    """Read one layer of the project (or make it from an earlier one of ``layers``: ``dissolve``) and
+    give it the project's style, labels and visibility."""
     from ..sources import open_layer
 
-    options = dict(spec.options)
-    if spec.crs:
-        options["crs"] = spec.crs
-    if spec.repair:
-        options["repair"] = True
-    layer = open_layer(project.resolve(spec.path), layer=spec.layer, **options)
+    if spec.dissolve is not None:
+        layer = dissolve_layer_spec(project, spec, layers or {})
+    else:
+        options = dict(spec.options)
+        if spec.crs:
+            options["crs"] = spec.crs
+        if spec.repair:
+            options["repair"] = True
+        layer = open_layer(project.resolve(spec.path), layer=spec.layer, **options)
     layer.name = spec.name
     layer.visible = spec.visible
     layer.opacity = spec.opacity
@@ -37,6 +41,22 @@ def open_layer_spec(project: Project, spec: LayerSpec) -> Layer:
     elif isinstance(layer, RasterLayer):
         layer.style = raster_style_from_dict(spec.style, f"the style of layer '{spec.name}'")
     return layer
+
+
+def dissolve_layer_spec(project: Project, spec: LayerSpec, layers: dict[str, Layer]) -> VectorLayer:
+    """The layer ``spec.dissolve`` makes: its source layer (as read) dissolved by the given fields."""
+    from ..join.dissolve import dissolve_by
+
+    source = layers.get(spec.dissolve.source)
+    if not isinstance(source, VectorLayer):
+        raise ProjectError(f"layer '{spec.name}' dissolves '{spec.dissolve.source}', which is "
+                           f"{'not read yet' if source is None else 'not a layer with geometry'}", path=project.path,
+                           fix="list a boundary layer before it and name it in dissolve.source")
+    data, notes = dissolve_by(source.data, spec.dissolve.fields, layer_name=spec.dissolve.source)
+    origin = source.source
+    info = SourceInfo(origin.path if origin else project.folder, layer=origin.layer if origin else None,
+                      notes=notes)
+    return VectorLayer(spec.name, data, info)
 
 
 def apply_join(project: Project, layers: dict[str, Layer], join: JoinSpec):
@@ -72,7 +92,7 @@ def apply_join(project: Project, layers: dict[str, Layer], join: JoinSpec):
             target.data, table.attributes, on=[tuple(pair) for pair in join.on],
             within=tuple(join.within) if join.within else None, fields=join.fields or None,
             aggregate=join.aggregate, accepted=join.accepted,
-            alias_files=[project.resolve(p) for p in join.aliases], strict=join.strict)
+            alias_files=[project.resolve(p) for p in join.aliases], strict=join.strict, groups=join.groups)
     return replace_data(target, result.data), result.report
 
 
@@ -85,7 +105,7 @@ def load_layers(project: Project, progress: Progress | None = None) -> LoadedPro
         if progress:
             progress(f"reading {spec.name}", done / max(steps, 1))
         try:
-            layers[spec.name] = open_layer_spec(project, spec)
+            layers[spec.name] = open_layer_spec(project, spec, layers)
         except PakmapError:
             raise
         except OSError as exc:
@@ -104,4 +124,4 @@ def load_layers(project: Project, progress: Progress | None = None) -> LoadedPro
     return LoadedProject(project, [layers[spec.name] for spec in project.layers], reports)
 
 
-__all__ = ["load_layers", "open_layer_spec", "apply_join"]
+__all__ = ["load_layers", "open_layer_spec", "dissolve_layer_spec", "apply_join"]

@@ -24,11 +24,23 @@ JOIN_ROLES = ("layer", "table", "points", "raster")  # the JoinSpec fields that 
 
 
 @dataclass
+class DissolveSpec:
+    """A layer made from another layer of the project: its features dissolved by one or more fields."""
+
+    source: str  # the name of an earlier layer of the project (as read, before joins)
+    by: str | list[str]  # the field(s) whose values become the new features ("province")
+
+    @property
+    def fields(self) -> list[str]:
+        return [self.by] if isinstance(self.by, str) else list(self.by)
+
+
+@dataclass
 class LayerSpec:
-    """One layer: where its data is and how it is drawn."""
+    """One layer: where its data is (a file, or ``dissolve`` of another layer) and how it is drawn."""
 
     name: str
-    path: str  # relative to the project file (forward slashes), or absolute
+    path: str = ""  # relative to the project file (forward slashes), or absolute; empty with ``dissolve``
     layer: str | None = None  # layer inside a multi-layer file (GeoPackage, KML, zip)
     crs: str | None = None  # set the CRS of a file that has none (never assumed)
     repair: bool = False  # make_valid invalid geometries on load (reported, never silent)
@@ -39,6 +51,7 @@ class LayerSpec:
     labels: dict[str, Any] = dataclasses.field(default_factory=dict)  # see pakmap.style.labels_from_dict
     popup_fields: list[str] = dataclasses.field(default_factory=list)  # fields shown in web-map popups/tooltips
     legend: bool = True  # listed in the print legend
+    dissolve: DissolveSpec | None = None  # made from another layer instead of read from ``path``
 
 
 @dataclass
@@ -56,6 +69,7 @@ class JoinSpec:
     aggregate: str | None = None  # sum | mean | count | first, for one-to-many tables
     aliases: list[str] = dataclasses.field(default_factory=list)  # extra alias files, relative to the project
     accepted: dict[str, str] = dataclasses.field(default_factory=dict)  # table key -> layer key, user-accepted
+    groups: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # row name -> units it stands for
     strict: bool = False  # unmatched table rows with values are an error, not a warning
     points: str = ""  # spatial join: the point layer
     stats: dict[str, str] = dataclasses.field(default_factory=dict)  # spatial: output field -> "count" | "sum:FIELD" | "mean:FIELD"; zonal: output field -> "sum" | "mean" | …

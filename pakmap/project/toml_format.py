@@ -24,6 +24,7 @@ from .. import __version__
 from ..atomic import write_text_atomic
 from ..errors import PakmapError, ProjectError
 from ..file_guard import check_outputs, regular_file
+from ..join.aliases import group_entries
 from ..style import labels_from_dict, raster_style_from_dict, style_from_dict
 from ..join.zonal import ZONAL_STATS
 from .files import project_sources
@@ -74,12 +75,18 @@ def validate(project: Project) -> None:
         raise ProjectError(f"layer name(s) used twice: {', '.join(duplicates)}", fix="give every layer its own name")
     for spec in project.layers:
         where = f"the style of layer '{spec.name}'"
-        if spec.options.get("kind") == "raster" or Path(spec.path).suffix.lower() in (".tif", ".tiff"):
+        if spec.options.get("kind") == "raster" or (spec.path and Path(spec.path).suffix.lower() in (".tif", ".tiff")):
             raster_style_from_dict(spec.style, where)
         else:
             style_from_dict(spec.style, where)
         labels_from_dict(spec.labels, f"the labels of layer '{spec.name}'")
+    for position, spec in enumerate(project.layers):
+        _validate_source(spec, names[:position])
     for i, join in enumerate(project.joins, 1):
+        try:
+            group_entries(join.groups)
+        except PakmapError as exc:
+            raise ProjectError(f"join {i}: {exc.problem}", fix=exc.fix) from None
         for role in JOIN_ROLES:
             ref = getattr(join, role)
             if ref and ref not in names:
@@ -112,6 +119,25 @@ def _validate_zonal(join, i: int) -> None:
         raise ProjectError(f"zonal statistics {i}: band {join.band}", fix="bands are numbered from 1")
 
 
+def _validate_source(spec, earlier: list[str]) -> None:
+    """A layer is read from a file (``path``) or made from an earlier layer (``dissolve``), not both."""
+    if spec.dissolve is None:
+        if not spec.path:
+            raise ProjectError(f"layer '{spec.name}' has no path", fix="give path = \"FILE\", or dissolve = "
+                               "{ source = \"LAYER\", by = \"FIELD\" } to make it from another layer")
+        return
+    if spec.path:
+        raise ProjectError(f"layer '{spec.name}' has both a path and dissolve",
+                           fix="a dissolved layer is made from its source layer: remove path")
+    fields = spec.dissolve.fields
+    if not fields or not all(isinstance(f, str) and f.strip() for f in fields):
+        raise ProjectError(f"layer '{spec.name}': dissolve.by must name one or more fields",
+                           fix='e.g. by = "province" or by = ["province", "division"]')
+    if spec.dissolve.source not in earlier:
+        raise ProjectError(f"layer '{spec.name}' dissolves '{spec.dissolve.source}', which is not a layer listed "
+                           "before it", fix=f"use one of: {', '.join(earlier) or '(no earlier layers)'}")
+
+
 def save_project(project: Project, path: str | os.PathLike | None = None) -> Path:
     """Write the project atomically; layer paths are stored relative to the project file."""
     target = Path(path) if path is not None else project.path
@@ -123,7 +149,8 @@ def save_project(project: Project, path: str | os.PathLike | None = None) -> Pat
     old_folder = project.folder
     data = _to_table(project)
     for spec in data.get("layers", []):
-        spec["path"] = _relative_to(old_folder, target.parent, spec["path"])
+        if spec.get("path"):  # a dissolved layer has no file of its own
+            spec["path"] = _relative_to(old_folder, target.parent, spec["path"])
     for join in data.get("joins", []):
         if join.get("aliases"):
             join["aliases"] = [_relative_to(old_folder, target.parent, p) for p in join["aliases"]]
@@ -133,7 +160,7 @@ def save_project(project: Project, path: str | os.PathLike | None = None) -> Pat
     write_text_atomic(target, _HEADER + _compact_arrays(tomli_w.dumps(document)))
     # Paths are now relative to the new location: reflect that in the model so it stays consistent.
     for spec, saved in zip(project.layers, data.get("layers", [])):
-        spec.path = saved["path"]
+        spec.path = saved.get("path", "")
     for join, saved in zip(project.joins, data.get("joins", [])):
         join.aliases = list(saved.get("aliases", []))
     for export, saved in zip(project.exports, data.get("exports", [])):
@@ -221,7 +248,8 @@ def _to_table(obj: Any) -> Any:
         out = {}
         for f in dataclasses.fields(obj):
             value = getattr(obj, f.name)
-            if value is None or value == [] or value == {} or (value == f.default and f.name not in ("name", "path", "layer")):
+            if value is None or value == [] or value == {} or (f.name == "path" and value == "") or \
+                    (value == f.default and f.name not in ("name", "path", "layer")):
                 continue  # absent means default: files stay short and readable
             converted = _to_table(value)
             if converted == {} and dataclasses.is_dataclass(value):

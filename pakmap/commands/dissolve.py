@@ -1,0 +1,43 @@
+"""``pakmap dissolve LAYER --by FIELD -o OUT``: boundaries merged by a field (districts → provinces).
+
+One feature per value of ``--by`` (repeat it for several fields): the union of the features with that
+value, the ``by`` fields, and every field on which they all agree (a division's province). What was
+left out or repaired is printed. The project step is ``[[layers]]`` with ``dissolve = { source =
+"districts", by = "province" }`` (docs/project-format.md).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import JoinError
+from ..layer import VectorLayer
+from .join import write_layer
+
+
+def register(sub) -> None:
+    p = sub.add_parser("dissolve", help="merge boundaries by a field (districts into divisions or provinces)",
+                       description="Dissolve the features of LAYER by the values of one or more fields and write "
+                                   "the result. Fields that differ within a unit are left out, and said so.")
+    p.add_argument("layer", help="boundary layer (shapefile, zip, GeoPackage, GeoJSON, …)")
+    p.add_argument("--layer-name", dest="inner_layer", metavar="NAME", help="layer inside a multi-layer LAYER file")
+    p.add_argument("--by", action="append", required=True, metavar="FIELD",
+                   help="field whose values become the new features (repeat for several)")
+    p.add_argument("-o", "--output", required=True,
+                   help="output file (.gpkg, .geojson, .fgb, .shp.zip, or .csv without geometry)")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from ..join.dissolve import dissolve_by
+    from ..sources import open_layer
+
+    layer = open_layer(args.layer, layer=args.inner_layer)
+    if not isinstance(layer, VectorLayer):
+        raise JoinError("LAYER has no geometry to dissolve", path=args.layer, fix="give a boundary layer")
+    data, notes = dissolve_by(layer.data, args.by, layer_name=Path(args.layer).name)
+    for note in notes:
+        print(f"pakmap: {note}", file=sys.stderr)
+    print(write_layer(data, args.output))
+    return 0
