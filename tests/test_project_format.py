@@ -64,7 +64,7 @@ def test_save_is_atomic_and_leaves_no_temp_files(tmp_path, monkeypatch):
     ("[pakmap]\nformat = 99\n", "newer pakmap"),
     ("[map]\ntitle = 'x'\n", "not a pakmap project"),
     ("[pakmap]\nformat = 1\n[[layers]\n", "malformed project file"),
-    ("[pakmap]\nformat = 1\n[[layers]]\nname = 'a'\n", "lacks required key(s) path"),
+    ("[pakmap]\nformat = 1\n[[layers]]\nname = 'a'\n", "layer 'a' has no path"),
     ("[pakmap]\nformat = 1\n[[layers]]\nname = 'a'\npath = 'a.gpkg'\nopacity = 'high'\n", "must be float"),
     ("[pakmap]\nformat = 1\n[[layers]]\nname = 'a'\npath = 'a.gpkg'\n[layers.style]\nkind = 'graduated'\n",
      "needs a 'field'"),
