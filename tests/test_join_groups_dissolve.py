@@ -50,6 +50,15 @@ def test_karachi_row_is_one_dissolved_feature_over_the_osm_districts(districts):
     assert not report.duplicate_layer_keys and report.ok
 
 
+def test_builtin_groups_name_real_units(districts):
+    from pakmap.join.aliases import AliasTable
+
+    groups = AliasTable.load([], builtin=True).groups
+    assert {"karachi", "karachidivision"} <= set(groups)
+    for entry in groups.values():
+        assert set(entry.members) <= set(districts["name"]), entry.alias
+
+
 def test_karachi_row_on_the_cod_ab_layer_names_the_missing_unit(cod):
     """COD-AB 2022 spells 'Central Karachi' and has no Keamari yet."""
     table = pd.DataFrame({"ADM2": ["Karachi", "Badin"], "idps": [700, 3]})

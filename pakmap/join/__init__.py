@@ -3,7 +3,9 @@
 Modules, by what they hold:
 
 - ``normalize``: key normalization the officer can see (``normalize_key``);
-- ``aliases``: alias tables (``layers/aliases/*.csv`` plus the user's own);
+- ``aliases``: alias tables (``layers/aliases/*.csv`` plus the user's own), groups of units among them;
+- ``totals``: recognising totals rows ("Grand Total", "Total Sindh") so they are reported, not joined;
+- ``dissolve``: boundaries dissolved by a field, and a group's features merged into one;
 - ``matching``: resolving table rows to layer features, stage by stage;
 - ``suggest``: ranked fuzzy suggestions for what did not match (rapidfuzz);
 - ``report``: ``JoinReport`` / ``JoinResult`` (summary, CSV, accepted matches for the project);

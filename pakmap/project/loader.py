@@ -92,7 +92,8 @@ def apply_join(project: Project, layers: dict[str, Layer], join: JoinSpec):
             target.data, table.attributes, on=[tuple(pair) for pair in join.on],
             within=tuple(join.within) if join.within else None, fields=join.fields or None,
             aggregate=join.aggregate, accepted=join.accepted,
-            alias_files=[project.resolve(p) for p in join.aliases], strict=join.strict, groups=join.groups)
+            alias_files=[project.resolve(p) for p in join.aliases], strict=join.strict, groups=join.groups,
+            layer_name=join.layer, table_name=join.table)
     return replace_data(target, result.data), result.report
 
 
