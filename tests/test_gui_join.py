@@ -121,3 +121,21 @@ def test_incomplete_or_repeated_pairs_are_explained_before_running(window, qtbot
     assert "both fields of every key pair" in window.last_error
     assert window.tasks.running == []  # nothing was started
     dialog.close()
+
+
+def test_dialog_shows_totals_rows_apart_and_rows_as_the_file_numbers_them(window, qtbot, tmp_path):
+    layer = gpd.GeoDataFrame({"name": ["Kohat", "Bannu"]}, geometry=[box(71, 33, 72, 34), box(70, 32, 71, 33)],
+                             crs=4326)
+    layer.to_file(tmp_path / "units.geojson", driver="GeoJSON")
+    (tmp_path / "figures.csv").write_text("Refugees in October\n\ndistrict,refugees\nKohat,300\nKohatt Town,5\n"
+                                          "Grand Total,305\n", encoding="utf-8")
+    add_files(window, qtbot, tmp_path / "units.geojson", tmp_path / "figures.csv")
+    dialog = window.open_join_dialog()
+    report = _preview(dialog, qtbot, window)
+    assert report.count("total") == 1 and report.count("unmatched") == 1
+    assert "Totals rows left out of the join: file line 6: &#x27;Grand Total&#x27; is a total" in dialog.summary.text()
+    assert dialog.unmatched_table.horizontalHeaderItem(0).text() == "Table row (file line)"
+    assert dialog.unmatched_table.item(0, 0).text() == "5"  # line 5 in a text editor
+    matched = [dialog.matched.item(r, 0).text() for r in range(dialog.matched.rowCount())]
+    assert matched == ["Kohat"]  # the totals row is not listed as matched
+    dialog.close()

@@ -13,12 +13,15 @@ month's join replays them.
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout)
 
 from pakmap.errors import PakmapError
+from pakmap.join.report import NOT_JOINED
 from pakmap.layer import TableLayer, VectorLayer
 from pakmap.project import JoinSpec
 
@@ -300,9 +303,14 @@ class JoinDialog(QDialog):
         counts = report.counts()
         lines = [f"<b>{report.matched} of {len(report.rows)} table rows matched</b> "
                  f"({counts['exact']} exactly, {counts['normalized']} after normalization, "
-                 f"{counts['alias']} by alias, {counts['accepted']} by accepted suggestion); "
+                 f"{counts['alias']} by alias, {counts['accepted']} by accepted suggestion, "
+                 f"{counts['group']} for a group of features); "
                  f"<b>{counts['unmatched']}</b> table rows unmatched; "
                  f"<b>{counts['unmatched_layer']}</b> features without data."]
+        totals = report.rows[report.rows["how"] == "total"]
+        if len(totals):
+            listed = ", ".join(f"{report.row_kind} {r.table_row}: {r.detail}" for r in totals.itertuples())
+            lines.append(f"Totals rows left out of the join: {html.escape(listed)}")
         for warning in report.warnings:
             lines.append(f"<span style='color:#B3261E'>⚠ {warning}</span>")
         for note in report.notes:
@@ -310,10 +318,11 @@ class JoinDialog(QDialog):
         self.summary.setText("<br>".join(lines))
 
         unmatched = report.unmatched_rows
+        self.unmatched_table.setHorizontalHeaderItem(0, QTableWidgetItem(f"Table row ({report.row_kind})"))
         _fill(self.unmatched_table, [[r.table_row, r.table_key, "yes" if r.has_values else "no", r.suggestions]
                                      for r in unmatched.itertuples()])
         _fill(self.unmatched_layer, [[r.layer_row, r.layer_key] for r in report.unmatched_layer.itertuples()])
-        matched = report.rows[report.rows["how"] != "unmatched"]
+        matched = report.rows[~report.rows["how"].isin(NOT_JOINED)]
         _fill(self.matched, [[r.table_key, r.how, r.layer_key, r.detail] for r in matched.itertuples()])
 
         self.suggestions.setRowCount(0)
