@@ -13,7 +13,8 @@ from pakmap.join.dissolve import dissolve_by
 from pakmap.project import DissolveSpec, JoinSpec, LayerSpec, Project, load_project, save_project
 from pakmap.project.loader import load_layers
 
-pytestmark = pytest.mark.filterwarnings("ignore:Could not parse column:UserWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore:Could not parse column:UserWarning"),
+              pytest.mark.filterwarnings("ignore:Geometry is in a geographic CRS:UserWarning")]
 
 KARACHI_OSM = ["Karachi Central", "Karachi East", "Karachi South", "Karachi West", "Korangi", "Malir", "Keamari"]
 
