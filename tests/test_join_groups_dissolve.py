@@ -129,6 +129,10 @@ def test_dissolve_command(districts_path, tmp_path, capsys):
     assert main(["dissolve", str(districts_path), "--by", "zone", "-o", str(out)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no field 'zone'" in err
+    source = tmp_path / "districts.geojson"
+    source.write_bytes(districts_path.read_bytes())
+    assert main(["dissolve", str(source), "--by", "province", "-o", str(source)]) == 2  # never over the source
+    assert source.read_bytes() == districts_path.read_bytes()
 
 
 def test_dissolve_and_group_project_round_trip_and_load(districts_path, tmp_path):

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from ..errors import JoinError
+from ..file_guard import check_outputs, sources_of
 from ..layer import VectorLayer
 from .join import write_layer
 
@@ -33,6 +34,7 @@ def run(args) -> int:
     from ..join.dissolve import dissolve_by
     from ..sources import open_layer
 
+    check_outputs([args.output], sources_of(args.layer, "the layer file"))  # never over the file read
     layer = open_layer(args.layer, layer=args.inner_layer)
     if not isinstance(layer, VectorLayer):
         raise JoinError("LAYER has no geometry to dissolve", path=args.layer, fix="give a boundary layer")
