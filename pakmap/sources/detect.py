@@ -7,11 +7,11 @@ workbook" with what it looks like instead.
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SourceError
+from .archive import open_checked
 
 VECTOR, CSV, XLSX, RASTER = "vector", "csv", "xlsx", "raster"
 ZIP = "zip"  # Format.driver of zip archives: vector.py opens their members through GDAL's /vsizip/
@@ -65,8 +65,11 @@ def detect(path: Path) -> Format:
     if ext in (".xlsx", ".xlsm") and not head.startswith(b"PK"):
         raise SourceError(f"is not an Excel workbook: {_looks_like(head)}", path=path,
                           fix=_not_workbook_fix(head))
+    # Every zip-based file (zip, KMZ, XLSX) is checked before a reader inflates it.
+    label = _BY_EXTENSION[ext].label if ext in _BY_EXTENSION else "zip archive"
+    names = open_checked(path, label) if head.startswith(b"PK") else []
     if ext == ".zip" or (ext not in _BY_EXTENSION and head.startswith(b"PK")):
-        return _detect_zip(path)
+        return _detect_zip(path, names)
     if ext in _BY_EXTENSION:
         return _BY_EXTENSION[ext]
     return _detect_content(path, head)
@@ -81,13 +84,8 @@ def _head(path: Path, size: int = 512) -> bytes:
                           fix="check the file's permissions, or copy it to a local folder") from None
 
 
-def _detect_zip(path: Path) -> Format:
-    try:
-        with zipfile.ZipFile(path) as z:
-            names = [n.lower() for n in z.namelist()]
-    except zipfile.BadZipFile:
-        raise SourceError("is not a valid zip archive (it may be incomplete)", path=path,
-                          fix="download or copy the file again") from None
+def _detect_zip(path: Path, names: list[str]) -> Format:
+    names = [n.lower() for n in names]
     if "[content_types].xml" in names and any(n.startswith("xl/") for n in names):
         return Format(XLSX, "Excel workbook")
     if any(n.endswith(".kml") for n in names) and not any(n.endswith(".shp") for n in names):

@@ -127,13 +127,15 @@ def frame_from_rows(rows: Sequence[Sequence[Any]], header_row: int | None, path,
     body = list(zip(numbers[index + 1:], rows[index + 1:]))
     if body and is_hxl_row(body[0][1]):
         body = body[1:]
-    body = [(n, r + [None] * (width - len(r))) for n, r in body if _filled(r)]
-    df = pd.DataFrame([r for _, r in body], columns=names, dtype=object,
+    body = [(n, r) for n, r in body if _filled(r)]
+    # Columns Excel keeps "used" after a cell was cleared: no name, no values. Found cell by cell
+    # before the frame exists: a sheet spanning 16,384 columns would take minutes column by column.
+    used = {i for _, r in body for i, v in enumerate(r) if v is not None and str(v).strip() != ""}
+    keep = [i for i, name in enumerate(names) if i in used or not name.startswith("column_")]
+    df = pd.DataFrame([[r[i] if i < len(r) else None for i in keep] for _, r in body],
+                      columns=[names[i] for i in keep], dtype=object,
                       index=pd.Index([n for n, _ in body], dtype="int64", name=numbering))
-    # Columns Excel keeps "used" after a cell was cleared: no name, no values.
-    empty = [n for n in names if n.startswith("column_")
-             and (df[n].isna() | (df[n].astype("string").str.strip() == "")).all()]
-    return infer_types(df.drop(columns=empty)), index
+    return infer_types(df), index
 
 
 def make_layer(df: pd.DataFrame, path: Path, name: str, options: dict, *, layer: str | None = None,

@@ -123,6 +123,10 @@ def _entries(path: Path, fmt: Format) -> list[_Entry]:
     for name, geom in _list(str(path), path, fmt):
         parts = shapefile.ShapefileParts(path.name, folder=path.parent) if fmt.driver == "ESRI Shapefile" else None
         entries.append(_Entry(name, str(path), name, geom, parts))
+    if not entries:
+        # GDAL opens some damaged files (a FlatGeobuf of garbage after its magic bytes) as "no layers".
+        raise SourceError(f"holds no layers: it is empty or damaged, not a readable {fmt.label}", path=path,
+                          fix=f"check that the file is complete and really a {fmt.label}, or export it again")
     return entries
 
 

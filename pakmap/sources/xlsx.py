@@ -2,7 +2,11 @@
 
 Sheet choice follows the layer rule of ``pakmap.sources.vector``: the sheet asked for, else the
 only sheet with data; with several sheets holding data, ``SourceError`` lists them rather than guess.
-The workbook is opened read-only with cached formula values (what Excel shows, not the formulas).
+The workbook is opened read-only with cached formula values (what Excel shows, not the formulas);
+formula errors (``#DIV/0!``, ``#N/A``…) are read as missing values and counted in the layer's notes.
+The sheet's declared size (``<dimension>``) is not trusted: rows are read as they come, and the cells
+they span are bounded (``pakmap.limits.SHEET_CELLS``). The XML parser (expat) resolves no external
+entities and stops entity expansion bombs; both are reported as a damaged workbook.
 
 Merged cells are filled down: a "Karachi" merged over five rows of a region column belongs to every
 one of them, though Excel stores it in the first cell only. Only ranges that span several rows are
@@ -15,15 +19,22 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 import pandas as pd
 
+from .. import limits
 from ..errors import SourceError
 from .rows import SHEET_ROW
 from .table import frame_from_rows
 
 _MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+)(\d+):([A-Z]+)(\d+)\"")
 _CHUNK = 1 << 20
+# What Excel shows in a cell whose formula failed; the cached value openpyxl gives for it.
+EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!",
+                          "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
+EXCEL_MAX_ROWS = 1_048_576  # a worksheet's last row in every Excel since 2007
+_FIX = "open it in Excel and save it as .xlsx (Excel Workbook), or export it as CSV UTF-8"
 
 
 def _open(path: Path):
@@ -31,11 +42,18 @@ def _open(path: Path):
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise SourceError(f"is not an Excel workbook that can be read ({type(exc).__name__}: "
-                          f"{' '.join(str(exc).split())[:80]})", path=path,
-                          fix="open it in Excel and save it as .xlsx (Excel Workbook), or export it as CSV UTF-8") from None
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ParseError, ValueError, TypeError) as exc:
+        raise _damaged(exc, path) from None
+    if not workbook.sheetnames:  # openpyxl drops sheets whose part is missing from the archive
+        workbook.close()
+        raise SourceError("is a damaged workbook: it has no readable worksheet", path=path, fix=_FIX)
+    return workbook
+
+
+def _damaged(exc: Exception, path: Path) -> SourceError:
+    detail = " ".join(str(exc).split())[:100] or type(exc).__name__
+    return SourceError(f"is a damaged or unsafe workbook that cannot be read ({detail})", path=path, fix=_FIX)
 
 
 def sheet_names(path: Path) -> list[str]:
@@ -49,27 +67,21 @@ def sheet_names(path: Path) -> list[str]:
 def read_xlsx(path: Path, *, sheet: str | None = None,
               header_row: int | None = None) -> tuple[pd.DataFrame, str, dict, list[str]]:
     """The table, the sheet read, the options that reproduce the reading (``header_row`` 1-based) and
-    notes on what the reading changed (merged cells filled down)."""
+    notes on what the reading changed (merged cells filled down, formula errors read as missing)."""
     workbook = _open(path)
     try:
-        names = list(workbook.sheetnames)
-        if sheet is not None:
-            match = [n for n in names if n == sheet] or [n for n in names if n.lower() == str(sheet).lower()]
-            if not match:
-                raise SourceError(f"has no sheet '{sheet}'", path=path, fix=f"use one of: {', '.join(names)}")
-            chosen = match[0]
-            rows = _rows(workbook[chosen])
-        else:
-            with_data = {n: r for n in names if (r := _rows(workbook[n]))}
-            if len(with_data) != 1:
-                raise SourceError(f"has {len(with_data) or 'no'} sheets with data ({', '.join(with_data) or 'all empty'})"
-                                  + (" and pakmap will not guess which one you mean" if with_data else ""),
-                                  path=path, fix="choose one: --layer SHEET on the command line, layer = \"SHEET\" "
-                                  "in a project" if with_data else "check you chose the right file")
-            chosen, rows = next(iter(with_data.items()))
-        notes = fill_merged_down(rows, merged_ranges(workbook[chosen]))
+        chosen, rows = _sheet_rows(workbook, path, sheet)
+        ranges = merged_ranges(workbook[chosen])
+    except (ParseError, zipfile.BadZipFile, KeyError, ValueError, TypeError, EOFError) as exc:
+        raise _damaged(exc, path) from None
     finally:
         workbook.close()
+    _check_merged(ranges, len(rows), path)
+    notes = fill_merged_down(rows, ranges)
+    errors = _blank_errors(rows)
+    if errors:
+        notes.append(f"{sum(errors.values())} cell(s) with Excel formula errors ({', '.join(sorted(errors))}) read "
+                     "as missing values")
     # Row i of ``rows`` is sheet row i + 1: openpyxl yields every row from the first, empty ones too.
     df, index = frame_from_rows(rows, None if header_row is None else int(header_row) - 1, path,
                                 numbering=SHEET_ROW)
@@ -77,12 +89,71 @@ def read_xlsx(path: Path, *, sheet: str | None = None,
     return df, chosen, options, notes
 
 
-def _rows(worksheet) -> list[list]:
-    """All rows with at least one value, trailing empty rows dropped."""
-    rows = [list(r) for r in worksheet.iter_rows(values_only=True)]
+def _sheet_rows(workbook, path: Path, sheet: str | None) -> tuple[str, list[list | tuple]]:
+    """The sheet asked for, or the only one with data, and its rows."""
+    names = list(workbook.sheetnames)
+    if sheet is not None:
+        match = [n for n in names if n == sheet] or [n for n in names if n.lower() == str(sheet).lower()]
+        if not match:
+            raise SourceError(f"has no sheet '{sheet}'", path=path, fix=f"use one of: {', '.join(names)}")
+        return match[0], _rows(workbook[match[0]], path)
+    with_data = {n: r for n in names if (r := _rows(workbook[n], path))}
+    if len(with_data) != 1:
+        raise SourceError(f"has {len(with_data) or 'no'} sheets with data ({', '.join(with_data) or 'all empty'})"
+                          + (" and pakmap will not guess which one you mean" if with_data else ""),
+                          path=path, fix="choose one: --layer SHEET on the command line, layer = \"SHEET\" "
+                          "in a project" if with_data else "check you chose the right file")
+    return next(iter(with_data.items()))
+
+
+def _rows(worksheet, path: Path) -> list[list | tuple]:
+    """All rows, trailing empty rows dropped; at most ``limits.SHEET_CELLS`` cells spanned."""
+    worksheet.reset_dimensions()  # a declared size may be a lie (bomb or bug): read what is there
+    bound = limits.SHEET_CELLS.value()
+    rows, cells = [], 0
+    for row in worksheet.iter_rows(values_only=True):
+        cells += len(row) or 1
+        if cells > bound:
+            raise _too_many_cells(worksheet.title, bound, path)
+        if not row:  # a row the file skips (a sheet may skip a million): no list of its own
+            rows.append(())
+            if len(rows) > EXCEL_MAX_ROWS:
+                raise SourceError(f"is a damaged workbook: sheet '{worksheet.title}' has rows beyond Excel's last "
+                                  f"({EXCEL_MAX_ROWS:,})", path=path, fix=_FIX)
+            continue
+        row = list(row)
+        while row and row[-1] is None:  # the padding openpyxl adds up to a row's last cell
+            row.pop()
+        rows.append(row)
     while rows and all(v is None or str(v).strip() == "" for v in rows[-1]):
         rows.pop()
     return rows
+
+
+def _too_many_cells(sheet: str, bound: float, path: Path) -> limits.LimitError:
+    return limits.LimitError(f"sheet '{sheet}' spans more than {bound:,.0f} cells, pakmap's limit (empty cells "
+                             "before each row's last one count)", path=path, fix=limits.SHEET_CELLS.how_to_raise())
+
+
+def _check_merged(ranges, n_rows: int, path: Path) -> None:
+    """Filling merged ranges down writes a cell per row covered: bounded like the sheet's cells (a few
+    thousand ``<mergeCell>`` lines over a million rows each would otherwise loop for hours)."""
+    filled = sum(max(0, min(last, n_rows) - first) for _, first, _, last in ranges)
+    bound = limits.SHEET_CELLS.value()
+    if filled > bound:
+        raise limits.LimitError(f"its merged cells cover more than {bound:,.0f} cells, pakmap's limit", path=path,
+                                fix=limits.SHEET_CELLS.how_to_raise())
+
+
+def _blank_errors(rows: list[list | tuple]) -> dict[str, int]:
+    """Replace formula errors by None in place; how many of each there were."""
+    found: dict[str, int] = {}
+    for row in rows:
+        for i, value in enumerate(row):
+            if isinstance(value, str) and value in EXCEL_ERRORS:
+                found[value] = found.get(value, 0) + 1
+                row[i] = None
+    return found
 
 
 def merged_ranges(worksheet) -> list[tuple[int, int, int, int]]:
@@ -115,7 +186,7 @@ def fill_merged_down(rows: list[list], ranges) -> list[str]:
         if value is None or str(value).strip() == "":
             continue
         for r in range(first_row, min(last_row, len(rows))):
-            row = rows[r]
+            row = rows[r] = list(rows[r])  # a skipped row is an empty tuple
             row.extend([None] * (col + 1 - len(row)))
             row[col] = value
         filled.append((first_col, first_row, last_row, value))
