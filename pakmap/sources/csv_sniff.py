@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import limits
 from ..errors import SourceError
 from . import encoding as enc
 from .rows import FILE_LINE
@@ -58,16 +59,22 @@ def read_csv(path: Path, *, encoding: str | None = None, delimiter: str | None =
         raise SourceError("the file is empty", path=path, fix="check you chose the right file")
     text, used = enc.decode(data, encoding, path=path)
     text = text.lstrip("\ufeff")
-    delimiter = _parse_delimiter(delimiter, path) if delimiter else sniff_delimiter(text, path)
+    # A long WKT polygon is a legitimate megabyte-sized field: the csv module's 128 kB default is not a bound.
+    csv.field_size_limit(int(limits.CSV_FIELD.value() * 2**20))
     rows, lines = [], []  # each record and the file line it starts on (quoted fields may span lines)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     start = 1
     try:
+        delimiter = _parse_delimiter(delimiter, path) if delimiter else sniff_delimiter(text, path)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         for row in reader:
             rows.append(row)
             lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise limits.LimitError(f"a field of the CSV is longer than pakmap's limit of "
+                                    f"{limits.CSV_FIELD.value():g} MB", path=path,
+                                    fix=limits.CSV_FIELD.how_to_raise()) from None
         raise SourceError(f"cannot be parsed as CSV ({exc})", path=path,
                           fix="check the quoting, or save the table again from Excel as CSV UTF-8") from None
     df, index = frame_from_rows(rows, None if header_row is None else int(header_row) - 1, path,

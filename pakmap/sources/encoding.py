@@ -27,9 +27,17 @@ _ENCODING_FIX = ("save the file as UTF-8 (Excel: Save As > 'CSV UTF-8'), "
                  "or give its encoding (encoding=cp1256 for Urdu/Arabic Windows files)")
 
 
+# Codecs Python knows that are not how a table's text is stored: transforms and domain-name codecs.
+_NOT_TABLE_TEXT = ("utf-7", "idna", "punycode")
+
+
 def normalize_name(encoding: str) -> str:
-    """Python's canonical codec name (``UTF8`` -> ``utf-8``, ``CP1252`` -> ``cp1252``)."""
-    return codecs.lookup(encoding).name
+    """Python's canonical codec name (``UTF8`` -> ``utf-8``, ``CP1252`` -> ``cp1252``); ``LookupError``
+    for names that are not text encodings (``hex``, ``rot13``, ``base64``… are codecs too)."""
+    info = codecs.lookup(encoding)
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_TABLE_TEXT:
+        raise LookupError(f"{encoding!r} is not a text encoding")
+    return info.name
 
 
 def looks_garbled(text: str) -> bool:
@@ -71,6 +79,22 @@ def sniff(data: bytes, *, path: str | os.PathLike | None = None, allow_truncated
     return CP1252
 
 
+def utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` for text saved as UTF-16 without a byte order mark (some
+    database exports): Latin-script text then has a zero byte in every other position."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    sample = sample[: len(sample) // 2 * 2]
+    even, odd = sample[0::2], sample[1::2]
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if zeros_odd > 0.6 and zeros_even < 0.05:
+        return "utf-16-le"
+    if zeros_even > 0.6 and zeros_odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
 def decode(data: bytes, encoding: str | None = None, *, path: str | os.PathLike | None = None) -> tuple[str, str]:
     """``(text, encoding)``: decoded with the given encoding (strictly) or a sniffed one."""
     if encoding:
@@ -86,6 +110,16 @@ def decode(data: bytes, encoding: str | None = None, *, path: str | os.PathLike 
                               f"{exc.start})", path=path, fix="give the right encoding, or leave it out to "
                               "let pakmap detect it") from None
     name = sniff(data, path=path)
+    if name == UTF8 and b"\x00" in data:
+        name = utf16_without_bom(data)
+        if name is None:
+            raise SourceError("holds zero bytes, so it is not a text table (a binary file, or text in an "
+                              "encoding pakmap cannot recognise)", path=path, fix=_ENCODING_FIX)
+        try:
+            return data.decode(name), name
+        except UnicodeDecodeError as exc:
+            raise SourceError(f"looks like UTF-16 text without a byte order mark but is not valid {name} "
+                              f"(position {exc.start})", path=path, fix=_ENCODING_FIX) from None
     return data.decode(name), name
 
 
@@ -97,4 +131,4 @@ def _mostly_utf8(data: bytes) -> bool:
     return good > 0 and bad <= max(1, good // 20)
 
 
-__all__ = ["sniff", "decode", "looks_garbled", "normalize_name", "UTF8", "UTF8_BOM", "CP1252"]
+__all__ = ["sniff", "decode", "utf16_without_bom", "looks_garbled", "normalize_name", "UTF8", "UTF8_BOM", "CP1252"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 
-from ..crs import parse_crs
+from ..crs import check_placeable, parse_crs
 from ..layer import ValidityReport
 from ..point_columns import PointColumns
 from .. import validity
@@ -18,6 +18,7 @@ def finish_geometry(gdf: gpd.GeoDataFrame | PointColumns, options: dict, *, path
         parsed = parse_crs(crs, path=path)
         gdf = gdf.with_crs(parsed) if isinstance(gdf, PointColumns) else gdf.set_crs(parsed, allow_override=True)
         options["crs"] = str(crs)
+    check_placeable(gdf.crs, path=path)
     if isinstance(gdf, PointColumns):
         # Finite 2D points are always valid, never empty or null: there is nothing to count or repair.
         if repair:

@@ -25,6 +25,7 @@ from pyproj import CRS
 
 from ..gc_pause import paused_gc
 from ..point_columns import PointColumns, decode_wkb_points
+from .table import clean_names
 
 try:  # optional: only speed depends on it
     import pyarrow
@@ -70,7 +71,7 @@ def _read_point_columns(gdal_path: str, layer: str | None, encoding: str | None)
         attributes = table.drop_columns([geometry]).to_pandas(types_mapper=_binary_stays_arrow)
     except UnicodeDecodeError:
         return None
-    return PointColumns(_as_classic(attributes), xy, CRS.from_user_input(meta["crs"]) if meta["crs"] else None)
+    return PointColumns(_as_classic(_unique_names(attributes)), xy, CRS.from_user_input(meta["crs"]) if meta["crs"] else None)
 
 
 def _read_frame(gdal_path: str, layer: str | None, encoding: str | None) -> gpd.GeoDataFrame:
@@ -82,8 +83,16 @@ def _read_frame(gdal_path: str, layer: str | None, encoding: str | None) -> gpd.
             if "UTF-8" not in str(exc):  # anything but "text not UTF-8" is a real error of the file
                 raise
         else:
-            return _as_classic(frame)
-    return pyogrio.read_dataframe(gdal_path, layer=layer, encoding=encoding)
+            return _as_classic(_unique_names(frame))
+    return _unique_names(pyogrio.read_dataframe(gdal_path, layer=layer, encoding=encoding))
+
+
+def _unique_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """Repeated field names (a DBF may hold two ``NAME`` fields) renamed ``NAME_2``…, as in tables,
+    so that every field can be named in a style, a join or a label."""
+    if frame.columns.is_unique:
+        return frame
+    return frame.set_axis(clean_names(list(frame.columns)), axis=1)
 
 
 def _binary_stays_arrow(arrow_type):

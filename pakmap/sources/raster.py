@@ -20,7 +20,7 @@ from rasterio.transform import from_bounds
 from rasterio.warp import reproject
 from rasterio.windows import Window, from_bounds as window_from_bounds
 
-from ..crs import parse_crs, transform_bounds
+from ..crs import check_placeable, parse_crs, transform_bounds
 from ..errors import SourceError
 from ..layer import RasterLayer, SourceInfo
 
@@ -40,6 +40,7 @@ def open_raster(path: Path, *, crs=None) -> RasterLayer:
     if crs is not None:
         file_crs = parse_crs(crs, path=path)
         options["crs"] = str(crs)
+    check_placeable(file_crs, path=path)
     return RasterLayer(path.stem, path, file_crs, source=SourceInfo(path, options=options), overviews=overviews,
                        **meta)
 

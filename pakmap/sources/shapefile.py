@@ -116,7 +116,11 @@ def _prj_unreadable(parts: ShapefileParts, path: Path, crs_given: bool) -> bool:
 def dbf_encoding(parts: ShapefileParts, path: Path, encoding: str | None = None) -> str:
     """The encoding to decode the DBF's text with: the user's, the .cpg's if it fits, else sniffed."""
     if encoding:
-        return enc.normalize_name(encoding)
+        try:
+            return enc.normalize_name(encoding)
+        except LookupError:
+            raise SourceError(f"unknown encoding '{encoding}'", path=path,
+                              fix="use utf-8, cp1252 or cp1256, or leave it out to let pakmap detect it") from None
     text = _character_bytes(parts.read(".dbf"))
     declared = _cpg_codec(parts.read(".cpg")) if parts.has(".cpg") else None
     if declared and declared != enc.UTF8 and _is_utf8_text(text):
@@ -128,7 +132,7 @@ def dbf_encoding(parts: ShapefileParts, path: Path, encoding: str | None = None)
             decoded = text.decode(declared)
             if declared != enc.CP1252 or not enc.looks_garbled(decoded):
                 return declared
-        except UnicodeDecodeError:
+        except UnicodeError:
             pass  # the .cpg is wrong (often copied from another file): trust the bytes instead
     name = enc.sniff(text, path=path, allow_truncated=True)
     return enc.UTF8 if name == enc.UTF8_BOM else name
