@@ -50,7 +50,7 @@ class Limit:
                              f"{_amount(bound)} {self.unit}", path=path, fix=self.how_to_raise())
 
     def how_to_raise(self) -> str:
-        return f"if the file is genuine, raise the limit with the environment variable {self.env}"
+        return f"if this is intended, raise the limit with the environment variable {self.env}"
 
 
 def _amount(value: float) -> str:
@@ -103,11 +103,11 @@ def check_page(width_mm: float, height_mm: float, dpi: float, *, path=None) -> N
     PAGE_PIXELS.check(pixels, path=path, subject=f"a {width_mm:g} × {height_mm:g} mm page at {dpi:g} dpi")
 
 
-def check_size(limit: Limit, value, where: str) -> None:
-    """A size from a project or template: a finite number from 0 up to ``limit``."""
+def check_size(limit: Limit, value, key: str, where: str) -> None:
+    """A size ``key`` from a project or template: a finite number from 0 up to ``limit``."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-        raise LimitError(f"{limit.what} in {where} ({value!r}) is not a size", fix=f"give a number of {limit.unit}")
-    limit.check(value, subject=f"{limit.what} in {where}")
+        raise LimitError(f"'{key}' in {where} ({value!r}) is not a size", fix=f"give a number of {limit.unit}")
+    limit.check(value, subject=f"'{key}' in {where} ({limit.what})")
 
 
 __all__ = ["Limit", "LimitError", "UNZIPPED_SIZE", "ZIP_RATIO", "ZIP_RATIO_FLOOR", "SHEET_CELLS", "CSV_FIELD",

@@ -41,6 +41,9 @@ def read_data_file(path: Path, what: str, error=StyleError) -> dict:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise error(f"cannot read the {what}: {exc}", path=path,
                     fix="fix the TOML syntax at that line, or restore the file") from None
+    except RecursionError:  # arrays or tables nested thousands deep
+        raise error(f"cannot read the {what}: values nested too deeply", path=path,
+                    fix="restore the file") from None
 
 
 def _find(relative: str, override_env: str, default: Path) -> Path:

@@ -14,6 +14,7 @@ import numbers
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Union
 
+from . import limits
 from .errors import StyleError
 from .numbers import exact_number_text
 
@@ -189,6 +190,21 @@ def validate_style(style: VectorStyle, where: str = "style") -> None:
                          fix=f"use one of: {', '.join(LINE_STYLES)}")
     if style.symbol.marker not in MARKERS:
         raise StyleError(f"unknown marker '{style.symbol.marker}' in {where}", fix=f"use one of: {', '.join(MARKERS)}")
+    _check_symbol(style.symbol, f"the symbol of {where}")
+    if isinstance(style, ProportionalStyle):
+        limits.check_size(limits.MARKER_SIZE, style.max_size, "max_size", where)
+
+
+def _check_symbol(symbol: Symbol, where: str) -> None:
+    """Sizes a renderer can draw (a marker a kilometre wide exhausts memory) and an opacity."""
+    limits.check_size(limits.MARKER_SIZE, symbol.size, "size", where)
+    limits.check_size(limits.LINE_WIDTH, symbol.stroke_width, "stroke_width", where)
+    _check_opacity(symbol.opacity, where)
+
+
+def _check_opacity(value, where: str) -> None:
+    if not _is_number(value) or not 0 <= value <= 1:
+        raise StyleError(f"opacity {value!r} in {where} is not between 0 and 1", fix="write opacity = 0.8")
 
 
 def check_breaks(breaks, where: str = "style") -> list[float]:
@@ -224,6 +240,8 @@ def labels_from_dict(data: dict[str, Any] | None, where: str = "labels") -> Labe
     if labels.placement not in LABEL_PLACEMENTS:
         raise StyleError(f"unknown label placement {labels.placement!r} in {where}",
                          fix=f"use one of: {', '.join(LABEL_PLACEMENTS)}")
+    limits.check_size(limits.LABEL_SIZE, labels.size, "size", where)
+    limits.check_size(limits.LINE_WIDTH, labels.halo_width, "halo_width", where)
     return labels
 
 
@@ -255,8 +273,7 @@ def validate_raster_style(style: RasterStyle, where: str = "style") -> None:
     if style.vmin is not None and style.vmax is not None and not style.vmin < style.vmax:
         raise StyleError(f"the stretch in {where} runs from {style.vmin:g} to {style.vmax:g}",
                          fix="give a 'vmin' below 'vmax', or leave one out to use the data's percentile")
-    if not _is_number(style.opacity) or not 0 <= style.opacity <= 1:
-        raise StyleError(f"opacity {style.opacity!r} in {where} is not between 0 and 1", fix="write opacity = 0.8")
+    _check_opacity(style.opacity, where)
 
 
 def raster_style_to_dict(style: RasterStyle) -> dict[str, Any]:

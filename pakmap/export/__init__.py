@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .. import limits
 from ..errors import ExportError
 from ..project.loaded import LoadedProject
 
@@ -25,8 +26,13 @@ def export_print(loaded: LoadedProject, out_path: str | os.PathLike, *, dpi: int
     ``world_file`` writes a .pgw georeferencing the map frame of a PNG. ``furniture=False`` writes the
     map alone as a PNG of the template's page size (its world file is then exact for every pixel).
     """
+    from ..layout.template import load_template
+
     out_path = Path(out_path)
     suffix = out_path.suffix.lower()
+    template = load_template(loaded.project.layout.template)
+    # Every format renders the page (or, in a PDF, its rasters and dense layers) at dpi: bounded first.
+    limits.check_page(template.width, template.height, dpi, path=out_path)
     if atlas:
         from .atlas import write_atlas
 
@@ -34,16 +40,12 @@ def export_print(loaded: LoadedProject, out_path: str | os.PathLike, *, dpi: int
     if suffix not in PRINT_SUFFIXES:
         raise ExportError(f"unknown print format '{suffix or '(none)'}'", path=out_path,
                           fix="end the output name with .pdf, .png or .svg (.html is the web map)")
-    if not 30 <= dpi <= 1200:
-        raise ExportError(f"dpi {dpi} is out of range", path=out_path, fix="use 150, 300 or 600")
     if not furniture:
         if suffix != ".png":
             raise ExportError("a map without page furniture is written as PNG", path=out_path,
                               fix="use a .png output, or keep the page layout")
-        from ..layout.template import load_template
         from .png import write_map_png
 
-        template = load_template(loaded.project.layout.template)
         px = dpi / 25.4
         return write_map_png(loaded, out_path, width=round(template.width * px), height=round(template.height * px),
                              dpi=dpi, world_file=world_file)

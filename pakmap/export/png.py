@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QColor, QImage, QPainter
 
+from .. import limits
 from ..atomic import atomic_path
 from ..errors import ExportError
 from ..layout.compose import Page
@@ -21,13 +22,8 @@ from .png_encode import encode_png
 from .worldfile import write_world_file
 
 DPI_CHOICES = (150, 300, 600)
-MAX_PIXELS = 400_000_000  # an A3 page at 600 dpi is ~70 Mpx; refuse sizes that would exhaust memory
-
-
 def _image(width: int, height: int, dpi: float, out_path: Path) -> QImage:
-    if width * height > MAX_PIXELS:
-        raise ExportError(f"a {width}×{height} pixel image is too large", path=out_path,
-                          fix="choose a lower dpi (150, 300 or 600) or a smaller page")
+    limits.PAGE_PIXELS.check(width * height, path=out_path, subject=f"a {width} × {height} pixel image")
     # Opaque (filled white below): no alpha channel, so an RGB PNG, a quarter smaller than RGBA.
     image = QImage(width, height, QImage.Format.Format_RGB32)
     dots_per_metre = round(dpi / 0.0254)

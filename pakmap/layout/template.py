@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import StyleError
+from .. import limits
+from ..errors import PakmapError, StyleError
 from ..resources import read_data_file, style_file
 from .box import Box, overlaps
 
@@ -94,8 +95,8 @@ def load_template(name_or_path: str | os.PathLike = "a4_landscape") -> Template:
     data = read_data_file(path, "template")
     try:
         return _build(path, data)
-    except StyleError as exc:
-        raise StyleError(exc.problem, path=path, fix=exc.fix) from None
+    except PakmapError as exc:  # StyleError, or LimitError for sizes beyond pakmap's limits
+        raise type(exc)(exc.problem, path=path, fix=exc.fix) from None
 
 
 def _build(path: Path, data: dict[str, Any]) -> Template:
@@ -103,6 +104,8 @@ def _build(path: Path, data: dict[str, Any]) -> Template:
     page = _table(data, "page")
     _only(page, {"width", "height", "margin"}, "[page]")
     width, height = _number(page, "width", "[page]"), _number(page, "height", "[page]")
+    for key, side in (("width", width), ("height", height)):
+        limits.check_size(limits.PAGE_SIDE, side, key, "[page]")
     margin = _number(page, "margin", "[page]", default=10.0)
     font = data.get("font", "Lato")
     if not isinstance(font, str) or not font:
@@ -158,6 +161,8 @@ def _element(name: str, spec: Any) -> ElementSpec:
     for key in ("size", "min_size", "title_size"):
         if key in values and not (isinstance(values[key], (int, float)) and values[key] > 0):
             raise StyleError(f"{where} {key} must be a positive number of points", fix="e.g. size = 8")
+        if key in values:
+            limits.check_size(limits.LABEL_SIZE, values[key], key, where)
     return ElementSpec(name=name, box=Box(*(float(v) for v in box)), **values)
 
 

@@ -10,6 +10,7 @@ the project opens, not half-way through an export.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 import tomllib
@@ -25,6 +26,7 @@ from ..atomic import write_text_atomic
 from ..errors import PakmapError, ProjectError
 from ..file_guard import check_outputs, regular_file
 from ..join.aliases import group_entries
+from ..limits import DPI_RANGE
 from ..style import labels_from_dict, raster_style_from_dict, style_from_dict
 from ..join.zonal import ZONAL_STATS
 from .files import project_sources
@@ -48,6 +50,9 @@ def load_project(path: str | os.PathLike) -> Project:
     except tomllib.TOMLDecodeError as exc:
         raise ProjectError(f"malformed project file: {exc}", path=path,
                            fix="fix the TOML syntax at that line, or restore the last good copy") from None
+    except RecursionError:  # arrays or tables nested thousands deep: no project is written so
+        raise ProjectError("malformed project file: values nested too deeply", path=path,
+                           fix="restore the last good copy, or create the project again with pakmap") from None
     header = data.pop("pakmap", None)
     if not isinstance(header, dict) or "format" not in header:
         raise ProjectError("not a pakmap project (no [pakmap] table with a format number)", path=path,
@@ -104,6 +109,7 @@ def validate(project: Project) -> None:
             raise ProjectError(f"spatial join {i} needs points and stats", fix="e.g. points = \"villages\", stats = { villages = \"count\" }")
         if join.kind == "zonal":
             _validate_zonal(join, i)
+    _check_numbers(project)
 
 
 def _validate_zonal(join, i: int) -> None:
@@ -136,6 +142,41 @@ def _validate_source(spec, earlier: list[str]) -> None:
     if spec.dissolve.source not in earlier:
         raise ProjectError(f"layer '{spec.name}' dissolves '{spec.dissolve.source}', which is not a layer listed "
                            "before it", fix=f"use one of: {', '.join(earlier) or '(no earlier layers)'}")
+
+
+# Ranges of the project's own numbers (style and label sizes are bounded in pakmap.style).
+_RANGES = (("opacity", 0.0, 1.0), ("margin", 0.0, 1.0), ("scale", 1.0, 1e10), ("zoom", 0, 24),
+           ("threshold", 0, 1_000_000))
+
+
+def _check_numbers(project: Project) -> None:
+    """Numbers a renderer would choke on: out of range opacities, margins, scales, zooms, dpi, bounds."""
+    def within(value, name: str, where: str) -> None:
+        _, low, high = next(r for r in _RANGES if r[0] == name)
+        if value is not None and not low <= value <= high:
+            raise ProjectError(f"{where} = {value!r} is out of range", fix=f"give a value from {low:g} to {high:g}")
+
+    for spec in project.layers:
+        within(spec.opacity, "opacity", f"the opacity of layer '{spec.name}'")
+    extent = project.layout.extent
+    within(extent.margin, "margin", "[layout.extent] margin")
+    within(extent.scale, "scale", "[layout.extent] scale")
+    if extent.bounds:
+        xmin, ymin, xmax, ymax = (extent.bounds + [0.0] * 4)[:4]
+        if len(extent.bounds) != 4 or not (xmin < xmax and ymin < ymax):
+            raise ProjectError(f"[layout.extent] bounds = {extent.bounds} is not a box",
+                               fix="give [xmin, ymin, xmax, ymax] in the map's CRS, with xmin < xmax and ymin < ymax")
+    within(project.web.min_zoom, "zoom", "[web] min_zoom")
+    within(project.web.max_zoom, "zoom", "[web] max_zoom")
+    if project.web.min_zoom > project.web.max_zoom:
+        raise ProjectError(f"[web] min_zoom {project.web.min_zoom} is above max_zoom {project.web.max_zoom}",
+                           fix="give min_zoom below max_zoom")
+    within(project.protection.threshold, "threshold", "[protection] threshold")
+    low, high = DPI_RANGE
+    for export in project.exports:
+        if not low <= export.dpi <= high:
+            raise ProjectError(f"the dpi of export '{export.path}' ({export.dpi}) is out of range",
+                               fix=f"use {low} to {high} (150, 300 or 600 for print)")
 
 
 def save_project(project: Project, path: str | os.PathLike | None = None) -> Path:
@@ -240,6 +281,8 @@ def _convert(hint: Any, value: Any, where: str) -> Any:
     if expected is not None and (not isinstance(value, expected) or (hint is not bool and isinstance(value, bool))):
         raise ProjectError(f"'{where}' must be {hint.__name__}, not {type(value).__name__} ({value!r})",
                            fix="correct the value's type")
+    if hint is float and not math.isfinite(value):  # TOML has nan and inf; no setting of a map means them
+        raise ProjectError(f"'{where}' is {value!r}, not a finite number", fix="give an ordinary number")
     return float(value) if hint is float else value
 
 

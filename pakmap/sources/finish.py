@@ -4,8 +4,11 @@ only on request. One place, so vectors and tables with coordinates behave the sa
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
+import shapely
 
 from ..crs import check_placeable, parse_crs
+from ..errors import SourceError
 from ..layer import ValidityReport
 from ..point_columns import PointColumns
 from .. import validity
@@ -24,6 +27,7 @@ def finish_geometry(gdf: gpd.GeoDataFrame | PointColumns, options: dict, *, path
         if repair:
             options["repair"] = True
         return gdf, ValidityReport(total=len(gdf))
+    _refuse_infinite(gdf, path)
     report = validity.check(gdf)
     if repair:
         gdf, report = validity.repair(gdf)
@@ -32,3 +36,14 @@ def finish_geometry(gdf: gpd.GeoDataFrame | PointColumns, options: dict, *, path
 
 
 __all__ = ["finish_geometry"]
+
+
+def _refuse_infinite(gdf: gpd.GeoDataFrame, path) -> None:
+    """Infinite coordinates (``Infinity`` in a GeoJSON, ``1e999`` in a CSV) cannot be drawn, measured
+    or repaired: every bound computed from the layer would be infinite."""
+    coords, index = shapely.get_coordinates(gdf.geometry.values, return_index=True)
+    infinite = np.isinf(coords).any(axis=1)
+    if infinite.any():
+        features = np.unique(index[infinite])
+        raise SourceError(f"{len(features)} feature(s) have infinite coordinates (first: feature {features[0] + 1})",
+                          path=path, fix="correct or remove those features in the source and export it again")
