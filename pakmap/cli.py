@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
+from pathlib import Path
 
 from . import __version__
 from .errors import PakmapError
@@ -37,6 +39,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """pakmap's own warnings as one line each; the libraries' (GDAL's notes on a file through pyogrio
+    and rasterio, numpy's) are not shown: the officer gets pakmap's sentence, not GDAL's."""
+    if Path(filename).resolve().is_relative_to(_PACKAGE):
+        print(f"pakmap: warning: {' '.join(str(message).split())}", file=sys.stderr)
+
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -44,7 +56,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.func(args) or 0)
+        with warnings.catch_warnings():
+            if not args.debug:
+                warnings.showwarning = _show_warning
+            return int(args.func(args) or 0)
     except PakmapError as exc:
         print(f"pakmap: error: {exc}", file=sys.stderr)
         return 2

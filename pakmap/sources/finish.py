@@ -28,6 +28,7 @@ def finish_geometry(gdf: gpd.GeoDataFrame | PointColumns, options: dict, *, path
             options["repair"] = True
         return gdf, ValidityReport(total=len(gdf))
     _refuse_infinite(gdf, path)
+    gdf = _collections_as_multi(gdf)
     report = validity.check(gdf)
     if repair:
         gdf, report = validity.repair(gdf)
@@ -47,3 +48,31 @@ def _refuse_infinite(gdf: gpd.GeoDataFrame, path) -> None:
         features = np.unique(index[infinite])
         raise SourceError(f"{len(features)} feature(s) have infinite coordinates (first: feature {features[0] + 1})",
                           path=path, fix="correct or remove those features in the source and export it again")
+
+
+# shapely type ids by dimension: points, lines, polygons (multi-part types included).
+_FAMILIES = ({0, 4}, {1, 2, 5}, {3, 6})
+_MULTI = (shapely.multipoints, shapely.multilinestrings, shapely.multipolygons)
+
+
+def _collections_as_multi(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Geometry collections (nested or not) whose parts are all polygons, all lines or all points
+    become the MultiPolygon, MultiLineString or MultiPoint they are (KML's MultiGeometry reads as a
+    collection); collections mixing dimensions stay as they are."""
+    geoms = gdf.geometry.values
+    collections = np.flatnonzero(shapely.get_type_id(geoms) == 7)
+    if not len(collections):
+        return gdf
+    replaced = np.array(geoms, dtype=object)
+    for i in collections:
+        parts = shapely.get_parts(replaced[i])
+        while len(parts) and np.isin(shapely.get_type_id(parts), [4, 5, 6, 7]).any():
+            parts = shapely.get_parts(parts)
+        parts = parts[~shapely.is_empty(parts)]
+        types = set(shapely.get_type_id(parts).tolist())
+        for family, multi in zip(_FAMILIES, _MULTI):
+            if types and types <= family:
+                replaced[i] = multi(parts)
+    gdf = gdf.copy()
+    gdf[gdf.geometry.name] = gpd.GeoSeries(replaced, index=gdf.index, crs=gdf.crs)
+    return gdf

@@ -9,6 +9,7 @@ small array onto the view's grid, in the view's CRS.
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from rasterio.transform import from_bounds
 from rasterio.warp import reproject
 from rasterio.windows import Window, from_bounds as window_from_bounds
 
+from .. import limits
 from ..crs import check_placeable, parse_crs, transform_bounds
 from ..errors import SourceError
 from ..layer import RasterLayer, SourceInfo
@@ -34,7 +36,7 @@ def open_raster(path: Path, *, crs=None) -> RasterLayer:
             meta = dict(bounds=tuple(float(v) for v in src.bounds), width=src.width, height=src.height,
                         count=src.count, nodata=src.nodata, dtype=src.dtypes[0] if src.count else "none")
     except rasterio.errors.RasterioIOError as exc:
-        raise SourceError(f"cannot be read as GeoTIFF ({' '.join(str(exc).replace(str(path), '').split())[:120]})",
+        raise SourceError(f"cannot be read as GeoTIFF ({_detail(exc, path)})",
                           path=path, fix="check that the file is complete, or export it again as GeoTIFF") from None
     options = {}
     if crs is not None:
@@ -43,6 +45,32 @@ def open_raster(path: Path, *, crs=None) -> RasterLayer:
     check_placeable(file_crs, path=path)
     return RasterLayer(path.stem, path, file_crs, source=SourceInfo(path, options=options), overviews=overviews,
                        **meta)
+
+
+# GDAL's block cache defaults to 5 % of the machine's memory, and a file without overviews fills it
+# with every block under a zoomed-out view: 256 MB is plenty for drawing (GDAL_CACHEMAX overrides).
+_GDAL_CACHE = {} if os.environ.get("GDAL_CACHEMAX") else {"GDAL_CACHEMAX": 256 * 2**20}
+
+
+def _detail(exc: Exception, path) -> str:
+    cause = exc.__cause__ or exc.__context__
+    if cause is not None and "previous exception" in str(exc):  # rasterio's wrapper of GDAL's message
+        exc = cause
+    return " ".join(str(exc).replace(str(path), "").split())[:120] or type(exc).__name__
+
+
+def _check_read_size(src, window: Window, out_shape: tuple[int, int], band: int, path) -> None:
+    """``LimitError`` when drawing a view would read more pixels than ``limits.RASTER_READ_PIXELS``:
+    GDAL reads every full-resolution pixel under the view unless an overview is coarse enough."""
+    factor = min(window.width / out_shape[1], window.height / out_shape[0])
+    level = max([f for f in src.overviews(band) if f <= factor], default=1)
+    pixels = window.width * window.height / level ** 2
+    bound = limits.RASTER_READ_PIXELS.value()
+    if pixels > bound:
+        raise limits.LimitError(f"drawing this view would read {pixels:,.0f} pixels of the raster, over pakmap's "
+                                f"limit of {bound:,.0f} (the file has no overviews this coarse)", path=path,
+                                fix="build overviews (gdaladdo -r average FILE) or zoom in; "
+                                    + limits.RASTER_READ_PIXELS.how_to_raise())
 
 
 def plan_read(shape: tuple[int, int], transform: Affine, bounds, width: int, height: int
@@ -86,20 +114,25 @@ def read_raster_window(layer: RasterLayer, extent, crs, width: int, height: int,
     method = getattr(Resampling, resampling)
     indexes = list(bands) if bands is not None else list(range(1, layer.count + 1))
     dst_transform = from_bounds(*extent, width, height)
-    with rasterio.open(layer.path) as src:
-        dtype = np.dtype(src.dtypes[indexes[0] - 1])
-        fill = layer.nodata if layer.nodata is not None else (np.nan if dtype.kind == "f" else 0)
-        out = np.full((len(indexes), height, width), fill, dtype=dtype)
-        valid = np.zeros((height, width), dtype=np.uint8)
-        src_box = transform_bounds(extent, dst_crs, layer.crs)
-        plan = plan_read((src.height, src.width), src.transform, src_box, width, height)
-        if plan is None:
-            return out, np.ones((height, width), dtype=bool), dst_transform
-        window, (out_h, out_w) = plan
-        # Decimated reads are served from overviews by GDAL: the full-resolution pixels stay on disk.
-        data = src.read(indexes, window=window, out_shape=(len(indexes), out_h, out_w), resampling=method)
-        read_transform = src.window_transform(window) @ Affine.scale(window.width / out_w, window.height / out_h)
-        present = src.read_masks(indexes[0], window=window, out_shape=(out_h, out_w)) > 0
+    try:
+        with rasterio.Env(**_GDAL_CACHE), rasterio.open(layer.path) as src:
+            dtype = np.dtype(src.dtypes[indexes[0] - 1])
+            fill = layer.nodata if layer.nodata is not None else (np.nan if dtype.kind == "f" else 0)
+            out = np.full((len(indexes), height, width), fill, dtype=dtype)
+            valid = np.zeros((height, width), dtype=np.uint8)
+            src_box = transform_bounds(extent, dst_crs, layer.crs)
+            plan = plan_read((src.height, src.width), src.transform, src_box, width, height)
+            if plan is None:
+                return out, np.ones((height, width), dtype=bool), dst_transform
+            window, (out_h, out_w) = plan
+            _check_read_size(src, window, (out_h, out_w), indexes[0], layer.path)
+            # Decimated reads are served from overviews by GDAL: the full-resolution pixels stay on disk.
+            data = src.read(indexes, window=window, out_shape=(len(indexes), out_h, out_w), resampling=method)
+            read_transform = src.window_transform(window) @ Affine.scale(window.width / out_w, window.height / out_h)
+            present = src.read_masks(indexes[0], window=window, out_shape=(out_h, out_w)) > 0
+    except rasterio.errors.RasterioError as exc:
+        raise SourceError(f"cannot be read: its pixel data is damaged ({_detail(exc, layer.path)})", path=layer.path,
+                          fix="copy or download the file again, or export it again as GeoTIFF") from None
     reproject(data, out, src_transform=read_transform, src_crs=layer.crs, src_nodata=layer.nodata,
               dst_transform=dst_transform, dst_crs=dst_crs, dst_nodata=fill, resampling=method)
     reproject(present.astype(np.uint8), valid, src_transform=read_transform, src_crs=layer.crs, src_nodata=0,

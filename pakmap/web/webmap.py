@@ -28,7 +28,7 @@ from folium.map import CustomPane, FitBounds
 from folium.raster_layers import ImageOverlay
 
 from ..atomic import atomic_path
-from ..errors import ProjectError
+from ..errors import ExportError, ProjectError
 from ..layer import RasterLayer, VectorLayer, replace_data
 from ..crs import WGS84, transform_bounds
 from ..project.loaded import LoadedProject
@@ -96,6 +96,12 @@ def feature_layer(layer: VectorLayer, popup_fields: list[str], threshold: int | 
         geoms = style.anchors
     else:
         geoms = layer.data.geometry.values[style.drawn]
+        mixed = int((shapely.get_type_id(geoms) == 7).sum())
+        if mixed:
+            raise ExportError(f"layer '{layer.name}' has {mixed} geometry collection(s) mixing points, lines and "
+                              "polygons, which a web map cannot draw", path=layer.source.path if layer.source else None,
+                              fix="split them into separate point, line and polygon layers (QGIS: Vector > "
+                                  "Geometry Tools > Multipart to Singleparts, then filter by geometry type)")
     geoms = simplify.generalize(np.asarray(geoms, dtype=object), detail.tolerance, detail.decimals)
     content = feature_content(layer, popup_fields, threshold)
     # Each distinct style once; features refer to it by index. Point styles are shared dicts (one per
