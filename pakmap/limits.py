@@ -66,7 +66,7 @@ def _amount(value: float) -> str:
 # deflate cannot exceed ~1,030:1, which is what bombs use.
 UNZIPPED_SIZE = Limit("the uncompressed size of the archive", 1024, "MB", "PAKMAP_MAX_UNZIPPED_MB")
 ZIP_RATIO = Limit("the compression ratio of a member of the archive", 200, ": 1", "PAKMAP_MAX_ZIP_RATIO")
-ZIP_RATIO_FLOOR = 10 * 2**20  # members smaller than 10 MB inflated are harmless whatever their ratio
+ZIP_RATIO_FLOOR = 50 * 2**20  # members under 50 MB inflated are harmless whatever their ratio
 
 # Worksheets: cells spanned by the rows read (empty cells up to each row's last one included).
 SHEET_CELLS = Limit("the cells the sheet spans", 20_000_000, "cells", "PAKMAP_MAX_SHEET_CELLS")

@@ -193,6 +193,10 @@ def _project(folder: Path, body: str, *, data: Path | None = None, name: str = "
     return folder / name
 
 
+def _render(folder: Path, suffix: str) -> list[str]:
+    return ["render", str(folder / "project.toml"), "-o", str(folder / f"out.{suffix}")]
+
+
 # --- bombs: bounded memory -------------------------------------------------------------------------
 
 
@@ -248,18 +252,18 @@ def make_xlsx_wide_rows(folder: Path) -> list[str]:
 
 def make_label_size(folder: Path) -> list[str]:
     _project(folder, '[layers.labels]\nfield = "name"\nsize = 1e6\n')
-    return ["render", str(folder / "project.toml"), "-o", str(folder / "out.png")]
+    return _render(folder, "png")
 
 
 def make_halo_width(folder: Path) -> list[str]:
     _project(folder, '[layers.labels]\nfield = "name"\nhalo_width = 100000.0\n')
-    return ["render", str(folder / "project.toml"), "-o", str(folder / "out.pdf")]
+    return _render(folder, "pdf")
 
 
 def make_marker_size(folder: Path) -> list[str]:
     data = _geojson(folder / "points.geojson", [_point_feature("Kababiyan", 71.5, 34.0)])
     _project(folder, '[layers.style.symbol]\nsize = 500000.0\nstroke_width = 10000.0\n', data=data)
-    return ["render", str(folder / "project.toml"), "-o", str(folder / "out.svg")]
+    return _render(folder, "svg")
 
 
 def make_page_size(folder: Path) -> list[str]:
@@ -267,7 +271,7 @@ def make_page_size(folder: Path) -> list[str]:
     template = template.replace("width = 297", "width = 2970000", 1)
     (folder / "huge_page.toml").write_text(template)
     _project(folder, f'\n[layout]\ntemplate = "{(folder / "huge_page.toml").as_posix()}"\n')
-    return ["render", str(folder / "project.toml"), "-o", str(folder / "out.pdf")]
+    return _render(folder, "pdf")
 
 
 def make_export_dpi(folder: Path) -> list[str]:
@@ -466,14 +470,16 @@ def _geotiff(path: Path, width: int, height: int, **profile) -> None:
             dst.write(np.full((1, 256, 256), 7, dtype="uint8"), window=((0, 256), (0, 256)))
 
 
+def _raster_project(folder: Path, raster: str) -> list[str]:
+    """A project of the districts over ``raster``, rendered to PNG."""
+    _project(folder, f'\n[[layers]]\nname = "population"\npath = "{raster}"\n')
+    return _render(folder, "png") + ["--dpi", "150"]
+
+
 def make_sparse_geotiff(folder: Path) -> list[str]:
     _geotiff(folder / "sparse.tif", 50_000, 50_000, tiled=True, blockxsize=256, blockysize=256,
              sparse_ok=True, compress="deflate")
-    data = _districts(folder)
-    (folder / "project.toml").write_text(
-        f'[pakmap]\nformat = 1\n\n[[layers]]\nname = "districts"\npath = "{data.name}"\n\n'
-        '[[layers]]\nname = "population"\npath = "sparse.tif"\n')
-    return ["render", str(folder / "project.toml"), "-o", str(folder / "out.png"), "--dpi", "150"]
+    return _raster_project(folder, "sparse.tif")
 
 
 def make_corrupt_tiles(folder: Path) -> list[str]:
@@ -484,34 +490,26 @@ def make_corrupt_tiles(folder: Path) -> list[str]:
     middle = len(data) // 2
     data[middle - 2000:middle + 2000] = b"\xff" * 4000
     path.write_bytes(bytes(data))
-    districts = _districts(folder)
-    (folder / "project.toml").write_text(
-        f'[pakmap]\nformat = 1\n\n[[layers]]\nname = "districts"\npath = "{districts.name}"\n\n'
-        '[[layers]]\nname = "population"\npath = "corrupt.tif"\n')
-    return ["render", str(folder / "project.toml"), "-o", str(folder / "out.png"), "--dpi", "150"]
+    return _raster_project(folder, "corrupt.tif")
 
 
 # --- project files -----------------------------------------------------------------------------------
 
 
-def make_project_nan(folder: Path) -> list[str]:
-    _project(folder, "opacity = nan\n")
-    return ["render", str(folder / "project.toml"), "-o", str(folder / "out.png")]
+# Project text after the districts layer, and the output format: numbers no map setting means.
+_PROJECT_NUMBERS = {
+    "project_nan": ("opacity = nan\n", "png"),
+    "project_infinite_bounds": ("\n[layout.extent]\nbounds = [-inf, 20.0, inf, 40.0]\n", "png"),
+    "project_huge_numbers": ("\n[layout.extent]\nscale = 1e300\nmargin = 1e300\n", "png"),
+    "project_huge_zoom": ("\n[web]\nmin_zoom = -9223372036854775808\nmax_zoom = 9223372036854775807\n", "html"),
+}
 
 
-def make_project_infinite_bounds(folder: Path) -> list[str]:
-    _project(folder, "\n[layout.extent]\nbounds = [-inf, 20.0, inf, 40.0]\n")
-    return ["render", str(folder / "project.toml"), "-o", str(folder / "out.png")]
-
-
-def make_project_huge_numbers(folder: Path) -> list[str]:
-    _project(folder, "\n[layout.extent]\nscale = 1e300\nmargin = 1e300\n")
-    return ["render", str(folder / "project.toml"), "-o", str(folder / "out.png")]
-
-
-def make_project_huge_zoom(folder: Path) -> list[str]:
-    _project(folder, "\n[web]\nmin_zoom = -9223372036854775808\nmax_zoom = 9223372036854775807\n")
-    return ["render", str(folder / "project.toml"), "-o", str(folder / "out.html")]
+def _project_numbers_maker(body: str, suffix: str):
+    def make(folder: Path) -> list[str]:
+        _project(folder, body)
+        return _render(folder, suffix)
+    return make
 
 
 def make_deep_toml(folder: Path) -> list[str]:
@@ -521,6 +519,7 @@ def make_deep_toml(folder: Path) -> list[str]:
 
 
 CASE_MAKERS = {name[len("make_"):]: fn for name, fn in globals().items() if name.startswith("make_")}
+CASE_MAKERS.update({name: _project_numbers_maker(*spec) for name, spec in _PROJECT_NUMBERS.items()})
 
 
 def main(argv: list[str]) -> int:
