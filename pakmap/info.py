@@ -16,6 +16,7 @@ import pandas as pd
 
 from .crs import crs_label
 from .errors import SourceError
+from .limits import LimitError
 from .layer import Layer, RasterLayer, TableLayer, VectorLayer
 from .sources import list_layers, open_layer
 from .sources.csv_sniff import describe_delimiter
@@ -43,7 +44,7 @@ def describe(path: str | os.PathLike, layer: str | None = None, **options) -> st
             continue
         try:
             blocks.append(describe_layer(open_layer(path, layer=name, **options)))
-        except SourceError as exc:
+        except (SourceError, LimitError) as exc:
             blocks.append(f"layer: {name}\n  problem: {exc.problem}" + (f" — {exc.fix}" if exc.fix else ""))
     return "\n\n".join(blocks)
 
