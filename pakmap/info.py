@@ -16,8 +16,8 @@ import pandas as pd
 
 from .crs import crs_label
 from .errors import SourceError
-from .limits import LimitError
 from .layer import Layer, RasterLayer, TableLayer, VectorLayer
+from .limits import LimitError
 from .sources import list_layers, open_layer
 from .sources.csv_sniff import describe_delimiter
 from .sources.detect import detect
