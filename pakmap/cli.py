@@ -39,14 +39,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_PACKAGE = Path(__file__).resolve().parent
+
+
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     """pakmap's own warnings as one line each; the libraries' (GDAL's notes on a file through pyogrio
     and rasterio, numpy's) are not shown: the officer gets pakmap's sentence, not GDAL's."""
     if Path(filename).resolve().is_relative_to(_PACKAGE):
         print(f"pakmap: warning: {' '.join(str(message).split())}", file=sys.stderr)
-
-
-_PACKAGE = Path(__file__).resolve().parent
 
 
 def main(argv: list[str] | None = None) -> int:
