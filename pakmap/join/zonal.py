@@ -70,6 +70,8 @@ def zonal_statistics(polygons: gpd.GeoDataFrame, raster: str | os.PathLike, stat
     from exactextract import exact_extract
     from exactextract.raster import RasterioRasterSource
 
+    from ..sources.raster import damaged_pixels
+
     if not stats:
         raise JoinError("no statistic asked for", fix='e.g. stats = { population = "sum" }')
     for out, op in stats.items():
@@ -101,7 +103,10 @@ def zonal_statistics(polygons: gpd.GeoDataFrame, raster: str | os.PathLike, stat
         # "count" is always computed: it tells polygons without any valid cell apart.
         ops = list(dict.fromkeys([*stats.values(), "count"]))
         if len(zones):
-            table = exact_extract(RasterioRasterSource(dataset, band), zones, ops, output="pandas")
+            try:
+                table = exact_extract(RasterioRasterSource(dataset, band), zones, ops, output="pandas")
+            except rasterio.errors.RasterioError as exc:
+                raise damaged_pixels(exc, path) from None
         else:
             table = pd.DataFrame({op: np.zeros(0) for op in ops})
     empty = table["count"].to_numpy(dtype=float) <= 0

@@ -59,6 +59,12 @@ def _detail(exc: Exception, path) -> str:
     return " ".join(str(exc).replace(str(path), "").split())[:120] or type(exc).__name__
 
 
+def damaged_pixels(exc: Exception, path) -> SourceError:
+    """The one-line error for a raster whose header reads but whose pixels do not (damaged tiles)."""
+    return SourceError(f"cannot be read: its pixel data is damaged ({_detail(exc, path)})", path=path,
+                       fix="copy or download the file again, or export it again as GeoTIFF")
+
+
 def _check_read_size(src, window: Window, out_shape: tuple[int, int], band: int, path) -> None:
     """``LimitError`` when drawing a view would read more pixels than ``limits.RASTER_READ_PIXELS``:
     GDAL reads every full-resolution pixel under the view unless an overview is coarse enough."""
@@ -131,8 +137,7 @@ def read_raster_window(layer: RasterLayer, extent, crs, width: int, height: int,
             read_transform = src.window_transform(window) @ Affine.scale(window.width / out_w, window.height / out_h)
             present = src.read_masks(indexes[0], window=window, out_shape=(out_h, out_w)) > 0
     except rasterio.errors.RasterioError as exc:
-        raise SourceError(f"cannot be read: its pixel data is damaged ({_detail(exc, layer.path)})", path=layer.path,
-                          fix="copy or download the file again, or export it again as GeoTIFF") from None
+        raise damaged_pixels(exc, layer.path) from None
     reproject(data, out, src_transform=read_transform, src_crs=layer.crs, src_nodata=layer.nodata,
               dst_transform=dst_transform, dst_crs=dst_crs, dst_nodata=fill, resampling=method)
     reproject(present.astype(np.uint8), valid, src_transform=read_transform, src_crs=layer.crs, src_nodata=0,
@@ -140,4 +145,4 @@ def read_raster_window(layer: RasterLayer, extent, crs, width: int, height: int,
     return out, valid == 0, dst_transform
 
 
-__all__ = ["open_raster", "read_raster_window", "plan_read"]
+__all__ = ["open_raster", "read_raster_window", "plan_read", "damaged_pixels"]

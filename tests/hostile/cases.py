@@ -55,6 +55,7 @@ EXPECTED = [
     Expected("gpkg_bad_application_id", 0, "features:  1"),
     Expected("gpkg_bad_application_id_error", 2, "has no layer 'missing'"),
     Expected("corrupt_tiles", 2, "pixel data is damaged"),
+    Expected("zonal_corrupt_tiles", 2, "pixel data is damaged"),
     # Project files.
     Expected("project_nan", 2, "not a finite number"),
     Expected("project_infinite_bounds", 2, "not a finite number"),

@@ -493,6 +493,15 @@ def make_corrupt_tiles(folder: Path) -> list[str]:
     return _raster_project(folder, "corrupt.tif")
 
 
+def make_zonal_corrupt_tiles(folder: Path) -> list[str]:
+    """Zonal statistics (population per district) over the damaged raster."""
+    make_corrupt_tiles(folder)
+    with open(folder / "project.toml", "a") as f:
+        f.write('\n[[joins]]\nkind = "zonal"\nlayer = "districts"\nraster = "population"\n'
+                'stats = { population = "sum" }\n')
+    return _render(folder, "html")
+
+
 # --- project files -----------------------------------------------------------------------------------
 
 
