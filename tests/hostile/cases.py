@@ -25,6 +25,7 @@ EXPECTED = [
     Expected("kmz_bomb", 2, "PAKMAP_MAX_ZIP_RATIO"),
     Expected("xlsx_dimension", 0, "district (text), refugees"),  # the declared size is not trusted
     Expected("xlsx_wide_rows", 2, "PAKMAP_MAX_SHEET_CELLS"),
+    Expected("xlsx_far_row", 2, "rows beyond Excel's last"),
     Expected("label_size", 2, "PAKMAP_MAX_LABEL_PT"),
     Expected("halo_width", 2, "PAKMAP_MAX_LINE_MM"),
     Expected("marker_size", 2, "PAKMAP_MAX_MARKER_MM"),

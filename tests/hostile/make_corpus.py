@@ -250,6 +250,15 @@ def make_xlsx_wide_rows(folder: Path) -> list[str]:
     return ["info", str(folder / "wide.xlsx")]
 
 
+def make_xlsx_far_row(folder: Path) -> list[str]:
+    """A cell in row 999,999,999,999: far beyond Excel's last row, a million-fold loop for a reader."""
+    rows = [_row(1, [_text_cell("A1", "district"), _text_cell("B1", "refugees")]),
+            _row(2, [_text_cell("A2", "Peshawar"), _number_cell("B2", 12)]),
+            _row(999_999_999_999, [_number_cell("A999999999999", 1)])]
+    _xlsx(folder / "far.xlsx", _sheet(rows))
+    return ["info", str(folder / "far.xlsx")]
+
+
 def make_label_size(folder: Path) -> list[str]:
     _project(folder, '[layers.labels]\nfield = "name"\nsize = 1e6\n')
     return _render(folder, "png")
