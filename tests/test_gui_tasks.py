@@ -158,3 +158,21 @@ def test_run_until_lets_python_threads_run_and_times_out():
     assert counted == [2_000_000]
     with pytest.raises(TimeoutError):
         run_until(lambda: False, seconds=0.05)
+
+
+@pytest.mark.realdata
+def test_closing_the_layout_right_after_an_export_touches_no_deleted_widget(window, qtbot, admin_gpkg, tmp_path):
+    """The export goes on in the background and its file is written; the closed view's labels, which
+    Qt has already deleted, are left alone (a callback on them raised RuntimeError before)."""
+    import shiboken6
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    add_files(window, qtbot, admin_gpkg, sublayer="provinces")
+    layout = window.open_layout()
+    task = layout.export_to(tmp_path / "map.pdf")
+    layout.close()  # WA_DeleteOnClose: deleted at the next deferred-delete pass
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not shiboken6.isValid(layout)
+    qtbot.waitUntil(lambda: task.done.is_set() and not window.tasks.running, timeout=WAIT_MS)
+    qtbot.wait(50)  # let queued signals arrive
+    assert (tmp_path / "map.pdf").exists() and window.errors == []

@@ -170,7 +170,8 @@ class LayoutView(QDialog):
             self.page.setPixmap(QPixmap.fromImage(image))
             self.preview_ready.emit()
 
-        self.tasks.start("Page preview", lambda p, c: render_page_image(loaded), shown, self._failed)
+        self.tasks.start("Page preview", lambda p, c: render_page_image(loaded), shown, self._failed,
+                         owner=self)
 
     def _failed(self, exc) -> None:
         self.status.setText(f"<span style='color:#B3261E'>{exc}</span>")
@@ -206,4 +207,5 @@ class LayoutView(QDialog):
 
         self.status.setText(f"Exporting {Path(path).name}…")
         return self.tasks.start(f"Exporting {Path(path).name}",
-                                lambda p, c: write_output(loaded, path, dpi=dpi, atlas=atlas), done, self._failed)
+                                lambda p, c: write_output(loaded, path, dpi=dpi, atlas=atlas), done, self._failed,
+                                owner=self)

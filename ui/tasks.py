@@ -15,6 +15,7 @@ import threading
 import traceback
 from typing import Any, Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
@@ -80,18 +81,25 @@ class TaskRunner(QObject):
         self._futures: list[concurrent.futures.Future] = []
 
     def start(self, title: str, fn, on_done: Callable[[Any], None] | None = None,
-              on_error: Callable[[BaseException], None] | None = None) -> Task:
+              on_error: Callable[[BaseException], None] | None = None,
+              owner: QObject | None = None) -> Task:
+        """Run ``fn`` in the background. ``on_done``/``on_error`` are called on the GUI thread, unless
+        ``owner`` (the widget they update) has been deleted by then: a dialog closed while its work
+        was still running must not be touched."""
         task = Task(title, fn)
         self.running.append(task)
 
+        def owner_gone() -> bool:
+            return owner is not None and not shiboken6.isValid(owner)
+
         def finished(wrapped):
             self._end(task)
-            if on_done:
+            if on_done and not owner_gone():
                 on_done(wrapped[0])
 
         def failed(exc):
             self._end(task)
-            if on_error and not isinstance(exc, Cancelled):
+            if on_error and not isinstance(exc, Cancelled) and not owner_gone():
                 on_error(exc)
 
         task.signals.finished.connect(finished)
