@@ -13,6 +13,7 @@ import pandas as pd
 from .errors import PakmapError
 from .join.catalog import load_catalog
 from .project.model import JoinSpec, LayerSpec, LayoutSpec, MapSpec, Project
+from .sources.detect import RASTER, detect
 from .style import style_to_dict
 
 
@@ -38,6 +39,9 @@ def quick_project(layer_path: str | Path, *, table: str | Path | None = None, on
 
     Without ``by`` the layer is drawn in its catalog style when it is a standard layer."""
     layer_path = Path(layer_path).resolve()
+    if is_raster(layer_path):
+        return _raster_project(layer_path, title=title, base=base, table=table, on=on, by=by, fields=fields,
+                               layer=layer)
     name = layer or layer_path.stem
     layers = [LayerSpec(name=name, path=str(layer_path), layer=layer,
                         style={} if by else catalog_style(layer_path, layer),
@@ -51,9 +55,39 @@ def quick_project(layer_path: str | Path, *, table: str | Path | None = None, on
             raise PakmapError("--table needs --on LAYER_FIELD=TABLE_FIELD", fix="e.g. --on name=district")
         layers.insert(0, LayerSpec(name=table_name, path=str(table_path), visible=False, legend=False))
         joins.append(JoinSpec(layer=name, table=table_name, on=[list(pair) for pair in on]))
-    title = title or (f"{by.replace('_', ' ').capitalize()} by {name.replace('_', ' ')}" if by else name.replace("_", " ").title())
+    title = title or (f"{by.replace('_', ' ').capitalize()} by {name.replace('_', ' ')}" if by else title_from_name(name))
     # File names (never local paths) as a starting sources line the officer can edit in the project.
     sources = f"Boundaries: {layer_path.name}" + (f"; Statistics: {Path(table).name}" if table else "")
+    return _project(layers, joins, title, sources, base)
+
+
+def is_raster(path: Path) -> bool:
+    """Whether ``path`` is a GeoTIFF (a missing file is left for the reader to report)."""
+    return path.exists() and detect(path).kind == RASTER
+
+
+def title_from_name(name: str) -> str:
+    """``population_density`` → ``Population density``: a file stem as a title (the officer's capitals kept)."""
+    text = " ".join(name.replace("_", " ").split())
+    return text[:1].upper() + text[1:]
+
+
+# The options of ``pakmap map`` that only a layer with fields can take (quick_project's keyword → option).
+_VECTOR_OPTIONS = {"table": "--table", "on": "--on", "by": "--by", "fields": "--fields", "layer": "--layer-name"}
+
+
+def _raster_project(path: Path, *, title: str | None, base: Path | None, **vector_options) -> Project:
+    """A raster mapped on its own, drawn with its colour ramp and ramp legend (the default raster style)."""
+    given = ", ".join(_VECTOR_OPTIONS[key] for key, value in vector_options.items() if value)
+    if given:
+        raise PakmapError(f"is a raster, and {given} only apply to boundary or point layers", path=path,
+                          fix=f"drop {given} (a raster is drawn with its colour ramp), or map a boundary or point layer")
+    name = path.stem
+    title = title or title_from_name(name)
+    return _project([LayerSpec(name=name, path=str(path))], [], title, f"Data: {path.name}", base)
+
+
+def _project(layers: list[LayerSpec], joins: list[JoinSpec], title: str, sources: str, base: Path | None) -> Project:
     project = Project(map=MapSpec(title=title), layers=layers, joins=joins,
                       layout=LayoutSpec(title=title, sources=sources))
     project.path = (base or Path.cwd()) / "untitled.toml"

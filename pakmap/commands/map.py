@@ -8,7 +8,7 @@ import sys
 
 from ..crs import parse_crs
 from ..errors import PakmapError, SourceError
-from ..layer import VectorLayer
+from ..layer import RasterLayer, VectorLayer
 from ..outputs import check_exports
 from ..project import save_project
 from ..project.loader import load_layers
@@ -21,7 +21,7 @@ def register(sub) -> None:
     p = sub.add_parser("map", help="make a UNHCR map of a layer in one command",
                        description="Build a project in memory (default UNHCR A4 template), render it to OUT, "
                                    "and optionally save the project to edit and re-render later.")
-    p.add_argument("layer", help="boundary or point file (shapefile, zip, GeoPackage, GeoJSON, KML, CSV…)")
+    p.add_argument("layer", help="boundary, point or raster file (shapefile, zip, GeoPackage, GeoJSON, KML, CSV, GeoTIFF…)")
     p.add_argument("--layer-name", dest="inner_layer", metavar="NAME", help="layer inside a multi-layer file")
     p.add_argument("--table", help="statistics table (CSV/XLSX) to join to the layer")
     p.add_argument("--on", action="append", default=[], metavar="LAYER_FIELD=TABLE_FIELD",
@@ -51,7 +51,8 @@ def run(args) -> int:
                   also=[args.save_project] if args.save_project else [])
     loaded = _load_with_crs(project, args.crs)
     print_join_reports(loaded, strict=args.strict)
-    # The style depends on the joined data (numbers → choropleth, text → categories).
+    # The style depends on the joined data (numbers → choropleth, text → categories); a raster has no
+    # fields (quick_project refused --by and --fields) and keeps its colour ramp.
     target = project.layers[-1]
     layer = loaded.layer(target.name)
     for wanted in ([args.by] if args.by else []) + fields:
@@ -75,7 +76,7 @@ def _load_with_crs(project, crs: str | None):
         parse_crs(crs, what="--crs")  # a typo is reported before any file is read
     loaded = load_layers(project)
     missing = [spec for spec, layer in zip(project.layers, loaded.layers)
-               if isinstance(layer, VectorLayer) and layer.crs is None]
+               if isinstance(layer, (VectorLayer, RasterLayer)) and layer.crs is None]
     if not missing:
         if crs is not None:
             print("pakmap: note: --crs ignored: the layer's file has its own CRS", file=sys.stderr)

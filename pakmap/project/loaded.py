@@ -71,10 +71,11 @@ class LoadedProject:
                                        path=self.project.path, fix="check the extent's field and value")
                 return self.layer_bounds(layer, tuple(match.total_bounds))
             return self.layer_bounds(layer)
-        drawable = [l for l in self.drawable if l.crs is not None]
-        if not drawable:
+        if not self.drawable:
             raise ProjectError("the project has no layer to draw", path=self.project.path,
                                fix="add a boundary or point layer")
+        # Layers without a CRS cannot be placed; when no layer can, say which file lacks one.
+        drawable = [l for l in self.drawable if l.crs is not None] or self.drawable[:1]
         boxes = [self.layer_bounds(l) for l in drawable]
         return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
