@@ -13,6 +13,7 @@ coastline), which also keeps PDFs small.
 from __future__ import annotations
 
 import functools
+import weakref
 from pathlib import Path
 
 import geopandas as gpd
@@ -100,7 +101,9 @@ def _read_boundaries(path: str) -> gpd.GeoDataFrame:
     return gpd.read_file(path)
 
 
-_DISSOLVED: dict[tuple[int, str], tuple[object, gpd.GeoDataFrame]] = {}
+# (id of a layer's data frame, field) -> (weak reference to that frame, its provinces). Weak, so that
+# a frame dropped by the desktop app (a layer removed, a join redone) takes its provinces with it.
+_DISSOLVED: dict[tuple[int, str], tuple[weakref.ref, gpd.GeoDataFrame]] = {}
 INSET_GRID = 1 / 1000  # of the layer's width: ~0.05 mm in a 5 cm inset, far below what the eye sees
 
 
@@ -113,7 +116,7 @@ def _dissolved(layer: VectorLayer, field: str = "province") -> gpd.GeoDataFrame:
     """
     key = (id(layer.data), field)
     cached = _DISSOLVED.get(key)
-    if cached is None or cached[0] is not layer.data:
+    if cached is None or cached[0]() is not layer.data:
         xmin, _, xmax, _ = layer.data.total_bounds
         snapped = shapely.set_precision(layer.data.geometry.values, (xmax - xmin) * INSET_GRID)
         provinces = layer.data[field].astype(str).to_numpy()
@@ -122,9 +125,16 @@ def _dissolved(layer: VectorLayer, field: str = "province") -> gpd.GeoDataFrame:
         for name in names:
             parts = snapped[provinces == name]
             merged.append(shapely.union_all(parts))
-        cached = (layer.data, gpd.GeoDataFrame({field: names}, geometry=merged, crs=layer.data.crs))
+        cached = (weakref.ref(layer.data, functools.partial(_forget, key)),
+                  gpd.GeoDataFrame({field: names}, geometry=merged, crs=layer.data.crs))
         _DISSOLVED[key] = cached
     return cached[1]
+
+
+def _forget(key: tuple[int, str], frame_ref: weakref.ref) -> None:
+    """A dissolved frame is gone: drop its provinces (unless the entry is already a newer frame's)."""
+    if _DISSOLVED.get(key, (None,))[0] is frame_ref:
+        _DISSOLVED.pop(key, None)
 
 
 def locator_layer(boundaries: gpd.GeoDataFrame, spec: ElementSpec, tolerance: float, crs) -> VectorLayer:
