@@ -127,7 +127,11 @@ class Document:
         layer.changed.disconnect(self._on_layer_changed)
         self.loaded.layers.remove(layer)
         self.project.layers = [s for s in self.project.layers if s.name != name]
-        self.project.joins = [j for j in self.project.joins if j.layer != name]
+        # The export record pairs joins and reports by position: the layer's reports go with its joins.
+        kept = [i for i, j in enumerate(self.project.joins) if j.layer != name]
+        self.loaded.join_reports = [self.loaded.join_reports[i] for i in kept if i < len(self.loaded.join_reports)]
+        self.project.joins = [self.project.joins[i] for i in kept]
+        self.join_reports = {key: report for key, report in self.join_reports.items() if key[0] != name}
         self._unjoined.pop(name, None)
         self.selection.pop(name, None)
         self.mark_dirty()
