@@ -109,6 +109,11 @@ class TaskRunner(QObject):
         return task
 
     def _end(self, task: Task) -> None:
+        # The slots connected in ``start`` hold the task, and the task holds them through its signals'
+        # Qt connections, which Python's cycle collector cannot see: unless they are cut here, every
+        # task lives for ever with its callbacks and all they hold (each layer ever added, say).
+        task.signals.finished.disconnect()
+        task.signals.failed.disconnect()
         if task in self.running:
             self.running.remove(task)
         self.ended.emit(task)
