@@ -92,3 +92,20 @@ def test_removing_a_joined_layer_takes_its_join_report_along(shared_data):
     assert [key[0] for key in document.join_reports] == ["second"]  # keyed by target layer first
     gc.collect()
     assert first() is None
+
+
+def test_a_new_project_frees_the_layers_of_the_last_one(window, qtbot, districts_path):
+    """An empty map starts no render: the canvas must not keep its last render job, which holds the layers."""
+    (layer,) = add_files(window, qtbot, districts_path)
+    wait_rendered(window, qtbot)
+    window.open_table(layer)
+    gone = [weakref.ref(layer), weakref.ref(window.document)]
+    del layer
+    window.document.mark_dirty(False)  # no unsaved-changes question
+    assert window.files.new()
+
+    def freed() -> bool:  # once the event loop has deleted the closed attribute table
+        gc.collect()
+        return [ref() is None for ref in gone] == [True, True]  # the layer, the document
+
+    qtbot.waitUntil(freed, timeout=10_000)

@@ -285,8 +285,14 @@ class MapCanvas(QWidget):
         self._jobs.append(job)
         self._futures = [f for f in self._futures if not f.done()] + [self.pool.submit(job.run)]
 
-    def _on_done(self, generation: int, image: QImage, extent: tuple, seconds: float) -> None:
+    def _forget_jobs_up_to(self, generation: int) -> None:
+        """Drop the finished jobs: their map views hold the layers they drew (perhaps removed since)."""
         self._jobs = [j for j in self._jobs if j.generation > generation]
+        if self._job is not None and self._job.generation <= generation:
+            self._job = None
+
+    def _on_done(self, generation: int, image: QImage, extent: tuple, seconds: float) -> None:
+        self._forget_jobs_up_to(generation)
         if generation < self.rendered_generation:
             return
         self.image, self.image_extent, self.rendered_generation = image, extent, generation
@@ -295,7 +301,7 @@ class MapCanvas(QWidget):
         self.render_finished.emit(seconds)
 
     def _on_failed(self, generation: int, exc: BaseException) -> None:
-        self._jobs = [j for j in self._jobs if j.generation > generation]
+        self._forget_jobs_up_to(generation)
         if generation == self.generation:
             self.render_failed.emit(exc)
 
