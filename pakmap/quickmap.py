@@ -62,8 +62,9 @@ def quick_project(layer_path: str | Path, *, table: str | Path | None = None, on
 
 
 def is_raster(path: Path) -> bool:
-    """Whether ``path`` is a GeoTIFF (a missing file is left for the reader to report)."""
-    return path.exists() and detect(path).kind == RASTER
+    """Whether ``path`` is a GeoTIFF. Only a regular file is looked into: a missing one, a pipe (whose
+    reading would hang) or a device is left for the reader to report."""
+    return path.is_file() and detect(path).kind == RASTER
 
 
 def title_from_name(name: str) -> str:

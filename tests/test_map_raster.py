@@ -6,9 +6,11 @@ over Pakistan with a block of nodata cells in its north-west corner.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -123,3 +125,12 @@ def test_project_whose_raster_has_no_crs_names_the_raster(tmp_path, capsys):
                        encoding="utf-8")
     line = one_line_error(capsys, main(["render", str(project), "-o", str(tmp_path / "flood.pdf")]))
     assert "scanned_flood_extent.tif" in line and "has no CRS" in line  # not "the project has no layer to draw"
+
+
+def test_a_pipe_named_like_a_geotiff_is_refused_not_read(tmp_path):
+    """Telling a raster from a vector must not read a named pipe (the read would never end)."""
+    pipe = tmp_path / "population.tif"
+    os.mkfifo(pipe)
+    result = subprocess.run([sys.executable, "-m", "pakmap", "map", str(pipe), "-o", str(tmp_path / "m.pdf")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "is a named pipe" in result.stderr, result.stderr
