@@ -47,6 +47,17 @@ _SIZE_FIELDS = ("household_size", "hh_size", "family_size", "hh_members", "house
                 "members")
 
 
+# Coordinates of a place that many rows share (the site, camp or village a household belongs to)
+# are public: only a household's own coordinates are personal.
+_PLACE_WORDS = token_rule(r"site|camp|village|settlement|district|tehsil|uc|province|facility|school|clinic|"
+                          r"hospital|bhu|office|centre|center|distribution_point|warehouse|market")
+
+
+def _place_coordinates(field, values: pd.Series) -> bool:
+    """A coordinate column named after a place whose values repeat (at most one distinct in two)."""
+    return bool(_PLACE_WORDS.search(normalize_field_name(field))) and values.nunique() <= 0.5 * values.count()
+
+
 def reason_by_name(field, individual: bool = False) -> str | None:
     """The kind of personal data a field holds judging by its header alone (the category), or None."""
     found = _header(field, individual)
@@ -112,6 +123,8 @@ def _contextual(df: pd.DataFrame, found: dict[str, str]) -> dict[str, str]:
         if str(field) in found:
             continue
         header = _header(field, individual=True)
+        if header and header.category == COORDINATES and _place_coordinates(field, df[field]):
+            continue
         reason = (f"{header.reason(field)}, in a table of individuals or households" if header
                   else reason_by_values(df[field], individual=True))
         if reason:

@@ -156,6 +156,7 @@ def _whole_values(text: pd.Series, numeric: bool) -> str | None:
 
 
 def _free_text(text: pd.Series, individual: bool) -> str | None:
+    text = text.str.replace(r"<[^>]*>|&nbsp;", " ", regex=True)  # KML descriptions are HTML
     rules = CONTAINS_RULES + ((_LABELLED_NAME, PERSON_NAME, "a person's name after a label such as "
                                                             "'head of household:' or 's/o'"),)
     if individual:
