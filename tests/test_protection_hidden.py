@@ -4,16 +4,28 @@ ordinary columns beside them (districts, counts, P-codes, dates, site coordinate
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
 
+from pakmap.cli import main
+from pakmap.errors import ProtectionError
 from pakmap.layer import TableLayer
+from pakmap.project import load_project, save_project
+from pakmap.project.loader import load_layers
+from pakmap.project.model import LayerSpec, LayoutSpec, Project, ProtectionSpec
+from pakmap.protection.decisions import allow_field
 from pakmap.protection.categories import (ADDRESS, CASE_ID, ID_CARD, PERSON_NAME, PHONE, POR_CARD,
                                           SPECIFIC_NEEDS)
 from pakmap.protection.detect import detect_layer, detect_sensitive, inspect_layer
 from pakmap.protection.headers import normalize_field_name
+from pakmap.protection.policy import guard_export
+from pakmap.protection.record import write_export_record
 from test_protection_data import FIRST, LAST
 
 N = 300
@@ -225,3 +237,57 @@ def test_real_tables_give_no_false_positive(shared_data, districts_path):
         assert detect_sensitive(gpd.read_file(shared_data / "pakistan_admin.gpkg", layer=layer)) == {}
     census = TableLayer("census", pd.read_csv(shared_data / "pak_census2023_districts.csv"))
     assert detect_layer(census) == {}
+
+
+@pytest.fixture()
+def survey_project(tmp_path, shared_data):
+    """A project mapping provinces beside the partner's survey (a table: it is joined, not drawn)."""
+    shutil.copy(shared_data / "pak_provinces.geojson", tmp_path / "provinces.geojson")
+    # Without its site coordinates: a table of households (with them it is a layer of points, refused).
+    household_survey().drop(columns=["site_lat", "site_lon"]).to_csv(tmp_path / "survey.csv", index=False)
+    project = Project(layers=[LayerSpec("provinces", "provinces.geojson"), LayerSpec("survey", "survey.csv")],
+                      layout=LayoutSpec(title="Provinces"), protection=ProtectionSpec(threshold=5))
+    project.path = tmp_path / "project.toml"
+    save_project(project)
+    return project.path
+
+
+def test_check_shows_each_decision_and_its_rule(survey_project, capsys):
+    assert main(["check", str(survey_project)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    withheld = {re.search(r"field '([^']+)'", l).group(1): l for l in out if l.startswith("withheld: layer 'survey'")}
+    assert set(withheld) == set(EXPECTED)
+    assert ("withheld: layer 'survey', field 'ګرځنده': phone number: header 'ګرځنده' (Pashto 'mobile') — withheld "
+            "from exports; to publish it pass --allow-sensitive survey:ګرځنده") in withheld["ګرځنده"]
+    assert "CNIC / ID card number: 98% of 298 non-empty values look like CNICs" in withheld["ref"]
+    assert withheld["col12"].startswith(f"withheld: layer 'survey', field 'col12': {SPECIFIC_NEEDS}: ")
+
+
+def test_record_keeps_why_each_field_was_withheld_and_no_value(survey_project):
+    loaded = load_layers(load_project(survey_project))
+    out = survey_project.parent / "map.pdf"
+    safe, plan = guard_export(loaded, out)
+    assert "survey" in [layer.name for layer in safe.layers]
+    assert not set(EXPECTED) & set(safe.layer("survey").data.columns)  # specific needs withheld too
+    text = write_export_record(safe, out, plan).read_text(encoding="utf-8")
+    withheld = json.loads(text)["protection"]["withheld"]["survey"]
+    assert withheld == {field: detect_sensitive(household_survey())[field] for field in sorted(EXPECTED)}
+    frame = household_survey()
+    headers = " ".join(frame.columns)  # a value that is part of a header ("معذور") is in the record
+    for column in EXPECTED:
+        for value in set(frame[column].dropna().astype(str)):
+            if len(value) > 4 and value not in headers and value not in ("None", "none", "undocumented"):
+                assert value not in text, (column, value)
+
+
+def test_specific_needs_published_only_with_a_recorded_reason(survey_project):
+    project = load_project(survey_project)
+    with pytest.raises(ProtectionError, match="needs a reason"):
+        allow_field(project, "survey", "col12")
+    allow_field(project, "survey", "col12", reason="shared with the GBV sub-sector under the data-sharing agreement")
+    loaded = load_layers(project)
+    safe, plan = guard_export(loaded, survey_project.parent / "map.pdf")
+    assert "col12" in safe.layer("survey").data.columns
+    assert plan.summary()["allowed"]["survey"] == {
+        "col12": "shared with the GBV sub-sector under the data-sharing agreement"}
+    assert "col12" not in plan.summary()["withheld"]["survey"]

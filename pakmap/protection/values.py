@@ -121,15 +121,23 @@ _NOTHING = re.compile(fold_script(r"^(?:none|no|nil|n/?a|not applicable|-+|0|nor
 def sample_text(values: pd.Series, size: int = SAMPLE_SIZE) -> pd.Series:
     """Up to ``size`` non-empty values as stripped text, Arabic-Indic digits as ASCII (whole floats
     without ".0": Excel's phone and CNIC columns)."""
-    values = values.dropna()
     if len(values) > size:
-        values = values.sample(size, random_state=0)  # spread over the table, reproducible
+        # Positions drawn first, so a million-row column is never copied or shuffled whole; a
+        # sparse column (mostly empty cells) is sampled among its non-empty cells instead.
+        picked = values.iloc[np.sort(np.random.default_rng(0).choice(len(values), size, replace=False))].dropna()
+        if len(picked) < size // 4:
+            picked = values.dropna()
+            if len(picked) > size:
+                picked = picked.iloc[np.sort(np.random.default_rng(0).choice(len(picked), size, replace=False))]
+        values = picked
+    values = values.dropna()
     if pd.api.types.is_bool_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
         return pd.Series([], dtype=object)
     if pd.api.types.is_float_dtype(values):
         whole = np.isfinite(values) & (np.mod(values, 1) == 0)
         values = values[whole].astype("int64")
-    text = values.astype(str).map(fold_script).str.strip()
+    # Plain Python strings: the sample is small, and pandas then uses the compiled patterns as they are.
+    text = values.astype(str).map(fold_script).astype(object).str.strip()
     return text[text != ""]
 
 
