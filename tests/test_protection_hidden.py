@@ -196,6 +196,7 @@ def test_value_rules(values, category):
     [178958, 3822325, 20382881, 466218],  # populations
     ["GBV case management", "Child protection", "Shelter", "WASH"],  # 3W activities: programmes, not people
     ["married", "single", "widowed", "divorced", "married"],  # marital status is not a need
+    ["Mother Child Hospital Quetta", "Father Jules School", "DHQ Hospital Mr. Shah Road"],  # places
 ])
 def test_ordinary_values_stay_public(values):
     assert detect_sensitive(pd.DataFrame({"x": values}), individual=False) == {}

@@ -80,13 +80,19 @@ _BARE_ID = _whole(r"(?!pk)[a-z]{0,3}[\s-]?\d{9,12}")
 # Names of people after a label. Latin names are capitalized words; Arabic-script names are words.
 _LATIN_NAME = r"[A-Z][a-z'’]+(?:[ .-]+[A-Z][a-z'’]+){0,3}"
 _SCRIPT_NAME = r"[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]{2,}(?: [\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]{2,}){0,3}"
+# Labels that introduce a name only before a colon ("Father: …"; "Mother Child Hospital" is a place) …
 _PERSON_LABELS = (r"head of (?:the )?(?:household|family)|hoh|household head|father(?:'s|s)? name|father|husband|"
-                  r"wife|mother|widow of|son of|daughter of|wife of|[sdw]\s?/\s?o|beneficiary|respondent|"
-                  r"applicant|contact person|focal (?:person|point)|guardian|caregiver|mr|mrs|ms|")
-_SCRIPT_LABELS = fold_script("ولدیت|ولد|والد|زوجہ|بنت|سربراہ|سرپرست|د پلار نوم|نام پدر|فرزند|زوی|میړه|شوهر")
+                  r"wife|mother|beneficiary|respondent|applicant|contact person|focal (?:person|point)|guardian|"
+                  r"caregiver")
+# … and kinship words that need none ("s/o Abdul Karim"; not titles: "Mr. Shah Road" is a road).
+_KIN_LABELS = r"widow of|son of|daughter of|wife of|[sdw]\s?/\s?o"
+_SCRIPT_LABELS = fold_script("ولدیت|والد|سربراہ|سرپرست|د پلار نوم|نام پدر|میړه|شوهر")
+_SCRIPT_KIN = fold_script("ولد|زوجہ|بنت|فرزند|زوی")
 _LABELLED_NAME = re.compile(
-    rf"(?i:\b(?:{_PERSON_LABELS.rstrip('|')})\b)\.?(?:\s*[:=-]\s*|\s+){_LATIN_NAME}"
-    rf"|(?<![\w])(?:{_SCRIPT_LABELS})(?:\s*[:=-]\s*|\s+){_SCRIPT_NAME}")
+    rf"(?i:\b(?:{_PERSON_LABELS})\b)\s*[:=-]\s*{_LATIN_NAME}"
+    rf"|(?i:\b(?:{_KIN_LABELS})\b)\.?(?:\s*[:=-]\s*|\s+){_LATIN_NAME}"
+    rf"|(?<![\w])(?:{_SCRIPT_LABELS})\s*[:=-]\s*{_SCRIPT_NAME}"
+    rf"|(?<![\w])(?:{_SCRIPT_KIN})(?:\s*[:=-]\s*|\s+){_SCRIPT_NAME}")
 # In a table of people a plain "name:" label introduces a person too.
 _NAME_LABEL = re.compile(rf"(?i:\bname\b)\s*[:=-]\s*{_LATIN_NAME}|(?<![\w])(?:نام|نوم|اسم)\s*[:=-]\s*{_SCRIPT_NAME}")
 
@@ -134,7 +140,7 @@ def sample_text(values: pd.Series, size: int = SAMPLE_SIZE) -> pd.Series:
     if pd.api.types.is_bool_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
         return pd.Series([], dtype=object)
     if pd.api.types.is_float_dtype(values):
-        whole = np.isfinite(values) & (np.mod(values, 1) == 0)
+        whole = np.isfinite(values) & (np.mod(values, 1) == 0) & (np.abs(values) < 1e15)
         values = values[whole].astype("int64")
     # Plain Python strings: the sample is small, and pandas then uses the compiled patterns as they are.
     text = values.astype(str).map(fold_script).astype(object).str.strip()
