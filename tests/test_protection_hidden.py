@@ -223,7 +223,8 @@ def test_arabic_script_variants_fold_together(variant, plain):
 
 
 def test_needs_do_not_make_a_table_individual_level():
-    sites = TableLayer("sites", pd.DataFrame({"site": ["A", "B", "C"], "target_group": ["UASC", "PWDs", "GBV survivors"]}))
+    sites = TableLayer("sites", pd.DataFrame({"site": ["A", "B", "C"],
+                                              "target_group": ["UASC", "PWDs", "GBV survivors"]}))
     found, individual = inspect_layer(sites)
     assert not individual and found["target_group"].startswith(SPECIFIC_NEEDS)
 

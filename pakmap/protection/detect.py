@@ -33,7 +33,7 @@ from .categories import (ADDRESS, BIRTH, CASE_ID, COORDINATES, EMAIL, ID_CARD, P
                          SPECIFIC_NEEDS)
 from .headers import (CONTEXT_HEADER_RULES, HEADER_RULES, NEEDS_HEADER_RULES, match_header, normalize_field_name,
                       token_rule)
-from .values import reason_by_values, specific_needs
+from .values import reason_by_values, sample_text, specific_needs
 
 # Field names saying a row is a household or a person (not "households": that is a count).
 _LEVEL_HINT = token_rule(r"(?:hh|household|family)_?(?:id|no|size|members|head|code)|household_?size|"
@@ -68,12 +68,25 @@ def _header(field, individual: bool):
     return match_header(field, HEADER_RULES + (CONTEXT_HEADER_RULES if individual else ()))
 
 
-def _strong_evidence(df: pd.DataFrame) -> dict[str, str]:
+class _Samples(dict):
+    """Each column's ``sample_text``, made once for all the rules that read it."""
+
+    def __init__(self, df: pd.DataFrame):
+        super().__init__()
+        self.df = df
+
+    def __missing__(self, field) -> pd.Series:
+        self[field] = sample_text(self.df[field])
+        return self[field]
+
+
+def _strong_evidence(df: pd.DataFrame, samples: _Samples | None = None) -> dict[str, str]:
     """Fields personal in any table: by header (preferred, it is the clearer reason) else by values."""
+    samples = _Samples(df) if samples is None else samples
     found: dict[str, str] = {}
     for field in df.columns:
         header = _header(field, individual=False)
-        reason = header.reason(field) if header else reason_by_values(df[field])
+        reason = header.reason(field) if header else reason_by_values(df[field], text=samples[field])
         if reason:
             found[str(field)] = reason
     return found
@@ -116,7 +129,7 @@ def _can_be_individual(layer: Layer) -> bool:
     return isinstance(layer, TableLayer)
 
 
-def _contextual(df: pd.DataFrame, found: dict[str, str]) -> dict[str, str]:
+def _contextual(df: pd.DataFrame, found: dict[str, str], samples: _Samples) -> dict[str, str]:
     """``found`` plus the fields personal because the rows are people (plain name, GPS, names)."""
     found = dict(found)
     for field in df.columns:
@@ -126,13 +139,13 @@ def _contextual(df: pd.DataFrame, found: dict[str, str]) -> dict[str, str]:
         if header and header.category == COORDINATES and _place_coordinates(field, df[field]):
             continue
         reason = (f"{header.reason(field)}, in a table of individuals or households" if header
-                  else reason_by_values(df[field], individual=True))
+                  else reason_by_values(df[field], individual=True, text=samples[field]))
         if reason:
             found[str(field)] = reason
     return found
 
 
-def _specific_needs(df: pd.DataFrame, found: dict[str, str], individual: bool) -> dict[str, str]:
+def _specific_needs(df: pd.DataFrame, found: dict[str, str], individual: bool, samples: _Samples) -> dict[str, str]:
     """``found`` plus the columns holding specific needs, in the table's column order."""
     needs: dict[str, str] = {}
     for field in df.columns:
@@ -142,19 +155,23 @@ def _specific_needs(df: pd.DataFrame, found: dict[str, str], individual: bool) -
         header = match_header(field, NEEDS_HEADER_RULES)
         describes_rows = individual or not (pd.api.types.is_numeric_dtype(values)
                                             and not pd.api.types.is_bool_dtype(values))
-        reason = header.reason(field) if header and describes_rows else specific_needs(values, individual)
+        if header and describes_rows:
+            reason = header.reason(field)
+        else:
+            reason = specific_needs(values, individual, samples[field])
         if reason:
             needs[str(field)] = reason
     return {str(f): (found.get(str(f)) or needs[str(f)]) for f in df.columns if str(f) in found or str(f) in needs}
 
 
 def _detect(df: pd.DataFrame, individual: bool | None) -> tuple[dict[str, str], bool]:
-    found = _strong_evidence(df)
+    samples = _Samples(df)
+    found = _strong_evidence(df, samples)
     if individual is None:
         individual = frame_is_individual_level(df, found)
     if individual:
-        found = _contextual(df, found)
-    return _specific_needs(df, found, individual), individual
+        found = _contextual(df, found, samples)
+    return _specific_needs(df, found, individual, samples), individual
 
 
 def inspect_layer(layer: Layer) -> tuple[dict[str, str], bool]:

@@ -183,9 +183,10 @@ def match_header(field, rules: tuple[HeaderRule, ...]) -> HeaderMatch | None:
     for rule in rules:
         found = rule.pattern.search(name)
         if found:
-            return HeaderMatch(rule.category, rule.language, rule.meaning or found.group(0).strip("_").replace("_", " "))
+            words = rule.meaning or found.group(0).strip("_").replace("_", " ")
+            return HeaderMatch(rule.category, rule.language, words)
     return None
 
 
-__all__ = ["token_rule", "HeaderMatch", "HeaderRule", "HEADER_RULES", "CONTEXT_HEADER_RULES", "NEEDS_HEADER_RULES", "match_header",
-           "normalize_field_name", "fold_script"]
+__all__ = ["token_rule", "HeaderMatch", "HeaderRule", "HEADER_RULES", "CONTEXT_HEADER_RULES", "NEEDS_HEADER_RULES",
+           "match_header", "normalize_field_name", "fold_script"]

@@ -182,11 +182,12 @@ def _free_text(text: pd.Series, individual: bool) -> str | None:
     return None
 
 
-def specific_needs(values: pd.Series, individual: bool) -> str | None:
-    """Why the values of a column are specific needs of people, or None."""
+def specific_needs(values: pd.Series, individual: bool, text: pd.Series | None = None) -> str | None:
+    """Why the values of a column are specific needs of people, or None (``text``: its
+    ``sample_text``, when the caller has it already)."""
     if not (pd.api.types.is_string_dtype(values) or values.dtype == object):
         return None
-    text = sample_text(values).str.lower().str.replace(r"[\s_]+", " ", regex=True)
+    text = (sample_text(values) if text is None else text).str.lower().str.replace(r"[\s_]+", " ", regex=True)
     text = text[~text.str.match(_NOTHING)]
     if text.empty:
         return None
@@ -200,9 +201,10 @@ def specific_needs(values: pd.Series, individual: bool) -> str | None:
     return None
 
 
-def reason_by_values(values: pd.Series, individual: bool = False) -> str | None:
-    """Why a column is personal judging by its values, or None."""
-    text = sample_text(values)
+def reason_by_values(values: pd.Series, individual: bool = False, text: pd.Series | None = None) -> str | None:
+    """Why a column is personal judging by its values, or None (``text``: its ``sample_text``,
+    when the caller has it already)."""
+    text = sample_text(values) if text is None else text
     if text.empty:
         return None
     numeric = pd.api.types.is_numeric_dtype(values)
