@@ -96,8 +96,11 @@ def _sensitive(layer: VectorLayer | TableLayer) -> tuple[str, str]:
     """The personal-data flags set on load (``pakmap.protection``): withheld from exports by default."""
     if not layer.sensitive_fields:
         return ("sensitive", "none detected")
-    flagged = "; ".join(f"{field} ({why})" for field, why in layer.sensitive_fields.items())
-    return ("sensitive", f"{flagged} — withheld from exports unless allowed (--allow-sensitive)")
+    # One line per field with the rule that fired: the officer checks each decision.
+    flagged = "".join(f"\n    {field} — {why}" for field, why in layer.sensitive_fields.items())
+    count = len(layer.sensitive_fields)
+    return ("sensitive", f"{count} field{'s' if count > 1 else ''} withheld from exports unless allowed "
+                         f"(--allow-sensitive LAYER:FIELD, or [[protection.allow]] with a reason):{flagged}")
 
 
 def _raster(layer: RasterLayer) -> list[tuple[str, str]]:

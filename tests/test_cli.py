@@ -79,8 +79,12 @@ def household_csv(tmp_path):
 def test_info_flags_personal_data_on_load(household_csv):
     result = run_cli("info", str(household_csv))
     assert result.returncode == 0, result.stderr
-    line = next(l for l in result.stdout.splitlines() if l.strip().startswith("sensitive:"))
-    assert "head_of_household" in line and "phone" in line and "withheld" in line
+    lines = result.stdout.splitlines()
+    start = next(i for i, l in enumerate(lines) if l.strip().startswith("sensitive:"))
+    assert "4 fields withheld" in lines[start]  # and the coordinates: lat, lon
+    # One line per field with the rule that fired.
+    assert lines[start + 1].strip() == "head_of_household — person name: header 'head_of_household' (English 'head of household')"
+    assert lines[start + 2].strip().startswith("phone — phone number: header 'phone'")
 
 
 def test_household_points_are_refused_then_aggregated(household_csv, tmp_path):

@@ -24,7 +24,8 @@ def test_household_table_fields_detected_by_name():
     assert found["case_id"].startswith(CASE_ID)
     assert found["_gps_latitude"].startswith(COORDINATES)
     # "respondent" is not a name-like field name: its values give it away.
-    assert found["respondent"] == f"{PERSON_NAME} (60 of 60 sampled values look like names of people)"
+    assert found["respondent"] == f"{PERSON_NAME}: 100% of 60 non-empty values look like names of people"
+    assert found["phone"] == f"{PHONE}: header 'phone' (English 'phone')"
 
 
 def test_values_give_fields_away_whatever_their_names():
@@ -32,7 +33,7 @@ def test_values_give_fields_away_whatever_their_names():
     neutral = pd.DataFrame({"a": gdf["phone"], "b": gdf["cnic"], "c": gdf["por_card"], "d": gdf["case_id"],
                             "e": gdf["head_of_household"], "f": gdf["district"], "g": gdf["household_size"]})
     found = detect_sensitive(neutral)
-    assert {k: v.split(" (")[0] for k, v in found.items()} == {
+    assert {k: v.split(":")[0] for k, v in found.items()} == {
         "a": PHONE, "b": ID_CARD, "c": POR_CARD, "d": CASE_ID, "e": PERSON_NAME}
 
 

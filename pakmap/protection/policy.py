@@ -102,7 +102,8 @@ class ExportPlan:
         """What the export record keeps: withheld and allowed fields, aggregations, suppression."""
         return {
             "threshold": self.threshold,
-            "withheld": {n: sorted(p.withheld) for n, p in self.layers.items() if p.withheld},
+            # field → why detection flagged it (the rule that fired, never a value)
+            "withheld": {n: dict(sorted(p.withheld.items())) for n, p in self.layers.items() if p.withheld},
             "allowed": {n: dict(p.allowed) for n, p in self.layers.items() if p.allowed},
             "points_left_out": [n for n, p in self.layers.items() if p.points == "left out"],
             "aggregated": {n: p.aggregate for n, p in self.layers.items() if p.points == "aggregated"},
