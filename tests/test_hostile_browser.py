@@ -1,0 +1,80 @@
+"""Exports whose every text is hostile, opened in headless Chromium: no dialog opens, no node is
+injected, and each text reads as the text it is (web maps: ``test_web_injection.py``)."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+
+from pakmap.web import export_webmap
+from pakmap.web.content import caption
+
+from test_web_browser import Visit, browser, pytestmark  # noqa: F401  (the fixture and the marks)
+from test_web_injection import PAYLOADS, TEMPLATE_RESULTS, hostile_loaded
+
+# Nodes a payload could add (the page has Leaflet's own links and the raster's image), attributes
+# that would run script, the scripts, and a global a payload could set.
+INJECTED_JS = """() => {
+    const nodes = [...document.querySelectorAll('img, iframe, object, embed, a[href], form, base, meta[http-equiv="refresh"]')]
+        .filter(e => !(e.tagName === 'META' && e.httpEquiv.toLowerCase() === 'content-type'));
+    const handlers = [...document.querySelectorAll('*')].flatMap(e =>
+        [...e.attributes].filter(a => a.name.startsWith('on') || /^\\s*javascript:/i.test(a.value))
+            .map(a => e.tagName + ' ' + a.name));
+    return {nodes: nodes.map(e => e.tagName + ' ' + e.className).sort(), handlers, scripts: document.scripts.length,
+            pwned: typeof window.pmInjected !== 'undefined'};
+}"""
+
+
+def _open(browser, tmp_path, payload: str, name: str) -> Visit:
+    out = export_webmap(hostile_loaded(tmp_path, payload), tmp_path / f"{name}.html")
+    return Visit(browser, out)
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("name", list(PAYLOADS))
+def test_hostile_texts_read_as_text_in_the_browser(browser, tmp_path, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    payload = PAYLOADS[name]
+    plain = _open(browser, tmp_path, "plain", "plain")
+    try:
+        expected = plain.page.evaluate(INJECTED_JS)
+    finally:
+        plain.close()
+    visit = _open(browser, tmp_path, payload, name)
+    try:
+        page = visit.page
+        assert visit.dialogs == [] and visit.errors == []
+        found = page.evaluate(INJECTED_JS)
+        assert found == expected
+        assert found["handlers"] == [] and not found["pwned"]
+        assert page.title() == f"Title {payload}"
+        tip = visit.hover_feature(0)
+        assert tip.split("\n")[0] == f"{payload} 0"  # the label heading
+        # A row caption: the field's name (HTML collapses the spaces that stand for underscores).
+        assert " ".join(html.unescape(caption(f"name {payload}")).split()) in " ".join(tip.split())
+        assert f"\t{payload}\n" in tip + "\n"  # the 'kind' row's value
+        assert f"{payload}\n" in page.locator(".pm-title").inner_text() + "\n"
+        box = page.locator(".pm-box").first.inner_text()
+        assert f"Sub {payload}" in box and f"as of {payload}" in box
+        legend = page.locator(".pm-legend").inner_text()
+        for shown in (f"Districts {payload}", f"Flood {payload}", f"Villages {payload}"):
+            assert shown in legend
+            assert shown in page.locator(".leaflet-control-layers").inner_text()
+        assert legend.count(payload) >= 5
+        assert f"Source: {payload}" in page.locator(".leaflet-control-attribution").inner_text()
+        page.locator("path.leaflet-interactive").nth(0).click(force=True)
+        page.wait_for_selector(".leaflet-popup-content")
+        assert payload in page.locator(".leaflet-popup-content").inner_text()
+        page.locator(".leaflet-marker-icon").first.hover()
+        page.wait_for_selector(".leaflet-tooltip")
+        assert visit.dialogs == [] and visit.errors == []
+        after = page.evaluate(INJECTED_JS)  # the open popup adds its close button, nothing else
+        after["nodes"].remove("A leaflet-popup-close-button")
+        assert after == found
+        body = page.locator("body").inner_text()
+        for evaluated in TEMPLATE_RESULTS:
+            assert evaluated not in body
+        assert not (tmp_path / "pwned").exists()
+    finally:
+        visit.close()
