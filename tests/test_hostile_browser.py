@@ -78,3 +78,27 @@ def test_hostile_texts_read_as_text_in_the_browser(browser, tmp_path, monkeypatc
         assert not (tmp_path / "pwned").exists()
     finally:
         visit.close()
+
+
+@pytest.mark.timeout(180)
+def test_hostile_svg_opens_no_dialog(browser, tmp_path):
+    """An SVG page whose every text is a script payload, opened as a document: text, no script."""
+    from pakmap.export import export_print
+
+    from test_export_svg_safety import SCRIPT, hostile_page_project
+
+    out = tmp_path / "map.svg"
+    export_print(hostile_page_project(tmp_path, SCRIPT), out)
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        page.goto(out.as_uri())
+        page.wait_for_selector("text")
+        page.wait_for_timeout(300)
+        assert dialogs == []
+        assert page.evaluate("document.querySelectorAll('script, foreignObject').length") == 0
+        texts = page.evaluate("[...document.querySelectorAll('text')].map(t => t.textContent)")
+        assert f"Title {SCRIPT}" in texts and f"{SCRIPT} 0" in texts
+    finally:
+        page.close()

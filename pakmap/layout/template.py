@@ -25,6 +25,10 @@ ELEMENTS = ("title", "subtitle", "dates", "map_id", "map", "legend", "scalebar",
 REQUIRED = ("title", "map")
 TEXTS = ("disclaimer", "kashmir_note", "banner", "as_of", "created", "map_id", "sources", "contact", "logo_text")
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+# A font family name: letters of any script, digits, spaces, hyphens, underscores, dots. The name is
+# written into SVG and PDF files as it is (Qt's SVG writer does not escape it): a quote or an angle
+# bracket would put markup, even script, into an exported map.
+FONT_FAMILY = re.compile(r"\w[\w .-]{0,79}")
 
 
 @dataclass(frozen=True)
@@ -108,8 +112,9 @@ def _build(path: Path, data: dict[str, Any]) -> Template:
         limits.check_size(limits.PAGE_SIDE, side, key, "[page]")
     margin = _number(page, "margin", "[page]", default=10.0)
     font = data.get("font", "Lato")
-    if not isinstance(font, str) or not font:
-        raise StyleError("'font' must be a font family name", fix='write font = "Lato"')
+    if not isinstance(font, str) or not FONT_FAMILY.fullmatch(font):
+        raise StyleError(f"font = {str(font)[:80]!r} is not a font family name",
+                         fix='write a family name of letters, digits, spaces and hyphens, e.g. font = "Lato"')
     raw_elements = _table(data, "elements")
     unknown = sorted(set(raw_elements) - set(ELEMENTS))
     if unknown:
