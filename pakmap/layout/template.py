@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import limits
 from ..errors import PakmapError, StyleError
+from ..field_format import parse_expression
 from ..resources import read_data_file, style_file
 from .box import Box, overlaps
 
@@ -137,6 +138,7 @@ def _build(path: Path, data: dict[str, Any]) -> Template:
     for key, value in texts.items():
         if not isinstance(value, str):
             raise StyleError(f"[text] {key} must be a string", fix='put the wording in quotes')
+        parse_expression(value, f"[text] {key}")
     kashmir = _table(data, "kashmir", required=False)
     _only(kashmir, {"bbox", "layers"}, "[kashmir]")
     bbox = kashmir.get("bbox", [72.5, 32.3, 77.9, 37.1])

@@ -24,6 +24,7 @@ import tomli_w
 from .. import __version__
 from ..atomic import write_text_atomic
 from ..errors import PakmapError, ProjectError
+from ..field_format import parse_expression
 from ..file_guard import check_outputs, regular_file
 from ..join.aliases import group_entries
 from ..limits import DPI_RANGE
@@ -87,6 +88,8 @@ def validate(project: Project) -> None:
         labels_from_dict(spec.labels, f"the labels of layer '{spec.name}'")
     for position, spec in enumerate(project.layers):
         _validate_source(spec, names[:position])
+    if project.layout.atlas is not None:
+        parse_expression(project.layout.atlas.title, "[layout.atlas] title")
     for i, join in enumerate(project.joins, 1):
         try:
             group_entries(join.groups)
