@@ -57,7 +57,7 @@ def atlas_pages(loaded: LoadedProject, spec: AtlasSpec, template: Template | Non
     if spec.name_field not in layer.data.columns:
         raise ProjectError(f"atlas layer '{spec.layer}' has no field '{spec.name_field}'", path=loaded.project.path,
                            fix=f"set [layout.atlas] name_field to one of: {', '.join(layer.fields)}")
-    template = template or load_template(loaded.project.layout.template)
+    template = template or load_template(loaded.project.layout.template, loaded.project.folder)
     data = layer.data[~(layer.data.geometry.is_empty | layer.data.geometry.isna())]
     if spec.sort_field:
         data = data.sort_values(spec.sort_field, kind="stable")

@@ -91,7 +91,7 @@ def compose_page(loaded: LoadedProject, template: Template | str | None = None, 
     geometry (``highlight``: outlined over the map in the map element's ``color``)."""
     layout = loaded.project.layout
     if not isinstance(template, Template):
-        template = load_template(template or layout.template)
+        template = load_template(template or layout.template, loaded.project.folder)
     specs = template.elements
     frame = specs["map"].box
     requested = requested_extent(loaded, frame, extent)

@@ -17,7 +17,7 @@ from typing import Any
 from .. import limits
 from ..errors import PakmapError, StyleError
 from ..field_format import parse_expression
-from ..resources import read_data_file, style_file
+from ..resources import is_template_file, read_data_file, style_file
 from .box import Box, overlaps
 
 # The elements a template may place. ``map`` and ``title`` are required; any other may be left out.
@@ -78,12 +78,24 @@ class Template:
 _ELEMENT_KEYS = {f.name for f in dataclasses.fields(ElementSpec)} - {"name"}
 
 
-def template_path(name_or_path: str | os.PathLike) -> Path:
-    """A template name (``a4_landscape``) from ``styles/templates/``, or a path to a TOML file."""
+def template_path(name_or_path: str | os.PathLike, folder: str | os.PathLike | None = None) -> Path:
+    """A template name (``a4_landscape``) from ``styles/templates/``, or a path to a TOML file.
+
+    A relative path is found in ``folder`` (the project's: a template sent with the project sits
+    beside it), else, for a bare file name, among the built-in templates.
+    """
     text = os.fspath(name_or_path)
-    if text.endswith(".toml") or os.sep in text or "/" in text:
-        return Path(text).expanduser()
-    return style_file(f"templates/{text}.toml")
+    if not is_template_file(text):
+        return style_file(f"templates/{text}.toml")
+    path = Path(text).expanduser()
+    if path.is_absolute():
+        return path
+    beside = Path(folder) / path if folder is not None else path
+    if not beside.is_file() and path.name == text:
+        built_in = style_file(f"templates/{text}")
+        if built_in.is_file():
+            return built_in
+    return beside
 
 
 def available_templates() -> list[str]:
@@ -91,9 +103,11 @@ def available_templates() -> list[str]:
     return sorted(p.stem for p in folder.glob("*.toml")) if folder.is_dir() else []
 
 
-def load_template(name_or_path: str | os.PathLike = "a4_landscape") -> Template:
-    """Read and validate a page template; every problem is a one-line ``StyleError``."""
-    path = template_path(name_or_path)
+def load_template(name_or_path: str | os.PathLike = "a4_landscape",
+                  folder: str | os.PathLike | None = None) -> Template:
+    """Read and validate a page template (a relative path: from ``folder``, the project's); every
+    problem is a one-line ``StyleError``."""
+    path = template_path(name_or_path, folder)
     if not path.is_file():
         raise StyleError("page template not found", path=path,
                          fix=f"use one of: {', '.join(available_templates())}, or a path to a .toml template")
