@@ -22,6 +22,7 @@ import shapely
 from pakmap.layer import VectorLayer
 from pakmap.project.loaded import LoadedProject
 from pakmap.project.model import LayerSpec, LayoutSpec, Project, ProtectionSpec
+from pakmap.render.legend_items import legend_title, single_label
 from pakmap.style import CategorizedStyle, LabelStyle, Symbol
 from pakmap.web import render_html
 from pakmap.web.content import caption
@@ -47,26 +48,31 @@ PAYLOADS = {
 TEMPLATE_RESULTS = ("SSTI-42-END", "LOOPLOOP", "COMMENT-AB")
 
 
+def kind_field(payload: str) -> str:
+    return f"kind {payload}"
+
+
 def hostile_loaded(tmp_path: Path, payload: str) -> LoadedProject:
     """Districts, a raster and villages whose every shown text carries ``payload``."""
     field = f"name {payload}"  # a field name: the label field and a popup row caption
+    kind = kind_field(payload)  # the mapped field: its caption heads the legend block
     districts = gpd.GeoDataFrame({
         field: [f"{payload} {i}" for i in range(4)],
-        "kind": [payload, "rural", payload, "urban"],  # categories: legend rows and a popup value
+        kind: [payload, "rural", payload, "urban"],  # categories: legend rows and a popup value
         "refugees": [1200, 3, 45000, 7],
     }, geometry=[shapely.box(70 + i, 30, 71 + i, 31) for i in range(4)], crs="EPSG:4326")
-    villages = gpd.GeoDataFrame({"kind": [payload, "camp"], "site": [payload, "Kot"]},
+    villages = gpd.GeoDataFrame({kind: [payload, "camp"], "site": [payload, "Kot"]},
                                 geometry=gpd.points_from_xy([70.5, 72.5], [31.6, 31.3]), crs="EPSG:4326")
     raster = write_raster(tmp_path / "flood.tif", name=f"Flood {payload}")
     layers = [
-        VectorLayer(f"Districts {payload}", districts, style=CategorizedStyle(field="kind"),
+        VectorLayer(f"Districts {payload}", districts, style=CategorizedStyle(field=kind),
                     labels=LabelStyle(field=field)),
         raster,
         VectorLayer(f"Villages {payload}", villages,
-                    style=CategorizedStyle(field="kind", symbol=Symbol(marker="settlement", size=4.0,
+                    style=CategorizedStyle(field=kind, symbol=Symbol(marker="settlement", size=4.0,
                                                                        stroke="#FFFFFF", stroke_width=0.3))),
     ]
-    specs = [LayerSpec(layers[0].name, "districts.gpkg", popup_fields=[field, "kind", "refugees"]),
+    specs = [LayerSpec(layers[0].name, "districts.gpkg", popup_fields=[field, kind, "refugees"]),
              LayerSpec(raster.name, str(tmp_path / "flood.tif")),
              LayerSpec(layers[2].name, "villages.gpkg", popup_fields=["site"])]
     project = Project(layers=specs, layout=LayoutSpec(title=f"Title {payload}", subtitle=f"Sub {payload}",
@@ -82,6 +88,12 @@ def in_tmp(tmp_path, monkeypatch):
     return tmp_path
 
 
+def legend_texts(loaded: LoadedProject) -> list[str]:
+    """The legend headings the hostile project's texts become: the districts' mapped field, the
+    raster's name (the legend writes them as on paper: ``pretty_name``)."""
+    return [legend_title(loaded.layers[0]), single_label(loaded.layers[1])]
+
+
 def _innerhtml_strings(text: str) -> list[str]:
     """The HTML every ``HtmlControl`` writes (title box, legend), decoded from its JSON."""
     return [json.loads(s) for s in re.findall(r'div\.innerHTML = (".*?");', text, re.S)]
@@ -90,7 +102,8 @@ def _innerhtml_strings(text: str) -> list[str]:
 @pytest.mark.parametrize("name", list(PAYLOADS))
 def test_payloads_are_data_in_every_web_text(in_tmp, name):
     payload = PAYLOADS[name]
-    text = render_html(hostile_loaded(in_tmp, payload))
+    loaded = hostile_loaded(in_tmp, payload)
+    text = render_html(loaded)
     assert not (in_tmp / "pwned").exists()
     for evaluated in TEMPLATE_RESULTS:
         assert evaluated not in text, evaluated
@@ -102,13 +115,13 @@ def test_payloads_are_data_in_every_web_text(in_tmp, name):
     assert points[0]["properties"]["r"] == [escaped]
     names = json.loads(re.search(r"names = (\[.*?\]), html", text).group(1))
     assert names[0] == caption(f"name {payload}")
-    # Title box and legend (layer names of all three layers, the category from the data).
+    # Title box and legend (the mapped field's heading, the raster's name, the category from the data).
     title_box, legend = _innerhtml_strings(text)
     for shown in (f"Title {escaped}", f"Sub {escaped}", f"as of {escaped}"):
         assert shown in title_box
-    for shown in (f"Districts {escaped}", f"Flood {escaped}", f"Villages {escaped}"):
-        assert shown in legend
-    assert legend.count(escaped) >= 5  # three layer names, the category under districts and villages
+    for shown in legend_texts(loaded):
+        assert html.escape(shown) in legend
+    assert legend.count(f">{escaped}<") == 2  # the category under districts and under villages
     # Layer control (names) and attribution (sources): JSON strings of escaped HTML.
     control = re.search(r"overlays :  \{\n(.*?)\n\s*\},\n", text, re.S).group(1)
     keys = [json.loads(k) for k in re.findall(r'^\s*(".*?") :', control, re.M)]
