@@ -18,6 +18,7 @@ from pathlib import Path
 import geopandas as gpd
 
 from .atomic import atomic_path
+from .csv_out import write_frame_csv
 from .errors import SourceError
 from .file_guard import check_outputs, sources_of
 from .outputs import export_files
@@ -128,7 +129,7 @@ def build_demo(outdir: Path, data_dir: Path | None = None) -> Project:
     _write_geopackage(outdir / BOUNDARIES, boundaries)
     table = demo_data.refugee_table(districts, name_field)
     with atomic_path(outdir / TABLE) as tmp:
-        table.to_csv(tmp, index=False)
+        write_frame_csv(table, tmp)
     villages = demo_data.refugee_villages(districts, province_field)
     _write_geopackage(outdir / VILLAGES, {"refugee_villages": villages})
 

@@ -63,3 +63,10 @@ def style_file(relative: str) -> Path:
 def layer_file(relative: str) -> Path:
     """Path of a file under ``layers/`` (user override folder first)."""
     return _find(relative, "PAKMAP_LAYERS_DIR", layers_dir())
+
+
+def is_template_file(name_or_path: str | os.PathLike) -> bool:
+    """A page template given as a path to a TOML file (``a4_copy.toml``, ``templates/a4.toml``)
+    rather than the name of a built-in one (``a4_landscape``)."""
+    text = os.fspath(name_or_path)
+    return text.endswith(".toml") or os.sep in text or "/" in text

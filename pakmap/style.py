@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Union
 
 from . import limits
 from .errors import StyleError
+from .field_format import parse_expression
 from .numbers import exact_number_text
 
 CLASSIFICATION_METHODS = ("quantiles", "natural_breaks", "equal_interval", "std_mean", "manual")
@@ -101,6 +102,11 @@ class LabelStyle:
     visible: bool = True
     # Line features only: "line" turns the text along the line, "horizontal" sets it level at the middle.
     placement: str = "line"
+
+    @property
+    def text_expression(self) -> str:
+        """The expression as formatted: a typed "\\n" (a text box, not a TOML string) breaks the line too."""
+        return (self.expression or "").replace("\\n", "\n")
 
 
 @dataclass
@@ -237,6 +243,8 @@ def labels_from_dict(data: dict[str, Any] | None, where: str = "labels") -> Labe
     labels = _from_mapping(LabelStyle, data, where)
     if not labels.field and not labels.expression:
         raise StyleError(f"{where} needs a 'field' or an 'expression'", fix="e.g. field = \"name\"")
+    if labels.expression is not None:  # a one-line error now, not when drawing
+        parse_expression(labels.text_expression if isinstance(labels.expression, str) else labels.expression, where)
     if labels.placement not in LABEL_PLACEMENTS:
         raise StyleError(f"unknown label placement {labels.placement!r} in {where}",
                          fix=f"use one of: {', '.join(LABEL_PLACEMENTS)}")

@@ -66,7 +66,9 @@ class LayoutView(QDialog):
         from pakmap.layout.template import available_templates
 
         self.template = QComboBox()
-        self.template.addItems(available_templates())
+        names = available_templates()
+        # The project's own template file (beside it) stays chosen: editing a field must not swap it.
+        self.template.addItems(names if layout_spec.template in names else [*names, layout_spec.template])
         self.template.setCurrentText(layout_spec.template)
         self.edits: dict[str, QLineEdit] = {}
         form = QFormLayout()

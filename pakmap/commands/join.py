@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from ..atomic import atomic_path
+from ..csv_out import write_frame_csv
 from ..errors import JoinError, PakmapError
 from ..file_guard import check_outputs, sources_of
 from ..layer import RasterLayer, VectorLayer
@@ -103,7 +104,7 @@ def write_layer(data, path: str | Path) -> Path:
         raise PakmapError(f"cannot write '{suffix or 'no extension'}' files", path=path, fix=fix)
     if OUTPUT_DRIVERS[suffix] is None:
         with atomic_path(path) as tmp:
-            data.drop(columns=data.geometry.name).to_csv(tmp, index=False)
+            write_frame_csv(data.drop(columns=data.geometry.name), tmp)
     elif suffix == ".shp.zip":
         data = data.rename(columns=shapefile_names([c for c in data.columns if c != data.geometry.name]))
         with atomic_path(path) as tmp, tempfile.TemporaryDirectory(dir=tmp.parent, prefix=".shp.") as folder:

@@ -30,7 +30,7 @@ def export_print(loaded: LoadedProject, out_path: str | os.PathLike, *, dpi: int
 
     out_path = Path(out_path)
     suffix = out_path.suffix.lower()
-    template = load_template(loaded.project.layout.template)
+    template = load_template(loaded.project.layout.template, loaded.project.folder)
     # Every format renders the page (or, in a PDF, its rasters and dense layers) at dpi: bounded first.
     limits.check_page(template.width, template.height, dpi, path=out_path)
     if atlas:

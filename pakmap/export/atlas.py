@@ -7,13 +7,13 @@ PNG/SVG per feature named from the atlas name field (sanitized: safe on Windows,
 from __future__ import annotations
 
 import re
-import string
 import unicodedata
 from pathlib import Path
 from typing import Iterator
 
 from ..atomic import write_error
-from ..errors import ExportError, ProjectError
+from ..errors import ExportError, ProjectError, StyleError
+from ..field_format import parse_expression
 from ..file_guard import check_outputs
 from ..layer import VectorLayer
 from ..layout.compose import Page, compose_page
@@ -57,19 +57,23 @@ def atlas_pages(loaded: LoadedProject, spec: AtlasSpec, template: Template | Non
     if spec.name_field not in layer.data.columns:
         raise ProjectError(f"atlas layer '{spec.layer}' has no field '{spec.name_field}'", path=loaded.project.path,
                            fix=f"set [layout.atlas] name_field to one of: {', '.join(layer.fields)}")
-    template = template or load_template(loaded.project.layout.template)
+    template = template or load_template(loaded.project.layout.template, loaded.project.folder)
     data = layer.data[~(layer.data.geometry.is_empty | layer.data.geometry.isna())]
     if spec.sort_field:
         data = data.sort_values(spec.sort_field, kind="stable")
     layout = loaded.project.layout
     subtitle = " — ".join(t for t in (layout.title, layout.subtitle) if t)
+    try:
+        title_expression = parse_expression(spec.title, "the atlas title")
+    except StyleError as exc:
+        raise ProjectError(exc.problem, path=loaded.project.path, fix=exc.fix) from None
     for _, row in data.iterrows():
         name = str(row[spec.name_field])
         fields = {k: v for k, v in row.items() if isinstance(k, str) and k != data.geometry.name}
         fields["name"] = name
         try:
-            title = string.Formatter().vformat(spec.title, (), fields)
-        except (KeyError, ValueError, IndexError) as exc:
+            title = title_expression.format(fields)
+        except (KeyError, ValueError, TypeError) as exc:
             raise ProjectError(f"atlas title {spec.title!r} uses an unknown field {exc}", path=loaded.project.path,
                                fix=f"use {{name}} or fields of '{spec.layer}'") from None
         extent = loaded.layer_bounds(layer, row.geometry.bounds)

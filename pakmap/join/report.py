@@ -8,16 +8,14 @@ the rest (duplicates in the layer, stale accepted matches, aggregated text field
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 import geopandas as gpd
 import pandas as pd
 
-from ..atomic import write_text_atomic
+from ..csv_out import write_rows_csv
 
 # How a table row found its feature, strongest first; then totals rows (left out on purpose) and
 # "unmatched" last.
@@ -138,24 +136,24 @@ class JoinReport:
 
     def to_csv(self, path: str | os.PathLike) -> None:
         """One line per table row, then one per unmatched layer feature; written atomically."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        write_rows_csv(path, self._csv_rows())
+
+    def _csv_rows(self) -> Iterator[list]:
         # The row column says how the file numbers its rows, so "4" is found where the officer looks.
-        writer.writerow(["section", f"table row ({self.row_kind})", *ROW_COLUMNS[1:]])
+        yield ["section", f"table row ({self.row_kind})", *ROW_COLUMNS[1:]]
         for record in self.rows.to_dict("records"):
             section = {"unmatched": "unmatched_table", "total": "total_row"}.get(record["how"],
                                                                                 f"matched_{record['how']}")
-            writer.writerow([section, *(_cell(record.get(c)) for c in ROW_COLUMNS)])
+            yield [section, *(_cell(record.get(c)) for c in ROW_COLUMNS)]
         for record in self.unmatched_layer.to_dict("records"):
-            writer.writerow(["unmatched_layer", "", "", "", record["layer_key"], _cell([record["layer_row"]]),
-                             "feature of the layer without table data", "", "", ""])
+            yield ["unmatched_layer", "", "", "", record["layer_key"], _cell([record["layer_row"]]),
+                   "feature of the layer without table data", "", "", ""]
         for key, rows in self.duplicate_layer_keys.items():
-            writer.writerow(["duplicate_layer", "", "", "", key, _cell(rows), "key appears more than once in the layer",
-                             "", "", ""])
+            yield ["duplicate_layer", "", "", "", key, _cell(rows), "key appears more than once in the layer",
+                   "", "", ""]
         for key, rows in self.duplicate_table_keys.items():
-            writer.writerow(["duplicate_table", _cell(rows), "", "", key, "",
-                             f"several table rows for one feature ({self.aggregate or 'refused'})", "", "", ""])
-        write_text_atomic(path, buffer.getvalue())
+            yield ["duplicate_table", _cell(rows), "", "", key, "",
+                   f"several table rows for one feature ({self.aggregate or 'refused'})", "", "", ""]
 
     # --- project file ------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

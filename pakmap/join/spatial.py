@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..atomic import write_text_atomic
+from ..csv_out import write_rows_csv
 from ..errors import JoinError
 
 STAT_KINDS = ("count", "sum", "mean")
@@ -65,10 +65,10 @@ class SpatialJoinReport:
 
     def to_csv(self, path: str | os.PathLike) -> None:
         """The points that were not counted (outside, without location), written atomically."""
-        rows = ["section,point_row,x,y"]
-        rows += [f"outside,{r.point_row},{r.x!r},{r.y!r}" for r in self.outside.itertuples()]
-        rows += [f"no_location,{r},," for r in self.no_location]
-        write_text_atomic(path, "\n".join(rows) + "\n")
+        rows = [["section", "point_row", "x", "y"]]
+        rows += [["outside", r.point_row, r.x, r.y] for r in self.outside.itertuples()]
+        rows += [["no_location", r, "", ""] for r in self.no_location]
+        write_rows_csv(path, rows)
 
 
 @dataclass

@@ -22,7 +22,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..atomic import write_text_atomic
+from ..csv_out import write_rows_csv
 from ..errors import JoinError, SourceError
 
 ZONAL_STATS = ("sum", "mean", "count", "min", "max", "median")
@@ -49,8 +49,7 @@ class ZonalReport:
 
     def to_csv(self, path: str | os.PathLike) -> None:
         """The polygons that got no value (no valid cell under them), written atomically."""
-        rows = ["section,polygon_row"] + [f"no_valid_cell,{r}" for r in self.no_data_polygons]
-        write_text_atomic(path, "\n".join(rows) + "\n")
+        write_rows_csv(path, [["section", "polygon_row"], *(["no_valid_cell", r] for r in self.no_data_polygons)])
 
 
 @dataclass

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import string
 from dataclasses import dataclass, field
 
 import geopandas as gpd
 import shapely
 
 from ..errors import StyleError
+from ..field_format import parse_expression
 from ..layer import VectorLayer
 from ..style import SingleSymbolStyle, Symbol
 from ..project.loaded import LoadedProject
@@ -79,8 +79,8 @@ def format_date(day: _dt.date) -> str:
 def fill_text(template: Template, key: str, fields: dict[str, str]) -> str:
     wording = template.texts.get(key, "{" + key + "}")
     try:
-        return string.Formatter().vformat(wording, (), fields)
-    except (KeyError, ValueError, IndexError) as exc:
+        return parse_expression(wording, f"[text] {key}").format(fields)
+    except (KeyError, ValueError, TypeError) as exc:
         raise StyleError(f"[text] {key} = {wording!r} uses an unknown field {exc}", path=template.path,
                          fix=f"use only {{{'}, {'.join(sorted(fields))}}}") from None
 
@@ -91,7 +91,7 @@ def compose_page(loaded: LoadedProject, template: Template | str | None = None, 
     geometry (``highlight``: outlined over the map in the map element's ``color``)."""
     layout = loaded.project.layout
     if not isinstance(template, Template):
-        template = load_template(template or layout.template)
+        template = load_template(template or layout.template, loaded.project.folder)
     specs = template.elements
     frame = specs["map"].box
     requested = requested_extent(loaded, frame, extent)

@@ -51,13 +51,15 @@ def draw_map_frame(painter: QPainter, loaded: LoadedProject, frame: Box, extent,
     view = frame_view(loaded, frame, extent, dpi, overlay)
     x, y, _, _ = frame.to_px(dpi)
     painter.save()
-    painter.translate(x, y)
-    painter.setClipRect(QRectF(0, 0, view.width, view.height))
-    render_map(view, painter)
-    painter.setClipping(False)
-    if stroke:
-        painter.setPen(QPen(qcolor(stroke), 0.25 * dpi / 25.4))
-        painter.setBrush(qcolor("#000000", 0.0))
-        painter.drawRect(QRectF(0, 0, view.width, view.height))
-    painter.restore()
+    try:  # restored on errors too (a label expression's unknown field): Qt warns about unended saves
+        painter.translate(x, y)
+        painter.setClipRect(QRectF(0, 0, view.width, view.height))
+        render_map(view, painter)
+        painter.setClipping(False)
+        if stroke:
+            painter.setPen(QPen(qcolor(stroke), 0.25 * dpi / 25.4))
+            painter.setBrush(qcolor("#000000", 0.0))
+            painter.drawRect(QRectF(0, 0, view.width, view.height))
+    finally:
+        painter.restore()
     return view

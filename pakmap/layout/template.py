@@ -16,7 +16,8 @@ from typing import Any
 
 from .. import limits
 from ..errors import PakmapError, StyleError
-from ..resources import read_data_file, style_file
+from ..field_format import parse_expression
+from ..resources import is_template_file, read_data_file, style_file
 from .box import Box, overlaps
 
 # The elements a template may place. ``map`` and ``title`` are required; any other may be left out.
@@ -25,6 +26,10 @@ ELEMENTS = ("title", "subtitle", "dates", "map_id", "map", "legend", "scalebar",
 REQUIRED = ("title", "map")
 TEXTS = ("disclaimer", "kashmir_note", "banner", "as_of", "created", "map_id", "sources", "contact", "logo_text")
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+# A font family name: letters of any script, digits, spaces, hyphens, underscores, dots. The name is
+# written into SVG and PDF files as it is (Qt's SVG writer does not escape it): a quote or an angle
+# bracket would put markup, even script, into an exported map.
+FONT_FAMILY = re.compile(r"\w[\w .-]{0,79}")
 
 
 @dataclass(frozen=True)
@@ -73,12 +78,24 @@ class Template:
 _ELEMENT_KEYS = {f.name for f in dataclasses.fields(ElementSpec)} - {"name"}
 
 
-def template_path(name_or_path: str | os.PathLike) -> Path:
-    """A template name (``a4_landscape``) from ``styles/templates/``, or a path to a TOML file."""
+def template_path(name_or_path: str | os.PathLike, folder: str | os.PathLike | None = None) -> Path:
+    """A template name (``a4_landscape``) from ``styles/templates/``, or a path to a TOML file.
+
+    A relative path is found in ``folder`` (the project's: a template sent with the project sits
+    beside it), else, for a bare file name, among the built-in templates.
+    """
     text = os.fspath(name_or_path)
-    if text.endswith(".toml") or os.sep in text or "/" in text:
-        return Path(text).expanduser()
-    return style_file(f"templates/{text}.toml")
+    if not is_template_file(text):
+        return style_file(f"templates/{text}.toml")
+    path = Path(text).expanduser()
+    if path.is_absolute():
+        return path
+    beside = Path(folder) / path if folder is not None else path
+    if not beside.is_file() and path.name == text:
+        built_in = style_file(f"templates/{text}")
+        if built_in.is_file():
+            return built_in
+    return beside
 
 
 def available_templates() -> list[str]:
@@ -86,9 +103,11 @@ def available_templates() -> list[str]:
     return sorted(p.stem for p in folder.glob("*.toml")) if folder.is_dir() else []
 
 
-def load_template(name_or_path: str | os.PathLike = "a4_landscape") -> Template:
-    """Read and validate a page template; every problem is a one-line ``StyleError``."""
-    path = template_path(name_or_path)
+def load_template(name_or_path: str | os.PathLike = "a4_landscape",
+                  folder: str | os.PathLike | None = None) -> Template:
+    """Read and validate a page template (a relative path: from ``folder``, the project's); every
+    problem is a one-line ``StyleError``."""
+    path = template_path(name_or_path, folder)
     if not path.is_file():
         raise StyleError("page template not found", path=path,
                          fix=f"use one of: {', '.join(available_templates())}, or a path to a .toml template")
@@ -108,8 +127,9 @@ def _build(path: Path, data: dict[str, Any]) -> Template:
         limits.check_size(limits.PAGE_SIDE, side, key, "[page]")
     margin = _number(page, "margin", "[page]", default=10.0)
     font = data.get("font", "Lato")
-    if not isinstance(font, str) or not font:
-        raise StyleError("'font' must be a font family name", fix='write font = "Lato"')
+    if not isinstance(font, str) or not FONT_FAMILY.fullmatch(font):
+        raise StyleError(f"font = {str(font)[:80]!r} is not a font family name",
+                         fix='write a family name of letters, digits, spaces and hyphens, e.g. font = "Lato"')
     raw_elements = _table(data, "elements")
     unknown = sorted(set(raw_elements) - set(ELEMENTS))
     if unknown:
@@ -132,6 +152,7 @@ def _build(path: Path, data: dict[str, Any]) -> Template:
     for key, value in texts.items():
         if not isinstance(value, str):
             raise StyleError(f"[text] {key} must be a string", fix='put the wording in quotes')
+        parse_expression(value, f"[text] {key}")
     kashmir = _table(data, "kashmir", required=False)
     _only(kashmir, {"bbox", "layers"}, "[kashmir]")
     bbox = kashmir.get("bbox", [72.5, 32.3, 77.9, 37.1])

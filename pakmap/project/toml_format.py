@@ -24,9 +24,11 @@ import tomli_w
 from .. import __version__
 from ..atomic import write_text_atomic
 from ..errors import PakmapError, ProjectError
+from ..field_format import parse_expression
 from ..file_guard import check_outputs, regular_file
 from ..join.aliases import group_entries
 from ..limits import DPI_RANGE
+from ..resources import is_template_file
 from ..style import labels_from_dict, raster_style_from_dict, style_from_dict
 from ..join.zonal import ZONAL_STATS
 from .files import project_sources
@@ -87,6 +89,8 @@ def validate(project: Project) -> None:
         labels_from_dict(spec.labels, f"the labels of layer '{spec.name}'")
     for position, spec in enumerate(project.layers):
         _validate_source(spec, names[:position])
+    if project.layout.atlas is not None:
+        parse_expression(project.layout.atlas.title, "[layout.atlas] title")
     for i, join in enumerate(project.joins, 1):
         try:
             group_entries(join.groups)
@@ -197,6 +201,9 @@ def save_project(project: Project, path: str | os.PathLike | None = None) -> Pat
             join["aliases"] = [_relative_to(old_folder, target.parent, p) for p in join["aliases"]]
     for export in data.get("exports", []):
         export["path"] = _relative_to(old_folder, target.parent, export["path"])
+    layout = data.get("layout", {})
+    if _template_beside(layout.get("template"), old_folder):
+        layout["template"] = _relative_to(old_folder, target.parent, layout["template"])
     document = {"pakmap": {"format": FORMAT_VERSION, "written_by": f"pakmap {__version__}"}, **data}
     write_text_atomic(target, _HEADER + _compact_arrays(tomli_w.dumps(document)))
     # Paths are now relative to the new location: reflect that in the model so it stays consistent.
@@ -206,6 +213,8 @@ def save_project(project: Project, path: str | os.PathLike | None = None) -> Pat
         join.aliases = list(saved.get("aliases", []))
     for export, saved in zip(project.exports, data.get("exports", [])):
         export.path = saved["path"]
+    if "template" in layout:
+        project.layout.template = layout["template"]
     project.path = target
     return target
 
@@ -228,6 +237,13 @@ def _compact_arrays(text: str) -> str:
             break
         compact = collapsed
     return compact if tomllib.loads(compact) == tomllib.loads(text) else text
+
+
+def _template_beside(template: str | None, folder: Path) -> bool:
+    """A template file found relative to the project's folder (not a built-in name, not absolute)."""
+    if not template or not is_template_file(template) or Path(template).expanduser().is_absolute():
+        return False
+    return (folder / template).is_file()
 
 
 def _relative_to(old_folder: Path, new_folder: Path, stored: str) -> str:

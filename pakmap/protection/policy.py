@@ -20,11 +20,11 @@ import copy
 import dataclasses
 import fnmatch
 import os
-import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ProtectionError
+from ..field_format import expression_fields
 from ..layer import Layer, RasterLayer, TableLayer, VectorLayer, replace_data
 from ..project.loaded import LoadedProject
 from ..project.model import AllowSpec, Project
@@ -145,16 +145,6 @@ def _find_allow(allows: list[AllowSpec], layer: Layer, name: str) -> AllowSpec |
 
 # --- what the map uses -------------------------------------------------------------------------
 
-def _expression_fields(expression: str | None) -> set[str]:
-    if not expression:
-        return set()
-    try:
-        parsed = list(string.Formatter().parse(expression))
-    except ValueError:
-        return set()
-    return {name.split(".")[0].split("[")[0] for _, name, _, _ in parsed if name}
-
-
 def used_fields(project: Project, layer: Layer, drawn: bool = True) -> dict[str, set[str]]:
     """Field → what uses it in the outputs: style, labels and popups (when the layer is ``drawn``),
     atlas page titles and the map extent (whether drawn or not)."""
@@ -171,7 +161,7 @@ def used_fields(project: Project, layer: Layer, drawn: bool = True) -> dict[str,
         if layer.labels is not None and layer.labels.visible:
             use(layer.labels.field, "labels")
             use(layer.labels.priority, "labels")
-            for name in _expression_fields(layer.labels.expression):
+            for name in expression_fields(layer.labels.expression):
                 use(name, "labels")
     spec = next((s for s in project.layers if s.name == layer.name), None)
     if drawn and spec is not None:
@@ -181,6 +171,8 @@ def used_fields(project: Project, layer: Layer, drawn: bool = True) -> dict[str,
     if atlas is not None and atlas.layer == layer.name:
         use(atlas.name_field, "atlas")
         use(atlas.sort_field, "atlas")
+        for name in expression_fields(atlas.title):  # page titles print these fields
+            use(name, "atlas")
     extent = project.layout.extent
     if extent.layer == layer.name:
         use(extent.field, "extent")
@@ -354,7 +346,7 @@ def _strip_layer(layer: Layer, lp: LayerPlan) -> Layer:
         if getattr(new.style, "field", None) in withheld:
             new.style = SingleSymbolStyle(symbol=dataclasses.replace(new.style.symbol))
         labels = new.labels
-        if labels is not None and ({labels.field, labels.priority} | _expression_fields(labels.expression)) & withheld:
+        if labels is not None and ({labels.field, labels.priority} | set(expression_fields(labels.expression))) & withheld:
             new.labels = None
     else:
         new = TableLayer(layer.name, layer.data.drop(columns=[c for c in layer.data.columns if str(c) in withheld]),

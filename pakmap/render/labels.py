@@ -25,6 +25,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 
 from ..errors import StyleError
+from ..field_format import FIX, parse_expression
 from ..fonts import FAMILY
 from ..numbers import format_number, is_missing
 from ..style import SingleSymbolStyle
@@ -98,27 +99,22 @@ def label_texts(layer, rows: np.ndarray, threshold: int | None) -> list[str]:
         fmt = _Formatter(threshold)
         return [fmt.format_field(v, "") for v in data[labels.field].tolist()]
     formatter = _Formatter(threshold)
-    # A typed "\n" (from a text box rather than a TOML string) also breaks the line.
-    lines = [(line, _field_names(line)) for line in labels.expression.replace("\\n", "\n").split("\n")]
+    where = f"the labels of layer '{layer.name}'"
+    parse_expression(labels.text_expression, where)  # a brace that spans lines is reported whole
+    lines = [parse_expression(line, where) for line in labels.text_expression.split("\n")]
     records = data.drop(columns=data.geometry.name).to_dict("records")
     try:
         # A line showing a value the feature does not have is left out whole: "{share:.1f}%" of a
         # district without data prints nothing, not a lone "%".
-        return ["\n".join(formatter.vformat(line, (), r) for line, names in lines
-                          if not any(is_missing(r.get(n)) for n in names if n in r)).strip("\n")
+        return ["\n".join(line.format(r, formatter.format_field) for line in lines
+                          if not any(is_missing(r.get(n)) for n in line.fields if n in r)).strip("\n")
                 for r in records]
-    except (KeyError, ValueError, IndexError) as exc:
+    except KeyError as exc:
+        raise StyleError(f"the label expression of layer '{layer.name}' uses unknown field {exc}",
+                         fix=f"use one of: {', '.join(map(str, layer.fields))}") from None
+    except (ValueError, TypeError) as exc:
         raise StyleError(f"label expression {labels.expression!r} of layer '{layer.name}' fails: {exc}",
-                         fix="write fields in braces, e.g. \"{name}\\n{refugees:,.0f}\"") from None
-
-
-def _field_names(expression: str) -> list[str]:
-    """The record fields a format string reads: ``"{pop:,.0f} ({name})"`` → ``["pop", "name"]``."""
-    try:
-        parsed = list(string.Formatter().parse(expression))
-    except ValueError:
-        return []  # vformat reports the malformed expression
-    return [name.split(".")[0].split("[")[0] for _, name, _, _ in parsed if name]
+                         fix=FIX) from None
 
 
 def label_gap_mm(size_pt: float) -> float:

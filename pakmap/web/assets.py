@@ -20,9 +20,8 @@ import re
 from pathlib import Path
 
 import folium
-from branca.element import Element
-
 from ..errors import ExportError
+from .elements import Verbatim
 
 # The CDN links folium adds to every map, by the names folium gives them; all replaced or dropped.
 _LEAFLET_JS = "leaflet"
@@ -98,6 +97,6 @@ def make_offline(m: folium.Map) -> None:
     m.default_js = []  # instance attributes shadow folium's class-level CDN lists
     m.default_css = []
     header = m.get_root().header
-    header.add_child(Element(f"<style>{leaflet_css()}</style>"), name=_LEAFLET_CSS)
-    header.add_child(Element(f"<script>{leaflet_js()}</script>"), name=_LEAFLET_JS)
-    header.add_child(Element(f"<style>{lato_css()}</style>"), name="pakmap_fonts")
+    header.add_child(Verbatim(f"<style>{leaflet_css()}</style>"), name=_LEAFLET_CSS)
+    header.add_child(Verbatim(f"<script>{leaflet_js()}</script>"), name=_LEAFLET_JS)
+    header.add_child(Verbatim(f"<style>{lato_css()}</style>"), name="pakmap_fonts")

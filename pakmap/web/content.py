@@ -11,13 +11,13 @@ by the tooltip, the popup and the legend alike.
 from __future__ import annotations
 
 import html
-import string
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ..errors import ProjectError
+from ..field_format import expression_fields
 from ..layer import VectorLayer
 from ..numbers import format_number, is_missing
 
@@ -72,8 +72,7 @@ def label_fields(layer: VectorLayer) -> list[str]:
         return []
     if labels.field:
         return [labels.field]
-    names = [name for _, name, _, _ in string.Formatter().parse(labels.expression or "") if name]
-    return list(dict.fromkeys(n.split(".")[0].split("[")[0] for n in names))
+    return expression_fields(labels.text_expression)
 
 
 def style_field(layer: VectorLayer) -> str | None:

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
-from branca.element import Element, MacroElement
 from folium.template import Template
 
 from ..layer import VectorLayer
 from ..render.labels import LABEL_GAP_EM, is_thematic, label_anchors, label_priority, label_texts
 from ..render.vector import geometry_kind
-from .layers import script_json
+from .elements import DataOnlyMacro, Verbatim, script_json
 from .styles import css_color, px
 
 LABEL_PANE_Z = 640  # above every layer's pane (400 + position), below tooltips (650) and popups (700)
@@ -65,7 +64,7 @@ def layer_label_specs(layer: VectorLayer, threshold: int | None, tolerance: floa
     return style, out
 
 
-class MapLabels(MacroElement):
+class MapLabels(DataOnlyMacro):
     """Every labelled layer's labels in one pane, placed by the browser after each zoom and pan."""
 
     _template = Template("""
@@ -83,7 +82,7 @@ class MapLabels(MacroElement):
 
     def render(self, **kwargs) -> None:
         root = self.get_root()
-        root.header.add_child(Element(f"<style>{LABEL_CSS}</style><script>{LABELS_JS}</script>"), name="pakmap_labels")
+        root.header.add_child(Verbatim(f"<style>{LABEL_CSS}</style><script>{LABELS_JS}</script>"), name="pakmap_labels")
         super().render(**kwargs)
 
 

@@ -10,13 +10,10 @@ rest of folium work with it as with any other layer.
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import folium
-from branca.element import Element, MacroElement
 from folium.template import Template
 
+from .elements import DataOnlyMacro, Verbatim, script_json
 from .encoding import DECODE_JS
 from .markers import symbol_sheet
 
@@ -24,14 +21,7 @@ from .markers import symbol_sheet
 HIGHLIGHT = {"weight": 2.5, "color": "#18375F", "opacity": 1}
 
 
-def script_json(value: Any) -> str:
-    """Compact JSON safe inside an HTML ``<script>`` (no ``</script>``, no HTML-significant chars)."""
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("'", "\\u0027").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
-
-class FeatureLayer(folium.map.Layer):
+class FeatureLayer(folium.map.Layer, DataOnlyMacro):
     """Features with one Leaflet style each (by index into ``styles``), a tooltip and a popup.
 
     A style with a ``casing`` (a dotted line) also draws a band of those options under the line. A
@@ -98,14 +88,14 @@ class FeatureLayer(folium.map.Layer):
     def render(self, **kwargs) -> None:
         root = self.get_root()
         # The decoder once per page, before the layers' scripts (header scripts run first).
-        root.header.add_child(Element(f"<script>{DECODE_JS}</script>"), name="pakmap_decode")
+        root.header.add_child(Verbatim(f"<script>{DECODE_JS}</script>"), name="pakmap_decode")
         # Each marker definition once per page, whichever layers use it (the name is its id).
         for symbol in self.symbols:
-            root.html.add_child(Element(symbol_sheet([symbol])), name=f"pakmap_symbol_{symbol.symbol_id}")
+            root.html.add_child(Verbatim(symbol_sheet([symbol])), name=f"pakmap_symbol_{symbol.symbol_id}")
         super().render(**kwargs)
 
 
-class HtmlControl(MacroElement):
+class HtmlControl(DataOnlyMacro):
     """A box of HTML (title, legend) as a Leaflet control in a corner of the map."""
 
     _template = Template("""
@@ -131,7 +121,7 @@ class HtmlControl(MacroElement):
         self.position_json = script_json(position)
 
 
-class MapControls(MacroElement):
+class MapControls(DataOnlyMacro):
     """Zoom buttons, a metric scale bar and the sources in the attribution line."""
 
     _template = Template("""

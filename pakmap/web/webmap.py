@@ -37,8 +37,9 @@ from .assets import make_offline
 from .basemap import basemap_layer
 from .content import BIND_JS, feature_content
 from .encoding import encode
+from .elements import LayerControl, Verbatim, script_json
 from .labels import map_labels
-from .layers import FeatureLayer, HtmlControl, MapControls, script_json
+from .layers import FeatureLayer, HtmlControl, MapControls
 from .legend import CSS, layer_legend, legend_html, raster_legend, title_html
 from .raster import raster_overlay
 from .styles import WebStyle, web_style
@@ -158,7 +159,7 @@ def build_webmap(loaded: LoadedProject) -> folium.Map:
                    # quarter zoom steps: fit_bounds fills the window instead of rounding down a whole level
                    zoom_snap=0.25, zoom_delta=0.5)
     make_offline(m)
-    m.get_root().header.add_child(folium.Element(f"<style>{CSS}</style>"), name="pakmap_css")
+    m.get_root().header.add_child(Verbatim(f"<style>{CSS}</style>"), name="pakmap_css")
     tiles = basemap_layer(web.basemap, web.min_zoom, web.max_zoom, project.path)
     if tiles is not None:
         tiles.add_to(m)
@@ -195,7 +196,7 @@ def build_webmap(loaded: LoadedProject) -> folium.Map:
     if legend_entries:
         # Legend lists the top layer first, as the print legend reads from the top of the map down.
         HtmlControl(legend_html(legend_entries[::-1]), "bottomright").add_to(m)
-    folium.LayerControl(position="topright", collapsed=False).add_to(m)
+    LayerControl(position="topright", collapsed=False).add_to(m)
     pad = project.layout.extent.margin
     dx, dy = (xmax - xmin) * pad, (ymax - ymin) * pad
     # Opens there without a zoom animation: animating thousands of marker icons takes seconds.
