@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import StyleError
-from .numbers import format_range
+from .numbers import format_number, format_range
 
 
 
@@ -66,51 +66,56 @@ def _fisher_jenks_bins(values: np.ndarray, k: int) -> list[float]:
 
 @dataclass(frozen=True)
 class Classes:
-    """Upper bounds of each class, the class of every value (-1 = no data) and the counts."""
+    """Upper bounds of each class, the class of every value (-1 = no data) and the counts.
+
+    ``below``: class 0 holds every value under this protection threshold and reads "<5" (a count
+    field's small counts, ``pakmap.field_kinds``); the other classes keep their own bounds, starting
+    at ``lower``. ``open_low``/``open_high``: bounds kept from an earlier month, and this month's
+    values reach beyond them, so the first/last class takes them in and its label says so.
+    """
 
     bins: tuple[float, ...]
-    lower: float  # smallest classified value: the first class's lower bound
+    lower: float  # smallest value of the first class that is not the "<5" class
     class_of: np.ndarray  # int, one per input value, -1 for missing
     counts: tuple[int, ...]
     integer: bool  # all values whole numbers: ranges are written 1,001 – 5,000
+    below: int | None = None
+    open_low: bool = False
+    open_high: bool = False
 
     @property
     def k(self) -> int:
         return len(self.bins)
 
+    @property
+    def bounds(self) -> tuple[float, ...]:
+        """The upper bounds of the classes other than "<5": what ``breaks = "keep"`` records."""
+        return self.bins[1:] if self.below is not None else self.bins
+
     def ranges(self) -> list[tuple[float, float]]:
         """(lower, upper) of each class as shown in the legend (integer data: next class starts at +1)."""
-        out = []
+        out = [(0.0, float(self.below))] if self.below is not None else []
         lo = self.lower
-        for upper in self.bins:
+        for upper in self.bounds:
             out.append((lo, upper))
             lo = upper + 1 if self.integer else upper
         return out
 
-    def labels(self, threshold: int | None = None) -> list[str]:
-        return [format_range(lo, hi, threshold=threshold, integer=self.integer) for lo, hi in self.ranges()]
-
-    def suppressed(self, threshold: int | None) -> "Classes":
-        """These classes with every class whose upper bound is below ``threshold`` merged into one.
-
-        Its legend label is then a single "<5" and features with 1 and with 4 refugees get the same
-        colour: a class holding only suppressed values cannot be told apart from "<5".
-        """
-        bins = np.asarray(self.bins, dtype=float)
-        below = np.flatnonzero(bins < threshold) if threshold else np.array([], dtype=int)
-        if len(below) <= 1:
-            return self
-        merge_to = int(below[-1])  # the last class entirely below the threshold absorbs the earlier ones
-        keep = np.ones(len(bins), dtype=bool)
-        keep[below[:-1]] = False
-        class_of = self.class_of.copy()
-        present = class_of >= 0
-        class_of[present & (class_of <= merge_to)] = merge_to
-        remap = np.cumsum(keep) - 1  # old class index → new index
-        class_of[present] = remap[class_of[present]]
-        new_bins = tuple(float(b) for b in bins[keep])
-        counts = tuple(int((class_of == i).sum()) for i in range(len(new_bins)))
-        return Classes(new_bins, self.lower, class_of, counts, self.integer)
+    def labels(self) -> list[str]:
+        ranges = self.ranges()
+        first = 0 if self.below is None else 1
+        last = len(ranges) - 1
+        out = []
+        for i, (lo, hi) in enumerate(ranges):
+            if i < first:
+                out.append(f"<{self.below}")  # every small count in one class: 1 and 4 look the same
+            elif self.open_low and i == first and i < last:
+                out.append(f"≤ {format_number(hi, decimals=0 if self.integer else None)}")
+            elif self.open_high and i == last and i > first:
+                out.append(f"> {format_number(ranges[i - 1][1], decimals=0 if self.integer else None)}")
+            else:
+                out.append(format_range(lo, hi, integer=self.integer))
+        return out
 
 
 def _upper_bounds(y: np.ndarray, method: str, k: int, breaks) -> list[float]:
@@ -135,11 +140,17 @@ def _upper_bounds(y: np.ndarray, method: str, k: int, breaks) -> list[float]:
                      fix="use quantiles, natural_breaks, equal_interval, std_mean or manual")
 
 
-def classify(values, method: str = "natural_breaks", k: int = 5, breaks=None) -> Classes:
+def classify(values, method: str = "natural_breaks", k: int = 5, breaks=None, *, below: int | None = None,
+             kept: bool = False, kept_lower: float | None = None) -> Classes:
     """Classify ``values`` (NaN/None allowed) with a mapclassify scheme.
 
     Methods: ``quantiles``, ``natural_breaks`` (Fisher-Jenks), ``equal_interval``, ``std_mean``,
-    ``manual`` (``breaks`` = upper bounds; values above the last break go in the last class).
+    ``manual`` (``breaks`` = upper bounds; values above the last break go in a class of their own).
+    ``kept``: ``breaks`` are bounds kept from an earlier month, used as they are (no class added or
+    dropped): values beyond them join the first or last class, which says so in its label.
+    ``below``: the values are a count field's, suppressed under this threshold: if any value is
+    under it, all of those form one "<below" class and the others are classified into ``k - 1``
+    classes by ``method`` (so ``k`` classes in all, none merged).
     """
     series = pd.to_numeric(pd.Series(values), errors="coerce")
     present = series.notna().to_numpy()
@@ -147,17 +158,41 @@ def classify(values, method: str = "natural_breaks", k: int = 5, breaks=None) ->
     class_of = np.full(len(series), -1, dtype=int)
     if len(y) == 0:
         return Classes((), 0.0, class_of, (), True)
-    k = max(1, min(int(k), len(np.unique(y))))
-    bins = np.asarray(_upper_bounds(y, method, k, breaks), dtype=float)
-    # A value belongs to the first class whose upper bound it does not exceed: mapclassify's rule.
-    yb = np.minimum(np.searchsorted(bins, y, side="left"), len(bins) - 1)
-    # mapclassify may return empty leading classes (StdMean below the minimum): drop them so the
-    # legend never shows a class no feature can be in.
-    used = np.unique(yb)
-    keep = np.arange(len(bins)) >= used.min()
-    bins = bins[keep]
-    yb = yb - int(used.min())
-    class_of[present] = yb
-    counts = tuple(int((yb == i).sum()) for i in range(len(bins)))
     integer = bool(np.all(np.equal(np.mod(y, 1), 0)))
-    return Classes(tuple(float(b) for b in bins), float(y.min()), class_of, counts, integer)
+    small = (y < below) if below and np.any((y > 0) & (y < below)) else np.zeros(len(y), dtype=bool)
+    rest = y[~small]
+    yb = np.zeros(len(y), dtype=int)
+    if small.any() and len(rest) == 0:
+        class_of[present] = 0
+        return Classes((float(below),), float(below), class_of, (len(y),), integer, below=int(below))
+    k = max(1, int(k) - 1 if small.any() and not kept else int(k))
+    if kept:
+        bins = np.asarray(sorted(float(b) for b in breaks), dtype=float)
+    else:
+        k = min(k, len(np.unique(rest)))
+        bins = np.asarray(_upper_bounds(rest, method, k, breaks), dtype=float)
+    if small.any():
+        # Bounds under the threshold would split the "<5" class: it is one class, whatever the method.
+        bins = bins[bins >= below] if np.any(bins >= below) else np.asarray([rest.max()], dtype=float)
+    # A value belongs to the first class whose upper bound it does not exceed: mapclassify's rule.
+    rb = np.minimum(np.searchsorted(bins, rest, side="left"), len(bins) - 1)
+    lower = float(rest.min())
+    open_low = open_high = False
+    if kept:
+        open_high = bool(rest.max() > bins[-1])
+        open_low = kept_lower is not None and lower < kept_lower
+        if kept_lower is not None and not open_low:
+            lower = float(kept_lower)  # the legend reads as last month's
+    else:
+        # mapclassify may return empty leading classes (StdMean below the minimum): drop them so the
+        # legend never shows a class no feature can be in.
+        used = np.unique(rb)
+        bins = bins[np.arange(len(bins)) >= used.min()]
+        rb = rb - int(used.min())
+    shift = 1 if small.any() else 0
+    yb[~small] = rb + shift
+    class_of[present] = yb
+    all_bins = ((float(below),) if shift else ()) + tuple(float(b) for b in bins)
+    counts = tuple(int((yb == i).sum()) for i in range(len(all_bins)))
+    return Classes(all_bins, lower, class_of, counts, integer, below=int(below) if shift else None,
+                   open_low=open_low, open_high=open_high)

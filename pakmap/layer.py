@@ -111,6 +111,8 @@ class VectorLayer(_LayerBase):
         self.labels = labels
         self.validity = validity or ValidityReport(total=self.feature_count)
         self.sensitive_fields: dict[str, str] = {}  # field -> why it is flagged (pakmap.protection)
+        # field -> FieldKind declared in the project or the layer catalog (pakmap.field_kinds)
+        self.declared_kinds: dict[str, Any] = {}
 
     @property
     def data(self) -> gpd.GeoDataFrame:
@@ -201,6 +203,7 @@ class TableLayer(_LayerBase):
         super().__init__(name, source)
         self.data = data
         self.sensitive_fields: dict[str, str] = {}
+        self.declared_kinds: dict[str, Any] = {}  # as VectorLayer.declared_kinds
 
     crs = None
 
@@ -246,4 +249,5 @@ def replace_data(layer: VectorLayer, data: gpd.GeoDataFrame | PointColumns) -> V
                       None if layer.labels is None else dataclasses.replace(layer.labels), layer.validity)
     new.visible, new.opacity = layer.visible, layer.opacity
     new.sensitive_fields = dict(layer.sensitive_fields)
+    new.declared_kinds = dict(layer.declared_kinds)
     return new

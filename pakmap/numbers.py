@@ -1,7 +1,8 @@
 """Numbers as people read them on maps: thousands separators, and small counts suppressed.
 
 Every surface that writes a number (labels, legends, popups, exported tables) formats it here, so
-small-count suppression ("<5") cannot be forgotten on one of them.
+small-count suppression ("<5") cannot be forgotten on one of them. The caller passes the threshold
+only for a count field (``pakmap.field_kinds``): a rate of 0.36 or a share of 3.54 % is never "<5".
 """
 
 from __future__ import annotations
@@ -53,11 +54,11 @@ def format_number(value, *, decimals: int | None = None, threshold: int | None =
     return text
 
 
-def format_range(lower, upper, *, threshold: int | None = None, integer: bool = True) -> str:
-    """A class range as people read it: ``1,001 – 5,000``."""
+def format_range(lower, upper, *, integer: bool = True) -> str:
+    """A class range as people read it: ``1,001 – 5,000``.
+
+    No threshold here: a count field's small values are a class of their own ("<5",
+    ``pakmap.classify.Classes``), so a range never mixes "<5" with a bound ("<5 – 14").
+    """
     d = 0 if integer else None
-    if (threshold is not None and not is_missing(upper) and isinstance(upper, Number)
-            and not is_missing(lower) and isinstance(lower, Number) and 0 < lower and upper < threshold):
-        # A class holding only suppressed counts reads "<5", not "<5 – <5" (pakmap.protection).
-        return f"<{threshold}"
-    return f"{format_number(lower, decimals=d, threshold=threshold)} – {format_number(upper, decimals=d, threshold=threshold)}"
+    return f"{format_number(lower, decimals=d)} – {format_number(upper, decimals=d)}"

@@ -19,6 +19,7 @@ from .errors import StyleError
 from .field_format import parse_expression
 from .numbers import exact_number_text
 
+KEEP = "keep"  # GraduatedStyle.breaks: compute once, then keep the bounds month after month
 CLASSIFICATION_METHODS = ("quantiles", "natural_breaks", "equal_interval", "std_mean", "manual")
 MARKERS = ("circle", "square", "triangle", "diamond", "settlement", "camp", "capital")
 LINE_STYLES = ("solid", "dash", "dot")
@@ -67,7 +68,11 @@ class GraduatedStyle:
     field: str = ""
     method: str = "natural_breaks"  # one of CLASSIFICATION_METHODS
     classes: int = 5
-    breaks: list[float] | None = None  # upper bounds, for method = "manual"
+    # Upper bounds, for method = "manual"; or "keep": the bounds the method computes are recorded
+    # here (with breaks_kept_from) when the project is saved, and next month's map uses them.
+    breaks: list[float] | str | None = None
+    breaks_kept_from: str = ""  # the data the kept bounds were computed from (set by pakmap)
+    breaks_lower: float | None = None  # the first class's lower bound when the bounds were kept
     palette: str = "unhcr_blue"
     nodata_color: str = "#E6E6E6"
     nodata_label: str = "No data"
@@ -184,11 +189,16 @@ def validate_style(style: VectorStyle, where: str = "style") -> None:
         if style.method not in CLASSIFICATION_METHODS:
             raise StyleError(f"unknown classification method '{style.method}' in {where}",
                              fix=f"use one of: {', '.join(CLASSIFICATION_METHODS)}")
-        if style.method == "manual" and not style.breaks:
+        if style.method == "manual" and (not style.breaks or style.breaks == KEEP):
             raise StyleError(f"{where} uses manual classification without 'breaks'",
                              fix="give breaks = [upper bound of each class, …]")
-        if style.breaks:
+        if isinstance(style.breaks, str) and style.breaks != KEEP:
+            raise StyleError(f"'breaks' in {where} must be a list of numbers or \"keep\", not {style.breaks!r}",
+                             fix='write breaks = [1000, 10000, 100000], or breaks = "keep" to keep computed bounds')
+        if style.breaks and style.breaks != KEEP:
             check_breaks(style.breaks, where)
+        if style.breaks_lower is not None and not _is_number(style.breaks_lower):
+            raise StyleError(f"'breaks_lower' in {where} is not a number", fix="delete it and set breaks = \"keep\"")
         if not 1 <= int(style.classes) <= 12:
             raise StyleError(f"{where} asks for {style.classes} classes", fix="use 1 to 12 classes")
     if style.symbol.line_style not in LINE_STYLES:
@@ -235,6 +245,12 @@ def check_breaks(breaks, where: str = "style") -> list[float]:
 
 def style_to_dict(style: VectorStyle) -> dict[str, Any]:
     return _to_mapping(style)
+
+
+def kept_breaks(style: VectorStyle) -> bool:
+    """A graduated style whose bounds were kept from an earlier map (``breaks = "keep"``, recorded)."""
+    return (isinstance(style, GraduatedStyle) and style.method != "manual" and bool(style.breaks_kept_from)
+            and isinstance(style.breaks, list) and bool(style.breaks))
 
 
 def labels_from_dict(data: dict[str, Any] | None, where: str = "labels") -> LabelStyle | None:

@@ -9,8 +9,7 @@ import pandas as pd
 
 from pakmap.classify import classify
 from pakmap.numbers import format_range
-from pakmap.protection.counts import (count_fields, published_frame, suppressed_classes, suppressed_mask,
-                                      suppression_counts)
+from pakmap.protection.counts import count_fields, published_frame, suppressed_mask, suppression_counts
 from test_protection_data import households
 
 SMALL_NUMBER = re.compile(r"(?<![\d.,<])[1-4](?![\d.,])")  # a bare 1–4, not part of "<5" or "1,234"
@@ -47,21 +46,26 @@ def test_household_sizes_never_published_as_small_numbers():
     assert not any(SMALL_NUMBER.search(v) for v in text)
 
 
-def test_class_of_suppressed_values_reads_below_threshold():
+def test_small_counts_are_one_class_and_the_others_keep_their_bounds():
     values = [1, 2, 3, 4, 10, 20, 50, 100, 500]
-    classes = classify(values, "manual", breaks=[2, 4, 50, 500])
-    assert classes.labels(5) == ["<5", "<5", "5 – 50", "51 – 500"]  # format_range: never "<5 – <5"
-    merged = suppressed_classes(classes, 5)
-    assert merged.bins == (4.0, 50.0, 500.0)
-    assert merged.labels(5) == ["<5", "5 – 50", "51 – 500"]
-    assert merged.class_of.tolist() == [0, 0, 0, 0, 1, 1, 1, 2, 2]
-    assert merged.counts == (4, 3, 2)
-    # Nothing to merge: the same object back.
-    assert suppressed_classes(classify([10, 20, 30, 40], "quantiles", k=2), 5).bins == (25.0, 40.0)
+    classes = classify(values, "manual", breaks=[2, 4, 50, 500], below=5)
+    # The bounds under the threshold would split "<5": one class, never merged from two.
+    assert classes.labels() == ["<5", "10 – 50", "51 – 500"]
+    assert classes.class_of.tolist() == [0, 0, 0, 0, 1, 1, 1, 2, 2]
+    assert classes.counts == (4, 3, 2)
+    assert classes.bounds == (50.0, 500.0)
+    # Nothing under the threshold: the classification is the method's own.
+    assert classify([10, 20, 30, 40], "quantiles", k=2, below=5).labels() == ["10 – 25", "26 – 40"]
 
 
-def test_format_range_with_zero_and_partial_classes():
-    assert format_range(1, 4, threshold=5) == "<5"
-    assert format_range(0, 3, threshold=5) == "0 – <5"
-    assert format_range(3, 10, threshold=5) == "<5 – 10"
-    assert format_range(1, 4) == "1 – 4"  # no threshold: no suppression
+def test_zero_joins_the_small_counts_and_no_range_reads_below_threshold():
+    classes = classify([0, 0, 3, 7, 9, 14, 30, 31, 40], "natural_breaks", k=4, below=5)
+    labels = classes.labels()
+    assert labels[0] == "<5" and len(labels) == 4  # four classes asked, four drawn
+    assert not any("<5 –" in l or "– <5" in l for l in labels)
+    assert classes.class_of[:3].tolist() == [0, 0, 0]
+
+
+def test_format_range_has_no_threshold():
+    assert format_range(1, 4) == "1 – 4"
+    assert format_range(0.19, 0.84, integer=False) == "0.19 – 0.84"

@@ -23,7 +23,8 @@ def test_graduated_legend_has_class_ranges_and_no_data_in_drawn_colours():
                       style=GraduatedStyle(field="v", method="manual", breaks=[10, 20, 30, 40],
                                            symbol=Symbol(stroke_width=0)))
     items = legend_items(lyr, threshold=5)
-    assert [i.label for i in items] == ["<5 – 10", "11 – 20", "21 – 30", "31 – 40", "No data"]
+    # v is a count (whole numbers ≥ 0): 2 is "<5", a class of its own; the others keep their bounds.
+    assert [i.label for i in items] == ["<5", "15 – 20", "21 – 30", "31 – 40", "No data"]
     assert items[-1].nodata and items[-1].color == "#E6E6E6"
     assert all(i.kind == "fill" for i in items)
     img, _ = render_image(MapView((lyr,), (0, 0, 100, 100), CRS_M, 100, 100))

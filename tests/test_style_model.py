@@ -104,28 +104,26 @@ def test_numbers_as_people_read_them():
     assert format_range(1001, 5000) == "1,001 – 5,000"
 
 
-def test_classes_entirely_below_the_threshold_merge_into_one_suppressed_class():
+def test_small_counts_share_one_class_and_a_rate_is_never_suppressed():
     import geopandas as gpd
     import shapely
 
-    from pakmap.classify import classify
     from pakmap.layer import VectorLayer
     from pakmap.render import legend_items
     from pakmap.style import GraduatedStyle
 
     values = [1, 2, 3, 4, 40, 400, 4000, 40000]
-    classes = classify(values, "manual", breaks=[1, 3, 100, 1000, 40000])
-    merged = classes.suppressed(5)
-    assert merged.bins == (3.0, 100.0, 1000.0, 40000.0)
-    assert merged.labels(5)[0] == "<5"
-    assert merged.class_of[0] == merged.class_of[2]  # 1 and 3 refugees: the same colour
-    assert classes.suppressed(None) is classes
-
-    layer = VectorLayer("d", gpd.GeoDataFrame({"n": values}, geometry=shapely.points([(i, 0) for i in range(8)]),
-                                              crs="EPSG:4326"),
-                        style=GraduatedStyle(field="n", method="manual", breaks=[1, 3, 100, 1000, 40000]))
+    points = shapely.points([(i, 0) for i in range(8)])
+    layer = VectorLayer("d", gpd.GeoDataFrame({"refugees": values}, geometry=points, crs="EPSG:4326"),
+                        style=GraduatedStyle(field="refugees", method="manual", breaks=[1, 3, 100, 1000, 40000]))
     labels = [item.label for item in legend_items(layer, threshold=5)]
-    assert labels.count("<5") == 1 and len(labels) == 4
+    assert labels == ["<5", "40 – 100", "101 – 1,000", "1,001 – 40,000"]
+
+    shares = VectorLayer("s", gpd.GeoDataFrame({"literacy_rate": [0.19, 0.3, 0.5, 0.84] * 2}, geometry=points,
+                                               crs="EPSG:4326"),
+                         style=GraduatedStyle(field="literacy_rate", method="quantiles", classes=4))
+    labels = [item.label for item in legend_items(shares, threshold=5)]
+    assert labels == ["0.19 – 0.27", "0.27 – 0.4", "0.4 – 0.58", "0.58 – 0.84"]
 
 
 def test_line_of_control_is_drawn_dotted_on_every_surface():

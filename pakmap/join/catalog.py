@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..errors import ProjectError, StyleError
+from ..field_kinds import FieldKind, check_kind, declared
 from ..resources import layer_file, read_data_file
 from ..style import LabelStyle, VectorStyle, labels_from_dict, style_from_dict
 
@@ -39,6 +40,7 @@ class CatalogEntry:
     source: str = ""
     style: VectorStyle | None = None
     labels: LabelStyle | None = None
+    fields: dict[str, str] = field(default_factory=dict)  # field -> kind (pakmap.field_kinds.KINDS)
 
     def join_pairs(self, table_columns: Sequence[str]) -> list[tuple[str, str]]:
         """The first key field that the table also has (case-insensitively), as ``[(layer_field, table_field)]``.
@@ -133,6 +135,15 @@ def _entry(raw: dict[str, Any], i: int, path: Path) -> CatalogEntry:
         raise ProjectError(f"{where}: key_fields must be a list of field names", path=path,
                            fix='e.g. key_fields = ["ADM2_PCODE", "ADM2_EN"]')
     values["key_fields"] = key_fields
+    fields = raw.get("fields", {})
+    if not isinstance(fields, dict):
+        raise ProjectError(f"{where}: fields must be a table of field = kind", path=path,
+                           fix='e.g. fields = { literacy_rate = "rate", population_2023 = "count" }')
+    try:
+        for name, kind in fields.items():
+            check_kind(kind, f"{where}, field '{name}'")
+    except ValueError as exc:
+        raise ProjectError(str(exc).split("; ")[0], path=path, fix=str(exc).split("; ")[1]) from None
     try:
         values["style"] = style_from_dict(raw.get("style"), f"the style of {where}") if "style" in raw else None
         values["labels"] = labels_from_dict(raw.get("labels"), f"the labels of {where}")
@@ -141,4 +152,21 @@ def _entry(raw: dict[str, Any], i: int, path: Path) -> CatalogEntry:
     return CatalogEntry(**values)
 
 
-__all__ = ["Catalog", "CatalogEntry", "load_catalog", "default_catalog_path", "KINDS"]
+_loaded: dict[tuple, Catalog] = {}
+
+
+def catalog_kinds(path: str | os.PathLike, layer: str | None = None) -> dict[str, FieldKind]:
+    """The field kinds the catalog declares for the file ``path`` (empty when no entry names it)."""
+    catalog_path = default_catalog_path()
+    try:
+        key = (str(catalog_path), catalog_path.stat().st_mtime_ns)
+    except OSError:
+        return {}
+    if key not in _loaded:
+        _loaded.clear()
+        _loaded[key] = load_catalog(catalog_path)
+    entry = _loaded[key].for_file(path, layer)
+    return declared(entry.fields, f"the layer catalog ({entry.id})") if entry else {}
+
+
+__all__ = ["Catalog", "CatalogEntry", "load_catalog", "default_catalog_path", "catalog_kinds", "KINDS"]

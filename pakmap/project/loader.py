@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..errors import PakmapError, ProjectError
+from ..field_kinds import declared
 from ..layer import Layer, RasterLayer, SourceInfo, VectorLayer, replace_data
 from ..style import labels_from_dict, raster_style_from_dict, style_from_dict
 from .loaded import LoadedProject
@@ -35,6 +36,8 @@ def open_layer_spec(project: Project, spec: LayerSpec, layers: dict[str, Layer] 
     layer.name = spec.name
     layer.visible = spec.visible
     layer.opacity = spec.opacity
+    if not isinstance(layer, RasterLayer):
+        layer.declared_kinds = {**layer.declared_kinds, **declared(spec.fields, "the project")}
     if isinstance(layer, VectorLayer):
         layer.style = style_from_dict(spec.style, f"the style of layer '{spec.name}'")
         layer.labels = labels_from_dict(spec.labels, f"the labels of layer '{spec.name}'")
@@ -94,7 +97,12 @@ def apply_join(project: Project, layers: dict[str, Layer], join: JoinSpec):
             aggregate=join.aggregate, accepted=join.accepted,
             alias_files=[project.resolve(p) for p in join.aliases], strict=join.strict, groups=join.groups,
             layer_name=join.layer, table_name=join.table)
-    return replace_data(target, result.data), result.report
+    joined = replace_data(target, result.data)
+    if join.kind != "spatial":
+        # A table's fields keep the kinds declared for them (a rate joined onto districts stays a rate).
+        brought = set(joined.fields) - set(target.fields)
+        joined.declared_kinds.update({f: k for f, k in table.declared_kinds.items() if f in brought})
+    return joined, result.report
 
 
 def load_layers(project: Project, progress: Progress | None = None) -> LoadedProject:

@@ -52,6 +52,9 @@ class LayerSpec:
     popup_fields: list[str] = dataclasses.field(default_factory=list)  # fields shown in web-map popups/tooltips
     legend: bool = True  # listed in the print legend
     dissolve: DissolveSpec | None = None  # made from another layer instead of read from ``path``
+    # field -> "count" | "rate" | "measure" | "identifier" | "other" (pakmap.field_kinds): only counts
+    # are suppressed below the protection threshold
+    fields: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclass

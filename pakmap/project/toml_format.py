@@ -25,6 +25,7 @@ from .. import __version__
 from ..atomic import write_text_atomic
 from ..errors import PakmapError, ProjectError
 from ..field_format import parse_expression
+from ..field_kinds import KINDS
 from ..file_guard import check_outputs, regular_file
 from ..join.aliases import group_entries
 from ..limits import DPI_RANGE
@@ -87,6 +88,10 @@ def validate(project: Project) -> None:
         else:
             style_from_dict(spec.style, where)
         labels_from_dict(spec.labels, f"the labels of layer '{spec.name}'")
+        for field, kind in spec.fields.items():
+            if kind not in KINDS:
+                raise ProjectError(f"layer '{spec.name}' declares field '{field}' as {kind!r}, not a field kind",
+                                   fix=f"use one of: {', '.join(KINDS)}")
     for position, spec in enumerate(project.layers):
         _validate_source(spec, names[:position])
     if project.layout.atlas is not None:

@@ -3,46 +3,30 @@
 Counts stay numbers in memory (classification, proportional circles and label placement need them);
 every surface that turns a number into text goes through ``pakmap.numbers.format_number`` with the
 threshold, and every surface that publishes a table (web-map data, exported layers) goes through
-``published_frame`` here. Legends: ``suppressed_classes`` merges the classes that hold only
-suppressed values, so two colours can never tell "1–2" from "3–4".
+``published_frame`` here. Only count fields are suppressed (``pakmap.field_kinds``): a rate, a share
+or an area identifies no one. Legends put a count field's small values in one "<5" class
+(``pakmap.classify.classify(below=…)``), so two colours can never tell "1–2" from "3–4".
 """
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
-from ..classify import Classes
+from ..field_kinds import FieldKind, field_kinds, numeric_values
 from ..numbers import format_number
-from .detect import normalize_field_name
 
-# Whole-number fields that are codes, dates or measures, not counts of people or things.
-_NOT_COUNT = re.compile(
-    r"(?:^|_)(?:id|fid|ogc_fid|objectid|oid|code|pcode|p_code|year|month|day|date|rank|order|sort|zoom|"
-    r"priority|lat|lon|lng|latitude|longitude|x|y|area|km2|sqkm|sq_km|ha|pct|percent|percentage|rate|"
-    r"ratio|density|share|index|elevation|altitude|zip|postcode|postal|version|level|admin_level|"
-    r"precision|accuracy)(?:_|$)|pcode$|code$")
-
-
-def count_fields(df: pd.DataFrame) -> list[str]:
-    """Numeric fields that hold counts: whole, non-negative numbers, not named like a code or measure."""
-    fields = []
-    for field in df.columns:
-        values = df[field]
-        if (pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values)
-                or _NOT_COUNT.search(normalize_field_name(field))):
-            continue
-        present = pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype=float)
-        if len(present) and np.all(present >= 0) and np.all(np.mod(present, 1) == 0):
-            fields.append(str(field))
-    return fields
+def count_fields(df: pd.DataFrame, declared: dict[str, FieldKind] | None = None) -> list[str]:
+    """The fields of ``df`` that are counts (``pakmap.field_kinds``: declared, else inferred by name
+    and values): the only fields suppressed. A layer's own declarations: ``count_fields_of(layer)``."""
+    return [f for f, k in field_kinds(df, declared).items() if k.kind == "count"]
 
 
 def suppressed_mask(values, threshold: int) -> np.ndarray:
     """True where a count is shown as "<threshold" (0 < value < threshold; zero stays zero)."""
-    v = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+    series = pd.Series(values)
+    numbers = numeric_values(series)
+    v = (pd.to_numeric(series, errors="coerce") if numbers is None else numbers).to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
         return (v > 0) & (v < threshold)
 
@@ -67,14 +51,10 @@ def published_frame(df: pd.DataFrame, threshold: int, fields=None) -> pd.DataFra
     """
     out = df.copy()
     for field in suppression_counts(df, threshold, fields):
-        out[field] = [format_number(v, threshold=threshold) for v in df[field].tolist()]
+        numbers = numeric_values(df[field])
+        out[field] = [cell if v != v else format_number(v, threshold=threshold)
+                      for cell, v in zip(df[field].tolist(), numbers.tolist())]
     return out
 
 
-def suppressed_classes(classes: Classes, threshold: int) -> Classes:
-    """``classes`` with every class entirely below the threshold merged into one "<5" class
-    (``Classes.suppressed``, which the renderer and so the legend and web map apply too)."""
-    return classes.suppressed(threshold)
-
-
-__all__ = ["count_fields", "suppressed_mask", "suppression_counts", "published_frame", "suppressed_classes"]
+__all__ = ["count_fields", "suppressed_mask", "suppression_counts", "published_frame"]

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..errors import ProtectionError
 from ..field_format import expression_fields
+from ..field_kinds import count_fields_of
 from ..layer import Layer, RasterLayer, TableLayer, VectorLayer, replace_data
 from ..project.loaded import LoadedProject
 from ..project.model import AllowSpec, Project
@@ -244,7 +245,8 @@ def _plan_layer(loaded: LoadedProject, layer: Layer, allows: list[AllowSpec], ag
         findings.append(Finding(layer.name, name, why, blocking=bool(used_by), used_by=used_by))
     lp.fields = [str(c) for c in _attribute_columns(layer) if str(c) not in lp.withheld]
     if not points_out and lp.fields:
-        lp.suppressed = suppression_counts(layer.data[lp.fields], threshold)
+        counts = [f for f in count_fields_of(layer) if f in lp.fields]
+        lp.suppressed = suppression_counts(layer.data[lp.fields], threshold, counts)
     return lp, findings
 
 
@@ -352,6 +354,7 @@ def _strip_layer(layer: Layer, lp: LayerPlan) -> Layer:
         new = TableLayer(layer.name, layer.data.drop(columns=[c for c in layer.data.columns if str(c) in withheld]),
                          layer.source)
         new.visible, new.opacity = layer.visible, layer.opacity
+        new.declared_kinds = dict(layer.declared_kinds)
     new.sensitive_fields = {f: r for f, r in lp.allowed.items() if f != GEOMETRY}
     return new
 

@@ -16,6 +16,7 @@ import pyogrio
 
 from ..atomic import atomic_path
 from ..errors import ExportError
+from ..field_kinds import count_fields_of
 from ..layer import VectorLayer
 from ..project.loaded import LoadedProject
 from .counts import published_frame
@@ -49,7 +50,7 @@ def write_geopackage(safe: LoadedProject, out_path: str | os.PathLike) -> Path:
     taken: set[str] = set()
     with atomic_path(out_path) as tmp:
         for layer in layers:
-            data = gpd.GeoDataFrame(published_frame(layer.data, threshold), geometry=layer.data.geometry.name,
+            data = gpd.GeoDataFrame(published_frame(layer.data, threshold, count_fields_of(layer)), geometry=layer.data.geometry.name,
                                     crs=layer.data.crs)
             pyogrio.write_dataframe(data, tmp, layer=_table_name(layer.name, taken), driver="GPKG",
                                     append=tmp.exists())

@@ -26,6 +26,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 
 from ..errors import StyleError
 from ..field_format import FIX, parse_expression
+from ..field_kinds import count_fields_of, numeric_values
 from ..fonts import FAMILY
 from ..numbers import format_number, is_missing
 from ..style import SingleSymbolStyle
@@ -68,9 +69,13 @@ class PlacedLabel:
         return [tuple(c) for c in footprint(x + w / 2, y + h / 2, w, h, self.angle).tolist()]
 
 
+class _Count(float):
+    """A value of a count field: the formatter writes it as "<5" under the threshold."""
+
+
 class _Formatter(string.Formatter):
-    """``str.format`` with pakmap's number rules: plain ``{pop}`` → ``1,234``; counts under the
-    threshold → ``<5`` whatever the format spec; missing values → empty."""
+    """``str.format`` with pakmap's number rules: plain ``{pop}`` → ``1,234``; a count field's values
+    under the threshold → ``<5`` whatever the format spec (never a rate or share); missing → empty."""
 
     def __init__(self, threshold: int | None) -> None:
         super().__init__()
@@ -81,28 +86,46 @@ class _Formatter(string.Formatter):
             return ""
         if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
             v = float(value)
-            if self.threshold is not None and 0 < v < self.threshold:
+            if isinstance(value, _Count) and self.threshold is not None and 0 < v < self.threshold:
                 return f"<{self.threshold}"
             if not format_spec:
                 return format_number(v)
         return super().format_field(value, format_spec)
 
 
+def _marked_counts(layer, data, threshold: int | None) -> dict:
+    """Each count field's values as ``_Count`` numbers (text counts "1,204" read), by field."""
+    if threshold is None:
+        return {}
+    out = {}
+    for field in count_fields_of(layer):
+        if field in data.columns:
+            values = numeric_values(data[field])
+            if values is not None:
+                # An empty or already suppressed cell ("-", "<5") is shown as the table wrote it.
+                out[field] = [cell if v != v else _Count(v) for cell, v in zip(data[field].tolist(), values.tolist())]
+    return out
+
+
 def label_texts(layer, rows: np.ndarray, threshold: int | None) -> list[str]:
     """The label text of each feature in ``rows`` (positional indices) under ``layer.labels``."""
     labels = layer.labels
     data = layer.data.iloc[rows]
-    if labels.field:
-        if labels.field not in data.columns:
-            raise StyleError(f"labels of layer '{layer.name}' use unknown field '{labels.field}'",
-                             fix=f"use one of: {', '.join(map(str, layer.fields))}")
-        fmt = _Formatter(threshold)
-        return [fmt.format_field(v, "") for v in data[labels.field].tolist()]
+    if labels.field and labels.field not in data.columns:
+        raise StyleError(f"labels of layer '{layer.name}' use unknown field '{labels.field}'",
+                         fix=f"use one of: {', '.join(map(str, layer.fields))}")
+    counts = _marked_counts(layer, data, threshold)
     formatter = _Formatter(threshold)
+    if labels.field:
+        values = counts.get(labels.field) or data[labels.field].tolist()
+        return [formatter.format_field(v, "") for v in values]
     where = f"the labels of layer '{layer.name}'"
     parse_expression(labels.text_expression, where)  # a brace that spans lines is reported whole
     lines = [parse_expression(line, where) for line in labels.text_expression.split("\n")]
     records = data.drop(columns=data.geometry.name).to_dict("records")
+    for field, values in counts.items():
+        for record, value in zip(records, values):
+            record[field] = value
     try:
         # A line showing a value the feature does not have is left out whole: "{share:.1f}%" of a
         # district without data prints nothing, not a lone "%".

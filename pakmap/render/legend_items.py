@@ -63,9 +63,10 @@ def _layer_kind(layer: VectorLayer) -> str:
 def legend_items(layer, threshold: int | None = None) -> list[LegendItem]:
     """The legend rows of ``layer`` (rasters: the ramp's end values are left to the legend drawer).
 
-    Graduated: one row per class (``Classes.labels(threshold)``) plus "No data" when values are
-    missing; categorized: one per value; proportional: two or three round-number circles, largest
-    first; single symbol: one row named after the layer.
+    Graduated: one row per class (``Classes.labels()``: a count field's small values are one "<5"
+    row) plus "No data" when values are missing; categorized: one per value; proportional: two or
+    three round-number circles, largest first, and the one "<5" circle of a count field's small
+    values; single symbol: one row named after the layer.
     """
     if isinstance(layer, RasterLayer) or not isinstance(layer, VectorLayer):
         return []
@@ -75,9 +76,11 @@ def legend_items(layer, threshold: int | None = None) -> list[LegendItem]:
         from .styling import circle_diameters
         import numpy as np
 
-        sizes = circle_diameters(np.array(sym.legend_values, dtype=float), sym.max_value, sym.max_size)
-        return [LegendItem(format_number(v, threshold=threshold), "circle", s.fill, s.stroke, s.stroke_width,
-                           float(d), None, s.opacity) for v, d in zip(sym.legend_values, sizes)]
+        values = list(sym.legend_values) + ([float(sym.below)] if sym.below is not None else [])
+        texts = [format_number(v) for v in sym.legend_values] + ([f"<{sym.below}"] if sym.below is not None else [])
+        sizes = circle_diameters(np.array(values, dtype=float), sym.max_value, sym.max_size)
+        return [LegendItem(text, "circle", s.fill, s.stroke, s.stroke_width, float(d), None, s.opacity)
+                for text, d in zip(texts, sizes)]
     geom = _layer_kind(layer)
     items = []
     for c in sym.classes:

@@ -18,9 +18,10 @@ import pandas as pd
 
 from ..classify import Classes, classify
 from ..errors import StyleError
+from ..field_kinds import is_count, numeric_values
 from ..numbers import format_number, is_missing
 from ..palettes import palette
-from ..style import CategorizedStyle, GraduatedStyle, ProportionalStyle, SingleSymbolStyle, Symbol
+from ..style import CategorizedStyle, GraduatedStyle, ProportionalStyle, SingleSymbolStyle, Symbol, kept_breaks
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Symbolization:
     max_value: float | None = None
     max_size: float | None = None
     breaks: Classes | None = None
+    below: int | None = None  # proportional: small counts drawn as one "<below" circle
 
 
 def _column(layer, name: str) -> pd.Series:
@@ -88,20 +90,39 @@ def _symbolize(layer, threshold: int | None) -> Symbolization:
     if isinstance(style, CategorizedStyle):
         return _categorized(layer, style)
     if isinstance(style, ProportionalStyle):
-        return _proportional(layer, style)
+        return _proportional(layer, style, threshold)
     raise StyleError(f"unknown style {type(style).__name__} on layer '{layer.name}'")
 
 
-def _graduated(layer, style: GraduatedStyle, threshold: int | None) -> Symbolization:
-    values = pd.to_numeric(_column(layer, style.field), errors="coerce")
+def field_numbers(layer, name: str) -> pd.Series:
+    """A field's values as numbers (a partner's text column "1,204", "-" included: NaN where empty)."""
+    column = _column(layer, name)
+    values = numeric_values(column)
+    return pd.to_numeric(column, errors="coerce") if values is None else values
+
+
+def count_threshold(layer, name: str, threshold: int | None) -> int | None:
+    """``threshold`` when ``name`` is a count field of ``layer``, else None: only counts are suppressed."""
+    return threshold if threshold is not None and is_count(layer, name) else None
+
+
+def classes_of(layer, style: GraduatedStyle, threshold: int | None) -> Classes:
+    """The classes of a graduated style: kept bounds when the project kept them, a count field's
+    small values in one "<5" class (``classify(below=…)``), any other field classified as it is."""
+    values = field_numbers(layer, style.field)
+    kept = kept_breaks(style)
+    breaks = style.breaks if style.method == "manual" or kept else None
     with warnings.catch_warnings():
         # mapclassify says once per call that numba would be faster; classify() samples big inputs.
         warnings.filterwarnings("ignore", message="Numba not installed")
-        classes = classify(values, style.method, style.classes, style.breaks)
-    # Classes holding only counts below the protection threshold become one "<5" class.
-    classes = classes.suppressed(threshold)
+        return classify(values, style.method, style.classes, breaks, below=count_threshold(layer, style.field, threshold),
+                        kept=kept, kept_lower=style.breaks_lower if kept else None)
+
+
+def _graduated(layer, style: GraduatedStyle, threshold: int | None) -> Symbolization:
+    classes = classes_of(layer, style, threshold)
     colors = palette(style.palette).ramp(classes.k)
-    draw = [DrawClass(label, color) for label, color in zip(classes.labels(threshold), colors)]
+    draw = [DrawClass(label, color) for label, color in zip(classes.labels(), colors)]
     class_of = classes.class_of.copy()
     if (class_of < 0).any():
         class_of[class_of < 0] = len(draw)
@@ -167,16 +188,24 @@ def circle_diameters(values: np.ndarray, max_value: float, max_size: float) -> n
         return max_size * np.sqrt(np.clip(values, 0, None) / max_value)
 
 
-def _proportional(layer, style: ProportionalStyle) -> Symbolization:
-    values = pd.to_numeric(_column(layer, style.field), errors="coerce").to_numpy(dtype=float)
+def _proportional(layer, style: ProportionalStyle, threshold: int | None) -> Symbolization:
+    values = field_numbers(layer, style.field).to_numpy(dtype=float)
     finite = values[np.isfinite(values)]
     max_value = style.max_value or (float(finite.max()) if len(finite) and finite.max() > 0 else 1.0)
     sizes = circle_diameters(values, max_value, style.max_size)
     sizes[~np.isfinite(values) | (values <= 0)] = np.nan
     legend = tuple(style.legend_values) if style.legend_values else nice_legend_values(max_value)
+    below = count_threshold(layer, style.field, threshold)
+    if below is not None:
+        # Sizes would give 1 and 3 back: every small count is one circle, the size of the threshold,
+        # and the legend shows that circle as "<5" instead of values it cannot tell apart.
+        with np.errstate(invalid="ignore"):
+            small = (values > 0) & (values < below)
+        sizes[small] = circle_diameters(np.array([float(below)]), max_value, style.max_size)[0]
+        legend = tuple(v for v in legend if v >= below)
     draw = (DrawClass(style.field, style.symbol.fill),)
     return Symbolization(style.symbol, draw, np.zeros(len(values), dtype=int), sizes, legend,
-                         max_value, style.max_size)
+                         max_value, style.max_size, below=below if below is not None and bool(small.any()) else None)
 
 
 def legend_value_label(value: float, threshold: int | None = None) -> str:

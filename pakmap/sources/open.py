@@ -20,6 +20,7 @@ from ..crs import parse_crs
 from ..errors import SourceError
 from ..file_guard import regular_file
 from ..layer import Layer, RasterLayer, VectorLayer
+from ..join.catalog import catalog_kinds
 from ..protection.detect import flag_layer
 from . import csv_sniff, raster, table, vector, xlsx
 from .detect import CSV, RASTER, VECTOR, XLSX, detect
@@ -61,6 +62,9 @@ def open_layer(path: str | os.PathLike, layer: str | None = None, **options) -> 
     # Personal data is flagged the moment it is loaded, so every view (layers panel, ``pakmap info``)
     # and every export sees the same flags.
     flag_layer(opened)
+    if not isinstance(opened, RasterLayer):
+        # A standard layer's fields are what the catalog says (a rate stays a rate, never "<5").
+        opened.declared_kinds = catalog_kinds(path, layer)
     return opened
 
 

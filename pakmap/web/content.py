@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..errors import ProjectError
 from ..field_format import expression_fields
+from ..field_kinds import is_count, numeric_values
 from ..layer import VectorLayer
 from ..numbers import format_number, is_missing
 
@@ -44,23 +45,17 @@ def caption(field: str) -> str:
     return html.escape(text[:1].upper() + text[1:])
 
 
-def is_count(series: pd.Series) -> bool:
-    """Whole non-negative numbers (people, households): the values small-count suppression protects.
-
-    Rates and shares (literacy 0.36) are not counts and must not turn into "<5".
-    """
-    if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
-        return False
-    values = pd.to_numeric(series, errors="coerce").dropna().to_numpy(dtype=float)
-    return len(values) > 0 and bool(np.all(values >= 0) and np.all(np.mod(values, 1) == 0))
-
-
 def display_values(series: pd.Series, threshold: int | None) -> list[str]:
-    """Each value as escaped display text, numbers with thousands separators."""
-    limit = threshold if is_count(series) else None
+    """Each value as escaped display text, numbers with thousands separators; ``threshold`` is given
+    for a count field only (a share of 0.36 is never "<5")."""
+    numbers = numeric_values(series) if threshold is not None else None
+    if numbers is not None:  # a count field, text counts ("1,204", "-") included
+        return [NO_DATA if is_missing(cell) else html.escape(str(cell)) if is_missing(v)
+                else html.escape(format_number(v, threshold=threshold))
+                for cell, v in zip(series.tolist(), numbers.tolist())]
     # An empty cell is "No data" (AJK has no census figures: absent, not zero).
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-        return [NO_DATA if is_missing(v) else html.escape(format_number(float(v), threshold=limit))
+        return [NO_DATA if is_missing(v) else html.escape(format_number(float(v)))
                 for v in series.tolist()]
     return [NO_DATA if is_missing(v) else html.escape(str(v)) for v in series.tolist()]
 
@@ -107,7 +102,7 @@ def feature_content(layer: VectorLayer, popup_fields: list[str], threshold: int 
         texts = label_texts(layer, np.arange(n), threshold)
         headings = [html.escape(t).replace("\n", "<br>") for t in texts]
     fields = shown_fields(layer, popup_fields)
-    columns = [display_values(layer.data[f], threshold) for f in fields]
+    columns = [display_values(layer.data[f], threshold if is_count(layer, f) else None) for f in fields]
     rows = [list(values) for values in zip(*columns)] if columns else [[] for _ in range(n)]
     return FeatureContent(headings, [caption(f) for f in fields], rows)
 
