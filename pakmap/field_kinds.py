@@ -87,7 +87,7 @@ def numeric_values(series: pd.Series) -> pd.Series | None:
     return numbers.reindex(series.index).astype(float)
 
 
-def _tokens(field: str) -> list[str]:
+def name_tokens(field: str) -> list[str]:
     text = str(field).replace("%", "_pct_")
     text = re.sub(r"(?<=[a-z0-9])(?=[A-Z][a-z])", "_", text)  # camelCase → camel_Case
     text = re.sub(r"(?<=[a-zA-Z])(?=\d)|(?<=\d)(?=[a-zA-Z])", "_", text)  # km2 → km_2, pop2023 → pop_2023
@@ -143,7 +143,7 @@ def infer_kind(field: str, series: pd.Series) -> FieldKind | None:
     values = numeric_values(series)
     if values is None:
         return None
-    tokens = _tokens(field)
+    tokens = name_tokens(field)
     named = _by_name(tokens)
     if named is not None:
         return named
@@ -183,9 +183,18 @@ def field_kinds(frame: pd.DataFrame, declared: dict[str, FieldKind] | None = Non
     return out
 
 
-def declared(kinds: dict[str, str], source: str) -> dict[str, FieldKind]:
+IN_PROJECT = "the project"
+
+
+def declared(kinds: dict[str, str], source: str = IN_PROJECT) -> dict[str, FieldKind]:
     """Kinds written in a project or catalog (field → kind name) as ``FieldKind``s saying where."""
     return {str(f): FieldKind(k, f"declared in {source}") for f, k in kinds.items()}
+
+
+def project_declarations(layer) -> dict[str, str]:
+    """The kinds a layer's project declares (what ``[layers.fields]`` saves), not the catalog's."""
+    mark = f"declared in {IN_PROJECT}"
+    return {f: k.kind for f, k in layer.declared_kinds.items() if k.reason == mark}
 
 
 _lock = threading.Lock()
@@ -221,4 +230,4 @@ def describe_kinds(kinds: dict[str, FieldKind]) -> str:
 
 
 __all__ = ["KINDS", "KIND_TITLES", "FieldKind", "check_kind", "numeric_values", "infer_kind", "field_kinds",
-           "declared", "layer_kinds", "count_fields_of", "is_count", "describe_kinds"]
+           "declared", "project_declarations", "IN_PROJECT", "name_tokens", "layer_kinds", "count_fields_of", "is_count", "describe_kinds"]

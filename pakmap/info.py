@@ -16,6 +16,7 @@ import pandas as pd
 
 from .crs import crs_label
 from .errors import SourceError
+from .field_kinds import describe_kinds, layer_kinds
 from .layer import Layer, RasterLayer, TableLayer, VectorLayer
 from .limits import LimitError
 from .sources import list_layers, open_layer
@@ -71,6 +72,7 @@ def _vector(layer: VectorLayer) -> list[tuple[str, str]]:
         lines.append(("bounds", _bounds(layer.bounds) + " (xmin, ymin, xmax, ymax)"))
     lines += _read_with(layer)
     lines.append(("fields", _fields(gdf.drop(columns=gdf.geometry.name))))
+    lines.append(("field kinds", _field_kinds(layer)))
     lines.append(_sensitive(layer))
     validity = layer.validity.summary()
     bad = invalid_positions(gdf)
@@ -87,6 +89,7 @@ def _table(layer: TableLayer) -> list[tuple[str, str]]:
     lines = [("rows", f"{len(df):,}"), ("columns", f"{len(df.columns)}")]
     lines += _read_with(layer)
     lines.append(("fields", _fields(df)))
+    lines.append(("field kinds", _field_kinds(layer)))
     lines.append(("coordinates", "none found (a table for joins; give lat=/lon= or wkt= to map it)"))
     lines.append(_sensitive(layer))
     return lines
@@ -101,6 +104,11 @@ def _sensitive(layer: VectorLayer | TableLayer) -> tuple[str, str]:
     count = len(layer.sensitive_fields)
     return ("sensitive", f"{count} field{'s' if count > 1 else ''} withheld from exports unless allowed "
                          f"(--allow-sensitive LAYER:FIELD, or [[protection.allow]] with a reason):{flagged}")
+
+
+def _field_kinds(layer: VectorLayer | TableLayer) -> str:
+    """What each numeric field is and why (``pakmap.field_kinds``): only counts are suppressed."""
+    return describe_kinds(layer_kinds(layer)) + " — only counts are suppressed below the threshold"
 
 
 def _raster(layer: RasterLayer) -> list[tuple[str, str]]:

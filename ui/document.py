@@ -20,8 +20,10 @@ from pyproj import CRS
 
 from pakmap.errors import ProjectError
 from pakmap.events import Signal
+from pakmap.field_kinds import project_declarations
 from pakmap.layer import Layer, RasterLayer, TableLayer, VectorLayer
 from pakmap.project import JoinSpec, LayerSpec, Project, load_project, save_project
+from pakmap.project.kept_breaks import record_kept_breaks
 from pakmap.project.model import JOIN_ROLES
 from pakmap.project.loaded import LoadedProject
 from pakmap.style import labels_to_dict, raster_style_to_dict, style_to_dict
@@ -221,10 +223,14 @@ class Document:
     # --- saving ------------------------------------------------------------------------------
 
     def sync_specs(self) -> None:
-        """Write the layers' current state (style, labels, visibility, opacity) into their specs."""
+        """Write the layers' current state (style, labels, visibility, opacity, field kinds) into their
+        specs; graduated styles with ``breaks = "keep"`` record their computed bounds."""
+        record_kept_breaks(self.loaded)
         for layer in self.layers:
             spec = self.project.layer_spec(layer.name)
             spec.visible, spec.opacity = bool(layer.visible), float(layer.opacity)
+            if not isinstance(layer, RasterLayer):
+                spec.fields = project_declarations(layer)
             if isinstance(layer, VectorLayer):
                 spec.style = style_to_dict(layer.style)
                 spec.labels = labels_to_dict(layer.labels) or {}

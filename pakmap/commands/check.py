@@ -7,13 +7,21 @@ to allow it or fix the map. Exit status:
 * 3 — at least one finding would make ``pakmap render`` refuse an export (a sensitive field the map
   uses, or visible points of individuals or households): the same test ``render`` applies;
 * 2 — the project cannot be read (as for every command).
+
+Then, per layer, what each numeric field is (count, rate, measure, identifier, other) and why: only
+counts are suppressed below the threshold. Rates that give a suppressed count back (a rate times
+its population under the threshold, or a rate over fewer people than the threshold) are warned
+about (``pakmap.protection.rates``); warnings do not change the exit status.
 """
 
 from __future__ import annotations
 
+from ..field_kinds import describe_kinds, layer_kinds
+from ..layer import RasterLayer
 from ..project import load_project
 from ..project.loader import load_layers
 from ..protection.policy import check_project, plan_export
+from ..protection.rates import revealing_rates
 
 EXIT_FINDINGS = 3
 
@@ -50,4 +58,20 @@ def run(args) -> int:
         print(f"{len(blocking)} finding(s) would stop an export, {len(findings) - len(blocking)} field(s) withheld")
     else:
         print(f"{len(findings)} field(s) withheld from exports; nothing stops an export")
+    print_field_kinds(loaded)
     return EXIT_FINDINGS if blocking else 0
+
+
+def print_field_kinds(loaded) -> None:
+    """Each layer's field kinds with their reasons, then the rates that reveal small counts."""
+    joined_tables = {j.table for j in loaded.project.joins if j.table}
+    threshold = int(loaded.project.protection.threshold)
+    warnings = []
+    for layer in loaded.layers:
+        if isinstance(layer, RasterLayer) or layer.name in joined_tables:
+            continue  # a joined table's fields are shown, with their kinds, on the layer they joined
+        kinds = layer_kinds(layer)
+        print(f"fields of '{layer.name}': {describe_kinds(kinds)}")
+        warnings += revealing_rates(layer.name, layer.attributes, kinds, threshold)
+    for warning in warnings:
+        print(f"warning: {warning.message()}")

@@ -11,9 +11,10 @@ from ..errors import PakmapError, SourceError
 from ..layer import RasterLayer, VectorLayer
 from ..outputs import check_exports
 from ..project import save_project
+from ..project.kept_breaks import record_kept_breaks
 from ..project.loader import load_layers
 from ..quickmap import choose_style, quick_project
-from ..style import style_from_dict
+from ..style import KEEP, style_from_dict
 from .common import add_output_options, parse_aggregate, print_join_reports, run_outputs, split_list, split_pair
 
 
@@ -33,6 +34,9 @@ def register(sub) -> None:
                                                   "a file that has one keeps it")
     p.add_argument("--strict", action="store_true", help="unmatched table rows are an error, not a warning")
     p.add_argument("--save-project", metavar="P.toml", help="also save the project built for this map")
+    p.add_argument("--keep-breaks", action="store_true",
+                   help="record the computed class bounds in the saved project (breaks = \"keep\"), so next "
+                        "month's map uses the same classes")
     p.add_argument("-o", "--output", required=True, help="output file (.pdf, .png, .svg, .html, or .gpkg for the protected layers)")
     add_output_options(p)
     p.set_defaults(func=run)
@@ -61,8 +65,18 @@ def run(args) -> int:
                               fix=f"use one of: {', '.join(map(str, layer.fields))}")
     if args.by:
         target.style = choose_style(layer.data, args.by)
+    if args.keep_breaks:
+        if target.style.get("kind") != "graduated":
+            raise PakmapError("--keep-breaks needs a numeric --by field (a graduated map)",
+                              fix="map a numeric field with --by, or leave out --keep-breaks")
+        if not args.save_project:
+            raise PakmapError("--keep-breaks records the bounds in a project", fix="add --save-project P.toml")
+        target.style["breaks"] = KEEP
+    if args.by:
         layer.style = style_from_dict(target.style)
     if args.save_project:
+        for message in record_kept_breaks(loaded):
+            print(message)
         print(save_project(project, args.save_project))
     run_outputs(loaded, args.output, dpi=args.dpi, world_file=args.world_file,
                 allow_sensitive=args.allow_sensitive, aggregate=parse_aggregate(args.aggregate))

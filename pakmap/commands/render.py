@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..project import load_project
+from ..project import load_project, save_project
+from ..project.kept_breaks import record_kept_breaks
 from ..project.loader import load_layers
 from .common import (add_output_options, check_render_outputs, parse_aggregate, print_join_reports, run_outputs,
                      run_project_exports)
@@ -24,6 +25,12 @@ def run(args) -> int:
     check_render_outputs(project, args.output, atlas=args.atlas, world_file=args.world_file)
     loaded = load_layers(project)
     print_join_reports(loaded, strict=False)
+    kept = record_kept_breaks(loaded)
+    if kept:
+        # breaks = "keep" asks for exactly this: next month's render uses these bounds.
+        written = save_project(project)
+        for message in kept:
+            print(f"{message}; recorded in {written.name}")
     decisions = {"allow_sensitive": args.allow_sensitive, "aggregate": parse_aggregate(args.aggregate)}
     if args.output:
         run_outputs(loaded, args.output, dpi=args.dpi, atlas=args.atlas, world_file=args.world_file, **decisions)

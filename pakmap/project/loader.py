@@ -37,7 +37,7 @@ def open_layer_spec(project: Project, spec: LayerSpec, layers: dict[str, Layer] 
     layer.visible = spec.visible
     layer.opacity = spec.opacity
     if not isinstance(layer, RasterLayer):
-        layer.declared_kinds = {**layer.declared_kinds, **declared(spec.fields, "the project")}
+        layer.declared_kinds = {**layer.declared_kinds, **declared(spec.fields)}
     if isinstance(layer, VectorLayer):
         layer.style = style_from_dict(spec.style, f"the style of layer '{spec.name}'")
         layer.labels = labels_from_dict(spec.labels, f"the labels of layer '{spec.name}'")
