@@ -11,8 +11,9 @@ A field's kind is, in this order:
 2. declared in the layer catalog (``layers/catalog.toml``, ``fields = { … }`` of the matching entry);
 3. inferred from its name: ``id``/``code``/``pcode`` → identifier; ``rate``, ``share``, ``pct``,
    ``percent``, ``%``, ``ratio``, ``density``, ``per_…`` → rate; ``area``, ``km2``, ``sq``, ``ha``,
-   ``length``, ``distance`` → measure; ``mean``, ``average``, ``size`` → other; a name of people,
-   households or things counted (``population``, ``households``, ``refugees``, ``arrivals``, ``sites``…) with values ≥ 0 → count;
+   ``length``, ``distance`` → measure; ``mean``, ``average``, ``median`` → other; a name of people,
+   households or things counted (``population``, ``households``, ``refugees``, ``arrivals``,
+   ``sites``…) with values ≥ 0 → count (but a size with decimals, "hh_size" 6.4, is a mean: other);
    otherwise ``year``, ``month``, ``lat``, ``lon``, ``rank``… → other;
 4. inferred from its values: whole numbers ≥ 0 → count; decimals within 0–1 or 0–100 → rate;
    anything else → other.
@@ -108,8 +109,8 @@ _COUNT_NAMES = {"population", "pop", "households", "household", "hh", "hhs", "in
                 "deaths", "births", "students", "patients", "beneficiaries", "sites", "villages",
                 "schools", "facilities", "camps", "count", "counts", "number", "num", "total", "n",
                 "registered", "pors", "members", "visits"}
-# A mean or a size is not a count even of people ("hh_size" 6.4); checked before the count names.
-_STATISTIC_NAMES = {"mean", "avg", "average", "median", "size", "score", "index", "std", "min", "max"}
+# A mean is not a count even of people ("mean_hh_size" 6.4); checked before the count names.
+_STATISTIC_NAMES = {"mean", "avg", "average", "median", "score", "index", "std", "min", "max"}
 _OTHER_NAMES = {"year", "month", "day", "date", "week", "rank", "order", "sort", "zoom", "priority", "lat",
                 "lon", "lng", "latitude", "longitude", "x", "y", "z", "zip", "postcode", "version",
                 "level", "precision", "accuracy"}
@@ -151,6 +152,8 @@ def infer_kind(field: str, series: pd.Series) -> FieldKind | None:
     whole = bool(len(present) and np.all(np.mod(present, 1) == 0))
     non_negative = bool(len(present) and np.all(present >= 0))
     counted = next((t for t in tokens if t in _COUNT_NAMES), None)
+    if counted and non_negative and not whole and "size" in tokens:
+        return FieldKind("other", f"a mean size ('{counted}', decimals), not a count")
     if counted and non_negative:
         return FieldKind("count", f"named like a count ('{counted}'), values ≥ 0")
     other = next((t for t in tokens if t in _OTHER_NAMES), None)
