@@ -194,10 +194,13 @@ def declared(kinds: dict[str, str], source: str = IN_PROJECT) -> dict[str, Field
     return {str(f): FieldKind(k, f"declared in {source}") for f, k in kinds.items()}
 
 
+def from_project(kind: FieldKind) -> bool:
+    return kind.reason == f"declared in {IN_PROJECT}"
+
+
 def project_declarations(layer) -> dict[str, str]:
     """The kinds a layer's project declares (what ``[layers.fields]`` saves), not the catalog's."""
-    mark = f"declared in {IN_PROJECT}"
-    return {f: k.kind for f, k in layer.declared_kinds.items() if k.reason == mark}
+    return {f: k.kind for f, k in layer.declared_kinds.items() if from_project(k)}
 
 
 _lock = threading.Lock()
@@ -233,4 +236,4 @@ def describe_kinds(kinds: dict[str, FieldKind]) -> str:
 
 
 __all__ = ["KINDS", "KIND_TITLES", "FieldKind", "check_kind", "numeric_values", "infer_kind", "field_kinds",
-           "declared", "project_declarations", "IN_PROJECT", "name_tokens", "layer_kinds", "count_fields_of", "is_count", "describe_kinds"]
+           "declared", "from_project", "project_declarations", "IN_PROJECT", "name_tokens", "layer_kinds", "count_fields_of", "is_count", "describe_kinds"]

@@ -115,6 +115,36 @@ def test_invalid_breaks_show_a_message_and_leave_the_style_unchanged(window, qtb
     assert census_districts.style is before
 
 
+@pytest.mark.realdata
+def test_field_kind_and_kept_classes_in_the_style_dialog(window, qtbot, census_districts, tmp_path):
+    editor = window.open_style_editor(census_districts)
+    editor.kind.setCurrentIndex(editor.kind.findData("graduated"))
+    editor.field.setCurrentText("literacy_rate")
+    assert editor.field_kind.currentText() == "Automatic: rate (declared in the layer catalog (district_statistics))"
+    assert _legend(editor)[:5] == ["0.19 – 0.31", "0.31 – 0.42", "0.42 – 0.54", "0.54 – 0.69", "0.69 – 0.84"]
+    # Declared a count (wrongly), every rate is below 5: the legend shows what that would do.
+    editor.field_kind.setCurrentIndex(editor.field_kind.findData("count"))
+    assert _legend(editor) == ["<5", "No data"]
+    editor.field_kind.setCurrentIndex(editor.field_kind.findData("rate"))
+    assert _legend(editor)[0] == "0.19 – 0.31"
+    editor.keep.setChecked(True)
+    assert census_districts.style.breaks == "keep"
+    editor.accept()
+
+    project_path = tmp_path / "kept.toml"
+    assert window.files.save_as(str(project_path))
+    saved = load_project(project_path).layer_spec("pak_districts")
+    assert saved.fields == {"literacy_rate": "rate"}
+    assert len(saved.style["breaks"]) == 5 and saved.style["breaks_kept_from"].startswith("natural_breaks, 5 classes")
+    editor = window.open_style_editor(window.document.layer("pak_districts"))
+    assert editor.keep.isChecked() and "kept from natural_breaks" in editor.keep.toolTip()
+    editor.field_kind.setCurrentIndex(0)  # automatic again: the catalog's declaration
+    assert "literacy_rate" not in window.document.layer("pak_districts").declared_kinds or \
+        window.document.layer("pak_districts").declared_kinds["literacy_rate"].reason.startswith("declared in the layer")
+    editor.reject()
+    assert window.document.layer("pak_districts").declared_kinds["literacy_rate"].reason == "declared in the project"
+
+
 # --- rasters -----------------------------------------------------------------------------------
 
 def _gradient_tif(path):

@@ -20,7 +20,7 @@ from pyproj import CRS
 
 from pakmap.errors import ProjectError
 from pakmap.events import Signal
-from pakmap.field_kinds import project_declarations
+from pakmap.field_kinds import from_project, project_declarations
 from pakmap.layer import Layer, RasterLayer, TableLayer, VectorLayer
 from pakmap.project import JoinSpec, LayerSpec, Project, load_project, save_project
 from pakmap.project.kept_breaks import record_kept_breaks
@@ -201,6 +201,7 @@ class Document:
         index = self.loaded.layers.index(target)
         target.changed.disconnect(self._on_layer_changed)
         joined.style, joined.labels = target.style, target.labels  # edits made meanwhile are kept
+        joined.declared_kinds.update({f: k for f, k in target.declared_kinds.items() if from_project(k)})
         joined.visible, joined.opacity = target.visible, target.opacity
         self.loaded.layers[index] = joined
         joined.changed.connect(self._on_layer_changed)

@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (QCheckBox, QColorDialog, QComboBox, QDialog, QDia
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from pakmap.errors import PakmapError, StyleError
+from pakmap.field_kinds import KIND_TITLES, KINDS as FIELD_KINDS, declared, from_project, infer_kind, project_declarations
 from pakmap.numbers import exact_number_text, significant
 from pakmap.palettes import palettes
-from pakmap.style import (CLASSIFICATION_METHODS, CategorizedStyle, GraduatedStyle, LabelStyle, ProportionalStyle,
-                          SingleSymbolStyle, Symbol, check_breaks, validate_style)
+from pakmap.style import (CLASSIFICATION_METHODS, KEEP, CategorizedStyle, GraduatedStyle, LabelStyle,
+                          ProportionalStyle, SingleSymbolStyle, Symbol, check_breaks, kept_breaks, validate_style)
 
 KINDS = [("single", "Single symbol"), ("categorized", "Categorized (unique values)"),
          ("graduated", "Graduated (choropleth)"), ("proportional", "Proportional symbols")]
@@ -118,7 +119,7 @@ class StyleEditor(QDialog):
         self.setWindowTitle(f"Style — {layer.name}")
         self.layer = layer
         self.threshold = threshold
-        self._original = (layer.style, layer.labels)
+        self._original = (layer.style, layer.labels, dict(layer.declared_kinds))
         self._loading = True
         numeric = [c for c in layer.fields if pd.api.types.is_numeric_dtype(layer.values(c))]
         self._fields = {"all": list(layer.fields), "numeric": numeric}
@@ -127,12 +128,19 @@ class StyleEditor(QDialog):
         for key, text in KINDS:
             self.kind.addItem(text, key)
         self.field = QComboBox()
+        # What the chosen field is: only a count is suppressed below the threshold ("<5").
+        self.field_kind = QComboBox()
+        self.field_kind.setToolTip("Only counts of people or things are shown as \"<5\" below the protection "
+                                   "threshold; a rate, share, area or code is never suppressed.")
         self.method = QComboBox()
         for key in CLASSIFICATION_METHODS:
             self.method.addItem(METHOD_LABELS[key], key)
         self._auto_method = GraduatedStyle.method  # the method "Manual breaks" takes its first bounds from
         self.classes = QSpinBox()
         self.classes.setRange(1, 12)
+        self.keep = QCheckBox("Keep these classes for next month's map")
+        self.keep.setToolTip("Saving the project records the class bounds (breaks = \"keep\"), so the next "
+                             "edition is drawn with the same classes and the maps compare.")
         self.breaks = QPlainTextEdit()
         self.breaks.setPlaceholderText("one upper bound per line, smallest first, e.g.\n100,000\n500,000\n1,000,000")
         self.breaks.setToolTip("The upper bound of each class, smallest first. Values above the last bound "
@@ -153,8 +161,10 @@ class StyleEditor(QDialog):
         form = QFormLayout(sym)
         form.addRow("Type", self.kind)
         form.addRow("Field", self.field)
+        form.addRow("Field is", self.field_kind)
         form.addRow("Method", self.method)
         form.addRow("Classes", self.classes)
+        form.addRow("Keep", self.keep)
         breaks_hint = QLabel("Values above the last bound form one more class.")
         breaks_hint.setStyleSheet("color: #666666")
         breaks_box = QWidget()
@@ -203,8 +213,10 @@ class StyleEditor(QDialog):
 
         self._show(layer.style, layer.labels)
         self.breaks.textChanged.connect(self._breaks_typed)
+        self.field_kind.currentIndexChanged.connect(self._kind_chosen)
+        self.field.currentIndexChanged.connect(self._show_field_kind)
         for signal in (self.kind.currentIndexChanged, self.field.currentIndexChanged,
-                       self.method.currentIndexChanged, self.classes.valueChanged,
+                       self.method.currentIndexChanged, self.classes.valueChanged, self.keep.toggled,
                        self.palette.currentIndexChanged, self.size.valueChanged, self.labels_on.toggled,
                        self.label_field.currentIndexChanged, self.label_size.valueChanged,
                        self.label_bold.toggled, self.label_halo.toggled):
@@ -222,8 +234,11 @@ class StyleEditor(QDialog):
         if isinstance(style, GraduatedStyle):
             self.method.setCurrentIndex(max(0, self.method.findData(style.method)))
             self.classes.setValue(style.classes)
-            if style.breaks:
+            if style.method == "manual" and isinstance(style.breaks, list):
                 self.breaks.setPlainText("\n".join(exact_number_text(b) for b in style.breaks))
+            self.keep.setChecked(style.breaks == KEEP or kept_breaks(style))
+            if kept_breaks(style):
+                self.keep.setToolTip(f"Classes kept from {style.breaks_kept_from}. Untick to compute them again.")
             if style.method != "manual":
                 self._auto_method = style.method
         else:  # defaults for when the officer switches to a choropleth
@@ -244,6 +259,7 @@ class StyleEditor(QDialog):
         # What the dialog does not show (colour, halo colour, priority, placement, an expression) is
         # kept from the labels it was opened with.
         self._loaded_labels, self._loaded_label_field = labels, self.label_field.currentText()
+        self._show_field_kind()
         self._show_rows()
 
     def _default_label_field(self) -> str | None:
@@ -269,14 +285,16 @@ class StyleEditor(QDialog):
                 self.palette.addItem(palette_icon(pal.ramp(min(len(pal.colors), 7))), text, name)
         self.palette.setCurrentIndex(max(0, self.palette.findData(chosen)))
         self.palette.blockSignals(False)
+        self._show_field_kind()
         self._show_rows()
 
     def _show_rows(self) -> None:
         """Only the rows that mean something for the chosen kind (and method) are shown."""
         kind = self.kind.currentData()
         manual = kind == "graduated" and self.method.currentData() == "manual"
-        shown = {"Field": kind != "single", "Method": kind == "graduated",
-                 "Classes": kind == "graduated" and not manual, "Breaks": manual,
+        shown = {"Field": kind != "single", "Field is": kind != "single", "Method": kind == "graduated",
+                 "Classes": kind == "graduated" and not manual, "Keep": kind == "graduated" and not manual,
+                 "Breaks": manual,
                  "Palette": kind in ("graduated", "categorized"), "Colour": kind in ("single", "proportional"),
                  "Size": kind in ("single", "proportional")}
         for row in range(self._form.rowCount()):
@@ -286,6 +304,35 @@ class StyleEditor(QDialog):
         self.layout().activate()
         if self.height() < self.sizeHint().height():
             self.resize(self.width(), self.sizeHint().height())
+
+    def _show_field_kind(self, *_args) -> None:
+        """The chosen field's kind: "Automatic" says what the rules decided and why."""
+        field = self.field.currentText()
+        self.field_kind.blockSignals(True)
+        self.field_kind.clear()
+        if field:
+            catalog = self._original[2].get(field)
+            guessed = catalog if catalog is not None and not from_project(catalog) else infer_kind(
+                field, self.layer.values(field))
+            self.field_kind.addItem(f"Automatic: {guessed.kind} ({guessed.reason})" if guessed else "Automatic: text",
+                                    None)
+            for kind in FIELD_KINDS:
+                self.field_kind.addItem(KIND_TITLES[kind][:1].upper() + KIND_TITLES[kind][1:], kind)
+            chosen = project_declarations(self.layer).get(field)
+            self.field_kind.setCurrentIndex(max(0, self.field_kind.findData(chosen)) if chosen else 0)
+        self.field_kind.blockSignals(False)
+
+    def _kind_chosen(self, *_args) -> None:
+        """Declare the field's kind in the project (saved as ``[layers.fields]``) and redraw."""
+        field, kind = self.field.currentText(), self.field_kind.currentData()
+        kinds = dict(self.layer.declared_kinds)
+        kinds.pop(field, None)
+        if kind is not None:
+            kinds.update(declared({field: kind}))
+        elif field in self._original[2] and not from_project(self._original[2][field]):
+            kinds[field] = self._original[2][field]  # back to automatic: the catalog's declaration again
+        self.layer.declared_kinds = kinds
+        self.apply()
 
     def _paint_fill_button(self) -> None:
         self.fill.setText(self._fill_colour)
@@ -337,8 +384,17 @@ class StyleEditor(QDialog):
             breaks = parse_breaks(self.breaks.toPlainText()) if method == "manual" else None
             # Settings the dialog does not show (no-data colour and label) are kept from the layer's style.
             base = self.layer.style if isinstance(self.layer.style, GraduatedStyle) else GraduatedStyle()
-            return dataclasses.replace(base, field=field, method=method, classes=self.classes.value(),
-                                       breaks=breaks, palette=self.palette.currentData(), symbol=symbol)
+            style = dataclasses.replace(base, field=field, method=method, classes=self.classes.value(),
+                                        breaks=breaks, breaks_kept_from="", breaks_lower=None,
+                                        palette=self.palette.currentData(), symbol=symbol)
+            if method != "manual" and self.keep.isChecked():
+                same = (base.field, base.method, base.classes) == (style.field, style.method, style.classes)
+                # Bounds already kept stay kept; any other choice is computed and kept on save.
+                if same and kept_breaks(base):
+                    return dataclasses.replace(style, breaks=base.breaks, breaks_kept_from=base.breaks_kept_from,
+                                               breaks_lower=base.breaks_lower)
+                return dataclasses.replace(style, breaks=KEEP)
+            return style
         return ProportionalStyle(field=field, max_size=self.size.value(),
                                  symbol=Symbol(fill=self._fill_colour, stroke="#FFFFFF", stroke_width=0.3,
                                                opacity=0.75))
@@ -406,6 +462,6 @@ class StyleEditor(QDialog):
 
     def reject(self) -> None:
         self._breaks_timer.stop()
-        style, labels = self._original
-        self.layer.update(style=style, labels=labels)
+        style, labels, kinds = self._original
+        self.layer.update(style=style, labels=labels, declared_kinds=kinds)
         super().reject()

@@ -66,10 +66,12 @@ _cache: "weakref.WeakKeyDictionary[object, tuple]" = weakref.WeakKeyDictionary()
 def symbolize(layer, threshold: int | None = None) -> Symbolization:
     """The drawing classes of ``layer`` (a ``VectorLayer``) under its current style.
 
-    Cached per layer while its data frame, style and the threshold stay the same: classification
+    Cached per layer while its data frame, style, field kinds and the threshold stay the same: classification
     (Fisher-Jenks especially) must not run again on every repaint of the canvas.
     """
-    key = (layer.data_token, layer.feature_count, repr(layer.style), threshold)
+    # A field declared a count (or no longer one) is classified again: its "<5" class comes or goes.
+    kinds = tuple((f, k.kind) for f, k in layer.declared_kinds.items())
+    key = (layer.data_token, layer.feature_count, repr(layer.style), threshold, kinds)
     with _lock:
         hit = _cache.get(layer)
         if hit is not None and hit[0] == key:
