@@ -211,3 +211,72 @@ def test_unknown_kind_is_a_one_line_error(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
     assert "field 'literacy_rate' as 'percentage'" in err and "count, rate, measure, identifier, other" in err
+
+
+# --- breaks = "keep" -----------------------------------------------------------------------------
+
+def _legend_of(project_path) -> list[str]:
+    loaded = load_layers(load_project(project_path))
+    return [i.label for i in legend_items(loaded.layer("pak_districts"), threshold=5)]
+
+
+def test_kept_breaks_round_trip_and_next_month(tmp_path, shared_data, capsys):
+    census = pd.read_csv(shared_data / "pak_census2023_districts.csv")
+    census.to_csv(tmp_path / "census.csv", index=False)  # this month's table, beside the project
+    project_path = tmp_path / "literacy.toml"
+    assert main(["map", str(shared_data / "pak_districts.geojson"), "--table", str(tmp_path / "census.csv"),
+                 "--on", "name=district", "--by", "literacy_rate", "-o", str(tmp_path / "oct.png"),
+                 "--keep-breaks", "--save-project", str(project_path)]) == 0
+    assert "class bounds kept from natural_breaks" in capsys.readouterr().out
+    style = load_project(project_path).layer_spec("pak_districts").style
+    assert style["method"] == "natural_breaks" and len(style["breaks"]) == 5
+    assert style["breaks_kept_from"] == ("natural_breaks, 5 classes of literacy_rate (136 values, 0.19 – 0.84) "
+                                         "in pak_districts.geojson, census.csv")
+    october = _legend_of(project_path)
+    assert october[:5] == ["0.19 – 0.31", "0.31 – 0.42", "0.42 – 0.54", "0.54 – 0.69", "0.69 – 0.84"]
+
+    # Next month, rates move within the range: the same classes, not new natural breaks.
+    census["literacy_rate"] = (census["literacy_rate"] * 0.95 + 0.02).clip(0.19, 0.84)
+    census.to_csv(tmp_path / "census.csv", index=False)
+    assert _legend_of(project_path) == october
+    # Rates beyond the kept range join the first and last classes, whose labels say so.
+    census.loc[0, "literacy_rate"], census.loc[1, "literacy_rate"] = 0.12, 0.93
+    census.to_csv(tmp_path / "census.csv", index=False)
+    november = _legend_of(project_path)
+    assert november[:5] == ["≤ 0.31", "0.31 – 0.42", "0.42 – 0.54", "0.54 – 0.69", "> 0.69"]
+    loaded = load_layers(load_project(project_path))
+    from pakmap.render.styling import symbolize
+
+    sym = symbolize(loaded.layer("pak_districts"), 5)
+    districts = loaded.layer("pak_districts").data["name"].tolist()
+    assert sym.class_of[districts.index(census.loc[1, "district"])] == 4  # 0.93: drawn in the last class
+
+
+def test_render_records_breaks_asked_to_be_kept(tmp_path, shared_data, capsys):
+    project_path = tmp_path / "sites.toml"
+    sites = pd.DataFrame({"district": ["Awaran", "Chagai", "Gwadar", "Kech", "Khuzdar", "Panjgur", "Lasbela"],
+                          "sites": [1, 3, 6, 14, 22, 40, 55]})
+    sites.to_csv(tmp_path / "sites.csv", index=False)
+    assert main(["map", str(shared_data / "pak_districts.geojson"), "--table", str(tmp_path / "sites.csv"),
+                 "--on", "name=district", "--by", "sites", "-o", str(tmp_path / "a.png"),
+                 "--save-project", str(project_path)]) == 0
+    project = load_project(project_path)
+    project.layer_spec("pak_districts").style.update(breaks="keep", classes=4)
+    save_project(project)
+    capsys.readouterr()
+    assert main(["render", str(project_path), "-o", str(tmp_path / "b.png")]) == 0
+    assert "recorded in sites.toml" in capsys.readouterr().out
+    style = load_project(project_path).layer_spec("pak_districts").style
+    # The "<5" class is the threshold's, not a kept bound: three bounds above it.
+    assert len(style["breaks"]) == 3 and min(style["breaks"]) >= 5 and style["breaks_lower"] == 6
+    legend = _legend_of(project_path)
+    assert legend[0] == "<5" and legend[1].startswith("6 – ") and len(legend) == 5  # 4 classes and "No data"
+
+
+def test_breaks_must_be_keep_or_numbers(tmp_path, capsys):
+    (tmp_path / "p.toml").write_text('[pakmap]\nformat = 1\n[[layers]]\nname = "d"\npath = "d.gpkg"\n'
+                                     '[layers.style]\nkind = "graduated"\nfield = "x"\nbreaks = "kept"\n',
+                                     encoding="utf-8")
+    assert main(["render", str(tmp_path / "p.toml"), "-o", str(tmp_path / "x.png")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and 'must be a list of numbers or "keep"' in err
