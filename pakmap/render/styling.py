@@ -209,6 +209,3 @@ def _proportional(layer, style: ProportionalStyle, threshold: int | None) -> Sym
     return Symbolization(style.symbol, draw, np.zeros(len(values), dtype=int), sizes, legend,
                          max_value, style.max_size, below=below if below is not None and bool(small.any()) else None)
 
-
-def legend_value_label(value: float, threshold: int | None = None) -> str:
-    return format_number(value, threshold=threshold)
