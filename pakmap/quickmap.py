@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import PakmapError
+from .field_kinds import numeric_values
 from .join.catalog import load_catalog
 from .project.model import JoinSpec, LayerSpec, LayoutSpec, MapSpec, Project
 from .sources.detect import RASTER, detect
@@ -21,7 +22,8 @@ def choose_style(data: pd.DataFrame | None, by: str | None, palette: str = "unhc
     """Graduated for numbers, categorized for text, a plain UNHCR fill without ``--by``."""
     if not by:
         return {}
-    if data is not None and by in data.columns and not pd.api.types.is_numeric_dtype(data[by]):
+    # A partner's text column of numbers ("1,204", "-" for none) is mapped as numbers, not categories.
+    if data is not None and by in data.columns and numeric_values(data[by]) is None:
         return {"kind": "categorized", "field": by}
     return {"kind": "graduated", "field": by, "method": "natural_breaks", "classes": 5, "palette": palette}
 

@@ -280,3 +280,34 @@ def test_breaks_must_be_keep_or_numbers(tmp_path, capsys):
     assert main(["render", str(tmp_path / "p.toml"), "-o", str(tmp_path / "x.png")]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and 'must be a list of numbers or "keep"' in err
+
+
+def test_a_text_column_of_counts_is_mapped_as_numbers_and_suppressed(tmp_path, shared_data, capsys):
+    """A partner's table: arrivals as text with thousands separators and "-" for none."""
+    table = pd.DataFrame({"district": ["Awaran", "Chagai", "Gwadar", "Kech", "Khuzdar", "Panjgur"],
+                          "arrivals_this_month": ["3", "-", "1,204", "12", "250", "4"]})
+    table.to_csv(tmp_path / "arrivals.csv", index=False)
+    project_path = tmp_path / "a.toml"
+    assert main(["map", str(shared_data / "pak_districts.geojson"), "--table", str(tmp_path / "arrivals.csv"),
+                 "--on", "name=district", "--by", "arrivals_this_month", "--fields", "arrivals_this_month",
+                 "-o", str(tmp_path / "a.pdf"), "--save-project", str(project_path)]) == 0
+    style = load_project(project_path).layer_spec("pak_districts").style
+    assert style["kind"] == "graduated"  # numbers, not categories of text
+    layer = load_layers(load_project(project_path)).layer("pak_districts")
+    labels = [i.label for i in legend_items(layer, threshold=5)]
+    assert labels[0] == "<5" and "No data" in labels
+    names = layer.data["name"].tolist()
+    rows = np.array([names.index("Awaran"), names.index("Gwadar"), names.index("Chagai")])
+    assert label_texts(layer, rows, threshold=5) == ["<5", "1,204", "-"]
+
+
+def test_the_project_declaration_on_the_layer_wins_over_the_catalog(tmp_path, shared_data):
+    project_path = tmp_path / "p.toml"
+    assert main(["map", str(shared_data / "pak_districts.geojson"), "--table",
+                 str(shared_data / "pak_census2023_districts.csv"), "--on", "name=district",
+                 "--by", "literacy_rate", "-o", str(tmp_path / "m.png"), "--save-project", str(project_path)]) == 0
+    project = load_project(project_path)
+    project.layer_spec("pak_districts").fields = {"literacy_rate": "count"}
+    layer = load_layers(project).layer("pak_districts")
+    assert layer_kinds(layer)["literacy_rate"].reason == "declared in the project"
+    assert layer_kinds(layer)["population_2023"].reason == "declared in the layer catalog (district_statistics)"

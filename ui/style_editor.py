@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import math
 
-import pandas as pd
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QColorDialog, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
@@ -24,7 +23,8 @@ from PySide6.QtWidgets import (QCheckBox, QColorDialog, QComboBox, QDialog, QDia
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from pakmap.errors import PakmapError, StyleError
-from pakmap.field_kinds import KIND_TITLES, KINDS as FIELD_KINDS, declared, from_project, infer_kind, project_declarations
+from pakmap.field_kinds import KIND_TITLES, KINDS as FIELD_KINDS, declared, from_project, infer_kind, numeric_values,
+                                project_declarations
 from pakmap.numbers import exact_number_text, significant
 from pakmap.palettes import palettes
 from pakmap.style import (CLASSIFICATION_METHODS, KEEP, CategorizedStyle, GraduatedStyle, LabelStyle,
@@ -121,7 +121,8 @@ class StyleEditor(QDialog):
         self.threshold = threshold
         self._original = (layer.style, layer.labels, dict(layer.declared_kinds))
         self._loading = True
-        numeric = [c for c in layer.fields if pd.api.types.is_numeric_dtype(layer.values(c))]
+        # Text columns of numbers ("1,204", "-") too: they are classified as numbers (pakmap.field_kinds).
+        numeric = [c for c in layer.fields if numeric_values(layer.values(c)) is not None]
         self._fields = {"all": list(layer.fields), "numeric": numeric}
 
         self.kind = QComboBox()

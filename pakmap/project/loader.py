@@ -101,7 +101,9 @@ def apply_join(project: Project, layers: dict[str, Layer], join: JoinSpec):
     if join.kind != "spatial":
         # A table's fields keep the kinds declared for them (a rate joined onto districts stays a rate).
         brought = set(joined.fields) - set(target.fields)
-        joined.declared_kinds.update({f: k for f, k in table.declared_kinds.items() if f in brought})
+        # What the project declares on the layer itself still wins.
+        joined.declared_kinds.update({f: k for f, k in table.declared_kinds.items()
+                                      if f in brought and f not in joined.declared_kinds})
     return joined, result.report
 
 
