@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (QCheckBox, QColorDialog, QComboBox, QDialog, QDia
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from pakmap.errors import PakmapError, StyleError
-from pakmap.field_kinds import KIND_TITLES, KINDS as FIELD_KINDS, declared, from_project, infer_kind, numeric_values,
-                                project_declarations
+from pakmap.field_kinds import (KIND_TITLES, KINDS as FIELD_KINDS, declared, from_project, infer_kind,
+                                numeric_values, project_declarations)
 from pakmap.numbers import exact_number_text, significant
 from pakmap.palettes import palettes
 from pakmap.style import (CLASSIFICATION_METHODS, KEEP, CategorizedStyle, GraduatedStyle, LabelStyle,
