@@ -46,7 +46,7 @@ def test_title_legend_and_furniture_are_selectable_text(pdf):
     out, loaded = pdf
     text = " ".join(_run("pdftotext", "-layout", str(out), "-").split())
     population = loaded.layer("districts").data["population_2023"]
-    for label in classify(population, "natural_breaks", 5).labels(5) + ["No data", "Population 2023"]:
+    for label in classify(population, "natural_breaks", 5, below=5).labels() + ["No data", "Population 2023"]:
         assert label in text
     for expected in (TITLE, SOURCES, "Data as of 1 March 2023", "Map ID: PAK-IM-2026-001", "km",
                      "do not imply official endorsement", "Line of Control in Jammu and Kashmir"):
