@@ -159,37 +159,45 @@ def classify(values, method: str = "natural_breaks", k: int = 5, breaks=None, *,
     if len(y) == 0:
         return Classes((), 0.0, class_of, (), True)
     integer = bool(np.all(np.equal(np.mod(y, 1), 0)))
-    small = (y < below) if below and np.any((y > 0) & (y < below)) else np.zeros(len(y), dtype=bool)
+    # Bounds kept with a "<5" class (kept_lower under the threshold) keep it even when it is empty
+    # this month: the other classes keep last month's colours.
+    kept_split = bool(kept and below and kept_lower is not None and kept_lower < below)
+    split = bool(below) and (kept_split or bool(np.any((y > 0) & (y < below))))
+    small = (y < below) if split else np.zeros(len(y), dtype=bool)
     rest = y[~small]
     yb = np.zeros(len(y), dtype=int)
-    if small.any() and len(rest) == 0:
+    if split and len(rest) == 0 and not kept:
         class_of[present] = 0
         return Classes((float(below),), float(below), class_of, (len(y),), integer, below=int(below))
-    k = max(1, int(k) - 1 if small.any() and not kept else int(k))
     if kept:
         bins = np.asarray(sorted(float(b) for b in breaks), dtype=float)
     else:
+        k = max(1, int(k) - 1 if split else int(k))
         k = min(k, len(np.unique(rest)))
         bins = np.asarray(_upper_bounds(rest, method, k, breaks), dtype=float)
-    if small.any():
+    if split:
         # Bounds under the threshold would split the "<5" class: it is one class, whatever the method.
-        bins = bins[bins >= below] if np.any(bins >= below) else np.asarray([rest.max()], dtype=float)
+        bins = bins[bins >= below] if np.any(bins >= below) else np.asarray([max(rest.max(initial=below), below)])
     # A value belongs to the first class whose upper bound it does not exceed: mapclassify's rule.
     rb = np.minimum(np.searchsorted(bins, rest, side="left"), len(bins) - 1)
-    lower = float(rest.min())
     open_low = open_high = False
     if kept:
-        open_high = bool(rest.max() > bins[-1])
-        open_low = kept_lower is not None and lower < kept_lower
-        if kept_lower is not None and not open_low:
-            lower = float(kept_lower)  # the legend reads as last month's
+        open_high = bool(len(rest) and rest.max() > bins[-1])
+        if split:
+            lower = float(below)  # the classes above "<5" start at the threshold, month after month
+        else:
+            lower = float(rest.min()) if len(rest) else float(kept_lower or 0.0)
+            open_low = kept_lower is not None and lower < kept_lower
+            if kept_lower is not None and not open_low:
+                lower = float(kept_lower)  # the legend reads as last month's
     else:
+        lower = float(rest.min())
         # mapclassify may return empty leading classes (StdMean below the minimum): drop them so the
         # legend never shows a class no feature can be in.
         used = np.unique(rb)
         bins = bins[np.arange(len(bins)) >= used.min()]
         rb = rb - int(used.min())
-    shift = 1 if small.any() else 0
+    shift = 1 if split else 0
     yb[~small] = rb + shift
     class_of[present] = yb
     all_bins = ((float(below),) if shift else ()) + tuple(float(b) for b in bins)

@@ -58,6 +58,7 @@ _EMPTY_CELLS = {"", "-", "–", "—", "n/a", "na", "n.a.", "nil", "..", "...", 
 _SUPPRESSED_CELL = re.compile(r"^<\s*\d+$")
 _THOUSANDS = re.compile(r"(?<=\d)[,\s\u00a0\u202f'](?=\d{3}\b)")
 _LEADING_ZERO_CODE = re.compile(r"^0\d+$")
+_SAMPLE = 500
 
 
 def _as_text(series: pd.Series) -> pd.Series:
@@ -74,6 +75,8 @@ def numeric_values(series: pd.Series) -> pd.Series | None:
         return None
     if pd.api.types.is_numeric_dtype(series):
         return pd.to_numeric(series, errors="coerce").astype(float)
+    if len(series) > _SAMPLE and numeric_values(series.dropna().head(_SAMPLE)) is None:
+        return None  # a column of names is not read to its millionth row to find that out
     text = series.map(lambda v: v if v is None or (isinstance(v, float) and v != v) else str(v).strip())
     present = text.dropna()
     if present.empty or present.map(lambda v: isinstance(v, bool)).any():

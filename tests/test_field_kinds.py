@@ -268,9 +268,14 @@ def test_render_records_breaks_asked_to_be_kept(tmp_path, shared_data, capsys):
     assert "recorded in sites.toml" in capsys.readouterr().out
     style = load_project(project_path).layer_spec("pak_districts").style
     # The "<5" class is the threshold's, not a kept bound: three bounds above it.
-    assert len(style["breaks"]) == 3 and min(style["breaks"]) >= 5 and style["breaks_lower"] == 6
+    assert len(style["breaks"]) == 3 and min(style["breaks"]) >= 5 and style["breaks_lower"] == 0
     legend = _legend_of(project_path)
-    assert legend[0] == "<5" and legend[1].startswith("6 – ") and len(legend) == 5  # 4 classes and "No data"
+    assert legend[0] == "<5" and legend[1].startswith("5 – ") and len(legend) == 5  # 4 classes and "No data"
+    # Next month no district has fewer than 5 sites: the "<5" class stays, so the colours do too.
+    sites["sites"] = [5, 7, 9, 14, 22, 40, 60]
+    sites.to_csv(tmp_path / "sites.csv", index=False)
+    next_month = _legend_of(project_path)
+    assert next_month[:3] == legend[:3] and next_month[3].startswith("> ") and len(next_month) == 5
 
 
 def test_breaks_must_be_keep_or_numbers(tmp_path, capsys):
