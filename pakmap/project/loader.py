@@ -98,7 +98,7 @@ def apply_join(project: Project, layers: dict[str, Layer], join: JoinSpec):
             alias_files=[project.resolve(p) for p in join.aliases], strict=join.strict, groups=join.groups,
             layer_name=join.layer, table_name=join.table)
     joined = replace_data(target, result.data)
-    if join.kind != "spatial":
+    if join.kind not in ("spatial", "zonal"):
         # A table's fields keep the kinds declared for them (a rate joined onto districts stays a rate).
         brought = set(joined.fields) - set(target.fields)
         # What the project declares on the layer itself still wins.
