@@ -72,7 +72,7 @@ def _vector(layer: VectorLayer) -> list[tuple[str, str]]:
         lines.append(("bounds", _bounds(layer.bounds) + " (xmin, ymin, xmax, ymax)"))
     lines += _read_with(layer)
     lines.append(("fields", _fields(gdf.drop(columns=gdf.geometry.name))))
-    lines.append(("field kinds", _field_kinds(layer)))
+    lines.append(("kinds", _field_kinds(layer)))
     lines.append(_sensitive(layer))
     validity = layer.validity.summary()
     bad = invalid_positions(gdf)
@@ -89,7 +89,7 @@ def _table(layer: TableLayer) -> list[tuple[str, str]]:
     lines = [("rows", f"{len(df):,}"), ("columns", f"{len(df.columns)}")]
     lines += _read_with(layer)
     lines.append(("fields", _fields(df)))
-    lines.append(("field kinds", _field_kinds(layer)))
+    lines.append(("kinds", _field_kinds(layer)))
     lines.append(("coordinates", "none found (a table for joins; give lat=/lon= or wkt= to map it)"))
     lines.append(_sensitive(layer))
     return lines
