@@ -74,6 +74,9 @@ class GraduatedStyle:
     breaks_kept_from: str = ""  # the data the kept bounds were computed from (set by pakmap)
     breaks_lower: float | None = None  # the first class's lower bound when the bounds were kept
     palette: str = "unhcr_blue"
+    # Explicit class colours, light to dark (a style imported from QGIS); used instead of the palette
+    # when the classification yields exactly as many classes.
+    colors: list[str] | None = None
     nodata_color: str = "#E6E6E6"
     nodata_label: str = "No data"
     symbol: Symbol = dataclasses.field(default_factory=Symbol)
@@ -199,6 +202,10 @@ def validate_style(style: VectorStyle, where: str = "style") -> None:
             check_breaks(style.breaks, where)
         if style.breaks_lower is not None and not _is_number(style.breaks_lower):
             raise StyleError(f"'breaks_lower' in {where} is not a number", fix="delete it and set breaks = \"keep\"")
+        if style.colors is not None and (not isinstance(style.colors, list) or not all(
+                isinstance(c, str) and len(c) == 7 and c.startswith("#") for c in style.colors)):
+            raise StyleError(f"'colors' in {where} must be a list of colours like \"#0072BC\"",
+                             fix="write colors = [\"#CDE3F1\", \"#0072BC\"], or leave it out to use the palette")
         if not 1 <= int(style.classes) <= 12:
             raise StyleError(f"{where} asks for {style.classes} classes", fix="use 1 to 12 classes")
     if style.symbol.line_style not in LINE_STYLES:

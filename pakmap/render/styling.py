@@ -123,7 +123,10 @@ def classes_of(layer, style: GraduatedStyle, threshold: int | None) -> Classes:
 
 def _graduated(layer, style: GraduatedStyle, threshold: int | None) -> Symbolization:
     classes = classes_of(layer, style, threshold)
-    colors = palette(style.palette).ramp(classes.k)
+    if style.colors and len(style.colors) == classes.k:
+        colors = list(style.colors)
+    else:
+        colors = palette(style.palette).ramp(classes.k)
     draw = [DrawClass(label, color) for label, color in zip(classes.labels(), colors)]
     class_of = classes.class_of.copy()
     if (class_of < 0).any():
