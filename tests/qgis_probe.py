@@ -1,7 +1,7 @@
 """What QGIS makes of pakmap's files: run by Debian's system Python with python3-qgis, never by pakmap.
 
     /usr/bin/python3 tests/qgis_probe.py style LAYER_SOURCE STYLE.qml|STYLE.sld
-    /usr/bin/python3 tests/qgis_probe.py project MAP.qgz [RENDER.png DPI WIDTH HEIGHT]
+    /usr/bin/python3 tests/qgis_probe.py project MAP.qgz [RENDER.png DPI WIDTH HEIGHT [labels|nolabels]]
     /usr/bin/python3 tests/qgis_probe.py gpkg FILE.gpkg
 
 prints one JSON object describing the layers (validity, CRS, renderer type, classes with bounds and
@@ -94,7 +94,8 @@ def _layout_items(project) -> list[dict]:
     return items
 
 
-def probe_project(path: str, png: str | None = None, dpi: str = "100", width: str = "0", height: str = "0") -> dict:
+def probe_project(path: str, png: str | None = None, dpi: str = "100", width: str = "0", height: str = "0",
+                  labels: str = "labels") -> dict:
     project = QgsProject.instance()
     ok = project.read(path)
     layers = [project.mapLayer(node.layerId()) for node in project.layerTreeRoot().findLayers()]
@@ -110,6 +111,7 @@ def probe_project(path: str, png: str | None = None, dpi: str = "100", width: st
         settings.setBackgroundColor(QColor("#FFFFFF"))
         settings.setExtent(QgsRectangle(maps[0].extent()) if maps else project.viewSettings().defaultViewExtent())
         settings.setFlag(QgsMapSettings.Antialiasing, True)
+        settings.setFlag(QgsMapSettings.DrawLabeling, labels == "labels")
         job = QgsMapRendererSequentialJob(settings)
         job.start()
         job.waitForFinished()

@@ -2,7 +2,9 @@
 
 Works from the safe copy (``guard_export``): withheld fields are already gone and individual points
 aggregated or left out; here each count field holding a suppressed value is written as text
-("1,234", "<5"), so no count under the threshold survives in the file as a number.
+("1,234", "<5"), so no count under the threshold survives in the file as a number. Each layer's
+style goes into the ``layer_styles`` table (``pakmap.interop.layer_styles``), so QGIS opens the
+GeoPackage looking like the map.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ import pyogrio
 from ..atomic import atomic_path
 from ..errors import ExportError
 from ..field_kinds import count_fields_of
+from ..interop.layer_styles import LayerStyleRow, write_layer_styles
+from ..interop.qml import style_to_qml
+from ..interop.sld import style_to_sld
 from ..layer import VectorLayer
 from ..project.loaded import LoadedProject
 from .counts import published_frame
@@ -38,6 +43,12 @@ def _table_name(name: str, taken: set[str]) -> str:
 
 def write_geopackage(safe: LoadedProject, out_path: str | os.PathLike) -> Path:
     """Write every vector layer of the safe copy ``safe`` to one GeoPackage (atomically)."""
+    write_geopackage_tables(safe, out_path)
+    return Path(out_path)
+
+
+def write_geopackage_tables(safe: LoadedProject, out_path: str | os.PathLike) -> dict[str, str]:
+    """``write_geopackage``, answering which table each layer went to (layer name → table name)."""
     out_path = Path(out_path)
     if out_path.suffix.lower() != GEOPACKAGE_SUFFIX:
         raise ExportError("exported layers are written as a GeoPackage", path=out_path,
@@ -48,13 +59,21 @@ def write_geopackage(safe: LoadedProject, out_path: str | os.PathLike) -> Path:
                           fix="add a boundary or point layer")
     threshold = int(safe.project.protection.threshold)
     taken: set[str] = set()
+    tables: dict[str, str] = {}
+    styles: list[LayerStyleRow] = []
     with atomic_path(out_path) as tmp:
         for layer in layers:
-            data = gpd.GeoDataFrame(published_frame(layer.data, threshold, count_fields_of(layer)), geometry=layer.data.geometry.name,
-                                    crs=layer.data.crs)
-            pyogrio.write_dataframe(data, tmp, layer=_table_name(layer.name, taken), driver="GPKG",
-                                    append=tmp.exists())
-    return out_path
+            published = published_frame(layer.data, threshold, count_fields_of(layer))
+            data = gpd.GeoDataFrame(published, geometry=layer.data.geometry.name, crs=layer.data.crs)
+            table = tables[layer.name] = _table_name(layer.name, taken)
+            pyogrio.write_dataframe(data, tmp, layer=table, driver="GPKG", append=tmp.exists())
+            geometry_column = pyogrio.read_info(tmp, layer=table).get("geometry_name") or "geom"
+            opacity = float(getattr(layer, "opacity", 1.0))
+            styles.append(LayerStyleRow(
+                table, geometry_column, style_to_qml(layer, threshold, published=published, opacity=opacity),
+                style_to_sld(layer, threshold, published=published), f"{layer.name}, as styled in pakmap"))
+        write_layer_styles(tmp, styles)
+    return tables
 
 
-__all__ = ["write_geopackage"]
+__all__ = ["write_geopackage", "write_geopackage_tables"]
