@@ -46,6 +46,9 @@ def describe_layer(layer) -> dict:
         out["attr"] = renderer.classAttribute()
         out["classes"] = [{"value": str(c.value()), "color": _color(c.symbol()), "label": c.label()}
                           for c in renderer.categories()]
+    elif renderer is not None and renderer.type() == "RuleRenderer":
+        out["rules"] = [{"label": r.label(), "color": _color(r.symbol()) if r.symbol() else None,
+                         "filter": r.filterExpression()} for r in renderer.rootRule().children()]
     elif renderer is not None and renderer.type() == "singleSymbol":
         symbol = renderer.symbol()
         out["classes"] = [{"color": _color(symbol), "layers": [l.layerType() for l in symbol.symbolLayers()]}]

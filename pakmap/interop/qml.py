@@ -187,10 +187,12 @@ def labeling_element(layer: VectorLayer, published: pd.DataFrame | None = None) 
     kind = geometry_kind(layer)
     placement = _PLACEMENT["line-horizontal" if kind == "line" and labels.placement == "horizontal" else kind]
     ET.SubElement(settings, "placement", {
-        "placement": placement, "centroidInside": "1", "centroidWhole": "0", "fitInPolygonOnly": "1",
+        "placement": placement, "centroidInside": "1", "centroidWhole": "0", "fitInPolygonOnly": "0",
         "dist": f"{_LABEL_GAP_MM:g}", "distUnits": "MM", "predefinedPositionOrder": _POINT_ORDER,
         "placementFlags": "10" if kind == "line" else "0", "overrunDistance": "0"})
-    ET.SubElement(settings, "rendering", {"obstacle": "1", "displayAll": "0", "upsidedownLabels": "0",
+    # pakmap keeps labels apart from each other only: features are no obstacles (QGIS would keep every
+    # label out of the districts' interiors).
+    ET.SubElement(settings, "rendering", {"obstacle": "0", "displayAll": "0", "upsidedownLabels": "0",
                                           "labelPerPart": "0", "mergeLines": "0", "drawLabels": "1"})
     return labeling
 
