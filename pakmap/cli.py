@@ -18,7 +18,7 @@ from . import __version__
 from .errors import PakmapError
 
 # Sub-command modules, in the order ``pakmap --help`` lists them.
-COMMANDS = ("info", "map", "render", "join", "dissolve", "check", "boundaries", "demo")
+COMMANDS = ("info", "map", "render", "join", "dissolve", "check", "boundaries", "demo", "export_qgis", "style")
 
 
 def build_parser() -> argparse.ArgumentParser:

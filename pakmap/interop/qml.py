@@ -56,9 +56,13 @@ def quote_text(text: str) -> str:
 def numeric_expression(name: str, published: pd.DataFrame | None = None) -> str:
     """A QGIS expression for the number in field ``name``. A count field with suppressed values is
     published as text ("1,234", "<5"): read it back as a number, "<5" as 0 (the lowest class)."""
-    column = quote_field(name)
     if published is None or name not in published or pd.api.types.is_numeric_dtype(published[name]):
-        return column
+        return quote_field(name)
+    return _published_count(name)
+
+
+def _published_count(name: str) -> str:
+    column = quote_field(name)
     return f"CASE WHEN {column} LIKE '<%' THEN 0 ELSE to_real(replace({column}, ',', '')) END"
 
 
@@ -241,9 +245,10 @@ class ImportedStyle:
         return "not carried over: " + "; ".join(unique)
 
 
-_FIELD_IN_EXPRESSION = re.compile(r'^(?:coalesce\()?\s*"((?:[^"]|"")+)"\s*(?:,\s*(-?[0-9.eE+]+)\s*\))?$')
-_PROPORTIONAL = re.compile(r'^CASE WHEN "((?:[^"]|"")+)" > 0 THEN ([0-9.eE+-]+) \* sqrt\("(?:[^"]|"")+" / '
-                           r'([0-9.eE+-]+)\) ELSE 0 END$')
+_NUMBER = r"-?[0-9.]+(?:[eE][+-]?[0-9]+)?"
+_COALESCE = re.compile(rf"coalesce\((.*),\s*({_NUMBER})\s*\)", re.S)
+_PROPORTIONAL = re.compile(rf"CASE WHEN (.+) > 0 THEN ({_NUMBER}) \* sqrt\((.+) / ({_NUMBER})\) ELSE 0 END", re.S)
+_QUOTED = re.compile(r'"((?:[^"]|"")+)"')
 
 
 def read_qml(data: bytes, path: str | os.PathLike | None = None) -> ImportedStyle:
@@ -299,11 +304,11 @@ def _read_single(symbols: dict, notes: list[str], path) -> VectorStyle:
     symbol, fill, size_expression = _symbol(symbols, "0", notes, path)
     symbol.fill = fill
     if size_expression:
-        match = _PROPORTIONAL.match(size_expression.strip())
-        if match:
-            field_name = match.group(1).replace('""', '"')
+        match = _PROPORTIONAL.fullmatch(size_expression.strip())
+        field_name = _value_field(match.group(1)) if match and match.group(1) == match.group(3) else None
+        if field_name:
             return ProportionalStyle(field=field_name, max_size=float(match.group(2)),
-                                     max_value=float(match.group(3)), symbol=symbol)
+                                     max_value=float(match.group(4)), symbol=symbol)
         notes.append(f"data-defined size '{size_expression}'")
     return SingleSymbolStyle(symbol)
 
@@ -311,13 +316,27 @@ def _read_single(symbols: dict, notes: list[str], path) -> VectorStyle:
 def _field_of(attr: str, notes: list[str], path) -> tuple[str, float | None]:
     """The field a renderer classifies, and the value it gives missing ones (pakmap's own files)."""
     attr = (attr or "").strip()
-    match = _FIELD_IN_EXPRESSION.match(attr)
+    missing = None
+    match = _COALESCE.fullmatch(attr)
     if match:
-        return match.group(1).replace('""', '"'), float(match.group(2)) if match.group(2) else None
-    if re.fullmatch(r"[^\"'()+*/|,<>=\s-]+", attr):
-        return attr, None
+        attr, missing = match.group(1).strip(), float(match.group(2))
+    field_name = _value_field(attr)
+    if field_name:
+        return field_name, missing
     raise StyleError(f"the QGIS style classifies the expression {attr!r}, not a field", path=path,
                      fix="classify a field in QGIS, or add the expression as a field and classify that")
+
+
+def _value_field(expression: str) -> str | None:
+    """The field whose number ``expression`` is: a bare or quoted name, or a published count read back."""
+    expression = expression.strip()
+    if re.fullmatch(r"[^\"'()+*/|,<>=\s-]+", expression):
+        return expression
+    names = _QUOTED.findall(expression)
+    name = names[0].replace('""', '"') if names else None
+    if name is not None and expression in (quote_field(name), _published_count(name)):
+        return name
+    return None
 
 
 def _same_symbols(first: Symbol, others: list[Symbol], notes: list[str]) -> None:

@@ -1,0 +1,31 @@
+"""``pakmap export-qgis PROJECT -o MAP.qgz``: the project as a QGIS project, its layers in MAP.gpkg beside it."""
+
+from __future__ import annotations
+
+from ..interop.qgis_project import export_qgis_project
+from ..project import load_project
+from ..project.loader import load_layers
+from .common import parse_aggregate, print_join_reports
+
+
+def register(sub) -> None:
+    p = sub.add_parser("export-qgis", help="export a project as a QGIS project (.qgz)",
+                       description="Write the project as a QGIS 3.22+ project: same layers, CRS, extent, "
+                                   "symbology, labels and print layout. The published layers (joins applied, "
+                                   "protection applied) go into a GeoPackage of the same name beside it.")
+    p.add_argument("project", help="the project file (.toml)")
+    p.add_argument("-o", "--output", required=True, help="the QGIS project to write (.qgz)")
+    p.add_argument("--allow-sensitive", action="append", default=[], metavar="FIELD",
+                   help="let this sensitive field into the exported layers (repeat for more; recorded)")
+    p.add_argument("--aggregate", action="append", default=[], metavar="LAYER=hex:KM|admin:LAYER",
+                   help="publish a household/individual point layer as counts per hexagon or admin unit")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    loaded = load_layers(load_project(args.project))
+    print_join_reports(loaded, strict=False)
+    for path in export_qgis_project(loaded, args.output, allow_sensitive=tuple(args.allow_sensitive),
+                                    aggregate=parse_aggregate(args.aggregate)):
+        print(path)
+    return 0
