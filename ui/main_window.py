@@ -24,6 +24,7 @@ from .canvas import MapCanvas
 from .document import Document
 from .errors import error_text, show_error
 from .identify_panel import IdentifyPanel
+from .interop_actions import InteropActions
 from .layers_panel import LayersPanel
 from .project_actions import ProjectFiles
 from .tasks import TaskBar, TaskRunner
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
         self._docks()
         self._status_bar()
         self.files = ProjectFiles(self, self.settings, recovery_path, autosave_seconds)
+        self.interop = InteropActions(self, self.settings)
         self._actions()
         self._connect_panels()
         self._connect_document()
@@ -151,6 +153,12 @@ class MainWindow(QMainWindow):
             "zoom_out": self._action("Zoom &out", lambda: self.canvas.zoom_by(2.0),
                                      QKeySequence.StandardKey.ZoomOut, icons.zoom_out()),
             "crs": self._action("Map &CRS…", self.choose_crs),
+            "export_qgis": self._action("Export as &QGIS project…", self.interop.export_qgis, None, None,
+                                        "A .qgz QGIS opens as this map, its layers in a GeoPackage beside it"),
+            "import_style": self._action("&Import QGIS style…", self.interop.import_style, None, None,
+                                         "Style the selected layer from a QGIS .qml file"),
+            "export_style": self._action("E&xport style…", self.interop.export_style, None, None,
+                                         "The selected layer's style as a QGIS .qml or an SLD (GeoServer, ArcGIS Pro)"),
         }
         menus = self.menuBar()
         project = menus.addMenu("&Project")
@@ -161,10 +169,11 @@ class MainWindow(QMainWindow):
             project.addAction(a[key])
         project.addSeparator()
         project.addAction(a["layout"])
+        project.addAction(a["export_qgis"])
         project.addSeparator()
         project.addAction(a["quit"])
         layer = menus.addMenu("&Layer")
-        for key in ("add", "join", "spatial_join", "zonal", "style", "table", "remove"):
+        for key in ("add", "join", "spatial_join", "zonal", "style", "import_style", "export_style", "table", "remove"):
             layer.addAction(a[key])
         view = menus.addMenu("&View")
         for key in ("zoom_full", "zoom_layer", "zoom_selection", "zoom_in", "zoom_out", "crs"):
