@@ -250,3 +250,52 @@ def test_qgis_loads_the_qml_and_the_sld(exported, tmp_path, shared_data):
     assert sld["layer"]["renderer"] == "RuleRenderer"
     assert [r["color"] for r in sld["layer"]["rules"]][:5] == ["#CDE3F1", "#8FC1E1", "#4F9ED0", "#05568B", "#0B3754"]
     assert sld["layer"]["labels"]["text"] == "name"
+
+
+def test_a_raster_goes_over_with_its_ramp(qgis, shared_data, tmp_path):
+    """A raster is referred to where it is, drawn with pakmap's palette between the same limits."""
+    import rasterio
+    from rasterio.transform import from_bounds
+
+    width, height = 360, 300
+    values = np.add.outer(np.linspace(0, 50, height), np.linspace(0, 50, width)).astype("float32")
+    values[:20, :20] = -9999  # an undeclared "no data" the style names
+    tif = tmp_path / "data" / "gradient.tif"
+    tif.parent.mkdir()
+    with rasterio.open(tif, "w", driver="GTiff", width=width, height=height, count=1, dtype="float32",
+                       crs="EPSG:4326", transform=from_bounds(60, 23, 78, 38, width, height)) as dst:
+        dst.write(values, 1)
+    project = tmp_path / "project.toml"
+    project.write_text(f"""
+[pakmap]
+format = 1
+
+[[layers]]
+name = "gradient"
+path = "data/gradient.tif"
+style = {{ palette = "unhcr_blue", vmin = 10, vmax = 90, nodata = -9999 }}
+
+[[layers]]
+name = "provinces"
+path = "{shared_data.as_posix()}/pakistan_admin.gpkg"
+layer = "provinces"
+repair = true
+style = {{ kind = "single", symbol = {{ fill = "none", stroke = "#18375F", stroke_width = 0.5 }} }}
+
+[layout]
+title = "Gradient"
+""", encoding="utf-8")
+    loaded = load_layers(load_project(project))
+    out = tmp_path / "out" / "map.qgz"
+    out.parent.mkdir()
+    export_qgis_project(loaded, out)
+    with zipfile.ZipFile(out) as archive:
+        assert "<datasource>./../data/gradient.tif</datasource>" in archive.read("map.qgs").decode("utf-8")
+    size = [str(round(v / 25.4 * DPI)) for v in (210, 158)]
+    described = probe("project", str(out), str(tmp_path / "qgis.png"), str(DPI), *size, "nolabels")
+    layers = {l["name"]: l for l in described["layers"]}
+    assert layers["gradient"]["valid"] and layers["gradient"]["type"] == "raster"
+    exported = {"loaded": loaded, "size": tuple(int(v) for v in size)}
+    _pakmap_render(exported, described["rendered_extent"], tmp_path / "pakmap.png", labels=False)
+    share = _differing_share(tmp_path / "pakmap.png", tmp_path / "qgis.png")
+    assert share <= MAX_DIFFERING_FILLS, f"{share:.1%} of pixels differ"

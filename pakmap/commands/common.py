@@ -13,6 +13,11 @@ def add_output_options(parser) -> None:
     parser.add_argument("--dpi", type=int, default=300, choices=(72, 96, 150, 300, 600),
                         help="resolution of PNG output and of rasters inside PDFs (default 300)")
     parser.add_argument("--world-file", action="store_true", help="write a world file beside a PNG")
+    add_protection_options(parser)
+
+
+def add_protection_options(parser) -> None:
+    """The officer's data-protection decisions for one export (every command that publishes data)."""
     parser.add_argument("--allow-sensitive", action="append", default=[], metavar="FIELD",
                         help="let this sensitive field (FIELD or LAYER:FIELD; LAYER:geometry for the points "
                              "themselves) into the export (repeat for more; recorded)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..interop.qgis_project import export_qgis_project
 from ..project import load_project
 from ..project.loader import load_layers
-from .common import parse_aggregate, print_join_reports
+from .common import add_protection_options, parse_aggregate, print_join_reports
 
 
 def register(sub) -> None:
@@ -15,10 +15,7 @@ def register(sub) -> None:
                                    "protection applied) go into a GeoPackage of the same name beside it.")
     p.add_argument("project", help="the project file (.toml)")
     p.add_argument("-o", "--output", required=True, help="the QGIS project to write (.qgz)")
-    p.add_argument("--allow-sensitive", action="append", default=[], metavar="FIELD",
-                   help="let this sensitive field into the exported layers (repeat for more; recorded)")
-    p.add_argument("--aggregate", action="append", default=[], metavar="LAYER=hex:KM|admin:LAYER",
-                   help="publish a household/individual point layer as counts per hexagon or admin unit")
+    add_protection_options(p)
     p.set_defaults(func=run)
 
 

@@ -26,6 +26,7 @@ from ..errors import ExportError
 from ..field_kinds import count_fields_of
 from ..layer import RasterLayer, VectorLayer
 from ..layout.compose import Page, compose_page
+from ..layout.legend import raster_limits
 from ..layout.template import ElementSpec
 from ..palettes import palette
 from ..project.loaded import LoadedProject
@@ -34,10 +35,9 @@ from ..protection.counts import published_frame
 from ..protection.publish import write_geopackage_tables
 from ..render.legend_items import legend_title, single_label
 from .qgis_symbols import qgis_color
-from .qml import QGIS_VERSION, fill_style_elements, geometry_kind
+from .qml import LABEL_FONT, QGIS_VERSION, fill_style_elements, geometry_kind
 
 QGZ_SUFFIX = ".qgz"
-LABEL_FONT = "Lato"
 NORTH_ARROW_SVG = ":/images/north_arrows/layout_default_north_arrow.svg"  # shipped inside QGIS
 # QgsLayoutItemRegistry item types.
 PAGE, MAP, PICTURE, LABEL, LEGEND, SCALEBAR = 65638, 65639, 65640, 65641, 65642, 65646
@@ -63,7 +63,9 @@ def _extent(parent: ET.Element, tag: str, bounds) -> ET.Element:
 
 
 def _layer_id(name: str, index: int) -> str:
-    return f"{re.sub(r'[^0-9A-Za-z_]+', '_', name).strip('_') or 'layer'}_{index}"
+    """A layer id QGIS keeps: it replaces ids of 10 characters or fewer with new ones."""
+    base = re.sub(r"[^0-9A-Za-z_]+", "_", name).strip("_") or "layer"
+    return f"{base}_{index}_{uuid.uuid5(uuid.NAMESPACE_URL, f'pakmap:layer:{name}').hex[:12]}"
 
 
 def _relative(path: Path, folder: Path) -> str:
@@ -90,16 +92,8 @@ def _vector_layer(layer: VectorLayer, layer_id: str, source: str, crs: CRS, thre
 
 
 def _raster_layer(loaded: LoadedProject, layer: RasterLayer, layer_id: str, source: str, extent) -> ET.Element:
-    from ..render.mapview import MapView, fit_extent
-    from ..render.raster import legend_limits, read_window
-
     style = layer.style
-    values = None
-    if style.vmin is None or style.vmax is None:
-        size = 512  # as the print legend samples the view for the default 2nd–98th percentile stretch
-        view = MapView((layer,), fit_extent(extent, size, size), loaded.crs, size, size)
-        values = read_window(layer, view, size, size)
-    limits = legend_limits(values, style.vmin, style.vmax) or (0.0, 1.0)
+    limits = raster_limits(loaded, layer, extent) or (0.0, 1.0)
     element = ET.Element("maplayer", {"type": "raster"})
     ET.SubElement(element, "id").text = layer_id
     ET.SubElement(element, "datasource").text = source

@@ -104,8 +104,22 @@ RASTER_SAMPLE_PX = 512  # the legend's look at a stretched raster: enough pixels
 def _raster_group(loaded: LoadedProject, layer: RasterLayer, extent) -> LegendGroup:
     """A colour ramp labelled "low – high": the style's limits, or the 2nd/98th percentiles in view
     (the renderer's default stretch, ``pakmap.render.raster.colorize``)."""
+    from ..render.raster import ramp_label
+
+    style = layer.style
+    limits = raster_limits(loaded, layer, extent)
+    if limits is None:
+        return LegendGroup(single_label(layer), ())
+    colors = palette(style.palette).colors
+    swatch = Swatch("ramp", colors[0], colors[-1], 0.0, opacity=style.opacity, ramp=tuple(colors))
+    return LegendGroup(single_label(layer), (LegendRow(ramp_label(*limits), swatch),))
+
+
+def raster_limits(loaded: LoadedProject, layer: RasterLayer, extent) -> tuple[float, float] | None:
+    """The values a raster's ramp runs between: the style's limits, or the 2nd/98th percentiles of
+    the values in ``extent`` (the renderer's default stretch); None when there are none."""
     from ..render.mapview import MapView, fit_extent
-    from ..render.raster import legend_limits, ramp_label, read_window
+    from ..render.raster import legend_limits, read_window
 
     style = layer.style
     values = None
@@ -113,12 +127,7 @@ def _raster_group(loaded: LoadedProject, layer: RasterLayer, extent) -> LegendGr
         width = height = RASTER_SAMPLE_PX
         view = MapView((layer,), fit_extent(extent, width, height), loaded.crs, width, height)
         values = read_window(layer, view, width, height)
-    limits = legend_limits(values, style.vmin, style.vmax)
-    if limits is None:
-        return LegendGroup(single_label(layer), ())
-    colors = palette(style.palette).colors
-    swatch = Swatch("ramp", colors[0], colors[-1], 0.0, opacity=style.opacity, ramp=tuple(colors))
-    return LegendGroup(single_label(layer), (LegendRow(ramp_label(*limits), swatch),))
+    return legend_limits(values, style.vmin, style.vmax)
 
 
 def _swatch(item) -> Swatch:
