@@ -110,6 +110,12 @@ def test_dotted_lines_keep_their_dots():
     assert imported.not_carried == []
 
 
+def test_a_field_name_with_spaces_as_qgis_writes_it():
+    qml = style_to_qml(districts(CategorizedStyle(field="kind")))
+    qml = qml.replace('attr="kind"', 'attr="camp kind"')
+    assert read_qml(qml.encode()).style.field == "camp kind"
+
+
 def test_label_expressions_both_ways():
     labels = LabelStyle(expression="{name}\n{refugees:,.0f} refugees")
     text, is_expression = label_expression(labels)

@@ -330,7 +330,8 @@ def _field_of(attr: str, notes: list[str], path) -> tuple[str, float | None]:
 def _value_field(expression: str) -> str | None:
     """The field whose number ``expression`` is: a bare or quoted name, or a published count read back."""
     expression = expression.strip()
-    if re.fullmatch(r"[^\"'()+*/|,<>=\s-]+", expression):
+    if re.fullmatch(r"[^\"'()+*/|,<>=\s-](?:[^\"'()+*/|,<>=-]*[^\"'()+*/|,<>=\s-])?", expression):
+        # A bare field name, as QGIS writes it (spaces included: "Refugee count").
         return expression
     names = _QUOTED.findall(expression)
     name = names[0].replace('""', '"') if names else None
