@@ -37,9 +37,7 @@ def write_output(loaded: LoadedProject, out_path: str | os.PathLike, *, dpi: int
 
     out_path = Path(out_path)
     suffix = out_path.suffix.lower()
-    # The desktop app may hold layers read from anywhere: their files are guarded too.
-    read = [s for layer in loaded.layers if layer.source for s in sources_of(layer.source.path, f"the data of layer '{layer.name}'")]
-    check_exports(loaded.project, [(out_path, atlas, world_file)], sources=read)
+    check_exports(loaded.project, [(out_path, atlas, world_file)], sources=loaded_sources(loaded))
     if suffix not in PRINT_FORMATS + WEB_FORMATS + DATA_FORMATS:
         raise ExportError(f"unknown output format '{suffix or '(none)'}'", path=out_path,
                           fix="end the output name with .pdf, .png, .svg, .html or .gpkg")
@@ -58,6 +56,13 @@ def write_output(loaded: LoadedProject, out_path: str | os.PathLike, *, dpi: int
         written = [Path(p) for p in export_print(safe, out_path, dpi=dpi, atlas=atlas, world_file=world_file)]
     record = write_export_record(safe, out_path, plan, extra={"files": [p.name for p in written]})
     return written + [Path(record)]
+
+
+def loaded_sources(loaded: LoadedProject) -> list[Source]:
+    """The files the layers of ``loaded`` were read from: the desktop app may hold layers read from
+    anywhere, and no export may land on one."""
+    return [s for layer in loaded.layers if layer.source
+            for s in sources_of(layer.source.path, f"the data of layer '{layer.name}'")]
 
 
 def export_files(out_path: str | os.PathLike, *, atlas: str | None = None, world_file: bool = False) -> list[Path]:

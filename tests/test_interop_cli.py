@@ -117,3 +117,15 @@ def test_style_import_errors_leave_the_project_untouched(project, tmp_path, caps
     assert main(["style", "import", str(qml), "--project", str(project), *args]) == 2
     assert problem in capsys.readouterr().err
     assert project.read_bytes() == before
+
+
+def test_export_qgis_never_writes_its_geopackage_over_a_source(tmp_path, capsys):
+    frame = gpd.GeoDataFrame({"name": ["a"], "refugees": [10]}, geometry=[box(0, 0, 1, 1)], crs="EPSG:4326")
+    frame.to_file(tmp_path / "districts.gpkg", driver="GPKG")
+    before = (tmp_path / "districts.gpkg").read_bytes()
+    project = tmp_path / "project.toml"
+    project.write_text(PROJECT.replace("districts.geojson", "districts.gpkg").format(extra=""), encoding="utf-8")
+    # districts.qgz would put its layers in districts.gpkg: the file the project reads.
+    assert main(["export-qgis", str(project), "-o", str(tmp_path / "districts.qgz")]) == 2
+    assert "districts.gpkg" in capsys.readouterr().err
+    assert (tmp_path / "districts.gpkg").read_bytes() == before and not (tmp_path / "districts.qgz").exists()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..interop.qgis_project import export_qgis_project
+from ..interop.qgis_project import export_qgis_project, qgis_export_files
+from ..outputs import check_exports
 from ..project import load_project
 from ..project.loader import load_layers
 from .common import add_protection_options, parse_aggregate, print_join_reports
@@ -20,7 +21,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    loaded = load_layers(load_project(args.project))
+    project = load_project(args.project)
+    check_exports(project, [], also=qgis_export_files(args.output))  # before reading any data
+    loaded = load_layers(project)
     print_join_reports(loaded, strict=False)
     for path in export_qgis_project(loaded, args.output, allow_sensitive=tuple(args.allow_sensitive),
                                     aggregate=parse_aggregate(args.aggregate)):

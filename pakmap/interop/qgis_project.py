@@ -28,11 +28,13 @@ from ..layer import RasterLayer, VectorLayer
 from ..layout.compose import Page, compose_page
 from ..layout.legend import raster_limits
 from ..layout.template import ElementSpec
+from ..outputs import check_exports, loaded_sources
 from ..palettes import palette
 from ..project.loaded import LoadedProject
 from ..protection import guard_export, write_export_record
 from ..protection.counts import published_frame
 from ..protection.publish import write_geopackage_tables
+from ..protection.record import record_path
 from ..render.legend_items import legend_title, single_label
 from .qgis_symbols import qgis_color
 from .qml import LABEL_FONT, QGIS_VERSION, fill_style_elements, geometry_kind
@@ -283,6 +285,12 @@ def project_xml(loaded: LoadedProject, safe: LoadedProject, folder: Path, gpkg_n
     return root
 
 
+def qgis_export_files(out_path: str | os.PathLike) -> list[Path]:
+    """What ``export_qgis_project`` writes for ``out_path``: the .qgz, its GeoPackage, the record."""
+    out_path = Path(out_path)
+    return [out_path, out_path.with_suffix(".gpkg"), record_path(out_path)]
+
+
 def export_qgis_project(loaded: LoadedProject, out_path: str | os.PathLike, *,
                         allow_sensitive: tuple[str, ...] = (), aggregate: dict[str, str] | None = None) -> list[Path]:
     """Write ``out_path`` (``.qgz``) and its GeoPackage of published layers; returns the files written
@@ -290,8 +298,9 @@ def export_qgis_project(loaded: LoadedProject, out_path: str | os.PathLike, *,
     out_path = Path(out_path)
     if out_path.suffix.lower() != QGZ_SUFFIX:
         raise ExportError("a QGIS project is written as a .qgz", path=out_path, fix="end the output name with .qgz")
-    safe, plan = guard_export(loaded, out_path, list(allow_sensitive), aggregate)
     gpkg = out_path.with_suffix(".gpkg")
+    check_exports(loaded.project, [], also=qgis_export_files(out_path), sources=loaded_sources(loaded))
+    safe, plan = guard_export(loaded, out_path, list(allow_sensitive), aggregate)
     tables = write_geopackage_tables(safe, gpkg)
     root = project_xml(loaded, safe, out_path.parent.resolve(), gpkg.name, tables)
     ET.indent(root)

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..atomic import write_text_atomic
 from ..errors import ExportError, StyleError
 from ..layer import VectorLayer
+from ..outputs import check_exports, loaded_sources
 from ..project.loaded import LoadedProject
 from ..project.model import Project
 from ..protection import guard_export
@@ -35,6 +36,7 @@ def export_layer_style(loaded: LoadedProject, layer_name: str, out_path: str | o
         raise ExportError(f"unknown style format '{suffix or '(none)'}'", path=out_path,
                           fix="end the output name with .qml (QGIS) or .sld (GeoServer, ArcGIS Pro)")
     loaded.layer(layer_name)  # an unknown name lists the layers there are
+    check_exports(loaded.project, [], also=[out_path], sources=loaded_sources(loaded))
     safe, _plan = guard_export(loaded, out_path)
     layer = safe.layer(layer_name)
     if not isinstance(layer, VectorLayer):
