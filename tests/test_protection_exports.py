@@ -251,7 +251,11 @@ def test_geopackage_has_no_sensitive_field_and_text_counts(exported):
     files, _ = exported
     path = files[".gpkg"]
     layers = dict(pyogrio.list_layers(path))
-    assert set(layers) == {"provinces", "households"}
+    assert set(layers) == {"provinces", "households", "layer_styles"}
+    # The styles QGIS opens the layers with hold no small count either (class bounds included).
+    styles = pyogrio.read_dataframe(path, layer="layer_styles")
+    for text in list(styles["styleQML"]) + list(styles["styleSLD"]):
+        assert not re.search(r'(?:lower|upper)="[1-4](?:\.0)?"|<ogc:Literal>[1-4](?:\.0)?</ogc:Literal>', text)
     provinces = pyogrio.read_dataframe(path, layer="provinces")
     by_name = dict(zip(provinces["name"], provinces["refugees"]))
     assert by_name["Sindh"] == "<5" and by_name["Azad Jammu & Kashmir"] == "<5"

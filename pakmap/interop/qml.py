@@ -75,8 +75,14 @@ def proportional_size_expression(field_name: str, max_size: float, max_value: fl
 
 # --- writing ----------------------------------------------------------------------------------
 
-def _range_bound(value: float) -> str:
-    return repr(float(value))
+def published_bound(value: float, field_name: str, published: pd.DataFrame | None, threshold: int | None) -> float:
+    """A class bound as a file may show it. On a count column published as text (it holds "<5"), a
+    bound under the threshold would be a small count: it is written as 0, the value "<5" reads back
+    as in the renderer's expression, so the suppressed features stay in their class."""
+    if (threshold and 0 < value < threshold and published is not None and field_name in published
+            and not pd.api.types.is_numeric_dtype(published[field_name])):
+        return 0.0
+    return float(value)
 
 
 def renderer_element(layer: VectorLayer, threshold: int | None, published: pd.DataFrame | None = None) -> ET.Element:
@@ -85,7 +91,7 @@ def renderer_element(layer: VectorLayer, threshold: int | None, published: pd.Da
     sym = symbolize(layer, threshold)
     kind = geometry_kind(layer)
     if isinstance(style, GraduatedStyle):
-        return _graduated_renderer(style, sym, kind, published)
+        return _graduated_renderer(style, sym, kind, published, threshold)
     if isinstance(style, CategorizedStyle):
         renderer = ET.Element("renderer-v2", type="categorizedSymbol", attr=style.field, symbollevels="0",
                               enableorderby="0", forceraster="0")
@@ -110,7 +116,7 @@ def renderer_element(layer: VectorLayer, threshold: int | None, published: pd.Da
 
 
 def _graduated_renderer(style: GraduatedStyle, sym: Symbolization, kind: str,
-                        published: pd.DataFrame | None) -> ET.Element:
+                        published: pd.DataFrame | None, threshold: int | None) -> ET.Element:
     value = numeric_expression(style.field, published)
     has_nodata = any(d.nodata for d in sym.classes)
     attr = f"coalesce({value}, {NODATA_VALUE!r})" if has_nodata else style.field if value == quote_field(style.field) else value
@@ -130,9 +136,9 @@ def _graduated_renderer(style: GraduatedStyle, sym: Symbolization, kind: str,
         if draw.nodata:
             lo = hi = NODATA_VALUE
         else:
-            lo, hi = bounds[index]
+            lo, hi = (published_bound(b, style.field, published, threshold) for b in bounds[index])
             index += 1
-        ET.SubElement(ranges, "range", render="true", lower=_range_bound(lo), upper=_range_bound(hi),
+        ET.SubElement(ranges, "range", render="true", lower=repr(float(lo)), upper=repr(float(hi)),
                       symbol=str(len(symbols)), label=draw.label)
         symbols.append(symbol_element(kind, sym.symbol, draw.fill, str(len(symbols))))
     ET.SubElement(renderer, "classificationMethod", id="Custom")

@@ -19,7 +19,7 @@ from ..render.styling import Symbolization, symbolize
 from ..style import CategorizedStyle, GraduatedStyle, ProportionalStyle, Symbol
 from ..style import DOT_PATTERN
 from .qgis_symbols import MIN_LINE_WIDTH_MM, SIMPLE_MARKERS, marker_svg
-from .qml import geometry_kind
+from .qml import geometry_kind, published_bound
 
 SLD = "http://www.opengis.net/sld"
 SE = "http://www.opengis.net/se"
@@ -134,7 +134,7 @@ def _rule(style_element: ET.Element, name: str, title: str) -> ET.Element:
     return rule
 
 
-def _graduated_rules(fts, style: GraduatedStyle, sym: Symbolization, kind: str) -> None:
+def _graduated_rules(fts, style: GraduatedStyle, sym: Symbolization, kind: str, published, threshold) -> None:
     classes = sym.breaks
     lower = classes.lower if classes is not None else 0.0
     index = 0
@@ -148,8 +148,9 @@ def _graduated_rules(fts, style: GraduatedStyle, sym: Symbolization, kind: str) 
             upper = classes.bins[index]
             both = _ogc(flt, "And")
             _property(both, "PropertyIsGreaterThanOrEqualTo" if index == 0 else "PropertyIsGreaterThan",
-                      style.field, repr(float(lower)))
-            _property(both, "PropertyIsLessThanOrEqualTo", style.field, repr(float(upper)))
+                      style.field, repr(published_bound(lower, style.field, published, threshold)))
+            _property(both, "PropertyIsLessThanOrEqualTo", style.field,
+                      repr(published_bound(upper, style.field, published, threshold)))
             lower, index = upper, index + 1
         _symbolizers(rule, kind, sym.symbol, draw.fill)
 
@@ -238,7 +239,7 @@ def style_to_sld(layer: VectorLayer, threshold: int | None = None, *, published:
     kind = geometry_kind(layer)
     style = layer.style
     if isinstance(style, GraduatedStyle):
-        _graduated_rules(fts, style, sym, kind)
+        _graduated_rules(fts, style, sym, kind, published, threshold)
     elif isinstance(style, CategorizedStyle):
         _categorized_rules(fts, style, sym, kind)
     elif isinstance(style, ProportionalStyle):
