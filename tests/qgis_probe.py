@@ -85,7 +85,9 @@ def _layout_items(project) -> list[dict]:
             elif isinstance(item, QgsLayoutItemLegend):
                 entry = {"kind": "legend", "title": item.title(), "map": item.linkedMap() is not None}
             elif isinstance(item, QgsLayoutItemScaleBar):
-                entry = {"kind": "scalebar", "map": item.linkedMap() is not None, "units": item.units()}
+                entry = {"kind": "scalebar", "map": item.linkedMap() is not None, "units": item.units(),
+                         "units_per_segment": item.unitsPerSegment(), "segments": item.numberOfSegments(),
+                         "map_units_per_unit": item.mapUnitsPerScaleBarUnit()}
             elif isinstance(item, QgsLayoutItemPicture):
                 entry = {"kind": "picture", "id": item.id(), "north": item.linkedMap() is not None}
             elif isinstance(item, QgsLayoutItemLabel):

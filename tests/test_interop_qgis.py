@@ -175,7 +175,17 @@ def test_qgis_layout_has_the_page_and_its_furniture(exported):
     assert "Line of Control" in labels["kashmir_note"]
     north = next(i for i in items if i["kind"] == "picture")
     assert north["id"] == "north_arrow" and north["north"]
-    assert next(i for i in items if i["kind"] == "scalebar")["map"]
+    bar = next(i for i in items if i["kind"] == "scalebar")
+    assert bar["map"] and bar["units"] == 1  # QgsUnitTypes.DistanceKilometers
+    # The bar's kilometres are ground kilometres: its segments span 30–100 % of its box on the page.
+    from pyproj import Geod
+
+    map_item = next(i for i in items if i["kind"] == "map")
+    xmin, ymin, xmax, ymax = map_item["extent"]
+    middle = (ymin + ymax) / 2
+    km_per_mm = Geod(ellps="WGS84").line_length([xmin, xmax], [middle, middle]) / 1000 / map_item["box"][2]
+    bar_mm = bar["segments"] * bar["units_per_segment"] * bar["map_units_per_unit"] / km_per_mm
+    assert 0.3 * bar["box"][2] <= bar_mm <= bar["box"][2], (bar, km_per_mm)
     map_item = next(i for i in items if i["kind"] == "map")
     assert map_item["crs"] == "EPSG:4326" and map_item["box"] == [8, 27, 210, 158]
     from pakmap.layout.compose import compose_page

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pyogrio
 
-from ..layout.compose import creation_date
+from ..dates import creation_date
 
 STYLE_NAME = "pakmap"
 TABLE = "layer_styles"

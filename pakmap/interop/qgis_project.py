@@ -191,7 +191,7 @@ def _layout(root: ET.Element, page: Page, loaded: LoadedProject, layer_ids: dict
     if "scalebar" in specs:
         spec = specs["scalebar"]
         bar = _item(layout, SCALEBAR, "scalebar", spec, z + 1, mapUuid=map_uuid, style="Single Box",
-                    unitType="km", unitLabel="km", numMapUnitsPerScaleBarUnit="1000", numSegments="2",
+                    unitType="km", unitLabel="km", numMapUnitsPerScaleBarUnit="1", numSegments="2",
                     numSegmentsLeft="0", segmentSizeMode="1", minBarWidth=f"{spec.box.width * 0.4:g}",
                     maxBarWidth=f"{spec.box.width * 0.8:g}", height="2", labelBarSpace="1.5", boxContentSpace="1",
                     alignment="0", outlineWidth="0.3")
@@ -279,6 +279,11 @@ def project_xml(loaded: LoadedProject, safe: LoadedProject, folder: Path, gpkg_n
     properties = ET.SubElement(root, "properties")
     # QGIS reads <projectCrs> only when the project says it has one.
     ET.SubElement(ET.SubElement(properties, "SpatialRefSys"), "ProjectionsEnabled", type="int").text = "1"
+    # Distances (the scale bar) on the ellipsoid, as pakmap measures them: in degrees they mean nothing.
+    ellipsoid_id = safe.crs.ellipsoid.to_json_dict().get("id", {}) if safe.crs.ellipsoid is not None else {}
+    measure = ET.SubElement(properties, "Measure")
+    ET.SubElement(measure, "Ellipsoid", type="QString").text = (
+        f"{ellipsoid_id['authority']}:{ellipsoid_id['code']}" if ellipsoid_id.get("code") else "WGS84")
     paths = ET.SubElement(properties, "Paths")
     ET.SubElement(paths, "Absolute", type="bool").text = "false"
     _layout(root, page, safe, layer_ids)

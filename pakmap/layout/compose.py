@@ -9,12 +9,12 @@ entries — and returns a ``Page`` whose ``boxes`` (mm) the layout checks can in
 from __future__ import annotations
 
 import datetime as _dt
-import os
 from dataclasses import dataclass, field
 
 import geopandas as gpd
 import shapely
 
+from ..dates import creation_date
 from ..errors import StyleError
 from ..field_format import parse_expression
 from ..layer import VectorLayer
@@ -56,14 +56,6 @@ class Page:
     @property
     def legend_labels(self) -> list[str]:
         return [row.label for group in self.legend for row in group.rows]
-
-
-def creation_date() -> _dt.date:
-    """Today, or ``SOURCE_DATE_EPOCH`` when set (reproducible builds of the same map)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc).date()
-    return _dt.date.today()
 
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",

@@ -1,0 +1,14 @@
+"""The date printed on maps and stamped on exports."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+
+
+def creation_date() -> _dt.date:
+    """Today, or ``SOURCE_DATE_EPOCH`` when set (reproducible builds of the same map)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc).date()
+    return _dt.date.today()
