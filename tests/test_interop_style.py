@@ -179,3 +179,19 @@ def test_graduated_colours_in_a_project_file_are_checked():
     with pytest.raises(StyleError, match="must be a list of colours"):
         style_from_dict({"kind": "graduated", "field": "x", "colors": ["red"]})
     assert style_from_dict({"kind": "graduated", "field": "x", "colors": ["#FF0000"]}).colors == ["#FF0000"]
+
+
+def test_the_small_count_class_goes_over_and_comes_back():
+    frame = gpd.GeoDataFrame({"refugees": [3, 0, 450, 12000, 70000]},
+                             geometry=[box(i, 0, i + 1, 1) for i in range(5)], crs="EPSG:4326")
+    layer = VectorLayer("districts", frame, style=GraduatedStyle(field="refugees", method="manual",
+                                                                 breaks=[10000, 70000]))
+    sym = symbolize(layer, 5)
+    assert sym.classes[0].label == "<5"
+    qml = style_to_qml(layer, 5)
+    first = ET.fromstring(qml.split("\n", 1)[1]).find("./renderer-v2/ranges/range")
+    # 0 to just under 5: "<5" reads back as 0, and a district with exactly 5 is in the next class.
+    assert (first.get("label"), float(first.get("lower")), float(first.get("upper"))) == ("<5", 0.0, 4.999999999999999)
+    style = read_qml(qml.encode()).style
+    assert style.breaks == [10000.0, 70000.0]
+    assert style_to_qml(VectorLayer("districts", frame, style=style), 5) == qml

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..classify import Classes
 from ..errors import StyleError
 from ..layer import VectorLayer
 from ..palettes import palettes
@@ -32,6 +33,7 @@ from .xml_safe import parse_xml
 
 QGIS_VERSION = "3.22.0"  # the oldest QGIS these files are written for (Debian 12's)
 NODATA_VALUE = -1e300  # what the graduated renderer's expression gives features without a value
+OPEN_HIGH = 1e300  # the upper bound of a last class that takes in every larger value
 LABEL_FONT = "Lato"
 # QGIS label placements (QgsPalLayerSettings::Placement) as pakmap places labels.
 _PLACEMENT = {"polygon": "1", "point": "6", "line": "2", "line-horizontal": "4"}
@@ -75,14 +77,25 @@ def proportional_size_expression(field_name: str, max_size: float, max_value: fl
 
 # --- writing ----------------------------------------------------------------------------------
 
-def published_bound(value: float, field_name: str, published: pd.DataFrame | None, threshold: int | None) -> float:
-    """A class bound as a file may show it. On a count column published as text (it holds "<5"), a
-    bound under the threshold would be a small count: it is written as 0, the value "<5" reads back
-    as in the renderer's expression, so the suppressed features stay in their class."""
-    if (threshold and 0 < value < threshold and published is not None and field_name in published
-            and not pd.api.types.is_numeric_dtype(published[field_name])):
-        return 0.0
-    return float(value)
+def class_ranges(classes: Classes | None) -> list[tuple[float, float]]:
+    """Each class as a QGIS range ``(lower, upper)``: the first range a value falls in wins and
+    bounds are inclusive, as pakmap's upper bounds are. A "<5" class (``classes.below``, counts
+    under the protection threshold) runs from 0 to just under 5: the published "<5" reads back as
+    0, and 5 itself opens the next class. Bounds kept from an earlier month that this month's
+    values exceed leave the last class open."""
+    if classes is None or not classes.k:
+        return []
+    out = []
+    lower = float(classes.lower)
+    if classes.below is not None:
+        out.append((0.0, math.nextafter(float(classes.below), -math.inf)))
+        lower = float(classes.below)
+    for upper in classes.bounds:
+        out.append((lower, float(upper)))
+        lower = float(upper)
+    if classes.open_high and out:
+        out[-1] = (out[-1][0], OPEN_HIGH)
+    return out
 
 
 def renderer_element(layer: VectorLayer, threshold: int | None, published: pd.DataFrame | None = None) -> ET.Element:
@@ -91,7 +104,7 @@ def renderer_element(layer: VectorLayer, threshold: int | None, published: pd.Da
     sym = symbolize(layer, threshold)
     kind = geometry_kind(layer)
     if isinstance(style, GraduatedStyle):
-        return _graduated_renderer(style, sym, kind, published, threshold)
+        return _graduated_renderer(style, sym, kind, published)
     if isinstance(style, CategorizedStyle):
         renderer = ET.Element("renderer-v2", type="categorizedSymbol", attr=style.field, symbollevels="0",
                               enableorderby="0", forceraster="0")
@@ -116,7 +129,7 @@ def renderer_element(layer: VectorLayer, threshold: int | None, published: pd.Da
 
 
 def _graduated_renderer(style: GraduatedStyle, sym: Symbolization, kind: str,
-                        published: pd.DataFrame | None, threshold: int | None) -> ET.Element:
+                        published: pd.DataFrame | None) -> ET.Element:
     value = numeric_expression(style.field, published)
     has_nodata = any(d.nodata for d in sym.classes)
     attr = f"coalesce({value}, {NODATA_VALUE!r})" if has_nodata else style.field if value == quote_field(style.field) else value
@@ -124,21 +137,15 @@ def _graduated_renderer(style: GraduatedStyle, sym: Symbolization, kind: str,
                           symbollevels="0", enableorderby="0", forceraster="0")
     ranges = ET.SubElement(renderer, "ranges")
     symbols = ET.SubElement(renderer, "symbols")
-    classes = sym.breaks
-    bounds = []
-    if classes is not None and classes.k:
-        lower = classes.lower
-        for upper in classes.bins:
-            bounds.append((lower, upper))
-            lower = upper  # the first range a value falls in wins, in QGIS as in pakmap: upper bounds are inclusive
+    bounds = class_ranges(sym.breaks)
     index = 0
     for draw in sym.classes:
         if draw.nodata:
             lo = hi = NODATA_VALUE
         else:
-            lo, hi = (published_bound(b, style.field, published, threshold) for b in bounds[index])
+            lo, hi = bounds[index]
             index += 1
-        ET.SubElement(ranges, "range", render="true", lower=repr(float(lo)), upper=repr(float(hi)),
+        ET.SubElement(ranges, "range", render="true", lower=repr(lo), upper=repr(hi),
                       symbol=str(len(symbols)), label=draw.label)
         symbols.append(symbol_element(kind, sym.symbol, draw.fill, str(len(symbols))))
     ET.SubElement(renderer, "classificationMethod", id="Custom")
@@ -397,7 +404,10 @@ def _read_graduated(renderer, symbols: dict, notes: list[str], path) -> VectorSt
             nodata = (fill, element.get("label", "No data"))
             continue
         read.append(symbol)
-        ranges.append((lower, upper, fill))
+        # pakmap's "<5" class (counts under the protection threshold) is made again by pakmap
+        # whenever the data has such counts: its colour is kept, its bound is not a break.
+        suppressed = lower == 0 and re.fullmatch(r"<\s*\d+", element.get("label", "").strip()) is not None
+        ranges.append((lower, upper, fill, suppressed))
     if not ranges:
         raise StyleError("the QGIS graduated style has no classes", path=path,
                          fix="classify the layer in QGIS and save the style again")
@@ -406,7 +416,10 @@ def _read_graduated(renderer, symbols: dict, notes: list[str], path) -> VectorSt
     colors = [r[2] for r in ranges]
     symbol = read[0]
     symbol.fill = colors[0]
-    breaks = [r[1] for r in ranges]
+    breaks = [r[1] for r in ranges if not r[3] and r[1] < OPEN_HIGH]
+    if not breaks:
+        raise StyleError("the QGIS graduated style has no classes but \"<5\"", path=path,
+                         fix="classify the layer in QGIS and save the style again")
     if len(set(breaks)) != len(breaks):
         raise StyleError("two classes of the QGIS graduated style share an upper bound", path=path,
                          fix="give each class its own upper bound in QGIS")

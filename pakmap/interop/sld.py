@@ -19,7 +19,7 @@ from ..render.styling import Symbolization, symbolize
 from ..style import CategorizedStyle, GraduatedStyle, ProportionalStyle, Symbol
 from ..style import DOT_PATTERN
 from .qgis_symbols import MIN_LINE_WIDTH_MM, SIMPLE_MARKERS, marker_svg
-from .qml import geometry_kind, published_bound
+from .qml import class_ranges, geometry_kind
 
 SLD = "http://www.opengis.net/sld"
 SE = "http://www.opengis.net/se"
@@ -134,9 +134,8 @@ def _rule(style_element: ET.Element, name: str, title: str) -> ET.Element:
     return rule
 
 
-def _graduated_rules(fts, style: GraduatedStyle, sym: Symbolization, kind: str, published, threshold) -> None:
-    classes = sym.breaks
-    lower = classes.lower if classes is not None else 0.0
+def _graduated_rules(fts, style: GraduatedStyle, sym: Symbolization, kind: str) -> None:
+    ranges = class_ranges(sym.breaks)
     index = 0
     for draw in sym.classes:
         rule = _rule(fts, draw.label, draw.label)
@@ -144,14 +143,17 @@ def _graduated_rules(fts, style: GraduatedStyle, sym: Symbolization, kind: str, 
         if draw.nodata:
             null = _ogc(flt, "PropertyIsNull")
             _ogc(null, "PropertyName", style.field)
+        elif index == 0 and sym.breaks.below is not None:
+            _property(flt, "PropertyIsLessThan", style.field, repr(float(sym.breaks.below)))
+            index += 1
         else:
-            upper = classes.bins[index]
+            lower, upper = ranges[index]
             both = _ogc(flt, "And")
-            _property(both, "PropertyIsGreaterThanOrEqualTo" if index == 0 else "PropertyIsGreaterThan",
-                      style.field, repr(published_bound(lower, style.field, published, threshold)))
-            _property(both, "PropertyIsLessThanOrEqualTo", style.field,
-                      repr(published_bound(upper, style.field, published, threshold)))
-            lower, index = upper, index + 1
+            first = index == 0 or (index == 1 and sym.breaks.below is not None)
+            _property(both, "PropertyIsGreaterThanOrEqualTo" if first else "PropertyIsGreaterThan",
+                      style.field, repr(lower))
+            _property(both, "PropertyIsLessThanOrEqualTo", style.field, repr(upper))
+            index += 1
         _symbolizers(rule, kind, sym.symbol, draw.fill)
 
 
@@ -239,7 +241,7 @@ def style_to_sld(layer: VectorLayer, threshold: int | None = None, *, published:
     kind = geometry_kind(layer)
     style = layer.style
     if isinstance(style, GraduatedStyle):
-        _graduated_rules(fts, style, sym, kind, published, threshold)
+        _graduated_rules(fts, style, sym, kind)
     elif isinstance(style, CategorizedStyle):
         _categorized_rules(fts, style, sym, kind)
     elif isinstance(style, ProportionalStyle):
