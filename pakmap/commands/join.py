@@ -7,7 +7,9 @@ Three joins behind one command, chosen by what TABLE is:
 - a point layer with ``--stat OUT=count|sum:FIELD|mean:FIELD``: points counted/summed per polygon;
 - a raster (GeoTIFF) with ``--stat OUT=sum|mean|count|…``: zonal statistics per polygon.
 
-The output keeps every feature of LAYER; the source files are only read.
+The output keeps every feature of LAYER; the source files are only read. The output goes through
+the same protection guard as every export (``pakmap.protection.joined``): personal fields of the
+table are withheld, small counts written as "<5", and an export record is written beside it.
 """
 
 from __future__ import annotations
@@ -20,7 +22,11 @@ from ..atomic import atomic_path
 from ..csv_out import write_frame_csv
 from ..errors import JoinError, PakmapError
 from ..file_guard import check_outputs, sources_of
+from ..field_kinds import count_fields_of
 from ..layer import RasterLayer, VectorLayer
+from ..protection.counts import published_frame
+from ..protection.joined import check_row_aggregate, guard_join, report_value_text
+from ..protection.record import record_path, write_export_record
 from .common import split_list, split_pair
 
 OUTPUT_DRIVERS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".fgb": "FlatGeobuf",
@@ -57,6 +63,9 @@ def register(sub) -> None:
     p.add_argument("-o", "--output", required=True,
                    help="output file (.gpkg, .geojson, .fgb, .shp.zip, or .csv without geometry)")
     p.add_argument("--report", metavar="CSV", help="write the join report as CSV")
+    p.add_argument("--allow-sensitive", action="append", default=[], metavar="FIELD",
+                   help="let this sensitive table field (FIELD or TABLE:FIELD) into the output (repeat for more; "
+                        "recorded)")
     p.set_defaults(func=run)
 
 
@@ -124,7 +133,7 @@ def run(args) -> int:
 
     read = sources_of(args.layer, "the layer file") + sources_of(args.table, "the table file")
     read += [source for alias_file in args.aliases for source in sources_of(alias_file, "an alias table")]
-    check_outputs([args.output] + ([args.report] if args.report else []), read)
+    check_outputs([args.output, record_path(args.output)] + ([args.report] if args.report else []), read)
     target = open_layer(args.layer, layer=args.inner_layer)
     if not isinstance(target, VectorLayer):
         raise JoinError("LAYER has no geometry", path=args.layer, fix="join onto a boundary layer")
@@ -151,6 +160,8 @@ def run(args) -> int:
             raise JoinError("no join key given", fix="add --on LAYER_FIELD=TABLE_FIELD (or --stat for points/rasters)")
         table = other.attributes
         fields = split_list(args.fields) or None
+        check_row_aggregate(other, args.aggregate, path=args.table)
+        value_text = report_value_text(other, args.allow_sensitive)
         try:
             result = join_attributes(
                 target.data, table, on=[split_pair(p, "--on", "LAYER_FIELD=TABLE_FIELD", "name=district")
@@ -160,7 +171,8 @@ def run(args) -> int:
                 aggregate=args.aggregate, accepted=_accepted(args.accept), alias_files=args.aliases,
                 groups=dict(split_pair(g, "--group", "NAME=UNIT+UNIT", '"Karachi=Karachi East+Malir"', at_last=False)
                             for g in args.group),
-                strict=args.strict, layer_name=Path(args.layer).name, table_name=Path(args.table).name)
+                strict=args.strict, layer_name=Path(args.layer).name, table_name=Path(args.table).name,
+                value_text=value_text)
         except JoinError as exc:
             # A refused join still shows its report, so the officer sees what to fix.
             report = getattr(exc, "report", None)
@@ -173,8 +185,24 @@ def run(args) -> int:
     print(report.summary(), file=sys.stderr)
     for warning in report.warnings:
         print(f"pakmap: warning: {warning}", file=sys.stderr)
+    attribute = not stats
+    safe, plan = guard_join(VectorLayer(target.name, result.data, target.source), other if attribute else None,
+                            args.output, on=[split_pair(p, "--on", "LAYER_FIELD=TABLE_FIELD", "name=district")
+                                             for p in args.on],
+                            chosen=split_list(args.fields) if attribute else (), allow_sensitive=args.allow_sensitive)
+    safe.join_reports = [report]
+    for name, why in plan.layers[target.name].withheld.items():
+        print(f"pakmap: note: field '{name}' withheld from {Path(args.output).name}: {why}", file=sys.stderr)
+    written = []
     if args.report and hasattr(report, "to_csv"):
         report.to_csv(args.report)
         print(args.report)
-    print(write_layer(result.data, args.output))
+        written.append(Path(args.report))
+    published = safe.layer(target.name)
+    threshold = int(safe.project.protection.threshold)
+    data = published_frame(published.data, threshold, count_fields_of(published))
+    written.insert(0, write_layer(data.set_geometry(published.data.geometry.name), args.output))
+    print(written[0])
+    print(write_export_record(safe, args.output, plan, extra={"command": "join",
+                                                              "files": [p.name for p in written]}))
     return 0

@@ -18,7 +18,7 @@ repeating it on every district. Every other feature is kept, in order.
 from __future__ import annotations
 
 import os
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -64,7 +64,8 @@ def join_attributes(layer: gpd.GeoDataFrame, table: pd.DataFrame, on: Any, *,
                     aggregate: str | None = None, accepted: dict[str, str] | None = None,
                     alias_files: Sequence[str | os.PathLike] = (), builtin_aliases: bool = True,
                     strict: bool = False, layer_name: str = "layer", table_name: str = "table",
-                    suggest: bool = True, groups: dict[str, Sequence[str]] | None = None) -> JoinResult:
+                    suggest: bool = True, groups: dict[str, Sequence[str]] | None = None,
+                    value_text: Callable[[str, Any], str] | None = None) -> JoinResult:
     """Join ``table`` onto ``layer``; see the module docstring.
 
     ``on``: key pairs ``[(layer_field, table_field), …]`` (several pairs form one composite key).
@@ -74,6 +75,8 @@ def join_attributes(layer: gpd.GeoDataFrame, table: pd.DataFrame, on: Any, *,
     ``alias_files``: the user's alias CSVs, after the built-in ``layers/aliases/`` ones.
     ``strict``: unmatched table rows that carry values raise ``JoinError`` instead of a warning.
     ``groups``: ``{group name: [unit, …]}`` declared by the project, beside the alias files' groups.
+    ``value_text(field, value)``: how the report shows a table value of an unmatched row (the export
+    guard's: personal data withheld, small counts as "<5"); default ``str``.
     """
     pairs = _parse_pairs(on)
     within = tuple(within) if within else None  # type: ignore[assignment]
@@ -96,7 +99,8 @@ def join_attributes(layer: gpd.GeoDataFrame, table: pd.DataFrame, on: Any, *,
     normalizer = KeyNormalizer()
     aliases = AliasTable.load(alias_files, builtin=builtin_aliases, normalizer=normalizer, groups=groups)
     matching = match_rows(layer, table, pairs, within, aliases, accepted, normalizer)
-    report = _build_report(layer, table, pairs, matching, fields, layer_name, table_name, normalizer, suggest)
+    report = _build_report(layer, table, pairs, matching, fields, layer_name, table_name, normalizer, suggest,
+                           value_text or _plain_text)
     report.aggregate = aggregate
 
     # Cardinality: which groups receive several table rows?
@@ -165,6 +169,10 @@ def _merge_groups(data: gpd.GeoDataFrame, matching: Matching, by_group: dict[int
     return merged, notes
 
 
+def _plain_text(field: str, value: Any) -> str:
+    return str(value)
+
+
 def _has_values(table: pd.DataFrame, fields: list[str]) -> pd.Series:
     if not fields:
         return pd.Series(True, index=table.index)
@@ -172,7 +180,7 @@ def _has_values(table: pd.DataFrame, fields: list[str]) -> pd.Series:
 
 
 def _build_report(layer, table, pairs, matching: Matching, fields, layer_name, table_name,
-                  normalizer: KeyNormalizer, suggest: bool) -> JoinReport:
+                  normalizer: KeyNormalizer, suggest: bool, value_text: Callable[[str, Any], str]) -> JoinReport:
     has_values = _has_values(table, fields).tolist()
     layer_labels, table_labels = layer.index.tolist(), table.index.tolist()
     layer_positions = [[layer_labels[p] for p in members] for members in matching.groups]
@@ -184,7 +192,7 @@ def _build_report(layer, table, pairs, matching: Matching, fields, layer_name, t
         values = ""
         if res.group is None and value_rows is not None:
             row = value_rows.iloc[i]
-            values = "; ".join(f"{k}={v}" for k, v in row.items() if pd.notna(v))
+            values = "; ".join(f"{k}={value_text(str(k), v)}" for k, v in row.items() if pd.notna(v))
         records.append({
             "table_row": table_labels[i], "table_key": table_key, "how": res.how,
             "layer_key": matching.group_text[res.group] if res.group is not None else "",

@@ -1,0 +1,99 @@
+"""``pakmap join``'s outputs under the same guard and record as every other export.
+
+The joined layer and its statistics table are put in a project built in memory (the layer drawn,
+the table hidden, the join between them), so ``guard_export`` decides what the joined file may
+carry exactly as it does for a map: fields detected or flagged in the table, or joined in from
+it, are withheld unless allowed; counts under the threshold are written as "<5"; and the export
+record says what was withheld and suppressed. The join report's ``values`` column (unmatched table
+rows) never carries a withheld field's value nor a small count (``report_value_text``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pandas as pd
+
+from ..errors import ProtectionError
+from ..field_kinds import count_fields_of
+from ..numbers import format_number
+from ..layer import Layer, TableLayer, VectorLayer
+from ..project.loaded import LoadedProject
+from ..project.model import JoinSpec, LayerSpec, ProtectionSpec, Project
+from .detect import is_individual_level
+from .policy import ExportPlan, guard_export, parse_allow_arguments, sensitive_fields
+
+WITHHELD_VALUE = "(withheld: personal data)"
+
+
+def _project(layer: VectorLayer, table: Layer | None, on) -> Project:
+    specs = [LayerSpec(layer.name)]
+    joins = []
+    if table is not None:
+        specs.append(LayerSpec(table.name, visible=False, legend=False))
+        joins.append(JoinSpec(layer=layer.name, table=table.name, on=[list(p) for p in on]))
+    return Project(layers=specs, joins=joins)
+
+
+def _hidden(table: Layer, layer_name: str = "") -> Layer:
+    """The table as the in-memory project holds it: read, never drawn (renamed if the layer has
+    its name, as ``districts.gpkg`` and ``districts.csv`` would)."""
+    name = f"{table.name}_table" if table.name == layer_name else table.name
+    copy = TableLayer(name, table.attributes, table.source)
+    copy.sensitive_fields = dict(getattr(table, "sensitive_fields", {}))
+    copy.visible = False
+    return copy
+
+
+def report_value_text(table: Layer, allow_sensitive=(),
+                      threshold: int = ProtectionSpec.threshold) -> Callable[[str, Any], str]:
+    """How the join report shows a value of ``table``: a sensitive field not allowed by
+    ``--allow-sensitive`` (``FIELD`` or ``TABLE:FIELD``) as ``WITHHELD_VALUE``, a count as the
+    guard publishes it ("<5"), anything else as text."""
+    hidden = _hidden(table)
+    loaded = LoadedProject(Project(layers=[LayerSpec(hidden.name, visible=False)]), [hidden])
+    allowed = {a.field for a in parse_allow_arguments(allow_sensitive) if a.layer in ("*", hidden.name)}
+    withheld = {f for f in sensitive_fields(loaded, hidden) if f not in allowed}
+    counts = set(count_fields_of(hidden))
+
+    def text(field: str, value: Any) -> str:
+        if field in withheld:
+            return WITHHELD_VALUE
+        if field in counts:
+            number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+            return str(value) if number != number else format_number(float(number), threshold=threshold)
+        return str(value)
+
+    return text
+
+
+def check_row_aggregate(table: Layer, aggregate: str | None, path=None) -> None:
+    """``--aggregate first`` of a table whose rows are people or households would publish one of
+    them per feature: refused (a count or a sum over them is what a map may show)."""
+    if aggregate == "first" and is_individual_level(table):
+        raise ProtectionError("--aggregate first would publish one household or person of the table per feature "
+                              "(its rows are individuals or households)", path=path,
+                              fix="use --aggregate count or sum, or join a table of figures per unit")
+
+
+def guard_join(layer: VectorLayer, table: Layer | None, out_path, *, on=(), chosen=(),
+               allow_sensitive=()) -> tuple[LoadedProject, ExportPlan]:
+    """The safe copy (``layer`` and the hidden table) and the plan for writing it to ``out_path``.
+
+    ``chosen``: the table fields the officer named (``--fields``): one that is withheld refuses the
+    export, since the officer asked for it, rather than quietly leaving it out."""
+    table = _hidden(table, layer.name) if table is not None else None
+    layers: list[Layer] = [layer] + ([table] if table is not None else [])
+    loaded = LoadedProject(_project(layer, table, on), layers)
+    safe, plan = guard_export(loaded, out_path, allow_sensitive)
+    withheld = plan.layers[layer.name].withheld
+    asked = [f for f in chosen if f in withheld]
+    if asked:
+        found = ", ".join(f"{layer.name}.{f} ({withheld[f]})" for f in asked)
+        raise ProtectionError(f"the join would publish personal data: {found}", path=out_path,
+                              fix=f"leave {', '.join(asked)} out of --fields (or, under a data-sharing "
+                                                 f"agreement, pass --allow-sensitive {asked[0]}: recorded)")
+    return safe, plan
+
+
+__all__ = ["guard_join", "report_value_text", "check_row_aggregate", "WITHHELD_VALUE"]

@@ -1,0 +1,117 @@
+"""``pakmap join``: the joined file and the join report go through the export guard and get a record.
+
+A household table (names, phones, CNICs, PoR cards, coordinates) and a district table with small
+cells are joined to the real district boundaries through the command line; no personal value and
+no count under the threshold may appear in any byte written, and every written file is recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from pakmap.cli import main
+from test_protection_data import households, personal_values
+
+pytestmark = pytest.mark.filterwarnings("ignore:Could not parse column:UserWarning")
+
+# A partner's district table: small cells beside large ones, and a row that matches no district whose
+# contact phone must not reach the report.
+DISTRICTS = ("district,refugees,contact_phone\n"
+             "Peshawar,3,0300-1234567\nQuetta,1200,0312-7654321\nKohat,57,0333-5550001\nNowhere,4,0345-1112223\n")
+PHONES = ["0300-1234567", "0312-7654321", "0333-5550001", "0345-1112223", "03001234567", "03451112223"]
+
+
+def _household_csv(folder: Path) -> tuple[Path, list[str]]:
+    table = households()
+    table.loc[table.index[:3], "district"] = "Nowhere"  # unmatched rows: their values would reach the report
+    path = folder / "household_survey.csv"
+    table.drop(columns="geometry").to_csv(path, index=False)
+    return path, personal_values(table)
+
+
+def _bytes(path: Path) -> str:
+    if path.suffix == ".gpkg":  # every table of the GeoPackage, as text
+        with sqlite3.connect(path) as db:
+            tables = [r[0] for r in db.execute("select name from sqlite_master where type='table'")]
+            return "\n".join(str(row) for t in tables for row in db.execute(f'select * from "{t}"'))
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def _written(folder: Path, before: set[Path]) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p not in before)
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".geojson", ".csv"])
+def test_household_join_publishes_no_personal_value(districts_path, tmp_path, capsys, suffix):
+    table, personal = _household_csv(tmp_path)
+    before = set(tmp_path.iterdir())
+    out, report = tmp_path / f"joined{suffix}", tmp_path / "report.csv"
+    assert main(["join", str(districts_path), str(table), "--on", "name=district", "--aggregate", "count",
+                 "-o", str(out), "--report", str(report)]) == 0
+    written = _written(tmp_path, before)
+    assert written == sorted([out, report, out.with_name(out.name + ".record.json")])
+    for path in written:
+        text = _bytes(path)
+        leaked = [v for v in personal if v in text]
+        assert not leaked, (path.name, leaked[:5])
+    rows = pd.read_csv(report)
+    unmatched = rows.loc[rows["section"] == "unmatched_table", "values"]
+    assert len(unmatched) == 3 and unmatched.str.contains("phone=(withheld: personal data)", regex=False).all()
+    record = json.loads(out.with_name(out.name + ".record.json").read_text(encoding="utf-8"))
+    assert record["files"] == [out.name, report.name]
+    withheld = record["protection"]["withheld"]["pak_districts"]
+    assert {"head_of_household", "phone", "cnic", "por_card", "_gps_latitude"} <= set(withheld)
+    assert "withheld from" in capsys.readouterr().err
+
+
+def test_first_row_of_a_household_table_is_refused(districts_path, tmp_path, capsys):
+    table, _ = _household_csv(tmp_path)
+    before = set(tmp_path.iterdir())
+    out = tmp_path / "joined.gpkg"
+    assert main(["join", str(districts_path), str(table), "--on", "name=district", "--aggregate", "first",
+                 "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "--aggregate first would publish one household" in err and "Traceback" not in err
+    assert _written(tmp_path, before) == []
+
+
+def test_district_table_small_cells_and_report(districts_path, tmp_path, capsys):
+    table = tmp_path / "districts.csv"
+    table.write_text(DISTRICTS, encoding="utf-8")
+    before = set(tmp_path.iterdir())
+    out, report = tmp_path / "joined.geojson", tmp_path / "report.csv"
+    assert main(["join", str(districts_path), str(table), "--on", "name=district", "-o", str(out),
+                 "--report", str(report)]) == 0
+    joined = gpd.read_file(out).set_index("name")
+    assert joined.loc["Peshawar", "refugees"] == "<5" and joined.loc["Quetta", "refugees"] == "1,200"
+    assert "contact_phone" not in joined.columns
+    rows = pd.read_csv(report)
+    values = rows.loc[rows["section"] == "unmatched_table", "values"].tolist()
+    assert values == ["refugees=<5; contact_phone=(withheld: personal data)"]
+    for path in _written(tmp_path, before):
+        text = _bytes(path)
+        assert not [p for p in PHONES if p in text], path.name
+    record = json.loads((tmp_path / "joined.geojson.record.json").read_text(encoding="utf-8"))
+    assert record["protection"]["suppressed_counts"]["pak_districts"] == {"refugees": 1}
+    assert "contact_phone" in record["protection"]["withheld"]["pak_districts"]
+
+
+def test_a_personal_field_asked_for_is_refused_unless_allowed(districts_path, tmp_path, capsys):
+    table = tmp_path / "districts.csv"
+    table.write_text(DISTRICTS, encoding="utf-8")
+    out = tmp_path / "joined.gpkg"
+    base = ["join", str(districts_path), str(table), "--on", "name=district", "-o", str(out),
+            "--fields", "refugees,contact_phone"]
+    assert main(base) == 2
+    assert "leave contact_phone out of --fields" in capsys.readouterr().err
+    assert not out.exists() and not (tmp_path / "joined.gpkg.record.json").exists()
+    assert main(base + ["--allow-sensitive", "contact_phone"]) == 0
+    assert gpd.read_file(out).set_index("name").loc["Quetta", "contact_phone"] == "0312-7654321"
+    record = json.loads((tmp_path / "joined.gpkg.record.json").read_text(encoding="utf-8"))
+    assert record["protection"]["allow_sensitive_arguments"] == ["contact_phone"]
