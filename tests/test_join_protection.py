@@ -115,3 +115,18 @@ def test_a_personal_field_asked_for_is_refused_unless_allowed(districts_path, tm
     assert gpd.read_file(out).set_index("name").loc["Quetta", "contact_phone"] == "0312-7654321"
     record = json.loads((tmp_path / "joined.gpkg.record.json").read_text(encoding="utf-8"))
     assert record["protection"]["allow_sensitive_arguments"] == ["contact_phone"]
+
+
+def test_map_geopackage_carries_only_the_chosen_fields(districts_path, tmp_path):
+    """``pakmap map … -o x.gpkg`` publishes the mapped field and the label/popup fields, not every
+    column the table had (an officer's notes, a focal point's name)."""
+    table = tmp_path / "districts.csv"
+    table.write_text("district,refugees,population,focal_point_notes\n"
+                     "Peshawar,1500,4000000,call Gul Khan first\nQuetta,1200,2500000,office closed\n",
+                     encoding="utf-8")
+    out = tmp_path / "map.gpkg"
+    assert main(["map", str(districts_path), "--table", str(table), "--on", "name=district", "--by", "refugees",
+                 "--fields", "name", "-o", str(out)]) == 0
+    published = gpd.read_file(out)
+    assert sorted(c for c in published.columns if c != "geometry") == ["name", "refugees"]
+    assert "Gul Khan" not in _bytes(out) and "office closed" not in _bytes(out)

@@ -92,7 +92,7 @@ def guard_join(layer: VectorLayer, table: Layer | None, out_path, *, on=(), chos
         found = ", ".join(f"{layer.name}.{f} ({withheld[f]})" for f in asked)
         raise ProtectionError(f"the join would publish personal data: {found}", path=out_path,
                               fix=f"leave {', '.join(asked)} out of --fields (or, under a data-sharing "
-                                                 f"agreement, pass --allow-sensitive {asked[0]}: recorded)")
+                                  f"agreement, pass --allow-sensitive {asked[0]}: recorded)")
     return safe, plan
 
 

@@ -1,10 +1,11 @@
 """Exported layers: a GeoPackage of the map's data, as it may be published.
 
 Works from the safe copy (``guard_export``): withheld fields are already gone and individual points
-aggregated or left out; here each count field holding a suppressed value is written as text
-("1,234", "<5"), so no count under the threshold survives in the file as a number. Each layer's
-style goes into the ``layer_styles`` table (``pakmap.interop.layer_styles``), so QGIS opens the
-GeoPackage looking like the map.
+aggregated or left out. Each layer carries only the fields the officer chose for the map (style,
+labels, popups, atlas, extent: ``used_fields``), never everything its table had; each count field
+holding a suppressed value is written as text ("1,234", "<5"), so no count under the threshold
+survives in the file as a number. Each layer's style goes into the ``layer_styles`` table
+(``pakmap.interop.layer_styles``), so QGIS opens the GeoPackage looking like the map.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ..interop.sld import style_to_sld
 from ..layer import VectorLayer
 from ..project.loaded import LoadedProject
 from .counts import published_frame
+from .policy import used_fields
 
 GEOPACKAGE_SUFFIX = ".gpkg"
 
@@ -63,7 +65,9 @@ def write_geopackage_tables(safe: LoadedProject, out_path: str | os.PathLike) ->
     styles: list[LayerStyleRow] = []
     with atomic_path(out_path) as tmp:
         for layer in layers:
-            published = published_frame(layer.data, threshold, count_fields_of(layer))
+            chosen = used_fields(safe.project, layer)
+            columns = [c for c in layer.fields if str(c) in chosen] + [layer.data.geometry.name]
+            published = published_frame(layer.data[columns], threshold, [f for f in count_fields_of(layer) if f in columns])
             data = gpd.GeoDataFrame(published, geometry=layer.data.geometry.name, crs=layer.data.crs)
             table = tables[layer.name] = _table_name(layer.name, taken)
             pyogrio.write_dataframe(data, tmp, layer=table, driver="GPKG", append=tmp.exists())
