@@ -130,3 +130,42 @@ def test_map_geopackage_carries_only_the_chosen_fields(districts_path, tmp_path)
     published = gpd.read_file(out)
     assert sorted(c for c in published.columns if c != "geometry") == ["name", "refugees"]
     assert "Gul Khan" not in _bytes(out) and "office closed" not in _bytes(out)
+
+
+def _disguised_points(n: int = 200) -> pd.DataFrame:
+    """Household points under headers that name nothing personal (what detection cannot see)."""
+    table = households(n)
+    return pd.DataFrame({"col_a": range(n), "col_b": table["household_size"],
+                         "y": table["_gps_latitude"], "x": table["_gps_longitude"]})
+
+
+def test_aggregate_of_a_point_list_aggregates_it(tmp_path):
+    points = _disguised_points()
+    table = tmp_path / "list.csv"
+    points.to_csv(table, index=False)
+    out = tmp_path / "list.gpkg"
+    assert main(["map", str(table), "--aggregate", "list=hex:10", "-o", str(out)]) == 0
+    published = gpd.read_file(out)
+    assert published.geom_type.isin(["Polygon", "MultiPolygon"]).all()  # hexagons, no exact point
+    record = json.loads((tmp_path / "list.gpkg.record.json").read_text(encoding="utf-8"))
+    assert record["protection"]["aggregated"] == {"list": "hex:10"}
+    text = _bytes(out)
+    assert not [v for v in points["y"].map(lambda v: f"{v:.6f}".rstrip("0")) if v in text]
+
+
+@pytest.mark.parametrize("what", ["boundaries", "gpkg points"])
+def test_aggregate_of_a_layer_not_of_people_is_an_error(districts_path, tmp_path, capsys, what):
+    if what == "boundaries":
+        layer, name = districts_path, "pak_districts"
+    else:  # points of places in a GeoPackage: not a list of people, nothing to aggregate
+        layer, name = tmp_path / "villages.gpkg", "villages"
+        points = _disguised_points(20)
+        gpd.GeoDataFrame({"village_no": points["col_a"]}, geometry=gpd.points_from_xy(points["x"], points["y"]),
+                         crs="EPSG:4326").to_file(layer, layer="villages")
+    out = tmp_path / "m.gpkg"
+    assert main(["map", str(layer), "--aggregate", f"{name}=hex:10", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"layer '{name}': the layer is not known as individual-level" in err and "Traceback" not in err
+    assert not out.exists() and not (tmp_path / "m.gpkg.record.json").exists()
+    assert main(["map", str(layer), "--aggregate", "nosuch=hex:10", "-o", str(out)]) == 2
+    assert "the project has no such layer" in capsys.readouterr().err

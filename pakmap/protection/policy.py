@@ -208,6 +208,28 @@ def sensitive_fields(loaded: LoadedProject, layer: Layer, detected: dict[str, st
     return found
 
 
+# Points from these files are lists an officer keeps (survey exports, registration extracts, KML
+# drawn by hand): when asked to aggregate them, they are taken as people even without evidence.
+LIST_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".kml", ".kmz")
+
+
+def _read_from_a_list(layer: Layer) -> bool:
+    source = getattr(layer, "source", None)
+    return source is not None and source.path is not None and Path(str(source.path)).suffix.lower() in LIST_SUFFIXES
+
+
+def _check_can_aggregate(layer: Layer, how: str) -> None:
+    """An aggregation of a layer that is not known as individual-level would do nothing: refused, so
+    no export publishes exact points while its record says they were aggregated."""
+    if _is_point_layer(layer) and _read_from_a_list(layer):
+        return
+    what = "it has no points" if not _is_point_layer(layer) else "no household or person fields were found in it"
+    raise ProtectionError(f"aggregation '{how}' of layer '{layer.name}': the layer is not known as individual-level "
+                          f"({what}), so aggregating would change nothing",
+                          fix=f"drop the aggregation of '{layer.name}', or aggregate the point layer of households "
+                              f"or individuals")
+
+
 def _plan_layer(loaded: LoadedProject, layer: Layer, allows: list[AllowSpec], aggregations: dict[str, str],
                 visible: bool, used_allows: set[int]) -> tuple[LayerPlan, list[Finding]]:
     """One layer's share of the plan: its points, its sensitive fields, its suppressed counts."""
@@ -218,6 +240,9 @@ def _plan_layer(loaded: LoadedProject, layer: Layer, allows: list[AllowSpec], ag
     findings: list[Finding] = []
     uses = used_fields(loaded.project, layer, drawn=visible)
     points_out = False  # the layer's rows reach no exporter (aggregated or left out)
+    if layer.name in aggregations and not lp.individual:
+        _check_can_aggregate(layer, aggregations[layer.name])
+        lp.individual = True  # points read from a list: the officer's aggregation says they are people
     if lp.individual and _is_point_layer(layer):
         allow = _find_allow(allows, layer, GEOMETRY)
         if allow is not None:
@@ -264,6 +289,10 @@ def plan_export(loaded: LoadedProject, export_path=None, allow_sensitive=(),
     aggregations = {**project.protection.aggregate, **(aggregate or {})}
     plan = ExportPlan(export=Path(export_path).name if export_path else "", threshold=int(project.protection.threshold),
                       allow_arguments=[str(v) for v in allow_sensitive or ()])
+    unknown = [name for name in aggregations if name not in {l.name for l in loaded.layers}]
+    if unknown:
+        raise ProtectionError(f"aggregation of '{unknown[0]}': the project has no such layer", path=export_path,
+                              fix=f"use one of: {', '.join(l.name for l in loaded.layers)}")
     drawn = {id(l) for l in loaded.drawable}
     used_allows: set[int] = set()
     for layer in loaded.layers:
