@@ -169,3 +169,27 @@ def test_aggregate_of_a_layer_not_of_people_is_an_error(districts_path, tmp_path
     assert not out.exists() and not (tmp_path / "m.gpkg.record.json").exists()
     assert main(["map", str(layer), "--aggregate", "nosuch=hex:10", "-o", str(out)]) == 2
     assert "the project has no such layer" in capsys.readouterr().err
+
+
+def test_allowing_points_needs_a_reason_and_opens_only_the_coordinates(tmp_path, capsys):
+    survey = households()
+    table = tmp_path / "hh.csv"
+    survey.drop(columns="geometry").to_csv(table, index=False)
+    out = tmp_path / "hh.html"
+    assert main(["map", str(table), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    fix = err.split(" — ", 1)[1]
+    assert fix.index("--aggregate hh=hex:10") < fix.index("--allow-sensitive")  # aggregation is offered first
+    allow = ["map", str(table), "--allow-sensitive", "hh:geometry", "-o", str(out)]
+    assert main(allow) == 2
+    assert "needs a recorded reason" in capsys.readouterr().err and not out.exists()
+    reason = "data-sharing agreement with WFP, 2026-11"
+    assert main(allow + ["--fields", "head_of_household", "--reason", reason]) == 2  # other columns stay guarded
+    assert "hh.head_of_household (labels, popups)" in capsys.readouterr().err and not out.exists()
+    assert main(allow + ["--reason", reason]) == 0
+    text = out.read_text(encoding="utf-8")
+    personal = [v for v in personal_values(survey) if not v.replace(".", "").isdigit()]  # coordinates are allowed
+    assert not [v for v in personal if v in text]
+    record = json.loads((tmp_path / "hh.html.record.json").read_text(encoding="utf-8"))
+    assert record["protection"]["allowed"] == {"hh": {"geometry": reason}}
+    assert "phone" in record["protection"]["withheld"]["hh"]

@@ -78,11 +78,14 @@ def test_allowed_points_publish_only_allowed_fields(provinces_gdf, tmp_path):
     plan = plan_export(loaded, tmp_path / "map.html", allow_sensitive=["households:geometry"])
     assert [(f.field, f.used_by) for f in plan.blocking] == [("phone", ("popups",))]
     assert "--allow-sensitive households:phone" in plan.blocking[0].message()
-    safe, plan = guard_export(loaded, tmp_path / "map.html", ["households:geometry", "phone"])
+    with pytest.raises(ProtectionError, match="needs a recorded reason"):  # exact points: a reason is required
+        guard_export(loaded, tmp_path / "map.html", ["households:geometry", "phone"])
+    safe, plan = guard_export(loaded, tmp_path / "map.html", ["households:geometry", "phone"],
+                              reason="data-sharing agreement with WFP, 2026-11")
     hh = safe.layer("households")
     assert set(hh.data.columns) == {"district", "household_size", "phone", "geometry"}
-    assert plan.layers["households"].allowed == {GEOMETRY: "--allow-sensitive given for this export",
-                                                 "phone": "--allow-sensitive given for this export"}
+    assert plan.layers["households"].allowed == {GEOMETRY: "data-sharing agreement with WFP, 2026-11",
+                                                 "phone": "data-sharing agreement with WFP, 2026-11"}
     assert safe.project.layer_spec("households").popup_fields == ["district", "phone"]
     assert hh.sensitive_fields == {"phone": plan.layers["households"].allowed["phone"]}
 

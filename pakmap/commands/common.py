@@ -20,7 +20,10 @@ def add_protection_options(parser) -> None:
     """The officer's data-protection decisions for one export (every command that publishes data)."""
     parser.add_argument("--allow-sensitive", action="append", default=[], metavar="FIELD",
                         help="let this sensitive field (FIELD or LAYER:FIELD; LAYER:geometry for the points "
-                             "themselves) into the export (repeat for more; recorded)")
+                             "themselves, with --reason) into the export (repeat for more; recorded)")
+    parser.add_argument("--reason", default="", metavar="TEXT",
+                        help="why --allow-sensitive fields may be published, e.g. \"data-sharing agreement with X, "
+                             "2026-11\" (required for LAYER:geometry; kept in the export record)")
     parser.add_argument("--aggregate", action="append", default=[], metavar="LAYER=hex:KM|admin:LAYER",
                         help="publish a household/individual point layer as counts per hexagon or admin unit")
 

@@ -66,6 +66,8 @@ def register(sub) -> None:
     p.add_argument("--allow-sensitive", action="append", default=[], metavar="FIELD",
                    help="let this sensitive table field (FIELD or TABLE:FIELD) into the output (repeat for more; "
                         "recorded)")
+    p.add_argument("--reason", default="", metavar="TEXT",
+                   help="why --allow-sensitive fields may be published (a data-sharing agreement; recorded)")
     p.set_defaults(func=run)
 
 
@@ -189,7 +191,8 @@ def run(args) -> int:
     safe, plan = guard_join(VectorLayer(target.name, result.data, target.source), other if attribute else None,
                             args.output, on=[split_pair(p, "--on", "LAYER_FIELD=TABLE_FIELD", "name=district")
                                              for p in args.on],
-                            chosen=split_list(args.fields) if attribute else (), allow_sensitive=args.allow_sensitive)
+                            chosen=split_list(args.fields) if attribute else (), allow_sensitive=args.allow_sensitive,
+                            reason=args.reason)
     safe.join_reports = [report]
     for name, why in plan.layers[target.name].withheld.items():
         print(f"pakmap: note: field '{name}' withheld from {Path(args.output).name}: {why}", file=sys.stderr)

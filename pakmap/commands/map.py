@@ -79,7 +79,7 @@ def run(args) -> int:
             print(message)
         print(save_project(project, args.save_project))
     run_outputs(loaded, args.output, dpi=args.dpi, world_file=args.world_file,
-                allow_sensitive=args.allow_sensitive, aggregate=parse_aggregate(args.aggregate))
+                allow_sensitive=args.allow_sensitive, aggregate=parse_aggregate(args.aggregate), reason=args.reason)
     return 0
 
 

@@ -31,7 +31,8 @@ def run(args) -> int:
         written = save_project(project)
         for message in kept:
             print(f"{message}; recorded in {written.name}")
-    decisions = {"allow_sensitive": args.allow_sensitive, "aggregate": parse_aggregate(args.aggregate)}
+    decisions = {"allow_sensitive": args.allow_sensitive, "aggregate": parse_aggregate(args.aggregate),
+                 "reason": args.reason}
     if args.output:
         run_outputs(loaded, args.output, dpi=args.dpi, atlas=args.atlas, world_file=args.world_file, **decisions)
     else:

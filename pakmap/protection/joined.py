@@ -77,7 +77,7 @@ def check_row_aggregate(table: Layer, aggregate: str | None, path=None) -> None:
 
 
 def guard_join(layer: VectorLayer, table: Layer | None, out_path, *, on=(), chosen=(),
-               allow_sensitive=()) -> tuple[LoadedProject, ExportPlan]:
+               allow_sensitive=(), reason: str = "") -> tuple[LoadedProject, ExportPlan]:
     """The safe copy (``layer`` and the hidden table) and the plan for writing it to ``out_path``.
 
     ``chosen``: the table fields the officer named (``--fields``): one that is withheld refuses the
@@ -85,7 +85,7 @@ def guard_join(layer: VectorLayer, table: Layer | None, out_path, *, on=(), chos
     table = _hidden(table, layer.name) if table is not None else None
     layers: list[Layer] = [layer] + ([table] if table is not None else [])
     loaded = LoadedProject(_project(layer, table, on), layers)
-    safe, plan = guard_export(loaded, out_path, allow_sensitive)
+    safe, plan = guard_export(loaded, out_path, allow_sensitive, reason=reason)
     withheld = plan.layers[layer.name].withheld
     asked = [f for f in chosen if f in withheld]
     if asked:

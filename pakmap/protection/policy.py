@@ -54,19 +54,20 @@ class Finding:
 
     def message(self) -> str:
         """One line: layer, field, reason, and how to allow or fix it."""
-        how_to_allow = (f"--allow-sensitive {self.allow_arg} (or [[protection.allow]] "
-                        f"layer = \"{self.layer}\", field = \"{self.field}\")")
+        how_to_allow = (f"--allow-sensitive {self.allow_arg} --reason \"…\" (or [[protection.allow]] "
+                        f"layer = \"{self.layer}\", field = \"{self.field}\", reason = \"…\")")
         if self.field == GEOMETRY:
             what = f"layer '{self.layer}': points of individuals or households ({self.reason})"
             if self.blocking:
                 return (f"{what} — exact locations cannot be exported: aggregate the points "
-                        f"([protection.aggregate] {self.layer} = \"hex:10\" or \"admin:BOUNDARY_LAYER\", or hide the layer "
-                        f"and count it per unit with a spatial join), or pass {how_to_allow}")
+                        f"(--aggregate {self.layer}=hex:10, or [protection.aggregate] {self.layer} = \"hex:10\" or "
+                        f"\"admin:BOUNDARY_LAYER\"), or hide the layer and count it per unit with a spatial join; "
+                        f"only under a data-sharing agreement, {how_to_allow}")
             return f"{what} — the layer is hidden and left out of exports; to publish the points pass {how_to_allow}"
         what = f"layer '{self.layer}', field '{self.field}': {self.reason}"
         if self.blocking:
-            return (f"{what} — used by {', '.join(self.used_by)}: pass {how_to_allow} to publish it, "
-                    f"or remove it from the {' and '.join(self.used_by)}")
+            return (f"{what} — used by {', '.join(self.used_by)}: remove it from the {' and '.join(self.used_by)}, "
+                    f"or, to publish it under a data-sharing agreement, pass {how_to_allow}")
         return f"{what} — withheld from exports; to publish it pass {how_to_allow}"
 
     def __str__(self) -> str:
@@ -115,14 +116,27 @@ class ExportPlan:
 
 # --- allows ------------------------------------------------------------------------------------
 
-def parse_allow_arguments(values) -> list[AllowSpec]:
-    """``--allow-sensitive`` values: ``FIELD`` (any layer) or ``LAYER:FIELD``, for this export only."""
+def parse_allow_arguments(values, reason: str = "") -> list[AllowSpec]:
+    """``--allow-sensitive`` values: ``FIELD`` (any layer) or ``LAYER:FIELD``, for this export only;
+    ``reason`` (``--reason``) is what the export record keeps for each."""
     out = []
     for value in values or ():
         layer, sep, name = str(value).rpartition(":")
         out.append(AllowSpec(layer=layer if sep else "*", field=name, export="*",
-                             reason="--allow-sensitive given for this export"))
+                             reason=reason.strip() or "--allow-sensitive given for this export"))
     return out
+
+
+def check_allow_reason(values, reason: str = "", path=None) -> None:
+    """Exact locations of people are published only for a stated reason (a data-sharing agreement),
+    which the export record keeps: ``--allow-sensitive LAYER:geometry`` without ``--reason`` is refused."""
+    points = [str(v) for v in values or () if str(v).rpartition(":")[2] == GEOMETRY]
+    if points and not reason.strip():
+        layer = points[0].rpartition(":")[0] or "LAYER"
+        raise ProtectionError(f"--allow-sensitive {points[0]} publishes the exact locations of people and needs a "
+                              f"recorded reason", path=path,
+                              fix=f"aggregate the points instead (--aggregate {layer}=hex:10), or state the agreement: "
+                                  f"--reason \"data-sharing agreement with …, 2026-11\"")
 
 
 def _export_matches(pattern: str, project: Project, export_path) -> bool:
@@ -276,7 +290,7 @@ def _plan_layer(loaded: LoadedProject, layer: Layer, allows: list[AllowSpec], ag
 
 
 def plan_export(loaded: LoadedProject, export_path=None, allow_sensitive=(),
-                aggregate: dict[str, str] | None = None) -> ExportPlan:
+                aggregate: dict[str, str] | None = None, reason: str = "") -> ExportPlan:
     """What each layer may publish in the export to ``export_path`` (None: a check for all exports).
 
     ``allow_sensitive``: ``--allow-sensitive`` values (``FIELD`` or ``LAYER:FIELD``);
@@ -284,7 +298,7 @@ def plan_export(loaded: LoadedProject, export_path=None, allow_sensitive=(),
     (added to the project's ``[protection.aggregate]``).
     """
     project = loaded.project
-    cli_allows = parse_allow_arguments(allow_sensitive)
+    cli_allows = parse_allow_arguments(allow_sensitive, reason)
     allows = [a for a in project.protection.allow if _export_matches(a.export, project, export_path)] + cli_allows
     aggregations = {**project.protection.aggregate, **(aggregate or {})}
     plan = ExportPlan(export=Path(export_path).name if export_path else "", threshold=int(project.protection.threshold),
@@ -434,17 +448,23 @@ def safe_loaded(loaded: LoadedProject, export_path=None, allow_sensitive=(),
 
 
 def guard_export(loaded: LoadedProject, export_path, allow_sensitive=(),
-                 aggregate: dict[str, str] | None = None) -> tuple[LoadedProject, ExportPlan]:
-    """The safe copy and the plan for an export; ``ProtectionError`` when a finding blocks it."""
-    plan = plan_export(loaded, export_path, allow_sensitive, aggregate)
+                 aggregate: dict[str, str] | None = None, reason: str = "") -> tuple[LoadedProject, ExportPlan]:
+    """The safe copy and the plan for an export; ``ProtectionError`` when a finding blocks it.
+
+    ``reason``: why the ``allow_sensitive`` fields may be published (required for points)."""
+    check_allow_reason(allow_sensitive, reason, export_path)
+    plan = plan_export(loaded, export_path, allow_sensitive, aggregate, reason)
     blocking = plan.blocking
     if blocking:
         parts = [f"{f.layer} points" if f.field == GEOMETRY else f"{f.layer}.{f.field} ({', '.join(f.used_by)})"
                  for f in blocking]
-        example = blocking[0].allow_arg
+        points = next((f.layer for f in blocking if f.field == GEOMETRY), None)
+        used = next((f for f in blocking if f.field != GEOMETRY), None)
+        fixes = ([f"aggregate the points (--aggregate {points}=hex:10 or admin:BOUNDARY_LAYER)"] if points else []) + \
+                ([f"remove {used.field} from the {' and '.join(used.used_by)}"] if used else [])
         raise ProtectionError(f"the export would publish personal data: {'; '.join(parts)}", path=export_path,
-                              fix=f"pass --allow-sensitive FIELD (e.g. --allow-sensitive {example}) or aggregate the "
-                                  f"points (hex:10 or admin:LAYER); `pakmap check` lists every finding")
+                              fix=f"{' and '.join(fixes)} (`pakmap check` lists every finding); only under a "
+                                  f"data-sharing agreement, --allow-sensitive {blocking[0].allow_arg} --reason \"…\"")
     return apply_plan(loaded, plan), plan
 
 
@@ -468,5 +488,5 @@ def check_project(loaded: LoadedProject, export_path=None) -> list[Finding]:
     return list(merged.values())
 
 
-__all__ = ["Finding", "LayerPlan", "ExportPlan", "GEOMETRY", "plan_export", "check_project", "safe_loaded",
+__all__ = ["check_allow_reason", "Finding", "LayerPlan", "ExportPlan", "GEOMETRY", "plan_export", "check_project", "safe_loaded",
            "guard_export", "apply_plan", "parse_allow_arguments", "sensitive_fields", "used_fields"]
