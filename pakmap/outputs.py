@@ -8,6 +8,8 @@ record.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import os
 from pathlib import Path
 from typing import Iterable
@@ -44,6 +46,8 @@ def write_output(loaded: LoadedProject, out_path: str | os.PathLike, *, dpi: int
                           fix="end the output name with .pdf, .png, .svg, .html or .gpkg")
     if atlas and suffix not in PRINT_FORMATS:
         raise ExportError("an atlas is a print product", path=out_path, fix="use .pdf or .png with --atlas")
+    if atlas:
+        loaded = _with_atlas(loaded, atlas)
     safe, plan = guard_export(loaded, out_path, list(allow_sensitive), aggregate, reason)
     if suffix in DATA_FORMATS:
         written = [Path(write_geopackage(safe, out_path))]
@@ -64,6 +68,19 @@ def loaded_sources(loaded: LoadedProject) -> list[Source]:
     anywhere, and no export may land on one."""
     return [s for layer in loaded.layers if layer.source
             for s in sources_of(layer.source.path, f"the data of layer '{layer.name}'")]
+
+
+def _with_atlas(loaded: LoadedProject, layer_name: str) -> LoadedProject:
+    """``loaded`` whose project pages through ``layer_name``: the guard then checks the fields the
+    pages are named and titled after, whether the atlas was configured or chosen for this export."""
+    from .export.atlas import atlas_spec
+
+    spec = atlas_spec(loaded, layer_name)
+    if loaded.project.layout.atlas is spec:
+        return loaded
+    project = copy.copy(loaded.project)
+    project.layout = dataclasses.replace(project.layout, atlas=spec)
+    return LoadedProject(project, loaded.layers, loaded.join_reports, loaded.crs)
 
 
 def export_files(out_path: str | os.PathLike, *, atlas: str | None = None, world_file: bool = False) -> list[Path]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import geopandas as gpd
@@ -193,3 +194,41 @@ def test_allowing_points_needs_a_reason_and_opens_only_the_coordinates(tmp_path,
     record = json.loads((tmp_path / "hh.html.record.json").read_text(encoding="utf-8"))
     assert record["protection"]["allowed"] == {"hh": {"geometry": reason}}
     assert "phone" in record["protection"]["withheld"]["hh"]
+
+
+def _atlas_project(folder: Path, districts_path: Path, survey: gpd.GeoDataFrame, title: str) -> Path:
+    from pakmap.project import save_project
+    from pakmap.project.model import AtlasSpec, JoinSpec, LayerSpec, LayoutSpec, MapSpec, Project
+
+    districts = gpd.read_file(districts_path)
+    districts[districts["name"].isin(["Tank", "Kohat", "Quetta"])][["name", "geometry"]].to_file(folder / "d.geojson")
+    (folder / "cases.csv").write_text("district,refugees,gbv_cases\nTank,3,1\nKohat,5700,48\nQuetta,850,12\n",
+                                      encoding="utf-8")
+    survey.drop(columns="geometry").to_csv(folder / "hh.csv", index=False)
+    project = Project(map=MapSpec(title="Cases", crs="EPSG:4326"),
+                      layers=[LayerSpec("cases", str(folder / "cases.csv"), visible=False, legend=False),
+                              LayerSpec("districts", str(folder / "d.geojson")),
+                              LayerSpec("hh", str(folder / "hh.csv"), visible=False, legend=False,
+                                        options={"lat": "_gps_latitude", "lon": "_gps_longitude"})],
+                      joins=[JoinSpec(layer="districts", table="cases", on=[["name", "district"]])],
+                      layout=LayoutSpec(title="Cases", atlas=AtlasSpec(layer="districts", title=title)))
+    path = folder / "atlas.toml"
+    save_project(project, path)
+    return path
+
+
+def test_atlas_titles_and_file_names_go_through_the_guard(districts_path, tmp_path, capsys):
+    survey = households(20)
+    project = _atlas_project(tmp_path, districts_path, survey, "{name}: {refugees} refugees, {gbv_cases} GBV cases")
+    out = tmp_path / "atlas.pdf"
+    assert main(["render", str(project), "--atlas", "districts", "-o", str(out)]) == 0
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Tank: <5 refugees, <5 GBV cases" in text and "Kohat: 5,700 refugees, 48 GBV cases" in text
+    assert "Tank: 3" not in text and "1 GBV" not in text
+    assert (tmp_path / "atlas.pdf.record.json").exists()
+    # Pages of household points chosen on the command line would be named after a personal field.
+    pages = tmp_path / "pages.png"
+    assert main(["render", str(project), "--atlas", "hh", "-o", str(pages), "--allow-sensitive", "hh:geometry",
+                 "--reason", "data-sharing agreement with WFP, 2026-11"]) == 2
+    assert "hh.case_id (atlas)" in capsys.readouterr().err
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("pages")]

@@ -21,6 +21,7 @@ from ..layout.template import Template, load_template
 from ..project.files import project_sources
 from ..project.loaded import LoadedProject
 from ..project.model import AtlasSpec
+from ..render.labels import formatted_records
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
@@ -67,12 +68,13 @@ def atlas_pages(loaded: LoadedProject, spec: AtlasSpec, template: Template | Non
         title_expression = parse_expression(spec.title, "the atlas title")
     except StyleError as exc:
         raise ProjectError(exc.problem, path=loaded.project.path, fix=exc.fix) from None
-    for _, row in data.iterrows():
+    # Page titles are written as labels are: a count under the threshold is "<5".
+    records, formatter = formatted_records(layer, data, loaded.project.protection.threshold)
+    for (_, row), fields in zip(data.iterrows(), records):
         name = str(row[spec.name_field])
-        fields = {k: v for k, v in row.items() if isinstance(k, str) and k != data.geometry.name}
         fields["name"] = name
         try:
-            title = title_expression.format(fields)
+            title = title_expression.format(fields, formatter.format_field)
         except (KeyError, ValueError, TypeError) as exc:
             raise ProjectError(f"atlas title {spec.title!r} uses an unknown field {exc}", path=loaded.project.path,
                                fix=f"use {{name}} or fields of '{spec.layer}'") from None

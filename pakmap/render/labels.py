@@ -107,6 +107,16 @@ def _marked_counts(layer, data, threshold: int | None) -> dict:
     return out
 
 
+def formatted_records(layer, data: pd.DataFrame, threshold: int | None) -> tuple[list[dict], _Formatter]:
+    """``data``'s rows as records for a field expression, and the formatter that writes them as labels
+    do: numbers "1,234", a count under ``threshold`` "<5" (atlas page titles use it too)."""
+    records = data.drop(columns=data.geometry.name).to_dict("records")
+    for field, values in _marked_counts(layer, data, threshold).items():
+        for record, value in zip(records, values):
+            record[field] = value
+    return records, _Formatter(threshold)
+
+
 def label_texts(layer, rows: np.ndarray, threshold: int | None) -> list[str]:
     """The label text of each feature in ``rows`` (positional indices) under ``layer.labels``."""
     labels = layer.labels
@@ -122,10 +132,7 @@ def label_texts(layer, rows: np.ndarray, threshold: int | None) -> list[str]:
     where = f"the labels of layer '{layer.name}'"
     parse_expression(labels.text_expression, where)  # a brace that spans lines is reported whole
     lines = [parse_expression(line, where) for line in labels.text_expression.split("\n")]
-    records = data.drop(columns=data.geometry.name).to_dict("records")
-    for field, values in counts.items():
-        for record, value in zip(records, values):
-            record[field] = value
+    records, formatter = formatted_records(layer, data, threshold)
     try:
         # A line showing a value the feature does not have is left out whole: "{share:.1f}%" of a
         # district without data prints nothing, not a lone "%".
