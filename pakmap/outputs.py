@@ -30,11 +30,12 @@ DATA_FORMATS = (".gpkg",)  # the published layers themselves, protected like eve
 def write_output(loaded: LoadedProject, out_path: str | os.PathLike, *, dpi: int = 300,
                  atlas: str | None = None, world_file: bool = False,
                  allow_sensitive: tuple[str, ...] = (), aggregate: dict[str, str] | None = None,
-                 reason: str = "") -> list[Path]:
+                 reason: str = "", places: tuple[str, ...] = ()) -> list[Path]:
     """Export ``loaded`` to ``out_path`` (format from the extension); returns the files written.
 
     ``allow_sensitive`` and ``aggregate`` are the officer's decisions for this export only
-    (``--allow-sensitive``, ``--aggregate``, ``--reason``); the project's saved decisions apply as well.
+    (``--allow-sensitive``, ``--aggregate``, ``--reason``, ``--places``); the project's saved decisions
+    apply as well.
     """
     from .protection import guard_export, write_export_record, write_geopackage
 
@@ -48,7 +49,7 @@ def write_output(loaded: LoadedProject, out_path: str | os.PathLike, *, dpi: int
         raise ExportError("an atlas is a print product", path=out_path, fix="use .pdf or .png with --atlas")
     if atlas:
         loaded = _with_atlas(loaded, atlas)
-    safe, plan = guard_export(loaded, out_path, list(allow_sensitive), aggregate, reason)
+    safe, plan = guard_export(loaded, out_path, list(allow_sensitive), aggregate, reason, places)
     if suffix in DATA_FORMATS:
         written = [Path(write_geopackage(safe, out_path))]
     elif suffix in WEB_FORMATS:

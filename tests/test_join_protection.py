@@ -232,3 +232,16 @@ def test_atlas_titles_and_file_names_go_through_the_guard(districts_path, tmp_pa
                  "--reason", "data-sharing agreement with WFP, 2026-11"]) == 2
     assert "hh.case_id (atlas)" in capsys.readouterr().err
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("pages")]
+
+
+def test_points_from_a_list_are_people_unless_declared_places(tmp_path, capsys):
+    points = _disguised_points(50)
+    table = tmp_path / "sites.csv"
+    points.to_csv(table, index=False)
+    out = tmp_path / "sites.html"
+    assert main(["map", str(table), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "sites points" in err and not out.exists()
+    assert main(["map", str(table), "--places", "sites", "-o", str(out)]) == 0
+    record = json.loads((tmp_path / "sites.html.record.json").read_text(encoding="utf-8"))
+    assert record["protection"]["declared_places"] == ["sites"]

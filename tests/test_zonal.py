@@ -94,7 +94,8 @@ def _zonal_project(tmp_path, zones, population_tif, **join):
     zones.to_file(tmp_path / "zones.gpkg", layer="zones")
     spec = {"layer": "zones", "kind": "zonal", "raster": "population", "stats": {"pop": "sum", "pop_mean": "mean"},
             **join}
-    project = Project(layers=[LayerSpec("zones", "zones.gpkg", layer="zones"),
+    # The exported GeoPackage carries the fields the map shows: here the popups'.
+    project = Project(layers=[LayerSpec("zones", "zones.gpkg", layer="zones", popup_fields=["name", "pop", "pop_mean"]),
                               LayerSpec("population", population_tif.name)],
                       joins=[JoinSpec(**spec)])
     project.path = tmp_path / "project.toml"

@@ -26,6 +26,9 @@ def add_protection_options(parser) -> None:
                              "2026-11\" (required for LAYER:geometry; kept in the export record)")
     parser.add_argument("--aggregate", action="append", default=[], metavar="LAYER=hex:KM|admin:LAYER",
                         help="publish a household/individual point layer as counts per hexagon or admin unit")
+    parser.add_argument("--places", action="append", default=[], metavar="LAYER",
+                        help="the points of LAYER (read from CSV, XLSX or KML) are places such as villages or "
+                             "facilities, not people (recorded; otherwise such points are protected as people)")
 
 
 def split_pair(text: str, option: str, form: str, example: str, *, at_last: bool = False,

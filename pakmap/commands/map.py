@@ -79,7 +79,8 @@ def run(args) -> int:
             print(message)
         print(save_project(project, args.save_project))
     run_outputs(loaded, args.output, dpi=args.dpi, world_file=args.world_file,
-                allow_sensitive=args.allow_sensitive, aggregate=parse_aggregate(args.aggregate), reason=args.reason)
+                allow_sensitive=args.allow_sensitive, aggregate=parse_aggregate(args.aggregate), reason=args.reason,
+                places=args.places)
     return 0
 
 

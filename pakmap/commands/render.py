@@ -32,7 +32,7 @@ def run(args) -> int:
         for message in kept:
             print(f"{message}; recorded in {written.name}")
     decisions = {"allow_sensitive": args.allow_sensitive, "aggregate": parse_aggregate(args.aggregate),
-                 "reason": args.reason}
+                 "reason": args.reason, "places": args.places}
     if args.output:
         run_outputs(loaded, args.output, dpi=args.dpi, atlas=args.atlas, world_file=args.world_file, **decisions)
     else:

@@ -147,6 +147,9 @@ class ProtectionSpec:
     allow: list[AllowSpec] = dataclasses.field(default_factory=list)
     # Point layers of individuals/households published as counts: layer -> "hex:SIZE_KM" or "admin:BOUNDARY_LAYER"
     aggregate: dict[str, str] = dataclasses.field(default_factory=dict)
+    # Point layers read from a CSV, XLSX or KML list are taken as people unless declared here as places
+    # (villages, facilities, sites): layer names
+    places: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclass

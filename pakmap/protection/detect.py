@@ -174,12 +174,12 @@ def _detect(df: pd.DataFrame, individual: bool | None) -> tuple[dict[str, str], 
     return _specific_needs(df, found, individual, samples), individual
 
 
-def inspect_layer(layer: Layer) -> tuple[dict[str, str], bool]:
+def inspect_layer(layer: Layer, individual: bool | None = None) -> tuple[dict[str, str], bool]:
     """A layer's sensitive fields (field → reason) and whether its rows are individuals or
-    households, from one pass over its attributes."""
+    households, from one pass over its attributes (``individual``: known beforehand)."""
     if not isinstance(layer, (VectorLayer, TableLayer)):
         return {}, False
-    return _detect(_attributes(layer), None if _can_be_individual(layer) else False)
+    return _detect(_attributes(layer), individual if _can_be_individual(layer) else False)
 
 
 def is_individual_level(layer: Layer) -> bool:

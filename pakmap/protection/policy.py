@@ -34,7 +34,10 @@ from .aggregate import aggregate_points
 from .counts import suppression_counts
 from .detect import detect_layer, household_size_field, inspect_layer, rows_are_households
 
-GEOMETRY = "geometry"  # the pseudo-field naming a point layer's locations in allows and findings
+GEOMETRY = "geometry"
+LIST_EVIDENCE = "points read from a list not declared as places"
+PLACES_FIX = ("if the points are places (villages, facilities), declare them: --places {layer} or [protection] "
+              "places = [\"{layer}\"]; ")  # the pseudo-field naming a point layer's locations in allows and findings
 
 
 @dataclass
@@ -62,6 +65,7 @@ class Finding:
                 return (f"{what} — exact locations cannot be exported: aggregate the points "
                         f"(--aggregate {self.layer}=hex:10, or [protection.aggregate] {self.layer} = \"hex:10\" or "
                         f"\"admin:BOUNDARY_LAYER\"), or hide the layer and count it per unit with a spatial join; "
+                        f"{PLACES_FIX.format(layer=self.layer) if LIST_EVIDENCE in self.reason else ''}"
                         f"only under a data-sharing agreement, {how_to_allow}")
             return f"{what} — the layer is hidden and left out of exports; to publish the points pass {how_to_allow}"
         what = f"layer '{self.layer}', field '{self.field}': {self.reason}"
@@ -95,6 +99,7 @@ class ExportPlan:
     layers: dict[str, LayerPlan] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     allow_arguments: list[str] = field(default_factory=list)  # --allow-sensitive values used
+    places: list[str] = field(default_factory=list)  # point layers from lists declared as places, not people
 
     @property
     def blocking(self) -> list[Finding]:
@@ -111,6 +116,7 @@ class ExportPlan:
             "aggregated": {n: p.aggregate for n, p in self.layers.items() if p.points == "aggregated"},
             "suppressed_counts": {n: dict(p.suppressed) for n, p in self.layers.items() if p.suppressed},
             "allow_sensitive_arguments": list(self.allow_arguments),
+            "declared_places": list(self.places),
         }
 
 
@@ -223,7 +229,7 @@ def sensitive_fields(loaded: LoadedProject, layer: Layer, detected: dict[str, st
 
 
 # Points from these files are lists an officer keeps (survey exports, registration extracts, KML
-# drawn by hand): when asked to aggregate them, they are taken as people even without evidence.
+# drawn by hand): they are taken as people unless the project declares them as places.
 LIST_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".kml", ".kmz")
 
 
@@ -232,31 +238,35 @@ def _read_from_a_list(layer: Layer) -> bool:
     return source is not None and source.path is not None and Path(str(source.path)).suffix.lower() in LIST_SUFFIXES
 
 
-def _check_can_aggregate(layer: Layer, how: str) -> None:
+def _not_individual(layer: Layer, how: str) -> ProtectionError:
     """An aggregation of a layer that is not known as individual-level would do nothing: refused, so
     no export publishes exact points while its record says they were aggregated."""
-    if _is_point_layer(layer) and _read_from_a_list(layer):
-        return
-    what = "it has no points" if not _is_point_layer(layer) else "no household or person fields were found in it"
-    raise ProtectionError(f"aggregation '{how}' of layer '{layer.name}': the layer is not known as individual-level "
-                          f"({what}), so aggregating would change nothing",
-                          fix=f"drop the aggregation of '{layer.name}', or aggregate the point layer of households "
-                              f"or individuals")
+    what = ("it has no points" if not _is_point_layer(layer) else "it is declared as places" if _read_from_a_list(layer)
+            else "no household or person fields were found in it")
+    return ProtectionError(f"aggregation '{how}' of layer '{layer.name}': the layer is not known as individual-level "
+                           f"({what}), so aggregating would change nothing",
+                           fix=f"drop the aggregation of '{layer.name}', or aggregate the point layer of households "
+                               f"or individuals")
+
+
+def _undeclared_list(layer: Layer, places) -> bool:
+    """Points read from a list that nobody declared as places: taken as people (deny by default)."""
+    return _is_point_layer(layer) and _read_from_a_list(layer) and layer.name not in set(places)
 
 
 def _plan_layer(loaded: LoadedProject, layer: Layer, allows: list[AllowSpec], aggregations: dict[str, str],
-                visible: bool, used_allows: set[int]) -> tuple[LayerPlan, list[Finding]]:
+                visible: bool, used_allows: set[int], places=()) -> tuple[LayerPlan, list[Finding]]:
     """One layer's share of the plan: its points, its sensitive fields, its suppressed counts."""
     threshold = int(loaded.project.protection.threshold)
-    detected, individual = inspect_layer(layer)
+    undeclared = _undeclared_list(layer, places)
+    detected, individual = inspect_layer(layer, True if undeclared else None)
     sensitive = sensitive_fields(loaded, layer, detected)
     lp = LayerPlan(layer.name, fields=[], individual=individual)
     findings: list[Finding] = []
     uses = used_fields(loaded.project, layer, drawn=visible)
     points_out = False  # the layer's rows reach no exporter (aggregated or left out)
     if layer.name in aggregations and not lp.individual:
-        _check_can_aggregate(layer, aggregations[layer.name])
-        lp.individual = True  # points read from a list: the officer's aggregation says they are people
+        raise _not_individual(layer, aggregations[layer.name])
     if lp.individual and _is_point_layer(layer):
         allow = _find_allow(allows, layer, GEOMETRY)
         if allow is not None:
@@ -270,6 +280,8 @@ def _plan_layer(loaded: LoadedProject, layer: Layer, allows: list[AllowSpec], ag
             lp.points = "blocked" if visible else "left out"
             points_out = not visible
             evidence = ", ".join(sorted(sensitive)) or "household or individual fields"
+            if undeclared and not sensitive:
+                evidence = f"{LIST_EVIDENCE} ({Path(str(layer.source.path)).suffix.lower()})"
             findings.append(Finding(layer.name, GEOMETRY, f"identified by {evidence}", blocking=visible))
     for name, why in sensitive.items():
         allow = _find_allow(allows, layer, name)
@@ -290,7 +302,7 @@ def _plan_layer(loaded: LoadedProject, layer: Layer, allows: list[AllowSpec], ag
 
 
 def plan_export(loaded: LoadedProject, export_path=None, allow_sensitive=(),
-                aggregate: dict[str, str] | None = None, reason: str = "") -> ExportPlan:
+                aggregate: dict[str, str] | None = None, reason: str = "", places=()) -> ExportPlan:
     """What each layer may publish in the export to ``export_path`` (None: a check for all exports).
 
     ``allow_sensitive``: ``--allow-sensitive`` values (``FIELD`` or ``LAYER:FIELD``);
@@ -302,7 +314,8 @@ def plan_export(loaded: LoadedProject, export_path=None, allow_sensitive=(),
     allows = [a for a in project.protection.allow if _export_matches(a.export, project, export_path)] + cli_allows
     aggregations = {**project.protection.aggregate, **(aggregate or {})}
     plan = ExportPlan(export=Path(export_path).name if export_path else "", threshold=int(project.protection.threshold),
-                      allow_arguments=[str(v) for v in allow_sensitive or ()])
+                      allow_arguments=[str(v) for v in allow_sensitive or ()],
+                      places=sorted({*project.protection.places, *places} & {l.name for l in loaded.layers}))
     unknown = [name for name in aggregations if name not in {l.name for l in loaded.layers}]
     if unknown:
         raise ProtectionError(f"aggregation of '{unknown[0]}': the project has no such layer", path=export_path,
@@ -312,7 +325,7 @@ def plan_export(loaded: LoadedProject, export_path=None, allow_sensitive=(),
     for layer in loaded.layers:
         if isinstance(layer, RasterLayer):
             continue
-        lp, findings = _plan_layer(loaded, layer, allows, aggregations, id(layer) in drawn, used_allows)
+        lp, findings = _plan_layer(loaded, layer, allows, aggregations, id(layer) in drawn, used_allows, plan.places)
         plan.layers[layer.name] = lp
         plan.findings.extend(findings)
     unused = [f"{a.layer}:{a.field}" if a.layer != "*" else a.field for a in cli_allows if id(a) not in used_allows]
@@ -448,12 +461,13 @@ def safe_loaded(loaded: LoadedProject, export_path=None, allow_sensitive=(),
 
 
 def guard_export(loaded: LoadedProject, export_path, allow_sensitive=(),
-                 aggregate: dict[str, str] | None = None, reason: str = "") -> tuple[LoadedProject, ExportPlan]:
+                 aggregate: dict[str, str] | None = None, reason: str = "",
+                 places=()) -> tuple[LoadedProject, ExportPlan]:
     """The safe copy and the plan for an export; ``ProtectionError`` when a finding blocks it.
 
     ``reason``: why the ``allow_sensitive`` fields may be published (required for points)."""
     check_allow_reason(allow_sensitive, reason, export_path)
-    plan = plan_export(loaded, export_path, allow_sensitive, aggregate, reason)
+    plan = plan_export(loaded, export_path, allow_sensitive, aggregate, reason, places)
     blocking = plan.blocking
     if blocking:
         parts = [f"{f.layer} points" if f.field == GEOMETRY else f"{f.layer}.{f.field} ({', '.join(f.used_by)})"
