@@ -241,7 +241,7 @@ def test_points_from_a_list_are_people_unless_declared_places(tmp_path, capsys):
     out = tmp_path / "sites.html"
     assert main(["map", str(table), "-o", str(out)]) == 2
     err = capsys.readouterr().err
-    assert "sites points" in err and not out.exists()
+    assert "sites points" in err and "declare them: --places sites" in err and not out.exists()
     assert main(["map", str(table), "--places", "sites", "-o", str(out)]) == 0
     record = json.loads((tmp_path / "sites.html.record.json").read_text(encoding="utf-8"))
     assert record["protection"]["declared_places"] == ["sites"]

@@ -258,8 +258,12 @@ def _plan_layer(loaded: LoadedProject, layer: Layer, allows: list[AllowSpec], ag
                 visible: bool, used_allows: set[int], places=()) -> tuple[LayerPlan, list[Finding]]:
     """One layer's share of the plan: its points, its sensitive fields, its suppressed counts."""
     threshold = int(loaded.project.protection.threshold)
-    undeclared = _undeclared_list(layer, places)
-    detected, individual = inspect_layer(layer, True if undeclared else None)
+    detected, individual = inspect_layer(layer)
+    # Only points nothing marks as people are taken as people for being a list (and told how to
+    # declare them as places): a list with phones or names is people whatever is declared.
+    undeclared = not individual and _undeclared_list(layer, places)
+    if undeclared:
+        detected, individual = inspect_layer(layer, True)
     sensitive = sensitive_fields(loaded, layer, detected)
     lp = LayerPlan(layer.name, fields=[], individual=individual)
     findings: list[Finding] = []
@@ -280,7 +284,7 @@ def _plan_layer(loaded: LoadedProject, layer: Layer, allows: list[AllowSpec], ag
             lp.points = "blocked" if visible else "left out"
             points_out = not visible
             evidence = ", ".join(sorted(sensitive)) or "household or individual fields"
-            if undeclared and not sensitive:
+            if undeclared:
                 evidence = f"{LIST_EVIDENCE} ({Path(str(layer.source.path)).suffix.lower()})"
             findings.append(Finding(layer.name, GEOMETRY, f"identified by {evidence}", blocking=visible))
     for name, why in sensitive.items():
@@ -473,11 +477,13 @@ def guard_export(loaded: LoadedProject, export_path, allow_sensitive=(),
         parts = [f"{f.layer} points" if f.field == GEOMETRY else f"{f.layer}.{f.field} ({', '.join(f.used_by)})"
                  for f in blocking]
         points = next((f.layer for f in blocking if f.field == GEOMETRY), None)
+        listed = next((f.layer for f in blocking if f.field == GEOMETRY and LIST_EVIDENCE in f.reason), None)
         used = next((f for f in blocking if f.field != GEOMETRY), None)
         fixes = ([f"aggregate the points (--aggregate {points}=hex:10 or admin:BOUNDARY_LAYER)"] if points else []) + \
                 ([f"remove {used.field} from the {' and '.join(used.used_by)}"] if used else [])
         raise ProtectionError(f"the export would publish personal data: {'; '.join(parts)}", path=export_path,
-                              fix=f"{' and '.join(fixes)} (`pakmap check` lists every finding); only under a "
+                              fix=f"{PLACES_FIX.format(layer=listed) if listed else ''}{' and '.join(fixes)} "
+                                  f"(`pakmap check` lists every finding); only under a "
                                   f"data-sharing agreement, --allow-sensitive {blocking[0].allow_arg} --reason \"…\"")
     return apply_plan(loaded, plan), plan
 
