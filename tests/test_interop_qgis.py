@@ -105,6 +105,9 @@ on = [["name", "district"]]
 title = "Pakistan: population by district"
 subtitle = "Census 2023"
 sources = "Boundaries: OpenStreetMap contributors; Statistics: PBS Census 2023"
+
+[protection]
+places = ["admin centres"]  # points read from a CSV: declared as places, not people
 """
 
 

@@ -26,6 +26,7 @@ def run(args) -> int:
     loaded = load_layers(project)
     print_join_reports(loaded, strict=False)
     for path in export_qgis_project(loaded, args.output, allow_sensitive=tuple(args.allow_sensitive),
-                                    aggregate=parse_aggregate(args.aggregate)):
+                                    aggregate=parse_aggregate(args.aggregate), reason=args.reason,
+                                    places=tuple(args.places)):
         print(path)
     return 0

@@ -297,7 +297,8 @@ def qgis_export_files(out_path: str | os.PathLike) -> list[Path]:
 
 
 def export_qgis_project(loaded: LoadedProject, out_path: str | os.PathLike, *,
-                        allow_sensitive: tuple[str, ...] = (), aggregate: dict[str, str] | None = None) -> list[Path]:
+                        allow_sensitive: tuple[str, ...] = (), aggregate: dict[str, str] | None = None,
+                        reason: str = "", places: tuple[str, ...] = ()) -> list[Path]:
     """Write ``out_path`` (``.qgz``) and its GeoPackage of published layers; returns the files written
     (with the export record)."""
     out_path = Path(out_path)
@@ -305,7 +306,7 @@ def export_qgis_project(loaded: LoadedProject, out_path: str | os.PathLike, *,
         raise ExportError("a QGIS project is written as a .qgz", path=out_path, fix="end the output name with .qgz")
     gpkg = out_path.with_suffix(".gpkg")
     check_exports(loaded.project, [], also=qgis_export_files(out_path), sources=loaded_sources(loaded))
-    safe, plan = guard_export(loaded, out_path, list(allow_sensitive), aggregate)
+    safe, plan = guard_export(loaded, out_path, list(allow_sensitive), aggregate, reason, places)
     tables = write_geopackage_tables(safe, gpkg)
     root = project_xml(loaded, safe, out_path.parent.resolve(), gpkg.name, tables)
     ET.indent(root)
