@@ -19,10 +19,10 @@ import geopandas as gpd
 
 from .atomic import atomic_path
 from .csv_out import write_frame_csv
+from .dates import creation_date, format_date
 from .errors import SourceError
 from .file_guard import check_outputs, sources_of
 from .outputs import export_files
-from .layout.compose import creation_date, format_date
 from .sources import list_layers, open_layer
 from .project.model import (ExportSpec, JoinSpec, LayerSpec, LayoutSpec, MapSpec, Project, ProtectionSpec)
 from . import demo_data

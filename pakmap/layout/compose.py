@@ -8,13 +8,12 @@ entries — and returns a ``Page`` whose ``boxes`` (mm) the layout checks can in
 
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass, field
 
 import geopandas as gpd
 import shapely
 
-from ..dates import creation_date
+from ..dates import creation_date, format_date
 from ..errors import StyleError
 from ..field_format import parse_expression
 from ..layer import VectorLayer
@@ -56,16 +55,6 @@ class Page:
     @property
     def legend_labels(self) -> list[str]:
         return [row.label for group in self.legend for row in group.rows]
-
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
-
-
-def format_date(day: _dt.date) -> str:
-    """"3 December 2026": English month names whatever the machine's locale (Qt sets it from the
-    environment, and ``strftime('%B')`` would follow it)."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def fill_text(template: Template, key: str, fields: dict[str, str]) -> str:
