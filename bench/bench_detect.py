@@ -29,7 +29,7 @@ def household_table(rows: int, seed: int = 3) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
 
     def digits(n: int) -> np.ndarray:
-        return np.char.zfill(rng.integers(0, 10 ** n, rows).astype(str), n)
+        return np.char.zfill(rng.integers(0, 10**n, rows).astype(str), n)
 
     operator = rng.choice(["0300", "0301", "0321", "0345"], rows)
     first = rng.choice(["Gul", "Zarmina", "Abdul", "Noor", "Pari", "Wali", "Shabana", "Farid"], rows)
@@ -38,11 +38,20 @@ def household_table(rows: int, seed: int = 3) -> pd.DataFrame:
     phones = np.char.add(np.char.add(operator, " "), digits(7))
     notes = np.where(rng.random(rows) < 0.2, np.char.add("Head of household: ", names), "visited, no issues")
     needs = np.where(rng.random(rows) < 0.3, rng.choice(["GBV survivor", "UASC", "disabled"], rows), "none")
-    frame = pd.DataFrame({
-        "col7": phones, "ref": np.char.add(np.char.add(digits(5), "-"), np.char.add(digits(7), "-1")),
-        "col3": digits(10), "ident": np.char.add("PAK-21C", digits(5)), "notes": notes, "col9": names,
-        "ګرځنده": phones, "پته": np.char.add("Street ", digits(2)), "نام پدر": names, "col12": needs,
-    })
+    frame = pd.DataFrame(
+        {
+            "col7": phones,
+            "ref": np.char.add(np.char.add(digits(5), "-"), np.char.add(digits(7), "-1")),
+            "col3": digits(10),
+            "ident": np.char.add("PAK-21C", digits(5)),
+            "notes": notes,
+            "col9": names,
+            "ګرځنده": phones,
+            "پته": np.char.add("Street ", digits(2)),
+            "نام پدر": names,
+            "col12": needs,
+        }
+    )
     for i in range(10):
         frame[f"district_{i}"] = rng.choice(["Peshawar", "Quetta", "Karachi East", "Haripur"], rows)
         frame[f"count_{i}"] = rng.integers(0, 500, rows)
@@ -59,8 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         found = detect_sensitive(frame)
         best = min(best, time.perf_counter() - start)
     verdict = "ok" if best < TARGET_S else f"SLOWER than the {TARGET_S:g} s target"
-    print(f"detect_sensitive, {rows:,} rows × {frame.shape[1]} columns: {best:.2f} s ({verdict}); "
-          f"{len(found)} sensitive columns found: {', '.join(found)}")
+    print(
+        f"detect_sensitive, {rows:,} rows × {frame.shape[1]} columns: {best:.2f} s ({verdict}); "
+        f"{len(found)} sensitive columns found: {', '.join(found)}"
+    )
     return 0
 
 

@@ -56,13 +56,13 @@ def startup_child() -> None:
 
 def measure_startup(runs: int) -> list[float]:
     """Wall time of fresh processes from launch to the first drawn map."""
-    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-               PYTHONPATH=str(REPO))
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"), PYTHONPATH=str(REPO))
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        out = subprocess.run([sys.executable, __file__, "--startup-child"], capture_output=True, text=True,
-                             env=env, timeout=300)
+        out = subprocess.run(
+            [sys.executable, __file__, "--startup-child"], capture_output=True, text=True, env=env, timeout=300
+        )
         wall = time.perf_counter() - t0
         if out.returncode != 0 or not out.stdout.strip():
             raise RuntimeError(f"start-up run failed: {out.stderr[-2000:]}")
@@ -80,8 +80,9 @@ def million_points(n: int):
     rng = np.random.default_rng(42)
     x, y = rng.uniform(61, 77, n), rng.uniform(24, 37, n)
     frame = gpd.GeoDataFrame({"households": rng.integers(1, 500, n)}, geometry=gpd.points_from_xy(x, y), crs=4326)
-    return VectorLayer("points", frame, style=SingleSymbolStyle(Symbol(fill="#0072BC", stroke="#FFFFFF",
-                                                                       stroke_width=0.0, size=1.0)))
+    return VectorLayer(
+        "points", frame, style=SingleSymbolStyle(Symbol(fill="#0072BC", stroke="#FFFFFF", stroke_width=0.0, size=1.0))
+    )
 
 
 def measure_canvas(n: int, frames: int) -> dict[str, list[float]]:
@@ -107,7 +108,7 @@ def measure_canvas(n: int, frames: int) -> dict[str, list[float]]:
         return time.perf_counter() - t0
 
     pan, zoom, rerender = [], [], []
-    for i in range(frames):
+    for _ in range(frames):
         canvas.pan_pixels(7, -3)
         pan.append(frame())
     for i in range(frames):
@@ -116,12 +117,18 @@ def measure_canvas(n: int, frames: int) -> dict[str, list[float]]:
     for i in range(3):
         canvas.pan_pixels(40, 0) if i % 2 else canvas.zoom_by(0.8)
         before = canvas.rendered_generation
-        _wait(lambda: canvas.rendered_generation > before and not canvas.is_rendering
-              and not canvas._timer.isActive())
+        _wait(
+            lambda before=before: (
+                canvas.rendered_generation > before and not canvas.is_rendering and not canvas._timer.isActive()
+            )
+        )
         rerender.append(canvas.last_render_seconds)
     canvas.wait_idle()
-    return {"pan frame (cached image moved)": pan, "zoom frame (cached image scaled)": zoom,
-            "full background re-render": rerender}
+    return {
+        "pan frame (cached image moved)": pan,
+        "zoom frame (cached image scaled)": zoom,
+        "full background re-render": rerender,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,8 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     startup = measure_startup(1 if quick else 3)
     canvas = measure_canvas(n, 20 if quick else 60)
     rows = [("start-up to first drawn map (real districts)", startup, 2.0)]
-    rows += [(f"{name}, {n:,} points", values, 0.1 if "frame" in name else None)
-             for name, values in canvas.items()]
+    rows += [(f"{name}, {n:,} points", values, 0.1 if "frame" in name else None) for name, values in canvas.items()]
     print(f"{'measure':<58} {'median':>9} {'max':>9} {'target':>9}  ok")
     for name, values, target in rows:
         med, worst = statistics.median(values), max(values)

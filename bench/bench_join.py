@@ -30,13 +30,31 @@ from pakmap.join import join_attributes  # noqa: E402
 from pakmap.join.spatial import aggregate_points_in_polygons  # noqa: E402
 
 ATTRIBUTE_TARGET_S = 1.0
-PROVINCES = ["Punjab", "Sindh", "Khyber Pakhtunkhwa", "Balochistan", "Gilgit-Baltistan", "Azad Jammu & Kashmir",
-             "Islamabad Capital Territory"]
-PROVINCE_SPELLINGS = {"Khyber Pakhtunkhwa": ["KP", "KPK", "Khyber Pakhtunkhwa"], "Balochistan": ["Baluchistan"],
-                      "Azad Jammu & Kashmir": ["AJK", "Azad Jammu and Kashmir"], "Gilgit-Baltistan": ["GB"]}
-OLD_NAMES = {"Kurram": "Kurram Agency", "Khyber": "Khyber Agency", "Dera Ismail Khan": "D.I. Khan",
-             "Dera Ghazi Khan": "D.G. Khan", "Toba Tek Singh": "T.T. Singh", "Abbotabad": "Abbottabad",
-             "Kachhi (Bolan)": "Bolan", "Shaheed Benazirabad": "Nawabshah"}
+PROVINCES = [
+    "Punjab",
+    "Sindh",
+    "Khyber Pakhtunkhwa",
+    "Balochistan",
+    "Gilgit-Baltistan",
+    "Azad Jammu & Kashmir",
+    "Islamabad Capital Territory",
+]
+PROVINCE_SPELLINGS = {
+    "Khyber Pakhtunkhwa": ["KP", "KPK", "Khyber Pakhtunkhwa"],
+    "Balochistan": ["Baluchistan"],
+    "Azad Jammu & Kashmir": ["AJK", "Azad Jammu and Kashmir"],
+    "Gilgit-Baltistan": ["GB"],
+}
+OLD_NAMES = {
+    "Kurram": "Kurram Agency",
+    "Khyber": "Khyber Agency",
+    "Dera Ismail Khan": "D.I. Khan",
+    "Dera Ghazi Khan": "D.G. Khan",
+    "Toba Tek Singh": "T.T. Singh",
+    "Abbotabad": "Abbottabad",
+    "Kachhi (Bolan)": "Bolan",
+    "Shaheed Benazirabad": "Nawabshah",
+}
 
 
 def _timed(fn, repeat: int = 3):
@@ -54,24 +72,48 @@ def _misspell(name: str, rng: np.random.Generator) -> str:
     i = int(rng.integers(1, max(2, len(name) - 1)))
     kind = rng.integers(0, 3)
     if kind == 0:
-        return name[:i] + name[i + 1:]
+        return name[:i] + name[i + 1 :]
     if kind == 1:
         return name[:i] + name[i] + name[i:]
-    return name[:i - 1] + name[i] + name[i - 1] + name[i + 1:] if i < len(name) else name + "a"
+    return name[: i - 1] + name[i] + name[i - 1] + name[i + 1 :] if i < len(name) else name + "a"
 
 
 def units_layer(n: int) -> gpd.GeoDataFrame:
     """``n`` units with unique names in seven provinces (geometry is irrelevant to an attribute join)."""
     rng = np.random.default_rng(3)
-    syllables = ["bar", "kot", "pur", "abad", "gar", "shah", "dara", "khel", "zai", "wal", "nag", "tan", "mir", "sar",
-                 "ghar", "ban", "pat", "jan", "lak", "hari"]
+    syllables = [
+        "bar",
+        "kot",
+        "pur",
+        "abad",
+        "gar",
+        "shah",
+        "dara",
+        "khel",
+        "zai",
+        "wal",
+        "nag",
+        "tan",
+        "mir",
+        "sar",
+        "ghar",
+        "ban",
+        "pat",
+        "jan",
+        "lak",
+        "hari",
+    ]
     names: set[str] = set()
     while len(names) < n:
-        names.add(" ".join("".join(rng.choice(syllables, size=rng.integers(2, 4))).title()
-                           for _ in range(rng.integers(1, 3))))
+        names.add(
+            " ".join("".join(rng.choice(syllables, size=rng.integers(2, 4))).title() for _ in range(rng.integers(1, 3)))
+        )
     xs = np.arange(n, dtype=float)
-    return gpd.GeoDataFrame({"name": sorted(names), "province": rng.choice(PROVINCES, n)},
-                            geometry=gpd.points_from_xy(xs, xs), crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        {"name": sorted(names), "province": rng.choice(PROVINCES, n)},
+        geometry=gpd.points_from_xy(xs, xs),
+        crs="EPSG:4326",
+    )
 
 
 def partner_table(layer: gpd.GeoDataFrame, rows: int, seed: int = 11) -> tuple[pd.DataFrame, np.ndarray]:
@@ -116,11 +158,16 @@ def bench_attribute(rows: int) -> list[tuple[str, float, float, str]]:
     report = result.report
     lost_plain = rows - int(merged["refugees"].notna().sum())
     unmatched = report.unmatched_rows
-    right = sum(1 for label, key in zip(unmatched["table_row"], unmatched["table_key"])
-                if report.suggestions.get(key) and report.suggestions[key][0].layer_key == truth[label])
-    detail = (f"{report.matched:,} matched ({report.count('normalized'):,} normalized, {report.count('alias'):,} alias), "
-              f"{report.count('unmatched'):,} unmatched, right first suggestion for {right:,}; "
-              f"plain merge silently loses {lost_plain:,} rows")
+    right = sum(
+        1
+        for label, key in zip(unmatched["table_row"], unmatched["table_key"])
+        if report.suggestions.get(key) and report.suggestions[key][0].layer_key == truth[label]
+    )
+    detail = (
+        f"{report.matched:,} matched ({report.count('normalized'):,} normalized, {report.count('alias'):,} alias), "
+        f"{report.count('unmatched'):,} unmatched, right first suggestion for {right:,}; "
+        f"plain merge silently loses {lost_plain:,} rows"
+    )
     verdict = "OK" if t_ours < ATTRIBUTE_TARGET_S else f"OVER the {ATTRIBUTE_TARGET_S:.0f} s target"
     return [(f"attribute join, {rows:,} rows + fuzzy suggestions", t_ours, t_plain, f"{verdict}; {detail}")]
 
@@ -146,8 +193,10 @@ def bench_spatial(n_polygons: int, n_points: int) -> list[tuple[str, float, floa
     t_ours, result = _timed(ours, repeat=2)
     t_plain, theirs = _timed(plain, repeat=2)
     same = np.array_equal(result.data["villages"].to_numpy(), theirs["count"].fillna(0).to_numpy().astype(int))
-    detail = (f"{result.report.assigned:,} points in a polygon, {len(result.report.outside):,} outside, "
-              f"{result.report.on_boundary:,} on a boundary; counts equal to sjoin: {same}")
+    detail = (
+        f"{result.report.assigned:,} points in a polygon, {len(result.report.outside):,} outside, "
+        f"{result.report.on_boundary:,} on a boundary; counts equal to sjoin: {same}"
+    )
     return [(f"points in polygons, {n_points:,} into {n_polygons:,}", t_ours, t_plain, detail)]
 
 

@@ -49,6 +49,7 @@ def prepare(folder: Path) -> Path:
 
 # --- peers (run in child processes) -----------------------------------------------------------
 
+
 def peer_pakmap(data: str, out: str) -> float:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import geopandas as gpd
@@ -85,10 +86,18 @@ def peer_matplotlib(data: str, out: str) -> float:
     fig = plt.figure(figsize=(PAGE_MM[0] / 25.4, PAGE_MM[1] / 25.4))
     ax = fig.add_axes((0.03, 0.1, 0.7, 0.75))
     ax.set_axis_off()
-    districts.plot(ax=ax, column="population_2023", scheme="NaturalBreaks", k=5, cmap=ListedColormap(RAMP),
-                   edgecolor="white", linewidth=0.3, legend=True,
-                   legend_kwds={"loc": "upper left", "bbox_to_anchor": (1.02, 1), "title": "Population 2023", "fmt": "{:,.0f}"},
-                   missing_kwds={"color": NODATA, "label": "No data"})
+    districts.plot(
+        ax=ax,
+        column="population_2023",
+        scheme="NaturalBreaks",
+        k=5,
+        cmap=ListedColormap(RAMP),
+        edgecolor="white",
+        linewidth=0.3,
+        legend=True,
+        legend_kwds={"loc": "upper left", "bbox_to_anchor": (1.02, 1), "title": "Population 2023", "fmt": "{:,.0f}"},
+        missing_kwds={"color": NODATA, "label": "No data"},
+    )
     fig.text(0.03, 0.93, TITLE, fontsize=20, color="#0072BC", weight="bold")
     fig.text(0.03, 0.04, SOURCES, fontsize=6.5)
     fig.savefig(out, format="pdf")
@@ -98,10 +107,24 @@ def peer_matplotlib(data: str, out: str) -> float:
 
 def peer_qgis(data: str, out: str) -> float:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from qgis.core import (QgsApplication, QgsClassificationJenks, QgsFillSymbol, QgsGradientColorRamp,
-                           QgsGraduatedSymbolRenderer, QgsLayoutExporter, QgsLayoutItemLabel, QgsLayoutItemLegend,
-                           QgsLayoutItemMap, QgsLayoutItemScaleBar, QgsLayoutPoint, QgsLayoutSize, QgsPrintLayout,
-                           QgsProject, QgsUnitTypes, QgsVectorLayer)
+    from qgis.core import (
+        QgsApplication,
+        QgsClassificationJenks,
+        QgsFillSymbol,
+        QgsGradientColorRamp,
+        QgsGraduatedSymbolRenderer,
+        QgsLayoutExporter,
+        QgsLayoutItemLabel,
+        QgsLayoutItemLegend,
+        QgsLayoutItemMap,
+        QgsLayoutItemScaleBar,
+        QgsLayoutPoint,
+        QgsLayoutSize,
+        QgsPrintLayout,
+        QgsProject,
+        QgsUnitTypes,
+        QgsVectorLayer,
+    )
     from qgis.PyQt.QtGui import QColor, QFont
 
     app = QgsApplication([], False)
@@ -165,12 +188,17 @@ PEERS = {"pakmap": peer_pakmap, "geopandas+matplotlib": peer_matplotlib, "qgis":
 
 # --- parent ------------------------------------------------------------------------------------
 
+
 def run_one(peer: str, data: Path, out: Path) -> dict:
     python = "/usr/bin/python3" if peer == "qgis" else sys.executable
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     env["PYTHONPATH"] = str(HERE.parent) + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.run([python, str(Path(__file__).resolve()), "--child", peer, str(data), str(out)],
-                          capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        [python, str(Path(__file__).resolve()), "--child", peer, str(data), str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     try:
         seconds = json.loads(proc.stdout.strip().splitlines()[-1])["seconds"]
     except (IndexError, ValueError, KeyError):
@@ -196,15 +224,18 @@ def main(argv: list[str] | None = None) -> int:
         for peer in peers:
             runs = [run_one(peer, data, Path(tmp) / f"{peer.replace('+', '_')}_{i}.pdf") for i in range(repeat)]
             ok = [r for r in runs if "error" not in r]
-            results[peer] = ({"seconds": statistics.median(r["seconds"] for r in ok), "bytes": ok[-1]["bytes"]}
-                             if ok else runs[-1])
+            results[peer] = (
+                {"seconds": statistics.median(r["seconds"] for r in ok), "bytes": ok[-1]["bytes"]} if ok else runs[-1]
+            )
     _print_table(results, peers, repeat)
     return 0
 
 
 def _print_table(results: dict, peers: list[str], repeat: int) -> None:
-    print(f"\nLayout benchmark: A4 landscape PDF of the 156 real districts (choropleth + title, legend, scale bar, "
-          f"sources); median of {repeat} runs, time = read + compose + write, imports excluded")
+    print(
+        f"\nLayout benchmark: A4 landscape PDF of the 156 real districts (choropleth + title, legend, scale bar, "
+        f"sources); median of {repeat} runs, time = read + compose + write, imports excluded"
+    )
     head = f"{'peer':<22} {'time s':>8} {'PDF MB':>8} {'time / pakmap':>14}"
     print(head)
     print("-" * len(head))

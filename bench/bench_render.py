@@ -34,6 +34,7 @@ REPEATS = 3  # runs per cell, the median reported (the machine is shared)
 
 # --- peers (run in child processes) -----------------------------------------------------------
 
+
 def peer_pakmap(districts: str, points: str, out: str, fmt: str) -> float:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from pyproj import CRS
@@ -52,8 +53,14 @@ def peer_pakmap(districts: str, points: str, out: str, fmt: str) -> float:
     d = open_layer(districts)
     p = open_layer(points)
     read = time.perf_counter() - t0
-    d.style = GraduatedStyle(field="population", method="natural_breaks", classes=5, palette="unhcr_blue",
-                             nodata_color=NODATA, symbol=Symbol(stroke="#FFFFFF", stroke_width=LINE_MM))
+    d.style = GraduatedStyle(
+        field="population",
+        method="natural_breaks",
+        classes=5,
+        palette="unhcr_blue",
+        nodata_color=NODATA,
+        symbol=Symbol(stroke="#FFFFFF", stroke_width=LINE_MM),
+    )
     p.style = SingleSymbolStyle(Symbol(fill=POINT_COLOR, stroke_width=0, size=POINT_MM))
     layers = (d, p)
     view = MapView(layers, BOUNDS, CRS.from_epsg(4326), WIDTH, HEIGHT, dpi=DPI)
@@ -77,11 +84,10 @@ def peer_matplotlib(districts: str, points: str, out: str, fmt: str) -> float:
 
     matplotlib.use("Agg")
     import geopandas as gpd
-    import matplotlib.pyplot as plt
-    from matplotlib.colors import ListedColormap
-
     import mapclassify  # noqa: F401  (imported lazily by geopandas' scheme=…: not part of the timing)
+    import matplotlib.pyplot as plt
     import pyogrio.geopandas  # noqa: F401
+    from matplotlib.colors import ListedColormap
 
     warnings.simplefilter("ignore")
     t0 = time.perf_counter()
@@ -92,8 +98,16 @@ def peer_matplotlib(districts: str, points: str, out: str, fmt: str) -> float:
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_axis_off()
     lw = LINE_MM / 25.4 * 72
-    d.plot(ax=ax, column="population", scheme="NaturalBreaks", k=5, cmap=ListedColormap(RAMP),
-           edgecolor="white", linewidth=lw, missing_kwds={"color": NODATA, "edgecolor": "white", "linewidth": lw})
+    d.plot(
+        ax=ax,
+        column="population",
+        scheme="NaturalBreaks",
+        k=5,
+        cmap=ListedColormap(RAMP),
+        edgecolor="white",
+        linewidth=lw,
+        missing_kwds={"color": NODATA, "edgecolor": "white", "linewidth": lw},
+    )
     xy = p.geometry.get_coordinates().to_numpy()
     ax.scatter(xy[:, 0], xy[:, 1], s=(POINT_MM / 25.4 * 72) ** 2, c=POINT_COLOR, linewidths=0)
     ax.set_xlim(BOUNDS[0], BOUNDS[2])
@@ -106,11 +120,26 @@ def peer_matplotlib(districts: str, points: str, out: str, fmt: str) -> float:
 
 def peer_qgis(districts: str, points: str, out: str, fmt: str) -> float:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from qgis.core import (QgsApplication, QgsClassificationJenks, QgsGraduatedSymbolRenderer, QgsLayoutExporter,
-                           QgsLayoutItemMap, QgsLayoutPoint, QgsLayoutSize, QgsMapRendererParallelJob,
-                           QgsMapSettings, QgsMarkerSymbol, QgsPrintLayout, QgsProject, QgsRectangle,
-                           QgsSingleSymbolRenderer, QgsUnitTypes, QgsVectorLayer,
-                           QgsGradientColorRamp, QgsFillSymbol)
+    from qgis.core import (
+        QgsApplication,
+        QgsClassificationJenks,
+        QgsFillSymbol,
+        QgsGradientColorRamp,
+        QgsGraduatedSymbolRenderer,
+        QgsLayoutExporter,
+        QgsLayoutItemMap,
+        QgsLayoutPoint,
+        QgsLayoutSize,
+        QgsMapRendererParallelJob,
+        QgsMapSettings,
+        QgsMarkerSymbol,
+        QgsPrintLayout,
+        QgsProject,
+        QgsRectangle,
+        QgsSingleSymbolRenderer,
+        QgsUnitTypes,
+        QgsVectorLayer,
+    )
     from qgis.PyQt.QtCore import QSize
     from qgis.PyQt.QtGui import QColor
 
@@ -126,8 +155,13 @@ def peer_qgis(districts: str, points: str, out: str, fmt: str) -> float:
     renderer.updateClasses(d, 5)
     renderer.updateColorRamp(QgsGradientColorRamp(QColor(RAMP[0]), QColor(RAMP[-1])))
     d.setRenderer(renderer)
-    p.setRenderer(QgsSingleSymbolRenderer(QgsMarkerSymbol.createSimple(
-        {"name": "circle", "color": POINT_COLOR, "size": str(POINT_MM), "outline_style": "no"})))
+    p.setRenderer(
+        QgsSingleSymbolRenderer(
+            QgsMarkerSymbol.createSimple(
+                {"name": "circle", "color": POINT_COLOR, "size": str(POINT_MM), "outline_style": "no"}
+            )
+        )
+    )
     extent = QgsRectangle(*BOUNDS)
     if fmt == "png":
         settings = QgsMapSettings()
@@ -166,6 +200,7 @@ PEERS = {"pakmap": peer_pakmap, "geopandas+matplotlib": peer_matplotlib, "qgis":
 
 # --- parent: run the children and report -----------------------------------------------------
 
+
 def _popen_wait4(args, env):
     """Popen + os.wait4 so the peak memory is this child's alone (getrusage(CHILDREN) is the max of all)."""
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
@@ -191,8 +226,13 @@ def run_one(peer: str, districts: Path, points: Path, out: Path, fmt: str) -> di
     # The child's own high-water mark: wait4's ru_maxrss also counts the parent's memory at fork time
     # (Linux keeps it across exec), which inflates every peer when run.py has grown large.
     peak_mb = timing.get("peak_kb", usage.ru_maxrss) / 1024
-    return {"seconds": timing["seconds"], "read": timing["read"], "wall": wall, "peak_mb": peak_mb,
-            "bytes": out.stat().st_size if out.exists() else 0}
+    return {
+        "seconds": timing["seconds"],
+        "read": timing["read"],
+        "wall": wall,
+        "peak_mb": peak_mb,
+        "bytes": out.stat().st_size if out.exists() else 0,
+    }
 
 
 def _median_run(repeats: int, run) -> dict:
@@ -226,20 +266,26 @@ def main(argv: list[str] | None = None) -> int:
                 results = {}
                 for peer in peers:
                     out = Path(tmp) / f"{peer.replace('+', '_')}_{size}.{fmt}"
-                    results[peer] = _median_run(repeats, lambda: run_one(peer, dpath, ppath, out, fmt))
+                    results[peer] = _median_run(
+                        repeats, lambda peer=peer, d=dpath, p=ppath, out=out, fmt=fmt: run_one(peer, d, p, out, fmt)
+                    )
                 rows.append((f"{nd} districts + {npts:,} points", fmt.upper(), results))
     _print_table(rows, peers)
     return 0
 
 
 def _print_table(rows, peers) -> None:
-    print(f"\nRender benchmark: choropleth + points, A4 landscape {WIDTH}x{HEIGHT} px at {DPI} dpi "
-          f"(each cell: the median of {REPEATS} runs; --quick: 1).\n"
-          "time s = wall time of the whole job inside the process: read both files, classify, draw, write the "
-          "file.\nInterpreter start-up and library imports are excluded (a one-off cost for a desktop app); "
-          "they are in start s.")
-    head = (f"{'data':<34} {'out':<4} {'peer':<21} {'time s':>7} {'read s':>7} {'draw s':>7} {'start s':>8} "
-            f"{'peak MB':>8} {'file MB':>8} {'time/pakmap':>12} {'draw/pakmap':>12}")
+    print(
+        f"\nRender benchmark: choropleth + points, A4 landscape {WIDTH}x{HEIGHT} px at {DPI} dpi "
+        f"(each cell: the median of {REPEATS} runs; --quick: 1).\n"
+        "time s = wall time of the whole job inside the process: read both files, classify, draw, write the "
+        "file.\nInterpreter start-up and library imports are excluded (a one-off cost for a desktop app); "
+        "they are in start s."
+    )
+    head = (
+        f"{'data':<34} {'out':<4} {'peer':<21} {'time s':>7} {'read s':>7} {'draw s':>7} {'start s':>8} "
+        f"{'peak MB':>8} {'file MB':>8} {'time/pakmap':>12} {'draw/pakmap':>12}"
+    )
     print(head)
     print("-" * len(head))
     for data, fmt, results in rows:
@@ -254,14 +300,18 @@ def _print_table(rows, peers) -> None:
             if peer != "pakmap" and "seconds" in base:
                 ratio = f"{r['seconds'] / base['seconds']:.1f}x"
                 draw_ratio = f"{draw / (base['seconds'] - base['read']):.1f}x"
-            print(f"{data:<34} {fmt:<4} {peer:<21} {r['seconds']:>7.2f} {r['read']:>7.2f} {draw:>7.2f} "
-                  f"{r['wall'] - r['seconds']:>8.2f} {r['peak_mb']:>8.0f} {r['bytes'] / 1e6:>8.2f} {ratio:>12} "
-                  f"{draw_ratio:>12}")
-    print("read s: reading the two GeoPackages into memory (QGIS: opening them only; it reads while "
-          "drawing). draw s = time - read s: classify, render, write the file.\n"
-          "start s: the rest of the child process's wall time (interpreter start-up, imports, QGIS's "
-          "initQgis). peak MB: the child's maximum resident memory, imports included.\n"
-          "time/pakmap: how many times longer the peer took than pakmap (above 1.0x: pakmap is faster).")
+            print(
+                f"{data:<34} {fmt:<4} {peer:<21} {r['seconds']:>7.2f} {r['read']:>7.2f} {draw:>7.2f} "
+                f"{r['wall'] - r['seconds']:>8.2f} {r['peak_mb']:>8.0f} {r['bytes'] / 1e6:>8.2f} {ratio:>12} "
+                f"{draw_ratio:>12}"
+            )
+    print(
+        "read s: reading the two GeoPackages into memory (QGIS: opening them only; it reads while "
+        "drawing). draw s = time - read s: classify, render, write the file.\n"
+        "start s: the rest of the child process's wall time (interpreter start-up, imports, QGIS's "
+        "initQgis). peak MB: the child's maximum resident memory, imports included.\n"
+        "time/pakmap: how many times longer the peer took than pakmap (above 1.0x: pakmap is faster)."
+    )
 
 
 def _peak_kb() -> dict:

@@ -49,8 +49,11 @@ def write_villages(folder: Path, count: int) -> Path:
             pts = shapely.points(rng.uniform(xmin, xmax, 4096), rng.uniform(ymin, ymax, 4096))
             extra.extend(pts[shapely.contains_xy(area, *shapely.get_coordinates(pts).T)])
         extra = extra[: count - len(villages)]
-        more = gpd.GeoDataFrame({"village": [f"Site {i:05d}" for i in range(len(extra))],
-                                 "population": rng.integers(50, 5000, len(extra))}, geometry=extra, crs=4326)
+        more = gpd.GeoDataFrame(
+            {"village": [f"Site {i:05d}" for i in range(len(extra))], "population": rng.integers(50, 5000, len(extra))},
+            geometry=extra,
+            crs=4326,
+        )
         villages = gpd.GeoDataFrame(gpd.pd.concat([villages, more], ignore_index=True), crs=4326)
     out = folder / f"villages_{count}.geojson"
     villages.to_file(out, driver="GeoJSON")
@@ -64,17 +67,36 @@ def project_file(folder: Path, villages: Path) -> Path:
         map=MapSpec(title="Pakistan: population by district"),
         layers=[
             LayerSpec("census", str(DATA / "pak_census2023_districts.csv"), visible=False, legend=False),
-            LayerSpec("Districts", str(DATA / "pak_districts.geojson"), repair=True,
-                      style={"kind": "graduated", "field": "population_2023", "classes": 5},
-                      labels={"field": "name"}, popup_fields=["province", "population_2023", "literacy_rate"]),
-            LayerSpec("Refugee villages", str(villages), style={"symbol": {"fill": "#EF4A60", "size": 2.5}},
-                      popup_fields=["village", "population"]),
+            LayerSpec(
+                "Districts",
+                str(DATA / "pak_districts.geojson"),
+                repair=True,
+                style={"kind": "graduated", "field": "population_2023", "classes": 5},
+                labels={"field": "name"},
+                popup_fields=["province", "population_2023", "literacy_rate"],
+            ),
+            LayerSpec(
+                "Refugee villages",
+                str(villages),
+                style={"symbol": {"fill": "#EF4A60", "size": 2.5}},
+                popup_fields=["village", "population"],
+            ),
         ],
-        joins=[JoinSpec(layer="Districts", table="census", on=[["name", "district"]],
-                        fields=["population_2023", "literacy_rate"])],
-        layout=LayoutSpec(title="Pakistan: population by district", subtitle="Census 2023",
-                          sources="Boundaries: © OpenStreetMap contributors; Statistics: PBS Census 2023"),
-        web=WebSpec(basemap="none"))
+        joins=[
+            JoinSpec(
+                layer="Districts",
+                table="census",
+                on=[["name", "district"]],
+                fields=["population_2023", "literacy_rate"],
+            )
+        ],
+        layout=LayoutSpec(
+            title="Pakistan: population by district",
+            subtitle="Census 2023",
+            sources="Boundaries: © OpenStreetMap contributors; Statistics: PBS Census 2023",
+        ),
+        web=WebSpec(basemap="none"),
+    )
     return save_project(project, folder / "web_bench.toml")
 
 
@@ -113,12 +135,16 @@ def main(argv: list[str] | None = None) -> int:
         for points in runs:
             ours, theirs, seconds = run(Path(tmp), points)
             ratio = theirs / ours
-            print(f"156 districts + {points:,} points: pakmap {ours / 1e6:.2f} MB ({seconds:.1f} s), "
-                  f"explore() {theirs / 1e6:.2f} MB, {ratio:.1f}× smaller")
+            print(
+                f"156 districts + {points:,} points: pakmap {ours / 1e6:.2f} MB ({seconds:.1f} s), "
+                f"explore() {theirs / 1e6:.2f} MB, {ratio:.1f}× smaller"
+            )
             if points == 54:
                 ok = ours < LIMIT_BYTES and ratio >= MIN_RATIO
-                print(f"  target: < {LIMIT_BYTES / 1e6:.2f} MB and ≥ {MIN_RATIO:.0f}× smaller: "
-                      f"{'met' if ok else 'NOT MET'}")
+                print(
+                    f"  target: < {LIMIT_BYTES / 1e6:.2f} MB and ≥ {MIN_RATIO:.0f}× smaller: "
+                    f"{'met' if ok else 'NOT MET'}"
+                )
                 status |= 0 if ok else 1
     return status
 

@@ -29,7 +29,7 @@ def _noise(xy: np.ndarray, amplitude: float) -> np.ndarray:
     dx = np.zeros(len(xy))
     dy = np.zeros(len(xy))
     for octave, (fx, fy, ph) in enumerate([(1.7, 2.3, 0.3), (4.1, 3.7, 1.1), (9.3, 8.9, 2.2), (21.0, 19.0, 0.7)]):
-        a = amplitude / (2 ** octave)
+        a = amplitude / (2**octave)
         dx += a * np.sin(fx * y + ph) * np.cos(fy * x * 0.7 + ph)
         dy += a * np.cos(fx * x + ph * 1.3) * np.sin(fy * y * 0.8 + ph)
     return np.column_stack([dx, dy])
@@ -49,10 +49,12 @@ def districts(n: int) -> gpd.GeoDataFrame:
     perimeter = float(np.mean(shapely.length(cells)))
     dense = shapely.segmentize(cells, perimeter / VERTICES_PER_DISTRICT)
     cell_size = np.sqrt((xmax - xmin) * (ymax - ymin) / n)
+
     # Bend edges inside the box only: the outer frame stays straight so cells still tile it.
     def bend(coords: np.ndarray) -> np.ndarray:
-        on_frame = ((np.isclose(coords[:, 0], xmin) | np.isclose(coords[:, 0], xmax))
-                    | (np.isclose(coords[:, 1], ymin) | np.isclose(coords[:, 1], ymax)))
+        on_frame = (np.isclose(coords[:, 0], xmin) | np.isclose(coords[:, 0], xmax)) | (
+            np.isclose(coords[:, 1], ymin) | np.isclose(coords[:, 1], ymax)
+        )
         moved = coords + _noise(coords, 0.12 * cell_size)
         moved[on_frame] = coords[on_frame]
         return moved
@@ -60,8 +62,9 @@ def districts(n: int) -> gpd.GeoDataFrame:
     geoms = shapely.make_valid(shapely.transform(dense, bend))
     population = np.round(rng.lognormal(13.5, 0.9, n))
     population[rng.random(n) < 0.05] = np.nan
-    return gpd.GeoDataFrame({"name": [f"District {i + 1}" for i in range(n)], "population": population},
-                            geometry=geoms, crs=4326)
+    return gpd.GeoDataFrame(
+        {"name": [f"District {i + 1}" for i in range(n)], "population": population}, geometry=geoms, crs=4326
+    )
 
 
 def points(n: int, around: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -74,8 +77,9 @@ def points(n: int, around: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     xmin, ymin, xmax, ymax = BOUNDS
     scattered = np.column_stack([rng.uniform(xmin, xmax, n - n_clustered), rng.uniform(ymin, ymax, n - n_clustered)])
     xy = np.clip(np.vstack([clustered, scattered]), [xmin, ymin], [xmax, ymax])
-    return gpd.GeoDataFrame({"households": rng.integers(1, 500, n)},
-                            geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=4326)
+    return gpd.GeoDataFrame(
+        {"households": rng.integers(1, 500, n)}, geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=4326
+    )
 
 
 def ensure(n_districts: int, n_points: int) -> tuple[Path, Path]:
@@ -102,8 +106,10 @@ def main(argv: list[str] | None = None) -> int:
     for nd, npts in ((160, 100_000), (1000, 1_000_000)):
         dpath, ppath = ensure(nd, npts)
         d = gpd.read_file(dpath, engine="pyogrio")
-        print(f"{dpath.name}: {len(d)} districts, {shapely.get_num_coordinates(d.geometry.values).sum():,} "
-              f"vertices; {ppath.name}")
+        print(
+            f"{dpath.name}: {len(d)} districts, {shapely.get_num_coordinates(d.geometry.values).sum():,} "
+            f"vertices; {ppath.name}"
+        )
     return 0
 
 

@@ -10,7 +10,6 @@ QGIS_PYTHON = "/usr/bin/python3"  # Debian's python3-qgis is importable from the
 def qgis_available() -> bool:
     """Whether PyQGIS can be imported (``apt-get install python3-qgis``); QGIS is then measured too."""
     try:
-        return subprocess.run([QGIS_PYTHON, "-c", "import qgis.core"], capture_output=True,
-                              timeout=120).returncode == 0
+        return subprocess.run([QGIS_PYTHON, "-c", "import qgis.core"], capture_output=True, timeout=120).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False

@@ -49,8 +49,9 @@ def atomic_path(target: str | os.PathLike, *, suffix: str | None = None) -> Iter
     check_output_folder(folder)
     remove_stale_temp_files(folder)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.stem}.", suffix=suffix or target.suffix,
-                                        dir=folder)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f"{TEMP_PREFIX}{target.stem}.", suffix=suffix or target.suffix, dir=folder
+        )
     except OSError as exc:
         raise write_error(target, exc) from None
     os.close(fd)
@@ -59,8 +60,7 @@ def atomic_path(target: str | os.PathLike, *, suffix: str | None = None) -> Iter
     try:
         yield tmp
         if not tmp.exists():
-            raise ExportError("the writer produced no file", path=target,
-                              fix="report this as a bug in pakmap")
+            raise ExportError("the writer produced no file", path=target, fix="report this as a bug in pakmap")
         _flush(tmp)
         os.replace(tmp, target)
     except PakmapError:
@@ -106,17 +106,29 @@ def write_error(target: Path, exc: OSError | None = None, tmp: Path | None = Non
     code = exc.errno if exc is not None else None
     folder = target.parent
     if code in (errno.ENOSPC, errno.EDQUOT) or (code is None and _disk_nearly_full(folder)):
-        return ExportError("disk full writing this file", path=target,
-                           fix="free space on that disk or write to another disk (a file already there is unchanged)")
+        return ExportError(
+            "disk full writing this file",
+            path=target,
+            fix="free space on that disk or write to another disk (a file already there is unchanged)",
+        )
     if code == errno.EFBIG or (code is None and tmp is not None and _at_size_limit(tmp)):
-        return ExportError("file-size limit reached writing this file", path=target,
-                           fix="raise the limit (ulimit -f) or make a smaller file (a lower dpi)")
+        return ExportError(
+            "file-size limit reached writing this file",
+            path=target,
+            fix="raise the limit (ulimit -f) or make a smaller file (a lower dpi)",
+        )
     if code in (errno.EACCES, errno.EPERM, errno.EROFS) or (code is None and not os.access(folder, os.W_OK)):
-        return ExportError(f"no permission to write in folder {folder}", path=target,
-                           fix="choose a folder you can write to, or ask for write access to it")
+        return ExportError(
+            f"no permission to write in folder {folder}",
+            path=target,
+            fix="choose a folder you can write to, or ask for write access to it",
+        )
     reason = (exc.strerror or str(exc)) if exc is not None else "the writer stopped before the end of the file"
-    return ExportError(f"cannot write this file ({reason})", path=target,
-                       fix="check the folder, the disk and its free space, then export again")
+    return ExportError(
+        f"cannot write this file ({reason})",
+        path=target,
+        fix="check the folder, the disk and its free space, then export again",
+    )
 
 
 def _explain(target: Path, tmp: Path) -> ExportError | None:
@@ -157,7 +169,10 @@ def remove_stale_temp_files(folder: str | os.PathLike, now: float | None = None)
         if not entry.name.startswith(TEMP_PREFIX):
             continue
         with contextlib.suppress(OSError):
-            if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < now - STALE_TEMP_SECONDS:
+            if (
+                entry.is_file(follow_symlinks=False)
+                and entry.stat(follow_symlinks=False).st_mtime < now - STALE_TEMP_SECONDS
+            ):
                 os.unlink(entry.path)
                 removed.append(Path(entry.path))
     return removed

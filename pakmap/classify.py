@@ -7,17 +7,15 @@ class, which styles draw in a colour that is not part of the ramp.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import functools
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .errors import StyleError
 from .numbers import format_number, format_range
-
 
 
 @functools.lru_cache(maxsize=1)
@@ -29,6 +27,7 @@ def _mapclassify():
         warnings.simplefilter("ignore")
         import mapclassify
     return mapclassify
+
 
 # Fisher-Jenks is exact in O(k·n²); beyond this many values a sample is classified (as mapclassify's
 # FisherJenksSampled does) to keep time and the n² cost matrix bounded.
@@ -136,12 +135,22 @@ def _upper_bounds(y: np.ndarray, method: str, k: int, breaks) -> list[float]:
         return mapclassify.EqualInterval(y, k=k).bins
     if method == "std_mean":
         return mapclassify.StdMean(y).bins
-    raise StyleError(f"unknown classification method '{method}'",
-                     fix="use quantiles, natural_breaks, equal_interval, std_mean or manual")
+    raise StyleError(
+        f"unknown classification method '{method}'",
+        fix="use quantiles, natural_breaks, equal_interval, std_mean or manual",
+    )
 
 
-def classify(values, method: str = "natural_breaks", k: int = 5, breaks=None, *, below: int | None = None,
-             kept: bool = False, kept_lower: float | None = None) -> Classes:
+def classify(
+    values,
+    method: str = "natural_breaks",
+    k: int = 5,
+    breaks=None,
+    *,
+    below: int | None = None,
+    kept: bool = False,
+    kept_lower: float | None = None,
+) -> Classes:
     """Classify ``values`` (NaN/None allowed) with a mapclassify scheme.
 
     Methods: ``quantiles``, ``natural_breaks`` (Fisher-Jenks), ``equal_interval``, ``std_mean``,
@@ -202,5 +211,13 @@ def classify(values, method: str = "natural_breaks", k: int = 5, breaks=None, *,
     class_of[present] = yb
     all_bins = ((float(below),) if shift else ()) + tuple(float(b) for b in bins)
     counts = tuple(int((yb == i).sum()) for i in range(len(all_bins)))
-    return Classes(all_bins, lower, class_of, counts, integer, below=int(below) if shift else None,
-                   open_low=open_low, open_high=open_high)
+    return Classes(
+        all_bins,
+        lower,
+        class_of,
+        counts,
+        integer,
+        below=int(below) if shift else None,
+        open_low=open_low,
+        open_high=open_high,
+    )

@@ -23,8 +23,8 @@ COMMANDS = ("info", "map", "render", "join", "dissolve", "check", "boundaries", 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="pakmap",
-        description="Maps for refugee-operation information management: read, join, style, export.")
+        prog="pakmap", description="Maps for refugee-operation information management: read, join, style, export."
+    )
     parser.add_argument("--version", action="version", version=f"pakmap {__version__}")
     parser.add_argument("--debug", action="store_true", help="show a traceback for unexpected errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -70,8 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         detail = " ".join(str(exc).split()) or type(exc).__name__
-        print(f"pakmap: unexpected error: {detail} — run again with --debug and report it",
-              file=sys.stderr)
+        print(f"pakmap: unexpected error: {detail} — run again with --debug and report it", file=sys.stderr)
         return 1
 
 

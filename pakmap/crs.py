@@ -35,18 +35,23 @@ def parse_crs(value, *, path: str | os.PathLike | None = None, what: str = "the 
         return CRS.from_user_input(text)
     except CRSError as exc:
         shown = text if len(text) <= 60 else text[:57] + "..."
-        raise SourceError(f"{what} '{shown}' is not a coordinate reference system pyproj knows "
-                          f"({_first_line(exc)})", path=path,
-                          fix="give an EPSG code such as EPSG:4326 (WGS 84) or EPSG:32642 (UTM 42N)") from None
+        raise SourceError(
+            f"{what} '{shown}' is not a coordinate reference system pyproj knows ({_first_line(exc)})",
+            path=path,
+            fix="give an EPSG code such as EPSG:4326 (WGS 84) or EPSG:32642 (UTM 42N)",
+        ) from None
 
 
 def check_placeable(crs: CRS | None, *, path: str | os.PathLike | None = None) -> None:
     """``SourceError`` for a local engineering CRS (a site grid, ``LOCAL_CS`` in a .prj): its
     coordinates have no place on the Earth, so no map, scale bar or web map can be drawn from them."""
     if crs is not None and crs.is_engineering:
-        raise SourceError(f"its coordinate system '{crs.name}' is a local engineering grid, not tied to a place "
-                          "on the Earth", path=path, fix="if you know the real CRS, set it (--crs EPSG:… on the "
-                          "command line, crs = \"EPSG:…\" in a project); otherwise georeference the data first")
+        raise SourceError(
+            f"its coordinate system '{crs.name}' is a local engineering grid, not tied to a place on the Earth",
+            path=path,
+            fix="if you know the real CRS, set it (--crs EPSG:… on the "
+            'command line, crs = "EPSG:…" in a project); otherwise georeference the data first',
+        )
 
 
 def crs_label(crs: CRS | None) -> str:

@@ -14,11 +14,23 @@ def creation_date() -> _dt.date:
     return _dt.date.today()
 
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def format_date(day: _dt.date) -> str:
-    """"3 December 2026": English month names whatever the machine's locale (Qt sets it from the
+    """ "3 December 2026": English month names whatever the machine's locale (Qt sets it from the
     environment, and ``strftime('%B')`` would follow it)."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

@@ -17,15 +17,15 @@ from pathlib import Path
 
 import geopandas as gpd
 
+from . import demo_data
 from .atomic import atomic_path
 from .csv_out import write_frame_csv
 from .dates import creation_date, format_date
 from .errors import SourceError
 from .file_guard import check_outputs, sources_of
 from .outputs import export_files
+from .project.model import ExportSpec, JoinSpec, LayerSpec, LayoutSpec, MapSpec, Project, ProtectionSpec
 from .sources import list_layers, open_layer
-from .project.model import (ExportSpec, JoinSpec, LayerSpec, LayoutSpec, MapSpec, Project, ProtectionSpec)
-from . import demo_data
 
 NAME_FIELDS = ("ADM2_EN", "adm2_name", "ADM2_NAME", "NAME_2", "name", "district", "NAME")
 PROVINCE_FIELDS = ("ADM1_EN", "adm1_name", "ADM1_NAME", "NAME_1", "province", "PROVINCE")
@@ -45,7 +45,11 @@ def check_demo_outputs(outdir: Path, data_dir: Path | None) -> None:
     boundary files in ``data_dir``."""
     read = []
     if data_dir is not None and data_dir.is_dir():
-        read = [source for path in _boundary_files(data_dir) for source in sources_of(path, "a boundary file the demo reads")]
+        read = [
+            source
+            for path in _boundary_files(data_dir)
+            for source in sources_of(path, "a boundary file the demo reads")
+        ]
     outputs = [outdir / name for name in (BOUNDARIES, TABLE, VILLAGES, PROJECT_FILE)]
     outputs += [file for name, _ in EXPORTS for file in export_files(outdir / name)]
     check_outputs(outputs, read, folders=[outdir, outdir / "data"])
@@ -56,8 +60,9 @@ def _find_field(columns, candidates) -> str | None:
     return next((lowered[c.lower()] for c in candidates if c.lower() in lowered), None)
 
 
-def _find_admin_layers(folder: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None, gpd.GeoDataFrame | None,
-                                             str, str]:
+def _find_admin_layers(
+    folder: Path,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None, gpd.GeoDataFrame | None, str, str]:
     """Districts (and provinces and the Line of Control, if present) from a folder of COD-AB style files.
 
     Read through ``pakmap.sources`` with ``repair=True``: published boundaries often hold a few invalid
@@ -76,22 +81,31 @@ def _find_admin_layers(folder: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame
             if any(w in label for w in words):
                 layer = open_layer(path, layer=name, repair=True)
                 if layer.validity.repaired:
-                    print(f"pakmap demo: repaired {layer.validity.repaired} invalid geometries of "
-                          f"{path.name} ({name}) in the demo's copy", file=sys.stderr)
+                    print(
+                        f"pakmap demo: repaired {layer.validity.repaired} invalid geometries of "
+                        f"{path.name} ({name}) in the demo's copy",
+                        file=sys.stderr,
+                    )
                 return layer.data
         return None
 
     districts = pick(("adm2", "district"))
     if districts is None:
-        raise SourceError("no district boundaries found (a file or layer named like adm2 or district)",
-                          path=folder, fix="put the COD-AB admin 2 file in the folder, or run the demo without --data")
+        raise SourceError(
+            "no district boundaries found (a file or layer named like adm2 or district)",
+            path=folder,
+            fix="put the COD-AB admin 2 file in the folder, or run the demo without --data",
+        )
     provinces = pick(("adm1", "province"))
     line_of_control = pick(("line_of_control", "lineofcontrol", "_loc"))
     name_field = _find_field(districts.columns, NAME_FIELDS)
     province_field = _find_field(districts.columns, PROVINCE_FIELDS)
     if not name_field or not province_field:
-        raise SourceError("the district layer has no recognizable name and province fields", path=folder,
-                          fix=f"name them like {NAME_FIELDS[0]} and {PROVINCE_FIELDS[0]}")
+        raise SourceError(
+            "the district layer has no recognizable name and province fields",
+            path=folder,
+            fix=f"name them like {NAME_FIELDS[0]} and {PROVINCE_FIELDS[0]}",
+        )
     return districts, provinces, line_of_control, name_field, province_field
 
 
@@ -138,35 +152,73 @@ def build_demo(outdir: Path, data_dir: Path | None = None) -> Project:
         map=MapSpec(title="Afghan refugees by district (illustrative data)", crs="EPSG:4326"),
         layers=[
             LayerSpec(name="refugees_table", path=TABLE, visible=False, legend=False),
-            LayerSpec(name="districts", path=BOUNDARIES, layer="districts",
-                      style={"kind": "graduated", "field": "Refugees", "method": "natural_breaks", "classes": 5,
-                             "palette": "unhcr_blue"},
-                      popup_fields=[name_field, province_field, "Refugees", "villages"]),
-            LayerSpec(name="provinces", path=BOUNDARIES, layer="provinces",
-                      style={"kind": "single", "symbol": {"fill": "none", "stroke": "#18375F", "stroke_width": 0.5}},
-                      labels={"field": province_name_field, "size": 8, "bold": True, "color": "#18375F"} if province_name_field else {}),
-            *([LayerSpec(name="Line of Control", path=BOUNDARIES, layer="line_of_control",
-                         # UN convention: the Line of Control is drawn dotted
-                         style={"kind": "single", "symbol": {"fill": "#18375F", "stroke_width": 0.5,
-                                                             "line_style": "dot"}})]
-              if line_of_control is not None else []),
-            LayerSpec(name="refugee_villages", path=VILLAGES,
-                      style={"kind": "single", "symbol": {"marker": "settlement", "fill": "#EF4A60",
-                                                          "stroke": "#FFFFFF", "size": 2.6}},
-                      popup_fields=["village", "population"]),
+            LayerSpec(
+                name="districts",
+                path=BOUNDARIES,
+                layer="districts",
+                style={
+                    "kind": "graduated",
+                    "field": "Refugees",
+                    "method": "natural_breaks",
+                    "classes": 5,
+                    "palette": "unhcr_blue",
+                },
+                popup_fields=[name_field, province_field, "Refugees", "villages"],
+            ),
+            LayerSpec(
+                name="provinces",
+                path=BOUNDARIES,
+                layer="provinces",
+                style={"kind": "single", "symbol": {"fill": "none", "stroke": "#18375F", "stroke_width": 0.5}},
+                labels={"field": province_name_field, "size": 8, "bold": True, "color": "#18375F"}
+                if province_name_field
+                else {},
+            ),
+            *(
+                [
+                    LayerSpec(
+                        name="Line of Control",
+                        path=BOUNDARIES,
+                        layer="line_of_control",
+                        # UN convention: the Line of Control is drawn dotted
+                        style={
+                            "kind": "single",
+                            "symbol": {"fill": "#18375F", "stroke_width": 0.5, "line_style": "dot"},
+                        },
+                    )
+                ]
+                if line_of_control is not None
+                else []
+            ),
+            LayerSpec(
+                name="refugee_villages",
+                path=VILLAGES,
+                style={
+                    "kind": "single",
+                    "symbol": {"marker": "settlement", "fill": "#EF4A60", "stroke": "#FFFFFF", "size": 2.6},
+                },
+                popup_fields=["village", "population"],
+            ),
         ],
         joins=[
-            JoinSpec(layer="districts", table="refugees_table", on=[[name_field, "District"]],
-                     fields=["Refugees", "Households"], accepted={"Peshwar": "Peshawar"}),
+            JoinSpec(
+                layer="districts",
+                table="refugees_table",
+                on=[[name_field, "District"]],
+                fields=["Refugees", "Households"],
+                accepted={"Peshwar": "Peshawar"},
+            ),
             JoinSpec(layer="districts", kind="spatial", points="refugee_villages", stats={"villages": "count"}),
         ],
         layout=LayoutSpec(
             template="a4_landscape",
             title="Afghan refugees by district — ILLUSTRATIVE DATA",
             subtitle="Registered Afghan refugees per district and refugee villages (fictional figures)",
-            as_of=format_date(today), map_id=f"PAKMAP-DEMO-{today:%Y%m%d}",
+            as_of=format_date(today),
+            map_id=f"PAKMAP-DEMO-{today:%Y%m%d}",
             sources=f"{boundaries_source}; Statistics: illustrative (pakmap demo). {note}.",
-            contact="pakmap demo — replace with your office's contact line"),
+            contact="pakmap demo — replace with your office's contact line",
+        ),
         exports=[ExportSpec(name, dpi=dpi) for name, dpi in EXPORTS],
         protection=ProtectionSpec(threshold=5),
         illustrative=True,

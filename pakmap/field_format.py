@@ -20,8 +20,10 @@ from typing import Any, Callable, Mapping
 
 from .errors import StyleError
 
-FIX = ('write fields as {name}, numbers as {refugees:,.0f} (a format of sign, ",", precision and one of '
-       'f d e g % s) and braces as {{ }}')
+FIX = (
+    'write fields as {name}, numbers as {refugees:,.0f} (a format of sign, ",", precision and one of '
+    "f d e g % s) and braces as {{ }}"
+)
 _SPEC = re.compile(r"[+\- ]?[,_]?(\.(1?\d|20))?[dfeEgG%s]?")
 
 
@@ -36,8 +38,7 @@ class FieldExpression:
         """The fields referred to, each once, in order."""
         return list(dict.fromkeys(field for _, field, _ in self.parts if field is not None))
 
-    def format(self, record: Mapping[str, Any],
-               format_field: Callable[[Any, str], str] = format) -> str:
+    def format(self, record: Mapping[str, Any], format_field: Callable[[Any, str], str] = format) -> str:
         """The text for ``record``; ``KeyError`` for a field it lacks, ``ValueError`` for a format
         that does not suit a value (``{name:.1f}`` on text)."""
         out = []
@@ -59,8 +60,7 @@ def parse_expression(text: str, where: str) -> FieldExpression:
     try:
         parsed = list(string.Formatter().parse(text))
     except ValueError as exc:  # "{name" or "name}"
-        raise StyleError(f"{where}: the expression {_shown(text)} has an unbalanced brace ({exc})",
-                         fix=FIX) from None
+        raise StyleError(f"{where}: the expression {_shown(text)} has an unbalanced brace ({exc})", fix=FIX) from None
     parts = []
     for literal, field, spec, conversion in parsed:
         if field is None:
@@ -70,11 +70,9 @@ def parse_expression(text: str, where: str) -> FieldExpression:
         if not field.strip() or field.isdigit():
             raise StyleError(f"{where}: {_shown(reference)} in the expression names no field", fix=FIX)
         if conversion or any(c in field for c in ".[]{}"):
-            raise StyleError(f"{where}: {_shown(reference)} in the expression is not a plain field reference",
-                             fix=FIX)
+            raise StyleError(f"{where}: {_shown(reference)} in the expression is not a plain field reference", fix=FIX)
         if not _SPEC.fullmatch(spec):
-            raise StyleError(f"{where}: the format {_shown(spec)} of {{{field}}} is not a number format",
-                             fix=FIX)
+            raise StyleError(f"{where}: the format {_shown(spec)} of {{{field}}} is not a number format", fix=FIX)
         parts.append((literal, field, spec))
     return FieldExpression(tuple(parts))
 

@@ -33,9 +33,13 @@ import numpy as np
 import pandas as pd
 
 KINDS = ("count", "rate", "measure", "identifier", "other")
-KIND_TITLES = {"count": "count of people or things (suppressed below the threshold)",
-               "rate": "rate, share or percentage", "measure": "measure (area, length)",
-               "identifier": "identifier or code", "other": "other number"}
+KIND_TITLES = {
+    "count": "count of people or things (suppressed below the threshold)",
+    "rate": "rate, share or percentage",
+    "measure": "measure (area, length)",
+    "identifier": "identifier or code",
+    "other": "other number",
+}
 
 
 @dataclass(frozen=True)
@@ -98,25 +102,147 @@ def name_tokens(field: str) -> list[str]:
     return [t for t in re.split(r"[\W_]+", text.lower()) if t]
 
 
-_IDENTIFIER_NAMES = {"id", "fid", "ogc", "objectid", "oid", "uid", "gid", "code", "pcode", "key", "serial",
-                     "sno", "srno", "fips", "iso", "iso2", "iso3", "uuid"}
-_RATE_NAMES = {"rate", "rates", "share", "pct", "pc", "percent", "percentage", "ratio", "density", "per",
-               "proportion", "prevalence", "coverage", "fraction"}
-_MEASURE_NAMES = {"area", "km", "sq", "sqkm", "sqm", "ha", "hectare", "hectares", "acre", "acres", "length",
-                  "len", "leng", "perimeter", "distance", "dist", "elevation", "altitude", "metres",
-                  "meters"}
-_COUNT_NAMES = {"population", "pop", "households", "household", "hh", "hhs", "individuals", "individual",
-                "persons", "people", "refugees", "refugee", "idps", "idp", "returnees", "arrivals",
-                "departures", "migrants", "asylum", "families", "family", "children", "men", "women",
-                "boys", "girls", "males", "females", "male", "female", "adults", "elderly", "cases",
-                "deaths", "births", "students", "patients", "beneficiaries", "sites", "villages",
-                "schools", "facilities", "camps", "count", "counts", "number", "num", "total", "n",
-                "registered", "pors", "members", "visits"}
+_IDENTIFIER_NAMES = {
+    "id",
+    "fid",
+    "ogc",
+    "objectid",
+    "oid",
+    "uid",
+    "gid",
+    "code",
+    "pcode",
+    "key",
+    "serial",
+    "sno",
+    "srno",
+    "fips",
+    "iso",
+    "iso2",
+    "iso3",
+    "uuid",
+}
+_RATE_NAMES = {
+    "rate",
+    "rates",
+    "share",
+    "pct",
+    "pc",
+    "percent",
+    "percentage",
+    "ratio",
+    "density",
+    "per",
+    "proportion",
+    "prevalence",
+    "coverage",
+    "fraction",
+}
+_MEASURE_NAMES = {
+    "area",
+    "km",
+    "sq",
+    "sqkm",
+    "sqm",
+    "ha",
+    "hectare",
+    "hectares",
+    "acre",
+    "acres",
+    "length",
+    "len",
+    "leng",
+    "perimeter",
+    "distance",
+    "dist",
+    "elevation",
+    "altitude",
+    "metres",
+    "meters",
+}
+_COUNT_NAMES = {
+    "population",
+    "pop",
+    "households",
+    "household",
+    "hh",
+    "hhs",
+    "individuals",
+    "individual",
+    "persons",
+    "people",
+    "refugees",
+    "refugee",
+    "idps",
+    "idp",
+    "returnees",
+    "arrivals",
+    "departures",
+    "migrants",
+    "asylum",
+    "families",
+    "family",
+    "children",
+    "men",
+    "women",
+    "boys",
+    "girls",
+    "males",
+    "females",
+    "male",
+    "female",
+    "adults",
+    "elderly",
+    "cases",
+    "deaths",
+    "births",
+    "students",
+    "patients",
+    "beneficiaries",
+    "sites",
+    "villages",
+    "schools",
+    "facilities",
+    "camps",
+    "count",
+    "counts",
+    "number",
+    "num",
+    "total",
+    "n",
+    "registered",
+    "pors",
+    "members",
+    "visits",
+}
 # A mean is not a count even of people ("mean_hh_size" 6.4); checked before the count names.
 _STATISTIC_NAMES = {"mean", "avg", "average", "median", "score", "index", "std", "min", "max"}
-_OTHER_NAMES = {"year", "month", "day", "date", "week", "rank", "order", "sort", "zoom", "priority", "lat",
-                "lon", "lng", "latitude", "longitude", "x", "y", "z", "zip", "postcode", "version",
-                "level", "precision", "accuracy"}
+_OTHER_NAMES = {
+    "year",
+    "month",
+    "day",
+    "date",
+    "week",
+    "rank",
+    "order",
+    "sort",
+    "zoom",
+    "priority",
+    "lat",
+    "lon",
+    "lng",
+    "latitude",
+    "longitude",
+    "x",
+    "y",
+    "z",
+    "zip",
+    "postcode",
+    "version",
+    "level",
+    "precision",
+    "accuracy",
+}
 
 
 def _by_name(tokens: list[str]) -> FieldKind | None:
@@ -238,5 +364,21 @@ def describe_kinds(kinds: dict[str, FieldKind]) -> str:
     return "; ".join(f"{f}: {k.kind} ({k.reason})" for f, k in kinds.items()) or "no numeric fields"
 
 
-__all__ = ["KINDS", "KIND_TITLES", "FieldKind", "check_kind", "numeric_values", "infer_kind", "field_kinds",
-           "declared", "from_project", "project_declarations", "IN_PROJECT", "name_tokens", "layer_kinds", "count_fields_of", "is_count", "describe_kinds"]
+__all__ = [
+    "KINDS",
+    "KIND_TITLES",
+    "FieldKind",
+    "check_kind",
+    "numeric_values",
+    "infer_kind",
+    "field_kinds",
+    "declared",
+    "from_project",
+    "project_declarations",
+    "IN_PROJECT",
+    "name_tokens",
+    "layer_kinds",
+    "count_fields_of",
+    "is_count",
+    "describe_kinds",
+]

@@ -49,8 +49,15 @@ def regular_file(path: str | os.PathLike, what: str = "data file") -> Path:
         return path
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return path
-    kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+    kind = (
+        "a named pipe"
+        if stat.S_ISFIFO(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "not a regular file"
+    )
     raise SourceError(f"is {kind}, not a {what}", path=path, fix=f"give the path of the {what} itself")
 
 
@@ -58,8 +65,11 @@ def check_zip_member(info: zipfile.ZipInfo, archive: str | os.PathLike) -> None:
     """Refuse an archive member stored as a symbolic link, a pipe or a device (its Unix file type)."""
     mode = info.external_attr >> 16
     if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-        raise SourceError(f"the archive member '{info.filename}' is not a regular file (a link, pipe or device)",
-                          path=archive, fix="zip the data files themselves, not links to them")
+        raise SourceError(
+            f"the archive member '{info.filename}' is not a regular file (a link, pipe or device)",
+            path=archive,
+            fix="zip the data files themselves, not links to them",
+        )
 
 
 def sources_of(path: str | os.PathLike, what: str) -> list[Source]:
@@ -91,15 +101,20 @@ def check_output_folder(folder: str | os.PathLike, *, may_create: bool = False) 
     while may_create and not existing.exists() and existing != existing.parent:
         existing = existing.parent
     if not existing.is_dir():
-        raise ExportError("the output folder does not exist", path=folder,
-                          fix="create the folder or choose another output path")
+        raise ExportError(
+            "the output folder does not exist", path=folder, fix="create the folder or choose another output path"
+        )
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise ExportError("no permission to write in this folder", path=existing,
-                          fix="choose a folder you can write to, or ask for write access to it")
+        raise ExportError(
+            "no permission to write in this folder",
+            path=existing,
+            fix="choose a folder you can write to, or ask for write access to it",
+        )
 
 
-def check_outputs(outputs: Iterable[str | os.PathLike], sources: Iterable[Source] = (),
-                  folders: Iterable[str | os.PathLike] = ()) -> None:
+def check_outputs(
+    outputs: Iterable[str | os.PathLike], sources: Iterable[Source] = (), folders: Iterable[str | os.PathLike] = ()
+) -> None:
     """Refuse, with one line, any output that would land on a source or on another output.
 
     ``outputs`` are files; ``folders`` are the folders the command creates for them (the demo's,
@@ -117,13 +132,27 @@ def check_outputs(outputs: Iterable[str | os.PathLike], sources: Iterable[Source
             raise ExportError("the output is a folder", path=out, fix="give a file name with its extension")
         for source in present:
             if same_file(out, source.path):
-                raise ExportError(f"this output is {source.what}, which this command reads", path=out,
-                                  fix="write the output under another name: pakmap never overwrites a source")
+                raise ExportError(
+                    f"this output is {source.what}, which this command reads",
+                    path=out,
+                    fix="write the output under another name: pakmap never overwrites a source",
+                )
         for earlier in written:
             if same_file(out, earlier):
-                raise ExportError(f"this file would be written twice (also as {earlier})", path=out,
-                                  fix="give each output its own name")
+                raise ExportError(
+                    f"this file would be written twice (also as {earlier})",
+                    path=out,
+                    fix="give each output its own name",
+                )
         written.append(out)
 
 
-__all__ = ["Source", "regular_file", "check_zip_member", "sources_of", "same_file", "check_output_folder", "check_outputs"]
+__all__ = [
+    "Source",
+    "regular_file",
+    "check_zip_member",
+    "sources_of",
+    "same_file",
+    "check_output_folder",
+    "check_outputs",
+]

@@ -65,9 +65,11 @@ def describe_layer(layer: Layer) -> str:
 def _vector(layer: VectorLayer) -> list[tuple[str, str]]:
     gdf = layer.data
     types = sorted(gdf.geometry.geom_type.dropna().unique())
-    lines = [("geometry", ", ".join(types) or "none"),
-             ("features", f"{len(gdf):,}"),
-             ("CRS", crs_label(layer.crs) + ("" if layer.crs else " — set it with --crs EPSG:…"))]
+    lines = [
+        ("geometry", ", ".join(types) or "none"),
+        ("features", f"{len(gdf):,}"),
+        ("CRS", crs_label(layer.crs) + ("" if layer.crs else " — set it with --crs EPSG:…")),
+    ]
     if gdf.geometry.notna().any() and not gdf.geometry.is_empty.all():
         lines.append(("bounds", _bounds(layer.bounds) + " (xmin, ymin, xmax, ymax)"))
     lines += _read_with(layer)
@@ -102,8 +104,11 @@ def _sensitive(layer: VectorLayer | TableLayer) -> tuple[str, str]:
     # One line per field with the rule that fired: the officer checks each decision.
     flagged = "".join(f"\n    {field} — {why}" for field, why in layer.sensitive_fields.items())
     count = len(layer.sensitive_fields)
-    return ("sensitive", f"{count} field{'s' if count > 1 else ''} withheld from exports unless allowed "
-                         f"(--allow-sensitive LAYER:FIELD, or [[protection.allow]] with a reason):{flagged}")
+    return (
+        "sensitive",
+        f"{count} field{'s' if count > 1 else ''} withheld from exports unless allowed "
+        f"(--allow-sensitive LAYER:FIELD, or [[protection.allow]] with a reason):{flagged}",
+    )
 
 
 def _field_kinds(layer: VectorLayer | TableLayer) -> str:
@@ -112,14 +117,20 @@ def _field_kinds(layer: VectorLayer | TableLayer) -> str:
 
 
 def _raster(layer: RasterLayer) -> list[tuple[str, str]]:
-    return [("size", f"{layer.width} × {layer.height} pixels"),
-            ("bands", str(layer.count)),
-            ("type", layer.dtype),
-            ("nodata", "none" if layer.nodata is None else f"{layer.nodata:g}"),
-            ("CRS", crs_label(layer.crs) + ("" if layer.crs else " — set it with --crs EPSG:…")),
-            ("bounds", _bounds(layer.bounds) + " (xmin, ymin, xmax, ymax)"),
-            ("overviews", ", ".join(f"1/{f}" for f in layer.overviews) if layer.overviews
-             else "none (large views read every pixel; build overviews with gdaladdo)")]
+    return [
+        ("size", f"{layer.width} × {layer.height} pixels"),
+        ("bands", str(layer.count)),
+        ("type", layer.dtype),
+        ("nodata", "none" if layer.nodata is None else f"{layer.nodata:g}"),
+        ("CRS", crs_label(layer.crs) + ("" if layer.crs else " — set it with --crs EPSG:…")),
+        ("bounds", _bounds(layer.bounds) + " (xmin, ymin, xmax, ymax)"),
+        (
+            "overviews",
+            ", ".join(f"1/{f}" for f in layer.overviews)
+            if layer.overviews
+            else "none (large views read every pixel; build overviews with gdaladdo)",
+        ),
+    ]
 
 
 def _read_with(layer: Layer) -> list[tuple[str, str]]:
@@ -142,8 +153,12 @@ def _read_with(layer: Layer) -> list[tuple[str, str]]:
     elif "wkt" in opts:
         lines.append(("coordinates", f"WKT geometry in column '{opts['wkt']}'"))
     if workbook or "delimiter" in opts:
-        lines.append(("row numbers", "as the file numbers them (sheet rows)" if workbook
-                      else "as the file numbers them (file lines)"))
+        lines.append(
+            (
+                "row numbers",
+                "as the file numbers them (sheet rows)" if workbook else "as the file numbers them (file lines)",
+            )
+        )
     for note in layer.source.notes if layer.source else []:
         lines.append(("converted", note))
     return lines

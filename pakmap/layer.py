@@ -67,8 +67,16 @@ class ValidityReport:
 
 
 # shapely type id → the base geometry type shown to the officer (multi-parts count as their base).
-_BASE_TYPE = {0: "Point", 4: "Point", 1: "LineString", 2: "LineString", 5: "LineString", 3: "Polygon", 6: "Polygon",
-              7: "Mixed"}
+_BASE_TYPE = {
+    0: "Point",
+    4: "Point",
+    1: "LineString",
+    2: "LineString",
+    5: "LineString",
+    3: "Polygon",
+    6: "Polygon",
+    7: "Mixed",
+}
 
 
 class _LayerBase:
@@ -102,9 +110,15 @@ class VectorLayer(_LayerBase):
     ``data``.
     """
 
-    def __init__(self, name: str, data: gpd.GeoDataFrame | PointColumns, source: SourceInfo | None = None,
-                 style: VectorStyle | None = None, labels: LabelStyle | None = None,
-                 validity: ValidityReport | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        data: gpd.GeoDataFrame | PointColumns,
+        source: SourceInfo | None = None,
+        style: VectorStyle | None = None,
+        labels: LabelStyle | None = None,
+        validity: ValidityReport | None = None,
+    ) -> None:
         super().__init__(name, source)
         self.data = data
         self.style: VectorStyle = style or SingleSymbolStyle()
@@ -219,10 +233,21 @@ class TableLayer(_LayerBase):
 class RasterLayer(_LayerBase):
     """A GeoTIFF, read window by window when drawn (never whole unless it is small)."""
 
-    def __init__(self, name: str, path: Path, crs: CRS | None, bounds: tuple[float, float, float, float],
-                 width: int, height: int, count: int, nodata: float | None, dtype: str,
-                 source: SourceInfo | None = None, style: RasterStyle | None = None,
-                 overviews: list[int] | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        path: Path,
+        crs: CRS | None,
+        bounds: tuple[float, float, float, float],
+        width: int,
+        height: int,
+        count: int,
+        nodata: float | None,
+        dtype: str,
+        source: SourceInfo | None = None,
+        style: RasterStyle | None = None,
+        overviews: list[int] | None = None,
+    ) -> None:
         super().__init__(name, source or SourceInfo(Path(path)))
         self.path = Path(path)
         self._crs = crs
@@ -245,8 +270,14 @@ Layer = Union[VectorLayer, TableLayer, RasterLayer]
 
 def replace_data(layer: VectorLayer, data: gpd.GeoDataFrame | PointColumns) -> VectorLayer:
     """A copy of ``layer`` with other data (e.g. after a join), keeping style, labels and source."""
-    new = VectorLayer(layer.name, data, layer.source, dataclasses.replace(layer.style),
-                      None if layer.labels is None else dataclasses.replace(layer.labels), layer.validity)
+    new = VectorLayer(
+        layer.name,
+        data,
+        layer.source,
+        dataclasses.replace(layer.style),
+        None if layer.labels is None else dataclasses.replace(layer.labels),
+        layer.validity,
+    )
     new.visible, new.opacity = layer.visible, layer.opacity
     new.sensitive_fields = dict(layer.sensitive_fields)
     new.declared_kinds = dict(layer.declared_kinds)

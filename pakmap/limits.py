@@ -38,16 +38,22 @@ class Limit:
         except ValueError:
             value = math.nan
         if not (math.isfinite(value) and value > 0):
-            raise LimitError(f"the environment variable {self.env}={raw!r} is not a positive number",
-                             fix=f"unset it, or give a number of {self.unit} (default {self.default:g})")
+            raise LimitError(
+                f"the environment variable {self.env}={raw!r} is not a positive number",
+                fix=f"unset it, or give a number of {self.unit} (default {self.default:g})",
+            )
         return value
 
     def check(self, amount: float, *, path=None, subject: str | None = None) -> None:
         """``LimitError`` when ``amount`` (in this limit's unit) exceeds the bound."""
         bound = self.value()
         if amount > bound or math.isnan(amount):
-            raise LimitError(f"{subject or self.what} is {_amount(amount)} {self.unit}, over pakmap's limit of "
-                             f"{_amount(bound)} {self.unit}", path=path, fix=self.how_to_raise())
+            raise LimitError(
+                f"{subject or self.what} is {_amount(amount)} {self.unit}, over pakmap's limit of "
+                f"{_amount(bound)} {self.unit}",
+                path=path,
+                fix=self.how_to_raise(),
+            )
 
     def how_to_raise(self) -> str:
         return f"if this is intended, raise the limit with the environment variable {self.env}"
@@ -76,8 +82,9 @@ CSV_FIELD = Limit("a field of the CSV", 64, "MB", "PAKMAP_MAX_CSV_FIELD_MB")
 
 # Rasters: pixels read at full resolution to draw one view (files without overviews read every pixel
 # under the view; a sparse 50,000 × 50,000 file has 2.5 billion).
-RASTER_READ_PIXELS = Limit("the pixels to read from the raster for one view", 1_000_000_000, "pixels",
-                           "PAKMAP_MAX_RASTER_PIXELS")
+RASTER_READ_PIXELS = Limit(
+    "the pixels to read from the raster for one view", 1_000_000_000, "pixels", "PAKMAP_MAX_RASTER_PIXELS"
+)
 
 # --- drawing ----------------------------------------------------------------------------------------
 
@@ -93,12 +100,18 @@ def check_page(width_mm: float, height_mm: float, dpi: float, *, path=None) -> N
     """A page of this size at this dpi can be rendered (sides, then pixels in memory)."""
     for side in (width_mm, height_mm):
         if not (math.isfinite(side) and side > 0):
-            raise LimitError(f"the page size {width_mm:g} × {height_mm:g} mm is not a size", path=path,
-                             fix="give the page's width and height in mm (A4 landscape: 297 × 210)")
+            raise LimitError(
+                f"the page size {width_mm:g} × {height_mm:g} mm is not a size",
+                path=path,
+                fix="give the page's width and height in mm (A4 landscape: 297 × 210)",
+            )
         PAGE_SIDE.check(side, path=path, subject=f"the page side ({side:g} mm)")
     if not (math.isfinite(dpi) and DPI_RANGE[0] <= dpi <= DPI_RANGE[1]):
-        raise LimitError(f"dpi {dpi:g} is out of range", path=path,
-                         fix=f"use {DPI_RANGE[0]} to {DPI_RANGE[1]} (150, 300 or 600 for print)")
+        raise LimitError(
+            f"dpi {dpi:g} is out of range",
+            path=path,
+            fix=f"use {DPI_RANGE[0]} to {DPI_RANGE[1]} (150, 300 or 600 for print)",
+        )
     pixels = (width_mm / 25.4 * dpi) * (height_mm / 25.4 * dpi)
     PAGE_PIXELS.check(pixels, path=path, subject=f"a {width_mm:g} × {height_mm:g} mm page at {dpi:g} dpi")
 
@@ -110,6 +123,21 @@ def check_size(limit: Limit, value, key: str, where: str) -> None:
     limit.check(value, subject=f"'{key}' in {where} ({limit.what})")
 
 
-__all__ = ["Limit", "LimitError", "UNZIPPED_SIZE", "ZIP_RATIO", "ZIP_RATIO_FLOOR", "SHEET_CELLS", "CSV_FIELD",
-           "RASTER_READ_PIXELS", "LABEL_SIZE", "LINE_WIDTH", "MARKER_SIZE", "PAGE_SIDE", "PAGE_PIXELS",
-           "DPI_RANGE", "check_page", "check_size"]
+__all__ = [
+    "Limit",
+    "LimitError",
+    "UNZIPPED_SIZE",
+    "ZIP_RATIO",
+    "ZIP_RATIO_FLOOR",
+    "SHEET_CELLS",
+    "CSV_FIELD",
+    "RASTER_READ_PIXELS",
+    "LABEL_SIZE",
+    "LINE_WIDTH",
+    "MARKER_SIZE",
+    "PAGE_SIDE",
+    "PAGE_PIXELS",
+    "DPI_RANGE",
+    "check_page",
+    "check_size",
+]

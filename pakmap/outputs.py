@@ -27,10 +27,18 @@ WEB_FORMATS = (".html", ".htm")
 DATA_FORMATS = (".gpkg",)  # the published layers themselves, protected like every other output
 
 
-def write_output(loaded: LoadedProject, out_path: str | os.PathLike, *, dpi: int = 300,
-                 atlas: str | None = None, world_file: bool = False,
-                 allow_sensitive: tuple[str, ...] = (), aggregate: dict[str, str] | None = None,
-                 reason: str = "", places: tuple[str, ...] = ()) -> list[Path]:
+def write_output(
+    loaded: LoadedProject,
+    out_path: str | os.PathLike,
+    *,
+    dpi: int = 300,
+    atlas: str | None = None,
+    world_file: bool = False,
+    allow_sensitive: tuple[str, ...] = (),
+    aggregate: dict[str, str] | None = None,
+    reason: str = "",
+    places: tuple[str, ...] = (),
+) -> list[Path]:
     """Export ``loaded`` to ``out_path`` (format from the extension); returns the files written.
 
     ``allow_sensitive`` and ``aggregate`` are the officer's decisions for this export only
@@ -43,8 +51,11 @@ def write_output(loaded: LoadedProject, out_path: str | os.PathLike, *, dpi: int
     suffix = out_path.suffix.lower()
     check_exports(loaded.project, [(out_path, atlas, world_file)], sources=loaded_sources(loaded))
     if suffix not in PRINT_FORMATS + WEB_FORMATS + DATA_FORMATS:
-        raise ExportError(f"unknown output format '{suffix or '(none)'}'", path=out_path,
-                          fix="end the output name with .pdf, .png, .svg, .html or .gpkg")
+        raise ExportError(
+            f"unknown output format '{suffix or '(none)'}'",
+            path=out_path,
+            fix="end the output name with .pdf, .png, .svg, .html or .gpkg",
+        )
     if atlas and suffix not in PRINT_FORMATS:
         raise ExportError("an atlas is a print product", path=out_path, fix="use .pdf or .png with --atlas")
     if atlas:
@@ -67,8 +78,12 @@ def write_output(loaded: LoadedProject, out_path: str | os.PathLike, *, dpi: int
 def loaded_sources(loaded: LoadedProject) -> list[Source]:
     """The files the layers of ``loaded`` were read from: the desktop app may hold layers read from
     anywhere, and no export may land on one."""
-    return [s for layer in loaded.layers if layer.source
-            for s in sources_of(layer.source.path, f"the data of layer '{layer.name}'")]
+    return [
+        s
+        for layer in loaded.layers
+        if layer.source
+        for s in sources_of(layer.source.path, f"the data of layer '{layer.name}'")
+    ]
 
 
 def _with_atlas(loaded: LoadedProject, layer_name: str) -> LoadedProject:
@@ -97,9 +112,14 @@ def export_files(out_path: str | os.PathLike, *, atlas: str | None = None, world
     return files
 
 
-def check_exports(project: Project, exports: Iterable[tuple[str | os.PathLike, str | None, bool]], *,
-                  also: Iterable[str | os.PathLike] = (), sources: Iterable[Source] = (),
-                  project_file: bool = True) -> None:
+def check_exports(
+    project: Project,
+    exports: Iterable[tuple[str | os.PathLike, str | None, bool]],
+    *,
+    also: Iterable[str | os.PathLike] = (),
+    sources: Iterable[Source] = (),
+    project_file: bool = True,
+) -> None:
     """Refuse, before anything is read, exports (``(path, atlas, world_file)``) and other outputs
     (``also``: a saved project) that would overwrite a file ``project`` reads, or each other.
 

@@ -64,10 +64,14 @@ def _load() -> tuple[dict[str, str], dict[str, Palette]]:
     for name, spec in data.get("palettes", {}).items():
         colors = tuple(spec.get("colors", ()))
         if spec.get("kind") not in ("sequential", "categorical") or not colors:
-            raise StyleError(f"palette '{name}' needs kind = sequential|categorical and a list of colors",
-                             path=path, fix="see the other palettes in the file for the form")
-        palettes[name] = Palette(name, spec["kind"], spec.get("label", name), colors,
-                                 bool(spec.get("colorblind_safe", False)))
+            raise StyleError(
+                f"palette '{name}' needs kind = sequential|categorical and a list of colors",
+                path=path,
+                fix="see the other palettes in the file for the form",
+            )
+        palettes[name] = Palette(
+            name, spec["kind"], spec.get("label", name), colors, bool(spec.get("colorblind_safe", False))
+        )
     return dict(data.get("brand", {})), palettes
 
 
@@ -76,8 +80,9 @@ def brand_color(name: str) -> str:
     try:
         return brand[name]
     except KeyError:
-        raise StyleError(f"unknown brand colour '{name}'", path=style_file("palettes.toml"),
-                         fix=f"use one of: {', '.join(brand)}") from None
+        raise StyleError(
+            f"unknown brand colour '{name}'", path=style_file("palettes.toml"), fix=f"use one of: {', '.join(brand)}"
+        ) from None
 
 
 def palette(name: str) -> Palette:

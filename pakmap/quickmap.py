@@ -34,21 +34,36 @@ def catalog_style(layer_path: Path, layer: str | None = None) -> dict:
     return style_to_dict(entry.style) if entry is not None and entry.style is not None else {}
 
 
-def quick_project(layer_path: str | Path, *, table: str | Path | None = None, on: list[list[str]] = (),
-                  by: str | None = None, fields: list[str] = (), title: str | None = None,
-                  layer: str | None = None, base: Path | None = None) -> Project:
+def quick_project(
+    layer_path: str | Path,
+    *,
+    table: str | Path | None = None,
+    on: list[list[str]] = (),
+    by: str | None = None,
+    fields: list[str] = (),
+    title: str | None = None,
+    layer: str | None = None,
+    base: Path | None = None,
+) -> Project:
     """A complete project (layers, join, style, default A4 UNHCR layout) around one layer.
 
     Without ``by`` the layer is drawn in its catalog style when it is a standard layer."""
     layer_path = Path(layer_path).resolve()
     if is_raster(layer_path):
-        return _raster_project(layer_path, title=title, base=base, table=table, on=on, by=by, fields=fields,
-                               layer=layer)
+        return _raster_project(
+            layer_path, title=title, base=base, table=table, on=on, by=by, fields=fields, layer=layer
+        )
     name = layer or layer_path.stem
-    layers = [LayerSpec(name=name, path=str(layer_path), layer=layer,
-                        style={} if by else catalog_style(layer_path, layer),
-                        labels={"field": fields[0]} if fields else {},
-                        popup_fields=list(fields) + ([by] if by and by not in fields else []))]
+    layers = [
+        LayerSpec(
+            name=name,
+            path=str(layer_path),
+            layer=layer,
+            style={} if by else catalog_style(layer_path, layer),
+            labels={"field": fields[0]} if fields else {},
+            popup_fields=list(fields) + ([by] if by and by not in fields else []),
+        )
+    ]
     joins = []
     if table:
         table_path = Path(table).resolve()
@@ -57,7 +72,9 @@ def quick_project(layer_path: str | Path, *, table: str | Path | None = None, on
             raise PakmapError("--table needs --on LAYER_FIELD=TABLE_FIELD", fix="e.g. --on name=district")
         layers.insert(0, LayerSpec(name=table_name, path=str(table_path), visible=False, legend=False))
         joins.append(JoinSpec(layer=name, table=table_name, on=[list(pair) for pair in on]))
-    title = title or (f"{by.replace('_', ' ').capitalize()} by {name.replace('_', ' ')}" if by else title_from_name(name))
+    title = title or (
+        f"{by.replace('_', ' ').capitalize()} by {name.replace('_', ' ')}" if by else title_from_name(name)
+    )
     # File names (never local paths) as a starting sources line the officer can edit in the project.
     sources = f"Boundaries: {layer_path.name}" + (f"; Statistics: {Path(table).name}" if table else "")
     return _project(layers, joins, title, sources, base)
@@ -83,15 +100,19 @@ def _raster_project(path: Path, *, title: str | None, base: Path | None, **vecto
     """A raster mapped on its own, drawn with its colour ramp and ramp legend (the default raster style)."""
     given = ", ".join(_VECTOR_OPTIONS[key] for key, value in vector_options.items() if value)
     if given:
-        raise PakmapError(f"is a raster, and {given} only apply to boundary or point layers", path=path,
-                          fix=f"drop {given} (a raster is drawn with its colour ramp), or map a boundary or point layer")
+        raise PakmapError(
+            f"is a raster, and {given} only apply to boundary or point layers",
+            path=path,
+            fix=f"drop {given} (a raster is drawn with its colour ramp), or map a boundary or point layer",
+        )
     name = path.stem
     title = title or title_from_name(name)
     return _project([LayerSpec(name=name, path=str(path))], [], title, f"Data: {path.name}", base)
 
 
 def _project(layers: list[LayerSpec], joins: list[JoinSpec], title: str, sources: str, base: Path | None) -> Project:
-    project = Project(map=MapSpec(title=title), layers=layers, joins=joins,
-                      layout=LayoutSpec(title=title, sources=sources))
+    project = Project(
+        map=MapSpec(title=title), layers=layers, joins=joins, layout=LayoutSpec(title=title, sources=sources)
+    )
     project.path = (base or Path.cwd()) / "untitled.toml"
     return project

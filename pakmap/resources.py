@@ -8,9 +8,10 @@ Both are installed as data packages (``pakmap_layers``, ``pakmap_styles``) so ``
 from __future__ import annotations
 
 import os
-import tomllib
 from importlib import resources
 from pathlib import Path
+
+import tomllib
 
 from .errors import StyleError
 
@@ -36,14 +37,15 @@ def read_data_file(path: Path, what: str, error=StyleError) -> dict:
     try:
         return tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise error(f"{what} not found", path=path,
-                    fix="reinstall pakmap, or check PAKMAP_STYLES_DIR / PAKMAP_LAYERS_DIR") from None
+        raise error(
+            f"{what} not found", path=path, fix="reinstall pakmap, or check PAKMAP_STYLES_DIR / PAKMAP_LAYERS_DIR"
+        ) from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise error(f"cannot read the {what}: {exc}", path=path,
-                    fix="fix the TOML syntax at that line, or restore the file") from None
+        raise error(
+            f"cannot read the {what}: {exc}", path=path, fix="fix the TOML syntax at that line, or restore the file"
+        ) from None
     except RecursionError:  # arrays or tables nested thousands deep
-        raise error(f"cannot read the {what}: values nested too deeply", path=path,
-                    fix="restore the file") from None
+        raise error(f"cannot read the {what}: values nested too deeply", path=path, fix="restore the file") from None
 
 
 def _find(relative: str, override_env: str, default: Path) -> Path:

@@ -19,8 +19,10 @@ import pandas as pd
 
 from .errors import ExpressionError
 
-HOW_TO = ("compare fields with == != < > <= >=, combine with and / or / not, put text in quotes and "
-          "field names with spaces in `backticks`")
+HOW_TO = (
+    "compare fields with == != < > <= >=, combine with and / or / not, put text in quotes and "
+    "field names with spaces in `backticks`"
+)
 
 
 def expression_mask(frame: pd.DataFrame, expression: str) -> np.ndarray:
@@ -57,8 +59,10 @@ def _as_mask(result, rows: int, text: str) -> np.ndarray:
             present = result.dropna()
             if present.map(lambda v: isinstance(v, (bool, np.bool_))).all():
                 return result.fillna(False).to_numpy(dtype=bool)
-    raise ExpressionError(f"'{text}' gives values, not true or false for each row",
-                          fix="compare it with something, e.g. population_2023 > 100000")
+    raise ExpressionError(
+        f"'{text}' gives values, not true or false for each row",
+        fix="compare it with something, e.g. population_2023 > 100000",
+    )
 
 
 def _unknown_name(frame: pd.DataFrame, text: str, exc: Exception) -> ExpressionError:
@@ -67,11 +71,10 @@ def _unknown_name(frame: pd.DataFrame, text: str, exc: Exception) -> ExpressionE
     geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
     fields = [str(c) for c in frame.columns if c != geometry]
     if _is_a_value(frame, name, geometry):  # province == Punjab: text typed without quotes
-        return ExpressionError(f"'{name}' is not a field but a value in the table",
-                               fix=f'put text in quotes: "{name}"')
+        return ExpressionError(f"'{name}' is not a field but a value in the table", fix=f'put text in quotes: "{name}"')
     close = difflib.get_close_matches(name, fields, n=1)
     if close:
-        fix = f"did you mean {close[0]}? Text values go in quotes: province == \"Punjab\""
+        fix = f'did you mean {close[0]}? Text values go in quotes: province == "Punjab"'
     else:
         listed = ", ".join(fields[:12]) + (", …" if len(fields) > 12 else "")
         fix = f"the fields are {listed}; text values go in quotes, names with spaces in `backticks`"

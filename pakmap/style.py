@@ -92,7 +92,8 @@ class ProportionalStyle:
     max_value: float | None = None  # None: the largest value in the data
     legend_values: list[float] | None = None  # None: chosen automatically (round numbers)
     symbol: Symbol = dataclasses.field(
-        default_factory=lambda: Symbol(fill="#0072BC", stroke="#FFFFFF", stroke_width=0.3, opacity=0.75))
+        default_factory=lambda: Symbol(fill="#0072BC", stroke="#FFFFFF", stroke_width=0.3, opacity=0.75)
+    )
 
 
 @dataclass
@@ -130,18 +131,19 @@ class RasterStyle:
 
 
 VectorStyle = Union[SingleSymbolStyle, CategorizedStyle, GraduatedStyle, ProportionalStyle]
-STYLE_KINDS: dict[str, type] = {cls.kind: cls for cls in
-                                (SingleSymbolStyle, CategorizedStyle, GraduatedStyle, ProportionalStyle)}
+STYLE_KINDS: dict[str, type] = {
+    cls.kind: cls for cls in (SingleSymbolStyle, CategorizedStyle, GraduatedStyle, ProportionalStyle)
+}
 
 
 # --- (de)serialization -------------------------------------------------------------------------
+
 
 def _from_mapping(cls: type, data: dict[str, Any], where: str) -> Any:
     known = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - set(known) - {"kind"})
     if unknown:
-        raise StyleError(f"unknown key(s) {', '.join(unknown)} in {where}",
-                         fix=f"use only: {', '.join(sorted(known))}")
+        raise StyleError(f"unknown key(s) {', '.join(unknown)} in {where}", fix=f"use only: {', '.join(sorted(known))}")
     values: dict[str, Any] = {}
     for name, value in data.items():
         if name == "kind":
@@ -190,27 +192,38 @@ def validate_style(style: VectorStyle, where: str = "style") -> None:
         raise StyleError(f"{where} of kind '{style.kind}' needs a 'field'", fix="name the attribute to map")
     if isinstance(style, GraduatedStyle):
         if style.method not in CLASSIFICATION_METHODS:
-            raise StyleError(f"unknown classification method '{style.method}' in {where}",
-                             fix=f"use one of: {', '.join(CLASSIFICATION_METHODS)}")
+            raise StyleError(
+                f"unknown classification method '{style.method}' in {where}",
+                fix=f"use one of: {', '.join(CLASSIFICATION_METHODS)}",
+            )
         if style.method == "manual" and (not style.breaks or style.breaks == KEEP):
-            raise StyleError(f"{where} uses manual classification without 'breaks'",
-                             fix="give breaks = [upper bound of each class, …]")
+            raise StyleError(
+                f"{where} uses manual classification without 'breaks'",
+                fix="give breaks = [upper bound of each class, …]",
+            )
         if isinstance(style.breaks, str) and style.breaks != KEEP:
-            raise StyleError(f"'breaks' in {where} must be a list of numbers or \"keep\", not {style.breaks!r}",
-                             fix='write breaks = [1000, 10000, 100000], or breaks = "keep" to keep computed bounds')
+            raise StyleError(
+                f"'breaks' in {where} must be a list of numbers or \"keep\", not {style.breaks!r}",
+                fix='write breaks = [1000, 10000, 100000], or breaks = "keep" to keep computed bounds',
+            )
         if style.breaks and style.breaks != KEEP:
             check_breaks(style.breaks, where)
         if style.breaks_lower is not None and not _is_number(style.breaks_lower):
-            raise StyleError(f"'breaks_lower' in {where} is not a number", fix="delete it and set breaks = \"keep\"")
-        if style.colors is not None and (not isinstance(style.colors, list) or not all(
-                isinstance(c, str) and len(c) == 7 and c.startswith("#") for c in style.colors)):
-            raise StyleError(f"'colors' in {where} must be a list of colours like \"#0072BC\"",
-                             fix="write colors = [\"#CDE3F1\", \"#0072BC\"], or leave it out to use the palette")
+            raise StyleError(f"'breaks_lower' in {where} is not a number", fix='delete it and set breaks = "keep"')
+        if style.colors is not None and (
+            not isinstance(style.colors, list)
+            or not all(isinstance(c, str) and len(c) == 7 and c.startswith("#") for c in style.colors)
+        ):
+            raise StyleError(
+                f"'colors' in {where} must be a list of colours like \"#0072BC\"",
+                fix='write colors = ["#CDE3F1", "#0072BC"], or leave it out to use the palette',
+            )
         if not 1 <= int(style.classes) <= 12:
             raise StyleError(f"{where} asks for {style.classes} classes", fix="use 1 to 12 classes")
     if style.symbol.line_style not in LINE_STYLES:
-        raise StyleError(f"unknown line style '{style.symbol.line_style}' in {where}",
-                         fix=f"use one of: {', '.join(LINE_STYLES)}")
+        raise StyleError(
+            f"unknown line style '{style.symbol.line_style}' in {where}", fix=f"use one of: {', '.join(LINE_STYLES)}"
+        )
     if style.symbol.marker not in MARKERS:
         raise StyleError(f"unknown marker '{style.symbol.marker}' in {where}", fix=f"use one of: {', '.join(MARKERS)}")
     _check_symbol(style.symbol, f"the symbol of {where}")
@@ -233,20 +246,24 @@ def _check_opacity(value, where: str) -> None:
 def check_breaks(breaks, where: str = "style") -> list[float]:
     """Manual class bounds as floats: numbers, strictly increasing (each the top of one class)."""
     if isinstance(breaks, (str, bytes)) or not isinstance(breaks, (list, tuple)):
-        raise StyleError(f"'breaks' in {where} must be a list of numbers, not {breaks!r}",
-                         fix="write breaks = [1000, 10000, 100000]")
+        raise StyleError(
+            f"'breaks' in {where} must be a list of numbers, not {breaks!r}", fix="write breaks = [1000, 10000, 100000]"
+        )
     values = []
     for i, b in enumerate(breaks, 1):
         # bool is an int to Python, but `true` in a list of bounds is a typo, not a number.
         if isinstance(b, bool) or not isinstance(b, numbers.Real) or not math.isfinite(b):
-            raise StyleError(f"break {i} ({b!r}) in {where} is not a number",
-                             fix="give each upper bound as a number, e.g. 10000")
+            raise StyleError(
+                f"break {i} ({b!r}) in {where} is not a number", fix="give each upper bound as a number, e.g. 10000"
+            )
         values.append(float(b))
     for i in range(1, len(values)):
         if values[i] <= values[i - 1]:
-            raise StyleError(f"the breaks in {where} must increase: break {i + 1} ({exact_number_text(values[i])}) is not "
-                             f"above break {i} ({exact_number_text(values[i - 1])})",
-                             fix="list the upper bounds from smallest to largest")
+            raise StyleError(
+                f"the breaks in {where} must increase: break {i + 1} ({exact_number_text(values[i])}) is not "
+                f"above break {i} ({exact_number_text(values[i - 1])})",
+                fix="list the upper bounds from smallest to largest",
+            )
     return values
 
 
@@ -256,8 +273,13 @@ def style_to_dict(style: VectorStyle) -> dict[str, Any]:
 
 def kept_breaks(style: VectorStyle) -> bool:
     """A graduated style whose bounds were kept from an earlier map (``breaks = "keep"``, recorded)."""
-    return (isinstance(style, GraduatedStyle) and style.method != "manual" and bool(style.breaks_kept_from)
-            and isinstance(style.breaks, list) and bool(style.breaks))
+    return (
+        isinstance(style, GraduatedStyle)
+        and style.method != "manual"
+        and bool(style.breaks_kept_from)
+        and isinstance(style.breaks, list)
+        and bool(style.breaks)
+    )
 
 
 def labels_from_dict(data: dict[str, Any] | None, where: str = "labels") -> LabelStyle | None:
@@ -265,12 +287,13 @@ def labels_from_dict(data: dict[str, Any] | None, where: str = "labels") -> Labe
         return None
     labels = _from_mapping(LabelStyle, data, where)
     if not labels.field and not labels.expression:
-        raise StyleError(f"{where} needs a 'field' or an 'expression'", fix="e.g. field = \"name\"")
+        raise StyleError(f"{where} needs a 'field' or an 'expression'", fix='e.g. field = "name"')
     if labels.expression is not None:  # a one-line error now, not when drawing
         parse_expression(labels.text_expression if isinstance(labels.expression, str) else labels.expression, where)
     if labels.placement not in LABEL_PLACEMENTS:
-        raise StyleError(f"unknown label placement {labels.placement!r} in {where}",
-                         fix=f"use one of: {', '.join(LABEL_PLACEMENTS)}")
+        raise StyleError(
+            f"unknown label placement {labels.placement!r} in {where}", fix=f"use one of: {', '.join(LABEL_PLACEMENTS)}"
+        )
     limits.check_size(limits.LABEL_SIZE, labels.size, "size", where)
     limits.check_size(limits.LINE_WIDTH, labels.halo_width, "halo_width", where)
     return labels
@@ -302,8 +325,10 @@ def validate_raster_style(style: RasterStyle, where: str = "style") -> None:
         if value is not None and not _is_number(value):
             raise StyleError(f"'{key}' in {where} ({value!r}) is not a number", fix=f"write {key} = 0, or leave it out")
     if style.vmin is not None and style.vmax is not None and not style.vmin < style.vmax:
-        raise StyleError(f"the stretch in {where} runs from {style.vmin:g} to {style.vmax:g}",
-                         fix="give a 'vmin' below 'vmax', or leave one out to use the data's percentile")
+        raise StyleError(
+            f"the stretch in {where} runs from {style.vmin:g} to {style.vmax:g}",
+            fix="give a 'vmin' below 'vmax', or leave one out to use the data's percentile",
+        )
     _check_opacity(style.opacity, where)
 
 

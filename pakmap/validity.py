@@ -37,8 +37,9 @@ def check(gdf: gpd.GeoDataFrame) -> ValidityReport:
         for reason in shapely.is_valid_reason(geoms[invalid]):
             key = _REASON_AT.sub("", str(reason)) or "invalid"
             reasons[key] = reasons.get(key, 0) + 1
-    return ValidityReport(total=len(geoms), invalid=int(invalid.sum()), empty=int(empty.sum()),
-                          null=int(null.sum()), reasons=reasons)
+    return ValidityReport(
+        total=len(geoms), invalid=int(invalid.sum()), empty=int(empty.sum()), null=int(null.sum()), reasons=reasons
+    )
 
 
 def invalid_positions(gdf: gpd.GeoDataFrame) -> np.ndarray:

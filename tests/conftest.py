@@ -52,6 +52,7 @@ def admin_gpkg(shared_data: Path) -> Path:
 
 # --- the desktop app (tests/test_gui_*.py) ---------------------------------------------------------
 
+
 @pytest.fixture
 def gui_settings(tmp_path):
     """QSettings in the test's folder: recent projects and window state never touch the user's."""
@@ -68,7 +69,9 @@ def window(qtbot, tmp_path, gui_settings):
     ensure_gui_app()  # Lato registered, as pakmap-gui does at start-up
     from pakmap_ui.main_window import MainWindow
 
-    win = MainWindow(settings=gui_settings, recovery_path=tmp_path / "recovery" / "recovery.toml", autosave_seconds=3600)
+    win = MainWindow(
+        settings=gui_settings, recovery_path=tmp_path / "recovery" / "recovery.toml", autosave_seconds=3600
+    )
     win.resize(1200, 800)
     win.show()
     yield win

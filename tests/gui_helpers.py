@@ -21,8 +21,9 @@ def add_files(window, qtbot, *paths, sublayer=None) -> list:
 def wait_rendered(window, qtbot) -> None:
     """Wait until the canvas shows an image of the current view (the background render is done)."""
     canvas = window.canvas
-    qtbot.waitUntil(lambda: not canvas._timer.isActive() and canvas.image is not None
-                    and not canvas.is_rendering, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: not canvas._timer.isActive() and canvas.image is not None and not canvas.is_rendering, timeout=WAIT_MS
+    )
 
 
 def pixel_at(window, lon: float, lat: float):

@@ -17,10 +17,21 @@ import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from qgis.core import (QgsApplication, QgsCategorizedSymbolRenderer, QgsGraduatedSymbolRenderer,  # noqa: E402
-                       QgsLayoutItemLabel, QgsLayoutItemLegend, QgsLayoutItemMap, QgsLayoutItemPicture,
-                       QgsLayoutItemScaleBar, QgsMapRendererSequentialJob, QgsMapSettings, QgsProject,
-                       QgsRectangle, QgsVectorLayer)
+from qgis.core import (  # noqa: E402
+    QgsApplication,
+    QgsCategorizedSymbolRenderer,
+    QgsGraduatedSymbolRenderer,
+    QgsLayoutItemLabel,
+    QgsLayoutItemLegend,
+    QgsLayoutItemMap,
+    QgsLayoutItemPicture,
+    QgsLayoutItemScaleBar,
+    QgsMapRendererSequentialJob,
+    QgsMapSettings,
+    QgsProject,
+    QgsRectangle,
+    QgsVectorLayer,
+)
 from qgis.PyQt.QtCore import QSize  # noqa: E402
 from qgis.PyQt.QtGui import QColor  # noqa: E402
 
@@ -30,8 +41,13 @@ def _color(symbol) -> str:
 
 
 def describe_layer(layer) -> dict:
-    out = {"name": layer.name(), "valid": layer.isValid(), "crs": layer.crs().authid(),
-           "source": layer.source(), "opacity": layer.opacity()}
+    out = {
+        "name": layer.name(),
+        "valid": layer.isValid(),
+        "crs": layer.crs().authid(),
+        "source": layer.source(),
+        "opacity": layer.opacity(),
+    }
     if not isinstance(layer, QgsVectorLayer):
         out["type"] = "raster"
         return out
@@ -40,24 +56,34 @@ def describe_layer(layer) -> dict:
     out["renderer"] = renderer.type() if renderer else None
     if isinstance(renderer, QgsGraduatedSymbolRenderer):
         out["attr"] = renderer.classAttribute()
-        out["classes"] = [{"lower": r.lowerValue(), "upper": r.upperValue(), "color": _color(r.symbol()),
-                           "label": r.label()} for r in renderer.ranges()]
+        out["classes"] = [
+            {"lower": r.lowerValue(), "upper": r.upperValue(), "color": _color(r.symbol()), "label": r.label()}
+            for r in renderer.ranges()
+        ]
     elif isinstance(renderer, QgsCategorizedSymbolRenderer):
         out["attr"] = renderer.classAttribute()
-        out["classes"] = [{"value": str(c.value()), "color": _color(c.symbol()), "label": c.label()}
-                          for c in renderer.categories()]
+        out["classes"] = [
+            {"value": str(c.value()), "color": _color(c.symbol()), "label": c.label()} for c in renderer.categories()
+        ]
     elif renderer is not None and renderer.type() == "RuleRenderer":
-        out["rules"] = [{"label": r.label(), "color": _color(r.symbol()) if r.symbol() else None,
-                         "filter": r.filterExpression()} for r in renderer.rootRule().children()]
+        out["rules"] = [
+            {"label": r.label(), "color": _color(r.symbol()) if r.symbol() else None, "filter": r.filterExpression()}
+            for r in renderer.rootRule().children()
+        ]
     elif renderer is not None and renderer.type() == "singleSymbol":
         symbol = renderer.symbol()
         out["classes"] = [{"color": _color(symbol), "layers": [l.layerType() for l in symbol.symbolLayers()]}]
     if layer.labelsEnabled() and layer.labeling() is not None:
         settings = layer.labeling().settings()
         fmt = settings.format()
-        out["labels"] = {"text": settings.fieldName, "expression": settings.isExpression, "size": fmt.size(),
-                         "color": fmt.color().name().upper(), "buffer": fmt.buffer().enabled(),
-                         "buffer_size": fmt.buffer().size()}
+        out["labels"] = {
+            "text": settings.fieldName,
+            "expression": settings.isExpression,
+            "size": fmt.size(),
+            "color": fmt.color().name().upper(),
+            "buffer": fmt.buffer().enabled(),
+            "buffer_size": fmt.buffer().size(),
+        }
     return out
 
 
@@ -80,14 +106,22 @@ def _layout_items(project) -> list[dict]:
             entry = None
             if isinstance(item, QgsLayoutItemMap):
                 extent = item.extent()
-                entry = {"kind": "map", "crs": item.crs().authid(),
-                         "extent": [extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum()]}
+                entry = {
+                    "kind": "map",
+                    "crs": item.crs().authid(),
+                    "extent": [extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum()],
+                }
             elif isinstance(item, QgsLayoutItemLegend):
                 entry = {"kind": "legend", "title": item.title(), "map": item.linkedMap() is not None}
             elif isinstance(item, QgsLayoutItemScaleBar):
-                entry = {"kind": "scalebar", "map": item.linkedMap() is not None, "units": item.units(),
-                         "units_per_segment": item.unitsPerSegment(), "segments": item.numberOfSegments(),
-                         "map_units_per_unit": item.mapUnitsPerScaleBarUnit()}
+                entry = {
+                    "kind": "scalebar",
+                    "map": item.linkedMap() is not None,
+                    "units": item.units(),
+                    "units_per_segment": item.unitsPerSegment(),
+                    "segments": item.numberOfSegments(),
+                    "map_units_per_unit": item.mapUnitsPerScaleBarUnit(),
+                }
             elif isinstance(item, QgsLayoutItemPicture):
                 entry = {"kind": "picture", "id": item.id(), "north": item.linkedMap() is not None}
             elif isinstance(item, QgsLayoutItemLabel):
@@ -99,13 +133,18 @@ def _layout_items(project) -> list[dict]:
     return items
 
 
-def probe_project(path: str, png: str | None = None, dpi: str = "100", width: str = "0", height: str = "0",
-                  labels: str = "labels") -> dict:
+def probe_project(
+    path: str, png: str | None = None, dpi: str = "100", width: str = "0", height: str = "0", labels: str = "labels"
+) -> dict:
     project = QgsProject.instance()
     ok = project.read(path)
     layers = [project.mapLayer(node.layerId()) for node in project.layerTreeRoot().findLayers()]
-    out = {"read": bool(ok), "crs": project.crs().authid(), "layers": [describe_layer(l) for l in layers],
-           "layout": _layout_items(project)}
+    out = {
+        "read": bool(ok),
+        "crs": project.crs().authid(),
+        "layers": [describe_layer(l) for l in layers],
+        "layout": _layout_items(project),
+    }
     if png:
         maps = [i for i in project.layoutManager().printLayouts()[0].items() if isinstance(i, QgsLayoutItemMap)]
         settings = QgsMapSettings()

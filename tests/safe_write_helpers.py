@@ -15,9 +15,13 @@ def write_districts(folder: Path, count: int = 120, name: str = "districts.geojs
     for i in range(count):
         x, y = 61.0 + (i % 12) * 1.0, 24.0 + (i // 12) * 1.0
         ring = [[x, y], [x + 0.9, y], [x + 0.9, y + 0.9], [x, y + 0.9], [x, y]]
-        features.append({"type": "Feature", "properties": {"name": f"District {i:03d}", "code": f"PK{i:03d}",
-                                                           "refugees": 100 * i + 7},
-                         "geometry": {"type": "Polygon", "coordinates": [ring]}})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"name": f"District {i:03d}", "code": f"PK{i:03d}", "refugees": 100 * i + 7},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        )
     path = folder / name
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
     return path
@@ -52,8 +56,11 @@ title = "Refugees by district"
 
 def hashes(folder: Path) -> dict[str, str]:
     """Every file in ``folder`` (recursively) and its SHA-256: sources must come out unchanged."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
 
 
 def temp_files(folder: Path) -> list[Path]:

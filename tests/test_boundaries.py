@@ -35,8 +35,13 @@ def api(tmp_path, districts_path):
     shutil.copy(districts_path, root / "data" / "geoBoundaries-PAK-ADM2.geojson")
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    meta = {"boundaryISO": "PAK", "boundaryType": "ADM2", "boundarySource": "OpenStreetMap",
-            "boundaryLicense": "ODbL 1.0", "gjDownloadURL": f"{base}/data/geoBoundaries-PAK-ADM2.geojson"}
+    meta = {
+        "boundaryISO": "PAK",
+        "boundaryType": "ADM2",
+        "boundarySource": "OpenStreetMap",
+        "boundaryLicense": "ODbL 1.0",
+        "gjDownloadURL": f"{base}/data/geoBoundaries-PAK-ADM2.geojson",
+    }
     # A folder URL ending in "/" is answered with its index.html, as the real API answers JSON there.
     (root / "api" / "PAK" / "ADM2" / "index.html").write_text(json.dumps(meta))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -94,15 +99,18 @@ def test_unknown_level_and_offline_without_cache(api, tmp_path):
 def test_cli_fetch_writes_output(api, tmp_path, capsys):
     out = tmp_path / "out" / "pak districts.gpkg"
     out.parent.mkdir()
-    code = main(["boundaries", "fetch", "PAK", "--level", "2", "--cache-dir", str(tmp_path / "c"),
-                 "--url", api, "-o", str(out)])
+    code = main(
+        ["boundaries", "fetch", "PAK", "--level", "2", "--cache-dir", str(tmp_path / "c"), "--url", api, "-o", str(out)]
+    )
     assert code == 0
     captured = capsys.readouterr()
     assert captured.out.strip() == str(out)
     assert "PAK ADM2: 156 features, downloaded" in captured.err
     assert len(open_layer(out).data) == 156
     geojson = tmp_path / "out" / "copy.geojson"
-    assert main(["boundaries", "fetch", "PAK", "--cache-dir", str(tmp_path / "c"), "--offline", "-o", str(geojson)]) == 0
+    assert (
+        main(["boundaries", "fetch", "PAK", "--cache-dir", str(tmp_path / "c"), "--offline", "-o", str(geojson)]) == 0
+    )
     assert "from the cache" in capsys.readouterr().err
     assert geojson.read_bytes() == (tmp_path / "c" / "geoboundaries" / "PAK_ADM2.geojson").read_bytes()
 

@@ -17,12 +17,15 @@ RNG = np.random.default_rng(42)
 DATA = np.round(RNG.lognormal(10, 1.2, 400))
 
 
-@pytest.mark.parametrize("method,scheme", [
-    ("quantiles", lambda y: mapclassify.Quantiles(y, k=5)),
-    ("natural_breaks", lambda y: mapclassify.FisherJenks(y, k=5)),
-    ("equal_interval", lambda y: mapclassify.EqualInterval(y, k=5)),
-    ("std_mean", lambda y: mapclassify.StdMean(y)),
-])
+@pytest.mark.parametrize(
+    "method,scheme",
+    [
+        ("quantiles", lambda y: mapclassify.Quantiles(y, k=5)),
+        ("natural_breaks", lambda y: mapclassify.FisherJenks(y, k=5)),
+        ("equal_interval", lambda y: mapclassify.EqualInterval(y, k=5)),
+        ("std_mean", lambda y: mapclassify.StdMean(y)),
+    ],
+)
 def test_same_classes_as_mapclassify(method, scheme):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -55,9 +58,9 @@ def test_graduated_renderer_uses_these_classes():
     import geopandas as gpd
     from shapely.geometry import Point
 
-    from pakmap.render.styling import symbolize
     from pakmap.layer import VectorLayer
     from pakmap.palettes import palette
+    from pakmap.render.styling import symbolize
     from pakmap.style import GraduatedStyle
 
     gdf = gpd.GeoDataFrame({"v": list(DATA[:50]) + [np.nan]}, geometry=[Point(0, 0)] * 51, crs=4326)

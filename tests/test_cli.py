@@ -12,8 +12,7 @@ from pakmap.cli import main
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pakmap", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=240)
+    return subprocess.run([sys.executable, "-m", "pakmap", *args], capture_output=True, text=True, cwd=cwd, timeout=240)
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess, *fragments: str) -> None:
@@ -69,10 +68,15 @@ def household_csv(tmp_path):
     rng = np.random.default_rng(7)
     n = 200
     path = tmp_path / "households.csv"
-    pd.DataFrame({"head_of_household": [f"Gul Bibi {i}" for i in range(n)],
-                  "phone": [f"0301-{rng.integers(1_000_000, 9_999_999)}" for _ in range(n)],
-                  "hh_size": rng.integers(1, 12, n),
-                  "lat": rng.uniform(33.8, 34.2, n), "lon": rng.uniform(71.3, 71.8, n)}).to_csv(path, index=False)
+    pd.DataFrame(
+        {
+            "head_of_household": [f"Gul Bibi {i}" for i in range(n)],
+            "phone": [f"0301-{rng.integers(1_000_000, 9_999_999)}" for _ in range(n)],
+            "hh_size": rng.integers(1, 12, n),
+            "lat": rng.uniform(33.8, 34.2, n),
+            "lon": rng.uniform(71.3, 71.8, n),
+        }
+    ).to_csv(path, index=False)
     return path
 
 
@@ -83,7 +87,10 @@ def test_info_flags_personal_data_on_load(household_csv):
     start = next(i for i, l in enumerate(lines) if l.strip().startswith("sensitive:"))
     assert "4 fields withheld" in lines[start]  # and the coordinates: lat, lon
     # One line per field with the rule that fired.
-    assert lines[start + 1].strip() == "head_of_household — person name: header 'head_of_household' (English 'head of household')"
+    assert (
+        lines[start + 1].strip()
+        == "head_of_household — person name: header 'head_of_household' (English 'head of household')"
+    )
     assert lines[start + 2].strip().startswith("phone — phone number: header 'phone'")
 
 
@@ -108,8 +115,9 @@ def test_bad_aggregate_option(household_csv, tmp_path):
 
 def test_render_without_output_needs_exports_in_the_project(tmp_path, districts_path):
     project = tmp_path / "no exports.toml"
-    project.write_text(f"[pakmap]\nformat = 1\n[[layers]]\nname = 'd'\npath = '{districts_path.as_posix()}'\n",
-                       encoding="utf-8")
+    project.write_text(
+        f"[pakmap]\nformat = 1\n[[layers]]\nname = 'd'\npath = '{districts_path.as_posix()}'\n", encoding="utf-8"
+    )
     result = run_cli("render", str(project))
     assert_one_line_error(result, "no exports.toml", "lists no exports", "-o OUT")
 
@@ -137,8 +145,18 @@ def test_map_crs_option_sets_the_missing_crs_and_is_saved(sindh_without_crs, tmp
     import tomllib
 
     out, project = tmp_path / "m.png", tmp_path / "sindh.toml"
-    result = run_cli("map", str(sindh_without_crs), "--crs", "EPSG:4326", "--dpi", "72", "-o", str(out),
-                     "--save-project", str(project))
+    result = run_cli(
+        "map",
+        str(sindh_without_crs),
+        "--crs",
+        "EPSG:4326",
+        "--dpi",
+        "72",
+        "-o",
+        str(out),
+        "--save-project",
+        str(project),
+    )
     assert result.returncode == 0, result.stderr
     assert out.exists()
     assert tomllib.loads(project.read_text(encoding="utf-8"))["layers"][0]["crs"] == "EPSG:4326"
@@ -148,5 +166,6 @@ def test_map_crs_option_keeps_a_files_own_crs_and_rejects_nonsense(tmp_path, sha
     sindh = shared_data / "sindh_cod_adm2_pcodes.geojson"
     result = run_cli("map", str(sindh), "--crs", "EPSG:32642", "--dpi", "72", "-o", str(tmp_path / "m.png"))
     assert result.returncode == 0 and "--crs ignored" in result.stderr
-    assert_one_line_error(run_cli("map", str(sindh), "--crs", "EPSG:99999", "-o", str(tmp_path / "n.png")),
-                          "--crs", "EPSG:99999")
+    assert_one_line_error(
+        run_cli("map", str(sindh), "--crs", "EPSG:99999", "-o", str(tmp_path / "n.png")), "--crs", "EPSG:99999"
+    )

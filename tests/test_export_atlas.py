@@ -6,13 +6,13 @@ import shutil
 import subprocess
 
 import pytest
+from test_layout_helpers import real_project
 
 from pakmap.errors import ExportError, ProjectError
 from pakmap.export import export_print
 from pakmap.export.atlas import atlas_file_names, atlas_pages, atlas_spec, sanitize_filename
 from pakmap.project.loaded import transform_bounds
 from pakmap.project.model import AtlasSpec
-from test_layout_helpers import real_project
 
 pytestmark = pytest.mark.realdata
 
@@ -38,8 +38,9 @@ def test_atlas_pages_follow_the_feature(admin_gpkg):
     assert len(pages) == len(provinces)
     sindh = pages["Sindh"]
     assert sindh.texts["title"] == "Province of Sindh"
-    assert sindh.extent == pytest.approx(transform_bounds(
-        tuple(provinces.query("name == 'Sindh'").total_bounds), provinces.crs, loaded.crs))
+    assert sindh.extent == pytest.approx(
+        transform_bounds(tuple(provinces.query("name == 'Sindh'").total_bounds), provinces.crs, loaded.crs)
+    )
     assert "kashmir_note" not in sindh.boxes  # Sindh is far from Jammu and Kashmir
     assert "kashmir_note" in pages["Azad Jammu & Kashmir"].boxes
     # The locator shows a different extent on each page: the map extent is the feature's.
@@ -65,7 +66,9 @@ def test_atlas_veil_when_the_template_asks_for_it(admin_gpkg):
     # Everything around Sindh is veiled, Sindh itself is not.
     sindh_shape = provinces.query("name == 'Sindh'").geometry.make_valid().union_all()
     assert veil.data.geometry.iloc[0].intersection(sindh_shape).area < 1e-9
-    assert veil.data.geometry.iloc[0].contains(provinces.query("name == 'Punjab'").geometry.iloc[0].representative_point())
+    assert veil.data.geometry.iloc[0].contains(
+        provinces.query("name == 'Punjab'").geometry.iloc[0].representative_point()
+    )
 
 
 def test_atlas_png_folder_named_from_the_field(tmp_path, admin_gpkg):
@@ -84,11 +87,19 @@ def test_atlas_png_beside_a_named_file(tmp_path, admin_gpkg):
     assert [p.name for p in written] == ["pop_Azad_Jammu_Kashmir.png"]
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("Azad Jammu & Kashmir", "Azad_Jammu_Kashmir"), ("Kachhi (Bolan)", "Kachhi_Bolan"),
-    ("../../etc/passwd", "etc_passwd"), ("Tando Allah Yar", "Tando_Allah_Yar"), ("Müzaffarābād", "Muzaffarabad"),
-    ("", "feature"), ("CON", "feature_CON"), ("a/b\\c:d*e?f", "a_b_c_d_e_f"),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Azad Jammu & Kashmir", "Azad_Jammu_Kashmir"),
+        ("Kachhi (Bolan)", "Kachhi_Bolan"),
+        ("../../etc/passwd", "etc_passwd"),
+        ("Tando Allah Yar", "Tando_Allah_Yar"),
+        ("Müzaffarābād", "Muzaffarabad"),
+        ("", "feature"),
+        ("CON", "feature_CON"),
+        ("a/b\\c:d*e?f", "a_b_c_d_e_f"),
+    ],
+)
 def test_sanitize_filename(name, expected):
     assert sanitize_filename(name) == expected
 

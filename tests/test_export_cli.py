@@ -9,15 +9,18 @@ import pytest
 
 from pakmap.cli import main
 
-pytestmark = [pytest.mark.realdata,
-              pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils not installed")]
+pytestmark = [
+    pytest.mark.realdata,
+    pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils not installed"),
+]
 
 
 def _project(tmp_path, shared_data):
     gpkg = (shared_data / "pakistan_admin.gpkg").as_posix()
     csv = (shared_data / "pak_census2023_districts.csv").as_posix()
     path = tmp_path / "population.toml"
-    path.write_text(f"""[pakmap]
+    path.write_text(
+        f"""[pakmap]
 format = 1
 
 [[layers]]
@@ -47,7 +50,9 @@ on = [["name", "district"]]
 template = "a4_portrait"
 title = "Population by district"
 sources = "Boundaries: © OpenStreetMap contributors; Statistics: PBS Census 2023"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return path
 
 

@@ -9,14 +9,16 @@ import shutil
 import subprocess
 
 import pytest
+from test_layout_helpers import SOURCES, TITLE, real_project
 
 from pakmap.classify import classify
 from pakmap.errors import ExportError
 from pakmap.export import export_print
-from test_layout_helpers import SOURCES, TITLE, real_project
 
-pytestmark = [pytest.mark.realdata,
-              pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")]
+pytestmark = [
+    pytest.mark.realdata,
+    pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed"),
+]
 
 
 def _run(*args) -> str:
@@ -48,8 +50,15 @@ def test_title_legend_and_furniture_are_selectable_text(pdf):
     population = loaded.layer("districts").data["population_2023"]
     for label in classify(population, "natural_breaks", 5, below=5).labels() + ["No data", "Population 2023"]:
         assert label in text
-    for expected in (TITLE, SOURCES, "Data as of 1 March 2023", "Map ID: PAK-IM-2026-001", "km",
-                     "do not imply official endorsement", "Line of Control in Jammu and Kashmir"):
+    for expected in (
+        TITLE,
+        SOURCES,
+        "Data as of 1 March 2023",
+        "Map ID: PAK-IM-2026-001",
+        "km",
+        "do not imply official endorsement",
+        "Line of Control in Jammu and Kashmir",
+    ):
         assert expected in text, expected  # no ligatures: "official" is searchable as typed
 
 
@@ -106,10 +115,10 @@ def test_missing_output_folder_is_an_export_error(tmp_path, admin_gpkg):
 @pytest.mark.parametrize("crs", ["EPSG:32642", "EPSG:3857"])
 def test_projected_map_crs_exports_with_a_true_scale_bar(tmp_path, admin_gpkg, crs):
     from pyproj import CRS
+    from test_layout_scalebar import _geodesic_bar_metres
 
     from pakmap.layout.compose import compose_page
     from pakmap.layout.scalebar import scale_bar
-    from test_layout_scalebar import _geodesic_bar_metres
 
     loaded = real_project(admin_gpkg)
     loaded.crs = CRS.from_user_input(crs)
@@ -117,7 +126,9 @@ def test_projected_map_crs_exports_with_a_true_scale_bar(tmp_path, admin_gpkg, c
     assert "kashmir_note" in page.boxes  # the J&K box is tested in lon/lat whatever the map CRS
     frame = page.boxes["map"]
     bar = scale_bar(loaded.crs, page.map_extent, frame.width, 40.0)
-    assert _geodesic_bar_metres(loaded.crs, page.map_extent, frame.width, bar.length_mm) == pytest.approx(bar.metres, rel=0.01)
+    assert _geodesic_bar_metres(loaded.crs, page.map_extent, frame.width, bar.length_mm) == pytest.approx(
+        bar.metres, rel=0.01
+    )
     out = tmp_path / "utm.pdf"
     export_print(loaded, out)
     assert TITLE in _run("pdftotext", str(out), "-")

@@ -36,8 +36,9 @@ from pakmap.render.substitutes import PLACEHOLDER_MAGIC, Substitute
 from pakmap.render.transform import DeviceTransform
 from pakmap.style import CategorizedStyle, SingleSymbolStyle, Symbol
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None or shutil.which("pdfimages") is None,
-                                reason="poppler-utils not installed")
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdftoppm") is None or shutil.which("pdfimages") is None, reason="poppler-utils not installed"
+)
 
 CRS_M = CRS.from_epsg(3857)
 FILLS = {"camp": (0xEF, 0x4A, 0x60), "village": (0x00, 0x72, 0xBC), "town": (0x00, 0xB3, 0x98)}
@@ -55,8 +56,11 @@ def _points(nx: int, ny: int, x0: float = 0.0) -> VectorLayer:
     gx, gy = np.meshgrid(np.arange(nx) + x0 + 0.5, np.arange(ny) + 0.5)
     kinds = np.array(list(FILLS))[(np.arange(gx.size) * 7 // 3) % 3]
     frame = gpd.GeoDataFrame({"kind": kinds}, geometry=gpd.points_from_xy(gx.ravel(), gy.ravel()), crs=CRS_M)
-    style = CategorizedStyle(field="kind", colors={k: _hex(v) for k, v in FILLS.items()},
-                             symbol=Symbol(size=0.6, stroke=_hex(STROKE), stroke_width=0.15))
+    style = CategorizedStyle(
+        field="kind",
+        colors={k: _hex(v) for k, v in FILLS.items()},
+        symbol=Symbol(size=0.6, stroke=_hex(STROKE), stroke_width=0.15),
+    )
     return VectorLayer("points", frame, style=style)
 
 
@@ -108,14 +112,14 @@ def _assert_xref_valid(data: bytes) -> int:
     sections = 0
     while at is not None:
         assert data.startswith(b"xref", at), at
-        table, rest = data[at + 4:].split(b"trailer", 1)
+        table, rest = data[at + 4 :].split(b"trailer", 1)
         rows = table.split()
         i = 0
         while i < len(rows):
             first, count = int(rows[i]), int(rows[i + 1])
             i += 2
             for number in range(first, first + count):
-                offset, generation, kind = rows[i:i + 3]
+                offset, generation, kind = rows[i : i + 3]
                 i += 3
                 if kind == b"n":
                     assert data.startswith(b"%d %d obj" % (number, int(generation)), int(offset)), number
@@ -129,7 +133,7 @@ def _assert_xref_valid(data: bytes) -> int:
 def _streams(data: bytes):
     """Every stream's bytes, inflated when they inflate."""
     for match in re.finditer(rb"(?<!end)stream\r?\n", data):
-        raw = data[match.end():data.find(b"endstream", match.end())]
+        raw = data[match.end() : data.find(b"endstream", match.end())]
         try:
             yield zlib.decompressobj().decompress(raw)
         except zlib.error:
@@ -153,8 +157,12 @@ def _device_points(layer: VectorLayer, view: MapView, origin) -> tuple[np.ndarra
 def _assert_points_coloured(page: np.ndarray, px: np.ndarray, kinds: np.ndarray, frame) -> int:
     """At every point well inside the frame: its class colour at the centre, the outline colour at
     the marker's edge, and the ground between markers. Returns how many points were checked."""
-    inside = ((px[:, 0] > frame.left() + 12) & (px[:, 0] < frame.right() - 12)
-              & (px[:, 1] > frame.top() + 12) & (px[:, 1] < frame.bottom() - 12))
+    inside = (
+        (px[:, 0] > frame.left() + 12)
+        & (px[:, 0] < frame.right() - 12)
+        & (px[:, 1] > frame.top() + 12)
+        & (px[:, 1] < frame.bottom() - 12)
+    )
     ix, iy = np.floor(px[inside]).astype(int).T
     expected = np.array([FILLS[k] for k in kinds[inside]])
     assert np.array_equal(page[iy, ix], expected)
@@ -195,7 +203,7 @@ def test_dense_points_exported_as_indexed_image_in_a_valid_smaller_pdf(tmp_path)
     _assert_points_coloured(theirs, px, kinds, frame)
     # Outside the map frame (title, legend, furniture) nothing changed.
     outside = np.ones(ours.shape[:2], bool)
-    outside[int(frame.top()) - 2:int(frame.bottom()) + 3, int(frame.left()) - 2:int(frame.right()) + 3] = False
+    outside[int(frame.top()) - 2 : int(frame.bottom()) + 3, int(frame.left()) - 2 : int(frame.right()) + 3] = False
     assert np.array_equal(ours[outside], theirs[outside])
 
 
@@ -212,8 +220,9 @@ def test_a_writer_that_did_not_opt_in_gets_qts_image(tmp_path):
 
 def test_atlas_pdf_has_an_indexed_image_on_every_page(tmp_path):
     points = _points(300, 150)
-    zones = gpd.GeoDataFrame({"name": ["West", "East"]}, geometry=[box(0, 0, 150, 150), box(150, 0, 300, 150)],
-                             crs=CRS_M)
+    zones = gpd.GeoDataFrame(
+        {"name": ["West", "East"]}, geometry=[box(0, 0, 150, 150), box(150, 0, 300, 150)], crs=CRS_M
+    )
     coverage = VectorLayer("zones", zones, style=SingleSymbolStyle(Symbol(fill=_hex(GROUND), stroke_width=0)))
     loaded = _project([coverage, points], atlas=AtlasSpec(layer="zones", name_field="name"))
     out = tmp_path / "atlas.pdf"

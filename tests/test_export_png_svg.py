@@ -7,11 +7,11 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 from PySide6.QtGui import QImage
+from test_layout_helpers import TITLE, real_project
 
 from pakmap.export import export_print
 from pakmap.export.png import write_map_png
 from pakmap.export.worldfile import world_file_lines
-from test_layout_helpers import TITLE, real_project
 
 pytestmark = pytest.mark.realdata
 
@@ -35,8 +35,11 @@ def test_png_page_at_150_dpi_has_the_page_size_and_records_its_dpi(tmp_path, adm
 def test_png_dpi_choices_scale_the_pixels(tmp_path, admin_gpkg, dpi):
     # A small page keeps the 600 dpi image (and the test) light; the pixel arithmetic is the same.
     template = tmp_path / "small.toml"
-    template.write_text("[page]\nwidth = 100\nheight = 70\nmargin = 5\n[elements.title]\nbox = [5, 5, 90, 8]\n"
-                        "[elements.map]\nbox = [5, 15, 90, 50]\n", encoding="utf-8")
+    template.write_text(
+        "[page]\nwidth = 100\nheight = 70\nmargin = 5\n[elements.title]\nbox = [5, 5, 90, 8]\n"
+        "[elements.map]\nbox = [5, 15, 90, 50]\n",
+        encoding="utf-8",
+    )
     out = tmp_path / f"map{dpi}.png"
     export_print(real_project(admin_gpkg, template=str(template)), out, dpi=dpi)
     image = QImage(str(out))
@@ -100,6 +103,8 @@ def test_export_print_without_furniture_writes_the_map_alone(tmp_path, admin_gpk
     image = QImage(str(out))
     assert (image.width(), image.height()) == (round(297 / 25.4 * 150), round(210 / 25.4 * 150))
     view = loaded.map_view(image.width(), image.height(), 150)
-    assert _read_world(written[1])[4] == pytest.approx(view.extent[0] + (view.extent[2] - view.extent[0]) / image.width() / 2)
+    assert _read_world(written[1])[4] == pytest.approx(
+        view.extent[0] + (view.extent[2] - view.extent[0]) / image.width() / 2
+    )
     with pytest.raises(ExportError, match="written as PNG"):
         export_print(loaded, tmp_path / "plain.pdf", furniture=False)

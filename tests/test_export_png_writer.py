@@ -44,8 +44,9 @@ def _random_image(fmt, width, height, seed=4):
     return image.convertToFormat(fmt)
 
 
-@pytest.mark.parametrize("fmt", [QImage.Format.Format_RGB32, QImage.Format.Format_ARGB32_Premultiplied,
-                                 QImage.Format.Format_ARGB32])
+@pytest.mark.parametrize(
+    "fmt", [QImage.Format.Format_RGB32, QImage.Format.Format_ARGB32_Premultiplied, QImage.Format.Format_ARGB32]
+)
 def test_encoded_pixels_decode_identically_elsewhere(tmp_path, fmt):
     image = _random_image(fmt, 37, 11)
     image.setDotsPerMeterX(11811)  # 300 dpi
@@ -59,7 +60,7 @@ def test_encoded_pixels_decode_identically_elsewhere(tmp_path, fmt):
         assert decoded.size == (37, 11) and round(decoded.info["dpi"][0]) == 300
         got = np.asarray(decoded.convert("RGBA"))
     straight = image.convertToFormat(QImage.Format.Format_RGBA8888)
-    want = np.frombuffer(straight.constBits(), np.uint8).reshape(11, straight.bytesPerLine())[:, :37 * 4]
+    want = np.frombuffer(straight.constBits(), np.uint8).reshape(11, straight.bytesPerLine())[:, : 37 * 4]
     assert np.array_equal(got.reshape(11, 37 * 4), want)
 
 

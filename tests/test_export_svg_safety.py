@@ -21,10 +21,26 @@ from pakmap.resources import style_file
 from pakmap.style import CategorizedStyle, LabelStyle
 
 SCRIPT = '"/><script>alert(1)</script><x a="'
-PAYLOADS = [SCRIPT, "<svg onload=alert(1)>", "]]><script>alert(1)</script>", "&amp; &#60;script&#62;",
-            "javascript:alert(1)", "SSTI-{{ 6*7 }}-END"]
-HOSTILE_FONTS = ['Lato"/><script>alert(2)</script><text x="', "Lato' onload='alert(1)", "Lato\n", "Lato;x",
-                 "Lato<", "Lato&amp;", "", " Lato", "L" * 81, 12]
+PAYLOADS = [
+    SCRIPT,
+    "<svg onload=alert(1)>",
+    "]]><script>alert(1)</script>",
+    "&amp; &#60;script&#62;",
+    "javascript:alert(1)",
+    "SSTI-{{ 6*7 }}-END",
+]
+HOSTILE_FONTS = [
+    'Lato"/><script>alert(2)</script><text x="',
+    "Lato' onload='alert(1)",
+    "Lato\n",
+    "Lato;x",
+    "Lato<",
+    "Lato&amp;",
+    "",
+    " Lato",
+    "L" * 81,
+    12,
+]
 
 
 def template_with_font(folder: Path, font) -> Path:
@@ -42,13 +58,23 @@ def _toml_string(value) -> str:
 
 def hostile_page_project(folder: Path, payload: str, template: str = "a4_landscape") -> LoadedProject:
     """Three districts whose names, labels, legend categories and page texts all carry ``payload``."""
-    data = gpd.GeoDataFrame({"name": [f"{payload} {i}" for i in range(3)], "kind": [payload, "rural", payload]},
-                            geometry=[shapely.box(70 + i, 30, 71 + i, 31) for i in range(3)], crs="EPSG:4326")
-    layer = VectorLayer(f"Districts {payload}", data, style=CategorizedStyle(field="kind"),
-                        labels=LabelStyle(field="name"))
-    layout = LayoutSpec(template=template, title=f"Title {payload}", subtitle=f"Sub {payload}",
-                        as_of=f"as of {payload}", sources=f"Src {payload}", map_id=f"ID {payload}",
-                        contact=f"Contact {payload}")
+    data = gpd.GeoDataFrame(
+        {"name": [f"{payload} {i}" for i in range(3)], "kind": [payload, "rural", payload]},
+        geometry=[shapely.box(70 + i, 30, 71 + i, 31) for i in range(3)],
+        crs="EPSG:4326",
+    )
+    layer = VectorLayer(
+        f"Districts {payload}", data, style=CategorizedStyle(field="kind"), labels=LabelStyle(field="name")
+    )
+    layout = LayoutSpec(
+        template=template,
+        title=f"Title {payload}",
+        subtitle=f"Sub {payload}",
+        as_of=f"as of {payload}",
+        sources=f"Src {payload}",
+        map_id=f"ID {payload}",
+        contact=f"Contact {payload}",
+    )
     return LoadedProject(Project(layers=[LayerSpec(layer.name, "districts.gpkg")], layout=layout), [layer])
 
 
@@ -64,8 +90,11 @@ def active_parts(path: Path) -> list[str]:
         tag = element.tag.rsplit("}", 1)[-1]
         if tag in ("script", "foreignObject", "iframe", "handler"):
             found.append(tag)
-        found += [f"{tag} {k}" for k, v in element.attrib.items()
-                  if k.rsplit("}", 1)[-1].lower().startswith("on") or "javascript:" in v.lower()]
+        found += [
+            f"{tag} {k}"
+            for k, v in element.attrib.items()
+            if k.rsplit("}", 1)[-1].lower().startswith("on") or "javascript:" in v.lower()
+        ]
     return found
 
 
@@ -75,9 +104,17 @@ def test_every_page_text_reaches_the_svg_as_text(tmp_path, payload):
     export_print(hostile_page_project(tmp_path, payload), out)
     assert active_parts(out) == []
     texts = svg_texts(out)
-    for shown in (f"Title {payload}", f"Sub {payload}", f"{payload} 0", f"{payload} 2", payload,
-                  f"Sources: Src {payload}", f"Data as of as of {payload}", f"Map ID: ID {payload}",
-                  f"Contact {payload}"):
+    for shown in (
+        f"Title {payload}",
+        f"Sub {payload}",
+        f"{payload} 0",
+        f"{payload} 2",
+        payload,
+        f"Sources: Src {payload}",
+        f"Data as of as of {payload}",
+        f"Map ID: ID {payload}",
+        f"Contact {payload}",
+    ):
         assert shown in texts, shown
     assert "SSTI-42-END" not in out.read_text(encoding="utf-8")
 
@@ -91,7 +128,9 @@ def test_a_template_font_must_be_a_family_name(tmp_path, font):
     assert "\n" not in message and str(path) in message and "font family name" in message
 
 
-@pytest.mark.parametrize("font", ["Lato", "DejaVu Sans Mono", "Noto Nastaliq Urdu", "Source Han Sans-2.0", "Jameel_Noori"])
+@pytest.mark.parametrize(
+    "font", ["Lato", "DejaVu Sans Mono", "Noto Nastaliq Urdu", "Source Han Sans-2.0", "Jameel_Noori"]
+)
 def test_real_family_names_are_accepted(tmp_path, font):
     assert load_template(template_with_font(tmp_path, font)).font == font
 
@@ -118,13 +157,19 @@ def test_a_font_name_that_slipped_past_the_template_writes_nothing(tmp_path):
     assert list(tmp_path.glob("*.svg")) == [] and list(tmp_path.glob(".map.*")) == []
 
 
-@pytest.mark.parametrize("markup, problem", [
-    ('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "<script>"),
-    ('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "event handler"),
-    ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'
-     '<a x:href="javascript:alert(1)"><text>t</text></a></svg>', "link"),
-    ('<svg xmlns="http://www.w3.org/2000/svg"><text font-family="a"/><script>"/></svg>', "well-formed"),
-])
+@pytest.mark.parametrize(
+    "markup, problem",
+    [
+        ('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "<script>"),
+        ('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "event handler"),
+        (
+            '<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'
+            '<a x:href="javascript:alert(1)"><text>t</text></a></svg>',
+            "link",
+        ),
+        ('<svg xmlns="http://www.w3.org/2000/svg"><text font-family="a"/><script>"/></svg>', "well-formed"),
+    ],
+)
 def test_check_inert_refuses_script(tmp_path, markup, problem):
     from pakmap.export.svg import check_inert
 

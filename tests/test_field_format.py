@@ -75,12 +75,17 @@ def test_expression_fields():
 
 def _project(tmp_path, labels: str, atlas: str = "") -> object:
     data = tmp_path / "districts.geojson"
-    gpd.GeoDataFrame({"name": ["Peshawar", "Quetta"], "refugees": [1200, 3]},
-                     geometry=[shapely.box(70 + i, 30, 71 + i, 31) for i in range(2)],
-                     crs="EPSG:4326").to_file(data, driver="GeoJSON")
+    gpd.GeoDataFrame(
+        {"name": ["Peshawar", "Quetta"], "refugees": [1200, 3]},
+        geometry=[shapely.box(70 + i, 30, 71 + i, 31) for i in range(2)],
+        crs="EPSG:4326",
+    ).to_file(data, driver="GeoJSON")
     path = tmp_path / "project.toml"
-    path.write_text(f'[pakmap]\nformat = 1\n\n[[layers]]\nname = "districts"\npath = "districts.geojson"\n'
-                    f"[layers.labels]\nexpression = '''{labels}'''\n{atlas}", encoding="utf-8")
+    path.write_text(
+        f'[pakmap]\nformat = 1\n\n[[layers]]\nname = "districts"\npath = "districts.geojson"\n'
+        f"[layers.labels]\nexpression = '''{labels}'''\n{atlas}",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -116,17 +121,22 @@ def test_a_bad_template_wording_is_refused_with_the_template(tmp_path):
 
     text = style_file("templates/a4_landscape.toml").read_text(encoding="utf-8")
     path = tmp_path / "t.toml"
-    path.write_text(text.replace('as_of = "Data as of {as_of}"', 'as_of = "Data as of {as_of.__class__}"'),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace('as_of = "Data as of {as_of}"', 'as_of = "Data as of {as_of.__class__}"'), encoding="utf-8"
+    )
     with pytest.raises(StyleError, match=r"\[text\] as_of") as caught:
         load_template(path)
     assert str(path) in str(caught.value)
 
 
 def test_labels_still_follow_the_protection_threshold():
-    layer = VectorLayer("d", gpd.GeoDataFrame({"name": ["A", "B"], "refugees": [1234.0, 3.0]},
-                                              geometry=[shapely.Point(0, 0)] * 2, crs="EPSG:4326"),
-                        labels=LabelStyle(expression="{name}\\n{refugees:,.0f}"))
+    layer = VectorLayer(
+        "d",
+        gpd.GeoDataFrame(
+            {"name": ["A", "B"], "refugees": [1234.0, 3.0]}, geometry=[shapely.Point(0, 0)] * 2, crs="EPSG:4326"
+        ),
+        labels=LabelStyle(expression="{name}\\n{refugees:,.0f}"),
+    )
     assert label_texts(layer, np.arange(2), 5) == ["A\n1,234", "B\n<5"]
 
 
@@ -136,9 +146,9 @@ def test_atlas_title_fields_count_as_used(tmp_path):
     from pakmap.project.model import AtlasSpec, LayerSpec, LayoutSpec, Project
     from pakmap.protection.policy import used_fields
 
-    data = gpd.GeoDataFrame({"name": ["A"], "phone": ["+92 300"]}, geometry=[shapely.box(0, 0, 1, 1)],
-                            crs="EPSG:4326")
+    data = gpd.GeoDataFrame({"name": ["A"], "phone": ["+92 300"]}, geometry=[shapely.box(0, 0, 1, 1)], crs="EPSG:4326")
     layer = VectorLayer("d", data)
-    project = Project(layers=[LayerSpec("d", "d.gpkg")],
-                      layout=LayoutSpec(atlas=AtlasSpec(layer="d", title="{name} {phone}")))
+    project = Project(
+        layers=[LayerSpec("d", "d.gpkg")], layout=LayoutSpec(atlas=AtlasSpec(layer="d", title="{name} {phone}"))
+    )
     assert "atlas" in used_fields(project, LoadedProject(project, [layer]).layer("d")).get("phone", set())

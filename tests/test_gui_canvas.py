@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
-
 from gui_helpers import add_files, pixel_at, wait_rendered
+from PySide6.QtCore import QPoint, Qt
 
 pytestmark = [pytest.mark.gui, pytest.mark.realdata]
 
@@ -56,8 +55,12 @@ def test_pan_with_arrow_keys_and_drag_zoom_with_wheel_and_box(window, qtbot, dis
     qtbot.mouseMove(canvas, b.toPoint())
     qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, b.toPoint())
     xmin, ymin, xmax, ymax = canvas.extent()
-    assert xmin == pytest.approx(74.0, abs=0.2) and xmax == pytest.approx(74.8, abs=0.2) or \
-        ymin == pytest.approx(31.0, abs=0.2) and ymax == pytest.approx(32.0, abs=0.2)
+    assert (
+        xmin == pytest.approx(74.0, abs=0.2)
+        and xmax == pytest.approx(74.8, abs=0.2)
+        or ymin == pytest.approx(31.0, abs=0.2)
+        and ymax == pytest.approx(32.0, abs=0.2)
+    )
     wait_rendered(window, qtbot)
     assert pixel_at(window, *LAHORE).blue() > 150
 

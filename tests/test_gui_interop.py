@@ -7,12 +7,11 @@ import sqlite3
 import zipfile
 
 import pytest
+from gui_helpers import WAIT_MS, add_files, dominant_colour, wait_rendered
 
 from pakmap.interop import read_qml
 from pakmap.project import JoinSpec
 from pakmap.style import CategorizedStyle, GraduatedStyle
-
-from gui_helpers import WAIT_MS, add_files, dominant_colour, wait_rendered
 
 pytestmark = [pytest.mark.gui, pytest.mark.realdata]
 
@@ -20,8 +19,9 @@ pytestmark = [pytest.mark.gui, pytest.mark.realdata]
 @pytest.fixture
 def census_districts(window, qtbot, shared_data):
     add_files(window, qtbot, shared_data / "pak_districts.geojson", shared_data / "pak_census2023_districts.csv")
-    window.document.apply_join(JoinSpec(layer="pak_districts", table="pak_census2023_districts",
-                                        on=[["name", "district"]]))
+    window.document.apply_join(
+        JoinSpec(layer="pak_districts", table="pak_census2023_districts", on=[["name", "district"]])
+    )
     layer = window.document.layer("pak_districts")
     layer.update(style=GraduatedStyle(field="population_2023", classes=5))
     window.layers_panel.select_layer("pak_districts")
@@ -72,13 +72,17 @@ def test_export_style_then_import_it_restyles_the_map(window, qtbot, census_dist
     assert after != before and after == "#0B3754"  # Lahore is in the darkest class
 
 
-def test_importing_a_style_for_another_field_is_one_line_and_changes_nothing(window, qtbot, census_districts,
-                                                                            tmp_path, monkeypatch):
+def test_importing_a_style_for_another_field_is_one_line_and_changes_nothing(
+    window, qtbot, census_districts, tmp_path, monkeypatch
+):
     qml = tmp_path / "camps.qml"
-    qml.write_text('<qgis><renderer-v2 type="categorizedSymbol" attr="camp_type"><categories>'
-                   '<category value="a" symbol="0" label="a"/></categories><symbols><symbol type="fill" name="0">'
-                   '<layer class="SimpleFill"><prop k="color" v="1,2,3,255"/></layer></symbol></symbols>'
-                   '</renderer-v2></qgis>', encoding="utf-8")
+    qml.write_text(
+        '<qgis><renderer-v2 type="categorizedSymbol" attr="camp_type"><categories>'
+        '<category value="a" symbol="0" label="a"/></categories><symbols><symbol type="fill" name="0">'
+        '<layer class="SimpleFill"><prop k="color" v="1,2,3,255"/></layer></symbol></symbols>'
+        "</renderer-v2></qgis>",
+        encoding="utf-8",
+    )
     style = census_districts.style
     monkeypatch.setattr(window.interop, "ask_style_open_path", lambda: str(qml))
     _menu_action(window, "Layer", "Import QGIS style…").trigger()

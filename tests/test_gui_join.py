@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import geopandas as gpd
 import pytest
+from gui_helpers import WAIT_MS, add_files
 from shapely.geometry import box
 
 from pakmap.project import load_project
-
-from gui_helpers import WAIT_MS, add_files
 
 pytestmark = pytest.mark.gui
 
@@ -62,11 +61,15 @@ def test_two_key_pairs_join_the_census_by_district_and_province(window, qtbot, s
 @pytest.fixture
 def two_hyderabads(tmp_path):
     """Two districts named Hyderabad in different provinces (as in old boundary sets), one table row each."""
-    layer = gpd.GeoDataFrame({"name": ["Hyderabad", "Hyderabad", "Kohat"], "province": ["Sindh", "Punjab", "KP"]},
-                             geometry=[box(68, 25, 69, 26), box(72, 31, 73, 32), box(71, 33, 72, 34)], crs=4326)
+    layer = gpd.GeoDataFrame(
+        {"name": ["Hyderabad", "Hyderabad", "Kohat"], "province": ["Sindh", "Punjab", "KP"]},
+        geometry=[box(68, 25, 69, 26), box(72, 31, 73, 32), box(71, 33, 72, 34)],
+        crs=4326,
+    )
     layer.to_file(tmp_path / "units.geojson", driver="GeoJSON")
-    (tmp_path / "figures.csv").write_text("district,prov,refugees\nHyderabad,Sindh,100\nHyderabad,Punjab,200\n"
-                                          "Kohat,KP,300\n", encoding="utf-8")
+    (tmp_path / "figures.csv").write_text(
+        "district,prov,refugees\nHyderabad,Sindh,100\nHyderabad,Punjab,200\nKohat,KP,300\n", encoding="utf-8"
+    )
     return tmp_path / "units.geojson", tmp_path / "figures.csv"
 
 
@@ -104,8 +107,10 @@ def test_match_within_a_parent_unit(window, qtbot, two_hyderabads):
     assert list(window.document.layer("units").values("refugees")) == [100, 200, 300]
     dialog.close()
     again = window.open_join_dialog()
-    assert again.within.isChecked() and (again.layer_parent.currentText(), again.table_parent.currentText()) == \
-        ("province", "prov")
+    assert again.within.isChecked() and (again.layer_parent.currentText(), again.table_parent.currentText()) == (
+        "province",
+        "prov",
+    )
     again.close()
 
 
@@ -124,11 +129,13 @@ def test_incomplete_or_repeated_pairs_are_explained_before_running(window, qtbot
 
 
 def test_dialog_shows_totals_rows_apart_and_rows_as_the_file_numbers_them(window, qtbot, tmp_path):
-    layer = gpd.GeoDataFrame({"name": ["Kohat", "Bannu"]}, geometry=[box(71, 33, 72, 34), box(70, 32, 71, 33)],
-                             crs=4326)
+    layer = gpd.GeoDataFrame(
+        {"name": ["Kohat", "Bannu"]}, geometry=[box(71, 33, 72, 34), box(70, 32, 71, 33)], crs=4326
+    )
     layer.to_file(tmp_path / "units.geojson", driver="GeoJSON")
-    (tmp_path / "figures.csv").write_text("Refugees in October\n\ndistrict,refugees\nKohat,300\nKohatt Town,5\n"
-                                          "Grand Total,305\n", encoding="utf-8")
+    (tmp_path / "figures.csv").write_text(
+        "Refugees in October\n\ndistrict,refugees\nKohat,300\nKohatt Town,5\nGrand Total,305\n", encoding="utf-8"
+    )
     add_files(window, qtbot, tmp_path / "units.geojson", tmp_path / "figures.csv")
     dialog = window.open_join_dialog()
     report = _preview(dialog, qtbot, window)

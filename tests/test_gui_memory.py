@@ -8,7 +8,6 @@ import os
 import weakref
 
 import pytest
-
 from gui_helpers import WAIT_MS, add_files, wait_rendered
 
 pytestmark = [pytest.mark.gui, pytest.mark.realdata]
@@ -60,7 +59,9 @@ def test_a_layer_shown_in_the_print_layout_is_freed_when_removed(window, qtbot, 
     for _ in range(2):
         (layer,) = add_files(window, qtbot, districts_path)
         layout = window.open_layout()
-        qtbot.waitUntil(lambda: layout.preview_image is not None, timeout=WAIT_MS)  # with its locator inset
+        qtbot.waitUntil(
+            lambda layout=layout: layout.preview_image is not None, timeout=WAIT_MS
+        )  # with its locator inset
         layout.close()
         gone += [weakref.ref(layer), weakref.ref(layer.data)]
         window.remove_layer(layer)

@@ -4,11 +4,10 @@ unsaved-changes prompt, recent projects, autosave and recovery after a crash."""
 from __future__ import annotations
 
 import pytest
+from gui_helpers import WAIT_MS, add_files, wait_rendered
 from PySide6.QtCore import QMimeData, QModelIndex, Qt, QUrl
 
 from pakmap_ui.main_window import MainWindow
-
-from gui_helpers import WAIT_MS, add_files, wait_rendered
 
 pytestmark = [pytest.mark.gui, pytest.mark.realdata]
 
@@ -42,8 +41,12 @@ def test_layers_panel_edits_the_document(window, qtbot, shared_data):
 
 def test_dropping_several_files_including_a_zip_adds_them(window, qtbot, shared_data):
     mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(shared_data / "pak_districts_shp.zip")),
-                  QUrl.fromLocalFile(str(shared_data / "pak_admin_centres.csv"))])
+    mime.setUrls(
+        [
+            QUrl.fromLocalFile(str(shared_data / "pak_districts_shp.zip")),
+            QUrl.fromLocalFile(str(shared_data / "pak_admin_centres.csv")),
+        ]
+    )
     assert window.layers_panel.model.dropMimeData(mime, Qt.DropAction.CopyAction, -1, -1, QModelIndex())
     qtbot.waitUntil(lambda: len(window.document.layers) == 2, timeout=WAIT_MS)
     shapefile, centres = window.document.layers  # in the order dropped

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from gui_helpers import WAIT_MS, add_files, wait_rendered
 
 from pakmap.project import load_project
 from pakmap.project.loader import load_layers
-
-from gui_helpers import WAIT_MS, add_files, wait_rendered
 
 pytestmark = [pytest.mark.gui, pytest.mark.realdata]
 
@@ -35,15 +34,25 @@ def flood_tif(tmp_path, shared_data):
     values = np.repeat((lon < 68.5).astype("float32")[None, :], height, axis=0)
     values[:5, :] = 255
     path = tmp_path / "flood.tif"
-    with rasterio.open(path, "w", driver="GTiff", width=width, height=height, count=1, dtype="float32",
-                       crs="EPSG:4326", transform=from_bounds(west, south, east, north, width, height),
-                       nodata=255) as ds:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=width,
+        height=height,
+        count=1,
+        dtype="float32",
+        crs="EPSG:4326",
+        transform=from_bounds(west, south, east, north, width, height),
+        nodata=255,
+    ) as ds:
         ds.write(values, 1)
     return path
 
 
-def test_spatial_join_dialog_counts_points_in_polygons_and_the_project_keeps_the_step(window, qtbot, shared_data,
-                                                                                      tmp_path):
+def test_spatial_join_dialog_counts_points_in_polygons_and_the_project_keeps_the_step(
+    window, qtbot, shared_data, tmp_path
+):
     add_files(window, qtbot, shared_data / "pak_districts.geojson", shared_data / "pak_admin_centres.csv")
     dialog = window.open_spatial_join_dialog()
     assert dialog.layer.currentText() == "pak_districts" and dialog.source.currentText() == "pak_admin_centres"
@@ -53,8 +62,12 @@ def test_spatial_join_dialog_counts_points_in_polygons_and_the_project_keeps_the
     report = _apply(dialog, qtbot, window)
     assert report.assigned == 7
     (step,) = window.document.project.joins
-    assert (step.kind, step.layer, step.points, step.stats) == ("spatial", "pak_districts", "pak_admin_centres",
-                                                                 {"capitals": "count"})
+    assert (step.kind, step.layer, step.points, step.stats) == (
+        "spatial",
+        "pak_districts",
+        "pak_admin_centres",
+        {"capitals": "count"},
+    )
     districts = window.document.layer("pak_districts")
     capitals = districts.data.set_index("name")["capitals"]
     assert capitals.sum() == 7 and capitals["Lahore"] == 1 and capitals["Okara"] == 0

@@ -5,15 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from gui_helpers import WAIT_MS, add_files, dominant_colour, wait_rendered
 from PySide6.QtCore import Qt
 
 from pakmap.errors import StyleError
+from pakmap.numbers import exact_number_text
 from pakmap.project import JoinSpec, load_project
 from pakmap.style import GraduatedStyle
-from pakmap.numbers import exact_number_text
 from pakmap_ui.style_editor import parse_breaks, round_bounds
-
-from gui_helpers import WAIT_MS, add_files, dominant_colour, wait_rendered
 
 pytestmark = pytest.mark.gui
 
@@ -24,11 +23,13 @@ BREAKS = [500_000.0, 1_000_000.0, 2_000_000.0, 5_000_000.0]
 def test_typed_breaks_are_parsed_with_thousands_separators_and_checked():
     assert parse_breaks(BREAKS_TEXT) == BREAKS
     assert parse_breaks("0.5; 1.25\n\n 10 ") == [0.5, 1.25, 10.0]
-    for text, message in [("100\nlots", "break 2 ('lots') is not a number"),
-                          ("100\nnan", "break 2 ('nan') is not a number"),
-                          ("100\n50", "break 2 (50) is not above break 1 (100)"),
-                          ("100\n100", "must increase"),
-                          ("  \n", "needs at least one upper bound")]:
+    for text, message in [
+        ("100\nlots", "break 2 ('lots') is not a number"),
+        ("100\nnan", "break 2 ('nan') is not a number"),
+        ("100\n50", "break 2 (50) is not above break 1 (100)"),
+        ("100\n100", "must increase"),
+        ("  \n", "needs at least one upper bound"),
+    ]:
         with pytest.raises(StyleError, match=re.escape(message)):
             parse_breaks(text)
     assert [exact_number_text(b) for b in (1_000_000.0, 0.125, 2.5e3)] == ["1,000,000", "0.125", "2,500"]
@@ -40,8 +41,9 @@ def test_typed_breaks_are_parsed_with_thousands_separators_and_checked():
 @pytest.fixture
 def census_districts(window, qtbot, shared_data):
     add_files(window, qtbot, shared_data / "pak_districts.geojson", shared_data / "pak_census2023_districts.csv")
-    window.document.apply_join(JoinSpec(layer="pak_districts", table="pak_census2023_districts",
-                                        on=[["name", "district"]]))
+    window.document.apply_join(
+        JoinSpec(layer="pak_districts", table="pak_census2023_districts", on=[["name", "district"]])
+    )
     return window.document.layer("pak_districts")
 
 
@@ -68,8 +70,13 @@ def test_manual_breaks_reach_the_map_the_legend_and_the_project_file(window, qtb
     assert editor.message.text() == ""
     # Four bounds below the largest value: a fifth class above 5,000,000, then the districts without figures.
     largest = int(census_districts.values("population_2023").max())
-    assert _legend(editor)[1:] == ["500,001 – 1,000,000", "1,000,001 – 2,000,000", "2,000,001 – 5,000,000",
-                                   f"5,000,001 – {largest:,}", "No data"]
+    assert _legend(editor)[1:] == [
+        "500,001 – 1,000,000",
+        "1,000,001 – 2,000,000",
+        "2,000,001 – 5,000,000",
+        f"5,000,001 – {largest:,}",
+        "No data",
+    ]
     assert _legend(editor)[0].endswith("– 500,000")
     editor.accept()
     wait_rendered(window, qtbot)
@@ -98,9 +105,11 @@ def test_invalid_breaks_show_a_message_and_leave_the_style_unchanged(window, qtb
     before = census_districts.style
     editor = window.open_style_editor(census_districts)
     legend = _legend(editor)
-    for text, message in [("500,000\nlots", "break 2 ('lots') is not a number"),
-                          ("2,000,000\n1,000,000", "break 2 (1,000,000) is not above break 1 (2,000,000)"),
-                          ("", "needs at least one upper bound")]:
+    for text, message in [
+        ("500,000\nlots", "break 2 ('lots') is not a number"),
+        ("2,000,000\n1,000,000", "break 2 (1,000,000) is not above break 1 (2,000,000)"),
+        ("", "needs at least one upper bound"),
+    ]:
         shown = census_districts.style
         editor.breaks.setPlainText(text)
         qtbot.waitUntil(lambda: editor.message.text() != "", timeout=WAIT_MS)
@@ -139,13 +148,15 @@ def test_field_kind_and_kept_classes_in_the_style_dialog(window, qtbot, census_d
     editor = window.open_style_editor(window.document.layer("pak_districts"))
     assert editor.keep.isChecked() and "kept from natural_breaks" in editor.keep.toolTip()
     editor.field_kind.setCurrentIndex(0)  # automatic again: the catalog's declaration
-    assert "literacy_rate" not in window.document.layer("pak_districts").declared_kinds or \
-        window.document.layer("pak_districts").declared_kinds["literacy_rate"].reason.startswith("declared in the layer")
+    assert "literacy_rate" not in window.document.layer("pak_districts").declared_kinds or window.document.layer(
+        "pak_districts"
+    ).declared_kinds["literacy_rate"].reason.startswith("declared in the layer")
     editor.reject()
     assert window.document.layer("pak_districts").declared_kinds["literacy_rate"].reason == "declared in the project"
 
 
 # --- rasters -----------------------------------------------------------------------------------
+
 
 def _gradient_tif(path):
     """0.1° pixels over Pakistan, value = 5 × column (0 at 60°E, 895 at 77.9°E); columns 10–29
@@ -156,8 +167,17 @@ def _gradient_tif(path):
 
     values = np.tile(np.arange(180, dtype="float32") * 5, (150, 1))
     values[:, 10:30] = -9999
-    with rasterio.open(path, "w", driver="GTiff", width=180, height=150, count=1, dtype="float32",
-                       crs="EPSG:4326", transform=from_origin(60, 38, 0.1, 0.1)) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=180,
+        height=150,
+        count=1,
+        dtype="float32",
+        crs="EPSG:4326",
+        transform=from_origin(60, 38, 0.1, 0.1),
+    ) as dst:
         dst.write(values, 1)
     return path
 
@@ -174,10 +194,10 @@ STRIP, MIDDLE = (62.05, 30.05), (70.05, 30.05)  # in the -9999 columns; on colum
 
 
 def test_raster_style_dialog_changes_the_canvas_and_is_saved(window, qtbot, tmp_path):
+    from gui_helpers import pixel_at
+
     from pakmap.render.raster import ramp_lut
     from pakmap_ui.raster_style_editor import RasterStyleEditor
-
-    from gui_helpers import pixel_at
 
     add_files(window, qtbot, _gradient_tif(tmp_path / "surface.tif"))
     layer = window.document.layer("surface")
@@ -237,9 +257,11 @@ def test_raster_style_bad_values_are_explained_and_cancel_restores(window, qtbot
     editor = window.findChildren(RasterStyleEditor)[-1]
     assert editor.isVisible() and editor.layer is layer
 
-    for box, text, message in ((editor.vmin, "low", "the minimum ('low') is not a number"),
-                               (editor.vmin, "2,000", "the minimum (2,000) is not below the maximum (1,000)"),
-                               (editor.nodata, "n/a", "the no-data value ('n/a') is not a number")):
+    for box, text, message in (
+        (editor.vmin, "low", "the minimum ('low') is not a number"),
+        (editor.vmin, "2,000", "the minimum (2,000) is not below the maximum (1,000)"),
+        (editor.nodata, "n/a", "the no-data value ('n/a') is not a number"),
+    ):
         editor.vmax.setText("1,000")
         box.setText(text)
         editor.apply()
@@ -269,14 +291,29 @@ def test_raster_style_bad_values_are_explained_and_cancel_restores(window, qtbot
 def test_label_settings_the_dialog_does_not_show_are_kept(window, qtbot, census_districts):
     from pakmap.style import LabelStyle
 
-    census_districts.update(labels=LabelStyle(field="name", color="#123456", halo_color="#EEEEEE", halo_width=0.8,
-                                              priority="population_2023", placement="horizontal"))
+    census_districts.update(
+        labels=LabelStyle(
+            field="name",
+            color="#123456",
+            halo_color="#EEEEEE",
+            halo_width=0.8,
+            priority="population_2023",
+            placement="horizontal",
+        )
+    )
     editor = window.open_style_editor(census_districts)
     editor.label_size.setValue(9)
     editor.accept()
     labels = census_districts.labels
-    assert (labels.field, labels.size, labels.color, labels.halo_color, labels.halo_width, labels.priority,
-            labels.placement) == ("name", 9, "#123456", "#EEEEEE", 0.8, "population_2023", "horizontal")
+    assert (
+        labels.field,
+        labels.size,
+        labels.color,
+        labels.halo_color,
+        labels.halo_width,
+        labels.priority,
+        labels.placement,
+    ) == ("name", 9, "#123456", "#EEEEEE", 0.8, "population_2023", "horizontal")
 
     census_districts.update(labels=LabelStyle(expression="{name}\n{population_2023:,.0f}"))
     editor = window.open_style_editor(census_districts)
@@ -293,8 +330,9 @@ def test_a_raster_layers_icon_shows_its_colour_ramp(tmp_path):
     from pakmap_ui.layers_panel import layer_icon
 
     def icon_colours(style):
-        layer = RasterLayer("population", tmp_path / "population.tif", None, (0, 0, 1, 1), 1, 1, 1, None, "float32",
-                            style=style)
+        layer = RasterLayer(
+            "population", tmp_path / "population.tif", None, (0, 0, 1, 1), 1, 1, 1, None, "float32", style=style
+        )
         image = layer_icon(layer).pixmap(16, 16).toImage()
         return image.pixelColor(2, 8).name().upper(), image.pixelColor(13, 8).name().upper()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from gui_helpers import add_files, wait_rendered
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QTableView
 
@@ -12,8 +13,6 @@ from pakmap.errors import ExpressionError
 from pakmap.layer import TableLayer
 from pakmap_ui.attribute_table import AttributeTable, DataFrameModel
 from pakmap_ui.document import Document
-
-from gui_helpers import add_files, wait_rendered
 
 pytestmark = pytest.mark.gui
 
@@ -34,8 +33,13 @@ class CountingModel(DataFrameModel):
 @pytest.fixture(scope="module")
 def million() -> pd.DataFrame:
     rng = np.random.default_rng(7)
-    return pd.DataFrame({"id": np.arange(1_000_000), "households": rng.integers(0, 5000, 1_000_000),
-                         "district": rng.choice(["Peshawar", "Quetta", "Lahore", "Karachi"], 1_000_000)})
+    return pd.DataFrame(
+        {
+            "id": np.arange(1_000_000),
+            "households": rng.integers(0, 5000, 1_000_000),
+            "district": rng.choice(["Peshawar", "Quetta", "Lahore", "Karachi"], 1_000_000),
+        }
+    )
 
 
 def test_million_rows_only_visible_cells_are_queried(qtbot, million):
@@ -92,14 +96,17 @@ def test_table_selection_and_map_selection_follow_each_other(window, qtbot, dist
     view_row = int(table.model.view_rows_of([quetta])[0])
     table.view.selectionModel().select(
         table.model.index(view_row, 0),
-        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
     assert list(window.document.selected("pak_districts")) == [quetta]
     wait_rendered(window, qtbot)
     assert window.canvas.zoom_to_selection()
     # Map → table: identify Lahore on the map; the table selects (and shows) its row.
     window.canvas.zoom_full()
     wait_rendered(window, qtbot)
-    qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=window.canvas.to_screen(74.40794, 31.45709).toPoint())
+    qtbot.mouseClick(
+        window.canvas, Qt.MouseButton.LeftButton, pos=window.canvas.to_screen(74.40794, 31.45709).toPoint()
+    )
     rows = {i.row() for i in table.view.selectionModel().selectedRows()}
     assert [table.model.data(table.model.index(r, 0)) for r in rows] == ["Lahore"]
     assert "1 selected" in table.count.text()
@@ -155,11 +162,13 @@ def test_expression_mode_in_the_table_widget(qtbot, million):
     assert table.message.text() == ""
     shown = table.model.rows
 
-    for bad, message in [("households >", "is not a valid expression"),
-                         ("houshold > 5", "no field 'houshold' — did you mean households?"),
-                         ("district == Quetta", "put text in quotes: \"Quetta\""),
-                         ("households * 2", "not true or false"),
-                         ("district > 3", "cannot be evaluated")]:
+    for bad, message in [
+        ("households >", "is not a valid expression"),
+        ("houshold > 5", "no field 'houshold' — did you mean households?"),
+        ("district == Quetta", 'put text in quotes: "Quetta"'),
+        ("households * 2", "not true or false"),
+        ("district > 3", "cannot be evaluated"),
+    ]:
         table.filter.setText(bad)
         assert not table.apply_filter()
         assert message in table.message.text() and "\n" not in table.message.text()

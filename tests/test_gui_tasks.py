@@ -5,10 +5,9 @@ from __future__ import annotations
 import threading
 
 import pytest
+from gui_helpers import WAIT_MS, add_files
 
 from pakmap.project import JoinSpec, LayerSpec, LayoutSpec, Project, save_project
-
-from gui_helpers import WAIT_MS, add_files
 
 pytestmark = pytest.mark.gui
 
@@ -47,8 +46,11 @@ def test_style_editor_cancel_restores_the_style(window, qtbot, districts_path):
 
     offered = [editor.palette.itemData(i) for i in range(editor.palette.count())]
     assert offered and all(palettes()[name].kind == "categorical" for name in offered)
-    safe = [editor.palette.itemText(i) for i in range(editor.palette.count())
-            if palettes()[editor.palette.itemData(i)].colorblind_safe]
+    safe = [
+        editor.palette.itemText(i)
+        for i in range(editor.palette.count())
+        if palettes()[editor.palette.itemData(i)].colorblind_safe
+    ]
     assert all(text.endswith("✓ colour-blind safe") for text in safe)
     editor.reject()
     assert layer.style is original
@@ -87,26 +89,39 @@ def test_pakmap_gui_opens_a_project_given_on_the_command_line(tmp_path, shared_d
     import subprocess
     import sys
 
-    project = Project(layers=[LayerSpec("districts", str(shared_data / "pak_districts.geojson")),
-                              LayerSpec("census", str(shared_data / "pak_census2023_districts.csv"), visible=False)],
-                      joins=[JoinSpec(layer="districts", table="census", on=[["name", "district"]])],
-                      layout=LayoutSpec(title="Census 2023"))
+    project = Project(
+        layers=[
+            LayerSpec("districts", str(shared_data / "pak_districts.geojson")),
+            LayerSpec("census", str(shared_data / "pak_census2023_districts.csv"), visible=False),
+        ],
+        joins=[JoinSpec(layer="districts", table="census", on=[["name", "district"]])],
+        layout=LayoutSpec(title="Census 2023"),
+    )
     path = save_project(project, tmp_path / "census map.toml")
-    env = dict(os.environ, HOME=str(tmp_path / "home"), XDG_CONFIG_HOME=str(tmp_path / "config"),
-               XDG_DATA_HOME=str(tmp_path / "data"), QT_QPA_PLATFORM="offscreen")
-    out = subprocess.run([sys.executable, "-c", _ENTRY_CHILD, str(path)], capture_output=True, text=True,
-                         env=env, timeout=120)
+    env = dict(
+        os.environ,
+        HOME=str(tmp_path / "home"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        QT_QPA_PLATFORM="offscreen",
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", _ENTRY_CHILD, str(path)], capture_output=True, text=True, env=env, timeout=120
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     seen = json.loads(out.stdout.strip().splitlines()[-1])
-    assert seen == {"layers": ["districts", "census"], "title": "[*]census map.toml — pakmap", "joined": True,
-                    "code": 0}
+    assert seen == {
+        "layers": ["districts", "census"],
+        "title": "[*]census map.toml — pakmap",
+        "joined": True,
+        "code": 0,
+    }
 
 
 @pytest.mark.realdata
 def test_web_map_and_atlas_export_from_the_layout_view(window, qtbot, admin_gpkg, tmp_path):
     import re
     import subprocess
-
 
     add_files(window, qtbot, admin_gpkg, sublayer="provinces")
     layout = window.open_layout()
@@ -134,8 +149,9 @@ def test_style_editor_closes_when_a_join_replaces_its_layer(window, qtbot, share
     add_files(window, qtbot, shared_data / "pak_districts.geojson", shared_data / "pak_census2023_districts.csv")
     editor = window.open_style_editor(window.document.layer("pak_districts"))
     assert editor.isVisible()
-    window.document.apply_join(JoinSpec(layer="pak_districts", table="pak_census2023_districts",
-                                        on=[["name", "district"]]))
+    window.document.apply_join(
+        JoinSpec(layer="pak_districts", table="pak_census2023_districts", on=[["name", "district"]])
+    )
     assert not editor.isVisible()
     window.document.remove_layer("pak_districts")  # later structure changes reach no closed editor
 

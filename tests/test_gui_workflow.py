@@ -6,14 +6,12 @@ from __future__ import annotations
 import subprocess
 
 import pytest
+from gui_helpers import WAIT_MS, add_files, dominant_colour, wait_rendered
 
 from pakmap.project import load_project
 from pakmap.style import GraduatedStyle
 
-from gui_helpers import WAIT_MS, add_files, dominant_colour, wait_rendered
-
 pytestmark = [pytest.mark.gui, pytest.mark.realdata]
-
 
 
 def join_census(window, qtbot, shared_data):

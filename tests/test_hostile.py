@@ -21,7 +21,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from hostile.cases import EXPECTED
 from hostile.make_corpus import CASE_MAKERS
 
@@ -34,8 +33,11 @@ RUNNER = Path(__file__).parent / "hostile" / "run_cases.py"
 
 
 def _hashes(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -50,15 +52,20 @@ def corpus(tmp_path_factory):
         folder.mkdir()
         argv = CASE_MAKERS[expected.id](folder)
         before[expected.id] = _hashes(folder)
-        cases.append({"id": expected.id, "argv": argv, "env": expected.env, "cwd": str(folder),
-                      "timeout": CASE_TIMEOUT_S})
+        cases.append(
+            {"id": expected.id, "argv": argv, "env": expected.env, "cwd": str(folder), "timeout": CASE_TIMEOUT_S}
+        )
     (root / "cases.json").write_text(json.dumps(cases))
     results_file = root / "results.jsonl"
     # Fewer malloc arenas and BLAS threads: they reserve address space the limit would count.
     env = {**os.environ, "MALLOC_ARENA_MAX": "2", "OPENBLAS_NUM_THREADS": "1", "QT_QPA_PLATFORM": "offscreen"}
-    child = subprocess.run([sys.executable, str(RUNNER), str(root / "cases.json"), str(results_file),
-                            str(ADDRESS_SPACE_MB)], env=env, capture_output=True, text=True,
-                           timeout=CASE_TIMEOUT_S * 4 + 60)
+    child = subprocess.run(
+        [sys.executable, str(RUNNER), str(root / "cases.json"), str(results_file), str(ADDRESS_SPACE_MB)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=CASE_TIMEOUT_S * 4 + 60,
+    )
     results, started = {}, []
     for line in results_file.read_text().splitlines() if results_file.exists() else []:
         record = json.loads(line)
@@ -66,8 +73,13 @@ def corpus(tmp_path_factory):
             started.append(record["id"])
         else:
             results[record["id"]] = record
-    return {"root": root, "results": results, "before": before, "started": started,
-            "child": f"exit {child.returncode}; stderr: {child.stderr[-2000:]}"}
+    return {
+        "root": root,
+        "results": results,
+        "before": before,
+        "started": started,
+        "child": f"exit {child.returncode}; stderr: {child.stderr[-2000:]}",
+    }
 
 
 @pytest.mark.parametrize("expected", EXPECTED, ids=[e.id for e in EXPECTED])
@@ -94,4 +106,3 @@ def test_hostile_case(corpus, expected):
     if expected.exit != 0:
         assert set(after) == set(before), f"a failed case left files: {sorted(set(after) - set(before))}"
     assert result["max_rss_mb"] <= PEAK_RSS_MB, f"peak memory {result['max_rss_mb']} MB"
-

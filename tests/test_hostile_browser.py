@@ -6,12 +6,11 @@ from __future__ import annotations
 import html
 
 import pytest
+from test_web_browser import Visit, browser, pytestmark  # noqa: F401  (the fixture and the marks)
+from test_web_injection import PAYLOADS, TEMPLATE_RESULTS, hostile_loaded, legend_texts
 
 from pakmap.web import export_webmap
 from pakmap.web.content import caption
-
-from test_web_browser import Visit, browser, pytestmark  # noqa: F401  (the fixture and the marks)
-from test_web_injection import PAYLOADS, TEMPLATE_RESULTS, hostile_loaded, legend_texts
 
 # Nodes a payload could add (the page has Leaflet's own links and the raster's image), attributes
 # that would run script, the scripts, and a global a payload could set.
@@ -77,7 +76,9 @@ def test_hostile_texts_read_as_text_in_the_browser(browser, tmp_path, monkeypatc
         assert payload in page.locator(".leaflet-popup-content").inner_text()
         # A village's tooltip (the long hostile title box may cover the icon: the event goes to it).
         page.locator(".leaflet-marker-icon").first.dispatch_event("mouseover")
-        page.wait_for_function("[...document.querySelectorAll('.leaflet-tooltip')].some(t => t.textContent.includes('Site'))")
+        page.wait_for_function(
+            "[...document.querySelectorAll('.leaflet-tooltip')].some(t => t.textContent.includes('Site'))"
+        )
         assert visit.dialogs == [] and visit.errors == []
         after = page.evaluate(INJECTED_JS)  # the open popup adds its close button, nothing else
         after["nodes"].remove("A leaflet-popup-close-button")
@@ -93,9 +94,9 @@ def test_hostile_texts_read_as_text_in_the_browser(browser, tmp_path, monkeypatc
 @pytest.mark.timeout(180)
 def test_hostile_svg_opens_no_dialog(browser, tmp_path):
     """An SVG page whose every text is a script payload, opened as a document: text, no script."""
-    from pakmap.export import export_print
-
     from test_export_svg_safety import SCRIPT, hostile_page_project
+
+    from pakmap.export import export_print
 
     out = tmp_path / "map.svg"
     export_print(hostile_page_project(tmp_path, SCRIPT), out)

@@ -26,16 +26,20 @@ def field(text: str, name: str) -> str:
 def test_geopackage_four_layers(admin_gpkg):
     text = describe(admin_gpkg)
     assert text.splitlines()[0] == f"{admin_gpkg}: GeoPackage, 4 layers"
-    expected = {"provinces": ("7", "MultiPolygon", "2 invalid"), "divisions": ("37", "MultiPolygon", "3 invalid"),
-                "districts": ("156", "MultiPolygon", "4 invalid"),
-                "line_of_control": ("1", "MultiLineString", "all 1 geometries valid")}
+    expected = {
+        "provinces": ("7", "MultiPolygon", "2 invalid"),
+        "divisions": ("37", "MultiPolygon", "3 invalid"),
+        "districts": ("156", "MultiPolygon", "4 invalid"),
+        "line_of_control": ("1", "MultiLineString", "all 1 geometries valid"),
+    }
     for layer, (count, geometry, validity) in expected.items():
         b = block(text, layer)
         assert field(b, "features") == count and field(b, "geometry") == geometry
         assert field(b, "CRS") == "EPSG:4326 (WGS 84)"
         assert field(b, "validity").startswith(validity)
-    assert field(block(text, "districts"), "fields") == ("name (text), division (text), province (text), "
-                                                         "osm_relations (text)")
+    assert field(block(text, "districts"), "fields") == (
+        "name (text), division (text), province (text), osm_relations (text)"
+    )
 
 
 def test_districts_geojson(districts_path):
@@ -44,7 +48,8 @@ def test_districts_geojson(districts_path):
     assert field(b, "bounds").startswith("60.8729, 24.0516, 77.1204, 37.0917")
     assert field(b, "validity").startswith(
         "4 invalid (Ring Self-intersection: 1, Self-intersection: 3) of 156; invalid: Gwadar, Lasbela, "
-        "Karachi South, Malir")
+        "Karachi South, Malir"
+    )
 
 
 def test_provinces_geojson(shared_data):
@@ -97,8 +102,18 @@ def test_layer_option_and_repair(admin_gpkg, capsys):
 
 def test_raster_and_missing_crs(tmp_path):
     path = tmp_path / "elevation m.tif"
-    with rasterio.open(path, "w", driver="GTiff", width=64, height=32, count=2, dtype="int16",
-                       crs="EPSG:32642", transform=from_origin(500_000, 3_800_000, 100, 100), nodata=-9999) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=64,
+        height=32,
+        count=2,
+        dtype="int16",
+        crs="EPSG:32642",
+        transform=from_origin(500_000, 3_800_000, 100, 100),
+        nodata=-9999,
+    ) as dst:
         dst.write(np.ones((2, 32, 64), dtype="int16"))
         dst.build_overviews([2, 4], Resampling.average)
     text = describe(path)

@@ -30,9 +30,15 @@ title = "Refugees by district"
 
 @pytest.fixture
 def project(tmp_path):
-    frame = gpd.GeoDataFrame({"name": ["Peshawar", "Quetta", "Lahore"], "refugees": [12000, 450, 3],
-                              "phone": ["+92 300 1111111", "+92 300 2222222", "+92 300 3333333"]},
-                             geometry=[box(i, 0, i + 1, 1) for i in range(3)], crs="EPSG:4326")
+    frame = gpd.GeoDataFrame(
+        {
+            "name": ["Peshawar", "Quetta", "Lahore"],
+            "refugees": [12000, 450, 3],
+            "phone": ["+92 300 1111111", "+92 300 2222222", "+92 300 3333333"],
+        },
+        geometry=[box(i, 0, i + 1, 1) for i in range(3)],
+        crs="EPSG:4326",
+    )
     frame.to_file(tmp_path / "districts.geojson", driver="GeoJSON")
     path = tmp_path / "project.toml"
     path.write_text(PROJECT.format(extra=""), encoding="utf-8")
@@ -79,40 +85,65 @@ def test_style_export_then_import_into_another_project(project, tmp_path, capsys
     assert sld.read_text().startswith('<?xml version="1.0" encoding="UTF-8"?>\n<StyledLayerDescriptor')
     # Another project with the same layer in a plain style takes the QGIS style over.
     other = tmp_path / "other.toml"
-    other.write_text(PROJECT.replace('style = {{ kind = "graduated", field = "refugees", method = "manual", '
-                                     'breaks = [100, 10000], palette = "unhcr_blue" }}\nlabels = {{ field = "name" }}\n',
-                                     "").format(extra=""), encoding="utf-8")
+    other.write_text(
+        PROJECT.replace(
+            'style = {{ kind = "graduated", field = "refugees", method = "manual", '
+            'breaks = [100, 10000], palette = "unhcr_blue" }}\nlabels = {{ field = "name" }}\n',
+            "",
+        ).format(extra=""),
+        encoding="utf-8",
+    )
     capsys.readouterr()
     assert main(["style", "import", str(qml), "--layer", "districts", "--project", str(other)]) == 0
     captured = capsys.readouterr()
     assert "everything in the QGIS style was carried over" in captured.err
     layer = load_project(other).layer_spec("districts")
-    assert layer.style["kind"] == "graduated" and layer.style["breaks"] == [10000.0, 12000.0]  # as drawn: "<5", 450 – 10,000, 10,001 – 12,000
-    assert layer.labels == {"field": "name", "size": 7.0, "color": "#000000", "bold": False, "halo_color": "#FFFFFF",
-                            "halo_width": 0.4, "visible": True, "placement": "line"}
+    assert layer.style["kind"] == "graduated" and layer.style["breaks"] == [
+        10000.0,
+        12000.0,
+    ]  # as drawn: "<5", 450 – 10,000, 10,001 – 12,000
+    assert layer.labels == {
+        "field": "name",
+        "size": 7.0,
+        "color": "#000000",
+        "bold": False,
+        "halo_color": "#FFFFFF",
+        "halo_width": 0.4,
+        "visible": True,
+        "placement": "line",
+    }
 
 
 def test_style_import_without_a_project_prints_the_table(project, tmp_path, capsys):
     qml = tmp_path / "d.qml"
-    qml.write_text('<qgis><renderer-v2 type="singleSymbol"><symbols><symbol type="fill" name="0" alpha="0.5">'
-                   '<layer class="SimpleFill"><prop k="color" v="255,0,0,255"/><prop k="style" v="dense3"/></layer>'
-                   '</symbol></symbols></renderer-v2></qgis>', encoding="utf-8")
+    qml.write_text(
+        '<qgis><renderer-v2 type="singleSymbol"><symbols><symbol type="fill" name="0" alpha="0.5">'
+        '<layer class="SimpleFill"><prop k="color" v="255,0,0,255"/><prop k="style" v="dense3"/></layer>'
+        "</symbol></symbols></renderer-v2></qgis>",
+        encoding="utf-8",
+    )
     assert main(["style", "import", str(qml), "--layer", "districts"]) == 0
     captured = capsys.readouterr()
     assert 'kind = "single"' in captured.out and 'fill = "#FF0000"' in captured.out and "opacity = 0.5" in captured.out
     assert "not carried over: fill pattern 'dense3'" in captured.err
 
 
-@pytest.mark.parametrize("args, problem", [
-    (["--layer", "nope"], "no layer named 'nope'"),
-    (["--layer", "districts"], "which layer 'districts' does not have"),
-])
+@pytest.mark.parametrize(
+    "args, problem",
+    [
+        (["--layer", "nope"], "no layer named 'nope'"),
+        (["--layer", "districts"], "which layer 'districts' does not have"),
+    ],
+)
 def test_style_import_errors_leave_the_project_untouched(project, tmp_path, capsys, args, problem):
     qml = tmp_path / "x.qml"
-    qml.write_text('<qgis><renderer-v2 type="categorizedSymbol" attr="camp_type"><categories>'
-                   '<category value="a" symbol="0" label="a"/></categories><symbols><symbol type="fill" name="0">'
-                   '<layer class="SimpleFill"><prop k="color" v="1,2,3,255"/></layer></symbol></symbols>'
-                   '</renderer-v2></qgis>', encoding="utf-8")
+    qml.write_text(
+        '<qgis><renderer-v2 type="categorizedSymbol" attr="camp_type"><categories>'
+        '<category value="a" symbol="0" label="a"/></categories><symbols><symbol type="fill" name="0">'
+        '<layer class="SimpleFill"><prop k="color" v="1,2,3,255"/></layer></symbol></symbols>'
+        "</renderer-v2></qgis>",
+        encoding="utf-8",
+    )
     before = project.read_bytes()
     assert main(["style", "import", str(qml), "--project", str(project), *args]) == 2
     assert problem in capsys.readouterr().err

@@ -51,8 +51,13 @@ def qgis():
 
 
 def probe(*args: str) -> dict:
-    done = subprocess.run([QGIS_PYTHON, str(PROBE), *args], capture_output=True, text=True, timeout=500,
-                          env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": "/tmp"})
+    done = subprocess.run(
+        [QGIS_PYTHON, str(PROBE), *args],
+        capture_output=True,
+        text=True,
+        timeout=500,
+        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": "/tmp"},
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -124,12 +129,19 @@ def exported(qgis, shared_data, tmp_path_factory):
     moved = folder / "moved"
     shutil.copytree(out.parent, moved)
     width, height = (round(v / 25.4 * DPI) for v in (210, 158))  # the A4 template's map frame
-    described = probe("project", str(moved / "map.qgz"), str(folder / "qgis.png"), str(DPI), str(width),
-                      str(height))
-    bare = probe("project", str(moved / "map.qgz"), str(folder / "qgis_fills.png"), str(DPI), str(width),
-                 str(height), "nolabels")
-    return {"loaded": loaded, "written": written, "out": out, "qgis": described, "folder": folder,
-            "size": (width, height), "bare": bare}
+    described = probe("project", str(moved / "map.qgz"), str(folder / "qgis.png"), str(DPI), str(width), str(height))
+    bare = probe(
+        "project", str(moved / "map.qgz"), str(folder / "qgis_fills.png"), str(DPI), str(width), str(height), "nolabels"
+    )
+    return {
+        "loaded": loaded,
+        "written": written,
+        "out": out,
+        "qgis": described,
+        "folder": folder,
+        "size": (width, height),
+        "bare": bare,
+    }
 
 
 def test_export_writes_a_qgz_its_geopackage_and_the_record(exported):
@@ -217,8 +229,16 @@ def _pakmap_render(exported, extent, path: Path, labels: bool) -> None:
         for layer in safe.drawable:
             layer.labels = None
     width, height = exported["size"]
-    view = MapView(layers=safe.drawable, extent=tuple(extent), crs=safe.crs, width=width, height=height, dpi=DPI,
-                   background="#FFFFFF", count_threshold=5)
+    view = MapView(
+        layers=safe.drawable,
+        extent=tuple(extent),
+        crs=safe.crs,
+        width=width,
+        height=height,
+        dpi=DPI,
+        background="#FFFFFF",
+        count_threshold=5,
+    )
     image, _ = render_image(view)
     image.save(str(path))
 
@@ -236,8 +256,10 @@ def test_qgis_renders_the_map_as_pakmap_does(exported):
 def test_qgis_opens_the_geopackage_styled_from_layer_styles(exported):
     gpkg = exported["folder"] / "moved" / "map.gpkg"
     with sqlite3.connect(gpkg) as db:
-        rows = db.execute("SELECT f_table_name, f_geometry_column, styleName, useAsDefault, length(styleQML), "
-                          "length(styleSLD) FROM layer_styles ORDER BY f_table_name").fetchall()
+        rows = db.execute(
+            "SELECT f_table_name, f_geometry_column, styleName, useAsDefault, length(styleQML), "
+            "length(styleSLD) FROM layer_styles ORDER BY f_table_name"
+        ).fetchall()
         contents = db.execute("SELECT data_type FROM gpkg_contents WHERE table_name = 'layer_styles'").fetchall()
     assert contents == [("attributes",)]
     assert [r[0] for r in rows] == ["admin_centres", "districts", "line_of_control", "provinces"]
@@ -275,11 +297,21 @@ def test_a_raster_goes_over_with_its_ramp(qgis, shared_data, tmp_path):
     values[:20, :20] = -9999  # an undeclared "no data" the style names
     tif = tmp_path / "data" / "gradient.tif"
     tif.parent.mkdir()
-    with rasterio.open(tif, "w", driver="GTiff", width=width, height=height, count=1, dtype="float32",
-                       crs="EPSG:4326", transform=from_bounds(60, 23, 78, 38, width, height)) as dst:
+    with rasterio.open(
+        tif,
+        "w",
+        driver="GTiff",
+        width=width,
+        height=height,
+        count=1,
+        dtype="float32",
+        crs="EPSG:4326",
+        transform=from_bounds(60, 23, 78, 38, width, height),
+    ) as dst:
         dst.write(values, 1)
     project = tmp_path / "project.toml"
-    project.write_text(f"""
+    project.write_text(
+        f"""
 [pakmap]
 format = 1
 
@@ -297,7 +329,9 @@ style = {{ kind = "single", symbol = {{ fill = "none", stroke = "#18375F", strok
 
 [layout]
 title = "Gradient"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     loaded = load_layers(load_project(project))
     out = tmp_path / "out" / "map.qgz"
     out.parent.mkdir()

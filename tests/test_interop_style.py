@@ -14,25 +14,34 @@ from pakmap.interop import read_qml, style_to_qml, style_to_sld
 from pakmap.interop.qml import expression_to_format, label_expression
 from pakmap.layer import VectorLayer
 from pakmap.render.styling import symbolize
-from pakmap.style import (CategorizedStyle, GraduatedStyle, LabelStyle, ProportionalStyle, SingleSymbolStyle,
-                          Symbol)
+from pakmap.style import CategorizedStyle, GraduatedStyle, LabelStyle, ProportionalStyle, SingleSymbolStyle, Symbol
 
 SE = "{http://www.opengis.net/se}"
 OGC = "{http://www.opengis.net/ogc}"
 
 
 def districts(style, labels=None) -> VectorLayer:
-    frame = gpd.GeoDataFrame({
-        "name": ["Peshawar", "Quetta", "Lahore", "Karachi", "Gilgit"],
-        "refugees": [120_000, 45_000, 3_000, 800, None],
-        "kind": ["urban", "rural", "urban", "camp", None],
-    }, geometry=[box(i, 0, i + 1, 1) for i in range(5)], crs="EPSG:4326")
+    frame = gpd.GeoDataFrame(
+        {
+            "name": ["Peshawar", "Quetta", "Lahore", "Karachi", "Gilgit"],
+            "refugees": [120_000, 45_000, 3_000, 800, None],
+            "kind": ["urban", "rural", "urban", "camp", None],
+        },
+        geometry=[box(i, 0, i + 1, 1) for i in range(5)],
+        crs="EPSG:4326",
+    )
     return VectorLayer("districts", frame, style=style, labels=labels)
 
 
 def graduated_layer() -> VectorLayer:
-    style = GraduatedStyle(field="refugees", method="manual", classes=3, breaks=[1_000, 50_000, 120_000],
-                           palette="unhcr_blue", symbol=Symbol(stroke="#FFFFFF", stroke_width=0.3, line_style="dash"))
+    style = GraduatedStyle(
+        field="refugees",
+        method="manual",
+        classes=3,
+        breaks=[1_000, 50_000, 120_000],
+        palette="unhcr_blue",
+        symbol=Symbol(stroke="#FFFFFF", stroke_width=0.3, line_style="dash"),
+    )
     return districts(style, LabelStyle(field="name", size=8, bold=True, halo_width=0.5))
 
 
@@ -88,7 +97,9 @@ def test_categorized_and_single_round_trip():
 
 def test_points_markers_and_proportional_circles_round_trip():
     points = gpd.GeoDataFrame({"pop": [10, 250, 4000]}, geometry=[Point(i, i) for i in range(3)], crs="EPSG:4326")
-    village = VectorLayer("villages", points, style=SingleSymbolStyle(Symbol(fill="#0072BC", marker="settlement", size=3)))
+    village = VectorLayer(
+        "villages", points, style=SingleSymbolStyle(Symbol(fill="#0072BC", marker="settlement", size=3))
+    )
     imported = read_qml(style_to_qml(village).encode())
     assert imported.style.symbol.marker == "settlement" and imported.style.symbol.size == 3
     assert "base64:" in style_to_qml(village)  # the pictogram travels inside the style
@@ -102,8 +113,11 @@ def test_points_markers_and_proportional_circles_round_trip():
 
 def test_dotted_lines_keep_their_dots():
     lines = gpd.GeoDataFrame({"n": [1]}, geometry=[LineString([(0, 0), (1, 1)])], crs="EPSG:4326")
-    loc = VectorLayer("line_of_control", lines,
-                      style=SingleSymbolStyle(Symbol(fill="#333333", stroke="#FFFFFF", stroke_width=0.4, line_style="dot")))
+    loc = VectorLayer(
+        "line_of_control",
+        lines,
+        style=SingleSymbolStyle(Symbol(fill="#333333", stroke="#FFFFFF", stroke_width=0.4, line_style="dot")),
+    )
     imported = read_qml(style_to_qml(loc).encode())
     symbol = imported.style.symbol
     assert (imported.style.symbol.fill, symbol.line_style, symbol.stroke_width) == ("#333333", "dot", 0.4)
@@ -122,8 +136,8 @@ def test_label_expressions_both_ways():
     assert is_expression
     assert text == "concat(\"name\", '\\n', format_number(\"refugees\", 0), ' refugees')"
     assert expression_to_format(text) == "{name}\n{refugees:,.0f} refugees"
-    assert expression_to_format('"name" || \' (\' || "province" || \')\'') == "{name} ({province})"
-    assert expression_to_format("upper(\"name\")") is None
+    assert expression_to_format("\"name\" || ' (' || \"province\" || ')'") == "{name} ({province})"
+    assert expression_to_format('upper("name")') is None
 
 
 def test_what_cannot_be_carried_over_is_said_in_one_line():
@@ -136,17 +150,27 @@ def test_what_cannot_be_carried_over_is_said_in_one_line():
     assert "label font Arial" in summary and "fill pattern 'dense4'" in summary
 
 
-@pytest.mark.parametrize("data, problem", [
-    (b'<?xml version="1.0"?><!DOCTYPE qgis [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><qgis>&b;</qgis>',
-     "declares XML entities"),
-    (b'<?xml version="1.0"?><!DOCTYPE qgis [<!ENTITY x SYSTEM "file:///etc/passwd">]><qgis>&x;</qgis>',
-     "declares XML entities"),
-    (b"<qgis><renderer-v2", "not well-formed"),
-    (b"<html><body>hi</body></html>", "not a QGIS style"),
-    (b'<qgis><renderer-v2 type="heatmapRenderer"/></qgis>', "cannot read a QGIS 'heatmapRenderer' renderer"),
-    (b'<qgis><renderer-v2 type="graduatedSymbol" attr="upper(x) || y"><ranges><range lower="0" upper="1" symbol="0"/>'
-     b'</ranges><symbols/></renderer-v2></qgis>', "classifies the expression"),
-])
+@pytest.mark.parametrize(
+    "data, problem",
+    [
+        (
+            b'<?xml version="1.0"?><!DOCTYPE qgis [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><qgis>&b;</qgis>',
+            "declares XML entities",
+        ),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE qgis [<!ENTITY x SYSTEM "file:///etc/passwd">]><qgis>&x;</qgis>',
+            "declares XML entities",
+        ),
+        (b"<qgis><renderer-v2", "not well-formed"),
+        (b"<html><body>hi</body></html>", "not a QGIS style"),
+        (b'<qgis><renderer-v2 type="heatmapRenderer"/></qgis>', "cannot read a QGIS 'heatmapRenderer' renderer"),
+        (
+            b'<qgis><renderer-v2 type="graduatedSymbol" attr="upper(x) || y"><ranges><range lower="0" upper="1" symbol="0"/>'
+            b"</ranges><symbols/></renderer-v2></qgis>",
+            "classifies the expression",
+        ),
+    ],
+)
 def test_hostile_or_foreign_files_get_one_line_errors(data, problem):
     with pytest.raises(StyleError) as err:
         read_qml(data, "mail/attachment.qml")
@@ -182,10 +206,12 @@ def test_graduated_colours_in_a_project_file_are_checked():
 
 
 def test_the_small_count_class_goes_over_and_comes_back():
-    frame = gpd.GeoDataFrame({"refugees": [3, 0, 450, 12000, 70000]},
-                             geometry=[box(i, 0, i + 1, 1) for i in range(5)], crs="EPSG:4326")
-    layer = VectorLayer("districts", frame, style=GraduatedStyle(field="refugees", method="manual",
-                                                                 breaks=[10000, 70000]))
+    frame = gpd.GeoDataFrame(
+        {"refugees": [3, 0, 450, 12000, 70000]}, geometry=[box(i, 0, i + 1, 1) for i in range(5)], crs="EPSG:4326"
+    )
+    layer = VectorLayer(
+        "districts", frame, style=GraduatedStyle(field="refugees", method="manual", breaks=[10000, 70000])
+    )
     sym = symbolize(layer, 5)
     assert sym.classes[0].label == "<5"
     qml = style_to_qml(layer, 5)

@@ -62,19 +62,27 @@ def districts(districts_path) -> gpd.GeoDataFrame:
 
 @pytest.fixture()
 def messy() -> pd.DataFrame:
-    return pd.DataFrame({
-        "District": [m[0] for m in MESSY],
-        "Province": [m[1] for m in MESSY],
-        "refugees": np.arange(1, len(MESSY) + 1) * 100,
-        "agency": ["UNHCR"] * len(MESSY),
-    })
+    return pd.DataFrame(
+        {
+            "District": [m[0] for m in MESSY],
+            "Province": [m[1] for m in MESSY],
+            "refugees": np.arange(1, len(MESSY) + 1) * 100,
+            "agency": ["UNHCR"] * len(MESSY),
+        }
+    )
 
 
 def test_every_expected_match_and_every_unmatched_row(districts, messy):
     before = messy.copy(deep=True)
     layer_before = districts.copy()
-    result = join_attributes(districts, messy, on=[("name", "District")], within=("province", "Province"),
-                             layer_name="districts", table_name="partners")
+    result = join_attributes(
+        districts,
+        messy,
+        on=[("name", "District")],
+        within=("province", "Province"),
+        layer_name="districts",
+        table_name="partners",
+    )
     report = result.report
     rows = report.rows.set_index("table_row")
     for i, (name, _, expected, how) in enumerate(MESSY):
@@ -94,8 +102,10 @@ def test_every_expected_match_and_every_unmatched_row(districts, messy):
     # Unmatched rows with values are a warning the user sees; totals rows are not lost data.
     assert len(report.warnings) == 1 and "4 row(s) of 'partners'" in report.warnings[0]
     assert not {"Total", "Total Sindh", "Grand Total", "Pakistan"} & set(report.suggestions)
-    assert ("totals rows, left out of the join: 4 (row 32: 'Total' is a total, row 33: 'Total Sindh' is a total, "
-            "row 34: 'Grand Total' is a total, row 35: 'Pakistan' is the whole country: a total)") in report.summary()
+    assert (
+        "totals rows, left out of the join: 4 (row 32: 'Total' is a total, row 33: 'Total Sindh' is a total, "
+        "row 34: 'Grand Total' is a total, row 35: 'Pakistan' is the whole country: a total)"
+    ) in report.summary()
     # Every feature kept, in order, geometry untouched; inputs not mutated.
     assert len(result.data) == len(districts) == 156
     assert list(result.data["name"]) == list(districts["name"])
@@ -126,8 +136,13 @@ def test_accepted_suggestions_are_replayed(districts, messy):
     assert accepted == {"Peshwar": "Peshawar", "Faislabad": "Faisalabad"}
     # Next month: the same table, the accepted matches from the project file.
     stored = accepted_to_dict(accepted)
-    result = join_attributes(districts, messy, on=[("name", "District")], within=("province", "Province"),
-                             accepted=accepted_from_dict(stored))
+    result = join_attributes(
+        districts,
+        messy,
+        on=[("name", "District")],
+        within=("province", "Province"),
+        accepted=accepted_from_dict(stored),
+    )
     rows = result.report.rows.set_index("table_key")
     assert rows.loc["Peshwar", "how"] == "accepted" and rows.loc["Peshwar", "layer_key"] == "Peshawar"
     assert result.report.count("accepted") == 2
@@ -136,8 +151,9 @@ def test_accepted_suggestions_are_replayed(districts, messy):
 
 
 def test_duplicate_table_keys_refused_without_aggregation(districts):
-    table = pd.DataFrame({"District": ["Peshawar", "peshawar", "Quetta"], "households": [10, 5, 7],
-                          "partner": ["A", "B", "C"]})
+    table = pd.DataFrame(
+        {"District": ["Peshawar", "peshawar", "Quetta"], "households": [10, 5, 7], "partner": ["A", "B", "C"]}
+    )
     with pytest.raises(JoinError) as caught:
         join_attributes(districts, table, on=[("name", "District")])
     assert "several rows" in str(caught.value) and "'Peshawar' from rows 0, 1" in str(caught.value)
@@ -145,11 +161,13 @@ def test_duplicate_table_keys_refused_without_aggregation(districts):
     assert caught.value.report.duplicate_table_keys == {"Peshawar": [0, 1]}
 
 
-@pytest.mark.parametrize("aggregate, households, partner", [
-    ("sum", 15, "A"), ("mean", 7.5, "A"), ("count", 2, 2), ("first", 10, "A")])
+@pytest.mark.parametrize(
+    "aggregate, households, partner", [("sum", 15, "A"), ("mean", 7.5, "A"), ("count", 2, 2), ("first", 10, "A")]
+)
 def test_aggregations(districts, aggregate, households, partner):
-    table = pd.DataFrame({"District": ["Peshawar", "peshawar", "Quetta"], "households": [10, 5, 7],
-                          "partner": ["A", "B", "C"]})
+    table = pd.DataFrame(
+        {"District": ["Peshawar", "peshawar", "Quetta"], "households": [10, 5, 7], "partner": ["A", "B", "C"]}
+    )
     result = join_attributes(districts, table, on=[("name", "District")], aggregate=aggregate)
     peshawar = result.data[result.data["name"] == "Peshawar"].iloc[0]
     assert peshawar["households"] == households
@@ -178,10 +196,12 @@ def test_strict_makes_unmatched_rows_with_values_an_error(districts):
 
 
 def test_names_repeat_across_provinces_only_within_resolves():
-    layer = gpd.GeoDataFrame({"name": ["Hyderabad", "Hyderabad", "Kohat"], "prov": ["Sindh", "Telangana", "KP"]},
-                             geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)], crs="EPSG:4326")
-    table = pd.DataFrame({"District": ["Hyderabad", "Kohat"], "Province": ["Sindh", "Khyber Pakhtunkhwa"],
-                          "n": [5, 6]})
+    layer = gpd.GeoDataFrame(
+        {"name": ["Hyderabad", "Hyderabad", "Kohat"], "prov": ["Sindh", "Telangana", "KP"]},
+        geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)],
+        crs="EPSG:4326",
+    )
+    table = pd.DataFrame({"District": ["Hyderabad", "Kohat"], "Province": ["Sindh", "Khyber Pakhtunkhwa"], "n": [5, 6]})
     # Without a parent the layer has a duplicate key: both features receive the row (reported).
     plain = join_attributes(layer, table, on=[("name", "District")])
     assert plain.report.duplicate_layer_keys == {"Hyderabad": [0, 1]}
@@ -195,8 +215,11 @@ def test_names_repeat_across_provinces_only_within_resolves():
 
 
 def test_codes_as_text_integers_floats_and_padding():
-    layer = gpd.GeoDataFrame({"ADM2_PCODE": ["PK0201", "PK0202", "PK0203"], "code": [201, 202, 203]},
-                             geometry=[box(i, 0, i + 1, 1) for i in range(3)], crs="EPSG:4326")
+    layer = gpd.GeoDataFrame(
+        {"ADM2_PCODE": ["PK0201", "PK0202", "PK0203"], "code": [201, 202, 203]},
+        geometry=[box(i, 0, i + 1, 1) for i in range(3)],
+        crs="EPSG:4326",
+    )
     table = pd.DataFrame({"pcode": ["PK201", "pk-02-02", "PK0203"], "num": ["201", 202.0, "0203"], "v": [1, 2, 3]})
     by_pcode = join_attributes(layer, table, on=[("ADM2_PCODE", "pcode")], fields=["v"])
     assert list(by_pcode.data["v"]) == [1, 2, 3]
@@ -207,10 +230,14 @@ def test_codes_as_text_integers_floats_and_padding():
 
 
 def test_composite_keys():
-    layer = gpd.GeoDataFrame({"district": ["Peshawar", "Peshawar", "Quetta"], "year": [2022, 2023, 2023]},
-                             geometry=[box(i, 0, i + 1, 1) for i in range(3)], crs="EPSG:4326")
-    table = pd.DataFrame({"d": ["peshawar", "Peshawar", "Quetta", "Quetta"], "y": ["2023", 2022, 2023, 2022],
-                          "v": [1, 2, 3, 4]})
+    layer = gpd.GeoDataFrame(
+        {"district": ["Peshawar", "Peshawar", "Quetta"], "year": [2022, 2023, 2023]},
+        geometry=[box(i, 0, i + 1, 1) for i in range(3)],
+        crs="EPSG:4326",
+    )
+    table = pd.DataFrame(
+        {"d": ["peshawar", "Peshawar", "Quetta", "Quetta"], "y": ["2023", 2022, 2023, 2022], "v": [1, 2, 3, 4]}
+    )
     result = join_attributes(layer, table, on=[("district", "d"), ("year", "y")])
     assert list(result.data["v"]) == [2, 1, 3]
     assert list(result.report.unmatched_rows["table_key"]) == ["Quetta | 2022"]
@@ -219,8 +246,9 @@ def test_composite_keys():
 def test_user_alias_file_and_layer_with_old_names(tmp_path):
     aliases = tmp_path / "mine.csv"
     aliases.write_text("alias,name,province,note\nOld Town,New Town,,renamed 2020\n", encoding="utf-8")
-    layer = gpd.GeoDataFrame({"name": ["New Town", "Kurram Agency"]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)],
-                             crs="EPSG:4326")
+    layer = gpd.GeoDataFrame(
+        {"name": ["New Town", "Kurram Agency"]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs="EPSG:4326"
+    )
     table = pd.DataFrame({"name": ["Old Town", "Upper Kurram"], "v": [1, 2]})
     result = join_attributes(layer, table, on=[("name", "name")], alias_files=[aliases])
     rows = result.report.rows.set_index("table_key")
@@ -274,13 +302,21 @@ def test_row_order_does_not_change_the_result(districts, messy):
 
 
 def test_report_csv_and_dict_round_trip(districts, messy, tmp_path):
-    report = join_attributes(districts, messy, on=[("name", "District")], within=("province", "Province"),
-                             accepted={"Peshwar": "Peshawar"}).report
+    report = join_attributes(
+        districts, messy, on=[("name", "District")], within=("province", "Province"), accepted={"Peshwar": "Peshawar"}
+    ).report
     out = tmp_path / "report.csv"
     report.to_csv(out)
     csv = pd.read_csv(out)
-    assert set(csv["section"]) >= {"matched_exact", "matched_normalized", "matched_alias", "matched_accepted",
-                                   "unmatched_table", "unmatched_layer", "total_row"}
+    assert set(csv["section"]) >= {
+        "matched_exact",
+        "matched_normalized",
+        "matched_alias",
+        "matched_accepted",
+        "unmatched_table",
+        "unmatched_layer",
+        "total_row",
+    }
     assert (csv["section"] == "unmatched_table").sum() == 3
     assert (csv["section"] == "unmatched_layer").sum() == len(report.unmatched_layer)
     assert not list(tmp_path.glob(".report*"))  # atomic: no temporary file left
@@ -312,16 +348,22 @@ def test_census_table_joins_completely(districts, shared_data):
 
 def test_ambiguous_alias_is_not_guessed_unless_the_province_decides(tmp_path):
     aliases = tmp_path / "twins.csv"
-    aliases.write_text("alias,name,province,note\nOld Twin,North Town,Punjab,split\nOld Twin,South Town,Sindh,split\n",
-                       encoding="utf-8")
-    layer = gpd.GeoDataFrame({"name": ["North Town", "South Town"], "province": ["Punjab", "Sindh"]},
-                             geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs="EPSG:4326")
+    aliases.write_text(
+        "alias,name,province,note\nOld Twin,North Town,Punjab,split\nOld Twin,South Town,Sindh,split\n",
+        encoding="utf-8",
+    )
+    layer = gpd.GeoDataFrame(
+        {"name": ["North Town", "South Town"], "province": ["Punjab", "Sindh"]},
+        geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)],
+        crs="EPSG:4326",
+    )
     table = pd.DataFrame({"district": ["Old Twin"], "prov": ["Sindh"], "v": [9]})
     plain = join_attributes(layer, table, on=[("name", "district")], alias_files=[aliases], fields=["v"])
     row = plain.report.rows.iloc[0]
     assert row["how"] == "unmatched" and "could be North Town, South Town" in row["detail"]
-    within = join_attributes(layer, table, on=[("name", "district")], within=("province", "prov"),
-                             alias_files=[aliases], fields=["v"])
+    within = join_attributes(
+        layer, table, on=[("name", "district")], within=("province", "prov"), alias_files=[aliases], fields=["v"]
+    )
     assert within.report.rows.iloc[0]["how"] == "alias"
     assert within.data["v"].tolist()[1] == 9 and pd.isna(within.data["v"].tolist()[0])
 

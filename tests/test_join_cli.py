@@ -21,16 +21,31 @@ pytestmark = pytest.mark.filterwarnings("ignore:Could not parse column:UserWarni
 @pytest.fixture()
 def partner_csv(tmp_path):
     path = tmp_path / "partners.csv"
-    path.write_text("District,Province,refugees\n"
-                    "D.I. Khan,KPK,100\nKurram Agency,FATA,200\nPeshwar,KP,300\nQuetta,Balochistan,400\n",
-                    encoding="utf-8")
+    path.write_text(
+        "District,Province,refugees\n"
+        "D.I. Khan,KPK,100\nKurram Agency,FATA,200\nPeshwar,KP,300\nQuetta,Balochistan,400\n",
+        encoding="utf-8",
+    )
     return path
 
 
 def test_attribute_join_writes_layer_and_report(districts_path, partner_csv, tmp_path, capsys):
     out, report = tmp_path / "joined.gpkg", tmp_path / "report.csv"
-    code = main(["join", str(districts_path), str(partner_csv), "--on", "name=District",
-                 "--within", "province=Province", "-o", str(out), "--report", str(report)])
+    code = main(
+        [
+            "join",
+            str(districts_path),
+            str(partner_csv),
+            "--on",
+            "name=District",
+            "--within",
+            "province=Province",
+            "-o",
+            str(out),
+            "--report",
+            str(report),
+        ]
+    )
     assert code == 0
     err = capsys.readouterr().err
     assert "3 of 4 table rows matched" in err
@@ -46,8 +61,18 @@ def test_attribute_join_writes_layer_and_report(districts_path, partner_csv, tmp
 
 def test_accept_and_strict(districts_path, partner_csv, tmp_path, capsys):
     out = tmp_path / "joined.geojson"
-    args = ["join", str(districts_path), str(partner_csv), "--on", "name=District", "--within",
-            "province=Province", "-o", str(out), "--strict"]
+    args = [
+        "join",
+        str(districts_path),
+        str(partner_csv),
+        "--on",
+        "name=District",
+        "--within",
+        "province=Province",
+        "-o",
+        str(out),
+        "--strict",
+    ]
     assert main(args) == 2
     assert "pakmap: error:" in capsys.readouterr().err
     assert not out.exists()
@@ -73,21 +98,52 @@ def test_user_alias_file(districts_path, tmp_path, capsys):
     table = tmp_path / "t.csv"
     table.write_text("District,v\nPeshawar Cantonment,1\n", encoding="utf-8")
     aliases = tmp_path / "mine.csv"
-    aliases.write_text("alias,name,province,note\nPeshawar Cantonment,Peshawar,Khyber Pakhtunkhwa,cantonment\n",
-                       encoding="utf-8")
+    aliases.write_text(
+        "alias,name,province,note\nPeshawar Cantonment,Peshawar,Khyber Pakhtunkhwa,cantonment\n", encoding="utf-8"
+    )
     out = tmp_path / "j.gpkg"
-    assert main(["join", str(districts_path), str(table), "--on", "name=District", "--aliases", str(aliases),
-                 "-o", str(out), "--strict"]) == 0
+    assert (
+        main(
+            [
+                "join",
+                str(districts_path),
+                str(table),
+                "--on",
+                "name=District",
+                "--aliases",
+                str(aliases),
+                "-o",
+                str(out),
+                "--strict",
+            ]
+        )
+        == 0
+    )
     assert "matched by alias: 1" in capsys.readouterr().err
 
 
 def test_points_and_raster(districts_path, tmp_path, capsys):
     villages = tmp_path / "villages.csv"
-    villages.write_text("village,lat,lon,hh\nA,34.0,71.55,10\nB,34.01,71.56,5\nC,30.2,67.0,3\nSea,23.0,64.0,9\n",
-                        encoding="utf-8")
+    villages.write_text(
+        "village,lat,lon,hh\nA,34.0,71.55,10\nB,34.01,71.56,5\nC,30.2,67.0,3\nSea,23.0,64.0,9\n", encoding="utf-8"
+    )
     out = tmp_path / "v.gpkg"
-    assert main(["join", str(districts_path), str(villages), "--stat", "villages=count", "--stat", "hh=sum:hh",
-                 "-o", str(out)]) == 0
+    assert (
+        main(
+            [
+                "join",
+                str(districts_path),
+                str(villages),
+                "--stat",
+                "villages=count",
+                "--stat",
+                "hh=sum:hh",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
     err = capsys.readouterr().err
     assert "3 of 4 points in a polygon" in err and "outside every polygon: 1" in err
     data = gpd.read_file(out).set_index("name")
@@ -96,8 +152,18 @@ def test_points_and_raster(districts_path, tmp_path, capsys):
     assert data.loc["Quetta", "hh"] == "<5" and "3" not in set(data["villages"]) | set(data["hh"])
 
     tif = tmp_path / "pop.tif"
-    with rasterio.open(tif, "w", driver="GTiff", width=10, height=10, count=1, dtype="float32", crs="EPSG:4326",
-                       transform=Affine(0.01, 0, 71.5, 0, -0.01, 34.05), nodata=-1) as ds:
+    with rasterio.open(
+        tif,
+        "w",
+        driver="GTiff",
+        width=10,
+        height=10,
+        count=1,
+        dtype="float32",
+        crs="EPSG:4326",
+        transform=Affine(0.01, 0, 71.5, 0, -0.01, 34.05),
+        nodata=-1,
+    ) as ds:
         ds.write(np.ones((10, 10), dtype="float32"), 1)
     out = tmp_path / "z.csv"
     assert main(["join", str(districts_path), str(tif), "--stat", "pop=sum", "-o", str(out)]) == 0
@@ -110,18 +176,27 @@ def test_bad_options(districts_path, partner_csv, tmp_path, capsys):
     assert "no join key" in capsys.readouterr().err
     assert main(["join", str(districts_path), str(partner_csv), "--on", "name", "-o", str(tmp_path / "x.gpkg")]) == 2
     assert "not a pair" in capsys.readouterr().err
-    assert main(["join", str(districts_path), str(partner_csv), "--on", "name=District",
-                 "-o", str(tmp_path / "x.shp")]) == 2
+    assert (
+        main(["join", str(districts_path), str(partner_csv), "--on", "name=District", "-o", str(tmp_path / "x.shp")])
+        == 2
+    )
     assert "cannot write '.shp'" in capsys.readouterr().err
 
 
 # --- catalog and alias files ------------------------------------------------------------------
 
+
 def test_builtin_catalog_is_valid():
     catalog = load_catalog()
     ids = [e.id for e in catalog.entries]
-    assert ids == ["pak_adm1_osm", "pak_adm2_osm", "pak_adm2_cod", "refugee_villages", "district_statistics",
-                   "line_of_control"]
+    assert ids == [
+        "pak_adm1_osm",
+        "pak_adm2_osm",
+        "pak_adm2_cod",
+        "refugee_villages",
+        "district_statistics",
+        "line_of_control",
+    ]
     districts = catalog.for_file("/data/pak_districts.geojson")
     assert districts.id == "pak_adm2_osm" and districts.parent_field == "province"
     assert all(p.exists() for e in catalog.entries for p in e.aliases)
@@ -133,18 +208,26 @@ def test_builtin_catalog_is_valid():
     assert catalog.for_file("pakistan_admin.gpkg", layer="provinces").id == "pak_adm1_osm"
 
 
-@pytest.mark.parametrize("text, message", [
-    ("version = 2\n", "version 2"),
-    ("version = 1\n[[layers]]\nid = 'a'\ntitle = 'A'\nkind = 'roads'\n", "kind 'roads'"),
-    ("version = 1\n[[layers]]\nid = 'a'\ntitle = 'A'\nkind = 'points'\ncolour = 1\n", "unknown key(s) colour"),
-    ("version = 1\n[[layers]]\nid = 'a'\nkind = 'points'\n", "has no 'title'"),
-    ("version = 1\n[[layers]]\nid = 'a'\ntitle = 'A'\nkind = 'points'\naliases = ['nope.csv']\n", "does not exist"),
-    ("version = 1\n[[layers]]\nid = 'a'\ntitle = 'A'\nkind = 'points'\n[layers.style]\nkind = 'graduated'\n",
-     "needs a 'field'"),
-    ("version = 1\n[[layers]]\nid = 'a'\ntitle = 'A'\nkind = 'points'\n[[layers]]\nid = 'a'\ntitle = 'B'\n"
-     "kind = 'points'\n", "used twice"),
-    ("version = [\n", "cannot read the layer catalog"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("version = 2\n", "version 2"),
+        ("version = 1\n[[layers]]\nid = 'a'\ntitle = 'A'\nkind = 'roads'\n", "kind 'roads'"),
+        ("version = 1\n[[layers]]\nid = 'a'\ntitle = 'A'\nkind = 'points'\ncolour = 1\n", "unknown key(s) colour"),
+        ("version = 1\n[[layers]]\nid = 'a'\nkind = 'points'\n", "has no 'title'"),
+        ("version = 1\n[[layers]]\nid = 'a'\ntitle = 'A'\nkind = 'points'\naliases = ['nope.csv']\n", "does not exist"),
+        (
+            "version = 1\n[[layers]]\nid = 'a'\ntitle = 'A'\nkind = 'points'\n[layers.style]\nkind = 'graduated'\n",
+            "needs a 'field'",
+        ),
+        (
+            "version = 1\n[[layers]]\nid = 'a'\ntitle = 'A'\nkind = 'points'\n[[layers]]\nid = 'a'\ntitle = 'B'\n"
+            "kind = 'points'\n",
+            "used twice",
+        ),
+        ("version = [\n", "cannot read the layer catalog"),
+    ],
+)
 def test_catalog_errors(tmp_path, text, message):
     path = tmp_path / "catalog.toml"
     path.write_text(text, encoding="utf-8")
@@ -165,11 +248,23 @@ def test_builtin_alias_targets_exist_in_the_real_boundaries(districts_path):
     bad_province = sorted({e.province for e in table.entries if e.province} - provinces)
     assert bad_province == []
     # FATA agencies and frontier regions all reach their current district (by normalization or alias).
-    current = {"Kurram Agency": "Kurram", "Khyber Agency": "Khyber", "Bajaur Agency": "Bajaur",
-               "Mohmand Agency": "Mohmand", "Orakzai Agency": "Orakzai", "North Waziristan Agency": "North Waziristan",
-               "South Waziristan Agency": "South Waziristan", "Upper South Waziristan": "South Waziristan",
-               "FR Peshawar": "Peshawar", "FR Kohat": "Kohat", "FR Bannu": "Bannu", "FR Lakki Marwat": "Lakki Marwat",
-               "FR D.I. Khan": "Dera Ismail Khan", "FR Tank": "Tank", "Darra Adam Khel": "Kohat"}
+    current = {
+        "Kurram Agency": "Kurram",
+        "Khyber Agency": "Khyber",
+        "Bajaur Agency": "Bajaur",
+        "Mohmand Agency": "Mohmand",
+        "Orakzai Agency": "Orakzai",
+        "North Waziristan Agency": "North Waziristan",
+        "South Waziristan Agency": "South Waziristan",
+        "Upper South Waziristan": "South Waziristan",
+        "FR Peshawar": "Peshawar",
+        "FR Kohat": "Kohat",
+        "FR Bannu": "Bannu",
+        "FR Lakki Marwat": "Lakki Marwat",
+        "FR D.I. Khan": "Dera Ismail Khan",
+        "FR Tank": "Tank",
+        "Darra Adam Khel": "Kohat",
+    }
     norm = table._normalize
     for old, new in current.items():
         key = norm(old).key
@@ -182,10 +277,21 @@ def test_project_loader_replays_accepted_matches(districts_path, partner_csv, tm
     from pakmap.project import JoinSpec, LayerSpec, Project
     from pakmap.project.loader import load_layers
 
-    project = Project(layers=[LayerSpec(name="partners", path=str(partner_csv), visible=False),
-                              LayerSpec(name="districts", path=str(districts_path))],
-                      joins=[JoinSpec(layer="districts", table="partners", on=[["name", "District"]],
-                                      within=["province", "Province"], accepted={"Peshwar": "Peshawar"})])
+    project = Project(
+        layers=[
+            LayerSpec(name="partners", path=str(partner_csv), visible=False),
+            LayerSpec(name="districts", path=str(districts_path)),
+        ],
+        joins=[
+            JoinSpec(
+                layer="districts",
+                table="partners",
+                on=[["name", "District"]],
+                within=["province", "Province"],
+                accepted={"Peshwar": "Peshawar"},
+            )
+        ],
+    )
     project.path = tmp_path / "p.toml"
     loaded = load_layers(project)
     report = loaded.join_reports[0]

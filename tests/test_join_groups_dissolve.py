@@ -13,8 +13,10 @@ from pakmap.join.dissolve import dissolve_by
 from pakmap.project import DissolveSpec, JoinSpec, LayerSpec, Project, load_project, save_project
 from pakmap.project.loader import load_layers
 
-pytestmark = [pytest.mark.filterwarnings("ignore:Could not parse column:UserWarning"),
-              pytest.mark.filterwarnings("ignore:Geometry is in a geographic CRS:UserWarning")]
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:Could not parse column:UserWarning"),
+    pytest.mark.filterwarnings("ignore:Geometry is in a geographic CRS:UserWarning"),
+]
 
 KARACHI_OSM = ["Karachi Central", "Karachi East", "Karachi South", "Karachi West", "Korangi", "Malir", "Keamari"]
 
@@ -90,8 +92,22 @@ def test_join_command_group_option(districts_path, tmp_path, capsys):
     table = tmp_path / "t.csv"
     table.write_text("District,v\nLower Sindh,5\nBadin,1\n", encoding="utf-8")
     out = tmp_path / "j.gpkg"
-    assert main(["join", str(districts_path), str(table), "--on", "name=District", "--group",
-                 "Lower Sindh=Thatta+Sujawal", "-o", str(out)]) == 0
+    assert (
+        main(
+            [
+                "join",
+                str(districts_path),
+                str(table),
+                "--on",
+                "name=District",
+                "--group",
+                "Lower Sindh=Thatta+Sujawal",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert "is one figure for 2 features" in capsys.readouterr().err
     joined = gpd.read_file(out).set_index("name")
     assert joined.loc["Lower Sindh", "v"] == "5" and joined.loc["Badin", "v"] == "<5"  # a small count
@@ -115,8 +131,11 @@ def test_dissolve_districts_into_divisions_and_provinces(districts):
 def test_features_without_a_value_stay_as_they_are():
     from shapely.geometry import box
 
-    layer = gpd.GeoDataFrame({"zone": ["a", "a", None], "name": ["x", "y", "z"]},
-                             geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(5, 5, 6, 6)], crs=4326)
+    layer = gpd.GeoDataFrame(
+        {"zone": ["a", "a", None], "name": ["x", "y", "z"]},
+        geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(5, 5, 6, 6)],
+        crs=4326,
+    )
     out, notes = dissolve_by(layer, "zone")
     assert len(out) == 2 and out.geometry.iloc[0].area == pytest.approx(2.0)
     assert any("1 feature(s) without a value in zone kept as they are" in n for n in notes)
@@ -139,14 +158,26 @@ def test_dissolve_command(districts_path, tmp_path, capsys):
 def test_dissolve_and_group_project_round_trip_and_load(districts_path, tmp_path):
     table = tmp_path / "idps.csv"
     table.write_text("province,idps\nSindh,10\nPunjab,20\nGrand Total,30\n", encoding="utf-8")
-    project = Project(layers=[
-        LayerSpec("districts", str(districts_path), visible=False),
-        LayerSpec("provinces", dissolve=DissolveSpec(source="districts", by="province"),
-                  style={"kind": "graduated", "field": "idps", "classes": 2}),
-        LayerSpec("idps", str(table), visible=False)],
-        joins=[JoinSpec(layer="provinces", table="idps", on=[["province", "province"]]),
-               JoinSpec(layer="districts", table="idps", on=[["name", "province"]],
-                        groups={"Lower Sindh": ["Thatta", "Sujawal"]})])
+    project = Project(
+        layers=[
+            LayerSpec("districts", str(districts_path), visible=False),
+            LayerSpec(
+                "provinces",
+                dissolve=DissolveSpec(source="districts", by="province"),
+                style={"kind": "graduated", "field": "idps", "classes": 2},
+            ),
+            LayerSpec("idps", str(table), visible=False),
+        ],
+        joins=[
+            JoinSpec(layer="provinces", table="idps", on=[["province", "province"]]),
+            JoinSpec(
+                layer="districts",
+                table="idps",
+                on=[["name", "province"]],
+                groups={"Lower Sindh": ["Thatta", "Sujawal"]},
+            ),
+        ],
+    )
     saved = save_project(project, tmp_path / "p.toml")
     text = saved.read_text(encoding="utf-8")
     assert '[layers.dissolve]\nsource = "districts"\nby = "province"' in text
@@ -164,16 +195,19 @@ def test_dissolve_and_group_project_round_trip_and_load(districts_path, tmp_path
     assert loaded.join_reports[0].count("total") == 1
 
 
-@pytest.mark.parametrize("layer_text, message", [
-    ('name = "p"\ndissolve = {source = "d", by = "province"}', "not a layer listed before it"),
-    ('name = "p"\npath = "x.geojson"\ndissolve = {source = "d", by = "province"}', "both a path and dissolve"),
-    ('name = "p"', "has no path"),
-    ('name = "p"\ndissolve = {source = "d", by = []}', "must name one or more fields"),
-    ('name = "p"\ndissolve = {source = "d", by = "x", within = "y"}', "unknown key(s) 'within'"),
-])
+@pytest.mark.parametrize(
+    "layer_text, message",
+    [
+        ('name = "p"\ndissolve = {source = "d", by = "province"}', "not a layer listed before it"),
+        ('name = "p"\npath = "x.geojson"\ndissolve = {source = "d", by = "province"}', "both a path and dissolve"),
+        ('name = "p"', "has no path"),
+        ('name = "p"\ndissolve = {source = "d", by = []}', "must name one or more fields"),
+        ('name = "p"\ndissolve = {source = "d", by = "x", within = "y"}', "unknown key(s) 'within'"),
+    ],
+)
 def test_bad_dissolve_steps_are_one_line_errors(tmp_path, layer_text, message):
     path = tmp_path / "p.toml"
-    path.write_text(f'[pakmap]\nformat = 1\n\n[[layers]]\n{layer_text}\n', encoding="utf-8")
+    path.write_text(f"[pakmap]\nformat = 1\n\n[[layers]]\n{layer_text}\n", encoding="utf-8")
     with pytest.raises(ProjectError) as err:
         load_project(path)
     assert message in str(err.value) and str(path) in str(err.value) and "\n" not in str(err.value)

@@ -30,25 +30,29 @@ def test_suggestions_rank_features_no_other_row_took_first(districts):
 
 
 def test_taken_features_are_still_offered_after_the_free_ones():
-    candidates = [Candidate("tando muhammad khan", "Tando Mohammad Khan", None),
-                  Candidate("tando allah yar", "Tando Allah Yar", None)]
+    candidates = [
+        Candidate("tando muhammad khan", "Tando Mohammad Khan", None),
+        Candidate("tando allah yar", "Tando Allah Yar", None),
+    ]
     free_first = rank_suggestions([("TANDO AHYAR", "tando ahyar", None)], candidates, taken={"Tando Mohammad Khan"})
     assert [s.layer_key for s in free_first["TANDO AHYAR"]] == ["Tando Allah Yar"]
-    nothing_taken = rank_suggestions([("TANDO MD KHAN", "tando md khan", None)], candidates,
-                                     taken={"Tando Allah Yar"})
+    nothing_taken = rank_suggestions([("TANDO MD KHAN", "tando md khan", None)], candidates, taken={"Tando Allah Yar"})
     assert nothing_taken["TANDO MD KHAN"][0].layer_key == "Tando Mohammad Khan"
 
 
-@pytest.mark.parametrize("table_name, layer_name", [
-    ("Kolai Palas Kohistan", "Kolai Pallas Kohistan"),  # doubled letters
-    ("Muzafarabad", "Muzaffarabad"),  # -abad / -abbad and doubled letters
-    ("Jafarabad", "Jaffarabad"),
-    ("Nilum", "Neelum"),  # ee / i
-    ("Punch", "Poonch"),  # oo / u
-    ("Sheikupura", "Sheikhupura"),  # kh / k
-    ("Barkan", "Barkhan"),
-    ("Tando Mohd Khan", "Tando Mohammad Khan"),  # Muhammad / Mohammad / Mohd (abbreviation rule)
-])
+@pytest.mark.parametrize(
+    "table_name, layer_name",
+    [
+        ("Kolai Palas Kohistan", "Kolai Pallas Kohistan"),  # doubled letters
+        ("Muzafarabad", "Muzaffarabad"),  # -abad / -abbad and doubled letters
+        ("Jafarabad", "Jaffarabad"),
+        ("Nilum", "Neelum"),  # ee / i
+        ("Punch", "Poonch"),  # oo / u
+        ("Sheikupura", "Sheikhupura"),  # kh / k
+        ("Barkan", "Barkhan"),
+        ("Tando Mohd Khan", "Tando Mohammad Khan"),  # Muhammad / Mohammad / Mohd (abbreviation rule)
+    ],
+)
 def test_romanization_variants_match_with_their_steps_shown(districts, table_name, layer_name):
     table = pd.DataFrame({"District": [table_name], "v": [1]})
     result = join_attributes(districts, table, on=[("name", "District")], builtin_aliases=False)
@@ -66,9 +70,14 @@ def test_spelling_variants_are_steps_of_the_normalization():
     assert normalize_key("PK0201").variant is None  # codes have no spelling variants
 
 
-@pytest.mark.parametrize("file, field, within", [("pak_districts.geojson", "name", "province"),
-                                                 ("sindh_cod_adm2_pcodes.geojson", "ADM2_EN", None),
-                                                 ("sindh_cod_adm3_pcodes.geojson", "ADM3_EN", "ADM2_EN")])
+@pytest.mark.parametrize(
+    "file, field, within",
+    [
+        ("pak_districts.geojson", "name", "province"),
+        ("sindh_cod_adm2_pcodes.geojson", "ADM2_EN", None),
+        ("sindh_cod_adm3_pcodes.geojson", "ADM3_EN", "ADM2_EN"),
+    ],
+)
 def test_spelling_variants_never_merge_two_real_units(shared_data, file, field, within):
     """Over-merging check on real names: no two units (in one parent) share a variant key."""
     layer = gpd.read_file(shared_data / file)
@@ -80,7 +89,9 @@ def test_spelling_variants_never_merge_two_real_units(shared_data, file, field, 
 
 
 def test_a_shared_variant_is_not_followed():
-    layer = gpd.GeoDataFrame({"name": ["Pallas", "Palas Valley", "Palass"]}, geometry=gpd.points_from_xy([0, 1, 2], [0, 0, 0]))
+    layer = gpd.GeoDataFrame(
+        {"name": ["Pallas", "Palas Valley", "Palass"]}, geometry=gpd.points_from_xy([0, 1, 2], [0, 0, 0])
+    )
     table = pd.DataFrame({"name": ["Palas"], "v": [1]})  # 'pallas' and 'palass' share the variant 'palas'
     row = join_attributes(layer, table, on="name", builtin_aliases=False).report.rows.iloc[0]
     assert row["how"] == "unmatched"
@@ -110,8 +121,7 @@ def test_output_names_give_fid_and_case_conflicts_the_table_suffix():
 @pytest.mark.parametrize("output", ["joined.gpkg", "joined.geojson", "joined.fgb", "joined.shp.zip", "joined.csv"])
 def test_joined_output_with_fid_and_case_conflicting_columns(districts_path, tmp_path, capsys, output):
     table = tmp_path / "table.csv"
-    table.write_text("fid,District,PROVINCE,population\n7,Peshawar,KP,10\n8,Quetta,Balochistan,20\n",
-                     encoding="utf-8")
+    table.write_text("fid,District,PROVINCE,population\n7,Peshawar,KP,10\n8,Quetta,Balochistan,20\n", encoding="utf-8")
     out = tmp_path / output
     assert main(["join", str(districts_path), str(table), "--on", "name=District", "-o", str(out)]) == 0
     err = capsys.readouterr().err
@@ -129,6 +139,7 @@ def test_joined_output_with_fid_and_case_conflicting_columns(districts_path, tmp
 def test_shapefile_output_must_be_zipped(districts_path, tmp_path, capsys):
     table = tmp_path / "table.csv"
     table.write_text("District,population\nPeshawar,10\n", encoding="utf-8")
-    assert main(["join", str(districts_path), str(table), "--on", "name=District", "-o",
-                 str(tmp_path / "out.shp")]) == 2
+    assert (
+        main(["join", str(districts_path), str(table), "--on", "name=District", "-o", str(tmp_path / "out.shp")]) == 2
+    )
     assert "out.shp.zip" in capsys.readouterr().err

@@ -15,16 +15,18 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
+from test_protection_data import households, personal_values
 
 from pakmap.cli import main
-from test_protection_data import households, personal_values
 
 pytestmark = pytest.mark.filterwarnings("ignore:Could not parse column:UserWarning")
 
 # A partner's district table: small cells beside large ones, and a row that matches no district whose
 # contact phone must not reach the report.
-DISTRICTS = ("district,refugees,contact_phone\n"
-             "Peshawar,3,0300-1234567\nQuetta,1200,0312-7654321\nKohat,57,0333-5550001\nNowhere,4,0345-1112223\n")
+DISTRICTS = (
+    "district,refugees,contact_phone\n"
+    "Peshawar,3,0300-1234567\nQuetta,1200,0312-7654321\nKohat,57,0333-5550001\nNowhere,4,0345-1112223\n"
+)
 PHONES = ["0300-1234567", "0312-7654321", "0333-5550001", "0345-1112223", "03001234567", "03451112223"]
 
 
@@ -53,8 +55,24 @@ def test_household_join_publishes_no_personal_value(districts_path, tmp_path, ca
     table, personal = _household_csv(tmp_path)
     before = set(tmp_path.iterdir())
     out, report = tmp_path / f"joined{suffix}", tmp_path / "report.csv"
-    assert main(["join", str(districts_path), str(table), "--on", "name=district", "--aggregate", "count",
-                 "-o", str(out), "--report", str(report)]) == 0
+    assert (
+        main(
+            [
+                "join",
+                str(districts_path),
+                str(table),
+                "--on",
+                "name=district",
+                "--aggregate",
+                "count",
+                "-o",
+                str(out),
+                "--report",
+                str(report),
+            ]
+        )
+        == 0
+    )
     written = _written(tmp_path, before)
     assert written == sorted([out, report, out.with_name(out.name + ".record.json")])
     for path in written:
@@ -75,8 +93,10 @@ def test_first_row_of_a_household_table_is_refused(districts_path, tmp_path, cap
     table, _ = _household_csv(tmp_path)
     before = set(tmp_path.iterdir())
     out = tmp_path / "joined.gpkg"
-    assert main(["join", str(districts_path), str(table), "--on", "name=district", "--aggregate", "first",
-                 "-o", str(out)]) == 2
+    assert (
+        main(["join", str(districts_path), str(table), "--on", "name=district", "--aggregate", "first", "-o", str(out)])
+        == 2
+    )
     err = capsys.readouterr().err
     assert "--aggregate first would publish one household" in err and "Traceback" not in err
     assert _written(tmp_path, before) == []
@@ -87,8 +107,12 @@ def test_district_table_small_cells_and_report(districts_path, tmp_path, capsys)
     table.write_text(DISTRICTS, encoding="utf-8")
     before = set(tmp_path.iterdir())
     out, report = tmp_path / "joined.geojson", tmp_path / "report.csv"
-    assert main(["join", str(districts_path), str(table), "--on", "name=district", "-o", str(out),
-                 "--report", str(report)]) == 0
+    assert (
+        main(
+            ["join", str(districts_path), str(table), "--on", "name=district", "-o", str(out), "--report", str(report)]
+        )
+        == 0
+    )
     joined = gpd.read_file(out).set_index("name")
     assert joined.loc["Peshawar", "refugees"] == "<5" and joined.loc["Quetta", "refugees"] == "1,200"
     assert "contact_phone" not in joined.columns
@@ -107,8 +131,17 @@ def test_a_personal_field_asked_for_is_refused_unless_allowed(districts_path, tm
     table = tmp_path / "districts.csv"
     table.write_text(DISTRICTS, encoding="utf-8")
     out = tmp_path / "joined.gpkg"
-    base = ["join", str(districts_path), str(table), "--on", "name=district", "-o", str(out),
-            "--fields", "refugees,contact_phone"]
+    base = [
+        "join",
+        str(districts_path),
+        str(table),
+        "--on",
+        "name=district",
+        "-o",
+        str(out),
+        "--fields",
+        "refugees,contact_phone",
+    ]
     assert main(base) == 2
     assert "leave contact_phone out of --fields" in capsys.readouterr().err
     assert not out.exists() and not (tmp_path / "joined.gpkg.record.json").exists()
@@ -122,12 +155,31 @@ def test_map_geopackage_carries_only_the_chosen_fields(districts_path, tmp_path)
     """``pakmap map … -o x.gpkg`` publishes the mapped field and the label/popup fields, not every
     column the table had (an officer's notes, a focal point's name)."""
     table = tmp_path / "districts.csv"
-    table.write_text("district,refugees,population,focal_point_notes\n"
-                     "Peshawar,1500,4000000,call Gul Khan first\nQuetta,1200,2500000,office closed\n",
-                     encoding="utf-8")
+    table.write_text(
+        "district,refugees,population,focal_point_notes\n"
+        "Peshawar,1500,4000000,call Gul Khan first\nQuetta,1200,2500000,office closed\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "map.gpkg"
-    assert main(["map", str(districts_path), "--table", str(table), "--on", "name=district", "--by", "refugees",
-                 "--fields", "name", "-o", str(out)]) == 0
+    assert (
+        main(
+            [
+                "map",
+                str(districts_path),
+                "--table",
+                str(table),
+                "--on",
+                "name=district",
+                "--by",
+                "refugees",
+                "--fields",
+                "name",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
     published = gpd.read_file(out)
     assert sorted(c for c in published.columns if c != "geometry") == ["name", "refugees"]
     assert "Gul Khan" not in _bytes(out) and "office closed" not in _bytes(out)
@@ -136,8 +188,9 @@ def test_map_geopackage_carries_only_the_chosen_fields(districts_path, tmp_path)
 def _disguised_points(n: int = 200) -> pd.DataFrame:
     """Household points under headers that name nothing personal (what detection cannot see)."""
     table = households(n)
-    return pd.DataFrame({"col_a": range(n), "col_b": table["household_size"],
-                         "y": table["_gps_latitude"], "x": table["_gps_longitude"]})
+    return pd.DataFrame(
+        {"col_a": range(n), "col_b": table["household_size"], "y": table["_gps_latitude"], "x": table["_gps_longitude"]}
+    )
 
 
 def test_aggregate_of_a_point_list_aggregates_it(tmp_path):
@@ -161,8 +214,9 @@ def test_aggregate_of_a_layer_not_of_people_is_an_error(districts_path, tmp_path
     else:  # points of places in a GeoPackage: not a list of people, nothing to aggregate
         layer, name = tmp_path / "villages.gpkg", "villages"
         points = _disguised_points(20)
-        gpd.GeoDataFrame({"village_no": points["col_a"]}, geometry=gpd.points_from_xy(points["x"], points["y"]),
-                         crs="EPSG:4326").to_file(layer, layer="villages")
+        gpd.GeoDataFrame(
+            {"village_no": points["col_a"]}, geometry=gpd.points_from_xy(points["x"], points["y"]), crs="EPSG:4326"
+        ).to_file(layer, layer="villages")
     out = tmp_path / "m.gpkg"
     assert main(["map", str(layer), "--aggregate", f"{name}=hex:10", "-o", str(out)]) == 2
     err = capsys.readouterr().err
@@ -202,16 +256,26 @@ def _atlas_project(folder: Path, districts_path: Path, survey: gpd.GeoDataFrame,
 
     districts = gpd.read_file(districts_path)
     districts[districts["name"].isin(["Tank", "Kohat", "Quetta"])][["name", "geometry"]].to_file(folder / "d.geojson")
-    (folder / "cases.csv").write_text("district,refugees,gbv_cases\nTank,3,1\nKohat,5700,48\nQuetta,850,12\n",
-                                      encoding="utf-8")
+    (folder / "cases.csv").write_text(
+        "district,refugees,gbv_cases\nTank,3,1\nKohat,5700,48\nQuetta,850,12\n", encoding="utf-8"
+    )
     survey.drop(columns="geometry").to_csv(folder / "hh.csv", index=False)
-    project = Project(map=MapSpec(title="Cases", crs="EPSG:4326"),
-                      layers=[LayerSpec("cases", str(folder / "cases.csv"), visible=False, legend=False),
-                              LayerSpec("districts", str(folder / "d.geojson")),
-                              LayerSpec("hh", str(folder / "hh.csv"), visible=False, legend=False,
-                                        options={"lat": "_gps_latitude", "lon": "_gps_longitude"})],
-                      joins=[JoinSpec(layer="districts", table="cases", on=[["name", "district"]])],
-                      layout=LayoutSpec(title="Cases", atlas=AtlasSpec(layer="districts", title=title)))
+    project = Project(
+        map=MapSpec(title="Cases", crs="EPSG:4326"),
+        layers=[
+            LayerSpec("cases", str(folder / "cases.csv"), visible=False, legend=False),
+            LayerSpec("districts", str(folder / "d.geojson")),
+            LayerSpec(
+                "hh",
+                str(folder / "hh.csv"),
+                visible=False,
+                legend=False,
+                options={"lat": "_gps_latitude", "lon": "_gps_longitude"},
+            ),
+        ],
+        joins=[JoinSpec(layer="districts", table="cases", on=[["name", "district"]])],
+        layout=LayoutSpec(title="Cases", atlas=AtlasSpec(layer="districts", title=title)),
+    )
     path = folder / "atlas.toml"
     save_project(project, path)
     return path
@@ -228,8 +292,23 @@ def test_atlas_titles_and_file_names_go_through_the_guard(districts_path, tmp_pa
     assert (tmp_path / "atlas.pdf.record.json").exists()
     # Pages of household points chosen on the command line would be named after a personal field.
     pages = tmp_path / "pages.png"
-    assert main(["render", str(project), "--atlas", "hh", "-o", str(pages), "--allow-sensitive", "hh:geometry",
-                 "--reason", "data-sharing agreement with WFP, 2026-11"]) == 2
+    assert (
+        main(
+            [
+                "render",
+                str(project),
+                "--atlas",
+                "hh",
+                "-o",
+                str(pages),
+                "--allow-sensitive",
+                "hh:geometry",
+                "--reason",
+                "data-sharing agreement with WFP, 2026-11",
+            ]
+        )
+        == 2
+    )
     assert "hh.case_id (atlas)" in capsys.readouterr().err
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("pages")]
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import geopandas as gpd
 import pytest
 import shapely
+from test_layout_helpers import real_project
 
 from pakmap.layout.compose import compose_page
 from pakmap.layout.template import load_template
-from test_layout_helpers import real_project
 
 pytestmark = pytest.mark.realdata
 

@@ -53,6 +53,7 @@ def test_the_maps_own_cod_ab_admin1_layer_is_used_as_it_is(admin_gpkg):
 
 def test_no_locator_far_from_pakistan_without_provinces():
     """A map elsewhere with no admin-1 field has nothing to locate it by: no inset, not Pakistan's."""
-    squares = gpd.GeoDataFrame({"name": ["a", "b"]}, geometry=[shapely.box(10, 10, 11, 11), shapely.box(11, 10, 12, 11)],
-                               crs="EPSG:4326")
+    squares = gpd.GeoDataFrame(
+        {"name": ["a", "b"]}, geometry=[shapely.box(10, 10, 11, 11), shapely.box(11, 10, 12, 11)], crs="EPSG:4326"
+    )
     assert "locator" not in compose_page(_project(VectorLayer("squares", squares))).boxes

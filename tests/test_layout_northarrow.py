@@ -10,13 +10,13 @@ import pytest
 from pyproj import CRS, Proj, Transformer
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter
+from test_layout_helpers import real_project
 
 from pakmap.layout.box import overlaps
 from pakmap.layout.compose import compose_page
 from pakmap.layout.northarrow import draw_north_arrow, true_north_rotation
 from pakmap.layout.template import load_template
 from pakmap.render.qt import ensure_gui_app
-from test_layout_helpers import real_project
 
 UTM42N = CRS.from_epsg(32642)  # central meridian 69°E; Pakistan reaches 61°E–78°E
 
@@ -26,8 +26,9 @@ def _extent_around(crs, lon, lat, half=50_000.0):
     return (x - half, y - half, x + half, y + half)
 
 
-@pytest.mark.parametrize("lon, lat", [(75.0, 35.0), (77.0, 35.5), (63.0, 27.0), (66.0, 25.0), (69.0, 30.0),
-                                      (71.5, 34.0)])
+@pytest.mark.parametrize(
+    "lon, lat", [(75.0, 35.0), (77.0, 35.5), (63.0, 27.0), (66.0, 25.0), (69.0, 30.0), (71.5, 34.0)]
+)
 def test_rotation_is_pyproj_meridian_convergence_in_utm_42n(lon, lat):
     rotation = true_north_rotation(UTM42N, _extent_around(UTM42N, lon, lat))
     convergence = Proj(UTM42N).get_factors(lon, lat).meridian_convergence
@@ -39,8 +40,9 @@ def test_rotation_is_pyproj_meridian_convergence_in_utm_42n(lon, lat):
         assert rotation < 0  # east of the central meridian true north leans left (anticlockwise)
 
 
-@pytest.mark.parametrize("epsg, extent", [(4326, (60.9, 23.6, 77.9, 37.1)),
-                                          (3857, (6_780_000, 2_700_000, 8_670_000, 4_450_000))])
+@pytest.mark.parametrize(
+    "epsg, extent", [(4326, (60.9, 23.6, 77.9, 37.1)), (3857, (6_780_000, 2_700_000, 8_670_000, 4_450_000))]
+)
 def test_no_rotation_in_geographic_and_web_mercator_maps(epsg, extent):
     assert true_north_rotation(CRS.from_epsg(epsg), extent) == pytest.approx(0.0, abs=1e-9)
 
@@ -54,8 +56,7 @@ def _ink(rotation: float, rect: QRectF, size=(400, 500)) -> tuple[np.ndarray, np
     image.fill(0xFFFFFFFF)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    tip = draw_north_arrow(painter, load_template("a4_landscape").elements["north_arrow"], rect, "Lato", 300,
-                           rotation)
+    tip = draw_north_arrow(painter, load_template("a4_landscape").elements["north_arrow"], rect, "Lato", 300, rotation)
     painter.end()
     arr = np.frombuffer(image.constBits(), np.uint8).reshape(size[1], size[0], 4)[:, :, :3].astype(int)
     ys, xs = np.nonzero(arr.sum(axis=2) < 3 * 250)

@@ -4,11 +4,12 @@ legend entries equal to the classes; the J&K note only where Jammu and Kashmir i
 from __future__ import annotations
 
 import geopandas as gpd
-from pyproj import CRS
 import numpy as np
 import pytest
+from pyproj import CRS
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage
+from test_layout_helpers import TITLE, _frames, real_project
 
 from pakmap.classify import classify
 from pakmap.layer import VectorLayer
@@ -21,12 +22,24 @@ from pakmap.project.loaded import LoadedProject
 from pakmap.project.model import LayoutSpec, Project
 from pakmap.render.qt import ensure_gui_app
 from pakmap.style import CategorizedStyle, ProportionalStyle
-from test_layout_helpers import TITLE, _frames, real_project
 
 pytestmark = pytest.mark.realdata
 
-ALWAYS = {"title", "subtitle", "dates", "map_id", "map", "legend", "scalebar", "north_arrow", "locator",
-          "sources", "disclaimer", "logo", "contact"}
+ALWAYS = {
+    "title",
+    "subtitle",
+    "dates",
+    "map_id",
+    "map",
+    "legend",
+    "scalebar",
+    "north_arrow",
+    "locator",
+    "sources",
+    "disclaimer",
+    "logo",
+    "contact",
+}
 
 
 @pytest.mark.parametrize("template", ["a4_landscape", "a4_portrait", "a3_landscape", "a3_portrait"])
@@ -121,6 +134,7 @@ def test_unknown_field_in_template_wording_is_a_style_error(admin_gpkg, tmp_path
 
 # --- legend and text layout never overflow their boxes ------------------------------------------
 
+
 def _device():
     ensure_gui_app()
     image = QImage(10, 10, QImage.Format.Format_ARGB32)
@@ -131,8 +145,10 @@ def _device():
 
 def _inside(layout, rect: QRectF) -> bool:
     swatches_ok = all(rect.adjusted(-0.5, -0.5, 0.5, 0.5).contains(s.rect) for s in layout.swatches)
-    return swatches_ok and all(rect.left() - 0.5 <= t.x <= rect.right() and rect.top() <= t.baseline <= rect.bottom() + 0.5
-                               for t in layout.texts)
+    return swatches_ok and all(
+        rect.left() - 0.5 <= t.x <= rect.right() and rect.top() <= t.baseline <= rect.bottom() + 0.5
+        for t in layout.texts
+    )
 
 
 def test_legend_with_many_categories_shrinks_and_flows_into_columns():
@@ -161,10 +177,15 @@ def test_legend_that_cannot_fit_still_stays_in_its_box():
 
 def test_proportional_and_categorized_legends(admin_gpkg):
     districts = _frames(str(admin_gpkg))[0]
-    points = gpd.GeoDataFrame({"refugees": [120_000, 30_000, 4_000], "kind": ["camp", "village", "camp"]},
-                              geometry=gpd.points_from_xy([71.5, 67.0, 66.9], [34.0, 24.9, 30.2]), crs=4326)
-    layers = [VectorLayer("districts", districts, style=CategorizedStyle(field="province")),
-              VectorLayer("refugees", points, style=ProportionalStyle(field="refugees", max_size=12))]
+    points = gpd.GeoDataFrame(
+        {"refugees": [120_000, 30_000, 4_000], "kind": ["camp", "village", "camp"]},
+        geometry=gpd.points_from_xy([71.5, 67.0, 66.9], [34.0, 24.9, 30.2]),
+        crs=4326,
+    )
+    layers = [
+        VectorLayer("districts", districts, style=CategorizedStyle(field="province")),
+        VectorLayer("refugees", points, style=ProportionalStyle(field="refugees", max_size=12)),
+    ]
     loaded = LoadedProject(Project(layout=LayoutSpec(title="t")), layers)
     groups = legend_groups(loaded)
     circles = groups[0]
@@ -192,7 +213,9 @@ def test_fixed_scale_is_honoured(admin_gpkg):
     loaded = real_project(admin_gpkg)
     loaded.project.layout.extent.scale = 5_000_000
     page = compose_page(loaded)
-    assert scale_denominator(loaded.crs, page.map_extent, page.boxes["map"].width) == pytest.approx(5_000_000, rel=0.005)
+    assert scale_denominator(loaded.crs, page.map_extent, page.boxes["map"].width) == pytest.approx(
+        5_000_000, rel=0.005
+    )
 
 
 def test_explicit_bounds_and_feature_extents(admin_gpkg):
@@ -225,8 +248,11 @@ def test_logo_from_an_svg_file(admin_gpkg, tmp_path):
 
     from pakmap.layout.paint import paint_page
 
-    (tmp_path / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="10">'
-                                       '<rect width="40" height="10" fill="#00B398"/></svg>', encoding="utf-8")
+    (tmp_path / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="10">'
+        '<rect width="40" height="10" fill="#00B398"/></svg>',
+        encoding="utf-8",
+    )
     page = compose_page(real_project(admin_gpkg), str(_template_with(tmp_path, "logo", 'path = "logo.svg"')))
     ensure_gui_app()
     dpi = 50
@@ -246,8 +272,18 @@ def _geotiff(path, values, bounds):
     from rasterio.transform import from_bounds
 
     h, w = values.shape
-    with rasterio.open(path, "w", driver="GTiff", width=w, height=h, count=1, dtype="float32", crs="EPSG:4326",
-                       transform=from_bounds(*bounds, w, h), nodata=-9999) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=w,
+        height=h,
+        count=1,
+        dtype="float32",
+        crs="EPSG:4326",
+        transform=from_bounds(*bounds, w, h),
+        nodata=-9999,
+    ) as dst:
         dst.write(values.astype("float32"), 1)
     from pakmap.layer import RasterLayer
 
@@ -269,7 +305,9 @@ def test_raster_legend_is_a_ramp_labelled_with_the_stretch(admin_gpkg, tmp_path)
     (row,) = group.rows
     assert row.swatch.kind == "ramp" and row.swatch.ramp[0] == "#CDE3F1"
     lo, hi = (float(v.replace(",", "")) for v in row.label.split(" – "))
-    assert lo == pytest.approx(np.percentile(values, 2), abs=2) and hi == pytest.approx(np.percentile(values, 98), abs=2)
+    assert lo == pytest.approx(np.percentile(values, 2), abs=2) and hi == pytest.approx(
+        np.percentile(values, 98), abs=2
+    )
     assert len(row.label.replace(",", "").replace(".", "").replace(" – ", "")) <= 6  # 3 significant digits each
     raster.style = RasterStyle(vmin=0, vmax=1500)
     assert compose_page(loaded).legend[0].rows[0].label == "0 – 1,500"

@@ -12,8 +12,21 @@ from pakmap.layout.scalebar import extent_for_scale, nice_length, scale_bar, sca
 GEOD = Geod(ellps="WGS84")
 
 
-@pytest.mark.parametrize("value, expected", [(1, 1), (1.9, 1), (2, 2), (4.99, 2), (5, 5), (9.9, 5), (10, 10),
-                                             (237_000, 200_000), (0.73, 0.5), (51_000, 50_000)])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (1, 1),
+        (1.9, 1),
+        (2, 2),
+        (4.99, 2),
+        (5, 5),
+        (9.9, 5),
+        (10, 10),
+        (237_000, 200_000),
+        (0.73, 0.5),
+        (51_000, 50_000),
+    ],
+)
 def test_nice_length_is_1_2_5_times_a_power_of_ten(value, expected):
     assert nice_length(value) == pytest.approx(expected)
 

@@ -47,22 +47,40 @@ def _write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("\n[elements.titel]\nbox = [1, 1, 1, 1]\n", "unknown element(s) titel"),
-    ('[page]\nwidth = 297\nheight = 210\nmargin = 8\n[elements.map]\nbox = [8, 27, 210, 158]\n', "no title element"),
-    ('[page]\nwidth = 297\nheight = 210\nmargin = 8\n[elements.map]\nbox = [8, 27, 210, 158]\n[elements.title]\nbox = [8, 30, 100, 10]\n',
-     "elements 'map' and 'title' overlap"),
-    ('[page]\nwidth = 297\nheight = 210\nmargin = 8\n[elements.map]\nbox = [8, 27, 290, 158]\n[elements.title]\nbox = [8, 8, 100, 10]\n',
-     "outside the page margins"),
-    ('[page]\nwidth = 297\nheight = 210\nmargin = 8\n[elements.map]\nbox = [8, 27, 200, 158]\ncolour = "#000000"\n'
-     '[elements.title]\nbox = [8, 8, 100, 10]\n', "unknown key(s) colour in [elements.map]"),
-    ('[page]\nwidth = 297\nheight = 210\nmargin = 8\n[elements.map]\nbox = [8, 27, 200, 158]\n'
-     '[elements.title]\nbox = [8, 8, 100, 10]\ncolor = "blue"\n', "is not a colour"),
-    ('[page]\nwidth = 297\nheight = 210\nmargin = 8\n[elements.map]\nbox = [8, 27, 200]\n[elements.title]\nbox = [8, 8, 100, 10]\n',
-     "needs box = [x, y, width, height]"),
-    ('[page]\nwidth = 297\n', "height must be a positive number"),
-    ("[page\n", "cannot read the template"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("\n[elements.titel]\nbox = [1, 1, 1, 1]\n", "unknown element(s) titel"),
+        (
+            "[page]\nwidth = 297\nheight = 210\nmargin = 8\n[elements.map]\nbox = [8, 27, 210, 158]\n",
+            "no title element",
+        ),
+        (
+            "[page]\nwidth = 297\nheight = 210\nmargin = 8\n[elements.map]\nbox = [8, 27, 210, 158]\n[elements.title]\nbox = [8, 30, 100, 10]\n",
+            "elements 'map' and 'title' overlap",
+        ),
+        (
+            "[page]\nwidth = 297\nheight = 210\nmargin = 8\n[elements.map]\nbox = [8, 27, 290, 158]\n[elements.title]\nbox = [8, 8, 100, 10]\n",
+            "outside the page margins",
+        ),
+        (
+            '[page]\nwidth = 297\nheight = 210\nmargin = 8\n[elements.map]\nbox = [8, 27, 200, 158]\ncolour = "#000000"\n'
+            "[elements.title]\nbox = [8, 8, 100, 10]\n",
+            "unknown key(s) colour in [elements.map]",
+        ),
+        (
+            "[page]\nwidth = 297\nheight = 210\nmargin = 8\n[elements.map]\nbox = [8, 27, 200, 158]\n"
+            '[elements.title]\nbox = [8, 8, 100, 10]\ncolor = "blue"\n',
+            "is not a colour",
+        ),
+        (
+            "[page]\nwidth = 297\nheight = 210\nmargin = 8\n[elements.map]\nbox = [8, 27, 200]\n[elements.title]\nbox = [8, 8, 100, 10]\n",
+            "needs box = [x, y, width, height]",
+        ),
+        ("[page]\nwidth = 297\n", "height must be a positive number"),
+        ("[page\n", "cannot read the template"),
+    ],
+)
 def test_template_mistakes_are_one_line_style_errors_naming_the_file(tmp_path, text, expected):
     path = _write(tmp_path, text)
     with pytest.raises(StyleError) as info:
@@ -79,7 +97,10 @@ def test_missing_template_lists_the_available_ones(tmp_path):
 
 def test_an_officer_can_remove_optional_elements(tmp_path):
     path = tmp_path / "minimal.toml"
-    path.write_text('[page]\nwidth = 297\nheight = 210\nmargin = 8\n[elements.map]\nbox = [8, 27, 200, 158]\n'
-                    '[elements.title]\nbox = [8, 8, 100, 10]\n', encoding="utf-8")
+    path.write_text(
+        "[page]\nwidth = 297\nheight = 210\nmargin = 8\n[elements.map]\nbox = [8, 27, 200, 158]\n"
+        "[elements.title]\nbox = [8, 8, 100, 10]\n",
+        encoding="utf-8",
+    )
     template = load_template(path)
     assert set(template.elements) == {"map", "title"}

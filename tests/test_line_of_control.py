@@ -30,7 +30,7 @@ def _map_frame(pixels: np.ndarray) -> np.ndarray:
     box = load_template("a4_landscape").elements["map"].box
     x, y, w, h = box.x, box.y, box.width, box.height
     k = DPI / 25.4
-    return pixels[round((y + 1) * k):round((y + h - 1) * k), round((x + 1) * k):round((x + w - 1) * k)]
+    return pixels[round((y + 1) * k) : round((y + h - 1) * k), round((x + 1) * k) : round((x + w - 1) * k)]
 
 
 def _assert_dotted(rgb: np.ndarray) -> None:
@@ -61,8 +61,11 @@ def test_map_of_the_line_of_control_is_dotted_in_pdf(admin_gpkg, tmp_path):
     from PIL import Image
 
     _loc_map(admin_gpkg, tmp_path / "loc.pdf")
-    subprocess.run(["pdftoppm", "-r", str(DPI), "-png", str(tmp_path / "loc.pdf"), str(tmp_path / "page")],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["pdftoppm", "-r", str(DPI), "-png", str(tmp_path / "loc.pdf"), str(tmp_path / "page")],
+        check=True,
+        capture_output=True,
+    )
     (page,) = tmp_path.glob("page*.png")
     _assert_dotted(_map_frame(np.asarray(Image.open(page).convert("RGB"))))
 
@@ -70,7 +73,9 @@ def test_map_of_the_line_of_control_is_dotted_in_pdf(admin_gpkg, tmp_path):
 def test_map_of_the_line_of_control_is_dotted_in_svg(admin_gpkg, tmp_path):
     _loc_map(admin_gpkg, tmp_path / "loc.svg")
     text = (tmp_path / "loc.svg").read_text(encoding="utf-8")
-    strokes = re.findall(r'stroke-dasharray="([\d.]+),([\d.]+)"[^>]*stroke-width="([\d.]+)" stroke-linecap="(\w+)"', text)
+    strokes = re.findall(
+        r'stroke-dasharray="([\d.]+),([\d.]+)"[^>]*stroke-width="([\d.]+)" stroke-linecap="(\w+)"', text
+    )
     assert strokes, "no dashed stroke in the SVG"
     for on, off, width, cap in strokes:  # the map's line and the legend's swatch
         assert float(on) < 0.05 * float(width) and float(off) >= 1.5 * float(width) and cap == "round"
@@ -79,7 +84,11 @@ def test_map_of_the_line_of_control_is_dotted_in_svg(admin_gpkg, tmp_path):
 def test_web_map_of_the_line_of_control_is_dotted(admin_gpkg, tmp_path):
     _loc_map(admin_gpkg, tmp_path / "loc.html")
     text = (tmp_path / "loc.html").read_text(encoding="utf-8")
-    (style,) = set(re.findall(r'\{"color":"#333333","weight":([\d.]+),"lineCap":"round",[^}]*"dashArray":"([\d.]+) ([\d.]+)"', text))
+    (style,) = set(
+        re.findall(
+            r'\{"color":"#333333","weight":([\d.]+),"lineCap":"round",[^}]*"dashArray":"([\d.]+) ([\d.]+)"', text
+        )
+    )
     weight, on, off = map(float, style)
     assert on < 0.05 * weight and off == pytest.approx(2 * weight, rel=0.01)
     # on a white band under it, as in print, drawn by the page under each line (its casing)
@@ -101,11 +110,16 @@ def test_a_border_along_the_line_of_control_does_not_join_its_dots():
     from pakmap.style import SingleSymbolStyle, Symbol
 
     crs = CRS.from_epsg(3857)
-    province = VectorLayer("province", gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 100, 100)], crs=crs),
-                           style=SingleSymbolStyle(Symbol(fill="none", stroke="#18375F", stroke_width=0.5)))
-    loc = VectorLayer("line_of_control", gpd.GeoDataFrame(geometry=[shapely.LineString([(100, 0), (100, 100)])],
-                                                          crs=crs),
-                      style=load_catalog().get("line_of_control").style)
+    province = VectorLayer(
+        "province",
+        gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 100, 100)], crs=crs),
+        style=SingleSymbolStyle(Symbol(fill="none", stroke="#18375F", stroke_width=0.5)),
+    )
+    loc = VectorLayer(
+        "line_of_control",
+        gpd.GeoDataFrame(geometry=[shapely.LineString([(100, 0), (100, 100)])], crs=crs),
+        style=load_catalog().get("line_of_control").style,
+    )
     image, _ = render_image(MapView((province, loc), (50, -10, 150, 110), crs, 400, 480, dpi=DPI))
     pixels = np.frombuffer(image.constBits(), np.uint8).reshape(480, 400, 4)
     column = pixels[60:420, 200, :3].astype(int).sum(axis=1)  # along the line, away from the corners

@@ -29,8 +29,18 @@ def write_density(path, crs="EPSG:4326"):
     y, x = np.mgrid[0:240, 0:300]
     values = (np.exp(-(((x - 200) / 40.0) ** 2 + ((y - 80) / 30.0) ** 2)) * 1200 + x * 0.5).astype("float32")
     values[:20, :30] = NODATA
-    with rasterio.open(path, "w", driver="GTiff", width=300, height=240, count=1, dtype="float32", crs=crs,
-                       transform=from_bounds(*BOUNDS, 300, 240), nodata=NODATA) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=300,
+        height=240,
+        count=1,
+        dtype="float32",
+        crs=crs,
+        transform=from_bounds(*BOUNDS, 300, 240),
+        nodata=NODATA,
+    ) as dst:
         dst.write(values, 1)
     return path
 
@@ -85,7 +95,9 @@ def test_raster_quick_map_is_the_render_of_its_project(tmp_path, capsys):
     """The quick map and ``pakmap render`` of the project it saves give the same page."""
     tif = write_density(tmp_path / "population_density.tif")
     project = tmp_path / "density.toml"
-    assert main(["map", str(tif), "--dpi", "72", "--save-project", str(project), "-o", str(tmp_path / "quick.png")]) == 0
+    assert (
+        main(["map", str(tif), "--dpi", "72", "--save-project", str(project), "-o", str(tmp_path / "quick.png")]) == 0
+    )
     assert main(["render", str(project), "--dpi", "72", "-o", str(tmp_path / "render.png")]) == 0
     quick, rendered = png_pixels(tmp_path / "quick.png"), png_pixels(tmp_path / "render.png")
     assert np.array_equal(quick, rendered)
@@ -93,12 +105,15 @@ def test_raster_quick_map_is_the_render_of_its_project(tmp_path, capsys):
     assert (np.abs(quick.astype(int) - (0x0B, 0x37, 0x54)).sum(axis=2) <= 6).sum() > 1000
 
 
-@pytest.mark.parametrize("options, named", [
-    (["--by", "density"], "--by"),
-    (["--fields", "name"], "--fields"),
-    (["--table", "refugees.csv", "--on", "name=district"], "--table, --on"),
-    (["--layer-name", "band1"], "--layer-name"),
-])
+@pytest.mark.parametrize(
+    "options, named",
+    [
+        (["--by", "density"], "--by"),
+        (["--fields", "name"], "--fields"),
+        (["--table", "refugees.csv", "--on", "name=district"], "--table, --on"),
+        (["--layer-name", "band1"], "--layer-name"),
+    ],
+)
 def test_vector_options_on_a_raster_are_one_line_errors(tmp_path, capsys, options, named):
     tif = write_density(tmp_path / "population_density.tif")
     out = tmp_path / "map.pdf"
@@ -121,8 +136,9 @@ def test_raster_without_crs_names_the_file_and_offers_crs(tmp_path, capsys, ext)
 def test_project_whose_raster_has_no_crs_names_the_raster(tmp_path, capsys):
     write_density(tmp_path / "scanned_flood_extent.tif", crs=None)
     project = tmp_path / "flood.toml"
-    project.write_text('[pakmap]\nformat = 1\n\n[[layers]]\nname = "flood"\npath = "scanned_flood_extent.tif"\n',
-                       encoding="utf-8")
+    project.write_text(
+        '[pakmap]\nformat = 1\n\n[[layers]]\nname = "flood"\npath = "scanned_flood_extent.tif"\n', encoding="utf-8"
+    )
     line = one_line_error(capsys, main(["render", str(project), "-o", str(tmp_path / "flood.pdf")]))
     assert "scanned_flood_extent.tif" in line and "has no CRS" in line  # not "the project has no layer to draw"
 
@@ -131,6 +147,10 @@ def test_a_pipe_named_like_a_geotiff_is_refused_not_read(tmp_path):
     """Telling a raster from a vector must not read a named pipe (the read would never end)."""
     pipe = tmp_path / "population.tif"
     os.mkfifo(pipe)
-    result = subprocess.run([sys.executable, "-m", "pakmap", "map", str(pipe), "-o", str(tmp_path / "m.pdf")],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "pakmap", "map", str(pipe), "-o", str(tmp_path / "m.pdf")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2 and "is a named pipe" in result.stderr, result.stderr

@@ -8,14 +8,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from safe_write_helpers import assert_one_line_error, hashes, temp_files, write_districts, write_project, write_table
 
 import pakmap.sources.open as source_open
 from pakmap.cli import main
 from pakmap.errors import ExportError
 from pakmap.file_guard import check_outputs, regular_file, same_file, sources_of
 from pakmap.project import load_project, save_project
-from safe_write_helpers import (assert_one_line_error, hashes, temp_files, write_districts, write_project,
-                                write_table)
 
 
 @pytest.fixture
@@ -30,8 +29,10 @@ def data(tmp_path):
 @pytest.fixture
 def nothing_read(monkeypatch):
     """Any data read fails the test: the refusal must come before the first reader runs."""
+
     def refuse(*args, **kwargs):
         raise AssertionError("a source was read before the outputs were checked")
+
     monkeypatch.setattr(source_open, "_read", refuse)
 
 
@@ -46,23 +47,59 @@ def _refused(capsys, argv, folder: Path, *words: str) -> str:
 
 def test_join_output_over_its_layer_is_refused(data, capsys, nothing_read):
     layer = str(data / "districts.geojson")
-    line = _refused(capsys, ["join", layer, str(data / "census.csv"), "--on", "name=district", "-o", layer],
-                    data, "districts.geojson", "the layer file", "another name")
+    line = _refused(
+        capsys,
+        ["join", layer, str(data / "census.csv"), "--on", "name=district", "-o", layer],
+        data,
+        "districts.geojson",
+        "the layer file",
+        "another name",
+    )
     assert "never overwrites a source" in line
 
 
 def test_join_report_over_its_table_is_refused(data, capsys, nothing_read):
-    _refused(capsys, ["join", str(data / "districts.geojson"), str(data / "census.csv"), "--on", "name=district",
-                      "-o", str(data / "joined.gpkg"), "--report", str(data / "census.csv")],
-             data, "census.csv", "the table file")
+    _refused(
+        capsys,
+        [
+            "join",
+            str(data / "districts.geojson"),
+            str(data / "census.csv"),
+            "--on",
+            "name=district",
+            "-o",
+            str(data / "joined.gpkg"),
+            "--report",
+            str(data / "census.csv"),
+        ],
+        data,
+        "census.csv",
+        "the table file",
+    )
 
 
 def test_join_output_over_an_alias_table_is_refused(data, capsys, nothing_read):
     aliases = data / "aliases.csv"
     aliases.write_text("alias,name,province,note\nDistt 1,District 001,,\n", encoding="utf-8")
-    _refused(capsys, ["join", str(data / "districts.geojson"), str(data / "census.csv"), "--on", "name=district",
-                      "--aliases", str(aliases), "-o", str(data / "joined.csv"), "--report", str(aliases)],
-             data, "aliases.csv", "alias table")
+    _refused(
+        capsys,
+        [
+            "join",
+            str(data / "districts.geojson"),
+            str(data / "census.csv"),
+            "--on",
+            "name=district",
+            "--aliases",
+            str(aliases),
+            "-o",
+            str(data / "joined.csv"),
+            "--report",
+            str(aliases),
+        ],
+        data,
+        "aliases.csv",
+        "alias table",
+    )
 
 
 def test_output_through_a_symlink_a_hard_link_or_dotdot_is_refused(data, capsys, nothing_read):
@@ -71,38 +108,74 @@ def test_output_through_a_symlink_a_hard_link_or_dotdot_is_refused(data, capsys,
     os.link(layer, data / "hard.geojson")
     (data / "sub").mkdir()
     for out in (data / "link.geojson", data / "hard.geojson", data / "sub" / ".." / "districts.geojson"):
-        _refused(capsys, ["join", str(layer), str(data / "census.csv"), "--on", "name=district", "-o", str(out)],
-                 data, "the layer file")
+        _refused(
+            capsys,
+            ["join", str(layer), str(data / "census.csv"), "--on", "name=district", "-o", str(out)],
+            data,
+            "the layer file",
+        )
 
 
 def test_a_shapefile_sidecar_is_a_source_too(data, capsys, nothing_read, tmp_path):
     import geopandas as gpd
 
     gpd.read_file(data / "districts.geojson").to_file(data / "districts.shp")
-    _refused(capsys, ["join", str(data / "districts.shp"), str(data / "census.csv"), "--on", "name=district",
-                      "-o", str(data / "joined.gpkg"), "--report", str(data / "districts.dbf")],
-             data, "districts.dbf", ".dbf file")
+    _refused(
+        capsys,
+        [
+            "join",
+            str(data / "districts.shp"),
+            str(data / "census.csv"),
+            "--on",
+            "name=district",
+            "-o",
+            str(data / "joined.gpkg"),
+            "--report",
+            str(data / "districts.dbf"),
+        ],
+        data,
+        "districts.dbf",
+        ".dbf file",
+    )
 
 
 def test_two_outputs_of_one_command_may_not_be_one_file(data, capsys, nothing_read):
-    _refused(capsys, ["join", str(data / "districts.geojson"), str(data / "census.csv"), "--on", "name=district",
-                      "-o", str(data / "out.csv"), "--report", str(data / "out.csv")],
-             data, "written twice")
+    _refused(
+        capsys,
+        [
+            "join",
+            str(data / "districts.geojson"),
+            str(data / "census.csv"),
+            "--on",
+            "name=district",
+            "-o",
+            str(data / "out.csv"),
+            "--report",
+            str(data / "out.csv"),
+        ],
+        data,
+        "written twice",
+    )
 
 
 def test_map_output_over_its_own_geopackage_is_refused(data, capsys, nothing_read):
     import geopandas as gpd
 
     gpd.read_file(data / "districts.geojson").to_file(data / "admin.gpkg", layer="districts")
-    _refused(capsys, ["map", str(data / "admin.gpkg"), "-o", str(data / "admin.gpkg")], data,
-             "admin.gpkg", "layer 'admin'")
+    _refused(
+        capsys, ["map", str(data / "admin.gpkg"), "-o", str(data / "admin.gpkg")], data, "admin.gpkg", "layer 'admin'"
+    )
 
 
 def test_map_save_project_over_the_layer_or_the_table_is_refused(data, capsys, nothing_read):
     layer, table = str(data / "districts.geojson"), str(data / "census.csv")
     _refused(capsys, ["map", layer, "-o", str(data / "m.pdf"), "--save-project", layer], data, "districts.geojson")
-    _refused(capsys, ["map", layer, "--table", table, "--on", "name=district", "-o", str(data / "m.pdf"),
-                      "--save-project", table], data, "census.csv")
+    _refused(
+        capsys,
+        ["map", layer, "--table", table, "--on", "name=district", "-o", str(data / "m.pdf"), "--save-project", table],
+        data,
+        "census.csv",
+    )
 
 
 def test_export_record_over_a_source_is_refused(data, capsys, nothing_read):
@@ -115,8 +188,12 @@ def test_render_a_project_whose_export_is_its_own_layer_is_refused(data, capsys,
     project = write_project(data, data / "districts.geojson", exports=("map.pdf", "districts.geojson"))
     _refused(capsys, ["render", str(project)], data, "districts.geojson", "layer 'districts'")
     (data / "sub").mkdir()
-    _refused(capsys, ["render", str(project), "-o", str(data / "sub" / ".." / "districts.geojson")], data,
-             "layer 'districts'")
+    _refused(
+        capsys,
+        ["render", str(project), "-o", str(data / "sub" / ".." / "districts.geojson")],
+        data,
+        "layer 'districts'",
+    )
 
 
 def test_render_output_over_the_project_or_its_template_is_refused(data, capsys, nothing_read):
@@ -156,7 +233,8 @@ def test_demo_into_its_own_data_folder_is_refused(tmp_path, capsys, nothing_read
 
     boundaries = gpd.read_file(write_districts(tmp_path))
     boundaries.rename(columns={"name": "ADM2_EN"}).assign(ADM1_EN="Sindh").to_file(
-        out / "data" / "boundaries.gpkg", layer="adm2_districts")
+        out / "data" / "boundaries.gpkg", layer="adm2_districts"
+    )
     _refused(capsys, ["demo", str(out), "--data", str(out / "data")], out, "boundaries.gpkg", "boundary file")
 
 
@@ -171,10 +249,16 @@ def test_save_project_never_over_its_own_data(data, tmp_path):
 
 
 def test_missing_or_unwritable_output_folder_is_refused_before_reading(data, capsys, nothing_read):
-    _refused(capsys, ["map", str(data / "districts.geojson"), "-o", str(data / "no" / "such" / "m.pdf")], data,
-             "the output folder does not exist")
+    _refused(
+        capsys,
+        ["map", str(data / "districts.geojson"), "-o", str(data / "no" / "such" / "m.pdf")],
+        data,
+        "the output folder does not exist",
+    )
     (data / "m.pdf").mkdir()
-    _refused(capsys, ["map", str(data / "districts.geojson"), "-o", str(data / "m.pdf")], data, "the output is a folder")
+    _refused(
+        capsys, ["map", str(data / "districts.geojson"), "-o", str(data / "m.pdf")], data, "the output is a folder"
+    )
 
 
 def test_same_file_and_sources_of():

@@ -8,7 +8,6 @@ import datetime as dt
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import pytest
 import shapely
 from geopandas.testing import assert_geodataframe_equal
@@ -27,14 +26,19 @@ pa = pytest.importorskip("pyarrow")
 
 def _villages(n: int = 3) -> gpd.GeoDataFrame:
     rng = np.random.default_rng(4)
-    return gpd.GeoDataFrame({
-        "name": [f"Village {i}" if i % 3 else None for i in range(n)],
-        "households": pd.array([int(v) if i % 4 else None for i, v in enumerate(rng.integers(1, 900, n))],
-                               dtype="Int64"),
-        "share": rng.random(n),
-        "camp": pd.array([None if i % 5 == 0 else bool(i % 2) for i in range(n)], dtype="boolean"),
-        "since": [dt.date(2020, 1, 1 + i % 28) if i % 6 else None for i in range(n)],
-    }, geometry=shapely.points(np.column_stack([rng.uniform(61, 77, n), rng.uniform(24, 37, n)])), crs=4326)
+    return gpd.GeoDataFrame(
+        {
+            "name": [f"Village {i}" if i % 3 else None for i in range(n)],
+            "households": pd.array(
+                [int(v) if i % 4 else None for i, v in enumerate(rng.integers(1, 900, n))], dtype="Int64"
+            ),
+            "share": rng.random(n),
+            "camp": pd.array([None if i % 5 == 0 else bool(i % 2) for i in range(n)], dtype="boolean"),
+            "since": [dt.date(2020, 1, 1 + i % 28) if i % 6 else None for i in range(n)],
+        },
+        geometry=shapely.points(np.column_stack([rng.uniform(61, 77, n), rng.uniform(24, 37, n)])),
+        crs=4326,
+    )
 
 
 @pytest.mark.parametrize("suffix", [".gpkg", ".geojson", ".shp", ".fgb"])
@@ -48,13 +52,17 @@ def test_columns_describe_exactly_the_frame_the_reader_gives(tmp_path, suffix):
     assert columns.total_bounds == pytest.approx(tuple(frame.total_bounds))
 
 
-@pytest.mark.parametrize("geometry", [
-    shapely.points([[70, 30], [np.nan, np.nan]]),  # an empty point
-    [shapely.Point(70, 30), None],  # a null geometry
-    shapely.points([[70, 30, 5], [71, 31, 6]]),  # Z values would be lost
-    [shapely.MultiPoint([(70, 30), (71, 31)]), shapely.MultiPoint([(72, 32)])],
-    shapely.buffer(shapely.points([[70, 30], [71, 31]]), 0.1),
-], ids=["empty", "null", "z", "multipoint", "polygon"])
+@pytest.mark.parametrize(
+    "geometry",
+    [
+        shapely.points([[70, 30], [np.nan, np.nan]]),  # an empty point
+        [shapely.Point(70, 30), None],  # a null geometry
+        shapely.points([[70, 30, 5], [71, 31, 6]]),  # Z values would be lost
+        [shapely.MultiPoint([(70, 30), (71, 31)]), shapely.MultiPoint([(72, 32)])],
+        shapely.buffer(shapely.points([[70, 30], [71, 31]]), 0.1),
+    ],
+    ids=["empty", "null", "z", "multipoint", "polygon"],
+)
 def test_anything_but_plain_points_stays_a_frame(tmp_path, geometry):
     path = tmp_path / "features.gpkg"
     gpd.GeoDataFrame({"id": [1, 2]}, geometry=list(geometry), crs=4326).to_file(path)
@@ -78,7 +86,9 @@ def test_decoder_reads_sliced_large_binary_and_refuses_big_endian():
         array = pa.array(list(wkb) * 2, type=kind)
         np.testing.assert_array_equal(decode_wkb_points(array), np.vstack([xy, xy]))
         np.testing.assert_array_equal(decode_wkb_points(array.slice(2, 3)), np.vstack([xy[2:], xy[:2]]))
-        np.testing.assert_array_equal(decode_wkb_points(pa.chunked_array([array[:1], array[1:4]])), np.vstack([xy, xy[:1]]))
+        np.testing.assert_array_equal(
+            decode_wkb_points(pa.chunked_array([array[:1], array[1:4]])), np.vstack([xy, xy[:1]])
+        )
     assert decode_wkb_points(pa.array(list(shapely.to_wkb(shapely.points(xy), byte_order=0)))) is None
     assert decode_wkb_points(pa.array([wkb[0], None])) is None
     assert decode_wkb_points(pa.array([], type=pa.binary())) is None
@@ -98,8 +108,9 @@ def test_layer_answers_from_columns_as_from_the_frame(tmp_path):
     pd.testing.assert_series_equal(lazy.values("share"), eager.values("share"))
     with pytest.raises(KeyError):
         lazy.values("geometry")
-    pd.testing.assert_frame_equal(pd.DataFrame(lazy.data_without(["share"]).attributes),
-                                  eager.attributes.drop(columns="share"))
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(lazy.data_without(["share"]).attributes), eager.attributes.drop(columns="share")
+    )
     token = lazy.data_token
     assert lazy.data is lazy.data  # built once
     assert_geodataframe_equal(lazy.data, eager.data)
@@ -181,8 +192,9 @@ def test_csv_with_coordinates_on_every_row_is_read_as_columns(tmp_path):
     layer = open_layer(path)
     assert layer.point_columns is not None and layer.fields == ["id", "lat", "lon", "size"]
     assert layer.bounds == pytest.approx((67.01, 30.19, 73.06, 34.01))
-    assert shapely.equals_exact(layer.data.geometry.values, shapely.points([[71.57, 34.01], [67.01, 30.19],
-                                                                             [73.06, 33.69]])).all()
+    assert shapely.equals_exact(
+        layer.data.geometry.values, shapely.points([[71.57, 34.01], [67.01, 30.19], [73.06, 33.69]])
+    ).all()
     gaps = tmp_path / "gaps.csv"
     gaps.write_text("id,lat,lon\n1,34.01,71.57\n2,,\n", encoding="utf-8")
     with_gap = open_layer(gaps)  # a row without coordinates keeps its null geometry, reported

@@ -7,17 +7,35 @@ from pathlib import Path
 import pytest
 
 from pakmap.errors import ProjectError
-from pakmap.project import (AllowSpec, AtlasSpec, ExportSpec, JoinSpec, LayerSpec, LayoutSpec, MapSpec, Project,
-                            ProtectionSpec, load_project, save_project)
+from pakmap.project import (
+    AllowSpec,
+    AtlasSpec,
+    ExportSpec,
+    JoinSpec,
+    LayerSpec,
+    LayoutSpec,
+    MapSpec,
+    Project,
+    ProtectionSpec,
+    load_project,
+    save_project,
+)
 
 
 def sample_project(data_dir: Path) -> Project:
     return Project(
         map=MapSpec(title="Refugees", crs="EPSG:4326"),
-        layers=[LayerSpec("table", str(data_dir / "stats.csv"), visible=False),
-                LayerSpec("districts", str(data_dir / "districts with space é.gpkg"), layer="districts",
-                          style={"kind": "graduated", "field": "refugees", "method": "quantiles", "classes": 4},
-                          labels={"field": "name", "size": 6.5}, popup_fields=["name", "refugees"])],
+        layers=[
+            LayerSpec("table", str(data_dir / "stats.csv"), visible=False),
+            LayerSpec(
+                "districts",
+                str(data_dir / "districts with space é.gpkg"),
+                layer="districts",
+                style={"kind": "graduated", "field": "refugees", "method": "quantiles", "classes": 4},
+                labels={"field": "name", "size": 6.5},
+                popup_fields=["name", "refugees"],
+            ),
+        ],
         joins=[JoinSpec(layer="districts", table="table", on=[["name", "district"]], accepted={"Peshwar": "Peshawar"})],
         layout=LayoutSpec(title="Afghan refugees", as_of="31 October 2026", atlas=AtlasSpec("districts")),
         exports=[ExportSpec(str(data_dir.parent / "out" / "map.pdf"), dpi=150)],
@@ -52,6 +70,7 @@ def test_save_is_atomic_and_leaves_no_temp_files(tmp_path, monkeypatch):
 
     def broken_dumps(_):
         raise RuntimeError("disk full")
+
     monkeypatch.setattr(fmt.tomli_w, "dumps", broken_dumps)
     with pytest.raises(RuntimeError):
         save_project(project, target)
@@ -59,19 +78,29 @@ def test_save_is_atomic_and_leaves_no_temp_files(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["p.toml"]
 
 
-@pytest.mark.parametrize("content, expected", [
-    ("[pakmap]\nformat = 1\n[layout]\ntitel = 'x'\n", "unknown key(s) 'titel' in project.layout"),
-    ("[pakmap]\nformat = 99\n", "newer pakmap"),
-    ("[map]\ntitle = 'x'\n", "not a pakmap project"),
-    ("[pakmap]\nformat = 1\n[[layers]\n", "malformed project file"),
-    ("[pakmap]\nformat = 1\n[[layers]]\nname = 'a'\n", "layer 'a' has no path"),
-    ("[pakmap]\nformat = 1\n[[layers]]\nname = 'a'\npath = 'a.gpkg'\nopacity = 'high'\n", "must be float"),
-    ("[pakmap]\nformat = 1\n[[layers]]\nname = 'a'\npath = 'a.gpkg'\n[layers.style]\nkind = 'graduated'\n",
-     "needs a 'field'"),
-    ("[pakmap]\nformat = 1\n[[joins]]\nlayer = 'nope'\ntable = 't'\non = [['a', 'b']]\n", "not a layer of the project"),
-    ("[pakmap]\nformat = 1\n[[layers]]\nname = 'a'\npath = 'a.gpkg'\n[layers.labels]\nfield = 'name'\nplacement = 'curved'\n",
-     "unknown label placement 'curved'"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        ("[pakmap]\nformat = 1\n[layout]\ntitel = 'x'\n", "unknown key(s) 'titel' in project.layout"),
+        ("[pakmap]\nformat = 99\n", "newer pakmap"),
+        ("[map]\ntitle = 'x'\n", "not a pakmap project"),
+        ("[pakmap]\nformat = 1\n[[layers]\n", "malformed project file"),
+        ("[pakmap]\nformat = 1\n[[layers]]\nname = 'a'\n", "layer 'a' has no path"),
+        ("[pakmap]\nformat = 1\n[[layers]]\nname = 'a'\npath = 'a.gpkg'\nopacity = 'high'\n", "must be float"),
+        (
+            "[pakmap]\nformat = 1\n[[layers]]\nname = 'a'\npath = 'a.gpkg'\n[layers.style]\nkind = 'graduated'\n",
+            "needs a 'field'",
+        ),
+        (
+            "[pakmap]\nformat = 1\n[[joins]]\nlayer = 'nope'\ntable = 't'\non = [['a', 'b']]\n",
+            "not a layer of the project",
+        ),
+        (
+            "[pakmap]\nformat = 1\n[[layers]]\nname = 'a'\npath = 'a.gpkg'\n[layers.labels]\nfield = 'name'\nplacement = 'curved'\n",
+            "unknown label placement 'curved'",
+        ),
+    ],
+)
 def test_bad_project_files_give_one_line_errors_naming_the_file(tmp_path, content, expected):
     path = tmp_path / "bad.toml"
     path.write_text(content, encoding="utf-8")
@@ -95,8 +124,9 @@ def test_label_placement_round_trips_through_the_project_file(tmp_path):
     from pakmap.style import labels_from_dict
 
     project = sample_project(tmp_path)
-    project.layers.append(LayerSpec("rivers", str(tmp_path / "rivers.gpkg"),
-                                    labels={"field": "name", "placement": "horizontal"}))
+    project.layers.append(
+        LayerSpec("rivers", str(tmp_path / "rivers.gpkg"), labels={"field": "name", "placement": "horizontal"})
+    )
     path = save_project(project, tmp_path / "p.toml")
     assert 'placement = "horizontal"' in path.read_text(encoding="utf-8")
     again = load_project(path)

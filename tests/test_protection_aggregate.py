@@ -8,10 +8,10 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from test_protection_data import PLACES, households
 
 from pakmap.errors import ProtectionError
 from pakmap.protection.aggregate import aggregate_points, hex_cells, hex_polygons
-from test_protection_data import PLACES, households
 
 
 @pytest.fixture(scope="module")
@@ -21,8 +21,9 @@ def provinces(shared_data):
 
 def test_households_counted_per_province(provinces):
     gdf = households()
-    out = aggregate_points(gdf, "admin", provinces, count_name="households",
-                           sums={"individuals": "household_size"}, threshold=5)
+    out = aggregate_points(
+        gdf, "admin", provinces, count_name="households", sums={"individuals": "household_size"}, threshold=5
+    )
     assert list(out.columns) == ["name", "kind", "geometry", "households", "individuals"]
     expected = gdf.groupby(gdf["district"].map(lambda p: PLACES[p][2]))
     by_name = out.set_index("name")
@@ -51,8 +52,9 @@ def test_points_in_another_crs_are_reprojected(provinces):
 def test_hex_grid_counts_and_cell_geometry():
     gdf = households()
     size_km = 5.0
-    grid = aggregate_points(gdf, "hex", size_km=size_km, count_name="households",
-                            sums={"individuals": "household_size"}, threshold=5)
+    grid = aggregate_points(
+        gdf, "hex", size_km=size_km, count_name="households", sums={"individuals": "household_size"}, threshold=5
+    )
     assert grid["households"].sum() == len(gdf)
     assert grid["individuals"].sum() == gdf["household_size"].sum()
     assert set(grid.columns) == {"hex_q", "hex_r", "households", "individuals", "geometry"}
@@ -63,8 +65,10 @@ def test_hex_grid_counts_and_cell_geometry():
     # Every household lies in the cell that counts it.
     joined = gpd.sjoin(gdf, grid, predicate="within")
     assert len(joined) == len(gdf)
-    assert (joined.groupby("index_right").size().sort_index().to_numpy()
-            == grid.loc[sorted(joined["index_right"].unique()), "households"].to_numpy()).all()
+    assert (
+        joined.groupby("index_right").size().sort_index().to_numpy()
+        == grid.loc[sorted(joined["index_right"].unique()), "households"].to_numpy()
+    ).all()
     assert grid.attrs["suppressed"]["households"] == int(((grid["households"] > 0) & (grid["households"] < 5)).sum())
 
 

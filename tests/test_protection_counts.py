@@ -6,11 +6,11 @@ import re
 
 import numpy as np
 import pandas as pd
+from test_protection_data import households
 
 from pakmap.classify import classify
 from pakmap.numbers import format_range
 from pakmap.protection.counts import count_fields, published_frame, suppressed_mask, suppression_counts
-from test_protection_data import households
 
 SMALL_NUMBER = re.compile(r"(?<![\d.,<])[1-4](?![\d.,])")  # a bare 1–4, not part of "<5" or "1,234"
 
@@ -21,15 +21,26 @@ def test_count_fields_of_the_census_table(shared_data):
 
 
 def test_count_fields_skip_codes_years_and_measures():
-    df = pd.DataFrame({"refugees": [0, 3, 120], "ADM2_PCODE": [101, 102, 103], "year": [2023, 2023, 2024],
-                       "share": [1, 0, 1], "density": [10, 20, 30], "mean_size": [4.5, 5.0, 6.1],
-                       "negative": [-1, 2, 3], "flag": [True, False, True], "name": ["a", "b", "c"]})
+    df = pd.DataFrame(
+        {
+            "refugees": [0, 3, 120],
+            "ADM2_PCODE": [101, 102, 103],
+            "year": [2023, 2023, 2024],
+            "share": [1, 0, 1],
+            "density": [10, 20, 30],
+            "mean_size": [4.5, 5.0, 6.1],
+            "negative": [-1, 2, 3],
+            "flag": [True, False, True],
+            "name": ["a", "b", "c"],
+        }
+    )
     assert count_fields(df) == ["refugees"]
 
 
 def test_published_frame_writes_small_counts_as_below_threshold():
-    df = pd.DataFrame({"district": ["A", "B", "C", "D", "E"], "refugees": [0, 1, 4, 5, 12345],
-                       "villages": [10, 20, 30, 40, 50]})
+    df = pd.DataFrame(
+        {"district": ["A", "B", "C", "D", "E"], "refugees": [0, 1, 4, 5, 12345], "villages": [10, 20, 30, 40, 50]}
+    )
     out = published_frame(df, 5)
     assert out["refugees"].tolist() == ["0", "<5", "<5", "5", "12,345"]
     assert out["villages"].tolist() == [10, 20, 30, 40, 50]  # no small count: stays numeric

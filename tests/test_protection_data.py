@@ -20,10 +20,45 @@ PLACES = {
     "Karachi": (67.05, 24.88, "Sindh"),
     "Islamabad": (73.05, 33.69, "Islamabad Capital Territory"),
 }
-FIRST = ["Gul", "Mohammad", "Abdul", "Zarmina", "Nasir", "Fatima", "Wali", "Rahim", "Shabana", "Karim",
-         "Bibi", "Hamida", "Jawed", "Sadia", "Noor", "Ahmad", "Laila", "Farid", "Pari", "Samiullah"]
-LAST = ["Khan", "Bibi", "Shah", "Ahmadzai", "Durrani", "Wardak", "Safi", "Popal", "Hotak", "Noorzai",
-        "Mohmand", "Afridi", "Yousafzai", "Kakar", "Achakzai"]
+FIRST = [
+    "Gul",
+    "Mohammad",
+    "Abdul",
+    "Zarmina",
+    "Nasir",
+    "Fatima",
+    "Wali",
+    "Rahim",
+    "Shabana",
+    "Karim",
+    "Bibi",
+    "Hamida",
+    "Jawed",
+    "Sadia",
+    "Noor",
+    "Ahmad",
+    "Laila",
+    "Farid",
+    "Pari",
+    "Samiullah",
+]
+LAST = [
+    "Khan",
+    "Bibi",
+    "Shah",
+    "Ahmadzai",
+    "Durrani",
+    "Wardak",
+    "Safi",
+    "Popal",
+    "Hotak",
+    "Noorzai",
+    "Mohmand",
+    "Afridi",
+    "Yousafzai",
+    "Kakar",
+    "Achakzai",
+]
 
 
 def households(n: int = 60, seed: int = 7) -> gpd.GeoDataFrame:
@@ -37,39 +72,55 @@ def households(n: int = 60, seed: int = 7) -> gpd.GeoDataFrame:
     mobile = rng.integers(0, 10_000_000, n)
     operator = rng.choice([300, 301, 312, 321, 333, 345, 346], n)
     phone_style = np.arange(n) % 3
-    phones = [f"0{o}-{m:07d}" if s == 0 else f"+92 {o} {m:07d}" if s == 1 else f"0{o}{m:07d}"
-              for o, m, s in zip(operator, mobile, phone_style)]
+    phones = [
+        f"0{o}-{m:07d}" if s == 0 else f"+92 {o} {m:07d}" if s == 1 else f"0{o}{m:07d}"
+        for o, m, s in zip(operator, mobile, phone_style)
+    ]
     cnic = [f"{rng.integers(10000, 79999)}-{rng.integers(0, 9999999):07d}-{rng.integers(1, 9)}" for _ in range(n)]
     por = [f"PoR {rng.integers(10**9, 10**10)}" for _ in range(n)]
     case = [f"PAK-{rng.integers(10, 24)}C{rng.integers(0, 99999):05d}" for _ in range(n)]
     size = rng.integers(1, 12, n)
     size[:10] = [1, 2, 3, 4, 1, 2, 3, 4, 2, 3]  # some small households for suppression
-    dob = [f"{y}-{m:02d}-{d:02d}" for y, m, d in zip(rng.integers(1950, 2000, n), rng.integers(1, 13, n),
-                                                    rng.integers(1, 29, n))]
-    frame = pd.DataFrame({
-        "case_id": case,
-        "head_of_household": [f"{a} {b}" for a, b in zip(first, last)],
-        "father_name": [f"{a} {b}" for a, b in zip(rng.choice(FIRST, n), last)],
-        "respondent": [f"{a} {b} {c}" for a, b, c in zip(rng.choice(FIRST, n), rng.choice(FIRST, n), last)],
-        "phone": phones,
-        "cnic": cnic,
-        "por_card": por,
-        "dob": dob,
-        "address": [f"House {h}, Street {s}, {p}" for h, s, p in zip(rng.integers(1, 400, n),
-                                                                       rng.integers(1, 40, n), place)],
-        "district": place,
-        "household_size": size,
-        "_gps_latitude": lat.round(6),
-        "_gps_longitude": lon.round(6),
-    })
+    dob = [
+        f"{y}-{m:02d}-{d:02d}"
+        for y, m, d in zip(rng.integers(1950, 2000, n), rng.integers(1, 13, n), rng.integers(1, 29, n))
+    ]
+    frame = pd.DataFrame(
+        {
+            "case_id": case,
+            "head_of_household": [f"{a} {b}" for a, b in zip(first, last)],
+            "father_name": [f"{a} {b}" for a, b in zip(rng.choice(FIRST, n), last)],
+            "respondent": [f"{a} {b} {c}" for a, b, c in zip(rng.choice(FIRST, n), rng.choice(FIRST, n), last)],
+            "phone": phones,
+            "cnic": cnic,
+            "por_card": por,
+            "dob": dob,
+            "address": [
+                f"House {h}, Street {s}, {p}" for h, s, p in zip(rng.integers(1, 400, n), rng.integers(1, 40, n), place)
+            ],
+            "district": place,
+            "household_size": size,
+            "_gps_latitude": lat.round(6),
+            "_gps_longitude": lon.round(6),
+        }
+    )
     return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
 
 
 def personal_values(gdf: gpd.GeoDataFrame) -> list[str]:
     """Every personal value of the table as text, as it could leak into an output."""
     values = []
-    for field in ("case_id", "head_of_household", "father_name", "respondent", "phone", "cnic", "por_card",
-                  "dob", "address"):
+    for field in (
+        "case_id",
+        "head_of_household",
+        "father_name",
+        "respondent",
+        "phone",
+        "cnic",
+        "por_card",
+        "dob",
+        "address",
+    ):
         values.extend(str(v) for v in gdf[field])
     values.extend(f"{v:.6f}".rstrip("0") for v in gdf["_gps_latitude"])
     return values

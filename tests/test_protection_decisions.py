@@ -25,7 +25,8 @@ def test_allow_saved_and_read_back(tmp_path):
     path = save_project(project, tmp_path / "p.toml")
     again = load_project(path)
     assert [(a.layer, a.field, a.export, a.reason) for a in again.protection.allow] == [
-        ("households", "phone", "out/partner.html", "renewed agreement")]
+        ("households", "phone", "out/partner.html", "renewed agreement")
+    ]
     assert again.protection.aggregate == {"households": "admin:districts"}
     assert revoke_allow(again, "households", "phone") == 1 and again.protection.allow == []
     set_aggregation(again, "households", None)
@@ -38,8 +39,12 @@ def test_bad_decisions_refused():
         allow_field(project, "households", "phone")
     with pytest.raises(ProjectError, match="no layer named 'villages'"):
         allow_field(project, "villages", "phone", reason="x")
-    for how, message in [("hex:0.2", "not a hexagon size"), ("hex:ten", "not a hexagon size"),
-                         ("admin:households", "counted in itself"), ("grid:5", "unknown aggregation")]:
+    for how, message in [
+        ("hex:0.2", "not a hexagon size"),
+        ("hex:ten", "not a hexagon size"),
+        ("admin:households", "counted in itself"),
+        ("grid:5", "unknown aggregation"),
+    ]:
         with pytest.raises(ProtectionError, match=message):
             set_aggregation(project, "households", how)
     with pytest.raises(ProjectError, match="no layer named 'provinces'"):

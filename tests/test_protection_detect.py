@@ -6,18 +6,40 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
+from test_protection_data import households
 
 from pakmap.layer import TableLayer, VectorLayer
-from pakmap.protection.detect import (CASE_ID, COORDINATES, ID_CARD, PERSON_NAME, PHONE, POR_CARD, detect_layer,
-                                      detect_sensitive, flag_layer, is_individual_level, normalize_field_name,
-                                      reason_by_name)
-from test_protection_data import households
+from pakmap.protection.detect import (
+    CASE_ID,
+    COORDINATES,
+    ID_CARD,
+    PERSON_NAME,
+    PHONE,
+    POR_CARD,
+    detect_layer,
+    detect_sensitive,
+    flag_layer,
+    is_individual_level,
+    normalize_field_name,
+    reason_by_name,
+)
 
 
 def test_household_table_fields_detected_by_name():
     found = detect_sensitive(households())
-    assert set(found) == {"case_id", "head_of_household", "father_name", "respondent", "phone", "cnic",
-                          "por_card", "dob", "address", "_gps_latitude", "_gps_longitude"}
+    assert set(found) == {
+        "case_id",
+        "head_of_household",
+        "father_name",
+        "respondent",
+        "phone",
+        "cnic",
+        "por_card",
+        "dob",
+        "address",
+        "_gps_latitude",
+        "_gps_longitude",
+    }
     assert found["phone"].startswith(PHONE)
     assert found["cnic"].startswith(ID_CARD)
     assert found["por_card"].startswith(POR_CARD)
@@ -30,56 +52,113 @@ def test_household_table_fields_detected_by_name():
 
 def test_values_give_fields_away_whatever_their_names():
     gdf = households()
-    neutral = pd.DataFrame({"a": gdf["phone"], "b": gdf["cnic"], "c": gdf["por_card"], "d": gdf["case_id"],
-                            "e": gdf["head_of_household"], "f": gdf["district"], "g": gdf["household_size"]})
+    neutral = pd.DataFrame(
+        {
+            "a": gdf["phone"],
+            "b": gdf["cnic"],
+            "c": gdf["por_card"],
+            "d": gdf["case_id"],
+            "e": gdf["head_of_household"],
+            "f": gdf["district"],
+            "g": gdf["household_size"],
+        }
+    )
     found = detect_sensitive(neutral)
     assert {k: v.split(":")[0] for k, v in found.items()} == {
-        "a": PHONE, "b": ID_CARD, "c": POR_CARD, "d": CASE_ID, "e": PERSON_NAME}
+        "a": PHONE,
+        "b": ID_CARD,
+        "c": POR_CARD,
+        "d": CASE_ID,
+        "e": PERSON_NAME,
+    }
 
 
-@pytest.mark.parametrize("values, reason", [
-    ([3001234567, 3219876543, 3451112223], PHONE),  # Excel dropped the leading zero: int column
-    ([3001234567.0, 3219876543.0, None], PHONE),
-    (["+923001234567", "0092 300 1234567", "0300 1234567"], PHONE),
-    (["051-2345678", "091-5701234", "+92 21 35123456"], PHONE),  # landlines
-    (["0701234567", "+93 70 123 4567"], PHONE),  # Afghan mobiles
-    ([1730112345671, 4210198765432], ID_CARD),  # CNIC without dashes, as numbers
-    (["POR-0123456789", "PoR No. 1234567", "ACC 98765432"], POR_CARD),
-    (["ISL-19C01234", "845-12345678", "PAK-00012345"], CASE_ID),
-    (["gul.bibi@example.org", "n.khan@mail.com.pk"], "e-mail address"),
-])
+@pytest.mark.parametrize(
+    "values, reason",
+    [
+        ([3001234567, 3219876543, 3451112223], PHONE),  # Excel dropped the leading zero: int column
+        ([3001234567.0, 3219876543.0, None], PHONE),
+        (["+923001234567", "0092 300 1234567", "0300 1234567"], PHONE),
+        (["051-2345678", "091-5701234", "+92 21 35123456"], PHONE),  # landlines
+        (["0701234567", "+93 70 123 4567"], PHONE),  # Afghan mobiles
+        ([1730112345671, 4210198765432], ID_CARD),  # CNIC without dashes, as numbers
+        (["POR-0123456789", "PoR No. 1234567", "ACC 98765432"], POR_CARD),
+        (["ISL-19C01234", "845-12345678", "PAK-00012345"], CASE_ID),
+        (["gul.bibi@example.org", "n.khan@mail.com.pk"], "e-mail address"),
+    ],
+)
 def test_value_patterns(values, reason):
     found = detect_sensitive(pd.DataFrame({"value": values}))
     assert found["value"].startswith(reason)
 
 
-@pytest.mark.parametrize("values", [
-    [120, 4500, 98000],  # counts
-    ["PK101", "PK102", "PK103"],  # P-codes
-    ["2023-10-31", "2024-01-15", "2022-06-30"],  # dates
-    ["Peshawar", "Quetta", "Dera Ismail Khan"],  # place names (not an individual-level table)
-    [34.01, 30.18, 24.86],  # coordinates of places
-])
+@pytest.mark.parametrize(
+    "values",
+    [
+        [120, 4500, 98000],  # counts
+        ["PK101", "PK102", "PK103"],  # P-codes
+        ["2023-10-31", "2024-01-15", "2022-06-30"],  # dates
+        ["Peshawar", "Quetta", "Dera Ismail Khan"],  # place names (not an individual-level table)
+        [34.01, 30.18, 24.86],  # coordinates of places
+    ],
+)
 def test_ordinary_values_are_not_flagged(values):
     assert detect_sensitive(pd.DataFrame({"value": values})) == {}
 
 
-@pytest.mark.parametrize("field, reason", [
-    ("FatherName", PERSON_NAME), ("group_hh/hoh_name", PERSON_NAME), ("walid_ka_naam", PERSON_NAME),
-    ("prenom", PERSON_NAME), ("Mobile No.", PHONE), ("contact_number", PHONE), ("whatsapp", PHONE),
-    ("CNIC", ID_CARD), ("national_id", ID_CARD), ("tazkira_no", ID_CARD), ("PoR Card No", POR_CARD),
-    ("poc_number", POR_CARD), ("progres_id", CASE_ID), ("Registration No", CASE_ID), ("reg_no", CASE_ID),
-    ("individual_id", CASE_ID), ("hh_id", CASE_ID), ("date_of_birth", "date of birth"), ("DOB", "date of birth"),
-    ("home_address", "address"), ("email", "e-mail address"),
-    ("والد کا نام", PERSON_NAME), ("موبائل نمبر", PHONE), ("شناختی کارڈ نمبر", ID_CARD), ("پتہ", "address"),
-    ("تاریخ پیدائش", "date of birth"),
-])
+@pytest.mark.parametrize(
+    "field, reason",
+    [
+        ("FatherName", PERSON_NAME),
+        ("group_hh/hoh_name", PERSON_NAME),
+        ("walid_ka_naam", PERSON_NAME),
+        ("prenom", PERSON_NAME),
+        ("Mobile No.", PHONE),
+        ("contact_number", PHONE),
+        ("whatsapp", PHONE),
+        ("CNIC", ID_CARD),
+        ("national_id", ID_CARD),
+        ("tazkira_no", ID_CARD),
+        ("PoR Card No", POR_CARD),
+        ("poc_number", POR_CARD),
+        ("progres_id", CASE_ID),
+        ("Registration No", CASE_ID),
+        ("reg_no", CASE_ID),
+        ("individual_id", CASE_ID),
+        ("hh_id", CASE_ID),
+        ("date_of_birth", "date of birth"),
+        ("DOB", "date of birth"),
+        ("home_address", "address"),
+        ("email", "e-mail address"),
+        ("والد کا نام", PERSON_NAME),
+        ("موبائل نمبر", PHONE),
+        ("شناختی کارڈ نمبر", ID_CARD),
+        ("پتہ", "address"),
+        ("تاریخ پیدائش", "date of birth"),
+    ],
+)
 def test_field_names(field, reason):
     assert reason_by_name(field) == reason
 
 
-@pytest.mark.parametrize("field", ["name", "district", "province", "households", "total_poc", "population",
-                                   "registration_date", "refugees", "village", "lat", "_gps_latitude", "نام", "ضلع"])
+@pytest.mark.parametrize(
+    "field",
+    [
+        "name",
+        "district",
+        "province",
+        "households",
+        "total_poc",
+        "population",
+        "registration_date",
+        "refugees",
+        "village",
+        "lat",
+        "_gps_latitude",
+        "نام",
+        "ضلع",
+    ],
+)
 def test_field_names_not_personal_by_themselves(field):
     assert reason_by_name(field) is None
 
@@ -111,9 +190,11 @@ def test_individual_level_rule():
     sizes = gdf[["household_size", "geometry"]]
     assert is_individual_level(VectorLayer("sizes", sizes))
     # Villages with a population count are places, not households ("households" is a count).
-    villages = gpd.GeoDataFrame({"village": ["Akora", "Khurasan"], "households": [120, 340],
-                                 "population": [800, 2100]}, geometry=gpd.points_from_xy([72.1, 71.9], [34.0, 33.9]),
-                                crs=4326)
+    villages = gpd.GeoDataFrame(
+        {"village": ["Akora", "Khurasan"], "households": [120, 340], "population": [800, 2100]},
+        geometry=gpd.points_from_xy([72.1, 71.9], [34.0, 33.9]),
+        crs=4326,
+    )
     assert not is_individual_level(VectorLayer("villages", villages))
     # Polygons are areas, never a person, even with household fields.
     polys = gpd.GeoDataFrame(gdf[["household_size"]], geometry=shapely.buffer(gdf.geometry.to_numpy(), 0.001), crs=4326)

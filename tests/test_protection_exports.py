@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
+from test_protection_data import households, personal_values
 
 import pakmap.export
 import pakmap.web
-
 from pakmap.errors import ProtectionError
 from pakmap.outputs import write_output
 from pakmap.project import load_project, save_project
@@ -31,10 +31,16 @@ from pakmap.project.model import ExportSpec, JoinSpec, LayerSpec, LayoutSpec, Ma
 from pakmap.protection.policy import guard_export
 from pakmap.protection.publish import write_geopackage
 from pakmap.protection.record import write_export_record
-from test_protection_data import households, personal_values
 
-REFUGEES = {"Balochistan": 120000, "Sindh": 3, "Khyber Pakhtunkhwa": 0, "Punjab": 45000,
-            "Azad Jammu & Kashmir": 2, "Gilgit-Baltistan": 800, "Islamabad Capital Territory": 15}
+REFUGEES = {
+    "Balochistan": 120000,
+    "Sindh": 3,
+    "Khyber Pakhtunkhwa": 0,
+    "Punjab": 45000,
+    "Azad Jammu & Kashmir": 2,
+    "Gilgit-Baltistan": 800,
+    "Islamabad Capital Territory": 15,
+}
 SMALL = {"Sindh": 3, "Azad Jammu & Kashmir": 2}
 BARE_SMALL = re.compile(r"(?<![\w.,<-])[1-4](?![\w.,])")  # a count 1–4 standing alone
 
@@ -44,27 +50,43 @@ def build_project(folder: Path, shared_data: Path, aggregate: dict | None) -> Pa
     data.mkdir(parents=True)
     shutil.copy(shared_data / "pak_provinces.geojson", data / "provinces.geojson")
     pd.DataFrame({"province": list(REFUGEES), "refugees": list(REFUGEES.values())}).to_csv(
-        data / "refugees_by_province.csv", index=False)
+        data / "refugees_by_province.csv", index=False
+    )
     households().drop(columns="geometry").to_csv(data / "household_survey.csv", index=False)
     project = Project(
         map=MapSpec(title="Refugees and surveyed households", crs="EPSG:4326"),
         layers=[
             LayerSpec("refugees_table", "data/refugees_by_province.csv", visible=False, legend=False),
-            LayerSpec("provinces", "data/provinces.geojson",
-                      style={"kind": "graduated", "field": "refugees", "method": "manual",
-                             "breaks": [4, 1000, 50000, 120000], "palette": "unhcr_blue"},
-                      labels={"expression": "{name}\n{refugees}", "size": 7},
-                      popup_fields=["name", "refugees"]),
-            LayerSpec("households", "data/household_survey.csv",
-                      options={"lat": "_gps_latitude", "lon": "_gps_longitude"},
-                      # What an officer might set up on the survey layer: without protection the
-                      # names and phone numbers would be on every output.
-                      labels={"field": "head_of_household"},
-                      popup_fields=["district", "phone", "household_size"]),
+            LayerSpec(
+                "provinces",
+                "data/provinces.geojson",
+                style={
+                    "kind": "graduated",
+                    "field": "refugees",
+                    "method": "manual",
+                    "breaks": [4, 1000, 50000, 120000],
+                    "palette": "unhcr_blue",
+                },
+                labels={"expression": "{name}\n{refugees}", "size": 7},
+                popup_fields=["name", "refugees"],
+            ),
+            LayerSpec(
+                "households",
+                "data/household_survey.csv",
+                options={"lat": "_gps_latitude", "lon": "_gps_longitude"},
+                # What an officer might set up on the survey layer: without protection the
+                # names and phone numbers would be on every output.
+                labels={"field": "head_of_household"},
+                popup_fields=["district", "phone", "household_size"],
+            ),
         ],
         joins=[JoinSpec(layer="provinces", table="refugees_table", on=[["name", "province"]], fields=["refugees"])],
-        layout=LayoutSpec(title="Refugees and surveyed households", sources="Test data: fictional households",
-                          as_of="31 October 2026", map_id="PAK-PROT-TEST"),
+        layout=LayoutSpec(
+            title="Refugees and surveyed households",
+            sources="Test data: fictional households",
+            as_of="31 October 2026",
+            map_id="PAK-PROT-TEST",
+        ),
         exports=[ExportSpec("out/map.pdf")],
         protection=ProtectionSpec(threshold=5, aggregate=dict(aggregate or {})),
     )
@@ -87,6 +109,7 @@ def exported(tmp_path_factory, shared_data):
         def exporter(given, out_path, *args, **kwargs):
             seen[Path(out_path).suffix] = given
             return real(given, out_path, *args, **kwargs)
+
         return exporter
 
     with pytest.MonkeyPatch.context() as mp:
@@ -107,8 +130,9 @@ def exported(tmp_path_factory, shared_data):
 def page_text(path: Path) -> str:
     """What a reader sees on a PDF or SVG page: its text, without markup or document info."""
     if path.suffix == ".pdf":
-        return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                              check=True).stdout
+        return subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
     return html.unescape(re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
 
 
@@ -121,8 +145,9 @@ def output_text(path: Path) -> str:
     if suffix == ".png":
         return png_text(path.read_bytes())
     if suffix == ".gpkg":
-        return "\n".join(pyogrio.read_dataframe(path, layer=name).to_csv(index=False)
-                         for name, _ in pyogrio.list_layers(path))
+        return "\n".join(
+            pyogrio.read_dataframe(path, layer=name).to_csv(index=False) for name, _ in pyogrio.list_layers(path)
+        )
     return path.read_text(encoding="utf-8")
 
 
@@ -130,9 +155,9 @@ def png_text(data: bytes) -> str:
     """The text chunks of a PNG (tEXt, zTXt, iTXt): where metadata could leak."""
     out, pos = [], 8
     while pos < len(data):
-        length = int.from_bytes(data[pos:pos + 4], "big")
-        kind = data[pos + 4:pos + 8]
-        body = data[pos + 8:pos + 8 + length]
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        kind = data[pos + 4 : pos + 8]
+        body = data[pos + 8 : pos + 8 + length]
         if kind == b"tEXt":
             out.append(body.decode("latin-1"))
         elif kind == b"zTXt":
@@ -288,7 +313,9 @@ def test_check_command_lists_findings_and_exit_status(tmp_path, shared_data, cap
     assert out[0].startswith("refused: layer 'households': points of individuals or households")
     withheld = [l for l in out if l.startswith("withheld: layer 'households', field")]
     assert {re.search(r"field '([^']+)'", l).group(1) for l in withheld} >= {"cnic", "por_card", "case_id"}
-    refused = [re.search(r"field '([^']+)'", l).group(1) for l in out if l.startswith("refused: layer 'households', field")]
+    refused = [
+        re.search(r"field '([^']+)'", l).group(1) for l in out if l.startswith("refused: layer 'households', field")
+    ]
     assert refused == ["head_of_household", "phone"]  # the labels and the popups use them
     assert "3 finding(s) would stop an export, 9 field(s) withheld" in out
     assert any(l.startswith("fields of 'households': ") for l in out)  # then each layer's field kinds
@@ -303,8 +330,11 @@ def test_export_record_of_the_pdf(exported):
     files, _ = exported
     record = json.loads(files[".pdf"].with_name("map.pdf.record.json").read_text(encoding="utf-8"))
     assert record["files"] == ["map.pdf"] and record["map_id"] == "PAK-PROT-TEST"
-    assert [s["file"] for s in record["sources"]] == ["refugees_by_province.csv", "provinces.geojson",
-                                                      "household_survey.csv"]
+    assert [s["file"] for s in record["sources"]] == [
+        "refugees_by_province.csv",
+        "provinces.geojson",
+        "household_survey.csv",
+    ]
     report = record["joins"][0]["report"]
     assert (report["matched"], report["unmatched"]) == (7, 0)
     protection = record["protection"]

@@ -7,6 +7,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
+from test_protection_data import households
 
 from pakmap.errors import ProtectionError
 from pakmap.layer import TableLayer, VectorLayer
@@ -14,10 +15,20 @@ from pakmap.project.loaded import LoadedProject
 from pakmap.project.model import AllowSpec, JoinSpec, LayerSpec, Project, ProtectionSpec
 from pakmap.protection.policy import GEOMETRY, check_project, guard_export, plan_export, safe_loaded
 from pakmap.style import GraduatedStyle, LabelStyle, SingleSymbolStyle
-from test_protection_data import households
 
-SENSITIVE = {"case_id", "head_of_household", "father_name", "respondent", "phone", "cnic", "por_card", "dob",
-             "address", "_gps_latitude", "_gps_longitude"}
+SENSITIVE = {
+    "case_id",
+    "head_of_household",
+    "father_name",
+    "respondent",
+    "phone",
+    "cnic",
+    "por_card",
+    "dob",
+    "address",
+    "_gps_latitude",
+    "_gps_longitude",
+}
 
 
 @pytest.fixture(scope="module")
@@ -25,19 +36,24 @@ def provinces_gdf(shared_data):
     return gpd.read_file(shared_data / "pak_provinces.geojson")
 
 
-def make_loaded(provinces_gdf, *, visible=True, labels=None, popup=(), allow=(), threshold=5, tmp=None,
-                extra_layers=(), joins=()):
+def make_loaded(
+    provinces_gdf, *, visible=True, labels=None, popup=(), allow=(), threshold=5, tmp=None, extra_layers=(), joins=()
+):
     """Provinces (with a small count) + households points, as a LoadedProject built directly."""
     provinces = provinces_gdf.copy()
     provinces["refugees"] = [120000, 3, 0, 45000, 2, 800, 15]
-    prov = VectorLayer("provinces", provinces, style=GraduatedStyle(field="refugees"),
-                       labels=LabelStyle(field="name"))
+    prov = VectorLayer("provinces", provinces, style=GraduatedStyle(field="refugees"), labels=LabelStyle(field="name"))
     hh = VectorLayer("households", households(), labels=labels)
     hh.visible = visible
-    project = Project(layers=[LayerSpec("provinces", "provinces.geojson", popup_fields=["name", "refugees"]),
-                              LayerSpec("households", "households.csv", visible=visible, popup_fields=list(popup)),
-                              *[LayerSpec(l.name, f"{l.name}.csv") for l in extra_layers]],
-                      joins=list(joins), protection=ProtectionSpec(threshold=threshold, allow=list(allow)))
+    project = Project(
+        layers=[
+            LayerSpec("provinces", "provinces.geojson", popup_fields=["name", "refugees"]),
+            LayerSpec("households", "households.csv", visible=visible, popup_fields=list(popup)),
+            *[LayerSpec(l.name, f"{l.name}.csv") for l in extra_layers],
+        ],
+        joins=list(joins),
+        protection=ProtectionSpec(threshold=threshold, allow=list(allow)),
+    )
     if tmp is not None:
         project.path = Path(tmp) / "project.toml"
     return LoadedProject(project, [prov, hh, *extra_layers])
@@ -80,19 +96,27 @@ def test_allowed_points_publish_only_allowed_fields(provinces_gdf, tmp_path):
     assert "--allow-sensitive households:phone" in plan.blocking[0].message()
     with pytest.raises(ProtectionError, match="needs a recorded reason"):  # exact points: a reason is required
         guard_export(loaded, tmp_path / "map.html", ["households:geometry", "phone"])
-    safe, plan = guard_export(loaded, tmp_path / "map.html", ["households:geometry", "phone"],
-                              reason="data-sharing agreement with WFP, 2026-11")
+    safe, plan = guard_export(
+        loaded,
+        tmp_path / "map.html",
+        ["households:geometry", "phone"],
+        reason="data-sharing agreement with WFP, 2026-11",
+    )
     hh = safe.layer("households")
     assert set(hh.data.columns) == {"district", "household_size", "phone", "geometry"}
-    assert plan.layers["households"].allowed == {GEOMETRY: "data-sharing agreement with WFP, 2026-11",
-                                                 "phone": "data-sharing agreement with WFP, 2026-11"}
+    assert plan.layers["households"].allowed == {
+        GEOMETRY: "data-sharing agreement with WFP, 2026-11",
+        "phone": "data-sharing agreement with WFP, 2026-11",
+    }
     assert safe.project.layer_spec("households").popup_fields == ["district", "phone"]
     assert hh.sensitive_fields == {"phone": plan.layers["households"].allowed["phone"]}
 
 
 def test_project_allows_match_their_export_only(provinces_gdf, tmp_path):
-    allow = [AllowSpec("households", "geometry", export="*", reason="partner's own field map"),
-             AllowSpec("households", "phone", export="exports/partner.html", reason="sent to the partner only")]
+    allow = [
+        AllowSpec("households", "geometry", export="*", reason="partner's own field map"),
+        AllowSpec("households", "phone", export="exports/partner.html", reason="sent to the partner only"),
+    ]
     loaded = make_loaded(provinces_gdf, popup=["phone"], allow=allow, tmp=tmp_path)
     partner = plan_export(loaded, tmp_path / "exports" / "partner.html")
     assert partner.layers["households"].allowed["phone"] == "sent to the partner only"
@@ -124,9 +148,11 @@ def test_aggregated_household_points(provinces_gdf, tmp_path, how, kind):
     assert layer.data["households"].sum() == 60
     hh = plan.layers["households"]
     assert hh.points == "aggregated" and hh.aggregate == how
-    assert hh.suppressed == {k: int(((layer.data[k] > 0) & (layer.data[k] < 5)).sum())
-                             for k in ("households", "individuals")
-                             if ((layer.data[k] > 0) & (layer.data[k] < 5)).any()}
+    assert hh.suppressed == {
+        k: int(((layer.data[k] > 0) & (layer.data[k] < 5)).sum())
+        for k in ("households", "individuals")
+        if ((layer.data[k] > 0) & (layer.data[k] < 5)).any()
+    }
     spec = safe.project.layer_spec("households")
     assert spec.style["field"] == "households" and spec.popup_fields == layer.fields
     if kind == "admin":
@@ -155,8 +181,12 @@ def test_small_counts_reported_per_layer(provinces_gdf, tmp_path):
 def test_fields_joined_from_a_household_table_stay_sensitive(provinces_gdf, tmp_path):
     table = TableLayer("hh_table", pd.DataFrame(households().drop(columns="geometry")))
     table.visible = False
-    loaded = make_loaded(provinces_gdf, visible=False, extra_layers=[table],
-                         joins=[JoinSpec(layer="provinces", table="hh_table", on=[["name", "district"]])])
+    loaded = make_loaded(
+        provinces_gdf,
+        visible=False,
+        extra_layers=[table],
+        joins=[JoinSpec(layer="provinces", table="hh_table", on=[["name", "district"]])],
+    )
     prov = loaded.layer("provinces")
     prov.data["phone"] = "0300-1234567"  # what a careless "first" join would bring over
     prov.data["contact_person"] = households()["head_of_household"].iloc[:7].to_numpy()
@@ -171,8 +201,11 @@ def test_safe_loaded_falls_back_when_labels_or_style_need_withheld_fields(provin
     loaded = make_loaded(provinces_gdf, visible=True, labels=LabelStyle(expression="{head_of_household}\n{phone}"))
     loaded.layer("households").style = GraduatedStyle(field="cnic")
     plan = plan_export(loaded, tmp_path / "map.png", allow_sensitive=["geometry"])
-    assert {f.field: f.used_by for f in plan.blocking} == {"head_of_household": ("labels",), "phone": ("labels",),
-                                                           "cnic": ("style",)}
+    assert {f.field: f.used_by for f in plan.blocking} == {
+        "head_of_household": ("labels",),
+        "phone": ("labels",),
+        "cnic": ("style",),
+    }
     safe = safe_loaded(loaded, tmp_path / "map.png", allow_sensitive=["geometry"])
     hh = safe.layer("households")
     assert hh.labels is None and isinstance(hh.style, SingleSymbolStyle)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
+from test_protection_data import households
 
 from pakmap import __version__
 from pakmap.layer import SourceInfo, VectorLayer
@@ -18,7 +19,6 @@ from pakmap.project.loaded import LoadedProject
 from pakmap.project.model import JoinSpec, LayerSpec, LayoutSpec, Project, ProtectionSpec
 from pakmap.protection.policy import guard_export
 from pakmap.protection.record import record_path, scrub, write_export_record
-from test_protection_data import households
 
 
 @dataclass
@@ -58,7 +58,8 @@ def exported(tmp_path, shared_data):
         layers=[LayerSpec("provinces", "pak_provinces.geojson"), LayerSpec("households", "households.csv")],
         joins=[JoinSpec(layer="provinces", kind="spatial", points="households", stats={"households": "count"})],
         layout=LayoutSpec(title="Households per province", map_id="PAK-TEST-1", as_of="31 October 2026"),
-        protection=ProtectionSpec(threshold=5, aggregate={"households": "admin:provinces"}))
+        protection=ProtectionSpec(threshold=5, aggregate={"households": "admin:provinces"}),
+    )
     project.path = folder / "project.toml"
     report = FakeJoinReport(source=str(hh_file))
     loaded = LoadedProject(project, [prov, hh], [report])
@@ -83,8 +84,11 @@ def test_record_contents(exported, shared_data):
     when = dt.datetime.fromisoformat(record["exported_at"].replace("Z", "+00:00"))
     assert abs((dt.datetime.now(dt.timezone.utc) - when).total_seconds()) < 120
     assert record["crs"] == "EPSG:4326"
-    assert (record["title"], record["map_id"], record["as_of"]) == ("Households per province", "PAK-TEST-1",
-                                                                    "31 October 2026")
+    assert (record["title"], record["map_id"], record["as_of"]) == (
+        "Households per province",
+        "PAK-TEST-1",
+        "31 October 2026",
+    )
     sources = {s["layer"]: s for s in record["sources"]}
     assert sources["provinces"]["file"] == "pak_provinces.geojson"
     assert sources["households"]["file"] == "households.csv"

@@ -21,8 +21,13 @@ def _districts(stroke_width: float) -> VectorLayer:
     """Two neighbours with slanted, shared borders (aliasing shows on slants), white outlines."""
     a = Polygon([(5, 5), (52, 8), (47, 95), (8, 90)])
     b = Polygon([(52, 8), (93, 12), (90, 88), (47, 95)])
-    style = GraduatedStyle(field="v", method="manual", breaks=[10], palette="unhcr_blue",
-                           symbol=Symbol(stroke="#FFFFFF", stroke_width=stroke_width))
+    style = GraduatedStyle(
+        field="v",
+        method="manual",
+        breaks=[10],
+        palette="unhcr_blue",
+        symbol=Symbol(stroke="#FFFFFF", stroke_width=stroke_width),
+    )
     return VectorLayer("d", gpd.GeoDataFrame({"v": [5.0, 50.0]}, geometry=[a, b], crs=CRS_M), style=style)
 
 

@@ -18,7 +18,7 @@ def _unpack(data: bytes, width: int, height: int, bits: int) -> np.ndarray:
     row_bytes = (width * bits + 7) // 8
     out = np.zeros((height, width), np.uint8)
     for y in range(height):
-        row = data[y * row_bytes:(y + 1) * row_bytes]
+        row = data[y * row_bytes : (y + 1) * row_bytes]
         for x in range(width):
             bit = x * bits
             out[y, x] = (row[bit // 8] >> (8 - bits - bit % 8)) & ((1 << bits) - 1)
@@ -44,7 +44,7 @@ def test_rows_are_packed_high_bits_first_and_padded_to_whole_bytes(bits, width):
     assert packed.shape == (5, (width * bits + 7) // 8)
     assert np.array_equal(_unpack(packed.tobytes(), width, 5, bits), indices)
     # Padding bits are zero.
-    assert np.array_equal(pack_rows(np.pad(indices, ((0, 0), (0, 8))), bits)[:, :packed.shape[1]], packed)
+    assert np.array_equal(pack_rows(np.pad(indices, ((0, 0), (0, 8))), bits)[:, : packed.shape[1]], packed)
 
 
 def test_pack_rows_reads_a_strided_view():
@@ -64,7 +64,7 @@ def _stamp(colour: int, stroke: int | None = None) -> np.ndarray:
 
 def test_palette_holds_every_opaque_colour_once_after_the_background():
     palette, indexed = index_stamps({0: _stamp(0xFF0000, 0x000000), 3: _stamp(0x00FF00, 0x000000)}, 0x00FF00)
-    colours = [palette[i:i + 3].hex() for i in range(0, len(palette), 3)]
+    colours = [palette[i : i + 3].hex() for i in range(0, len(palette), 3)]
     assert colours == ["00ff00", "000000", "00ff00", "ff0000"]  # entry 0, then the distinct colours
     assert indexed[0][2, 2] == 1 and indexed[0][1, 1] == 3 and indexed[0][0, 0] == 0
     assert indexed[3][1, 1] == 2 and indexed[3].dtype == np.uint8
@@ -90,7 +90,7 @@ def test_more_than_255_colours_or_soft_edges_are_not_indexed():
 
 
 def _argb(image: QImage) -> np.ndarray:
-    return np.frombuffer(image.constBits(), np.uint32).reshape(image.height(), -1)[:, :image.width()].copy()
+    return np.frombuffer(image.constBits(), np.uint32).reshape(image.height(), -1)[:, : image.width()].copy()
 
 
 def _points():

@@ -18,19 +18,28 @@ CRS_M = CRS.from_epsg(3857)
 
 
 def _layer(geoms, labels, **cols):
-    return VectorLayer("t", gpd.GeoDataFrame(cols, geometry=list(geoms), crs=CRS_M),
-                       style=SingleSymbolStyle(Symbol(fill="#DDDDDD", stroke_width=0, size=2)), labels=labels)
+    return VectorLayer(
+        "t",
+        gpd.GeoDataFrame(cols, geometry=list(geoms), crs=CRS_M),
+        style=SingleSymbolStyle(Symbol(fill="#DDDDDD", stroke_width=0, size=2)),
+        labels=labels,
+    )
 
 
 def _overlap(a, b, gap=0.0) -> bool:
     """Boxes (x, y, w, h) closer than ``gap`` (or overlapping)."""
-    return (a[0] < b[0] + b[2] + gap and b[0] < a[0] + a[2] + gap
-            and a[1] < b[1] + b[3] + gap and b[1] < a[1] + a[3] + gap)
+    return (
+        a[0] < b[0] + b[2] + gap and b[0] < a[0] + a[2] + gap and a[1] < b[1] + b[3] + gap and b[1] < a[1] + a[3] + gap
+    )
 
 
 def test_expression_formats_numbers_and_suppresses_small_counts():
-    lyr = _layer([Point(0, 0)] * 3, LabelStyle(expression="{name}\n{refugees}"),
-                 name=["A", "B", "C"], refugees=[12345.0, 3.0, np.nan])
+    lyr = _layer(
+        [Point(0, 0)] * 3,
+        LabelStyle(expression="{name}\n{refugees}"),
+        name=["A", "B", "C"],
+        refugees=[12345.0, 3.0, np.nan],
+    )
     assert label_texts(lyr, np.arange(3), threshold=5) == ["A\n12,345", "B\n<5", "C"]
     lyr.labels = LabelStyle(expression="{refugees:,.0f} people")
     assert label_texts(lyr, np.arange(2), threshold=5) == ["12,345 people", "<5 people"]
@@ -50,8 +59,9 @@ def test_polygon_label_at_pole_of_inaccessibility_inside_concave_shape():
 def test_dense_point_labels_never_overlap_and_respect_the_frame():
     rng = np.random.default_rng(3)
     xy = rng.uniform(0, 100, (300, 2))
-    lyr = _layer([Point(x, y) for x, y in xy], LabelStyle(field="name", size=7),
-                 name=[f"Village {i}" for i in range(300)])
+    lyr = _layer(
+        [Point(x, y) for x, y in xy], LabelStyle(field="name", size=7), name=[f"Village {i}" for i in range(300)]
+    )
     _, result = render_image(MapView((lyr,), (0, 0, 100, 100), CRS_M, 400, 400, dpi=96))
     boxes = [lab.box for lab in result.labels]
     assert 10 < len(boxes) < 300  # some placed, some dropped
@@ -63,8 +73,12 @@ def test_dense_point_labels_never_overlap_and_respect_the_frame():
 
 
 def test_priority_field_wins_collisions_and_point_label_sits_beside_marker():
-    lyr = _layer([Point(50, 50), Point(50.5, 50.2)], LabelStyle(field="name", size=9, priority="pop"),
-                 name=["Small", "Big"], pop=[10, 1000])
+    lyr = _layer(
+        [Point(50, 50), Point(50.5, 50.2)],
+        LabelStyle(field="name", size=9, priority="pop"),
+        name=["Small", "Big"],
+        pop=[10, 1000],
+    )
     _, result = render_image(MapView((lyr,), (0, 0, 100, 100), CRS_M, 200, 200, dpi=96))
     texts = [lab.text for lab in result.labels]
     assert texts[0] == "Big"
@@ -81,12 +95,15 @@ def test_large_polygons_labelled_first():
 
 
 def test_labels_drawn_as_dark_text_with_halo():
-    lyr = VectorLayer("t", gpd.GeoDataFrame({"name": ["WWWW"]}, geometry=[box(0, 0, 100, 100)], crs=CRS_M),
-                      style=SingleSymbolStyle(Symbol(fill="#0B3754", stroke_width=0)),
-                      labels=LabelStyle(field="name", size=20, halo_color="#FFFFFF", halo_width=1.0))
+    lyr = VectorLayer(
+        "t",
+        gpd.GeoDataFrame({"name": ["WWWW"]}, geometry=[box(0, 0, 100, 100)], crs=CRS_M),
+        style=SingleSymbolStyle(Symbol(fill="#0B3754", stroke_width=0)),
+        labels=LabelStyle(field="name", size=20, halo_color="#FFFFFF", halo_width=1.0),
+    )
     img, result = render_image(MapView((lyr,), (0, 0, 100, 100), CRS_M, 200, 200, dpi=96))
     x, y, w, h = (int(v) for v in result.labels[0].box)
-    arr = np.frombuffer(img.constBits(), np.uint8).reshape(200, 200, 4)[y:y + h, x:x + w, :3].astype(int)
+    arr = np.frombuffer(img.constBits(), np.uint8).reshape(200, 200, 4)[y : y + h, x : x + w, :3].astype(int)
     lum = arr.sum(axis=2)
     assert (lum < 60).sum() > 20  # black glyph pixels
     assert (lum > 720).sum() > 20  # white halo pixels on a dark fill
@@ -101,8 +118,11 @@ def test_typed_backslash_n_breaks_the_line():
 def test_labels_of_missing_empty_and_null_valued_features_are_skipped():
     from shapely.geometry import Polygon
 
-    lyr = _layer([None, Polygon(), box(0, 0, 100, 100), box(0, 0, 1, 1)], LabelStyle(field="name", size=8),
-                 name=["a", "b", "Real", None])
+    lyr = _layer(
+        [None, Polygon(), box(0, 0, 100, 100), box(0, 0, 1, 1)],
+        LabelStyle(field="name", size=8),
+        name=["a", "b", "Real", None],
+    )
     _, result = render_image(MapView((lyr,), (0, 0, 100, 100), CRS_M, 200, 200, dpi=96))
     assert [lab.text for lab in result.labels] == ["Real"]
 
@@ -114,8 +134,12 @@ def test_very_many_point_labels_are_capped_by_priority():
     rng = np.random.default_rng(5)
     xy = rng.uniform(0, 100, (n, 2))
     pop = np.arange(n, dtype=float)
-    lyr = _layer([Point(x, y) for x, y in xy], LabelStyle(field="name", size=7, priority="pop"),
-                 name=[f"P{i}" for i in range(n)], pop=pop)
+    lyr = _layer(
+        [Point(x, y) for x, y in xy],
+        LabelStyle(field="name", size=7, priority="pop"),
+        name=[f"P{i}" for i in range(n)],
+        pop=pop,
+    )
     lyr.style.symbol.size = 0.1  # tiny markers: they must not block every label position
     _, result = render_image(MapView((lyr,), (0, 0, 100, 100), CRS_M, 800, 800, dpi=96))
     placed = [int(lab.text[1:]) for lab in result.labels]
@@ -124,8 +148,9 @@ def test_very_many_point_labels_are_capped_by_priority():
 
 
 def test_no_data_labels_print_nothing_not_a_lone_percent_sign():
-    lyr = _layer([Point(0, 0)] * 3, LabelStyle(expression="{share:.1f}%"), name=["A", "B", "C"],
-                 share=[3.54, np.nan, None])
+    lyr = _layer(
+        [Point(0, 0)] * 3, LabelStyle(expression="{share:.1f}%"), name=["A", "B", "C"], share=[3.54, np.nan, None]
+    )
     assert label_texts(lyr, np.arange(3), threshold=None) == ["3.5%", "", ""]
     lyr.labels = LabelStyle(expression="{name}\n{share:.1f}%")
     assert label_texts(lyr, np.arange(3), threshold=None) == ["A\n3.5%", "B", "C"]
@@ -167,11 +192,17 @@ def test_the_mapped_layers_labels_win_over_point_labels():
     """A town's priority (its population) must not push the district names of the choropleth off the map."""
     from pakmap.style import GraduatedStyle
 
-    district = VectorLayer("districts", gpd.GeoDataFrame({"name": ["Peshawar"], "refugees": [1000.0]},
-                                                         geometry=[box(0, 0, 100, 100)], crs=CRS_M),
-                           style=GraduatedStyle(field="refugees", classes=1), labels=LabelStyle(field="name", size=9))
-    towns = VectorLayer("towns", gpd.GeoDataFrame({"name": ["Town of Peshawar"], "pop": [2_000_000.0]},
-                                                  geometry=[Point(70, 50)], crs=CRS_M),
-                        style=SingleSymbolStyle(Symbol(size=1)), labels=LabelStyle(field="name", size=9, priority="pop"))
+    district = VectorLayer(
+        "districts",
+        gpd.GeoDataFrame({"name": ["Peshawar"], "refugees": [1000.0]}, geometry=[box(0, 0, 100, 100)], crs=CRS_M),
+        style=GraduatedStyle(field="refugees", classes=1),
+        labels=LabelStyle(field="name", size=9),
+    )
+    towns = VectorLayer(
+        "towns",
+        gpd.GeoDataFrame({"name": ["Town of Peshawar"], "pop": [2_000_000.0]}, geometry=[Point(70, 50)], crs=CRS_M),
+        style=SingleSymbolStyle(Symbol(size=1)),
+        labels=LabelStyle(field="name", size=9, priority="pop"),
+    )
     _, result = render_image(MapView((district, towns), (0, 0, 100, 100), CRS_M, 200, 200, dpi=96))
     assert result.labels[0].text == "Peshawar" and result.labels[0].layer == "districts"

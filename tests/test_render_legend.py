@@ -19,9 +19,11 @@ CRS_M = CRS.from_epsg(3857)
 
 def test_graduated_legend_has_class_ranges_and_no_data_in_drawn_colours():
     boxes = [box(i * 20, 0, i * 20 + 20, 100) for i in range(5)]
-    lyr = VectorLayer("d", gpd.GeoDataFrame({"v": [2.0, 15.0, 25.0, 35.0, np.nan]}, geometry=boxes, crs=CRS_M),
-                      style=GraduatedStyle(field="v", method="manual", breaks=[10, 20, 30, 40],
-                                           symbol=Symbol(stroke_width=0)))
+    lyr = VectorLayer(
+        "d",
+        gpd.GeoDataFrame({"v": [2.0, 15.0, 25.0, 35.0, np.nan]}, geometry=boxes, crs=CRS_M),
+        style=GraduatedStyle(field="v", method="manual", breaks=[10, 20, 30, 40], symbol=Symbol(stroke_width=0)),
+    )
     items = legend_items(lyr, threshold=5)
     # v is a count (whole numbers ≥ 0): 2 is "<5", a class of its own; the others keep their bounds.
     assert [i.label for i in items] == ["<5", "15 – 20", "21 – 30", "31 – 40", "No data"]
@@ -35,16 +37,20 @@ def test_graduated_legend_has_class_ranges_and_no_data_in_drawn_colours():
 
 
 def test_no_nodata_item_when_nothing_missing():
-    lyr = VectorLayer("d", gpd.GeoDataFrame({"v": [1.0, 2.0, 3.0]}, geometry=[box(0, 0, 1, 1)] * 3, crs=CRS_M),
-                      style=GraduatedStyle(field="v", method="quantiles", classes=3))
+    lyr = VectorLayer(
+        "d",
+        gpd.GeoDataFrame({"v": [1.0, 2.0, 3.0]}, geometry=[box(0, 0, 1, 1)] * 3, crs=CRS_M),
+        style=GraduatedStyle(field="v", method="quantiles", classes=3),
+    )
     assert not any(i.nodata for i in legend_items(lyr))
 
 
 def test_categorized_one_item_per_value_with_overrides():
-    lyr = VectorLayer("c", gpd.GeoDataFrame({"t": ["camp", "village", "camp", "urban"]},
-                                            geometry=[Point(0, 0)] * 4, crs=CRS_M),
-                      style=CategorizedStyle(field="t", colors={"urban": "#123456"},
-                                             symbol=Symbol(marker="settlement")))
+    lyr = VectorLayer(
+        "c",
+        gpd.GeoDataFrame({"t": ["camp", "village", "camp", "urban"]}, geometry=[Point(0, 0)] * 4, crs=CRS_M),
+        style=CategorizedStyle(field="t", colors={"urban": "#123456"}, symbol=Symbol(marker="settlement")),
+    )
     items = legend_items(lyr)
     assert [i.label for i in items] == ["camp", "urban", "village"]
     assert items[1].color == "#123456"
@@ -52,8 +58,11 @@ def test_categorized_one_item_per_value_with_overrides():
 
 
 def test_proportional_legend_round_values_area_true():
-    lyr = VectorLayer("p", gpd.GeoDataFrame({"n": [1200.0, 86_000.0, 5000.0]}, geometry=[Point(0, 0)] * 3,
-                                            crs=CRS_M), style=ProportionalStyle(field="n", max_size=12))
+    lyr = VectorLayer(
+        "p",
+        gpd.GeoDataFrame({"n": [1200.0, 86_000.0, 5000.0]}, geometry=[Point(0, 0)] * 3, crs=CRS_M),
+        style=ProportionalStyle(field="n", max_size=12),
+    )
     items = legend_items(lyr)
     assert [i.label for i in items] == ["50,000", "10,000", "2,000"]
     assert items[0].kind == "circle"
@@ -68,8 +77,11 @@ def test_nice_legend_values():
 
 
 def test_line_and_single_kinds():
-    lyr = VectorLayer("roads", gpd.GeoDataFrame(geometry=[LineString([(0, 0), (1, 1)])], crs=CRS_M),
-                      style=SingleSymbolStyle(Symbol(fill="#666666", stroke_width=0.5)))
+    lyr = VectorLayer(
+        "roads",
+        gpd.GeoDataFrame(geometry=[LineString([(0, 0), (1, 1)])], crs=CRS_M),
+        style=SingleSymbolStyle(Symbol(fill="#666666", stroke_width=0.5)),
+    )
     (item,) = legend_items(lyr)
     assert (item.label, item.kind, item.color, item.stroke_width) == ("roads", "line", "#666666", 0.5)
 
@@ -90,6 +102,9 @@ def test_symbolization_recomputed_when_style_or_data_change():
 
 
 def test_numeric_categories_in_numeric_order():
-    lyr = VectorLayer("c", gpd.GeoDataFrame({"phase": [10, 2, 3, 2]}, geometry=[Point(0, 0)] * 4, crs=CRS_M),
-                      style=CategorizedStyle(field="phase"))
+    lyr = VectorLayer(
+        "c",
+        gpd.GeoDataFrame({"phase": [10, 2, 3, 2]}, geometry=[Point(0, 0)] * 4, crs=CRS_M),
+        style=CategorizedStyle(field="phase"),
+    )
     assert [i.label for i in legend_items(lyr)] == ["2", "3", "10"]

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 import shapely
 from pyproj import CRS
+from render_helpers import svg_of
 from shapely.geometry import LineString, Point, box
 
 from pakmap.layer import VectorLayer
@@ -20,15 +21,17 @@ from pakmap.render.line_labels import upright
 from pakmap.render.offscreen import render_image
 from pakmap.style import LabelStyle, SingleSymbolStyle, Symbol
 
-from render_helpers import svg_of
-
 CRS_M = CRS.from_epsg(3857)
 PAD_PX_96 = 0.5 * 96 / 25.4  # the 0.5 mm clear space between labels, at 96 dpi
 
 
 def _lines(geoms, labels, names, color="#999999"):
-    return VectorLayer("lines", gpd.GeoDataFrame({"name": names}, geometry=list(geoms), crs=CRS_M),
-                       style=SingleSymbolStyle(Symbol(fill=color, stroke=color, stroke_width=0.3)), labels=labels)
+    return VectorLayer(
+        "lines",
+        gpd.GeoDataFrame({"name": names}, geometry=list(geoms), crs=CRS_M),
+        style=SingleSymbolStyle(Symbol(fill=color, stroke=color, stroke_width=0.3)),
+        labels=labels,
+    )
 
 
 def _view(*layers, size=400):
@@ -38,8 +41,6 @@ def _view(*layers, size=400):
 def _device_angle(x0, y0, x1, y1) -> float:
     """The page angle (clockwise, y down) of the map segment (x0, y0)→(x1, y1) in the 0–100 views."""
     return math.degrees(math.atan2(-(y1 - y0), x1 - x0))
-
-
 
 
 def _svg_text_angle(svg: str, text: str) -> float:
@@ -92,8 +93,9 @@ def test_svg_text_is_turned_to_the_line_and_set_just_above_it(start, end):
     assert not shapely.Polygon(label.corners).intersects(stroke)  # the line stays visible
 
 
-@pytest.mark.parametrize("start, end", [((90, 60), (10, 20)), ((90, 20), (10, 60)), ((55, 90), (45, 10)),
-                                        ((50, 90), (50, 10))])
+@pytest.mark.parametrize(
+    "start, end", [((90, 60), (10, 20)), ((90, 20), (10, 60)), ((55, 90), (45, 10)), ((50, 90), (50, 10))]
+)
 def test_line_drawn_right_to_left_or_downwards_still_reads_upright(start, end):
     lyr = _lines([LineString([start, end])], LabelStyle(field="name", size=10), ["Jhelum"])
     angle = _svg_text_angle(svg_of(_view(lyr)), "Jhelum")
@@ -110,12 +112,18 @@ def test_upright_flips_angles_beyond_a_quarter_turn():
 
 
 def test_label_goes_below_the_line_where_above_is_taken():
-    line = VectorLayer("river", gpd.GeoDataFrame({"name": ["Ravi"], "rank": [1]}, geometry=[LineString([(10, 50), (90, 50)])],
-                                                 crs=CRS_M),
-                       style=SingleSymbolStyle(Symbol(fill="#0072BC", stroke_width=0.3)),
-                       labels=LabelStyle(field="name", size=10, priority="rank"))
-    town = VectorLayer("town", gpd.GeoDataFrame({"name": ["Lahore"], "rank": [10]}, geometry=[Point(45, 53)], crs=CRS_M),
-                       style=SingleSymbolStyle(Symbol(size=1.5)), labels=LabelStyle(field="name", size=10, priority="rank"))
+    line = VectorLayer(
+        "river",
+        gpd.GeoDataFrame({"name": ["Ravi"], "rank": [1]}, geometry=[LineString([(10, 50), (90, 50)])], crs=CRS_M),
+        style=SingleSymbolStyle(Symbol(fill="#0072BC", stroke_width=0.3)),
+        labels=LabelStyle(field="name", size=10, priority="rank"),
+    )
+    town = VectorLayer(
+        "town",
+        gpd.GeoDataFrame({"name": ["Lahore"], "rank": [10]}, geometry=[Point(45, 53)], crs=CRS_M),
+        style=SingleSymbolStyle(Symbol(size=1.5)),
+        labels=LabelStyle(field="name", size=10, priority="rank"),
+    )
     _, alone = render_image(_view(line))
     _, result = render_image(_view(line, town))
     (above,) = alone.labels
@@ -131,8 +139,9 @@ def test_line_too_short_for_its_label_gets_none_level_placement_still_does():
     short = LineString([(40, 50), (50, 50)])  # 40 px; the name is ~70 px long at 10 pt
     _, result = render_image(_view(_lines([short], LabelStyle(field="name", size=10), ["Kabul River"])))
     assert result.labels == []
-    _, result = render_image(_view(_lines([short], LabelStyle(field="name", size=10, placement="horizontal"),
-                                          ["Kabul River"])))
+    _, result = render_image(
+        _view(_lines([short], LabelStyle(field="name", size=10, placement="horizontal"), ["Kabul River"]))
+    )
     (label,) = result.labels
     assert label.angle == 0
     long = LineString([(20, 50), (80, 50)])
@@ -156,8 +165,12 @@ def test_winding_line_is_labelled_on_its_straight_stretch():
 
 
 def test_line_labels_are_drawn_with_the_label_font_and_halo_inside_their_footprint():
-    lyr = _lines([LineString([(10, 10), (90, 90)])], LabelStyle(field="name", size=14, halo_width=0.6),
-                 ["Chenab River"], color="#DDDDDD")
+    lyr = _lines(
+        [LineString([(10, 10), (90, 90)])],
+        LabelStyle(field="name", size=14, halo_width=0.6),
+        ["Chenab River"],
+        color="#DDDDDD",
+    )
     view = MapView((lyr,), (0, 0, 100, 100), CRS_M, 400, 400, dpi=96, background=None)  # halo shows on clear
     img, result = render_image(view)
     (label,) = result.labels
@@ -192,12 +205,18 @@ def test_rotated_footprint_overlap_test_agrees_with_shapely():
 def test_dense_crossing_lines_and_points_never_overlap():
     rng = np.random.default_rng(7)
     ends = rng.uniform(0, 100, (120, 4))
-    lines = _lines([LineString([(a, b), (c, d)]) for a, b, c, d in ends], LabelStyle(field="name", size=7),
-                   [f"Road {i}" for i in range(120)])
+    lines = _lines(
+        [LineString([(a, b), (c, d)]) for a, b, c, d in ends],
+        LabelStyle(field="name", size=7),
+        [f"Road {i}" for i in range(120)],
+    )
     xy = rng.uniform(0, 100, (150, 2))
-    points = VectorLayer("villages", gpd.GeoDataFrame({"name": [f"Village {i}" for i in range(150)]},
-                                                      geometry=[Point(p) for p in xy], crs=CRS_M),
-                         style=SingleSymbolStyle(Symbol(size=1.5)), labels=LabelStyle(field="name", size=7))
+    points = VectorLayer(
+        "villages",
+        gpd.GeoDataFrame({"name": [f"Village {i}" for i in range(150)]}, geometry=[Point(p) for p in xy], crs=CRS_M),
+        style=SingleSymbolStyle(Symbol(size=1.5)),
+        labels=LabelStyle(field="name", size=7),
+    )
     _, result = render_image(_view(lines, points))
     turned = [label for label in result.labels if label.layer == "lines"]
     assert len(turned) > 20 and sum(abs(label.angle) > 5 for label in turned) > 10
@@ -219,19 +238,34 @@ def test_real_boundaries_line_of_control_districts_and_capitals_never_overlap(ad
 
     def lines_of(name, frame, size, color):
         outlines = gpd.GeoDataFrame({"name": frame["name"]}, geometry=frame.geometry.boundary, crs=frame.crs)
-        return VectorLayer(name, outlines, style=SingleSymbolStyle(Symbol(fill=color, stroke=color, stroke_width=0.2)),
-                           labels=LabelStyle(field="name", size=size))
+        return VectorLayer(
+            name,
+            outlines,
+            style=SingleSymbolStyle(Symbol(fill=color, stroke=color, stroke_width=0.2)),
+            labels=LabelStyle(field="name", size=size),
+        )
 
     layers = (
-        VectorLayer("districts", districts, style=SingleSymbolStyle(Symbol(fill="#EEF3F8", stroke="#BBBBBB")),
-                    labels=LabelStyle(field="name", size=6)),
+        VectorLayer(
+            "districts",
+            districts,
+            style=SingleSymbolStyle(Symbol(fill="#EEF3F8", stroke="#BBBBBB")),
+            labels=LabelStyle(field="name", size=6),
+        ),
         lines_of("district_lines", districts, 5, "#999999"),
         lines_of("province_lines", provinces, 7, "#333333"),
-        VectorLayer("line_of_control", loc.assign(rank=1e9),
-                    style=SingleSymbolStyle(Symbol(fill="#333333", line_style="dot")),
-                    labels=LabelStyle(field="name", size=8, bold=True, priority="rank")),  # placed first
-        VectorLayer("capitals", centres, style=SingleSymbolStyle(Symbol(fill="#000000", size=1.5)),
-                    labels=LabelStyle(field="name", size=8, bold=True)),
+        VectorLayer(
+            "line_of_control",
+            loc.assign(rank=1e9),
+            style=SingleSymbolStyle(Symbol(fill="#333333", line_style="dot")),
+            labels=LabelStyle(field="name", size=8, bold=True, priority="rank"),
+        ),  # placed first
+        VectorLayer(
+            "capitals",
+            centres,
+            style=SingleSymbolStyle(Symbol(fill="#000000", size=1.5)),
+            labels=LabelStyle(field="name", size=8, bold=True),
+        ),
     )
     dpi = 200
     view = MapView(layers, tuple(districts.total_bounds), CRS.from_epsg(4326), 2000, 1700, dpi=dpi)

@@ -52,8 +52,14 @@ def test_multipolygon_and_overlapping_features_of_one_class_fill_their_union():
 
 def test_graduated_classes_and_nodata_colour():
     boxes = [box(i * 20, 0, i * 20 + 20, 100) for i in range(5)]
-    style = GraduatedStyle(field="v", method="manual", breaks=[10, 20, 30, 40], palette="unhcr_blue",
-                           nodata_color="#E6E6E6", symbol=Symbol(stroke_width=0))
+    style = GraduatedStyle(
+        field="v",
+        method="manual",
+        breaks=[10, 20, 30, 40],
+        palette="unhcr_blue",
+        nodata_color="#E6E6E6",
+        symbol=Symbol(stroke_width=0),
+    )
     lyr = layer(boxes, style, v=[5.0, 15.0, 25.0, 35.0, np.nan])
     img, _ = render_image(view_of(lyr))
     ramp = ["#CDE3F1", "#4F9ED0", "#0072BC", "#0B3754"]  # 4 of the 6 brand colours, spread
@@ -89,8 +95,9 @@ def test_point_markers_centred_on_points(n):
 
 
 def test_settlement_marker_has_white_pictogram_on_coloured_body():
-    style = SingleSymbolStyle(Symbol(fill="#0072BC", stroke="#FFFFFF", stroke_width=0, size=40 * 25.4 / 96,
-                                     marker="settlement"))
+    style = SingleSymbolStyle(
+        Symbol(fill="#0072BC", stroke="#FFFFFF", stroke_width=0, size=40 * 25.4 / 96, marker="settlement")
+    )
     img, _ = render_image(view_of(layer([Point(50, 50)], style), dpi=96))
     assert pixel(img, 50, 50) == "#FFFFFF"  # house wall at the centre
     assert pixel(img, 50, 66) == "#0072BC"  # door gap in the house shows the body
@@ -99,12 +106,15 @@ def test_settlement_marker_has_white_pictogram_on_coloured_body():
 
 def test_proportional_circles_are_area_true_and_small_ones_on_top():
     pts = [box(20, 45, 30, 55), box(70, 45, 80, 55), box(22, 47, 28, 53)]
-    style = ProportionalStyle(field="n", max_size=30 * 25.4 / 96,
-                              symbol=Symbol(fill="#FF0000", stroke="#0000FF", stroke_width=0.3, opacity=1.0))
+    style = ProportionalStyle(
+        field="n",
+        max_size=30 * 25.4 / 96,
+        symbol=Symbol(fill="#FF0000", stroke="#0000FF", stroke_width=0.3, opacity=1.0),
+    )
     lyr = layer(pts, style, n=[4000.0, 1000.0, 250.0])
     img, _ = render_image(view_of(lyr, dpi=96, background="#FFFFFF"))
     arr = np.frombuffer(img.constBits(), np.uint8).reshape(100, 100, 4).astype(int)
-    coloured = (arr[:, :, 1] < 128)  # red or blue, not white
+    coloured = arr[:, :, 1] < 128  # red or blue, not white
     left, right = coloured[:, :50].sum(), coloured[:, 50:].sum()
     assert left / right == pytest.approx(4.0, rel=0.15)
     # The small circle (7.5 px, drawn after the 30 px one around it) shows its outline inside it.
@@ -114,8 +124,11 @@ def test_proportional_circles_are_area_true_and_small_ones_on_top():
 
 
 def test_reprojects_layer_to_view_crs():
-    lyr = VectorLayer("g", gpd.GeoDataFrame(geometry=[box(10, 10, 20, 20)], crs=4326),
-                      style=SingleSymbolStyle(Symbol(fill="#FF0000", stroke_width=0)))
+    lyr = VectorLayer(
+        "g",
+        gpd.GeoDataFrame(geometry=[box(10, 10, 20, 20)], crs=4326),
+        style=SingleSymbolStyle(Symbol(fill="#FF0000", stroke_width=0)),
+    )
     from pyproj import Transformer
 
     t = Transformer.from_crs(4326, 3857, always_xy=True)
@@ -158,8 +171,9 @@ def test_hidden_layer_not_drawn_and_order_bottom_first():
 
 def test_zoomed_into_a_large_polygon_no_cut_edges_visible():
     # A big square seen through a small window: clipping must not draw outlines at the frame.
-    lyr = layer([box(-1000, -1000, 1000, 1000)],
-                SingleSymbolStyle(Symbol(fill="#FF0000", stroke="#0000FF", stroke_width=1.0)))
+    lyr = layer(
+        [box(-1000, -1000, 1000, 1000)], SingleSymbolStyle(Symbol(fill="#FF0000", stroke="#0000FF", stroke_width=1.0))
+    )
     img, _ = render_image(view_of(lyr, extent=(0, 0, 10, 10), w=50, h=50))
     arr = np.frombuffer(img.constBits(), np.uint8).reshape(50, 50, 4)
     assert (arr[:, :, 2] == 255).all() and (arr[:, :, 0] == 0).all()  # all red, no blue edge
@@ -181,8 +195,11 @@ def test_renders_in_a_worker_thread_like_the_canvas():
 
     from pakmap.style import LabelStyle
 
-    lyr = layer([box(0, 0, 60, 100), box(60, 0, 100, 100)],
-                GraduatedStyle(field="v", method="manual", breaks=[1, 2], symbol=Symbol(stroke_width=0)), v=[1.0, 2.0])
+    lyr = layer(
+        [box(0, 0, 60, 100), box(60, 0, 100, 100)],
+        GraduatedStyle(field="v", method="manual", breaks=[1, 2], symbol=Symbol(stroke_width=0)),
+        v=[1.0, 2.0],
+    )
     lyr.labels = LabelStyle(field="v", size=8)
     view = view_of(lyr, w=200, h=200)
     expected, _ = render_image(view)
@@ -197,19 +214,28 @@ def test_renders_in_a_worker_thread_like_the_canvas():
 def test_categorized_polygons_take_palette_colours_in_value_order():
     from pakmap.style import CategorizedStyle
 
-    lyr = layer([box(0, 0, 50, 100), box(50, 0, 100, 100)],
-                CategorizedStyle(field="kind", palette="unhcr_categorical", symbol=Symbol(stroke_width=0)),
-                kind=["village", "camp"])
+    lyr = layer(
+        [box(0, 0, 50, 100), box(50, 0, 100, 100)],
+        CategorizedStyle(field="kind", palette="unhcr_categorical", symbol=Symbol(stroke_width=0)),
+        kind=["village", "camp"],
+    )
     img, _ = render_image(view_of(lyr))
     assert pixel(img, 75, 50) == "#0072BC"  # "camp" sorts first: first palette colour
     assert pixel(img, 25, 50) == "#FAEB00"
 
 
 def test_missing_empty_and_mixed_geometries_do_not_break_rendering():
-    from shapely.geometry import GeometryCollection, MultiPoint, Polygon as P
+    from shapely.geometry import GeometryCollection, MultiPoint
+    from shapely.geometry import Polygon as P
 
-    geoms = [None, P(), box(0, 0, 50, 50), MultiPoint([(70, 70), (80, 80)]), GeometryCollection(),
-             LineString([(0, 90), (100, 90)])]
+    geoms = [
+        None,
+        P(),
+        box(0, 0, 50, 50),
+        MultiPoint([(70, 70), (80, 80)]),
+        GeometryCollection(),
+        LineString([(0, 90), (100, 90)]),
+    ]
     style = GraduatedStyle(field="v", method="quantiles", classes=2, symbol=Symbol(stroke_width=0, size=3))
     lyr = layer(geoms, style, v=[1.0, 2.0, 3.0, None, 5.0, 6.0])
     img, _ = render_image(view_of(lyr))
@@ -221,7 +247,10 @@ def test_missing_empty_and_mixed_geometries_do_not_break_rendering():
 
 
 def test_layer_without_crs_is_drawn_as_if_in_view_crs():
-    lyr = VectorLayer("nocrs", gpd.GeoDataFrame(geometry=[box(0, 0, 50, 100)]),
-                      style=SingleSymbolStyle(Symbol(fill="#FF0000", stroke_width=0)))
+    lyr = VectorLayer(
+        "nocrs",
+        gpd.GeoDataFrame(geometry=[box(0, 0, 50, 100)]),
+        style=SingleSymbolStyle(Symbol(fill="#FF0000", stroke_width=0)),
+    )
     img, _ = render_image(view_of(lyr))
     assert pixel(img, 25, 50) == "#FF0000" and pixel(img, 75, 50) == "#FFFFFF"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from PySide6.QtGui import QFontDatabase, QFontInfo, QFont
+from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
 
 from pakmap.fonts import lato_files, register_lato
 from pakmap.render.qt import ensure_gui_app, qcolor

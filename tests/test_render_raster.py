@@ -19,11 +19,31 @@ CRS_M = CRS.from_epsg(3857)
 
 
 def _tif(path, data, nodata=-1.0):
-    with rasterio.open(path, "w", driver="GTiff", width=data.shape[1], height=data.shape[0], count=1,
-                       dtype="float32", crs="EPSG:3857", transform=from_origin(0, 100, 1, 1), nodata=nodata) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=data.shape[1],
+        height=data.shape[0],
+        count=1,
+        dtype="float32",
+        crs="EPSG:3857",
+        transform=from_origin(0, 100, 1, 1),
+        nodata=nodata,
+    ) as dst:
         dst.write(data.astype("float32"), 1)
-    return RasterLayer("r", path, CRS_M, (0, 0, 100, 100), data.shape[1], data.shape[0], 1, nodata, "float32",
-                       style=RasterStyle(palette="unhcr_blue", vmin=0, vmax=100))
+    return RasterLayer(
+        "r",
+        path,
+        CRS_M,
+        (0, 0, 100, 100),
+        data.shape[1],
+        data.shape[0],
+        1,
+        nodata,
+        "float32",
+        style=RasterStyle(palette="unhcr_blue", vmin=0, vmax=100),
+    )
 
 
 def _near(color: QColor, rgb, tol=4) -> bool:

@@ -7,8 +7,9 @@ import re
 import geopandas as gpd
 import numpy as np
 from pyproj import CRS
-from PySide6.QtCore import QByteArray, QBuffer, QIODevice, QMarginsF, QSizeF
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QSizeF
 from PySide6.QtGui import QPageSize, QPainter, QPdfWriter
+from render_helpers import svg_of
 from shapely.geometry import box
 
 from pakmap.layer import VectorLayer
@@ -16,19 +17,17 @@ from pakmap.render import MapView, render_map
 from pakmap.render.qt import ensure_gui_app
 from pakmap.style import GraduatedStyle, LabelStyle, SingleSymbolStyle, Symbol
 
-from render_helpers import svg_of
-
 CRS_M = CRS.from_epsg(3857)
-
-
 
 
 def test_svg_contains_class_coloured_paths_and_label_text():
     boxes = [box(0, 0, 50, 100), box(50, 0, 100, 100)]
-    lyr = VectorLayer("d", gpd.GeoDataFrame({"v": [1.0, 10.0], "name": ["Alpha", "Bravo"]}, geometry=boxes,
-                                            crs=CRS_M),
-                      style=GraduatedStyle(field="v", method="manual", breaks=[5, 10], palette="unhcr_blue"),
-                      labels=LabelStyle(field="name", size=10))
+    lyr = VectorLayer(
+        "d",
+        gpd.GeoDataFrame({"v": [1.0, 10.0], "name": ["Alpha", "Bravo"]}, geometry=boxes, crs=CRS_M),
+        style=GraduatedStyle(field="v", method="manual", breaks=[5, 10], palette="unhcr_blue"),
+        labels=LabelStyle(field="name", size=10),
+    )
     svg = svg_of(MapView((lyr,), (0, 0, 100, 100), CRS_M, 300, 300, dpi=96))
     assert "<path" in svg
     fills = {f.upper() for f in re.findall(r'fill="(#[0-9a-fA-F]{6})"', svg)}
@@ -44,8 +43,9 @@ def _pdf_bytes(view) -> bytes:
     buf.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buf)
     writer.setResolution(int(view.dpi))
-    writer.setPageSize(QPageSize(QSizeF(view.width / view.dpi * 25.4, view.height / view.dpi * 25.4),
-                                 QPageSize.Unit.Millimeter))
+    writer.setPageSize(
+        QPageSize(QSizeF(view.width / view.dpi * 25.4, view.height / view.dpi * 25.4), QPageSize.Unit.Millimeter)
+    )
     writer.setPageMargins(QMarginsF(0, 0, 0, 0))
     p = QPainter(writer)
     render_map(view, p)
@@ -57,8 +57,11 @@ def _pdf_bytes(view) -> bytes:
 def test_dense_points_in_pdf_become_one_image_and_few_points_stay_vectors():
     rng = np.random.default_rng(0)
     xy = rng.uniform(0, 100, (60_000, 2))
-    dense = VectorLayer("p", gpd.GeoDataFrame(geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=CRS_M),
-                        style=SingleSymbolStyle(Symbol(size=0.6, stroke_width=0)))
+    dense = VectorLayer(
+        "p",
+        gpd.GeoDataFrame(geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=CRS_M),
+        style=SingleSymbolStyle(Symbol(size=0.6, stroke_width=0)),
+    )
     view = MapView((dense,), (0, 0, 100, 100), CRS_M, 600, 600, dpi=150)
     pdf = _pdf_bytes(view)
     assert b"/Subtype /Image" in pdf

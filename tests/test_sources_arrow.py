@@ -18,14 +18,18 @@ pytest.importorskip("pyarrow")
 
 def _frame() -> gpd.GeoDataFrame:
     """Every column kind where pyogrio's Arrow and classic readers could disagree."""
-    return gpd.GeoDataFrame({
-        "name": ["Café Peshawar", None, "Quetta"],
-        "count": pd.array([120, None, 7], dtype="Int64"),
-        "share": [0.5, np.nan, 2.0],
-        "camp": pd.array([True, None, False], dtype="boolean"),
-        "open": [True, False, True],
-        "since": [dt.date(2020, 1, 1), None, dt.date(2021, 5, 3)],
-    }, geometry=shapely.points([[71.57, 34.01], [67.01, 30.19], [73.06, 33.69]]), crs=4326)
+    return gpd.GeoDataFrame(
+        {
+            "name": ["Café Peshawar", None, "Quetta"],
+            "count": pd.array([120, None, 7], dtype="Int64"),
+            "share": [0.5, np.nan, 2.0],
+            "camp": pd.array([True, None, False], dtype="boolean"),
+            "open": [True, False, True],
+            "since": [dt.date(2020, 1, 1), None, dt.date(2021, 5, 3)],
+        },
+        geometry=shapely.points([[71.57, 34.01], [67.01, 30.19], [73.06, 33.69]]),
+        crs=4326,
+    )
 
 
 @pytest.mark.parametrize("suffix", [".gpkg", ".geojson", ".shp", ".fgb"])
@@ -34,8 +38,9 @@ def test_arrow_and_classic_readers_agree(tmp_path, suffix):
     _frame().to_file(path, engine="pyogrio")
     arrow = gdal_frame.read_frame(str(path), None, None)
     classic = pyogrio.read_dataframe(path)
-    pd.testing.assert_frame_equal(pd.DataFrame(arrow.drop(columns="geometry")),
-                                  pd.DataFrame(classic.drop(columns="geometry")))
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(arrow.drop(columns="geometry")), pd.DataFrame(classic.drop(columns="geometry"))
+    )
     assert arrow.crs == classic.crs
     assert shapely.equals_exact(arrow.geometry.values, classic.geometry.values).all()
     assert sorted(arrow.geometry.x) == [67.01, 71.57, 73.06]  # (FlatGeobuf reorders features)
@@ -61,8 +66,9 @@ def test_without_pyarrow_the_classic_reader_is_used(tmp_path, monkeypatch):
     calls = []
     real = pyogrio.read_dataframe
     monkeypatch.setattr(gdal_frame, "pyarrow", None)
-    monkeypatch.setattr(gdal_frame.pyogrio, "read_dataframe",
-                        lambda *a, **k: calls.append(k.get("use_arrow")) or real(*a, **k))
+    monkeypatch.setattr(
+        gdal_frame.pyogrio, "read_dataframe", lambda *a, **k: calls.append(k.get("use_arrow")) or real(*a, **k)
+    )
     layer = open_layer(path)
     assert calls == [None] and len(layer.data) == 3 and layer.data["name"][0] == "Café Peshawar"
 

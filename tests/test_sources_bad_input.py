@@ -16,8 +16,9 @@ from pakmap.sources import open_layer
 
 def villages(names=("Peshawar", "Quetta")) -> gpd.GeoDataFrame:
     n = len(names)
-    return gpd.GeoDataFrame({"name": list(names)}, geometry=shapely.points([71.5, 67.0, 73.1][:n], [34.0, 30.2, 33.7][:n]),
-                            crs=4326)
+    return gpd.GeoDataFrame(
+        {"name": list(names)}, geometry=shapely.points([71.5, 67.0, 73.1][:n], [34.0, 30.2, 33.7][:n]), crs=4326
+    )
 
 
 def assert_one_line(err, path, *words):
@@ -100,8 +101,9 @@ def test_empty_layer_in_geopackage_names_the_others(tmp_path):
     assert_one_line(err, path, "layer 'draft' has no features", "choose another layer (final)")
 
 
-@pytest.mark.parametrize("name,content", [("map.xyz", b"\x00\x01\x02binary"), ("notes", b"just some words\n"),
-                                          ("empty.dat", b"")])
+@pytest.mark.parametrize(
+    "name,content", [("map.xyz", b"\x00\x01\x02binary"), ("notes", b"just some words\n"), ("empty.dat", b"")]
+)
 def test_unknown_format(tmp_path, name, content):
     path = tmp_path / name
     path.write_bytes(content)
@@ -115,8 +117,7 @@ def test_csv_latitude_out_of_range(tmp_path):
     path.write_text("site,lat,lon\nA,33.7,73.1\nB,337.0,73.2\n")
     with pytest.raises(SourceError) as err:
         open_layer(path)
-    assert_one_line(err, path, "column 'lat' has 1 value(s) outside ±90 degrees",
-                    "on file line 3")
+    assert_one_line(err, path, "column 'lat' has 1 value(s) outside ±90 degrees", "on file line 3")
 
 
 def test_csv_latitude_longitude_swapped(tmp_path):
@@ -135,15 +136,19 @@ def test_csv_coordinate_that_is_not_a_number(tmp_path):
     path.write_text("Sites in October\nsite,lat,lon\nA,33.7,73.1\nB,33°41'E,73.2\n", encoding="utf-8")
     with pytest.raises(SourceError) as err:
         open_layer(path)
-    assert_one_line(err, path, "column 'lat' has a value that is not a latitude", "'33°41'E' on file line 4",
-                    "decimal degrees")
+    assert_one_line(
+        err, path, "column 'lat' has a value that is not a latitude", "'33°41'E' on file line 4", "decimal degrees"
+    )
 
 
-@pytest.mark.parametrize("content,looks", [
-    (b"district,refugees\nPeshawar,120\n", "looks like text"),
-    (b"<html><body><table><tr><td>1</td></tr></table></body></html>", "web page (HTML)"),
-    (b"PK\x03\x04 not really a zip", "is not an Excel workbook"),
-])
+@pytest.mark.parametrize(
+    "content,looks",
+    [
+        (b"district,refugees\nPeshawar,120\n", "looks like text"),
+        (b"<html><body><table><tr><td>1</td></tr></table></body></html>", "web page (HTML)"),
+        (b"PK\x03\x04 not really a zip", "is not an Excel workbook"),
+    ],
+)
 def test_xlsx_that_is_not_a_workbook(tmp_path, content, looks):
     path = tmp_path / "refugees by district.xlsx"
     path.write_bytes(content)
@@ -176,8 +181,9 @@ def _shapefile(tmp_path, encoding, cpg: str | None, names=NAMES):
     return shp
 
 
-@pytest.mark.parametrize("encoding,cpg", [("UTF-8", None), ("cp1252", None), ("cp1252", "UTF-8"),
-                                          ("UTF-8", "1252"), ("cp1252", "ANSI 1252")])
+@pytest.mark.parametrize(
+    "encoding,cpg", [("UTF-8", None), ("cp1252", None), ("cp1252", "UTF-8"), ("UTF-8", "1252"), ("cp1252", "ANSI 1252")]
+)
 def test_dbf_decoded_correctly_whatever_the_cpg_says(tmp_path, encoding, cpg):
     shp = _shapefile(tmp_path, encoding, cpg)
     layer = open_layer(shp)
@@ -185,10 +191,13 @@ def test_dbf_decoded_correctly_whatever_the_cpg_says(tmp_path, encoding, cpg):
     assert layer.source.options["encoding"] == {"UTF-8": "utf-8", "cp1252": "cp1252"}[encoding]
 
 
-@pytest.mark.parametrize("names,problem", [
-    (("پشاور", "کوئٹہ"), "neither UTF-8 nor Windows-1252"),  # bytes Windows-1252 does not define
-    (("لاهور", "ملتان"), "gives garbled characters such as 'áÇåæÑ'"),  # bytes it would read as gibberish
-])
+@pytest.mark.parametrize(
+    "names,problem",
+    [
+        (("پشاور", "کوئٹہ"), "neither UTF-8 nor Windows-1252"),  # bytes Windows-1252 does not define
+        (("لاهور", "ملتان"), "gives garbled characters such as 'áÇåæÑ'"),  # bytes it would read as gibberish
+    ],
+)
 def test_dbf_in_another_code_page_is_reported_not_garbled(tmp_path, names, problem):
     shp = _shapefile(tmp_path, "cp1256", None, names=names)
     with pytest.raises(SourceError) as err:

@@ -11,7 +11,6 @@ import openpyxl
 import pytest
 
 from pakmap.cli import main
-from pakmap.errors import SourceError
 from pakmap.info import describe
 from pakmap.join import join_attributes
 from pakmap.layer import TableLayer, VectorLayer
@@ -21,36 +20,51 @@ from pakmap.sources.degrees import parse_degrees
 pytestmark = pytest.mark.filterwarnings("ignore:Could not parse column:UserWarning")
 
 
-@pytest.mark.parametrize("text, axis, degrees", [
-    ("32.33192629° N", "latitude", 32.33192629),
-    ("70.07° E", "longitude", 70.07),
-    ("33°35'12\"N", "latitude", 33 + 35 / 60 + 12 / 3600),
-    ("33 35 12 N", "latitude", 33 + 35 / 60 + 12 / 3600),
-    ("33°35′12″N", "latitude", 33 + 35 / 60 + 12 / 3600),
-    ("N 33° 35.5'", "latitude", 33 + 35.5 / 60),
-    ("71°30'00\" E", "longitude", 71.5),
-    ("33,6844", "latitude", 33.6844),
-    ("12° S", "latitude", -12.0),
-    ("30 W", "longitude", -30.0),
-    ("-33.5", "latitude", -33.5),
-])
+@pytest.mark.parametrize(
+    "text, axis, degrees",
+    [
+        ("32.33192629° N", "latitude", 32.33192629),
+        ("70.07° E", "longitude", 70.07),
+        ("33°35'12\"N", "latitude", 33 + 35 / 60 + 12 / 3600),
+        ("33 35 12 N", "latitude", 33 + 35 / 60 + 12 / 3600),
+        ("33°35′12″N", "latitude", 33 + 35 / 60 + 12 / 3600),
+        ("N 33° 35.5'", "latitude", 33 + 35.5 / 60),
+        ("71°30'00\" E", "longitude", 71.5),
+        ("33,6844", "latitude", 33.6844),
+        ("12° S", "latitude", -12.0),
+        ("30 W", "longitude", -30.0),
+        ("-33.5", "latitude", -33.5),
+    ],
+)
 def test_degrees_as_text(text, axis, degrees):
     value, _ = parse_degrees(text, axis)
     assert value == pytest.approx(degrees)
 
 
-@pytest.mark.parametrize("text, axis", [("71.5 N", "longitude"), ("33 E", "latitude"), ("33 60 00 N", "latitude"),
-                                        ("33.5 35 N", "latitude"), ("-33 N", "latitude"), ("N 33 S", "latitude"),
-                                        ("abc", "latitude"), ("33..5", "latitude")])
+@pytest.mark.parametrize(
+    "text, axis",
+    [
+        ("71.5 N", "longitude"),
+        ("33 E", "latitude"),
+        ("33 60 00 N", "latitude"),
+        ("33.5 35 N", "latitude"),
+        ("-33 N", "latitude"),
+        ("N 33 S", "latitude"),
+        ("abc", "latitude"),
+        ("33..5", "latitude"),
+    ],
+)
 def test_degrees_that_are_not_guessed(text, axis):
     assert parse_degrees(text, axis) is None
 
 
 def test_csv_with_dms_and_decimal_commas_reports_the_conversion(tmp_path):
     path = tmp_path / "sites.csv"
-    path.write_text("Sites visited in October\n\nsite;latitude;longitude\n"
-                    "Peshawar;34°00'45\"N;71°34'44\"E\nQuetta;30,1958;67,0172\nKohat;33.58° N;71.44° E\n",
-                    encoding="utf-8")
+    path.write_text(
+        "Sites visited in October\n\nsite;latitude;longitude\n"
+        "Peshawar;34°00'45\"N;71°34'44\"E\nQuetta;30,1958;67,0172\nKohat;33.58° N;71.44° E\n",
+        encoding="utf-8",
+    )
     layer = open_layer(path)
     assert isinstance(layer, VectorLayer) and len(layer.data) == 3
     peshawar = layer.data.geometry.iloc[0]
@@ -67,8 +81,7 @@ def test_csv_with_dms_and_decimal_commas_reports_the_conversion(tmp_path):
 
 def test_a_coordinate_that_cannot_be_read_names_file_column_line_and_value(tmp_path, capsys):
     path = tmp_path / "sites.csv"
-    path.write_text("Sites\nsite,lat,lon\nA,33°35'12\"N,71.5\nB,\"33,5\",71.6\nC,33°75'00\"N,71.7\n",
-                    encoding="utf-8")
+    path.write_text('Sites\nsite,lat,lon\nA,33°35\'12"N,71.5\nB,"33,5",71.6\nC,33°75\'00"N,71.7\n', encoding="utf-8")
     assert main(["info", str(path)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "Traceback" not in err
@@ -146,8 +159,10 @@ def test_join_report_names_sheet_rows_and_leaves_totals_out(tmp_path, shared_dat
     assert rows.loc[5, "layer_key"] == "Karachi East" and rows.loc[9, "layer_key"] == "Tando Allah Yar"
     assert rows.loc[11, "how"] == "total" and rows.loc[12, "how"] == "total"
     assert report.ok  # totals rows carry values but are not lost data
-    assert ("totals rows, left out of the join: 2 (sheet row 11: 'Total Sindh' is a total, "
-            "sheet row 12: 'Grand Total' is a total)") in report.summary()
+    assert (
+        "totals rows, left out of the join: 2 (sheet row 11: 'Total Sindh' is a total, "
+        "sheet row 12: 'Grand Total' is a total)"
+    ) in report.summary()
     assert result.data.set_index("name").loc["Hyderabad", "Households"] == 200
     out = tmp_path / "report.csv"
     report.to_csv(out)

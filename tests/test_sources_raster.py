@@ -21,8 +21,18 @@ WIDTH, HEIGHT = 200, 100
 def make_tif(path, crs="EPSG:4326", nodata=-1.0, overviews=(2, 4, 8)):
     data = np.tile(np.arange(WIDTH, dtype="float32"), (HEIGHT, 1))
     data[:10, :10] = nodata if nodata is not None else 0
-    with rasterio.open(path, "w", driver="GTiff", width=WIDTH, height=HEIGHT, count=1, dtype="float32",
-                       crs=crs, transform=TRANSFORM, nodata=nodata) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=WIDTH,
+        height=HEIGHT,
+        count=1,
+        dtype="float32",
+        crs=crs,
+        transform=TRANSFORM,
+        nodata=nodata,
+    ) as dst:
         dst.write(data, 1)
         if overviews:
             dst.build_overviews(list(overviews), Resampling.nearest)
@@ -83,8 +93,9 @@ def test_zoomed_out_values_come_from_the_overview(tmp_path):
     path = make_tif(tmp_path / "r.tif", overviews=())
     # An external overview (half resolution) holding a marker value the full-resolution data never has:
     # seeing it proves a zoomed-out view reads the overview, not the full-resolution pixels.
-    with rasterio.open(f"{path}.ovr", "w", driver="GTiff", width=WIDTH // 2, height=HEIGHT // 2, count=1,
-                       dtype="float32") as ovr:
+    with rasterio.open(
+        f"{path}.ovr", "w", driver="GTiff", width=WIDTH // 2, height=HEIGHT // 2, count=1, dtype="float32"
+    ) as ovr:
         ovr.write(np.full((HEIGHT // 2, WIDTH // 2), 999, dtype="float32"), 1)
     layer = open_layer(path)
     assert layer.overviews == [2]

@@ -15,8 +15,9 @@ from pakmap.sources.table import detect_header_row, infer_types
 ROWS = "district;refugees;note\nPeshawar;1,250;Café\nNowshera;75;Ñ test\n"
 
 
-@pytest.mark.parametrize("encoding,expected", [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"),
-                                               ("cp1252", "cp1252"), ("utf-16", "utf-16")])  # Excel "Unicode Text"
+@pytest.mark.parametrize(
+    "encoding,expected", [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("cp1252", "cp1252"), ("utf-16", "utf-16")]
+)  # Excel "Unicode Text"
 def test_csv_encodings_decoded_without_mojibake(tmp_path, encoding, expected):
     path = tmp_path / "stats.csv"
     path.write_bytes(ROWS.encode(encoding))
@@ -42,8 +43,10 @@ def test_csv_in_another_code_page_is_refused_then_read_when_told(tmp_path):
 def test_csv_delimiters_sniffed_respecting_quotes(tmp_path, delimiter):
     d = delimiter
     path = tmp_path / "stats.csv"
-    path.write_text(f'district{d}province{d}pcode\n"Kachhi (Bolan), Kalat"{d}Balochistan{d}PK0101\n'
-                    f'Awaran{d}Balochistan{d}PK0102\n', encoding="utf-8")
+    path.write_text(
+        f'district{d}province{d}pcode\n"Kachhi (Bolan), Kalat"{d}Balochistan{d}PK0101\nAwaran{d}Balochistan{d}PK0102\n',
+        encoding="utf-8",
+    )
     layer = open_layer(path)
     assert layer.source.options["delimiter"] == delimiter
     assert layer.data["district"].tolist() == ["Kachhi (Bolan), Kalat", "Awaran"]
@@ -52,13 +55,19 @@ def test_csv_delimiters_sniffed_respecting_quotes(tmp_path, delimiter):
 
 def test_csv_header_below_a_title_block_and_hxl_row(tmp_path):
     path = tmp_path / "report.csv"
-    path.write_text("Afghan refugees by district,,\nas of 30 June 2026,,\n,,\n"
-                    "District,Code,Refugees\n#adm2+name,#adm2+code,#affected+refugees\n"
-                    "Peshawar,0401,120\nQuetta,0501,45\n", encoding="utf-8")
+    path.write_text(
+        "Afghan refugees by district,,\nas of 30 June 2026,,\n,,\n"
+        "District,Code,Refugees\n#adm2+name,#adm2+code,#affected+refugees\n"
+        "Peshawar,0401,120\nQuetta,0501,45\n",
+        encoding="utf-8",
+    )
     layer = open_layer(path)
     assert layer.source.options["header_row"] == 4
-    assert layer.data.to_dict("list") == {"District": ["Peshawar", "Quetta"], "Code": ["0401", "0501"],
-                                          "Refugees": [120, 45]}  # codes keep their leading zero
+    assert layer.data.to_dict("list") == {
+        "District": ["Peshawar", "Quetta"],
+        "Code": ["0401", "0501"],
+        "Refugees": [120, 45],
+    }  # codes keep their leading zero
     again = open_layer(path, **layer.source.options)
     assert again.data.equals(layer.data)
 
@@ -73,9 +82,17 @@ def test_header_detection_and_types_unit():
     assert typed["code"].tolist() == ["007", "010", "100"] and typed["t"].tolist() == ["x", "1", "2"]
 
 
-@pytest.mark.parametrize("lat,lon", [("lat", "lon"), ("Latitude", "Longitude"), ("_gps_latitude", "_gps_longitude"),
-                                     ("_location_latitude", "_location_longitude"), ("GPS Latitude", "GPS Longitude"),
-                                     ("Y", "X")])
+@pytest.mark.parametrize(
+    "lat,lon",
+    [
+        ("lat", "lon"),
+        ("Latitude", "Longitude"),
+        ("_gps_latitude", "_gps_longitude"),
+        ("_location_latitude", "_location_longitude"),
+        ("GPS Latitude", "GPS Longitude"),
+        ("Y", "X"),
+    ],
+)
 def test_coordinate_columns_detected(lat, lon):
     columns = ["start", "village", lat, lon, "_gps_altitude", "_gps_precision"]
     assert find_lat_lon(columns) == (lat, lon)
@@ -83,10 +100,13 @@ def test_coordinate_columns_detected(lat, lon):
 
 def test_kobo_export_becomes_points_with_missing_positions_reported(tmp_path):
     path = tmp_path / "kobo survey export.csv"
-    path.write_text("start,village,_gps_latitude,_gps_longitude,_gps_altitude,_gps_precision\n"
-                    "2026-05-01,Khurasan camp,33.9981,71.4913,350,5\n"
-                    "2026-05-01,Kababian,,,,\n"
-                    "2026-05-02,Jalozai,33.9176,71.7312,320,4.5\n", encoding="utf-8")
+    path.write_text(
+        "start,village,_gps_latitude,_gps_longitude,_gps_altitude,_gps_precision\n"
+        "2026-05-01,Khurasan camp,33.9981,71.4913,350,5\n"
+        "2026-05-01,Kababian,,,,\n"
+        "2026-05-02,Jalozai,33.9176,71.7312,320,4.5\n",
+        encoding="utf-8",
+    )
     layer = open_layer(path)
     assert isinstance(layer, VectorLayer) and layer.crs.to_epsg() == 4326
     assert layer.source.options["lat"] == "_gps_latitude" and layer.source.options["lon"] == "_gps_longitude"
@@ -112,8 +132,9 @@ def test_decimal_comma_coordinates(tmp_path):
 
 def test_wkt_column(tmp_path):
     path = tmp_path / "areas.csv"
-    path.write_text('name,WKT\nzone,"POLYGON ((71 34, 72 34, 72 35, 71 35, 71 34))"\n'
-                    'site,POINT (71.5 34.5)\n', encoding="utf-8")
+    path.write_text(
+        'name,WKT\nzone,"POLYGON ((71 34, 72 34, 72 35, 71 35, 71 34))"\nsite,POINT (71.5 34.5)\n', encoding="utf-8"
+    )
     layer = open_layer(path)
     assert layer.source.options["wkt"] == "WKT" and layer.fields == ["name"]
     assert list(layer.data.geom_type) == ["Polygon", "Point"] and layer.crs.to_epsg() == 4326
@@ -136,8 +157,14 @@ def _workbook(path, sheets):
 
 def test_xlsx_header_row_and_sheet_choice(tmp_path):
     path = tmp_path / "partner 5W.xlsx"
-    data = [["UNHCR Pakistan — 5W", None, None], ["Period: Q2 2026"], [],
-            ["District", "Latitude", "Longitude"], ["Peshawar", 34.0124, 71.5788], ["Quetta", 30.1958, 67.0172]]
+    data = [
+        ["UNHCR Pakistan — 5W", None, None],
+        ["Period: Q2 2026"],
+        [],
+        ["District", "Latitude", "Longitude"],
+        ["Peshawar", 34.0124, 71.5788],
+        ["Quetta", 30.1958, 67.0172],
+    ]
     _workbook(path, {"Readme": [["About this file"], ["Sources: partners"]], "Data": data})
     assert list_layers(path) == ["Readme", "Data"]
     with pytest.raises(SourceError, match="has 2 sheets with data \\(Readme, Data\\).*--layer SHEET"):
@@ -151,7 +178,9 @@ def test_xlsx_header_row_and_sheet_choice(tmp_path):
 
 def test_xlsx_single_sheet_table(tmp_path):
     path = tmp_path / "stats.xlsx"
-    _workbook(path, {"Sheet1": [["district", "pcode", "refugees"], ["Peshawar", "PK0401", 120], ["Quetta", "PK0501", None]]})
+    _workbook(
+        path, {"Sheet1": [["district", "pcode", "refugees"], ["Peshawar", "PK0401", 120], ["Quetta", "PK0501", None]]}
+    )
     layer = open_layer(path)
     assert isinstance(layer, TableLayer) and layer.name == "Sheet1"
     assert layer.data["pcode"].tolist() == ["PK0401", "PK0501"]
@@ -183,9 +212,16 @@ def test_xlsx_typed_cells_and_unicode_path(tmp_path):
     folder = tmp_path / "رپورٹ June"
     folder.mkdir()
     path = folder / "données partenaires.xlsx"
-    _workbook(path, {"5W": [["site", "date", "households", "share", "code"],
-                            ["Jalozai", dt.datetime(2026, 6, 1), 120, 0.5, "0401"],
-                            ["Kababian", dt.datetime(2026, 6, 2), None, 1, "0402"]]})
+    _workbook(
+        path,
+        {
+            "5W": [
+                ["site", "date", "households", "share", "code"],
+                ["Jalozai", dt.datetime(2026, 6, 1), 120, 0.5, "0401"],
+                ["Kababian", dt.datetime(2026, 6, 2), None, 1, "0402"],
+            ]
+        },
+    )
     df = open_layer(path).data
     assert df["date"].dtype.kind == "M" and df["date"].iloc[1] == pd.Timestamp("2026-06-02")
     assert df["households"].iloc[0] == 120 and pd.isna(df["households"].iloc[1])

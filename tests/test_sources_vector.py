@@ -74,8 +74,10 @@ def test_zip_with_shapefile_in_a_subfolder(tmp_path):
     assert layer.data["name"].tolist() == CITIES["name"]
 
 
-@pytest.mark.parametrize("ext,driver", [(".geojson", "GeoJSON"), (".fgb", "FlatGeobuf"), (".kml", "KML"),
-                                        (".kmz", "LIBKML"), (".shp", "ESRI Shapefile")])
+@pytest.mark.parametrize(
+    "ext,driver",
+    [(".geojson", "GeoJSON"), (".fgb", "FlatGeobuf"), (".kml", "KML"), (".kmz", "LIBKML"), (".shp", "ESRI Shapefile")],
+)
 def test_formats_round_trip(tmp_path, ext, driver):
     path = tmp_path / f"villages{ext}"
     points().to_file(path, driver=driver)

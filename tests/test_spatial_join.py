@@ -17,25 +17,34 @@ pytestmark = pytest.mark.filterwarnings("ignore:Could not parse column:UserWarni
 @pytest.fixture()
 def squares() -> gpd.GeoDataFrame:
     # Two unit squares sharing the edge x = 1, in UTM zone 42N (metres).
-    return gpd.GeoDataFrame({"name": ["west", "east"]},
-                            geometry=[box(0, 0, 1000, 1000), box(1000, 0, 2000, 1000)], crs="EPSG:32642")
+    return gpd.GeoDataFrame(
+        {"name": ["west", "east"]}, geometry=[box(0, 0, 1000, 1000), box(1000, 0, 2000, 1000)], crs="EPSG:32642"
+    )
 
 
 @pytest.fixture()
 def villages() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {"households": [10, 20, 30, np.nan, 50, 60, 70]},
-        geometry=[Point(500, 500), Point(1000, 500),  # inside west; on the shared edge
-                  Point(1500, 500), Point(1600, 600),  # inside east (one without households)
-                  Point(1000, 1000),  # on the shared corner
-                  Point(5000, 5000), None],  # outside everything; no location
-        index=[101, 102, 103, 104, 105, 106, 107], crs="EPSG:32642")
+        geometry=[
+            Point(500, 500),
+            Point(1000, 500),  # inside west; on the shared edge
+            Point(1500, 500),
+            Point(1600, 600),  # inside east (one without households)
+            Point(1000, 1000),  # on the shared corner
+            Point(5000, 5000),
+            None,
+        ],  # outside everything; no location
+        index=[101, 102, 103, 104, 105, 106, 107],
+        crs="EPSG:32642",
+    )
 
 
 def test_counts_sums_means_and_the_boundary_rule(squares, villages):
     before = villages.copy()
-    result = aggregate_points_in_polygons(squares, villages, {"villages": "count", "hh": "sum:households",
-                                                              "hh_mean": "mean:households"})
+    result = aggregate_points_in_polygons(
+        squares, villages, {"villages": "count", "hh": "sum:households", "hh_mean": "mean:households"}
+    )
     data = result.data.set_index("name")
     # Boundary points (102 on the shared edge, 105 on the shared corner) go to the first polygon: west.
     assert data.loc["west", "villages"] == 3 and data.loc["east", "villages"] == 2

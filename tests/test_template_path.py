@@ -26,21 +26,26 @@ def _template_copy(path) -> None:
 def project_dir(tmp_path):
     folder = tmp_path / "office share" / "refugees map"
     folder.mkdir(parents=True)
-    gpd.GeoDataFrame({"name": ["Peshawar", "Quetta"]}, geometry=[shapely.box(70 + i, 30, 71 + i, 31) for i in range(2)],
-                     crs="EPSG:4326").to_file(folder / "districts.geojson", driver="GeoJSON")
+    gpd.GeoDataFrame(
+        {"name": ["Peshawar", "Quetta"]},
+        geometry=[shapely.box(70 + i, 30, 71 + i, 31) for i in range(2)],
+        crs="EPSG:4326",
+    ).to_file(folder / "districts.geojson", driver="GeoJSON")
     return folder
 
 
 def _write_project(folder, template: str):
     path = folder / "project.toml"
-    path.write_text(f'[pakmap]\nformat = 1\n\n[[layers]]\nname = "districts"\npath = "districts.geojson"\n\n'
-                    f'[layout]\ntemplate = "{template}"\ntitle = "Districts"\n', encoding="utf-8")
+    path.write_text(
+        f'[pakmap]\nformat = 1\n\n[[layers]]\nname = "districts"\npath = "districts.geojson"\n\n'
+        f'[layout]\ntemplate = "{template}"\ntitle = "Districts"\n',
+        encoding="utf-8",
+    )
     return path
 
 
 @pytest.mark.parametrize("template", ["a4_copy.toml", "templates/a4_copy.toml", "./a4_copy.toml"])
-def test_a_template_beside_the_project_is_used_from_any_working_directory(project_dir, tmp_path, monkeypatch,
-                                                                          template):
+def test_a_template_beside_the_project_is_used_from_any_working_directory(project_dir, tmp_path, monkeypatch, template):
     _template_copy(project_dir / template)
     project = _write_project(project_dir, template)
     elsewhere = tmp_path / "elsewhere"

@@ -47,7 +47,12 @@ def test_real_districts_and_provinces(districts_path, shared_data):
     districts = gpd.read_file(districts_path, engine="pyogrio")
     report = check(districts)
     assert (report.total, report.invalid, report.empty, report.null) == (156, 4, 0, 0)
-    assert districts.iloc[invalid_positions(districts)]["name"].tolist() == ["Gwadar", "Lasbela", "Karachi South", "Malir"]
+    assert districts.iloc[invalid_positions(districts)]["name"].tolist() == [
+        "Gwadar",
+        "Lasbela",
+        "Karachi South",
+        "Malir",
+    ]
     fixed, after = repair(districts)
     assert after.ok and after.repaired == 4
     # Repair must not eat land: areas of the repaired districts change by well under 1 %.

@@ -11,15 +11,20 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from pakmap.web import export_webmap
-
 from test_web_export import XSS, real_loaded, small_loaded
 from test_web_markers import points_loaded
 
+from pakmap.web import export_webmap
+
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 pytestmark = [
     pytest.mark.browser,
@@ -105,9 +110,11 @@ def test_real_map_draws_every_feature_and_shows_tooltips(browser, shared_data, t
         assert "No data" in legend and "Refugee villages" in legend
         assert visit.page.locator(".leaflet-control-layers-overlays label").count() == 2
         # UNHCR's typeface from the file itself, regular and bold (document.fonts: only used faces).
-        assert visit.page.evaluate("document.fonts.ready.then(() => [...document.fonts]"
-                                   ".filter(f => f.family === 'Lato' && f.status === 'loaded')"
-                                   ".map(f => f.weight).sort())") == ["400", "700"]
+        assert visit.page.evaluate(
+            "document.fonts.ready.then(() => [...document.fonts]"
+            ".filter(f => f.family === 'Lato' && f.status === 'loaded')"
+            ".map(f => f.weight).sort())"
+        ) == ["400", "700"]
         visit.page.screenshot(path=str(tmp_path / "districts.png"))
         # Offline: the page itself and inline data only.
         assert all(u.startswith(("file://", "data:")) for u in visit.requests), visit.requests
@@ -163,9 +170,9 @@ def test_browser_decoder_matches_python(browser, tmp_path):
     """pmDecode (in the page) and encoding.decode agree on every geometry type, holes and all."""
     import json
 
-    from pakmap.web.encoding import decode, encode
-
     from test_web_encoding import MIXED
+
+    from pakmap.web.encoding import decode, encode
 
     out = export_webmap(small_loaded(tmp_path), tmp_path / "decode.html")
     visit = Visit(browser, out)
@@ -178,7 +185,7 @@ def test_browser_decoder_matches_python(browser, tmp_path):
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
-    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
 
 
 def _near(got, want, tolerance=3) -> bool:
@@ -231,13 +238,12 @@ def test_raster_overlay_lines_up_between_its_layers(browser, tmp_path):
     import re
 
     from pyproj import Transformer
+    from test_web_raster import CELL, NORTH, UTM42N, WEST, raster_loaded
 
     from pakmap.project.model import LayerSpec
     from pakmap.render.raster import ramp_lut
     from pakmap.render.styling import symbolize
     from pakmap.web.raster import raster_overlay
-
-    from test_web_raster import CELL, NORTH, UTM42N, WEST, raster_loaded
 
     loaded, raster = raster_loaded(tmp_path)
     villages = points_loaded(12).layers[0]
@@ -259,22 +265,28 @@ def test_raster_overlay_lines_up_between_its_layers(browser, tmp_path):
         def on_screen(col: float, row: float) -> tuple[float, float]:
             """Page position of the source raster's cell (col, row) centre."""
             lon, lat = to_lonlat.transform(WEST + (col + 0.5) * CELL, NORTH - (row + 0.5) * CELL)
-            return tuple(page.evaluate(f"""() => {{ const p = {map_name}.latLngToContainerPoint([{lat}, {lon}]);
-                const r = {map_name}.getContainer().getBoundingClientRect(); return [r.x + p.x, r.y + p.y]; }}"""))
+            return tuple(
+                page.evaluate(f"""() => {{ const p = {map_name}.latLngToContainerPoint([{lat}, {lon}]);
+                const r = {map_name}.getContainer().getBoundingClientRect(); return [r.x + p.x, r.y + p.y]; }}""")
+            )
 
         # The image's box is its lat/lon bounds on the map.
         box = image.bounding_box()
         (south, west), (north, east) = raster_overlay(raster, 9).bounds
         corners = page.evaluate(f"""() => [[{north}, {west}], [{south}, {east}]].map(ll => {{
             const p = {map_name}.latLngToContainerPoint(ll); return [p.x, p.y]; }})""")
-        origin = page.evaluate(f"() => {{ const r = {map_name}.getContainer().getBoundingClientRect(); return [r.x, r.y]; }}")
+        origin = page.evaluate(
+            f"() => {{ const r = {map_name}.getContainer().getBoundingClientRect(); return [r.x, r.y]; }}"
+        )
         assert box["x"] == pytest.approx(origin[0] + corners[0][0], abs=1)
         assert box["y"] == pytest.approx(origin[1] + corners[0][1], abs=1)
         assert box["width"] == pytest.approx(corners[1][0] - corners[0][0], abs=1)
         assert box["height"] == pytest.approx(corners[1][1] - corners[0][1], abs=1)
         # Colours: the east of the raster (value ~95) in the ramp's colour; the hole shows the district.
         lut = ramp_lut("unhcr_blue")
-        assert _near(visit.pixel(*on_screen(190, 100)), tuple(int(v) for v in lut[round(95.25 / 100 * 255)]), tolerance=8)
+        assert _near(
+            visit.pixel(*on_screen(190, 100)), tuple(int(v) for v in lut[round(95.25 / 100 * 255)]), tolerance=8
+        )
         sym = symbolize(loaded.layers[0], 5)
         assert _near(visit.pixel(*on_screen(20, 40)), _rgb(sym.classes[sym.class_of[0]].fill))
         # A district under the raster still shows its tooltip.
@@ -302,7 +314,8 @@ def test_print_labels_shown_where_they_fit_and_never_run_together(browser, share
 
     def boxes():
         return page.locator(shown).evaluate_all(
-            "els => els.map(e => { const r = e.getBoundingClientRect(); return [e.textContent, r.left, r.top, r.right, r.bottom]; })")
+            "els => els.map(e => { const r = e.getBoundingClientRect(); return [e.textContent, r.left, r.top, r.right, r.bottom]; })"
+        )
 
     try:
         assert visit.errors == []

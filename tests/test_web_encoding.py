@@ -9,15 +9,18 @@ import shapely
 
 from pakmap.web.encoding import decode, encode
 
-MIXED = np.array([
-    shapely.Point(71.123, 34.5),
-    shapely.Polygon([(70, 30), (71, 30), (71, 31), (70, 31)], holes=[[(70.2, 30.2), (70.4, 30.2), (70.4, 30.4)]]),
-    shapely.MultiPolygon([shapely.box(72, 30, 73, 31), shapely.box(74.5, 30, 75, 30.25)]),
-    shapely.LineString([(60, 25), (61.5, 26.25), (62, 24)]),
-    shapely.Point(-10.001, -20.002),
-    shapely.MultiLineString([[(0, 0), (1, 1)], [(2, 2), (3, 3), (4, 5)]]),
-    shapely.MultiPoint([(1, 2), (3, 4)]),
-], dtype=object)
+MIXED = np.array(
+    [
+        shapely.Point(71.123, 34.5),
+        shapely.Polygon([(70, 30), (71, 30), (71, 31), (70, 31)], holes=[[(70.2, 30.2), (70.4, 30.2), (70.4, 30.4)]]),
+        shapely.MultiPolygon([shapely.box(72, 30, 73, 31), shapely.box(74.5, 30, 75, 30.25)]),
+        shapely.LineString([(60, 25), (61.5, 26.25), (62, 24)]),
+        shapely.Point(-10.001, -20.002),
+        shapely.MultiLineString([[(0, 0), (1, 1)], [(2, 2), (3, 3), (4, 5)]]),
+        shapely.MultiPoint([(1, 2), (3, 4)]),
+    ],
+    dtype=object,
+)
 
 
 def test_every_geometry_type_round_trips():
@@ -28,7 +31,14 @@ def test_every_geometry_type_round_trips():
     back = shapely.from_geojson([json.dumps(f["geometry"]) for f in features])
     assert shapely.equals_exact(back, MIXED, tolerance=1e-9).all()
     assert [f["geometry"]["type"] for f in features] == [
-        "Point", "Polygon", "MultiPolygon", "LineString", "Point", "MultiLineString", "MultiPoint"]
+        "Point",
+        "Polygon",
+        "MultiPolygon",
+        "LineString",
+        "Point",
+        "MultiLineString",
+        "MultiPoint",
+    ]
 
 
 def test_coordinates_are_small_deltas_on_the_grid():

@@ -24,8 +24,7 @@ from pakmap.project.loaded import LoadedProject
 from pakmap.project.model import LayerSpec, LayoutSpec, MapSpec, Project, ProtectionSpec, WebSpec
 from pakmap.render import legend_items
 from pakmap.render.styling import symbolize
-from pakmap.style import (CategorizedStyle, GraduatedStyle, LabelStyle, ProportionalStyle,
-                          SingleSymbolStyle, Symbol)
+from pakmap.style import CategorizedStyle, GraduatedStyle, LabelStyle, ProportionalStyle, SingleSymbolStyle, Symbol
 from pakmap.web import export_webmap, render_html
 from pakmap.web.encoding import decode
 
@@ -33,6 +32,7 @@ XSS = "<img src=x onerror=alert(1)>"
 
 
 # --- projects used here and by the browser tests --------------------------------------------
+
 
 def real_loaded(shared_data: Path, basemap: str = "none") -> LoadedProject:
     """The real 156 districts with the census joined (choropleth) and 54 generated refugee villages."""
@@ -42,44 +42,68 @@ def real_loaded(shared_data: Path, basemap: str = "none") -> LoadedProject:
         warnings.simplefilter("ignore")  # osm_relations is not JSON: geopandas says so
         districts = gpd.read_file(shared_data / "pak_districts.geojson")
     census = pd.read_csv(shared_data / "pak_census2023_districts.csv")
-    joined = districts.merge(census.drop(columns=["division", "province"]), left_on="name",
-                             right_on="district", how="left").drop(columns=["district"])
+    joined = districts.merge(
+        census.drop(columns=["division", "province"]), left_on="name", right_on="district", how="left"
+    ).drop(columns=["district"])
     valid = districts.assign(geometry=districts.make_valid())
     villages = refugee_villages(valid, "province")
     project = Project(
         map=MapSpec(title="Population by district"),
-        layers=[LayerSpec("Districts", str(shared_data / "pak_districts.geojson"),
-                          popup_fields=["province", "population_2023", "literacy_rate"]),
-                LayerSpec("Refugee villages", "villages.geojson", popup_fields=["village", "population"])],
-        layout=LayoutSpec(title="Pakistan: population by district", subtitle="Census 2023",
-                          sources="Boundaries: © OpenStreetMap contributors; Statistics: PBS Census 2023"),
-        web=WebSpec(basemap=basemap), illustrative=True)
+        layers=[
+            LayerSpec(
+                "Districts",
+                str(shared_data / "pak_districts.geojson"),
+                popup_fields=["province", "population_2023", "literacy_rate"],
+            ),
+            LayerSpec("Refugee villages", "villages.geojson", popup_fields=["village", "population"]),
+        ],
+        layout=LayoutSpec(
+            title="Pakistan: population by district",
+            subtitle="Census 2023",
+            sources="Boundaries: © OpenStreetMap contributors; Statistics: PBS Census 2023",
+        ),
+        web=WebSpec(basemap=basemap),
+        illustrative=True,
+    )
     project.path = shared_data / "project.toml"
     layers = [
-        VectorLayer("Districts", joined, SourceInfo(shared_data / "pak_districts.geojson"),
-                    GraduatedStyle(field="population_2023", classes=5), LabelStyle(field="name")),
-        VectorLayer("Refugee villages", villages, SourceInfo(shared_data / "villages.geojson"),
-                    SingleSymbolStyle(Symbol(fill="#EF4A60", stroke="#FFFFFF", size=2.5))),
+        VectorLayer(
+            "Districts",
+            joined,
+            SourceInfo(shared_data / "pak_districts.geojson"),
+            GraduatedStyle(field="population_2023", classes=5),
+            LabelStyle(field="name"),
+        ),
+        VectorLayer(
+            "Refugee villages",
+            villages,
+            SourceInfo(shared_data / "villages.geojson"),
+            SingleSymbolStyle(Symbol(fill="#EF4A60", stroke="#FFFFFF", size=2.5)),
+        ),
     ]
     return LoadedProject(project, layers)
 
 
 def small_loaded(tmp_path: Path, **spec_changes) -> LoadedProject:
     """Four square 'districts' with a hostile name, a secret column, a small count and a missing value."""
-    data = gpd.GeoDataFrame({
-        "name": ["Peshawar", XSS, "Quetta", "Lahore"],
-        "refugees": [1234567, 3, 0, None],
-        "phone": ["+92 300 1111111", "+92 300 2222222", "+92 300 3333333", "+92 300 4444444"],
-        "notes": ["confidential-note-a", "confidential-note-b", "confidential-note-c", "confidential-note-d"],
-        "kind": ["urban", XSS, "rural", "rural"],
-    }, geometry=[shapely.box(70 + i, 30, 71 + i, 31) for i in range(4)], crs="EPSG:4326")
+    data = gpd.GeoDataFrame(
+        {
+            "name": ["Peshawar", XSS, "Quetta", "Lahore"],
+            "refugees": [1234567, 3, 0, None],
+            "phone": ["+92 300 1111111", "+92 300 2222222", "+92 300 3333333", "+92 300 4444444"],
+            "notes": ["confidential-note-a", "confidential-note-b", "confidential-note-c", "confidential-note-d"],
+            "kind": ["urban", XSS, "rural", "rural"],
+        },
+        geometry=[shapely.box(70 + i, 30, 71 + i, 31) for i in range(4)],
+        crs="EPSG:4326",
+    )
     source = tmp_path / "secret_folder" / "districts_private.gpkg"
     spec = LayerSpec("Districts", str(source), popup_fields=["refugees"], **spec_changes)
-    project = Project(layers=[spec], layout=LayoutSpec(title=f"Refugees {XSS}"),
-                      protection=ProtectionSpec(threshold=5))
+    project = Project(layers=[spec], layout=LayoutSpec(title=f"Refugees {XSS}"), protection=ProtectionSpec(threshold=5))
     project.path = tmp_path / "secret_folder" / "project.toml"
-    layer = VectorLayer("Districts", data, SourceInfo(source),
-                        GraduatedStyle(field="refugees", classes=2), LabelStyle(field="name"))
+    layer = VectorLayer(
+        "Districts", data, SourceInfo(source), GraduatedStyle(field="refugees", classes=2), LabelStyle(field="name")
+    )
     return LoadedProject(project, [layer])
 
 
@@ -94,6 +118,7 @@ def feature_layers(text: str) -> list[tuple[list[dict], list[dict]]]:
 
 
 # --- size --------------------------------------------------------------------------------------
+
 
 @pytest.mark.realdata
 def test_real_map_is_small_and_much_smaller_than_explore(shared_data, tmp_path):
@@ -111,6 +136,7 @@ def test_real_map_is_small_and_much_smaller_than_explore(shared_data, tmp_path):
 
 
 # --- safety ------------------------------------------------------------------------------------
+
 
 def test_hostile_values_are_escaped_everywhere(tmp_path):
     loaded = small_loaded(tmp_path)
@@ -182,6 +208,7 @@ def test_colours_must_be_hex(tmp_path):
 
 # --- offline and basemap -----------------------------------------------------------------------
 
+
 def test_offline_map_loads_nothing_from_the_network(tmp_path):
     text = render_html(small_loaded(tmp_path))
     assert "<script src" not in text and "<link" not in text
@@ -211,6 +238,7 @@ def test_bad_basemaps_are_project_errors(tmp_path, name, message):
 
 # --- styles, legend, order, geometry ---------------------------------------------------------
 
+
 def test_feature_colours_are_the_print_colours(tmp_path):
     loaded = small_loaded(tmp_path)
     features, styles = feature_layers(render_html(loaded))[0]
@@ -232,8 +260,9 @@ def test_legend_lists_the_print_legend(tmp_path):
 
 def test_layers_in_project_order_and_reprojected(tmp_path):
     loaded = small_loaded(tmp_path)
-    points = gpd.GeoDataFrame({"camp": ["A", "B"]}, geometry=gpd.points_from_xy([71.5, 72.5], [30.5, 30.5]),
-                              crs="EPSG:4326").to_crs("EPSG:3857")
+    points = gpd.GeoDataFrame(
+        {"camp": ["A", "B"]}, geometry=gpd.points_from_xy([71.5, 72.5], [30.5, 30.5]), crs="EPSG:4326"
+    ).to_crs("EPSG:3857")
     loaded.layers.append(VectorLayer("Camps", points, style=SingleSymbolStyle(Symbol(size=3.0))))
     loaded.project.layers.append(LayerSpec("Camps", "camps.csv", popup_fields=["camp"]))
     text = render_html(loaded)
@@ -263,6 +292,7 @@ def test_proportional_circles_at_representative_points(tmp_path):
 
 # --- writing -----------------------------------------------------------------------------------
 
+
 def test_export_is_atomic_and_leaves_no_temp_files(tmp_path):
     out = export_webmap(small_loaded(tmp_path), tmp_path / "map.html")
     assert out == tmp_path / "map.html" and out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
@@ -273,18 +303,30 @@ def test_export_is_atomic_and_leaves_no_temp_files(tmp_path):
 
 # --- through the command line ------------------------------------------------------------------
 
+
 def test_pakmap_render_writes_the_web_map(tmp_path, capsys):
     """``pakmap render project.toml -o map.html``: reader, project, protection guard, web export."""
     from pakmap.cli import main
     from pakmap.project import save_project
 
-    data = gpd.GeoDataFrame({"district": ["Peshawar", "Quetta"], "refugees": [1234567, 4]},
-                            geometry=[shapely.box(71, 33, 72, 34), shapely.box(66, 30, 67, 31)], crs="EPSG:4326")
+    data = gpd.GeoDataFrame(
+        {"district": ["Peshawar", "Quetta"], "refugees": [1234567, 4]},
+        geometry=[shapely.box(71, 33, 72, 34), shapely.box(66, 30, 67, 31)],
+        crs="EPSG:4326",
+    )
     data.to_file(tmp_path / "districts.geojson", driver="GeoJSON")
-    project = Project(layers=[LayerSpec("Districts", "districts.geojson", popup_fields=["refugees"],
-                                        style={"kind": "graduated", "field": "refugees", "classes": 2},
-                                        labels={"field": "district"})],
-                      layout=LayoutSpec(title="Refugees by district"))
+    project = Project(
+        layers=[
+            LayerSpec(
+                "Districts",
+                "districts.geojson",
+                popup_fields=["refugees"],
+                style={"kind": "graduated", "field": "refugees", "classes": 2},
+                labels={"field": "district"},
+            )
+        ],
+        layout=LayoutSpec(title="Refugees by district"),
+    )
     project.path = tmp_path / "project.toml"  # layer paths are relative to it
     toml = save_project(project)
     assert main(["render", str(toml), "-o", str(tmp_path / "map.html")]) == 0
@@ -309,6 +351,7 @@ def test_title_box_says_illustrative_and_legend_respects_the_project(tmp_path):
 
 # --- the print map's labels and legend titles -----------------------------------------------------
 
+
 def _labels_call(text: str):
     """(styles, rows) given to the page's label placer, or None when it has no labels."""
     found = re.search(r"pmLabels\(map_\w+, \[[\w, ]*\], (\[.*?\]), (\[\[.*?\]\])\);\n", text)
@@ -318,10 +361,17 @@ def _labels_call(text: str):
 def test_web_map_has_the_print_labels_in_the_print_order(tmp_path):
     loaded = small_loaded(tmp_path)
     loaded.layers[0].labels = LabelStyle(expression="{name}\n{refugees}")
-    towns = gpd.GeoDataFrame({"name": ["Town"], "pop": [10_000_000]}, geometry=[shapely.Point(70.5, 30.5)],
-                             crs="EPSG:4326")
-    loaded.layers.append(VectorLayer("Towns", towns, style=SingleSymbolStyle(Symbol(size=2)),
-                                     labels=LabelStyle(field="name", size=8, priority="pop")))
+    towns = gpd.GeoDataFrame(
+        {"name": ["Town"], "pop": [10_000_000]}, geometry=[shapely.Point(70.5, 30.5)], crs="EPSG:4326"
+    )
+    loaded.layers.append(
+        VectorLayer(
+            "Towns",
+            towns,
+            style=SingleSymbolStyle(Symbol(size=2)),
+            labels=LabelStyle(field="name", size=8, priority="pop"),
+        )
+    )
     loaded.project.layers.append(LayerSpec("Towns", "towns.geojson"))
     styles, rows = _labels_call(render_html(loaded))
     texts = [r[4] for r in rows]
@@ -344,9 +394,25 @@ def test_web_legend_titles_are_the_print_legend_titles_not_file_names(shared_dat
     from pakmap.cli import main
 
     out = tmp_path / "literacy.html"
-    assert main(["map", str(shared_data / "pak_districts.geojson"), "--table",
-                 str(shared_data / "pak_census2023_districts.csv"), "--on", "name=district",
-                 "--by", "literacy_rate", "--fields", "name", "-o", str(out)]) == 0
+    assert (
+        main(
+            [
+                "map",
+                str(shared_data / "pak_districts.geojson"),
+                "--table",
+                str(shared_data / "pak_census2023_districts.csv"),
+                "--on",
+                "name=district",
+                "--by",
+                "literacy_rate",
+                "--fields",
+                "name",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
     legend = json.loads(re.findall(r'div\.innerHTML = (".*?");', out.read_text(encoding="utf-8"), re.S)[-1])
     assert '<div class="pm-layer">Literacy rate</div>' in legend
     assert "pak_districts" not in legend

@@ -18,6 +18,8 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 import shapely
+from test_web_export import feature_layers
+from test_web_raster import write_raster
 
 from pakmap.layer import VectorLayer
 from pakmap.project.loaded import LoadedProject
@@ -28,20 +30,19 @@ from pakmap.web import render_html
 from pakmap.web.content import caption
 from pakmap.web.elements import Verbatim
 
-from test_web_export import feature_layers
-from test_web_raster import write_raster
-
 # Creates the folder "pwned" in the working directory if Jinja ever renders it (no quotes: escaping
 # must not be what stops it).
-OS_PAYLOAD = ("{{ cycler.__init__.__globals__.os.makedirs(cycler.__init__.__globals__.os.path.join("
-              "cycler.__init__.__globals__.os.getcwd(), dict(pwned=1)|first)) }}")
+OS_PAYLOAD = (
+    "{{ cycler.__init__.__globals__.os.makedirs(cycler.__init__.__globals__.os.path.join("
+    "cycler.__init__.__globals__.os.getcwd(), dict(pwned=1)|first)) }}"
+)
 PAYLOADS = {
     "expression": "SSTI-{{ 6*7 }}-END",
     "statement": "{% for x in range(3) %}LOOP{% endfor %}",
     "comment": "COMMENT-A{# hidden #}B {%- raw %}",
     "os": OS_PAYLOAD,
     "script": "</script><script>alert(1)</script>",
-    "attribute": "\"><img src=x onerror=alert(1)>",
+    "attribute": '"><img src=x onerror=alert(1)>',
     "url": "javascript:alert(document.domain)",
     "js_string": "';alert(1);//\\\u2028",
 }
@@ -56,28 +57,46 @@ def hostile_loaded(tmp_path: Path, payload: str) -> LoadedProject:
     """Districts, a raster and villages whose every shown text carries ``payload``."""
     field = f"name {payload}"  # a field name: the label field and a popup row caption
     kind = kind_field(payload)  # the mapped field: its caption heads the legend block
-    districts = gpd.GeoDataFrame({
-        field: [f"{payload} {i}" for i in range(4)],
-        kind: [payload, "rural", payload, "urban"],  # categories: legend rows and a popup value
-        "refugees": [1200, 3, 45000, 7],
-    }, geometry=[shapely.box(70 + i, 30, 71 + i, 31) for i in range(4)], crs="EPSG:4326")
-    villages = gpd.GeoDataFrame({kind: [payload, "camp"], "site": [payload, "Kot"]},
-                                geometry=gpd.points_from_xy([70.5, 72.5], [31.6, 31.3]), crs="EPSG:4326")
+    districts = gpd.GeoDataFrame(
+        {
+            field: [f"{payload} {i}" for i in range(4)],
+            kind: [payload, "rural", payload, "urban"],  # categories: legend rows and a popup value
+            "refugees": [1200, 3, 45000, 7],
+        },
+        geometry=[shapely.box(70 + i, 30, 71 + i, 31) for i in range(4)],
+        crs="EPSG:4326",
+    )
+    villages = gpd.GeoDataFrame(
+        {kind: [payload, "camp"], "site": [payload, "Kot"]},
+        geometry=gpd.points_from_xy([70.5, 72.5], [31.6, 31.3]),
+        crs="EPSG:4326",
+    )
     raster = write_raster(tmp_path / "flood.tif", name=f"Flood {payload}")
     layers = [
-        VectorLayer(f"Districts {payload}", districts, style=CategorizedStyle(field=kind),
-                    labels=LabelStyle(field=field)),
+        VectorLayer(
+            f"Districts {payload}", districts, style=CategorizedStyle(field=kind), labels=LabelStyle(field=field)
+        ),
         raster,
-        VectorLayer(f"Villages {payload}", villages,
-                    style=CategorizedStyle(field=kind, symbol=Symbol(marker="settlement", size=4.0,
-                                                                       stroke="#FFFFFF", stroke_width=0.3))),
+        VectorLayer(
+            f"Villages {payload}",
+            villages,
+            style=CategorizedStyle(
+                field=kind, symbol=Symbol(marker="settlement", size=4.0, stroke="#FFFFFF", stroke_width=0.3)
+            ),
+        ),
     ]
-    specs = [LayerSpec(layers[0].name, "districts.gpkg", popup_fields=[field, kind, "refugees"]),
-             LayerSpec(raster.name, str(tmp_path / "flood.tif")),
-             LayerSpec(layers[2].name, "villages.gpkg", popup_fields=["site"])]
-    project = Project(layers=specs, layout=LayoutSpec(title=f"Title {payload}", subtitle=f"Sub {payload}",
-                                                      as_of=f"as of {payload}", sources=f"Source: {payload}"),
-                      protection=ProtectionSpec(threshold=5))
+    specs = [
+        LayerSpec(layers[0].name, "districts.gpkg", popup_fields=[field, kind, "refugees"]),
+        LayerSpec(raster.name, str(tmp_path / "flood.tif")),
+        LayerSpec(layers[2].name, "villages.gpkg", popup_fields=["site"]),
+    ]
+    project = Project(
+        layers=specs,
+        layout=LayoutSpec(
+            title=f"Title {payload}", subtitle=f"Sub {payload}", as_of=f"as of {payload}", sources=f"Source: {payload}"
+        ),
+        protection=ProtectionSpec(threshold=5),
+    )
     project.path = tmp_path / "project.toml"
     return LoadedProject(project, layers)
 

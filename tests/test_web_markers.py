@@ -13,6 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from test_web_export import XSS, feature_layers
 
 from pakmap.layer import VectorLayer
 from pakmap.project.loaded import LoadedProject
@@ -25,21 +26,22 @@ from pakmap.web import render_html
 from pakmap.web.markers import MarkerSymbol, svg_path_data
 from pakmap.web.styles import MAX_MARKER_ICONS, px
 
-from test_web_export import XSS, feature_layers
-
 KINDS = ["village", "camp", "settlement"]
 
 
 def points_loaded(n: int, style=None, popup_fields=("kind",)) -> LoadedProject:
     """``n`` points over Pakistan, three kinds in turn, one point per kind carrying a hostile name."""
     rng = np.random.default_rng(2)
-    data = gpd.GeoDataFrame({"kind": [KINDS[i % 3] for i in range(n)], "name": [f"Place {i}" for i in range(n)]},
-                            geometry=gpd.points_from_xy(rng.uniform(62, 75, n), rng.uniform(24, 36, n)),
-                            crs="EPSG:4326")
+    data = gpd.GeoDataFrame(
+        {"kind": [KINDS[i % 3] for i in range(n)], "name": [f"Place {i}" for i in range(n)]},
+        geometry=gpd.points_from_xy(rng.uniform(62, 75, n), rng.uniform(24, 36, n)),
+        crs="EPSG:4326",
+    )
     if n:
         data.loc[0, "name"] = XSS
-    style = style or CategorizedStyle(field="kind", symbol=Symbol(marker="settlement", size=4.0, stroke="#FFFFFF",
-                                                                  stroke_width=0.3))
+    style = style or CategorizedStyle(
+        field="kind", symbol=Symbol(marker="settlement", size=4.0, stroke="#FFFFFF", stroke_width=0.3)
+    )
     project = Project(layers=[LayerSpec("Villages", "villages.csv", popup_fields=list(popup_fields))])
     return LoadedProject(project, [VectorLayer("Villages", data, style=style)])
 
@@ -70,7 +72,7 @@ def test_svg_path_data_is_the_print_geometry():
 def test_one_shared_symbol_per_class_in_the_class_colours(tmp_path):
     loaded = points_loaded(300)
     text = render_html(loaded)
-    (features, styles), = feature_layers(text)
+    ((features, styles),) = feature_layers(text)
     defs = symbol_defs(text)
     sym = symbolize(loaded.layers[0])
     assert len(features) == 300 and len(defs) == 3 and len(styles) == 3
@@ -102,8 +104,11 @@ def test_marker_size_and_outline_are_the_print_sizes():
 
 def test_the_same_look_in_two_layers_is_defined_once():
     loaded = points_loaded(10, SingleSymbolStyle(Symbol(marker="camp", fill="#EF4A60")))
-    loaded.layers.append(VectorLayer("Camps", loaded.layers[0].data.copy(),
-                                     style=SingleSymbolStyle(Symbol(marker="camp", fill="#EF4A60"))))
+    loaded.layers.append(
+        VectorLayer(
+            "Camps", loaded.layers[0].data.copy(), style=SingleSymbolStyle(Symbol(marker="camp", fill="#EF4A60"))
+        )
+    )
     loaded.project.layers.append(LayerSpec("Camps", "camps.csv"))
     text = render_html(loaded)
     (_, first), (_, second) = feature_layers(text)
@@ -111,7 +116,7 @@ def test_the_same_look_in_two_layers_is_defined_once():
 
 
 def test_tooltips_keep_their_text_and_escaping():
-    (features, _), = feature_layers(render_html(points_loaded(6, popup_fields=("name", "kind"))))
+    ((features, _),) = feature_layers(render_html(points_loaded(6, popup_fields=("name", "kind"))))
     assert features[0]["properties"]["r"] == [html.escape(XSS), "village"]
 
 
@@ -131,7 +136,7 @@ def test_legend_shows_the_map_marker():
 def test_dense_point_layers_are_circles_of_the_marker_size_and_class_colours():
     loaded = points_loaded(MAX_MARKER_ICONS + 1)
     text = render_html(loaded)
-    (features, styles), = feature_layers(text)
+    ((features, styles),) = feature_layers(text)
     sym = symbolize(loaded.layers[0])
     assert not symbol_defs(text) and "use href=" not in text
     assert {s["radius"] for s in styles} == {px(4.0 / 2)}
@@ -158,5 +163,5 @@ def test_marker_stroke_colour_must_be_hex():
 def test_multipoints_get_a_marker_at_each_point():
     loaded = points_loaded(2)
     loaded.layers[0].data.loc[1, "geometry"] = shapely.multipoints([(70, 30), (71, 31)])
-    (features, styles), = feature_layers(render_html(loaded))
+    ((features, styles),) = feature_layers(render_html(loaded))
     assert features[1]["geometry"]["type"] == "MultiPoint" and "icon" in styles[features[1]["properties"]["s"]]

@@ -17,16 +17,15 @@ import pytest
 import rasterio
 from pyproj import CRS, Transformer
 from rasterio.transform import from_origin
+from test_web_export import feature_layers, small_loaded
 
 from pakmap.layer import RasterLayer
 from pakmap.project.model import LayerSpec
-from pakmap.render.raster import legend_limits, ramp_lut, ramp_label
+from pakmap.render.raster import ramp_label, ramp_lut
 from pakmap.sources.raster import open_raster
 from pakmap.style import RasterStyle
-from pakmap.web import export_webmap, render_html
+from pakmap.web import render_html
 from pakmap.web.raster import MAX_SIDE_PX, metres_per_pixel, overlay_size, raster_overlay
-
-from test_web_export import feature_layers, small_loaded
 
 UTM42N = "EPSG:32642"  # the UTM zone of central Pakistan: the raster is not on the web map's grid
 WEST, NORTH, CELL = 600_000.0, 3_450_000.0, 1_000.0  # about 70.0°E, 31.2°N; 1 km cells
@@ -35,14 +34,25 @@ NODATA = -9999.0
 NODATA_BLOCK = (slice(0, 50), slice(0, 60))  # rows, columns: a hole in the top-left corner
 
 
-def write_raster(path: Path, *, nodata_block=NODATA_BLOCK, style: RasterStyle | None = None,
-                 name: str = "Flood depth") -> RasterLayer:
+def write_raster(
+    path: Path, *, nodata_block=NODATA_BLOCK, style: RasterStyle | None = None, name: str = "Flood depth"
+) -> RasterLayer:
     """A GeoTIFF in UTM 42N rising 0 → 100 from west to east, with a nodata block; opened as pakmap does."""
     values = np.tile(np.linspace(0.0, 100.0, WIDTH, dtype=np.float32), (HEIGHT, 1))
     if nodata_block is not None:
         values[nodata_block] = NODATA
-    with rasterio.open(path, "w", driver="GTiff", width=WIDTH, height=HEIGHT, count=1, dtype="float32",
-                       crs=UTM42N, transform=from_origin(WEST, NORTH, CELL, CELL), nodata=NODATA) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=WIDTH,
+        height=HEIGHT,
+        count=1,
+        dtype="float32",
+        crs=UTM42N,
+        transform=from_origin(WEST, NORTH, CELL, CELL),
+        nodata=NODATA,
+    ) as dst:
         dst.write(values, 1)
     layer = open_raster(path)
     layer.name = name
@@ -69,10 +79,16 @@ def decode_png(data: bytes) -> np.ndarray:
 def image_overlays(text: str) -> list[dict]:
     """url, bounds and options of every L.imageOverlay in the page."""
     out = []
-    for url, bounds, options in re.findall(r'L\.imageOverlay\(\s*("data:[^"]+"),\s*(\[\[.*?\]\]),\s*(\{.*?\})\s*\);',
-                                           text, re.S):
-        out.append({"url": json.loads(url), "bounds": json.loads(bounds),
-                    "options": json.loads(re.sub(r",\s*\}", "}", options))})
+    for url, bounds, options in re.findall(
+        r'L\.imageOverlay\(\s*("data:[^"]+"),\s*(\[\[.*?\]\]),\s*(\{.*?\})\s*\);', text, re.S
+    ):
+        out.append(
+            {
+                "url": json.loads(url),
+                "bounds": json.loads(bounds),
+                "options": json.loads(re.sub(r",\s*\}", "}", options)),
+            }
+        )
     return out
 
 
@@ -81,8 +97,9 @@ def test_overlay_bounds_are_the_reprojected_extent(tmp_path):
     overlay = raster_overlay(layer, detail_zoom=9)
     # Web Mercator keeps meridians and parallels straight, so its box around the raster is the
     # lat/lon box around it: the raster's extent reprojected (densely) to degrees.
-    west, south, east, north = rasterio.warp.transform_bounds(UTM42N, "EPSG:4326", WEST, NORTH - HEIGHT * CELL,
-                                                              WEST + WIDTH * CELL, NORTH, densify_pts=21)
+    west, south, east, north = rasterio.warp.transform_bounds(
+        UTM42N, "EPSG:4326", WEST, NORTH - HEIGHT * CELL, WEST + WIDTH * CELL, NORTH, densify_pts=21
+    )
     (s, w), (n, e) = overlay.bounds
     assert (s, w, n, e) == pytest.approx((south, west, north, east), abs=1e-6)
     assert 69.9 < west < 70.1 and 30.9 < north < 31.3
@@ -98,7 +115,8 @@ def test_pixels_are_the_print_colours_and_nodata_is_transparent(tmp_path):
     # Where Leaflet puts the image: its lat/lon corners, projected to Web Mercator.
     (south, west), (north, east) = overlay.bounds
     (xmin, xmax), (ymin, ymax) = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True).transform(
-        [west, east], [south, north])
+        [west, east], [south, north]
+    )
     cols, rows = np.meshgrid(np.arange(width) + 0.5, np.arange(height) + 0.5)
     x = xmin + cols * (xmax - xmin) / width
     y = ymax - rows * (ymax - ymin) / height
@@ -120,12 +138,15 @@ def test_pixels_are_the_print_colours_and_nodata_is_transparent(tmp_path):
 
 
 def test_overlay_resolution_is_bounded(tmp_path):
-    layer = RasterLayer("big", tmp_path / "big.tif", CRS.from_epsg(3857), (0, 0, 400_000, 300_000), 40_000, 30_000,
-                        1, None, "uint8")
+    layer = RasterLayer(
+        "big", tmp_path / "big.tif", CRS.from_epsg(3857), (0, 0, 400_000, 300_000), 40_000, 30_000, 1, None, "uint8"
+    )
     extent = (0, 0, 400_000, 300_000)
     # 10 m cells at a detail zoom of 1.2 km pixels: the zoom's pixel, not the cells.
-    assert overlay_size(layer, extent, detail_zoom=7) == (round(400_000 / metres_per_pixel(7)),
-                                                          round(300_000 / metres_per_pixel(7)))
+    assert overlay_size(layer, extent, detail_zoom=7) == (
+        round(400_000 / metres_per_pixel(7)),
+        round(300_000 / metres_per_pixel(7)),
+    )
     # Zoomed far in: never more than MAX_SIDE_PX on the long side.
     width, height = overlay_size(layer, extent, detail_zoom=18)
     assert width == MAX_SIDE_PX and height == round(MAX_SIDE_PX * 3 / 4)
@@ -169,7 +190,8 @@ def test_a_raster_without_data_is_left_out_with_a_warning(tmp_path):
     with pytest.warns(UserWarning, match="Flood depth"):
         text = render_html(loaded)
     assert image_overlays(text) == [] and "Flood depth" not in json.loads(
-        re.findall(r'div\.innerHTML = (".*?");', text, re.S)[-1])
+        re.findall(r'div\.innerHTML = (".*?");', text, re.S)[-1]
+    )
 
 
 def test_pakmap_render_publishes_the_raster_through_the_protection_guard(tmp_path):
@@ -183,21 +205,30 @@ def test_pakmap_render_publishes_the_raster_through_the_protection_guard(tmp_pat
     from pakmap.project.model import LayoutSpec, Project
 
     write_raster(tmp_path / "flood.tif")
-    gpd.GeoDataFrame({"camp": ["Camp A", "Camp B"], "families": [120, 3]},
-                     geometry=[shapely.Point(70.5, 30.5), shapely.Point(71.5, 30.8)], crs="EPSG:4326"
-                     ).to_file(tmp_path / "camps.geojson", driver="GeoJSON")
-    project = Project(layers=[
-        LayerSpec("Flood depth", "flood.tif", style={"palette": "unhcr_blue", "vmin": 0, "vmax": 100}),
-        LayerSpec("Camps", "camps.geojson", popup_fields=["camp", "families"],
-                  style={"kind": "single", "symbol": {"marker": "camp", "fill": "#0072BC", "size": 4}})],
-        layout=LayoutSpec(title="Flooding near camps"))
+    gpd.GeoDataFrame(
+        {"camp": ["Camp A", "Camp B"], "families": [120, 3]},
+        geometry=[shapely.Point(70.5, 30.5), shapely.Point(71.5, 30.8)],
+        crs="EPSG:4326",
+    ).to_file(tmp_path / "camps.geojson", driver="GeoJSON")
+    project = Project(
+        layers=[
+            LayerSpec("Flood depth", "flood.tif", style={"palette": "unhcr_blue", "vmin": 0, "vmax": 100}),
+            LayerSpec(
+                "Camps",
+                "camps.geojson",
+                popup_fields=["camp", "families"],
+                style={"kind": "single", "symbol": {"marker": "camp", "fill": "#0072BC", "size": 4}},
+            ),
+        ],
+        layout=LayoutSpec(title="Flooding near camps"),
+    )
     project.path = tmp_path / "project.toml"
     toml = save_project(project)
     assert main(["render", str(toml), "-o", str(tmp_path / "map.html")]) == 0
     text = (tmp_path / "map.html").read_text(encoding="utf-8")
     (overlay,) = image_overlays(text)
     assert overlay["options"]["pane"] == "pm-layer-0"
-    (features, styles), = feature_layers(text)
+    ((features, styles),) = feature_layers(text)
     assert [f["properties"]["r"] for f in features] == [["Camp A", "120"], ["Camp B", "&lt;5"]]
     assert "icon" in styles[0]
     assert str(tmp_path) not in text and "flood.tif" not in text

@@ -33,8 +33,11 @@ def overlap_and_gap(before: np.ndarray, after: np.ndarray) -> tuple[float, float
     """(overlap, gap) as fractions of the area: sum of areas vs union, and holes the union gained."""
     union = shapely.union_all(after)
     overlap = (shapely.area(after).sum() - union.area) / union.area
-    holes_before = shapely.area(shapely.polygons(shapely.get_interior_ring(shapely.union_all(before), 0))) \
-        if shapely.get_num_interior_rings(shapely.union_all(before)) else 0.0
+    holes_before = (
+        shapely.area(shapely.polygons(shapely.get_interior_ring(shapely.union_all(before), 0)))
+        if shapely.get_num_interior_rings(shapely.union_all(before))
+        else 0.0
+    )
     filled_after = shapely.union_all([shapely.polygons(shapely.get_exterior_ring(p)) for p in shapely.get_parts(union)])
     gap = (filled_after.area - union.area - holes_before) / union.area
     return overlap, gap
@@ -126,6 +129,8 @@ def test_real_districts_no_gaps_no_overlaps(districts_path):
     # No overlaps: the union is as large as the parts together.
     assert shapely.area(out).sum() / union.area == pytest.approx(1.0, abs=1e-6)
     # No gaps: the union has no holes the original coverage did not have, and the same outline area.
-    assert shapely.get_num_interior_rings(shapely.get_parts(union)).sum() == \
-        shapely.get_num_interior_rings(shapely.get_parts(shapely.union_all(repaired))).sum()
+    assert (
+        shapely.get_num_interior_rings(shapely.get_parts(union)).sum()
+        == shapely.get_num_interior_rings(shapely.get_parts(shapely.union_all(repaired))).sum()
+    )
     assert union.area == pytest.approx(shapely.union_all(repaired).area, rel=1e-3)

@@ -14,12 +14,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from safe_write_helpers import assert_one_line_error, hashes, temp_files, write_districts, write_project, write_table
 
 from pakmap.atomic import STALE_TEMP_SECONDS, TEMP_PREFIX, remove_stale_temp_files, write_text_atomic
 from pakmap.cli import main
 from pakmap.errors import ExportError
-from safe_write_helpers import (assert_one_line_error, hashes, temp_files, write_districts, write_project,
-                                write_table)
 
 # Runs each argv of a JSON list through pakmap's CLI in this one process; prints status and stderr.
 RUN_ALL = """
@@ -48,8 +47,14 @@ def _run_all(argvs: list[list[str]], *, file_size_limit: int | None = None) -> l
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG), no kill
             resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
 
-    proc = subprocess.run([sys.executable, "-c", RUN_ALL, json.dumps(argvs)], capture_output=True, text=True,
-                          env=_env(), timeout=CHILD_TIMEOUT, preexec_fn=limit)
+    proc = subprocess.run(
+        [sys.executable, "-c", RUN_ALL, json.dumps(argvs)],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=CHILD_TIMEOUT,
+        preexec_fn=limit,
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -79,14 +84,31 @@ def _writers(data: Path, out: Path) -> dict[str, list[str]]:
         "j.csv": join + ["-o", str(out / "j.csv")],
         "report.csv": join + ["-o", str(out / "j.fgb"), "--report", str(out / "report.csv")],
         # A long title makes the project file itself larger than the limit used below.
-        "project.toml": ["map", layer, "--title", "Refugees " * 2000, "-o", str(out / "p.pdf"),
-                         "--save-project", str(out / "project.toml")],
-        "pages.png": ["render", str(data / "map.toml"), "--atlas", "districts", "--dpi", "72", "-o", str(out / "pages.png")],
+        "project.toml": [
+            "map",
+            layer,
+            "--title",
+            "Refugees " * 2000,
+            "-o",
+            str(out / "p.pdf"),
+            "--save-project",
+            str(out / "project.toml"),
+        ],
+        "pages.png": [
+            "render",
+            str(data / "map.toml"),
+            "--atlas",
+            "districts",
+            "--dpi",
+            "72",
+            "-o",
+            str(out / "pages.png"),
+        ],
     }
 
 
 def _check_failed(results, writers, out: Path, before: dict, sources: Path, source_hashes: dict, *words):
-    for (name, argv), result in zip(writers.items(), results):
+    for name, result in zip(writers, results):
         assert result["rc"] == 2, (name, result)
         assert_one_line_error(result["err"], *words)
         if name != "pages.png":
@@ -122,8 +144,13 @@ def full_disk(tmp_path):
     """A 1 MiB tmpfs filled to the last few kilobytes (needs root and mount; skipped otherwise)."""
     folder = tmp_path / "full"
     folder.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)],
-                                           capture_output=True).returncode != 0:
+    if (
+        os.geteuid() != 0
+        or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)], capture_output=True
+        ).returncode
+        != 0
+    ):
         pytest.skip("cannot mount a small tmpfs here (needs root)")
     try:
         yield folder
@@ -153,8 +180,10 @@ def read_only_folder(tmp_path):
         yield folder
         folder.chmod(0o755)
         return
-    if subprocess.run(["mount", "--bind", "-o", "ro", str(folder), str(folder)], capture_output=True).returncode \
-            or subprocess.run(["mount", "-o", "remount,ro,bind", str(folder)], capture_output=True).returncode:
+    if (
+        subprocess.run(["mount", "--bind", "-o", "ro", str(folder), str(folder)], capture_output=True).returncode
+        or subprocess.run(["mount", "-o", "remount,ro,bind", str(folder)], capture_output=True).returncode
+    ):
         subprocess.run(["umount", str(folder)], capture_output=True)
         pytest.skip("cannot make a read-only folder here")
     try:
@@ -164,10 +193,18 @@ def read_only_folder(tmp_path):
 
 
 def test_read_only_folder_is_one_line_before_reading_and_in_every_writer(data, read_only_folder, capsys):
-    for argv in (["map", str(data / "districts.geojson"), "-o", str(read_only_folder / "m.pdf")],
-                 ["map", str(data / "districts.geojson"), "-o", str(data / "m.pdf"),
-                  "--save-project", str(read_only_folder / "p.toml")],
-                 ["render", str(data / "map.toml"), "-o", str(read_only_folder / "m.html")]):
+    for argv in (
+        ["map", str(data / "districts.geojson"), "-o", str(read_only_folder / "m.pdf")],
+        [
+            "map",
+            str(data / "districts.geojson"),
+            "-o",
+            str(data / "m.pdf"),
+            "--save-project",
+            str(read_only_folder / "p.toml"),
+        ],
+        ["render", str(data / "map.toml"), "-o", str(read_only_folder / "m.html")],
+    ):
         assert main(argv) == 2
         assert_one_line_error(capsys.readouterr().err, "no permission to write in this folder")
     # The writers themselves say the same when a folder turns read-only after the check.
@@ -183,12 +220,14 @@ def test_pipes_and_devices_are_refused_promptly(data, tmp_path):
     os.mkfifo(tmp_path / "project.toml")
     (tmp_path / "zero.csv").symlink_to("/dev/zero")
     piped_project = write_project(tmp_path, pipe)
-    argvs = [["info", str(pipe)],
-             ["info", "/dev/zero"],
-             ["map", str(tmp_path / "zero.csv"), "-o", str(tmp_path / "m.pdf")],
-             ["join", str(data / "districts.geojson"), str(pipe), "--on", "name=district", "-o", str(tmp_path / "j.csv")],
-             ["render", str(piped_project), "-o", str(tmp_path / "m.pdf")],
-             ["render", str(tmp_path / "project.toml"), "-o", str(tmp_path / "m.pdf")]]
+    argvs = [
+        ["info", str(pipe)],
+        ["info", "/dev/zero"],
+        ["map", str(tmp_path / "zero.csv"), "-o", str(tmp_path / "m.pdf")],
+        ["join", str(data / "districts.geojson"), str(pipe), "--on", "name=district", "-o", str(tmp_path / "j.csv")],
+        ["render", str(piped_project), "-o", str(tmp_path / "m.pdf")],
+        ["render", str(tmp_path / "project.toml"), "-o", str(tmp_path / "m.pdf")],
+    ]
     results = _run_all(argvs)  # a reader stuck on the pipe would run into the child's timeout
     for argv, result in zip(argvs, results):
         assert result["rc"] == 2, (argv, result)
@@ -203,7 +242,7 @@ def test_a_zip_member_that_is_a_link_is_refused(tmp_path, capsys):
     archive = tmp_path / "districts.zip"
     with zipfile.ZipFile(archive, "w") as z:
         info = zipfile.ZipInfo("districts.geojson")
-        info.external_attr = (0o120777 << 16)  # a symbolic link, as `zip -y` stores one
+        info.external_attr = 0o120777 << 16  # a symbolic link, as `zip -y` stores one
         z.writestr(info, "/etc/passwd")
     assert main(["info", str(archive)]) == 2
     assert_one_line_error(capsys.readouterr().err, "districts.geojson", "not a regular file")
@@ -228,8 +267,13 @@ def test_an_export_killed_mid_write_leaves_no_partial_file_and_the_next_clears_i
     out = tmp_path / "shared"
     out.mkdir()
     target = out / "map.pdf"
-    proc = subprocess.Popen([sys.executable, "-c", SLOW_EXPORT, "map", str(data / "districts.geojson"),
-                             "-o", str(target)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SLOW_EXPORT, "map", str(data / "districts.geojson"), "-o", str(target)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+    )
     try:
         assert proc.stdout.readline().strip() == "painted", proc.stderr.read()
         left = temp_files(out)
@@ -258,16 +302,22 @@ def test_remove_stale_temp_files_by_age_and_name(tmp_path):
     journal = tmp_path / f"{TEMP_PREFIX}layers.wxyz5678.gpkg-journal"
     young = tmp_path / f"{TEMP_PREFIX}map.efgh9012.svg"
     other = tmp_path / ".map.abcd1234.pdf"
-    for path, age in ((old, STALE_TEMP_SECONDS + 1), (journal, 10 * STALE_TEMP_SECONDS), (young, 5), (other, 10 ** 6)):
+    for path, age in ((old, STALE_TEMP_SECONDS + 1), (journal, 10 * STALE_TEMP_SECONDS), (young, 5), (other, 10**6)):
         path.write_bytes(b"x")
         os.utime(path, (now - age, now - age))
     assert sorted(remove_stale_temp_files(tmp_path, now=now)) == sorted([old, journal])
     assert young.exists() and other.exists()
 
 
-@pytest.mark.parametrize("code, words", [(errno.ENOSPC, "disk full"), (errno.EFBIG, "file-size limit"),
-                                         (errno.EROFS, "no permission to write in folder"),
-                                         (errno.EIO, "cannot write this file (Input/output error)")])
+@pytest.mark.parametrize(
+    "code, words",
+    [
+        (errno.ENOSPC, "disk full"),
+        (errno.EFBIG, "file-size limit"),
+        (errno.EROFS, "no permission to write in folder"),
+        (errno.EIO, "cannot write this file (Input/output error)"),
+    ],
+)
 def test_a_refused_write_names_its_cause_and_keeps_the_previous_file(tmp_path, monkeypatch, code, words):
     from pakmap.protection.record import RECORD_SUFFIX
 

@@ -21,8 +21,18 @@ def population_tif(tmp_path):
     values = np.arange(1, 17, dtype="float32").reshape(4, 4)
     values[0, 0] = NODATA
     path = tmp_path / "population.tif"
-    with rasterio.open(path, "w", driver="GTiff", width=4, height=4, count=1, dtype="float32", crs="EPSG:32642",
-                       transform=Affine(1000, 0, 500_000, 0, -1000, 3_000_000), nodata=NODATA) as ds:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=4,
+        height=4,
+        count=1,
+        dtype="float32",
+        crs="EPSG:32642",
+        transform=Affine(1000, 0, 500_000, 0, -1000, 3_000_000),
+        nodata=NODATA,
+    ) as ds:
         ds.write(values, 1)
     return path
 
@@ -31,12 +41,15 @@ def population_tif(tmp_path):
 def zones() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {"name": ["top-left 2x2", "whole raster", "right half of one cell", "outside", "only nodata"]},
-        geometry=[box(500_000, 2_998_000, 502_000, 3_000_000),
-                  box(500_000, 2_996_000, 504_000, 3_000_000),
-                  box(503_500, 2_996_000, 504_000, 2_997_000),  # half of the bottom-right cell (value 16)
-                  box(600_000, 2_900_000, 601_000, 2_901_000),
-                  box(500_000, 2_999_000, 501_000, 3_000_000)],
-        crs="EPSG:32642")
+        geometry=[
+            box(500_000, 2_998_000, 502_000, 3_000_000),
+            box(500_000, 2_996_000, 504_000, 3_000_000),
+            box(503_500, 2_996_000, 504_000, 2_997_000),  # half of the bottom-right cell (value 16)
+            box(600_000, 2_900_000, 601_000, 2_901_000),
+            box(500_000, 2_999_000, 501_000, 3_000_000),
+        ],
+        crs="EPSG:32642",
+    )
 
 
 def test_known_sums_means_counts_with_nodata(population_tif, zones):
@@ -59,7 +72,9 @@ def test_known_sums_means_counts_with_nodata(population_tif, zones):
     assert "2 polygon(s) cover no valid cell" in result.report.warnings[0]
     assert list(result.data["name"]) == list(zones["name"])  # every polygon kept, in order
     result.report.to_csv(population_tif.parent / "zonal.csv")
-    assert (population_tif.parent / "zonal.csv").read_text() == "section,polygon_row\nno_valid_cell,3\nno_valid_cell,4\n"
+    assert (
+        population_tif.parent / "zonal.csv"
+    ).read_text() == "section,polygon_row\nno_valid_cell,3\nno_valid_cell,4\n"
 
 
 def test_polygons_in_another_crs_are_reprojected(population_tif, zones):
@@ -88,16 +103,26 @@ def test_errors(population_tif, zones, tmp_path):
 
 # --- zonal statistics as a project step --------------------------------------------------------
 
+
 def _zonal_project(tmp_path, zones, population_tif, **join):
     from pakmap.project.model import JoinSpec, LayerSpec, Project
 
     zones.to_file(tmp_path / "zones.gpkg", layer="zones")
-    spec = {"layer": "zones", "kind": "zonal", "raster": "population", "stats": {"pop": "sum", "pop_mean": "mean"},
-            **join}
+    spec = {
+        "layer": "zones",
+        "kind": "zonal",
+        "raster": "population",
+        "stats": {"pop": "sum", "pop_mean": "mean"},
+        **join,
+    }
     # The exported GeoPackage carries the fields the map shows: here the popups'.
-    project = Project(layers=[LayerSpec("zones", "zones.gpkg", layer="zones", popup_fields=["name", "pop", "pop_mean"]),
-                              LayerSpec("population", population_tif.name)],
-                      joins=[JoinSpec(**spec)])
+    project = Project(
+        layers=[
+            LayerSpec("zones", "zones.gpkg", layer="zones", popup_fields=["name", "pop", "pop_mean"]),
+            LayerSpec("population", population_tif.name),
+        ],
+        joins=[JoinSpec(**spec)],
+    )
     project.path = tmp_path / "project.toml"
     return project
 
@@ -126,12 +151,15 @@ def test_zonal_step_round_trips_and_is_rerun_on_every_render(tmp_path, populatio
     assert second.loc["whole raster", "pop_mean"] == pytest.approx(10)
 
 
-@pytest.mark.parametrize("join, message", [
-    ({"raster": ""}, "need a raster and stats"),
-    ({"stats": {"pop": "average"}}, "unknown statistic 'average'"),
-    ({"raster": "zones"}, "is not a raster layer"),
-    ({"band": 0}, "band 0"),
-])
+@pytest.mark.parametrize(
+    "join, message",
+    [
+        ({"raster": ""}, "need a raster and stats"),
+        ({"stats": {"pop": "average"}}, "unknown statistic 'average'"),
+        ({"raster": "zones"}, "is not a raster layer"),
+        ({"band": 0}, "band 0"),
+    ],
+)
 def test_bad_zonal_steps_are_one_line_project_errors(tmp_path, population_tif, zones, capsys, join, message):
     from pakmap.cli import main
     from pakmap.project import save_project

@@ -17,8 +17,19 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QItemSelection, QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QSizePolicy, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from pakmap.errors import PakmapError
 from pakmap.layer import VectorLayer
@@ -104,9 +115,13 @@ class DataFrameModel(QAbstractTableModel):
             if not self._numeric[self.sort_column]:
                 values = values.astype(str).str.casefold()
             # Stable argsort with missing values last, whatever the direction.
-            rows = values.reset_index(drop=True).sort_values(
-                ascending=self.sort_order == Qt.SortOrder.AscendingOrder, kind="stable",
-                na_position="last").index.to_numpy(dtype=np.int64)
+            rows = (
+                values.reset_index(drop=True)
+                .sort_values(
+                    ascending=self.sort_order == Qt.SortOrder.AscendingOrder, kind="stable", na_position="last"
+                )
+                .index.to_numpy(dtype=np.int64)
+            )
         if self._filter is not None:
             rows = rows[self._filter[rows]]
         self.rows = rows
@@ -204,8 +219,10 @@ class AttributeTable(QWidget):
         if self.expression_mode:
             self.filter.setPlaceholderText('Expression, e.g. population_2023 > 1000000 and province == "Punjab"')
             fields = ", ".join(f"`{c}`" if " " in str(c) else str(c) for c in self.model.columns[:20])
-            self.filter.setToolTip(f"Fields: {fields}. Compare with == != < > <= >=, combine with and / or / not; "
-                                   "text in quotes, names with spaces in `backticks`. Enter applies.")
+            self.filter.setToolTip(
+                f"Fields: {fields}. Compare with == != < > <= >=, combine with and / or / not; "
+                "text in quotes, names with spaces in `backticks`. Enter applies."
+            )
         else:
             self.filter.setPlaceholderText("Filter: text to find")
             self.filter.setToolTip("Rows containing this text (in the chosen column). Enter applies.")

@@ -130,8 +130,12 @@ class MapCanvas(QWidget):
 
     def _connections(self):
         d = self.document
-        return [(d.layers_changed, self.refresh), (d.layer_changed, self._on_layer_changed),
-                (d.crs_changed, self._on_crs_changed), (d.selection_changed, self._on_selection)]
+        return [
+            (d.layers_changed, self.refresh),
+            (d.layer_changed, self._on_layer_changed),
+            (d.crs_changed, self._on_crs_changed),
+            (d.selection_changed, self._on_selection),
+        ]
 
     def _on_layer_changed(self, _layer) -> None:
         self.refresh()
@@ -255,9 +259,16 @@ class MapCanvas(QWidget):
         if self.center is None or self.width() < 2 or self.height() < 2:
             return None
         loaded = self.document.loaded
-        return MapView(layers=loaded.drawable, extent=self.extent(), crs=loaded.crs, width=self.width(),
-                       height=self.height(), dpi=self.logicalDpiX(), background="#FFFFFF",
-                       count_threshold=self.document.project.protection.threshold)
+        return MapView(
+            layers=loaded.drawable,
+            extent=self.extent(),
+            crs=loaded.crs,
+            width=self.width(),
+            height=self.height(),
+            dpi=self.logicalDpiX(),
+            background="#FFFFFF",
+            count_threshold=self.document.project.protection.threshold,
+        )
 
     def _selection_view(self, view: MapView) -> MapView | None:
         layers = []
@@ -268,8 +279,19 @@ class MapCanvas(QWidget):
                 continue
             if len(rows) and isinstance(layer, VectorLayer) and layer.visible:
                 layers.append(VectorLayer(f"{name} (selection)", layer.data.iloc[rows], style=SELECTION_STYLE))
-        return MapView(layers=tuple(layers), extent=view.extent, crs=view.crs, width=view.width,
-                       height=view.height, dpi=view.dpi, background=None) if layers else None
+        return (
+            MapView(
+                layers=tuple(layers),
+                extent=view.extent,
+                crs=view.crs,
+                width=view.width,
+                height=view.height,
+                dpi=view.dpi,
+                background=None,
+            )
+            if layers
+            else None
+        )
 
     def _start_render(self) -> None:
         view = self.map_view()
@@ -328,8 +350,9 @@ class MapCanvas(QWidget):
             painter.drawImage(QRectF(top_left, bottom_right), self.image)
         elif not self.document.loaded.drawable:
             painter.setPen(QColor("#666666"))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
-                             "Drop boundary files here, or use Layer ▸ Add layer…")
+            painter.drawText(
+                self.rect(), Qt.AlignmentFlag.AlignCenter, "Drop boundary files here, or use Layer ▸ Add layer…"
+            )
         if self._box is not None:
             painter.setPen(QPen(QColor("#0072BC"), 1, Qt.PenStyle.DashLine))
             painter.fillRect(self._box, QColor(0, 114, 188, 40))
@@ -382,12 +405,16 @@ class MapCanvas(QWidget):
     def wheelEvent(self, event) -> None:
         steps = event.angleDelta().y() / 120
         if steps:
-            self.zoom_by(0.8 ** steps, event.position())
+            self.zoom_by(0.8**steps, event.position())
 
     def keyPressEvent(self, event) -> None:
         step_x, step_y = self.width() / 4, self.height() / 4
-        moves = {Qt.Key.Key_Left: (step_x, 0), Qt.Key.Key_Right: (-step_x, 0),
-                 Qt.Key.Key_Up: (0, step_y), Qt.Key.Key_Down: (0, -step_y)}
+        moves = {
+            Qt.Key.Key_Left: (step_x, 0),
+            Qt.Key.Key_Right: (-step_x, 0),
+            Qt.Key.Key_Up: (0, step_y),
+            Qt.Key.Key_Down: (0, -step_y),
+        }
         if event.key() in moves:
             self.pan_pixels(*moves[event.key()])
         elif event.key() in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):

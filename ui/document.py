@@ -24,8 +24,8 @@ from pakmap.field_kinds import from_project, project_declarations
 from pakmap.layer import Layer, RasterLayer, TableLayer, VectorLayer
 from pakmap.project import JoinSpec, LayerSpec, Project, load_project, save_project
 from pakmap.project.kept_breaks import record_kept_breaks
-from pakmap.project.model import JOIN_ROLES
 from pakmap.project.loaded import LoadedProject
+from pakmap.project.model import JOIN_ROLES
 from pakmap.style import labels_to_dict, raster_style_to_dict, style_to_dict
 
 
@@ -100,20 +100,23 @@ class Document:
         self.mark_dirty()
         self.layer_changed.emit(layer)
 
-    def add_layer(self, layer: Layer, path: str | os.PathLike, sublayer: str | None = None,
-                  options: dict | None = None) -> Layer:
+    def add_layer(
+        self, layer: Layer, path: str | os.PathLike, sublayer: str | None = None, options: dict | None = None
+    ) -> Layer:
         """Put a layer read by ``pakmap.sources.open_layer`` on top of the map, with its spec."""
         layer.name = unique_name(layer.name, {l.name for l in self.layers})
-        spec = LayerSpec(name=layer.name, path=str(Path(path).resolve()), layer=sublayer,
-                         options=dict(options or {}))
+        spec = LayerSpec(name=layer.name, path=str(Path(path).resolve()), layer=sublayer, options=dict(options or {}))
         if isinstance(layer, TableLayer):
             layer.visible = False  # tables are joined, not drawn
             spec.legend = False
         self.project.layers.append(spec)
         self.loaded.layers.append(layer)
         layer.changed.connect(self._on_layer_changed)
-        if len([l for l in self.layers if not isinstance(l, TableLayer)]) == 1 and layer.crs is not None \
-                and not self.project.map.crs:
+        if (
+            len([l for l in self.layers if not isinstance(l, TableLayer)]) == 1
+            and layer.crs is not None
+            and not self.project.map.crs
+        ):
             self.loaded.crs = CRS.from_user_input(layer.crs)  # the first drawn layer decides the map CRS
             self.crs_changed.emit(self.loaded.crs)
         self.mark_dirty()
@@ -124,8 +127,10 @@ class Document:
         layer = self.layer(name)
         used = [j for j in self.project.joins if name in (j.table, j.points, j.raster)]
         if used:
-            raise ProjectError(f"layer '{name}' is used by a join onto '{used[0].layer}'",
-                               fix="remove the join first (Layer ▸ Joins), or keep the table")
+            raise ProjectError(
+                f"layer '{name}' is used by a join onto '{used[0].layer}'",
+                fix="remove the join first (Layer ▸ Joins), or keep the table",
+            )
         layer.changed.disconnect(self._on_layer_changed)
         self.loaded.layers.remove(layer)
         self.project.layers = [s for s in self.project.layers if s.name != name]

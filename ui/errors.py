@@ -28,7 +28,8 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str = "pakmap"
     """A non-blocking message box with the error's one-line text (the event loop keeps running)."""
     if not isinstance(exc, PakmapError):
         trace = getattr(exc, "__pakmap_traceback__", None) or "".join(
-            traceback.format_exception(type(exc), exc, exc.__traceback__))
+            traceback.format_exception(type(exc), exc, exc.__traceback__)
+        )
         print(trace, file=sys.stderr)
     box = QMessageBox(QMessageBox.Icon.Warning, title, error_text(exc), QMessageBox.StandardButton.Ok, parent)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -50,6 +50,7 @@ def full_extent() -> QIcon:
         p.setBrush(BLUE)
         p.setPen(Qt.PenStyle.NoPen)
         p.drawEllipse(QRectF(15, 15, 18, 18))
+
     return _icon(draw)
 
 
@@ -62,6 +63,7 @@ def join() -> QIcon:
         p.drawRect(QRectF(28, 10, 16, 28))
         p.setPen(QPen(BLUE, 4))
         p.drawLine(QPointF(14, 24), QPointF(34, 24))
+
     return _icon(draw)
 
 
@@ -76,4 +78,5 @@ def layout() -> QIcon:
         p.setBrush(BLUE)
         p.drawRect(QRectF(35, 14, 6, 4))
         p.drawRect(QRectF(35, 21, 6, 4))
+
     return _icon(draw)

@@ -52,8 +52,12 @@ class InteropActions(QObject):
         return path or None
 
     def ask_style_save_path(self, layer_name: str) -> str | None:
-        path, chosen = QFileDialog.getSaveFileName(self.window, f"Export the style of {layer_name}",
-                                                   str(Path(self._folder()) / f"{layer_name}.qml"), STYLE_FILTER)
+        path, chosen = QFileDialog.getSaveFileName(
+            self.window,
+            f"Export the style of {layer_name}",
+            str(Path(self._folder()) / f"{layer_name}.qml"),
+            STYLE_FILTER,
+        )
         if path and Path(path).suffix.lower() not in (".qml", ".sld"):
             path += ".sld" if "sld" in chosen else ".qml"
         return path or None
@@ -80,9 +84,12 @@ class InteropActions(QObject):
             return None
         self.document.sync_specs()  # the legend and layer list come from the specs
         loaded = self.document.loaded
-        return self.window.tasks.start(f"Exporting {Path(path).name}",
-                                       lambda p, c: export_qgis_project(loaded, path), self._done,
-                                       self.window.show_error)
+        return self.window.tasks.start(
+            f"Exporting {Path(path).name}",
+            lambda p, c: export_qgis_project(loaded, path),
+            self._done,
+            self.window.show_error,
+        )
 
     def export_style(self, path: str | None = None):
         """Write the current layer's style as .qml or .sld in the background."""
@@ -94,9 +101,12 @@ class InteropActions(QObject):
             return None
         self.document.sync_specs()
         loaded, name = self.document.loaded, layer.name
-        return self.window.tasks.start(f"Exporting {Path(path).name}",
-                                       lambda p, c: [export_layer_style(loaded, name, path)], self._done,
-                                       self.window.show_error)
+        return self.window.tasks.start(
+            f"Exporting {Path(path).name}",
+            lambda p, c: [export_layer_style(loaded, name, path)],
+            self._done,
+            self.window.show_error,
+        )
 
     def import_style(self, path: str | None = None) -> str | None:
         """Read a QGIS .qml onto the current layer; returns the line on what was not carried over."""

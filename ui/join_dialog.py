@@ -17,8 +17,20 @@ import html
 
 import pandas as pd
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+)
 
 from pakmap.errors import PakmapError
 from pakmap.join.report import NOT_JOINED
@@ -219,25 +231,32 @@ class JoinDialog(QDialog):
         existing = self._existing_spec()
         accepted = dict(existing.accepted) if existing else {}
         accepted.update(self.accepted_suggestions())
-        within = [self.layer_parent.currentText(), self.table_parent.currentText()] \
-            if self.within.isChecked() else []
-        return JoinSpec(layer=self.layer.currentText(), table=self.table.currentText(), on=self.keys.pairs(),
-                        accepted=accepted, aliases=list(existing.aliases) if existing else [],
-                        within=within,
-                        fields=list(existing.fields) if existing else [],
-                        aggregate=existing.aggregate if existing else None)
+        within = [self.layer_parent.currentText(), self.table_parent.currentText()] if self.within.isChecked() else []
+        return JoinSpec(
+            layer=self.layer.currentText(),
+            table=self.table.currentText(),
+            on=self.keys.pairs(),
+            accepted=accepted,
+            aliases=list(existing.aliases) if existing else [],
+            within=within,
+            fields=list(existing.fields) if existing else [],
+            aggregate=existing.aggregate if existing else None,
+        )
 
     @staticmethod
     def spec_problem(spec: JoinSpec) -> PakmapError | None:
         """What is missing or contradictory in the choices, before anything is run."""
         if not spec.layer or not spec.table or not all(all(pair) for pair in spec.on):
-            return PakmapError("choose a layer, a table and both fields of every key pair",
-                               fix="pick them above, or remove the pair that is not needed")
+            return PakmapError(
+                "choose a layer, a table and both fields of every key pair",
+                fix="pick them above, or remove the pair that is not needed",
+            )
         seen = set()
         for layer_field, table_field in spec.on:
             if (layer_field, table_field) in seen:
-                return PakmapError(f"the key pair {layer_field} = {table_field} is given twice",
-                                   fix="remove one of them")
+                return PakmapError(
+                    f"the key pair {layer_field} = {table_field} is given twice", fix="remove one of them"
+                )
             seen.add((layer_field, table_field))
         if spec.within and not all(spec.within):
             return PakmapError("choose both parent fields to match within", fix="or untick the parent unit")
@@ -275,8 +294,9 @@ class JoinDialog(QDialog):
             self.run_button.setEnabled(True)
             self.failed.emit(exc)
 
-        self.tasks.start(f"Joining {spec.table} to {spec.layer}", lambda p, c: self.document.preview_join(spec),
-                         done, failed)
+        self.tasks.start(
+            f"Joining {spec.table} to {spec.layer}", lambda p, c: self.document.preview_join(spec), done, failed
+        )
 
     def apply(self, on_done=None) -> None:
         """Keep the join in the project; re-run first if the choices changed since the preview."""
@@ -285,8 +305,9 @@ class JoinDialog(QDialog):
         def keep(report):
             _, joined, report = self._preview
             self.document.apply_join(spec, joined, report)
-            self.summary.setText(self.summary.text() + "\n\nApplied: the join and its accepted matches are "
-                                 "saved with the project.")
+            self.summary.setText(
+                self.summary.text() + "\n\nApplied: the join and its accepted matches are saved with the project."
+            )
             self.applied.emit(report)
             if on_done:
                 on_done(report)
@@ -301,12 +322,14 @@ class JoinDialog(QDialog):
     def show_report(self, report) -> None:
         self.report = report
         counts = report.counts()
-        lines = [f"<b>{report.matched} of {len(report.rows)} table rows matched</b> "
-                 f"({counts['exact']} exactly, {counts['normalized']} after normalization, "
-                 f"{counts['alias']} by alias, {counts['accepted']} by accepted suggestion, "
-                 f"{counts['group']} for a group of features); "
-                 f"<b>{counts['unmatched']}</b> table rows unmatched; "
-                 f"<b>{counts['unmatched_layer']}</b> features without data."]
+        lines = [
+            f"<b>{report.matched} of {len(report.rows)} table rows matched</b> "
+            f"({counts['exact']} exactly, {counts['normalized']} after normalization, "
+            f"{counts['alias']} by alias, {counts['accepted']} by accepted suggestion, "
+            f"{counts['group']} for a group of features); "
+            f"<b>{counts['unmatched']}</b> table rows unmatched; "
+            f"<b>{counts['unmatched_layer']}</b> features without data."
+        ]
         totals = report.rows[report.rows["how"] == "total"]
         if len(totals):
             listed = ", ".join(f"{report.row_kind} {r.table_row}: {r.detail}" for r in totals.itertuples())
@@ -319,8 +342,13 @@ class JoinDialog(QDialog):
 
         unmatched = report.unmatched_rows
         self.unmatched_table.setHorizontalHeaderItem(0, QTableWidgetItem(f"Table row ({report.row_kind})"))
-        _fill(self.unmatched_table, [[r.table_row, r.table_key, "yes" if r.has_values else "no", r.suggestions]
-                                     for r in unmatched.itertuples()])
+        _fill(
+            self.unmatched_table,
+            [
+                [r.table_row, r.table_key, "yes" if r.has_values else "no", r.suggestions]
+                for r in unmatched.itertuples()
+            ],
+        )
         _fill(self.unmatched_layer, [[r.layer_row, r.layer_key] for r in report.unmatched_layer.itertuples()])
         matched = report.rows[~report.rows["how"].isin(NOT_JOINED)]
         _fill(self.matched, [[r.table_key, r.how, r.layer_key, r.detail] for r in matched.itertuples()])
@@ -342,7 +370,8 @@ class JoinDialog(QDialog):
             self.suggestions.setCellWidget(r, 2, choice)
             self.suggestions.setItem(r, 3, QTableWidgetItem(f"{candidates[0].score:.0f}"))
             choice.currentIndexChanged.connect(
-                lambda i, row=r, c=candidates: self.suggestions.item(row, 3).setText(f"{c[i].score:.0f}"))
+                lambda i, row=r, c=candidates: self.suggestions.item(row, 3).setText(f"{c[i].score:.0f}")
+            )
         self.tabs.setCurrentIndex(0 if self.suggestions.rowCount() else 1)
 
     def accept_suggestion(self, table_key: str, layer_key: str | None = None) -> bool:

@@ -11,8 +11,7 @@ import html
 
 from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListView, QMenu, QSlider, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QListView, QMenu, QSlider, QVBoxLayout, QWidget
 
 from pakmap.errors import StyleError
 from pakmap.layer import RasterLayer, TableLayer, VectorLayer
@@ -122,8 +121,10 @@ class LayersModel(QAbstractListModel):
             lines.append(str(layer.source.path) + (f" ▸ {layer.source.layer}" if layer.source.layer else ""))
             lines.extend(f"Read: {html.escape(note)}" for note in layer.source.notes)
         if isinstance(layer, VectorLayer):
-            lines.append(f"{layer.feature_count:,} features, {layer.geometry_type}; "
-                         f"CRS {layer.crs.to_string() if layer.crs else 'not set'}")
+            lines.append(
+                f"{layer.feature_count:,} features, {layer.geometry_type}; "
+                f"CRS {layer.crs.to_string() if layer.crs else 'not set'}"
+            )
             lines.append(f"Geometry: {layer.validity.summary()}")
         elif isinstance(layer, TableLayer):
             lines.append(f"Table: {len(layer.data):,} rows (join it to boundaries to map it)")
@@ -138,8 +139,13 @@ class LayersModel(QAbstractListModel):
         if not index.isValid():
             return base
         layer = self.layer_at(index.row())
-        flags = base | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable \
+        flags = (
+            base
+            | Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemIsEditable
             | Qt.ItemFlag.ItemIsDragEnabled
+        )
         if not isinstance(layer, TableLayer):
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
@@ -216,8 +222,9 @@ class LayersPanel(QWidget):
         self.view.setDragEnabled(True)
         self.view.setAcceptDrops(True)
         self.view.setDropIndicatorShown(True)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
-                                  | QAbstractItemView.EditTrigger.SelectedClicked)
+        self.view.setEditTriggers(
+            QAbstractItemView.EditTrigger.EditKeyPressed | QAbstractItemView.EditTrigger.SelectedClicked
+        )
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._menu)
         self.view.doubleClicked.connect(lambda i: self.properties_requested.emit(self.model.layer_at(i.row())))
@@ -284,8 +291,7 @@ class LayersPanel(QWidget):
             actions.append(("Style…", lambda: self.properties_requested.emit(layer)))
         if isinstance(layer, (VectorLayer, TableLayer)):
             actions.append(("Open attribute table", lambda: self.table_requested.emit(layer)))
-        actions += [("Rename", lambda: self.view.edit(index)),
-                    ("Remove", lambda: self.remove_requested.emit(layer))]
+        actions += [("Rename", lambda: self.view.edit(index)), ("Remove", lambda: self.remove_requested.emit(layer))]
         for text, slot in actions:
             action = QAction(text, menu)
             action.triggered.connect(slot)

@@ -13,8 +13,21 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from pakmap.layer import VectorLayer
 
@@ -22,10 +35,20 @@ from .document import Document
 from .tasks import TaskRunner
 
 PREVIEW_DPI = 60
-FIELDS = (("title", "Title"), ("subtitle", "Subtitle"), ("as_of", "Data as of"), ("sources", "Sources"),
-          ("map_id", "Map ID"), ("contact", "Contact"))
-FORMATS = (("PDF (print, vector)", ".pdf"), ("PNG (image)", ".png"), ("SVG (vector)", ".svg"),
-           ("HTML (web map)", ".html"))
+FIELDS = (
+    ("title", "Title"),
+    ("subtitle", "Subtitle"),
+    ("as_of", "Data as of"),
+    ("sources", "Sources"),
+    ("map_id", "Map ID"),
+    ("contact", "Contact"),
+)
+FORMATS = (
+    ("PDF (print, vector)", ".pdf"),
+    ("PNG (image)", ".png"),
+    ("SVG (vector)", ".svg"),
+    ("HTML (web map)", ".html"),
+)
 
 
 def render_page_image(loaded, dpi: float = PREVIEW_DPI) -> QImage:
@@ -35,8 +58,11 @@ def render_page_image(loaded, dpi: float = PREVIEW_DPI) -> QImage:
 
     page = compose_page(loaded)
     mm = 25.4
-    image = QImage(round(page.template.width / mm * dpi), round(page.template.height / mm * dpi),
-                   QImage.Format.Format_ARGB32_Premultiplied)
+    image = QImage(
+        round(page.template.width / mm * dpi),
+        round(page.template.height / mm * dpi),
+        QImage.Format.Format_ARGB32_Premultiplied,
+    )
     image.fill(QColor("#FFFFFF"))
     painter = QPainter(image)
     try:
@@ -172,8 +198,7 @@ class LayoutView(QDialog):
             self.page.setPixmap(QPixmap.fromImage(image))
             self.preview_ready.emit()
 
-        self.tasks.start("Page preview", lambda p, c: render_page_image(loaded), shown, self._failed,
-                         owner=self)
+        self.tasks.start("Page preview", lambda p, c: render_page_image(loaded), shown, self._failed, owner=self)
 
     def _failed(self, exc) -> None:
         self.status.setText(f"<span style='color:#B3261E'>{exc}</span>")
@@ -208,6 +233,10 @@ class LayoutView(QDialog):
                 on_done(written)
 
         self.status.setText(f"Exporting {Path(path).name}…")
-        return self.tasks.start(f"Exporting {Path(path).name}",
-                                lambda p, c: write_output(loaded, path, dpi=dpi, atlas=atlas), done, self._failed,
-                                owner=self)
+        return self.tasks.start(
+            f"Exporting {Path(path).name}",
+            lambda p, c: write_output(loaded, path, dpi=dpi, atlas=atlas),
+            done,
+            self._failed,
+            owner=self,
+        )

@@ -12,9 +12,21 @@ from pathlib import Path
 from pyproj import CRS
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDockWidget, QFileDialog, QInputDialog, QLabel,
-                               QListWidget, QMainWindow, QPushButton, QStyle, QTabWidget,
-                               QVBoxLayout)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QPushButton,
+    QStyle,
+    QTabWidget,
+    QVBoxLayout,
+)
 
 from pakmap.errors import PakmapError
 from pakmap.layer import RasterLayer, TableLayer, VectorLayer
@@ -29,14 +41,16 @@ from .layers_panel import LayersPanel
 from .project_actions import ProjectFiles
 from .tasks import TaskBar, TaskRunner
 
-DATA_FILTER = ("Data files (*.shp *.zip *.gpkg *.geojson *.json *.kml *.kmz *.fgb *.csv *.xlsx *.tif *.tiff);;"
-               "All files (*)")
+DATA_FILTER = (
+    "Data files (*.shp *.zip *.gpkg *.geojson *.json *.kml *.kmz *.fgb *.csv *.xlsx *.tif *.tiff);;All files (*)"
+)
 SCALES = (25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000, 2_500_000, 5_000_000, 10_000_000)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, settings: QSettings | None = None, recovery_path: Path | None = None,
-                 autosave_seconds: int = 60) -> None:
+    def __init__(
+        self, settings: QSettings | None = None, recovery_path: Path | None = None, autosave_seconds: int = 60
+    ) -> None:
         super().__init__()
         self.settings = settings or QSettings("UNHCR Pakistan", "pakmap")
         self.document = Document()
@@ -78,10 +92,10 @@ class MainWindow(QMainWindow):
 
     def _docks(self) -> None:
         self.layers_dock = self._dock("Layers", self.layers_panel, Qt.DockWidgetArea.LeftDockWidgetArea, "layers")
-        self.identify_dock = self._dock("Identify results", self.identify_panel,
-                                        Qt.DockWidgetArea.RightDockWidgetArea, "identify")
-        self.tables_dock = self._dock("Attribute table", self.tables, Qt.DockWidgetArea.BottomDockWidgetArea,
-                                      "tables")
+        self.identify_dock = self._dock(
+            "Identify results", self.identify_panel, Qt.DockWidgetArea.RightDockWidgetArea, "identify"
+        )
+        self.tables_dock = self._dock("Attribute table", self.tables, Qt.DockWidgetArea.BottomDockWidgetArea, "tables")
         self.tables_dock.hide()
         self.identify_dock.hide()
         self.resizeDocks([self.layers_dock], [260], Qt.Orientation.Horizontal)
@@ -124,41 +138,86 @@ class MainWindow(QMainWindow):
     def _actions(self) -> None:
         SP = QStyle.StandardPixmap
         from . import icons
+
         a = self.actions_by_name = {
             "new": self._action("&New project", self.files.new, QKeySequence.StandardKey.New, SP.SP_FileIcon),
-            "open": self._action("&Open project…", self.files.open, QKeySequence.StandardKey.Open,
-                                 SP.SP_DialogOpenButton),
+            "open": self._action(
+                "&Open project…", self.files.open, QKeySequence.StandardKey.Open, SP.SP_DialogOpenButton
+            ),
             "save": self._action("&Save", self.files.save, QKeySequence.StandardKey.Save, SP.SP_DialogSaveButton),
             "save_as": self._action("Save &as…", self.files.save_as, QKeySequence.StandardKey.SaveAs),
-            "layout": self._action("&Print layout and export…", self.open_layout, "Ctrl+P",
-                                   icons.layout(), "Page preview, PDF/PNG/SVG/HTML and atlas"),
+            "layout": self._action(
+                "&Print layout and export…",
+                self.open_layout,
+                "Ctrl+P",
+                icons.layout(),
+                "Page preview, PDF/PNG/SVG/HTML and atlas",
+            ),
             "quit": self._action("&Quit", self.close, QKeySequence.StandardKey.Quit),
-            "add": self._action("&Add layer…", self.add_layer_dialog, "Ctrl+L", SP.SP_FileDialogNewFolder,
-                                "Add boundaries, points, tables or rasters (or drop files on the window)"),
-            "join": self._action("&Join a table…", self.open_join_dialog, "Ctrl+J", icons.join(),
-                                 "Join a statistics table to a boundary layer, with a join report"),
-            "spatial_join": self._action("S&patial join…", self.open_spatial_join_dialog, None, None,
-                                         "Count points in polygons, or sum or average a field of theirs"),
-            "zonal": self._action("&Zonal statistics…", self.open_zonal_dialog, None, None,
-                                  "Sum or average a raster's cells in each polygon (flood share, population)"),
+            "add": self._action(
+                "&Add layer…",
+                self.add_layer_dialog,
+                "Ctrl+L",
+                SP.SP_FileDialogNewFolder,
+                "Add boundaries, points, tables or rasters (or drop files on the window)",
+            ),
+            "join": self._action(
+                "&Join a table…",
+                self.open_join_dialog,
+                "Ctrl+J",
+                icons.join(),
+                "Join a statistics table to a boundary layer, with a join report",
+            ),
+            "spatial_join": self._action(
+                "S&patial join…",
+                self.open_spatial_join_dialog,
+                None,
+                None,
+                "Count points in polygons, or sum or average a field of theirs",
+            ),
+            "zonal": self._action(
+                "&Zonal statistics…",
+                self.open_zonal_dialog,
+                None,
+                None,
+                "Sum or average a raster's cells in each polygon (flood share, population)",
+            ),
             "style": self._action("&Style and labels…", lambda: self.open_style_editor(), "Ctrl+Shift+S"),
             "table": self._action("Attribute &table", lambda: self.open_table(), "F6", SP.SP_FileDialogListView),
             "remove": self._action("&Remove layer", lambda: self.remove_layer(), None),
-            "zoom_full": self._action("Zoom to &full extent", self.canvas.zoom_full, "Ctrl+Shift+F",
-                                      icons.full_extent()),
+            "zoom_full": self._action(
+                "Zoom to &full extent", self.canvas.zoom_full, "Ctrl+Shift+F", icons.full_extent()
+            ),
             "zoom_layer": self._action("Zoom to &layer", lambda: self.zoom_to_layer(), "Ctrl+Shift+L"),
             "zoom_selection": self._action("Zoom to &selection", self.zoom_to_selection, "Ctrl+Shift+J"),
-            "zoom_in": self._action("Zoom &in", lambda: self.canvas.zoom_by(0.5), QKeySequence.StandardKey.ZoomIn,
-                                    icons.zoom_in()),
-            "zoom_out": self._action("Zoom &out", lambda: self.canvas.zoom_by(2.0),
-                                     QKeySequence.StandardKey.ZoomOut, icons.zoom_out()),
+            "zoom_in": self._action(
+                "Zoom &in", lambda: self.canvas.zoom_by(0.5), QKeySequence.StandardKey.ZoomIn, icons.zoom_in()
+            ),
+            "zoom_out": self._action(
+                "Zoom &out", lambda: self.canvas.zoom_by(2.0), QKeySequence.StandardKey.ZoomOut, icons.zoom_out()
+            ),
             "crs": self._action("Map &CRS…", self.choose_crs),
-            "export_qgis": self._action("Export as &QGIS project…", self.interop.export_qgis, None, None,
-                                        "A .qgz QGIS opens as this map, its layers in a GeoPackage beside it"),
-            "import_style": self._action("&Import QGIS style…", self.interop.import_style, None, None,
-                                         "Style the selected layer from a QGIS .qml file"),
-            "export_style": self._action("E&xport style…", self.interop.export_style, None, None,
-                                         "The selected layer's style as a QGIS .qml or an SLD (GeoServer, ArcGIS Pro)"),
+            "export_qgis": self._action(
+                "Export as &QGIS project…",
+                self.interop.export_qgis,
+                None,
+                None,
+                "A .qgz QGIS opens as this map, its layers in a GeoPackage beside it",
+            ),
+            "import_style": self._action(
+                "&Import QGIS style…",
+                self.interop.import_style,
+                None,
+                None,
+                "Style the selected layer from a QGIS .qml file",
+            ),
+            "export_style": self._action(
+                "E&xport style…",
+                self.interop.export_style,
+                None,
+                None,
+                "The selected layer's style as a QGIS .qml or an SLD (GeoServer, ArcGIS Pro)",
+            ),
         }
         menus = self.menuBar()
         project = menus.addMenu("&Project")
@@ -183,8 +242,21 @@ class MainWindow(QMainWindow):
             view.addAction(dock.toggleViewAction())
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main_toolbar")
-        for key in ("new", "open", "save", None, "add", "join", "table", None, "zoom_full", "zoom_in",
-                    "zoom_out", None, "layout"):
+        for key in (
+            "new",
+            "open",
+            "save",
+            None,
+            "add",
+            "join",
+            "table",
+            None,
+            "zoom_full",
+            "zoom_in",
+            "zoom_out",
+            None,
+            "layout",
+        ):
             toolbar.addSeparator() if key is None else toolbar.addAction(a[key])
         self.files.recent_changed.connect(self._fill_recent)
         self._fill_recent(self.files.recent())
@@ -261,8 +333,12 @@ class MainWindow(QMainWindow):
 
     def choose_crs(self) -> None:
         current = self.document.crs.to_string()
-        text, ok = QInputDialog.getText(self, "Map CRS", "EPSG code or CRS definition\n"
-                                        "(e.g. EPSG:4326 WGS 84, EPSG:32642 UTM 42N, EPSG:3857 web):", text=current)
+        text, ok = QInputDialog.getText(
+            self,
+            "Map CRS",
+            "EPSG code or CRS definition\n(e.g. EPSG:4326 WGS 84, EPSG:32642 UTM 42N, EPSG:3857 web):",
+            text=current,
+        )
         if ok and text.strip():
             self.set_crs(text.strip())
 
@@ -270,8 +346,12 @@ class MainWindow(QMainWindow):
         try:
             crs = CRS.from_user_input(text)
         except Exception:  # noqa: BLE001 - pyproj's messages are long; ours says what to type
-            self.show_error(PakmapError(f"'{text}' is not a coordinate reference system",
-                                        fix="type an EPSG code such as EPSG:4326 or EPSG:32642"))
+            self.show_error(
+                PakmapError(
+                    f"'{text}' is not a coordinate reference system",
+                    fix="type an EPSG code such as EPSG:4326 or EPSG:32642",
+                )
+            )
             return False
         self.document.set_crs(crs)
         return True
@@ -288,8 +368,9 @@ class MainWindow(QMainWindow):
         return self.layers_panel.current_layer()
 
     def add_layer_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Add layers", str(self.settings.value(
-            "files/data_folder", str(Path.home()))), DATA_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Add layers", str(self.settings.value("files/data_folder", str(Path.home()))), DATA_FILTER
+        )
         if paths:
             self.settings.setValue("files/data_folder", str(Path(paths[0]).parent))
             self.add_files(paths)
@@ -370,8 +451,11 @@ class MainWindow(QMainWindow):
                 message += f" — ⚠ sensitive fields: {', '.join(layer.sensitive_fields)}"
             self.statusBar().showMessage(message, 10000)
         elif isinstance(layer, TableLayer):
-            self.statusBar().showMessage(f"{layer.name}: table of {len(layer.data):,} rows — join it to a "
-                                         "boundary layer to map it (Layer ▸ Join a table)", 10000)
+            self.statusBar().showMessage(
+                f"{layer.name}: table of {len(layer.data):,} rows — join it to a "
+                "boundary layer to map it (Layer ▸ Join a table)",
+                10000,
+            )
 
     def remove_layer(self, layer=None) -> None:
         layer = layer or self.current_layer()
@@ -458,8 +542,11 @@ class MainWindow(QMainWindow):
         from .join_dialog import JoinDialog
 
         if not any(isinstance(l, VectorLayer) for l in self.document.layers):
-            self.show_error(PakmapError("there is no boundary layer to join a table to",
-                                        fix="add boundaries first (Layer ▸ Add layer…)"))
+            self.show_error(
+                PakmapError(
+                    "there is no boundary layer to join a table to", fix="add boundaries first (Layer ▸ Add layer…)"
+                )
+            )
             return None
         return self._show_tool(JoinDialog(self.document, self.tasks, self))
 
@@ -473,21 +560,30 @@ class MainWindow(QMainWindow):
     def open_spatial_join_dialog(self):
         from .step_dialogs import SpatialJoinDialog
 
-        return self._open_step_dialog(SpatialJoinDialog, "points", lambda l: isinstance(l, VectorLayer)
-                                      and l.geometry_type == "Point", "add a point layer (Layer ▸ Add layer…)")
+        return self._open_step_dialog(
+            SpatialJoinDialog,
+            "points",
+            lambda l: isinstance(l, VectorLayer) and l.geometry_type == "Point",
+            "add a point layer (Layer ▸ Add layer…)",
+        )
 
     def open_zonal_dialog(self):
         from .step_dialogs import ZonalStatisticsDialog
 
-        return self._open_step_dialog(ZonalStatisticsDialog, "raster", lambda l: isinstance(l, RasterLayer),
-                                      "add a GeoTIFF (Layer ▸ Add layer…)")
+        return self._open_step_dialog(
+            ZonalStatisticsDialog, "raster", lambda l: isinstance(l, RasterLayer), "add a GeoTIFF (Layer ▸ Add layer…)"
+        )
 
     def _open_step_dialog(self, dialog_class, source: str, is_source, fix: str):
         """A spatial-join or zonal-statistics dialog, once the map has polygons and ``source``."""
         layers = self.document.layers
         if not any(isinstance(l, VectorLayer) and l.geometry_type == "Polygon" for l in layers):
-            self.show_error(PakmapError("there is no polygon layer to compute statistics for",
-                                        fix="add boundaries first (Layer ▸ Add layer…)"))
+            self.show_error(
+                PakmapError(
+                    "there is no polygon layer to compute statistics for",
+                    fix="add boundaries first (Layer ▸ Add layer…)",
+                )
+            )
             return None
         if not any(is_source(l) for l in layers):
             self.show_error(PakmapError(f"the map has no {source} to take statistics from", fix=fix))

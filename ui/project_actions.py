@@ -32,8 +32,9 @@ class ProjectFiles(QObject):
 
     recent_changed = Signal(list)
 
-    def __init__(self, window, settings: QSettings, recovery_path: Path | None = None,
-                 autosave_seconds: int = 60) -> None:
+    def __init__(
+        self, window, settings: QSettings, recovery_path: Path | None = None, autosave_seconds: int = 60
+    ) -> None:
         super().__init__(window)
         self.window = window
         self.settings = settings
@@ -53,10 +54,14 @@ class ProjectFiles(QObject):
         """'save', 'discard' or 'cancel'."""
         name = self.document.project.path.name if self.document.project.path else "the untitled project"
         answer = QMessageBox.question(
-            self.window, "Unsaved changes", f"Save the changes to {name}?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
+            self.window,
+            "Unsaved changes",
+            f"Save the changes to {name}?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        )
         return {QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard"}.get(
-            answer, "cancel")
+            answer, "cancel"
+        )
 
     def ask_open_path(self) -> str | None:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open project", self._last_folder(), PROJECT_FILTER)
@@ -70,10 +75,14 @@ class ProjectFiles(QObject):
 
     def ask_recover(self, original: str | None) -> bool:
         what = original or "an untitled project"
-        return QMessageBox.question(
-            self.window, "Recover unsaved work",
-            f"pakmap did not close normally. Restore the unsaved changes to {what}?") \
+        return (
+            QMessageBox.question(
+                self.window,
+                "Recover unsaved work",
+                f"pakmap did not close normally. Restore the unsaved changes to {what}?",
+            )
             == QMessageBox.StandardButton.Yes
+        )
 
     def _last_folder(self) -> str:
         return str(self.settings.value("files/last_folder", str(Path.home())))
@@ -111,8 +120,12 @@ class ProjectFiles(QObject):
             if on_done:
                 on_done(document)
 
-        self.window.tasks.start(f"Opening {Path(path).name}", lambda progress, _c: Document.from_file(path, progress),
-                                loaded, self.window.show_error)
+        self.window.tasks.start(
+            f"Opening {Path(path).name}",
+            lambda progress, _c: Document.from_file(path, progress),
+            loaded,
+            self.window.show_error,
+        )
         return True
 
     def save(self) -> bool:

@@ -16,8 +16,19 @@ import math
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QLinearGradient, QPainter, QPixmap
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QPushButton, QSpinBox, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+)
 
 from pakmap.errors import PakmapError, StyleError
 from pakmap.numbers import exact_number_text, format_number
@@ -82,15 +93,17 @@ class RasterStyleEditor(QDialog):
         self.vmax = QLineEdit()
         self.vmax.setPlaceholderText("automatic: 98th percentile in view")
         self.from_data = QPushButton("From data")
-        self.from_data.setToolTip("Fill in the 2nd and 98th percentiles of the whole raster, to fix the stretch "
-                                  "for every view and page")
+        self.from_data.setToolTip(
+            "Fill in the 2nd and 98th percentiles of the whole raster, to fix the stretch for every view and page"
+        )
         self.automatic = QPushButton("Automatic")
         self.automatic.setToolTip("Empty both limits: each view is stretched to its own data")
         self.nodata = QLineEdit()
         self.nodata.setPlaceholderText("e.g. -9999")
         self.nodata.setToolTip("Pixels with this value are transparent, besides the file's own no-data value")
-        self.file_nodata = QLabel("none declared" if layer.nodata is None
-                                  else f"{value_text(layer.nodata)} (always transparent)")
+        self.file_nodata = QLabel(
+            "none declared" if layer.nodata is None else f"{value_text(layer.nodata)} (always transparent)"
+        )
         self.file_nodata.setStyleSheet("color: #666666")
         self.opacity = QSpinBox()
         self.opacity.setRange(0, 100)
@@ -161,20 +174,30 @@ class RasterStyleEditor(QDialog):
         self.ramp.setPixmap(ramp_pixmap(palette(style.palette).colors))
         low = "automatic" if style.vmin is None else format_number(style.vmin)
         high = "automatic" if style.vmax is None else format_number(style.vmax)
-        note = "" if style.vmin is not None and style.vmax is not None else \
-            "  (automatic: the 2nd / 98th percentile of the data in view)"
+        note = (
+            ""
+            if style.vmin is not None and style.vmax is not None
+            else "  (automatic: the 2nd / 98th percentile of the data in view)"
+        )
         self.ramp_label.setText(f"{low} – {high}{note}")
 
     # --- controls → model --------------------------------------------------------------------
 
     def current_style(self) -> RasterStyle:
         style = dataclasses.replace(
-            self.layer.style, band=self.band.value(), palette=self.palette.currentData(),
-            vmin=parse_value(self.vmin.text(), "minimum"), vmax=parse_value(self.vmax.text(), "maximum"),
-            nodata=parse_value(self.nodata.text(), "no-data value"), opacity=self.opacity.value() / 100)
+            self.layer.style,
+            band=self.band.value(),
+            palette=self.palette.currentData(),
+            vmin=parse_value(self.vmin.text(), "minimum"),
+            vmax=parse_value(self.vmax.text(), "maximum"),
+            nodata=parse_value(self.nodata.text(), "no-data value"),
+            opacity=self.opacity.value() / 100,
+        )
         if style.vmin is not None and style.vmax is not None and not style.vmin < style.vmax:
-            raise StyleError(f"the minimum ({value_text(style.vmin)}) is not below the maximum "
-                             f"({value_text(style.vmax)})", fix="swap them, or empty one for the automatic stretch")
+            raise StyleError(
+                f"the minimum ({value_text(style.vmin)}) is not below the maximum ({value_text(style.vmax)})",
+                fix="swap them, or empty one for the automatic stretch",
+            )
         validate_raster_style(style, f"the style of '{self.layer.name}'")
         return style
 
@@ -208,8 +231,9 @@ class RasterStyleEditor(QDialog):
         self._typing.stop()
         if not self.apply():  # the sample is read with the band and no-data value in the boxes
             return False
-        view = MapView((self.layer,), fit_extent(self.layer.bounds, SAMPLE_PX, SAMPLE_PX), self.layer.crs,
-                       SAMPLE_PX, SAMPLE_PX)
+        view = MapView(
+            (self.layer,), fit_extent(self.layer.bounds, SAMPLE_PX, SAMPLE_PX), self.layer.crs, SAMPLE_PX, SAMPLE_PX
+        )
         try:
             values = read_window(self.layer, view, SAMPLE_PX, SAMPLE_PX)
         except PakmapError as exc:

@@ -23,7 +23,7 @@ def main(argv=None) -> int:
     from .app import create_app, run_until
     from .main_window import MainWindow
 
-    app = create_app()
+    _app = create_app()  # kept alive for the whole capture
     scratch = Path(tempfile.mkdtemp(prefix="pakmap-shot-"))
     window = MainWindow(QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat), scratch / "rec.toml")
     window.resize(1600, 1000)
@@ -38,11 +38,11 @@ def main(argv=None) -> int:
     doc.rename_layer("pak_census2023_districts", "Census 2023")
     doc.apply_join(JoinSpec(layer="Districts", table="Census 2023", on=[["name", "district"]]))
     districts = doc.layer("Districts")
-    districts.update(style=GraduatedStyle(field="population_2023", method="natural_breaks", classes=5,
-                                          palette="unhcr_blue"),
-                     labels=LabelStyle(field="name", size=7))
-    doc.layer("Provinces").update(style=SingleSymbolStyle(Symbol(fill="#00000000", stroke="#18375F",
-                                                                 stroke_width=0.6)))
+    districts.update(
+        style=GraduatedStyle(field="population_2023", method="natural_breaks", classes=5, palette="unhcr_blue"),
+        labels=LabelStyle(field="name", size=7),
+    )
+    doc.layer("Provinces").update(style=SingleSymbolStyle(Symbol(fill="#00000000", stroke="#18375F", stroke_width=0.6)))
     window.layers_panel.select_layer("Districts")
     table = window.open_table(districts)
     window.resizeDocks([window.tables_dock], [230], Qt.Orientation.Vertical)
@@ -51,8 +51,11 @@ def main(argv=None) -> int:
     window.identify_panel.show_features(districts, [lahore])
     window.identify_dock.show()
     window.canvas.zoom_full()
-    run_until(lambda: not window.canvas._timer.isActive() and not window.canvas.is_rendering
-              and window.canvas.image is not None)
+    run_until(
+        lambda: (
+            not window.canvas._timer.isActive() and not window.canvas.is_rendering and window.canvas.image is not None
+        )
+    )
     table.view.scrollTo(table.model.index(int(table.model.view_rows_of([lahore])[0]), 0))
     window.statusBar().showMessage("Districts: 156 features; join Census 2023 → Districts: 136 of 136 rows matched")
     image = window.grab().toImage()

@@ -15,8 +15,17 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QSpinBox, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+)
 
 from pakmap.errors import PakmapError
 from pakmap.join.spatial import STAT_KINDS
@@ -144,8 +153,10 @@ class StepDialog(QDialog):
     def problem(self) -> PakmapError | None:
         """What is missing or clashes, before anything is run."""
         if not self.layer.currentText() or not self.source.currentText():
-            return PakmapError(f"choose a polygon layer and {self.source_label.lower()}",
-                               fix="add them to the map first (Layer ▸ Add layer…)")
+            return PakmapError(
+                f"choose a polygon layer and {self.source_label.lower()}",
+                fix="add them to the map first (Layer ▸ Add layer…)",
+            )
         name = self.output.text().strip()
         if not name:
             return PakmapError("the output field has no name", fix="type a name, e.g. villages_count")
@@ -169,8 +180,10 @@ class StepDialog(QDialog):
             joined, report = result
             self.document.apply_join(spec, joined, report)
             self.report = report
-            self.summary.setText(report.summary() + "\n\nAdded to the project: it is re-run every time "
-                                 "the project is opened or rendered.")
+            self.summary.setText(
+                report.summary() + "\n\nAdded to the project: it is re-run every time "
+                "the project is opened or rendered."
+            )
             self.applied.emit(report)
             if on_done:
                 on_done(report)
@@ -179,8 +192,9 @@ class StepDialog(QDialog):
             self.apply_button.setEnabled(True)
             self.failed.emit(exc)
 
-        self.tasks.start(f"{self.windowTitle()} onto {spec.layer}",
-                         lambda p, c: self.document.preview_join(spec), done, failed)
+        self.tasks.start(
+            f"{self.windowTitle()} onto {spec.layer}", lambda p, c: self.document.preview_join(spec), done, failed
+        )
 
 
 class SpatialJoinDialog(StepDialog):
@@ -190,8 +204,10 @@ class SpatialJoinDialog(StepDialog):
     title = "Spatial join: points to polygons"
     source_label = "Points"
     statistics = STAT_KINDS
-    hint = ("Counts the points in each polygon, or sums or averages one of their fields. A point on a "
-            "shared border goes to the first polygon in the layer; points outside every polygon are reported.")
+    hint = (
+        "Counts the points in each polygon, or sums or averages one of their fields. A point on a "
+        "shared border goes to the first polygon in the layer; points outside every polygon are reported."
+    )
 
     def __init__(self, document: Document, tasks: TaskRunner, parent=None) -> None:
         super().__init__(document, tasks, parent)
@@ -229,8 +245,10 @@ class SpatialJoinDialog(StepDialog):
 
     def problem(self) -> PakmapError | None:
         if self.statistic.currentText() != "count" and self.source.currentText() and not self.field.currentText():
-            return PakmapError(f"the points have no numeric field to {self.statistic.currentText()}",
-                               fix="count them instead, or add a layer with numbers")
+            return PakmapError(
+                f"the points have no numeric field to {self.statistic.currentText()}",
+                fix="count them instead, or add a layer with numbers",
+            )
         return super().problem()
 
     def _spec(self, stats: dict[str, str]) -> JoinSpec:
@@ -245,8 +263,10 @@ class ZonalStatisticsDialog(StepDialog):
     source_label = "Raster"
     statistics = ZONAL_STATS
     default_statistic = "mean"
-    hint = ("Sums or averages the raster's cells in each polygon, each cell weighted by the part of it the "
-            "polygon covers. Nodata cells count for nothing; a polygon over no valid cell has no data.")
+    hint = (
+        "Sums or averages the raster's cells in each polygon, each cell weighted by the part of it the "
+        "polygon covers. Nodata cells count for nothing; a polygon over no valid cell has no data."
+    )
 
     def _is_source(self, layer) -> bool:
         return isinstance(layer, RasterLayer)
@@ -262,5 +282,10 @@ class ZonalStatisticsDialog(StepDialog):
         self._suggest_output()
 
     def _spec(self, stats: dict[str, str]) -> JoinSpec:
-        return JoinSpec(layer=self.layer.currentText(), kind=self.kind, raster=self.source.currentText(),
-                        band=self.band.value(), stats=stats)
+        return JoinSpec(
+            layer=self.layer.currentText(),
+            kind=self.kind,
+            raster=self.source.currentText(),
+            band=self.band.value(),
+            stats=stats,
+        )

@@ -18,22 +18,57 @@ import math
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import (QCheckBox, QColorDialog, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
-                               QFormLayout, QGroupBox, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit,
-                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QColorDialog,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from pakmap.errors import PakmapError, StyleError
-from pakmap.field_kinds import (KIND_TITLES, KINDS as FIELD_KINDS, declared, from_project, infer_kind,
-                                numeric_values, project_declarations)
+from pakmap.field_kinds import KIND_TITLES, declared, from_project, infer_kind, numeric_values, project_declarations
+from pakmap.field_kinds import KINDS as FIELD_KINDS
 from pakmap.numbers import exact_number_text, significant
 from pakmap.palettes import palettes
-from pakmap.style import (CLASSIFICATION_METHODS, KEEP, CategorizedStyle, GraduatedStyle, LabelStyle,
-                          ProportionalStyle, SingleSymbolStyle, Symbol, check_breaks, kept_breaks, validate_style)
+from pakmap.style import (
+    CLASSIFICATION_METHODS,
+    KEEP,
+    CategorizedStyle,
+    GraduatedStyle,
+    LabelStyle,
+    ProportionalStyle,
+    SingleSymbolStyle,
+    Symbol,
+    check_breaks,
+    kept_breaks,
+    validate_style,
+)
 
-KINDS = [("single", "Single symbol"), ("categorized", "Categorized (unique values)"),
-         ("graduated", "Graduated (choropleth)"), ("proportional", "Proportional symbols")]
-METHOD_LABELS = {"quantiles": "Quantiles", "natural_breaks": "Natural breaks (Jenks)",
-                 "equal_interval": "Equal interval", "std_mean": "Standard deviation", "manual": "Manual breaks"}
+KINDS = [
+    ("single", "Single symbol"),
+    ("categorized", "Categorized (unique values)"),
+    ("graduated", "Graduated (choropleth)"),
+    ("proportional", "Proportional symbols"),
+]
+METHOD_LABELS = {
+    "quantiles": "Quantiles",
+    "natural_breaks": "Natural breaks (Jenks)",
+    "equal_interval": "Equal interval",
+    "std_mean": "Standard deviation",
+    "manual": "Manual breaks",
+}
 
 
 BREAKS_DELAY_MS = 400  # typing in the breaks box re-classifies once the officer pauses, not per keystroke
@@ -47,8 +82,9 @@ def parse_breaks(text: str) -> list[float]:
     entries = [e.strip() for line in text.splitlines() for e in line.split(";")]
     entries = [e for e in entries if e]
     if not entries:
-        raise StyleError("manual classification needs at least one upper bound",
-                         fix="type one upper bound per line, e.g. 10,000")
+        raise StyleError(
+            "manual classification needs at least one upper bound", fix="type one upper bound per line, e.g. 10,000"
+        )
     values = []
     for i, entry in enumerate(entries, 1):
         value = typed_number(entry)
@@ -131,8 +167,10 @@ class StyleEditor(QDialog):
         self.field = QComboBox()
         # What the chosen field is: only a count is suppressed below the threshold ("<5").
         self.field_kind = QComboBox()
-        self.field_kind.setToolTip("Only counts of people or things are shown as \"<5\" below the protection "
-                                   "threshold; a rate, share, area or code is never suppressed.")
+        self.field_kind.setToolTip(
+            'Only counts of people or things are shown as "<5" below the protection '
+            "threshold; a rate, share, area or code is never suppressed."
+        )
         self.method = QComboBox()
         for key in CLASSIFICATION_METHODS:
             self.method.addItem(METHOD_LABELS[key], key)
@@ -140,12 +178,15 @@ class StyleEditor(QDialog):
         self.classes = QSpinBox()
         self.classes.setRange(1, 12)
         self.keep = QCheckBox("Keep these classes for next month's map")
-        self.keep.setToolTip("Saving the project records the class bounds (breaks = \"keep\"), so the next "
-                             "edition is drawn with the same classes and the maps compare.")
+        self.keep.setToolTip(
+            'Saving the project records the class bounds (breaks = "keep"), so the next '
+            "edition is drawn with the same classes and the maps compare."
+        )
         self.breaks = QPlainTextEdit()
         self.breaks.setPlaceholderText("one upper bound per line, smallest first, e.g.\n100,000\n500,000\n1,000,000")
-        self.breaks.setToolTip("The upper bound of each class, smallest first. Values above the last bound "
-                               "form one more class.")
+        self.breaks.setToolTip(
+            "The upper bound of each class, smallest first. Values above the last bound form one more class."
+        )
         self.breaks.setFixedHeight(self.breaks.fontMetrics().lineSpacing() * 6 + 10)
         self._breaks_timer = QTimer(self)
         self._breaks_timer.setSingleShot(True)
@@ -216,11 +257,20 @@ class StyleEditor(QDialog):
         self.breaks.textChanged.connect(self._breaks_typed)
         self.field_kind.currentIndexChanged.connect(self._kind_chosen)
         self.field.currentIndexChanged.connect(self._show_field_kind)
-        for signal in (self.kind.currentIndexChanged, self.field.currentIndexChanged,
-                       self.method.currentIndexChanged, self.classes.valueChanged, self.keep.toggled,
-                       self.palette.currentIndexChanged, self.size.valueChanged, self.labels_on.toggled,
-                       self.label_field.currentIndexChanged, self.label_size.valueChanged,
-                       self.label_bold.toggled, self.label_halo.toggled):
+        for signal in (
+            self.kind.currentIndexChanged,
+            self.field.currentIndexChanged,
+            self.method.currentIndexChanged,
+            self.classes.valueChanged,
+            self.keep.toggled,
+            self.palette.currentIndexChanged,
+            self.size.valueChanged,
+            self.labels_on.toggled,
+            self.label_field.currentIndexChanged,
+            self.label_size.valueChanged,
+            self.label_bold.toggled,
+            self.label_halo.toggled,
+        ):
             signal.connect(self._changed)
         self._loading = False
         self._update_preview()
@@ -293,11 +343,17 @@ class StyleEditor(QDialog):
         """Only the rows that mean something for the chosen kind (and method) are shown."""
         kind = self.kind.currentData()
         manual = kind == "graduated" and self.method.currentData() == "manual"
-        shown = {"Field": kind != "single", "Field is": kind != "single", "Method": kind == "graduated",
-                 "Classes": kind == "graduated" and not manual, "Keep": kind == "graduated" and not manual,
-                 "Breaks": manual,
-                 "Palette": kind in ("graduated", "categorized"), "Colour": kind in ("single", "proportional"),
-                 "Size": kind in ("single", "proportional")}
+        shown = {
+            "Field": kind != "single",
+            "Field is": kind != "single",
+            "Method": kind == "graduated",
+            "Classes": kind == "graduated" and not manual,
+            "Keep": kind == "graduated" and not manual,
+            "Breaks": manual,
+            "Palette": kind in ("graduated", "categorized"),
+            "Colour": kind in ("single", "proportional"),
+            "Size": kind in ("single", "proportional"),
+        }
         for row in range(self._form.rowCount()):
             label = self._form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
             self._form.setRowVisible(row, shown.get(label.text(), True))
@@ -313,10 +369,14 @@ class StyleEditor(QDialog):
         self.field_kind.clear()
         if field:
             catalog = self._original[2].get(field)
-            guessed = catalog if catalog is not None and not from_project(catalog) else infer_kind(
-                field, self.layer.values(field))
-            self.field_kind.addItem(f"Automatic: {guessed.kind} ({guessed.reason})" if guessed else "Automatic: text",
-                                    None)
+            guessed = (
+                catalog
+                if catalog is not None and not from_project(catalog)
+                else infer_kind(field, self.layer.values(field))
+            )
+            self.field_kind.addItem(
+                f"Automatic: {guessed.kind} ({guessed.reason})" if guessed else "Automatic: text", None
+            )
             for kind in FIELD_KINDS:
                 self.field_kind.addItem(KIND_TITLES[kind][:1].upper() + KIND_TITLES[kind][1:], kind)
             chosen = project_declarations(self.layer).get(field)
@@ -385,20 +445,34 @@ class StyleEditor(QDialog):
             breaks = parse_breaks(self.breaks.toPlainText()) if method == "manual" else None
             # Settings the dialog does not show (no-data colour and label) are kept from the layer's style.
             base = self.layer.style if isinstance(self.layer.style, GraduatedStyle) else GraduatedStyle()
-            style = dataclasses.replace(base, field=field, method=method, classes=self.classes.value(),
-                                        breaks=breaks, breaks_kept_from="", breaks_lower=None,
-                                        palette=self.palette.currentData(), symbol=symbol)
+            style = dataclasses.replace(
+                base,
+                field=field,
+                method=method,
+                classes=self.classes.value(),
+                breaks=breaks,
+                breaks_kept_from="",
+                breaks_lower=None,
+                palette=self.palette.currentData(),
+                symbol=symbol,
+            )
             if method != "manual" and self.keep.isChecked():
                 same = (base.field, base.method, base.classes) == (style.field, style.method, style.classes)
                 # Bounds already kept stay kept; any other choice is computed and kept on save.
                 if same and kept_breaks(base):
-                    return dataclasses.replace(style, breaks=base.breaks, breaks_kept_from=base.breaks_kept_from,
-                                               breaks_lower=base.breaks_lower)
+                    return dataclasses.replace(
+                        style,
+                        breaks=base.breaks,
+                        breaks_kept_from=base.breaks_kept_from,
+                        breaks_lower=base.breaks_lower,
+                    )
                 return dataclasses.replace(style, breaks=KEEP)
             return style
-        return ProportionalStyle(field=field, max_size=self.size.value(),
-                                 symbol=Symbol(fill=self._fill_colour, stroke="#FFFFFF", stroke_width=0.3,
-                                               opacity=0.75))
+        return ProportionalStyle(
+            field=field,
+            max_size=self.size.value(),
+            symbol=Symbol(fill=self._fill_colour, stroke="#FFFFFF", stroke_width=0.3, opacity=0.75),
+        )
 
     def current_labels(self) -> LabelStyle | None:
         if not self.labels_on.isChecked() or not self.label_field.currentText():
@@ -408,8 +482,14 @@ class StyleEditor(QDialog):
         if base.expression and not base.field and field == self._loaded_label_field:
             field = None  # an expression label stays one until the officer picks a field
         halo = (base.halo_width or LabelStyle.halo_width) if self.label_halo.isChecked() else 0.0
-        return dataclasses.replace(base, field=field, size=self.label_size.value(), bold=self.label_bold.isChecked(),
-                                   halo_width=halo, visible=True)
+        return dataclasses.replace(
+            base,
+            field=field,
+            size=self.label_size.value(),
+            bold=self.label_bold.isChecked(),
+            halo_width=halo,
+            visible=True,
+        )
 
     def _changed(self, *_args) -> None:
         if self._loading:

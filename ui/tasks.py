@@ -80,9 +80,14 @@ class TaskRunner(QObject):
         self.running: list[Task] = []
         self._futures: list[concurrent.futures.Future] = []
 
-    def start(self, title: str, fn, on_done: Callable[[Any], None] | None = None,
-              on_error: Callable[[BaseException], None] | None = None,
-              owner: QObject | None = None) -> Task:
+    def start(
+        self,
+        title: str,
+        fn,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        owner: QObject | None = None,
+    ) -> Task:
         """Run ``fn`` in the background. ``on_done``/``on_error`` are called on the GUI thread, unless
         ``owner`` (the widget they update) has been deleted by then: a dialog closed while its work
         was still running must not be touched."""

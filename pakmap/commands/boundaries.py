@@ -10,18 +10,26 @@ from ..file_guard import check_outputs, sources_of
 
 
 def register(sub) -> None:
-    p = sub.add_parser("boundaries", help="download administrative boundaries (geoBoundaries), cached",
-                       description="Administrative boundaries from the public geoBoundaries API, kept in a "
-                                   "disk cache so that later runs work offline.")
+    p = sub.add_parser(
+        "boundaries",
+        help="download administrative boundaries (geoBoundaries), cached",
+        description="Administrative boundaries from the public geoBoundaries API, kept in a "
+        "disk cache so that later runs work offline.",
+    )
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    fetch = actions.add_parser("fetch", help="fetch one country's boundaries at one admin level",
-                               description="Download (or take from the cache) the boundaries of COUNTRY at "
-                                           "--level and print where they are; -o also writes a copy.")
+    fetch = actions.add_parser(
+        "fetch",
+        help="fetch one country's boundaries at one admin level",
+        description="Download (or take from the cache) the boundaries of COUNTRY at "
+        "--level and print where they are; -o also writes a copy.",
+    )
     fetch.add_argument("country", help="ISO 3166 three-letter code, e.g. PAK")
     fetch.add_argument("--level", type=int, default=2, help="administrative level: 0 country … 2 districts (default 2)")
     fetch.add_argument("--cache-dir", help="cache folder (default: $PAKMAP_CACHE_DIR or the user cache folder)")
     fetch.add_argument("--url", help="geoBoundaries API address (default: $PAKMAP_GEOBOUNDARIES_URL or the public API)")
-    fetch.add_argument("-o", "--output", help="also write the boundaries here (.geojson copies; .gpkg and .fgb convert)")
+    fetch.add_argument(
+        "-o", "--output", help="also write the boundaries here (.geojson copies; .gpkg and .fgb convert)"
+    )
     fetch.add_argument("--refresh", action="store_true", help="download again even if cached")
     fetch.add_argument("--offline", action="store_true", help="never download; use the cache only")
     fetch.set_defaults(func=run)
@@ -33,8 +41,14 @@ def run(args) -> int:
 
     if args.output:
         check_outputs([args.output])  # before downloading: the folder is there and writable
-    result = fetch_boundaries(args.country, args.level, cache_dir=args.cache_dir, base_url=args.url,
-                              refresh=args.refresh, offline=args.offline)
+    result = fetch_boundaries(
+        args.country,
+        args.level,
+        cache_dir=args.cache_dir,
+        base_url=args.url,
+        refresh=args.refresh,
+        offline=args.offline,
+    )
     layer = open_layer(result.path)
     origin = "from the cache" if result.from_cache else "downloaded"
     print(f"{result.iso} ADM{result.level}: {len(layer.data)} features, {origin}: {result.path}", file=sys.stderr)
@@ -59,8 +73,9 @@ def _write(layer, cached: Path, target: Path, layer_name: str) -> Path:
     # Single-file formats only: a shapefile is several files and cannot be replaced atomically.
     drivers = {".gpkg": "GPKG", ".fgb": "FlatGeobuf"}
     if ext not in drivers:
-        raise SourceError(f"cannot write boundaries as '{ext or 'no extension'}'", path=target,
-                          fix="use .geojson, .gpkg or .fgb")
+        raise SourceError(
+            f"cannot write boundaries as '{ext or 'no extension'}'", path=target, fix="use .geojson, .gpkg or .fgb"
+        )
     with atomic_path(target) as tmp:
         # Name the layer: GDAL would take the temporary file's name (".out.x1y2z3").
         layer.data.to_file(tmp, driver=drivers[ext], engine="pyogrio", layer=layer_name)

@@ -10,29 +10,54 @@ from ..outputs import check_exports, write_output
 
 
 def add_output_options(parser) -> None:
-    parser.add_argument("--dpi", type=int, default=300, choices=(72, 96, 150, 300, 600),
-                        help="resolution of PNG output and of rasters inside PDFs (default 300)")
+    parser.add_argument(
+        "--dpi",
+        type=int,
+        default=300,
+        choices=(72, 96, 150, 300, 600),
+        help="resolution of PNG output and of rasters inside PDFs (default 300)",
+    )
     parser.add_argument("--world-file", action="store_true", help="write a world file beside a PNG")
     add_protection_options(parser)
 
 
 def add_protection_options(parser) -> None:
     """The officer's data-protection decisions for one export (every command that publishes data)."""
-    parser.add_argument("--allow-sensitive", action="append", default=[], metavar="FIELD",
-                        help="let this sensitive field (FIELD or LAYER:FIELD; LAYER:geometry for the points "
-                             "themselves, with --reason) into the export (repeat for more; recorded)")
-    parser.add_argument("--reason", default="", metavar="TEXT",
-                        help="why --allow-sensitive fields may be published, e.g. \"data-sharing agreement with X, "
-                             "2026-11\" (required for LAYER:geometry; kept in the export record)")
-    parser.add_argument("--aggregate", action="append", default=[], metavar="LAYER=hex:KM|admin:LAYER",
-                        help="publish a household/individual point layer as counts per hexagon or admin unit")
-    parser.add_argument("--places", action="append", default=[], metavar="LAYER",
-                        help="the points of LAYER (read from CSV, XLSX or KML) are places such as villages or "
-                             "facilities, not people (recorded; otherwise such points are protected as people)")
+    parser.add_argument(
+        "--allow-sensitive",
+        action="append",
+        default=[],
+        metavar="FIELD",
+        help="let this sensitive field (FIELD or LAYER:FIELD; LAYER:geometry for the points "
+        "themselves, with --reason) into the export (repeat for more; recorded)",
+    )
+    parser.add_argument(
+        "--reason",
+        default="",
+        metavar="TEXT",
+        help='why --allow-sensitive fields may be published, e.g. "data-sharing agreement with X, '
+        '2026-11" (required for LAYER:geometry; kept in the export record)',
+    )
+    parser.add_argument(
+        "--aggregate",
+        action="append",
+        default=[],
+        metavar="LAYER=hex:KM|admin:LAYER",
+        help="publish a household/individual point layer as counts per hexagon or admin unit",
+    )
+    parser.add_argument(
+        "--places",
+        action="append",
+        default=[],
+        metavar="LAYER",
+        help="the points of LAYER (read from CSV, XLSX or KML) are places such as villages or "
+        "facilities, not people (recorded; otherwise such points are protected as people)",
+    )
 
 
-def split_pair(text: str, option: str, form: str, example: str, *, at_last: bool = False,
-               single_means_both: bool = False) -> tuple[str, str]:
+def split_pair(
+    text: str, option: str, form: str, example: str, *, at_last: bool = False, single_means_both: bool = False
+) -> tuple[str, str]:
     """``"name=district"`` → ``("name", "district")``, or a one-line error showing ``form`` and ``example``.
 
     ``at_last``: split at the last "=" (the left side may contain one, as table keys can);
@@ -54,8 +79,9 @@ def split_list(text: str) -> list[str]:
 
 def parse_aggregate(values: list[str]) -> dict[str, str]:
     """``["households=hex:10"]`` → ``{"households": "hex:10"}`` (checked by the protection policy)."""
-    return dict(split_pair(text, "--aggregate", "LAYER=hex:KM or LAYER=admin:LAYER", "households=hex:10")
-                for text in values)
+    return dict(
+        split_pair(text, "--aggregate", "LAYER=hex:KM or LAYER=admin:LAYER", "households=hex:10") for text in values
+    )
 
 
 def print_join_reports(loaded, strict: bool) -> None:
@@ -80,15 +106,20 @@ def run_outputs(loaded, out, **options) -> list:
     return written
 
 
-def project_exports(project, *, atlas: str | None = None, world_file: bool = False) -> list[tuple[Path, str | None, bool, int]]:
+def project_exports(
+    project, *, atlas: str | None = None, world_file: bool = False
+) -> list[tuple[Path, str | None, bool, int]]:
     """``(path, atlas, world_file, dpi)`` of every ``[[exports]]`` entry of the project.
 
     An export marked ``atlas = true`` pages through the project's ``[layout.atlas]`` layer unless
     ``atlas`` names another; ``world_file`` adds world files to every PNG.
     """
     if not project.exports:
-        raise ProjectError("the project lists no exports", path=project.path,
-                           fix="give -o OUT, or add an [[exports]] table with a path")
+        raise ProjectError(
+            "the project lists no exports",
+            path=project.path,
+            fix="give -o OUT, or add an [[exports]] table with a path",
+        )
     jobs = []
     for export in project.exports:
         export_atlas = atlas or (project.layout.atlas.layer if export.atlas and project.layout.atlas else None)
@@ -99,12 +130,17 @@ def project_exports(project, *, atlas: str | None = None, world_file: bool = Fal
 def check_render_outputs(project, output: str | None, *, atlas: str | None = None, world_file: bool = False) -> None:
     """Before any data is read: the outputs of ``render`` (``output``, or the project's exports) go
     into writable folders and overwrite none of the project's files."""
-    jobs = [(Path(output), atlas, world_file)] if output else \
-        [job[:3] for job in project_exports(project, atlas=atlas, world_file=world_file)]
+    jobs = (
+        [(Path(output), atlas, world_file)]
+        if output
+        else [job[:3] for job in project_exports(project, atlas=atlas, world_file=world_file)]
+    )
     check_exports(project, jobs)
 
 
 def run_project_exports(loaded, *, atlas: str | None = None, world_file: bool = False, **options) -> None:
     """Write every ``[[exports]]`` entry of the project (``pakmap render`` without -o, ``pakmap demo``)."""
-    for path, export_atlas, export_world_file, dpi in project_exports(loaded.project, atlas=atlas, world_file=world_file):
+    for path, export_atlas, export_world_file, dpi in project_exports(
+        loaded.project, atlas=atlas, world_file=world_file
+    ):
         run_outputs(loaded, path, dpi=dpi, atlas=export_atlas, world_file=export_world_file, **options)

@@ -6,10 +6,13 @@ from ..info import describe
 
 
 def register(sub) -> None:
-    p = sub.add_parser("info", help="describe a data file: layers, geometry, CRS, fields, validity",
-                       description="Describe every layer of PATH (or only --layer): geometry type, "
-                                   "feature count, CRS, bounds, fields, validity; for tables rows, columns "
-                                   "and detected coordinates; for rasters size, bands and overviews.")
+    p = sub.add_parser(
+        "info",
+        help="describe a data file: layers, geometry, CRS, fields, validity",
+        description="Describe every layer of PATH (or only --layer): geometry type, "
+        "feature count, CRS, bounds, fields, validity; for tables rows, columns "
+        "and detected coordinates; for rasters size, bands and overviews.",
+    )
     p.add_argument("path", help="a data file: .shp, .zip, .gpkg, .geojson, .kml, .kmz, .fgb, .csv, .xlsx, .tif")
     p.add_argument("--layer", help="only this layer (GeoPackage layer, zip member or workbook sheet)")
     p.add_argument("--crs", help="set the CRS of a file that has none (e.g. EPSG:32642)")
@@ -24,8 +27,16 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    given = {"crs": args.crs, "repair": args.repair, "encoding": args.encoding, "delimiter": args.delimiter,
-             "header_row": args.header_row, "lat": args.lat, "lon": args.lon, "wkt": args.wkt}
+    given = {
+        "crs": args.crs,
+        "repair": args.repair,
+        "encoding": args.encoding,
+        "delimiter": args.delimiter,
+        "header_row": args.header_row,
+        "lat": args.lat,
+        "lon": args.lon,
+        "wkt": args.wkt,
+    }
     # Options that do not apply to the file's kind are reported by open_layer, naming those that do.
     options = {k: v for k, v in given.items() if v is not None and v is not False}
     print(describe(args.path, layer=args.layer, **options))

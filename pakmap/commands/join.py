@@ -21,60 +21,110 @@ from pathlib import Path
 from ..atomic import atomic_path
 from ..csv_out import write_frame_csv
 from ..errors import JoinError, PakmapError
-from ..file_guard import check_outputs, sources_of
 from ..field_kinds import count_fields_of
+from ..file_guard import check_outputs, sources_of
 from ..layer import RasterLayer, VectorLayer
 from ..protection.counts import published_frame
 from ..protection.joined import check_row_aggregate, guard_join, report_value_text
 from ..protection.record import record_path, write_export_record
 from .common import split_list, split_pair
 
-OUTPUT_DRIVERS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".fgb": "FlatGeobuf",
-                  ".shp.zip": "ESRI Shapefile", ".csv": None}
+OUTPUT_DRIVERS = {
+    ".gpkg": "GPKG",
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".fgb": "FlatGeobuf",
+    ".shp.zip": "ESRI Shapefile",
+    ".csv": None,
+}
 
 
 def register(sub) -> None:
-    p = sub.add_parser("join", help="join a table, points or a raster to boundaries, with a join report",
-                       description="Join TABLE to LAYER and write the joined layer. Every join prints a report: "
-                                   "what matched exactly, after normalization, by alias or by accepted "
-                                   "suggestion, and every table row that matched nothing, with suggestions.")
+    p = sub.add_parser(
+        "join",
+        help="join a table, points or a raster to boundaries, with a join report",
+        description="Join TABLE to LAYER and write the joined layer. Every join prints a report: "
+        "what matched exactly, after normalization, by alias or by accepted "
+        "suggestion, and every table row that matched nothing, with suggestions.",
+    )
     p.add_argument("layer", help="boundary layer (shapefile, zip, GeoPackage, GeoJSON, …)")
     p.add_argument("table", help="statistics table (CSV/XLSX), point layer, or GeoTIFF")
     p.add_argument("--layer-name", dest="inner_layer", metavar="NAME", help="layer inside a multi-layer LAYER file")
     p.add_argument("--table-layer", metavar="NAME", help="layer or sheet inside TABLE")
-    p.add_argument("--on", action="append", default=[], metavar="LAYER_FIELD=TABLE_FIELD",
-                   help="join key pair (repeat for a composite key)")
-    p.add_argument("--within", metavar="LAYER_PARENT=TABLE_PARENT",
-                   help="match names within the same parent unit (e.g. province=Province)")
+    p.add_argument(
+        "--on",
+        action="append",
+        default=[],
+        metavar="LAYER_FIELD=TABLE_FIELD",
+        help="join key pair (repeat for a composite key)",
+    )
+    p.add_argument(
+        "--within",
+        metavar="LAYER_PARENT=TABLE_PARENT",
+        help="match names within the same parent unit (e.g. province=Province)",
+    )
     p.add_argument("--fields", default="", metavar="F,…", help="table fields to bring over (default: all)")
-    p.add_argument("--aggregate", choices=("sum", "mean", "count", "first"),
-                   help="how to combine several table rows for one feature (otherwise refused)")
-    p.add_argument("--aliases", action="append", default=[], metavar="FILE",
-                   help="your own alias CSV (alias,name,province,note), after the built-in ones")
-    p.add_argument("--accept", action="append", default=[], metavar="TABLE_KEY=LAYER_KEY",
-                   help="accept a suggested match (repeat for more)")
-    p.add_argument("--group", action="append", default=[], metavar="NAME=UNIT+UNIT+…",
-                   help="a table row NAME is one figure for these units, drawn dissolved as one feature "
-                        "(e.g. \"Karachi=Karachi East+Karachi West+Malir\"; repeat for more)")
-    p.add_argument("--stat", action="append", default=[], metavar="OUT=STAT",
-                   help="points: OUT=count | OUT=sum:FIELD | OUT=mean:FIELD; raster: OUT=sum | mean | count")
+    p.add_argument(
+        "--aggregate",
+        choices=("sum", "mean", "count", "first"),
+        help="how to combine several table rows for one feature (otherwise refused)",
+    )
+    p.add_argument(
+        "--aliases",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="your own alias CSV (alias,name,province,note), after the built-in ones",
+    )
+    p.add_argument(
+        "--accept",
+        action="append",
+        default=[],
+        metavar="TABLE_KEY=LAYER_KEY",
+        help="accept a suggested match (repeat for more)",
+    )
+    p.add_argument(
+        "--group",
+        action="append",
+        default=[],
+        metavar="NAME=UNIT+UNIT+…",
+        help="a table row NAME is one figure for these units, drawn dissolved as one feature "
+        '(e.g. "Karachi=Karachi East+Karachi West+Malir"; repeat for more)',
+    )
+    p.add_argument(
+        "--stat",
+        action="append",
+        default=[],
+        metavar="OUT=STAT",
+        help="points: OUT=count | OUT=sum:FIELD | OUT=mean:FIELD; raster: OUT=sum | mean | count",
+    )
     p.add_argument("--band", type=int, default=1, help="raster band for zonal statistics (default 1)")
     p.add_argument("--strict", action="store_true", help="unmatched table rows with values are an error")
-    p.add_argument("-o", "--output", required=True,
-                   help="output file (.gpkg, .geojson, .fgb, .shp.zip, or .csv without geometry)")
+    p.add_argument(
+        "-o", "--output", required=True, help="output file (.gpkg, .geojson, .fgb, .shp.zip, or .csv without geometry)"
+    )
     p.add_argument("--report", metavar="CSV", help="write the join report as CSV")
-    p.add_argument("--allow-sensitive", action="append", default=[], metavar="FIELD",
-                   help="let this sensitive table field (FIELD or TABLE:FIELD) into the output (repeat for more; "
-                        "recorded)")
-    p.add_argument("--reason", default="", metavar="TEXT",
-                   help="why --allow-sensitive fields may be published (a data-sharing agreement; recorded)")
+    p.add_argument(
+        "--allow-sensitive",
+        action="append",
+        default=[],
+        metavar="FIELD",
+        help="let this sensitive table field (FIELD or TABLE:FIELD) into the output (repeat for more; recorded)",
+    )
+    p.add_argument(
+        "--reason",
+        default="",
+        metavar="TEXT",
+        help="why --allow-sensitive fields may be published (a data-sharing agreement; recorded)",
+    )
     p.set_defaults(func=run)
 
 
 def _accepted(items: list[str]) -> dict[str, str]:
     # Table keys may contain "="; layer keys rarely do: split at the last one.
-    return dict(split_pair(item, "--accept", "TABLE_KEY=LAYER_KEY", '"Peshwar=Peshawar"', at_last=True)
-                for item in items)
+    return dict(
+        split_pair(item, "--accept", "TABLE_KEY=LAYER_KEY", '"Peshwar=Peshawar"', at_last=True) for item in items
+    )
 
 
 def _output_kind(path: Path) -> str:
@@ -95,7 +145,7 @@ def shapefile_names(columns) -> dict[str, str]:
         n = 1
         while name.casefold() in taken:
             tail = f"_{n}"
-            name, n = str(column)[:SHAPEFILE_NAME_LENGTH - len(tail)] + tail, n + 1
+            name, n = str(column)[: SHAPEFILE_NAME_LENGTH - len(tail)] + tail, n + 1
         taken.add(name.casefold())
         names[column] = name
     return names
@@ -110,8 +160,9 @@ def write_layer(data, path: str | Path) -> Path:
     path = Path(path)
     suffix = _output_kind(path)
     if suffix not in OUTPUT_DRIVERS:
-        fix = (f"use one of: {', '.join(OUTPUT_DRIVERS)}" + (" (a shapefile is several files: write it zipped as "
-               f"{path.stem}.shp.zip)" if suffix == ".shp" else ""))
+        fix = f"use one of: {', '.join(OUTPUT_DRIVERS)}" + (
+            f" (a shapefile is several files: write it zipped as {path.stem}.shp.zip)" if suffix == ".shp" else ""
+        )
         raise PakmapError(f"cannot write '{suffix or 'no extension'}' files", path=path, fix=fix)
     if OUTPUT_DRIVERS[suffix] is None:
         with atomic_path(path) as tmp:
@@ -151,10 +202,14 @@ def run(args) -> int:
         from ..join.spatial import aggregate_points_in_polygons
 
         if not isinstance(other, VectorLayer):
-            raise JoinError("--stat needs points, but TABLE has no coordinates", path=args.table,
-                            fix="give lat/lon columns, or join on names with --on")
-        result = aggregate_points_in_polygons(target.data, other.data, stats,
-                                              polygons_name=Path(args.layer).name, points_name=Path(args.table).name)
+            raise JoinError(
+                "--stat needs points, but TABLE has no coordinates",
+                path=args.table,
+                fix="give lat/lon columns, or join on names with --on",
+            )
+        result = aggregate_points_in_polygons(
+            target.data, other.data, stats, polygons_name=Path(args.layer).name, points_name=Path(args.table).name
+        )
     else:
         from ..join.attribute import join_attributes
 
@@ -166,15 +221,25 @@ def run(args) -> int:
         value_text = report_value_text(other, args.allow_sensitive)
         try:
             result = join_attributes(
-                target.data, table, on=[split_pair(p, "--on", "LAYER_FIELD=TABLE_FIELD", "name=district")
-                                        for p in args.on],
+                target.data,
+                table,
+                on=[split_pair(p, "--on", "LAYER_FIELD=TABLE_FIELD", "name=district") for p in args.on],
                 within=split_pair(args.within, "--within", "LAYER_PARENT=TABLE_PARENT", "province=Province")
-                if args.within else None, fields=fields,
-                aggregate=args.aggregate, accepted=_accepted(args.accept), alias_files=args.aliases,
-                groups=dict(split_pair(g, "--group", "NAME=UNIT+UNIT", '"Karachi=Karachi East+Malir"', at_last=False)
-                            for g in args.group),
-                strict=args.strict, layer_name=Path(args.layer).name, table_name=Path(args.table).name,
-                value_text=value_text)
+                if args.within
+                else None,
+                fields=fields,
+                aggregate=args.aggregate,
+                accepted=_accepted(args.accept),
+                alias_files=args.aliases,
+                groups=dict(
+                    split_pair(g, "--group", "NAME=UNIT+UNIT", '"Karachi=Karachi East+Malir"', at_last=False)
+                    for g in args.group
+                ),
+                strict=args.strict,
+                layer_name=Path(args.layer).name,
+                table_name=Path(args.table).name,
+                value_text=value_text,
+            )
         except JoinError as exc:
             # A refused join still shows its report, so the officer sees what to fix.
             report = getattr(exc, "report", None)
@@ -188,11 +253,15 @@ def run(args) -> int:
     for warning in report.warnings:
         print(f"pakmap: warning: {warning}", file=sys.stderr)
     attribute = not stats
-    safe, plan = guard_join(VectorLayer(target.name, result.data, target.source), other if attribute else None,
-                            args.output, on=[split_pair(p, "--on", "LAYER_FIELD=TABLE_FIELD", "name=district")
-                                             for p in args.on],
-                            chosen=split_list(args.fields) if attribute else (), allow_sensitive=args.allow_sensitive,
-                            reason=args.reason)
+    safe, plan = guard_join(
+        VectorLayer(target.name, result.data, target.source),
+        other if attribute else None,
+        args.output,
+        on=[split_pair(p, "--on", "LAYER_FIELD=TABLE_FIELD", "name=district") for p in args.on],
+        chosen=split_list(args.fields) if attribute else (),
+        allow_sensitive=args.allow_sensitive,
+        reason=args.reason,
+    )
     safe.join_reports = [report]
     for name, why in plan.layers[target.name].withheld.items():
         print(f"pakmap: note: field '{name}' withheld from {Path(args.output).name}: {why}", file=sys.stderr)
@@ -206,6 +275,5 @@ def run(args) -> int:
     data = published_frame(published.data, threshold, count_fields_of(published))
     written.insert(0, write_layer(data.set_geometry(published.data.geometry.name), args.output))
     print(written[0])
-    print(write_export_record(safe, args.output, plan, extra={"command": "join",
-                                                              "files": [p.name for p in written]}))
+    print(write_export_record(safe, args.output, plan, extra={"command": "join", "files": [p.name for p in written]}))
     return 0

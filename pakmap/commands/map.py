@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import sys
+from pathlib import Path
 
 from ..crs import parse_crs
 from ..errors import PakmapError, SourceError
@@ -19,40 +18,71 @@ from .common import add_output_options, parse_aggregate, print_join_reports, run
 
 
 def register(sub) -> None:
-    p = sub.add_parser("map", help="make a UNHCR map of a layer in one command",
-                       description="Build a project in memory (default UNHCR A4 template), render it to OUT, "
-                                   "and optionally save the project to edit and re-render later.")
-    p.add_argument("layer", help="boundary, point or raster file (shapefile, zip, GeoPackage, GeoJSON, KML, CSV, GeoTIFF…)")
+    p = sub.add_parser(
+        "map",
+        help="make a UNHCR map of a layer in one command",
+        description="Build a project in memory (default UNHCR A4 template), render it to OUT, "
+        "and optionally save the project to edit and re-render later.",
+    )
+    p.add_argument(
+        "layer", help="boundary, point or raster file (shapefile, zip, GeoPackage, GeoJSON, KML, CSV, GeoTIFF…)"
+    )
     p.add_argument("--layer-name", dest="inner_layer", metavar="NAME", help="layer inside a multi-layer file")
     p.add_argument("--table", help="statistics table (CSV/XLSX) to join to the layer")
-    p.add_argument("--on", action="append", default=[], metavar="LAYER_FIELD=TABLE_FIELD",
-                   help="join key pair (repeat for several keys)")
+    p.add_argument(
+        "--on",
+        action="append",
+        default=[],
+        metavar="LAYER_FIELD=TABLE_FIELD",
+        help="join key pair (repeat for several keys)",
+    )
     p.add_argument("--by", metavar="FIELD", help="field to map: choropleth for numbers, categories for text")
     p.add_argument("--fields", default="", metavar="F,…", help="fields for labels (first) and popups")
     p.add_argument("--title", help="map title (default from --by and the layer name)")
-    p.add_argument("--crs", metavar="EPSG:…", help="CRS of the layer when its file has none (e.g. EPSG:4326); "
-                                                  "a file that has one keeps it")
+    p.add_argument(
+        "--crs",
+        metavar="EPSG:…",
+        help="CRS of the layer when its file has none (e.g. EPSG:4326); a file that has one keeps it",
+    )
     p.add_argument("--strict", action="store_true", help="unmatched table rows are an error, not a warning")
     p.add_argument("--save-project", metavar="P.toml", help="also save the project built for this map")
-    p.add_argument("--keep-breaks", action="store_true",
-                   help="record the computed class bounds in the saved project (breaks = \"keep\"), so next "
-                        "month's map uses the same classes")
-    p.add_argument("-o", "--output", required=True, help="output file (.pdf, .png, .svg, .html, or .gpkg for the protected layers)")
+    p.add_argument(
+        "--keep-breaks",
+        action="store_true",
+        help='record the computed class bounds in the saved project (breaks = "keep"), so next '
+        "month's map uses the same classes",
+    )
+    p.add_argument(
+        "-o", "--output", required=True, help="output file (.pdf, .png, .svg, .html, or .gpkg for the protected layers)"
+    )
     add_output_options(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     fields = split_list(args.fields)
-    on = [list(split_pair(p, "--on", "LAYER_FIELD=TABLE_FIELD", "name=district", single_means_both=True))
-          for p in args.on]
+    on = [
+        list(split_pair(p, "--on", "LAYER_FIELD=TABLE_FIELD", "name=district", single_means_both=True)) for p in args.on
+    ]
     base = Path(args.save_project).resolve().parent if args.save_project else None
-    project = quick_project(args.layer, table=args.table, on=on, by=args.by, fields=fields,
-                            title=args.title, layer=args.inner_layer, base=base)
+    project = quick_project(
+        args.layer,
+        table=args.table,
+        on=on,
+        by=args.by,
+        fields=fields,
+        title=args.title,
+        layer=args.inner_layer,
+        base=base,
+    )
     for join in project.joins:
         join.strict = args.strict
-    check_exports(project, [(args.output, None, args.world_file)], project_file=False,
-                  also=[args.save_project] if args.save_project else [])
+    check_exports(
+        project,
+        [(args.output, None, args.world_file)],
+        project_file=False,
+        also=[args.save_project] if args.save_project else [],
+    )
     loaded = _load_with_crs(project, args.crs)
     print_join_reports(loaded, strict=args.strict)
     # The style depends on the joined data (numbers → choropleth, text → categories); a raster has no
@@ -61,14 +91,19 @@ def run(args) -> int:
     layer = loaded.layer(target.name)
     for wanted in ([args.by] if args.by else []) + fields:
         if wanted not in layer.data.columns:
-            raise PakmapError(f"field '{wanted}' is not in the layer or the joined table", path=args.layer,
-                              fix=f"use one of: {', '.join(map(str, layer.fields))}")
+            raise PakmapError(
+                f"field '{wanted}' is not in the layer or the joined table",
+                path=args.layer,
+                fix=f"use one of: {', '.join(map(str, layer.fields))}",
+            )
     if args.by:
         target.style = choose_style(layer.data, args.by)
     if args.keep_breaks:
         if target.style.get("kind") != "graduated":
-            raise PakmapError("--keep-breaks needs a numeric --by field (a graduated map)",
-                              fix="map a numeric field with --by, or leave out --keep-breaks")
+            raise PakmapError(
+                "--keep-breaks needs a numeric --by field (a graduated map)",
+                fix="map a numeric field with --by, or leave out --keep-breaks",
+            )
         if not args.save_project:
             raise PakmapError("--keep-breaks records the bounds in a project", fix="add --save-project P.toml")
         target.style["breaks"] = KEEP
@@ -78,9 +113,16 @@ def run(args) -> int:
         for message in record_kept_breaks(loaded):
             print(message)
         print(save_project(project, args.save_project))
-    run_outputs(loaded, args.output, dpi=args.dpi, world_file=args.world_file,
-                allow_sensitive=args.allow_sensitive, aggregate=parse_aggregate(args.aggregate), reason=args.reason,
-                places=args.places)
+    run_outputs(
+        loaded,
+        args.output,
+        dpi=args.dpi,
+        world_file=args.world_file,
+        allow_sensitive=args.allow_sensitive,
+        aggregate=parse_aggregate(args.aggregate),
+        reason=args.reason,
+        places=args.places,
+    )
     return 0
 
 
@@ -90,16 +132,22 @@ def _load_with_crs(project, crs: str | None):
     if crs is not None:
         parse_crs(crs, what="--crs")  # a typo is reported before any file is read
     loaded = load_layers(project)
-    missing = [spec for spec, layer in zip(project.layers, loaded.layers)
-               if isinstance(layer, (VectorLayer, RasterLayer)) and layer.crs is None]
+    missing = [
+        spec
+        for spec, layer in zip(project.layers, loaded.layers)
+        if isinstance(layer, (VectorLayer, RasterLayer)) and layer.crs is None
+    ]
     if not missing:
         if crs is not None:
             print("pakmap: note: --crs ignored: the layer's file has its own CRS", file=sys.stderr)
         return loaded
     if crs is None:
-        raise SourceError("the file has no coordinate reference system (no .prj or CRS in the file), so pakmap "
-                          "cannot place it on the map", path=project.resolve(missing[0].path),
-                          fix="give it with --crs, e.g. --crs EPSG:4326 for longitude/latitude in degrees")
+        raise SourceError(
+            "the file has no coordinate reference system (no .prj or CRS in the file), so pakmap "
+            "cannot place it on the map",
+            path=project.resolve(missing[0].path),
+            fix="give it with --crs, e.g. --crs EPSG:4326 for longitude/latitude in degrees",
+        )
     for spec in missing:
         spec.crs = crs
     return load_layers(project)

@@ -5,17 +5,30 @@ from __future__ import annotations
 from ..project import load_project, save_project
 from ..project.kept_breaks import record_kept_breaks
 from ..project.loader import load_layers
-from .common import (add_output_options, check_render_outputs, parse_aggregate, print_join_reports, run_outputs,
-                     run_project_exports)
+from .common import (
+    add_output_options,
+    check_render_outputs,
+    parse_aggregate,
+    print_join_reports,
+    run_outputs,
+    run_project_exports,
+)
 
 
 def register(sub) -> None:
-    p = sub.add_parser("render", help="render a project file to PDF, PNG, SVG or HTML",
-                       description="Render a project to the format of OUT (.pdf, .png, .svg, .html). "
-                                   "Without -o, writes every export listed in the project.")
+    p = sub.add_parser(
+        "render",
+        help="render a project file to PDF, PNG, SVG or HTML",
+        description="Render a project to the format of OUT (.pdf, .png, .svg, .html). "
+        "Without -o, writes every export listed in the project.",
+    )
     p.add_argument("project", help="the project file (.toml)")
-    p.add_argument("-o", "--output", help="output file; the format follows the extension (.pdf, .png, .svg, .html, .gpkg)")
-    p.add_argument("--atlas", metavar="LAYER", help="one page per feature of LAYER (PDF: one file, PNG: one file per page)")
+    p.add_argument(
+        "-o", "--output", help="output file; the format follows the extension (.pdf, .png, .svg, .html, .gpkg)"
+    )
+    p.add_argument(
+        "--atlas", metavar="LAYER", help="one page per feature of LAYER (PDF: one file, PNG: one file per page)"
+    )
     add_output_options(p)
     p.set_defaults(func=run)
 
@@ -31,8 +44,12 @@ def run(args) -> int:
         written = save_project(project)
         for message in kept:
             print(f"{message}; recorded in {written.name}")
-    decisions = {"allow_sensitive": args.allow_sensitive, "aggregate": parse_aggregate(args.aggregate),
-                 "reason": args.reason, "places": args.places}
+    decisions = {
+        "allow_sensitive": args.allow_sensitive,
+        "aggregate": parse_aggregate(args.aggregate),
+        "reason": args.reason,
+        "places": args.places,
+    }
     if args.output:
         run_outputs(loaded, args.output, dpi=args.dpi, atlas=args.atlas, world_file=args.world_file, **decisions)
     else:

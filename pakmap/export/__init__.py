@@ -18,8 +18,15 @@ __all__ = ["export_print", "PRINT_SUFFIXES"]
 PRINT_SUFFIXES = (".pdf", ".png", ".svg")
 
 
-def export_print(loaded: LoadedProject, out_path: str | os.PathLike, *, dpi: int = 300,
-                 atlas: str | None = None, world_file: bool = False, furniture: bool = True) -> list[Path]:
+def export_print(
+    loaded: LoadedProject,
+    out_path: str | os.PathLike,
+    *,
+    dpi: int = 300,
+    atlas: str | None = None,
+    world_file: bool = False,
+    furniture: bool = True,
+) -> list[Path]:
     """Write the print map of ``loaded`` to ``out_path`` (.pdf, .png or .svg); returns the files written.
 
     ``atlas`` names a coverage layer: one page per feature (a multi-page PDF, or one PNG per feature).
@@ -38,17 +45,29 @@ def export_print(loaded: LoadedProject, out_path: str | os.PathLike, *, dpi: int
 
         return write_atlas(loaded, out_path, atlas, dpi=dpi, world_file=world_file)
     if suffix not in PRINT_SUFFIXES:
-        raise ExportError(f"unknown print format '{suffix or '(none)'}'", path=out_path,
-                          fix="end the output name with .pdf, .png or .svg (.html is the web map)")
+        raise ExportError(
+            f"unknown print format '{suffix or '(none)'}'",
+            path=out_path,
+            fix="end the output name with .pdf, .png or .svg (.html is the web map)",
+        )
     if not furniture:
         if suffix != ".png":
-            raise ExportError("a map without page furniture is written as PNG", path=out_path,
-                              fix="use a .png output, or keep the page layout")
+            raise ExportError(
+                "a map without page furniture is written as PNG",
+                path=out_path,
+                fix="use a .png output, or keep the page layout",
+            )
         from .png import write_map_png
 
         px = dpi / 25.4
-        return write_map_png(loaded, out_path, width=round(template.width * px), height=round(template.height * px),
-                             dpi=dpi, world_file=world_file)
+        return write_map_png(
+            loaded,
+            out_path,
+            width=round(template.width * px),
+            height=round(template.height * px),
+            dpi=dpi,
+            world_file=world_file,
+        )
     from ..layout.compose import compose_page
 
     page = compose_page(loaded)

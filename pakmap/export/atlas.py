@@ -53,11 +53,17 @@ def atlas_pages(loaded: LoadedProject, spec: AtlasSpec, template: Template | Non
     """(feature name, composed page) for every feature of the coverage layer, in sort order."""
     layer = loaded.layer(spec.layer)
     if not isinstance(layer, VectorLayer):
-        raise ProjectError(f"atlas layer '{spec.layer}' has no geometry", path=loaded.project.path,
-                           fix="choose a boundary layer (provinces, districts) for the atlas")
+        raise ProjectError(
+            f"atlas layer '{spec.layer}' has no geometry",
+            path=loaded.project.path,
+            fix="choose a boundary layer (provinces, districts) for the atlas",
+        )
     if spec.name_field not in layer.data.columns:
-        raise ProjectError(f"atlas layer '{spec.layer}' has no field '{spec.name_field}'", path=loaded.project.path,
-                           fix=f"set [layout.atlas] name_field to one of: {', '.join(layer.fields)}")
+        raise ProjectError(
+            f"atlas layer '{spec.layer}' has no field '{spec.name_field}'",
+            path=loaded.project.path,
+            fix=f"set [layout.atlas] name_field to one of: {', '.join(layer.fields)}",
+        )
     template = template or load_template(loaded.project.layout.template, loaded.project.folder)
     data = layer.data[~(layer.data.geometry.is_empty | layer.data.geometry.isna())]
     if spec.sort_field:
@@ -76,8 +82,11 @@ def atlas_pages(loaded: LoadedProject, spec: AtlasSpec, template: Template | Non
         try:
             title = title_expression.format(fields, formatter.format_field)
         except (KeyError, ValueError, TypeError) as exc:
-            raise ProjectError(f"atlas title {spec.title!r} uses an unknown field {exc}", path=loaded.project.path,
-                               fix=f"use {{name}} or fields of '{spec.layer}'") from None
+            raise ProjectError(
+                f"atlas title {spec.title!r} uses an unknown field {exc}",
+                path=loaded.project.path,
+                fix=f"use {{name}} or fields of '{spec.layer}'",
+            ) from None
         extent = loaded.layer_bounds(layer, row.geometry.bounds)
         feature = data.loc[[row.name], [data.geometry.name]]
         yield name, compose_page(loaded, template, extent=extent, title=title, subtitle=subtitle, highlight=feature)
@@ -95,8 +104,9 @@ def atlas_file_names(names: list[str]) -> list[str]:
     return out
 
 
-def write_atlas(loaded: LoadedProject, out_path: Path, layer_name: str, *, dpi: int = 300,
-                world_file: bool = False) -> list[Path]:
+def write_atlas(
+    loaded: LoadedProject, out_path: Path, layer_name: str, *, dpi: int = 300, world_file: bool = False
+) -> list[Path]:
     """A multi-page PDF (``.pdf``), or one image per feature: into ``out_path`` if it has no extension
     (a folder), else beside it as ``<stem>_<name>.png``/``.svg``."""
     from .pdf import write_pdf
@@ -132,5 +142,8 @@ def write_atlas(loaded: LoadedProject, out_path: Path, layer_name: str, *, dpi: 
             else:
                 written.extend(write_png(page, target, dpi=dpi, world_file=world_file))
         return written
-    raise ExportError(f"an atlas cannot be written as '{suffix}'", path=out_path,
-                      fix="use .pdf (one file), .png or a folder name without extension (one PNG per feature)")
+    raise ExportError(
+        f"an atlas cannot be written as '{suffix}'",
+        path=out_path,
+        fix="use .pdf (one file), .png or a folder name without extension (one PNG per feature)",
+    )

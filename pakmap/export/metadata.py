@@ -23,7 +23,7 @@ def pdf_date(iso_day: str) -> bytes:
 def set_document_info(path: Path, info: dict[str, str], created: str | None = None) -> None:
     """Replace the PDF's Info dictionary with ``info`` (Title, Subject, Creator…) plus the creation date."""
     data = path.read_bytes()
-    trailer = data[data.rfind(b"trailer"):]
+    trailer = data[data.rfind(b"trailer") :]
     root = re.search(rb"/Root\s+(\d+\s+\d+\s+R)", trailer)
     size = re.search(rb"/Size\s+(\d+)", trailer)
     startxref = re.findall(rb"startxref\s+(\d+)", data)
@@ -39,6 +39,11 @@ def set_document_info(path: Path, info: dict[str, str], created: str | None = No
     body = b"%d 0 obj\n<<" % number + entries + b">>\nendobj\n"
     xref_at = offset + len(body)
     xref = b"xref\n%d 1\n%010d 00000 n \n" % (number, offset)
-    new_trailer = (b"trailer\n<< /Size %d /Root " % (number + 1) + root.group(1)
-                   + b" /Info %d 0 R /Prev " % number + startxref[-1] + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref_at)
+    new_trailer = (
+        b"trailer\n<< /Size %d /Root " % (number + 1)
+        + root.group(1)
+        + b" /Info %d 0 R /Prev " % number
+        + startxref[-1]
+        + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref_at
+    )
     path.write_bytes(data + body + xref + new_trailer)

@@ -65,8 +65,15 @@ class PdfPages:
 
 
 @contextlib.contextmanager
-def pdf_document(out_path: str | os.PathLike, *, dpi: int = 300, title: str = "", creator: str = "pakmap",
-                 info: dict[str, str] | None = None, created: str | None = None) -> Iterator[PdfPages]:
+def pdf_document(
+    out_path: str | os.PathLike,
+    *,
+    dpi: int = 300,
+    title: str = "",
+    creator: str = "pakmap",
+    info: dict[str, str] | None = None,
+    created: str | None = None,
+) -> Iterator[PdfPages]:
     """Paint a PDF page by page, as every pakmap PDF export does, written atomically to ``out_path``.
 
     On leaving the block the file is finished: dense point images are put in (see the module
@@ -94,14 +101,16 @@ def pdf_document(out_path: str | os.PathLike, *, dpi: int = 300, title: str = ""
         try:
             substitute_images(tmp, substitutes)
         except PdfSurgeryError as exc:
-            raise ExportError(f"cannot finish the PDF: {exc}", path=out_path,
-                              fix="report this as a bug in pakmap") from None
+            raise ExportError(
+                f"cannot finish the PDF: {exc}", path=out_path, fix="report this as a bug in pakmap"
+            ) from None
         if info:
             set_document_info(tmp, info, created=created)
 
 
-def write_pdf(pages: Iterable[Page], out_path: str | os.PathLike, *, dpi: int = 300,
-              metadata: dict[str, str] | None = None) -> Path:
+def write_pdf(
+    pages: Iterable[Page], out_path: str | os.PathLike, *, dpi: int = 300, metadata: dict[str, str] | None = None
+) -> Path:
     """Write ``pages`` (one or many: an atlas) to one PDF, atomically; ``metadata`` overrides the first page's."""
     out_path = Path(out_path)
     pages = iter(pages)
@@ -109,10 +118,15 @@ def write_pdf(pages: Iterable[Page], out_path: str | os.PathLike, *, dpi: int = 
     if first is None:
         raise ExportError("nothing to export: no pages", path=out_path, fix="check the atlas layer has features")
     meta = {**first.metadata, **(metadata or {})}
-    info = {"Title": meta["title"], "Subject": meta["subject"], "Creator": meta["creator"],
-            "Producer": "pakmap (Qt PDF writer)"}
-    with pdf_document(out_path, dpi=dpi, title=meta["title"], creator=meta["creator"], info=info,
-                      created=meta["created"]) as pdf:
+    info = {
+        "Title": meta["title"],
+        "Subject": meta["subject"],
+        "Creator": meta["creator"],
+        "Producer": "pakmap (Qt PDF writer)",
+    }
+    with pdf_document(
+        out_path, dpi=dpi, title=meta["title"], creator=meta["creator"], info=info, created=meta["created"]
+    ) as pdf:
         for page in itertools.chain([first], pages):
             template = page.template
             paint_page(page, pdf.new_page(template.width, template.height, template.name), dpi)

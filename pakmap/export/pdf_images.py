@@ -37,10 +37,19 @@ class PdfSurgeryError(RuntimeError):
 def image_object(number: int, image: IndexedImage) -> bytes:
     """``image`` as a complete PDF image object numbered ``number``: indexed RGB, index 0 masked."""
     hival = image.colours - 1
-    head = (b"%d 0 obj\n<<\n/Type /XObject\n/Subtype /Image\n/Width %d\n/Height %d\n/BitsPerComponent %d\n"
-            b"/ColorSpace [/Indexed /DeviceRGB %d <%s>]\n/Mask [0 0]\n/Length %d\n/Filter /FlateDecode\n>>\n"
-            % (number, image.width, image.height, image.bits, hival, image.palette.hex().upper().encode("ascii"),
-               len(image.data)))
+    head = (
+        b"%d 0 obj\n<<\n/Type /XObject\n/Subtype /Image\n/Width %d\n/Height %d\n/BitsPerComponent %d\n"
+        b"/ColorSpace [/Indexed /DeviceRGB %d <%s>]\n/Mask [0 0]\n/Length %d\n/Filter /FlateDecode\n>>\n"
+        % (
+            number,
+            image.width,
+            image.height,
+            image.bits,
+            hival,
+            image.palette.hex().upper().encode("ascii"),
+            len(image.data),
+        )
+    )
     return head + b"stream\n" + image.data + b"\nendstream\nendobj\n"
 
 
@@ -76,10 +85,10 @@ def _read_xref(data: bytes) -> tuple[int, dict[int, tuple[int, int, bool]]]:
     if not found:
         raise PdfSurgeryError("no startxref at the end of the PDF")
     at = int(found[-1])
-    if data[at:at + 4] != b"xref":
+    if data[at : at + 4] != b"xref":
         raise PdfSurgeryError("the PDF has no classic xref table (a cross-reference stream?)")
     pos = at + 4
-    while data[pos:pos + 1] in (b"\r", b"\n", b" "):
+    while data[pos : pos + 1] in (b"\r", b"\n", b" "):
         pos += 1
     entries: dict[int, tuple[int, int, bool]] = {}
     while not data.startswith(b"trailer", pos):
@@ -117,7 +126,7 @@ def _placeholder_at(data: bytes, number: int, offset: int, entries: dict) -> tup
         if ref not in entries:
             raise PdfSurgeryError(f"the length object {ref} of image {number} is not in the xref table")
         at = entries[ref][0]
-        value = re.match(rb"%d 0 obj\s*(\d+)\s*endobj" % ref, data[at:at + 64])
+        value = re.match(rb"%d 0 obj\s*(\d+)\s*endobj" % ref, data[at : at + 64])
         if value is None:
             raise PdfSurgeryError(f"the length object {ref} of image {number} is not a number")
         size = int(value.group(1))
@@ -125,7 +134,7 @@ def _placeholder_at(data: bytes, number: int, offset: int, entries: dict) -> tup
         size = int(length.group(1))
     start = stream + len(b"stream")
     start += 2 if data.startswith(b"\r\n", start) else 1
-    raw = data[start:start + size]
+    raw = data[start : start + size]
     if b"/FlateDecode" in head:
         # The placeholder is tiny: decompressing only the start of a large stream is enough to tell.
         try:
@@ -135,18 +144,19 @@ def _placeholder_at(data: bytes, number: int, offset: int, entries: dict) -> tup
     if not raw.startswith(PLACEHOLDER_MAGIC):
         return None
     if b"/FlateDecode" in head:
-        raw = zlib.decompress(data[start:start + size])
+        raw = zlib.decompress(data[start : start + size])
     end = data.find(b"endobj", start + size)
     if end < 0:
         raise PdfSurgeryError(f"image {number} has no endobj")
     end += len(b"endobj")
-    while data[end:end + 1] in (b"\r", b"\n"):
+    while data[end : end + 1] in (b"\r", b"\n"):
         end += 1
     return raw, end
 
 
-def _rebuilt(data: bytes, xref_at: int, entries: dict[int, tuple[int, int, bool]],
-             replacements: list[tuple[int, int, bytes]]) -> bytes:
+def _rebuilt(
+    data: bytes, xref_at: int, entries: dict[int, tuple[int, int, bool]], replacements: list[tuple[int, int, bytes]]
+) -> bytes:
     """``data`` with each (start, end) range replaced, and a new xref table at the new offsets."""
     pieces: list[bytes] = []
     shifts: list[tuple[int, int]] = []  # (old start of a later range, offset change from there on)

@@ -22,6 +22,8 @@ from .png_encode import encode_png
 from .worldfile import write_world_file
 
 DPI_CHOICES = (150, 300, 600)
+
+
 def _image(width: int, height: int, dpi: float, out_path: Path) -> QImage:
     limits.PAGE_PIXELS.check(width * height, path=out_path, subject=f"a {width} × {height} pixel image")
     # Opaque (filled white below): no alpha channel, so an RGB PNG, a quarter smaller than RGBA.
@@ -38,8 +40,9 @@ def save_png(image: QImage, out_path: str | os.PathLike) -> None:
     as fast as Qt's writer on maps, and smaller)."""
     out_path = Path(out_path)
     if image.isNull():
-        raise ExportError("cannot write the PNG (the image is empty)", path=out_path,
-                          fix="report this as a bug in pakmap")
+        raise ExportError(
+            "cannot write the PNG (the image is empty)", path=out_path, fix="report this as a bug in pakmap"
+        )
     data = encode_png(image)
     with atomic_path(out_path) as tmp:
         tmp.write_bytes(data)
@@ -64,8 +67,16 @@ def write_png(page: Page, out_path: str | os.PathLike, *, dpi: int = 300, world_
     return written
 
 
-def write_map_png(loaded: LoadedProject, out_path: str | os.PathLike, *, width: int, height: int,
-                  dpi: float = 96.0, extent=None, world_file: bool = False) -> list[Path]:
+def write_map_png(
+    loaded: LoadedProject,
+    out_path: str | os.PathLike,
+    *,
+    width: int,
+    height: int,
+    dpi: float = 96.0,
+    extent=None,
+    world_file: bool = False,
+) -> list[Path]:
     """The map alone (no page furniture) as a ``width``×``height`` PNG; its world file is exact."""
     from ..render import render_map
 

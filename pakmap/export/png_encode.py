@@ -54,10 +54,13 @@ def encode_png(image: QImage) -> bytes:
     raw[:, 0] = 0
     if alpha:
         # Straight alpha through convertToFormat: exact; QPainter rounds unpremultiplying differently.
-        pixels = image if image.format() == QImage.Format.Format_RGBA8888 else \
-            image.convertToFormat(QImage.Format.Format_RGBA8888)
+        pixels = (
+            image
+            if image.format() == QImage.Format.Format_RGBA8888
+            else image.convertToFormat(QImage.Format.Format_RGBA8888)
+        )
         rows = np.frombuffer(pixels.constBits(), np.uint8).reshape(height, pixels.bytesPerLine())
-        raw[:, 1:] = rows[:, :width * channels]  # Qt pads rows to 4 bytes
+        raw[:, 1:] = rows[:, : width * channels]  # Qt pads rows to 4 bytes
     else:
         # Opaque maps (the usual export): Qt converts the pixels straight into the PNG rows, through
         # a QImage over the buffer one byte in with the PNG row as its stride — 0.005 s for an A4
@@ -95,7 +98,7 @@ def deflate(data, level: int = ZLIB_LEVEL, pieces: int | None = None) -> bytes:
 
     def piece(i: int) -> bytes:
         compressor = zlib.compressobj(level, zlib.DEFLATED, -15)  # raw deflate: no header/trailer
-        body = compressor.compress(view[bounds[i]:bounds[i + 1]])
+        body = compressor.compress(view[bounds[i] : bounds[i + 1]])
         return body + compressor.flush(zlib.Z_FINISH if i == pieces - 1 else zlib.Z_SYNC_FLUSH)
 
     with ThreadPoolExecutor(pieces) as pool:

@@ -29,8 +29,11 @@ def write_svg(page: Page, out_path: str | os.PathLike, *, dpi: int = 300) -> Pat
     out_path = Path(out_path)
     family = page.template.font
     if not FONT_FAMILY.fullmatch(family):  # a template built in code rather than read by load_template
-        raise ExportError(f"font {family[:80]!r} is not a font family name", path=page.template.path,
-                          fix='use a family name of letters, digits, spaces and hyphens, e.g. "Lato"')
+        raise ExportError(
+            f"font {family[:80]!r} is not a font family name",
+            path=page.template.path,
+            fix='use a family name of letters, digits, spaces and hyphens, e.g. "Lato"',
+        )
     px = dpi / 25.4
     width, height = round(page.template.width * px), round(page.template.height * px)
     with atomic_path(out_path) as tmp:
@@ -58,7 +61,7 @@ def write_svg(page: Page, out_path: str | os.PathLike, *, dpi: int = 300) -> Pat
 def _add_font_fallbacks(path: Path, family: str) -> None:
     """SVG text names its font; a viewer without Lato should fall back to a sans-serif, not Times."""
     text = path.read_text(encoding="utf-8")
-    fallback = f'font-family="{family}, \'Helvetica Neue\', Arial, sans-serif"'
+    fallback = f"font-family=\"{family}, 'Helvetica Neue', Arial, sans-serif\""
     path.write_text(text.replace(f'font-family="{family}"', fallback), encoding="utf-8")
 
 
@@ -76,12 +79,18 @@ def check_inert(path: Path, target: Path) -> None:
         for _, element in ET.iterparse(path):
             problem = _active_part(element)
             if problem:
-                raise ExportError(f"the SVG would carry {problem}", path=target,
-                                  fix="report this as a bug in pakmap: a text reached the SVG unescaped")
+                raise ExportError(
+                    f"the SVG would carry {problem}",
+                    path=target,
+                    fix="report this as a bug in pakmap: a text reached the SVG unescaped",
+                )
             element.clear()
     except ET.ParseError as exc:
-        raise ExportError(f"the SVG is not well-formed XML ({exc})", path=target,
-                          fix="report this as a bug in pakmap: a text reached the SVG unescaped") from None
+        raise ExportError(
+            f"the SVG is not well-formed XML ({exc})",
+            path=target,
+            fix="report this as a bug in pakmap: a text reached the SVG unescaped",
+        ) from None
 
 
 def _active_part(element: ET.Element) -> str | None:

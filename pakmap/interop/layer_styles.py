@@ -18,8 +18,20 @@ from ..dates import creation_date
 
 STYLE_NAME = "pakmap"
 TABLE = "layer_styles"
-COLUMNS = ("f_table_catalog", "f_table_schema", "f_table_name", "f_geometry_column", "styleName", "styleQML",
-           "styleSLD", "useAsDefault", "description", "owner", "ui", "update_time")
+COLUMNS = (
+    "f_table_catalog",
+    "f_table_schema",
+    "f_table_name",
+    "f_geometry_column",
+    "styleName",
+    "styleQML",
+    "styleSLD",
+    "useAsDefault",
+    "description",
+    "owner",
+    "ui",
+    "update_time",
+)
 
 
 @dataclass(frozen=True)
@@ -36,10 +48,25 @@ def write_layer_styles(gpkg_path: str | os.PathLike, rows: list[LayerStyleRow]) 
     if not rows:
         return
     stamp = pd.Timestamp(creation_date())
-    frame = pd.DataFrame([{
-        "f_table_catalog": "", "f_table_schema": "", "f_table_name": row.table,
-        "f_geometry_column": row.geometry_column, "styleName": STYLE_NAME, "styleQML": row.qml,
-        "styleSLD": row.sld, "useAsDefault": True, "description": row.description, "owner": "",
-        "ui": None, "update_time": stamp} for row in rows], columns=list(COLUMNS))
+    frame = pd.DataFrame(
+        [
+            {
+                "f_table_catalog": "",
+                "f_table_schema": "",
+                "f_table_name": row.table,
+                "f_geometry_column": row.geometry_column,
+                "styleName": STYLE_NAME,
+                "styleQML": row.qml,
+                "styleSLD": row.sld,
+                "useAsDefault": True,
+                "description": row.description,
+                "owner": "",
+                "ui": None,
+                "update_time": stamp,
+            }
+            for row in rows
+        ],
+        columns=list(COLUMNS),
+    )
     frame["ui"] = frame["ui"].astype(object)
     pyogrio.write_dataframe(frame, gpkg_path, layer=TABLE, driver="GPKG", append=True)

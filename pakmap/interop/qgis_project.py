@@ -81,8 +81,15 @@ def _relative(path: Path, folder: Path) -> str:
 def _vector_layer(layer: VectorLayer, layer_id: str, source: str, crs: CRS, threshold: int) -> ET.Element:
     kind = geometry_kind(layer)
     labels_on = layer.labels is not None and layer.labels.visible
-    element = ET.Element("maplayer", {"type": "vector", "geometry": _GEOMETRY[kind],
-                                      "labelsEnabled": "1" if labels_on else "0", "styleCategories": "AllStyleCategories"})
+    element = ET.Element(
+        "maplayer",
+        {
+            "type": "vector",
+            "geometry": _GEOMETRY[kind],
+            "labelsEnabled": "1" if labels_on else "0",
+            "styleCategories": "AllStyleCategories",
+        },
+    )
     ET.SubElement(element, "id").text = layer_id
     ET.SubElement(element, "datasource").text = source
     ET.SubElement(element, "layername").text = layer.name
@@ -109,12 +116,29 @@ def _raster_layer(loaded: LoadedProject, layer: RasterLayer, layer_id: str, sour
         ET.SubElement(band, "noDataRange", min=repr(style.nodata), max=repr(style.nodata))
     pipe = ET.SubElement(element, "pipe")
     lo, hi = limits
-    renderer = ET.SubElement(pipe, "rasterrenderer", {
-        "type": "singlebandpseudocolor", "band": str(style.band), "opacity": f"{style.opacity:g}", "alphaBand": "-1",
-        "classificationMin": repr(float(lo)), "classificationMax": repr(float(hi))})
-    shader = ET.SubElement(ET.SubElement(renderer, "rastershader"), "colorrampshader", {
-        "colorRampType": "INTERPOLATED", "classificationMode": "1", "clip": "0",
-        "minimumValue": repr(float(lo)), "maximumValue": repr(float(hi))})
+    renderer = ET.SubElement(
+        pipe,
+        "rasterrenderer",
+        {
+            "type": "singlebandpseudocolor",
+            "band": str(style.band),
+            "opacity": f"{style.opacity:g}",
+            "alphaBand": "-1",
+            "classificationMin": repr(float(lo)),
+            "classificationMax": repr(float(hi)),
+        },
+    )
+    shader = ET.SubElement(
+        ET.SubElement(renderer, "rastershader"),
+        "colorrampshader",
+        {
+            "colorRampType": "INTERPOLATED",
+            "classificationMode": "1",
+            "clip": "0",
+            "minimumValue": repr(float(lo)),
+            "maximumValue": repr(float(hi)),
+        },
+    )
     colors = palette(style.palette).colors
     for i, color in enumerate(colors):
         value = lo + (hi - lo) * i / max(len(colors) - 1, 1)
@@ -124,14 +148,30 @@ def _raster_layer(loaded: LoadedProject, layer: RasterLayer, layer_id: str, sour
 
 # --- the print layout -----------------------------------------------------------------------------
 
+
 def _item(parent: ET.Element, kind: int, name: str, spec: ElementSpec, z: int, **attrs) -> ET.Element:
     box = spec.box
-    item = ET.SubElement(parent, "LayoutItem", {
-        "type": str(kind), "id": name, "uuid": "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"pakmap:{name}")) + "}",
-        "position": f"{box.x:g},{box.y:g},mm", "positionOnPage": f"{box.x:g},{box.y:g},mm",
-        "size": f"{box.width:g},{box.height:g},mm", "zValue": str(z), "visibility": "1", "opacity": "1",
-        "referencePoint": "0", "frame": "false", "background": "false", "itemRotation": "0", "positionLock": "false",
-        **attrs})
+    item = ET.SubElement(
+        parent,
+        "LayoutItem",
+        {
+            "type": str(kind),
+            "id": name,
+            "uuid": "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"pakmap:{name}")) + "}",
+            "position": f"{box.x:g},{box.y:g},mm",
+            "positionOnPage": f"{box.x:g},{box.y:g},mm",
+            "size": f"{box.width:g},{box.height:g},mm",
+            "zValue": str(z),
+            "visibility": "1",
+            "opacity": "1",
+            "referencePoint": "0",
+            "frame": "false",
+            "background": "false",
+            "itemRotation": "0",
+            "positionLock": "false",
+            **attrs,
+        },
+    )
     return item
 
 
@@ -141,13 +181,20 @@ def _font(size: float, bold: bool = False) -> str:
 
 def _qcolor(parent: ET.Element, tag: str, color: str) -> None:
     c = color.lstrip("#")
-    ET.SubElement(parent, tag, red=str(int(c[0:2], 16)), green=str(int(c[2:4], 16)), blue=str(int(c[4:6], 16)),
-                  alpha="255")
+    ET.SubElement(
+        parent, tag, red=str(int(c[0:2], 16)), green=str(int(c[2:4], 16)), blue=str(int(c[4:6], 16)), alpha="255"
+    )
 
 
 def _text_item(parent: ET.Element, name: str, spec: ElementSpec, text: str, z: int) -> None:
-    attrs = {"labelText": text, "htmlState": "0", "halign": _HALIGN.get(spec.align, "1"), "valign": "32",
-             "marginX": "0", "marginY": "0"}
+    attrs = {
+        "labelText": text,
+        "htmlState": "0",
+        "halign": _HALIGN.get(spec.align, "1"),
+        "valign": "32",
+        "marginX": "0",
+        "marginY": "0",
+    }
     if spec.fill:
         attrs["background"] = "true"
     item = _item(parent, LABEL, name, spec, z, **attrs)
@@ -160,22 +207,53 @@ def _text_item(parent: ET.Element, name: str, spec: ElementSpec, text: str, z: i
 def _layout(root: ET.Element, page: Page, loaded: LoadedProject, layer_ids: dict[str, str]) -> None:
     template = page.template
     layouts = ET.SubElement(root, "Layouts")
-    layout = ET.SubElement(layouts, "Layout", name=page.texts.get("title") or loaded.project.map.title or "Map",
-                           units="mm", printResolution="300", worldFileMap="")
+    layout = ET.SubElement(
+        layouts,
+        "Layout",
+        name=page.texts.get("title") or loaded.project.map.title or "Map",
+        units="mm",
+        printResolution="300",
+        worldFileMap="",
+    )
     pages = ET.SubElement(layout, "PageCollection")
-    ET.SubElement(pages, "LayoutItem", {"type": str(PAGE), "size": f"{template.width:g},{template.height:g},mm",
-                                        "position": "0,0,mm", "positionOnPage": "0,0,mm", "zValue": "0",
-                                        "visibility": "1", "background": "true", "frame": "false",
-                                        "uuid": "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, "pakmap:page")) + "}"})
+    ET.SubElement(
+        pages,
+        "LayoutItem",
+        {
+            "type": str(PAGE),
+            "size": f"{template.width:g},{template.height:g},mm",
+            "position": "0,0,mm",
+            "positionOnPage": "0,0,mm",
+            "zValue": "0",
+            "visibility": "1",
+            "background": "true",
+            "frame": "false",
+            "uuid": "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, "pakmap:page")) + "}",
+        },
+    )
     specs = page.elements
     map_spec = specs["map"]
     map_uuid = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, "pakmap:map")) + "}"
-    map_item = _item(layout, MAP, "map", map_spec, 1, keepLayerSet="false", drawCanvasItems="true",
-                     mapRotation="0", followPreset="false", followPresetName="", isTemporal="0", mapFlags="0",
-                     frame="true" if map_spec.stroke else "false", labelMargin="0,mm")
+    map_item = _item(
+        layout,
+        MAP,
+        "map",
+        map_spec,
+        1,
+        keepLayerSet="false",
+        drawCanvasItems="true",
+        mapRotation="0",
+        followPreset="false",
+        followPresetName="",
+        isTemporal="0",
+        mapFlags="0",
+        frame="true" if map_spec.stroke else "false",
+        labelMargin="0,mm",
+    )
     map_item.set("uuid", map_uuid)
-    ET.SubElement(map_item, "Extent", {k: repr(float(v)) for k, v in zip(("xmin", "ymin", "xmax", "ymax"),
-                                                                         page.map_extent)})
+    ET.SubElement(
+        map_item, "Extent", {k: repr(float(v)) for k, v in zip(("xmin", "ymin", "xmax", "ymax"), page.map_extent)}
+    )
     spatialrefsys(ET.SubElement(map_item, "crs"), loaded.crs)
     ET.SubElement(map_item, "LayerSet")
     if map_spec.stroke:
@@ -190,33 +268,82 @@ def _layout(root: ET.Element, page: Page, loaded: LoadedProject, layer_ids: dict
         _legend(layout, specs["legend"], loaded, layer_ids, map_uuid, z)
     if "scalebar" in specs:
         spec = specs["scalebar"]
-        bar = _item(layout, SCALEBAR, "scalebar", spec, z + 1, mapUuid=map_uuid, style="Single Box",
-                    unitType="km", unitLabel="km", numMapUnitsPerScaleBarUnit="1", numSegments="2",
-                    numSegmentsLeft="0", segmentSizeMode="1", minBarWidth=f"{spec.box.width * 0.4:g}",
-                    maxBarWidth=f"{spec.box.width * 0.8:g}", height="2", labelBarSpace="1.5", boxContentSpace="1",
-                    alignment="0", outlineWidth="0.3")
+        bar = _item(
+            layout,
+            SCALEBAR,
+            "scalebar",
+            spec,
+            z + 1,
+            mapUuid=map_uuid,
+            style="Single Box",
+            unitType="km",
+            unitLabel="km",
+            numMapUnitsPerScaleBarUnit="1",
+            numSegments="2",
+            numSegmentsLeft="0",
+            segmentSizeMode="1",
+            minBarWidth=f"{spec.box.width * 0.4:g}",
+            maxBarWidth=f"{spec.box.width * 0.8:g}",
+            height="2",
+            labelBarSpace="1.5",
+            boxContentSpace="1",
+            alignment="0",
+            outlineWidth="0.3",
+        )
         ET.SubElement(bar, "scaleBarFont", style="", description=_font(spec.size))
         _qcolor(bar, "fillColor", spec.color)
         _qcolor(bar, "fillColor2", "#FFFFFF")
         _qcolor(bar, "strokeColor", spec.color)
         _qcolor(bar, "textColor", spec.color)
     if "north_arrow" in specs:
-        _item(layout, PICTURE, "north_arrow", specs["north_arrow"], z + 2, file=NORTH_ARROW_SVG, mode="0",
-              mapUuid=map_uuid, northMode="1", northOffset="0", resizeMode="0", anchorPoint="4",
-              svgFillColor=qgis_color(specs["north_arrow"].color), svgBorderColor=qgis_color(specs["north_arrow"].color),
-              svgBorderWidth="0")
+        _item(
+            layout,
+            PICTURE,
+            "north_arrow",
+            specs["north_arrow"],
+            z + 2,
+            file=NORTH_ARROW_SVG,
+            mode="0",
+            mapUuid=map_uuid,
+            northMode="1",
+            northOffset="0",
+            resizeMode="0",
+            anchorPoint="4",
+            svgFillColor=qgis_color(specs["north_arrow"].color),
+            svgBorderColor=qgis_color(specs["north_arrow"].color),
+            svgBorderWidth="0",
+        )
 
 
-def _legend(layout: ET.Element, spec: ElementSpec, loaded: LoadedProject, layer_ids: dict[str, str], map_uuid: str,
-            z: int) -> None:
-    legend = _item(layout, LEGEND, "legend", spec, z, map_uuid=map_uuid, title="", resizeToContents="0",
-                   columnCount="1", symbolWidth="5", symbolHeight="3.5", boxSpace="1", columnSpace="2",
-                   legendFilterByAtlas="0", fontColor=spec.color, wrapChar="")
+def _legend(
+    layout: ET.Element, spec: ElementSpec, loaded: LoadedProject, layer_ids: dict[str, str], map_uuid: str, z: int
+) -> None:
+    legend = _item(
+        layout,
+        LEGEND,
+        "legend",
+        spec,
+        z,
+        map_uuid=map_uuid,
+        title="",
+        resizeToContents="0",
+        columnCount="1",
+        symbolWidth="5",
+        symbolHeight="3.5",
+        boxSpace="1",
+        columnSpace="2",
+        legendFilterByAtlas="0",
+        fontColor=spec.color,
+        wrapChar="",
+    )
     styles = ET.SubElement(legend, "styles")
-    for name, size, bold, margin in (("title", spec.title_size or spec.size, True, "2"),
-                                     ("group", spec.title_size or spec.size, True, "2"),
-                                     ("subgroup", spec.title_size or spec.size, True, "2"),
-                                     ("symbol", spec.size, False, "1.2"), ("symbolLabel", spec.size, False, "1.2")):
+    for name, size, bold, margin in (
+        ("title", spec.title_size or spec.size, True, "2"),
+        ("group", spec.title_size or spec.size, True, "2"),
+        ("subgroup", spec.title_size or spec.size, True, "2"),
+        ("symbol", spec.size, False, "1.2"),
+        ("symbolLabel", spec.size, False, "1.2"),
+    ):
         style = ET.SubElement(styles, "style", name=name, marginTop=margin, alignment="1")
         ET.SubElement(style, "styleFont", style="", description=_font(size, bold))
     # Only the layers pakmap's legend lists, top first, under its headings ("Population 2023").
@@ -227,16 +354,27 @@ def _legend(layout: ET.Element, spec: ElementSpec, loaded: LoadedProject, layer_
         if layer.name not in listed or layer.name not in layer_ids:
             continue
         title = legend_title(layer) if isinstance(layer, VectorLayer) else ""
-        node = ET.SubElement(tree, "layer-tree-layer", {"id": layer_ids[layer.name], "name": title or single_label(layer),
-                                                        "checked": "Qt::Checked", "expanded": "1", "providerKey": ""})
+        node = ET.SubElement(
+            tree,
+            "layer-tree-layer",
+            {
+                "id": layer_ids[layer.name],
+                "name": title or single_label(layer),
+                "checked": "Qt::Checked",
+                "expanded": "1",
+                "providerKey": "",
+            },
+        )
         props = ET.SubElement(ET.SubElement(node, "customproperties"), "Option", type="Map")
         ET.SubElement(props, "Option", type="QString", name="legend/title-label", value=title or single_label(layer))
 
 
 # --- the project ----------------------------------------------------------------------------------
 
-def project_xml(loaded: LoadedProject, safe: LoadedProject, folder: Path, gpkg_name: str,
-                tables: dict[str, str]) -> ET.Element:
+
+def project_xml(
+    loaded: LoadedProject, safe: LoadedProject, folder: Path, gpkg_name: str, tables: dict[str, str]
+) -> ET.Element:
     """The ``.qgs`` document of ``safe`` (the guarded copy of ``loaded``) with vector layers in ``gpkg_name``."""
     page = compose_page(safe)
     threshold = int(safe.project.protection.threshold)
@@ -248,12 +386,16 @@ def project_xml(loaded: LoadedProject, safe: LoadedProject, folder: Path, gpkg_n
     for index, layer in enumerate(safe.layers):
         if isinstance(layer, VectorLayer) and layer.name in tables:
             layer_id = layer_ids[layer.name] = _layer_id(layer.name, index)
-            maplayers.append(_vector_layer(layer, layer_id, f"./{gpkg_name}|layername={tables[layer.name]}",
-                                           layer.crs or safe.crs, threshold))
+            maplayers.append(
+                _vector_layer(
+                    layer, layer_id, f"./{gpkg_name}|layername={tables[layer.name]}", layer.crs or safe.crs, threshold
+                )
+            )
         elif isinstance(layer, RasterLayer):
             layer_id = layer_ids[layer.name] = _layer_id(layer.name, index)
-            maplayers.append(_raster_layer(safe, layer, layer_id, _relative(Path(layer.path).resolve(), folder),
-                                           page.map_extent))
+            maplayers.append(
+                _raster_layer(safe, layer, layer_id, _relative(Path(layer.path).resolve(), folder), page.map_extent)
+            )
     tree = ET.SubElement(root, "layer-tree-group")
     ET.SubElement(ET.SubElement(tree, "customproperties"), "Option")
     by_name = {l.name: l for l in safe.layers}
@@ -261,18 +403,29 @@ def project_xml(loaded: LoadedProject, safe: LoadedProject, folder: Path, gpkg_n
         if layer.name not in layer_ids:
             continue
         source = next(m.findtext("datasource") for m in maplayers if m.findtext("id") == layer_ids[layer.name])
-        ET.SubElement(tree, "layer-tree-layer", {
-            "id": layer_ids[layer.name], "name": layer.name, "source": source, "expanded": "1",
-            "providerKey": "ogr" if isinstance(by_name[layer.name], VectorLayer) else "gdal",
-            "checked": "Qt::Checked" if layer.visible else "Qt::Unchecked"})
+        ET.SubElement(
+            tree,
+            "layer-tree-layer",
+            {
+                "id": layer_ids[layer.name],
+                "name": layer.name,
+                "source": source,
+                "expanded": "1",
+                "providerKey": "ogr" if isinstance(by_name[layer.name], VectorLayer) else "gdal",
+                "checked": "Qt::Checked" if layer.visible else "Qt::Unchecked",
+            },
+        )
     ET.SubElement(tree, "custom-order", enabled="0")
     canvas = ET.SubElement(root, "mapcanvas", name="theMapCanvas")
     _extent(canvas, "extent", page.map_extent)
     ET.SubElement(canvas, "rotation").text = "0"
     spatialrefsys(ET.SubElement(canvas, "destinationsrs"), safe.crs)
     view = ET.SubElement(root, "ProjectViewSettings", UseProjectScales="0", rotation="0")
-    default_extent = ET.SubElement(view, "DefaultViewExtent", {k: repr(float(v)) for k, v in
-                                                               zip(("xmin", "ymin", "xmax", "ymax"), page.map_extent)})
+    default_extent = ET.SubElement(
+        view,
+        "DefaultViewExtent",
+        {k: repr(float(v)) for k, v in zip(("xmin", "ymin", "xmax", "ymax"), page.map_extent)},
+    )
     spatialrefsys(default_extent, safe.crs)
     project_layers = ET.SubElement(root, "projectlayers")
     project_layers.extend(maplayers)
@@ -283,7 +436,8 @@ def project_xml(loaded: LoadedProject, safe: LoadedProject, folder: Path, gpkg_n
     ellipsoid_id = safe.crs.ellipsoid.to_json_dict().get("id", {}) if safe.crs.ellipsoid is not None else {}
     measure = ET.SubElement(properties, "Measure")
     ET.SubElement(measure, "Ellipsoid", type="QString").text = (
-        f"{ellipsoid_id['authority']}:{ellipsoid_id['code']}" if ellipsoid_id.get("code") else "WGS84")
+        f"{ellipsoid_id['authority']}:{ellipsoid_id['code']}" if ellipsoid_id.get("code") else "WGS84"
+    )
     paths = ET.SubElement(properties, "Paths")
     ET.SubElement(paths, "Absolute", type="bool").text = "false"
     _layout(root, page, safe, layer_ids)
@@ -296,9 +450,15 @@ def qgis_export_files(out_path: str | os.PathLike) -> list[Path]:
     return [out_path, out_path.with_suffix(".gpkg"), record_path(out_path)]
 
 
-def export_qgis_project(loaded: LoadedProject, out_path: str | os.PathLike, *,
-                        allow_sensitive: tuple[str, ...] = (), aggregate: dict[str, str] | None = None,
-                        reason: str = "", places: tuple[str, ...] = ()) -> list[Path]:
+def export_qgis_project(
+    loaded: LoadedProject,
+    out_path: str | os.PathLike,
+    *,
+    allow_sensitive: tuple[str, ...] = (),
+    aggregate: dict[str, str] | None = None,
+    reason: str = "",
+    places: tuple[str, ...] = (),
+) -> list[Path]:
     """Write ``out_path`` (``.qgz``) and its GeoPackage of published layers; returns the files written
     (with the export record)."""
     out_path = Path(out_path)

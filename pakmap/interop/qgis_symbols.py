@@ -77,9 +77,17 @@ def _symbol_layer(parent: ET.Element, cls: str, props: dict[str, str], data_defi
 
 
 def _line_props(color: str, width: float, line_style: str, opacity: float = 1.0) -> dict[str, str]:
-    props = {"line_color": qgis_color(color, 1.0), "line_width": f"{width:g}", "line_width_unit": "MM",
-             "line_style": QGIS_LINE_STYLES.get(line_style, "solid"), "joinstyle": "round", "capstyle": "round",
-             "offset": "0", "offset_unit": "MM", "use_custom_dash": "0"}
+    props = {
+        "line_color": qgis_color(color, 1.0),
+        "line_width": f"{width:g}",
+        "line_width_unit": "MM",
+        "line_style": QGIS_LINE_STYLES.get(line_style, "solid"),
+        "joinstyle": "round",
+        "capstyle": "round",
+        "offset": "0",
+        "offset_unit": "MM",
+        "use_custom_dash": "0",
+    }
     if line_style == "dot":
         # pakmap's dots: a dash of almost no length with round caps, then a gap of two line widths.
         on, off = (width * f for f in DOT_PATTERN)
@@ -92,22 +100,30 @@ def marker_svg(name: str) -> str:
     spec = _marker_specs()[name]
     shapes = []
     for part in spec["parts"]:
-        paint = ('fill="param(fill)" fill-opacity="param(fill-opacity)" stroke="param(outline)" '
-                 'stroke-opacity="param(outline-opacity)" stroke-width="param(outline-width)"'
-                 if part.get("role", "body") == "body" else 'fill="param(outline)" stroke="none"')
+        paint = (
+            'fill="param(fill)" fill-opacity="param(fill-opacity)" stroke="param(outline)" '
+            'stroke-opacity="param(outline-opacity)" stroke-width="param(outline-width)"'
+            if part.get("role", "body") == "body"
+            else 'fill="param(outline)" stroke="none"'
+        )
         shape = part["shape"]
         if shape == "circle":
             shapes.append(f'<circle cx="{part["cx"]}" cy="{part["cy"]}" r="{part["r"]}" {paint}/>')
         elif shape == "rect":
             r = part.get("radius", 0)
-            shapes.append(f'<rect x="{part["x"]}" y="{part["y"]}" width="{part["w"]}" height="{part["h"]}" '
-                          f'rx="{r}" ry="{r}" {paint}/>')
+            shapes.append(
+                f'<rect x="{part["x"]}" y="{part["y"]}" width="{part["w"]}" height="{part["h"]}" '
+                f'rx="{r}" ry="{r}" {paint}/>'
+            )
         else:
             points = " ".join(f"{x},{y}" for x, y in part["points"])
             shapes.append(f'<polygon points="{points}" {paint}/>')
     # The unit box is -1..1 (markers.toml); stroke widths from QGIS are in the SVG's units: scale them.
-    return ('<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100" viewBox="-1.05 -1.05 2.1 2.1">'
-            + "".join(shapes) + "</svg>")
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100" viewBox="-1.05 -1.05 2.1 2.1">'
+        + "".join(shapes)
+        + "</svg>"
+    )
 
 
 def _marker_specs() -> dict:
@@ -121,41 +137,74 @@ def marker_svg_uri(name: str) -> str:
 def _marker_layer(parent, symbol: Symbol, fill: str, size_expression: str | None) -> None:
     data_defined = {"size": size_expression} if size_expression else None
     stroke_width = f"{symbol.stroke_width:g}" if symbol.stroke_width > 0 else "0"
-    common = {"color": qgis_color(fill, 1.0), "outline_color": qgis_color(symbol.stroke, 1.0),
-              "outline_width": stroke_width, "outline_width_unit": "MM", "size": f"{symbol.size:g}",
-              "size_unit": "MM", "scale_method": "diameter", "angle": "0", "offset": "0,0", "offset_unit": "MM",
-              "horizontal_anchor_point": "1", "vertical_anchor_point": "1"}
+    common = {
+        "color": qgis_color(fill, 1.0),
+        "outline_color": qgis_color(symbol.stroke, 1.0),
+        "outline_width": stroke_width,
+        "outline_width_unit": "MM",
+        "size": f"{symbol.size:g}",
+        "size_unit": "MM",
+        "scale_method": "diameter",
+        "angle": "0",
+        "offset": "0,0",
+        "offset_unit": "MM",
+        "horizontal_anchor_point": "1",
+        "vertical_anchor_point": "1",
+    }
     if symbol.marker in SIMPLE_MARKERS:
-        props = dict(common, name=SIMPLE_MARKERS[symbol.marker],
-                     outline_style="solid" if symbol.stroke_width > 0 else "no", joinstyle="bevel")
+        props = dict(
+            common,
+            name=SIMPLE_MARKERS[symbol.marker],
+            outline_style="solid" if symbol.stroke_width > 0 else "no",
+            joinstyle="bevel",
+        )
         _symbol_layer(parent, "SimpleMarker", props, data_defined)
     else:
         props = dict(common, name=marker_svg_uri(symbol.marker), fixedAspectRatio="0")
         _symbol_layer(parent, "SvgMarker", props, data_defined)
 
 
-def symbol_element(kind: str, symbol: Symbol, fill: str, name: str, *, size_expression: str | None = None,
-                   at_surface_point: bool = False) -> ET.Element:
+def symbol_element(
+    kind: str,
+    symbol: Symbol,
+    fill: str,
+    name: str,
+    *,
+    size_expression: str | None = None,
+    at_surface_point: bool = False,
+) -> ET.Element:
     """A QGIS ``<symbol>`` drawing ``symbol`` with ``fill`` as pakmap draws a feature of ``kind``
     (polygon, line or point). ``size_expression``: data-defined marker diameter (proportional
     circles); ``at_surface_point``: a polygon drawn as a marker at its point on surface."""
     qgis_type = "fill" if at_surface_point else SYMBOL_TYPES[kind]
-    element = ET.Element("symbol", {"type": qgis_type, "name": name, "alpha": f"{symbol.opacity:g}",
-                                    "clip_to_extent": "1", "force_rhr": "0"})
+    element = ET.Element(
+        "symbol",
+        {"type": qgis_type, "name": name, "alpha": f"{symbol.opacity:g}", "clip_to_extent": "1", "force_rhr": "0"},
+    )
     _data_defined(element, {})
     if at_surface_point:
-        layer = _symbol_layer(element, "CentroidFill", {"point_on_surface": "1", "point_on_all_parts": "0",
-                                                        "clip_points": "0", "clip_on_current_part_only": "0"})
-        marker = ET.SubElement(layer, "symbol", {"type": "marker", "name": "@0@0", "alpha": "1",
-                                                 "clip_to_extent": "1", "force_rhr": "0"})
+        layer = _symbol_layer(
+            element,
+            "CentroidFill",
+            {"point_on_surface": "1", "point_on_all_parts": "0", "clip_points": "0", "clip_on_current_part_only": "0"},
+        )
+        marker = ET.SubElement(
+            layer, "symbol", {"type": "marker", "name": "@0@0", "alpha": "1", "clip_to_extent": "1", "force_rhr": "0"}
+        )
         _data_defined(marker, {})
         _marker_layer(marker, symbol, fill, size_expression)
     elif qgis_type == "fill":
-        props = {"color": qgis_color(fill), "style": "no" if fill.lower() == "none" else "solid",
-                 "outline_color": qgis_color(symbol.stroke),
-                 "outline_style": QGIS_LINE_STYLES.get(symbol.line_style, "solid") if symbol.stroke_width > 0 else "no",
-                 "outline_width": f"{symbol.stroke_width:g}", "outline_width_unit": "MM", "joinstyle": "bevel",
-                 "offset": "0,0", "offset_unit": "MM"}
+        props = {
+            "color": qgis_color(fill),
+            "style": "no" if fill.lower() == "none" else "solid",
+            "outline_color": qgis_color(symbol.stroke),
+            "outline_style": QGIS_LINE_STYLES.get(symbol.line_style, "solid") if symbol.stroke_width > 0 else "no",
+            "outline_width": f"{symbol.stroke_width:g}",
+            "outline_width_unit": "MM",
+            "joinstyle": "bevel",
+            "offset": "0,0",
+            "offset_unit": "MM",
+        }
         _symbol_layer(element, "SimpleFill", props)
     elif qgis_type == "line":
         width = max(symbol.stroke_width, MIN_LINE_WIDTH_MM)
@@ -169,6 +218,7 @@ def symbol_element(kind: str, symbol: Symbol, fill: str, name: str, *, size_expr
 
 
 # --- reading ----------------------------------------------------------------------------------
+
 
 def layer_props(layer: ET.Element) -> dict[str, str]:
     """A QGIS symbol layer's properties, from its ``<Option>`` map or its ``<prop>`` list."""
@@ -220,8 +270,9 @@ def read_symbol(element: ET.Element, notes: list[str]) -> tuple[Symbol, str, str
     kinds = [l.get("class", "") for l in layers]
     # Several symbol layers: pakmap draws one; a line casing under a dotted line is pakmap's own.
     main = layers[-1]
-    if len(layers) > 1 and not (kinds == ["SimpleLine", "SimpleLine"]
-                                and layer_props(main).get("use_custom_dash") == "1"):
+    if len(layers) > 1 and not (
+        kinds == ["SimpleLine", "SimpleLine"] and layer_props(main).get("use_custom_dash") == "1"
+    ):
         notes.append(f"{len(layers)} symbol layers (kept the top one, {kinds[-1]})")
     cls = main.get("class", "")
     props = layer_props(main)
@@ -236,8 +287,11 @@ def read_symbol(element: ET.Element, notes: list[str]) -> tuple[Symbol, str, str
             notes.append(f"fill pattern '{props['style']}' (filled solid)")
         symbol.stroke, _ = hex_color(props.get("outline_color", ""))
         outline_style = props.get("outline_style", "solid")
-        symbol.stroke_width = 0.0 if outline_style == "no" else _mm(
-            props.get("outline_width"), props.get("outline_width_unit"), 0.26, "outline width", notes)
+        symbol.stroke_width = (
+            0.0
+            if outline_style == "no"
+            else _mm(props.get("outline_width"), props.get("outline_width_unit"), 0.26, "outline width", notes)
+        )
         symbol.line_style = _line_style(outline_style, props, notes)
     elif cls == "SimpleLine":
         fill, _ = hex_color(props.get("line_color", props.get("color", "")))
@@ -248,8 +302,11 @@ def read_symbol(element: ET.Element, notes: list[str]) -> tuple[Symbol, str, str
     elif cls in ("SimpleMarker", "SvgMarker"):
         fill, _ = hex_color(props.get("color", ""))
         symbol.stroke, _ = hex_color(props.get("outline_color", ""))
-        symbol.stroke_width = 0.0 if props.get("outline_style") == "no" else _mm(
-            props.get("outline_width"), props.get("outline_width_unit"), 0.0, "outline width", notes)
+        symbol.stroke_width = (
+            0.0
+            if props.get("outline_style") == "no"
+            else _mm(props.get("outline_width"), props.get("outline_width_unit"), 0.0, "outline width", notes)
+        )
         symbol.size = _mm(props.get("size"), props.get("size_unit"), 2.0, "marker size", notes)
         symbol.marker = _marker_name(cls, props, notes)
         size_expression = data_defined_expressions(main).get("size")

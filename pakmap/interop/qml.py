@@ -26,8 +26,16 @@ from ..errors import StyleError
 from ..layer import VectorLayer
 from ..palettes import palettes
 from ..render.styling import Symbolization, symbolize
-from ..style import (CategorizedStyle, GraduatedStyle, LabelStyle, ProportionalStyle, SingleSymbolStyle, Symbol,
-                     VectorStyle, validate_style)
+from ..style import (
+    CategorizedStyle,
+    GraduatedStyle,
+    LabelStyle,
+    ProportionalStyle,
+    SingleSymbolStyle,
+    Symbol,
+    VectorStyle,
+    validate_style,
+)
 from .qgis_symbols import hex_color, qgis_color, read_symbol, symbol_element
 from .xml_safe import parse_xml
 
@@ -68,14 +76,16 @@ def _published_count(name: str) -> str:
     return f"CASE WHEN {column} LIKE '<%' THEN 0 ELSE to_real(replace({column}, ',', '')) END"
 
 
-def proportional_size_expression(field_name: str, max_size: float, max_value: float,
-                                 published: pd.DataFrame | None = None) -> str:
+def proportional_size_expression(
+    field_name: str, max_size: float, max_value: float, published: pd.DataFrame | None = None
+) -> str:
     """The area-true diameter pakmap draws (``max_size·√(value/max_value)`` mm), 0 without a value."""
     value = numeric_expression(field_name, published)
     return f"CASE WHEN {value} > 0 THEN {max_size!r} * sqrt({value} / {max_value!r}) ELSE 0 END"
 
 
 # --- writing ----------------------------------------------------------------------------------
+
 
 def class_ranges(classes: Classes | None) -> list[tuple[float, float]]:
     """Each class as a QGIS range ``(lower, upper)``: the first range a value falls in wins and
@@ -106,14 +116,21 @@ def renderer_element(layer: VectorLayer, threshold: int | None, published: pd.Da
     if isinstance(style, GraduatedStyle):
         return _graduated_renderer(style, sym, kind, published)
     if isinstance(style, CategorizedStyle):
-        renderer = ET.Element("renderer-v2", type="categorizedSymbol", attr=style.field, symbollevels="0",
-                              enableorderby="0", forceraster="0")
+        renderer = ET.Element(
+            "renderer-v2",
+            type="categorizedSymbol",
+            attr=style.field,
+            symbollevels="0",
+            enableorderby="0",
+            forceraster="0",
+        )
         categories = ET.SubElement(renderer, "categories")
         symbols = ET.SubElement(renderer, "symbols")
         for i, draw in enumerate(sym.classes):
             value = "" if draw.nodata else draw.label  # "": QGIS's "all other values", here the missing ones
-            ET.SubElement(categories, "category", render="true", value=value, symbol=str(i), label=draw.label,
-                          type="string")
+            ET.SubElement(
+                categories, "category", render="true", value=value, symbol=str(i), label=draw.label, type="string"
+            )
             symbols.append(symbol_element(kind, sym.symbol, draw.fill, str(i)))
         return renderer
     renderer = ET.Element("renderer-v2", type="singleSymbol", symbollevels="0", enableorderby="0", forceraster="0")
@@ -121,20 +138,37 @@ def renderer_element(layer: VectorLayer, threshold: int | None, published: pd.Da
     if isinstance(style, ProportionalStyle):
         size = proportional_size_expression(style.field, float(sym.max_size), float(sym.max_value), published)
         marker = Symbol(**{**style.symbol.__dict__, "marker": "circle", "size": float(sym.max_size)})
-        symbols.append(symbol_element(kind, marker, style.symbol.fill, "0", size_expression=size,
-                                      at_surface_point=kind == "polygon"))
+        symbols.append(
+            symbol_element(
+                kind, marker, style.symbol.fill, "0", size_expression=size, at_surface_point=kind == "polygon"
+            )
+        )
     else:
         symbols.append(symbol_element(kind, sym.symbol, sym.classes[0].fill, "0"))
     return renderer
 
 
-def _graduated_renderer(style: GraduatedStyle, sym: Symbolization, kind: str,
-                        published: pd.DataFrame | None) -> ET.Element:
+def _graduated_renderer(
+    style: GraduatedStyle, sym: Symbolization, kind: str, published: pd.DataFrame | None
+) -> ET.Element:
     value = numeric_expression(style.field, published)
     has_nodata = any(d.nodata for d in sym.classes)
-    attr = f"coalesce({value}, {NODATA_VALUE!r})" if has_nodata else style.field if value == quote_field(style.field) else value
-    renderer = ET.Element("renderer-v2", type="graduatedSymbol", attr=attr, graduatedMethod="GraduatedColor",
-                          symbollevels="0", enableorderby="0", forceraster="0")
+    attr = (
+        f"coalesce({value}, {NODATA_VALUE!r})"
+        if has_nodata
+        else style.field
+        if value == quote_field(style.field)
+        else value
+    )
+    renderer = ET.Element(
+        "renderer-v2",
+        type="graduatedSymbol",
+        attr=attr,
+        graduatedMethod="GraduatedColor",
+        symbollevels="0",
+        enableorderby="0",
+        forceraster="0",
+    )
     ranges = ET.SubElement(renderer, "ranges")
     symbols = ET.SubElement(renderer, "symbols")
     bounds = class_ranges(sym.breaks)
@@ -145,8 +179,9 @@ def _graduated_renderer(style: GraduatedStyle, sym: Symbolization, kind: str,
         else:
             lo, hi = bounds[index]
             index += 1
-        ET.SubElement(ranges, "range", render="true", lower=repr(lo), upper=repr(hi),
-                      symbol=str(len(symbols)), label=draw.label)
+        ET.SubElement(
+            ranges, "range", render="true", lower=repr(lo), upper=repr(hi), symbol=str(len(symbols)), label=draw.label
+        )
         symbols.append(symbol_element(kind, sym.symbol, draw.fill, str(len(symbols))))
     ET.SubElement(renderer, "classificationMethod", id="Custom")
     return renderer
@@ -171,13 +206,21 @@ def label_expression(labels: LabelStyle, published: pd.DataFrame | None = None) 
 
 def _format_term(name: str, spec: str, published: pd.DataFrame | None) -> str:
     column = quote_field(name)
-    numeric = published is not None and name in published and pd.api.types.is_numeric_dtype(published[name]) \
+    numeric = (
+        published is not None
+        and name in published
+        and pd.api.types.is_numeric_dtype(published[name])
         and not pd.api.types.is_bool_dtype(published[name])
+    )
     match = re.search(r"\.(\d+)[f%]", spec)
     if match:
         return f"format_number({column}, {int(match.group(1))})"
     if numeric or "," in spec:
-        values = pd.to_numeric(published[name], errors="coerce").dropna() if published is not None and name in published else pd.Series([], dtype=float)
+        values = (
+            pd.to_numeric(published[name], errors="coerce").dropna()
+            if published is not None and name in published
+            else pd.Series([], dtype=float)
+        )
         decimals = 0 if values.empty or bool(((values % 1) == 0).all()) else 2
         return f"format_number({column}, {decimals})"
     return column
@@ -192,35 +235,88 @@ def labeling_element(layer: VectorLayer, published: pd.DataFrame | None = None) 
     labeling = ET.Element("labeling", type="simple")
     settings = ET.SubElement(labeling, "settings", calloutType="simple")
     color, _ = hex_color(labels.color)
-    style = ET.SubElement(settings, "text-style", {
-        "fieldName": text, "isExpression": "1" if is_expression else "0", "fontFamily": LABEL_FONT,
-        "fontSize": f"{labels.size:g}", "fontSizeUnit": "Point", "fontWeight": "75" if labels.bold else "50",
-        "textColor": qgis_color(color), "textOpacity": "1", "multilineHeight": "1", "namedStyle": "Bold" if labels.bold else "Regular"})
-    ET.SubElement(style, "text-buffer", {
-        "bufferDraw": "1" if labels.halo_width > 0 else "0", "bufferSize": f"{labels.halo_width:g}",
-        "bufferSizeUnits": "MM", "bufferColor": qgis_color(labels.halo_color), "bufferOpacity": "1",
-        "bufferNoFill": "1", "bufferJoinStyle": "128"})
+    style = ET.SubElement(
+        settings,
+        "text-style",
+        {
+            "fieldName": text,
+            "isExpression": "1" if is_expression else "0",
+            "fontFamily": LABEL_FONT,
+            "fontSize": f"{labels.size:g}",
+            "fontSizeUnit": "Point",
+            "fontWeight": "75" if labels.bold else "50",
+            "textColor": qgis_color(color),
+            "textOpacity": "1",
+            "multilineHeight": "1",
+            "namedStyle": "Bold" if labels.bold else "Regular",
+        },
+    )
+    ET.SubElement(
+        style,
+        "text-buffer",
+        {
+            "bufferDraw": "1" if labels.halo_width > 0 else "0",
+            "bufferSize": f"{labels.halo_width:g}",
+            "bufferSizeUnits": "MM",
+            "bufferColor": qgis_color(labels.halo_color),
+            "bufferOpacity": "1",
+            "bufferNoFill": "1",
+            "bufferJoinStyle": "128",
+        },
+    )
     ET.SubElement(settings, "text-format", {"multilineAlign": "3", "wrapChar": "", "plussign": "0"})
     kind = geometry_kind(layer)
     placement = _PLACEMENT["line-horizontal" if kind == "line" and labels.placement == "horizontal" else kind]
-    ET.SubElement(settings, "placement", {
-        "placement": placement, "centroidInside": "1", "centroidWhole": "0", "fitInPolygonOnly": "0",
-        "dist": f"{_LABEL_GAP_MM:g}", "distUnits": "MM", "predefinedPositionOrder": _POINT_ORDER,
-        "placementFlags": "10" if kind == "line" else "0", "overrunDistance": "0"})
+    ET.SubElement(
+        settings,
+        "placement",
+        {
+            "placement": placement,
+            "centroidInside": "1",
+            "centroidWhole": "0",
+            "fitInPolygonOnly": "0",
+            "dist": f"{_LABEL_GAP_MM:g}",
+            "distUnits": "MM",
+            "predefinedPositionOrder": _POINT_ORDER,
+            "placementFlags": "10" if kind == "line" else "0",
+            "overrunDistance": "0",
+        },
+    )
     # pakmap keeps labels apart from each other only: features are no obstacles (QGIS would keep every
     # label out of the districts' interiors).
-    ET.SubElement(settings, "rendering", {"obstacle": "0", "displayAll": "0", "upsidedownLabels": "0",
-                                          "labelPerPart": "0", "mergeLines": "0", "drawLabels": "1"})
+    ET.SubElement(
+        settings,
+        "rendering",
+        {
+            "obstacle": "0",
+            "displayAll": "0",
+            "upsidedownLabels": "0",
+            "labelPerPart": "0",
+            "mergeLines": "0",
+            "drawLabels": "1",
+        },
+    )
     return labeling
 
 
 def _qgis_root(labels_enabled: bool) -> ET.Element:
-    return ET.Element("qgis", {"version": QGIS_VERSION, "styleCategories": "Symbology|Labeling",
-                               "labelsEnabled": "1" if labels_enabled else "0"})
+    return ET.Element(
+        "qgis",
+        {
+            "version": QGIS_VERSION,
+            "styleCategories": "Symbology|Labeling",
+            "labelsEnabled": "1" if labels_enabled else "0",
+        },
+    )
 
 
-def fill_style_elements(parent: ET.Element, layer: VectorLayer, threshold: int | None,
-                        published: pd.DataFrame | None = None, opacity: float = 1.0) -> None:
+def fill_style_elements(
+    parent: ET.Element,
+    layer: VectorLayer,
+    threshold: int | None,
+    published: pd.DataFrame | None = None,
+    opacity: float = 1.0,
+) -> None:
     """Renderer, labels and opacity of ``layer`` into ``parent`` (a ``.qml``'s root or a project's ``<maplayer>``)."""
     parent.append(renderer_element(layer, threshold, published))
     labeling = labeling_element(layer, published)
@@ -229,8 +325,9 @@ def fill_style_elements(parent: ET.Element, layer: VectorLayer, threshold: int |
     ET.SubElement(parent, "layerOpacity").text = f"{opacity:g}"
 
 
-def style_to_qml(layer: VectorLayer, threshold: int | None = None, *, published: pd.DataFrame | None = None,
-                 opacity: float = 1.0) -> str:
+def style_to_qml(
+    layer: VectorLayer, threshold: int | None = None, *, published: pd.DataFrame | None = None, opacity: float = 1.0
+) -> str:
     """``layer``'s style and labels as the text of a QGIS ``.qml`` file."""
     labels_on = layer.labels is not None and layer.labels.visible
     root = _qgis_root(labels_on)
@@ -240,6 +337,7 @@ def style_to_qml(layer: VectorLayer, threshold: int | None = None, *, published:
 
 
 # --- reading ----------------------------------------------------------------------------------
+
 
 @dataclass
 class ImportedStyle:
@@ -268,12 +366,18 @@ def read_qml(data: bytes, path: str | os.PathLike | None = None) -> ImportedStyl
     """A QGIS ``.qml`` (bytes as read from the file) as a pakmap style; bad files raise ``StyleError``."""
     root = parse_xml(data, path, "QGIS style")
     if root.tag != "qgis":
-        raise StyleError(f"this is not a QGIS style (its root element is <{root.tag}>)", path=path,
-                         fix="save the style from QGIS as a .qml (Layer Properties ▸ Style ▸ Save Style)")
+        raise StyleError(
+            f"this is not a QGIS style (its root element is <{root.tag}>)",
+            path=path,
+            fix="save the style from QGIS as a .qml (Layer Properties ▸ Style ▸ Save Style)",
+        )
     renderer = root.find("renderer-v2")
     if renderer is None:
-        raise StyleError("the QGIS style has no symbology (no <renderer-v2>)", path=path,
-                         fix="save the style with the Symbology category ticked")
+        raise StyleError(
+            "the QGIS style has no symbology (no <renderer-v2>)",
+            path=path,
+            fix="save the style with the Symbology category ticked",
+        )
     notes: list[str] = []
     kind = renderer.get("type", "")
     symbols = {s.get("name"): s for s in renderer.findall("./symbols/symbol")}
@@ -284,8 +388,11 @@ def read_qml(data: bytes, path: str | os.PathLike | None = None) -> ImportedStyl
     elif kind == "graduatedSymbol":
         style = _read_graduated(renderer, symbols, notes, path)
     else:
-        raise StyleError(f"pakmap cannot read a QGIS '{kind or '(unnamed)'}' renderer", path=path,
-                         fix="in QGIS choose Single symbol, Categorized or Graduated and save the style again")
+        raise StyleError(
+            f"pakmap cannot read a QGIS '{kind or '(unnamed)'}' renderer",
+            path=path,
+            fix="in QGIS choose Single symbol, Categorized or Graduated and save the style again",
+        )
     if renderer.find("./sizescale") is not None and len(renderer.find("./sizescale").attrib):
         notes.append("size scale")
     try:
@@ -308,8 +415,11 @@ def _is_float(text: str) -> bool:
 def _symbol(symbols: dict, name: str | None, notes: list[str], path) -> tuple[Symbol, str, str | None]:
     element = symbols.get(name)
     if element is None:
-        raise StyleError(f"the QGIS style refers to symbol '{name}', which it does not contain", path=path,
-                         fix="save the style from QGIS again")
+        raise StyleError(
+            f"the QGIS style refers to symbol '{name}', which it does not contain",
+            path=path,
+            fix="save the style from QGIS again",
+        )
     return read_symbol(element, notes)
 
 
@@ -320,8 +430,9 @@ def _read_single(symbols: dict, notes: list[str], path) -> VectorStyle:
         match = _PROPORTIONAL.fullmatch(size_expression.strip())
         field_name = _value_field(match.group(1)) if match and match.group(1) == match.group(3) else None
         if field_name:
-            return ProportionalStyle(field=field_name, max_size=float(match.group(2)),
-                                     max_value=float(match.group(4)), symbol=symbol)
+            return ProportionalStyle(
+                field=field_name, max_size=float(match.group(2)), max_value=float(match.group(4)), symbol=symbol
+            )
         notes.append(f"data-defined size '{size_expression}'")
     return SingleSymbolStyle(symbol)
 
@@ -336,8 +447,11 @@ def _field_of(attr: str, notes: list[str], path) -> tuple[str, float | None]:
     field_name = _value_field(attr)
     if field_name:
         return field_name, missing
-    raise StyleError(f"the QGIS style classifies the expression {attr!r}, not a field", path=path,
-                     fix="classify a field in QGIS, or add the expression as a field and classify that")
+    raise StyleError(
+        f"the QGIS style classifies the expression {attr!r}, not a field",
+        path=path,
+        fix="classify a field in QGIS, or add the expression as a field and classify that",
+    )
 
 
 def _value_field(expression: str) -> str | None:
@@ -355,8 +469,13 @@ def _value_field(expression: str) -> str | None:
 
 def _same_symbols(first: Symbol, others: list[Symbol], notes: list[str]) -> None:
     for other in others:
-        if (other.stroke, other.stroke_width, other.line_style, other.marker, other.size) != \
-                (first.stroke, first.stroke_width, first.line_style, first.marker, first.size):
+        if (other.stroke, other.stroke_width, other.line_style, other.marker, other.size) != (
+            first.stroke,
+            first.stroke_width,
+            first.line_style,
+            first.marker,
+            first.size,
+        ):
             notes.append("outlines or sizes that differ between classes (kept the first class's)")
             return
 
@@ -380,8 +499,11 @@ def _read_categorized(renderer, symbols: dict, notes: list[str], path) -> Vector
         if label and label != value and value not in ("", "NULL"):
             notes.append("category labels that differ from their values")
     if not read:
-        raise StyleError("the QGIS categorized style has no categories", path=path,
-                         fix="classify the layer in QGIS and save the style again")
+        raise StyleError(
+            "the QGIS categorized style has no categories",
+            path=path,
+            fix="classify the layer in QGIS and save the style again",
+        )
     _same_symbols(read[0], read[1:], notes)
     symbol = read[0]
     symbol.fill = next(iter(colors.values()), other)
@@ -397,8 +519,11 @@ def _read_graduated(renderer, symbols: dict, notes: list[str], path) -> VectorSt
         try:
             lower, upper = float(element.get("lower", "")), float(element.get("upper", ""))
         except ValueError:
-            raise StyleError("a class of the QGIS graduated style has bounds that are not numbers", path=path,
-                             fix="save the style from QGIS again") from None
+            raise StyleError(
+                "a class of the QGIS graduated style has bounds that are not numbers",
+                path=path,
+                fix="save the style from QGIS again",
+            ) from None
         symbol, fill, _ = _symbol(symbols, element.get("symbol"), notes, path)
         if missing_value is not None and lower == upper == missing_value:
             nodata = (fill, element.get("label", "No data"))
@@ -409,8 +534,11 @@ def _read_graduated(renderer, symbols: dict, notes: list[str], path) -> VectorSt
         suppressed = lower == 0 and re.fullmatch(r"<\s*\d+", element.get("label", "").strip()) is not None
         ranges.append((lower, upper, fill, suppressed))
     if not ranges:
-        raise StyleError("the QGIS graduated style has no classes", path=path,
-                         fix="classify the layer in QGIS and save the style again")
+        raise StyleError(
+            "the QGIS graduated style has no classes",
+            path=path,
+            fix="classify the layer in QGIS and save the style again",
+        )
     ranges.sort(key=lambda r: r[1])
     _same_symbols(read[0], read[1:], notes)
     colors = [r[2] for r in ranges]
@@ -418,17 +546,29 @@ def _read_graduated(renderer, symbols: dict, notes: list[str], path) -> VectorSt
     symbol.fill = colors[0]
     breaks = [r[1] for r in ranges if not r[3] and r[1] < OPEN_HIGH]
     if not breaks:
-        raise StyleError("the QGIS graduated style has no classes but \"<5\"", path=path,
-                         fix="classify the layer in QGIS and save the style again")
+        raise StyleError(
+            'the QGIS graduated style has no classes but "<5"',
+            path=path,
+            fix="classify the layer in QGIS and save the style again",
+        )
     if len(set(breaks)) != len(breaks):
-        raise StyleError("two classes of the QGIS graduated style share an upper bound", path=path,
-                         fix="give each class its own upper bound in QGIS")
-    style = GraduatedStyle(field=field_name, method="manual", classes=min(len(breaks), 12), breaks=breaks,
-                           symbol=symbol)
+        raise StyleError(
+            "two classes of the QGIS graduated style share an upper bound",
+            path=path,
+            fix="give each class its own upper bound in QGIS",
+        )
+    style = GraduatedStyle(
+        field=field_name, method="manual", classes=min(len(breaks), 12), breaks=breaks, symbol=symbol
+    )
     if len(breaks) > 12:
-        raise StyleError(f"the QGIS graduated style has {len(breaks)} classes", path=path, fix="use 12 classes or fewer")
-    matching = [name for name, pal in palettes().items() if pal.kind == "sequential"
-                and [c.upper() for c in pal.ramp(len(colors))] == [c.upper() for c in colors]]
+        raise StyleError(
+            f"the QGIS graduated style has {len(breaks)} classes", path=path, fix="use 12 classes or fewer"
+        )
+    matching = [
+        name
+        for name, pal in palettes().items()
+        if pal.kind == "sequential" and [c.upper() for c in pal.ramp(len(colors))] == [c.upper() for c in colors]
+    ]
     if matching:
         style.palette = matching[0]
     else:
@@ -469,7 +609,9 @@ def _read_labels(root: ET.Element, notes: list[str]) -> LabelStyle | None:
     if text_style.get("fontSizeUnit", "Point") not in ("Point", ""):
         notes.append(f"label size in {text_style.get('fontSizeUnit')} (taken as points)")
     labels.color, _ = hex_color(text_style.get("textColor", "0,0,0,255"))
-    labels.bold = int(_float_attr(text_style, "fontWeight", 50)) >= 63 or "bold" in text_style.get("namedStyle", "").lower()
+    labels.bold = (
+        int(_float_attr(text_style, "fontWeight", 50)) >= 63 or "bold" in text_style.get("namedStyle", "").lower()
+    )
     family = text_style.get("fontFamily", LABEL_FONT)
     if family and family != LABEL_FONT:
         notes.append(f"label font {family} (labels are set in {LABEL_FONT})")
@@ -491,7 +633,9 @@ def _float_attr(element: ET.Element, name: str, default: float) -> float:
     return float(text) if text and _is_float(text) else default
 
 
-_TERM = re.compile(r"""\s*(?:"((?:[^"]|"")+)"|'((?:[^'\\]|\\.)*)'|format_number\(\s*"((?:[^"]|"")+)"\s*,\s*(\d+)\s*\))\s*""")
+_TERM = re.compile(
+    r"""\s*(?:"((?:[^"]|"")+)"|'((?:[^'\\]|\\.)*)'|format_number\(\s*"((?:[^"]|"")+)"\s*,\s*(\d+)\s*\))\s*"""
+)
 
 
 def expression_to_format(expression: str) -> str | None:

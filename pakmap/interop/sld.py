@@ -16,8 +16,7 @@ import pandas as pd
 
 from ..layer import VectorLayer
 from ..render.styling import Symbolization, symbolize
-from ..style import CategorizedStyle, GraduatedStyle, ProportionalStyle, Symbol
-from ..style import DOT_PATTERN
+from ..style import DOT_PATTERN, CategorizedStyle, GraduatedStyle, ProportionalStyle, Symbol
 from .qgis_symbols import MIN_LINE_WIDTH_MM, SIMPLE_MARKERS, marker_svg
 from .qml import class_ranges, geometry_kind
 
@@ -90,10 +89,14 @@ def _mark_graphic(parent: ET.Element, symbol: Symbol, fill: str, size: ET.Elemen
         if symbol.stroke_width > 0:
             _stroke(mark, symbol.stroke, symbol.stroke_width, "solid", symbol.opacity)
     else:
-        svg = (marker_svg(symbol.marker).replace("param(fill-opacity)", f"{symbol.opacity:g}")
-               .replace("param(outline-opacity)", f"{symbol.opacity:g}")
-               .replace("param(outline-width)", f"{2 * symbol.stroke_width / max(symbol.size, 0.1):.3g}")
-               .replace("param(fill)", fill).replace("param(outline)", symbol.stroke))
+        svg = (
+            marker_svg(symbol.marker)
+            .replace("param(fill-opacity)", f"{symbol.opacity:g}")
+            .replace("param(outline-opacity)", f"{symbol.opacity:g}")
+            .replace("param(outline-width)", f"{2 * symbol.stroke_width / max(symbol.size, 0.1):.3g}")
+            .replace("param(fill)", fill)
+            .replace("param(outline)", symbol.stroke)
+        )
         external = _se(graphic, "ExternalGraphic")
         _se(external, "InlineContent", base64.b64encode(svg.encode("utf-8")).decode("ascii"), encoding="base64")
         _se(external, "Format", "image/svg+xml")
@@ -150,8 +153,9 @@ def _graduated_rules(fts, style: GraduatedStyle, sym: Symbolization, kind: str) 
             lower, upper = ranges[index]
             both = _ogc(flt, "And")
             first = index == 0 or (index == 1 and sym.breaks.below is not None)
-            _property(both, "PropertyIsGreaterThanOrEqualTo" if first else "PropertyIsGreaterThan",
-                      style.field, repr(lower))
+            _property(
+                both, "PropertyIsGreaterThanOrEqualTo" if first else "PropertyIsGreaterThan", style.field, repr(lower)
+            )
             _property(both, "PropertyIsLessThanOrEqualTo", style.field, repr(upper))
             index += 1
         _symbolizers(rule, kind, sym.symbol, draw.fill)

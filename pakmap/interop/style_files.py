@@ -33,15 +33,21 @@ def export_layer_style(loaded: LoadedProject, layer_name: str, out_path: str | o
     out_path = Path(out_path)
     suffix = out_path.suffix.lower()
     if suffix not in STYLE_SUFFIXES:
-        raise ExportError(f"unknown style format '{suffix or '(none)'}'", path=out_path,
-                          fix="end the output name with .qml (QGIS) or .sld (GeoServer, ArcGIS Pro)")
+        raise ExportError(
+            f"unknown style format '{suffix or '(none)'}'",
+            path=out_path,
+            fix="end the output name with .qml (QGIS) or .sld (GeoServer, ArcGIS Pro)",
+        )
     loaded.layer(layer_name)  # an unknown name lists the layers there are
     check_exports(loaded.project, [], also=[out_path], sources=loaded_sources(loaded))
     safe, _plan = guard_export(loaded, out_path)
     layer = safe.layer(layer_name)
     if not isinstance(layer, VectorLayer):
-        raise ExportError(f"layer '{layer_name}' is not a vector layer", path=out_path,
-                          fix="export the style of a boundary, line or point layer")
+        raise ExportError(
+            f"layer '{layer_name}' is not a vector layer",
+            path=out_path,
+            fix="export the style of a boundary, line or point layer",
+        )
     threshold = int(safe.project.protection.threshold)
     published = published_frame(layer.attributes, threshold)
     if suffix == ".qml":
@@ -56,15 +62,21 @@ def read_style_file(path: str | os.PathLike) -> ImportedStyle:
     """A ``.qml`` file as an ``ImportedStyle`` (one-line errors for anything else)."""
     path = Path(path)
     if path.suffix.lower() != ".qml":
-        raise StyleError("pakmap imports QGIS styles (.qml)", path=path,
-                         fix="in QGIS: Layer Properties ▸ Style ▸ Save Style… as a QGIS QML style file")
+        raise StyleError(
+            "pakmap imports QGIS styles (.qml)",
+            path=path,
+            fix="in QGIS: Layer Properties ▸ Style ▸ Save Style… as a QGIS QML style file",
+        )
     try:
         if path.stat().st_size > MAX_STYLE_BYTES:
             raise StyleError("the file is too large to be a QGIS style", path=path, fix="check it is the right file")
         data = path.read_bytes()
     except OSError as exc:
-        raise StyleError(f"cannot read the style ({exc.strerror or exc})", path=path,
-                         fix="check the path and that the file is readable") from None
+        raise StyleError(
+            f"cannot read the style ({exc.strerror or exc})",
+            path=path,
+            fix="check the path and that the file is readable",
+        ) from None
     return read_qml(data, path)
 
 
@@ -77,18 +89,23 @@ def apply_imported_style(project: Project, layer_name: str, imported: ImportedSt
     project.changed.emit()
 
 
-
 def check_style_fits(loaded: LoadedProject, layer_name: str, imported: ImportedStyle, source=None) -> None:
     """A one-line error when the imported style maps or labels a field the layer does not have."""
     layer = loaded.layer(layer_name)
     if not isinstance(layer, VectorLayer):
-        raise StyleError(f"layer '{layer_name}' is not a vector layer", path=source,
-                         fix="import the style onto a boundary, line or point layer")
+        raise StyleError(
+            f"layer '{layer_name}' is not a vector layer",
+            path=source,
+            fix="import the style onto a boundary, line or point layer",
+        )
     wanted = [getattr(imported.style, "field", "")]
     if imported.labels is not None and imported.labels.field:
         wanted.append(imported.labels.field)
     missing = [f for f in wanted if f and f not in layer.fields]
     if missing:
-        raise StyleError(f"the style uses field '{missing[0]}', which layer '{layer_name}' does not have", path=source,
-                         fix=f"import it onto a layer with that field, or rename the field in QGIS; "
-                             f"'{layer_name}' has: {', '.join(map(str, layer.fields))}")
+        raise StyleError(
+            f"the style uses field '{missing[0]}', which layer '{layer_name}' does not have",
+            path=source,
+            fix=f"import it onto a layer with that field, or rename the field in QGIS; "
+            f"'{layer_name}' has: {', '.join(map(str, layer.fields))}",
+        )

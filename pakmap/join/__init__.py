@@ -19,5 +19,14 @@ from .attribute import AGGREGATES, join_attributes
 from .normalize import NormalizedKey, normalize_key
 from .report import JoinReport, JoinResult, Suggestion, accepted_from_dict, accepted_to_dict
 
-__all__ = ["join_attributes", "AGGREGATES", "normalize_key", "NormalizedKey", "JoinReport", "JoinResult",
-           "Suggestion", "accepted_from_dict", "accepted_to_dict"]
+__all__ = [
+    "join_attributes",
+    "AGGREGATES",
+    "normalize_key",
+    "NormalizedKey",
+    "JoinReport",
+    "JoinResult",
+    "Suggestion",
+    "accepted_from_dict",
+    "accepted_to_dict",
+]

@@ -77,8 +77,11 @@ def read_alias_file(path: str | os.PathLike) -> list[AliasEntry]:
             header = [h.strip().lower() for h in (reader.fieldnames or [])]
             missing = [c for c in REQUIRED_COLUMNS if c not in header]
             if missing:
-                raise JoinError(f"alias file lacks the column(s) {', '.join(missing)}", path=path,
-                                fix="the first line must be: alias,name,province,note")
+                raise JoinError(
+                    f"alias file lacks the column(s) {', '.join(missing)}",
+                    path=path,
+                    fix="the first line must be: alias,name,province,note",
+                )
             reader.fieldnames = header
             entries = []
             for line, row in enumerate(reader, start=2):
@@ -87,10 +90,20 @@ def read_alias_file(path: str | os.PathLike) -> list[AliasEntry]:
                 if not alias and not name:
                     continue  # blank line
                 if not alias or not name:
-                    raise JoinError(f"line {line} has an empty {'alias' if not alias else 'name'}", path=path,
-                                    fix="give both the alias and the current name, or delete the line")
-                entries.append(AliasEntry(alias, name, (row.get("province") or "").strip(),
-                                          (row.get("note") or "").strip(), f"{path.name}:{line}"))
+                    raise JoinError(
+                        f"line {line} has an empty {'alias' if not alias else 'name'}",
+                        path=path,
+                        fix="give both the alias and the current name, or delete the line",
+                    )
+                entries.append(
+                    AliasEntry(
+                        alias,
+                        name,
+                        (row.get("province") or "").strip(),
+                        (row.get("note") or "").strip(),
+                        f"{path.name}:{line}",
+                    )
+                )
     except FileNotFoundError:
         raise JoinError("alias file not found", path=path, fix="check the path given with --aliases") from None
     except UnicodeDecodeError:
@@ -122,8 +135,14 @@ class AliasTable:
                 self._by_target[target].append(entry)
 
     @classmethod
-    def load(cls, files: Sequence[str | os.PathLike] | None = None, *, builtin: bool = True,
-             normalizer: KeyNormalizer | None = None, groups: dict[str, Sequence[str]] | None = None) -> "AliasTable":
+    def load(
+        cls,
+        files: Sequence[str | os.PathLike] | None = None,
+        *,
+        builtin: bool = True,
+        normalizer: KeyNormalizer | None = None,
+        groups: dict[str, Sequence[str]] | None = None,
+    ) -> "AliasTable":
         """The built-in aliases (unless ``builtin=False``) followed by the user's ``files``, then the
         ``groups`` a project declares (``{"Karachi": ["Karachi Central", …]}``), which win."""
         paths = (default_alias_files() if builtin else []) + [Path(f) for f in files or []]
@@ -180,10 +199,14 @@ def group_entries(groups: dict[str, Sequence[str]], source: str = "project") -> 
             members = members.split(GROUP_SEPARATOR)
         members = [str(m).strip() for m in members if str(m).strip()]
         if not str(name).strip() or len(members) < 2 or any(GROUP_SEPARATOR in m for m in members):
-            raise JoinError(f"group {name!r} must name two or more units", path=None,
-                            fix='e.g. Karachi = ["Karachi Central", "Karachi East", "Malir"]')
-        out.append(AliasEntry(str(name).strip(), f" {GROUP_SEPARATOR} ".join(members), "",
-                              "declared in the project", source))
+            raise JoinError(
+                f"group {name!r} must name two or more units",
+                path=None,
+                fix='e.g. Karachi = ["Karachi Central", "Karachi East", "Malir"]',
+            )
+        out.append(
+            AliasEntry(str(name).strip(), f" {GROUP_SEPARATOR} ".join(members), "", "declared in the project", source)
+        )
     return out
 
 

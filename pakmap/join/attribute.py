@@ -40,8 +40,9 @@ def _check_fields(frame: pd.DataFrame, wanted: Sequence[str], what: str, name: s
     missing = [f for f in wanted if f not in frame.columns]
     if missing:
         available = ", ".join(map(str, frame.columns[:30]))
-        raise JoinError(f"the {what} '{name}' has no field {', '.join(map(repr, missing))}",
-                        fix=f"use one of: {available}")
+        raise JoinError(
+            f"the {what} '{name}' has no field {', '.join(map(repr, missing))}", fix=f"use one of: {available}"
+        )
 
 
 def _parse_pairs(on: Any) -> list[tuple[str, str]]:
@@ -59,13 +60,24 @@ def _parse_pairs(on: Any) -> list[tuple[str, str]]:
     return pairs
 
 
-def join_attributes(layer: gpd.GeoDataFrame, table: pd.DataFrame, on: Any, *,
-                    within: tuple[str, str] | None = None, fields: Sequence[str] | None = None,
-                    aggregate: str | None = None, accepted: dict[str, str] | None = None,
-                    alias_files: Sequence[str | os.PathLike] = (), builtin_aliases: bool = True,
-                    strict: bool = False, layer_name: str = "layer", table_name: str = "table",
-                    suggest: bool = True, groups: dict[str, Sequence[str]] | None = None,
-                    value_text: Callable[[str, Any], str] | None = None) -> JoinResult:
+def join_attributes(
+    layer: gpd.GeoDataFrame,
+    table: pd.DataFrame,
+    on: Any,
+    *,
+    within: tuple[str, str] | None = None,
+    fields: Sequence[str] | None = None,
+    aggregate: str | None = None,
+    accepted: dict[str, str] | None = None,
+    alias_files: Sequence[str | os.PathLike] = (),
+    builtin_aliases: bool = True,
+    strict: bool = False,
+    layer_name: str = "layer",
+    table_name: str = "table",
+    suggest: bool = True,
+    groups: dict[str, Sequence[str]] | None = None,
+    value_text: Callable[[str, Any], str] | None = None,
+) -> JoinResult:
     """Join ``table`` onto ``layer``; see the module docstring.
 
     ``on``: key pairs ``[(layer_field, table_field), …]`` (several pairs form one composite key).
@@ -99,8 +111,9 @@ def join_attributes(layer: gpd.GeoDataFrame, table: pd.DataFrame, on: Any, *,
     normalizer = KeyNormalizer()
     aliases = AliasTable.load(alias_files, builtin=builtin_aliases, normalizer=normalizer, groups=groups)
     matching = match_rows(layer, table, pairs, within, aliases, accepted, normalizer)
-    report = _build_report(layer, table, pairs, matching, fields, layer_name, table_name, normalizer, suggest,
-                           value_text or _plain_text)
+    report = _build_report(
+        layer, table, pairs, matching, fields, layer_name, table_name, normalizer, suggest, value_text or _plain_text
+    )
     report.aggregate = aggregate
 
     # Cardinality: which groups receive several table rows?
@@ -109,14 +122,19 @@ def join_attributes(layer: gpd.GeoDataFrame, table: pd.DataFrame, on: Any, *,
         if res.group is not None:
             by_group.setdefault(res.group, []).append(i)
     labels = list(table.index)
-    report.duplicate_table_keys = {matching.group_text[g]: [labels[i] for i in rows]
-                                   for g, rows in by_group.items() if len(rows) > 1}
+    report.duplicate_table_keys = {
+        matching.group_text[g]: [labels[i] for i in rows] for g, rows in by_group.items() if len(rows) > 1
+    }
     if report.duplicate_table_keys and aggregate is None:
-        examples = "; ".join(f"{k!r} from {report.row_kind}s {', '.join(map(str, v[:4]))}"
-                             for k, v in list(report.duplicate_table_keys.items())[:3])
-        error = JoinError(f"{len(report.duplicate_table_keys)} feature(s) of '{layer_name}' would receive several "
-                          f"rows of '{table_name}' ({examples})",
-                          fix="choose an aggregation (sum, mean, count or first) or remove the duplicate rows")
+        examples = "; ".join(
+            f"{k!r} from {report.row_kind}s {', '.join(map(str, v[:4]))}"
+            for k, v in list(report.duplicate_table_keys.items())[:3]
+        )
+        error = JoinError(
+            f"{len(report.duplicate_table_keys)} feature(s) of '{layer_name}' would receive several "
+            f"rows of '{table_name}' ({examples})",
+            fix="choose an aggregation (sum, mean, count or first) or remove the duplicate rows",
+        )
         error.report = report  # the GUI shows the report even when the join is refused
         raise error
 
@@ -128,32 +146,48 @@ def join_attributes(layer: gpd.GeoDataFrame, table: pd.DataFrame, on: Any, *,
         data, notes = _merge_groups(data, matching, by_group, pairs[0][0], report.row_kind, labels, layer_name)
         report.notes.extend(notes)
     if strict and report.warnings:
-        error = JoinError(report.warnings[0], fix="correct the table, add an alias file (--aliases), accept a "
-                                                  "suggestion (--accept 'TABLE_KEY=LAYER_KEY'), or drop --strict")
+        error = JoinError(
+            report.warnings[0],
+            fix="correct the table, add an alias file (--aliases), accept a "
+            "suggestion (--accept 'TABLE_KEY=LAYER_KEY'), or drop --strict",
+        )
         error.report = report
         raise error
     return JoinResult(data, report)
 
 
-def _check_group_overlap(matching: Matching, by_group: dict[int, list[int]], report: JoinReport,
-                         layer_name: str, table_name: str) -> None:
+def _check_group_overlap(
+    matching: Matching, by_group: dict[int, list[int]], report: JoinReport, layer_name: str, table_name: str
+) -> None:
     """A group row and a row of one of its units would both draw on that unit: refused."""
     for g in matching.declared:
         if g not in by_group:
             continue
         members = set(matching.groups[g])
-        clash = [matching.group_text[o] for o in by_group if o != g and o not in matching.declared
-                 and members & set(matching.groups[o])]
+        clash = [
+            matching.group_text[o]
+            for o in by_group
+            if o != g and o not in matching.declared and members & set(matching.groups[o])
+        ]
         if clash:
-            error = JoinError(f"the row for group {matching.group_text[g]!r} of '{table_name}' covers features that "
-                              f"other rows also match ({', '.join(clash)}) in '{layer_name}'",
-                              fix="keep either the group's row or its units' rows in the table")
+            error = JoinError(
+                f"the row for group {matching.group_text[g]!r} of '{table_name}' covers features that "
+                f"other rows also match ({', '.join(clash)}) in '{layer_name}'",
+                fix="keep either the group's row or its units' rows in the table",
+            )
             error.report = report
             raise error
 
 
-def _merge_groups(data: gpd.GeoDataFrame, matching: Matching, by_group: dict[int, list[int]], key_field: str,
-                  row_kind: str, labels: list, layer_name: str) -> tuple[gpd.GeoDataFrame, list[str]]:
+def _merge_groups(
+    data: gpd.GeoDataFrame,
+    matching: Matching,
+    by_group: dict[int, list[int]],
+    key_field: str,
+    row_kind: str,
+    labels: list,
+    layer_name: str,
+) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Each declared group that received a row becomes one dissolved feature named after the group."""
     merges, notes = [], []
     for g, (entry, units) in matching.declared.items():
@@ -161,8 +195,10 @@ def _merge_groups(data: gpd.GeoDataFrame, matching: Matching, by_group: dict[int
             continue
         merges.append((matching.groups[g], {key_field: entry.alias}))
         rows = ", ".join(str(labels[i]) for i in by_group[g])
-        notes.append(f"{row_kind} {rows} {entry.alias!r} is one figure for {len(matching.groups[g])} features of "
-                     f"'{layer_name}' ({', '.join(units)}): drawn dissolved as one feature")
+        notes.append(
+            f"{row_kind} {rows} {entry.alias!r} is one figure for {len(matching.groups[g])} features of "
+            f"'{layer_name}' ({', '.join(units)}): drawn dissolved as one feature"
+        )
     merged, repaired = merge_features(data, merges)
     if repaired:
         notes.append(f"{repaired} invalid geometr{'y' if repaired == 1 else 'ies'} made valid for the union")
@@ -179,8 +215,18 @@ def _has_values(table: pd.DataFrame, fields: list[str]) -> pd.Series:
     return table[fields].notna().any(axis=1)
 
 
-def _build_report(layer, table, pairs, matching: Matching, fields, layer_name, table_name,
-                  normalizer: KeyNormalizer, suggest: bool, value_text: Callable[[str, Any], str]) -> JoinReport:
+def _build_report(
+    layer,
+    table,
+    pairs,
+    matching: Matching,
+    fields,
+    layer_name,
+    table_name,
+    normalizer: KeyNormalizer,
+    suggest: bool,
+    value_text: Callable[[str, Any], str],
+) -> JoinReport:
     has_values = _has_values(table, fields).tolist()
     layer_labels, table_labels = layer.index.tolist(), table.index.tolist()
     layer_positions = [[layer_labels[p] for p in members] for members in matching.groups]
@@ -193,11 +239,19 @@ def _build_report(layer, table, pairs, matching: Matching, fields, layer_name, t
         if res.group is None and value_rows is not None:
             row = value_rows.iloc[i]
             values = "; ".join(f"{k}={value_text(str(k), v)}" for k, v in row.items() if pd.notna(v))
-        records.append({
-            "table_row": table_labels[i], "table_key": table_key, "how": res.how,
-            "layer_key": matching.group_text[res.group] if res.group is not None else "",
-            "layer_rows": layer_positions[res.group] if res.group is not None else [],
-            "detail": res.detail, "suggestions": "", "has_values": bool(has_values[i]), "values": values})
+        records.append(
+            {
+                "table_row": table_labels[i],
+                "table_key": table_key,
+                "how": res.how,
+                "layer_key": matching.group_text[res.group] if res.group is not None else "",
+                "layer_rows": layer_positions[res.group] if res.group is not None else [],
+                "detail": res.detail,
+                "suggestions": "",
+                "has_values": bool(has_values[i]),
+                "values": values,
+            }
+        )
         if res.how == "unmatched" and table_key.strip(" |"):
             text = " ".join(filter(None, (normalizer(table[tf].iloc[i]).text for _, tf in pairs)))
             unmatched_queries.append((table_key, text, matching.table_parent[i]))
@@ -208,28 +262,57 @@ def _build_report(layer, table, pairs, matching: Matching, fields, layer_name, t
         for rec in records:
             if rec["how"] == "unmatched" and rec["table_key"] in suggestions:
                 rec["suggestions"] = "; ".join(map(str, suggestions[rec["table_key"]]))
-    rows = pd.DataFrame.from_records(records, columns=["table_row", "table_key", "how", "layer_key", "layer_rows",
-                                                       "detail", "suggestions", "has_values", "values"])
+    rows = pd.DataFrame.from_records(
+        records,
+        columns=[
+            "table_row",
+            "table_key",
+            "how",
+            "layer_key",
+            "layer_rows",
+            "detail",
+            "suggestions",
+            "has_values",
+            "values",
+        ],
+    )
     matched_positions = {p for res in matching.resolutions if res.group is not None for p in matching.groups[res.group]}
     key_cols = [layer[lf].tolist() for lf, _ in pairs]
     unmatched_layer = pd.DataFrame(
-        [{"layer_row": layer_labels[p], "layer_key": key_text(tuple(col[p] for col in key_cols))}
-         for p in range(len(layer)) if p not in matched_positions], columns=["layer_row", "layer_key"])
-    report = JoinReport(layer_name=layer_name, table_name=table_name, rows=rows, unmatched_layer=unmatched_layer,
-                        suggestions=suggestions, accepted=dict(matching.accepted_used), notes=list(matching.notes),
-                        row_kind=row_kind(table.index))
-    report.duplicate_layer_keys = {matching.group_text[g]: layer_positions[g]
-                                   for g, members in enumerate(matching.groups)
-                                   if len(members) > 1 and g not in matching.declared}
+        [
+            {"layer_row": layer_labels[p], "layer_key": key_text(tuple(col[p] for col in key_cols))}
+            for p in range(len(layer))
+            if p not in matched_positions
+        ],
+        columns=["layer_row", "layer_key"],
+    )
+    report = JoinReport(
+        layer_name=layer_name,
+        table_name=table_name,
+        rows=rows,
+        unmatched_layer=unmatched_layer,
+        suggestions=suggestions,
+        accepted=dict(matching.accepted_used),
+        notes=list(matching.notes),
+        row_kind=row_kind(table.index),
+    )
+    report.duplicate_layer_keys = {
+        matching.group_text[g]: layer_positions[g]
+        for g, members in enumerate(matching.groups)
+        if len(members) > 1 and g not in matching.declared
+    }
     if report.duplicate_layer_keys:
-        report.notes.append(f"{len(report.duplicate_layer_keys)} key(s) appear on several features of "
-                            f"'{layer_name}'; each of those features receives the same table values")
+        report.notes.append(
+            f"{len(report.duplicate_layer_keys)} key(s) appear on several features of "
+            f"'{layer_name}'; each of those features receives the same table values"
+        )
     lost = rows[(rows["how"] == "unmatched") & rows["has_values"]]
     if len(lost):
         keys = ", ".join(repr(k) if k.strip(" |") else "(no key)" for k in lost["table_key"].head(5))
         more = f" and {len(lost) - 5} more" if len(lost) > 5 else ""
-        report.warnings.append(f"{len(lost)} row(s) of '{table_name}' with values match no feature of "
-                               f"'{layer_name}': {keys}{more}")
+        report.warnings.append(
+            f"{len(lost)} row(s) of '{table_name}' with values match no feature of '{layer_name}': {keys}{more}"
+        )
     return report
 
 
@@ -254,16 +337,21 @@ def joined_field_names(layer_columns: Sequence[Any], fields: Sequence[Any]) -> t
             name = base
             while name.casefold() in taken:
                 name, n = f"{base}{n}", n + 1
-            clash = "a reserved name in GeoPackage" if str(f).casefold() in RESERVED_COLUMNS \
-                else "also a layer field"
+            clash = "a reserved name in GeoPackage" if str(f).casefold() in RESERVED_COLUMNS else "also a layer field"
             notes.append(f"table field {f!r} is {clash}: joined as {name!r}")
         taken.add(name.casefold())
         names[f] = name
     return names, notes
 
 
-def _assemble(layer: gpd.GeoDataFrame, table: pd.DataFrame, matching: Matching, by_group: dict[int, list[int]],
-              fields: list[str], aggregate: str | None) -> tuple[gpd.GeoDataFrame, list[str], list[str]]:
+def _assemble(
+    layer: gpd.GeoDataFrame,
+    table: pd.DataFrame,
+    matching: Matching,
+    by_group: dict[int, list[int]],
+    fields: list[str],
+    aggregate: str | None,
+) -> tuple[gpd.GeoDataFrame, list[str], list[str]]:
     """The layer (copied) with one value per feature for every joined field."""
     names, notes = joined_field_names(layer.columns, fields)
     group_of_row = np.full(len(table), -1, dtype=np.int64)
@@ -279,8 +367,9 @@ def _assemble(layer: gpd.GeoDataFrame, table: pd.DataFrame, matching: Matching, 
     elif aggregate == "count":
         values = source.groupby(groups.to_numpy(), sort=False).count()
     else:
-        numeric = [f for f in fields if pd.api.types.is_numeric_dtype(source[f]) and
-                   not pd.api.types.is_bool_dtype(source[f])]
+        numeric = [
+            f for f in fields if pd.api.types.is_numeric_dtype(source[f]) and not pd.api.types.is_bool_dtype(source[f])
+        ]
         text = [f for f in fields if f not in numeric]
         grouped = source.groupby(groups.to_numpy(), sort=False)
         parts = []
@@ -289,8 +378,10 @@ def _assemble(layer: gpd.GeoDataFrame, table: pd.DataFrame, matching: Matching, 
             parts.append(grouped[numeric].sum(min_count=1) if aggregate == "sum" else grouped[numeric].mean())
         if text:
             parts.append(grouped[text].first())
-            notes.append(f"text field(s) {', '.join(map(repr, text))} cannot be "
-                         f"{'added up' if aggregate == 'sum' else 'averaged'}: the first row's value is kept")
+            notes.append(
+                f"text field(s) {', '.join(map(repr, text))} cannot be "
+                f"{'added up' if aggregate == 'sum' else 'averaged'}: the first row's value is kept"
+            )
         values = pd.concat(parts, axis=1)[fields] if parts else source.iloc[:0]
     # Feature position → group, then take the group's values (duplicated layer keys share them).
     feature_group = np.full(len(layer), -1, dtype=np.int64)

@@ -71,8 +71,11 @@ class Catalog:
         for entry in self.entries:
             if entry.id == entry_id:
                 return entry
-        raise ProjectError(f"no standard layer '{entry_id}' in the catalog", path=self.path,
-                           fix=f"use one of: {', '.join(e.id for e in self.entries)}")
+        raise ProjectError(
+            f"no standard layer '{entry_id}' in the catalog",
+            path=self.path,
+            fix=f"use one of: {', '.join(e.id for e in self.entries)}",
+        )
 
     def for_file(self, path: str | os.PathLike, layer: str | None = None) -> CatalogEntry | None:
         """The entry whose ``files`` name this file (``name.gpkg:layer`` for a layer inside a file)."""
@@ -97,12 +100,16 @@ def load_catalog(path: str | os.PathLike | None = None) -> Catalog:
     data = read_data_file(path, "layer catalog", ProjectError)
     version = data.get("version")
     if version != CATALOG_VERSION:
-        raise ProjectError(f"layer catalog has version {version!r}", path=path,
-                           fix=f"this pakmap reads catalog version {CATALOG_VERSION}")
+        raise ProjectError(
+            f"layer catalog has version {version!r}",
+            path=path,
+            fix=f"this pakmap reads catalog version {CATALOG_VERSION}",
+        )
     unknown_top = sorted(set(data) - {"version", "layers"})
     if unknown_top:
-        raise ProjectError(f"unknown key(s) {', '.join(unknown_top)} in the layer catalog", path=path,
-                           fix="use only: version, layers")
+        raise ProjectError(
+            f"unknown key(s) {', '.join(unknown_top)} in the layer catalog", path=path, fix="use only: version, layers"
+        )
     entries, seen = [], set()
     for i, raw in enumerate(data.get("layers", []), 1):
         entry = _entry(raw, i, path)
@@ -117,28 +124,38 @@ def _entry(raw: dict[str, Any], i: int, path: Path) -> CatalogEntry:
     where = f"entry {i} ({raw.get('id', 'no id')})"
     unknown = sorted(set(raw) - _FIELDS)
     if unknown:
-        raise ProjectError(f"unknown key(s) {', '.join(unknown)} in {where}", path=path,
-                           fix=f"use only: {', '.join(sorted(_FIELDS))}")
+        raise ProjectError(
+            f"unknown key(s) {', '.join(unknown)} in {where}", path=path, fix=f"use only: {', '.join(sorted(_FIELDS))}"
+        )
     for required in ("id", "title", "kind"):
         if not raw.get(required):
-            raise ProjectError(f"{where} has no '{required}'", path=path, fix=f"add {required} = \"…\"")
+            raise ProjectError(f"{where} has no '{required}'", path=path, fix=f'add {required} = "…"')
     if raw["kind"] not in KINDS:
         raise ProjectError(f"{where} has kind '{raw['kind']}'", path=path, fix=f"use one of: {', '.join(KINDS)}")
     values = dict(raw)
     values["aliases"] = [path.parent / a for a in raw.get("aliases", [])]
     for alias in values["aliases"]:
         if not alias.exists():
-            raise ProjectError(f"{where} names the alias file {alias.name}, which does not exist", path=path,
-                               fix="correct the path (relative to the catalog's folder)")
+            raise ProjectError(
+                f"{where} names the alias file {alias.name}, which does not exist",
+                path=path,
+                fix="correct the path (relative to the catalog's folder)",
+            )
     key_fields = raw.get("key_fields") or [raw.get("name_field", "name")]
     if not isinstance(key_fields, list) or not all(isinstance(k, str) and k for k in key_fields):
-        raise ProjectError(f"{where}: key_fields must be a list of field names", path=path,
-                           fix='e.g. key_fields = ["ADM2_PCODE", "ADM2_EN"]')
+        raise ProjectError(
+            f"{where}: key_fields must be a list of field names",
+            path=path,
+            fix='e.g. key_fields = ["ADM2_PCODE", "ADM2_EN"]',
+        )
     values["key_fields"] = key_fields
     fields = raw.get("fields", {})
     if not isinstance(fields, dict):
-        raise ProjectError(f"{where}: fields must be a table of field = kind", path=path,
-                           fix='e.g. fields = { literacy_rate = "rate", population_2023 = "count" }')
+        raise ProjectError(
+            f"{where}: fields must be a table of field = kind",
+            path=path,
+            fix='e.g. fields = { literacy_rate = "rate", population_2023 = "count" }',
+        )
     try:
         for name, kind in fields.items():
             check_kind(kind, f"{where}, field '{name}'")

@@ -51,16 +51,19 @@ def _single_values(frame: pd.DataFrame, columns: Sequence[str]) -> dict[str, Any
     return out
 
 
-def dissolve_by(gdf: gpd.GeoDataFrame, by: Sequence[str] | str, *, layer_name: str = "layer"
-                ) -> tuple[gpd.GeoDataFrame, list[str]]:
+def dissolve_by(
+    gdf: gpd.GeoDataFrame, by: Sequence[str] | str, *, layer_name: str = "layer"
+) -> tuple[gpd.GeoDataFrame, list[str]]:
     """One feature per distinct value of ``by`` (see the module docstring); returns it with notes."""
     by = [by] if isinstance(by, str) else list(by)
     if not by:
         raise JoinError("dissolve needs a field to dissolve by", fix="e.g. --by province")
     missing = [f for f in by if f not in gdf.columns]
     if missing:
-        raise JoinError(f"the layer '{layer_name}' has no field {', '.join(map(repr, missing))} to dissolve by",
-                        fix=f"use one of: {', '.join(c for c in gdf.columns if c != gdf.geometry.name)}")
+        raise JoinError(
+            f"the layer '{layer_name}' has no field {', '.join(map(repr, missing))} to dissolve by",
+            fix=f"use one of: {', '.join(c for c in gdf.columns if c != gdf.geometry.name)}",
+        )
     geometry = gdf.geometry.name
     others = [c for c in gdf.columns if c not in by and c != geometry]
     keyed = gdf[by].notna().all(axis=1).to_numpy()
@@ -70,10 +73,13 @@ def dissolve_by(gdf: gpd.GeoDataFrame, by: Sequence[str] | str, *, layer_name: s
     dropped = [c for c in others if c not in kept]
     unions = [union(part.geometry.to_numpy()) for part in parts]
     repaired = sum(fixed for _, fixed in unions)
-    records = [{**{f: part[f].iloc[0] for f in by}, **{c: values[c] for c in kept}}
-               for part, values in zip(parts, agreed)]
-    out = gpd.GeoDataFrame(pd.DataFrame.from_records(records, columns=by + kept),
-                           geometry=gpd.GeoSeries([shape for shape, _ in unions], crs=gdf.crs))
+    records = [
+        {**{f: part[f].iloc[0] for f in by}, **{c: values[c] for c in kept}} for part, values in zip(parts, agreed)
+    ]
+    out = gpd.GeoDataFrame(
+        pd.DataFrame.from_records(records, columns=by + kept),
+        geometry=gpd.GeoSeries([shape for shape, _ in unions], crs=gdf.crs),
+    )
     notes = [f"{len(gdf)} features of '{layer_name}' dissolved by {', '.join(by)} into {len(out)}"]
     if dropped:
         notes.append(f"fields with more than one value in a unit, left out: {', '.join(dropped)}")
@@ -89,8 +95,9 @@ def dissolve_by(gdf: gpd.GeoDataFrame, by: Sequence[str] | str, *, layer_name: s
     return out, notes
 
 
-def merge_features(gdf: gpd.GeoDataFrame, merges: Sequence[tuple[Sequence[int], dict[str, Any]]]
-                   ) -> tuple[gpd.GeoDataFrame, int]:
+def merge_features(
+    gdf: gpd.GeoDataFrame, merges: Sequence[tuple[Sequence[int], dict[str, Any]]]
+) -> tuple[gpd.GeoDataFrame, int]:
     """``gdf`` with each set of positions in ``merges`` replaced by one feature at the first position.
 
     The merged feature has the union of their geometries, the fields on which they agree, and the

@@ -33,9 +33,9 @@ import pandas as pd
 
 from .aliases import AliasEntry, AliasTable
 from .normalize import KeyNormalizer, normalize_key
-from .totals import total_reason
 from .report import KEY_SEPARATOR, key_text
 from .suggest import Candidate
+from .totals import total_reason
 
 
 def _exact_text(value: Any) -> str | None:
@@ -107,8 +107,11 @@ class _Component:
         key = next(iter(keys))
         layer_norm = self.layer_first[key]
         steps = ", ".join(dict.fromkeys(norm.variant_steps + layer_norm.variant_steps))
-        return key, "normalized", (f"{norm.original!r} and layer {layer_norm.original!r} are spellings of "
-                                   f"{norm.variant!r} ({steps})")
+        return (
+            key,
+            "normalized",
+            (f"{norm.original!r} and layer {layer_norm.original!r} are spellings of {norm.variant!r} ({steps})"),
+        )
 
 
 @dataclass
@@ -131,9 +134,15 @@ def _split_norm(text: str, normalize: KeyNormalizer) -> tuple:
     return tuple(normalize(part.strip()).key for part in str(text).split(KEY_SEPARATOR.strip()))
 
 
-def match_rows(layer: pd.DataFrame, table: pd.DataFrame, on: Sequence[tuple[str, str]],
-               within: tuple[str, str] | None, aliases: AliasTable, accepted: dict[str, str],
-               normalizer: KeyNormalizer | None = None) -> Matching:
+def match_rows(
+    layer: pd.DataFrame,
+    table: pd.DataFrame,
+    on: Sequence[tuple[str, str]],
+    within: tuple[str, str] | None,
+    aliases: AliasTable,
+    accepted: dict[str, str],
+    normalizer: KeyNormalizer | None = None,
+) -> Matching:
     """Resolve every table row to a group of layer features (stages in the module docstring)."""
     normalize = normalizer or KeyNormalizer()
     pairs = list(on)
@@ -167,7 +176,7 @@ def match_rows(layer: pd.DataFrame, table: pd.DataFrame, on: Sequence[tuple[str,
         exact_index.setdefault(raw, group_of_key[key])
     groups_by_on: dict[tuple, list[int]] = defaultdict(list)
     for key, g in group_of_key.items():
-        groups_by_on[key[:len(pairs)]].append(g)
+        groups_by_on[key[: len(pairs)]].append(g)
 
     accepted_norm = {_split_norm(t, normalize): (t, l) for t, l in accepted.items()}
     result = Matching(groups, group_text, [], [], [])
@@ -197,8 +206,10 @@ def match_rows(layer: pd.DataFrame, table: pd.DataFrame, on: Sequence[tuple[str,
                 result.accepted_used[hit[0]] = hit[1]
                 result.resolutions.append(Resolution(options[0], "accepted", f"accepted {hit[0]!r} = {hit[1]!r}"))
                 continue
-            result.notes.append(f"accepted match {hit[0]!r} = {hit[1]!r} leads to "
-                                f"{'several features' if options else 'no feature'} of the layer")
+            result.notes.append(
+                f"accepted match {hit[0]!r} = {hit[1]!r} leads to "
+                f"{'several features' if options else 'no feature'} of the layer"
+            )
         # 2. exact
         if None not in raw and raw in exact_index:
             result.resolutions.append(Resolution(exact_index[raw], "exact"))
@@ -216,8 +227,11 @@ def match_rows(layer: pd.DataFrame, table: pd.DataFrame, on: Sequence[tuple[str,
             hows.append(how)
             details.append(detail)
         if any(k is None for k in resolved):
-            reason = "; ".join(d for d, h in zip(details[-len(values):], hows[-len(values):])
-                               if h in ("unmatched", "ambiguous") and d)
+            reason = "; ".join(
+                d
+                for d, h in zip(details[-len(values) :], hows[-len(values) :])
+                if h in ("unmatched", "ambiguous") and d
+            )
             result.resolutions.append(Resolution(None, "unmatched", reason))
             continue
         group = group_of_key.get(tuple(resolved) + ((parent,) if within else ()))
@@ -227,13 +241,15 @@ def match_rows(layer: pd.DataFrame, table: pd.DataFrame, on: Sequence[tuple[str,
             reason = f"the layer has this key only under {where}" if elsewhere else "no feature has this key"
             result.resolutions.append(Resolution(None, "unmatched", reason))
             continue
-        result.resolutions.append(Resolution(group, "alias" if "alias" in hows else "normalized",
-                                             "; ".join(d for d in details if d)))
+        result.resolutions.append(
+            Resolution(group, "alias" if "alias" in hows else "normalized", "; ".join(d for d in details if d))
+        )
 
     for table_key, layer_key in accepted.items():
         if table_key not in result.accepted_used and not any(repr(table_key) in n for n in result.notes):
-            result.notes.append(f"accepted match {table_key!r} = {layer_key!r} was not needed: "
-                                "no table row has that key")
+            result.notes.append(
+                f"accepted match {table_key!r} = {layer_key!r} was not needed: no table row has that key"
+            )
     result.candidates = _candidates(groups, group_text, group_parent, components, aliases, normalize)
     if len(pairs) == 1 and aliases.groups:
         _resolve_groups(result, table_cols[0], components[0], aliases, groups_by_on, group_parent, normalize)
@@ -241,8 +257,15 @@ def match_rows(layer: pd.DataFrame, table: pd.DataFrame, on: Sequence[tuple[str,
     return result
 
 
-def _resolve_groups(result: Matching, values: list, component: "_Component", aliases: AliasTable,
-                    groups_by_on: dict[tuple, list[int]], group_parent: list, normalize: KeyNormalizer) -> None:
+def _resolve_groups(
+    result: Matching,
+    values: list,
+    component: "_Component",
+    aliases: AliasTable,
+    groups_by_on: dict[tuple, list[int]],
+    group_parent: list,
+    normalize: KeyNormalizer,
+) -> None:
     """Unmatched rows named after a declared group ("Karachi"): one figure for several features.
 
     Each unit of the group is resolved like a table value (normalized, alias, spelling variant),
@@ -274,8 +297,11 @@ def _resolve_groups(result: Matching, values: list, component: "_Component", ali
                 missing.append(unit)
         where = f"group {entry.alias!r} [{entry.source}]"
         if not found or unclear:
-            why = f"units in several places, give a parent (--within): {', '.join(unclear)}" if unclear \
+            why = (
+                f"units in several places, give a parent (--within): {', '.join(unclear)}"
+                if unclear
                 else "none of its units is in the layer"
+            )
             result.resolutions[i] = Resolution(None, "unmatched", f"{where}: {why}")
             continue
         ident = (entry.alias, parent)
@@ -309,8 +335,9 @@ def _mark_totals(result: Matching, table: pd.DataFrame, table_cols: list[list]) 
             result.resolutions[i] = Resolution(None, "total", f"{str(found[0]).strip()!r} is {found[1]}")
 
 
-def _candidates(groups, group_text, group_parent, components, aliases: AliasTable,
-                normalize: KeyNormalizer) -> list[Candidate]:
+def _candidates(
+    groups, group_text, group_parent, components, aliases: AliasTable, normalize: KeyNormalizer
+) -> list[Candidate]:
     """What fuzzy suggestions are drawn from: every group's name, and alias names leading to it."""
     out = []
     for g, members in enumerate(groups):
@@ -319,8 +346,11 @@ def _candidates(groups, group_text, group_parent, components, aliases: AliasTabl
         out.append(Candidate(text, group_text[g], group_parent[g]))
         if len(components) == 1:  # aliases describe single names, not composite keys
             for entry in aliases.aliases_of(components[0].layer_norm[first].key):
-                out.append(Candidate(normalize(entry.alias).text or "", group_text[g], group_parent[g],
-                                     f"alias {entry.alias!r}"))
+                out.append(
+                    Candidate(
+                        normalize(entry.alias).text or "", group_text[g], group_parent[g], f"alias {entry.alias!r}"
+                    )
+                )
     return out
 
 

@@ -59,8 +59,19 @@ ABBREVIATIONS: dict[str, str] = {
 # Words that say what kind of unit a name is, not which one. Longest first, so "tribal area" goes
 # before "area" would (there is no "area" rule; the ordering matters for multi-word entries).
 PREFIXES: tuple[str, ...] = ("frontier region", "f r", "fr", "district", "distt", "dist", "zila", "zilla")
-SUFFIXES: tuple[str, ...] = ("tribal district", "tribal area", "tribal agency", "frontier region",
-                             "agency", "district", "distt", "dist", "fr", "zila", "zilla")
+SUFFIXES: tuple[str, ...] = (
+    "tribal district",
+    "tribal area",
+    "tribal agency",
+    "frontier region",
+    "agency",
+    "district",
+    "distt",
+    "dist",
+    "fr",
+    "zila",
+    "zilla",
+)
 
 _CODE_SEPARATORS = re.compile(r"[\s.\-_/]+")
 _CODE = re.compile(r"^([a-z]{0,4})(\d+)$")
@@ -152,8 +163,11 @@ _SUFFIX_LAST = {s[-1] for s in _SUFFIX_WORDS}
 def _rewrite_words(words: list[str], steps: list[str]) -> list[str]:
     """Expand abbreviations and drop unit-kind words until the words stop changing."""
     for _ in range(32):  # every rule shortens the text or expands an abbreviation once; 32 is plenty
-        if (words[0] not in _PREFIX_FIRST and words[-1] not in _SUFFIX_LAST
-                and not _ABBREVIATION_ANY.search("".join(words))):
+        if (
+            words[0] not in _PREFIX_FIRST
+            and words[-1] not in _SUFFIX_LAST
+            and not _ABBREVIATION_ANY.search("".join(words))
+        ):
             return words
         changed = False
         compact = "".join(words)
@@ -161,18 +175,18 @@ def _rewrite_words(words: list[str], steps: list[str]) -> list[str]:
             if spelled not in compact:
                 continue
             run = _find_run(words, spelled)
-            if run and words[run[0]:run[1]] != full:
-                words = words[:run[0]] + full + words[run[1]:]
+            if run and words[run[0] : run[1]] != full:
+                words = words[: run[0]] + full + words[run[1] :]
                 steps.append(f"abbreviation {abbr!r} → {' '.join(full)!r}")
                 changed = True
         for prefix in _PREFIX_WORDS:
-            if len(words) > len(prefix) and words[:len(prefix)] == prefix:
-                words = words[len(prefix):]
+            if len(words) > len(prefix) and words[: len(prefix)] == prefix:
+                words = words[len(prefix) :]
                 steps.append(f"dropped prefix {' '.join(prefix)!r}")
                 changed = True
         for suffix in _SUFFIX_WORDS:
-            if len(words) > len(suffix) and words[-len(suffix):] == suffix:
-                words = words[:-len(suffix)]
+            if len(words) > len(suffix) and words[-len(suffix) :] == suffix:
+                words = words[: -len(suffix)]
                 steps.append(f"dropped suffix {' '.join(suffix)!r}")
                 changed = True
         if not changed:
@@ -293,5 +307,12 @@ class KeyNormalizer:
         return [self(v).key for v in values]
 
 
-__all__ = ["ABBREVIATIONS", "PREFIXES", "SUFFIXES", "NormalizedKey", "normalize_key", "spelling_variant",
-           "KeyNormalizer"]
+__all__ = [
+    "ABBREVIATIONS",
+    "PREFIXES",
+    "SUFFIXES",
+    "NormalizedKey",
+    "normalize_key",
+    "spelling_variant",
+    "KeyNormalizer",
+]

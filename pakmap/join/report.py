@@ -32,8 +32,17 @@ KIND_LABELS = {
 NOT_JOINED = ("total", "unmatched")
 
 # Columns of JoinReport.rows (one line per table row).
-ROW_COLUMNS = ("table_row", "table_key", "how", "layer_key", "layer_rows", "detail", "suggestions", "has_values",
-               "values")
+ROW_COLUMNS = (
+    "table_row",
+    "table_key",
+    "how",
+    "layer_key",
+    "layer_rows",
+    "detail",
+    "suggestions",
+    "has_values",
+    "values",
+)
 
 KEY_SEPARATOR = " | "  # between the values of a composite key, in reports and accepted matches
 
@@ -109,9 +118,12 @@ class JoinReport:
                 lines.append(f"  {KIND_LABELS[kind]}: {self.count(kind)}")
         totals = self.rows[self.rows["how"] == "total"]
         if len(totals):
-            listed = ", ".join(f"{self.row_kind} {r['table_row']}: {r['detail']}"
-                               for _, r in totals.head(max_listed).iterrows())
-            lines.append(f"  {KIND_LABELS['total']}: {len(totals)} ({listed}{' …' if len(totals) > max_listed else ''})")
+            listed = ", ".join(
+                f"{self.row_kind} {r['table_row']}: {r['detail']}" for _, r in totals.head(max_listed).iterrows()
+            )
+            lines.append(
+                f"  {KIND_LABELS['total']}: {len(totals)} ({listed}{' …' if len(totals) > max_listed else ''})"
+            )
         unmatched = self.unmatched_rows
         if len(unmatched):
             lines.append(f"  unmatched table rows: {len(unmatched)}")
@@ -142,27 +154,63 @@ class JoinReport:
         # The row column says how the file numbers its rows, so "4" is found where the officer looks.
         yield ["section", f"table row ({self.row_kind})", *ROW_COLUMNS[1:]]
         for record in self.rows.to_dict("records"):
-            section = {"unmatched": "unmatched_table", "total": "total_row"}.get(record["how"],
-                                                                                f"matched_{record['how']}")
+            section = {"unmatched": "unmatched_table", "total": "total_row"}.get(
+                record["how"], f"matched_{record['how']}"
+            )
             yield [section, *(_cell(record.get(c)) for c in ROW_COLUMNS)]
         for record in self.unmatched_layer.to_dict("records"):
-            yield ["unmatched_layer", "", "", "", record["layer_key"], _cell([record["layer_row"]]),
-                   "feature of the layer without table data", "", "", ""]
+            yield [
+                "unmatched_layer",
+                "",
+                "",
+                "",
+                record["layer_key"],
+                _cell([record["layer_row"]]),
+                "feature of the layer without table data",
+                "",
+                "",
+                "",
+            ]
         for key, rows in self.duplicate_layer_keys.items():
-            yield ["duplicate_layer", "", "", "", key, _cell(rows), "key appears more than once in the layer",
-                   "", "", ""]
+            yield [
+                "duplicate_layer",
+                "",
+                "",
+                "",
+                key,
+                _cell(rows),
+                "key appears more than once in the layer",
+                "",
+                "",
+                "",
+            ]
         for key, rows in self.duplicate_table_keys.items():
-            yield ["duplicate_table", _cell(rows), "", "", key, "",
-                   f"several table rows for one feature ({self.aggregate or 'refused'})", "", "", ""]
+            yield [
+                "duplicate_table",
+                _cell(rows),
+                "",
+                "",
+                key,
+                "",
+                f"several table rows for one feature ({self.aggregate or 'refused'})",
+                "",
+                "",
+                "",
+            ]
 
     # --- project file ------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """Plain data (TOML/JSON): counts, accepted matches, warnings, notes and per-row outcomes."""
         return {
-            "layer": self.layer_name, "table": self.table_name, "counts": self.counts(),
-            "accepted": dict(self.accepted), "aggregate": self.aggregate or "", "fields": list(self.fields),
+            "layer": self.layer_name,
+            "table": self.table_name,
+            "counts": self.counts(),
+            "accepted": dict(self.accepted),
+            "aggregate": self.aggregate or "",
+            "fields": list(self.fields),
             "row_kind": self.row_kind,
-            "warnings": list(self.warnings), "notes": list(self.notes),
+            "warnings": list(self.warnings),
+            "notes": list(self.notes),
             "rows": [{c: _plain(r.get(c)) for c in ROW_COLUMNS} for r in self.rows.to_dict("records")],
             "unmatched_layer": [{k: _plain(v) for k, v in r.items()} for r in self.unmatched_layer.to_dict("records")],
             "duplicate_layer_keys": {k: [_plain(v) for v in rows] for k, rows in self.duplicate_layer_keys.items()},
@@ -174,16 +222,24 @@ class JoinReport:
     def from_dict(cls, data: dict[str, Any]) -> "JoinReport":
         rows = pd.DataFrame(data.get("rows", []), columns=list(ROW_COLUMNS))
         layer = pd.DataFrame(data.get("unmatched_layer", []), columns=["layer_row", "layer_key"])
-        return cls(layer_name=data.get("layer", "layer"), table_name=data.get("table", "table"), rows=rows,
-                   unmatched_layer=layer,
-                   duplicate_layer_keys={k: list(v) for k, v in data.get("duplicate_layer_keys", {}).items()},
-                   duplicate_table_keys={k: list(v) for k, v in data.get("duplicate_table_keys", {}).items()},
-                   suggestions={k: [Suggestion(k, s[0], float(s[1]), s[2] if len(s) > 2 else "") for s in v]
-                                for k, v in data.get("suggestions", {}).items()},
-                   accepted=accepted_from_dict(data.get("accepted", {})),
-                   aggregate=data.get("aggregate") or None, fields=list(data.get("fields", [])),
-                   row_kind=data.get("row_kind", "row"),
-                   warnings=list(data.get("warnings", [])), notes=list(data.get("notes", [])))
+        return cls(
+            layer_name=data.get("layer", "layer"),
+            table_name=data.get("table", "table"),
+            rows=rows,
+            unmatched_layer=layer,
+            duplicate_layer_keys={k: list(v) for k, v in data.get("duplicate_layer_keys", {}).items()},
+            duplicate_table_keys={k: list(v) for k, v in data.get("duplicate_table_keys", {}).items()},
+            suggestions={
+                k: [Suggestion(k, s[0], float(s[1]), s[2] if len(s) > 2 else "") for s in v]
+                for k, v in data.get("suggestions", {}).items()
+            },
+            accepted=accepted_from_dict(data.get("accepted", {})),
+            aggregate=data.get("aggregate") or None,
+            fields=list(data.get("fields", [])),
+            row_kind=data.get("row_kind", "row"),
+            warnings=list(data.get("warnings", [])),
+            notes=list(data.get("notes", [])),
+        )
 
 
 @dataclass
@@ -201,12 +257,14 @@ def accepted_from_dict(data: Any, where: str = "accepted") -> dict[str, str]:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise JoinError(f"{where} must be a table of \"table key\" = \"layer key\"", fix='e.g. Peshwar = "Peshawar"')
+        raise JoinError(f'{where} must be a table of "table key" = "layer key"', fix='e.g. Peshwar = "Peshawar"')
     out: dict[str, str] = {}
     for key, value in data.items():
         if not isinstance(value, str) or not str(key).strip() or not value.strip():
-            raise JoinError(f"{where}: {key!r} = {value!r} is not a pair of names",
-                            fix='write "table key" = "layer key", both as text')
+            raise JoinError(
+                f"{where}: {key!r} = {value!r} is not a pair of names",
+                fix='write "table key" = "layer key", both as text',
+            )
         out[str(key)] = value
     return out
 
@@ -240,5 +298,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
-__all__ = ["JoinReport", "JoinResult", "Suggestion", "MATCH_KINDS", "KIND_LABELS", "NOT_JOINED", "key_text",
-           "accepted_from_dict", "accepted_to_dict", "KEY_SEPARATOR"]
+__all__ = [
+    "JoinReport",
+    "JoinResult",
+    "Suggestion",
+    "MATCH_KINDS",
+    "KIND_LABELS",
+    "NOT_JOINED",
+    "key_text",
+    "accepted_from_dict",
+    "accepted_to_dict",
+    "KEY_SEPARATOR",
+]

@@ -49,13 +49,17 @@ class SpatialJoinReport:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        lines = [f"spatial join {self.points_name} → {self.polygons_name}: {self.assigned} of {self.total} points "
-                 f"in a polygon"]
+        lines = [
+            f"spatial join {self.points_name} → {self.polygons_name}: {self.assigned} of {self.total} points "
+            f"in a polygon"
+        ]
         if self.on_boundary:
             lines.append(f"  on a shared boundary (given to the first polygon in the layer): {self.on_boundary}")
         if len(self.outside):
-            lines.append(f"  outside every polygon: {len(self.outside)} (rows "
-                         f"{', '.join(map(str, self.outside['point_row'].head(10)))}{' …' if len(self.outside) > 10 else ''})")
+            lines.append(
+                f"  outside every polygon: {len(self.outside)} (rows "
+                f"{', '.join(map(str, self.outside['point_row'].head(10)))}{' …' if len(self.outside) > 10 else ''})"
+            )
         if self.no_location:
             lines.append(f"  without a location: {len(self.no_location)}")
         if self.reprojected:
@@ -94,11 +98,15 @@ def parse_stats(stats: dict[str, str], points: pd.DataFrame) -> list[tuple[str, 
             if not source:
                 raise JoinError(f"statistic {spec!r} for {out!r} names no field", fix=f'write "{kind}:FIELD"')
             if source not in points.columns:
-                raise JoinError(f"the points have no field {source!r}",
-                                fix=f"use one of: {', '.join(c for c in points.columns if c != points.geometry.name)}")
+                raise JoinError(
+                    f"the points have no field {source!r}",
+                    fix=f"use one of: {', '.join(c for c in points.columns if c != points.geometry.name)}",
+                )
             if not pd.api.types.is_numeric_dtype(points[source]) or pd.api.types.is_bool_dtype(points[source]):
-                raise JoinError(f"field {source!r} of the points is not numeric, so its {kind} cannot be taken",
-                                fix="choose a numeric field, or convert the column in the source file")
+                raise JoinError(
+                    f"field {source!r} of the points is not numeric, so its {kind} cannot be taken",
+                    fix="choose a numeric field, or convert the column in the source file",
+                )
         parsed.append((str(out), kind, source))
     return parsed
 
@@ -109,8 +117,10 @@ def _common_crs(polygons: gpd.GeoDataFrame, points: gpd.GeoDataFrame, report: Sp
         return points
     if polygons.crs is None or points.crs is None:
         which = report.polygons_name if polygons.crs is None else report.points_name
-        raise JoinError(f"'{which}' has no coordinate reference system, so it cannot be compared with the other layer",
-                        fix="set the layer's CRS (crs = \"EPSG:…\" in the project, or fix the source file)")
+        raise JoinError(
+            f"'{which}' has no coordinate reference system, so it cannot be compared with the other layer",
+            fix='set the layer\'s CRS (crs = "EPSG:…" in the project, or fix the source file)',
+        )
     if polygons.crs != points.crs:
         report.reprojected = f"{points.crs.to_string()} → {polygons.crs.to_string()}"
         return points.to_crs(polygons.crs)
@@ -133,22 +143,32 @@ def assign_points(polygons: gpd.GeoSeries, points: gpd.GeoSeries) -> tuple[np.nd
     return assigned, hits
 
 
-def aggregate_points_in_polygons(polygons: gpd.GeoDataFrame, points: gpd.GeoDataFrame, stats: dict[str, str], *,
-                                 polygons_name: str = "polygons", points_name: str = "points") -> SpatialJoinResult:
+def aggregate_points_in_polygons(
+    polygons: gpd.GeoDataFrame,
+    points: gpd.GeoDataFrame,
+    stats: dict[str, str],
+    *,
+    polygons_name: str = "polygons",
+    points_name: str = "points",
+) -> SpatialJoinResult:
     """Count points and sum/average their fields per polygon; see the module docstring for the rules."""
     parsed = parse_stats(stats, points)
     taken = [out for out, _, _ in parsed if out in polygons.columns]
     if taken:
-        raise JoinError(f"the polygons already have the field(s) {', '.join(map(repr, taken))}",
-                        fix="choose other output names for the statistics")
+        raise JoinError(
+            f"the polygons already have the field(s) {', '.join(map(repr, taken))}",
+            fix="choose other output names for the statistics",
+        )
     report = SpatialJoinReport(polygons_name, points_name, total=len(points), stats=dict(stats))
     pts = _common_crs(polygons, points, report)
     geoms = pts.geometry
     located = (geoms.notna() & ~geoms.is_empty).to_numpy()
     kinds = set(geoms[located].geom_type.unique())
     if kinds - {"Point"}:
-        raise JoinError(f"'{points_name}' holds {', '.join(sorted(kinds - {'Point'}))} geometries, not points",
-                        fix="use a point layer (or the polygons' centroids) for a points-in-polygons join")
+        raise JoinError(
+            f"'{points_name}' holds {', '.join(sorted(kinds - {'Point'}))} geometries, not points",
+            fix="use a point layer (or the polygons' centroids) for a points-in-polygons join",
+        )
     report.no_location = list(points.index[~located])
     assigned = np.full(len(pts), -1, dtype=np.int64)
     hits = np.zeros(len(pts), dtype=np.int64)
@@ -161,8 +181,10 @@ def aggregate_points_in_polygons(polygons: gpd.GeoDataFrame, points: gpd.GeoData
     xy = shapely.get_coordinates(np.asarray(points.geometry.values)[out_mask]) if out_mask.any() else np.empty((0, 2))
     report.outside = pd.DataFrame({"point_row": list(points.index[out_mask]), "x": xy[:, 0], "y": xy[:, 1]})
     if len(report.outside):
-        report.warnings.append(f"{len(report.outside)} point(s) of '{points_name}' fall outside every polygon "
-                               f"of '{polygons_name}' and are counted nowhere")
+        report.warnings.append(
+            f"{len(report.outside)} point(s) of '{points_name}' fall outside every polygon "
+            f"of '{polygons_name}' and are counted nowhere"
+        )
     if report.no_location:
         report.warnings.append(f"{len(report.no_location)} point(s) of '{points_name}' have no location")
 
@@ -191,5 +213,11 @@ def aggregate_points_in_polygons(polygons: gpd.GeoDataFrame, points: gpd.GeoData
     return SpatialJoinResult(out, report)
 
 
-__all__ = ["aggregate_points_in_polygons", "assign_points", "parse_stats", "SpatialJoinReport",
-           "SpatialJoinResult", "STAT_KINDS"]
+__all__ = [
+    "aggregate_points_in_polygons",
+    "assign_points",
+    "parse_stats",
+    "SpatialJoinReport",
+    "SpatialJoinResult",
+    "STAT_KINDS",
+]

@@ -43,17 +43,24 @@ def _score(query: str, candidate: str, min_score: float) -> float:
     score = fuzz.WRatio(query, candidate, score_cutoff=min_score)
     if not score:
         return 0.0
-    whole = max(fuzz.ratio(query, candidate), 0.95 * fuzz.token_sort_ratio(query, candidate),
-                0.95 * fuzz.token_set_ratio(query, candidate))
+    whole = max(
+        fuzz.ratio(query, candidate),
+        0.95 * fuzz.token_sort_ratio(query, candidate),
+        0.95 * fuzz.token_set_ratio(query, candidate),
+    )
     if score > whole and fuzz.token_set_ratio(query, candidate) < 90:
         whole *= PARTIAL_DISCOUNT
         return whole if whole >= min_score else 0.0
     return score
 
 
-def rank_suggestions(queries: Sequence[tuple[str, str, str | None]], candidates: Sequence[Candidate],
-                     limit: int = LIMIT, min_score: float = MIN_SCORE,
-                     taken: Collection[str] = ()) -> dict[str, list[Suggestion]]:
+def rank_suggestions(
+    queries: Sequence[tuple[str, str, str | None]],
+    candidates: Sequence[Candidate],
+    limit: int = LIMIT,
+    min_score: float = MIN_SCORE,
+    taken: Collection[str] = (),
+) -> dict[str, list[Suggestion]]:
     """``queries``: (table key, normalized text, canonical parent or None) → ranked suggestions per table key.
 
     A query with a parent only sees candidates with that parent; a query whose parent is unknown sees

@@ -24,8 +24,15 @@ from .normalize import normalize_key
 
 _TOTAL_WORDS = {"total", "totals", "subtotal", "subtotals", "sum", "overall", "all", "کل", "ٹوٹل", "مجموعی"}
 _TOTAL_PHRASES = (("grand", "total"), ("sub", "total"), ("sub", "totals"), ("grand", "totals"))
-_WHOLE = {("pakistan",), ("all", "districts"), ("all", "provinces"), ("all", "pakistan"), ("national",),
-          ("country",), ("all", "areas")}
+_WHOLE = {
+    ("pakistan",),
+    ("all", "districts"),
+    ("all", "provinces"),
+    ("all", "pakistan"),
+    ("national",),
+    ("country",),
+    ("all", "areas"),
+}
 
 
 @lru_cache(maxsize=1)
@@ -38,8 +45,7 @@ def _province_keys() -> frozenset[str]:
     keys = set()
     if path.exists():
         for entry in read_alias_file(path):
-            keys.update(k for k in (normalize_key(entry.alias, "name").key, normalize_key(entry.name, "name").key)
-                        if k)
+            keys.update(k for k in (normalize_key(entry.alias, "name").key, normalize_key(entry.name, "name").key) if k)
     return frozenset(keys)
 
 
@@ -54,8 +60,11 @@ def total_reason(value, *, levels: bool = True) -> str | None:
     words = tuple(norm.text.split())
     if levels and words in _WHOLE:
         return "the whole country: a total"
-    if words[0] in _TOTAL_WORDS or words[-1] in _TOTAL_WORDS or \
-            any(words[:len(p)] == p or words[-len(p):] == p for p in _TOTAL_PHRASES):
+    if (
+        words[0] in _TOTAL_WORDS
+        or words[-1] in _TOTAL_WORDS
+        or any(words[: len(p)] == p or words[-len(p) :] == p for p in _TOTAL_PHRASES)
+    ):
         return "a total"
     if levels and norm.key in _province_keys():
         return "a province or territory: a subtotal"

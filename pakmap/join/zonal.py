@@ -62,8 +62,9 @@ def _raster_path(raster) -> Path:
     return Path(getattr(raster, "path", raster))
 
 
-def zonal_statistics(polygons: gpd.GeoDataFrame, raster: str | os.PathLike, stats: dict[str, str], *,
-                     band: int = 1) -> ZonalResult:
+def zonal_statistics(
+    polygons: gpd.GeoDataFrame, raster: str | os.PathLike, stats: dict[str, str], *, band: int = 1
+) -> ZonalResult:
     """``stats``: output field → one of ``ZONAL_STATS``. ``raster``: a path or a ``RasterLayer``."""
     import rasterio
     from exactextract import exact_extract
@@ -78,23 +79,31 @@ def zonal_statistics(polygons: gpd.GeoDataFrame, raster: str | os.PathLike, stat
             raise JoinError(f"unknown zonal statistic {op!r} for {out!r}", fix=f"use one of: {', '.join(ZONAL_STATS)}")
     taken = [out for out in stats if out in polygons.columns]
     if taken:
-        raise JoinError(f"the polygons already have the field(s) {', '.join(map(repr, taken))}",
-                        fix="choose other output names for the statistics")
+        raise JoinError(
+            f"the polygons already have the field(s) {', '.join(map(repr, taken))}",
+            fix="choose other output names for the statistics",
+        )
     path = _raster_path(raster)
     try:
         dataset = rasterio.open(path)
     except rasterio.errors.RasterioIOError as exc:
-        raise SourceError(f"cannot read the raster ({' '.join(str(exc).split())})", path=path,
-                          fix="check that the file is a GeoTIFF") from None
+        raise SourceError(
+            f"cannot read the raster ({' '.join(str(exc).split())})", path=path, fix="check that the file is a GeoTIFF"
+        ) from None
     with dataset:
         if not 1 <= band <= dataset.count:
-            raise JoinError(f"the raster has {dataset.count} band(s), not band {band}", path=path,
-                            fix=f"choose a band from 1 to {dataset.count}")
+            raise JoinError(
+                f"the raster has {dataset.count} band(s), not band {band}",
+                path=path,
+                fix=f"choose a band from 1 to {dataset.count}",
+            )
         report = ZonalReport(raster=path.name, band=band, nodata=dataset.nodatavals[band - 1])
         if dataset.crs is None or polygons.crs is None:
             which = path if dataset.crs is None else "the polygon layer"
-            raise JoinError(f"{which} has no coordinate reference system, so the two cannot be overlaid",
-                            fix="set the missing CRS (crs = \"EPSG:…\" in the project) or fix the source file")
+            raise JoinError(
+                f"{which} has no coordinate reference system, so the two cannot be overlaid",
+                fix='set the missing CRS (crs = "EPSG:…" in the project) or fix the source file',
+            )
         zones = polygons[[polygons.geometry.name]].reset_index(drop=True)
         if zones.crs != dataset.crs:
             report.reprojected = f"{zones.crs.to_string()} → {dataset.crs.to_string()}"

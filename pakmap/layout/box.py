@@ -28,12 +28,15 @@ class Box:
 
     def intersects(self, other: "Box") -> bool:
         """True when the interiors overlap (boxes that only touch along an edge do not)."""
-        return (self.x < other.right and other.x < self.right
-                and self.y < other.bottom and other.y < self.bottom)
+        return self.x < other.right and other.x < self.right and self.y < other.bottom and other.y < self.bottom
 
     def inside(self, other: "Box", tolerance: float = 1e-6) -> bool:
-        return (self.x >= other.x - tolerance and self.y >= other.y - tolerance
-                and self.right <= other.right + tolerance and self.bottom <= other.bottom + tolerance)
+        return (
+            self.x >= other.x - tolerance
+            and self.y >= other.y - tolerance
+            and self.right <= other.right + tolerance
+            and self.bottom <= other.bottom + tolerance
+        )
 
     def inset(self, d: float) -> "Box":
         return Box(self.x + d, self.y + d, max(self.width - 2 * d, 0.0), max(self.height - 2 * d, 0.0))
@@ -47,4 +50,4 @@ class Box:
 def overlaps(boxes: dict[str, Box]) -> list[tuple[str, str]]:
     """Every pair of named boxes whose interiors overlap."""
     names = list(boxes)
-    return [(a, b) for i, a in enumerate(names) for b in names[i + 1:] if boxes[a].intersects(boxes[b])]
+    return [(a, b) for i, a in enumerate(names) for b in names[i + 1 :] if boxes[a].intersects(boxes[b])]

@@ -17,8 +17,8 @@ from ..dates import creation_date, format_date
 from ..errors import StyleError
 from ..field_format import parse_expression
 from ..layer import VectorLayer
-from ..style import SingleSymbolStyle, Symbol
 from ..project.loaded import LoadedProject
+from ..style import SingleSymbolStyle, Symbol
 from .box import Box
 from .kashmir import kashmir_in_view
 from .legend import LegendGroup, legend_groups
@@ -27,8 +27,7 @@ from .mapframe import frame_view, requested_extent
 from .northarrow import true_north_rotation
 from .template import ElementSpec, Template, load_template
 
-TEXT_ELEMENTS = ("title", "subtitle", "dates", "map_id", "sources", "disclaimer", "kashmir_note",
-                 "contact", "banner")
+TEXT_ELEMENTS = ("title", "subtitle", "dates", "map_id", "sources", "disclaimer", "kashmir_note", "contact", "banner")
 
 
 @dataclass
@@ -62,12 +61,22 @@ def fill_text(template: Template, key: str, fields: dict[str, str]) -> str:
     try:
         return parse_expression(wording, f"[text] {key}").format(fields)
     except (KeyError, ValueError, TypeError) as exc:
-        raise StyleError(f"[text] {key} = {wording!r} uses an unknown field {exc}", path=template.path,
-                         fix=f"use only {{{'}, {'.join(sorted(fields))}}}") from None
+        raise StyleError(
+            f"[text] {key} = {wording!r} uses an unknown field {exc}",
+            path=template.path,
+            fix=f"use only {{{'}, {'.join(sorted(fields))}}}",
+        ) from None
 
 
-def compose_page(loaded: LoadedProject, template: Template | str | None = None, *, extent=None,
-                 title: str | None = None, subtitle: str | None = None, highlight: gpd.GeoDataFrame | None = None) -> Page:
+def compose_page(
+    loaded: LoadedProject,
+    template: Template | str | None = None,
+    *,
+    extent=None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    highlight: gpd.GeoDataFrame | None = None,
+) -> Page:
     """Compose the print page of ``loaded``. Atlas pages pass their feature's ``extent``, ``title`` and
     geometry (``highlight``: outlined over the map in the map element's ``color``)."""
     layout = loaded.project.layout
@@ -80,8 +89,11 @@ def compose_page(loaded: LoadedProject, template: Template | str | None = None, 
     fields = {
         "title": title if title is not None else (layout.title or loaded.project.map.title),
         "subtitle": subtitle if subtitle is not None else layout.subtitle,
-        "as_of": layout.as_of, "created": format_date(creation_date()), "map_id": layout.map_id,
-        "sources": layout.sources, "contact": layout.contact,
+        "as_of": layout.as_of,
+        "created": format_date(creation_date()),
+        "map_id": layout.map_id,
+        "sources": layout.sources,
+        "contact": layout.contact,
     }
     texts: dict[str, str] = {"title": fields["title"], "subtitle": fields["subtitle"]}
     dates = [fill_text(template, "as_of", fields)] if fields["as_of"] else []
@@ -115,8 +127,19 @@ def compose_page(loaded: LoadedProject, template: Template | str | None = None, 
     }
     overlay = () if highlight is None else highlight_layers(highlight, specs["map"].color, specs["map"].fill)
     north = true_north_rotation(loaded.crs, fitted) if "north_arrow" in shown else 0.0
-    return Page(loaded, template, shown, {k: v for k, v in texts.items() if k in shown}, requested, fitted,
-                groups, boundaries, metadata, overlay, north)
+    return Page(
+        loaded,
+        template,
+        shown,
+        {k: v for k, v in texts.items() if k in shown},
+        requested,
+        fitted,
+        groups,
+        boundaries,
+        metadata,
+        overlay,
+        north,
+    )
 
 
 def highlight_layers(features: gpd.GeoDataFrame, color: str, veil: str | None = None) -> tuple[VectorLayer, ...]:
@@ -135,6 +158,7 @@ def highlight_layers(features: gpd.GeoDataFrame, color: str, veil: str | None = 
     pad = 3 * max(xmax - xmin, ymax - ymin)  # beyond any frame around the feature
     around = shapely.box(xmin - pad, ymin - pad, xmax + pad, ymax + pad).difference(geometry)
     veil_symbol = Symbol(fill=veil, stroke=veil, stroke_width=0.0, opacity=0.45)
-    veil_layer = VectorLayer("atlas_veil", gpd.GeoDataFrame(geometry=[around], crs=features.crs),
-                             style=SingleSymbolStyle(veil_symbol))
+    veil_layer = VectorLayer(
+        "atlas_veil", gpd.GeoDataFrame(geometry=[around], crs=features.crs), style=SingleSymbolStyle(veil_symbol)
+    )
     return (veil_layer, outline)

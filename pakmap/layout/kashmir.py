@@ -10,8 +10,8 @@ from __future__ import annotations
 from pyproj import CRS
 from shapely import box as shapely_box
 
-from ..layer import VectorLayer
 from ..crs import WGS84, transform_bounds
+from ..layer import VectorLayer
 from ..project.loaded import LoadedProject
 from .template import Template
 
@@ -25,7 +25,9 @@ def kashmir_in_view(loaded: LoadedProject, extent, template: Template) -> bool:
     wanted = {_layer_key(name) for name in template.kashmir_layers}
     for layer in loaded.layers:
         if isinstance(layer, VectorLayer) and layer.visible and _layer_key(layer.name) in wanted:
-            data = layer.data if layer.crs is None or CRS(layer.crs) == CRS(loaded.crs) else layer.data.to_crs(loaded.crs)
+            data = (
+                layer.data if layer.crs is None or CRS(layer.crs) == CRS(loaded.crs) else layer.data.to_crs(loaded.crs)
+            )
             if data.geometry.intersects(view).any():
                 return True
     return False

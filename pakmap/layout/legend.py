@@ -11,15 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QLinearGradient, QPainter, QPen
 
 from ..layer import RasterLayer, VectorLayer
 from ..palettes import palette
 from ..project.loaded import LoadedProject
-from ..render.qt import qcolor, set_line_style
 from ..render.legend_items import legend_title, single_label
+from ..render.qt import qcolor, set_line_style
 from .template import ElementSpec
 from .text import make_font
 
@@ -132,12 +131,20 @@ def raster_limits(loaded: LoadedProject, layer: RasterLayer, extent) -> tuple[fl
 
 def _swatch(item) -> Swatch:
     """A ``pakmap.render.LegendItem`` as the swatch this module draws."""
-    return Swatch(kind=item.kind, fill=item.color, stroke=item.stroke or item.color,
-                  stroke_width=item.stroke_width, size=item.size_mm, marker=item.marker or "circle",
-                  opacity=item.opacity, line_style=item.line_style)
+    return Swatch(
+        kind=item.kind,
+        fill=item.color,
+        stroke=item.stroke or item.color,
+        stroke_width=item.stroke_width,
+        size=item.size_mm,
+        marker=item.marker or "circle",
+        opacity=item.opacity,
+        line_style=item.line_style,
+    )
 
 
 # --- layout ------------------------------------------------------------------------------------
+
 
 @dataclass
 class PlacedText:
@@ -166,15 +173,17 @@ class LegendLayout:
 MIN_LABEL_MM = 10.0  # a column narrower than swatch + this is not worth making
 
 
-def layout_legend(groups: list[LegendGroup], spec: ElementSpec, family: str, rect: QRectF, device,
-                  dpi: float) -> LegendLayout:
+def layout_legend(
+    groups: list[LegendGroup], spec: ElementSpec, family: str, rect: QRectF, device, dpi: float
+) -> LegendLayout:
     """The largest text size, then the fewest columns, at which every entry fits in ``rect``."""
     smallest = spec.min_size or spec.size
     size = spec.size
     while True:
         for columns in range(1, MAX_COLUMNS + 1):
             if columns > 1 and (rect.width() - GAP * dpi / 25.4 * (columns - 1)) / columns < (
-                    (SWATCH_W + GAP + MIN_LABEL_MM) * dpi / 25.4):
+                (SWATCH_W + GAP + MIN_LABEL_MM) * dpi / 25.4
+            ):
                 break
             placed = _place(groups, spec, family, rect, device, dpi, size, columns)
             if placed.fits:
@@ -192,8 +201,9 @@ def _row_height(row: LegendRow, scale: float, line_h: float, px: float) -> float
     return max(SWATCH_H * px * scale, line_h) + 0.9 * px * scale
 
 
-def _place(groups, spec: ElementSpec, family: str, rect: QRectF, device, dpi: float, size: float,
-           columns: int) -> LegendLayout:
+def _place(
+    groups, spec: ElementSpec, family: str, rect: QRectF, device, dpi: float, size: float, columns: int
+) -> LegendLayout:
     px = dpi / 25.4
     scale = size / spec.size
     label_font = make_font(family, size)
@@ -201,7 +211,9 @@ def _place(groups, spec: ElementSpec, family: str, rect: QRectF, device, dpi: fl
     lm, tm = QFontMetricsF(label_font, device), QFontMetricsF(title_font, device)
     line_h, title_h = lm.ascent() + lm.descent(), tm.ascent() + tm.descent() + 0.6 * px * scale
     col_w = (rect.width() - GAP * px * (columns - 1)) / columns
-    widest_circle = max((r.swatch.size for g in groups for r in g.rows if r.swatch.kind in ("circle", "marker")), default=0)
+    widest_circle = max(
+        (r.swatch.size for g in groups for r in g.rows if r.swatch.kind in ("circle", "marker")), default=0
+    )
     swatch_w = max(SWATCH_W * scale, widest_circle) * px
     texts: list[PlacedText] = []
     swatches: list[PlacedSwatch] = []
@@ -238,14 +250,18 @@ def _place(groups, spec: ElementSpec, family: str, rect: QRectF, device, dpi: fl
             avail = col_w - swatch_w - GAP * px
             fits &= lm.horizontalAdvance(row.label) <= avail
             baseline = y + sw_h / 2 + (lm.ascent() - lm.descent()) / 2
-            texts.append(PlacedText(lm.elidedText(row.label, Qt.TextElideMode.ElideRight, max(avail, 0)),
-                                    label_x, baseline, False))
+            texts.append(
+                PlacedText(
+                    lm.elidedText(row.label, Qt.TextElideMode.ElideRight, max(avail, 0)), label_x, baseline, False
+                )
+            )
         y += h
     return LegendLayout(size, columns, texts, swatches, fits, omitted)
 
 
-def draw_legend(painter: QPainter, groups: list[LegendGroup], spec: ElementSpec, family: str, rect: QRectF,
-                dpi: float) -> LegendLayout:
+def draw_legend(
+    painter: QPainter, groups: list[LegendGroup], spec: ElementSpec, family: str, rect: QRectF, dpi: float
+) -> LegendLayout:
     layout = layout_legend(groups, spec, family, rect, painter.device(), dpi)
     px = dpi / 25.4
     scale = layout.size / spec.size

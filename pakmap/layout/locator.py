@@ -21,9 +21,9 @@ import shapely
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter, QPen
 
+from ..crs import WGS84, transform_bounds
 from ..errors import PakmapError, StyleError
 from ..layer import VectorLayer
-from ..crs import WGS84, transform_bounds
 from ..project.loaded import LoadedProject
 from ..render.mapview import MapView, fit_extent
 from ..render.qt import qcolor
@@ -34,8 +34,18 @@ from .template import ElementSpec, Template
 PROVINCE_NAMES = ("provinces", "province", "adm1", "admin1", "pak_provinces")
 # Fields naming a feature's province (admin level 1), compared case-blind, most telling first:
 # OSM-style sets, OCHA COD-AB (ADM1_EN, ADM1_PCODE), geoBoundaries/HDX variants.
-ADMIN1_FIELDS = ("province", "adm1_en", "adm1_name", "admin1name_en", "admin1name", "adm1name", "admin1",
-                 "province_name", "adm1_pcode", "admin1pcode")
+ADMIN1_FIELDS = (
+    "province",
+    "adm1_en",
+    "adm1_name",
+    "admin1name_en",
+    "admin1name",
+    "adm1name",
+    "admin1",
+    "province_name",
+    "adm1_pcode",
+    "admin1pcode",
+)
 BUILTIN_OUTLINE = "locator/pakistan_provinces.geojson"
 MIN_BOX_MM = 1.5  # the extent box never shrinks below this, so a district's box is still visible
 
@@ -46,8 +56,9 @@ def admin1_field(columns) -> str | None:
     return next((by_folded[f] for f in ADMIN1_FIELDS if f in by_folded), None)
 
 
-def locator_boundaries(loaded: LoadedProject, spec: ElementSpec, template: Template,
-                       extent=None) -> gpd.GeoDataFrame | None:
+def locator_boundaries(
+    loaded: LoadedProject, spec: ElementSpec, template: Template, extent=None
+) -> gpd.GeoDataFrame | None:
     """Province polygons for the inset, or None if there is nothing to draw it from.
 
     ``extent``: the main map's extent (map CRS), to tell whether the built-in outline of Pakistan
@@ -56,8 +67,11 @@ def locator_boundaries(loaded: LoadedProject, spec: ElementSpec, template: Templ
     if spec.layer:
         layer = loaded.layer(spec.layer)
         if not isinstance(layer, VectorLayer):
-            raise StyleError(f"locator layer '{spec.layer}' has no geometry", path=template.path,
-                             fix="name a boundary layer in [elements.locator] layer")
+            raise StyleError(
+                f"locator layer '{spec.layer}' has no geometry",
+                path=template.path,
+                fix="name a boundary layer in [elements.locator] layer",
+            )
         return layer.data
     if spec.path:
         return _read_boundaries(str(template.resolve(spec.path)))
@@ -97,7 +111,9 @@ def _locates(loaded: LoadedProject, outline: gpd.GeoDataFrame, extent) -> bool:
 @functools.lru_cache(maxsize=8)
 def _read_boundaries(path: str) -> gpd.GeoDataFrame:
     if not Path(path).is_file():
-        raise StyleError("locator boundary file not found", path=path, fix="fix [elements.locator] path in the template")
+        raise StyleError(
+            "locator boundary file not found", path=path, fix="fix [elements.locator] path in the template"
+        )
     return gpd.read_file(path)
 
 
@@ -125,8 +141,10 @@ def _dissolved(layer: VectorLayer, field: str = "province") -> gpd.GeoDataFrame:
         for name in names:
             parts = snapped[provinces == name]
             merged.append(shapely.union_all(parts))
-        cached = (weakref.ref(layer.data, functools.partial(_forget, key)),
-                  gpd.GeoDataFrame({field: names}, geometry=merged, crs=layer.data.crs))
+        cached = (
+            weakref.ref(layer.data, functools.partial(_forget, key)),
+            gpd.GeoDataFrame({field: names}, geometry=merged, crs=layer.data.crs),
+        )
         _DISSOLVED[key] = cached
     return cached[1]
 
@@ -145,8 +163,15 @@ def locator_layer(boundaries: gpd.GeoDataFrame, spec: ElementSpec, tolerance: fl
     return VectorLayer("locator", data, style=SingleSymbolStyle(symbol))
 
 
-def draw_locator(painter: QPainter, loaded: LoadedProject, boundaries: gpd.GeoDataFrame, spec: ElementSpec,
-                 rect: QRectF, main_extent, dpi: float) -> None:
+def draw_locator(
+    painter: QPainter,
+    loaded: LoadedProject,
+    boundaries: gpd.GeoDataFrame,
+    spec: ElementSpec,
+    rect: QRectF,
+    main_extent,
+    dpi: float,
+) -> None:
     """Render the inset into ``rect`` (device px) and outline ``main_extent`` (map CRS) on it."""
     from ..render import render_map
 

@@ -27,8 +27,11 @@ def draw_logo(painter: QPainter, spec: ElementSpec, rect: QRectF, template: Temp
 def _draw_svg(painter: QPainter, path, rect: QRectF) -> None:
     renderer = QSvgRenderer(str(path))
     if not renderer.isValid():
-        raise StyleError("the logo is not a readable SVG file", path=path,
-                         fix="give the path of an .svg file in [elements.logo] path, or remove the path")
+        raise StyleError(
+            "the logo is not a readable SVG file",
+            path=path,
+            fix="give the path of an .svg file in [elements.logo] path, or remove the path",
+        )
     size = renderer.defaultSize()
     aspect = size.width() / size.height() if size.height() > 0 else 1.0
     w = min(rect.width(), rect.height() * aspect)
@@ -64,8 +67,11 @@ def _draw_placeholder(painter: QPainter, spec: ElementSpec, rect: QRectF, templa
     pen = QPen(white, 0.07 * s)
     painter.setPen(pen)
     arch = QPainterPath(QPointF(x0 + 0.18 * s, y0 + 0.80 * s))
-    arch.cubicTo(QPointF(x0 + 0.12 * s, y0 + 0.20 * s), QPointF(x0 + 0.88 * s, y0 + 0.20 * s),
-                 QPointF(x0 + 0.82 * s, y0 + 0.80 * s))
+    arch.cubicTo(
+        QPointF(x0 + 0.12 * s, y0 + 0.20 * s),
+        QPointF(x0 + 0.88 * s, y0 + 0.20 * s),
+        QPointF(x0 + 0.82 * s, y0 + 0.80 * s),
+    )
     painter.drawPath(arch)
     painter.setFont(font)
     painter.setPen(qcolor(spec.color))

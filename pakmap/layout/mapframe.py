@@ -43,8 +43,9 @@ def frame_view(loaded: LoadedProject, frame: Box, extent, dpi: float | None = No
     return loaded.map_view(max(int(round(w)), 1), max(int(round(h)), 1), dpi_used, extent=extent, layers=layers)
 
 
-def draw_map_frame(painter: QPainter, loaded: LoadedProject, frame: Box, extent, dpi: float,
-                   stroke: str | None, overlay: tuple = ()) -> MapView:
+def draw_map_frame(
+    painter: QPainter, loaded: LoadedProject, frame: Box, extent, dpi: float, stroke: str | None, overlay: tuple = ()
+) -> MapView:
     """Render the project's layers (and ``overlay``) into ``frame`` and outline it; returns the view drawn."""
     from ..render import render_map
 

@@ -45,15 +45,20 @@ def true_north_rotation(crs: CRS, extent: tuple[float, float, float, float]) -> 
     return math.degrees(math.atan2(dx, dy))
 
 
-def draw_north_arrow(painter: QPainter, spec: ElementSpec, rect: QRectF, family: str, dpi: float,
-                     rotation: float = 0.0) -> QPointF:
+def draw_north_arrow(
+    painter: QPainter, spec: ElementSpec, rect: QRectF, family: str, dpi: float, rotation: float = 0.0
+) -> QPointF:
     """Needle in the lower part of ``rect``, "N" above it; the left half filled, the right half white;
     the whole turned ``rotation`` degrees clockwise about the box's centre. Returns the needle's tip."""
     pen_width = 0.2 * dpi / 25.4
     # A mitred corner reaches out up to miter limit × half the pen width: the outline stays that far
     # inside the box, so even the needle's sharp corners do not cross its edge.
-    rect = rect.adjusted(pen_width * _MITER_LIMIT / 2, pen_width * _MITER_LIMIT / 2,
-                         -pen_width * _MITER_LIMIT / 2, -pen_width * _MITER_LIMIT / 2)
+    rect = rect.adjusted(
+        pen_width * _MITER_LIMIT / 2,
+        pen_width * _MITER_LIMIT / 2,
+        -pen_width * _MITER_LIMIT / 2,
+        -pen_width * _MITER_LIMIT / 2,
+    )
     painter.save()
     font = make_font(family, max(spec.size, 7.0), bold=True)
     metrics = QFontMetricsF(font, painter.device())
@@ -64,8 +69,13 @@ def draw_north_arrow(painter: QPainter, spec: ElementSpec, rect: QRectF, family:
     width = min(rect.width(), height * 0.55)
     cx = rect.center().x()
     tip, base_y, notch_y = QPointF(cx, needle_top), needle_top + height, needle_top + height * 0.78
-    outline = [(cx, needle_top), (cx - width / 2, base_y), (cx + width / 2, base_y),
-               (cx - n_width / 2, rect.top()), (cx + n_width / 2, rect.top())]
+    outline = [
+        (cx, needle_top),
+        (cx - width / 2, base_y),
+        (cx + width / 2, base_y),
+        (cx - n_width / 2, rect.top()),
+        (cx + n_width / 2, rect.top()),
+    ]
     scale = _fit_scale(outline, rect, rotation)
     if rotation or scale != 1.0:
         centre = rect.center()
@@ -94,7 +104,7 @@ def draw_north_arrow(painter: QPainter, spec: ElementSpec, rect: QRectF, family:
     painter.setPen(color)
     painter.drawText(QPointF(cx - n_width / 2, rect.top() + letter_h), "N")
     painter.restore()
-    (tip_x, tip_y), = _turned([(cx, needle_top)], rect, rotation) * scale + (rect.center().x(), rect.center().y())
+    ((tip_x, tip_y),) = _turned([(cx, needle_top)], rect, rotation) * scale + (rect.center().x(), rect.center().y())
     return QPointF(tip_x, tip_y)
 
 

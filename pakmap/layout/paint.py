@@ -49,8 +49,9 @@ def paint_page(page: Page, painter: QPainter, dpi: float) -> MapView:
             draw_legend(painter, page.legend, spec, family, rect, dpi)
         elif name == "scalebar":
             frame = page.elements["map"].box
-            bar = scale_bar(page.loaded.crs, view.extent, frame.width,
-                            max_bar_length_mm(spec, family, painter.device()))
+            bar = scale_bar(
+                page.loaded.crs, view.extent, frame.width, max_bar_length_mm(spec, family, painter.device())
+            )
             draw_scale_bar(painter, bar, spec, rect, family, dpi)
         elif name == "north_arrow":
             draw_north_arrow(painter, spec, rect, family, dpi, page.north_rotation)

@@ -38,10 +38,10 @@ def nice_length(max_metres: float) -> float:
     if max_metres <= 0:
         raise ValueError("scale bar needs a positive length")
     exponent = math.floor(math.log10(max_metres))
-    best = 10.0 ** exponent
+    best = 10.0**exponent
     for step in NICE_STEPS:
-        if step * 10.0 ** exponent <= max_metres:
-            best = step * 10.0 ** exponent
+        if step * 10.0**exponent <= max_metres:
+            best = step * 10.0**exponent
     return best
 
 
@@ -79,8 +79,9 @@ def scale_denominator(crs: CRS, extent, frame_width_mm: float) -> float:
     return metres_per_map_unit(crs, extent) * units_per_mm * 1000.0
 
 
-def extent_for_scale(crs: CRS, centre: tuple[float, float], denominator: float,
-                     width_mm: float, height_mm: float) -> tuple[float, float, float, float]:
+def extent_for_scale(
+    crs: CRS, centre: tuple[float, float], denominator: float, width_mm: float, height_mm: float
+) -> tuple[float, float, float, float]:
     """The extent a ``width_mm``×``height_mm`` frame shows at 1:``denominator`` around ``centre``."""
     cx, cy = centre
     probe = (cx - 1, cy - 1, cx + 1, cy + 1)

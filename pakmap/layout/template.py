@@ -21,8 +21,23 @@ from ..resources import is_template_file, read_data_file, style_file
 from .box import Box, overlaps
 
 # The elements a template may place. ``map`` and ``title`` are required; any other may be left out.
-ELEMENTS = ("title", "subtitle", "dates", "map_id", "map", "legend", "scalebar", "north_arrow",
-            "locator", "sources", "disclaimer", "kashmir_note", "logo", "contact", "banner")
+ELEMENTS = (
+    "title",
+    "subtitle",
+    "dates",
+    "map_id",
+    "map",
+    "legend",
+    "scalebar",
+    "north_arrow",
+    "locator",
+    "sources",
+    "disclaimer",
+    "kashmir_note",
+    "logo",
+    "contact",
+    "banner",
+)
 REQUIRED = ("title", "map")
 TEXTS = ("disclaimer", "kashmir_note", "banner", "as_of", "created", "map_id", "sources", "contact", "logo_text")
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -103,14 +118,18 @@ def available_templates() -> list[str]:
     return sorted(p.stem for p in folder.glob("*.toml")) if folder.is_dir() else []
 
 
-def load_template(name_or_path: str | os.PathLike = "a4_landscape",
-                  folder: str | os.PathLike | None = None) -> Template:
+def load_template(
+    name_or_path: str | os.PathLike = "a4_landscape", folder: str | os.PathLike | None = None
+) -> Template:
     """Read and validate a page template (a relative path: from ``folder``, the project's); every
     problem is a one-line ``StyleError``."""
     path = template_path(name_or_path, folder)
     if not path.is_file():
-        raise StyleError("page template not found", path=path,
-                         fix=f"use one of: {', '.join(available_templates())}, or a path to a .toml template")
+        raise StyleError(
+            "page template not found",
+            path=path,
+            fix=f"use one of: {', '.join(available_templates())}, or a path to a .toml template",
+        )
     data = read_data_file(path, "template")
     try:
         return _build(path, data)
@@ -128,21 +147,29 @@ def _build(path: Path, data: dict[str, Any]) -> Template:
     margin = _number(page, "margin", "[page]", default=10.0)
     font = data.get("font", "Lato")
     if not isinstance(font, str) or not FONT_FAMILY.fullmatch(font):
-        raise StyleError(f"font = {str(font)[:80]!r} is not a font family name",
-                         fix='write a family name of letters, digits, spaces and hyphens, e.g. font = "Lato"')
+        raise StyleError(
+            f"font = {str(font)[:80]!r} is not a font family name",
+            fix='write a family name of letters, digits, spaces and hyphens, e.g. font = "Lato"',
+        )
     raw_elements = _table(data, "elements")
     unknown = sorted(set(raw_elements) - set(ELEMENTS))
     if unknown:
-        raise StyleError(f"unknown element(s) {', '.join(unknown)} in [elements]", fix=f"use only: {', '.join(ELEMENTS)}")
+        raise StyleError(
+            f"unknown element(s) {', '.join(unknown)} in [elements]", fix=f"use only: {', '.join(ELEMENTS)}"
+        )
     missing = [n for n in REQUIRED if n not in raw_elements]
     if missing:
-        raise StyleError(f"the template has no {', '.join(missing)} element", fix=f"add [elements.{missing[0]}] with a box")
+        raise StyleError(
+            f"the template has no {', '.join(missing)} element", fix=f"add [elements.{missing[0]}] with a box"
+        )
     elements = {name: _element(name, spec) for name, spec in raw_elements.items()}
     printable = Box(margin, margin, width - 2 * margin, height - 2 * margin)
     for spec in elements.values():
         if not spec.box.inside(printable):
-            raise StyleError(f"element '{spec.name}' box {_fmt(spec.box)} is outside the page margins {_fmt(printable)}",
-                             fix="move or shrink the box (x, y, width, height in mm from the top-left corner)")
+            raise StyleError(
+                f"element '{spec.name}' box {_fmt(spec.box)} is outside the page margins {_fmt(printable)}",
+                fix="move or shrink the box (x, y, width, height in mm from the top-left corner)",
+            )
     clashes = overlaps({n: s.box for n, s in elements.items()})
     if clashes:
         a, b = clashes[0]
@@ -151,7 +178,7 @@ def _build(path: Path, data: dict[str, Any]) -> Template:
     _only(texts, set(TEXTS), "[text]")
     for key, value in texts.items():
         if not isinstance(value, str):
-            raise StyleError(f"[text] {key} must be a string", fix='put the wording in quotes')
+            raise StyleError(f"[text] {key} must be a string", fix="put the wording in quotes")
         parse_expression(value, f"[text] {key}")
     kashmir = _table(data, "kashmir", required=False)
     _only(kashmir, {"bbox", "layers"}, "[kashmir]")
@@ -159,8 +186,18 @@ def _build(path: Path, data: dict[str, Any]) -> Template:
     if not (isinstance(bbox, list) and len(bbox) == 4 and all(isinstance(v, (int, float)) for v in bbox)):
         raise StyleError("[kashmir] bbox must be [lon_min, lat_min, lon_max, lat_max]", fix="give four numbers")
     layers = kashmir.get("layers", ["line_of_control"])
-    return Template(path.stem, path, width, height, margin, font, elements, dict(texts),
-                    tuple(float(v) for v in bbox), tuple(str(v) for v in layers))
+    return Template(
+        path.stem,
+        path,
+        width,
+        height,
+        margin,
+        font,
+        elements,
+        dict(texts),
+        tuple(float(v) for v in bbox),
+        tuple(str(v) for v in layers),
+    )
 
 
 def _element(name: str, spec: Any) -> ElementSpec:
@@ -176,7 +213,9 @@ def _element(name: str, spec: Any) -> ElementSpec:
     values = {k: v for k, v in spec.items() if k != "box"}
     for key in ("color", "fill", "stroke"):
         if key in values and not (isinstance(values[key], str) and _HEX.match(values[key])):
-            raise StyleError(f"{where} {key} = {values[key]!r} is not a colour", fix='write a hex colour such as "#0072BC"')
+            raise StyleError(
+                f"{where} {key} = {values[key]!r} is not a colour", fix='write a hex colour such as "#0072BC"'
+            )
     if values.get("align", "left") not in ("left", "center", "right"):
         raise StyleError(f"{where} align = {values['align']!r}", fix="use left, center or right")
     for key in ("size", "min_size", "title_size"):
@@ -190,7 +229,9 @@ def _element(name: str, spec: Any) -> ElementSpec:
 def _only(table: dict, allowed: set[str], where: str) -> None:
     unknown = sorted(set(table) - allowed)
     if unknown:
-        raise StyleError(f"unknown key(s) {', '.join(unknown)} in {where}", fix=f"use only: {', '.join(sorted(allowed))}")
+        raise StyleError(
+            f"unknown key(s) {', '.join(unknown)} in {where}", fix=f"use only: {', '.join(sorted(allowed))}"
+        )
 
 
 def _table(data: dict, key: str, required: bool = True) -> dict:
@@ -198,7 +239,9 @@ def _table(data: dict, key: str, required: bool = True) -> dict:
     if value is None and not required:
         return {}
     if not isinstance(value, dict):
-        raise StyleError(f"the template needs a [{key}] table", fix=f"add [{key}] (see styles/templates/a4_landscape.toml)")
+        raise StyleError(
+            f"the template needs a [{key}] table", fix=f"add [{key}] (see styles/templates/a4_landscape.toml)"
+        )
     return value
 
 

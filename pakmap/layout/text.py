@@ -60,8 +60,9 @@ class FittedText:
         return self.line_height * len(self.lines)
 
 
-def fit_text(text: str, family: str, size: float, min_size: float | None, bold: bool,
-             width: float, height: float, device) -> FittedText:
+def fit_text(
+    text: str, family: str, size: float, min_size: float | None, bold: bool, width: float, height: float, device
+) -> FittedText:
     """The largest size from ``size`` down to ``min_size`` at which ``text`` fits ``width``×``height`` px."""
     smallest = min(min_size or size, size)
     pt = size
@@ -84,11 +85,11 @@ def fit_text(text: str, family: str, size: float, min_size: float | None, bold: 
     return FittedText(font, lines, line_height, metrics.ascent(), fits)
 
 
-def draw_text_box(painter: QPainter, text: str, spec: ElementSpec, rect: QRectF, family: str,
-                  valign: str = "top") -> FittedText:
+def draw_text_box(
+    painter: QPainter, text: str, spec: ElementSpec, rect: QRectF, family: str, valign: str = "top"
+) -> FittedText:
     """Draw ``text`` fitted into ``rect`` (device px) with the element's size, weight, colour, alignment."""
-    fitted = fit_text(text, family, spec.size, spec.min_size, spec.bold, rect.width(), rect.height(),
-                      painter.device())
+    fitted = fit_text(text, family, spec.size, spec.min_size, spec.bold, rect.width(), rect.height(), painter.device())
     painter.save()
     painter.setFont(fitted.font)
     painter.setPen(QColor(spec.color))
@@ -109,4 +110,3 @@ def draw_text_box(painter: QPainter, text: str, spec: ElementSpec, rect: QRectF,
         painter.drawText(QPointF(x, top + fitted.ascent + i * fitted.line_height), line)
     painter.restore()
     return fitted
-

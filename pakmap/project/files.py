@@ -26,7 +26,10 @@ def project_sources(project: Project, *, with_project_file: bool = True) -> list
     # A template given as a path may be found from the working folder or beside the project: guard
     # both (a built-in template's bare name matches no output, which always has an extension).
     template = project.layout.template
-    found += [Source(Path(template).expanduser(), "the page template"), Source(project.resolve(template), "the page template")]
+    found += [
+        Source(Path(template).expanduser(), "the page template"),
+        Source(project.resolve(template), "the page template"),
+    ]
     return found
 
 

@@ -42,14 +42,17 @@ def record_kept_breaks(loaded: LoadedProject) -> list[str]:
             continue  # no values to compute bounds from: keep asking
         values = field_numbers(layer, style.field).dropna()
         decimals = 0 if classes.integer else None
-        source = (f"{style.method}, {len(classes.bounds)} classes of {style.field} "
-                  f"({len(values):,} values, {format_number(values.min(), decimals=decimals)} – "
-                  f"{format_number(values.max(), decimals=decimals)}) in {', '.join(_data_files(loaded, layer))}")
+        source = (
+            f"{style.method}, {len(classes.bounds)} classes of {style.field} "
+            f"({len(values):,} values, {format_number(values.min(), decimals=decimals)} – "
+            f"{format_number(values.max(), decimals=decimals)}) in {', '.join(_data_files(loaded, layer))}"
+        )
         # With a "<5" class the first class starts at 0: that class is kept too, even in a month
         # without small counts, so the other classes keep their colours.
         lower = 0.0 if classes.below is not None else float(classes.lower)
-        kept = dataclasses.replace(style, breaks=[float(b) for b in classes.bounds], breaks_kept_from=source,
-                                   breaks_lower=lower)
+        kept = dataclasses.replace(
+            style, breaks=[float(b) for b in classes.bounds], breaks_kept_from=source, breaks_lower=lower
+        )
         layer.style = kept
         loaded.project.layer_spec(layer.name).style = style_to_dict(kept)
         messages.append(f"layer '{layer.name}': class bounds kept from {source}")

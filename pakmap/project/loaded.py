@@ -18,6 +18,7 @@ from ..layer import Layer, RasterLayer, TableLayer, VectorLayer
 from ..render.mapview import MapView, fit_extent
 from .model import ExtentSpec, Project
 
+
 @dataclass
 class LoadedProject:
     project: Project
@@ -36,8 +37,11 @@ class LoadedProject:
         for layer in self.layers:
             if layer.name == name:
                 return layer
-        raise ProjectError(f"no layer named '{name}'", path=self.project.path,
-                           fix=f"use one of: {', '.join(l.name for l in self.layers)}")
+        raise ProjectError(
+            f"no layer named '{name}'",
+            path=self.project.path,
+            fix=f"use one of: {', '.join(l.name for l in self.layers)}",
+        )
 
     @property
     def drawable(self) -> tuple[Layer, ...]:
@@ -47,11 +51,16 @@ class LoadedProject:
     def layer_bounds(self, layer: Layer, bounds=None) -> tuple[float, float, float, float]:
         """A layer's bounds (or ``bounds`` in the layer's CRS, e.g. one feature's) in the map CRS."""
         if isinstance(layer, TableLayer):
-            raise ProjectError(f"layer '{layer.name}' is a table without geometry and has no extent",
-                               fix="take the extent from a boundary layer")
+            raise ProjectError(
+                f"layer '{layer.name}' is a table without geometry and has no extent",
+                fix="take the extent from a boundary layer",
+            )
         if layer.crs is None:
-            raise ProjectError(f"layer '{layer.name}' has no CRS", path=layer.source.path if layer.source else None,
-                               fix="set crs = \"EPSG:…\" for this layer in the project")
+            raise ProjectError(
+                f"layer '{layer.name}' has no CRS",
+                path=layer.source.path if layer.source else None,
+                fix='set crs = "EPSG:…" for this layer in the project',
+            )
         return transform_bounds(layer.bounds if bounds is None else bounds, layer.crs, self.crs)
 
     def extent(self, spec: ExtentSpec | None = None) -> tuple[float, float, float, float]:
@@ -59,31 +68,52 @@ class LoadedProject:
         spec = spec or self.project.layout.extent
         if spec.bounds:
             if len(spec.bounds) != 4:
-                raise ProjectError("extent bounds must be [xmin, ymin, xmax, ymax]", path=self.project.path,
-                                   fix="give four numbers in the map CRS")
+                raise ProjectError(
+                    "extent bounds must be [xmin, ymin, xmax, ymax]",
+                    path=self.project.path,
+                    fix="give four numbers in the map CRS",
+                )
             return tuple(float(v) for v in spec.bounds)  # type: ignore[return-value]
         if spec.layer:
             layer = self.layer(spec.layer)
             if spec.field is not None and isinstance(layer, VectorLayer):
                 match = layer.data[layer.data[spec.field].astype(str) == str(spec.value)]
                 if match.empty:
-                    raise ProjectError(f"no feature of '{layer.name}' has {spec.field} = {spec.value!r}",
-                                       path=self.project.path, fix="check the extent's field and value")
+                    raise ProjectError(
+                        f"no feature of '{layer.name}' has {spec.field} = {spec.value!r}",
+                        path=self.project.path,
+                        fix="check the extent's field and value",
+                    )
                 return self.layer_bounds(layer, tuple(match.total_bounds))
             return self.layer_bounds(layer)
         if not self.drawable:
-            raise ProjectError("the project has no layer to draw", path=self.project.path,
-                               fix="add a boundary or point layer")
+            raise ProjectError(
+                "the project has no layer to draw", path=self.project.path, fix="add a boundary or point layer"
+            )
         # Layers without a CRS cannot be placed; when no layer can, say which file lacks one.
         drawable = [l for l in self.drawable if l.crs is not None] or self.drawable[:1]
         boxes = [self.layer_bounds(l) for l in drawable]
         return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
-    def map_view(self, width: int, height: int, dpi: float = 96.0, extent=None,
-                 layers: tuple[Layer, ...] | None = None, background: str | None = "#FFFFFF") -> MapView:
+    def map_view(
+        self,
+        width: int,
+        height: int,
+        dpi: float = 96.0,
+        extent=None,
+        layers: tuple[Layer, ...] | None = None,
+        background: str | None = "#FFFFFF",
+    ) -> MapView:
         """A MapView of this project fitted to a ``width``×``height`` pixel target."""
         margin = self.project.layout.extent.margin
         bounds = fit_extent(extent or self.extent(), width, height, margin=margin)
-        return MapView(layers=layers if layers is not None else self.drawable, extent=bounds, crs=self.crs,
-                       width=int(width), height=int(height), dpi=dpi, background=background,
-                       count_threshold=self.project.protection.threshold)
+        return MapView(
+            layers=layers if layers is not None else self.drawable,
+            extent=bounds,
+            crs=self.crs,
+            width=int(width),
+            height=int(height),
+            dpi=dpi,
+            background=background,
+            count_threshold=self.project.protection.threshold,
+        )

@@ -52,13 +52,15 @@ def dissolve_layer_spec(project: Project, spec: LayerSpec, layers: dict[str, Lay
 
     source = layers.get(spec.dissolve.source)
     if not isinstance(source, VectorLayer):
-        raise ProjectError(f"layer '{spec.name}' dissolves '{spec.dissolve.source}', which is "
-                           f"{'not read yet' if source is None else 'not a layer with geometry'}", path=project.path,
-                           fix="list a boundary layer before it and name it in dissolve.source")
+        raise ProjectError(
+            f"layer '{spec.name}' dissolves '{spec.dissolve.source}', which is "
+            f"{'not read yet' if source is None else 'not a layer with geometry'}",
+            path=project.path,
+            fix="list a boundary layer before it and name it in dissolve.source",
+        )
     data, notes = dissolve_by(source.data, spec.dissolve.fields, layer_name=spec.dissolve.source)
     origin = source.source
-    info = SourceInfo(origin.path if origin else project.folder, layer=origin.layer if origin else None,
-                      notes=notes)
+    info = SourceInfo(origin.path if origin else project.folder, layer=origin.layer if origin else None, notes=notes)
     return VectorLayer(spec.name, data, info)
 
 
@@ -66,44 +68,63 @@ def apply_join(project: Project, layers: dict[str, Layer], join: JoinSpec):
     """Run one join of the project; returns the joined layer and the join's report."""
     target = layers[join.layer]
     if not isinstance(target, VectorLayer):
-        raise ProjectError(f"join target '{join.layer}' has no geometry", path=project.path,
-                           fix="join tables onto a boundary layer")
+        raise ProjectError(
+            f"join target '{join.layer}' has no geometry", path=project.path, fix="join tables onto a boundary layer"
+        )
     if join.kind == "spatial":
         from ..join.spatial import aggregate_points_in_polygons
 
         points = layers[join.points]
         if not isinstance(points, VectorLayer):
-            raise ProjectError(f"spatial join points '{join.points}' is not a point layer", path=project.path,
-                               fix="name a layer of points")
+            raise ProjectError(
+                f"spatial join points '{join.points}' is not a point layer",
+                path=project.path,
+                fix="name a layer of points",
+            )
         result = aggregate_points_in_polygons(target.data, points.data, join.stats)
     elif join.kind == "zonal":
         from ..join.zonal import zonal_statistics
 
         raster = layers[join.raster]
         if not isinstance(raster, RasterLayer):
-            raise ProjectError(f"zonal statistics raster '{join.raster}' is not a raster layer", path=project.path,
-                               fix="name a GeoTIFF layer of the project")
+            raise ProjectError(
+                f"zonal statistics raster '{join.raster}' is not a raster layer",
+                path=project.path,
+                fix="name a GeoTIFF layer of the project",
+            )
         result = zonal_statistics(target.data, raster.path, join.stats, band=join.band)
     else:
         from ..join.attribute import join_attributes
 
         table = layers[join.table]
         if isinstance(table, RasterLayer):
-            raise ProjectError(f"join table '{join.table}' is a raster", path=project.path,
-                               fix="use a spatial join or zonal statistics for rasters, or name a table")
+            raise ProjectError(
+                f"join table '{join.table}' is a raster",
+                path=project.path,
+                fix="use a spatial join or zonal statistics for rasters, or name a table",
+            )
         result = join_attributes(
-            target.data, table.attributes, on=[tuple(pair) for pair in join.on],
-            within=tuple(join.within) if join.within else None, fields=join.fields or None,
-            aggregate=join.aggregate, accepted=join.accepted,
-            alias_files=[project.resolve(p) for p in join.aliases], strict=join.strict, groups=join.groups,
-            layer_name=join.layer, table_name=join.table)
+            target.data,
+            table.attributes,
+            on=[tuple(pair) for pair in join.on],
+            within=tuple(join.within) if join.within else None,
+            fields=join.fields or None,
+            aggregate=join.aggregate,
+            accepted=join.accepted,
+            alias_files=[project.resolve(p) for p in join.aliases],
+            strict=join.strict,
+            groups=join.groups,
+            layer_name=join.layer,
+            table_name=join.table,
+        )
     joined = replace_data(target, result.data)
     if join.kind not in ("spatial", "zonal"):
         # A table's fields keep the kinds declared for them (a rate joined onto districts stays a rate).
         brought = set(joined.fields) - set(target.fields)
         # What the project declares on the layer itself still wins.
-        joined.declared_kinds.update({f: k for f, k in table.declared_kinds.items()
-                                      if f in brought and f not in joined.declared_kinds})
+        joined.declared_kinds.update(
+            {f: k for f, k in table.declared_kinds.items() if f in brought and f not in joined.declared_kinds}
+        )
     return joined, result.report
 
 
@@ -120,8 +141,11 @@ def load_layers(project: Project, progress: Progress | None = None) -> LoadedPro
         except PakmapError:
             raise
         except OSError as exc:
-            raise ProjectError(f"layer '{spec.name}' cannot be read: {exc.strerror or exc}",
-                               path=project.resolve(spec.path), fix="check the file and its permissions") from None
+            raise ProjectError(
+                f"layer '{spec.name}' cannot be read: {exc.strerror or exc}",
+                path=project.resolve(spec.path),
+                fix="check the file and its permissions",
+            ) from None
         done += 1
     reports = []
     for join in project.joins:

@@ -75,7 +75,9 @@ class JoinSpec:
     groups: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # row name -> units it stands for
     strict: bool = False  # unmatched table rows with values are an error, not a warning
     points: str = ""  # spatial join: the point layer
-    stats: dict[str, str] = dataclasses.field(default_factory=dict)  # spatial: output field -> "count" | "sum:FIELD" | "mean:FIELD"; zonal: output field -> "sum" | "mean" | …
+    stats: dict[str, str] = dataclasses.field(
+        default_factory=dict
+    )  # spatial: output field -> "count" | "sum:FIELD" | "mean:FIELD"; zonal: output field -> "sum" | "mean" | …
     raster: str = ""  # zonal statistics: the raster layer
     band: int = 1  # zonal statistics: the raster band
 
@@ -187,5 +189,9 @@ class Project:
             if spec.name == name:
                 return spec
         from ..errors import ProjectError
-        raise ProjectError(f"no layer named '{name}' in the project", path=self.path,
-                           fix=f"use one of: {', '.join(s.name for s in self.layers) or '(no layers)'}")
+
+        raise ProjectError(
+            f"no layer named '{name}' in the project",
+            path=self.path,
+            fix=f"use one of: {', '.join(s.name for s in self.layers) or '(no layers)'}",
+        )

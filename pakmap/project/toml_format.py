@@ -13,13 +13,13 @@ import dataclasses
 import math
 import os
 import re
-import tomllib
 import types
 import typing
 from pathlib import Path
 from typing import Any
 
 import tomli_w
+import tomllib
 
 from .. import __version__
 from ..atomic import write_text_atomic
@@ -28,10 +28,10 @@ from ..field_format import parse_expression
 from ..field_kinds import KINDS
 from ..file_guard import check_outputs, regular_file
 from ..join.aliases import group_entries
+from ..join.zonal import ZONAL_STATS
 from ..limits import DPI_RANGE
 from ..resources import is_template_file
 from ..style import labels_from_dict, raster_style_from_dict, style_from_dict
-from ..join.zonal import ZONAL_STATS
 from .files import project_sources
 from .model import FORMAT_VERSION, JOIN_KINDS, JOIN_ROLES, Project
 
@@ -42,30 +42,47 @@ def load_project(path: str | os.PathLike) -> Project:
     """Read a project file; every problem is a ``ProjectError`` naming the file and the fix."""
     path = regular_file(path, "project file")
     if not path.exists():
-        raise ProjectError("project file not found", path=path, fix="check the path, or create one with `pakmap map … --save-project`")
+        raise ProjectError(
+            "project file not found", path=path, fix="check the path, or create one with `pakmap map … --save-project`"
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise ProjectError("not a text file (a project is TOML text in UTF-8)", path=path,
-                           fix="open the .toml project file, not a data or output file") from None
+        raise ProjectError(
+            "not a text file (a project is TOML text in UTF-8)",
+            path=path,
+            fix="open the .toml project file, not a data or output file",
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ProjectError(f"malformed project file: {exc}", path=path,
-                           fix="fix the TOML syntax at that line, or restore the last good copy") from None
+        raise ProjectError(
+            f"malformed project file: {exc}",
+            path=path,
+            fix="fix the TOML syntax at that line, or restore the last good copy",
+        ) from None
     except RecursionError:  # arrays or tables nested thousands deep: no project is written so
-        raise ProjectError("malformed project file: values nested too deeply", path=path,
-                           fix="restore the last good copy, or create the project again with pakmap") from None
+        raise ProjectError(
+            "malformed project file: values nested too deeply",
+            path=path,
+            fix="restore the last good copy, or create the project again with pakmap",
+        ) from None
     header = data.pop("pakmap", None)
     if not isinstance(header, dict) or "format" not in header:
-        raise ProjectError("not a pakmap project (no [pakmap] table with a format number)", path=path,
-                           fix="start the file with [pakmap] format = 1, or create it with pakmap")
+        raise ProjectError(
+            "not a pakmap project (no [pakmap] table with a format number)",
+            path=path,
+            fix="start the file with [pakmap] format = 1, or create it with pakmap",
+        )
     version = header.get("format")
     if not isinstance(version, int) or version < 1:
         raise ProjectError(f"unknown project format {version!r}", path=path, fix=f"set format = {FORMAT_VERSION}")
     if version > FORMAT_VERSION:
-        raise ProjectError(f"written by a newer pakmap (format {version}; this pakmap reads up to {FORMAT_VERSION})",
-                           path=path, fix="update pakmap to open this project")
+        raise ProjectError(
+            f"written by a newer pakmap (format {version}; this pakmap reads up to {FORMAT_VERSION})",
+            path=path,
+            fix="update pakmap to open this project",
+        )
     try:
         project = _from_table(Project, data, "project")
         validate(project)
@@ -90,8 +107,10 @@ def validate(project: Project) -> None:
         labels_from_dict(spec.labels, f"the labels of layer '{spec.name}'")
         for field, kind in spec.fields.items():
             if kind not in KINDS:
-                raise ProjectError(f"layer '{spec.name}' declares field '{field}' as {kind!r}, not a field kind",
-                                   fix=f"use one of: {', '.join(KINDS)}")
+                raise ProjectError(
+                    f"layer '{spec.name}' declares field '{field}' as {kind!r}, not a field kind",
+                    fix=f"use one of: {', '.join(KINDS)}",
+                )
     for position, spec in enumerate(project.layers):
         _validate_source(spec, names[:position])
     if project.layout.atlas is not None:
@@ -104,18 +123,27 @@ def validate(project: Project) -> None:
         for role in JOIN_ROLES:
             ref = getattr(join, role)
             if ref and ref not in names:
-                raise ProjectError(f"join {i} names {role} '{ref}', which is not a layer of the project",
-                                   fix=f"use one of: {', '.join(names) or '(no layers)'}")
+                raise ProjectError(
+                    f"join {i} names {role} '{ref}', which is not a layer of the project",
+                    fix=f"use one of: {', '.join(names) or '(no layers)'}",
+                )
         if join.kind not in JOIN_KINDS:
-            raise ProjectError(f"join {i} has kind '{join.kind}'", fix="use kind = \"attribute\", \"spatial\" or \"zonal\"")
+            raise ProjectError(f"join {i} has kind '{join.kind}'", fix='use kind = "attribute", "spatial" or "zonal"')
         if join.kind == "attribute" and (not join.table or not join.on):
-            raise ProjectError(f"attribute join {i} needs a table and on = [[layer_field, table_field]]",
-                               fix="e.g. on = [[\"name\", \"district\"]]")
+            raise ProjectError(
+                f"attribute join {i} needs a table and on = [[layer_field, table_field]]",
+                fix='e.g. on = [["name", "district"]]',
+            )
         if any(len(pair) != 2 for pair in join.on):
-            raise ProjectError(f"join {i}: every 'on' entry must be [layer_field, table_field]",
-                               fix="e.g. on = [[\"pcode\", \"admin2_pcode\"]]")
+            raise ProjectError(
+                f"join {i}: every 'on' entry must be [layer_field, table_field]",
+                fix='e.g. on = [["pcode", "admin2_pcode"]]',
+            )
         if join.kind == "spatial" and (not join.points or not join.stats):
-            raise ProjectError(f"spatial join {i} needs points and stats", fix="e.g. points = \"villages\", stats = { villages = \"count\" }")
+            raise ProjectError(
+                f"spatial join {i} needs points and stats",
+                fix='e.g. points = "villages", stats = { villages = "count" }',
+            )
         if join.kind == "zonal":
             _validate_zonal(join, i)
     _check_numbers(project)
@@ -123,13 +151,16 @@ def validate(project: Project) -> None:
 
 def _validate_zonal(join, i: int) -> None:
     if not join.raster or not join.stats:
-        raise ProjectError(f"zonal statistics {i} need a raster and stats",
-                           fix="e.g. raster = \"flood\", stats = { flooded_share = \"mean\" }")
+        raise ProjectError(
+            f"zonal statistics {i} need a raster and stats",
+            fix='e.g. raster = "flood", stats = { flooded_share = "mean" }',
+        )
     bad = {out: op for out, op in join.stats.items() if op not in ZONAL_STATS}
     if bad:
         out, op = next(iter(bad.items()))
-        raise ProjectError(f"zonal statistics {i}: unknown statistic '{op}' for '{out}'",
-                           fix=f"use one of: {', '.join(ZONAL_STATS)}")
+        raise ProjectError(
+            f"zonal statistics {i}: unknown statistic '{op}' for '{out}'", fix=f"use one of: {', '.join(ZONAL_STATS)}"
+        )
     if join.band < 1:
         raise ProjectError(f"zonal statistics {i}: band {join.band}", fix="bands are numbered from 1")
 
@@ -138,28 +169,43 @@ def _validate_source(spec, earlier: list[str]) -> None:
     """A layer is read from a file (``path``) or made from an earlier layer (``dissolve``), not both."""
     if spec.dissolve is None:
         if not spec.path:
-            raise ProjectError(f"layer '{spec.name}' has no path", fix="give path = \"FILE\", or dissolve = "
-                               "{ source = \"LAYER\", by = \"FIELD\" } to make it from another layer")
+            raise ProjectError(
+                f"layer '{spec.name}' has no path",
+                fix='give path = "FILE", or dissolve = '
+                '{ source = "LAYER", by = "FIELD" } to make it from another layer',
+            )
         return
     if spec.path:
-        raise ProjectError(f"layer '{spec.name}' has both a path and dissolve",
-                           fix="a dissolved layer is made from its source layer: remove path")
+        raise ProjectError(
+            f"layer '{spec.name}' has both a path and dissolve",
+            fix="a dissolved layer is made from its source layer: remove path",
+        )
     fields = spec.dissolve.fields
     if not fields or not all(isinstance(f, str) and f.strip() for f in fields):
-        raise ProjectError(f"layer '{spec.name}': dissolve.by must name one or more fields",
-                           fix='e.g. by = "province" or by = ["province", "division"]')
+        raise ProjectError(
+            f"layer '{spec.name}': dissolve.by must name one or more fields",
+            fix='e.g. by = "province" or by = ["province", "division"]',
+        )
     if spec.dissolve.source not in earlier:
-        raise ProjectError(f"layer '{spec.name}' dissolves '{spec.dissolve.source}', which is not a layer listed "
-                           "before it", fix=f"use one of: {', '.join(earlier) or '(no earlier layers)'}")
+        raise ProjectError(
+            f"layer '{spec.name}' dissolves '{spec.dissolve.source}', which is not a layer listed before it",
+            fix=f"use one of: {', '.join(earlier) or '(no earlier layers)'}",
+        )
 
 
 # Ranges of the project's own numbers (style and label sizes are bounded in pakmap.style).
-_RANGES = (("opacity", 0.0, 1.0), ("margin", 0.0, 1.0), ("scale", 1.0, 1e10), ("zoom", 0, 24),
-           ("threshold", 0, 1_000_000))
+_RANGES = (
+    ("opacity", 0.0, 1.0),
+    ("margin", 0.0, 1.0),
+    ("scale", 1.0, 1e10),
+    ("zoom", 0, 24),
+    ("threshold", 0, 1_000_000),
+)
 
 
 def _check_numbers(project: Project) -> None:
     """Numbers a renderer would choke on: out of range opacities, margins, scales, zooms, dpi, bounds."""
+
     def within(value, name: str, where: str) -> None:
         _, low, high = next(r for r in _RANGES if r[0] == name)
         if value is not None and not low <= value <= high:
@@ -173,19 +219,25 @@ def _check_numbers(project: Project) -> None:
     if extent.bounds:
         xmin, ymin, xmax, ymax = (extent.bounds + [0.0] * 4)[:4]
         if len(extent.bounds) != 4 or not (xmin < xmax and ymin < ymax):
-            raise ProjectError(f"[layout.extent] bounds = {extent.bounds} is not a box",
-                               fix="give [xmin, ymin, xmax, ymax] in the map's CRS, with xmin < xmax and ymin < ymax")
+            raise ProjectError(
+                f"[layout.extent] bounds = {extent.bounds} is not a box",
+                fix="give [xmin, ymin, xmax, ymax] in the map's CRS, with xmin < xmax and ymin < ymax",
+            )
     within(project.web.min_zoom, "zoom", "[web] min_zoom")
     within(project.web.max_zoom, "zoom", "[web] max_zoom")
     if project.web.min_zoom > project.web.max_zoom:
-        raise ProjectError(f"[web] min_zoom {project.web.min_zoom} is above max_zoom {project.web.max_zoom}",
-                           fix="give min_zoom below max_zoom")
+        raise ProjectError(
+            f"[web] min_zoom {project.web.min_zoom} is above max_zoom {project.web.max_zoom}",
+            fix="give min_zoom below max_zoom",
+        )
     within(project.protection.threshold, "threshold", "[protection] threshold")
     low, high = DPI_RANGE
     for export in project.exports:
         if not low <= export.dpi <= high:
-            raise ProjectError(f"the dpi of export '{export.path}' ({export.dpi}) is out of range",
-                               fix=f"use {low} to {high} (150, 300 or 600 for print)")
+            raise ProjectError(
+                f"the dpi of export '{export.path}' ({export.dpi}) is out of range",
+                fix=f"use {low} to {high} (150, 300 or 600 for print)",
+            )
 
 
 def save_project(project: Project, path: str | os.PathLike | None = None) -> Path:
@@ -236,8 +288,13 @@ def _compact_arrays(text: str) -> str:
     compact = text
     while True:
         collapsed = _MULTILINE_ARRAY.sub(
-            lambda m: "[" + ", ".join(line.strip().rstrip(",") for line in m.group(1).splitlines()) + "]"
-            if len(m.group(1)) < 200 else m.group(0), compact)
+            lambda m: (
+                "[" + ", ".join(line.strip().rstrip(",") for line in m.group(1).splitlines()) + "]"
+                if len(m.group(1)) < 200
+                else m.group(0)
+            ),
+            compact,
+        )
         if collapsed == compact:
             break
         compact = collapsed
@@ -264,6 +321,7 @@ def _relative_to(old_folder: Path, new_folder: Path, stored: str) -> str:
 
 # --- generic dataclass <-> TOML ------------------------------------------------------------------
 
+
 def _from_table(cls: type, data: Any, where: str) -> Any:
     if not isinstance(data, dict):
         raise ProjectError(f"'{where}' must be a table", fix=f"write it as [{where}] with keys")
@@ -271,10 +329,15 @@ def _from_table(cls: type, data: Any, where: str) -> Any:
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
     unknown = sorted(set(data) - set(fields))
     if unknown:
-        raise ProjectError(f"unknown key(s) {', '.join(repr(k) for k in unknown)} in {where}",
-                           fix=f"allowed keys there: {', '.join(sorted(fields))}")
-    missing = [n for n, f in fields.items() if f.default is dataclasses.MISSING
-               and f.default_factory is dataclasses.MISSING and n not in data]
+        raise ProjectError(
+            f"unknown key(s) {', '.join(repr(k) for k in unknown)} in {where}",
+            fix=f"allowed keys there: {', '.join(sorted(fields))}",
+        )
+    missing = [
+        n
+        for n, f in fields.items()
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING and n not in data
+    ]
     if missing:
         raise ProjectError(f"{where} lacks required key(s) {', '.join(missing)}", fix="add them")
     values = {name: _convert(hints[name], value, f"{where}.{name}") for name, value in data.items()}
@@ -300,8 +363,9 @@ def _convert(hint: Any, value: Any, where: str) -> Any:
         return dict(value)
     expected = {str: str, bool: bool, int: int, float: (int, float)}.get(hint)
     if expected is not None and (not isinstance(value, expected) or (hint is not bool and isinstance(value, bool))):
-        raise ProjectError(f"'{where}' must be {hint.__name__}, not {type(value).__name__} ({value!r})",
-                           fix="correct the value's type")
+        raise ProjectError(
+            f"'{where}' must be {hint.__name__}, not {type(value).__name__} ({value!r})", fix="correct the value's type"
+        )
     if hint is float and not math.isfinite(value):  # TOML has nan and inf; no setting of a map means them
         raise ProjectError(f"'{where}' is {value!r}, not a finite number", fix="give an ordinary number")
     return float(value) if hint is float else value
@@ -312,8 +376,13 @@ def _to_table(obj: Any) -> Any:
         out = {}
         for f in dataclasses.fields(obj):
             value = getattr(obj, f.name)
-            if value is None or value == [] or value == {} or (f.name == "path" and value == "") or \
-                    (value == f.default and f.name not in ("name", "path", "layer")):
+            if (
+                value is None
+                or value == []
+                or value == {}
+                or (f.name == "path" and value == "")
+                or (value == f.default and f.name not in ("name", "path", "layer"))
+            ):
                 continue  # absent means default: files stay short and readable
             converted = _to_table(value)
             if converted == {} and dataclasses.is_dataclass(value):

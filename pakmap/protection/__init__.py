@@ -18,7 +18,25 @@ from .policy import ExportPlan, Finding, LayerPlan, check_project, guard_export,
 from .publish import write_geopackage
 from .record import write_export_record
 
-__all__ = ["aggregate_points", "count_fields", "published_frame", "suppression_counts",
-           "detect_layer", "detect_sensitive", "flag_layer", "is_individual_level", "ExportPlan", "Finding",
-           "LayerPlan", "check_project", "guard_export", "plan_export", "safe_loaded", "write_export_record",
-           "write_geopackage", "allow_field", "revoke_allow", "set_aggregation"]
+__all__ = [
+    "aggregate_points",
+    "count_fields",
+    "published_frame",
+    "suppression_counts",
+    "detect_layer",
+    "detect_sensitive",
+    "flag_layer",
+    "is_individual_level",
+    "ExportPlan",
+    "Finding",
+    "LayerPlan",
+    "check_project",
+    "guard_export",
+    "plan_export",
+    "safe_loaded",
+    "write_export_record",
+    "write_geopackage",
+    "allow_field",
+    "revoke_allow",
+    "set_aggregation",
+]

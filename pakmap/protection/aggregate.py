@@ -44,8 +44,10 @@ def _sums(frame: pd.DataFrame, index: np.ndarray, n: int, sums: dict[str, str]) 
     out = {}
     for name, field in sums.items():
         if field not in frame.columns:
-            raise ProtectionError(f"cannot sum '{field}': the point layer has no such field",
-                                  fix=f"use one of: {', '.join(map(str, frame.columns))}")
+            raise ProtectionError(
+                f"cannot sum '{field}': the point layer has no such field",
+                fix=f"use one of: {', '.join(map(str, frame.columns))}",
+            )
         weights = pd.to_numeric(frame[field], errors="coerce").fillna(0).to_numpy(dtype=float)
         total = np.bincount(index, weights=weights, minlength=n)
         # Sums of whole numbers (people) stay whole: they then format and suppress as counts.
@@ -80,7 +82,11 @@ def hex_polygons(q: np.ndarray, r: np.ndarray, size: float) -> np.ndarray:
 
 
 def _to_admin(points, xy, keep, polygons: gpd.GeoDataFrame, count_name: str, sums: dict[str, str]):
-    if polygons.crs is not None and points.crs is not None and CRS.from_user_input(points.crs) != CRS.from_user_input(polygons.crs):
+    if (
+        polygons.crs is not None
+        and points.crs is not None
+        and CRS.from_user_input(points.crs) != CRS.from_user_input(polygons.crs)
+    ):
         xy = shapely.get_coordinates(points.geometry[keep].to_crs(polygons.crs).to_numpy())
     areas = polygons.geometry.to_numpy()
     invalid = ~shapely.is_valid(areas)
@@ -104,8 +110,10 @@ def _to_admin(points, xy, keep, polygons: gpd.GeoDataFrame, count_name: str, sum
 
 def _to_hex(points, xy, keep, size_km: float, count_name: str, sums: dict[str, str]):
     if not size_km >= MIN_HEX_KM:
-        raise ProtectionError(f"hexagons of {size_km} km would place households almost exactly",
-                              fix=f"use hexagons of at least {MIN_HEX_KM:g} km, or aggregate to admin units")
+        raise ProtectionError(
+            f"hexagons of {size_km} km would place households almost exactly",
+            fix=f"use hexagons of at least {MIN_HEX_KM:g} km, or aggregate to admin units",
+        )
     metric = _metric_crs(points)
     if CRS.from_user_input(points.crs) != metric:
         xy = shapely.get_coordinates(points.geometry[keep].to_crs(metric).to_numpy())
@@ -114,17 +122,22 @@ def _to_hex(points, xy, keep, size_km: float, count_name: str, sums: dict[str, s
     cells, index = np.unique(np.stack([q, r], axis=1), axis=0, return_inverse=True)
     index = index.ravel()
     n = len(cells)
-    data = {"hex_q": cells[:, 0], "hex_r": cells[:, 1],
-            count_name: np.bincount(index, minlength=n).astype(np.int64)}
+    data = {"hex_q": cells[:, 0], "hex_r": cells[:, 1], count_name: np.bincount(index, minlength=n).astype(np.int64)}
     data.update(_sums(points.loc[keep], index, n, sums))
     grid = gpd.GeoDataFrame(data, geometry=hex_polygons(cells[:, 0], cells[:, 1], size), crs=metric)
     grid.attrs["hex_size_km"] = float(size_km)
     return grid.to_crs(points.crs)
 
 
-def aggregate_points(points: gpd.GeoDataFrame, to: str = "admin", polygons: gpd.GeoDataFrame | None = None,
-                     size_km: float = 10.0, count_name: str = "count", sums: dict[str, str] | None = None,
-                     threshold: int | None = None) -> gpd.GeoDataFrame:
+def aggregate_points(
+    points: gpd.GeoDataFrame,
+    to: str = "admin",
+    polygons: gpd.GeoDataFrame | None = None,
+    size_km: float = 10.0,
+    count_name: str = "count",
+    sums: dict[str, str] | None = None,
+    threshold: int | None = None,
+) -> gpd.GeoDataFrame:
     """Count ``points`` per admin unit (``to="admin"``, in ``polygons``) or per hexagon (``to="hex"``).
 
     ``size_km`` is the hexagon's edge length (its centre-to-corner distance), in a metric CRS (the
@@ -136,13 +149,15 @@ def aggregate_points(points: gpd.GeoDataFrame, to: str = "admin", polygons: gpd.
     """
     sums = dict(sums or {})
     if points.crs is None:
-        raise ProtectionError("the point layer has no CRS, so it cannot be aggregated",
-                              fix="set the layer's crs in the project")
+        raise ProtectionError(
+            "the point layer has no CRS, so it cannot be aggregated", fix="set the layer's crs in the project"
+        )
     xy, keep = _point_coords(points)
     if to == "admin":
         if polygons is None:
-            raise ProtectionError("aggregation to admin units needs a polygon layer",
-                                  fix="name the boundary layer to count the points in")
+            raise ProtectionError(
+                "aggregation to admin units needs a polygon layer", fix="name the boundary layer to count the points in"
+            )
         result = _to_admin(points, xy, keep, polygons, count_name, sums)
     elif to == "hex":
         result = _to_hex(points, xy, keep, size_km, count_name, sums)

@@ -14,5 +14,15 @@ COORDINATES = "exact household coordinates"
 # withheld like personal data although they do not identify anyone by themselves.
 SPECIFIC_NEEDS = "specific needs (special category)"
 
-__all__ = ["PERSON_NAME", "PHONE", "ID_CARD", "POR_CARD", "CASE_ID", "BIRTH", "ADDRESS", "EMAIL", "COORDINATES",
-           "SPECIFIC_NEEDS"]
+__all__ = [
+    "PERSON_NAME",
+    "PHONE",
+    "ID_CARD",
+    "POR_CARD",
+    "CASE_ID",
+    "BIRTH",
+    "ADDRESS",
+    "EMAIL",
+    "COORDINATES",
+    "SPECIFIC_NEEDS",
+]

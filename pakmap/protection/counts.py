@@ -16,6 +16,7 @@ import pandas as pd
 from ..field_kinds import FieldKind, field_kinds, numeric_values
 from ..numbers import format_number
 
+
 def count_fields(df: pd.DataFrame, declared: dict[str, FieldKind] | None = None) -> list[str]:
     """The fields of ``df`` that are counts (``pakmap.field_kinds``: declared, else inferred by name
     and values): the only fields suppressed. A layer's own declarations: ``count_fields_of(layer)``."""
@@ -52,8 +53,10 @@ def published_frame(df: pd.DataFrame, threshold: int, fields=None) -> pd.DataFra
     out = df.copy()
     for field in suppression_counts(df, threshold, fields):
         numbers = numeric_values(df[field])
-        out[field] = [cell if v != v else format_number(v, threshold=threshold)
-                      for cell, v in zip(df[field].tolist(), numbers.tolist())]
+        out[field] = [
+            cell if v != v else format_number(v, threshold=threshold)
+            for cell, v in zip(df[field].tolist(), numbers.tolist())
+        ]
     return out
 
 

@@ -18,9 +18,11 @@ def allow_field(project: Project, layer: str, field: str, export: str = "*", rea
     what a reviewer reads in the project and in each export record."""
     project.layer_spec(layer)  # raises, naming the layers, when there is no such layer
     if not reason.strip():
-        raise ProtectionError(f"publishing '{field}' of layer '{layer}' needs a reason",
-                              fix="say why this personal data may be published (e.g. \"shared with the partner "
-                                  "under the data-sharing agreement\")")
+        raise ProtectionError(
+            f"publishing '{field}' of layer '{layer}' needs a reason",
+            fix='say why this personal data may be published (e.g. "shared with the partner '
+            'under the data-sharing agreement")',
+        )
     for allow in project.protection.allow:
         if (allow.layer, allow.field, allow.export) == (layer, field, export):
             allow.reason = reason.strip()
@@ -35,8 +37,11 @@ def allow_field(project: Project, layer: str, field: str, export: str = "*", rea
 def revoke_allow(project: Project, layer: str, field: str, export: str | None = None) -> int:
     """Withdraw the allows of ``field`` of ``layer`` (for ``export`` only, or all); returns how many."""
     before = len(project.protection.allow)
-    project.protection.allow = [a for a in project.protection.allow
-                                if not (a.layer == layer and a.field == field and export in (None, a.export))]
+    project.protection.allow = [
+        a
+        for a in project.protection.allow
+        if not (a.layer == layer and a.field == field and export in (None, a.export))
+    ]
     removed = before - len(project.protection.allow)
     if removed:
         project.changed.emit(project)
@@ -64,7 +69,7 @@ def set_aggregation(project: Project, layer: str, how: str | None) -> None:
         if arg == layer:
             raise ProtectionError(f"layer '{layer}' cannot be counted in itself", fix="name a boundary layer")
     else:
-        raise ProtectionError(f"unknown aggregation '{how}'", fix="write \"hex:SIZE_KM\" or \"admin:BOUNDARY_LAYER\"")
+        raise ProtectionError(f"unknown aggregation '{how}'", fix='write "hex:SIZE_KM" or "admin:BOUNDARY_LAYER"')
     project.protection.aggregate[layer] = how
     project.changed.emit(project)
 

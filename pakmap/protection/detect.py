@@ -29,28 +29,49 @@ from __future__ import annotations
 import pandas as pd
 
 from ..layer import Layer, TableLayer, VectorLayer
-from .categories import (ADDRESS, BIRTH, CASE_ID, COORDINATES, EMAIL, ID_CARD, PERSON_NAME, PHONE, POR_CARD,
-                         SPECIFIC_NEEDS)
-from .headers import (CONTEXT_HEADER_RULES, HEADER_RULES, NEEDS_HEADER_RULES, match_header, normalize_field_name,
-                      token_rule)
+from .categories import (
+    ADDRESS,
+    BIRTH,
+    CASE_ID,
+    COORDINATES,
+    EMAIL,
+    ID_CARD,
+    PERSON_NAME,
+    PHONE,
+    POR_CARD,
+    SPECIFIC_NEEDS,
+)
+from .headers import (
+    CONTEXT_HEADER_RULES,
+    HEADER_RULES,
+    NEEDS_HEADER_RULES,
+    match_header,
+    normalize_field_name,
+    token_rule,
+)
 from .values import reason_by_values, sample_text, specific_needs
 
 # Field names saying a row is a household or a person (not "households": that is a count).
-_LEVEL_HINT = token_rule(r"(?:hh|household|family)_?(?:id|no|size|members|head|code)|household_?size|"
-                      r"family_?size|hh_?members|num_?members|individual(?:_?id)?|respondent|"
-                      r"beneficiary(?:_?id)?|head_of_household|hoh")
+_LEVEL_HINT = token_rule(
+    r"(?:hh|household|family)_?(?:id|no|size|members|head|code)|household_?size|"
+    r"family_?size|hh_?members|num_?members|individual(?:_?id)?|respondent|"
+    r"beneficiary(?:_?id)?|head_of_household|hoh"
+)
 
 # Field names saying a row is a household (rather than a person).
-_HOUSEHOLD_HINT = token_rule(r"(?:hh|household|family)_?(?:id|no|size|members|head|code)|household_?size|"
-                          r"family_?size|hh_?members|head_of_household|hoh")
-_SIZE_FIELDS = ("household_size", "hh_size", "family_size", "hh_members", "household_members", "num_members",
-                "members")
+_HOUSEHOLD_HINT = token_rule(
+    r"(?:hh|household|family)_?(?:id|no|size|members|head|code)|household_?size|"
+    r"family_?size|hh_?members|head_of_household|hoh"
+)
+_SIZE_FIELDS = ("household_size", "hh_size", "family_size", "hh_members", "household_members", "num_members", "members")
 
 
 # Coordinates of a place that many rows share (the site, camp or village a household belongs to)
 # are public: only a household's own coordinates are personal.
-_PLACE_WORDS = token_rule(r"site|camp|village|settlement|district|tehsil|uc|province|facility|school|clinic|"
-                          r"hospital|bhu|office|centre|center|distribution_point|warehouse|market")
+_PLACE_WORDS = token_rule(
+    r"site|camp|village|settlement|district|tehsil|uc|province|facility|school|clinic|"
+    r"hospital|bhu|office|centre|center|distribution_point|warehouse|market"
+)
 
 
 def _place_coordinates(field, values: pd.Series) -> bool:
@@ -138,8 +159,11 @@ def _contextual(df: pd.DataFrame, found: dict[str, str], samples: _Samples) -> d
         header = _header(field, individual=True)
         if header and header.category == COORDINATES and _place_coordinates(field, df[field]):
             continue
-        reason = (f"{header.reason(field)}, in a table of individuals or households" if header
-                  else reason_by_values(df[field], individual=True, text=samples[field]))
+        reason = (
+            f"{header.reason(field)}, in a table of individuals or households"
+            if header
+            else reason_by_values(df[field], individual=True, text=samples[field])
+        )
         if reason:
             found[str(field)] = reason
     return found
@@ -153,8 +177,9 @@ def _specific_needs(df: pd.DataFrame, found: dict[str, str], individual: bool, s
             continue
         values = df[field]
         header = match_header(field, NEEDS_HEADER_RULES)
-        describes_rows = individual or not (pd.api.types.is_numeric_dtype(values)
-                                            and not pd.api.types.is_bool_dtype(values))
+        describes_rows = individual or not (
+            pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+        )
         if header and describes_rows:
             reason = header.reason(field)
         else:
@@ -218,7 +243,26 @@ def flag_layer(layer: Layer) -> dict[str, str]:
     return layer.sensitive_fields
 
 
-__all__ = ["PERSON_NAME", "PHONE", "ID_CARD", "POR_CARD", "CASE_ID", "BIRTH", "ADDRESS", "EMAIL", "COORDINATES",
-           "SPECIFIC_NEEDS", "detect_sensitive", "detect_layer", "inspect_layer", "flag_layer", "is_individual_level", "frame_is_individual_level",
-           "reason_by_name", "reason_by_values", "normalize_field_name", "rows_are_households",
-           "household_size_field"]
+__all__ = [
+    "PERSON_NAME",
+    "PHONE",
+    "ID_CARD",
+    "POR_CARD",
+    "CASE_ID",
+    "BIRTH",
+    "ADDRESS",
+    "EMAIL",
+    "COORDINATES",
+    "SPECIFIC_NEEDS",
+    "detect_sensitive",
+    "detect_layer",
+    "inspect_layer",
+    "flag_layer",
+    "is_individual_level",
+    "frame_is_individual_level",
+    "reason_by_name",
+    "reason_by_values",
+    "normalize_field_name",
+    "rows_are_households",
+    "household_size_field",
+]

@@ -16,14 +16,37 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .categories import (ADDRESS, BIRTH, CASE_ID, COORDINATES, EMAIL, ID_CARD, PERSON_NAME, PHONE, POR_CARD,
-                         SPECIFIC_NEEDS)
+from .categories import (
+    ADDRESS,
+    BIRTH,
+    CASE_ID,
+    COORDINATES,
+    EMAIL,
+    ID_CARD,
+    PERSON_NAME,
+    PHONE,
+    POR_CARD,
+    SPECIFIC_NEEDS,
+)
 
-_FOLD = str.maketrans({
-    **dict.fromkeys("يىېۍئےۓ", "ی"), "ك": "ک", "ګ": "گ", **dict.fromkeys("ەہۀۂةھ", "ه"), "ټ": "ٹ", "ډ": "ڈ",
-    "ړ": "ڑ", **dict.fromkeys("آأإٱ", "ا"), "ؤ": "و", "\u200c": " ", "\u200d": None, "\u0640": None,
-    **{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)},
-})
+_FOLD = str.maketrans(
+    {
+        **dict.fromkeys("يىېۍئےۓ", "ی"),
+        "ك": "ک",
+        "ګ": "گ",
+        **dict.fromkeys("ەہۀۂةھ", "ه"),
+        "ټ": "ٹ",
+        "ډ": "ڈ",
+        "ړ": "ڑ",
+        **dict.fromkeys("آأإٱ", "ا"),
+        "ؤ": "و",
+        "\u200c": " ",
+        "\u200d": None,
+        "\u0640": None,
+        **{chr(0x0660 + i): str(i) for i in range(10)},
+        **{chr(0x06F0 + i): str(i) for i in range(10)},
+    }
+)
 _MARKS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")  # harakat, superscript alef, Quranic marks
 
 
@@ -70,13 +93,16 @@ def _latin(category: str, language: str, alternatives: str) -> HeaderRule:
 
 def _script(category: str, language: str, meaning: str, words: str) -> HeaderRule:
     """Arabic-script ``words`` ("|"-separated, spelled naturally, spaces between words)."""
-    return HeaderRule(category, language, meaning,
-                      token_rule("|".join(re.escape(normalize_field_name(w)) for w in words.split("|"))))
+    return HeaderRule(
+        category, language, meaning, token_rule("|".join(re.escape(normalize_field_name(w)) for w in words.split("|")))
+    )
 
 
-_NAME_WORDS = (r"(?:full|first|last|given|family|middle|sur|father|fathers|mother|mothers|husband|spouse|wife|"
-               r"respondent|beneficiary|applicant|person|refugee|member|child|hoh|head|guardian|caller|patient|"
-               r"student|owner|interviewee|focal_point)_?names?|surname|head_of_(?:the_)?household|hoh|father")
+_NAME_WORDS = (
+    r"(?:full|first|last|given|family|middle|sur|father|fathers|mother|mothers|husband|spouse|wife|"
+    r"respondent|beneficiary|applicant|person|refugee|member|child|hoh|head|guardian|caller|patient|"
+    r"student|owner|interviewee|focal_point)_?names?|surname|head_of_(?:the_)?household|hoh|father"
+)
 
 # Personal whatever the table holds.
 HEADER_RULES: tuple[HeaderRule, ...] = (
@@ -99,9 +125,13 @@ HEADER_RULES: tuple[HeaderRule, ...] = (
     _latin(EMAIL, "English", r"e_?mail|email_address"),
     _script(EMAIL, "Urdu, Dari", "e-mail", "ای میل|ایمیل|پست الکترونیکی"),
     _script(EMAIL, "Pashto", "e-mail", "برېښنالیک"),
-    _latin(PHONE, "English", r"phone|phones|telephone|tel|mobile|mob|cell|cellphone|cell_no|contact|contact_no|"
-                             r"contact_number|whatsapp|msisdn|phone_?no|phone_?number|mobile_?no|mobile_?number|"
-                             r"phonenumber|mobileno|contactno"),
+    _latin(
+        PHONE,
+        "English",
+        r"phone|phones|telephone|tel|mobile|mob|cell|cellphone|cell_no|contact|contact_no|"
+        r"contact_number|whatsapp|msisdn|phone_?no|phone_?number|mobile_?no|mobile_?number|"
+        r"phonenumber|mobileno|contactno",
+    ),
     _latin(PHONE, "Spanish/Portuguese", r"telefono|telefone"),
     _script(PHONE, "Urdu", "phone", "فون|فون نمبر|ٹیلیفون"),
     _script(PHONE, "Urdu", "contact", "رابطہ|رابطہ نمبر"),
@@ -117,13 +147,21 @@ HEADER_RULES: tuple[HeaderRule, ...] = (
     _script(ID_CARD, "Urdu, Pashto, Dari", "tazkira (Afghan ID)", "تذکره|تذکرہ|د تذکرې شمېره|شماره تذکره"),
     _script(ID_CARD, "Pashto, Dari", "identity card", "شناختي کارت|کارت هویت|پیژندپاڼه"),
     _script(ID_CARD, "Urdu, Pashto, Dari", "passport", "پاسپورٹ|پاسپورت|گذرنامه"),
-    _latin(POR_CARD, "English", r"por|(?:por|poc|pr|acc)_?(?:card|no|num|number|id)|proof_of_registration|"
-                                r"afghan_citizen_card"),
+    _latin(
+        POR_CARD,
+        "English",
+        r"por|(?:por|poc|pr|acc)_?(?:card|no|num|number|id)|proof_of_registration|"
+        r"afghan_citizen_card",
+    ),
     _script(POR_CARD, "Urdu", "PoR card", "پی او آر|پی او آر کارڈ"),
-    _latin(CASE_ID, "English", r"case_?(?:id|no|num|number|ref)|registration(?:_(?:id|no|num|number|group|grp))?$|"
-                               r"reg_?(?:no|id|num|number)|progres(?:_?id)?|(?:individual|ind|person|beneficiary|"
-                               r"refugee|hh|household|family)_?(?:id|no|num|number|code)|unhcr_?(?:id|no|number)|"
-                               r"rg_?id|group_id"),
+    _latin(
+        CASE_ID,
+        "English",
+        r"case_?(?:id|no|num|number|ref)|registration(?:_(?:id|no|num|number|group|grp))?$|"
+        r"reg_?(?:no|id|num|number)|progres(?:_?id)?|(?:individual|ind|person|beneficiary|"
+        r"refugee|hh|household|family)_?(?:id|no|num|number|code)|unhcr_?(?:id|no|number)|"
+        r"rg_?id|group_id",
+    ),
     _script(CASE_ID, "Urdu", "case number", "کیس نمبر|رجسٹریشن نمبر"),
     _script(CASE_ID, "Dari", "registration number", "شماره ثبت|شماره قضیه"),
     _latin(BIRTH, "English", r"dob|d_o_b|date_of_birth|birth_?date|birthdate|birthday|year_of_birth|yob"),
@@ -145,20 +183,27 @@ CONTEXT_HEADER_RULES: tuple[HeaderRule, ...] = (
     HeaderRule(PERSON_NAME, "Urdu, French, Spanish", "", re.compile(r"^(?:naam|nom|nombre)$")),
     HeaderRule(PERSON_NAME, "Urdu, Dari", "name", re.compile(r"^(?:نام|اسم)$")),
     HeaderRule(PERSON_NAME, "Pashto", "name", re.compile(r"^نوم$")),
-    _latin(COORDINATES, "English", r"gps|geopoint|geolocation|location|coordinates?|coords?|lat|lon|lng|long|"
-                                   r"latitude|longitude|easting|northing|x|y|altitude|accuracy|precision"),
+    _latin(
+        COORDINATES,
+        "English",
+        r"gps|geopoint|geolocation|location|coordinates?|coords?|lat|lon|lng|long|"
+        r"latitude|longitude|easting|northing|x|y|altitude|accuracy|precision",
+    ),
 )
 
 # Specific needs: sensitive in a table of people whatever the column holds, elsewhere when the column
 # describes rows rather than counting them (``gbv_cases`` in a district table is a count).
 NEEDS_HEADER_RULES: tuple[HeaderRule, ...] = (
-    _latin(SPECIFIC_NEEDS, "English",
-           r"specific_needs?|special_needs?|sn_codes?|vulnerabilit(?:y|ies)|vulnerable|vuln|gbv|sgbv|survivors?|"
-           r"uasc|uam|unaccompanied|separated_(?:child|children|minors?)|disabilit(?:y|ies)|disabled|pwds?|"
-           r"handicap(?:ped)?|impairments?|medical_conditions?|health_conditions?|health_status|"
-           r"chronic_(?:illness|disease)|serious_medical(?:_condition)?|medical_needs?|legal_status|"
-           r"documentation(?:_status)?|doc_status|legal_protection|protection_needs?|protection_risks?|"
-           r"women_at_risk|woman_at_risk|older_persons?_at_risk|elderly_at_risk|children?_at_risk|torture"),
+    _latin(
+        SPECIFIC_NEEDS,
+        "English",
+        r"specific_needs?|special_needs?|sn_codes?|vulnerabilit(?:y|ies)|vulnerable|vuln|gbv|sgbv|survivors?|"
+        r"uasc|uam|unaccompanied|separated_(?:child|children|minors?)|disabilit(?:y|ies)|disabled|pwds?|"
+        r"handicap(?:ped)?|impairments?|medical_conditions?|health_conditions?|health_status|"
+        r"chronic_(?:illness|disease)|serious_medical(?:_condition)?|medical_needs?|legal_status|"
+        r"documentation(?:_status)?|doc_status|legal_protection|protection_needs?|protection_risks?|"
+        r"women_at_risk|woman_at_risk|older_persons?_at_risk|elderly_at_risk|children?_at_risk|torture",
+    ),
     _script(SPECIFIC_NEEDS, "Urdu", "specific needs", "خصوصی ضروریات|خاص ضروریات"),
     _script(SPECIFIC_NEEDS, "Urdu", "disability", "معذوری|معذور"),
     _script(SPECIFIC_NEEDS, "Urdu", "vulnerability", "کمزوری|کمزور افراد"),
@@ -188,5 +233,14 @@ def match_header(field, rules: tuple[HeaderRule, ...]) -> HeaderMatch | None:
     return None
 
 
-__all__ = ["token_rule", "HeaderMatch", "HeaderRule", "HEADER_RULES", "CONTEXT_HEADER_RULES", "NEEDS_HEADER_RULES",
-           "match_header", "normalize_field_name", "fold_script"]
+__all__ = [
+    "token_rule",
+    "HeaderMatch",
+    "HeaderRule",
+    "HEADER_RULES",
+    "CONTEXT_HEADER_RULES",
+    "NEEDS_HEADER_RULES",
+    "match_header",
+    "normalize_field_name",
+    "fold_script",
+]

@@ -16,10 +16,10 @@ import pandas as pd
 
 from ..errors import ProtectionError
 from ..field_kinds import count_fields_of
-from ..numbers import format_number
 from ..layer import Layer, TableLayer, VectorLayer
+from ..numbers import format_number
 from ..project.loaded import LoadedProject
-from ..project.model import JoinSpec, LayerSpec, ProtectionSpec, Project
+from ..project.model import JoinSpec, LayerSpec, Project, ProtectionSpec
 from .detect import is_individual_level
 from .policy import ExportPlan, guard_export, parse_allow_arguments, sensitive_fields
 
@@ -45,8 +45,9 @@ def _hidden(table: Layer, layer_name: str = "") -> Layer:
     return copy
 
 
-def report_value_text(table: Layer, allow_sensitive=(),
-                      threshold: int = ProtectionSpec.threshold) -> Callable[[str, Any], str]:
+def report_value_text(
+    table: Layer, allow_sensitive=(), threshold: int = ProtectionSpec.threshold
+) -> Callable[[str, Any], str]:
     """How the join report shows a value of ``table``: a sensitive field not allowed by
     ``--allow-sensitive`` (``FIELD`` or ``TABLE:FIELD``) as ``WITHHELD_VALUE``, a count as the
     guard publishes it ("<5"), anything else as text."""
@@ -71,13 +72,17 @@ def check_row_aggregate(table: Layer, aggregate: str | None, path=None) -> None:
     """``--aggregate first`` of a table whose rows are people or households would publish one of
     them per feature: refused (a count or a sum over them is what a map may show)."""
     if aggregate == "first" and is_individual_level(table):
-        raise ProtectionError("--aggregate first would publish one household or person of the table per feature "
-                              "(its rows are individuals or households)", path=path,
-                              fix="use --aggregate count or sum, or join a table of figures per unit")
+        raise ProtectionError(
+            "--aggregate first would publish one household or person of the table per feature "
+            "(its rows are individuals or households)",
+            path=path,
+            fix="use --aggregate count or sum, or join a table of figures per unit",
+        )
 
 
-def guard_join(layer: VectorLayer, table: Layer | None, out_path, *, on=(), chosen=(),
-               allow_sensitive=(), reason: str = "") -> tuple[LoadedProject, ExportPlan]:
+def guard_join(
+    layer: VectorLayer, table: Layer | None, out_path, *, on=(), chosen=(), allow_sensitive=(), reason: str = ""
+) -> tuple[LoadedProject, ExportPlan]:
     """The safe copy (``layer`` and the hidden table) and the plan for writing it to ``out_path``.
 
     ``chosen``: the table fields the officer named (``--fields``): one that is withheld refuses the
@@ -90,9 +95,12 @@ def guard_join(layer: VectorLayer, table: Layer | None, out_path, *, on=(), chos
     asked = [f for f in chosen if f in withheld]
     if asked:
         found = ", ".join(f"{layer.name}.{f} ({withheld[f]})" for f in asked)
-        raise ProtectionError(f"the join would publish personal data: {found}", path=out_path,
-                              fix=f"leave {', '.join(asked)} out of --fields (or, under a data-sharing "
-                                  f"agreement, pass --allow-sensitive {asked[0]}: recorded)")
+        raise ProtectionError(
+            f"the join would publish personal data: {found}",
+            path=out_path,
+            fix=f"leave {', '.join(asked)} out of --fields (or, under a data-sharing "
+            f"agreement, pass --allow-sensitive {asked[0]}: recorded)",
+        )
     return safe, plan
 
 

@@ -36,8 +36,10 @@ from .detect import detect_layer, household_size_field, inspect_layer, rows_are_
 
 GEOMETRY = "geometry"
 LIST_EVIDENCE = "points read from a list not declared as places"
-PLACES_FIX = ("if the points are places (villages, facilities), declare them: --places {layer} or [protection] "
-              "places = [\"{layer}\"]; ")  # the pseudo-field naming a point layer's locations in allows and findings
+PLACES_FIX = (
+    "if the points are places (villages, facilities), declare them: --places {layer} or [protection] "
+    'places = ["{layer}"]; '
+)  # the pseudo-field naming a point layer's locations in allows and findings
 
 
 @dataclass
@@ -57,21 +59,27 @@ class Finding:
 
     def message(self) -> str:
         """One line: layer, field, reason, and how to allow or fix it."""
-        how_to_allow = (f"--allow-sensitive {self.allow_arg} --reason \"…\" (or [[protection.allow]] "
-                        f"layer = \"{self.layer}\", field = \"{self.field}\", reason = \"…\")")
+        how_to_allow = (
+            f'--allow-sensitive {self.allow_arg} --reason "…" (or [[protection.allow]] '
+            f'layer = "{self.layer}", field = "{self.field}", reason = "…")'
+        )
         if self.field == GEOMETRY:
             what = f"layer '{self.layer}': points of individuals or households ({self.reason})"
             if self.blocking:
-                return (f"{what} — exact locations cannot be exported: aggregate the points "
-                        f"(--aggregate {self.layer}=hex:10, or [protection.aggregate] {self.layer} = \"hex:10\" or "
-                        f"\"admin:BOUNDARY_LAYER\"), or hide the layer and count it per unit with a spatial join; "
-                        f"{PLACES_FIX.format(layer=self.layer) if LIST_EVIDENCE in self.reason else ''}"
-                        f"only under a data-sharing agreement, {how_to_allow}")
+                return (
+                    f"{what} — exact locations cannot be exported: aggregate the points "
+                    f'(--aggregate {self.layer}=hex:10, or [protection.aggregate] {self.layer} = "hex:10" or '
+                    f'"admin:BOUNDARY_LAYER"), or hide the layer and count it per unit with a spatial join; '
+                    f"{PLACES_FIX.format(layer=self.layer) if LIST_EVIDENCE in self.reason else ''}"
+                    f"only under a data-sharing agreement, {how_to_allow}"
+                )
             return f"{what} — the layer is hidden and left out of exports; to publish the points pass {how_to_allow}"
         what = f"layer '{self.layer}', field '{self.field}': {self.reason}"
         if self.blocking:
-            return (f"{what} — used by {', '.join(self.used_by)}: remove it from the {' and '.join(self.used_by)}, "
-                    f"or, to publish it under a data-sharing agreement, pass {how_to_allow}")
+            return (
+                f"{what} — used by {', '.join(self.used_by)}: remove it from the {' and '.join(self.used_by)}, "
+                f"or, to publish it under a data-sharing agreement, pass {how_to_allow}"
+            )
         return f"{what} — withheld from exports; to publish it pass {how_to_allow}"
 
     def __str__(self) -> str:
@@ -122,14 +130,21 @@ class ExportPlan:
 
 # --- allows ------------------------------------------------------------------------------------
 
+
 def parse_allow_arguments(values, reason: str = "") -> list[AllowSpec]:
     """``--allow-sensitive`` values: ``FIELD`` (any layer) or ``LAYER:FIELD``, for this export only;
     ``reason`` (``--reason``) is what the export record keeps for each."""
     out = []
     for value in values or ():
         layer, sep, name = str(value).rpartition(":")
-        out.append(AllowSpec(layer=layer if sep else "*", field=name, export="*",
-                             reason=reason.strip() or "--allow-sensitive given for this export"))
+        out.append(
+            AllowSpec(
+                layer=layer if sep else "*",
+                field=name,
+                export="*",
+                reason=reason.strip() or "--allow-sensitive given for this export",
+            )
+        )
     return out
 
 
@@ -139,10 +154,12 @@ def check_allow_reason(values, reason: str = "", path=None) -> None:
     points = [str(v) for v in values or () if str(v).rpartition(":")[2] == GEOMETRY]
     if points and not reason.strip():
         layer = points[0].rpartition(":")[0] or "LAYER"
-        raise ProtectionError(f"--allow-sensitive {points[0]} publishes the exact locations of people and needs a "
-                              f"recorded reason", path=path,
-                              fix=f"aggregate the points instead (--aggregate {layer}=hex:10), or state the agreement: "
-                                  f"--reason \"data-sharing agreement with …, 2026-11\"")
+        raise ProtectionError(
+            f"--allow-sensitive {points[0]} publishes the exact locations of people and needs a recorded reason",
+            path=path,
+            fix=f"aggregate the points instead (--aggregate {layer}=hex:10), or state the agreement: "
+            f'--reason "data-sharing agreement with …, 2026-11"',
+        )
 
 
 def _export_matches(pattern: str, project: Project, export_path) -> bool:
@@ -165,6 +182,7 @@ def _find_allow(allows: list[AllowSpec], layer: Layer, name: str) -> AllowSpec |
 
 
 # --- what the map uses -------------------------------------------------------------------------
+
 
 def used_fields(project: Project, layer: Layer, drawn: bool = True) -> dict[str, set[str]]:
     """Field → what uses it in the outputs: style, labels and popups (when the layer is ``drawn``),
@@ -201,6 +219,7 @@ def used_fields(project: Project, layer: Layer, drawn: bool = True) -> dict[str,
 
 
 # --- the plan ----------------------------------------------------------------------------------
+
 
 def _is_point_layer(layer: Layer) -> bool:
     return isinstance(layer, VectorLayer) and layer.geometry_type == "Point"
@@ -241,12 +260,18 @@ def _read_from_a_list(layer: Layer) -> bool:
 def _not_individual(layer: Layer, how: str) -> ProtectionError:
     """An aggregation of a layer that is not known as individual-level would do nothing: refused, so
     no export publishes exact points while its record says they were aggregated."""
-    what = ("it has no points" if not _is_point_layer(layer) else "it is declared as places" if _read_from_a_list(layer)
-            else "no household or person fields were found in it")
-    return ProtectionError(f"aggregation '{how}' of layer '{layer.name}': the layer is not known as individual-level "
-                           f"({what}), so aggregating would change nothing",
-                           fix=f"drop the aggregation of '{layer.name}', or aggregate the point layer of households "
-                               f"or individuals")
+    what = (
+        "it has no points"
+        if not _is_point_layer(layer)
+        else "it is declared as places"
+        if _read_from_a_list(layer)
+        else "no household or person fields were found in it"
+    )
+    return ProtectionError(
+        f"aggregation '{how}' of layer '{layer.name}': the layer is not known as individual-level "
+        f"({what}), so aggregating would change nothing",
+        fix=f"drop the aggregation of '{layer.name}', or aggregate the point layer of households or individuals",
+    )
 
 
 def _undeclared_list(layer: Layer, places) -> bool:
@@ -254,8 +279,15 @@ def _undeclared_list(layer: Layer, places) -> bool:
     return _is_point_layer(layer) and _read_from_a_list(layer) and layer.name not in set(places)
 
 
-def _plan_layer(loaded: LoadedProject, layer: Layer, allows: list[AllowSpec], aggregations: dict[str, str],
-                visible: bool, used_allows: set[int], places=()) -> tuple[LayerPlan, list[Finding]]:
+def _plan_layer(
+    loaded: LoadedProject,
+    layer: Layer,
+    allows: list[AllowSpec],
+    aggregations: dict[str, str],
+    visible: bool,
+    used_allows: set[int],
+    places=(),
+) -> tuple[LayerPlan, list[Finding]]:
     """One layer's share of the plan: its points, its sensitive fields, its suppressed counts."""
     threshold = int(loaded.project.protection.threshold)
     detected, individual = inspect_layer(layer)
@@ -305,8 +337,14 @@ def _plan_layer(loaded: LoadedProject, layer: Layer, allows: list[AllowSpec], ag
     return lp, findings
 
 
-def plan_export(loaded: LoadedProject, export_path=None, allow_sensitive=(),
-                aggregate: dict[str, str] | None = None, reason: str = "", places=()) -> ExportPlan:
+def plan_export(
+    loaded: LoadedProject,
+    export_path=None,
+    allow_sensitive=(),
+    aggregate: dict[str, str] | None = None,
+    reason: str = "",
+    places=(),
+) -> ExportPlan:
     """What each layer may publish in the export to ``export_path`` (None: a check for all exports).
 
     ``allow_sensitive``: ``--allow-sensitive`` values (``FIELD`` or ``LAYER:FIELD``);
@@ -317,13 +355,19 @@ def plan_export(loaded: LoadedProject, export_path=None, allow_sensitive=(),
     cli_allows = parse_allow_arguments(allow_sensitive, reason)
     allows = [a for a in project.protection.allow if _export_matches(a.export, project, export_path)] + cli_allows
     aggregations = {**project.protection.aggregate, **(aggregate or {})}
-    plan = ExportPlan(export=Path(export_path).name if export_path else "", threshold=int(project.protection.threshold),
-                      allow_arguments=[str(v) for v in allow_sensitive or ()],
-                      places=sorted({*project.protection.places, *places} & {l.name for l in loaded.layers}))
+    plan = ExportPlan(
+        export=Path(export_path).name if export_path else "",
+        threshold=int(project.protection.threshold),
+        allow_arguments=[str(v) for v in allow_sensitive or ()],
+        places=sorted({*project.protection.places, *places} & {l.name for l in loaded.layers}),
+    )
     unknown = [name for name in aggregations if name not in {l.name for l in loaded.layers}]
     if unknown:
-        raise ProtectionError(f"aggregation of '{unknown[0]}': the project has no such layer", path=export_path,
-                              fix=f"use one of: {', '.join(l.name for l in loaded.layers)}")
+        raise ProtectionError(
+            f"aggregation of '{unknown[0]}': the project has no such layer",
+            path=export_path,
+            fix=f"use one of: {', '.join(l.name for l in loaded.layers)}",
+        )
     drawn = {id(l) for l in loaded.drawable}
     used_allows: set[int] = set()
     for layer in loaded.layers:
@@ -335,9 +379,11 @@ def plan_export(loaded: LoadedProject, export_path=None, allow_sensitive=(),
     unused = [f"{a.layer}:{a.field}" if a.layer != "*" else a.field for a in cli_allows if id(a) not in used_allows]
     if unused:
         names = sorted({f.allow_arg for f in plan.findings})
-        raise ProtectionError(f"--allow-sensitive {', '.join(unused)} matches no sensitive field", path=export_path,
-                              fix=f"use one of: {', '.join(names)}" if names
-                              else "the project has no sensitive field; drop the option")
+        raise ProtectionError(
+            f"--allow-sensitive {', '.join(unused)} matches no sensitive field",
+            path=export_path,
+            fix=f"use one of: {', '.join(names)}" if names else "the project has no sensitive field; drop the option",
+        )
     for lp in plan.layers.values():
         if lp.points == "aggregated":
             _check_aggregation(loaded, lp)
@@ -361,20 +407,27 @@ def _check_aggregation(loaded: LoadedProject, lp: LayerPlan) -> None:
         try:
             float(arg or 10)
         except ValueError:
-            raise ProtectionError(f"aggregation '{lp.aggregate}' of layer '{lp.name}' has no size in km",
-                                  fix="write hex:10 for hexagons of 10 km") from None
+            raise ProtectionError(
+                f"aggregation '{lp.aggregate}' of layer '{lp.name}' has no size in km",
+                fix="write hex:10 for hexagons of 10 km",
+            ) from None
     elif kind == "admin":
         target = next((l for l in loaded.layers if l.name == arg), None)
         if not isinstance(target, VectorLayer) or target.geometry_type not in ("Polygon",):
             names = [l.name for l in loaded.layers if isinstance(l, VectorLayer) and l.geometry_type == "Polygon"]
-            raise ProtectionError(f"aggregation '{lp.aggregate}' of layer '{lp.name}' names no boundary layer",
-                                  fix=f"write admin:LAYER with one of: {', '.join(names) or '(no polygon layer)'}")
+            raise ProtectionError(
+                f"aggregation '{lp.aggregate}' of layer '{lp.name}' names no boundary layer",
+                fix=f"write admin:LAYER with one of: {', '.join(names) or '(no polygon layer)'}",
+            )
     else:
-        raise ProtectionError(f"unknown aggregation '{lp.aggregate}' for layer '{lp.name}'",
-                              fix="write \"hex:SIZE_KM\" or \"admin:BOUNDARY_LAYER\"")
+        raise ProtectionError(
+            f"unknown aggregation '{lp.aggregate}' for layer '{lp.name}'",
+            fix='write "hex:SIZE_KM" or "admin:BOUNDARY_LAYER"',
+        )
 
 
 # --- the safe copy -----------------------------------------------------------------------------
+
 
 def _aggregated_layer(loaded: LoadedProject, layer: VectorLayer, lp: LayerPlan) -> VectorLayer:
     """The individual points replaced by counts per admin unit or hexagon (graduated, "<5"-safe)."""
@@ -386,14 +439,19 @@ def _aggregated_layer(loaded: LoadedProject, layer: VectorLayer, lp: LayerPlan) 
     sums = {"individuals": size} if size is not None else {}
     threshold = loaded.project.protection.threshold
     if kind == "hex":
-        data = aggregate_points(layer.data, "hex", size_km=float(arg or 10), count_name=count_name,
-                                sums=sums, threshold=threshold)
+        data = aggregate_points(
+            layer.data, "hex", size_km=float(arg or 10), count_name=count_name, sums=sums, threshold=threshold
+        )
         data = data.drop(columns=["hex_q", "hex_r"])
     else:
         polygons = loaded.layer(arg).data
         data = aggregate_points(layer.data, "admin", polygons, count_name=count_name, sums=sums, threshold=threshold)
-    new = VectorLayer(layer.name, data, layer.source,
-                      GraduatedStyle(field=count_name, method="natural_breaks", classes=5, palette="unhcr_blue"))
+    new = VectorLayer(
+        layer.name,
+        data,
+        layer.source,
+        GraduatedStyle(field=count_name, method="natural_breaks", classes=5, palette="unhcr_blue"),
+    )
     new.visible, new.opacity = layer.visible, layer.opacity
     lp.fields = [str(c) for c in data.columns if c != data.geometry.name]
     lp.suppressed = data.attrs.get("suppressed", {})
@@ -408,11 +466,15 @@ def _strip_layer(layer: Layer, lp: LayerPlan) -> Layer:
         if getattr(new.style, "field", None) in withheld:
             new.style = SingleSymbolStyle(symbol=dataclasses.replace(new.style.symbol))
         labels = new.labels
-        if labels is not None and ({labels.field, labels.priority} | set(expression_fields(labels.expression))) & withheld:
+        if (
+            labels is not None
+            and ({labels.field, labels.priority} | set(expression_fields(labels.expression))) & withheld
+        ):
             new.labels = None
     else:
-        new = TableLayer(layer.name, layer.data.drop(columns=[c for c in layer.data.columns if str(c) in withheld]),
-                         layer.source)
+        new = TableLayer(
+            layer.name, layer.data.drop(columns=[c for c in layer.data.columns if str(c) in withheld]), layer.source
+        )
         new.visible, new.opacity = layer.visible, layer.opacity
         new.declared_kinds = dict(layer.declared_kinds)
     new.sensitive_fields = {f: r for f, r in lp.allowed.items() if f != GEOMETRY}
@@ -457,16 +519,22 @@ def apply_plan(loaded: LoadedProject, plan: ExportPlan) -> LoadedProject:
     return LoadedProject(_safe_project(loaded.project, plan, layers), layers, list(loaded.join_reports), loaded.crs)
 
 
-def safe_loaded(loaded: LoadedProject, export_path=None, allow_sensitive=(),
-                aggregate: dict[str, str] | None = None) -> LoadedProject:
+def safe_loaded(
+    loaded: LoadedProject, export_path=None, allow_sensitive=(), aggregate: dict[str, str] | None = None
+) -> LoadedProject:
     """A copy of ``loaded`` with every withheld field dropped and individual points left out or
     aggregated, whatever the findings (previews, the GUI); exports go through ``guard_export``."""
     return apply_plan(loaded, plan_export(loaded, export_path, allow_sensitive, aggregate))
 
 
-def guard_export(loaded: LoadedProject, export_path, allow_sensitive=(),
-                 aggregate: dict[str, str] | None = None, reason: str = "",
-                 places=()) -> tuple[LoadedProject, ExportPlan]:
+def guard_export(
+    loaded: LoadedProject,
+    export_path,
+    allow_sensitive=(),
+    aggregate: dict[str, str] | None = None,
+    reason: str = "",
+    places=(),
+) -> tuple[LoadedProject, ExportPlan]:
     """The safe copy and the plan for an export; ``ProtectionError`` when a finding blocks it.
 
     ``reason``: why the ``allow_sensitive`` fields may be published (required for points)."""
@@ -474,17 +542,23 @@ def guard_export(loaded: LoadedProject, export_path, allow_sensitive=(),
     plan = plan_export(loaded, export_path, allow_sensitive, aggregate, reason, places)
     blocking = plan.blocking
     if blocking:
-        parts = [f"{f.layer} points" if f.field == GEOMETRY else f"{f.layer}.{f.field} ({', '.join(f.used_by)})"
-                 for f in blocking]
+        parts = [
+            f"{f.layer} points" if f.field == GEOMETRY else f"{f.layer}.{f.field} ({', '.join(f.used_by)})"
+            for f in blocking
+        ]
         points = next((f.layer for f in blocking if f.field == GEOMETRY), None)
         listed = next((f.layer for f in blocking if f.field == GEOMETRY and LIST_EVIDENCE in f.reason), None)
         used = next((f for f in blocking if f.field != GEOMETRY), None)
-        fixes = ([f"aggregate the points (--aggregate {points}=hex:10 or admin:BOUNDARY_LAYER)"] if points else []) + \
-                ([f"remove {used.field} from the {' and '.join(used.used_by)}"] if used else [])
-        raise ProtectionError(f"the export would publish personal data: {'; '.join(parts)}", path=export_path,
-                              fix=f"{PLACES_FIX.format(layer=listed) if listed else ''}{' and '.join(fixes)} "
-                                  f"(`pakmap check` lists every finding); only under a "
-                                  f"data-sharing agreement, --allow-sensitive {blocking[0].allow_arg} --reason \"…\"")
+        fixes = ([f"aggregate the points (--aggregate {points}=hex:10 or admin:BOUNDARY_LAYER)"] if points else []) + (
+            [f"remove {used.field} from the {' and '.join(used.used_by)}"] if used else []
+        )
+        raise ProtectionError(
+            f"the export would publish personal data: {'; '.join(parts)}",
+            path=export_path,
+            fix=f"{PLACES_FIX.format(layer=listed) if listed else ''}{' and '.join(fixes)} "
+            f"(`pakmap check` lists every finding); only under a "
+            f'data-sharing agreement, --allow-sensitive {blocking[0].allow_arg} --reason "…"',
+        )
     return apply_plan(loaded, plan), plan
 
 
@@ -502,11 +576,27 @@ def check_project(loaded: LoadedProject, export_path=None) -> list[Finding]:
                 merged[key] = dataclasses.replace(finding, exports=name)
                 continue
             old = merged[key]
-            merged[key] = dataclasses.replace(old, blocking=old.blocking or finding.blocking,
-                                              used_by=tuple(sorted(set(old.used_by) | set(finding.used_by))),
-                                              exports=old.exports + tuple(n for n in name if n not in old.exports))
+            merged[key] = dataclasses.replace(
+                old,
+                blocking=old.blocking or finding.blocking,
+                used_by=tuple(sorted(set(old.used_by) | set(finding.used_by))),
+                exports=old.exports + tuple(n for n in name if n not in old.exports),
+            )
     return list(merged.values())
 
 
-__all__ = ["check_allow_reason", "Finding", "LayerPlan", "ExportPlan", "GEOMETRY", "plan_export", "check_project", "safe_loaded",
-           "guard_export", "apply_plan", "parse_allow_arguments", "sensitive_fields", "used_fields"]
+__all__ = [
+    "check_allow_reason",
+    "Finding",
+    "LayerPlan",
+    "ExportPlan",
+    "GEOMETRY",
+    "plan_export",
+    "check_project",
+    "safe_loaded",
+    "guard_export",
+    "apply_plan",
+    "parse_allow_arguments",
+    "sensitive_fields",
+    "used_fields",
+]

@@ -53,12 +53,14 @@ def write_geopackage_tables(safe: LoadedProject, out_path: str | os.PathLike) ->
     """``write_geopackage``, answering which table each layer went to (layer name → table name)."""
     out_path = Path(out_path)
     if out_path.suffix.lower() != GEOPACKAGE_SUFFIX:
-        raise ExportError("exported layers are written as a GeoPackage", path=out_path,
-                          fix="end the output name with .gpkg")
+        raise ExportError(
+            "exported layers are written as a GeoPackage", path=out_path, fix="end the output name with .gpkg"
+        )
     layers = [l for l in safe.layers if isinstance(l, VectorLayer)]
     if not layers:
-        raise ExportError("the project has no vector layer to export", path=out_path,
-                          fix="add a boundary or point layer")
+        raise ExportError(
+            "the project has no vector layer to export", path=out_path, fix="add a boundary or point layer"
+        )
     threshold = int(safe.project.protection.threshold)
     taken: set[str] = set()
     tables: dict[str, str] = {}
@@ -67,15 +69,23 @@ def write_geopackage_tables(safe: LoadedProject, out_path: str | os.PathLike) ->
         for layer in layers:
             chosen = used_fields(safe.project, layer)
             columns = [c for c in layer.fields if str(c) in chosen] + [layer.data.geometry.name]
-            published = published_frame(layer.data[columns], threshold, [f for f in count_fields_of(layer) if f in columns])
+            published = published_frame(
+                layer.data[columns], threshold, [f for f in count_fields_of(layer) if f in columns]
+            )
             data = gpd.GeoDataFrame(published, geometry=layer.data.geometry.name, crs=layer.data.crs)
             table = tables[layer.name] = _table_name(layer.name, taken)
             pyogrio.write_dataframe(data, tmp, layer=table, driver="GPKG", append=tmp.exists())
             geometry_column = pyogrio.read_info(tmp, layer=table).get("geometry_name") or "geom"
             opacity = float(getattr(layer, "opacity", 1.0))
-            styles.append(LayerStyleRow(
-                table, geometry_column, style_to_qml(layer, threshold, published=published, opacity=opacity),
-                style_to_sld(layer, threshold, published=published), f"{layer.name}, as styled in pakmap"))
+            styles.append(
+                LayerStyleRow(
+                    table,
+                    geometry_column,
+                    style_to_qml(layer, threshold, published=published, opacity=opacity),
+                    style_to_sld(layer, threshold, published=published),
+                    f"{layer.name}, as styled in pakmap",
+                )
+            )
         write_layer_styles(tmp, styles)
     return tables
 

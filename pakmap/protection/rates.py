@@ -21,8 +21,19 @@ import pandas as pd
 
 from ..field_kinds import name_tokens, numeric_values
 
-DENOMINATOR_NAMES = {"population", "pop", "households", "household", "hh", "hhs", "individuals", "persons",
-                     "people", "members", "total"}
+DENOMINATOR_NAMES = {
+    "population",
+    "pop",
+    "households",
+    "household",
+    "hh",
+    "hhs",
+    "individuals",
+    "persons",
+    "people",
+    "members",
+    "total",
+}
 
 
 @dataclass(frozen=True)
@@ -38,11 +49,15 @@ class RateFinding:
     def message(self) -> str:
         where = f"{self.rows} row{'s' if self.rows != 1 else ''} (first: row {self.first_row})"
         if self.rule == "small numerator":
-            return (f"layer '{self.layer}': {self.rate} × {self.denominator} gives fewer than {self.threshold} "
-                    f"in {where}: the rate reveals a count that is suppressed as \"<{self.threshold}\" — "
-                    f"leave the rate out of those rows or publish it rounded to a band")
-        return (f"layer '{self.layer}': {self.rate} is over fewer than {self.threshold} {self.denominator} "
-                f"in {where}: a rate of so few identifies them — leave those rows' rate out")
+            return (
+                f"layer '{self.layer}': {self.rate} × {self.denominator} gives fewer than {self.threshold} "
+                f'in {where}: the rate reveals a count that is suppressed as "<{self.threshold}" — '
+                f"leave the rate out of those rows or publish it rounded to a band"
+            )
+        return (
+            f"layer '{self.layer}': {self.rate} is over fewer than {self.threshold} {self.denominator} "
+            f"in {where}: a rate of so few identifies them — leave those rows' rate out"
+        )
 
 
 def _denominators(kinds) -> list[str]:
@@ -64,12 +79,17 @@ def revealing_rates(name: str, frame: pd.DataFrame, kinds, threshold: int) -> li
                 continue
             with np.errstate(invalid="ignore"):
                 numerator = np.round((share * d).to_numpy(dtype=float))
-                rules = {"small numerator": (numerator >= 1) & (numerator < threshold),
-                         "tiny denominator": r.notna().to_numpy() & (d.to_numpy() > 0) & (d.to_numpy() < threshold)}
+                rules = {
+                    "small numerator": (numerator >= 1) & (numerator < threshold),
+                    "tiny denominator": r.notna().to_numpy() & (d.to_numpy() > 0) & (d.to_numpy() < threshold),
+                }
             for rule, hit in rules.items():
                 if hit.any():
-                    findings.append(RateFinding(name, rate, denominator, rule, int(hit.sum()),
-                                                int(np.flatnonzero(hit)[0]) + 1, threshold))
+                    findings.append(
+                        RateFinding(
+                            name, rate, denominator, rule, int(hit.sum()), int(np.flatnonzero(hit)[0]) + 1, threshold
+                        )
+                    )
     return findings
 
 

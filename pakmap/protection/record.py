@@ -120,7 +120,9 @@ def _source(layer) -> dict[str, Any]:
         entry["inner_layer"] = source.layer
     entry["modified"] = _modified(path) if path else None
     if isinstance(layer, VectorLayer):
-        entry.update(kind="vector", geometry=layer.geometry_type, features=int(layer.feature_count), crs=_crs_text(layer.crs))
+        entry.update(
+            kind="vector", geometry=layer.geometry_type, features=int(layer.feature_count), crs=_crs_text(layer.crs)
+        )
     elif isinstance(layer, TableLayer):
         entry.update(kind="table", rows=int(len(layer.data)))
     elif isinstance(layer, RasterLayer):

@@ -81,9 +81,11 @@ _BARE_ID = _whole(r"(?!pk)[a-z]{0,3}[\s-]?\d{9,12}")
 _LATIN_NAME = r"[A-Z][a-z'’]+(?:[ .-]+[A-Z][a-z'’]+){0,3}"
 _SCRIPT_NAME = r"[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]{2,}(?: [\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]{2,}){0,3}"
 # Labels that introduce a name only before a colon ("Father: …"; "Mother Child Hospital" is a place) …
-_PERSON_LABELS = (r"head of (?:the )?(?:household|family)|hoh|household head|father(?:'s|s)? name|father|husband|"
-                  r"wife|mother|beneficiary|respondent|applicant|contact person|focal (?:person|point)|guardian|"
-                  r"caregiver")
+_PERSON_LABELS = (
+    r"head of (?:the )?(?:household|family)|hoh|household head|father(?:'s|s)? name|father|husband|"
+    r"wife|mother|beneficiary|respondent|applicant|contact person|focal (?:person|point)|guardian|"
+    r"caregiver"
+)
 # … and kinship words that need none ("s/o Abdul Karim"; not titles: "Mr. Shah Road" is a road).
 _KIN_LABELS = r"widow of|son of|daughter of|wife of|[sdw]\s?/\s?o"
 _SCRIPT_LABELS = fold_script("ولدیت|والد|سربراہ|سرپرست|د پلار نوم|نام پدر|میړه|شوهر")
@@ -92,7 +94,8 @@ _LABELLED_NAME = re.compile(
     rf"(?i:\b(?:{_PERSON_LABELS})\b)\s*[:=-]\s*{_LATIN_NAME}"
     rf"|(?i:\b(?:{_KIN_LABELS})\b)\.?(?:\s*[:=-]\s*|\s+){_LATIN_NAME}"
     rf"|(?<![\w])(?:{_SCRIPT_LABELS})\s*[:=-]\s*{_SCRIPT_NAME}"
-    rf"|(?<![\w])(?:{_SCRIPT_KIN})(?:\s*[:=-]\s*|\s+){_SCRIPT_NAME}")
+    rf"|(?<![\w])(?:{_SCRIPT_KIN})(?:\s*[:=-]\s*|\s+){_SCRIPT_NAME}"
+)
 # In a table of people a plain "name:" label introduces a person too.
 _NAME_LABEL = re.compile(rf"(?i:\bname\b)\s*[:=-]\s*{_LATIN_NAME}|(?<![\w])(?:نام|نوم|اسم)\s*[:=-]\s*{_SCRIPT_NAME}")
 
@@ -118,10 +121,16 @@ _NEEDS_TERMS = (
     r"بغیر دستاویزات|بزرگ"
 )
 _NEEDS_ITEM = re.compile(rf"(?:^|[,;/|+&]|\band\b)\s*(?:{fold_script(_NEEDS_TERMS)})\s*(?:$|[,;/|+&(])")
-_NEEDS_IN_TEXT = re.compile(r"\b(?:s?gbv|uasc|unaccompanied|separated (?:child|minor)|disabled|disability|rape|"
-                            r"torture|chronic (?:illness|disease)|serious medical|widow|orphan)\b|معذور|صنفی تشدد")
-_NOTHING = re.compile(fold_script(r"^(?:none|no|nil|n/?a|not applicable|-+|0|normal|no specific needs?|"
-                                  r"نہیں|کوئی نہیں|هیڅ|نشته|ندارد)$"))
+_NEEDS_IN_TEXT = re.compile(
+    r"\b(?:s?gbv|uasc|unaccompanied|separated (?:child|minor)|disabled|disability|rape|"
+    r"torture|chronic (?:illness|disease)|serious medical|widow|orphan)\b|معذور|صنفی تشدد"
+)
+_NOTHING = re.compile(
+    fold_script(
+        r"^(?:none|no|nil|n/?a|not applicable|-+|0|normal|no specific needs?|"
+        r"نہیں|کوئی نہیں|هیڅ|نشته|ندارد)$"
+    )
+)
 
 
 def sample_text(values: pd.Series, size: int = SAMPLE_SIZE) -> pd.Series:
@@ -171,8 +180,9 @@ def _whole_values(text: pd.Series, numeric: bool) -> str | None:
 
 def _free_text(text: pd.Series, individual: bool) -> str | None:
     text = text.str.replace(r"<[^>]*>|&nbsp;", " ", regex=True)  # KML descriptions are HTML
-    rules = CONTAINS_RULES + ((_LABELLED_NAME, PERSON_NAME, "a person's name after a label such as "
-                                                            "'head of household:' or 's/o'"),)
+    rules = CONTAINS_RULES + (
+        (_LABELLED_NAME, PERSON_NAME, "a person's name after a label such as 'head of household:' or 's/o'"),
+    )
     if individual:
         rules += ((_NAME_LABEL, PERSON_NAME, "a person's name after 'name:'"),)
     for pattern, category, what in rules:

@@ -47,7 +47,7 @@ def clipped(geoms: np.ndarray, extent, margin: float) -> np.ndarray:
     xmin, ymin, xmax, ymax = extent
     box = (xmin - margin, ymin - margin, xmax + margin, ymax + margin)
     bounds = shapely.bounds(geoms)
-    beyond = ((bounds[:, 0] < box[0]) | (bounds[:, 1] < box[1]) | (bounds[:, 2] > box[2]) | (bounds[:, 3] > box[3]))
+    beyond = (bounds[:, 0] < box[0]) | (bounds[:, 1] < box[1]) | (bounds[:, 2] > box[2]) | (bounds[:, 3] > box[3])
     if not beyond.any():
         return geoms
     out = geoms.copy()

@@ -122,8 +122,10 @@ def label_texts(layer, rows: np.ndarray, threshold: int | None) -> list[str]:
     labels = layer.labels
     data = layer.data.iloc[rows]
     if labels.field and labels.field not in data.columns:
-        raise StyleError(f"labels of layer '{layer.name}' use unknown field '{labels.field}'",
-                         fix=f"use one of: {', '.join(map(str, layer.fields))}")
+        raise StyleError(
+            f"labels of layer '{layer.name}' use unknown field '{labels.field}'",
+            fix=f"use one of: {', '.join(map(str, layer.fields))}",
+        )
     counts = _marked_counts(layer, data, threshold)
     formatter = _Formatter(threshold)
     if labels.field:
@@ -136,15 +138,23 @@ def label_texts(layer, rows: np.ndarray, threshold: int | None) -> list[str]:
     try:
         # A line showing a value the feature does not have is left out whole: "{share:.1f}%" of a
         # district without data prints nothing, not a lone "%".
-        return ["\n".join(line.format(r, formatter.format_field) for line in lines
-                          if not any(is_missing(r.get(n)) for n in line.fields if n in r)).strip("\n")
-                for r in records]
+        return [
+            "\n".join(
+                line.format(r, formatter.format_field)
+                for line in lines
+                if not any(is_missing(r.get(n)) for n in line.fields if n in r)
+            ).strip("\n")
+            for r in records
+        ]
     except KeyError as exc:
-        raise StyleError(f"the label expression of layer '{layer.name}' uses unknown field {exc}",
-                         fix=f"use one of: {', '.join(map(str, layer.fields))}") from None
+        raise StyleError(
+            f"the label expression of layer '{layer.name}' uses unknown field {exc}",
+            fix=f"use one of: {', '.join(map(str, layer.fields))}",
+        ) from None
     except (ValueError, TypeError) as exc:
-        raise StyleError(f"label expression {labels.expression!r} of layer '{layer.name}' fails: {exc}",
-                         fix=FIX) from None
+        raise StyleError(
+            f"label expression {labels.expression!r} of layer '{layer.name}' fails: {exc}", fix=FIX
+        ) from None
 
 
 def label_gap_mm(size_pt: float) -> float:
@@ -179,7 +189,8 @@ def label_anchors(geoms: np.ndarray, kinds: np.ndarray, tolerance: float, simpli
     line = kinds == "line"
     if line.any():
         anchors[line] = shapely.get_coordinates(
-            shapely.line_interpolate_point(shapely.line_merge(geoms[line]), 0.5, normalized=True))
+            shapely.line_interpolate_point(shapely.line_merge(geoms[line]), 0.5, normalized=True)
+        )
         size[line] = shapely.length(geoms[line])
     point = kinds == "point"
     if point.any():
@@ -193,8 +204,10 @@ def label_priority(layer, rows: np.ndarray, size: np.ndarray) -> np.ndarray:
     if not field:
         return size
     if field not in layer.fields:
-        raise StyleError(f"label priority field '{field}' not in layer '{layer.name}'",
-                         fix=f"use one of: {', '.join(map(str, layer.fields))}")
+        raise StyleError(
+            f"label priority field '{field}' not in layer '{layer.name}'",
+            fix=f"use one of: {', '.join(map(str, layer.fields))}",
+        )
     return pd.to_numeric(layer.values(field).iloc[rows], errors="coerce").fillna(-np.inf).to_numpy(dtype=float)
 
 
@@ -243,8 +256,9 @@ class LabelCollector:
         kinds = geometry_kind(geoms)
         # On the shapes as drawn (simplified): same answer within a pixel, far fewer vertices; half a
         # pixel is exact enough for a label position.
-        anchors, size = label_anchors(geoms, kinds, 0.5 / transform.scale,
-                                      lambda shapes: simplified(shapes, transform.scale))
+        anchors, size = label_anchors(
+            geoms, kinds, 0.5 / transform.scale, lambda shapes: simplified(shapes, transform.scale)
+        )
         line = kinds == "line"
         along = line & (labels.placement == "line")
         point = kinds == "point"
@@ -256,8 +270,14 @@ class LabelCollector:
         if len(rows) > MAX_CANDIDATES:
             # A page holds a few thousand labels at most: only the first by priority can win a place.
             top = np.sort(np.argpartition(-priority, MAX_CANDIDATES)[:MAX_CANDIDATES])
-            rows, geoms, px, priority, point, along = (rows[top], geoms[top], px[top], priority[top], point[top],
-                                                       along[top])
+            rows, geoms, px, priority, point, along = (
+                rows[top],
+                geoms[top],
+                px[top],
+                priority[top],
+                point[top],
+                along[top],
+            )
         texts = label_texts(layer, rows, view.count_threshold)
 
         font = label_font(labels.bold)
@@ -285,25 +305,45 @@ class LabelCollector:
             width, height = max(widths), line_h * len(lines)
             x, y = float(px[i, 0]), float(px[i, 1])
             if point[i]:
-                positions = tuple((x + dx * marker_r + (width / 2 if dx > 0 else -width / 2 if dx < 0 else 0),
-                                   y + dy * marker_r + (0 if dy == 0 else -height / 2 if dy < 0 else height / 2),
-                                   0.0, "left" if dx > 0 else "right" if dx < 0 else "center")
-                                  for dx, dy in _POINT_POSITIONS)
+                positions = tuple(
+                    (
+                        x + dx * marker_r + (width / 2 if dx > 0 else -width / 2 if dx < 0 else 0),
+                        y + dy * marker_r + (0 if dy == 0 else -height / 2 if dy < 0 else height / 2),
+                        0.0,
+                        "left" if dx > 0 else "right" if dx < 0 else "center",
+                    )
+                    for dx, dy in _POINT_POSITIONS
+                )
             elif along[i]:
-                positions = tuple((cx, cy, angle, "center") for cx, cy, angle in
-                                  line_positions(line_parts(drawn_lines[i]), width, height,
-                                                 line_clearance))
+                positions = tuple(
+                    (cx, cy, angle, "center")
+                    for cx, cy, angle in line_positions(line_parts(drawn_lines[i]), width, height, line_clearance)
+                )
                 if not positions:
                     continue  # no stretch of the line can carry the text: no label, not one hanging off it
             else:
                 positions = ((x, y, 0.0, "center"),)
-            self.candidates.append(_Candidate(layer.name, text, lines, 0 if thematic else 1, float(priority[i]), positions, labels,
-                                              scale, widths, width, height))
+            self.candidates.append(
+                _Candidate(
+                    layer.name,
+                    text,
+                    lines,
+                    0 if thematic else 1,
+                    float(priority[i]),
+                    positions,
+                    labels,
+                    scale,
+                    widths,
+                    width,
+                    height,
+                )
+            )
         if point.any():
             # Labels must not hide the markers of their own layer.
             centers = px[point]
-            self.obstacles.append(np.column_stack([centers - marker_r + view.mm(_GAP_MM),
-                                                   centers + marker_r - view.mm(_GAP_MM)]))
+            self.obstacles.append(
+                np.column_stack([centers - marker_r + view.mm(_GAP_MM), centers + marker_r - view.mm(_GAP_MM)])
+            )
 
     def place(self) -> list[tuple[_Candidate, tuple[float, float, float, float], float, str]]:
         """Greedy placement by priority: each label takes its first position that overlaps nothing.
@@ -311,8 +351,9 @@ class LabelCollector:
         Returns (candidate, box before turning (x, y, width, height), angle, alignment) per placed label.
         """
         view = self.view
-        order = sorted(range(len(self.candidates)),
-                       key=lambda i: (self.candidates[i].rank, -self.candidates[i].priority))
+        order = sorted(
+            range(len(self.candidates)), key=lambda i: (self.candidates[i].rank, -self.candidates[i].priority)
+        )
         obstacle_boxes = np.concatenate(self.obstacles) if self.obstacles else np.empty((0, 4))
         obstacles = _Footprints.of_boxes(obstacle_boxes)
         placed = _Footprints(len(order))
@@ -360,8 +401,8 @@ class _Footprints:
     def of_boxes(cls, boxes: np.ndarray) -> "_Footprints":
         """Axis-aligned obstacles from (xmin, ymin, xmax, ymax) rows."""
         out = cls(len(boxes))
-        out.corners[:len(boxes)] = box_corners(boxes)
-        out.boxes[:len(boxes)] = boxes
+        out.corners[: len(boxes)] = box_corners(boxes)
+        out.boxes[: len(boxes)] = boxes
         out.n = len(boxes)
         return out
 
@@ -377,16 +418,16 @@ class _Footprints:
         if not self.n:
             return False
         x0, y0, x1, y1 = box
-        b = self.boxes[:self.n]
+        b = self.boxes[: self.n]
         near = (b[:, 0] < x1) & (b[:, 2] > x0) & (b[:, 1] < y1) & (b[:, 3] > y0)
         if not near.any():
             return False
         # Two level rectangles whose bounding boxes overlap do overlap; only turned ones need the exact test.
         if corners is None:
-            if (near & ~self.turned[:self.n]).any():
+            if (near & ~self.turned[: self.n]).any():
                 return True
             corners = box_corners(box)
-        return overlaps_any(corners, self.corners[:self.n][near])
+        return overlaps_any(corners, self.corners[: self.n][near])
 
 
 def _draw_label(view, painter: QPainter, cand: _Candidate, box, angle: float, align: str) -> None:

@@ -73,24 +73,43 @@ def legend_items(layer, threshold: int | None = None) -> list[LegendItem]:
     sym = symbolize(layer, threshold)
     s = sym.symbol
     if isinstance(layer.style, ProportionalStyle):
-        from .styling import circle_diameters
         import numpy as np
+
+        from .styling import circle_diameters
 
         values = list(sym.legend_values) + ([float(sym.below)] if sym.below is not None else [])
         texts = [format_number(v) for v in sym.legend_values] + ([f"<{sym.below}"] if sym.below is not None else [])
         sizes = circle_diameters(np.array(values, dtype=float), sym.max_value, sym.max_size)
-        return [LegendItem(text, "circle", s.fill, s.stroke, s.stroke_width, float(d), None, s.opacity)
-                for text, d in zip(texts, sizes)]
+        return [
+            LegendItem(text, "circle", s.fill, s.stroke, s.stroke_width, float(d), None, s.opacity)
+            for text, d in zip(texts, sizes)
+        ]
     geom = _layer_kind(layer)
     items = []
     for c in sym.classes:
         if geom == "line":
-            items.append(LegendItem(c.label, "line", c.fill, None, max(s.stroke_width, 0.1), 0.0, None,
-                                    s.opacity, c.nodata, s.line_style))
+            items.append(
+                LegendItem(
+                    c.label,
+                    "line",
+                    c.fill,
+                    None,
+                    max(s.stroke_width, 0.1),
+                    0.0,
+                    None,
+                    s.opacity,
+                    c.nodata,
+                    s.line_style,
+                )
+            )
         elif geom == "point":
-            items.append(LegendItem(c.label, "marker", c.fill, s.stroke, s.stroke_width, s.size, s.marker,
-                                    s.opacity, c.nodata))
+            items.append(
+                LegendItem(c.label, "marker", c.fill, s.stroke, s.stroke_width, s.size, s.marker, s.opacity, c.nodata)
+            )
         else:
-            items.append(LegendItem(c.label, "fill", c.fill, s.stroke, s.stroke_width, 0.0, None,
-                                    s.opacity, c.nodata, s.line_style))
+            items.append(
+                LegendItem(
+                    c.label, "fill", c.fill, s.stroke, s.stroke_width, 0.0, None, s.opacity, c.nodata, s.line_style
+                )
+            )
     return items

@@ -63,20 +63,20 @@ def line_parts(geom) -> list[np.ndarray]:
     return sorted(parts, key=_length, reverse=True)
 
 
-def line_positions(parts: list[np.ndarray], width: float, height: float, clearance: float,
-                   limit: int = MAX_POSITIONS) -> list[tuple[float, float, float]]:
+def line_positions(
+    parts: list[np.ndarray], width: float, height: float, clearance: float, limit: int = MAX_POSITIONS
+) -> list[tuple[float, float, float]]:
     """Up to ``limit`` (centre x, centre y, upright angle) for a ``width`` × ``height`` px label beside
     straight-enough stretches of ``parts`` (device px), ``clearance`` px off the line, best first."""
     out: list[tuple[float, float, float]] = []
     for xy in parts:
-        out.extend(_part_positions(xy, width, height, clearance)[:limit - len(out)])
+        out.extend(_part_positions(xy, width, height, clearance)[: limit - len(out)])
         if len(out) >= limit:
             break
     return out
 
 
-def _part_positions(xy: np.ndarray, width: float, height: float,
-                    clearance: float) -> list[tuple[float, float, float]]:
+def _part_positions(xy: np.ndarray, width: float, height: float, clearance: float) -> list[tuple[float, float, float]]:
     """Above, then below, every qualifying stretch of one part, from its middle outwards (all
     stretches of a part at once: a long winding road has hundreds to try)."""
     span = width + 2 * END_CLEARANCE * height
@@ -146,8 +146,9 @@ def _part_positions(xy: np.ndarray, width: float, height: float,
     return out
 
 
-def _ends_along(xy: np.ndarray, along: np.ndarray, centres: np.ndarray, half: np.ndarray, axis: np.ndarray,
-                piece: float) -> np.ndarray:
+def _ends_along(
+    xy: np.ndarray, along: np.ndarray, centres: np.ndarray, half: np.ndarray, axis: np.ndarray, piece: float
+) -> np.ndarray:
     """Per stretch: whether the line runs into and out of it within ``MAX_TURN`` of the text's
     direction, over its first and last ``piece`` px. The band alone lets a stretch take in the end
     of a bend, and the line would leave the text at an angle where it shows; wiggles further inside

@@ -68,4 +68,3 @@ def _render(view: MapView, painter: QPainter, cancel: Callable[[], bool] | None)
     finally:
         painter.restore()
     return result
-

@@ -12,6 +12,7 @@ import sys
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPen, QPixmap
+
 from ..style import DOT_PATTERN
 
 
@@ -23,8 +24,7 @@ def ensure_gui_app() -> QGuiApplication:
     """
     app = QGuiApplication.instance()
     if app is None:
-        if (sys.platform.startswith("linux") and not os.environ.get("DISPLAY")
-                and not os.environ.get("WAYLAND_DISPLAY")):
+        if sys.platform.startswith("linux") and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         app = QGuiApplication(sys.argv[:1] or ["pakmap"])
     from ..fonts import register_lato
@@ -39,7 +39,7 @@ def _parse(color: str) -> tuple[int, int, int, int]:
     if not c.isValid():
         from ..errors import StyleError
 
-        raise StyleError(f"'{color}' is not a colour", fix="write colours as hex, e.g. \"#0072BC\"")
+        raise StyleError(f"'{color}' is not a colour", fix='write colours as hex, e.g. "#0072BC"')
     return c.red(), c.green(), c.blue(), c.alpha()
 
 
@@ -72,4 +72,6 @@ def is_raster_device(painter: QPainter) -> bool:
     Dense layers are drawn differently for vector devices: a million tiny paths would make a huge PDF.
     """
     return isinstance(painter.device(), (QImage, QPixmap)) or painter.paintEngine().type() in (
-        painter.paintEngine().Type.Raster, painter.paintEngine().Type.OpenGL2)
+        painter.paintEngine().Type.Raster,
+        painter.paintEngine().Type.OpenGL2,
+    )

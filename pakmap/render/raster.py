@@ -36,13 +36,15 @@ def read_window(layer, view, out_width: int, out_height: int) -> np.ndarray:
     style = layer.style
     band = style.band
     if not 1 <= band <= layer.count:
-        raise SourceError(f"band {band} asked for, the raster has {layer.count}", path=layer.path,
-                          fix=f"use band = 1…{layer.count}")
+        raise SourceError(
+            f"band {band} asked for, the raster has {layer.count}", path=layer.path, fix=f"use band = 1…{layer.count}"
+        )
     # GDAL knows only the file's nodata: with another no-data value in the style, bilinear resampling
     # would blend -9999 into the pixels around it, so those are read nearest and masked exactly.
     resampling = "bilinear" if style.nodata is None else "nearest"
-    data, nodata, _ = read_raster_window(layer, view.extent, view.crs, out_width, out_height,
-                                         bands=[band], resampling=resampling)
+    data, nodata, _ = read_raster_window(
+        layer, view.extent, view.crs, out_width, out_height, bands=[band], resampling=resampling
+    )
     values = data[0].astype(float)
     values[nodata] = np.nan
     if layer.nodata is not None:
@@ -72,8 +74,7 @@ def stretch_limits(values: np.ndarray, vmin: float | None, vmax: float | None) -
     return (lo, hi) if hi > lo else (lo, lo + 1.0)
 
 
-def legend_limits(values: np.ndarray | None, vmin: float | None, vmax: float | None
-                  ) -> tuple[float, float] | None:
+def legend_limits(values: np.ndarray | None, vmin: float | None, vmax: float | None) -> tuple[float, float] | None:
     """The ramp's ends as legends label them: the style's limits, else the 2nd / 98th percentile of
     the finite ``values`` (as ``stretch_limits``) to three significant digits; None without data.
     ``values`` may be None when the style sets both limits."""
@@ -98,8 +99,9 @@ def ramp_label(lo: float, hi: float) -> str:
     return format_range(lo, hi, integer=float(lo).is_integer() and float(hi).is_integer())
 
 
-def colorize(values: np.ndarray, palette_name: str, vmin: float | None, vmax: float | None,
-             opacity: float = 1.0) -> np.ndarray:
+def colorize(
+    values: np.ndarray, palette_name: str, vmin: float | None, vmax: float | None, opacity: float = 1.0
+) -> np.ndarray:
     """RGBA (h, w, 4) uint8 of ``values`` on the palette ramp; NaN transparent.
 
     Unset limits default to the 2nd and 98th percentiles of the visible values, so one outlier
@@ -122,7 +124,8 @@ def draw_raster_layer(view, painter: QPainter, layer) -> None:
     """Draw a ``RasterLayer`` for ``view`` at one image pixel per device pixel."""
     width, height = max(1, int(round(view.width))), max(1, int(round(view.height)))
     values = read_window(layer, view, width, height)
-    rgba = np.ascontiguousarray(colorize(values, layer.style.palette, layer.style.vmin, layer.style.vmax,
-                                         layer.style.opacity * layer.opacity))
+    rgba = np.ascontiguousarray(
+        colorize(values, layer.style.palette, layer.style.vmin, layer.style.vmax, layer.style.opacity * layer.opacity)
+    )
     image = QImage(rgba.data, width, height, width * 4, QImage.Format.Format_RGBA8888).copy()
     painter.drawImage(QRectF(0, 0, view.width, view.height), image)

@@ -85,8 +85,7 @@ def more_distinct_pixels_than(px: np.ndarray, classes: np.ndarray, limit: int) -
     return distinct_pixels(px[head], classes[head]) > limit or distinct_pixels(px, classes) > limit
 
 
-def paint_stamps(painter: QPainter, width: int, height: int, px: np.ndarray, classes: np.ndarray,
-                 stamps: dict) -> None:
+def paint_stamps(painter: QPainter, width: int, height: int, px: np.ndarray, classes: np.ndarray, stamps: dict) -> None:
     """Draw ``stamps[class]`` at the device pixels ``px`` (float (n, 2)) into the painter's
     (0, 0, width, height) rectangle, as one image.
 
@@ -104,7 +103,7 @@ def paint_stamps(painter: QPainter, width: int, height: int, px: np.ndarray, cla
             # Every written index is opaque: later classes overwrite earlier ones, as in ARGB.
             writes = {c: _writes(index, index != 0, by_opacity=False) for c, index in index_of.items()}
             canvas, row, pad = _stamp_canvas(width, height, half, px, classes, writes, np.uint8, 0)
-            view = canvas.reshape(-1, row)[pad:pad + height, pad:pad + width]
+            view = canvas.reshape(-1, row)[pad : pad + height, pad : pad + width]
             draw_substitute(painter, target, encode_indexed(view, palette))
             return
     writes = {c: _writes(stamp, (stamp >> 24) != 0, by_opacity=True) for c, stamp in stamps.items()}
@@ -113,7 +112,7 @@ def paint_stamps(painter: QPainter, width: int, height: int, px: np.ndarray, cla
     # The image starts at the first unpadded pixel and keeps the padded row length as its stride:
     # no cropped copy of a page-sized array (a source rectangle makes the PDF engine copy it).
     fmt = QImage.Format.Format_ARGB32 if straight else QImage.Format.Format_ARGB32_Premultiplied
-    image = QImage(canvas[pad * row + pad:].data, width, height, row * 4, fmt)
+    image = QImage(canvas[pad * row + pad :].data, width, height, row * 4, fmt)
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.LosslessImageRendering)  # PDF: flate, not JPEG
     painter.drawImage(target, image)
@@ -133,8 +132,9 @@ def _writes(stamp: np.ndarray, drawn: np.ndarray, by_opacity: bool) -> tuple[np.
     return sy - centre, sx - centre, values
 
 
-def _stamp_canvas(width: int, height: int, half: int, px: np.ndarray, classes: np.ndarray, writes: dict,
-                  dtype, fill: int) -> tuple[np.ndarray, int, int]:
+def _stamp_canvas(
+    width: int, height: int, half: int, px: np.ndarray, classes: np.ndarray, writes: dict, dtype, fill: int
+) -> tuple[np.ndarray, int, int]:
     """A flat canvas of ``dtype`` filled with ``fill``, with ``writes[class]`` (see ``_writes``)
     stamped at the points; returns it with its row length and padding.
 
@@ -167,7 +167,7 @@ def _stamp_canvas(width: int, height: int, half: int, px: np.ndarray, classes: n
         lowest = int(shifts.min())
         base = at + lowest
         for k in range(len(values)):
-            canvas[int(shifts[k]) - lowest:][base] = values[k]
+            canvas[int(shifts[k]) - lowest :][base] = values[k]
     return canvas, row, pad
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 from ..classify import Classes, classify
 from ..errors import StyleError
 from ..field_kinds import is_count, numeric_values
-from ..numbers import format_number, is_missing
+from ..numbers import is_missing
 from ..palettes import palette
 from ..style import CategorizedStyle, GraduatedStyle, ProportionalStyle, SingleSymbolStyle, Symbol, kept_breaks
 
@@ -54,8 +54,10 @@ class Symbolization:
 
 def _column(layer, name: str) -> pd.Series:
     if name not in layer.fields:
-        raise StyleError(f"layer '{layer.name}' has no field '{name}'",
-                         fix=f"style one of its fields: {', '.join(map(str, layer.fields)) or '(none)'}")
+        raise StyleError(
+            f"layer '{layer.name}' has no field '{name}'",
+            fix=f"style one of its fields: {', '.join(map(str, layer.fields)) or '(none)'}",
+        )
     return layer.values(name)
 
 
@@ -117,8 +119,15 @@ def classes_of(layer, style: GraduatedStyle, threshold: int | None) -> Classes:
     with warnings.catch_warnings():
         # mapclassify says once per call that numba would be faster; classify() samples big inputs.
         warnings.filterwarnings("ignore", message="Numba not installed")
-        return classify(values, style.method, style.classes, breaks, below=count_threshold(layer, style.field, threshold),
-                        kept=kept, kept_lower=style.breaks_lower if kept else None)
+        return classify(
+            values,
+            style.method,
+            style.classes,
+            breaks,
+            below=count_threshold(layer, style.field, threshold),
+            kept=kept,
+            kept_lower=style.breaks_lower if kept else None,
+        )
 
 
 def _graduated(layer, style: GraduatedStyle, threshold: int | None) -> Symbolization:
@@ -174,9 +183,9 @@ def nice_legend_values(max_value: float, count: int = 3) -> tuple[float, ...]:
     def nice_floor(v: float) -> float:
         exp = math.floor(math.log10(v))
         for m in (5, 2, 1):
-            if m * 10 ** exp <= v:
-                return float(m * 10 ** exp)
-        return float(10 ** exp)
+            if m * 10**exp <= v:
+                return float(m * 10**exp)
+        return float(10**exp)
 
     top = nice_floor(max_value)
     out = [top]
@@ -209,6 +218,13 @@ def _proportional(layer, style: ProportionalStyle, threshold: int | None) -> Sym
         sizes[small] = circle_diameters(np.array([float(below)]), max_value, style.max_size)[0]
         legend = tuple(v for v in legend if v >= below)
     draw = (DrawClass(style.field, style.symbol.fill),)
-    return Symbolization(style.symbol, draw, np.zeros(len(values), dtype=int), sizes, legend,
-                         max_value, style.max_size, below=below if below is not None and bool(small.any()) else None)
-
+    return Symbolization(
+        style.symbol,
+        draw,
+        np.zeros(len(values), dtype=int),
+        sizes,
+        legend,
+        max_value,
+        style.max_size,
+        below=below if below is not None and bool(small.any()) else None,
+    )

@@ -21,7 +21,7 @@ from typing import Iterator
 
 import numpy as np
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QImage, QPainter, QPaintDevice
+from PySide6.QtGui import QImage, QPaintDevice, QPainter
 
 from .indexed import IndexedImage
 

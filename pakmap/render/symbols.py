@@ -45,8 +45,11 @@ def _part_path(spec: dict, where: str) -> QPainterPath:
         pts = [QPointF(float(x), float(y)) for x, y in spec["points"]]
         path.addPolygon(QPolygonF(pts + pts[:1]))
     else:
-        raise StyleError(f"unknown marker shape '{shape}' in {where}", path=style_file("symbols/markers.toml"),
-                         fix="use circle, rect or polygon")
+        raise StyleError(
+            f"unknown marker shape '{shape}' in {where}",
+            path=style_file("symbols/markers.toml"),
+            fix="use circle, rect or polygon",
+        )
     return path
 
 
@@ -72,8 +75,9 @@ def markers() -> dict[str, tuple[MarkerPart, ...]]:
         for i, part in enumerate(spec.get("parts", [])):
             role = part.get("role", "body")
             if role not in ROLES:
-                raise StyleError(f"marker '{name}' part {i + 1} has role '{role}'", path=path,
-                                 fix="use role = \"body\" or \"glyph\"")
+                raise StyleError(
+                    f"marker '{name}' part {i + 1} has role '{role}'", path=path, fix='use role = "body" or "glyph"'
+                )
             types, xy = _elements(_part_path(part, f"marker '{name}'"))
             parts.append(MarkerPart(role, types, xy))
         out[name] = tuple(parts)
@@ -84,8 +88,11 @@ def marker(name: str) -> tuple[MarkerPart, ...]:
     try:
         return markers()[name]
     except KeyError:
-        raise StyleError(f"unknown marker '{name}'", path=style_file("symbols/markers.toml"),
-                         fix=f"use one of: {', '.join(markers())}") from None
+        raise StyleError(
+            f"unknown marker '{name}'",
+            path=style_file("symbols/markers.toml"),
+            fix=f"use one of: {', '.join(markers())}",
+        ) from None
 
 
 def tiled_path(part: MarkerPart, centers: np.ndarray, diameters) -> QPainterPath:

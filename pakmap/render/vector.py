@@ -22,8 +22,8 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
 from . import paths
 from .generalize import clipped, simplified, visible_indices
 from .qt import is_raster_device, qcolor, set_line_style
-from .styling import Symbolization, symbolize
 from .stamps import more_distinct_pixels_than, paint_stamps, present_classes, render_stamp
+from .styling import Symbolization, symbolize
 from .symbols import marker, tiled_path
 from .transform import DeviceTransform, projected
 
@@ -33,7 +33,9 @@ DENSE_VECTOR_POINTS = 20_000
 FAST_POINTS = 2_000
 # Lines are never drawn thinner than this (mm), whatever their style says: thinner ones vanish in print.
 MIN_LINE_WIDTH_MM = 0.1
-DOT_CASING_MM = 0.4  # a dotted line's casing is this much wider than the line: covers a 0.5 mm border under a 0.4 mm line
+DOT_CASING_MM = (
+    0.4  # a dotted line's casing is this much wider than the line: covers a 0.5 mm border under a 0.4 mm line
+)
 # Tiled marker paths are built in chunks to bound memory with millions of points.
 MARKER_CHUNK = 100_000
 
@@ -87,8 +89,12 @@ def draw_vector_layer(view, painter: QPainter, layer, cancel: Callable[[], bool]
         # work, so a canvas repaint of a million points costs a few numpy passes.
         if len(xy):
             xmin, ymin, xmax, ymax = view.extent
-            seen = ((xy[:, 0] >= xmin - margin) & (xy[:, 0] <= xmax + margin)
-                    & (xy[:, 1] >= ymin - margin) & (xy[:, 1] <= ymax + margin))
+            seen = (
+                (xy[:, 0] >= xmin - margin)
+                & (xy[:, 0] <= xmax + margin)
+                & (xy[:, 1] >= ymin - margin)
+                & (xy[:, 1] <= ymax + margin)
+            )
             if seen.all():
                 draw_markers(view, painter, sym, transform.apply(xy), sym.class_of[feature])
             elif seen.any():
@@ -166,8 +172,13 @@ def _draw_polygons(view, painter, sym, geoms, class_of, transform, cancel) -> No
 
 def _covers_edges(pen: QPen, painter: QPainter) -> bool:
     """Whether outlines drawn with ``pen`` hide the fill edges beneath them (see ``_draw_polygons``)."""
-    return (pen.style() == Qt.PenStyle.SolidLine and pen.widthF() >= 1.0 and pen.color().alpha() == 255
-            and painter.opacity() >= 1.0 and is_raster_device(painter))
+    return (
+        pen.style() == Qt.PenStyle.SolidLine
+        and pen.widthF() >= 1.0
+        and pen.color().alpha() == 255
+        and painter.opacity() >= 1.0
+        and is_raster_device(painter)
+    )
 
 
 def _draw_lines(view, painter, sym, geoms, class_of, transform) -> None:
@@ -246,7 +257,7 @@ def _marker_passes(view, sym: Symbolization, px: np.ndarray, classes: np.ndarray
         at = px[classes == c]
         fill = qcolor(sym.classes[c].fill, sym.symbol.opacity)
         for start in range(0, len(at), MARKER_CHUNK):
-            chunk = at[start:start + MARKER_CHUNK]
+            chunk = at[start : start + MARKER_CHUNK]
             for part in marker(sym.symbol.marker):
                 path = tiled_path(part, chunk, size)
                 if part.role == "body":
@@ -271,8 +282,7 @@ def draw_markers(view, painter: QPainter, sym: Symbolization, px: np.ndarray, cl
     """
     size = view.mm(sym.symbol.size)
     pad = size + view.mm(sym.symbol.stroke_width)
-    inside = ((px[:, 0] > -pad) & (px[:, 0] < view.width + pad)
-              & (px[:, 1] > -pad) & (px[:, 1] < view.height + pad))
+    inside = (px[:, 0] > -pad) & (px[:, 0] < view.width + pad) & (px[:, 1] > -pad) & (px[:, 1] < view.height + pad)
     px, classes = px[inside], classes[inside]
     if len(px) == 0:
         return
@@ -283,12 +293,14 @@ def draw_markers(view, painter: QPainter, sym: Symbolization, px: np.ndarray, cl
         for step in _marker_passes(view, sym, px[keep], classes[keep]):
             step.paint(painter)
         return
+
     # Stamping draws each occupied pixel once whatever the number of points on it: no merge needed.
     def stamp_of(c: int) -> np.ndarray:
         def paint(p: QPainter, cx: float, cy: float) -> None:
             one = np.array([[cx, cy]])
             for step in _marker_passes(view, sym, one, np.array([c])):
                 step.paint(p)
+
         return render_stamp(size + 2 * view.mm(sym.symbol.stroke_width), paint, antialias=raster)
 
     stamps = {int(c): stamp_of(int(c)) for c in present_classes(classes)}

@@ -63,9 +63,13 @@ def api_url() -> str:
 def _check_request(iso: str, level: int) -> tuple[str, int]:
     iso = str(iso).strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", iso):
-        raise SourceError(f"'{iso}' is not a three-letter ISO country code", fix="use e.g. PAK for Pakistan, AFG for Afghanistan")
+        raise SourceError(
+            f"'{iso}' is not a three-letter ISO country code", fix="use e.g. PAK for Pakistan, AFG for Afghanistan"
+        )
     if not 0 <= int(level) <= 5:
-        raise SourceError(f"administrative level {level} does not exist", fix="use 0 (country) to 5; Pakistan's districts are level 2")
+        raise SourceError(
+            f"administrative level {level} does not exist", fix="use 0 (country) to 5; Pakistan's districts are level 2"
+        )
     return iso, int(level)
 
 
@@ -76,8 +80,15 @@ def cache_paths(iso: str, level: int, cache_dir: Path | None = None) -> tuple[Pa
     return folder / f"{stem}.geojson", folder / f"{stem}.json"
 
 
-def fetch_boundaries(iso: str, level: int, *, cache_dir: str | os.PathLike | None = None,
-                     base_url: str | None = None, refresh: bool = False, offline: bool = False) -> Boundaries:
+def fetch_boundaries(
+    iso: str,
+    level: int,
+    *,
+    cache_dir: str | os.PathLike | None = None,
+    base_url: str | None = None,
+    refresh: bool = False,
+    offline: bool = False,
+) -> Boundaries:
     """The boundaries of ``iso`` at admin ``level``: from the cache, else downloaded and cached."""
     iso, level = _check_request(iso, level)
     cache = Path(cache_dir).expanduser() if cache_dir else None
@@ -86,8 +97,11 @@ def fetch_boundaries(iso: str, level: int, *, cache_dir: str | os.PathLike | Non
         meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
         return Boundaries(data_path, iso, level, True, meta)
     if offline:
-        raise SourceError(f"no cached boundaries for {iso} level {level}", path=data_path,
-                          fix="run once with internet to fill the cache, or copy a cached file to this path")
+        raise SourceError(
+            f"no cached boundaries for {iso} level {level}",
+            path=data_path,
+            fix="run once with internet to fill the cache, or copy a cached file to this path",
+        )
     url = f"{(base_url or api_url()).rstrip('/')}/{iso}/ADM{level}/"
     meta_bytes = _get(url, data_path)
     try:
@@ -96,12 +110,18 @@ def fetch_boundaries(iso: str, level: int, *, cache_dir: str | os.PathLike | Non
             meta = meta[0]
         download = meta["gjDownloadURL"]
     except (ValueError, KeyError, IndexError, TypeError):
-        raise SourceError(f"the geoBoundaries API answered something unexpected for {iso} ADM{level}",
-                          path=url, fix="check the country code and level, or try again later") from None
+        raise SourceError(
+            f"the geoBoundaries API answered something unexpected for {iso} ADM{level}",
+            path=url,
+            fix="check the country code and level, or try again later",
+        ) from None
     data = _get(download, data_path)
     if not data.lstrip()[:1] == b"{":
-        raise SourceError("the downloaded boundaries are not GeoJSON", path=download,
-                          fix="try again later, or download the file by hand and open it directly")
+        raise SourceError(
+            "the downloaded boundaries are not GeoJSON",
+            path=download,
+            fix="try again later, or download the file by hand and open it directly",
+        )
     data_path.parent.mkdir(parents=True, exist_ok=True)
     write_bytes_atomic(data_path, data)
     write_bytes_atomic(meta_path, json.dumps(meta, indent=2).encode("utf-8"))
@@ -119,10 +139,13 @@ def _get(url: str, cached: Path) -> bytes:
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         problem = f"cannot reach the server ({' '.join(str(reason).split())[:100]})"
-    raise SourceError(f"{problem} while downloading boundaries", path=url,
-                      fix=f"check the internet connection; offline, pakmap uses a cached copy at {cached} "
-                          "(fill it once online, or copy the file there; PAKMAP_CACHE_DIR moves the cache), "
-                          "or open a boundary file you already have")
+    raise SourceError(
+        f"{problem} while downloading boundaries",
+        path=url,
+        fix=f"check the internet connection; offline, pakmap uses a cached copy at {cached} "
+        "(fill it once online, or copy the file there; PAKMAP_CACHE_DIR moves the cache), "
+        "or open a boundary file you already have",
+    )
 
 
 __all__ = ["fetch_boundaries", "Boundaries", "default_cache_dir", "cache_paths", "api_url", "DEFAULT_API"]

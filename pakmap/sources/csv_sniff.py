@@ -48,8 +48,9 @@ def sniff_delimiter(text: str, path=None) -> str:
     return best
 
 
-def read_csv(path: Path, *, encoding: str | None = None, delimiter: str | None = None,
-             header_row: int | None = None) -> tuple[pd.DataFrame, dict]:
+def read_csv(
+    path: Path, *, encoding: str | None = None, delimiter: str | None = None, header_row: int | None = None
+) -> tuple[pd.DataFrame, dict]:
     """The table and the options that reproduce the reading (encoding, delimiter, header_row).
 
     ``header_row`` is 1-based, as a text editor or Excel numbers lines.
@@ -72,13 +73,19 @@ def read_csv(path: Path, *, encoding: str | None = None, delimiter: str | None =
             start = reader.line_num + 1
     except csv.Error as exc:
         if "field limit" in str(exc):
-            raise limits.LimitError(f"a field of the CSV is longer than pakmap's limit of "
-                                    f"{limits.CSV_FIELD.value():g} MB", path=path,
-                                    fix=limits.CSV_FIELD.how_to_raise()) from None
-        raise SourceError(f"cannot be parsed as CSV ({exc})", path=path,
-                          fix="check the quoting, or save the table again from Excel as CSV UTF-8") from None
-    df, index = frame_from_rows(rows, None if header_row is None else int(header_row) - 1, path,
-                                numbering=FILE_LINE, numbers=lines)
+            raise limits.LimitError(
+                f"a field of the CSV is longer than pakmap's limit of {limits.CSV_FIELD.value():g} MB",
+                path=path,
+                fix=limits.CSV_FIELD.how_to_raise(),
+            ) from None
+        raise SourceError(
+            f"cannot be parsed as CSV ({exc})",
+            path=path,
+            fix="check the quoting, or save the table again from Excel as CSV UTF-8",
+        ) from None
+    df, index = frame_from_rows(
+        rows, None if header_row is None else int(header_row) - 1, path, numbering=FILE_LINE, numbers=lines
+    )
     options = {"encoding": used, "delimiter": delimiter}
     if index:
         options["header_row"] = index + 1
@@ -89,8 +96,9 @@ def _parse_delimiter(value: str, path) -> str:
     named = {"comma": ",", "semicolon": ";", "tab": "\t", "\\t": "\t", "pipe": "|"}
     delimiter = named.get(value.lower(), value)
     if len(delimiter) != 1:
-        raise SourceError(f"the delimiter '{value}' is not one character", path=path,
-                          fix="use comma, semicolon, tab or pipe")
+        raise SourceError(
+            f"the delimiter '{value}' is not one character", path=path, fix="use comma, semicolon, tab or pipe"
+        )
     return delimiter
 
 

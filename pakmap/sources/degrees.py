@@ -27,7 +27,9 @@ _TEXT = re.compile(
     (?P<deg>{_NUMBER})\s*{_DEGREE}\s*:?\s*
     (?:(?P<min>{_NUMBER})\s*{_MINUTE}\s*:?\s*
        (?:(?P<sec>{_NUMBER})\s*{_SECOND}\s*)?)?
-    (?P<post>[NSEWnsew])?\s*$""", re.VERBOSE)
+    (?P<post>[NSEWnsew])?\s*$""",
+    re.VERBOSE,
+)
 
 # How a value was written, for the report of what reading converted.
 DECIMAL_COMMA = "decimal commas"
@@ -59,8 +61,12 @@ def parse_degrees(text: str, axis: str) -> tuple[float, set[str]] | None:
     if match["min"] is not None:
         minutes = _number(match["min"])
         seconds = _number(match["sec"]) if match["sec"] is not None else 0.0
-        if not degrees.is_integer() or minutes >= 60 or seconds >= 60 or \
-                (match["sec"] is not None and not minutes.is_integer()):
+        if (
+            not degrees.is_integer()
+            or minutes >= 60
+            or seconds >= 60
+            or (match["sec"] is not None and not minutes.is_integer())
+        ):
             return None
         degrees += minutes / 60 + seconds / 3600
         how.add(DMS if match["sec"] is not None else MINUTES)

@@ -16,8 +16,7 @@ from .archive import open_checked
 VECTOR, CSV, XLSX, RASTER = "vector", "csv", "xlsx", "raster"
 ZIP = "zip"  # Format.driver of zip archives: vector.py opens their members through GDAL's /vsizip/
 
-SUPPORTED = ("Shapefile (.shp or zipped), GeoPackage, GeoJSON, KML/KMZ, FlatGeobuf, "
-             "CSV, Excel .xlsx and GeoTIFF")
+SUPPORTED = "Shapefile (.shp or zipped), GeoPackage, GeoJSON, KML/KMZ, FlatGeobuf, CSV, Excel .xlsx and GeoTIFF"
 
 
 @dataclass(frozen=True)
@@ -56,15 +55,18 @@ def detect(path: Path) -> Format:
     if path.is_dir():
         if ext == ".gdb":
             return _BY_EXTENSION[".gdb"]
-        raise SourceError("is a folder, not a data file", path=path,
-                          fix="give the file itself (for a shapefile, the .shp)")
+        raise SourceError(
+            "is a folder, not a data file", path=path, fix="give the file itself (for a shapefile, the .shp)"
+        )
     head = _head(path)
     if ext == ".xls" or head.startswith(_OLE2_MAGIC):
-        raise SourceError("is an old Excel 97-2003 workbook (.xls), which pakmap does not read", path=path,
-                          fix="open it in Excel and save it as .xlsx (Excel Workbook) or CSV UTF-8")
+        raise SourceError(
+            "is an old Excel 97-2003 workbook (.xls), which pakmap does not read",
+            path=path,
+            fix="open it in Excel and save it as .xlsx (Excel Workbook) or CSV UTF-8",
+        )
     if ext in (".xlsx", ".xlsm") and not head.startswith(b"PK"):
-        raise SourceError(f"is not an Excel workbook: {_looks_like(head)}", path=path,
-                          fix=_not_workbook_fix(head))
+        raise SourceError(f"is not an Excel workbook: {_looks_like(head)}", path=path, fix=_not_workbook_fix(head))
     # Every zip-based file (zip, KMZ, XLSX) is checked before a reader inflates it.
     label = _BY_EXTENSION[ext].label if ext in _BY_EXTENSION else "zip archive"
     names = open_checked(path, label) if head.startswith(b"PK") else []
@@ -80,8 +82,11 @@ def _head(path: Path, size: int = 512) -> bytes:
         with open(path, "rb") as f:
             return f.read(size)
     except OSError as exc:
-        raise SourceError(f"cannot be read ({exc.strerror or exc})", path=path,
-                          fix="check the file's permissions, or copy it to a local folder") from None
+        raise SourceError(
+            f"cannot be read ({exc.strerror or exc})",
+            path=path,
+            fix="check the file's permissions, or copy it to a local folder",
+        ) from None
 
 
 def _detect_zip(path: Path, names: list[str]) -> Format:
@@ -94,8 +99,11 @@ def _detect_zip(path: Path, names: list[str]) -> Format:
         return Format(VECTOR, "zipped Shapefile", ZIP)
     if any(n.endswith(_VECTOR_MEMBERS) for n in names):
         return Format(VECTOR, "zip archive", ZIP)
-    raise SourceError("is a zip archive without a shapefile, GeoPackage, GeoJSON, KML or FlatGeobuf inside",
-                      path=path, fix="unzip it and open the data file it contains")
+    raise SourceError(
+        "is a zip archive without a shapefile, GeoPackage, GeoJSON, KML or FlatGeobuf inside",
+        path=path,
+        fix="unzip it and open the data file it contains",
+    )
 
 
 def _detect_content(path: Path, head: bytes) -> Format:
@@ -112,8 +120,11 @@ def _detect_content(path: Path, head: bytes) -> Format:
         return _BY_EXTENSION[".geojson"]
     if text.startswith((b"<?xml", b"<kml")) and b"<kml" in head:
         return _BY_EXTENSION[".kml"]
-    raise SourceError(f"has an unknown format ({path.suffix or 'no extension'}; {_looks_like(head)})",
-                      path=path, fix=f"pakmap reads {SUPPORTED}; export the data to one of these")
+    raise SourceError(
+        f"has an unknown format ({path.suffix or 'no extension'}; {_looks_like(head)})",
+        path=path,
+        fix=f"pakmap reads {SUPPORTED}; export the data to one of these",
+    )
 
 
 def _looks_like(head: bytes) -> str:

@@ -23,8 +23,10 @@ UTF8, UTF8_BOM, CP1252 = "utf-8", "utf-8-sig", "cp1252"
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]{3,}")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
-_ENCODING_FIX = ("save the file as UTF-8 (Excel: Save As > 'CSV UTF-8'), "
-                 "or give its encoding (encoding=cp1256 for Urdu/Arabic Windows files)")
+_ENCODING_FIX = (
+    "save the file as UTF-8 (Excel: Save As > 'CSV UTF-8'), "
+    "or give its encoding (encoding=cp1256 for Urdu/Arabic Windows files)"
+)
 
 
 # Codecs Python knows that are not how a table's text is stored: transforms and domain-name codecs.
@@ -69,13 +71,19 @@ def sniff(data: bytes, *, path: str | os.PathLike | None = None, allow_truncated
     try:
         text = data.decode(CP1252)
     except UnicodeDecodeError as exc:
-        raise SourceError(f"the text is neither UTF-8 nor Windows-1252 (byte 0x{data[exc.start]:02x} "
-                          f"at position {exc.start})", path=path, fix=_ENCODING_FIX) from None
+        raise SourceError(
+            f"the text is neither UTF-8 nor Windows-1252 (byte 0x{data[exc.start]:02x} at position {exc.start})",
+            path=path,
+            fix=_ENCODING_FIX,
+        ) from None
     if looks_garbled(text):
         sample = _NON_ASCII_RUN.search(text).group(0)[:12]
-        raise SourceError(f"the text is not UTF-8 (byte 0x{data[first_bad]:02x} at position {first_bad}) "
-                          f"and reading it as Windows-1252 gives garbled characters such as '{sample}'",
-                          path=path, fix=_ENCODING_FIX)
+        raise SourceError(
+            f"the text is not UTF-8 (byte 0x{data[first_bad]:02x} at position {first_bad}) "
+            f"and reading it as Windows-1252 gives garbled characters such as '{sample}'",
+            path=path,
+            fix=_ENCODING_FIX,
+        )
     return CP1252
 
 
@@ -101,25 +109,35 @@ def decode(data: bytes, encoding: str | None = None, *, path: str | os.PathLike 
         try:
             name = normalize_name(encoding)
         except LookupError:
-            raise SourceError(f"unknown encoding '{encoding}'", path=path,
-                              fix="use utf-8, utf-8-sig, cp1252 or cp1256") from None
+            raise SourceError(
+                f"unknown encoding '{encoding}'", path=path, fix="use utf-8, utf-8-sig, cp1252 or cp1256"
+            ) from None
         try:
             return data.decode(name), name
         except UnicodeDecodeError as exc:
-            raise SourceError(f"the file is not valid {encoding} (byte 0x{data[exc.start]:02x} at position "
-                              f"{exc.start})", path=path, fix="give the right encoding, or leave it out to "
-                              "let pakmap detect it") from None
+            raise SourceError(
+                f"the file is not valid {encoding} (byte 0x{data[exc.start]:02x} at position {exc.start})",
+                path=path,
+                fix="give the right encoding, or leave it out to let pakmap detect it",
+            ) from None
     name = sniff(data, path=path)
     if name == UTF8 and b"\x00" in data:
         name = utf16_without_bom(data)
         if name is None:
-            raise SourceError("holds zero bytes, so it is not a text table (a binary file, or text in an "
-                              "encoding pakmap cannot recognise)", path=path, fix=_ENCODING_FIX)
+            raise SourceError(
+                "holds zero bytes, so it is not a text table (a binary file, or text in an "
+                "encoding pakmap cannot recognise)",
+                path=path,
+                fix=_ENCODING_FIX,
+            )
         try:
             return data.decode(name), name
         except UnicodeDecodeError as exc:
-            raise SourceError(f"looks like UTF-16 text without a byte order mark but is not valid {name} "
-                              f"(position {exc.start})", path=path, fix=_ENCODING_FIX) from None
+            raise SourceError(
+                f"looks like UTF-16 text without a byte order mark but is not valid {name} (position {exc.start})",
+                path=path,
+                fix=_ENCODING_FIX,
+            ) from None
     return data.decode(name), name
 
 

@@ -7,15 +7,16 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from .. import validity
 from ..crs import check_placeable, parse_crs
 from ..errors import SourceError
 from ..layer import ValidityReport
 from ..point_columns import PointColumns
-from .. import validity
 
 
-def finish_geometry(gdf: gpd.GeoDataFrame | PointColumns, options: dict, *, path, crs=None,
-                    repair: bool = False) -> tuple[gpd.GeoDataFrame | PointColumns, ValidityReport]:
+def finish_geometry(
+    gdf: gpd.GeoDataFrame | PointColumns, options: dict, *, path, crs=None, repair: bool = False
+) -> tuple[gpd.GeoDataFrame | PointColumns, ValidityReport]:
     """Apply ``crs`` (set, or replace a wrong one) and ``repair``; record both in ``options``."""
     if crs is not None:
         parsed = parse_crs(crs, path=path)
@@ -46,8 +47,11 @@ def _refuse_infinite(gdf: gpd.GeoDataFrame, path) -> None:
     infinite = np.isinf(coords).any(axis=1)
     if infinite.any():
         features = np.unique(index[infinite])
-        raise SourceError(f"{len(features)} feature(s) have infinite coordinates (first: feature {features[0] + 1})",
-                          path=path, fix="correct or remove those features in the source and export it again")
+        raise SourceError(
+            f"{len(features)} feature(s) have infinite coordinates (first: feature {features[0] + 1})",
+            path=path,
+            fix="correct or remove those features in the source and export it again",
+        )
 
 
 # shapely type ids by dimension: points, lines, polygons (multi-part types included).

@@ -33,8 +33,9 @@ except ImportError:  # pragma: no cover - exercised by monkeypatching ``pyarrow`
     pyarrow = None
 
 
-def read_frame(gdal_path: str, layer: str | None, encoding: str | None,
-               points_as_columns: bool = False) -> gpd.GeoDataFrame | PointColumns:
+def read_frame(
+    gdal_path: str, layer: str | None, encoding: str | None, points_as_columns: bool = False
+) -> gpd.GeoDataFrame | PointColumns:
     """``pyogrio.read_dataframe`` of one layer, through Arrow when possible (same result either way).
 
     ``points_as_columns``: a layer of plain 2D points may come back as ``PointColumns`` instead.
@@ -58,8 +59,9 @@ def _read_point_columns(gdal_path: str, layer: str | None, encoding: str | None)
     except pyogrio.errors.DataSourceError:
         return None  # e.g. text that is not UTF-8: the classic reader knows what to do
     # (Dates arrive as date objects and are converted by _as_classic; date-times would need parsing.)
-    if any(str(d).startswith("datetime") and d != "datetime64[D]" for d in meta["dtypes"] if d is not None) \
-            or any(s == "OFSTJSON" for s in meta["ogr_subtypes"]):
+    if any(str(d).startswith("datetime") and d != "datetime64[D]" for d in meta["dtypes"] if d is not None) or any(
+        s == "OFSTJSON" for s in meta["ogr_subtypes"]
+    ):
         return None
     geometry = meta["geometry_name"] or "wkb_geometry"
     if geometry not in table.column_names:
@@ -71,14 +73,21 @@ def _read_point_columns(gdal_path: str, layer: str | None, encoding: str | None)
         attributes = table.drop_columns([geometry]).to_pandas(types_mapper=_binary_stays_arrow)
     except UnicodeDecodeError:
         return None
-    return PointColumns(_as_classic(_unique_names(attributes)), xy, CRS.from_user_input(meta["crs"]) if meta["crs"] else None)
+    return PointColumns(
+        _as_classic(_unique_names(attributes)), xy, CRS.from_user_input(meta["crs"]) if meta["crs"] else None
+    )
 
 
 def _read_frame(gdal_path: str, layer: str | None, encoding: str | None) -> gpd.GeoDataFrame:
     if pyarrow is not None:
         try:
-            frame = pyogrio.read_dataframe(gdal_path, layer=layer, encoding=encoding, use_arrow=True,
-                                           arrow_to_pandas_kwargs={"types_mapper": _binary_stays_arrow})
+            frame = pyogrio.read_dataframe(
+                gdal_path,
+                layer=layer,
+                encoding=encoding,
+                use_arrow=True,
+                arrow_to_pandas_kwargs={"types_mapper": _binary_stays_arrow},
+            )
         except pyogrio.errors.DataSourceError as exc:
             if "UTF-8" not in str(exc):  # anything but "text not UTF-8" is a real error of the file
                 raise

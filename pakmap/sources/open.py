@@ -19,8 +19,8 @@ from pathlib import Path
 from ..crs import parse_crs
 from ..errors import SourceError
 from ..file_guard import regular_file
-from ..layer import Layer, RasterLayer, VectorLayer
 from ..join.catalog import catalog_kinds
+from ..layer import Layer, RasterLayer, VectorLayer
 from ..protection.detect import flag_layer
 from . import csv_sniff, raster, table, vector, xlsx
 from .detect import CSV, RASTER, VECTOR, XLSX, detect
@@ -37,8 +37,9 @@ ALLOWED_OPTIONS = {
 def _existing(path: str | os.PathLike) -> Path:
     path = Path(os.fspath(path)).expanduser()
     if not path.exists():
-        raise SourceError("file not found", path=path,
-                          fix="check the path (in a project, paths are relative to the project file)")
+        raise SourceError(
+            "file not found", path=path, fix="check the path (in a project, paths are relative to the project file)"
+        )
     # Before any reader touches it: a named pipe or a device would hang a reader or never end.
     return regular_file(path)
 
@@ -46,8 +47,11 @@ def _existing(path: str | os.PathLike) -> Path:
 def _check_options(kind: str, options: dict, path: Path) -> dict:
     unknown = sorted(set(options) - ALLOWED_OPTIONS[kind])
     if unknown:
-        raise SourceError(f"unknown reader option(s) {', '.join(unknown)} for this kind of file", path=path,
-                          fix=f"use: {', '.join(sorted(ALLOWED_OPTIONS[kind]))}")
+        raise SourceError(
+            f"unknown reader option(s) {', '.join(unknown)} for this kind of file",
+            path=path,
+            fix=f"use: {', '.join(sorted(ALLOWED_OPTIONS[kind]))}",
+        )
     # None means "not given" (as from the command line's unset flags).
     return {k: v for k, v in options.items() if v is not None and v is not False}
 
@@ -108,8 +112,11 @@ def set_crs(layer: Layer, crs) -> None:
     elif isinstance(layer, RasterLayer):
         layer.update(_crs=parsed)
     else:
-        raise SourceError(f"'{layer.name}' is a table without geometry, so it has no CRS", path=path,
-                          fix="give its coordinate columns (lat=, lon= or wkt=) to make it a map layer")
+        raise SourceError(
+            f"'{layer.name}' is a table without geometry, so it has no CRS",
+            path=path,
+            fix="give its coordinate columns (lat=, lon= or wkt=) to make it a map layer",
+        )
     if layer.source is not None:
         layer.source.options["crs"] = str(crs)
 

@@ -19,7 +19,8 @@ from affine import Affine
 from rasterio.enums import Resampling
 from rasterio.transform import from_bounds
 from rasterio.warp import reproject
-from rasterio.windows import Window, from_bounds as window_from_bounds
+from rasterio.windows import Window
+from rasterio.windows import from_bounds as window_from_bounds
 
 from .. import limits
 from ..crs import check_placeable, parse_crs, transform_bounds
@@ -33,18 +34,26 @@ def open_raster(path: Path, *, crs=None) -> RasterLayer:
         with rasterio.open(path) as src:
             file_crs = parse_crs(src.crs.to_wkt(), path=path) if src.crs else None
             overviews = src.overviews(1) if src.count else []
-            meta = dict(bounds=tuple(float(v) for v in src.bounds), width=src.width, height=src.height,
-                        count=src.count, nodata=src.nodata, dtype=src.dtypes[0] if src.count else "none")
+            meta = dict(
+                bounds=tuple(float(v) for v in src.bounds),
+                width=src.width,
+                height=src.height,
+                count=src.count,
+                nodata=src.nodata,
+                dtype=src.dtypes[0] if src.count else "none",
+            )
     except rasterio.errors.RasterioIOError as exc:
-        raise SourceError(f"cannot be read as GeoTIFF ({_detail(exc, path)})",
-                          path=path, fix="check that the file is complete, or export it again as GeoTIFF") from None
+        raise SourceError(
+            f"cannot be read as GeoTIFF ({_detail(exc, path)})",
+            path=path,
+            fix="check that the file is complete, or export it again as GeoTIFF",
+        ) from None
     options = {}
     if crs is not None:
         file_crs = parse_crs(crs, path=path)
         options["crs"] = str(crs)
     check_placeable(file_crs, path=path)
-    return RasterLayer(path.stem, path, file_crs, source=SourceInfo(path, options=options), overviews=overviews,
-                       **meta)
+    return RasterLayer(path.stem, path, file_crs, source=SourceInfo(path, options=options), overviews=overviews, **meta)
 
 
 # GDAL's block cache defaults to 5 % of the machine's memory, and a file without overviews fills it
@@ -61,8 +70,11 @@ def _detail(exc: Exception, path) -> str:
 
 def damaged_pixels(exc: Exception, path) -> SourceError:
     """The one-line error for a raster whose header reads but whose pixels do not (damaged tiles)."""
-    return SourceError(f"cannot be read: its pixel data is damaged ({_detail(exc, path)})", path=path,
-                       fix="copy or download the file again, or export it again as GeoTIFF")
+    return SourceError(
+        f"cannot be read: its pixel data is damaged ({_detail(exc, path)})",
+        path=path,
+        fix="copy or download the file again, or export it again as GeoTIFF",
+    )
 
 
 def _check_read_size(src, window: Window, out_shape: tuple[int, int], band: int, path) -> None:
@@ -70,17 +82,20 @@ def _check_read_size(src, window: Window, out_shape: tuple[int, int], band: int,
     GDAL reads every full-resolution pixel under the view unless an overview is coarse enough."""
     factor = min(window.width / out_shape[1], window.height / out_shape[0])
     level = max([f for f in src.overviews(band) if f <= factor], default=1)
-    pixels = window.width * window.height / level ** 2
+    pixels = window.width * window.height / level**2
     bound = limits.RASTER_READ_PIXELS.value()
     if pixels > bound:
-        raise limits.LimitError(f"drawing this view would read {pixels:,.0f} pixels of the raster, over pakmap's "
-                                f"limit of {bound:,.0f} (the file has no overviews this coarse)", path=path,
-                                fix="build overviews (gdaladdo -r average FILE) or zoom in; "
-                                    + limits.RASTER_READ_PIXELS.how_to_raise())
+        raise limits.LimitError(
+            f"drawing this view would read {pixels:,.0f} pixels of the raster, over pakmap's "
+            f"limit of {bound:,.0f} (the file has no overviews this coarse)",
+            path=path,
+            fix="build overviews (gdaladdo -r average FILE) or zoom in; " + limits.RASTER_READ_PIXELS.how_to_raise(),
+        )
 
 
-def plan_read(shape: tuple[int, int], transform: Affine, bounds, width: int, height: int
-              ) -> tuple[Window, tuple[int, int]] | None:
+def plan_read(
+    shape: tuple[int, int], transform: Affine, bounds, width: int, height: int
+) -> tuple[Window, tuple[int, int]] | None:
     """The window of a raster (``shape`` = height, width; ``transform``) covering ``bounds`` (in the
     raster's CRS) drawn ``width``×``height`` pixels, and the output shape to read that window at:
     never more pixels than the target needs, never upsampled. None when the bounds miss the raster."""
@@ -105,8 +120,9 @@ def plan_read(shape: tuple[int, int], transform: Affine, bounds, width: int, hei
     return window, (out_h, out_w)
 
 
-def read_raster_window(layer: RasterLayer, extent, crs, width: int, height: int, *, bands=None,
-                       resampling: str = "nearest") -> tuple[np.ndarray, np.ndarray, Affine]:
+def read_raster_window(
+    layer: RasterLayer, extent, crs, width: int, height: int, *, bands=None, resampling: str = "nearest"
+) -> tuple[np.ndarray, np.ndarray, Affine]:
     """Pixels of ``layer`` for a view of ``extent`` (in ``crs``) drawn ``width``×``height`` pixels.
 
     Returns ``(array, nodata_mask, transform)``: ``array`` is (bands, height, width) in the file's
@@ -114,8 +130,11 @@ def read_raster_window(layer: RasterLayer, extent, crs, width: int, height: int,
     ``transform`` maps view pixels to ``crs`` coordinates. ``bands`` are 1-based (default: all).
     """
     if layer.crs is None:
-        raise SourceError("the raster has no CRS, so pakmap cannot place it on the map", path=layer.path,
-                          fix="set its CRS (crs = \"EPSG:…\" for the layer in the project)")
+        raise SourceError(
+            "the raster has no CRS, so pakmap cannot place it on the map",
+            path=layer.path,
+            fix='set its CRS (crs = "EPSG:…" for the layer in the project)',
+        )
     dst_crs = parse_crs(crs)
     method = getattr(Resampling, resampling)
     indexes = list(bands) if bands is not None else list(range(1, layer.count + 1))
@@ -138,10 +157,28 @@ def read_raster_window(layer: RasterLayer, extent, crs, width: int, height: int,
             present = src.read_masks(indexes[0], window=window, out_shape=(out_h, out_w)) > 0
     except rasterio.errors.RasterioError as exc:
         raise damaged_pixels(exc, layer.path) from None
-    reproject(data, out, src_transform=read_transform, src_crs=layer.crs, src_nodata=layer.nodata,
-              dst_transform=dst_transform, dst_crs=dst_crs, dst_nodata=fill, resampling=method)
-    reproject(present.astype(np.uint8), valid, src_transform=read_transform, src_crs=layer.crs, src_nodata=0,
-              dst_transform=dst_transform, dst_crs=dst_crs, dst_nodata=0, resampling=Resampling.nearest)
+    reproject(
+        data,
+        out,
+        src_transform=read_transform,
+        src_crs=layer.crs,
+        src_nodata=layer.nodata,
+        dst_transform=dst_transform,
+        dst_crs=dst_crs,
+        dst_nodata=fill,
+        resampling=method,
+    )
+    reproject(
+        present.astype(np.uint8),
+        valid,
+        src_transform=read_transform,
+        src_crs=layer.crs,
+        src_nodata=0,
+        dst_transform=dst_transform,
+        dst_crs=dst_crs,
+        dst_nodata=0,
+        resampling=Resampling.nearest,
+    )
     return out, valid == 0, dst_transform
 
 

@@ -21,8 +21,10 @@ from pyproj.exceptions import CRSError
 from ..errors import SourceError
 from . import encoding as enc
 
-_SIDECAR_FIX = ("copy all the files of the shapefile together (.shp, .shx, .dbf, .prj, .cpg with the same "
-                "name), or send them as one zip")
+_SIDECAR_FIX = (
+    "copy all the files of the shapefile together (.shp, .shx, .dbf, .prj, .cpg with the same "
+    "name), or send them as one zip"
+)
 
 
 class ShapefileParts:
@@ -33,10 +35,13 @@ class ShapefileParts:
         self.folder = folder
         self.archive = archive
         stem = shp[: -len(".shp")]
-        names = (os.listdir(folder) if folder is not None else zipfile.ZipFile(archive).namelist())
+        names = os.listdir(folder) if folder is not None else zipfile.ZipFile(archive).namelist()
         # GDAL accepts sidecars in either case (.shx or .SHX): so do we.
-        self._names = {n[len(stem):].lower(): n for n in names
-                       if n.startswith(stem) and n[len(stem):].lower() in (".shp", ".shx", ".dbf", ".prj", ".cpg")}
+        self._names = {
+            n[len(stem) :].lower(): n
+            for n in names
+            if n.startswith(stem) and n[len(stem) :].lower() in (".shp", ".shx", ".dbf", ".prj", ".cpg")
+        }
 
     def has(self, ext: str) -> bool:
         return ext in self._names
@@ -70,8 +75,9 @@ def check(parts: ShapefileParts, path: Path, *, crs_given: bool) -> bool:
     .prj (unless the user gives the CRS). Returns True when the .prj must be ignored."""
     for ext, role in ((".shx", "index"), (".dbf", "attribute table")):
         if not parts.has(ext):
-            raise SourceError(f"the shapefile's {role} file ({Path(parts.shp).stem}{ext}) is missing",
-                              path=path, fix=_SIDECAR_FIX)
+            raise SourceError(
+                f"the shapefile's {role} file ({Path(parts.shp).stem}{ext}) is missing", path=path, fix=_SIDECAR_FIX
+            )
     _check_length(parts, path)
     return _prj_unreadable(parts, path, crs_given)
 
@@ -80,20 +86,26 @@ def _check_length(parts: ShapefileParts, path: Path) -> None:
     """Compare the lengths the headers declare with the real file sizes (and every record's end)."""
     size = parts.size(".shp")
     header = parts.read(".shp", 100)
-    truncated = SourceError("the .shp file is truncated (incomplete copy or download)", path=path,
-                            fix="copy or download the shapefile again, all of its files")
+    truncated = SourceError(
+        "the .shp file is truncated (incomplete copy or download)",
+        path=path,
+        fix="copy or download the shapefile again, all of its files",
+    )
     if len(header) < 100 or struct.unpack(">i", header[:4])[0] != 9994:
         if len(header) < 100:
             raise truncated
-        raise SourceError("the .shp file is not a shapefile (wrong file code)", path=path,
-                          fix="export the layer again as an ESRI Shapefile")
+        raise SourceError(
+            "the .shp file is not a shapefile (wrong file code)",
+            path=path,
+            fix="export the layer again as an ESRI Shapefile",
+        )
     declared = struct.unpack(">i", header[24:28])[0] * 2  # lengths are in 16-bit words
     if size < declared:
         raise truncated
     shx = parts.read(".shx")
     if len(shx) < 100 or len(shx) < struct.unpack(">i", shx[24:28])[0] * 2:
         raise SourceError("the .shx index file is truncated", path=path, fix=_SIDECAR_FIX)
-    records = np.frombuffer(shx[100:100 + (len(shx) - 100) // 8 * 8], dtype=">i4").reshape(-1, 2)
+    records = np.frombuffer(shx[100 : 100 + (len(shx) - 100) // 8 * 8], dtype=">i4").reshape(-1, 2)
     if len(records) and int(((records[:, 0] + records[:, 1]) * 2 + 8).max()) > size:
         raise truncated
 
@@ -108,9 +120,12 @@ def _prj_unreadable(parts: ShapefileParts, path: Path, crs_given: bool) -> bool:
     except CRSError:
         if crs_given:
             return True  # the user's CRS replaces it: read the shapefile without the .prj
-        raise SourceError("the .prj file does not describe a coordinate reference system pyproj can read",
-                          path=path, fix="replace the .prj with the one from the data's source, or set the "
-                          "CRS (crs=EPSG:… in the project, --crs on the command line)") from None
+        raise SourceError(
+            "the .prj file does not describe a coordinate reference system pyproj can read",
+            path=path,
+            fix="replace the .prj with the one from the data's source, or set the "
+            "CRS (crs=EPSG:… in the project, --crs on the command line)",
+        ) from None
 
 
 def dbf_encoding(parts: ShapefileParts, path: Path, encoding: str | None = None) -> str:
@@ -119,8 +134,11 @@ def dbf_encoding(parts: ShapefileParts, path: Path, encoding: str | None = None)
         try:
             return enc.normalize_name(encoding)
         except LookupError:
-            raise SourceError(f"unknown encoding '{encoding}'", path=path,
-                              fix="use utf-8, cp1252 or cp1256, or leave it out to let pakmap detect it") from None
+            raise SourceError(
+                f"unknown encoding '{encoding}'",
+                path=path,
+                fix="use utf-8, cp1252 or cp1256, or leave it out to let pakmap detect it",
+            ) from None
     text = _character_bytes(parts.read(".dbf"))
     declared = _cpg_codec(parts.read(".cpg")) if parts.has(".cpg") else None
     if declared and declared != enc.UTF8 and _is_utf8_text(text):
@@ -170,7 +188,7 @@ def _character_bytes(dbf: bytes) -> bytes:
             spans.append((offset, offset + length))
         offset += length
         pos += 32
-    body = dbf[header_len: header_len + n_records * record_len]
+    body = dbf[header_len : header_len + n_records * record_len]
     n = len(body) // record_len if record_len else 0
     if not spans or n == 0:
         return b""

@@ -104,8 +104,14 @@ def _text_numbers(values: pd.Series) -> pd.Series | None:
     return numbers if numbers.notna().all() else None
 
 
-def frame_from_rows(rows: Sequence[Sequence[Any]], header_row: int | None, path, *,
-                    numbering: str = FILE_LINE, numbers: Sequence[int] | None = None) -> tuple[pd.DataFrame, int]:
+def frame_from_rows(
+    rows: Sequence[Sequence[Any]],
+    header_row: int | None,
+    path,
+    *,
+    numbering: str = FILE_LINE,
+    numbers: Sequence[int] | None = None,
+) -> tuple[pd.DataFrame, int]:
     """A typed DataFrame from raw rows; returns it with the 0-based header row used.
 
     The frame's index holds each record's row number in the file (``numbers[i]`` for ``rows[i]``,
@@ -117,14 +123,20 @@ def frame_from_rows(rows: Sequence[Sequence[Any]], header_row: int | None, path,
         raise SourceError("the table is empty", path=path, fix="check you chose the right file or sheet")
     index = detect_header_row(rows) if header_row is None else int(header_row)
     if index < 0:
-        raise SourceError(f"header_row must be 1 or more (got {index + 1})", path=path,
-                          fix="give the row number as Excel or a text editor shows it")
+        raise SourceError(
+            f"header_row must be 1 or more (got {index + 1})",
+            path=path,
+            fix="give the row number as Excel or a text editor shows it",
+        )
     if index >= len(rows):
-        raise SourceError(f"has no row {index + 1} to use as the header ({len(rows)} rows)", path=path,
-                          fix="give a smaller header_row")
+        raise SourceError(
+            f"has no row {index + 1} to use as the header ({len(rows)} rows)",
+            path=path,
+            fix="give a smaller header_row",
+        )
     width = max(len(r) for r in rows[index:])
     names = clean_names(rows[index] + [None] * (width - len(rows[index])))
-    body = list(zip(numbers[index + 1:], rows[index + 1:]))
+    body = list(zip(numbers[index + 1 :], rows[index + 1 :]))
     if body and is_hxl_row(body[0][1]):
         body = body[1:]
     body = [(n, r) for n, r in body if _filled(r)]
@@ -132,15 +144,30 @@ def frame_from_rows(rows: Sequence[Sequence[Any]], header_row: int | None, path,
     # before the frame exists: a sheet spanning 16,384 columns would take minutes column by column.
     used = {i for _, r in body for i, v in enumerate(r) if v is not None and str(v).strip() != ""}
     keep = [i for i, name in enumerate(names) if i in used or not name.startswith("column_")]
-    df = pd.DataFrame([[r[i] if i < len(r) else None for i in keep] for _, r in body],
-                      columns=[names[i] for i in keep], dtype=object,
-                      index=pd.Index([n for n, _ in body], dtype="int64", name=numbering))
+    df = pd.DataFrame(
+        [[r[i] if i < len(r) else None for i in keep] for _, r in body],
+        columns=[names[i] for i in keep],
+        dtype=object,
+        index=pd.Index([n for n, _ in body], dtype="int64", name=numbering),
+    )
     return infer_types(df), index
 
 
-def make_layer(df: pd.DataFrame, path: Path, name: str, options: dict, *, layer: str | None = None,
-               lat: str | None = None, lon: str | None = None, wkt: str | None = None, crs=None,
-               as_table: bool = False, repair: bool = False, notes: list[str] | None = None) -> TableLayer | VectorLayer:
+def make_layer(
+    df: pd.DataFrame,
+    path: Path,
+    name: str,
+    options: dict,
+    *,
+    layer: str | None = None,
+    lat: str | None = None,
+    lon: str | None = None,
+    wkt: str | None = None,
+    crs=None,
+    as_table: bool = False,
+    repair: bool = False,
+    notes: list[str] | None = None,
+) -> TableLayer | VectorLayer:
     """A ``TableLayer``, or a ``VectorLayer`` when coordinates or WKT are given or detected.
 
     ``options`` are the reader options already decided (encoding, delimiter, header_row…); the
@@ -149,12 +176,18 @@ def make_layer(df: pd.DataFrame, path: Path, name: str, options: dict, *, layer:
     """
     notes = list(notes or [])
     if len(df) == 0:
-        raise SourceError("the table has a header but no data rows", path=path,
-                          fix="check you chose the right file or sheet, and the header row")
+        raise SourceError(
+            "the table has a header but no data rows",
+            path=path,
+            fix="check you chose the right file or sheet, and the header row",
+        )
     options = dict(options)
     if not as_table and (lat is None) != (lon is None):
-        raise SourceError("give both lat= and lon= columns, not just one", path=path,
-                          fix=f"columns are: {', '.join(map(str, df.columns))}")
+        raise SourceError(
+            "give both lat= and lon= columns, not just one",
+            path=path,
+            fix=f"columns are: {', '.join(map(str, df.columns))}",
+        )
     if as_table:
         options["as_table"] = True
         return TableLayer(name, df, SourceInfo(path, layer=layer, options=options, notes=notes))

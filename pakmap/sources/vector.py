@@ -25,18 +25,34 @@ from ..errors import SourceError
 from ..file_guard import check_zip_member
 from ..layer import SourceInfo, VectorLayer
 from . import shapefile
+from .detect import ZIP, Format
 from .finish import finish_geometry
 from .gdal_frame import read_frame
-from .detect import ZIP, Format
 
 _CONTAINERS = ("GPKG", "OpenFileGDB", ZIP)
 _ZIP_MEMBERS = (".shp", ".gpkg", ".geojson", ".json", ".kml", ".fgb")
 # Placemark properties GDAL's LIBKML driver always adds; dropped when no feature uses them, so the
 # fields list shows the data's own fields (Name, description and ExtendedData fields).
-_KML_HOUSEKEEPING = ("id", "timestamp", "begin", "end", "altitudeMode", "tessellate", "extrude",
-                     "visibility", "drawOrder", "icon", "description")
-_GDAL_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.CRSError,
-                pyogrio.errors.GeometryError, pyogrio.errors.FieldError)
+_KML_HOUSEKEEPING = (
+    "id",
+    "timestamp",
+    "begin",
+    "end",
+    "altitudeMode",
+    "tessellate",
+    "extrude",
+    "visibility",
+    "drawOrder",
+    "icon",
+    "description",
+)
+_GDAL_ERRORS = (
+    pyogrio.errors.DataSourceError,
+    pyogrio.errors.DataLayerError,
+    pyogrio.errors.CRSError,
+    pyogrio.errors.GeometryError,
+    pyogrio.errors.FieldError,
+)
 
 
 @dataclass(frozen=True)
@@ -54,8 +70,9 @@ def list_vector_layers(path: Path, fmt: Format) -> list[str]:
     return [e.name for e in _entries(path, fmt)]
 
 
-def read_vector(path: Path, fmt: Format, layer: str | None = None, *, crs=None, encoding: str | None = None,
-                repair: bool = False) -> VectorLayer:
+def read_vector(
+    path: Path, fmt: Format, layer: str | None = None, *, crs=None, encoding: str | None = None, repair: bool = False
+) -> VectorLayer:
     """Read one layer of a vector file into a ``VectorLayer`` with its validity report."""
     entries = _entries(path, fmt)
     entry = _choose(entries, layer, path)
@@ -77,9 +94,13 @@ def read_vector(path: Path, fmt: Format, layer: str | None = None, *, crs=None, 
         gdf = _drop_unused(gdf, _KML_HOUSEKEEPING)
     if len(gdf) == 0:
         others = [e.name for e in entries if e is not entry]
-        raise SourceError(f"layer '{entry.name}' has no features", path=path,
-                          fix=(f"choose another layer ({', '.join(others)})" if others else
-                               "export the data again; the file is empty"))
+        raise SourceError(
+            f"layer '{entry.name}' has no features",
+            path=path,
+            fix=(
+                f"choose another layer ({', '.join(others)})" if others else "export the data again; the file is empty"
+            ),
+        )
     gdf, report = finish_geometry(gdf, options, path=path, crs=crs, repair=repair)
     # Containers (GeoPackage, geodatabase, zip) name their layers; one-layer files are their file name.
     name = entry.name if len(entries) > 1 or fmt.driver in _CONTAINERS else path.stem
@@ -111,8 +132,11 @@ def _drop_unused(gdf: gpd.GeoDataFrame, columns) -> gpd.GeoDataFrame:
 
 def _gdal_error(exc: Exception, path: Path, fmt: Format) -> SourceError:
     detail = " ".join(str(exc).replace(str(path), "").split()).strip(": ") or type(exc).__name__
-    return SourceError(f"cannot be read as {fmt.label} ({detail[:160]})", path=path,
-                       fix=f"check that the file is complete and really a {fmt.label}, or export it again")
+    return SourceError(
+        f"cannot be read as {fmt.label} ({detail[:160]})",
+        path=path,
+        fix=f"check that the file is complete and really a {fmt.label}, or export it again",
+    )
 
 
 def _entries(path: Path, fmt: Format) -> list[_Entry]:
@@ -125,8 +149,11 @@ def _entries(path: Path, fmt: Format) -> list[_Entry]:
         entries.append(_Entry(name, str(path), name, geom, parts))
     if not entries:
         # GDAL opens some damaged files (a FlatGeobuf of garbage after its magic bytes) as "no layers".
-        raise SourceError(f"holds no layers: it is empty or damaged, not a readable {fmt.label}", path=path,
-                          fix=f"check that the file is complete and really a {fmt.label}, or export it again")
+        raise SourceError(
+            f"holds no layers: it is empty or damaged, not a readable {fmt.label}",
+            path=path,
+            fix=f"check that the file is complete and really a {fmt.label}, or export it again",
+        )
     return entries
 
 
@@ -178,8 +205,11 @@ def _choose(entries: list[_Entry], layer: str | None, path: Path) -> _Entry:
     with_features = [e for e in entries if e.geometry_type is not None and _feature_count(e) != 0]
     if len(with_features) == 1:
         return with_features[0]
-    raise SourceError(f"holds {len(entries)} layers ({names}) and pakmap will not guess which one you mean",
-                      path=path, fix="choose one: --layer NAME on the command line, layer = \"NAME\" in a project")
+    raise SourceError(
+        f"holds {len(entries)} layers ({names}) and pakmap will not guess which one you mean",
+        path=path,
+        fix='choose one: --layer NAME on the command line, layer = "NAME" in a project',
+    )
 
 
 def _feature_count(entry: _Entry) -> int:

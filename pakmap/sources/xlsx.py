@@ -31,8 +31,25 @@ from .table import frame_from_rows
 _MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+)(\d+):([A-Z]+)(\d+)\"")
 _CHUNK = 1 << 20
 # What Excel shows in a cell whose formula failed; the cached value openpyxl gives for it.
-EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!",
-                          "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
+EXCEL_ERRORS = frozenset(
+    {
+        "#DIV/0!",
+        "#N/A",
+        "#NAME?",
+        "#NULL!",
+        "#NUM!",
+        "#REF!",
+        "#VALUE!",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+    }
+)
 EXCEL_MAX_ROWS = 1_048_576  # a worksheet's last row in every Excel since 2007
 _FIX = "open it in Excel and save it as .xlsx (Excel Workbook), or export it as CSV UTF-8"
 
@@ -64,8 +81,9 @@ def sheet_names(path: Path) -> list[str]:
         workbook.close()
 
 
-def read_xlsx(path: Path, *, sheet: str | None = None,
-              header_row: int | None = None) -> tuple[pd.DataFrame, str, dict, list[str]]:
+def read_xlsx(
+    path: Path, *, sheet: str | None = None, header_row: int | None = None
+) -> tuple[pd.DataFrame, str, dict, list[str]]:
     """The table, the sheet read, the options that reproduce the reading (``header_row`` 1-based) and
     notes on what the reading changed (merged cells filled down, formula errors read as missing)."""
     workbook = _open(path)
@@ -80,11 +98,12 @@ def read_xlsx(path: Path, *, sheet: str | None = None,
     notes = fill_merged_down(rows, ranges)
     errors = _blank_errors(rows)
     if errors:
-        notes.append(f"{sum(errors.values())} cell(s) with Excel formula errors ({', '.join(sorted(errors))}) read "
-                     "as missing values")
+        notes.append(
+            f"{sum(errors.values())} cell(s) with Excel formula errors ({', '.join(sorted(errors))}) read "
+            "as missing values"
+        )
     # Row i of ``rows`` is sheet row i + 1: openpyxl yields every row from the first, empty ones too.
-    df, index = frame_from_rows(rows, None if header_row is None else int(header_row) - 1, path,
-                                numbering=SHEET_ROW)
+    df, index = frame_from_rows(rows, None if header_row is None else int(header_row) - 1, path, numbering=SHEET_ROW)
     options = {"header_row": index + 1} if index else {}
     return df, chosen, options, notes
 
@@ -99,10 +118,14 @@ def _sheet_rows(workbook, path: Path, sheet: str | None) -> tuple[str, list[list
         return match[0], _rows(workbook[match[0]], path)
     with_data = {n: r for n in names if (r := _rows(workbook[n], path))}
     if len(with_data) != 1:
-        raise SourceError(f"has {len(with_data) or 'no'} sheets with data ({', '.join(with_data) or 'all empty'})"
-                          + (" and pakmap will not guess which one you mean" if with_data else ""),
-                          path=path, fix="choose one: --layer SHEET on the command line, layer = \"SHEET\" "
-                          "in a project" if with_data else "check you chose the right file")
+        raise SourceError(
+            f"has {len(with_data) or 'no'} sheets with data ({', '.join(with_data) or 'all empty'})"
+            + (" and pakmap will not guess which one you mean" if with_data else ""),
+            path=path,
+            fix='choose one: --layer SHEET on the command line, layer = "SHEET" in a project'
+            if with_data
+            else "check you chose the right file",
+        )
     return next(iter(with_data.items()))
 
 
@@ -118,8 +141,12 @@ def _rows(worksheet, path: Path) -> list[list | tuple]:
         if not row:  # a row the file skips (a sheet may skip a million): no list of its own
             rows.append(())
             if len(rows) > EXCEL_MAX_ROWS:
-                raise SourceError(f"is a damaged workbook: sheet '{worksheet.title}' has rows beyond Excel's last "
-                                  f"({EXCEL_MAX_ROWS:,})", path=path, fix=_FIX)
+                raise SourceError(
+                    f"is a damaged workbook: sheet '{worksheet.title}' has rows beyond Excel's last "
+                    f"({EXCEL_MAX_ROWS:,})",
+                    path=path,
+                    fix=_FIX,
+                )
             continue
         row = list(row)
         while row and row[-1] is None:  # the padding openpyxl adds up to a row's last cell
@@ -131,8 +158,12 @@ def _rows(worksheet, path: Path) -> list[list | tuple]:
 
 
 def _too_many_cells(sheet: str, bound: float, path: Path) -> limits.LimitError:
-    return limits.LimitError(f"sheet '{sheet}' spans more than {bound:,.0f} cells, pakmap's limit (empty cells "
-                             "before each row's last one count)", path=path, fix=limits.SHEET_CELLS.how_to_raise())
+    return limits.LimitError(
+        f"sheet '{sheet}' spans more than {bound:,.0f} cells, pakmap's limit (empty cells "
+        "before each row's last one count)",
+        path=path,
+        fix=limits.SHEET_CELLS.how_to_raise(),
+    )
 
 
 def _check_merged(ranges, n_rows: int, path: Path) -> None:
@@ -141,8 +172,11 @@ def _check_merged(ranges, n_rows: int, path: Path) -> None:
     filled = sum(max(0, min(last, n_rows) - first) for _, first, _, last in ranges)
     bound = limits.SHEET_CELLS.value()
     if filled > bound:
-        raise limits.LimitError(f"its merged cells cover more than {bound:,.0f} cells, pakmap's limit", path=path,
-                                fix=limits.SHEET_CELLS.how_to_raise())
+        raise limits.LimitError(
+            f"its merged cells cover more than {bound:,.0f} cells, pakmap's limit",
+            path=path,
+            fix=limits.SHEET_CELLS.how_to_raise(),
+        )
 
 
 def _blank_errors(rows: list[list | tuple]) -> dict[str, int]:
@@ -170,8 +204,10 @@ def merged_ranges(worksheet) -> list[tuple[int, int, int, int]]:
             data = tail + chunk
             found.update(_MERGE_REF.findall(data))
             tail = data[-256:]
-    return sorted((column_index_from_string(c1.decode()), int(r1), column_index_from_string(c2.decode()), int(r2))
-                  for c1, r1, c2, r2 in found)
+    return sorted(
+        (column_index_from_string(c1.decode()), int(r1), column_index_from_string(c2.decode()), int(r2))
+        for c1, r1, c2, r2 in found
+    )
 
 
 def fill_merged_down(rows: list[list], ranges) -> list[str]:
@@ -194,8 +230,9 @@ def fill_merged_down(rows: list[list], ranges) -> list[str]:
         return []
     from openpyxl.utils.cell import get_column_letter
 
-    shown = "; ".join(f"{get_column_letter(c)}{a}:{get_column_letter(c)}{b} ({str(v)[:30]!r})"
-                      for c, a, b, v in filled[:5])
+    shown = "; ".join(
+        f"{get_column_letter(c)}{a}:{get_column_letter(c)}{b} ({str(v)[:30]!r})" for c, a, b, v in filled[:5]
+    )
     more = f" and {len(filled) - 5} more" if len(filled) > 5 else ""
     return [f"{len(filled)} merged cell range(s) filled down, each row given the range's value: {shown}{more}"]
 

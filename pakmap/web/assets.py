@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 
 import folium
+
 from ..errors import ExportError
 from .elements import Verbatim
 
@@ -32,8 +33,9 @@ def _leaflet_dir() -> Path:
     try:
         import xstatic.pkg.leaflet as xleaflet
     except ImportError:
-        raise ExportError("Leaflet is not installed, so an offline web map cannot be written",
-                          fix="pip install xstatic-leaflet") from None
+        raise ExportError(
+            "Leaflet is not installed, so an offline web map cannot be written", fix="pip install xstatic-leaflet"
+        ) from None
     return Path(xleaflet.BASE_DIR)
 
 
@@ -63,8 +65,11 @@ def leaflet_css() -> str:
 
 # Basic Latin, Latin-1, Latin Extended-A (Pakistani names in English spelling), typographic
 # punctuation: dashes of ranges, quotes, bullet, ellipsis, middle dot, multiplication and minus signs.
-_LATO_UNICODES = (list(range(0x20, 0x7F)) + list(range(0xA0, 0x180))
-                  + [0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2026, 0x2212])
+_LATO_UNICODES = (
+    list(range(0x20, 0x7F))
+    + list(range(0xA0, 0x180))
+    + [0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2026, 0x2212]
+)
 _LATO_WEIGHTS = {400: "Lato", 700: "LatoBold"}  # weight -> font_lato.font_files key
 
 
@@ -87,8 +92,10 @@ def lato_css() -> str:
         buffer = io.BytesIO()
         font.save(buffer)
         encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
-        rules.append(f"@font-face{{font-family:Lato;font-style:normal;font-weight:{weight};"
-                     f"src:url(data:font/woff;base64,{encoded}) format('woff');}}")
+        rules.append(
+            f"@font-face{{font-family:Lato;font-style:normal;font-weight:{weight};"
+            f"src:url(data:font/woff;base64,{encoded}) format('woff');}}"
+        )
     return "".join(rules)
 
 

@@ -9,7 +9,7 @@ import folium
 from ..errors import ProjectError
 
 OFFLINE = ("", "none", "offline")
-SUGGESTED = "OpenStreetMap.Mapnik or Esri.WorldGrayCanvas, or \"none\" for an offline map"
+SUGGESTED = 'OpenStreetMap.Mapnik or Esri.WorldGrayCanvas, or "none" for an offline map'
 
 
 def is_offline(name: str | None) -> bool:
@@ -25,15 +25,24 @@ def basemap_layer(name: str, min_zoom: int, max_zoom: int, project_path=None) ->
     try:
         provider = providers.query_name(name.strip())
     except ValueError:
-        raise ProjectError(f"unknown basemap '{name}'", path=project_path,
-                           fix=f"use an xyzservices provider name such as {SUGGESTED}") from None
+        raise ProjectError(
+            f"unknown basemap '{name}'", path=project_path, fix=f"use an xyzservices provider name such as {SUGGESTED}"
+        ) from None
     with warnings.catch_warnings():  # some providers warn about keys on every access
         warnings.simplefilter("ignore")
         needs_key = provider.requires_token()
     if needs_key:
-        raise ProjectError(f"basemap '{name}' needs an API key", path=project_path,
-                           fix=f"use a provider without a key, such as {SUGGESTED}")
+        raise ProjectError(
+            f"basemap '{name}' needs an API key",
+            path=project_path,
+            fix=f"use a provider without a key, such as {SUGGESTED}",
+        )
     return folium.TileLayer(
-        tiles=provider.build_url(), attr=provider.html_attribution, name=provider.name,
-        min_zoom=min_zoom, max_zoom=min(max_zoom, int(provider.get("max_zoom", max_zoom))),
-        overlay=False, control=False)
+        tiles=provider.build_url(),
+        attr=provider.html_attribution,
+        name=provider.name,
+        min_zoom=min_zoom,
+        max_zoom=min(max_zoom, int(provider.get("max_zoom", max_zoom))),
+        overlay=False,
+        control=False,
+    )

@@ -22,7 +22,6 @@ from ..field_kinds import is_count, numeric_values
 from ..layer import VectorLayer
 from ..numbers import format_number, is_missing
 
-
 NO_DATA = "No data"
 
 
@@ -50,13 +49,17 @@ def display_values(series: pd.Series, threshold: int | None) -> list[str]:
     for a count field only (a share of 0.36 is never "<5")."""
     numbers = numeric_values(series) if threshold is not None else None
     if numbers is not None:  # a count field, text counts ("1,204", "-") included
-        return [NO_DATA if is_missing(cell) else html.escape(str(cell)) if is_missing(v)
-                else html.escape(format_number(v, threshold=threshold))
-                for cell, v in zip(series.tolist(), numbers.tolist())]
+        return [
+            NO_DATA
+            if is_missing(cell)
+            else html.escape(str(cell))
+            if is_missing(v)
+            else html.escape(format_number(v, threshold=threshold))
+            for cell, v in zip(series.tolist(), numbers.tolist())
+        ]
     # An empty cell is "No data" (AJK has no census figures: absent, not zero).
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-        return [NO_DATA if is_missing(v) else html.escape(format_number(float(v)))
-                for v in series.tolist()]
+        return [NO_DATA if is_missing(v) else html.escape(format_number(float(v))) for v in series.tolist()]
     return [NO_DATA if is_missing(v) else html.escape(str(v)) for v in series.tolist()]
 
 
@@ -79,8 +82,10 @@ def shown_fields(layer: VectorLayer, popup_fields: list[str]) -> list[str]:
     fields = list(dict.fromkeys(popup_fields)) or ([style_field(layer)] if style_field(layer) else [])
     missing = [f for f in fields if f not in layer.data.columns]
     if missing:
-        raise ProjectError(f"popup field(s) {', '.join(missing)} not in layer '{layer.name}'",
-                           fix=f"use fields of the layer: {', '.join(map(str, layer.fields)) or '(none)'}")
+        raise ProjectError(
+            f"popup field(s) {', '.join(missing)} not in layer '{layer.name}'",
+            fix=f"use fields of the layer: {', '.join(map(str, layer.fields)) or '(none)'}",
+        )
     return fields
 
 

@@ -22,8 +22,14 @@ from branca.element import Element, Figure, MacroElement
 def script_json(value: Any) -> str:
     """Compact JSON safe inside an HTML ``<script>`` (no ``</script>``, no HTML-significant chars)."""
     text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("'", "\\u0027").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("'", "\\u0027")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 class Verbatim(Element):

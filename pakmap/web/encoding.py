@@ -32,7 +32,7 @@ _NAMES = {0: "Point", 1: "LineString", 3: "Polygon", 4: "MultiPoint", 5: "MultiL
 
 def _chunk(geoms: np.ndarray, index: np.ndarray, decimals: int) -> dict[str, Any]:
     geom_type, coords, offsets = shapely.to_ragged_array(geoms)
-    scale = 10 ** decimals
+    scale = 10**decimals
     q = np.round(coords * scale).astype(np.int64)
     delta = q.copy()
     delta[1:] -= q[:-1]
@@ -40,12 +40,22 @@ def _chunk(geoms: np.ndarray, index: np.ndarray, decimals: int) -> dict[str, Any
         starts = offsets[0][:-1]
         starts = starts[starts < len(q)]
         delta[starts] = q[starts]
-    return {"t": int(geom_type), "i": index.tolist(), "k": scale, "c": delta.ravel().tolist(),
-            "o": [o.tolist() for o in offsets]}
+    return {
+        "t": int(geom_type),
+        "i": index.tolist(),
+        "k": scale,
+        "c": delta.ravel().tolist(),
+        "o": [o.tolist() for o in offsets],
+    }
 
 
-def encode(geoms: np.ndarray, decimals: int, styles: list[int], headings: list[str] | None = None,
-           rows: list[list[str]] | None = None) -> dict[str, Any]:
+def encode(
+    geoms: np.ndarray,
+    decimals: int,
+    styles: list[int],
+    headings: list[str] | None = None,
+    rows: list[list[str]] | None = None,
+) -> dict[str, Any]:
     """The payload of ``geoms`` (no missing geometries) with their style indices and texts."""
     geoms = np.asarray(geoms, dtype=object)
     family = shapely.get_type_id(geoms)

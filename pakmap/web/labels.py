@@ -53,14 +53,27 @@ def layer_label_specs(layer: VectorLayer, threshold: int | None, tolerance: floa
         text = text.strip()
         if not text or not np.isfinite(anchors[i]).all():
             continue
-        out.append([rank, float(priority[i]), _KINDS.get(kinds[i], 2), round(float(anchors[i, 1]), 5),
-                    round(float(anchors[i, 0]), 5), text, [round(float(v), 5) for v in bounds[i]]])
+        out.append(
+            [
+                rank,
+                float(priority[i]),
+                _KINDS.get(kinds[i], 2),
+                round(float(anchors[i, 1]), 5),
+                round(float(anchors[i, 0]), 5),
+                text,
+                [round(float(v), 5) for v in bounds[i]],
+            ]
+        )
     where = f"the labels of layer '{layer.name}'"
     size_px = font_px(labels.size)
-    style = {"size": size_px, "bold": bool(labels.bold), "color": css_color(labels.color, where) or "#333333",
-             "halo": css_color(labels.halo_color, where) if labels.halo_width > 0 else None,
-             "gap": max(px(0.5), round(LABEL_GAP_EM * size_px, 2)),
-             "offset": px(layer.style.symbol.size / 2 + POINT_GAP_MM)}
+    style = {
+        "size": size_px,
+        "bold": bool(labels.bold),
+        "color": css_color(labels.color, where) or "#333333",
+        "halo": css_color(labels.halo_color, where) if labels.halo_width > 0 else None,
+        "gap": max(px(0.5), round(LABEL_GAP_EM * size_px, 2)),
+        "offset": px(layer.style.symbol.size / 2 + POINT_GAP_MM),
+    }
     return style, out
 
 

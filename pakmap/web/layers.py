@@ -67,9 +67,17 @@ class FeatureLayer(folium.map.Layer, DataOnlyMacro):
         {% endmacro %}
         """)
 
-    def __init__(self, payload: dict, styles: list[dict], bind_js: str, name: str,
-                 bounds: list[list[float]], show: bool = True, pane: str | None = None,
-                 symbols: tuple = ()) -> None:
+    def __init__(
+        self,
+        payload: dict,
+        styles: list[dict],
+        bind_js: str,
+        name: str,
+        bounds: list[list[float]],
+        show: bool = True,
+        pane: str | None = None,
+        symbols: tuple = (),
+    ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "FeatureLayer"
         if pane:

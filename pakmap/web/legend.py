@@ -43,33 +43,49 @@ CSS = """
 .pm-h { font-weight: 700; color: #0072BC; font-size: 13px; margin-bottom: 2px; }
 """ % {"icon": ICON_CLASS}
 
-DISCLAIMER = ("The boundaries and names shown and the designations used on this map do not imply "
-              "official endorsement or acceptance by the United Nations.")
+DISCLAIMER = (
+    "The boundaries and names shown and the designations used on this map do not imply "
+    "official endorsement or acceptance by the United Nations."
+)
 
 
 def _swatch(item: LegendItem, where: str, point_circles: bool = False) -> str:
     """A legend swatch: the print legend's swatch kinds at screen size; points as the map draws them
     (their marker, or circles for a layer too dense for marker icons)."""
     color = css_color(item.color, where) or "transparent"  # "none": an outline-only swatch
-    stroke = (css_color(item.stroke, where) or "transparent") if item.stroke and item.stroke_width > 0 else "transparent"
+    stroke = (
+        (css_color(item.stroke, where) or "transparent") if item.stroke and item.stroke_width > 0 else "transparent"
+    )
     border = max(px(item.stroke_width), 1.0) if stroke != "transparent" else 0
     if item.kind == "line":
         css_style = {"dash": "dashed", "dot": "dotted"}.get(item.line_style, "solid")
-        return (f'<span class="pm-sw" style="width:18px;height:0;'
-                f'border-top:{max(px(item.stroke_width), 2.0):.1f}px {css_style} {color}"></span>')
+        return (
+            f'<span class="pm-sw" style="width:18px;height:0;'
+            f'border-top:{max(px(item.stroke_width), 2.0):.1f}px {css_style} {color}"></span>'
+        )
     if item.kind == "marker" and not point_circles:  # the marker the map draws, at its size on the map
         outline = css_color(item.stroke, where) if item.stroke else None
-        symbol = MarkerSymbol(item.marker or "circle", css_color(item.color, where), outline,
-                              px(item.stroke_width), px(item.size_mm), item.opacity)
+        symbol = MarkerSymbol(
+            item.marker or "circle",
+            css_color(item.color, where),
+            outline,
+            px(item.stroke_width),
+            px(item.size_mm),
+            item.opacity,
+        )
         return symbol.inline_svg("pm-sw")
     if item.kind in ("marker", "circle"):
         size = max(px(item.size_mm), 4.0)
-        return (f'<span class="pm-sw" style="width:{size:.1f}px;height:{size:.1f}px;background:{color};'
-                f'opacity:{item.opacity:g};border:{border:.1f}px solid {stroke};border-radius:50%"></span>')
+        return (
+            f'<span class="pm-sw" style="width:{size:.1f}px;height:{size:.1f}px;background:{color};'
+            f'opacity:{item.opacity:g};border:{border:.1f}px solid {stroke};border-radius:50%"></span>'
+        )
     # A white outline (district borders) vanishes on the white legend: a hairline grey keeps the
     # light classes and "No data" readable as boxes.
-    return (f'<span class="pm-sw" style="width:14px;height:11px;background:{color};opacity:{item.opacity:g};'
-            f'border:{border:.1f}px solid {stroke if stroke != "#FFFFFF" else "#CCCCCC"}"></span>')
+    return (
+        f'<span class="pm-sw" style="width:14px;height:11px;background:{color};opacity:{item.opacity:g};'
+        f'border:{border:.1f}px solid {stroke if stroke != "#FFFFFF" else "#CCCCCC"}"></span>'
+    )
 
 
 def _text(text: str, bold: bool = False) -> str:
@@ -94,8 +110,10 @@ def raster_legend(layer: RasterLayer, overlay) -> str:
     labelled with the range of the overlay's stretch."""
     where = f"the palette of layer '{layer.name}'"
     stops = ",".join(css_color(c, where) or "transparent" for c in overlay.colors)
-    swatch = (f'<span class="pm-sw pm-ramp" style="background:linear-gradient(to right,{stops});'
-              f'opacity:{float(layer.style.opacity):g}"></span>')
+    swatch = (
+        f'<span class="pm-sw pm-ramp" style="background:linear-gradient(to right,{stops});'
+        f'opacity:{float(layer.style.opacity):g}"></span>'
+    )
     label = html.escape(ramp_label(*overlay.legend_limits)) if overlay.legend_limits else ""
     return f'<div class="pm-layer">{html.escape(single_label(layer))}</div><div class="pm-row">{swatch}{label}</div>'
 

@@ -61,7 +61,7 @@ def svg_path_data(part: MarkerPart) -> str:
             out.append(f"L{_num(xy[i, 0])} {_num(xy[i, 1])}")
             i += 1
         elif kind == CURVE_TO:
-            points = " ".join(f"{_num(x)} {_num(y)}" for x, y in xy[i:i + 3])
+            points = " ".join(f"{_num(x)} {_num(y)}" for x, y in xy[i : i + 3])
             out.append(f"C{points}")
             i += 3
         else:  # curve data outside a curve: never produced by Qt's shape builders
@@ -108,8 +108,10 @@ class MarkerSymbol:
                 outline = ""
                 if self.outline_px:
                     width = _num(self.outline_px / (self.size_px / 2))
-                    outline = (f' stroke="{self.stroke}" stroke-opacity="{opacity}" stroke-width="{width}"'
-                               f' stroke-linejoin="round"')
+                    outline = (
+                        f' stroke="{self.stroke}" stroke-opacity="{opacity}" stroke-width="{width}"'
+                        f' stroke-linejoin="round"'
+                    )
                 out.append(f'<path d="{d}" {fill}{outline}/>')
             elif self.stroke:  # the pictogram, in the outline colour; none without one (as on paper)
                 out.append(f'<path d="{d}" fill="{self.stroke}" fill-opacity="{opacity}"/>')
@@ -128,21 +130,27 @@ class MarkerSymbol:
     def icon_options(self) -> dict:
         """Leaflet ``divIcon`` options: centred on the point, popups opening above the marker."""
         box = self.box_px
-        return {"className": ICON_CLASS, "iconSize": [box, box], "iconAnchor": [box / 2, box / 2],
-                "popupAnchor": [0, -box / 2], "tooltipAnchor": [box / 2, 0],
-                "html": f'<svg width="{box:g}" height="{box:g}"><use href="#{self.symbol_id}"/></svg>'}
+        return {
+            "className": ICON_CLASS,
+            "iconSize": [box, box],
+            "iconAnchor": [box / 2, box / 2],
+            "popupAnchor": [0, -box / 2],
+            "tooltipAnchor": [box / 2, 0],
+            "html": f'<svg width="{box:g}" height="{box:g}"><use href="#{self.symbol_id}"/></svg>',
+        }
 
     def inline_svg(self, css_class: str = "") -> str:
         """The marker as a standalone ``<svg>`` (the legend's swatch: no reference to resolve)."""
         box = self.box_px
         cls = f' class="{css_class}"' if css_class else ""
-        return (f'<svg{cls} width="{box:g}" height="{box:g}" viewBox="{self.view_box}">'
-                f'{self.paths()}</svg>')
+        return f'<svg{cls} width="{box:g}" height="{box:g}" viewBox="{self.view_box}">{self.paths()}</svg>'
 
 
 def symbol_sheet(symbols) -> str:
     """A hidden ``<svg>`` holding the ``<symbol>`` definitions (zero-sized, not ``display:none``,
     which stops some browsers from drawing what ``<use>`` refers to)."""
     defs = "".join(dict.fromkeys(s.symbol_def() for s in symbols))
-    return ('<svg xmlns="http://www.w3.org/2000/svg" aria-hidden="true" '
-            f'style="position:absolute;width:0;height:0;overflow:hidden">{defs}</svg>')
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" aria-hidden="true" '
+        f'style="position:absolute;width:0;height:0;overflow:hidden">{defs}</svg>'
+    )

@@ -66,7 +66,7 @@ def mercator_extent(layer: RasterLayer) -> tuple[float, float, float, float]:
 
 def metres_per_pixel(zoom: float) -> float:
     """The size of one screen pixel at ``zoom`` in Web Mercator metres."""
-    return 2 * WORLD_HALF / (TILE_SIZE * 2 ** zoom)
+    return 2 * WORLD_HALF / (TILE_SIZE * 2**zoom)
 
 
 def overlay_size(layer: RasterLayer, extent, detail_zoom: int) -> tuple[int, int]:
@@ -96,6 +96,11 @@ def raster_overlay(layer: RasterLayer, detail_zoom: int) -> RasterOverlay | None
     # Opaque colours; the layer's opacity is the overlay's (the PNG then holds fewer distinct colours).
     rgba = colorize(values, style.palette, *limits)
     (west, east), (south, north) = transform_xy([extent[0], extent[2]], [extent[1], extent[3]], WEB_MERCATOR, WGS84)
-    return RasterOverlay(encode_rgba_png(rgba), [[south, west], [north, east]], extent,
-                         round(float(style.opacity) * float(layer.opacity), 3),
-                         legend_limits(values, style.vmin, style.vmax), tuple(palette(style.palette).colors))
+    return RasterOverlay(
+        encode_rgba_png(rgba),
+        [[south, west], [north, east]],
+        extent,
+        round(float(style.opacity) * float(layer.opacity), 3),
+        legend_limits(values, style.vmin, style.vmax),
+        tuple(palette(style.palette).colors),
+    )

@@ -30,7 +30,7 @@ ROUNDING_FRACTION = 5
 
 def degrees_per_pixel(zoom: int) -> float:
     """The width of one screen pixel in degrees of longitude at ``zoom``."""
-    return 360.0 / (TILE_SIZE * 2 ** zoom)
+    return 360.0 / (TILE_SIZE * 2**zoom)
 
 
 def fit_zoom(bounds: tuple[float, float, float, float], viewport: tuple[int, int] = REFERENCE_VIEWPORT) -> int:
@@ -105,7 +105,7 @@ def round_coordinates(geoms: np.ndarray, decimals: int) -> np.ndarray:
     Every vertex snaps to the same grid point in both neighbours, so shared borders stay shared;
     ``set_precision`` also drops the repeated points and the slivers of islands that collapse.
     """
-    return shapely.set_precision(np.asarray(geoms, dtype=object), 10.0 ** -decimals)
+    return shapely.set_precision(np.asarray(geoms, dtype=object), 10.0**-decimals)
 
 
 def generalize(geoms: np.ndarray, tolerance: float, decimals: int) -> np.ndarray:

@@ -105,17 +105,27 @@ def web_style(layer: VectorLayer, threshold: int | None) -> WebStyle:
         drawn = np.flatnonzero(ok)
         drawn = drawn[np.argsort(-sym.sizes_mm[drawn], kind="stable")]  # small circles on top
         anchors = shapely.point_on_surface(geoms[drawn])
-        styles = [{"radius": px(sym.sizes_mm[i] / 2), "fillColor": fills[0] or "#0072BC", "color": stroke or "#FFFFFF",
-                   "weight": px(symbol.stroke_width), "fillOpacity": opacity, "opacity": opacity}
-                  for i in drawn]
+        styles = [
+            {
+                "radius": px(sym.sizes_mm[i] / 2),
+                "fillColor": fills[0] or "#0072BC",
+                "color": stroke or "#FFFFFF",
+                "weight": px(symbol.stroke_width),
+                "fillOpacity": opacity,
+                "opacity": opacity,
+            }
+            for i in drawn
+        ]
         return WebStyle("proportional", styles, drawn, anchors)
     kind = layer_kind(layer)
     drawn = np.flatnonzero(present)
     class_of = sym.class_of
     if kind == "point" and int(shapely.get_num_geometries(geoms[drawn]).sum()) <= MAX_MARKER_ICONS:
         # One symbol and one icon per class, shared by its points (hashing is per class, not per point).
-        symbols = {int(c): MarkerSymbol(symbol.marker, fills[c], stroke, px(symbol.stroke_width), px(symbol.size),
-                                        opacity) for c in np.unique(class_of[drawn])}
+        symbols = {
+            int(c): MarkerSymbol(symbol.marker, fills[c], stroke, px(symbol.stroke_width), px(symbol.size), opacity)
+            for c in np.unique(class_of[drawn])
+        }
         icons = {c: {"icon": s.icon_options()} for c, s in symbols.items()}
         return WebStyle(kind, [icons[int(class_of[i])] for i in drawn], drawn, symbols=tuple(symbols.values()))
     if kind == "line":
@@ -124,19 +134,47 @@ def web_style(layer: VectorLayer, threshold: int | None) -> WebStyle:
             weight = max(weight, MIN_DOT_PX)
         dashes = dash_array(symbol.line_style, weight)
         # A dotted line lies on a band of its stroke colour, as in print (pakmap.render.vector).
-        casing = ({"casing": {"color": stroke, "weight": round(weight + px(DOT_CASING_MM), 2),
-                              "opacity": opacity, "lineCap": "butt"}}
-                  if symbol.line_style == "dot" and stroke is not None else {})
-        styles = [{"color": fills[class_of[i]], "weight": weight, "lineCap": "round",
-                   "opacity": opacity, **({"dashArray": dashes} if dashes else {}), **casing} for i in drawn]
+        casing = (
+            {
+                "casing": {
+                    "color": stroke,
+                    "weight": round(weight + px(DOT_CASING_MM), 2),
+                    "opacity": opacity,
+                    "lineCap": "butt",
+                }
+            }
+            if symbol.line_style == "dot" and stroke is not None
+            else {}
+        )
+        styles = [
+            {
+                "color": fills[class_of[i]],
+                "weight": weight,
+                "lineCap": "round",
+                "opacity": opacity,
+                **({"dashArray": dashes} if dashes else {}),
+                **casing,
+            }
+            for i in drawn
+        ]
     else:
         has_stroke = stroke is not None and symbol.stroke_width > 0
         dashes = dash_array(symbol.line_style, px(symbol.stroke_width))
-        base = {"color": stroke or "#000000", "weight": px(symbol.stroke_width) if has_stroke else 0,
-                "fillOpacity": opacity, "opacity": opacity if has_stroke else 0,
-                **({"dashArray": dashes} if dashes and has_stroke else {})}
+        base = {
+            "color": stroke or "#000000",
+            "weight": px(symbol.stroke_width) if has_stroke else 0,
+            "fillOpacity": opacity,
+            "opacity": opacity if has_stroke else 0,
+            **({"dashArray": dashes} if dashes and has_stroke else {}),
+        }
         if kind == "point":
             base["radius"] = px(symbol.size / 2)
-        styles = [{**base, "fillColor": fills[class_of[i]] or "#000000",
-                   **({"fillOpacity": 0, "fill": False} if fills[class_of[i]] is None else {})} for i in drawn]
+        styles = [
+            {
+                **base,
+                "fillColor": fills[class_of[i]] or "#000000",
+                **({"fillOpacity": 0, "fill": False} if fills[class_of[i]] is None else {}),
+            }
+            for i in drawn
+        ]
     return WebStyle(kind, styles, drawn)

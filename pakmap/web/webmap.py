@@ -28,16 +28,16 @@ from folium.map import CustomPane, FitBounds
 from folium.raster_layers import ImageOverlay
 
 from ..atomic import atomic_path
+from ..crs import WGS84, transform_bounds
 from ..errors import ExportError, ProjectError
 from ..layer import RasterLayer, VectorLayer, replace_data
-from ..crs import WGS84, transform_bounds
 from ..project.loaded import LoadedProject
 from . import simplify
 from .assets import make_offline
 from .basemap import basemap_layer
 from .content import BIND_JS, feature_content
-from .encoding import encode
 from .elements import LayerControl, Verbatim, script_json
+from .encoding import encode
 from .labels import map_labels
 from .layers import FeatureLayer, HtmlControl, MapControls
 from .legend import CSS, layer_legend, legend_html, raster_legend, title_html
@@ -71,8 +71,11 @@ def _spec(loaded: LoadedProject, name: str):
 
 def _in_wgs84(layer: VectorLayer, project_path) -> VectorLayer:
     if layer.crs is None:
-        raise ProjectError(f"layer '{layer.name}' has no CRS", path=project_path,
-                           fix="set crs = \"EPSG:…\" for this layer in the project")
+        raise ProjectError(
+            f"layer '{layer.name}' has no CRS",
+            path=project_path,
+            fix='set crs = "EPSG:…" for this layer in the project',
+        )
     if layer.crs == WGS84:
         return layer
     return replace_data(layer, layer.data.to_crs(WGS84))
@@ -81,16 +84,18 @@ def _in_wgs84(layer: VectorLayer, project_path) -> VectorLayer:
 def layer_pane(m: folium.Map, position: int) -> str:
     """A new pane for the layer drawn ``position``-th (0: bottom), above the panes of those below it."""
     if position >= MAX_PANES:
-        raise ProjectError(f"a web map can show at most {MAX_PANES} layers",
-                           fix="hide layers the web map does not need")
+        raise ProjectError(
+            f"a web map can show at most {MAX_PANES} layers", fix="hide layers the web map does not need"
+        )
     name = f"pm-layer-{position}"
     # Pointer events stay on: the pane passes them to its features (a raster's image ignores them).
     CustomPane(name, z_index=FIRST_PANE_Z + position, pointer_events=True).add_to(m)
     return name
 
 
-def feature_layer(layer: VectorLayer, popup_fields: list[str], threshold: int | None,
-                  detail: Generalization, pane: str | None = None) -> tuple[FeatureLayer, WebStyle]:
+def feature_layer(
+    layer: VectorLayer, popup_fields: list[str], threshold: int | None, detail: Generalization, pane: str | None = None
+) -> tuple[FeatureLayer, WebStyle]:
     """One project layer as a ``FeatureLayer``, and the styles it was drawn with."""
     style = web_style(layer, threshold)
     if style.kind == "proportional":
@@ -99,10 +104,13 @@ def feature_layer(layer: VectorLayer, popup_fields: list[str], threshold: int | 
         geoms = layer.data.geometry.values[style.drawn]
         mixed = int((shapely.get_type_id(geoms) == 7).sum())
         if mixed:
-            raise ExportError(f"layer '{layer.name}' has {mixed} geometry collection(s) mixing points, lines and "
-                              "polygons, which a web map cannot draw", path=layer.source.path if layer.source else None,
-                              fix="split them into separate point, line and polygon layers (QGIS: Vector > "
-                                  "Geometry Tools > Multipart to Singleparts, then filter by geometry type)")
+            raise ExportError(
+                f"layer '{layer.name}' has {mixed} geometry collection(s) mixing points, lines and "
+                "polygons, which a web map cannot draw",
+                path=layer.source.path if layer.source else None,
+                fix="split them into separate point, line and polygon layers (QGIS: Vector > "
+                "Geometry Tools > Multipart to Singleparts, then filter by geometry type)",
+            )
     geoms = simplify.generalize(np.asarray(geoms, dtype=object), detail.tolerance, detail.decimals)
     content = feature_content(layer, popup_fields, threshold)
     # Each distinct style once; features refer to it by index. Point styles are shared dicts (one per
@@ -119,13 +127,25 @@ def feature_layer(layer: VectorLayer, popup_fields: list[str], threshold: int | 
     unique_styles = [None] * len(keys)
     for s, i in zip(style.styles, style_index):
         unique_styles[i] = s
-    payload = encode(geoms, detail.decimals, style_index,
-                     [content.headings[row] for row in style.drawn],
-                     [content.rows[row] for row in style.drawn] if content.row_names else None)
+    payload = encode(
+        geoms,
+        detail.decimals,
+        style_index,
+        [content.headings[row] for row in style.drawn],
+        [content.rows[row] for row in style.drawn] if content.row_names else None,
+    )
     xmin, ymin, xmax, ymax = shapely.total_bounds(geoms) if len(geoms) else (0, 0, 0, 0)
     bind = BIND_JS % {"names": script_json(content.row_names)}
-    fl = FeatureLayer(payload, unique_styles, bind, name=_escape_name(layer.name),
-                      bounds=[[ymin, xmin], [ymax, xmax]], show=layer.visible, pane=pane, symbols=style.symbols)
+    fl = FeatureLayer(
+        payload,
+        unique_styles,
+        bind,
+        name=_escape_name(layer.name),
+        bounds=[[ymin, xmin], [ymax, xmax]],
+        show=layer.visible,
+        pane=pane,
+        symbols=style.symbols,
+    )
     return fl, style
 
 
@@ -135,8 +155,16 @@ def image_layer(layer: RasterLayer, detail: Generalization, pane: str | None = N
     if overlay is None:
         return None, None
     # Smoothed when zoomed past its pixels, as the print renderer resamples rasters (bilinear).
-    image = ImageOverlay(overlay.data_uri(), overlay.bounds, pixelated=False, name=_escape_name(layer.name),
-                         show=layer.visible, opacity=overlay.opacity, interactive=False, pane=pane)
+    image = ImageOverlay(
+        overlay.data_uri(),
+        overlay.bounds,
+        pixelated=False,
+        name=_escape_name(layer.name),
+        show=layer.visible,
+        opacity=overlay.opacity,
+        interactive=False,
+        pane=pane,
+    )
     return image, overlay
 
 
@@ -153,11 +181,18 @@ def build_webmap(loaded: LoadedProject) -> folium.Map:
     bounds = transform_bounds(loaded.extent(), loaded.crs, WGS84)
     detail = Generalization.for_map(bounds, web.min_zoom, web.max_zoom)
     xmin, ymin, xmax, ymax = bounds
-    m = folium.Map(location=[(ymin + ymax) / 2, (xmin + xmax) / 2],
-                   zoom_start=max(simplify.fit_zoom(bounds), web.min_zoom), tiles=None,
-                   min_zoom=web.min_zoom, max_zoom=web.max_zoom, zoom_control=False, font_size="12px",
-                   # quarter zoom steps: fit_bounds fills the window instead of rounding down a whole level
-                   zoom_snap=0.25, zoom_delta=0.5)
+    m = folium.Map(
+        location=[(ymin + ymax) / 2, (xmin + xmax) / 2],
+        zoom_start=max(simplify.fit_zoom(bounds), web.min_zoom),
+        tiles=None,
+        min_zoom=web.min_zoom,
+        max_zoom=web.max_zoom,
+        zoom_control=False,
+        font_size="12px",
+        # quarter zoom steps: fit_bounds fills the window instead of rounding down a whole level
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+    )
     make_offline(m)
     m.get_root().header.add_child(Verbatim(f"<style>{CSS}</style>"), name="pakmap_css")
     tiles = basemap_layer(web.basemap, web.min_zoom, web.max_zoom, project.path)

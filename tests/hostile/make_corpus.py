@@ -30,9 +30,14 @@ def _shp_points(points: list[tuple[float, float]]) -> tuple[bytes, bytes]:
     xs, ys = [p[0] for p in points], [p[1] for p in points]
 
     def header(length_bytes: int) -> bytes:
-        return (struct.pack(">i", 9994) + b"\0" * 20 + struct.pack(">i", length_bytes // 2)
-                + struct.pack("<ii", 1000, 1) + struct.pack("<4d", min(xs), min(ys), max(xs), max(ys))
-                + b"\0" * 32)
+        return (
+            struct.pack(">i", 9994)
+            + b"\0" * 20
+            + struct.pack(">i", length_bytes // 2)
+            + struct.pack("<ii", 1000, 1)
+            + struct.pack("<4d", min(xs), min(ys), max(xs), max(ys))
+            + b"\0" * 32
+        )
 
     return header(100 + len(records)) + records, header(100 + len(index)) + index
 
@@ -48,13 +53,13 @@ def _dbf_header(fields: list[tuple[str, int]], n_records: int) -> bytes:
 
 
 def _dbf(fields: list[tuple[str, int]], rows: list[list[str]]) -> bytes:
-    body = b"".join(b" " + b"".join(v.encode("latin-1").ljust(w)[:w] for v, (_, w) in zip(row, fields))
-                    for row in rows)
+    body = b"".join(b" " + b"".join(v.encode("latin-1").ljust(w)[:w] for v, (_, w) in zip(row, fields)) for row in rows)
     return _dbf_header(fields, len(rows)) + body + b"\x1a"
 
 
-def _write_shapefile(folder: Path, stem: str, fields, rows, points, prj: str | None = None,
-                     cpg: str | None = None) -> Path:
+def _write_shapefile(
+    folder: Path, stem: str, fields, rows, points, prj: str | None = None, cpg: str | None = None
+) -> Path:
     shp, shx = _shp_points(points)
     (folder / f"{stem}.shp").write_bytes(shp)
     (folder / f"{stem}.shx").write_bytes(shx)
@@ -66,8 +71,10 @@ def _write_shapefile(folder: Path, stem: str, fields, rows, points, prj: str | N
     return folder / f"{stem}.shp"
 
 
-WGS84_PRJ = ('GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],'
-             'PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]')
+WGS84_PRJ = (
+    'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],'
+    'PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]'
+)
 
 
 def _inflating_member(head: bytes, chunk: bytes, times: int) -> tuple[bytes, int, int]:
@@ -83,7 +90,9 @@ def _inflating_member(head: bytes, chunk: bytes, times: int) -> tuple[bytes, int
     return prefix + block * times + compressor.flush(zlib.Z_FINISH), len(head) + len(chunk) * times, crc
 
 
-def _zip_with_raw_member(path: Path, members: dict[str, bytes], name: str, deflated: bytes, size: int, crc: int) -> None:
+def _zip_with_raw_member(
+    path: Path, members: dict[str, bytes], name: str, deflated: bytes, size: int, crc: int
+) -> None:
     """A zip of ordinary ``members`` plus ``name`` whose deflate stream is given (a bomb)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for member, data in members.items():
@@ -91,17 +100,42 @@ def _zip_with_raw_member(path: Path, members: dict[str, bytes], name: str, defla
     # Append the prepared member by hand: zipfile would compress it again.
     data = path.read_bytes()
     end = data.rindex(b"PK\x05\x06")
-    n_entries = struct.unpack("<H", data[end + 10:end + 12])[0]
-    cd_size, cd_offset = struct.unpack("<II", data[end + 12:end + 20])
-    central = data[cd_offset:cd_offset + cd_size]
+    n_entries = struct.unpack("<H", data[end + 10 : end + 12])[0]
+    cd_size, cd_offset = struct.unpack("<II", data[end + 12 : end + 20])
+    central = data[cd_offset : cd_offset + cd_size]
     raw_name = name.encode()
-    local = (struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(deflated), size, len(raw_name), 0)
-             + raw_name + deflated)
-    entry = (struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, crc, len(deflated), size,
-                         len(raw_name), 0, 0, 0, 0, 0, cd_offset) + raw_name)
+    local = (
+        struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(deflated), size, len(raw_name), 0)
+        + raw_name
+        + deflated
+    )
+    entry = (
+        struct.pack(
+            "<IHHHHHHIIIHHHHHII",
+            0x02014B50,
+            20,
+            20,
+            0,
+            8,
+            0,
+            0x21,
+            crc,
+            len(deflated),
+            size,
+            len(raw_name),
+            0,
+            0,
+            0,
+            0,
+            0,
+            cd_offset,
+        )
+        + raw_name
+    )
     new_central = central + entry
-    tail = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n_entries + 1, n_entries + 1, len(new_central),
-                       cd_offset + len(local), 0)
+    tail = struct.pack(
+        "<IHHHHIIH", 0x06054B50, 0, 0, n_entries + 1, n_entries + 1, len(new_central), cd_offset + len(local), 0
+    )
     path.write_bytes(data[:cd_offset] + local + new_central + tail)
 
 
@@ -115,24 +149,36 @@ def _xlsx(path: Path, sheet_xml: str, shared_strings: str | None = None, *, drop
             '"/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.'
             'main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
             'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-            + ('<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
-               'officedocument.spreadsheetml.sharedStrings+xml"/>' if shared_strings else "")
-            + "</Types>"),
+            + (
+                '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                'officedocument.spreadsheetml.sharedStrings+xml"/>'
+                if shared_strings
+                else ""
+            )
+            + "</Types>"
+        ),
         "_rels/.rels": (
             '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
             'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-            'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+            'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
         "xl/workbook.xml": (
             '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
             'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'relationships"><sheets><sheet name="data" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+            'relationships"><sheets><sheet name="data" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
         "xl/_rels/workbook.xml.rels": (
             '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
             'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
             'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-            + ('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-               'relationships/sharedStrings" Target="sharedStrings.xml"/>' if shared_strings else "")
-            + "</Relationships>"),
+            + (
+                '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                'relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                if shared_strings
+                else ""
+            )
+            + "</Relationships>"
+        ),
         "xl/worksheets/sheet1.xml": sheet_xml,
     }
     if shared_strings:
@@ -148,8 +194,11 @@ _SHEET_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
 def _sheet(rows: list[str], dimension: str | None = None, doctype: str = "") -> str:
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
-    return (f'<?xml version="1.0" encoding="UTF-8"?>{doctype}<worksheet {_SHEET_NS}>{dim}<sheetData>'
-            + "".join(rows) + "</sheetData></worksheet>")
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>{doctype}<worksheet {_SHEET_NS}>{dim}<sheetData>'
+        + "".join(rows)
+        + "</sheetData></worksheet>"
+    )
 
 
 def _row(n: int, cells: list[str]) -> str:
@@ -176,19 +225,26 @@ def _point_feature(name: str, x: float, y: float) -> dict:
 
 def _square(name: str, x: float, y: float, value: float) -> dict:
     ring = [[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]
-    return {"type": "Feature", "properties": {"name": name, "refugees": value},
-            "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    return {
+        "type": "Feature",
+        "properties": {"name": name, "refugees": value},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
 
 
 def _districts(folder: Path) -> Path:
-    return _geojson(folder / "districts.geojson",
-                    [_square("Peshawar", 71, 34, 1200), _square("Quetta", 66, 30, 800), _square("Karachi", 67, 24, 50)])
+    return _geojson(
+        folder / "districts.geojson",
+        [_square("Peshawar", 71, 34, 1200), _square("Quetta", 66, 30, 800), _square("Karachi", 67, 24, 50)],
+    )
 
 
 def _project(folder: Path, body: str, *, data: Path | None = None, name: str = "project.toml") -> Path:
     data = data or _districts(folder)
-    text = (f'[pakmap]\nformat = 1\n\n[map]\ntitle = "Hostile"\n\n[[layers]]\nname = "districts"\n'
-            f'path = "{data.name}"\n' + body)
+    text = (
+        f'[pakmap]\nformat = 1\n\n[map]\ntitle = "Hostile"\n\n[[layers]]\nname = "districts"\n'
+        f'path = "{data.name}"\n' + body
+    )
     (folder / name).write_text(text)
     return folder / name
 
@@ -205,8 +261,9 @@ def make_zip_dbf_bomb(folder: Path) -> list[str]:
     shp, shx = _shp_points([(71.5, 34.0)])
     header = _dbf_header([("NAME", 250)], 2_400_000)
     deflated, size, crc = _inflating_member(header, (b" " + b"x" * 250) * 4096, 585)
-    _zip_with_raw_member(folder / "bomb.zip", {"bomb.shp": shp, "bomb.shx": shx, "bomb.prj": WGS84_PRJ},
-                         "bomb.dbf", deflated, size, crc)
+    _zip_with_raw_member(
+        folder / "bomb.zip", {"bomb.shp": shp, "bomb.shx": shx, "bomb.prj": WGS84_PRJ}, "bomb.dbf", deflated, size, crc
+    )
     return ["info", str(folder / "bomb.zip")]
 
 
@@ -236,9 +293,11 @@ def make_kmz_bomb(folder: Path) -> list[str]:
 
 def make_xlsx_dimension(folder: Path) -> list[str]:
     """A 2 kB workbook that declares every cell of a sheet (A1:XFD1048576) and fills four."""
-    rows = [_row(1, [_text_cell("A1", "district"), _text_cell("B1", "refugees")]),
-            _row(2, [_text_cell("A2", "Peshawar"), _number_cell("B2", 12)]),
-            _row(1048576, [_number_cell("XFD1048576", 1)])]
+    rows = [
+        _row(1, [_text_cell("A1", "district"), _text_cell("B1", "refugees")]),
+        _row(2, [_text_cell("A2", "Peshawar"), _number_cell("B2", 12)]),
+        _row(1048576, [_number_cell("XFD1048576", 1)]),
+    ]
     _xlsx(folder / "huge.xlsx", _sheet(rows, "A1:XFD1048576"))
     return ["info", str(folder / "huge.xlsx")]
 
@@ -252,9 +311,11 @@ def make_xlsx_wide_rows(folder: Path) -> list[str]:
 
 def make_xlsx_far_row(folder: Path) -> list[str]:
     """A cell in row 999,999,999,999: far beyond Excel's last row, a million-fold loop for a reader."""
-    rows = [_row(1, [_text_cell("A1", "district"), _text_cell("B1", "refugees")]),
-            _row(2, [_text_cell("A2", "Peshawar"), _number_cell("B2", 12)]),
-            _row(999_999_999_999, [_number_cell("A999999999999", 1)])]
+    rows = [
+        _row(1, [_text_cell("A1", "district"), _text_cell("B1", "refugees")]),
+        _row(2, [_text_cell("A2", "Peshawar"), _number_cell("B2", 12)]),
+        _row(999_999_999_999, [_number_cell("A999999999999", 1)]),
+    ]
     _xlsx(folder / "far.xlsx", _sheet(rows))
     return ["info", str(folder / "far.xlsx")]
 
@@ -271,7 +332,7 @@ def make_halo_width(folder: Path) -> list[str]:
 
 def make_marker_size(folder: Path) -> list[str]:
     data = _geojson(folder / "points.geojson", [_point_feature("Kababiyan", 71.5, 34.0)])
-    _project(folder, '[layers.style.symbol]\nsize = 500000.0\nstroke_width = 10000.0\n', data=data)
+    _project(folder, "[layers.style.symbol]\nsize = 500000.0\nstroke_width = 10000.0\n", data=data)
     return _render(folder, "svg")
 
 
@@ -293,8 +354,15 @@ def make_export_dpi(folder: Path) -> list[str]:
 
 def _geojson_zip(path: Path) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("villages.geojson", json.dumps({"type": "FeatureCollection", "features": [
-            _point_feature("Kababiyan", 71.5, 34.0), _point_feature("Jalala", 71.9, 34.2)]}))
+        z.writestr(
+            "villages.geojson",
+            json.dumps(
+                {
+                    "type": "FeatureCollection",
+                    "features": [_point_feature("Kababiyan", 71.5, 34.0), _point_feature("Jalala", 71.9, 34.2)],
+                }
+            ),
+        )
 
 
 def make_zip_encrypted(folder: Path) -> list[str]:
@@ -314,11 +382,18 @@ def make_zip_bad_crc(folder: Path) -> list[str]:
     """A zip whose member's data was damaged in transit (its CRC no longer matches)."""
     path = folder / "damaged.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
-        z.writestr("villages.geojson", json.dumps({"type": "FeatureCollection", "features": [
-            _point_feature("Kababiyan", 71.5, 34.0), _point_feature("Jalala", 71.9, 34.2)]}))
+        z.writestr(
+            "villages.geojson",
+            json.dumps(
+                {
+                    "type": "FeatureCollection",
+                    "features": [_point_feature("Kababiyan", 71.5, 34.0), _point_feature("Jalala", 71.9, 34.2)],
+                }
+            ),
+        )
     data = bytearray(path.read_bytes())
     at = data.index(b"Kababiyan")
-    data[at:at + 9] = b"Kabab1yan"  # same length: only the checksum can tell
+    data[at : at + 9] = b"Kabab1yan"  # same length: only the checksum can tell
     path.write_bytes(bytes(data))
     return ["info", str(path)]
 
@@ -327,9 +402,12 @@ def make_zip_bad_crc(folder: Path) -> list[str]:
 
 
 def make_infinity_coordinates(folder: Path) -> list[str]:
-    _geojson(folder / "inf.geojson", '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
-             '{"name": "a"}, "geometry": {"type": "Point", "coordinates": [Infinity, 34.0]}}, {"type": "Feature", '
-             '"properties": {"name": "b"}, "geometry": {"type": "Point", "coordinates": [71.0, 34.0]}}]}')
+    _geojson(
+        folder / "inf.geojson",
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        '{"name": "a"}, "geometry": {"type": "Point", "coordinates": [Infinity, 34.0]}}, {"type": "Feature", '
+        '"properties": {"name": "b"}, "geometry": {"type": "Point", "coordinates": [71.0, 34.0]}}]}',
+    )
     return ["map", str(folder / "inf.geojson"), "-o", str(folder / "out.png")]
 
 
@@ -339,38 +417,51 @@ def make_infinity_csv(folder: Path) -> list[str]:
 
 
 def make_nested_collection(folder: Path) -> list[str]:
-    inner = {"type": "GeometryCollection", "geometries": [
-        {"type": "GeometryCollection", "geometries": [{"type": "Point", "coordinates": [71.5, 34.0]}]},
-        {"type": "Polygon", "coordinates": [[[71, 34], [72, 34], [72, 35], [71, 34]]]}]}
-    _geojson(folder / "nested.geojson", [{"type": "Feature", "properties": {"name": "a"}, "geometry": inner},
-                                          _point_feature("b", 71.9, 34.2)])
+    inner = {
+        "type": "GeometryCollection",
+        "geometries": [
+            {"type": "GeometryCollection", "geometries": [{"type": "Point", "coordinates": [71.5, 34.0]}]},
+            {"type": "Polygon", "coordinates": [[[71, 34], [72, 34], [72, 35], [71, 34]]]},
+        ],
+    }
+    _geojson(
+        folder / "nested.geojson",
+        [{"type": "Feature", "properties": {"name": "a"}, "geometry": inner}, _point_feature("b", 71.9, 34.2)],
+    )
     return ["map", str(folder / "nested.geojson"), "-o", str(folder / "out.html")]
 
 
 def make_polygon_collections(folder: Path) -> list[str]:
     """Collections (nested) of polygons only are the MultiPolygon they mean (KML MultiGeometry)."""
-    nested = {"type": "GeometryCollection", "geometries": [
-        {"type": "GeometryCollection", "geometries": [
-            {"type": "Polygon", "coordinates": [[[71, 34], [72, 34], [72, 35], [71, 34]]]}]},
-        {"type": "Polygon", "coordinates": [[[73, 34], [74, 34], [74, 35], [73, 34]]]}]}
+    nested = {
+        "type": "GeometryCollection",
+        "geometries": [
+            {
+                "type": "GeometryCollection",
+                "geometries": [{"type": "Polygon", "coordinates": [[[71, 34], [72, 34], [72, 35], [71, 34]]]}],
+            },
+            {"type": "Polygon", "coordinates": [[[73, 34], [74, 34], [74, 35], [73, 34]]]},
+        ],
+    }
     _geojson(folder / "collections.geojson", [{"type": "Feature", "properties": {"name": "a"}, "geometry": nested}])
     return ["info", str(folder / "collections.geojson")]
 
 
 def make_duplicate_fields(folder: Path) -> list[str]:
-    _write_shapefile(folder, "dup", [("NAME", 20), ("NAME", 20)], [["Peshawar", "Quetta"]], [(71.5, 34.0)],
-                     prj=WGS84_PRJ)
+    _write_shapefile(
+        folder, "dup", [("NAME", 20), ("NAME", 20)], [["Peshawar", "Quetta"]], [(71.5, 34.0)], prj=WGS84_PRJ
+    )
     return ["info", str(folder / "dup.shp")]
 
 
 def make_csv_big_field(folder: Path) -> list[str]:
     """A 1 MB cell (a long WKT or a pasted document) is data: it is read."""
-    (folder / "big_field.csv").write_text("district,notes\nPeshawar,\"" + "n" * 1_000_000 + "\"\nQuetta,short\n")
+    (folder / "big_field.csv").write_text('district,notes\nPeshawar,"' + "n" * 1_000_000 + '"\nQuetta,short\n')
     return ["info", str(folder / "big_field.csv")]
 
 
 def make_csv_field_over_limit(folder: Path) -> list[str]:
-    (folder / "huge_field.csv").write_text("district,notes\nPeshawar,\"" + "n" * 1_500_000 + "\"\nQuetta,short\n")
+    (folder / "huge_field.csv").write_text('district,notes\nPeshawar,"' + "n" * 1_500_000 + '"\nQuetta,short\n')
     return ["info", str(folder / "huge_field.csv")]
 
 
@@ -387,10 +478,12 @@ def make_csv_zero_bytes(folder: Path) -> list[str]:
 
 
 def make_xlsx_formula_errors(folder: Path) -> list[str]:
-    rows = [_row(1, [_text_cell("A1", "district"), _text_cell("B1", "rate")]),
-            _row(2, [_text_cell("A2", "Peshawar"), _number_cell("B2", 0.25)]),
-            _row(3, [_text_cell("A3", "Quetta"), '<c r="B3" t="e"><f>1/0</f><v>#DIV/0!</v></c>']),
-            _row(4, [_text_cell("A4", "Karachi"), '<c r="B4" t="e"><f>X1</f><v>#REF!</v></c>'])]
+    rows = [
+        _row(1, [_text_cell("A1", "district"), _text_cell("B1", "rate")]),
+        _row(2, [_text_cell("A2", "Peshawar"), _number_cell("B2", 0.25)]),
+        _row(3, [_text_cell("A3", "Quetta"), '<c r="B3" t="e"><f>1/0</f><v>#DIV/0!</v></c>']),
+        _row(4, [_text_cell("A4", "Karachi"), '<c r="B4" t="e"><f>X1</f><v>#REF!</v></c>']),
+    ]
     _xlsx(folder / "errors.xlsx", _sheet(rows, "A1:B4"))
     return ["info", str(folder / "errors.xlsx")]
 
@@ -408,33 +501,37 @@ def make_xlsx_missing_part(folder: Path) -> list[str]:
 
 
 def make_xlsx_entity_expansion(folder: Path) -> list[str]:
-    doctype = ('<!DOCTYPE lolz [<!ENTITY lol "lollollollollollollollollollol">'
-               + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
-                         for i in range(1, 10)) + "]>")
-    rows = [_row(1, [_text_cell("A1", "district"), _text_cell("B1", "notes")]),
-            _row(2, [_text_cell("A2", "Peshawar"), _text_cell("B2", "&lol9;")])]
+    doctype = (
+        '<!DOCTYPE lolz [<!ENTITY lol "lollollollollollollollollollol">'
+        + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
+        + "]>"
+    )
+    rows = [
+        _row(1, [_text_cell("A1", "district"), _text_cell("B1", "notes")]),
+        _row(2, [_text_cell("A2", "Peshawar"), _text_cell("B2", "&lol9;")]),
+    ]
     _xlsx(folder / "laughs.xlsx", _sheet(rows, doctype=doctype))
     return ["info", str(folder / "laughs.xlsx")]
 
 
 def make_xlsx_xxe(folder: Path) -> list[str]:
     doctype = '<!DOCTYPE d [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
-    rows = [_row(1, [_text_cell("A1", "district"), _text_cell("B1", "notes")]),
-            _row(2, [_text_cell("A2", "Peshawar"), _text_cell("B2", "&secret;")])]
+    rows = [
+        _row(1, [_text_cell("A1", "district"), _text_cell("B1", "notes")]),
+        _row(2, [_text_cell("A2", "Peshawar"), _text_cell("B2", "&secret;")]),
+    ]
     _xlsx(folder / "xxe.xlsx", _sheet(rows, doctype=doctype))
     return ["info", str(folder / "xxe.xlsx")]
 
 
 def make_cpg_not_text(folder: Path) -> list[str]:
     """A .cpg naming a codec Python knows that is not a text encoding: the bytes decide."""
-    _write_shapefile(folder, "cpg", [("NAME", 20)], [["Peshawar"]], [(71.5, 34.0)], prj=WGS84_PRJ,
-                     cpg="hex_codec")
+    _write_shapefile(folder, "cpg", [("NAME", 20)], [["Peshawar"]], [(71.5, 34.0)], prj=WGS84_PRJ, cpg="hex_codec")
     return ["info", str(folder / "cpg.shp")]
 
 
 def make_engineering_crs(folder: Path) -> list[str]:
-    prj = ('LOCAL_CS["Camp site grid",LOCAL_DATUM["Site datum",0],UNIT["metre",1],AXIS["X",EAST],'
-           'AXIS["Y",NORTH]]')
+    prj = 'LOCAL_CS["Camp site grid",LOCAL_DATUM["Site datum",0],UNIT["metre",1],AXIS["X",EAST],AXIS["Y",NORTH]]'
     _write_shapefile(folder, "site", [("NAME", 20)], [["Block A"]], [(120.0, 340.0)], prj=prj)
     return ["map", str(folder / "site.shp"), "-o", str(folder / "out.png")]
 
@@ -469,8 +566,16 @@ def _geotiff(path: Path, width: int, height: int, **profile) -> None:
     import rasterio
     from rasterio.transform import from_bounds
 
-    options = dict(driver="GTiff", width=width, height=height, count=1, dtype="uint8", crs="EPSG:4326",
-                   transform=from_bounds(60, 23, 78, 37, width, height), nodata=0)
+    options = dict(
+        driver="GTiff",
+        width=width,
+        height=height,
+        count=1,
+        dtype="uint8",
+        crs="EPSG:4326",
+        transform=from_bounds(60, 23, 78, 37, width, height),
+        nodata=0,
+    )
     options.update(profile)
     with rasterio.open(path, "w", **options) as dst:
         if width * height <= 4_000_000:
@@ -486,8 +591,16 @@ def _raster_project(folder: Path, raster: str) -> list[str]:
 
 
 def make_sparse_geotiff(folder: Path) -> list[str]:
-    _geotiff(folder / "sparse.tif", 50_000, 50_000, tiled=True, blockxsize=256, blockysize=256,
-             sparse_ok=True, compress="deflate")
+    _geotiff(
+        folder / "sparse.tif",
+        50_000,
+        50_000,
+        tiled=True,
+        blockxsize=256,
+        blockysize=256,
+        sparse_ok=True,
+        compress="deflate",
+    )
     return _raster_project(folder, "sparse.tif")
 
 
@@ -497,7 +610,7 @@ def make_corrupt_tiles(folder: Path) -> list[str]:
     data = bytearray(path.read_bytes())
     # Overwrite the middle of the file (the compressed tiles) with bytes no inflater accepts.
     middle = len(data) // 2
-    data[middle - 2000:middle + 2000] = b"\xff" * 4000
+    data[middle - 2000 : middle + 2000] = b"\xff" * 4000
     path.write_bytes(bytes(data))
     return _raster_project(folder, "corrupt.tif")
 
@@ -506,8 +619,9 @@ def make_zonal_corrupt_tiles(folder: Path) -> list[str]:
     """Zonal statistics (population per district) over the damaged raster."""
     make_corrupt_tiles(folder)
     with open(folder / "project.toml", "a") as f:
-        f.write('\n[[joins]]\nkind = "zonal"\nlayer = "districts"\nraster = "population"\n'
-                'stats = { population = "sum" }\n')
+        f.write(
+            '\n[[joins]]\nkind = "zonal"\nlayer = "districts"\nraster = "population"\nstats = { population = "sum" }\n'
+        )
     return _render(folder, "html")
 
 
@@ -527,6 +641,7 @@ def _project_numbers_maker(body: str, suffix: str):
     def make(folder: Path) -> list[str]:
         _project(folder, body)
         return _render(folder, suffix)
+
     return make
 
 
@@ -536,7 +651,7 @@ def make_deep_toml(folder: Path) -> list[str]:
     return ["render", str(folder / "deep.toml"), "-o", str(folder / "out.png")]
 
 
-CASE_MAKERS = {name[len("make_"):]: fn for name, fn in globals().items() if name.startswith("make_")}
+CASE_MAKERS = {name[len("make_") :]: fn for name, fn in globals().items() if name.startswith("make_")}
 CASE_MAKERS.update({name: _project_numbers_maker(*spec) for name, spec in _PROJECT_NUMBERS.items()})
 
 

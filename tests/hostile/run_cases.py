@@ -73,9 +73,14 @@ def _run_one(case: dict, out_dir: Path) -> dict:
     os.chdir(saved_cwd)
     os.environ.clear()
     os.environ.update(saved_env)
-    return {"id": case["id"], "exit": code, "seconds": round(elapsed, 2),
-            "stdout": stdout_path.read_text(errors="replace"), "stderr": stderr_path.read_text(errors="replace"),
-            "max_rss_mb": _peak_memory_mb()}
+    return {
+        "id": case["id"],
+        "exit": code,
+        "seconds": round(elapsed, 2),
+        "stdout": stdout_path.read_text(errors="replace"),
+        "stderr": stderr_path.read_text(errors="replace"),
+        "max_rss_mb": _peak_memory_mb(),
+    }
 
 
 def main(argv: list[str]) -> int:
