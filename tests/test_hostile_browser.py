@@ -9,6 +9,7 @@ import pytest
 from test_web_browser import Visit, browser, pytestmark  # noqa: F401  (the fixture and the marks)
 from test_web_injection import PAYLOADS, TEMPLATE_RESULTS, hostile_loaded, legend_texts
 
+from pakmap.render.legend_items import pretty_name
 from pakmap.web import export_webmap
 from pakmap.web.content import caption
 
@@ -65,8 +66,9 @@ def test_hostile_texts_read_as_text_in_the_browser(browser, tmp_path, monkeypatc
         assert f"\n{payload}\n" in legend  # a category
         for shown in legend_texts(hostile_loaded(tmp_path, payload)):  # the headings
             assert _words(shown) in _words(legend)
+        control = _words(page.locator(".leaflet-control-layers").inner_text())
         for shown in (f"Districts {payload}", f"Flood {payload}", f"Villages {payload}"):
-            assert shown in page.locator(".leaflet-control-layers").inner_text()
+            assert _words(pretty_name(shown)) in control  # named as the print legend names it
         assert f"Source: {payload}" in page.locator(".leaflet-control-attribution").inner_text()
         # The map's labels (placed by the browser) hold the label text as text.
         labels = page.evaluate("[...document.querySelectorAll('.pm-label')].map(e => e.textContent)")

@@ -24,7 +24,7 @@ from test_web_raster import write_raster
 from pakmap.layer import VectorLayer
 from pakmap.project.loaded import LoadedProject
 from pakmap.project.model import LayerSpec, LayoutSpec, Project, ProtectionSpec
-from pakmap.render.legend_items import legend_title, single_label
+from pakmap.render.legend_items import legend_title, pretty_name, single_label
 from pakmap.style import CategorizedStyle, LabelStyle, Symbol
 from pakmap.web import render_html
 from pakmap.web.content import caption
@@ -142,9 +142,10 @@ def test_payloads_are_data_in_every_web_text(in_tmp, name):
         assert html.escape(shown) in legend
     assert legend.count(f">{escaped}<") == 2  # the category under districts and under villages
     # Layer control (names) and attribution (sources): JSON strings of escaped HTML.
-    control = re.search(r"overlays :  \{\n(.*?)\n\s*\},\n", text, re.S).group(1)
-    keys = [json.loads(k) for k in re.findall(r'^\s*(".*?") :', control, re.M)]
-    assert keys == [f"Districts {escaped}", f"Flood {escaped}", f"Villages {escaped}"]
+    overlays = re.search(r"L\.control\.layers\(\s*\{.*?\},\s*\{(.*?)\},\s*\w+_options", text, re.S).group(1)
+    keys = [json.loads(k) for k in re.findall(r'("(?:[^"\\]|\\.)*"): \w+,', overlays)]
+    # Named as the print legend names a layer (underscores read as spaces), escaped.
+    assert keys == [html.escape(pretty_name(f"{n} {payload}")) for n in ("Districts", "Flood", "Villages")]
     attribution = re.search(r"attributionControl\.addAttribution\((\".*?\")\);", text).group(1)
     assert json.loads(attribution) == f"Source: {escaped}"
     assert f"<title>Title {escaped}</title>" in text

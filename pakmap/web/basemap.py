@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 
 import folium
@@ -10,6 +11,8 @@ from ..errors import ProjectError
 
 OFFLINE = ("", "none", "offline")
 SUGGESTED = 'OpenStreetMap.Mapnik or Esri.WorldGrayCanvas, or "none" for an offline map'
+# A provider's key comes from the environment, never from the project file that is shared.
+API_KEY_VARIABLE = "PAKMAP_BASEMAP_API_KEY"
 
 
 def is_offline(name: str | None) -> bool:
@@ -31,14 +34,18 @@ def basemap_layer(name: str, min_zoom: int, max_zoom: int, project_path=None) ->
     with warnings.catch_warnings():  # some providers warn about keys on every access
         warnings.simplefilter("ignore")
         needs_key = provider.requires_token()
-    if needs_key:
-        raise ProjectError(
-            f"basemap '{name}' needs an API key",
-            path=project_path,
-            fix=f"use a provider without a key, such as {SUGGESTED}",
-        )
+        key = os.environ.get(API_KEY_VARIABLE, "").strip()
+        if needs_key and not key:
+            raise ProjectError(
+                f"basemap '{name}' needs an API key",
+                path=project_path,
+                fix=f"set {API_KEY_VARIABLE} to your key for this provider, or use a provider without a key, "
+                f"such as {SUGGESTED}",
+            )
+        slots = [k for k, v in provider.items() if isinstance(v, str) and v.startswith("<insert your")]
+        url = provider.build_url(**({slot: key for slot in slots} if needs_key else {}))
     return folium.TileLayer(
-        tiles=provider.build_url(),
+        tiles=url,
         attr=provider.html_attribution,
         name=provider.name,
         min_zoom=min_zoom,

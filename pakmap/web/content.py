@@ -32,6 +32,8 @@ class FeatureContent:
     headings: list[str]  # one per feature: the label text ("" when the layer has no labels)
     row_names: list[str]  # the row captions, one per shown field
     rows: list[list[str]]  # one list per feature: its value for each shown field
+    # What the map's search finds a feature by: -1 its heading, i its i-th row, None not searchable.
+    search_column: int | None = None
 
     @property
     def empty(self) -> bool:
@@ -109,11 +111,24 @@ def feature_content(layer: VectorLayer, popup_fields: list[str], threshold: int 
     fields = shown_fields(layer, popup_fields)
     columns = [display_values(layer.data[f], threshold if is_count(layer, f) else None) for f in fields]
     rows = [list(values) for values in zip(*columns)] if columns else [[] for _ in range(n)]
-    return FeatureContent(headings, [caption(f) for f in fields], rows)
+    return FeatureContent(headings, [caption(f) for f in fields], rows, _search_column(layer, fields, headings))
 
 
-# Binds a tooltip (hover) and a popup (click: touch screens have no hover) to each feature. The text
-# is already escaped in Python; here it is only assembled.
+def _search_column(layer: VectorLayer, fields: list[str], headings: list[str]) -> int | None:
+    """The published text a feature is found by: its label, else its first text popup field (a
+    name). Only text the officer chose to show is searched, so the search lists nothing new."""
+    if any(headings):
+        return -1
+    for i, field in enumerate(fields):
+        column = layer.data[field]
+        if not pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+            return i
+    return None
+
+
+# Binds a tooltip (hover) and a popup (click) to each feature. A touch screen has no hover: there a
+# tap would open the tooltip and the popup at once, so only the popup is bound. The text is already
+# escaped in Python; here it is only assembled.
 BIND_JS = """function(feature, layer) {
     var p = feature.properties, names = %(names)s, html = p.h ? '<div class="pm-h">' + p.h + '</div>' : '';
     if (names.length) {
@@ -121,7 +136,7 @@ BIND_JS = """function(feature, layer) {
             return '<tr><th>' + n + '</th><td>' + p.r[i] + '</td></tr>'; }).join('') + '</table>';
     }
     if (html) {
-        layer.bindTooltip(html, {sticky: true, className: 'pm-tip'});
+        if (!pmTouchOnly) { layer.bindTooltip(html, {sticky: true, className: 'pm-tip'}); }
         layer.bindPopup(html, {className: 'pm-popup'});
     }
 }"""

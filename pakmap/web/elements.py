@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import folium
 from branca.element import Element, Figure, MacroElement
 
 
@@ -62,7 +61,3 @@ class DataOnlyMacro(MacroElement):
                 target.add_child(Verbatim(macro(self, kwargs)), name=self.get_name())
         for element in self._children.values():
             element.render(**kwargs)
-
-
-class LayerControl(folium.LayerControl, DataOnlyMacro):
-    """folium's layer control, whose layer names (escaped HTML) are data only."""

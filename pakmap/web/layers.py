@@ -41,12 +41,17 @@ class FeatureLayer(folium.map.Layer, DataOnlyMacro):
             pointToLayer: function(f, latlng) {
                 var s = {{ this.get_name() }}_styles[f.properties.s];
                 if (s.icon) {
-                    return L.marker(latlng, {icon: {{ this.get_name() }}_icons[f.properties.s], pane: s.pane});
+                    // Not in the tab order: the search is the keyboard's way to a feature (pakmap.web.controls).
+                    return L.marker(latlng, {icon: {{ this.get_name() }}_icons[f.properties.s], pane: s.pane, keyboard: false});
                 }
                 return L.circleMarker(latlng, s);
             },
             onEachFeature: function(f, layer) {
                 ({{ this.bind_js }})(f, layer);
+                // Chromium puts an SVG path with focus listeners (the tooltip's) in the tab order; the
+                // search is the keyboard's way to a feature, the Tab key goes to the controls.
+                layer.on('add', function() { var el = layer.getElement && layer.getElement();
+                    if (el && el.setAttribute) el.setAttribute('tabindex', '-1'); });
                 if (layer.setStyle) {  // paths; markers are highlighted by CSS (.pm-marker:hover)
                     layer.on({
                         mouseover: function(e) { e.target.setStyle({{ this.highlight_json }}); },
@@ -88,6 +93,7 @@ class FeatureLayer(folium.map.Layer, DataOnlyMacro):
         self.bind_js = bind_js
         self.feature_count = len(payload["s"])
         self.symbols = tuple(symbols)
+        self.search_column: int | None = None  # set when the map's search finds features of this layer
         self._bounds = bounds
 
     def _get_self_bounds(self) -> list[list[float]]:

@@ -13,6 +13,7 @@ from ..layer import RasterLayer, VectorLayer
 from ..render.legend_items import LegendItem, legend_items, legend_title, single_label
 from ..render.raster import ramp_label
 from .markers import ICON_CLASS, MarkerSymbol
+from .page import nodata_swatch_css
 from .styles import css_color, px
 
 # A clean UNHCR look: Lato where installed, white boxes with a hairline, navy text.
@@ -27,8 +28,11 @@ CSS = """
 .pm-sub { font-size: 12px; color: #333333; }
 .pm-note { font-size: 11px; color: #EF4A60; font-weight: 700; }
 .pm-legend { max-height: 60vh; overflow-y: auto; min-width: 150px; }
+.pm-legend summary { cursor: pointer; font-weight: 700; color: #18375F; margin-bottom: 2px; }
+.pm-legend:not([open]) { min-width: 0; }
+.pm-legend:not([open]) summary { margin-bottom: 0; }
 .pm-layer { font-weight: 700; margin: 6px 0 3px; }
-.pm-layer:first-child { margin-top: 0; }
+.pm-entry:first-of-type > .pm-layer:first-child { margin-top: 0; }
 .pm-row { display: flex; align-items: center; margin: 2px 0; color: #333333; }
 .pm-sw { flex: none; display: inline-block; margin-right: 6px; box-sizing: border-box; }
 .pm-ramp { width: 48px; height: 11px; }
@@ -82,8 +86,9 @@ def _swatch(item: LegendItem, where: str, point_circles: bool = False) -> str:
         )
     # A white outline (district borders) vanishes on the white legend: a hairline grey keeps the
     # light classes and "No data" readable as boxes.
+    fill = nodata_swatch_css(color) if item.nodata and color != "transparent" else f"background:{color}"
     return (
-        f'<span class="pm-sw" style="width:14px;height:11px;background:{color};opacity:{item.opacity:g};'
+        f'<span class="pm-sw" style="width:14px;height:11px;{fill};opacity:{item.opacity:g};'
         f'border:{border:.1f}px solid {stroke if stroke != "#FFFFFF" else "#CCCCCC"}"></span>'
     )
 
@@ -118,8 +123,14 @@ def raster_legend(layer: RasterLayer, overlay) -> str:
     return f'<div class="pm-layer">{html.escape(single_label(layer))}</div><div class="pm-row">{swatch}{label}</div>'
 
 
-def legend_html(entries: list[str]) -> str:
-    return f'<div class="pm-box pm-legend">{"".join(entries)}<div class="pm-disclaimer">{html.escape(DISCLAIMER)}</div></div>'
+def legend_html(entries: list[tuple[str, str]]) -> str:
+    """The legend box: each ``(block, key)`` in a block the layer control shows and hides with its
+    layer (``key`` names it); a ``<details>`` box, so a phone can fold it away."""
+    blocks = "".join(f'<div class="pm-entry" data-layer="{html.escape(key)}">{block}</div>' for block, key in entries)
+    return (
+        f'<details class="pm-box pm-legend" open><summary>Legend</summary>{blocks}'
+        f'<div class="pm-disclaimer">{html.escape(DISCLAIMER)}</div></details>'
+    )
 
 
 def title_html(title: str, subtitle: str = "", note: str = "") -> str:
@@ -128,4 +139,4 @@ def title_html(title: str, subtitle: str = "", note: str = "") -> str:
         parts.append(f'<div class="pm-sub">{html.escape(subtitle)}</div>')
     if note:
         parts.append(f'<div class="pm-note">{html.escape(note)}</div>')
-    return f'<div class="pm-box">{"".join(parts)}</div>' if parts else ""
+    return f'<div class="pm-box pm-heading" role="banner">{"".join(parts)}</div>' if parts else ""

@@ -27,6 +27,7 @@ from ..render.styling import symbolize
 from ..render.vector import DOT_CASING_MM, geometry_kind
 from ..style import DOT_PATTERN, ProportionalStyle
 from .markers import MarkerSymbol
+from .page import nodata_pattern_id
 
 PX_PER_MM = 96 / 25.4
 MAX_MARKER_ICONS = 2_000  # points of one layer drawn as marker icons; more: circles (see above)
@@ -76,6 +77,7 @@ class WebStyle:
     drawn: np.ndarray  # positional indices of the layer's features that are drawn, in draw order
     anchors: np.ndarray | None = None  # proportional: the circle centres (points), one per drawn feature
     symbols: tuple[MarkerSymbol, ...] = ()  # point layers: the marker of each class that is drawn
+    hatched: frozenset[str] = frozenset()  # polygons: the colours of the "no data" hatch they use
     # () for a point layer with more than MAX_MARKER_ICONS points, drawn as circles
 
     @property
@@ -169,12 +171,16 @@ def web_style(layer: VectorLayer, threshold: int | None) -> WebStyle:
         }
         if kind == "point":
             base["radius"] = px(symbol.size / 2)
+        hatched = {c for c, cls in enumerate(sym.classes) if cls.nodata and fills[c] and kind == "polygon"}
+        paint = [f"url(#{nodata_pattern_id(f)})" if c in hatched else f for c, f in enumerate(fills)]
         styles = [
             {
                 **base,
-                "fillColor": fills[class_of[i]] or "#000000",
+                "fillColor": paint[class_of[i]] or "#000000",
                 **({"fillOpacity": 0, "fill": False} if fills[class_of[i]] is None else {}),
             }
             for i in drawn
         ]
+        used = {fills[c] for c in np.unique(class_of[drawn]) if c in hatched} if len(drawn) else set()
+        return WebStyle(kind, styles, drawn, hatched=frozenset(used))
     return WebStyle(kind, styles, drawn)

@@ -32,15 +32,19 @@ from ..crs import WGS84, transform_bounds
 from ..errors import ExportError, ProjectError
 from ..layer import RasterLayer, VectorLayer, replace_data
 from ..project.loaded import LoadedProject
+from ..render.legend_items import pretty_name
 from . import simplify
 from .assets import make_offline
 from .basemap import basemap_layer
 from .content import BIND_JS, feature_content
-from .elements import LayerControl, Verbatim, script_json
+from .controls import MAX_SEARCH_FEATURES, SEARCH_CSS, LayerControl, SearchControl
+from .elements import Verbatim, script_json
 from .encoding import encode
 from .labels import map_labels
 from .layers import FeatureLayer, HtmlControl, MapControls
 from .legend import CSS, layer_legend, legend_html, raster_legend, title_html
+from .page import CSS as PAGE_CSS
+from .page import PAGE_JS, finish_page, nodata_patterns
 from .raster import raster_overlay
 from .styles import WebStyle, web_style
 
@@ -140,12 +144,14 @@ def feature_layer(
         payload,
         unique_styles,
         bind,
-        name=_escape_name(layer.name),
+        name=_escape_name(pretty_name(layer.name)),
         bounds=[[ymin, xmin], [ymax, xmax]],
         show=layer.visible,
         pane=pane,
         symbols=style.symbols,
     )
+    if len(style.drawn) <= MAX_SEARCH_FEATURES:
+        fl.search_column = content.search_column
     return fl, style
 
 
@@ -159,7 +165,7 @@ def image_layer(layer: RasterLayer, detail: Generalization, pane: str | None = N
         overlay.data_uri(),
         overlay.bounds,
         pixelated=False,
-        name=_escape_name(layer.name),
+        name=_escape_name(pretty_name(layer.name)),
         show=layer.visible,
         opacity=overlay.opacity,
         interactive=False,
@@ -194,12 +200,18 @@ def build_webmap(loaded: LoadedProject) -> folium.Map:
         zoom_delta=0.5,
     )
     make_offline(m)
-    m.get_root().header.add_child(Verbatim(f"<style>{CSS}</style>"), name="pakmap_css")
+    root = m.get_root()
+    root.header.add_child(Verbatim(f"<style>{CSS}{SEARCH_CSS}{PAGE_CSS}</style>"), name="pakmap_css")
+    root.header.add_child(Verbatim(f"<script>{PAGE_JS}</script>"), name="pakmap_page")
     tiles = basemap_layer(web.basemap, web.min_zoom, web.max_zoom, project.path)
     if tiles is not None:
         tiles.add_to(m)
-    legend_entries = []
+        # A switch between the basemap and none: the map's own colours, or to print from the browser.
+        folium.FeatureGroup(name="No basemap", overlay=False, control=True, show=False).add_to(m)
+    legend_entries = []  # (legend block, JavaScript name of its layer)
     labelled = []  # (JavaScript name of the layer's group, the layer in WGS 84)
+    searchable = []  # (JavaScript name of the layer's group, its search column)
+    hatched: set[str] = set()
     for position, layer in enumerate(loaded.drawable):
         spec = _spec(loaded, layer.name)
         pane = layer_pane(m, position)
@@ -209,14 +221,17 @@ def build_webmap(loaded: LoadedProject) -> folium.Map:
                 continue
             image.add_to(m)
             if spec is None or spec.legend:
-                legend_entries.append(raster_legend(layer, overlay))
+                legend_entries.append((raster_legend(layer, overlay), image.get_name()))
             continue
         in_wgs84 = _in_wgs84(layer, project.path)
         fl, style = feature_layer(in_wgs84, spec.popup_fields if spec else [], threshold, detail, pane)
         fl.add_to(m)
         labelled.append((fl.get_name(), in_wgs84))
+        hatched |= style.hatched
+        if fl.search_column is not None:
+            searchable.append((fl.get_name(), fl.search_column))
         if spec is None or spec.legend:
-            legend_entries.append(layer_legend(layer, threshold, point_circles=style.point_circles))
+            legend_entries.append((layer_legend(layer, threshold, point_circles=style.point_circles), fl.get_name()))
     labels = map_labels(labelled, threshold, detail.tolerance)
     if labels is not None:
         labels.add_to(m)
@@ -228,10 +243,14 @@ def build_webmap(loaded: LoadedProject) -> folium.Map:
     if box:
         HtmlControl(box, "topleft").add_to(m)
     MapControls(_escape_name(project.layout.sources)).add_to(m)
+    if searchable:
+        SearchControl(searchable, max_zoom=web.max_zoom).add_to(m)
+    if hatched:
+        root.html.add_child(Verbatim(nodata_patterns(hatched)), name="pakmap_nodata")
     if legend_entries:
         # Legend lists the top layer first, as the print legend reads from the top of the map down.
         HtmlControl(legend_html(legend_entries[::-1]), "bottomright").add_to(m)
-    LayerControl(position="topright", collapsed=False).add_to(m)
+    LayerControl(position="topright").add_to(m)
     pad = project.layout.extent.margin
     dx, dy = (xmax - xmin) * pad, (ymax - ymin) * pad
     # Opens there without a zoom animation: animating thousands of marker icons takes seconds.
@@ -243,7 +262,7 @@ def build_webmap(loaded: LoadedProject) -> folium.Map:
 
 def render_html(loaded: LoadedProject) -> str:
     """The web map as one HTML document."""
-    return build_webmap(loaded).get_root().render()
+    return finish_page(build_webmap(loaded).get_root().render())
 
 
 def export_webmap(loaded: LoadedProject, out_path: str | os.PathLike) -> Path:
