@@ -57,3 +57,34 @@ def test_no_locator_far_from_pakistan_without_provinces():
         {"name": ["a", "b"]}, geometry=[shapely.box(10, 10, 11, 11), shapely.box(11, 10, 12, 11)], crs="EPSG:4326"
     )
     assert "locator" not in compose_page(_project(VectorLayer("squares", squares))).boxes
+
+
+def test_the_inset_shows_pakistans_neighbours_by_name(tmp_path, shared_data):
+    import subprocess
+
+    from pakmap.cli import main
+
+    out = tmp_path / "sindh.pdf"
+    assert main(["map", str(shared_data / "sindh_cod_adm2_pcodes.geojson"), "-o", str(out)]) == 0
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    for country in ("AFGHANISTAN", "IRAN", "INDIA"):
+        assert country in text
+
+
+def test_neighbours_only_where_the_inset_reaches_them():
+    from pakmap.layout.locator import neighbours_layer
+
+    around_pakistan = neighbours_layer((55.0, 20.0, 85.0, 40.0), "EPSG:4326", 0.01)
+    assert {"Afghanistan", "Iran", "India", "China"} <= set(around_pakistan.data["name"])
+    assert neighbours_layer((10.0, 10.0, 12.0, 12.0), "EPSG:4326", 0.01) is None  # far away: none
+
+
+def test_the_extent_box_outlines_where_the_map_has_data():
+    from pakmap.layout.locator import extent_box
+
+    # A page frame wider than the country shows sea and neighbours on both sides: the box keeps
+    # to the country's extent, never larger than what the map is about.
+    assert extent_box((60.0, 23.0, 78.0, 37.5), (60.9, 23.7, 77.8, 37.1)) == (60.9, 23.7, 77.8, 37.1)
+    # Zoomed in on a district: the box is the map's extent.
+    assert extent_box((67.0, 24.8, 67.2, 25.0), (60.9, 23.7, 77.8, 37.1)) == (67.0, 24.8, 67.2, 25.0)
+    assert extent_box((1.0, 1.0, 2.0, 2.0), None) == (1.0, 1.0, 2.0, 2.0)

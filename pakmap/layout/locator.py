@@ -28,7 +28,7 @@ from ..project.loaded import LoadedProject
 from ..render.mapview import MapView, fit_extent
 from ..render.qt import qcolor
 from ..resources import style_file
-from ..style import SingleSymbolStyle, Symbol
+from ..style import LabelStyle, SingleSymbolStyle, Symbol
 from .template import ElementSpec, Template
 
 PROVINCE_NAMES = ("provinces", "province", "adm1", "admin1", "pak_provinces")
@@ -47,6 +47,13 @@ ADMIN1_FIELDS = (
     "admin1pcode",
 )
 BUILTIN_OUTLINE = "locator/pakistan_provinces.geojson"
+# The countries around Pakistan (Natural Earth): an inset of the country alone does not say where it is.
+NEIGHBOURS = "locator/neighbours.geojson"
+NEIGHBOUR_FILL = "#F4F4F4"
+NEIGHBOUR_BORDER = "#C8C8C8"
+NEIGHBOUR_LABEL = "#8C8C8C"
+COUNTRY_FILL = "#CFCFCF"  # the inset's own country, darker than its neighbours
+INSET_MARGIN = 0.3  # of the country's size on each side: room for the neighbours' names
 MIN_BOX_MM = 1.5  # the extent box never shrinks below this, so a district's box is still visible
 
 
@@ -159,8 +166,36 @@ def locator_layer(boundaries: gpd.GeoDataFrame, spec: ElementSpec, tolerance: fl
     """The inset's boundaries in the map CRS, simplified to ``tolerance`` map units, in the inset style."""
     data = boundaries if boundaries.crs is None or boundaries.crs == crs else boundaries.to_crs(crs)
     data = data.set_geometry(data.geometry.simplify(tolerance, preserve_topology=True))
-    symbol = Symbol(fill=spec.fill or "#E6E6E6", stroke="#FFFFFF", stroke_width=0.15)
+    symbol = Symbol(fill=spec.fill or COUNTRY_FILL, stroke="#FFFFFF", stroke_width=0.15)
     return VectorLayer("locator", data, style=SingleSymbolStyle(symbol))
+
+
+def neighbours_layer(extent, crs, tolerance: float) -> VectorLayer | None:
+    """The neighbouring countries inside the inset's ``extent`` (map CRS), named in small grey capitals;
+    None where the built-in neighbours do not reach (a map outside the region)."""
+    world = _read_boundaries(str(style_file(NEIGHBOURS)))
+    try:
+        lonlat = transform_bounds(tuple(extent), crs, WGS84)
+    except PakmapError:
+        return None
+    near = world[world.geometry.intersects(shapely.box(*lonlat))]
+    if near.empty:
+        return None
+    data = near if crs is None or near.crs == crs else near.to_crs(crs)
+    data = data.assign(label=data["name"].str.upper())
+    data = data.set_geometry(data.geometry.simplify(tolerance, preserve_topology=True))
+    symbol = Symbol(fill=NEIGHBOUR_FILL, stroke=NEIGHBOUR_BORDER, stroke_width=0.1)
+    labels = LabelStyle(field="label", size=4.5, color=NEIGHBOUR_LABEL, halo_width=0.0)
+    return VectorLayer("neighbours", data, style=SingleSymbolStyle(symbol), labels=labels)
+
+
+def extent_box(main_extent, data_extent) -> tuple[float, float, float, float]:
+    """The box the inset outlines: the main map's extent where the map has data. A map frame wider
+    than the country (a page's proportions) would otherwise outline more than the map shows."""
+    if data_extent is None:
+        return tuple(main_extent)
+    shown = shapely.box(*main_extent).intersection(shapely.box(*data_extent))
+    return tuple(shown.bounds) if not shown.is_empty else tuple(main_extent)
 
 
 def draw_locator(
@@ -177,18 +212,28 @@ def draw_locator(
 
     bounds = transform_bounds(tuple(boundaries.total_bounds), boundaries.crs, loaded.crs)
     w, h = int(round(rect.width())), int(round(rect.height()))
-    extent = fit_extent(bounds, w, h, margin=0.1)  # room around the country: the extent box stays visible
-    tolerance = (extent[2] - extent[0]) / w  # one device pixel
+    wide = fit_extent(bounds, w, h, margin=INSET_MARGIN)
+    tolerance = (wide[2] - wide[0]) / w  # one device pixel
+    neighbours = neighbours_layer(wide, loaded.crs, tolerance * max(dpi / 150.0, 1.0))
+    # With neighbours, the country sits among them; alone, it fills the inset with room for the box.
+    extent = wide if neighbours is not None else fit_extent(bounds, w, h, margin=0.1)
+    tolerance = (extent[2] - extent[0]) / w
     layer = locator_layer(boundaries, spec, tolerance * max(dpi / 150.0, 1.0), loaded.crs)
-    view = MapView(layers=(layer,), extent=extent, crs=loaded.crs, width=w, height=h, dpi=dpi, background=None)
+    layers = (neighbours, layer) if neighbours is not None else (layer,)
+    view = MapView(layers=layers, extent=extent, crs=loaded.crs, width=w, height=h, dpi=dpi, background=None)
     painter.save()
     painter.translate(rect.topLeft())
     painter.setClipRect(QRectF(0, 0, w, h))
     render_map(view, painter)
+    try:
+        data_extent = loaded.extent()
+    except PakmapError:
+        data_extent = None
+    box = extent_box(main_extent, data_extent)
     # The main extent, in the inset's pixels (both views are in the map CRS: a plain rectangle).
     k = w / (extent[2] - extent[0])
-    x0, x1 = (main_extent[0] - extent[0]) * k, (main_extent[2] - extent[0]) * k
-    y0, y1 = (extent[3] - main_extent[3]) * k, (extent[3] - main_extent[1]) * k
+    x0, x1 = (box[0] - extent[0]) * k, (box[2] - extent[0]) * k
+    y0, y1 = (extent[3] - box[3]) * k, (extent[3] - box[1]) * k
     px = dpi / 25.4
     min_px = MIN_BOX_MM * px
     if x1 - x0 < min_px:
