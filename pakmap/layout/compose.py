@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import shapely
 
-from ..dates import creation_date, format_date
+from ..dates import creation_date, format_date, page_date
 from ..errors import StyleError
 from ..field_format import parse_expression
 from ..layer import VectorLayer
@@ -89,7 +89,7 @@ def compose_page(
     fields = {
         "title": title if title is not None else (layout.title or loaded.project.map.title),
         "subtitle": subtitle if subtitle is not None else layout.subtitle,
-        "as_of": layout.as_of,
+        "as_of": page_date(layout.as_of) if layout.as_of else layout.as_of,
         "created": format_date(creation_date()),
         "map_id": layout.map_id,
         "sources": layout.sources,

@@ -29,6 +29,7 @@ from folium.raster_layers import ImageOverlay
 
 from ..atomic import atomic_path
 from ..crs import WGS84, transform_bounds
+from ..dates import page_date
 from ..errors import ExportError, ProjectError
 from ..layer import RasterLayer, VectorLayer, replace_data
 from ..project.loaded import LoadedProject
@@ -236,7 +237,8 @@ def build_webmap(loaded: LoadedProject) -> folium.Map:
     if labels is not None:
         labels.add_to(m)
     title = project.layout.title or project.map.title
-    subtitle = " · ".join(t for t in (project.layout.subtitle, project.layout.as_of) if t)
+    as_of = page_date(project.layout.as_of) if project.layout.as_of else ""
+    subtitle = " · ".join(t for t in (project.layout.subtitle, as_of) if t)
     note = "Illustrative data: not real figures" if project.illustrative else ""
     m.get_root().title = html.escape(title) if title else None  # the browser tab; branca does not escape
     box = title_html(title, subtitle, note)
