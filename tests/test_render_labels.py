@@ -206,3 +206,49 @@ def test_the_mapped_layers_labels_win_over_point_labels():
     )
     _, result = render_image(MapView((district, towns), (0, 0, 100, 100), CRS_M, 200, 200, dpi=96))
     assert result.labels[0].text == "Peshawar" and result.labels[0].layer == "districts"
+
+
+def test_the_most_populous_place_is_labelled_before_a_larger_empty_one():
+    """Lahore against a desert district ten times its size: the population decides, not the area."""
+    desert, city = box(0, 0, 60, 100), box(60, 40, 70, 60)
+    lyr = _layer(
+        [desert, city],
+        LabelStyle(field="name", size=9),
+        name=["Chagai district", "Lahore city"],
+        population_2023=[250_000, 13_000_000],
+    )
+    _, result = render_image(MapView((lyr,), (0, 0, 100, 100), CRS_M, 200, 200, dpi=96))
+    assert result.labels[0].text == "Lahore city"
+
+
+def test_features_carrying_the_mapped_value_are_labelled_first():
+    from pakmap.style import GraduatedStyle
+
+    lyr = VectorLayer(
+        "districts",
+        gpd.GeoDataFrame(
+            {"name": ["No figures here", "Has figures"], "refugees": [None, 1200.0]},
+            geometry=[box(0, 0, 60, 100), box(60, 40, 70, 60)],
+            crs=CRS_M,
+        ),
+        style=GraduatedStyle(field="refugees", classes=1),
+        labels=LabelStyle(field="name", size=9),
+    )
+    _, result = render_image(MapView((lyr,), (0, 0, 100, 100), CRS_M, 200, 200, dpi=96))
+    assert result.labels[0].text == "Has figures"
+
+
+def test_labels_never_cover_the_markers_of_an_unlabelled_point_layer():
+    district = _layer([box(0, 0, 100, 100)], LabelStyle(field="name", size=9), name=["Peshawar"])
+    villages = VectorLayer(
+        "villages",
+        gpd.GeoDataFrame({"v": [1]}, geometry=[Point(50, 50)], crs=CRS_M),  # where the district label would go
+        style=SingleSymbolStyle(Symbol(size=3)),
+    )
+    view = MapView((district, villages), (0, 0, 100, 100), CRS_M, 200, 200, dpi=96)
+    _, result = render_image(view)
+    marker = (100 - view.mm(3) / 2, 100 - view.mm(3) / 2, view.mm(3), view.mm(3))
+    assert [lab.text for lab in result.labels] in ([], ["Peshawar"])
+    assert not any(_overlap(lab.box, marker) for lab in result.labels)
+    _, alone = render_image(MapView((district,), (0, 0, 100, 100), CRS_M, 200, 200, dpi=96))
+    assert _overlap(alone.labels[0].box, marker)  # without the villages, the label sits on that spot

@@ -29,7 +29,7 @@ from ..field_format import FIX, parse_expression
 from ..field_kinds import count_fields_of, numeric_values
 from ..fonts import FAMILY
 from ..numbers import format_number, is_missing
-from ..style import SingleSymbolStyle
+from ..style import ProportionalStyle, SingleSymbolStyle
 from .generalize import simplified, visible_indices
 from .label_boxes import bounds, box_corners, footprint, overlaps_any
 from .line_labels import device_lines, line_parts, line_positions
@@ -48,6 +48,7 @@ LABEL_GAP_EM = 0.5
 _MM_PER_PT = 25.4 / 72
 # Labels considered per layer: more could never fit on a page (a million village points).
 MAX_CANDIDATES = 5_000
+MAX_MARKER_OBSTACLES = 5_000  # markers of an unlabelled point layer that labels keep clear of
 # Point label positions tried in order: (dx, dy) in units of (marker radius + gap), text alignment.
 _POINT_POSITIONS = ((1, 0), (-1, 0), (1, -1), (1, 1), (0, -1), (0, 1), (-1, -1), (-1, 1))
 
@@ -199,16 +200,48 @@ def label_anchors(geoms: np.ndarray, kinds: np.ndarray, tolerance: float, simpli
 
 
 def label_priority(layer, rows: np.ndarray, size: np.ndarray) -> np.ndarray:
-    """Each label's priority (higher first): the layer's priority field, else the feature's ``size``."""
+    """Each label's priority (higher first): the layer's priority field; else the places that matter
+    first: features that carry the mapped value before those without, then the most populous (a
+    population count of the layer), else the largest. By area alone, Lahore, Islamabad, Rawalpindi
+    and Peshawar lose their labels to desert districts ten times their size."""
     field = layer.labels.priority
     if not field:
-        return size
+        return _default_priority(layer, rows, size)
     if field not in layer.fields:
         raise StyleError(
             f"label priority field '{field}' not in layer '{layer.name}'",
             fix=f"use one of: {', '.join(map(str, layer.fields))}",
         )
     return pd.to_numeric(layer.values(field).iloc[rows], errors="coerce").fillna(-np.inf).to_numpy(dtype=float)
+
+
+POPULATION_WORDS = ("population", "pop", "inhabitants", "people")
+
+
+def population_field(layer) -> str | None:
+    """A count field of the layer that is its population (``population_2023``, ``pop_total``)."""
+    for field in count_fields_of(layer):
+        words = str(field).lower().replace("-", "_").split("_")
+        if any(w in POPULATION_WORDS for w in words) or str(field).lower().startswith("population"):
+            return field
+    return None
+
+
+def _default_priority(layer, rows: np.ndarray, size: np.ndarray) -> np.ndarray:
+    mapped = getattr(layer.style, "field", None)
+    has_value = np.zeros(len(rows))
+    if mapped and mapped in layer.fields:
+        has_value = pd.to_numeric(layer.values(mapped).iloc[rows], errors="coerce").notna().to_numpy(dtype=float)
+        if not has_value.any():  # a text field (categories): every feature carries it
+            has_value = layer.values(mapped).iloc[rows].notna().to_numpy(dtype=float)
+    population = population_field(layer)
+    base = size
+    if population is not None:
+        base = pd.to_numeric(layer.values(population).iloc[rows], errors="coerce").fillna(-1).to_numpy(dtype=float)
+    # The rank of the population (or size) within the layer, in [0, 1): below one step of has_value.
+    # Equal values share a rank, so ties keep the file's order.
+    values, rank = np.unique(base, return_inverse=True)
+    return has_value + rank / len(values)
 
 
 def is_thematic(layer) -> bool:
@@ -243,6 +276,7 @@ class LabelCollector:
     def add_layer(self, layer) -> None:
         labels = layer.labels
         if labels is None or not labels.visible or not (labels.field or labels.expression):
+            self._add_markers(layer)
             return
         view, transform = self.view, self.transform
         proj = projected(layer, view.crs)
@@ -344,6 +378,22 @@ class LabelCollector:
             self.obstacles.append(
                 np.column_stack([centers - marker_r + view.mm(_GAP_MM), centers + marker_r - view.mm(_GAP_MM)])
             )
+
+    def _add_markers(self, layer) -> None:
+        """An unlabelled point layer's markers as obstacles: no label of another layer covers a
+        refugee village's symbol. A dense layer (more markers than a page can show apart) is a
+        texture that labels must lie on: it is not an obstacle."""
+        symbol = getattr(layer.style, "symbol", None)
+        if symbol is None or isinstance(layer.style, ProportionalStyle) or layer.geometry_type != "Point":
+            return
+        proj = projected(layer, self.view.crs)
+        rows = visible_indices(proj, self.view.extent)
+        if len(rows) == 0 or len(rows) > MAX_MARKER_OBSTACLES:
+            return
+        centers = self.transform.apply(shapely.get_coordinates(shapely.centroid(proj.geoms[rows])))
+        centers = centers[np.isfinite(centers).all(axis=1)]
+        r = self.view.mm(symbol.size) / 2
+        self.obstacles.append(np.column_stack([centers - r, centers + r]))
 
     def place(self) -> list[tuple[_Candidate, tuple[float, float, float, float], float, str]]:
         """Greedy placement by priority: each label takes its first position that overlaps nothing.
