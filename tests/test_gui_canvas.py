@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from gui_helpers import add_files, pixel_at, wait_rendered
+from gui_helpers import WAIT_MS, add_files, pixel_at, wait_rendered
 from PySide6.QtCore import QPoint, Qt
 
 pytestmark = [pytest.mark.gui, pytest.mark.realdata]
@@ -130,3 +130,32 @@ def test_scale_typed_in_the_status_bar_zooms(window, qtbot, districts_path):
     window._scale_entered()
     assert window.canvas.scale_denominator() == pytest.approx(1_000_000, rel=1e-6)
     assert np.isfinite(window.canvas.resolution)
+
+
+@pytest.mark.timeout(120)
+def test_a_raster_without_crs_is_left_off_and_the_canvas_stops_rendering(window, qtbot, tmp_path, districts_path):
+    """The canvas kept 'rendering' for ever after a raster without a CRS, and drew nothing more."""
+    import numpy as np
+    import rasterio
+    from rasterio.transform import from_origin
+
+    raster = tmp_path / "no_crs.tif"
+    with rasterio.open(
+        raster,
+        "w",
+        driver="GTiff",
+        width=40,
+        height=40,
+        count=1,
+        dtype="uint8",
+        transform=from_origin(66, 30, 0.1, 0.1),
+    ) as dst:
+        dst.write(np.full((1, 40, 40), 200, dtype="uint8"))
+    add_files(window, qtbot, districts_path)
+    wait_rendered(window, qtbot)
+    window.add_files([str(raster)])
+    qtbot.waitUntil(lambda: window.canvas.unplaced == ("no_crs",), timeout=WAIT_MS)
+    wait_rendered(window, qtbot)  # returns: the render of the other layers finished
+    assert not window.canvas.is_rendering
+    assert "'no_crs' not drawn: no coordinate reference system" in window.statusBar().currentMessage()
+    assert window.last_error in (None, "")  # not an error dialog: the rest of the map is drawn

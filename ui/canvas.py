@@ -85,6 +85,8 @@ class MapCanvas(QWidget):
     identified = Signal(str, object)  # layer name ('' when nothing), positional rows
     render_finished = Signal(float)  # seconds the last completed render took
     render_failed = Signal(object)  # the exception
+    # Layers left off the map because they have no CRS to place them by (names); () when none.
+    unplaced_changed = Signal(tuple)
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -259,8 +261,15 @@ class MapCanvas(QWidget):
         if self.center is None or self.width() < 2 or self.height() < 2:
             return None
         loaded = self.document.loaded
+        # A layer without a CRS cannot be placed: the map draws the others (as QGIS does) and says
+        # which ones it left off, instead of failing every render.
+        placed = tuple(l for l in loaded.drawable if l.crs is not None or loaded.crs is None)
+        unplaced = tuple(l.name for l in loaded.drawable if l not in placed)
+        if unplaced != self.unplaced:
+            self.unplaced = unplaced
+            self.unplaced_changed.emit(unplaced)
         return MapView(
-            layers=loaded.drawable,
+            layers=placed,
             extent=self.extent(),
             crs=loaded.crs,
             width=self.width(),
@@ -324,6 +333,7 @@ class MapCanvas(QWidget):
 
     def _on_failed(self, generation: int, exc: BaseException) -> None:
         self._forget_jobs_up_to(generation)
+        self.failed_generation = max(self.failed_generation, generation)
         if generation == self.generation:
             self.render_failed.emit(exc)
 
@@ -334,9 +344,12 @@ class MapCanvas(QWidget):
         done, pending = concurrent.futures.wait(self._futures, timeout=msecs / 1000)
         return not pending
 
+    unplaced: tuple[str, ...] = ()
+    failed_generation = 0  # the newest render that ended in an error: it is over, not pending
+
     @property
     def is_rendering(self) -> bool:
-        return self.rendered_generation < self.generation
+        return max(self.rendered_generation, self.failed_generation) < self.generation
 
     # --- Qt events ---------------------------------------------------------------------------
 

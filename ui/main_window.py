@@ -279,6 +279,7 @@ class MainWindow(QMainWindow):
         self.canvas.view_changed.connect(self._show_scale)
         self.canvas.render_finished.connect(lambda s: self._show_scale())
         self.canvas.render_failed.connect(self.show_error)
+        self.canvas.unplaced_changed.connect(self._show_unplaced)
         self.canvas.identified.connect(self._identified)
 
     def _connect_document(self) -> None:
@@ -481,6 +482,15 @@ class MainWindow(QMainWindow):
     def zoom_to_selection(self) -> None:
         if not self.canvas.zoom_to_selection():
             self.statusBar().showMessage("Nothing is selected: click a feature or select rows in the table", 5000)
+
+    def _show_unplaced(self, names: tuple) -> None:
+        if names:
+            listed = ", ".join(f"'{n}'" for n in names)
+            self.statusBar().showMessage(
+                f"{listed} not drawn: no coordinate reference system — set it in the project "
+                '(crs = "EPSG:…" for the layer)',
+                30000,
+            )
 
     def _identified(self, name: str, rows) -> None:
         self.identify_panel.show_features(self.document.layer(name) if name else None, rows)
