@@ -44,6 +44,11 @@ class PointColumns:
         frame[self.geometry_name] = shapely.points(self.xy)
         return gpd.GeoDataFrame(frame, geometry=self.geometry_name, crs=self.crs)
 
+    def take(self, rows) -> "PointColumns":
+        """The features at positions ``rows``, still as columns."""
+        rows = np.asarray(rows, dtype=np.int64)
+        return replace(self, attributes=self.attributes.iloc[rows], xy=self.xy[rows])
+
     def with_crs(self, crs: CRS | None) -> "PointColumns":
         """The same coordinates declared to be in ``crs`` (not transformed: like ``set_crs``)."""
         return replace(self, crs=crs)

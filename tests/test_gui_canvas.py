@@ -159,3 +159,30 @@ def test_a_raster_without_crs_is_left_off_and_the_canvas_stops_rendering(window,
     assert not window.canvas.is_rendering
     assert "'no_crs' not drawn: no coordinate reference system" in window.statusBar().currentMessage()
     assert window.last_error in (None, "")  # not an error dialog: the rest of the map is drawn
+
+
+@pytest.mark.timeout(120)
+def test_identify_and_selection_on_many_points_build_no_shapely_points(window, qtbot, tmp_path):
+    """The first identify on a million points froze the window for seconds: the tree and the
+    identify panel built every point as a shapely object. Both read the coordinate columns now."""
+    import geopandas as gpd
+
+    rng = np.random.default_rng(7)
+    n = 50_000
+    points = gpd.GeoDataFrame(
+        {"site": [f"site {i}" for i in range(n)], "households": rng.integers(5, 500, n)},
+        geometry=gpd.points_from_xy(rng.uniform(66, 74, n), rng.uniform(25, 35, n)),
+        crs="EPSG:4326",
+    )
+    path = tmp_path / "sites.gpkg"
+    points.to_file(path, driver="GPKG")
+    (layer,) = add_files(window, qtbot, path)
+    wait_rendered(window, qtbot)
+    assert layer.point_columns is not None
+    canvas = window.canvas
+    x, y = layer.point_columns.xy[123]
+    canvas.identify(canvas.to_screen(x, y).toPoint())
+    wait_rendered(window, qtbot)  # with the selection drawn
+    assert 123 in window.document.selection[layer.name]
+    assert window.identify_panel.topLevelItem(0).text(0).startswith(f"{layer.name}: ")
+    assert layer._frame is None  # neither the query, the panel nor the selection made the GeoDataFrame

@@ -287,7 +287,7 @@ class MapCanvas(QWidget):
             except Exception:  # noqa: BLE001 - a selection of a layer just removed
                 continue
             if len(rows) and isinstance(layer, VectorLayer) and layer.visible:
-                layers.append(VectorLayer(f"{name} (selection)", layer.data.iloc[rows], style=SELECTION_STYLE))
+                layers.append(VectorLayer(f"{name} (selection)", layer.take(rows), style=SELECTION_STYLE))
         return (
             MapView(
                 layers=tuple(layers),
@@ -450,10 +450,13 @@ class MapCanvas(QWidget):
         for layer in reversed(self.document.loaded.drawable):
             if not isinstance(layer, VectorLayer) or layer.crs is None:
                 continue
-            tree = projected(layer, self.document.crs).tree
-            rows = tree.query(point, predicate="intersects")
-            if not len(rows):
-                rows = tree.query(probe, predicate="intersects")
+            proj = projected(layer, self.document.crs)
+            if proj.point_xy is not None:
+                rows = proj.points_in(x - tol, y - tol, x + tol, y + tol)
+            else:
+                rows = proj.tree.query(point, predicate="intersects")
+                if not len(rows):
+                    rows = proj.tree.query(probe, predicate="intersects")
             if len(rows):
                 return layer, np.sort(rows)
         return None, np.empty(0, dtype=np.int64)

@@ -23,7 +23,7 @@ class IdentifyPanel(QTreeWidget):
             return
         fields = layer.fields
         for row in rows[:20]:  # a click rarely hits more; the attribute table shows the rest
-            record = layer.data.iloc[int(row)]
+            record = layer.attributes.iloc[int(row)]  # no geometry: a point layer's frame is never built
             title = str(record["name"]) if "name" in fields else f"feature {int(row) + 1}"
             top = QTreeWidgetItem([f"{layer.name}: {title}", ""])
             for field in fields:
