@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -23,10 +24,8 @@ from typing import Iterator
 from .errors import ExportError, PakmapError
 from .file_guard import check_output_folder
 
-try:
+if sys.platform != "win32":
     import resource  # POSIX only: the file-size limit (ulimit -f)
-except ImportError:  # Windows
-    resource = None
 
 TEMP_PREFIX = ".pakmap-tmp."
 # Old enough that no pakmap still writes it: a temp file's time changes with every write, and
@@ -147,7 +146,7 @@ def _disk_nearly_full(folder: Path) -> bool:
 
 
 def _at_size_limit(tmp: Path) -> bool:
-    if resource is None:
+    if sys.platform == "win32":
         return False
     limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
     if limit == resource.RLIM_INFINITY:
@@ -156,11 +155,11 @@ def _at_size_limit(tmp: Path) -> bool:
     return bool(sizes) and max(sizes) + _NEARLY_FULL >= limit
 
 
-def remove_stale_temp_files(folder: str | os.PathLike, now: float | None = None) -> list[Path]:
+def remove_stale_temp_files(folder: str | os.PathLike[str], now: float | None = None) -> list[Path]:
     """Remove pakmap's temporary files in ``folder`` untouched for ``STALE_TEMP_SECONDS``: left by a
     process that was killed while writing. Returns those removed."""
     now = time.time() if now is None else now
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:

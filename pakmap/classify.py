@@ -172,12 +172,13 @@ def classify(
     # this month: the other classes keep last month's colours.
     kept_split = bool(kept and below and kept_lower is not None and kept_lower < below)
     split = bool(below) and (kept_split or bool(np.any((y > 0) & (y < below))))
+    split_at = int(below) if split and below else 0  # the "<5" class's upper bound when split
     small = (y < below) if split else np.zeros(len(y), dtype=bool)
     rest = y[~small]
     yb = np.zeros(len(y), dtype=int)
     if split and len(rest) == 0 and not kept:
         class_of[present] = 0
-        return Classes((float(below),), float(below), class_of, (len(y),), integer, below=int(below))
+        return Classes((float(split_at),), float(split_at), class_of, (len(y),), integer, below=split_at)
     if kept:
         bins = np.asarray(sorted(float(b) for b in breaks), dtype=float)
     else:
@@ -193,7 +194,7 @@ def classify(
     if kept:
         open_high = bool(len(rest) and rest.max() > bins[-1])
         if split:
-            lower = float(below)  # the classes above "<5" start at the threshold, month after month
+            lower = float(split_at)  # the classes above "<5" start at the threshold, month after month
         else:
             lower = float(rest.min()) if len(rest) else float(kept_lower or 0.0)
             open_low = kept_lower is not None and lower < kept_lower
@@ -209,7 +210,7 @@ def classify(
     shift = 1 if split else 0
     yb[~small] = rb + shift
     class_of[present] = yb
-    all_bins = ((float(below),) if shift else ()) + tuple(float(b) for b in bins)
+    all_bins = ((float(split_at),) if shift else ()) + tuple(float(b) for b in bins)
     counts = tuple(int((yb == i).sum()) for i in range(len(all_bins)))
     return Classes(
         all_bins,
@@ -217,7 +218,7 @@ def classify(
         class_of,
         counts,
         integer,
-        below=int(below) if shift else None,
+        below=split_at if shift else None,
         open_low=open_low,
         open_high=open_high,
     )

@@ -83,12 +83,21 @@ def transform_xy(x, y, src, dst) -> tuple[np.ndarray, np.ndarray]:
     return transformer(src, dst).transform(x, y)
 
 
-def transform_bounds(bounds, src, dst, densify: int = 21) -> tuple[float, float, float, float]:
+Bounds = tuple[float, float, float, float]
+
+
+def as_bounds(values) -> Bounds:
+    """Any four numbers (a list, an array, shapely's total_bounds) as (xmin, ymin, xmax, ymax) floats."""
+    xmin, ymin, xmax, ymax = values
+    return float(xmin), float(ymin), float(xmax), float(ymax)
+
+
+def transform_bounds(bounds, src, dst, densify: int = 21) -> Bounds:
     """Bounds reprojected densely along the edges (corners alone underestimate curved edges)."""
     if parse_crs(src) == parse_crs(dst):
-        return tuple(float(v) for v in bounds)  # type: ignore[return-value]
-    out = transformer(src, dst).transform_bounds(*bounds, densify_pts=densify)
-    return tuple(float(v) for v in out)  # type: ignore[return-value]
+        return as_bounds(bounds)
+    xmin, ymin, xmax, ymax = bounds
+    return as_bounds(transformer(src, dst).transform_bounds(xmin, ymin, xmax, ymax, densify_pts=densify))
 
 
 def _first_line(exc: Exception) -> str:
@@ -96,4 +105,4 @@ def _first_line(exc: Exception) -> str:
     return text[:120]
 
 
-__all__ = ["WGS84", "parse_crs", "crs_label", "transformer", "transform_xy", "transform_bounds"]
+__all__ = ["WGS84", "parse_crs", "crs_label", "transformer", "transform_xy", "transform_bounds", "as_bounds", "Bounds"]

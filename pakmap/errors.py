@@ -8,6 +8,7 @@ shows the same sentence in a message box. Nothing else should ever reach the use
 from __future__ import annotations
 
 import os
+from typing import Any
 
 
 class PakmapError(Exception):
@@ -45,6 +46,10 @@ class StyleError(PakmapError):
 
 class JoinError(PakmapError):
     """A join cannot be made as asked (unknown field, one-to-many without aggregation, strict mode)."""
+
+    # The report of a join refused after matching (``pakmap.join.JoinReport``): the CLI and the GUI
+    # show it, so the officer sees what to fix.
+    report: Any = None
 
 
 class ExpressionError(PakmapError):

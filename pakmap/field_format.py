@@ -61,11 +61,12 @@ def parse_expression(text: str, where: str) -> FieldExpression:
         parsed = list(string.Formatter().parse(text))
     except ValueError as exc:  # "{name" or "name}"
         raise StyleError(f"{where}: the expression {_shown(text)} has an unbalanced brace ({exc})", fix=FIX) from None
-    parts = []
+    parts: list[tuple[str, str | None, str]] = []
     for literal, field, spec, conversion in parsed:
         if field is None:
             parts.append((literal, None, ""))
             continue
+        spec = spec or ""  # never None beside a field; typeshed allows it for the literal-only parts
         reference = "{" + field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
         if not field.strip() or field.isdigit():
             raise StyleError(f"{where}: {_shown(reference)} in the expression names no field", fix=FIX)

@@ -135,11 +135,12 @@ def _raster(layer: RasterLayer) -> list[tuple[str, str]]:
 
 def _read_with(layer: Layer) -> list[tuple[str, str]]:
     """How the file was read, for tables and points made from tables."""
-    opts = layer.source.options if layer.source else {}
+    source = layer.source
+    opts = source.options if source else {}
     lines = []
-    workbook = layer.source is not None and layer.source.path.suffix.lower() in (".xlsx", ".xlsm")
+    workbook = source is not None and source.path.suffix.lower() in (".xlsx", ".xlsm")
     if "delimiter" in opts or "header_row" in opts or workbook:
-        how = [f"sheet '{layer.source.layer}'"] if workbook else []
+        how = [f"sheet '{source.layer}'"] if source is not None and workbook else []
         if "encoding" in opts:
             how.append(f"encoding {opts['encoding']}")
         if "delimiter" in opts:

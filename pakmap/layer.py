@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from .crs import as_bounds
 from .events import Signal
 from .point_columns import PointColumns
 from .style import LabelStyle, RasterStyle, SingleSymbolStyle, VectorStyle
@@ -110,6 +111,10 @@ class VectorLayer(_LayerBase):
     ``data``.
     """
 
+    # Exactly one of the two is set until ``data`` is first read; then the frame is.
+    _points: PointColumns | None
+    _frame: gpd.GeoDataFrame | None
+
     def __init__(
         self,
         name: str,
@@ -129,13 +134,22 @@ class VectorLayer(_LayerBase):
         self.declared_kinds: dict[str, Any] = {}
 
     @property
+    def _held(self) -> gpd.GeoDataFrame | PointColumns:
+        """The frame once built, else the point columns it is built from."""
+        if self._frame is not None:
+            return self._frame
+        if self._points is None:  # the setter always sets one of the two
+            raise AttributeError(f"layer '{self.name}' holds no data")
+        return self._points
+
+    @property
     def data(self) -> gpd.GeoDataFrame:
         if self._frame is None:
             # Locked: the canvas renders in a worker thread while the GUI thread may ask too, and
             # both must get the one frame that later edits go to.
             with _FRAME_LOCK:
-                if self._frame is None:
-                    self._frame = self._points.frame()
+                held = self._held
+                self._frame = held.frame() if isinstance(held, PointColumns) else held
         return self._frame
 
     @data.setter
@@ -154,11 +168,11 @@ class VectorLayer(_LayerBase):
 
     @property
     def feature_count(self) -> int:
-        return len(self._points if self._frame is None else self._frame)
+        return len(self._held)
 
     @property
     def crs(self) -> CRS | None:
-        return self._points.crs if self._frame is None else self._frame.crs
+        return self._held.crs
 
     @property
     def geometry_type(self) -> str:
@@ -174,25 +188,27 @@ class VectorLayer(_LayerBase):
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
-        if self._frame is None:
-            return self._points.total_bounds
-        return tuple(float(v) for v in self.data.total_bounds)  # type: ignore[return-value]
+        held = self._held
+        return held.total_bounds if isinstance(held, PointColumns) else as_bounds(held.total_bounds)
 
     @property
     def fields(self) -> list[str]:
-        if self._frame is None:
-            return list(self._points.attributes.columns)
-        return [c for c in self._frame.columns if c != self._frame.geometry.name]
+        held = self._held
+        if isinstance(held, PointColumns):
+            return list(held.attributes.columns)
+        return [c for c in held.columns if c != held.geometry.name]
 
     @property
     def geometry_name(self) -> str:
-        return self._points.geometry_name if self._frame is None else self._frame.geometry.name
+        held = self._held
+        return held.geometry_name if isinstance(held, PointColumns) else held.geometry.name
 
     def values(self, field: str) -> pd.Series:
         """One attribute column (``KeyError`` if there is none), without building geometry."""
         if field not in self.fields:
             raise KeyError(field)
-        return (self._points.attributes if self._frame is None else self._frame)[field]
+        held = self._held
+        return (held.attributes if isinstance(held, PointColumns) else held)[field]
 
     def take(self, rows) -> gpd.GeoDataFrame | PointColumns:
         """The features at positions ``rows`` in the form this layer holds them: a selection of a
@@ -205,16 +221,18 @@ class VectorLayer(_LayerBase):
         """This layer's data without ``fields`` (in the form it is held: columns stay columns)."""
         unwanted = set(fields)
         drop = [c for c in self.fields if c in unwanted]
-        if self._frame is None:
-            return dataclasses.replace(self._points, attributes=self._points.attributes.drop(columns=drop))
-        return self._frame.drop(columns=drop)
+        held = self._held
+        if isinstance(held, PointColumns):
+            return dataclasses.replace(held, attributes=held.attributes.drop(columns=drop))
+        return held.drop(columns=drop)
 
     @property
     def attributes(self) -> pd.DataFrame:
         """The attribute table without the geometry column (what a join or a detector reads)."""
-        if self._frame is None:
-            return self._points.attributes.copy(deep=False)
-        return self._frame.drop(columns=self._frame.geometry.name)
+        held = self._held
+        if isinstance(held, PointColumns):
+            return held.attributes.copy(deep=False)
+        return held.drop(columns=held.geometry.name)
 
 
 class TableLayer(_LayerBase):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from numbers import Number
+from typing import SupportsFloat, cast
 
 
 def is_missing(value) -> bool:
@@ -43,7 +44,7 @@ def format_number(value, *, decimals: int | None = None, threshold: int | None =
         return ""
     if not isinstance(value, Number):
         return str(value)
-    v = float(value)
+    v = float(cast(SupportsFloat, value))  # mypy does not model the numbers ABCs (PEP 484)
     if threshold is not None and 0 < v < threshold:
         return f"<{threshold}"
     if decimals is None:

@@ -6,6 +6,7 @@ was built (``--save-project``) to edit and re-render it next month.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -38,9 +39,9 @@ def quick_project(
     layer_path: str | Path,
     *,
     table: str | Path | None = None,
-    on: list[list[str]] = (),
+    on: Sequence[Sequence[str]] = (),
     by: str | None = None,
-    fields: list[str] = (),
+    fields: Sequence[str] = (),
     title: str | None = None,
     layer: str | None = None,
     base: Path | None = None,

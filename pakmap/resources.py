@@ -8,10 +8,9 @@ Both are installed as data packages (``pakmap_layers``, ``pakmap_styles``) so ``
 from __future__ import annotations
 
 import os
+import tomllib
 from importlib import resources
 from pathlib import Path
-
-import tomllib
 
 from .errors import StyleError
 

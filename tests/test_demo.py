@@ -109,3 +109,20 @@ def test_demo_on_real_boundaries(shared_data, tmp_path):
     assert districts["Refugees"].notna().sum() == 30  # every messy name of the partner table matched
     assert int(districts["villages"].sum()) == 54
     assert (out / "map.pdf").stat().st_size < 2_000_000
+
+
+def test_demo_skips_an_attribute_table_named_like_the_boundaries(districts_path, tmp_path):
+    """A COD folder may hold a statistics table named like a level ("adm2_population"): the demo
+    takes the boundary layer, not the table (which has no geometry to repair or draw)."""
+    import pandas as pd
+    import pyogrio
+
+    from pakmap.demo import _find_admin_layers
+
+    folder = tmp_path / "cod"
+    folder.mkdir()
+    table = pd.DataFrame({"ADM2_EN": ["Peshawar"], "population": [100]})
+    pyogrio.write_dataframe(table, folder / "a_adm2_population.gpkg", layer="adm2_population")
+    shutil.copy(districts_path, folder / "pak_adm2.geojson")
+    districts, _provinces, _loc, name_field, _province_field = _find_admin_layers(folder)
+    assert len(districts) == 156 and name_field in districts.columns

@@ -176,3 +176,23 @@ def test_copy_of_real_geojson_in_unicode_folder(tmp_path, districts_path):
     target.parent.mkdir()
     shutil.copy(districts_path, target)
     assert len(open_layer(target).data) == 156
+
+
+def test_geopackage_attribute_table_opens_as_a_table(tmp_path, capsys):
+    """A GeoPackage holds statistics tables beside its layers (no geometry column): they open as tables
+    for joins, not an unexpected error."""
+    from pakmap.cli import main
+    from pakmap.layer import TableLayer
+
+    path = tmp_path / "cod.gpkg"
+    pyogrio.write_dataframe(points(), path, layer="camps")
+    pyogrio.write_dataframe(
+        pd.DataFrame({"district": ["Peshawar", "Quetta"], "refugees": [120, 45]}), path, layer="stats"
+    )
+    table = open_layer(path, layer="stats")
+    assert isinstance(table, TableLayer)
+    assert table.name == "stats" and table.data["refugees"].tolist() == [120, 45]
+    assert table.source is not None and table.source.layer == "stats"
+    assert isinstance(open_layer(path, layer="camps"), VectorLayer)
+    assert main(["info", str(path), "--layer", "stats"]) == 0
+    assert "a table for joins" in capsys.readouterr().out

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..errors import SourceError
 from ..file_guard import check_outputs, sources_of
+from ..layer import VectorLayer
 
 
 def register(sub) -> None:
@@ -50,6 +51,12 @@ def run(args) -> int:
         offline=args.offline,
     )
     layer = open_layer(result.path)
+    if not isinstance(layer, VectorLayer):
+        raise SourceError(
+            "the boundary file holds no features with geometry",
+            path=result.path,
+            fix="delete it and run pakmap boundaries again with --refresh",
+        )
     origin = "from the cache" if result.from_cache else "downloaded"
     print(f"{result.iso} ADM{result.level}: {len(layer.data)} features, {origin}: {result.path}", file=sys.stderr)
     print(f"geometry: {layer.validity.summary()}", file=sys.stderr)

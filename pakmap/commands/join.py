@@ -23,6 +23,7 @@ from ..csv_out import write_frame_csv
 from ..errors import JoinError, PakmapError
 from ..field_kinds import count_fields_of
 from ..file_guard import check_outputs, sources_of
+from ..join.report import JoinOutcome
 from ..layer import RasterLayer, VectorLayer
 from ..protection.counts import published_frame
 from ..protection.joined import check_row_aggregate, guard_join, report_value_text
@@ -192,6 +193,7 @@ def run(args) -> int:
         raise JoinError("LAYER has no geometry", path=args.layer, fix="join onto a boundary layer")
     other = open_layer(args.table, layer=args.table_layer)
     stats = dict(split_pair(s, "--stat", "OUT=STATISTIC", "villages=count") for s in args.stat)
+    result: JoinOutcome
     if isinstance(other, RasterLayer):
         from ..join.zonal import zonal_statistics
 
@@ -242,7 +244,7 @@ def run(args) -> int:
             )
         except JoinError as exc:
             # A refused join still shows its report, so the officer sees what to fix.
-            report = getattr(exc, "report", None)
+            report = exc.report
             if report is not None:
                 print(report.summary(), file=sys.stderr)
                 if args.report:
@@ -252,10 +254,12 @@ def run(args) -> int:
     print(report.summary(), file=sys.stderr)
     for warning in report.warnings:
         print(f"pakmap: warning: {warning}", file=sys.stderr)
-    attribute = not stats
+    # An attribute join publishes the table's fields too (a raster always came with --stat).
+    table_layer = None if stats or isinstance(other, RasterLayer) else other
+    attribute = table_layer is not None
     safe, plan = guard_join(
         VectorLayer(target.name, result.data, target.source),
-        other if attribute else None,
+        table_layer,
         args.output,
         on=[split_pair(p, "--on", "LAYER_FIELD=TABLE_FIELD", "name=district") for p in args.on],
         chosen=split_list(args.fields) if attribute else (),
@@ -270,7 +274,7 @@ def run(args) -> int:
         report.to_csv(args.report)
         print(args.report)
         written.append(Path(args.report))
-    published = safe.layer(target.name)
+    published = safe.vector_layer(target.name)
     threshold = int(safe.project.protection.threshold)
     data = published_frame(published.data, threshold, count_fields_of(published))
     written.insert(0, write_layer(data.set_geometry(published.data.geometry.name), args.output))

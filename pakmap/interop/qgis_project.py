@@ -402,7 +402,7 @@ def project_xml(
     for layer in reversed(safe.layers):  # QGIS lists the top layer first; pakmap draws the first at the bottom
         if layer.name not in layer_ids:
             continue
-        source = next(m.findtext("datasource") for m in maplayers if m.findtext("id") == layer_ids[layer.name])
+        source = next(m.findtext("datasource", "") for m in maplayers if m.findtext("id") == layer_ids[layer.name])
         ET.SubElement(
             tree,
             "layer-tree-layer",

@@ -232,8 +232,9 @@ def data_defined_expressions(layer: ET.Element) -> dict[str, str]:
     out = {}
     for prop in layer.findall("./data_defined_properties/Option/Option[@name='properties']/Option"):
         values = {o.get("name"): o.get("value") for o in prop.findall("Option")}
-        if values.get("active") == "true" and values.get("expression"):
-            out[prop.get("name", "")] = values["expression"]
+        expression = values.get("expression")
+        if values.get("active") == "true" and expression:
+            out[prop.get("name", "")] = expression
     return out
 
 

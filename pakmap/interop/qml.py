@@ -136,8 +136,9 @@ def renderer_element(layer: VectorLayer, threshold: int | None, published: pd.Da
     renderer = ET.Element("renderer-v2", type="singleSymbol", symbollevels="0", enableorderby="0", forceraster="0")
     symbols = ET.SubElement(renderer, "symbols")
     if isinstance(style, ProportionalStyle):
-        size = proportional_size_expression(style.field, float(sym.max_size), float(sym.max_value), published)
-        marker = Symbol(**{**style.symbol.__dict__, "marker": "circle", "size": float(sym.max_size)})
+        max_size, max_value = sym.circle_scale
+        size = proportional_size_expression(style.field, float(max_size), float(max_value), published)
+        marker = Symbol(**{**style.symbol.__dict__, "marker": "circle", "size": float(max_size)})
         symbols.append(
             symbol_element(
                 kind, marker, style.symbol.fill, "0", size_expression=size, at_surface_point=kind == "polygon"
@@ -393,7 +394,8 @@ def read_qml(data: bytes, path: str | os.PathLike | None = None) -> ImportedStyl
             path=path,
             fix="in QGIS choose Single symbol, Categorized or Graduated and save the style again",
         )
-    if renderer.find("./sizescale") is not None and len(renderer.find("./sizescale").attrib):
+    size_scale = renderer.find("./sizescale")
+    if size_scale is not None and len(size_scale.attrib):
         notes.append("size scale")
     try:
         validate_style(style, str(path or "the QGIS style"))
@@ -429,7 +431,7 @@ def _read_single(symbols: dict, notes: list[str], path) -> VectorStyle:
     if size_expression:
         match = _PROPORTIONAL.fullmatch(size_expression.strip())
         field_name = _value_field(match.group(1)) if match and match.group(1) == match.group(3) else None
-        if field_name:
+        if match and field_name:
             return ProportionalStyle(
                 field=field_name, max_size=float(match.group(2)), max_value=float(match.group(4)), symbol=symbol
             )

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..layer import VectorLayer
 from ..render.styling import Symbolization, symbolize
-from ..style import DOT_PATTERN, CategorizedStyle, GraduatedStyle, ProportionalStyle, Symbol
+from ..style import DOT_PATTERN, CategorizedStyle, GraduatedStyle, LabelStyle, ProportionalStyle, Symbol
 from .qgis_symbols import MIN_LINE_WIDTH_MM, SIMPLE_MARKERS, marker_svg
 from .qml import class_ranges, geometry_kind
 
@@ -139,6 +139,7 @@ def _rule(style_element: ET.Element, name: str, title: str) -> ET.Element:
 
 def _graduated_rules(fts, style: GraduatedStyle, sym: Symbolization, kind: str) -> None:
     ranges = class_ranges(sym.breaks)
+    below = sym.breaks.below if sym.breaks is not None else None
     index = 0
     for draw in sym.classes:
         rule = _rule(fts, draw.label, draw.label)
@@ -146,13 +147,13 @@ def _graduated_rules(fts, style: GraduatedStyle, sym: Symbolization, kind: str) 
         if draw.nodata:
             null = _ogc(flt, "PropertyIsNull")
             _ogc(null, "PropertyName", style.field)
-        elif index == 0 and sym.breaks.below is not None:
-            _property(flt, "PropertyIsLessThan", style.field, repr(float(sym.breaks.below)))
+        elif index == 0 and below is not None:
+            _property(flt, "PropertyIsLessThan", style.field, repr(float(below)))
             index += 1
         else:
             lower, upper = ranges[index]
             both = _ogc(flt, "And")
-            first = index == 0 or (index == 1 and sym.breaks.below is not None)
+            first = index == 0 or (index == 1 and below is not None)
             _property(
                 both, "PropertyIsGreaterThanOrEqualTo" if first else "PropertyIsGreaterThan", style.field, repr(lower)
             )
@@ -172,16 +173,17 @@ def _categorized_rules(fts, style: CategorizedStyle, sym: Symbolization, kind: s
 
 
 def _proportional_rule(fts, style: ProportionalStyle, sym: Symbolization) -> None:
+    max_size, max_value = sym.circle_scale
     rule = _rule(fts, style.field, style.field)
     flt = _ogc(rule, "Filter")
     _property(flt, "PropertyIsGreaterThan", style.field, "0")
     # diameter (px) = max_size · √(value / max_value) / 0.28 mm
     size = ET.Element(f"{{{OGC}}}Mul")
-    _ogc(size, "Literal", f"{float(sym.max_size) / MM_PER_PIXEL:.6g}")
+    _ogc(size, "Literal", f"{float(max_size) / MM_PER_PIXEL:.6g}")
     sqrt = ET.SubElement(size, f"{{{OGC}}}Function", name="sqrt")
     div = _ogc(sqrt, "Div")
     _ogc(div, "PropertyName", style.field)
-    _ogc(div, "Literal", repr(float(sym.max_value)))
+    _ogc(div, "Literal", repr(float(max_value)))
     symbol = Symbol(**{**style.symbol.__dict__, "marker": "circle"})
     _mark_graphic(_se(rule, "PointSymbolizer"), symbol, style.symbol.fill, size)
 
@@ -209,8 +211,7 @@ def _label_content(parent: ET.Element, text: str | None, expression: str | None)
             last = _ogc(label, "PropertyName", value)
 
 
-def _text_rule(fts, layer: VectorLayer) -> None:
-    labels = layer.labels
+def _text_rule(fts, layer: VectorLayer, labels: LabelStyle) -> None:
     rule = _rule(fts, "labels", "labels")
     text = _se(rule, "TextSymbolizer")
     _label_content(text, labels.field if labels.field and not labels.expression else None, labels.expression)
@@ -253,6 +254,6 @@ def style_to_sld(layer: VectorLayer, threshold: int | None = None, *, published:
     else:
         _symbolizers(_rule(fts, layer.name, layer.name), kind, sym.symbol, sym.classes[0].fill)
     if layer.labels is not None and layer.labels.visible:
-        _text_rule(fts, layer)
+        _text_rule(fts, layer, layer.labels)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

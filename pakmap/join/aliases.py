@@ -22,7 +22,7 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from ..errors import JoinError
 from ..file_guard import regular_file
@@ -141,7 +141,7 @@ class AliasTable:
         *,
         builtin: bool = True,
         normalizer: KeyNormalizer | None = None,
-        groups: dict[str, Sequence[str]] | None = None,
+        groups: Mapping[str, Sequence[str]] | None = None,
     ) -> "AliasTable":
         """The built-in aliases (unless ``builtin=False``) followed by the user's ``files``, then the
         ``groups`` a project declares (``{"Karachi": ["Karachi Central", …]}``), which win."""
@@ -191,7 +191,7 @@ class AliasTable:
         return self._normalize(entry.name).key  # type: ignore[return-value]
 
 
-def group_entries(groups: dict[str, Sequence[str]], source: str = "project") -> list[AliasEntry]:
+def group_entries(groups: Mapping[str, Sequence[str]], source: str = "project") -> list[AliasEntry]:
     """Group declarations of a project (``[joins.groups]``) as alias entries; each needs two units."""
     out = []
     for name, members in groups.items():

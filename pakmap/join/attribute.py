@@ -18,7 +18,7 @@ repeating it on every district. Every other feature is kept, in order.
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -75,7 +75,7 @@ def join_attributes(
     layer_name: str = "layer",
     table_name: str = "table",
     suggest: bool = True,
-    groups: dict[str, Sequence[str]] | None = None,
+    groups: Mapping[str, Sequence[str]] | None = None,
     value_text: Callable[[str, Any], str] | None = None,
 ) -> JoinResult:
     """Join ``table`` onto ``layer``; see the module docstring.

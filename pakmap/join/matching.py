@@ -149,8 +149,10 @@ def match_rows(
     layer_cols = [layer[lf].tolist() for lf, _ in pairs]
     table_cols = [table[tf].tolist() for _, tf in pairs]
     components = [_Component(col, normalize, aliases) for col in layer_cols]
-    layer_parent_col = layer[within[0]].tolist() if within else None
-    table_parent_col = table[within[1]].tolist() if within else None
+    # The parent columns are read (and indexed below) only with ``within``.
+    layer_parent_field = within[0] if within else ""
+    layer_parent_col = layer[within[0]].tolist() if within else []
+    table_parent_col = table[within[1]].tolist() if within else []
     parent_comp = _Component(layer_parent_col, normalize, aliases) if within else None
 
     # Layer groups: features with the same normalized key (and parent).
@@ -216,14 +218,14 @@ def match_rows(
             continue
         # 3. normalized, 4. alias
         if parent_comp is not None and parent is None:
-            why = parent_detail or f"{table_parent_col[i]!r} is not a {within[0]} of the layer"
+            why = parent_detail or f"{table_parent_col[i]!r} is not a {layer_parent_field} of the layer"
             result.resolutions.append(Resolution(None, "unmatched", why))
             continue
         resolved, hows = [], [parent_how] if within else []
         details = [parent_detail] if within and parent_how == "alias" else []
         for comp, value in zip(components, values):
-            key, how, detail = comp.resolve(value, canonical_parent)
-            resolved.append(key)
+            resolved_key, how, detail = comp.resolve(value, canonical_parent)
+            resolved.append(resolved_key)
             hows.append(how)
             details.append(detail)
         if any(k is None for k in resolved):
@@ -234,15 +236,15 @@ def match_rows(
             )
             result.resolutions.append(Resolution(None, "unmatched", reason))
             continue
-        group = group_of_key.get(tuple(resolved) + ((parent,) if within else ()))
-        if group is None:
+        found = group_of_key.get(tuple(resolved) + ((parent,) if within else ()))
+        if found is None:
             elsewhere = groups_by_on.get(tuple(resolved), [])
             where = ", ".join(str(layer_parent_col[groups[g][0]]) for g in elsewhere)
             reason = f"the layer has this key only under {where}" if elsewhere else "no feature has this key"
             result.resolutions.append(Resolution(None, "unmatched", reason))
             continue
         result.resolutions.append(
-            Resolution(group, "alias" if "alias" in hows else "normalized", "; ".join(d for d in details if d))
+            Resolution(found, "alias" if "alias" in hows else "normalized", "; ".join(d for d in details if d))
         )
 
     for table_key, layer_key in accepted.items():

@@ -38,7 +38,7 @@ import numbers
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, SupportsFloat, cast
 
 # Abbreviations as the full text they stand for. An abbreviation matches a run of consecutive words
 # whose letters, run together, spell it: "D.I. Khan", "DI Khan" and "DIKhan" are all "di khan".
@@ -122,12 +122,12 @@ def _as_code(text: str) -> str | None:
     return letters + (digits.lstrip("0") or "0")
 
 
-def _number_text(value: numbers.Number) -> str:
+def _number_text(value: SupportsFloat) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, numbers.Integral):
         return str(int(value))
-    number = float(value)  # type: ignore[arg-type]
+    number = float(value)
     return str(int(number)) if number.is_integer() else repr(number)
 
 
@@ -238,7 +238,7 @@ def normalize_key(value: Any, kind: str = "auto") -> NormalizedKey:
         return NormalizedKey(value, None, None, ("missing value",))
     steps: list[str] = []
     if isinstance(value, numbers.Number):
-        text = _number_text(value)
+        text = _number_text(cast(SupportsFloat, value))  # mypy does not model the numbers ABCs
         if not isinstance(value, numbers.Integral):
             steps.append("number written as text")
         if not text.lstrip("-").isdigit():  # 12.5, 1e+20, inf: a number is its own key

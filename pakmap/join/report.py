@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterator, Protocol
 
 import geopandas as gpd
 import pandas as pd
@@ -240,6 +240,16 @@ class JoinReport:
             warnings=list(data.get("warnings", [])),
             notes=list(data.get("notes", [])),
         )
+
+
+class JoinOutcome(Protocol):
+    """What every join returns (attribute, spatial, zonal): the joined frame and its report."""
+
+    @property
+    def data(self) -> gpd.GeoDataFrame: ...
+
+    @property
+    def report(self) -> Any: ...
 
 
 @dataclass

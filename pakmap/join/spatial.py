@@ -85,11 +85,11 @@ def parse_stats(stats: dict[str, str], points: pd.DataFrame) -> list[tuple[str, 
     """``{"hh": "sum:households"}`` → ``[("hh", "sum", "households")]``, checked against the points' fields."""
     if not stats:
         raise JoinError("no statistic asked for", fix='e.g. stats = { villages = "count", hh = "sum:households" }')
-    parsed = []
+    parsed: list[tuple[str, str, str | None]] = []
     for out, spec in stats.items():
-        kind, _, source = str(spec).partition(":")
+        kind, _, field = str(spec).partition(":")
         kind = kind.strip().lower()
-        source = source.strip() or None
+        source = field.strip() or None
         if kind not in STAT_KINDS:
             raise JoinError(f"unknown statistic {spec!r} for {out!r}", fix='use "count", "sum:FIELD" or "mean:FIELD"')
         if kind == "count" and source:

@@ -42,7 +42,7 @@ def _province_keys() -> frozenset[str]:
     from .aliases import read_alias_file
 
     path = layers_dir() / "aliases" / "pak_provinces.csv"
-    keys = set()
+    keys: set[str] = set()
     if path.exists():
         for entry in read_alias_file(path):
             keys.update(k for k in (normalize_key(entry.alias, "name").key, normalize_key(entry.name, "name").key) if k)

@@ -61,7 +61,7 @@ def legend_groups(loaded: LoadedProject, extent=None) -> list[LegendGroup]:
     from ..render import legend_items
 
     threshold = loaded.project.protection.threshold
-    groups = []
+    groups: list[LegendGroup] = []
     for layer in reversed(loaded.drawable):
         if not _listed(loaded, layer.name):
             continue
@@ -218,32 +218,30 @@ def _place(
     texts: list[PlacedText] = []
     swatches: list[PlacedSwatch] = []
     col, y, fits, omitted = 0, rect.top(), True, 0
-    items: list[tuple[str, object]] = []
-    for gi, group in enumerate(groups):
+    items: list[str | LegendRow | None] = []  # each group's title, its rows, then None: a gap
+    for group in groups:
         if group.title:
-            items.append(("title", (group.title, gi > 0)))
-        for row in group.rows:
-            items.append(("row", row))
-        items.append(("gap", None))
-    for kind, item in items:
-        if kind == "gap":
+            items.append(group.title)
+        items.extend(group.rows)
+        items.append(None)
+    for item in items:
+        if item is None:
             y += 1.5 * px * scale
             continue
-        h = title_h if kind == "title" else _row_height(item, scale, line_h, px)
+        h = title_h if isinstance(item, str) else _row_height(item, scale, line_h, px)
         if y + h > rect.bottom() + 0.01 and col < columns:
             col += 1
             y = rect.top()
         if col >= columns or h > rect.height():
             fits = False  # no room left: leave the rest out rather than draw outside the box
-            omitted += kind == "row"
+            omitted += isinstance(item, LegendRow)
             continue
         x = rect.left() + col * (col_w + GAP * px)
-        if kind == "title":
-            title, _ = item
-            fits &= tm.horizontalAdvance(title) <= col_w
-            texts.append(PlacedText(tm.elidedText(title, Qt.TextElideMode.ElideRight, col_w), x, y + tm.ascent(), True))
+        if isinstance(item, str):
+            fits &= tm.horizontalAdvance(item) <= col_w
+            texts.append(PlacedText(tm.elidedText(item, Qt.TextElideMode.ElideRight, col_w), x, y + tm.ascent(), True))
         else:
-            row: LegendRow = item
+            row = item
             sw_h = h - 0.8 * px * scale
             swatches.append(PlacedSwatch(row.swatch, QRectF(x, y, swatch_w, sw_h)))
             label_x = x + swatch_w + GAP * px
@@ -267,8 +265,8 @@ def draw_legend(
     scale = layout.size / spec.size
     painter.save()
     painter.setClipRect(rect)
-    for placed in layout.swatches:
-        _draw_swatch(painter, placed.swatch, placed.rect, px, scale)
+    for swatch in layout.swatches:
+        _draw_swatch(painter, swatch.swatch, swatch.rect, px, scale)
     color = qcolor(spec.color)
     painter.setPen(color)
     label_font = make_font(family, layout.size)

@@ -94,8 +94,7 @@ def _own_provinces(loaded: LoadedProject) -> gpd.GeoDataFrame | None:
     for layer in vectors:
         if layer.name.lower() in PROVINCE_NAMES:
             return layer.data
-    with_field = [(layer, admin1_field(layer.data.columns)) for layer in vectors]
-    with_field = [(layer, field) for layer, field in with_field if field is not None]
+    with_field = [(layer, field) for layer in vectors if (field := admin1_field(layer.data.columns)) is not None]
     for layer, field in with_field:
         values = layer.data[field]
         if len(values) > 1 and values.notna().all() and values.is_unique:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import limits
+from ..crs import as_bounds
 from ..errors import PakmapError, StyleError
 from ..field_format import parse_expression
 from ..resources import is_template_file, read_data_file, style_file
@@ -195,7 +196,7 @@ def _build(path: Path, data: dict[str, Any]) -> Template:
         font,
         elements,
         dict(texts),
-        tuple(float(v) for v in bbox),
+        as_bounds(bbox),
         tuple(str(v) for v in layers),
     )
 

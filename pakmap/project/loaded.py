@@ -7,7 +7,7 @@ protection checks and the export record. It can be built from a project file
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pyproj import CRS
@@ -19,19 +19,25 @@ from ..render.mapview import MapView, fit_extent
 from .model import ExtentSpec, Project
 
 
-@dataclass
+@dataclass(init=False)
 class LoadedProject:
     project: Project
     layers: list[Layer]  # in project order: the first is drawn at the bottom
-    join_reports: list[Any] = field(default_factory=list)  # pakmap.join reports, in join order
-    crs: CRS | None = None  # the map CRS; default: the project's, else the first layer's
+    join_reports: list[Any]  # pakmap.join reports, in join order
+    crs: CRS  # the map CRS; default: the project's, else the first layer's
 
-    def __post_init__(self) -> None:
-        if self.crs is None:
-            if self.project.map.crs:
-                self.crs = parse_crs(self.project.map.crs, path=self.project.path, what="the map CRS")
+    def __init__(
+        self, project: Project, layers: list[Layer], join_reports: list[Any] | None = None, crs: CRS | None = None
+    ) -> None:
+        self.project = project
+        self.layers = layers
+        self.join_reports = [] if join_reports is None else join_reports
+        if crs is None:
+            if project.map.crs:
+                crs = parse_crs(project.map.crs, path=project.path, what="the map CRS")
             else:
-                self.crs = next((l.crs for l in self.layers if not isinstance(l, TableLayer) and l.crs), WGS84)
+                crs = next((l.crs for l in layers if not isinstance(l, TableLayer) and l.crs), WGS84)
+        self.crs = crs
 
     def layer(self, name: str) -> Layer:
         for layer in self.layers:
@@ -43,8 +49,19 @@ class LoadedProject:
             fix=f"use one of: {', '.join(l.name for l in self.layers)}",
         )
 
+    def vector_layer(self, name: str) -> VectorLayer:
+        """The layer named ``name``, which must have geometry (a boundary or point layer)."""
+        layer = self.layer(name)
+        if not isinstance(layer, VectorLayer):
+            raise ProjectError(
+                f"layer '{name}' has no features with geometry",
+                path=self.project.path,
+                fix="name a boundary or point layer",
+            )
+        return layer
+
     @property
-    def drawable(self) -> tuple[Layer, ...]:
+    def drawable(self) -> tuple[VectorLayer | RasterLayer, ...]:
         """Visible layers with geometry (tables are joined, not drawn), bottom first."""
         return tuple(l for l in self.layers if l.visible and isinstance(l, (VectorLayer, RasterLayer)))
 

@@ -7,10 +7,11 @@ files are only ever read.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 from ..errors import PakmapError, ProjectError
 from ..field_kinds import declared
+from ..join.report import JoinOutcome
 from ..layer import Layer, RasterLayer, SourceInfo, VectorLayer, replace_data
 from ..style import labels_from_dict, raster_style_from_dict, style_from_dict
 from .loaded import LoadedProject
@@ -24,6 +25,7 @@ def open_layer_spec(project: Project, spec: LayerSpec, layers: dict[str, Layer] 
     give it the project's style, labels and visibility."""
     from ..sources import open_layer
 
+    layer: Layer
     if spec.dissolve is not None:
         layer = dissolve_layer_spec(project, spec, layers or {})
     else:
@@ -50,22 +52,26 @@ def dissolve_layer_spec(project: Project, spec: LayerSpec, layers: dict[str, Lay
     """The layer ``spec.dissolve`` makes: its source layer (as read) dissolved by the given fields."""
     from ..join.dissolve import dissolve_by
 
-    source = layers.get(spec.dissolve.source)
+    dissolve = spec.dissolve
+    if dissolve is None:
+        raise ProjectError(f"layer '{spec.name}' dissolves nothing", path=project.path, fix="give dissolve.source")
+    source = layers.get(dissolve.source)
     if not isinstance(source, VectorLayer):
         raise ProjectError(
-            f"layer '{spec.name}' dissolves '{spec.dissolve.source}', which is "
+            f"layer '{spec.name}' dissolves '{dissolve.source}', which is "
             f"{'not read yet' if source is None else 'not a layer with geometry'}",
             path=project.path,
             fix="list a boundary layer before it and name it in dissolve.source",
         )
-    data, notes = dissolve_by(source.data, spec.dissolve.fields, layer_name=spec.dissolve.source)
+    data, notes = dissolve_by(source.data, dissolve.fields, layer_name=dissolve.source)
     origin = source.source
     info = SourceInfo(origin.path if origin else project.folder, layer=origin.layer if origin else None, notes=notes)
     return VectorLayer(spec.name, data, info)
 
 
-def apply_join(project: Project, layers: dict[str, Layer], join: JoinSpec):
+def apply_join(project: Project, layers: dict[str, Layer], join: JoinSpec) -> tuple[VectorLayer, Any]:
     """Run one join of the project; returns the joined layer and the join's report."""
+    result: JoinOutcome
     target = layers[join.layer]
     if not isinstance(target, VectorLayer):
         raise ProjectError(
@@ -107,7 +113,7 @@ def apply_join(project: Project, layers: dict[str, Layer], join: JoinSpec):
             target.data,
             table.attributes,
             on=[tuple(pair) for pair in join.on],
-            within=tuple(join.within) if join.within else None,
+            within=(join.within[0], join.within[1]) if join.within else None,
             fields=join.fields or None,
             aggregate=join.aggregate,
             accepted=join.accepted,
@@ -118,7 +124,7 @@ def apply_join(project: Project, layers: dict[str, Layer], join: JoinSpec):
             table_name=join.table,
         )
     joined = replace_data(target, result.data)
-    if join.kind not in ("spatial", "zonal"):
+    if join.kind not in ("spatial", "zonal") and not isinstance(table, RasterLayer):
         # A table's fields keep the kinds declared for them (a rate joined onto districts stays a rate).
         brought = set(joined.fields) - set(target.fields)
         # What the project declares on the layer itself still wins.

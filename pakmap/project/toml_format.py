@@ -13,13 +13,13 @@ import dataclasses
 import math
 import os
 import re
+import tomllib
 import types
 import typing
 from pathlib import Path
 from typing import Any
 
 import tomli_w
-import tomllib
 
 from .. import __version__
 from ..atomic import write_text_atomic
@@ -350,7 +350,7 @@ def _convert(hint: Any, value: Any, where: str) -> Any:
     if origin in (typing.Union, types.UnionType):
         inner = [a for a in args if a is not type(None)]
         return _convert(inner[0], value, where) if len(inner) == 1 else value
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _from_table(hint, value, where)
     if origin is list:
         if not isinstance(value, list):
@@ -361,7 +361,8 @@ def _convert(hint: Any, value: Any, where: str) -> Any:
         if not isinstance(value, dict):
             raise ProjectError(f"'{where}' must be a table", fix=f"write [{where}] or {{ key = value }}")
         return dict(value)
-    expected = {str: str, bool: bool, int: int, float: (int, float)}.get(hint)
+    accepted: dict[Any, type | tuple[type, ...]] = {str: str, bool: bool, int: int, float: (int, float)}
+    expected = accepted.get(hint)
     if expected is not None and (not isinstance(value, expected) or (hint is not bool and isinstance(value, bool))):
         raise ProjectError(
             f"'{where}' must be {hint.__name__}, not {type(value).__name__} ({value!r})", fix="correct the value's type"

@@ -53,6 +53,8 @@ def published_frame(df: pd.DataFrame, threshold: int, fields=None) -> pd.DataFra
     out = df.copy()
     for field in suppression_counts(df, threshold, fields):
         numbers = numeric_values(df[field])
+        if numbers is None:  # suppression_counts lists numeric fields only
+            continue
         out[field] = [
             cell if v != v else format_number(v, threshold=threshold)
             for cell, v in zip(df[field].tolist(), numbers.tolist())

@@ -180,6 +180,7 @@ def _specific_needs(df: pd.DataFrame, found: dict[str, str], individual: bool, s
         describes_rows = individual or not (
             pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
         )
+        reason: str | None
         if header and describes_rows:
             reason = header.reason(field)
         else:

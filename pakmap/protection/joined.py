@@ -26,7 +26,7 @@ from .policy import ExportPlan, guard_export, parse_allow_arguments, sensitive_f
 WITHHELD_VALUE = "(withheld: personal data)"
 
 
-def _project(layer: VectorLayer, table: Layer | None, on) -> Project:
+def _project(layer: VectorLayer, table: VectorLayer | TableLayer | None, on) -> Project:
     specs = [LayerSpec(layer.name)]
     joins = []
     if table is not None:
@@ -35,7 +35,7 @@ def _project(layer: VectorLayer, table: Layer | None, on) -> Project:
     return Project(layers=specs, joins=joins)
 
 
-def _hidden(table: Layer, layer_name: str = "") -> Layer:
+def _hidden(table: VectorLayer | TableLayer, layer_name: str = "") -> TableLayer:
     """The table as the in-memory project holds it: read, never drawn (renamed if the layer has
     its name, as ``districts.gpkg`` and ``districts.csv`` would)."""
     name = f"{table.name}_table" if table.name == layer_name else table.name
@@ -46,7 +46,7 @@ def _hidden(table: Layer, layer_name: str = "") -> Layer:
 
 
 def report_value_text(
-    table: Layer, allow_sensitive=(), threshold: int = ProtectionSpec.threshold
+    table: VectorLayer | TableLayer, allow_sensitive=(), threshold: int = ProtectionSpec.threshold
 ) -> Callable[[str, Any], str]:
     """How the join report shows a value of ``table``: a sensitive field not allowed by
     ``--allow-sensitive`` (``FIELD`` or ``TABLE:FIELD``) as ``WITHHELD_VALUE``, a count as the
@@ -81,15 +81,24 @@ def check_row_aggregate(table: Layer, aggregate: str | None, path=None) -> None:
 
 
 def guard_join(
-    layer: VectorLayer, table: Layer | None, out_path, *, on=(), chosen=(), allow_sensitive=(), reason: str = ""
+    layer: VectorLayer,
+    table: VectorLayer | TableLayer | None,
+    out_path,
+    *,
+    on=(),
+    chosen=(),
+    allow_sensitive=(),
+    reason: str = "",
 ) -> tuple[LoadedProject, ExportPlan]:
     """The safe copy (``layer`` and the hidden table) and the plan for writing it to ``out_path``.
 
     ``chosen``: the table fields the officer named (``--fields``): one that is withheld refuses the
     export, since the officer asked for it, rather than quietly leaving it out."""
-    table = _hidden(table, layer.name) if table is not None else None
-    layers: list[Layer] = [layer] + ([table] if table is not None else [])
-    loaded = LoadedProject(_project(layer, table, on), layers)
+    hidden = _hidden(table, layer.name) if table is not None else None
+    layers: list[Layer] = [layer]
+    if hidden is not None:
+        layers.append(hidden)
+    loaded = LoadedProject(_project(layer, hidden, on), layers)
     safe, plan = guard_export(loaded, out_path, allow_sensitive, reason=reason)
     withheld = plan.layers[layer.name].withheld
     asked = [f for f in chosen if f in withheld]

@@ -281,7 +281,7 @@ def _undeclared_list(layer: Layer, places) -> bool:
 
 def _plan_layer(
     loaded: LoadedProject,
-    layer: Layer,
+    layer: VectorLayer | TableLayer,
     allows: list[AllowSpec],
     aggregations: dict[str, str],
     visible: bool,
@@ -317,7 +317,8 @@ def _plan_layer(
             points_out = not visible
             evidence = ", ".join(sorted(sensitive)) or "household or individual fields"
             if undeclared:
-                evidence = f"{LIST_EVIDENCE} ({Path(str(layer.source.path)).suffix.lower()})"
+                source = layer.source.path if layer.source is not None else ""  # a list was read from a file
+                evidence = f"{LIST_EVIDENCE} ({Path(str(source)).suffix.lower()})"
             findings.append(Finding(layer.name, GEOMETRY, f"identified by {evidence}", blocking=visible))
     for name, why in sensitive.items():
         allow = _find_allow(allows, layer, name)
@@ -390,7 +391,7 @@ def plan_export(
     return plan
 
 
-def _attribute_columns(layer: Layer) -> list:
+def _attribute_columns(layer: VectorLayer | TableLayer) -> list:
     if isinstance(layer, VectorLayer):
         return list(layer.fields)
     return list(layer.data.columns)
@@ -444,7 +445,7 @@ def _aggregated_layer(loaded: LoadedProject, layer: VectorLayer, lp: LayerPlan) 
         )
         data = data.drop(columns=["hex_q", "hex_r"])
     else:
-        polygons = loaded.layer(arg).data
+        polygons = loaded.vector_layer(arg).data
         data = aggregate_points(layer.data, "admin", polygons, count_name=count_name, sums=sums, threshold=threshold)
     new = VectorLayer(
         layer.name,
@@ -458,19 +459,20 @@ def _aggregated_layer(loaded: LoadedProject, layer: VectorLayer, lp: LayerPlan) 
     return new
 
 
-def _strip_layer(layer: Layer, lp: LayerPlan) -> Layer:
+def _strip_layer(layer: VectorLayer | TableLayer, lp: LayerPlan) -> VectorLayer | TableLayer:
     """A copy without the withheld fields; styles and labels that needed them fall back to plain."""
     withheld = set(lp.withheld)
+    new: VectorLayer | TableLayer
     if isinstance(layer, VectorLayer):
-        new = replace_data(layer, layer.data_without([c for c in layer.fields if str(c) in withheld]))
-        if getattr(new.style, "field", None) in withheld:
-            new.style = SingleSymbolStyle(symbol=dataclasses.replace(new.style.symbol))
-        labels = new.labels
+        new = vector = replace_data(layer, layer.data_without([c for c in layer.fields if str(c) in withheld]))
+        if getattr(vector.style, "field", None) in withheld:
+            vector.style = SingleSymbolStyle(symbol=dataclasses.replace(vector.style.symbol))
+        labels = vector.labels
         if (
             labels is not None
             and ({labels.field, labels.priority} | set(expression_fields(labels.expression))) & withheld
         ):
-            new.labels = None
+            vector.labels = None
     else:
         new = TableLayer(
             layer.name, layer.data.drop(columns=[c for c in layer.data.columns if str(c) in withheld]), layer.source
@@ -493,8 +495,9 @@ def _safe_project(project: Project, plan: ExportPlan, layers: list[Layer]) -> Pr
             specs.append(spec)
             continue
         changes: dict = {"popup_fields": [f for f in spec.popup_fields if f in set(lp.fields)]}
-        if lp.points == "aggregated":
-            changes.update(style=style_to_dict(by_name[spec.name].style), labels={}, popup_fields=list(lp.fields))
+        aggregated = by_name.get(spec.name)
+        if lp.points == "aggregated" and isinstance(aggregated, VectorLayer):
+            changes.update(style=style_to_dict(aggregated.style), labels={}, popup_fields=list(lp.fields))
         specs.append(dataclasses.replace(spec, **changes))
     safe.layers = specs
     return safe
@@ -510,7 +513,7 @@ def apply_plan(loaded: LoadedProject, plan: ExportPlan) -> LoadedProject:
         lp = plan.layers.get(layer.name)
         if lp is None or isinstance(layer, RasterLayer):
             layers.append(layer)
-        elif lp.points == "aggregated":
+        elif lp.points == "aggregated" and isinstance(layer, VectorLayer):  # only points are aggregated
             layers.append(_aggregated_layer(loaded, layer, lp))
         elif lp.points in ("left out", "blocked"):
             continue  # exact locations of people never reach an exporter
@@ -566,7 +569,7 @@ def check_project(loaded: LoadedProject, export_path=None) -> list[Finding]:
     """Every protection finding, for one export or for all the project's exports (merged)."""
     if export_path is not None:
         return plan_export(loaded, export_path).findings
-    targets = [loaded.project.resolve(e.path) for e in loaded.project.exports] or [None]
+    targets: list[Path | None] = [loaded.project.resolve(e.path) for e in loaded.project.exports] or [None]
     merged: dict[tuple[str, str], Finding] = {}
     for target in targets:
         for finding in plan_export(loaded, target).findings:

@@ -29,7 +29,7 @@ from ..field_format import FIX, parse_expression
 from ..field_kinds import count_fields_of, numeric_values
 from ..fonts import FAMILY
 from ..numbers import format_number, is_missing
-from ..style import ProportionalStyle, SingleSymbolStyle
+from ..style import LabelStyle, ProportionalStyle, SingleSymbolStyle
 from .generalize import simplified, visible_indices
 from .label_boxes import bounds, box_corners, footprint, overlaps_any
 from .line_labels import device_lines, line_parts, line_positions
@@ -257,7 +257,7 @@ class _Candidate:
     rank: int  # 0 before 1: the mapped layer's labels before those of the other layers
     priority: float
     positions: tuple  # ((centre x, centre y, angle, align), ...) in device px, tried in order
-    style: object
+    style: LabelStyle
     scale: float
     line_widths: list[float]
     width: float
@@ -408,14 +408,21 @@ class LabelCollector:
         obstacles = _Footprints.of_boxes(obstacle_boxes)
         placed = _Footprints(len(order))
         out = []
+        corners: np.ndarray | None
+        grown: np.ndarray | None
+        grown_box: np.ndarray | tuple[float, float, float, float]
         for i in order:
             cand = self.candidates[i]
             pad = view.mm(label_gap_mm(cand.style.size)) / 2  # each footprint grows by half its gap
             hw, hh = cand.width / 2, cand.height / 2
             for cx, cy, angle, align in cand.positions:
                 # Level labels (all but those along lines) are tested as plain boxes, without corners.
-                corners = footprint(cx, cy, cand.width, cand.height, angle) if angle else None
-                x0, y0, x1, y1 = bounds(corners) if angle else (cx - hw, cy - hh, cx + hw, cy + hh)
+                if angle:
+                    corners = footprint(cx, cy, cand.width, cand.height, angle)
+                    x0, y0, x1, y1 = bounds(corners)
+                else:
+                    corners = None
+                    x0, y0, x1, y1 = cx - hw, cy - hh, cx + hw, cy + hh
                 if x0 < 0 or y0 < 0 or x1 > view.width or y1 > view.height:
                     continue
                 if angle:

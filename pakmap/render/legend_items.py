@@ -79,7 +79,8 @@ def legend_items(layer, threshold: int | None = None) -> list[LegendItem]:
 
         values = list(sym.legend_values) + ([float(sym.below)] if sym.below is not None else [])
         texts = [format_number(v) for v in sym.legend_values] + ([f"<{sym.below}"] if sym.below is not None else [])
-        sizes = circle_diameters(np.array(values, dtype=float), sym.max_value, sym.max_size)
+        max_size, max_value = sym.circle_scale
+        sizes = circle_diameters(np.array(values, dtype=float), max_value, max_size)
         return [
             LegendItem(text, "circle", s.fill, s.stroke, s.stroke_width, float(d), None, s.opacity)
             for text, d in zip(texts, sizes)

@@ -51,6 +51,13 @@ class Symbolization:
     breaks: Classes | None = None
     below: int | None = None  # proportional: small counts drawn as one "<below" circle
 
+    @property
+    def circle_scale(self) -> tuple[float, float]:
+        """``(max_size, max_value)`` of a proportional style: the largest circle (mm) and its value."""
+        if self.max_size is None or self.max_value is None:
+            raise ValueError("only a proportional style's symbolization has a circle scale")
+        return self.max_size, self.max_value
+
 
 def _column(layer, name: str) -> pd.Series:
     if name not in layer.fields:

@@ -16,6 +16,7 @@ import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 
+from ..crs import as_bounds
 from ..point_columns import xy_bounds
 
 _lock = threading.Lock()
@@ -60,7 +61,7 @@ class ProjectedGeometries:
     def _total_bounds(self) -> tuple[float, float, float, float]:
         if self.point_xy is not None:
             return xy_bounds(self.point_xy)
-        return tuple(float(v) for v in shapely.total_bounds(self.geoms)) if len(self.geoms) else (float("nan"),) * 4
+        return as_bounds(shapely.total_bounds(self.geoms)) if len(self.geoms) else (float("nan"),) * 4
 
     def points_in(self, xmin: float, ymin: float, xmax: float, ymax: float) -> np.ndarray:
         """Positions of a plain point layer's points inside the box: one vectorized test over the

@@ -234,7 +234,7 @@ class _Pass:
     """One single-colour drawing step of a marker layer: a filled (or outlined) path."""
 
     color: QColor
-    path: QPainterPath | None = None  # filled (and outlined with ``outline`` when given)
+    path: QPainterPath  # filled (and outlined with ``outline`` when given)
     outline: QPen | None = None
 
     def paint(self, painter: QPainter) -> None:

@@ -97,7 +97,7 @@ def _numeric(series: pd.Series, column: str, path, axis: str, notes: list[str] |
             if result is None:
                 raise SourceError(
                     f"column '{column}' has a value that is not a {axis} "
-                    f"('{series.iloc[position]}' on {row_name(series.index, position)})",
+                    f"('{series.iloc[position]}' on {row_name(series.index, int(position))})",
                     path=path,
                     fix=f"write it as decimal degrees (33.6844) or degrees-minutes-seconds "
                     f"(33°41'04\"{'N' if axis == 'latitude' else 'E'}), or fix that row",

@@ -12,6 +12,7 @@ import csv
 import io
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -86,7 +87,7 @@ def read_csv(
     df, index = frame_from_rows(
         rows, None if header_row is None else int(header_row) - 1, path, numbering=FILE_LINE, numbers=lines
     )
-    options = {"encoding": used, "delimiter": delimiter}
+    options: dict[str, Any] = {"encoding": used, "delimiter": delimiter}
     if index:
         options["header_row"] = index + 1
     return df, options

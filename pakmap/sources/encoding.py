@@ -76,8 +76,9 @@ def sniff(data: bytes, *, path: str | os.PathLike | None = None, allow_truncated
             path=path,
             fix=_ENCODING_FIX,
         ) from None
-    if looks_garbled(text):
-        sample = _NON_ASCII_RUN.search(text).group(0)[:12]
+    run = _NON_ASCII_RUN.search(text) if looks_garbled(text) else None
+    if run is not None:  # garbled text has a run of non-ASCII letters
+        sample = run.group(0)[:12]
         raise SourceError(
             f"the text is not UTF-8 (byte 0x{data[first_bad]:02x} at position {first_bad}) "
             f"and reading it as Windows-1252 gives garbled characters such as '{sample}'",
@@ -122,14 +123,15 @@ def decode(data: bytes, encoding: str | None = None, *, path: str | os.PathLike 
             ) from None
     name = sniff(data, path=path)
     if name == UTF8 and b"\x00" in data:
-        name = utf16_without_bom(data)
-        if name is None:
+        utf16 = utf16_without_bom(data)
+        if utf16 is None:
             raise SourceError(
                 "holds zero bytes, so it is not a text table (a binary file, or text in an "
                 "encoding pakmap cannot recognise)",
                 path=path,
                 fix=_ENCODING_FIX,
             )
+        name = utf16
         try:
             return data.decode(name), name
         except UnicodeDecodeError as exc:

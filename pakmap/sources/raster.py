@@ -61,7 +61,7 @@ def open_raster(path: Path, *, crs=None) -> RasterLayer:
 _GDAL_CACHE = {} if os.environ.get("GDAL_CACHEMAX") else {"GDAL_CACHEMAX": 256 * 2**20}
 
 
-def _detail(exc: Exception, path) -> str:
+def _detail(exc: BaseException, path) -> str:
     cause = exc.__cause__ or exc.__context__
     if cause is not None and "previous exception" in str(exc):  # rasterio's wrapper of GDAL's message
         exc = cause

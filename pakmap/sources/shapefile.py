@@ -35,13 +35,22 @@ class ShapefileParts:
         self.folder = folder
         self.archive = archive
         stem = shp[: -len(".shp")]
-        names = os.listdir(folder) if folder is not None else zipfile.ZipFile(archive).namelist()
+        if folder is not None:
+            names = os.listdir(folder)
+        else:
+            with self._zip() as z:
+                names = z.namelist()
         # GDAL accepts sidecars in either case (.shx or .SHX): so do we.
         self._names = {
             n[len(stem) :].lower(): n
             for n in names
             if n.startswith(stem) and n[len(stem) :].lower() in (".shp", ".shx", ".dbf", ".prj", ".cpg")
         }
+
+    def _zip(self) -> zipfile.ZipFile:
+        if self.archive is None:
+            raise ValueError("a shapefile is in a folder or in an archive")
+        return zipfile.ZipFile(self.archive)
 
     def has(self, ext: str) -> bool:
         return ext in self._names
@@ -51,14 +60,14 @@ class ShapefileParts:
         if self.folder is not None:
             with open(self.folder / name, "rb") as f:
                 return f.read() if size is None else f.read(size)
-        with zipfile.ZipFile(self.archive) as z, z.open(name) as f:
+        with self._zip() as z, z.open(name) as f:
             return f.read() if size is None else f.read(size)
 
     def size(self, ext: str) -> int:
         name = self._names[ext]
         if self.folder is not None:
             return (self.folder / name).stat().st_size
-        with zipfile.ZipFile(self.archive) as z:
+        with self._zip() as z:
             return z.getinfo(name).file_size
 
     def copy_without(self, ext: str, target: Path) -> Path:

@@ -52,7 +52,8 @@ def is_hxl_row(row: Sequence[Any]) -> bool:
 
 def clean_names(header: Sequence[Any]) -> list[str]:
     """Column names: stripped text; blanks become ``column_N``; repeats get ``_2``, ``_3``."""
-    names, seen = [], {}
+    names: list[str] = []
+    seen: dict[str, int] = {}
     for i, value in enumerate(header):
         name = " ".join(str(value).split()) if value is not None and str(value).strip() else f"column_{i + 1}"
         if name in seen:
@@ -105,7 +106,7 @@ def _text_numbers(values: pd.Series) -> pd.Series | None:
 
 
 def frame_from_rows(
-    rows: Sequence[Sequence[Any]],
+    raw_rows: Sequence[Sequence[Any]],
     header_row: int | None,
     path,
     *,
@@ -117,7 +118,7 @@ def frame_from_rows(
     The frame's index holds each record's row number in the file (``numbers[i]`` for ``rows[i]``,
     default ``i + 1``), named by ``numbering`` (``pakmap.sources.rows``).
     """
-    rows = [list(r) for r in rows]
+    rows = [list(r) for r in raw_rows]
     numbers = list(numbers) if numbers is not None else list(range(1, len(rows) + 1))
     if not any(_filled(r) for r in rows):
         raise SourceError("the table is empty", path=path, fix="check you chose the right file or sheet")
@@ -198,7 +199,7 @@ def make_layer(
         else:
             wkt = coordinates.find_wkt(df)
     user_crs = parse_crs(crs, path=path) if crs is not None else None
-    if lat is not None:
+    if lat is not None and lon is not None:  # both or neither, checked above
         gdf = coordinates.points_from_columns(df, lat, lon, path, notes)
         options.update(lat=lat, lon=lon)
     elif wkt is not None:

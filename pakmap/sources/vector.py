@@ -17,13 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio
 import pyogrio.errors
 
 from ..crs import parse_crs
 from ..errors import SourceError
 from ..file_guard import check_zip_member
-from ..layer import SourceInfo, VectorLayer
+from ..layer import SourceInfo, TableLayer, VectorLayer
+from ..point_columns import PointColumns
 from . import shapefile
 from .detect import ZIP, Format
 from .finish import finish_geometry
@@ -72,8 +74,9 @@ def list_vector_layers(path: Path, fmt: Format) -> list[str]:
 
 def read_vector(
     path: Path, fmt: Format, layer: str | None = None, *, crs=None, encoding: str | None = None, repair: bool = False
-) -> VectorLayer:
-    """Read one layer of a vector file into a ``VectorLayer`` with its validity report."""
+) -> VectorLayer | TableLayer:
+    """Read one layer of a vector file into a ``VectorLayer`` with its validity report, or into a
+    ``TableLayer`` when the layer has no geometry column (a GeoPackage's attribute table)."""
     entries = _entries(path, fmt)
     entry = _choose(entries, layer, path)
     user_crs = parse_crs(crs, path=path) if crs is not None else None
@@ -101,13 +104,17 @@ def read_vector(
                 f"choose another layer ({', '.join(others)})" if others else "export the data again; the file is empty"
             ),
         )
-    gdf, report = finish_geometry(gdf, options, path=path, crs=crs, repair=repair)
     # Containers (GeoPackage, geodatabase, zip) name their layers; one-layer files are their file name.
     name = entry.name if len(entries) > 1 or fmt.driver in _CONTAINERS else path.stem
+    if isinstance(gdf, pd.DataFrame) and not isinstance(gdf, gpd.GeoDataFrame):  # a layer without geometry
+        return TableLayer(name, gdf, SourceInfo(path, layer=entry.name, options=options))
+    gdf, report = finish_geometry(gdf, options, path=path, crs=crs, repair=repair)
     return VectorLayer(name, gdf, SourceInfo(path, layer=entry.name, options=options), validity=report)
 
 
-def _read(gdal_path: str, gdal_layer: str, encoding: str | None, path: Path, fmt: Format) -> gpd.GeoDataFrame:
+def _read(
+    gdal_path: str, gdal_layer: str, encoding: str | None, path: Path, fmt: Format
+) -> gpd.GeoDataFrame | PointColumns | pd.DataFrame:
     try:
         with warnings.catch_warnings():
             # GeoJSON properties holding lists stay text; that is what the officer sees in QGIS too.

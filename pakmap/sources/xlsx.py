@@ -133,7 +133,8 @@ def _rows(worksheet, path: Path) -> list[list | tuple]:
     """All rows, trailing empty rows dropped; at most ``limits.SHEET_CELLS`` cells spanned."""
     worksheet.reset_dimensions()  # a declared size may be a lie (bomb or bug): read what is there
     bound = limits.SHEET_CELLS.value()
-    rows, cells = [], 0
+    rows: list[list | tuple] = []
+    cells = 0
     for row in worksheet.iter_rows(values_only=True):
         cells += len(row) or 1
         if cells > bound:
@@ -148,10 +149,10 @@ def _rows(worksheet, path: Path) -> list[list | tuple]:
                     fix=_FIX,
                 )
             continue
-        row = list(row)
-        while row and row[-1] is None:  # the padding openpyxl adds up to a row's last cell
-            row.pop()
-        rows.append(row)
+        values = list(row)
+        while values and values[-1] is None:  # the padding openpyxl adds up to a row's last cell
+            values.pop()
+        rows.append(values)
     while rows and all(v is None or str(v).strip() == "" for v in rows[-1]):
         rows.pop()
     return rows
@@ -183,6 +184,8 @@ def _blank_errors(rows: list[list | tuple]) -> dict[str, int]:
     """Replace formula errors by None in place; how many of each there were."""
     found: dict[str, int] = {}
     for row in rows:
+        if isinstance(row, tuple):  # a skipped row: no cells
+            continue
         for i, value in enumerate(row):
             if isinstance(value, str) and value in EXCEL_ERRORS:
                 found[value] = found.get(value, 0) + 1
@@ -210,7 +213,7 @@ def merged_ranges(worksheet) -> list[tuple[int, int, int, int]]:
     )
 
 
-def fill_merged_down(rows: list[list], ranges) -> list[str]:
+def fill_merged_down(rows: list[list | tuple], ranges) -> list[str]:
     """Put each multi-row merged range's value on every row it covers (first column); notes on it."""
     filled = []
     for first_col, first_row, _, last_row in ranges:

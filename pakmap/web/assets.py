@@ -22,7 +22,7 @@ from pathlib import Path
 import folium
 
 from ..errors import ExportError
-from .elements import Verbatim
+from .elements import Verbatim, page_of
 
 # The CDN links folium adds to every map, by the names folium gives them; all replaced or dropped.
 _LEAFLET_JS = "leaflet"
@@ -103,7 +103,7 @@ def make_offline(m: folium.Map) -> None:
     """Drop every CDN link folium would add to ``m`` and inline Leaflet instead."""
     m.default_js = []  # instance attributes shadow folium's class-level CDN lists
     m.default_css = []
-    header = m.get_root().header
+    header = page_of(m).header
     header.add_child(Verbatim(f"<style>{leaflet_css()}</style>"), name=_LEAFLET_CSS)
     header.add_child(Verbatim(f"<script>{leaflet_js()}</script>"), name=_LEAFLET_JS)
     header.add_child(Verbatim(f"<style>{lato_css()}</style>"), name="pakmap_fonts")

@@ -81,7 +81,8 @@ def style_field(layer: VectorLayer) -> str | None:
 
 def shown_fields(layer: VectorLayer, popup_fields: list[str]) -> list[str]:
     """The rows of tooltips and popups: the chosen popup fields, else the field the style maps."""
-    fields = list(dict.fromkeys(popup_fields)) or ([style_field(layer)] if style_field(layer) else [])
+    mapped = style_field(layer)
+    fields = list(dict.fromkeys(popup_fields)) or ([mapped] if mapped else [])
     missing = [f for f in fields if f not in layer.data.columns]
     if missing:
         raise ProjectError(
@@ -94,8 +95,9 @@ def shown_fields(layer: VectorLayer, popup_fields: list[str]) -> list[str]:
 def embedded_fields(layer: VectorLayer, popup_fields: list[str]) -> set[str]:
     """Every attribute whose values end up in the file (for tests and the export record)."""
     fields = set(shown_fields(layer, popup_fields)) | set(label_fields(layer))
-    if style_field(layer):
-        fields.add(style_field(layer))
+    mapped = style_field(layer)
+    if mapped:
+        fields.add(mapped)
     return fields
 
 

@@ -43,6 +43,14 @@ class Verbatim(Element):
         return self.text
 
 
+def page_of(element: Element) -> Figure:
+    """The page (branca's ``Figure``) that ``element`` is rendered into."""
+    figure = element.get_root()
+    if not isinstance(figure, Figure):
+        raise TypeError(f"{type(element).__name__} can only be rendered inside a Figure")
+    return figure
+
+
 class DataOnlyMacro(MacroElement):
     """A ``MacroElement`` whose rendered ``header``/``html``/``script`` macros enter the page verbatim.
 
@@ -50,10 +58,9 @@ class DataOnlyMacro(MacroElement):
     of ``MacroElement.render`` below that class's own ``render``, which still runs first.
     """
 
-    def render(self, **kwargs) -> None:
-        figure = self.get_root()
-        if not isinstance(figure, Figure):
-            raise TypeError(f"{type(self).__name__} can only be rendered inside a Figure")
+    # Returns nothing, as MacroElement.render (branca declares ``-> str`` on Element.render only).
+    def render(self, **kwargs: Any):
+        figure = page_of(self)
         macros = self._template.module.__dict__
         for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
             macro = macros.get(part)

@@ -13,6 +13,8 @@ already in the file (tooltip headings), so labels publish nothing more.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import shapely
 from folium.template import Template
@@ -20,7 +22,7 @@ from folium.template import Template
 from ..layer import VectorLayer
 from ..render.labels import LABEL_GAP_EM, is_thematic, label_anchors, label_priority, label_texts
 from ..render.vector import geometry_kind
-from .elements import DataOnlyMacro, Verbatim, script_json
+from .elements import DataOnlyMacro, Verbatim, page_of, script_json
 from .styles import css_color, px
 
 LABEL_PANE_Z = 640  # above every layer's pane (400 + position), below tooltips (650) and popups (700)
@@ -93,8 +95,8 @@ class MapLabels(DataOnlyMacro):
         self.styles_json = script_json(styles)
         self.labels_json = script_json(labels)
 
-    def render(self, **kwargs) -> None:
-        root = self.get_root()
+    def render(self, **kwargs: Any):
+        root = page_of(self)
         root.header.add_child(Verbatim(f"<style>{LABEL_CSS}</style><script>{LABELS_JS}</script>"), name="pakmap_labels")
         super().render(**kwargs)
 
@@ -102,7 +104,9 @@ class MapLabels(DataOnlyMacro):
 def map_labels(layers: list[tuple[str, VectorLayer]], threshold: int | None, tolerance: float) -> MapLabels | None:
     """The labels of ``layers`` (``(JavaScript group name, layer in WGS 84)``, bottom first) in the
     print map's order, or None when no layer has labels."""
-    groups, styles, rows = [], [], []
+    groups: list[str] = []
+    styles: list[dict] = []
+    rows: list = []
     for name, layer in layers:
         spec = layer_label_specs(layer, threshold, tolerance)
         if spec is None:

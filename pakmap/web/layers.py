@@ -10,10 +10,12 @@ rest of folium work with it as with any other layer.
 
 from __future__ import annotations
 
+from typing import Any
+
 import folium
 from folium.template import Template
 
-from .elements import DataOnlyMacro, Verbatim, script_json
+from .elements import DataOnlyMacro, Verbatim, page_of, script_json
 from .encoding import DECODE_JS
 from .markers import symbol_sheet
 
@@ -78,7 +80,7 @@ class FeatureLayer(folium.map.Layer, DataOnlyMacro):
         styles: list[dict],
         bind_js: str,
         name: str,
-        bounds: list[list[float]],
+        bounds: list[list[float | None]],
         show: bool = True,
         pane: str | None = None,
         symbols: tuple = (),
@@ -96,11 +98,11 @@ class FeatureLayer(folium.map.Layer, DataOnlyMacro):
         self.search_column: int | None = None  # set when the map's search finds features of this layer
         self._bounds = bounds
 
-    def _get_self_bounds(self) -> list[list[float]]:
+    def _get_self_bounds(self) -> list[list[float | None]]:
         return self._bounds
 
-    def render(self, **kwargs) -> None:
-        root = self.get_root()
+    def render(self, **kwargs: Any):
+        root = page_of(self)
         # The decoder once per page, before the layers' scripts (header scripts run first).
         root.header.add_child(Verbatim(f"<script>{DECODE_JS}</script>"), name="pakmap_decode")
         # Each marker definition once per page, whichever layers use it (the name is its id).

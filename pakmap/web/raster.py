@@ -88,11 +88,11 @@ def raster_overlay(layer: RasterLayer, detail_zoom: int) -> RasterOverlay | None
     width, height = overlay_size(layer, extent, detail_zoom)
     view = MapView((layer,), extent, WEB_MERCATOR, width, height)
     values = read_window(layer, view, width, height)
-    if not np.isfinite(values).any():
+    style = layer.style
+    limits = stretch_limits(values, style.vmin, style.vmax) if np.isfinite(values).any() else None
+    if limits is None:
         warnings.warn(f"raster layer '{layer.name}' has no data to show on the web map", stacklevel=2)
         return None
-    style = layer.style
-    limits = stretch_limits(values, style.vmin, style.vmax)
     # Opaque colours; the layer's opacity is the overlay's (the PNG then holds fewer distinct colours).
     rgba = colorize(values, style.palette, *limits)
     (west, east), (south, north) = transform_xy([extent[0], extent[2]], [extent[1], extent[3]], WEB_MERCATOR, WGS84)

@@ -102,14 +102,15 @@ def web_style(layer: VectorLayer, threshold: int | None) -> WebStyle:
     opacity = round(float(symbol.opacity) * float(layer.opacity), 3)
     geoms = layer.data.geometry.values
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-    if isinstance(layer.style, ProportionalStyle):
-        ok = present & np.isfinite(sym.sizes_mm)
+    sizes_mm = sym.sizes_mm  # each feature's circle: proportional styles only
+    if isinstance(layer.style, ProportionalStyle) and sizes_mm is not None:
+        ok = present & np.isfinite(sizes_mm)
         drawn = np.flatnonzero(ok)
-        drawn = drawn[np.argsort(-sym.sizes_mm[drawn], kind="stable")]  # small circles on top
+        drawn = drawn[np.argsort(-sizes_mm[drawn], kind="stable")]  # small circles on top
         anchors = shapely.point_on_surface(geoms[drawn])
         styles = [
             {
-                "radius": px(sym.sizes_mm[i] / 2),
+                "radius": px(sizes_mm[i] / 2),
                 "fillColor": fills[0] or "#0072BC",
                 "color": stroke or "#FFFFFF",
                 "weight": px(symbol.stroke_width),

@@ -39,7 +39,7 @@ from .assets import make_offline
 from .basemap import basemap_layer
 from .content import BIND_JS, feature_content
 from .controls import MAX_SEARCH_FEATURES, SEARCH_CSS, LayerControl, SearchControl
-from .elements import Verbatim, script_json
+from .elements import Verbatim, page_of, script_json
 from .encoding import encode
 from .labels import map_labels
 from .layers import FeatureLayer, HtmlControl, MapControls
@@ -129,9 +129,7 @@ def feature_layer(
 
     keys: dict[str, int] = {}
     style_index = [keys.setdefault(key(s), len(keys)) for s in style.styles]
-    unique_styles = [None] * len(keys)
-    for s, i in zip(style.styles, style_index):
-        unique_styles[i] = s
+    unique_styles = list({key(s): s for s in style.styles}.values())  # in the order of ``keys``
     payload = encode(
         geoms,
         detail.decimals,
@@ -201,7 +199,7 @@ def build_webmap(loaded: LoadedProject) -> folium.Map:
         zoom_delta=0.5,
     )
     make_offline(m)
-    root = m.get_root()
+    root = page_of(m)
     root.header.add_child(Verbatim(f"<style>{CSS}{SEARCH_CSS}{PAGE_CSS}</style>"), name="pakmap_css")
     root.header.add_child(Verbatim(f"<script>{PAGE_JS}</script>"), name="pakmap_page")
     tiles = basemap_layer(web.basemap, web.min_zoom, web.max_zoom, project.path)
@@ -240,7 +238,7 @@ def build_webmap(loaded: LoadedProject) -> folium.Map:
     as_of = page_date(project.layout.as_of) if project.layout.as_of else ""
     subtitle = " · ".join(t for t in (project.layout.subtitle, as_of) if t)
     note = "Illustrative data: not real figures" if project.illustrative else ""
-    m.get_root().title = html.escape(title) if title else None  # the browser tab; branca does not escape
+    page_of(m).title = html.escape(title) if title else None  # the browser tab; branca does not escape
     box = title_html(title, subtitle, note)
     if box:
         HtmlControl(box, "topleft").add_to(m)
