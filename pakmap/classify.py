@@ -37,8 +37,8 @@ _FISHER_JENKS_EXACT_LIMIT = 3000
 def _fisher_jenks_bins(values: np.ndarray, k: int) -> list[float]:
     """Exact Fisher-Jenks upper bounds, as mapclassify's FisherJenks gives them.
 
-    mapclassify's own implementation is pure Python unless numba is installed (about 1 s for 1,000
-    values); this dynamic programme over prefix sums does the same optimisation in numpy (~0.1 s).
+    mapclassify's own implementation is pure Python unless numba is installed; this dynamic
+    programme over prefix sums does the same optimisation in numpy (measured in bench/README.md).
     """
     y = np.sort(np.asarray(values, float))
     n = len(y)

@@ -3,7 +3,7 @@
 Making one shapely geometry per feature (reading a layer, simplifying or clipping it) creates
 Python objects by the million. Every 700 new objects CPython's cyclic collector runs, and its full
 passes walk every tracked object of the process — with pandas, Qt and scipy loaded, a few hundred
-thousand. Reading a million points took ~1.0 s with the collector running and ~0.2 s without it.
+thousand, so those passes cost more than making the geometries (bench/README.md).
 Geometries hold no reference cycles, so nothing is lost by pausing; whatever cycles other code
 makes meanwhile are collected once the collector runs again.
 

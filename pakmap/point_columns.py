@@ -1,8 +1,8 @@
 """Point layers kept as columns: an attribute table and an (n, 2) coordinate array.
 
 A GeoDataFrame holds one shapely object per feature. For a household survey or a benchmark of a
-million points, making those objects costs more than reading the whole file (~0.3–0.5 s per million),
-and drawing, classifying and detecting personal data never need them: the renderer only wants the
+million points, making those objects costs more than reading the whole file (bench/README.md), and
+drawing, classifying and detecting personal data never need them: the renderer only wants the
 coordinates. So readers hand point files over as ``PointColumns`` and ``VectorLayer`` builds the
 GeoDataFrame the first time something asks for ``layer.data`` (a join, the attribute table, a web
 export). Both forms describe the same features; ``frame()`` is exactly what the GeoDataFrame reader

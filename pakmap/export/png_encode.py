@@ -1,9 +1,8 @@
 """A fast PNG encoder for rendered maps and pages: no row filter, zlib level 3, deflated in parallel.
 
-Why not a library: both at hand were measured on the benchmark's A4 300-dpi map (8.7 Mpx). Qt's
-writer (libpng) tries every row filter on every row: 0.37 s. Pillow filters every RGB row
-adaptively too, at any compress level: 0.23 s and a larger file. This module: 0.06 s. Deflate itself
-is zlib's; only the PNG container (five chunks) is written here, and the tests decode the result
+Why not a library: Qt's writer (libpng) tries every row filter on every row, and Pillow filters
+every RGB row adaptively too, at any compress level, for a larger file; both were several times
+slower on the benchmark's A4 300-dpi map (bench/README.md). Deflate itself is zlib's; only the PNG container (five chunks) is written here, and the tests decode the result
 with Pillow, independently of Qt.
 
 Maps are large flat areas of a few colours, which deflate compresses well unfiltered; filtering
@@ -33,8 +32,8 @@ ZLIB_LEVEL = 3  # level 1: ~20 % faster, ~20 % larger; level 6: twice as slow, ~
 PARALLEL_BYTES = 4_000_000
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _RGB, _PALETTE, _RGBA = 2, 3, 6  # PNG colour types
-# Raster overlays are written once and downloaded by every reader: compress them hard (a 2 Mpx
-# indexed image at level 9 takes about 0.15 s).
+# Raster overlays are written once and downloaded by every reader: compress them hard (an indexed
+# overlay is small enough for level 9 to stay quick).
 ARRAY_ZLIB_LEVEL = 9
 
 
@@ -63,8 +62,8 @@ def encode_png(image: QImage) -> bytes:
         raw[:, 1:] = rows[:, : width * channels]  # Qt pads rows to 4 bytes
     else:
         # Opaque maps (the usual export): Qt converts the pixels straight into the PNG rows, through
-        # a QImage over the buffer one byte in with the PNG row as its stride — 0.005 s for an A4
-        # page at 300 dpi, where convertToFormat and a copy took 0.04 s and touched twice the memory.
+        # a QImage over the buffer one byte in with the PNG row as its stride: no converted copy of
+        # the page, so half the memory touched of convertToFormat and a copy.
         target = QImage(raw.reshape(-1)[1:].data, width, height, raw.shape[1], QImage.Format.Format_RGB888)
         painter = QPainter(target)
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)

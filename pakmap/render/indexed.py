@@ -16,13 +16,11 @@ import numpy as np
 
 # Index 0 is transparent, so 255 colours fill an 8-bit palette.
 MAX_COLOURS = 255
-# How the packed rows are deflated, measured on A4 at 300 dpi (bench/bench_render.py's points and
-# synthetic maps of 3-12 classes). One bit a pixel: its bytes are runs of empty space between
-# marker bits that long matches barely shorten, so run-length matching only (Z_RLE) is both the
-# fastest and the smallest (100,000 points: 7 ms and 460 kB, where level 6 took 85 ms for 466 kB
-# and level 1 14 ms for 508 kB). More bits: repeated marker shapes do match, and run-length alone
-# was up to 30 % larger than level 6; level 3 is within 12 % of level 6 at a third of its time
-# (60-75 ms for 100,000 to 1,000,000 points in 4 bits), and smaller than Qt's RGB plus mask.
+# How the packed rows are deflated (measured on A4 at 300 dpi; figures in bench/README.md). One bit
+# a pixel: its bytes are runs of empty space between marker bits that long matches barely shorten,
+# so run-length matching only (Z_RLE) is both the fastest and the smallest. More bits: repeated
+# marker shapes do match, so run-length alone compresses much worse; level 3 is close to level 6's
+# size at a fraction of its time, and smaller than Qt's RGB plus mask.
 DEFLATE_LEVEL = 3
 
 

@@ -37,7 +37,7 @@ def path_from_elements(types: np.ndarray, xy: np.ndarray, winding: bool = True) 
 
 
 # Qt strokes one huge path far slower than many small ones (its stroker turns the whole outline into
-# one self-intersecting polygon to fill): 1,000 district outlines stroke ~8x faster ring by ring.
+# one self-intersecting polygon to fill), so district outlines are stroked in chunks of rings.
 STROKE_CHUNK = 64
 
 

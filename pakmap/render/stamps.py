@@ -53,7 +53,7 @@ def distinct_pixels(px: np.ndarray, classes: np.ndarray) -> int:
     """How many distinct (device pixel, class) pairs the points ``px`` (float (n, 2)) fall on.
 
     The number of markers left after merging points on the same pixel, counted with a bitmap of the
-    points' pixel box (linear time; sorting a million keys takes ~0.15 s).
+    points' pixel box (linear time, where sorting the keys would not be).
     """
     if len(px) == 0:
         return 0
@@ -183,9 +183,8 @@ def _background(stamps: dict, classes: np.ndarray) -> int:
     transparent palette entry the same colour.
 
     Why not 0: Qt's PDF engine writes the image's colours and its 1-bit mask separately. Colours
-    that are constant where nothing is drawn deflate several times faster and smaller (1.25 MB ->
-    0.5 MB for 100,000 points on A4, Qt's image time 0.32 s -> 0.18 s), and viewers that resample
-    the image blend marker edges with a marker colour instead of a dark fringe of black.
+    that are constant where nothing is drawn deflate faster and smaller (bench/README.md), and
+    viewers that resample the image blend marker edges with a marker colour instead of a dark fringe of black.
     """
     stamp = stamps[int(np.bincount(classes).argmax())] if len(classes) else next(iter(stamps.values()))
     opaque = stamp[(stamp >> 24) == 255]

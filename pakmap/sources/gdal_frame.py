@@ -1,9 +1,9 @@
 """One GDAL layer into a GeoDataFrame, through Arrow when ``pyarrow`` is installed.
 
-GDAL's Arrow interface hands over whole columns instead of one feature at a time: a GeoPackage of
-a million points reads in ~0.1 s instead of ~0.6 s (making the million shapely points from the WKB,
-0.2–0.5 s, is the same either way, hence the point columns below). Without pyarrow, or when Arrow cannot decode the file's text (it
-only speaks UTF-8), the classic feature-by-feature reader is used.
+GDAL's Arrow interface hands over whole columns instead of one feature at a time, which reads a
+large layer several times faster (bench/README.md); making the shapely geometries from the WKB costs
+the same either way, hence the point columns below. Without pyarrow, or when Arrow cannot decode
+the file's text (it only speaks UTF-8), the classic feature-by-feature reader is used.
 
 Point layers whose every feature is a plain 2D point come back as ``PointColumns`` (attributes plus a
 coordinate array, see ``pakmap.point_columns``) when their attributes need no conversion beyond
@@ -106,7 +106,7 @@ def _unique_names(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _binary_stays_arrow(arrow_type):
     """Binary columns (the WKB geometry) stay in their Arrow buffer instead of becoming a million
-    ``bytes`` objects on the way to ``shapely.from_wkb``: ~0.15 s for a million points."""
+    ``bytes`` objects on the way to ``shapely.from_wkb``."""
     if arrow_type in (pyarrow.binary(), pyarrow.large_binary()):
         return pd.ArrowDtype(arrow_type)
     return None  # every other column: pyarrow's default conversion

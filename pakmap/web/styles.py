@@ -7,8 +7,7 @@ styles are millimetres on the page; on screen they become CSS pixels at 96 dpi.
 
 Point layers get the print map's markers (``pakmap.web.markers``), one symbol per class, up to
 ``MAX_MARKER_ICONS`` points. Each marker is an element of the page, and a browser slows down with
-many: in headless Chromium without GPU, 2,000 marker icons opened in 0.7 s (circles: 0.3 s), 5,000
-in 2.2 s and zooming took seconds. A denser layer is drawn as circles of the marker's size, fill and
+many (opening and zooming; measured in bench/README.md). A denser layer is drawn as circles of the marker's size, fill and
 outline in its class colours — the file size is not the limit, the points' coordinates cost the
 same either way.
 """
