@@ -172,7 +172,7 @@ def web_style(layer: VectorLayer, threshold: int | None) -> WebStyle:
         if kind == "point":
             base["radius"] = px(symbol.size / 2)
         hatched = {c for c, cls in enumerate(sym.classes) if cls.nodata and fills[c] and kind == "polygon"}
-        paint = [f"url(#{nodata_pattern_id(f)})" if c in hatched else f for c, f in enumerate(fills)]
+        paint = [f"url(#{nodata_pattern_id(f)})" if f and c in hatched else f for c, f in enumerate(fills)]
         styles = [
             {
                 **base,
