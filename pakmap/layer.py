@@ -213,9 +213,10 @@ class VectorLayer(_LayerBase):
     def take(self, rows) -> gpd.GeoDataFrame | PointColumns:
         """The features at positions ``rows`` in the form this layer holds them: a selection of a
         million-point layer makes no shapely points for the other 999,990."""
-        if self._frame is None:
-            return self._points.take(rows)
-        return self._frame.iloc[np.asarray(rows, dtype=np.int64)]
+        held = self._held
+        if isinstance(held, PointColumns):
+            return held.take(rows)
+        return held.iloc[np.asarray(rows, dtype=np.int64)]
 
     def data_without(self, fields) -> gpd.GeoDataFrame | PointColumns:
         """This layer's data without ``fields`` (in the form it is held: columns stay columns)."""

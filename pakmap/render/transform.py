@@ -66,6 +66,8 @@ class ProjectedGeometries:
     def points_in(self, xmin: float, ymin: float, xmax: float, ymax: float) -> np.ndarray:
         """Positions of a plain point layer's points inside the box: one vectorized test over the
         coordinate array, where a first query of the tree would make a million shapely points."""
+        if self.point_xy is None:
+            raise TypeError("points_in needs a plain point layer (point_xy)")
         x, y = self.point_xy[:, 0], self.point_xy[:, 1]
         return np.flatnonzero((x >= xmin) & (x <= xmax) & (y >= ymin) & (y <= ymax))
 
