@@ -88,12 +88,12 @@ def million_points(n: int):
 def measure_canvas(n: int, frames: int) -> dict[str, list[float]]:
     from PySide6.QtGui import QImage
 
+    from pakmap.session import Session
     from pakmap_ui.app import create_app
     from pakmap_ui.canvas import MapCanvas
-    from pakmap_ui.document import Document
 
     create_app()
-    doc = Document()
+    doc = Session()
     doc.add_layer(million_points(n), "points.gpkg")
     canvas = MapCanvas(doc)
     canvas.resize(1400, 900)

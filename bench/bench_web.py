@@ -21,6 +21,8 @@ import time
 import warnings
 from pathlib import Path
 
+from pakmap.style import GraduatedStyle, LabelStyle, SingleSymbolStyle, Symbol
+
 HERE = Path(__file__).resolve().parent
 DATA = Path(os.environ.get("PAKMAP_SHARED_DATA", HERE.parent.parent / "shared" / "data"))
 LIMIT_BYTES = 1_500_000
@@ -71,14 +73,14 @@ def project_file(folder: Path, villages: Path) -> Path:
                 "Districts",
                 str(DATA / "pak_districts.geojson"),
                 repair=True,
-                style={"kind": "graduated", "field": "population_2023", "classes": 5},
-                labels={"field": "name"},
+                style=GraduatedStyle(field="population_2023", classes=5),
+                labels=LabelStyle(field="name"),
                 popup_fields=["province", "population_2023", "literacy_rate"],
             ),
             LayerSpec(
                 "Refugee villages",
                 str(villages),
-                style={"symbol": {"fill": "#EF4A60", "size": 2.5}},
+                style=SingleSymbolStyle(Symbol(fill="#EF4A60", size=2.5)),
                 popup_fields=["village", "population"],
             ),
         ],

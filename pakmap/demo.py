@@ -27,6 +27,7 @@ from .layer import VectorLayer
 from .outputs import export_files
 from .project.model import ExportSpec, JoinSpec, LayerSpec, LayoutSpec, MapSpec, Project, ProtectionSpec
 from .sources import list_layers, open_layer
+from .style import GraduatedStyle, LabelStyle, SingleSymbolStyle, Symbol
 
 NAME_FIELDS = ("ADM2_EN", "adm2_name", "ADM2_NAME", "NAME_2", "name", "district", "NAME")
 PROVINCE_FIELDS = ("ADM1_EN", "adm1_name", "ADM1_NAME", "NAME_1", "province", "PROVINCE")
@@ -159,23 +160,17 @@ def build_demo(outdir: Path, data_dir: Path | None = None) -> Project:
                 name="districts",
                 path=BOUNDARIES,
                 layer="districts",
-                style={
-                    "kind": "graduated",
-                    "field": "Refugees",
-                    "method": "natural_breaks",
-                    "classes": 5,
-                    "palette": "unhcr_blue",
-                },
+                style=GraduatedStyle(field="Refugees", method="natural_breaks", classes=5, palette="unhcr_blue"),
                 popup_fields=[name_field, province_field, "Refugees", "villages"],
             ),
             LayerSpec(
                 name="provinces",
                 path=BOUNDARIES,
                 layer="provinces",
-                style={"kind": "single", "symbol": {"fill": "none", "stroke": "#18375F", "stroke_width": 0.5}},
-                labels={"field": province_name_field, "size": 8, "bold": True, "color": "#18375F"}
+                style=SingleSymbolStyle(Symbol(fill="none", stroke="#18375F", stroke_width=0.5)),
+                labels=LabelStyle(field=province_name_field, size=8, bold=True, color="#18375F")
                 if province_name_field
-                else {},
+                else None,
             ),
             *(
                 [
@@ -184,10 +179,7 @@ def build_demo(outdir: Path, data_dir: Path | None = None) -> Project:
                         path=BOUNDARIES,
                         layer="line_of_control",
                         # UN convention: the Line of Control is drawn dotted
-                        style={
-                            "kind": "single",
-                            "symbol": {"fill": "#18375F", "stroke_width": 0.5, "line_style": "dot"},
-                        },
+                        style=SingleSymbolStyle(Symbol(fill="#18375F", stroke_width=0.5, line_style="dot")),
                     )
                 ]
                 if line_of_control is not None
@@ -196,10 +188,7 @@ def build_demo(outdir: Path, data_dir: Path | None = None) -> Project:
             LayerSpec(
                 name="refugee_villages",
                 path=VILLAGES,
-                style={
-                    "kind": "single",
-                    "symbol": {"marker": "settlement", "fill": "#EF4A60", "stroke": "#FFFFFF", "size": 2.6},
-                },
+                style=SingleSymbolStyle(Symbol(marker="settlement", fill="#EF4A60", stroke="#FFFFFF", size=2.6)),
                 popup_fields=["village", "population"],
             ),
         ],

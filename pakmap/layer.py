@@ -88,7 +88,8 @@ class _LayerBase:
         self.source = source
         self.visible = True
         self.opacity = 1.0
-        self.changed = Signal()  # emitted with the layer after any change that needs a repaint
+        # emitted with the layer after any change that needs a repaint
+        self.changed: Signal[[_LayerBase]] = Signal(_LayerBase)
 
     def update(self, **changes: Any) -> None:
         """Set attributes and announce one change (``layer.update(style=…, visible=False)``)."""

@@ -16,23 +16,23 @@ from .field_kinds import numeric_values
 from .join.catalog import load_catalog
 from .project.model import JoinSpec, LayerSpec, LayoutSpec, MapSpec, Project
 from .sources.detect import RASTER, detect
-from .style import style_to_dict
+from .style import CategorizedStyle, GraduatedStyle, LabelStyle, VectorStyle
 
 
-def choose_style(data: pd.DataFrame | None, by: str | None, palette: str = "unhcr_blue") -> dict:
-    """Graduated for numbers, categorized for text, a plain UNHCR fill without ``--by``."""
+def choose_style(data: pd.DataFrame | None, by: str | None, palette: str = "unhcr_blue") -> VectorStyle | None:
+    """Graduated for numbers, categorized for text, a plain UNHCR fill (``None``: the default) without ``--by``."""
     if not by:
-        return {}
+        return None
     # A partner's text column of numbers ("1,204", "-" for none) is mapped as numbers, not categories.
     if data is not None and by in data.columns and numeric_values(data[by]) is None:
-        return {"kind": "categorized", "field": by}
-    return {"kind": "graduated", "field": by, "method": "natural_breaks", "classes": 5, "palette": palette}
+        return CategorizedStyle(field=by)
+    return GraduatedStyle(field=by, method="natural_breaks", classes=5, palette=palette)
 
 
-def catalog_style(layer_path: Path, layer: str | None = None) -> dict:
-    """The layer catalog's default style for a standard layer (the Line of Control dotted), else ``{}``."""
+def catalog_style(layer_path: Path, layer: str | None = None) -> VectorStyle | None:
+    """The layer catalog's default style for a standard layer (the Line of Control dotted), else ``None``."""
     entry = load_catalog().for_file(layer_path, layer)
-    return style_to_dict(entry.style) if entry is not None and entry.style is not None else {}
+    return entry.style if entry is not None else None
 
 
 def quick_project(
@@ -60,8 +60,8 @@ def quick_project(
             name=name,
             path=str(layer_path),
             layer=layer,
-            style={} if by else catalog_style(layer_path, layer),
-            labels={"field": fields[0]} if fields else {},
+            style=None if by else catalog_style(layer_path, layer),
+            labels=LabelStyle(field=fields[0]) if fields else None,
             popup_fields=list(fields) + ([by] if by and by not in fields else []),
         )
     ]

@@ -174,6 +174,25 @@ def _to_mapping(obj: Any) -> dict[str, Any]:
     return out
 
 
+def style_table(style: VectorStyle | RasterStyle | LabelStyle) -> dict[str, Any]:
+    """A style as a project file writes it: its ``kind`` and what differs from that kind's defaults,
+    so a saved file stays short and reads back to an equal style."""
+    return _compact(_to_mapping(style), _to_mapping(type(style)()))
+
+
+def _compact(values: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        default = defaults.get(key)
+        if isinstance(value, dict) and isinstance(default, dict):
+            value = _compact(value, default)
+            if value:
+                out[key] = value
+        elif key == "kind" or value != default:
+            out[key] = value
+    return out
+
+
 def style_from_dict(data: dict[str, Any] | None, where: str = "style") -> VectorStyle:
     """Build a vector style from a project-file table; ``kind`` picks the class (default single)."""
     if not data:

@@ -98,9 +98,7 @@ def test_demo_on_real_boundaries(shared_data, tmp_path):
     assert "repaired 4 invalid geometries" in result.stderr  # the published districts, repaired in the copy
     project = load_project(out / "project.toml")
     assert "Line of Control" in [l.name for l in project.layers]
-    assert (
-        project.layers[[l.name for l in project.layers].index("Line of Control")].style["symbol"]["line_style"] == "dot"
-    )
+    assert project.layers[[l.name for l in project.layers].index("Line of Control")].style.symbol.line_style == "dot"
     from pakmap.project.loader import load_layers
 
     loaded = load_layers(project)

@@ -7,6 +7,7 @@ district boundaries.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import subprocess
 
@@ -330,8 +331,8 @@ def test_kept_breaks_round_trip_and_next_month(tmp_path, shared_data, capsys):
     )
     assert "class bounds kept from natural_breaks" in capsys.readouterr().out
     style = load_project(project_path).layer_spec("pak_districts").style
-    assert style["method"] == "natural_breaks" and len(style["breaks"]) == 5
-    assert style["breaks_kept_from"] == (
+    assert style.method == "natural_breaks" and len(style.breaks) == 5
+    assert style.breaks_kept_from == (
         "natural_breaks, 5 classes of literacy_rate (136 values, 0.19 – 0.84) in pak_districts.geojson, census.csv"
     )
     october = _legend_of(project_path)
@@ -383,14 +384,15 @@ def test_render_records_breaks_asked_to_be_kept(tmp_path, shared_data, capsys):
         == 0
     )
     project = load_project(project_path)
-    project.layer_spec("pak_districts").style.update(breaks="keep", classes=4)
+    spec = project.layer_spec("pak_districts")
+    spec.style = dataclasses.replace(spec.style, breaks="keep", classes=4)
     save_project(project)
     capsys.readouterr()
     assert main(["render", str(project_path), "-o", str(tmp_path / "b.png")]) == 0
     assert "recorded in sites.toml" in capsys.readouterr().out
     style = load_project(project_path).layer_spec("pak_districts").style
     # The "<5" class is the threshold's, not a kept bound: three bounds above it.
-    assert len(style["breaks"]) == 3 and min(style["breaks"]) >= 5 and style["breaks_lower"] == 0
+    assert len(style.breaks) == 3 and min(style.breaks) >= 5 and style.breaks_lower == 0
     legend = _legend_of(project_path)
     assert legend[0] == "<5" and legend[1].startswith("5 – ") and len(legend) == 5  # 4 classes and "No data"
     # Next month no district has fewer than 5 sites: the "<5" class stays, so the colours do too.
@@ -443,7 +445,7 @@ def test_a_text_column_of_counts_is_mapped_as_numbers_and_suppressed(tmp_path, s
         == 0
     )
     style = load_project(project_path).layer_spec("pak_districts").style
-    assert style["kind"] == "graduated"  # numbers, not categories of text
+    assert style.kind == "graduated"  # numbers, not categories of text
     layer = load_layers(load_project(project_path)).layer("pak_districts")
     labels = [i.label for i in legend_items(layer, threshold=5)]
     assert labels[0] == "<5" and "No data" in labels

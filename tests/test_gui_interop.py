@@ -23,7 +23,7 @@ def census_districts(window, qtbot, shared_data):
         JoinSpec(layer="pak_districts", table="pak_census2023_districts", on=[["name", "district"]])
     )
     layer = window.document.layer("pak_districts")
-    layer.update(style=GraduatedStyle(field="population_2023", classes=5))
+    window.document.set_style("pak_districts", GraduatedStyle(field="population_2023", classes=5))
     window.layers_panel.select_layer("pak_districts")
     return layer
 
@@ -58,7 +58,7 @@ def test_export_style_then_import_it_restyles_the_map(window, qtbot, census_dist
     exported = read_qml(qml.read_bytes())
     assert isinstance(exported.style, GraduatedStyle) and exported.style.method == "manual"
     # Restyle the layer, then bring the exported style back: the map is drawn with its colours again.
-    census_districts.update(style=CategorizedStyle(field="province"))
+    window.document.set_style("pak_districts", CategorizedStyle(field="province"))
     wait_rendered(window, qtbot)
     before = dominant_colour(window, "pak_districts", "Lahore")
     monkeypatch.setattr(window.interop, "ask_style_open_path", lambda: str(qml))

@@ -1,5 +1,6 @@
 """A removed layer is freed: nothing in the window (background tasks, the canvas's render jobs, the
-attribute table, the selection, the render caches) keeps it or what was built from it alive."""
+attribute table, the selection, the render caches) keeps it or what was built from it alive once the
+undo history no longer holds it (the history keeps it so that Undo brings it back)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ def add_use_and_remove(window, qtbot, path) -> weakref.ref:
     gone = weakref.ref(layer)
     window.remove_layer(layer)
     del layer
+    window.document.history.clear()  # Undo could bring it back until then
     wait_rendered(window, qtbot)  # the map without it
     return gone
 
@@ -65,6 +67,7 @@ def test_a_layer_shown_in_the_print_layout_is_freed_when_removed(window, qtbot, 
         layout.close()
         gone += [weakref.ref(layer), weakref.ref(layer.data)]
         window.remove_layer(layer)
+        window.document.history.clear()
         del layer, layout
         wait_rendered(window, qtbot)
     gc.collect()
@@ -74,10 +77,10 @@ def test_a_layer_shown_in_the_print_layout_is_freed_when_removed(window, qtbot, 
 def test_removing_a_joined_layer_takes_its_join_report_along(shared_data):
     """The export record pairs joins and reports by position: a stale report would describe another join."""
     from pakmap.project import JoinSpec
+    from pakmap.session import Session
     from pakmap.sources import open_layer
-    from pakmap_ui.document import Document
 
-    document = Document()
+    document = Session()
     districts = shared_data / "pak_districts.geojson"
     census = shared_data / "pak_census2023_districts.csv"
     for name, path in (("census", census), ("first", districts), ("second", districts)):
@@ -91,6 +94,9 @@ def test_removing_a_joined_layer_takes_its_join_report_along(shared_data):
     assert [(j.layer, j.table) for j in document.project.joins] == [("second", "census")]
     assert [id(r) for r in document.loaded.join_reports] == [id(second_report)]
     assert [key[0] for key in document.join_reports] == ["second"]  # keyed by target layer first
+    gc.collect()
+    assert first() is not None  # held for Undo
+    document.history.clear()
     gc.collect()
     assert first() is None
 

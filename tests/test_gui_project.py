@@ -34,8 +34,7 @@ def test_layers_panel_edits_the_document(window, qtbot, shared_data):
     assert "156 features" in tooltip and "4 invalid" in tooltip
     window.remove_layer(window.document.layer("pak_provinces"))
     assert names(window) == ["Districts"]
-    window.document.sync_specs()
-    spec = window.document.project.layer_spec("Districts")
+    spec = window.document.project.layer_spec("Districts")  # the spec is the layer's, nothing copied
     assert spec.opacity == pytest.approx(0.4) and spec.visible
 
 
@@ -75,7 +74,7 @@ def test_autosave_and_recovery_after_a_crash(qtbot, tmp_path, gui_settings, dist
     added = []
     first.add_files([str(districts_path)], on_done=added.append)
     qtbot.waitUntil(lambda: bool(added), timeout=WAIT_MS)
-    first.document.layer("pak_districts").update(opacity=0.5)
+    first.document.set_opacity("pak_districts", 0.5)
     assert first.files.autosave() == recovery.resolve()
     first.tasks.wait(WAIT_MS)
     first.canvas.wait_idle(WAIT_MS)

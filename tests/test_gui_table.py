@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QTableView
 
 from pakmap.errors import ExpressionError
 from pakmap.layer import TableLayer
+from pakmap.session import Session
 from pakmap_ui.attribute_table import AttributeTable, DataFrameModel
-from pakmap_ui.document import Document
 
 pytestmark = pytest.mark.gui
 
@@ -115,7 +115,7 @@ def test_table_selection_and_map_selection_follow_each_other(window, qtbot, dist
 
 
 def test_table_layer_without_geometry_opens_in_the_table(qtbot):
-    doc = Document()
+    doc = Session()
     layer = TableLayer("refugees", pd.DataFrame({"district": ["Quetta"], "refugees": [1200]}))
     doc.add_layer(layer, "refugees.csv")
     table = AttributeTable(doc, layer)
@@ -144,7 +144,7 @@ def test_expression_filter_on_a_million_rows(million):
 
 def test_expression_mode_in_the_table_widget(qtbot, million):
     frame = million.assign(**{"people in need": million["households"] * 6})
-    doc = Document()
+    doc = Session()
     layer = TableLayer("registrations", frame)
     doc.add_layer(layer, "registrations.csv")
     table = AttributeTable(doc, layer)
@@ -194,7 +194,7 @@ def test_a_million_plain_points_open_and_filter_without_building_geometry(qtbot)
     attributes = pd.DataFrame({"households": rng.integers(1, 12, 1_000_000)})
     xy = np.column_stack([rng.uniform(61, 77, 1_000_000), rng.uniform(24, 37, 1_000_000)])
     layer = VectorLayer("registrations", PointColumns(attributes, xy, CRS.from_epsg(4326)))
-    doc = Document()
+    doc = Session()
     doc.add_layer(layer, "registrations.csv")
     table = AttributeTable(doc, layer)
     qtbot.addWidget(table)

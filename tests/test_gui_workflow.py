@@ -81,7 +81,7 @@ def test_join_census_style_choropleth_export_pdf_save_and_reopen(window, qtbot, 
     assert not window.isWindowModified() and window.windowTitle().startswith("[*]population.toml")
     saved = load_project(project_path)
     assert saved.layout.title == "Pakistan: population by district"
-    assert saved.layer_spec("pak_districts").style["field"] == "population_2023"
+    assert saved.layer_spec("pak_districts").style.field == "population_2023"
     assert saved.layer_spec("pak_districts").path.startswith("../")  # relative to the project file
 
     window.files.new()

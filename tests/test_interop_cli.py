@@ -12,6 +12,7 @@ from shapely.geometry import box
 
 from pakmap.cli import main
 from pakmap.project import load_project
+from pakmap.style import LabelStyle
 
 PROJECT = """
 [pakmap]
@@ -98,20 +99,13 @@ def test_style_export_then_import_into_another_project(project, tmp_path, capsys
     captured = capsys.readouterr()
     assert "everything in the QGIS style was carried over" in captured.err
     layer = load_project(other).layer_spec("districts")
-    assert layer.style["kind"] == "graduated" and layer.style["breaks"] == [
+    assert layer.style.kind == "graduated" and layer.style.breaks == [
         10000.0,
         12000.0,
     ]  # as drawn: "<5", 450 – 10,000, 10,001 – 12,000
-    assert layer.labels == {
-        "field": "name",
-        "size": 7.0,
-        "color": "#000000",
-        "bold": False,
-        "halo_color": "#FFFFFF",
-        "halo_width": 0.4,
-        "visible": True,
-        "placement": "line",
-    }
+    assert layer.labels == LabelStyle(
+        field="name", size=7.0, color="#000000", bold=False, halo_color="#FFFFFF", halo_width=0.4, placement="line"
+    )
 
 
 def test_style_import_without_a_project_prints_the_table(project, tmp_path, capsys):

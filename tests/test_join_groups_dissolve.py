@@ -12,6 +12,7 @@ from pakmap.join import join_attributes
 from pakmap.join.dissolve import dissolve_by
 from pakmap.project import DissolveSpec, JoinSpec, LayerSpec, Project, load_project, save_project
 from pakmap.project.loader import load_layers
+from pakmap.style import GraduatedStyle
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:Could not parse column:UserWarning"),
@@ -164,7 +165,7 @@ def test_dissolve_and_group_project_round_trip_and_load(districts_path, tmp_path
             LayerSpec(
                 "provinces",
                 dissolve=DissolveSpec(source="districts", by="province"),
-                style={"kind": "graduated", "field": "idps", "classes": 2},
+                style=GraduatedStyle(field="idps", classes=2),
             ),
             LayerSpec("idps", str(table), visible=False),
         ],

@@ -20,6 +20,7 @@ from pakmap.project import (
     load_project,
     save_project,
 )
+from pakmap.style import GraduatedStyle, LabelStyle
 
 
 def sample_project(data_dir: Path) -> Project:
@@ -31,8 +32,8 @@ def sample_project(data_dir: Path) -> Project:
                 "districts",
                 str(data_dir / "districts with space é.gpkg"),
                 layer="districts",
-                style={"kind": "graduated", "field": "refugees", "method": "quantiles", "classes": 4},
-                labels={"field": "name", "size": 6.5},
+                style=GraduatedStyle(field="refugees", method="quantiles", classes=4),
+                labels=LabelStyle(field="name", size=6.5),
                 popup_fields=["name", "refugees"],
             ),
         ],
@@ -121,17 +122,15 @@ def test_missing_and_binary_project_files(tmp_path):
 
 
 def test_label_placement_round_trips_through_the_project_file(tmp_path):
-    from pakmap.style import labels_from_dict
-
     project = sample_project(tmp_path)
     project.layers.append(
-        LayerSpec("rivers", str(tmp_path / "rivers.gpkg"), labels={"field": "name", "placement": "horizontal"})
+        LayerSpec("rivers", str(tmp_path / "rivers.gpkg"), labels=LabelStyle(field="name", placement="horizontal"))
     )
     path = save_project(project, tmp_path / "p.toml")
     assert 'placement = "horizontal"' in path.read_text(encoding="utf-8")
     again = load_project(path)
-    assert labels_from_dict(again.layers[2].labels).placement == "horizontal"
-    assert labels_from_dict(again.layers[1].labels).placement == "line"  # not written: the default
+    assert again.layers[2].labels.placement == "horizontal"
+    assert again.layers[1].labels.placement == "line"  # not written: the default
 
 
 def test_saved_arrays_read_as_an_officer_would_write_them(tmp_path):

@@ -31,6 +31,7 @@ from pakmap.project.model import ExportSpec, JoinSpec, LayerSpec, LayoutSpec, Ma
 from pakmap.protection.policy import guard_export
 from pakmap.protection.publish import write_geopackage
 from pakmap.protection.record import write_export_record
+from pakmap.style import GraduatedStyle, LabelStyle
 
 REFUGEES = {
     "Balochistan": 120000,
@@ -60,14 +61,10 @@ def build_project(folder: Path, shared_data: Path, aggregate: dict | None) -> Pa
             LayerSpec(
                 "provinces",
                 "data/provinces.geojson",
-                style={
-                    "kind": "graduated",
-                    "field": "refugees",
-                    "method": "manual",
-                    "breaks": [4, 1000, 50000, 120000],
-                    "palette": "unhcr_blue",
-                },
-                labels={"expression": "{name}\n{refugees}", "size": 7},
+                style=GraduatedStyle(
+                    field="refugees", method="manual", breaks=[4, 1000, 50000, 120000], palette="unhcr_blue"
+                ),
+                labels=LabelStyle(expression="{name}\n{refugees}", size=7),
                 popup_fields=["name", "refugees"],
             ),
             LayerSpec(
@@ -76,7 +73,7 @@ def build_project(folder: Path, shared_data: Path, aggregate: dict | None) -> Pa
                 options={"lat": "_gps_latitude", "lon": "_gps_longitude"},
                 # What an officer might set up on the survey layer: without protection the
                 # names and phone numbers would be on every output.
-                labels={"field": "head_of_household"},
+                labels=LabelStyle(field="head_of_household"),
                 popup_fields=["district", "phone", "household_size"],
             ),
         ],

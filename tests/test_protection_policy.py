@@ -154,7 +154,7 @@ def test_aggregated_household_points(provinces_gdf, tmp_path, how, kind):
         if ((layer.data[k] > 0) & (layer.data[k] < 5)).any()
     }
     spec = safe.project.layer_spec("households")
-    assert spec.style["field"] == "households" and spec.popup_fields == layer.fields
+    assert spec.style.field == "households" and spec.popup_fields == layer.fields
     if kind == "admin":
         assert "name" in fields
 

@@ -323,8 +323,8 @@ def test_pakmap_render_writes_the_web_map(tmp_path, capsys):
                 "Districts",
                 "districts.geojson",
                 popup_fields=["refugees"],
-                style={"kind": "graduated", "field": "refugees", "classes": 2},
-                labels={"field": "district"},
+                style=GraduatedStyle(field="refugees", classes=2),
+                labels=LabelStyle(field="district"),
             )
         ],
         layout=LayoutSpec(title="Refugees by district"),

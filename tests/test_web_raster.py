@@ -23,7 +23,7 @@ from pakmap.layer import RasterLayer
 from pakmap.project.model import LayerSpec
 from pakmap.render.raster import ramp_label, ramp_lut
 from pakmap.sources.raster import open_raster
-from pakmap.style import RasterStyle
+from pakmap.style import RasterStyle, SingleSymbolStyle, Symbol
 from pakmap.web import render_html
 from pakmap.web.raster import MAX_SIDE_PX, metres_per_pixel, overlay_size, raster_overlay
 
@@ -212,12 +212,12 @@ def test_pakmap_render_publishes_the_raster_through_the_protection_guard(tmp_pat
     ).to_file(tmp_path / "camps.geojson", driver="GeoJSON")
     project = Project(
         layers=[
-            LayerSpec("Flood depth", "flood.tif", style={"palette": "unhcr_blue", "vmin": 0, "vmax": 100}),
+            LayerSpec("Flood depth", "flood.tif", style=RasterStyle(palette="unhcr_blue", vmin=0, vmax=100)),
             LayerSpec(
                 "Camps",
                 "camps.geojson",
                 popup_fields=["camp", "families"],
-                style={"kind": "single", "symbol": {"marker": "camp", "fill": "#0072BC", "size": 4}},
+                style=SingleSymbolStyle(Symbol(marker="camp", fill="#0072BC", size=4)),
             ),
         ],
         layout=LayoutSpec(title="Flooding near camps"),

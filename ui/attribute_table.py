@@ -7,7 +7,7 @@ of one column, filtering a vectorized mask, both producing a new ``rows`` array,
 or, in expression mode, evaluates a condition on the columns (``pakmap.row_filter``:
 ``population_2023 > 1000000 and province == "Punjab"``); an expression that cannot be evaluated is
 explained on the table's status line and the rows shown stay as they were. Selection is shared with the map through
-the ``Document``: selecting rows here highlights the features on the canvas, and identifying a
+the ``Session``: selecting rows here highlights the features on the canvas, and identifying a
 feature on the map selects its row here.
 """
 
@@ -35,8 +35,7 @@ from pakmap.errors import PakmapError
 from pakmap.layer import VectorLayer
 from pakmap.numbers import format_number
 from pakmap.row_filter import expression_mask
-
-from .document import Document
+from pakmap.session import Session
 
 
 class DataFrameModel(QAbstractTableModel):
@@ -148,7 +147,7 @@ def _runs(sorted_rows: np.ndarray):
 class AttributeTable(QWidget):
     """A layer's table with a filter box; its selection is the map's selection."""
 
-    def __init__(self, document: Document, layer, parent=None) -> None:
+    def __init__(self, document: Session, layer, parent=None) -> None:
         super().__init__(parent)
         self.document = document
         self.layer_name = layer.name

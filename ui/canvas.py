@@ -6,7 +6,7 @@ Until the new image arrives, the last finished image is drawn shifted and scaled
 lies in the new view, so dragging and wheel-zooming answer at screen speed whatever the data size.
 
 The canvas holds only view state (centre, map units per pixel); what is drawn comes from the
-``Document`` and repaints follow its signals.
+``Session`` and repaints follow its signals.
 """
 
 from __future__ import annotations
@@ -25,9 +25,8 @@ from PySide6.QtWidgets import QWidget
 from pakmap.layer import VectorLayer
 from pakmap.project.loaded import transform_bounds
 from pakmap.render.mapview import MapView
+from pakmap.session import Session
 from pakmap.style import SingleSymbolStyle, Symbol
-
-from .document import Document
 
 SELECTION_STYLE = SingleSymbolStyle(Symbol(fill="#00000000", stroke="#FFD400", stroke_width=0.8))
 _GEOD = Geod(ellps="WGS84")
@@ -88,7 +87,7 @@ class MapCanvas(QWidget):
     # Layers left off the map because they have no CRS to place them by (names); () when none.
     unplaced_changed = Signal(tuple)
 
-    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
+    def __init__(self, document: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setMinimumSize(200, 150)
         self.setMouseTracking(True)
@@ -113,12 +112,12 @@ class MapCanvas(QWidget):
         self._box: QRect | None = None
         self._timer = QTimer(self, singleShot=True, interval=30)  # coalesces wheel bursts into one render
         self._timer.timeout.connect(self._start_render)
-        self.document: Document | None = None
+        self.document: Session | None = None
         self.set_document(document)
 
     # --- model -------------------------------------------------------------------------------
 
-    def set_document(self, document: Document) -> None:
+    def set_document(self, document: Session) -> None:
         if self.document is not None:
             for sig, slot in self._connections():
                 sig.disconnect(slot)

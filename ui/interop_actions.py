@@ -82,7 +82,6 @@ class InteropActions(QObject):
         path = path or self.ask_qgz_path()
         if not path:
             return None
-        self.document.sync_specs()  # the legend and layer list come from the specs
         loaded = self.document.loaded
         return self.window.tasks.start(
             f"Exporting {Path(path).name}",
@@ -99,7 +98,6 @@ class InteropActions(QObject):
         path = path or self.ask_style_save_path(layer.name)
         if not path:
             return None
-        self.document.sync_specs()
         loaded, name = self.document.loaded, layer.name
         return self.window.tasks.start(
             f"Exporting {Path(path).name}",
@@ -122,7 +120,7 @@ class InteropActions(QObject):
         except Exception as exc:  # noqa: BLE001 - shown as one line; the layer keeps its style
             self.window.show_error(exc)
             return None
-        layer.update(style=imported.style, labels=imported.labels, opacity=imported.opacity)
+        self.document.set_style(layer.name, imported.style, imported.labels, opacity=imported.opacity)
         summary = f"{Path(path).name}: {imported.summary()}"
         self.window.statusBar().showMessage(summary, 15000)
         self.imported.emit(summary)

@@ -36,8 +36,8 @@ from pakmap.errors import PakmapError
 from pakmap.join.report import NOT_JOINED
 from pakmap.layer import TableLayer, VectorLayer
 from pakmap.project import JoinSpec
+from pakmap.session import Session
 
-from .document import Document
 from .join_keys import KeyPairsEditor
 from .tasks import TaskRunner
 
@@ -76,7 +76,7 @@ class JoinDialog(QDialog):
     applied = Signal(object)  # the JoinReport of the applied join
     failed = Signal(object)  # an exception, for the window's error display
 
-    def __init__(self, document: Document, tasks: TaskRunner, parent=None) -> None:
+    def __init__(self, document: Session, tasks: TaskRunner, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Join a table to a layer")
         self.resize(820, 720)

@@ -1,8 +1,8 @@
-"""The layers panel: the project's layers, top of the map first, as a Qt item model over the Document.
+"""The layers panel: the project's layers, top of the map first, as a Qt item model over the Session.
 
 Checking a layer shows or hides it, editing its name renames it, dragging it reorders the map, files
 dropped on the panel are added (several at once, zips included), the slider sets the opacity. Each
-action is one call on the ``Document`` or ``layer.update``; the panel repaints from their signals.
+action is one call on the ``Session`` (``pakmap.session``); the panel repaints from their signals.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QListView,
 from pakmap.errors import StyleError
 from pakmap.layer import RasterLayer, TableLayer, VectorLayer
 from pakmap.palettes import palette
-
-from .document import Document
+from pakmap.session import Session
 
 LAYER_MIME = "application/x-pakmap-layer"
 
@@ -59,13 +58,13 @@ class LayersModel(QAbstractListModel):
 
     files_dropped = Signal(list)  # local file paths dropped onto the panel
 
-    def __init__(self, document: Document, parent=None) -> None:
+    def __init__(self, document: Session, parent=None) -> None:
         super().__init__(parent)
         self.document = document
         document.layers_changed.connect(self._reset)
         document.layer_changed.connect(self._layer_changed)
 
-    def set_document(self, document: Document) -> None:
+    def set_document(self, document: Session) -> None:
         self.document.layers_changed.disconnect(self._reset)
         self.document.layer_changed.disconnect(self._layer_changed)
         self.document = document
@@ -157,7 +156,7 @@ class LayersModel(QAbstractListModel):
             return False
         layer = self.layer_at(index.row())
         if role == Qt.ItemDataRole.CheckStateRole:
-            layer.update(visible=Qt.CheckState(value) == Qt.CheckState.Checked)
+            self.document.set_visible(layer.name, Qt.CheckState(value) == Qt.CheckState.Checked)
             return True
         if role == Qt.ItemDataRole.EditRole:
             self.document.rename_layer(layer.name, str(value))
@@ -212,7 +211,7 @@ class LayersPanel(QWidget):
     table_requested = Signal(object)
     remove_requested = Signal(object)
 
-    def __init__(self, document: Document, parent=None) -> None:
+    def __init__(self, document: Session, parent=None) -> None:
         super().__init__(parent)
         self.model = LayersModel(document, self)
         self.view = QListView()
@@ -235,6 +234,9 @@ class LayersPanel(QWidget):
         self.opacity.setRange(0, 100)
         self.opacity.setToolTip("Opacity of the selected layer")
         self.opacity.valueChanged.connect(self._set_opacity)
+        self.opacity.sliderPressed.connect(self._new_drag)
+        self._drag = 0  # one drag of the slider is one undo step
+        self.model.dataChanged.connect(lambda *_: self._on_current())  # an undo of the opacity moves the slider
         row = QHBoxLayout()
         row.addWidget(QLabel("Opacity"))
         row.addWidget(self.opacity)
@@ -244,7 +246,7 @@ class LayersPanel(QWidget):
         layout.addLayout(row)
         self._on_current()
 
-    def set_document(self, document: Document) -> None:
+    def set_document(self, document: Session) -> None:
         self.model.set_document(document)
 
     def current_layer(self):
@@ -266,10 +268,14 @@ class LayersPanel(QWidget):
         self.opacity.setValue(round(100 * (layer.opacity if layer else 1.0)))
         self.opacity.blockSignals(False)
 
+    def _new_drag(self) -> None:
+        self._drag += 1
+
     def _set_opacity(self, value: int) -> None:
         layer = self.current_layer()
-        if layer is not None:
-            layer.update(opacity=value / 100)
+        if layer is not None and round(100 * layer.opacity) != value:
+            drag = ("opacity", layer.name, self._drag) if self.opacity.isSliderDown() else None
+            self.model.document.set_opacity(layer.name, value / 100, merge_key=drag)
 
     def _menu(self, pos) -> None:
         index = self.view.indexAt(pos)

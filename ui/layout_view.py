@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from pakmap.layer import VectorLayer
+from pakmap.session import Session
 
-from .document import Document
 from .tasks import TaskRunner
 
 PREVIEW_DPI = 60
@@ -79,7 +79,7 @@ class LayoutView(QDialog):
     exported = Signal(list)  # the files written
     preview_ready = Signal()
 
-    def __init__(self, document: Document, tasks: TaskRunner, settings: QSettings, parent=None) -> None:
+    def __init__(self, document: Session, tasks: TaskRunner, settings: QSettings, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Print layout and export")
         self.resize(1200, 760)
@@ -157,6 +157,7 @@ class LayoutView(QDialog):
         # Style or layer edits made in the main window while the page is open show on the page too.
         document.layer_changed.connect(self._schedule)
         document.layers_changed.connect(self._schedule)
+        document.layout_changed.connect(self._layout_changed)
         self._fields_changed()
 
     def _schedule(self, *_args) -> None:
@@ -165,6 +166,7 @@ class LayoutView(QDialog):
     def closeEvent(self, event) -> None:
         self.document.layer_changed.disconnect(self._schedule)
         self.document.layers_changed.disconnect(self._schedule)
+        self.document.layout_changed.disconnect(self._layout_changed)
         super().closeEvent(event)
 
     # --- fields → project --------------------------------------------------------------------
@@ -175,17 +177,23 @@ class LayoutView(QDialog):
         self._fields_changed()
 
     def _fields_changed(self, *_args) -> None:
-        spec = self.document.project.layout
-        changed = False
+        """The boxes into the project's layout through the session (one undo step per edit)."""
+        values = {key: edit.text() for key, edit in self.edits.items()}
+        self.document.set_layout(template=self.template.currentText(), **values)
+        self._timer.start()
+
+    def _layout_changed(self) -> None:
+        """An undo or redo of a layout field: the boxes show the project's values again."""
+        project = self.document.project
         for key, edit in self.edits.items():
-            if getattr(spec, key) != edit.text():
-                setattr(spec, key, edit.text())
-                changed = True
-        if spec.template != self.template.currentText():
-            spec.template = self.template.currentText()
-            changed = True
-        if changed:
-            self.document.mark_dirty()
+            value = getattr(project.layout, key) or (project.map.title if key == "title" else "")
+            if edit.text() != value:
+                edit.setText(value)
+        spec = project.layout
+        if self.template.currentText() != spec.template:
+            self.template.blockSignals(True)
+            self.template.setCurrentText(spec.template)
+            self.template.blockSignals(False)
         self._timer.start()
 
     # --- preview -----------------------------------------------------------------------------

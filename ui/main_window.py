@@ -1,7 +1,7 @@
 """The main window: canvas in the middle, layers on the left, identify results on the right,
 attribute tables below, project and layer actions in menus and the toolbar, map status at the bottom.
 
-The window wires views to the ``Document`` and routes actions; the work itself is in the core
+The window wires views to the ``Session`` (``pakmap.session``) and routes actions; the work itself is in the core
 (reading, joining, rendering, exporting) and in the panels.
 """
 
@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
 
 from pakmap.errors import PakmapError
 from pakmap.layer import RasterLayer, TableLayer, VectorLayer
+from pakmap.session import Session
 
 from .attribute_table import AttributeTable
 from .canvas import MapCanvas
-from .document import Document
 from .errors import error_text, show_error
 from .identify_panel import IdentifyPanel
 from .interop_actions import InteropActions
@@ -53,7 +53,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.settings = settings or QSettings("UNHCR Pakistan", "pakmap")
-        self.document = Document()
+        self.document = Session()
         self.last_error: str | None = None
         self.errors: list[str] = []  # every message shown this session (the status bar keeps only the last)
         self.tasks = TaskRunner(self)
@@ -154,6 +154,8 @@ class MainWindow(QMainWindow):
                 "Page preview, PDF/PNG/SVG/HTML and atlas",
             ),
             "quit": self._action("&Quit", self.close, QKeySequence.StandardKey.Quit),
+            "undo": self._action("&Undo", self.undo, "Ctrl+Z", None, "Undo the last change to the project"),
+            "redo": self._action("&Redo", self.redo, "Ctrl+Shift+Z", None, "Redo the change undone last"),
             "add": self._action(
                 "&Add layer…",
                 self.add_layer_dialog,
@@ -231,6 +233,9 @@ class MainWindow(QMainWindow):
         project.addAction(a["export_qgis"])
         project.addSeparator()
         project.addAction(a["quit"])
+        edit = menus.addMenu("&Edit")
+        for key in ("undo", "redo"):
+            edit.addAction(a[key])
         layer = menus.addMenu("&Layer")
         for key in ("add", "join", "spatial_join", "zonal", "style", "import_style", "export_style", "table", "remove"):
             layer.addAction(a[key])
@@ -285,9 +290,11 @@ class MainWindow(QMainWindow):
     def _connect_document(self) -> None:
         self.document.dirty_changed.connect(lambda _d: self.update_title())
         self.document.crs_changed.connect(lambda _c: self._show_crs())
+        self.document.history_changed.connect(self._show_history)
         self._show_crs()
+        self._show_history()
 
-    def set_document(self, document: Document) -> None:
+    def set_document(self, document: Session) -> None:
         """Show another project (opened, new or recovered): every view follows the new model."""
         for i in reversed(range(self.tables.count())):
             self.close_table(i)
@@ -305,6 +312,23 @@ class MainWindow(QMainWindow):
         name = path.name if path else "Untitled"
         self.setWindowTitle(f"[*]{name} — pakmap")
         self.setWindowModified(self.document.dirty)
+
+    def _show_history(self) -> None:
+        """Undo and Redo name what they would do, and are enabled only when there is something."""
+        history = self.document.history
+        for key, can, text in (
+            ("undo", history.can_undo, history.undo_text),
+            ("redo", history.can_redo, history.redo_text),
+        ):
+            action = self.actions_by_name[key]
+            action.setEnabled(can)
+            action.setText(f"&{key.capitalize()} {text}" if can else f"&{key.capitalize()}")
+
+    def undo(self) -> None:
+        self.document.undo()
+
+    def redo(self) -> None:
+        self.document.redo()
 
     def _show_coords(self, x: float, y: float) -> None:
         if self.document.crs.is_geographic:
@@ -505,9 +529,9 @@ class MainWindow(QMainWindow):
 
         layer = layer or self.current_layer()
         if isinstance(layer, VectorLayer):
-            editor = StyleEditor(layer, self.document.project.protection.threshold, self)
+            editor = StyleEditor(layer, self.document.project.protection.threshold, self, session=self.document)
         elif isinstance(layer, RasterLayer):
-            editor = RasterStyleEditor(layer, self)
+            editor = RasterStyleEditor(layer, self, session=self.document)
         else:
             self.statusBar().showMessage("Choose a boundary, point or raster layer to style", 5000)
             return None

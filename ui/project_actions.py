@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, QStandardPaths, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from .document import Document, open_recovered
+from pakmap.session import Session, open_recovered
 
 MAX_RECENT = 8
 PROJECT_FILTER = "pakmap projects (*.toml);;All files (*)"
@@ -45,7 +45,7 @@ class ProjectFiles(QObject):
         self.timer.start()
 
     @property
-    def document(self) -> Document:
+    def document(self) -> Session:
         return self.window.document
 
     # --- questions (replaced in tests) -------------------------------------------------------
@@ -101,7 +101,7 @@ class ProjectFiles(QObject):
     def new(self) -> bool:
         if not self.maybe_save():
             return False
-        self.window.set_document(Document())
+        self.window.set_document(Session())
         self.discard_recovery()
         return True
 
@@ -113,7 +113,7 @@ class ProjectFiles(QObject):
         if not path:
             return False
 
-        def loaded(document: Document) -> None:
+        def loaded(document: Session) -> None:
             self.window.set_document(document)
             self.remember(document.project.path)
             self.discard_recovery()
@@ -122,7 +122,7 @@ class ProjectFiles(QObject):
 
         self.window.tasks.start(
             f"Opening {Path(path).name}",
-            lambda progress, _c: Document.from_file(path, progress),
+            lambda progress, _c: Session.from_file(path, progress),
             loaded,
             self.window.show_error,
         )
@@ -199,9 +199,9 @@ class ProjectFiles(QObject):
             from pakmap.project.loader import load_layers
 
             project = open_recovered(self.recovery_path, original)
-            return Document(project, load_layers(project, progress))
+            return Session(project, load_layers(project, progress))
 
-        def loaded(document: Document) -> None:
+        def loaded(document: Session) -> None:
             self.window.set_document(document)
             document.mark_dirty()  # restored work is not saved in the project file yet
             if on_done:

@@ -1,7 +1,7 @@
 """Raster layer style: band, colour ramp, stretch, no-data value and opacity, live on the map.
 
-Like the vector style editor, each change builds a ``pakmap.style.RasterStyle`` and applies it with
-``layer.update``, so the canvas behind the dialog is the preview; the ramp below the controls is what
+Like the vector style editor, each change builds a ``pakmap.style.RasterStyle`` and applies it
+through the session (``Session.set_style``; the dialog's changes are one undo step), so the canvas behind the dialog is the preview; the ramp below the controls is what
 the print legend shows (its end values: the stretch typed here, or "automatic" for the 2nd and 98th
 percentiles of the data in view, which the renderer computes per view). A value that is not a
 number, or a minimum not below the maximum, is explained under the controls and not applied. Cancel
@@ -11,6 +11,7 @@ puts back the style the layer had when the dialog opened.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 
 import numpy as np
@@ -30,13 +31,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from pakmap.breaks import typed_number
 from pakmap.errors import PakmapError, StyleError
 from pakmap.numbers import exact_number_text, format_number
 from pakmap.palettes import palette, palettes
+from pakmap.session import Session
 from pakmap.style import RasterStyle, validate_raster_style
 
-from .style_editor import palette_icon, typed_number
+from .style_editor import palette_icon
 
+_DIALOGS = itertools.count(1)
 TYPING_DELAY_MS = 400  # typed limits are applied once the officer pauses, not on every keystroke
 SAMPLE_PX = 512  # "From data" looks at the whole raster at this size (GDAL reads overviews)
 
@@ -73,11 +77,13 @@ def ramp_pixmap(colors, width: int = 240, height: int = 16) -> QPixmap:
 class RasterStyleEditor(QDialog):
     """Edit one raster layer's style; changes show on the map as they are made."""
 
-    def __init__(self, layer, parent=None) -> None:
+    def __init__(self, layer, parent=None, *, session: Session) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Style — {layer.name}")
         self.layer = layer
         self._original = layer.style
+        self.session = session
+        self._edit_key = ("raster style dialog", next(_DIALOGS))
         self._loading = True
 
         self.band = QSpinBox()
@@ -219,8 +225,8 @@ class RasterStyleEditor(QDialog):
             return False
         self.message.clear()
         self._update_preview(style)
-        if style != self.layer.style:
-            self.layer.update(style=style)  # one change signal: the canvas re-renders
+        if style != self.layer.style:  # the canvas re-renders; the dialog's changes are one undo step
+            self.session.set_style(self.layer.name, style, merge_key=self._edit_key)
         return True
 
     def fill_from_data(self) -> bool:
@@ -276,5 +282,6 @@ class RasterStyleEditor(QDialog):
 
     def reject(self) -> None:
         self._typing.stop()
-        self.layer.update(style=self._original)
+        if any(l is self.layer for l in self.session.layers):  # not a layer removed meanwhile
+            self.session.set_style(self.layer.name, self._original, merge_key=self._edit_key)
         super().reject()

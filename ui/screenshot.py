@@ -38,11 +38,12 @@ def main(argv=None) -> int:
     doc.rename_layer("pak_census2023_districts", "Census 2023")
     doc.apply_join(JoinSpec(layer="Districts", table="Census 2023", on=[["name", "district"]]))
     districts = doc.layer("Districts")
-    districts.update(
-        style=GraduatedStyle(field="population_2023", method="natural_breaks", classes=5, palette="unhcr_blue"),
-        labels=LabelStyle(field="name", size=7),
+    doc.set_style(
+        "Districts",
+        GraduatedStyle(field="population_2023", method="natural_breaks", classes=5, palette="unhcr_blue"),
+        LabelStyle(field="name", size=7),
     )
-    doc.layer("Provinces").update(style=SingleSymbolStyle(Symbol(fill="#00000000", stroke="#18375F", stroke_width=0.6)))
+    doc.set_style("Provinces", SingleSymbolStyle(Symbol(fill="#00000000", stroke="#18375F", stroke_width=0.6)))
     window.layers_panel.select_layer("Districts")
     table = window.open_table(districts)
     window.resizeDocks([window.tables_dock], [230], Qt.Orientation.Vertical)

@@ -5,7 +5,7 @@ and their households per district). Zonal statistics: a raster's cells summed or
 (the share of a district under flood water), weighted by the part of each cell the polygon covers.
 
 Either dialog adds a ``JoinSpec`` (kind ``spatial`` or ``zonal``) to the open project through
-``Document.apply_join``, the code path ``pakmap render`` replays every month; a second statistic onto
+``Session.apply_join``, the code path ``pakmap render`` replays every month; a second statistic onto
 the same layer from the same points or raster joins the same step. The computation runs in the
 background; the map repaints when the document swaps in the result.
 """
@@ -32,8 +32,8 @@ from pakmap.join.spatial import STAT_KINDS
 from pakmap.join.zonal import ZONAL_STATS
 from pakmap.layer import RasterLayer, VectorLayer
 from pakmap.project import JoinSpec
+from pakmap.session import Session
 
-from .document import Document
 from .tasks import TaskRunner
 
 
@@ -60,7 +60,7 @@ class StepDialog(QDialog):
     statistics: tuple[str, ...] = ()
     default_statistic = ""
 
-    def __init__(self, document: Document, tasks: TaskRunner, parent=None) -> None:
+    def __init__(self, document: Session, tasks: TaskRunner, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.title)
         self.resize(520, 320)
@@ -209,7 +209,7 @@ class SpatialJoinDialog(StepDialog):
         "shared border goes to the first polygon in the layer; points outside every polygon are reported."
     )
 
-    def __init__(self, document: Document, tasks: TaskRunner, parent=None) -> None:
+    def __init__(self, document: Session, tasks: TaskRunner, parent=None) -> None:
         super().__init__(document, tasks, parent)
         self.statistic.currentIndexChanged.connect(self._statistic_chosen)
         self._statistic_chosen()

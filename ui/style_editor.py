@@ -1,7 +1,7 @@
 """Layer properties: symbology (single, categorized, graduated, proportional) and labels, live.
 
 Every change of a control builds a style value from ``pakmap.style`` and applies it to the layer
-(``layer.update``), so the canvas behind the dialog is the live preview; the legend preview below
+through the session (``Session.set_style``; the dialog's changes are one undo step), so the canvas behind the dialog is the live preview; the legend preview below
 the controls lists exactly what the print legend will (``pakmap.render.legend_items``). Cancel puts
 the layer's style back as it was when the dialog opened.
 
@@ -14,7 +14,7 @@ the controls and the layer keeps its last valid style.
 from __future__ import annotations
 
 import dataclasses
-import math
+import itertools
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
@@ -37,11 +37,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pakmap.errors import PakmapError, StyleError
+from pakmap.breaks import parse_breaks, round_bounds
+from pakmap.errors import PakmapError
 from pakmap.field_kinds import KIND_TITLES, declared, from_project, infer_kind, numeric_values, project_declarations
 from pakmap.field_kinds import KINDS as FIELD_KINDS
-from pakmap.numbers import exact_number_text, significant
+from pakmap.numbers import exact_number_text
 from pakmap.palettes import palettes
+from pakmap.session import Session
 from pakmap.style import (
     CLASSIFICATION_METHODS,
     KEEP,
@@ -51,7 +53,6 @@ from pakmap.style import (
     ProportionalStyle,
     SingleSymbolStyle,
     Symbol,
-    check_breaks,
     kept_breaks,
     validate_style,
 )
@@ -71,49 +72,8 @@ METHOD_LABELS = {
 }
 
 
+_DIALOGS = itertools.count(1)
 BREAKS_DELAY_MS = 400  # typing in the breaks box re-classifies once the officer pauses, not per keystroke
-
-
-def parse_breaks(text: str) -> list[float]:
-    """Upper bounds typed one per line (or separated by ';'), ``1,000,000`` and ``1 000 000`` allowed.
-
-    Raises ``StyleError`` naming the first bound that is not a number or not above the one before.
-    """
-    entries = [e.strip() for line in text.splitlines() for e in line.split(";")]
-    entries = [e for e in entries if e]
-    if not entries:
-        raise StyleError(
-            "manual classification needs at least one upper bound", fix="type one upper bound per line, e.g. 10,000"
-        )
-    values = []
-    for i, entry in enumerate(entries, 1):
-        value = typed_number(entry)
-        if not math.isfinite(value):
-            raise StyleError(f"break {i} ('{entry}') is not a number", fix="type one upper bound per line, e.g. 10,000")
-        values.append(value)
-    return check_breaks(values, "the breaks box")
-
-
-def typed_number(text: str) -> float:
-    """A number as people type or paste it (``1,000,000``, ``1 000 000``, ``-9999``, ``0.25``); NaN if it is none."""
-    cleaned = text.strip()
-    for separator in (",", "_", " ", "\u00a0", "\u202f"):  # thousands separators
-        cleaned = cleaned.replace(separator, "")
-    try:
-        return float(cleaned)
-    except ValueError:
-        return math.nan
-
-
-def round_bounds(bins) -> list[float]:
-    """Class bounds rounded to three significant figures (1,234,567 → 1,230,000), the top one kept
-    exact so the largest value stays in the last class; unrounded if rounding would merge two."""
-    bins = [float(b) for b in bins]
-    rounded = []
-    for b in bins[:-1]:
-        rounded.append(significant(b))
-    rounded += bins[-1:]
-    return rounded if all(b < a for b, a in zip(rounded, rounded[1:])) else bins
 
 
 def palette_icon(colors, width: int = 60, height: int = 14) -> QIcon:
@@ -150,12 +110,16 @@ def swatch_icon(item) -> QIcon:
 class StyleEditor(QDialog):
     """Edit one vector layer's style and labels; changes show on the map as they are made."""
 
-    def __init__(self, layer, threshold: int | None = None, parent=None) -> None:
+    def __init__(self, layer, threshold: int | None = None, parent=None, *, session: Session) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Style — {layer.name}")
         self.layer = layer
+        self.session = session
         self.threshold = threshold
         self._original = (layer.style, layer.labels, dict(layer.declared_kinds))
+        self._kinds = dict(layer.declared_kinds)  # the field kinds as chosen in the dialog
+        # Every live change of this dialog, and Cancel, is one undo step together.
+        self._edit_key = ("style dialog", next(_DIALOGS))
         self._loading = True
         # Text columns of numbers ("1,204", "-") too: they are classified as numbers (pakmap.field_kinds).
         numeric = [c for c in layer.fields if numeric_values(layer.values(c)) is not None]
@@ -386,13 +350,13 @@ class StyleEditor(QDialog):
     def _kind_chosen(self, *_args) -> None:
         """Declare the field's kind in the project (saved as ``[layers.fields]``) and redraw."""
         field, kind = self.field.currentText(), self.field_kind.currentData()
-        kinds = dict(self.layer.declared_kinds)
+        kinds = dict(self._kinds)
         kinds.pop(field, None)
         if kind is not None:
             kinds.update(declared({field: kind}))
         elif field in self._original[2] and not from_project(self._original[2][field]):
             kinds[field] = self._original[2][field]  # back to automatic: the catalog's declaration again
-        self.layer.declared_kinds = kinds
+        self._kinds = kinds
         self.apply()
 
     def _paint_fill_button(self) -> None:
@@ -508,17 +472,20 @@ class StyleEditor(QDialog):
 
     def apply(self) -> bool:
         """Apply the controls to the layer; a style that cannot be drawn is explained, not applied."""
+        layer = self.layer
         try:
             style = self.current_style()
-            validate_style(style, f"the style of '{self.layer.name}'")
-            previous = (self.layer.style, self.layer.labels)
-            self.layer.style, self.layer.labels = style, self.current_labels()
+            validate_style(style, f"the style of '{layer.name}'")
+            labels = self.current_labels()
+            previous = (layer.style, layer.labels, layer.declared_kinds)
+            # The legend preview classifies with the new style: a field that cannot be classified
+            # fails here, before the project is changed.
+            layer.style, layer.labels, layer.declared_kinds = style, labels, self._kinds
             try:
-                self._update_preview()  # classifies: a field that cannot be classified fails here
-            except PakmapError:
-                self.layer.style, self.layer.labels = previous
-                raise
-            self.layer.update()  # one change signal: the canvas re-renders
+                self._update_preview()
+            finally:
+                layer.style, layer.labels, layer.declared_kinds = previous
+            self.session.set_style(layer.name, style, labels, self._kinds, merge_key=self._edit_key)
         except PakmapError as exc:
             self.message.setText(str(exc))
             return False
@@ -544,5 +511,6 @@ class StyleEditor(QDialog):
     def reject(self) -> None:
         self._breaks_timer.stop()
         style, labels, kinds = self._original
-        self.layer.update(style=style, labels=labels, declared_kinds=kinds)
+        if any(l is self.layer for l in self.session.layers):  # not a layer removed or re-joined meanwhile
+            self.session.set_style(self.layer.name, style, labels, kinds, merge_key=self._edit_key)
         super().reject()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -9,11 +10,10 @@ from ..crs import parse_crs
 from ..errors import PakmapError, SourceError
 from ..layer import RasterLayer, VectorLayer
 from ..outputs import check_exports
-from ..project import save_project
-from ..project.kept_breaks import record_kept_breaks
 from ..project.loader import load_layers
 from ..quickmap import choose_style, quick_project
-from ..style import KEEP, style_from_dict
+from ..session import Session
+from ..style import KEEP, GraduatedStyle
 from .common import add_output_options, parse_aggregate, print_join_reports, run_outputs, split_list, split_pair
 
 
@@ -84,6 +84,7 @@ def run(args) -> int:
         also=[args.save_project] if args.save_project else [],
     )
     loaded = _load_with_crs(project, args.crs)
+    session = Session(project, loaded)
     print_join_reports(loaded, strict=args.strict)
     # The style depends on the joined data (numbers → choropleth, text → categories); a raster has no
     # fields (quick_project refused --by and --fields) and keeps its colour ramp.
@@ -96,23 +97,22 @@ def run(args) -> int:
                 path=args.layer,
                 fix=f"use one of: {', '.join(map(str, layer.fields))}",
             )
-    if args.by:
-        target.style = choose_style(layer.data, args.by)
+    style = choose_style(layer.data, args.by) if args.by else None
     if args.keep_breaks:
-        if target.style.get("kind") != "graduated":
+        if not isinstance(style, GraduatedStyle):
             raise PakmapError(
                 "--keep-breaks needs a numeric --by field (a graduated map)",
                 fix="map a numeric field with --by, or leave out --keep-breaks",
             )
         if not args.save_project:
             raise PakmapError("--keep-breaks records the bounds in a project", fix="add --save-project P.toml")
-        target.style["breaks"] = KEEP
-    if args.by:
-        layer.style = style_from_dict(target.style)
+        style = dataclasses.replace(style, breaks=KEEP)
+    if style is not None:
+        session.set_style(target.name, style)
     if args.save_project:
-        for message in record_kept_breaks(loaded):
+        for message in session.record_kept_breaks():
             print(message)
-        print(save_project(project, args.save_project))
+        print(session.save(args.save_project))
     run_outputs(
         loaded,
         args.output,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from ..project import load_project, save_project
-from ..project.kept_breaks import record_kept_breaks
-from ..project.loader import load_layers
+from ..project import load_project
+from ..session import Session
 from .common import (
     add_output_options,
     check_render_outputs,
@@ -36,12 +35,13 @@ def register(sub) -> None:
 def run(args) -> int:
     project = load_project(args.project)
     check_render_outputs(project, args.output, atlas=args.atlas, world_file=args.world_file)
-    loaded = load_layers(project)
+    session = Session.open(project)
+    loaded = session.loaded
     print_join_reports(loaded, strict=False)
-    kept = record_kept_breaks(loaded)
+    kept = session.record_kept_breaks()
     if kept:
         # breaks = "keep" asks for exactly this: next month's render uses these bounds.
-        written = save_project(project)
+        written = session.save()
         for message in kept:
             print(f"{message}; recorded in {written.name}")
     decisions = {

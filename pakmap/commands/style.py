@@ -6,9 +6,10 @@ import sys
 
 import tomli_w
 
-from ..interop.style_files import apply_imported_style, check_style_fits, export_layer_style, read_style_file
-from ..project import load_project, save_project
+from ..interop.style_files import check_style_fits, export_layer_style, read_style_file
+from ..project import load_project
 from ..project.loader import load_layers
+from ..session import Session
 from ..style import labels_to_dict, style_to_dict
 
 
@@ -49,9 +50,10 @@ def run_import(args) -> int:
         project.layer_spec(args.layer)  # an unknown layer is named before the style is read
     imported = read_style_file(args.style)
     if project is not None:
-        check_style_fits(load_layers(project), args.layer, imported, args.style)
-        apply_imported_style(project, args.layer, imported)
-        print(save_project(project))
+        session = Session.open(project)
+        check_style_fits(session.loaded, args.layer, imported, args.style)
+        session.set_style(args.layer, imported.style, imported.labels, opacity=imported.opacity)
+        print(session.save())
     else:
         table = {"style": style_to_dict(imported.style)}
         labels = labels_to_dict(imported.labels)

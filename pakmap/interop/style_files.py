@@ -1,6 +1,7 @@
 """Style files in and out of a project: one layer's style to ``.qml``/``.sld``, a ``.qml`` into a project.
 
-The command line (``pakmap style``) and the desktop app's Layer menu both go through here.
+The command line (``pakmap style``) and the desktop app's Layer menu both go through here; a style read
+from a ``.qml`` is put on the layer by ``Session.set_style``.
 """
 
 from __future__ import annotations
@@ -13,10 +14,8 @@ from ..errors import ExportError, StyleError
 from ..layer import VectorLayer
 from ..outputs import check_exports, loaded_sources
 from ..project.loaded import LoadedProject
-from ..project.model import Project
 from ..protection import guard_export
 from ..protection.counts import published_frame
-from ..style import labels_to_dict, style_to_dict
 from .qml import ImportedStyle, read_qml, style_to_qml
 from .sld import style_to_sld
 
@@ -78,15 +77,6 @@ def read_style_file(path: str | os.PathLike) -> ImportedStyle:
             fix="check the path and that the file is readable",
         ) from None
     return read_qml(data, path)
-
-
-def apply_imported_style(project: Project, layer_name: str, imported: ImportedStyle) -> None:
-    """Put ``imported`` on the project's layer ``layer_name`` (style, labels, opacity) and announce it."""
-    spec = project.layer_spec(layer_name)
-    spec.style = style_to_dict(imported.style)
-    spec.labels = labels_to_dict(imported.labels) or {}
-    spec.opacity = imported.opacity
-    project.changed.emit()
 
 
 def check_style_fits(loaded: LoadedProject, layer_name: str, imported: ImportedStyle, source=None) -> None:

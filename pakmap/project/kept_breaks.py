@@ -16,7 +16,7 @@ from pathlib import Path
 from ..layer import VectorLayer
 from ..numbers import format_number
 from ..render.styling import classes_of, field_numbers
-from ..style import KEEP, GraduatedStyle, style_to_dict
+from ..style import KEEP, GraduatedStyle
 from .loaded import LoadedProject
 
 
@@ -53,8 +53,7 @@ def record_kept_breaks(loaded: LoadedProject) -> list[str]:
         kept = dataclasses.replace(
             style, breaks=[float(b) for b in classes.bounds], breaks_kept_from=source, breaks_lower=lower
         )
-        layer.style = kept
-        loaded.project.layer_spec(layer.name).style = style_to_dict(kept)
+        layer.style = loaded.project.layer_spec(layer.name).style = kept
         messages.append(f"layer '{layer.name}': class bounds kept from {source}")
     return messages
 

@@ -13,7 +13,7 @@ from ..errors import PakmapError, ProjectError
 from ..field_kinds import declared
 from ..join.report import JoinOutcome
 from ..layer import Layer, RasterLayer, SourceInfo, VectorLayer, replace_data
-from ..style import labels_from_dict, raster_style_from_dict, style_from_dict
+from ..style import RasterStyle, SingleSymbolStyle
 from .loaded import LoadedProject
 from .model import JoinSpec, LayerSpec, Project
 
@@ -40,12 +40,27 @@ def open_layer_spec(project: Project, spec: LayerSpec, layers: dict[str, Layer] 
     layer.opacity = spec.opacity
     if not isinstance(layer, RasterLayer):
         layer.declared_kinds = {**layer.declared_kinds, **declared(spec.fields)}
-    if isinstance(layer, VectorLayer):
-        layer.style = style_from_dict(spec.style, f"the style of layer '{spec.name}'")
-        layer.labels = labels_from_dict(spec.labels, f"the labels of layer '{spec.name}'")
-    elif isinstance(layer, RasterLayer):
-        layer.style = raster_style_from_dict(spec.style, f"the style of layer '{spec.name}'")
+    if isinstance(layer, (VectorLayer, RasterLayer)):
+        give_style(project, spec, layer)
     return layer
+
+
+def give_style(project: Project, spec: LayerSpec, layer: VectorLayer | RasterLayer) -> None:
+    """The spec's style objects on the layer (the same objects: one form, kept in step by the
+    session); a layer without a style gets its kind's default, recorded in the spec too."""
+    if spec.style is None:
+        spec.style = RasterStyle() if isinstance(layer, RasterLayer) else SingleSymbolStyle()
+    raster_style = isinstance(spec.style, RasterStyle)
+    if raster_style != isinstance(layer, RasterLayer):
+        raise ProjectError(
+            f"layer '{spec.name}' is {'a raster' if isinstance(layer, RasterLayer) else 'a vector layer'} "
+            f"but its style is a {'raster' if raster_style else 'vector'} style",
+            path=project.path,
+            fix="give it a style of its kind (see docs/project-format.md), or delete its style table",
+        )
+    layer.style = spec.style  # type: ignore[assignment]
+    if isinstance(layer, VectorLayer):
+        layer.labels = spec.labels
 
 
 def dissolve_layer_spec(project: Project, spec: LayerSpec, layers: dict[str, Layer]) -> VectorLayer:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..events import Signal
+from ..style import LabelStyle, RasterStyle, VectorStyle
 
 FORMAT_VERSION = 1
 JOIN_KINDS = ("attribute", "spatial", "zonal")
@@ -47,8 +48,10 @@ class LayerSpec:
     visible: bool = True
     opacity: float = 1.0
     options: dict[str, Any] = dataclasses.field(default_factory=dict)  # reader options: sheet, header_row, lat, lon…
-    style: dict[str, Any] = dataclasses.field(default_factory=dict)  # see pakmap.style.style_from_dict
-    labels: dict[str, Any] = dataclasses.field(default_factory=dict)  # see pakmap.style.labels_from_dict
+    # Typed styles (pakmap.style); None: the default of the layer's kind. The TOML tables are read
+    # and written by pakmap.project.toml_format, the file boundary, and nowhere else.
+    style: VectorStyle | RasterStyle | None = None
+    labels: LabelStyle | None = None
     popup_fields: list[str] = dataclasses.field(default_factory=list)  # fields shown in web-map popups/tooltips
     legend: bool = True  # listed in the print legend
     dissolve: DissolveSpec | None = None  # made from another layer instead of read from ``path``
@@ -173,7 +176,7 @@ class Project:
 
     def __post_init__(self) -> None:
         self.path: Path | None = None  # where it was loaded from / saved to
-        self.changed = Signal()  # views repaint / mark unsaved on emit
+        self.changed: Signal[[Project]] = Signal(Project)  # views repaint / mark unsaved on emit
 
     @property
     def folder(self) -> Path:

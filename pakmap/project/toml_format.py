@@ -31,9 +31,15 @@ from ..join.aliases import group_entries
 from ..join.zonal import ZONAL_STATS
 from ..limits import DPI_RANGE
 from ..resources import is_template_file
-from ..style import labels_from_dict, raster_style_from_dict, style_from_dict
+from ..style import (
+    RasterStyle,
+    labels_from_dict,
+    raster_style_from_dict,
+    style_from_dict,
+    style_table,
+)
 from .files import project_sources
-from .model import FORMAT_VERSION, JOIN_KINDS, JOIN_ROLES, Project
+from .model import FORMAT_VERSION, JOIN_KINDS, JOIN_ROLES, LayerSpec, Project
 
 _HEADER = "# pakmap project — see docs/project-format.md for every key\n"
 
@@ -99,12 +105,6 @@ def validate(project: Project) -> None:
     if duplicates:
         raise ProjectError(f"layer name(s) used twice: {', '.join(duplicates)}", fix="give every layer its own name")
     for spec in project.layers:
-        where = f"the style of layer '{spec.name}'"
-        if spec.options.get("kind") == "raster" or (spec.path and Path(spec.path).suffix.lower() in (".tif", ".tiff")):
-            raster_style_from_dict(spec.style, where)
-        else:
-            style_from_dict(spec.style, where)
-        labels_from_dict(spec.labels, f"the labels of layer '{spec.name}'")
         for field, kind in spec.fields.items():
             if kind not in KINDS:
                 raise ProjectError(
@@ -319,12 +319,56 @@ def _relative_to(old_folder: Path, new_folder: Path, stored: str) -> str:
     return Path(rel).as_posix()
 
 
+# --- styles: TOML tables in the file, pakmap.style objects in the model ---------------------------
+
+_RASTER_STYLE_KEYS = {f.name for f in dataclasses.fields(RasterStyle)}
+
+
+def _layer_from_table(data: Any, where: str) -> LayerSpec:
+    """A layer's table with its ``style`` and ``labels`` tables read into style objects (validated)."""
+    if not isinstance(data, dict):
+        raise ProjectError(f"'{where}' must be a table", fix=f"write it as [{where}] with keys")
+    rest = {k: v for k, v in data.items() if k not in ("style", "labels")}
+    spec = _from_table(LayerSpec, rest, where, layer_tables=False)
+    style, labels = data.get("style") or {}, data.get("labels") or {}
+    for key, value in (("style", style), ("labels", labels)):
+        if not isinstance(value, dict):
+            raise ProjectError(f"'{where}.{key}' must be a table", fix=f"write [{where}.{key}] with keys")
+    if style:
+        if _is_raster_style(spec, style):
+            spec.style = raster_style_from_dict(style, f"the style of layer '{spec.name}'")
+        else:
+            spec.style = style_from_dict(style, f"the style of layer '{spec.name}'")
+    spec.labels = labels_from_dict(labels, f"the labels of layer '{spec.name}'")
+    return spec
+
+
+def _is_raster_style(spec: LayerSpec, style: dict) -> bool:
+    """A raster's style table: the layer is a GeoTIFF, or the table has only a raster style's keys
+    (a vector style names its ``kind`` or has a ``symbol``)."""
+    if spec.options.get("kind") == "raster" or Path(spec.path).suffix.lower() in (".tif", ".tiff"):
+        return True
+    return "kind" not in style and set(style) <= _RASTER_STYLE_KEYS
+
+
+def _layer_to_table(spec: LayerSpec) -> dict:
+    out = _to_table(dataclasses.replace(spec, style=None, labels=None))
+    style = style_table(spec.style) if spec.style is not None else {}
+    if style not in ({}, {"kind": "single"}):  # the default of the layer's kind: read back as it
+        out["style"] = style
+    if spec.labels is not None:
+        out["labels"] = style_table(spec.labels)
+    return out
+
+
 # --- generic dataclass <-> TOML ------------------------------------------------------------------
 
 
-def _from_table(cls: type, data: Any, where: str) -> Any:
+def _from_table(cls: type, data: Any, where: str, layer_tables: bool = True) -> Any:
     if not isinstance(data, dict):
         raise ProjectError(f"'{where}' must be a table", fix=f"write it as [{where}] with keys")
+    if cls is LayerSpec and layer_tables:
+        return _layer_from_table(data, where)
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
     unknown = sorted(set(data) - set(fields))
@@ -373,6 +417,8 @@ def _convert(hint: Any, value: Any, where: str) -> Any:
 
 
 def _to_table(obj: Any) -> Any:
+    if isinstance(obj, LayerSpec) and (obj.style is not None or obj.labels is not None):
+        return _layer_to_table(obj)
     if dataclasses.is_dataclass(obj):
         out = {}
         for f in dataclasses.fields(obj):

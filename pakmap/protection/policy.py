@@ -29,7 +29,7 @@ from ..field_kinds import count_fields_of
 from ..layer import Layer, RasterLayer, TableLayer, VectorLayer, replace_data
 from ..project.loaded import LoadedProject
 from ..project.model import AllowSpec, Project
-from ..style import CategorizedStyle, GraduatedStyle, ProportionalStyle, SingleSymbolStyle, style_to_dict
+from ..style import CategorizedStyle, GraduatedStyle, ProportionalStyle, SingleSymbolStyle
 from .aggregate import aggregate_points
 from .counts import suppression_counts
 from .detect import detect_layer, household_size_field, inspect_layer, rows_are_households
@@ -497,7 +497,7 @@ def _safe_project(project: Project, plan: ExportPlan, layers: list[Layer]) -> Pr
         changes: dict = {"popup_fields": [f for f in spec.popup_fields if f in set(lp.fields)]}
         aggregated = by_name.get(spec.name)
         if lp.points == "aggregated" and isinstance(aggregated, VectorLayer):
-            changes.update(style=style_to_dict(aggregated.style), labels={}, popup_fields=list(lp.fields))
+            changes.update(style=aggregated.style, labels=None, popup_fields=list(lp.fields))
         specs.append(dataclasses.replace(spec, **changes))
     safe.layers = specs
     return safe
