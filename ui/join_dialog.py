@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import html
 
-import pandas as pd
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from pakmap.errors import PakmapError
+from pakmap.join.key_guess import guess_table_field
 from pakmap.join.report import NOT_JOINED
 from pakmap.layer import TableLayer, VectorLayer
 from pakmap.project import JoinSpec
@@ -40,18 +40,6 @@ from pakmap.session import Session
 
 from .join_keys import KeyPairsEditor
 from .tasks import TaskRunner
-
-
-def guess_table_key(layer_values: pd.Series, table: pd.DataFrame) -> str | None:
-    """The table column sharing most values with the layer key (case-insensitive): 'district' for 'name'."""
-    wanted = set(layer_values.dropna().astype(str).str.strip().str.casefold())
-    best, best_hits = None, 0
-    for column in table.columns:
-        if table[column].dtype == object or pd.api.types.is_string_dtype(table[column]):
-            hits = int(table[column].dropna().astype(str).str.strip().str.casefold().isin(wanted).sum())
-            if hits > best_hits:
-                best, best_hits = column, hits
-    return best
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -208,11 +196,7 @@ class JoinDialog(QDialog):
         layer_name, table_name = self.layer.currentText(), self.table.currentText()
         if not layer_name or not table_name or not layer_field:
             return None
-        layer = self.document.layer(layer_name)
-        if layer_field not in layer.fields:
-            return None
-        guess = guess_table_key(layer.values(layer_field), self.document.layer(table_name).attributes)
-        return None if guess is None else str(guess)
+        return guess_table_field(self.document.layer(layer_name), layer_field, self.document.layer(table_name))
 
     def _within_toggled(self, on: bool) -> None:
         if on and not self.table_parent.currentText():
