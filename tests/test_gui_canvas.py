@@ -186,3 +186,26 @@ def test_identify_and_selection_on_many_points_build_no_shapely_points(window, q
     assert 123 in window.document.selection[layer.name]
     assert window.identify_panel.topLevelItem(0).text(0).startswith(f"{layer.name}: ")
     assert layer._frame is None  # neither the query, the panel nor the selection made the GeoDataFrame
+
+
+@pytest.mark.parametrize("code", ["EPSG:3857", "EPSG:4326"])
+def test_the_canvas_scale_is_the_print_scale_bars_at_30_north(window, code):
+    """The status bar's 1:N and the printed scale bar agree: at 30°N a Web Mercator unit is 0.867 m."""
+    from pyproj import CRS, Transformer
+
+    from pakmap.layout.scalebar import scale_bar
+
+    assert window.set_crs(code)
+    crs = CRS.from_user_input(code)
+    canvas = window.canvas
+    canvas.center = Transformer.from_crs(4326, crs, always_xy=True).transform(70.0, 30.0)
+    canvas.resolution = 250.0 if code == "EPSG:3857" else 250.0 / 96_486  # about 250 m of ground per pixel
+    width_mm = canvas.width() / canvas.logicalDpiX() * 25.4
+    bar = scale_bar(crs, canvas.extent(), width_mm, 40.0)
+    printed = bar.metres / bar.length_mm * 1000  # the scale the printed bar shows for this view
+    assert canvas.scale_denominator() == pytest.approx(printed, rel=2e-3)
+    metres_per_pixel = canvas.scale_denominator() / 1000 * 25.4 / canvas.logicalDpiX()
+    expected = 250 * 0.867 if code == "EPSG:3857" else 250.0
+    assert metres_per_pixel == pytest.approx(expected, rel=3e-3)
+    window._show_scale()
+    assert window.scale.currentText() == f"1:{round(canvas.scale_denominator()):,}"

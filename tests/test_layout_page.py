@@ -208,7 +208,7 @@ def test_text_shrinks_to_fit_and_wraps():
 
 
 def test_fixed_scale_is_honoured(admin_gpkg):
-    from pakmap.layout.scalebar import scale_denominator
+    from pakmap.map_scale import scale_denominator
 
     loaded = real_project(admin_gpkg)
     loaded.project.layout.extent.scale = 5_000_000

@@ -7,7 +7,8 @@ import math
 import pytest
 from pyproj import CRS, Geod, Transformer
 
-from pakmap.layout.scalebar import extent_for_scale, nice_length, scale_bar, scale_denominator
+from pakmap.layout.scalebar import nice_length, scale_bar
+from pakmap.map_scale import extent_for_scale, scale_denominator
 
 GEOD = Geod(ellps="WGS84")
 

@@ -17,19 +17,19 @@ import time
 
 import numpy as np
 import shapely
-from pyproj import CRS, Geod
+from pyproj import CRS
 from PySide6.QtCore import QObject, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from pakmap.layer import VectorLayer
+from pakmap.map_scale import screen_scale_denominator
 from pakmap.project.loaded import transform_bounds
 from pakmap.render.mapview import MapView
 from pakmap.session import Session
 from pakmap.style import SingleSymbolStyle, Symbol
 
 SELECTION_STYLE = SingleSymbolStyle(Symbol(fill="#00000000", stroke="#FFD400", stroke_width=0.8))
-_GEOD = Geod(ellps="WGS84")
 
 
 @functools.lru_cache(maxsize=1)
@@ -225,19 +225,10 @@ class MapCanvas(QWidget):
         return QPointF((x - xmin) / self.resolution, (ymax - y) / self.resolution)
 
     def scale_denominator(self) -> float | None:
-        """1:N at the centre of the view for this screen (geodesic for geographic CRSs)."""
+        """1:N at the centre of the view for this screen, measured as the print scale bar measures it."""
         if self.center is None:
             return None
-        crs = self.document.crs
-        metres_per_pixel = self.resolution
-        if crs.is_geographic:
-            cx, cy = self.center
-            half = self.resolution * 50
-            _, _, dist = _GEOD.inv(cx - half, cy, cx + half, cy)
-            metres_per_pixel = dist / 100
-        elif crs.axis_info and crs.axis_info[0].unit_conversion_factor:
-            metres_per_pixel *= crs.axis_info[0].unit_conversion_factor
-        return metres_per_pixel * self.logicalDpiX() / 0.0254
+        return screen_scale_denominator(self.document.crs, self.center, self.resolution, self.logicalDpiX())
 
     def set_scale(self, denominator: float) -> None:
         for _ in range(3):  # geodesic scale is not exactly linear in resolution: converge

@@ -9,11 +9,11 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter, QPen
 
+from ..map_scale import extent_for_scale
 from ..project.loaded import LoadedProject
 from ..render.mapview import MapView
 from ..render.qt import qcolor
 from .box import Box
-from .scalebar import extent_for_scale
 
 _PRECISION = 100  # the fitted extent is computed on a 1/100 mm grid: independent of the output dpi
 

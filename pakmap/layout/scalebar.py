@@ -1,7 +1,7 @@
 """The scale bar: a round length in km, true on the ground at the map's centre.
 
-The length is measured geodesically (``pyproj.Geod`` on WGS 84) along the horizontal through the map
-centre, so it is right for any map CRS: a projected one (UTM, Web Mercator, whose scale grows with
+The length is measured geodesically (``pakmap.map_scale``, on WGS 84) along the horizontal through the
+map centre, as the canvas's scale is, so it is right for any map CRS: a projected one (UTM, Web Mercator, whose scale grows with
 latitude) and a geographic one (degrees of longitude shrink with the cosine of the latitude).
 """
 
@@ -10,27 +10,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from pyproj import CRS, Geod, Transformer
+from pyproj import CRS
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QFontMetricsF, QPen
 
+from ..map_scale import metres_per_map_unit
 from ..numbers import format_number
 from ..render.qt import qcolor
 from .text import make_font
 
-GEOD = Geod(ellps="WGS84")
 NICE_STEPS = (1, 2, 5)
-
-
-def metres_per_map_unit(crs: CRS, extent: tuple[float, float, float, float]) -> float:
-    """Ground metres per map unit along the horizontal line through the centre of ``extent``."""
-    xmin, ymin, xmax, ymax = extent
-    cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
-    half = (xmax - xmin) / 20  # a tenth of the map width: long enough to be exact, short enough to be local
-    to_lonlat = Transformer.from_crs(crs, CRS.from_epsg(4326), always_xy=True)
-    (lon1, lon2), (lat1, lat2) = to_lonlat.transform([cx - half, cx + half], [cy, cy])
-    _, _, distance = GEOD.inv(lon1, lat1, lon2, lat2)
-    return distance / (2 * half)
 
 
 def nice_length(max_metres: float) -> float:
@@ -71,24 +60,6 @@ def scale_bar(crs: CRS, extent, frame_width_mm: float, max_length_mm: float, seg
     metres_per_mm = metres_per_map_unit(crs, extent) * units_per_mm
     metres = nice_length(max_length_mm * metres_per_mm)
     return ScaleBar(metres, metres / metres_per_mm, segments)
-
-
-def scale_denominator(crs: CRS, extent, frame_width_mm: float) -> float:
-    """The map's scale at its centre as 1:N (N returned)."""
-    units_per_mm = (extent[2] - extent[0]) / frame_width_mm
-    return metres_per_map_unit(crs, extent) * units_per_mm * 1000.0
-
-
-def extent_for_scale(
-    crs: CRS, centre: tuple[float, float], denominator: float, width_mm: float, height_mm: float
-) -> tuple[float, float, float, float]:
-    """The extent a ``width_mm``×``height_mm`` frame shows at 1:``denominator`` around ``centre``."""
-    cx, cy = centre
-    probe = (cx - 1, cy - 1, cx + 1, cy + 1)
-    m_per_unit = metres_per_map_unit(crs, probe)
-    half_w = width_mm / 1000.0 * denominator / m_per_unit / 2
-    half_h = half_w * height_mm / width_mm
-    return (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
 
 
 def draw_scale_bar(painter, bar: ScaleBar, spec, rect, family: str, dpi: float) -> None:
