@@ -21,7 +21,7 @@ import os
 from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import numpy as np
 from pyproj import CRS
@@ -40,6 +40,7 @@ from .style import RasterStyle, validate_raster_style, validate_style
 LAYER_KINDS = (VectorLayer, TableLayer, RasterLayer)
 LAYOUT_FIELDS = tuple(f.name for f in dataclasses.fields(LayoutSpec) if f.name not in ("extent", "atlas"))
 _UNSET: Any = object()
+T = TypeVar("T")
 
 
 # --- commands and their history ------------------------------------------------------------------
@@ -527,6 +528,25 @@ class Session:
         if edits:
             what = ", ".join(e.attribute.replace("_", " ") for e in edits)
             self.run(Command(f"Layout: {what}", edits, layout=True))
+
+    # --- protection decisions -----------------------------------------------------------------
+
+    def decide(self, decision: Callable[[Project], T], text: str) -> T:
+        """A protection decision (``pakmap.protection.decisions``: ``allow_field``, ``revoke_allow``,
+        ``set_aggregation``) made on the project as one undoable step; returns what it returns."""
+        protection = self.project.protection
+        names = [f.name for f in dataclasses.fields(protection)]
+        before = {name: copy.deepcopy(getattr(protection, name)) for name in names}
+        try:
+            result = decision(self.project)
+        except Exception:
+            for name, value in before.items():  # a refused decision leaves nothing half-made
+                setattr(protection, name, value)
+            raise
+        # Copies on both sides: a later decision may change an AllowSpec's reason in place.
+        edits = [Edit(protection, n, before[n], copy.deepcopy(getattr(protection, n))) for n in names]
+        self.run(Command(text, edits))
+        return result
 
     # --- joins -------------------------------------------------------------------------------
 

@@ -202,3 +202,28 @@ def test_signals_are_typed_at_connect_and_at_emit():
         signal.emit("districts")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="1 positional argument"):
         signal.emit()  # type: ignore[call-arg]
+
+
+def test_protection_decisions_are_undoable_steps(files):
+    from pakmap.errors import ProtectionError
+    from pakmap.protection import allow_field, set_aggregation
+
+    session = session_with(files, "districts", "sites")
+    protection = session.project.protection
+    session.decide(lambda p: set_aggregation(p, "sites", "admin:districts"), "Count sites per district")
+    session.decide(lambda p: allow_field(p, "sites", "site", reason="public site names"), "Publish site")
+    session.decide(lambda p: allow_field(p, "sites", "site", reason="agreed with the partner"), "Publish site")
+    assert protection.allow[0].reason == "agreed with the partner"
+    with pytest.raises(ProtectionError, match="needs a reason"):
+        session.decide(lambda p: allow_field(p, "sites", "site", reason=" "), "Publish site")
+    assert session.history.undo_text == "Publish site" and len(session.history.commands) == 5
+    session.undo()
+    assert protection.allow[0].reason == "public site names"
+    session.undo()
+    session.undo()
+    assert protection.allow == [] and protection.aggregate == {}
+    session.redo()
+    session.redo()
+    session.redo()
+    assert protection.aggregate == {"sites": "admin:districts"}
+    assert protection.allow[0].reason == "agreed with the partner"
