@@ -281,16 +281,14 @@ class Session:
         self._after(was)
 
     def undo(self) -> Command | None:
-        was = self.dirty
-        command = self.history.undo()
-        if command is not None:
-            self._announce(command)
-        self._after(was)
-        return command
+        return self._travel(self.history.undo)
 
     def redo(self) -> Command | None:
+        return self._travel(self.history.redo)
+
+    def _travel(self, move: Callable[[], Command | None]) -> Command | None:
         was = self.dirty
-        command = self.history.redo()
+        command = move()
         if command is not None:
             self._announce(command)
         self._after(was)

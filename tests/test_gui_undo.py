@@ -6,20 +6,9 @@ from __future__ import annotations
 import pytest
 from gui_helpers import WAIT_MS, add_files, dominant_colour, wait_rendered
 from PySide6.QtCore import Qt
-
-from pakmap.project import JoinSpec
+from test_gui_style import census_districts  # noqa: F401 - the fixture: districts with the census joined
 
 pytestmark = [pytest.mark.gui, pytest.mark.realdata]
-
-
-@pytest.fixture
-def census_districts(window, qtbot, shared_data):
-    add_files(window, qtbot, shared_data / "pak_districts.geojson", shared_data / "pak_census2023_districts.csv")
-    window.document.apply_join(
-        JoinSpec(layer="pak_districts", table="pak_census2023_districts", on=[["name", "district"]])
-    )
-    wait_rendered(window, qtbot)
-    return window.document.layer("pak_districts")
 
 
 def _legend(window) -> list[str]:
@@ -41,6 +30,7 @@ def _press(window, qtbot, key: str) -> None:
 
 
 def test_undo_and_redo_a_style_change_made_in_the_style_dialog(window, qtbot, census_districts):
+    wait_rendered(window, qtbot)
     undo, redo = window.actions_by_name["undo"], window.actions_by_name["redo"]
     assert undo.shortcut().toString() == "Ctrl+Z" and redo.shortcut().toString() == "Ctrl+Shift+Z"
     plain_colour = dominant_colour(window, "pak_districts", "Lahore")
