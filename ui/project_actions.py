@@ -196,10 +196,8 @@ class ProjectFiles(QObject):
             return False
 
         def work(progress, _cancelled):
-            from pakmap.project.loader import load_layers
-
             project = open_recovered(self.recovery_path, original)
-            return Session(project, load_layers(project, progress))
+            return Session.open(project, progress)
 
         def loaded(document: Session) -> None:
             self.window.set_document(document)
