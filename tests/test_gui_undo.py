@@ -101,3 +101,18 @@ def test_undo_follows_layers_panel_edits_joins_and_the_layout(window, qtbot, cen
     assert not redo.isEnabled()
     layout.close()
     qtbot.waitUntil(lambda: not window.tasks.running, timeout=WAIT_MS)
+
+
+def test_an_open_style_dialog_follows_undo_and_redo(window, qtbot, census_districts):
+    editor = window.open_style_editor(census_districts)
+    editor.kind.setCurrentIndex(editor.kind.findData("graduated"))
+    editor.field.setCurrentText("population_2023")
+    graduated = [editor.preview.item(i).text() for i in range(editor.preview.count())]
+    window.actions_by_name["undo"].trigger()
+    assert editor.kind.currentData() == "single" and editor.preview.count() == 1
+    window.actions_by_name["redo"].trigger()
+    assert editor.kind.currentData() == "graduated" and editor.field.currentText() == "population_2023"
+    assert [editor.preview.item(i).text() for i in range(editor.preview.count())] == graduated
+    editor.reject()  # Cancel: back to the style the dialog opened with, and no step left to undo
+    assert census_districts.style.kind == "single"
+    assert window.document.history.undo_text.startswith("Join")

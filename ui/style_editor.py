@@ -238,8 +238,22 @@ class StyleEditor(QDialog):
             signal.connect(self._changed)
         self._loading = False
         self._update_preview()
+        self._applying = False
+        session.layer_changed.connect(self._layer_changed)
+        self.finished.connect(lambda _result: session.layer_changed.disconnect(self._layer_changed))
 
     # --- model → controls --------------------------------------------------------------------
+
+    def _layer_changed(self, layer) -> None:
+        """Undo or redo of this layer's style while the dialog is open: the controls show it."""
+        if layer is not self.layer or self._applying:
+            return
+        self._loading = True
+        self._kinds = dict(layer.declared_kinds)
+        self._show(layer.style, layer.labels)
+        self._loading = False
+        self.message.clear()
+        self._update_preview()
 
     def _show(self, style, labels) -> None:
         self.kind.setCurrentIndex(self.kind.findData(style.kind))
@@ -485,7 +499,11 @@ class StyleEditor(QDialog):
                 self._update_preview()
             finally:
                 layer.style, layer.labels, layer.declared_kinds = previous
-            self.session.set_style(layer.name, style, labels, self._kinds, merge_key=self._edit_key)
+            self._applying = True
+            try:
+                self.session.set_style(layer.name, style, labels, self._kinds, merge_key=self._edit_key)
+            finally:
+                self._applying = False
         except PakmapError as exc:
             self.message.setText(str(exc))
             return False
