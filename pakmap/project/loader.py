@@ -50,17 +50,19 @@ def give_style(project: Project, spec: LayerSpec, layer: VectorLayer | RasterLay
     session); a layer without a style gets its kind's default, recorded in the spec too."""
     if spec.style is None:
         spec.style = RasterStyle() if isinstance(layer, RasterLayer) else SingleSymbolStyle()
-    raster_style = isinstance(spec.style, RasterStyle)
-    if raster_style != isinstance(layer, RasterLayer):
+    style = spec.style
+    if isinstance(layer, RasterLayer) and isinstance(style, RasterStyle):
+        layer.style = style
+    elif isinstance(layer, VectorLayer) and not isinstance(style, RasterStyle):
+        layer.style, layer.labels = style, spec.labels
+    else:
+        raster = isinstance(layer, RasterLayer)
         raise ProjectError(
-            f"layer '{spec.name}' is {'a raster' if isinstance(layer, RasterLayer) else 'a vector layer'} "
-            f"but its style is a {'raster' if raster_style else 'vector'} style",
+            f"layer '{spec.name}' is {'a raster' if raster else 'a vector layer'} "
+            f"but its style is a {'vector' if raster else 'raster'} style",
             path=project.path,
             fix="give it a style of its kind (see docs/project-format.md), or delete its style table",
         )
-    layer.style = spec.style  # type: ignore[assignment]
-    if isinstance(layer, VectorLayer):
-        layer.labels = spec.labels
 
 
 def dissolve_layer_spec(project: Project, spec: LayerSpec, layers: dict[str, Layer]) -> VectorLayer:
