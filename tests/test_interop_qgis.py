@@ -220,8 +220,8 @@ def _differing_share(a_path: Path, b_path: Path) -> float:
 
 
 def _pakmap_render(exported, extent, path: Path, labels: bool) -> None:
+    from pakmap.mapview import MapView
     from pakmap.protection import safe_loaded
-    from pakmap.render.mapview import MapView
     from pakmap.render.offscreen import render_image
 
     safe = safe_loaded(exported["loaded"])

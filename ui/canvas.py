@@ -24,8 +24,8 @@ from PySide6.QtWidgets import QWidget
 
 from pakmap.layer import VectorLayer
 from pakmap.map_scale import screen_scale_denominator
+from pakmap.mapview import MapView
 from pakmap.project.loaded import transform_bounds
-from pakmap.render.mapview import MapView
 from pakmap.session import Session
 from pakmap.style import SingleSymbolStyle, Symbol
 

@@ -231,7 +231,7 @@ class RasterStyleEditor(QDialog):
 
     def fill_from_data(self) -> bool:
         """Set the limits to the 2nd and 98th percentiles of the whole raster (three figures)."""
-        from pakmap.render.mapview import MapView, fit_extent
+        from pakmap.mapview import MapView, fit_extent
         from pakmap.render.raster import legend_limits, read_window
 
         self._typing.stop()

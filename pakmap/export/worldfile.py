@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..atomic import write_text_atomic
-from ..render.mapview import MapView
+from ..mapview import MapView
 
 
 def world_file_lines(view: MapView, offset_x: float = 0.0, offset_y: float = 0.0) -> list[float]:

@@ -117,7 +117,7 @@ def _raster_group(loaded: LoadedProject, layer: RasterLayer, extent) -> LegendGr
 def raster_limits(loaded: LoadedProject, layer: RasterLayer, extent) -> tuple[float, float] | None:
     """The values a raster's ramp runs between: the style's limits, or the 2nd/98th percentiles of
     the values in ``extent`` (the renderer's default stretch); None when there are none."""
-    from ..render.mapview import MapView, fit_extent
+    from ..mapview import MapView, fit_extent
     from ..render.raster import legend_limits, read_window
 
     style = layer.style

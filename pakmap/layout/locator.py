@@ -24,8 +24,8 @@ from PySide6.QtGui import QPainter, QPen
 from ..crs import WGS84, transform_bounds
 from ..errors import PakmapError, StyleError
 from ..layer import VectorLayer
+from ..mapview import MapView, fit_extent
 from ..project.loaded import LoadedProject
-from ..render.mapview import MapView, fit_extent
 from ..render.qt import qcolor
 from ..resources import style_file
 from ..style import LabelStyle, SingleSymbolStyle, Symbol

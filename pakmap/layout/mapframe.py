@@ -10,8 +10,8 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter, QPen
 
 from ..map_scale import extent_for_scale
+from ..mapview import MapView
 from ..project.loaded import LoadedProject
-from ..render.mapview import MapView
 from ..render.qt import qcolor
 from .box import Box
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter
 
-from ..render.mapview import MapView
+from ..mapview import MapView
 from ..render.qt import qcolor
 from .box import Box
 from .compose import TEXT_ELEMENTS, Page

@@ -15,7 +15,7 @@ from pyproj import CRS
 from ..crs import WGS84, parse_crs, transform_bounds
 from ..errors import ProjectError
 from ..layer import Layer, RasterLayer, TableLayer, VectorLayer
-from ..render.mapview import MapView, fit_extent
+from ..mapview import MapView, fit_extent
 from .model import ExtentSpec, Project
 
 

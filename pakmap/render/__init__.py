@@ -4,8 +4,8 @@ Public API: ``render_map(view, painter, cancel=None)``, ``legend_items(layer, th
 ``ensure_gui_app()`` (in ``pakmap.render.qt``).
 """
 
+from ..mapview import MapView, fit_extent
 from .legend_items import LegendItem, legend_items
 from .map import RenderResult, render_map
-from .mapview import MapView, fit_extent
 
 __all__ = ["LegendItem", "MapView", "RenderResult", "fit_extent", "legend_items", "render_map"]

@@ -10,7 +10,7 @@ from PySide6.QtGui import QPainter
 
 from ..gc_pause import paused_gc
 from ..layer import RasterLayer, TableLayer, VectorLayer
-from .mapview import MapView
+from ..mapview import MapView
 from .qt import qcolor
 from .vector import draw_vector_layer
 

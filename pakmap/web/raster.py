@@ -26,8 +26,8 @@ from pyproj import CRS
 from ..crs import WGS84, transform_bounds, transform_xy
 from ..export.png_encode import encode_rgba_png
 from ..layer import RasterLayer
+from ..mapview import MapView
 from ..palettes import palette
-from ..render.mapview import MapView
 from ..render.raster import colorize, legend_limits, read_window, stretch_limits
 from .simplify import TILE_SIZE
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from pyproj import CRS
 
-from ..layer import Layer
+from .layer import Layer
 
 MM_PER_INCH = 25.4
 
