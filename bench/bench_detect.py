@@ -1,7 +1,7 @@
 """Personal-data detection on a large household table.
 
 ``python bench/bench_detect.py [--quick]`` (or through ``bench/run.py``) times
-``pakmap.protection.detect_sensitive`` on a 1,000,000-row table (``--quick``: 100,000) of 30
+``pakmap.sensitivity.detect_sensitive`` on a 1,000,000-row table (``--quick``: 100,000) of 30
 columns: phones, CNICs, PoR and case numbers under disguised headers, free-text notes, specific
 needs, Pashto and Dari headers, and the ordinary columns beside them. Detection looks at a sample
 of each column, so the time should hardly grow with the rows. Target: under 2 s for a million rows.
@@ -19,7 +19,7 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from pakmap.protection.detect import detect_sensitive  # noqa: E402
+from pakmap.sensitivity.detect import detect_sensitive  # noqa: E402
 
 TARGET_S = 2.0
 

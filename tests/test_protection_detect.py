@@ -9,7 +9,7 @@ import shapely
 from test_protection_data import households
 
 from pakmap.layer import TableLayer, VectorLayer
-from pakmap.protection.detect import (
+from pakmap.sensitivity.detect import (
     CASE_ID,
     COORDINATES,
     ID_CARD,

@@ -20,12 +20,12 @@ from pakmap.layer import TableLayer
 from pakmap.project import load_project, save_project
 from pakmap.project.loader import load_layers
 from pakmap.project.model import LayerSpec, LayoutSpec, Project, ProtectionSpec
-from pakmap.protection.categories import ADDRESS, CASE_ID, ID_CARD, PERSON_NAME, PHONE, POR_CARD, SPECIFIC_NEEDS
 from pakmap.protection.decisions import allow_field
-from pakmap.protection.detect import detect_layer, detect_sensitive, inspect_layer
-from pakmap.protection.headers import normalize_field_name
 from pakmap.protection.policy import guard_export
 from pakmap.protection.record import write_export_record
+from pakmap.sensitivity.categories import ADDRESS, CASE_ID, ID_CARD, PERSON_NAME, PHONE, POR_CARD, SPECIFIC_NEEDS
+from pakmap.sensitivity.detect import detect_layer, detect_sensitive, inspect_layer
+from pakmap.sensitivity.headers import normalize_field_name
 
 N = 300
 LATIN = [

@@ -1,6 +1,8 @@
 """Data protection built into every export.
 
-* ``detect``: sensitive fields by name and by content; whether a layer's rows are people/households.
+Which fields are personal data is decided per layer when it is read (``pakmap.sensitivity``); this
+package decides what each export may publish.
+
 * ``counts``: small-count suppression ("<5") for tables and legends.
 * ``aggregate``: points of individuals/households counted per admin unit or hexagon.
 * ``policy``: what an export may publish (``plan_export``), the findings (``check_project``), the
@@ -13,7 +15,6 @@
 from .aggregate import aggregate_points
 from .counts import count_fields, published_frame, suppression_counts
 from .decisions import allow_field, revoke_allow, set_aggregation
-from .detect import detect_layer, detect_sensitive, flag_layer, is_individual_level
 from .policy import ExportPlan, Finding, LayerPlan, check_project, guard_export, plan_export, safe_loaded
 from .publish import write_geopackage
 from .record import write_export_record
@@ -23,10 +24,6 @@ __all__ = [
     "count_fields",
     "published_frame",
     "suppression_counts",
-    "detect_layer",
-    "detect_sensitive",
-    "flag_layer",
-    "is_individual_level",
     "ExportPlan",
     "Finding",
     "LayerPlan",

@@ -20,7 +20,7 @@ from ..layer import Layer, TableLayer, VectorLayer
 from ..numbers import format_number
 from ..project.loaded import LoadedProject
 from ..project.model import JoinSpec, LayerSpec, Project, ProtectionSpec
-from .detect import is_individual_level
+from ..sensitivity.detect import is_individual_level
 from .policy import ExportPlan, guard_export, parse_allow_arguments, sensitive_fields
 
 WITHHELD_VALUE = "(withheld: personal data)"

@@ -1,6 +1,6 @@
 """What an export may publish: the plan, the findings, the safe copy of the project, the guard.
 
-For one export target, each layer's sensitive fields (``pakmap.protection.detect``, the flags on the
+For one export target, each layer's sensitive fields (``pakmap.sensitivity.detect``, the flags on the
 layer, and fields joined in from a flagged table) are either **allowed** (an ``AllowSpec`` in the
 project for that layer and this export or ``"*"``, or ``--allow-sensitive``) or **withheld**:
 dropped from the copy every exporter works from, so they reach no label, popup, tooltip, web-map
@@ -29,10 +29,10 @@ from ..field_kinds import count_fields_of
 from ..layer import Layer, RasterLayer, TableLayer, VectorLayer, replace_data
 from ..project.loaded import LoadedProject
 from ..project.model import AllowSpec, Project
+from ..sensitivity.detect import detect_layer, household_size_field, inspect_layer, rows_are_households
 from ..style import CategorizedStyle, GraduatedStyle, ProportionalStyle, SingleSymbolStyle
 from .aggregate import aggregate_points
 from .counts import suppression_counts
-from .detect import detect_layer, household_size_field, inspect_layer, rows_are_households
 
 GEOMETRY = "geometry"
 LIST_EVIDENCE = "points read from a list not declared as places"

@@ -21,7 +21,7 @@ from ..errors import SourceError
 from ..file_guard import regular_file
 from ..join.catalog import catalog_kinds
 from ..layer import Layer, RasterLayer, VectorLayer
-from ..protection.detect import flag_layer
+from ..sensitivity.detect import flag_layer
 from . import csv_sniff, raster, table, vector, xlsx
 from .detect import CSV, RASTER, VECTOR, XLSX, detect
 

@@ -3,11 +3,11 @@
 Two kinds of evidence, each giving a one-line reason the officer reads in `pakmap info`, `pakmap
 check`, the layers panel and the export record, naming the rule that fired and never a value:
 
-* **headers** (``pakmap.protection.headers``) as partners write them, in English, Urdu, Pashto and
+* **headers** (``pakmap.sensitivity.headers``) as partners write them, in English, Urdu, Pashto and
   Dari (Arabic-script spelling variants folded), Urdu in Latin letters, French, Spanish; KoBo/ODK
   prefixes such as ``group_x/`` and ``_gps_`` are tolerated: "phone number: header 'ګرځنده'
   (Pashto 'mobile')";
-* **values** (``pakmap.protection.values``): phones, CNICs, PoR card and proGres numbers, e-mail
+* **values** (``pakmap.sensitivity.values``): phones, CNICs, PoR card and proGres numbers, e-mail
   addresses, names after labels in free text and KML descriptions: "CNIC / ID card number: 82% of
   200 non-empty values look like CNICs".
 
