@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from .catalog import load_catalog
 from .errors import PakmapError
 from .field_kinds import numeric_values
-from .join.catalog import load_catalog
 from .project.model import JoinSpec, LayerSpec, LayoutSpec, MapSpec, Project
 from .sources.detect import RASTER, detect
 from .style import CategorizedStyle, GraduatedStyle, LabelStyle, VectorStyle

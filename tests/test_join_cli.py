@@ -9,10 +9,10 @@ import pytest
 import rasterio
 from affine import Affine
 
+from pakmap.catalog import load_catalog
 from pakmap.cli import main
 from pakmap.errors import ProjectError
 from pakmap.join.aliases import AliasTable, default_alias_files
-from pakmap.join.catalog import load_catalog
 from pakmap.style import GraduatedStyle
 
 pytestmark = pytest.mark.filterwarnings("ignore:Could not parse column:UserWarning")

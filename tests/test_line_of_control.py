@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
+from pakmap.catalog import load_catalog
 from pakmap.cli import main
-from pakmap.join.catalog import load_catalog
 from pakmap.layout.template import load_template
 
 pytestmark = pytest.mark.realdata

@@ -16,10 +16,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..catalog import catalog_kinds
 from ..crs import parse_crs
 from ..errors import SourceError
 from ..file_guard import regular_file
-from ..join.catalog import catalog_kinds
 from ..layer import Layer, RasterLayer, VectorLayer
 from ..sensitivity.detect import flag_layer
 from . import csv_sniff, raster, table, vector, xlsx

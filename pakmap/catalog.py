@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..errors import ProjectError, StyleError
-from ..field_kinds import FieldKind, check_kind, declared
-from ..resources import layer_file, read_data_file
-from ..style import LabelStyle, VectorStyle, labels_from_dict, style_from_dict
+from .errors import ProjectError, StyleError
+from .field_kinds import FieldKind, check_kind, declared
+from .resources import layer_file, read_data_file
+from .style import LabelStyle, VectorStyle, labels_from_dict, style_from_dict
 
 KINDS = ("boundaries", "lines", "points", "table")
 CATALOG_VERSION = 1
