@@ -3,7 +3,7 @@
 The product: the real 156 districts of Pakistan with the 2023 census joined (population choropleth,
 5 natural-breaks classes) and refugee-village points, as one HTML file. pakmap goes through its whole
 pipeline: a project file is written, loaded (reader, attribute join) and exported with
-``pakmap.outputs.write_output`` (protection guard, web export, export record). ``explore()`` maps the
+``pakmap.jobs.outputs.write_output`` (protection guard, web export, export record). ``explore()`` maps the
 same loaded layers (all their fields, as it does by default).
 
 Targets (issue 6): pakmap's file under 1.5 MB and at least 5× smaller than explore's. A second run
@@ -35,7 +35,7 @@ def write_villages(folder: Path, count: int) -> Path:
     import numpy as np
     import shapely
 
-    from pakmap.demo_data import refugee_villages
+    from pakmap.jobs.demo_data import refugee_villages
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -104,8 +104,8 @@ def project_file(folder: Path, villages: Path) -> Path:
 
 def run(folder: Path, points: int) -> tuple[int, int, float]:
     """(pakmap bytes, explore bytes, pakmap seconds) for districts + ``points`` villages."""
+    from pakmap.jobs.outputs import write_output
     from pakmap.layer import VectorLayer
-    from pakmap.outputs import write_output
     from pakmap.project import load_project
     from pakmap.project.loader import load_layers
 

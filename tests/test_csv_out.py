@@ -139,7 +139,7 @@ def test_zonal_report_is_plain_numbers(squares, tmp_path):
 
 
 def test_demo_table_is_written_through_the_helper(tmp_path):
-    from pakmap.demo import build_demo
+    from pakmap.jobs.demo import build_demo
 
     build_demo(tmp_path / "demo")
     table = pd.read_csv(tmp_path / "demo" / "data" / "refugees_by_district.csv")

@@ -10,7 +10,7 @@ from rasterio.enums import Resampling
 from rasterio.transform import from_origin
 
 from pakmap.cli import main
-from pakmap.info import describe
+from pakmap.jobs.info import describe
 
 
 def block(text: str, layer: str) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pakmap.interop.qgis_project import export_qgis_project
+from pakmap.jobs.qgis_project import export_qgis_project
 from pakmap.project.loader import load_layers
 from pakmap.project.toml_format import load_project
 

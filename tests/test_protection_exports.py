@@ -24,7 +24,7 @@ from test_protection_data import households, personal_values
 import pakmap.export
 import pakmap.web
 from pakmap.errors import ProtectionError
-from pakmap.outputs import write_output
+from pakmap.jobs.outputs import write_output
 from pakmap.project import load_project, save_project
 from pakmap.project.loader import load_layers
 from pakmap.project.model import ExportSpec, JoinSpec, LayerSpec, LayoutSpec, MapSpec, Project, ProtectionSpec

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from pakmap.cli import main
-from pakmap.info import describe
+from pakmap.jobs.info import describe
 from pakmap.join import join_attributes
 from pakmap.layer import TableLayer, VectorLayer
 from pakmap.sources import open_layer

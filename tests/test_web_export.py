@@ -36,7 +36,7 @@ XSS = "<img src=x onerror=alert(1)>"
 
 def real_loaded(shared_data: Path, basemap: str = "none") -> LoadedProject:
     """The real 156 districts with the census joined (choropleth) and 54 generated refugee villages."""
-    from pakmap.demo_data import refugee_villages
+    from pakmap.jobs.demo_data import refugee_villages
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # osm_relations is not JSON: geopandas says so

@@ -12,8 +12,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QFileDialog
 
-from pakmap.interop.qgis_project import export_qgis_project
-from pakmap.interop.style_files import check_style_fits, export_layer_style, read_style_file
+from pakmap.jobs.qgis_project import export_qgis_project
+from pakmap.jobs.style_files import check_style_fits, export_layer_style, read_style_file
 from pakmap.layer import VectorLayer
 
 QGZ_FILTER = "QGIS project (*.qgz)"

@@ -2,7 +2,7 @@
 
 The preview is the real page (``pakmap.layout.compose_page`` + ``paint_page``, the code the PDF
 export runs) painted at screen resolution in the background whenever a field changes. Export goes
-through ``pakmap.outputs.write_output`` like the command line, so the data-protection guard and the
+through ``pakmap.jobs.outputs.write_output`` like the command line, so the data-protection guard and the
 export record are never skipped: PDF, PNG, SVG (print) or HTML (web map), and atlases (one page per
 feature of a coverage layer).
 """
@@ -227,7 +227,7 @@ class LayoutView(QDialog):
 
     def export_to(self, path, on_done=None):
         """Write the map to ``path`` (format from its extension) in the background."""
-        from pakmap.outputs import write_output
+        from pakmap.jobs.outputs import write_output
 
         self._fields_changed()
         atlas = self.atlas_layer.currentText() if self.atlas.isChecked() else None

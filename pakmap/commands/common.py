@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ..errors import JoinError, PakmapError, ProjectError
-from ..outputs import check_exports, write_output
+from ..jobs.outputs import check_exports, write_output
 
 
 def add_output_options(parser) -> None:

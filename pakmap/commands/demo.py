@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..demo import build_demo, check_demo_outputs
+from ..jobs.demo import build_demo, check_demo_outputs
 from ..project.loader import load_layers
 from .common import print_join_reports, run_project_exports
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..interop.qgis_project import export_qgis_project, qgis_export_files
-from ..outputs import check_exports
+from ..jobs.outputs import check_exports
+from ..jobs.qgis_project import export_qgis_project, qgis_export_files
 from ..project import load_project
 from ..project.loader import load_layers
 from .common import add_protection_options, parse_aggregate, print_join_reports

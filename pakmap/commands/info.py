@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..info import describe
+from ..jobs.info import describe
 
 
 def register(sub) -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from ..crs import parse_crs
 from ..errors import PakmapError, SourceError
+from ..jobs.outputs import check_exports
+from ..jobs.quickmap import choose_style, quick_project
 from ..layer import RasterLayer, VectorLayer
-from ..outputs import check_exports
 from ..project.loader import load_layers
-from ..quickmap import choose_style, quick_project
 from ..session import Session
 from ..style import KEEP, GraduatedStyle
 from .common import add_output_options, parse_aggregate, print_join_reports, run_outputs, split_list, split_pair

@@ -6,7 +6,7 @@ import sys
 
 import tomli_w
 
-from ..interop.style_files import check_style_fits, export_layer_style, read_style_file
+from ..jobs.style_files import check_style_fits, export_layer_style, read_style_file
 from ..project import load_project
 from ..project.loader import load_layers
 from ..session import Session

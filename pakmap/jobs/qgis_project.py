@@ -24,11 +24,12 @@ from pyproj import CRS
 from ..atomic import atomic_path
 from ..errors import ExportError
 from ..field_kinds import count_fields_of
+from ..interop.qgis_symbols import qgis_color
+from ..interop.qml import LABEL_FONT, QGIS_VERSION, fill_style_elements, geometry_kind
 from ..layer import RasterLayer, VectorLayer
 from ..layout.compose import Page, compose_page
 from ..layout.legend import raster_limits
 from ..layout.template import ElementSpec
-from ..outputs import check_exports, loaded_sources
 from ..palettes import palette
 from ..project.loaded import LoadedProject
 from ..protection import guard_export, write_export_record
@@ -36,8 +37,7 @@ from ..protection.counts import published_frame
 from ..protection.publish import write_geopackage_tables
 from ..protection.record import record_path
 from ..render.legend_items import legend_title, single_label
-from .qgis_symbols import qgis_color
-from .qml import LABEL_FONT, QGIS_VERSION, fill_style_elements, geometry_kind
+from .outputs import check_exports, loaded_sources
 
 QGZ_SUFFIX = ".qgz"
 NORTH_ARROW_SVG = ":/images/north_arrows/layout_default_north_arrow.svg"  # shipped inside QGIS

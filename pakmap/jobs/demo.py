@@ -5,7 +5,7 @@ partner's refugees-per-district table with messy names joined to the districts (
 FATA agency names, a typo whose fuzzy match is accepted in the project), villages counted per
 district, a UNHCR choropleth and a full print layout, exported to PDF, PNG, SVG and HTML.
 
-Without ``--data`` the boundaries are generated (``pakmap.demo_data``); with ``--data DIR`` the
+Without ``--data`` the boundaries are generated (``pakmap.jobs.demo_data``); with ``--data DIR`` the
 districts and provinces are taken from a folder of COD-AB style files. The refugee figures are always
 illustrative, and every output says so on its face.
 """
@@ -17,17 +17,17 @@ from pathlib import Path
 
 import geopandas as gpd
 
+from ..atomic import atomic_path
+from ..csv_out import write_frame_csv
+from ..dates import creation_date, format_date
+from ..errors import SourceError
+from ..file_guard import check_outputs, sources_of
+from ..layer import VectorLayer
+from ..project.model import ExportSpec, JoinSpec, LayerSpec, LayoutSpec, MapSpec, Project, ProtectionSpec
+from ..sources import list_layers, open_layer
+from ..style import GraduatedStyle, LabelStyle, SingleSymbolStyle, Symbol
 from . import demo_data
-from .atomic import atomic_path
-from .csv_out import write_frame_csv
-from .dates import creation_date, format_date
-from .errors import SourceError
-from .file_guard import check_outputs, sources_of
-from .layer import VectorLayer
 from .outputs import export_files
-from .project.model import ExportSpec, JoinSpec, LayerSpec, LayoutSpec, MapSpec, Project, ProtectionSpec
-from .sources import list_layers, open_layer
-from .style import GraduatedStyle, LabelStyle, SingleSymbolStyle, Symbol
 
 NAME_FIELDS = ("ADM2_EN", "adm2_name", "ADM2_NAME", "NAME_2", "name", "district", "NAME")
 PROVINCE_FIELDS = ("ADM1_EN", "adm1_name", "ADM1_NAME", "NAME_1", "province", "PROVINCE")
@@ -122,7 +122,7 @@ def _write_geopackage(path: Path, layers: dict[str, gpd.GeoDataFrame]) -> None:
 
 def build_demo(outdir: Path, data_dir: Path | None = None) -> Project:
     """Write the demo's data files and project into ``outdir``; return the project (saved)."""
-    from .project import save_project
+    from ..project import save_project
 
     outdir.mkdir(parents=True, exist_ok=True)
     data = outdir / "data"

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .catalog import load_catalog
-from .errors import PakmapError
-from .field_kinds import numeric_values
-from .project.model import JoinSpec, LayerSpec, LayoutSpec, MapSpec, Project
-from .sources.detect import RASTER, detect
-from .style import CategorizedStyle, GraduatedStyle, LabelStyle, VectorStyle
+from ..catalog import load_catalog
+from ..errors import PakmapError
+from ..field_kinds import numeric_values
+from ..project.model import JoinSpec, LayerSpec, LayoutSpec, MapSpec, Project
+from ..sources.detect import RASTER, detect
+from ..style import CategorizedStyle, GraduatedStyle, LabelStyle, VectorStyle
 
 
 def choose_style(data: pd.DataFrame | None, by: str | None, palette: str = "unhcr_blue") -> VectorStyle | None:

@@ -11,13 +11,13 @@ from pathlib import Path
 
 from ..atomic import write_text_atomic
 from ..errors import ExportError, StyleError
+from ..interop.qml import ImportedStyle, read_qml, style_to_qml
+from ..interop.sld import style_to_sld
 from ..layer import VectorLayer
-from ..outputs import check_exports, loaded_sources
 from ..project.loaded import LoadedProject
 from ..protection import guard_export
 from ..protection.counts import published_frame
-from .qml import ImportedStyle, read_qml, style_to_qml
-from .sld import style_to_sld
+from .outputs import check_exports, loaded_sources
 
 STYLE_SUFFIXES = (".qml", ".sld")
 MAX_STYLE_BYTES = 50 * 1024 * 1024

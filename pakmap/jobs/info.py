@@ -14,15 +14,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from .crs import crs_label
-from .errors import SourceError
-from .field_kinds import describe_kinds, layer_kinds
-from .layer import Layer, RasterLayer, TableLayer, VectorLayer
-from .limits import LimitError
-from .sources import list_layers, open_layer
-from .sources.csv_sniff import describe_delimiter
-from .sources.detect import detect
-from .validity import invalid_positions
+from ..crs import crs_label
+from ..errors import SourceError
+from ..field_kinds import describe_kinds, layer_kinds
+from ..layer import Layer, RasterLayer, TableLayer, VectorLayer
+from ..limits import LimitError
+from ..sources import list_layers, open_layer
+from ..sources.csv_sniff import describe_delimiter
+from ..sources.detect import detect
+from ..validity import invalid_positions
 
 MAX_NAMED = 5  # invalid features named in the summary; more are counted
 

@@ -14,13 +14,13 @@ import os
 from pathlib import Path
 from typing import Iterable
 
-from .errors import ExportError
-from .export.worldfile import world_file_path
-from .file_guard import Source, check_outputs, sources_of
-from .project.files import project_sources
-from .project.loaded import LoadedProject
-from .project.model import Project
-from .protection.record import record_path
+from ..errors import ExportError
+from ..export.worldfile import world_file_path
+from ..file_guard import Source, check_outputs, sources_of
+from ..project.files import project_sources
+from ..project.loaded import LoadedProject
+from ..project.model import Project
+from ..protection.record import record_path
 
 PRINT_FORMATS = (".pdf", ".png", ".svg")
 WEB_FORMATS = (".html", ".htm")
@@ -45,7 +45,7 @@ def write_output(
     (``--allow-sensitive``, ``--aggregate``, ``--reason``, ``--places``); the project's saved decisions
     apply as well.
     """
-    from .protection import guard_export, write_export_record, write_geopackage
+    from ..protection import guard_export, write_export_record, write_geopackage
 
     out_path = Path(out_path)
     suffix = out_path.suffix.lower()
@@ -64,11 +64,11 @@ def write_output(
     if suffix in DATA_FORMATS:
         written = [Path(write_geopackage(safe, out_path))]
     elif suffix in WEB_FORMATS:
-        from .web import export_webmap
+        from ..web import export_webmap
 
         written = [Path(export_webmap(safe, out_path))]
     else:
-        from .export import export_print
+        from ..export import export_print
 
         written = [Path(p) for p in export_print(safe, out_path, dpi=dpi, atlas=atlas, world_file=world_file)]
     record = write_export_record(safe, out_path, plan, extra={"files": [p.name for p in written]})
@@ -89,7 +89,7 @@ def loaded_sources(loaded: LoadedProject) -> list[Source]:
 def _with_atlas(loaded: LoadedProject, layer_name: str) -> LoadedProject:
     """``loaded`` whose project pages through ``layer_name``: the guard then checks the fields the
     pages are named and titled after, whether the atlas was configured or chosen for this export."""
-    from .export.atlas import atlas_spec
+    from ..export.atlas import atlas_spec
 
     spec = atlas_spec(loaded, layer_name)
     if loaded.project.layout.atlas is spec:
