@@ -18,6 +18,7 @@ from . import limits
 from .errors import StyleError
 from .field_format import parse_expression
 from .numbers import exact_number_text
+from .palettes import palette
 
 KEEP = "keep"  # GraduatedStyle.breaks: compute once, then keep the bounds month after month
 CLASSIFICATION_METHODS = ("quantiles", "natural_breaks", "equal_interval", "std_mean", "manual")
@@ -334,7 +335,6 @@ def _is_number(value: Any) -> bool:
 
 def validate_raster_style(style: RasterStyle, where: str = "style") -> None:
     """A raster style that can be drawn: a band number, a known palette, min below max, opacity 0–1."""
-    from .palettes import palette
 
     if isinstance(style.band, bool) or not isinstance(style.band, numbers.Integral) or style.band < 1:
         raise StyleError(f"band {style.band!r} in {where} is not a band number", fix="use band = 1 for the first band")

@@ -22,6 +22,9 @@ from ..project.files import project_sources
 from ..project.loaded import LoadedProject
 from ..project.model import AtlasSpec
 from ..render.labels import formatted_records
+from .pdf import write_pdf
+from .png import write_png
+from .svg import write_svg
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
@@ -109,10 +112,6 @@ def write_atlas(
 ) -> list[Path]:
     """A multi-page PDF (``.pdf``), or one image per feature: into ``out_path`` if it has no extension
     (a folder), else beside it as ``<stem>_<name>.png``/``.svg``."""
-    from .pdf import write_pdf
-    from .png import write_png
-    from .svg import write_svg
-
     spec = atlas_spec(loaded, layer_name)
     suffix = out_path.suffix.lower()
     if suffix == ".pdf":

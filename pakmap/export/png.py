@@ -17,6 +17,7 @@ from ..errors import ExportError
 from ..layout.compose import Page
 from ..layout.paint import paint_page
 from ..project.loaded import LoadedProject
+from ..render import render_map
 from ..render.qt import ensure_gui_app
 from .png_encode import encode_png
 from .worldfile import write_world_file
@@ -78,7 +79,6 @@ def write_map_png(
     world_file: bool = False,
 ) -> list[Path]:
     """The map alone (no page furniture) as a ``width``×``height`` PNG; its world file is exact."""
-    from ..render import render_map
 
     ensure_gui_app()
     out_path = Path(out_path)

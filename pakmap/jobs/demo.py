@@ -23,6 +23,7 @@ from ..dates import creation_date, format_date
 from ..errors import SourceError
 from ..file_guard import check_outputs, sources_of
 from ..layer import VectorLayer
+from ..project import save_project
 from ..project.model import ExportSpec, JoinSpec, LayerSpec, LayoutSpec, MapSpec, Project, ProtectionSpec
 from ..sources import list_layers, open_layer
 from ..style import GraduatedStyle, LabelStyle, SingleSymbolStyle, Symbol
@@ -122,7 +123,6 @@ def _write_geopackage(path: Path, layers: dict[str, gpd.GeoDataFrame]) -> None:
 
 def build_demo(outdir: Path, data_dir: Path | None = None) -> Project:
     """Write the demo's data files and project into ``outdir``; return the project (saved)."""
-    from ..project import save_project
 
     outdir.mkdir(parents=True, exist_ok=True)
     data = outdir / "data"

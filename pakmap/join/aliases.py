@@ -26,6 +26,7 @@ from typing import Iterable, Mapping, Sequence
 
 from ..errors import JoinError
 from ..file_guard import regular_file
+from ..resources import layers_dir
 from .normalize import KeyNormalizer
 
 REQUIRED_COLUMNS = ("alias", "name")
@@ -59,7 +60,6 @@ class AliasEntry:
 
 def default_alias_files() -> list[Path]:
     """The built-in alias files (``layers/aliases/*.csv``), then any in ``$PAKMAP_LAYERS_DIR/aliases``."""
-    from ..resources import layers_dir
 
     files = sorted((layers_dir() / "aliases").glob("*.csv"))
     override = os.environ.get("PAKMAP_LAYERS_DIR")

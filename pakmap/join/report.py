@@ -16,6 +16,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ..csv_out import write_rows_csv
+from ..errors import JoinError
 
 # How a table row found its feature, strongest first; then totals rows (left out on purpose) and
 # "unmatched" last.
@@ -262,7 +263,6 @@ class JoinResult:
 
 def accepted_from_dict(data: Any, where: str = "accepted") -> dict[str, str]:
     """Validate accepted matches read from a project file: ``{table key: layer key}``, both text."""
-    from ..errors import JoinError
 
     if data is None:
         return {}

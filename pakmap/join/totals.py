@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from ..resources import layers_dir
+from .aliases import read_alias_file
 from .normalize import normalize_key
 
 _TOTAL_WORDS = {"total", "totals", "subtotal", "subtotals", "sum", "overall", "all", "کل", "ٹوٹل", "مجموعی"}
@@ -38,8 +40,6 @@ _WHOLE = {
 @lru_cache(maxsize=1)
 def _province_keys() -> frozenset[str]:
     """Normalized names and aliases of Pakistan's provinces and territories (built-in alias file)."""
-    from ..resources import layers_dir
-    from .aliases import read_alias_file
 
     path = layers_dir() / "aliases" / "pak_provinces.csv"
     keys: set[str] = set()

@@ -24,6 +24,7 @@ import pandas as pd
 
 from ..csv_out import write_rows_csv
 from ..errors import JoinError, SourceError
+from ..sources.raster import damaged_pixels
 
 ZONAL_STATS = ("sum", "mean", "count", "min", "max", "median")
 
@@ -69,8 +70,6 @@ def zonal_statistics(
     import rasterio
     from exactextract import exact_extract
     from exactextract.raster import RasterioRasterSource
-
-    from ..sources.raster import damaged_pixels
 
     if not stats:
         raise JoinError("no statistic asked for", fix='e.g. stats = { population = "sum" }')

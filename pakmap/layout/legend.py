@@ -15,10 +15,14 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QLinearGradient, QPainter, QPen
 
 from ..layer import RasterLayer, VectorLayer
+from ..mapview import MapView, fit_extent
 from ..palettes import palette
 from ..project.loaded import LoadedProject
+from ..render import legend_items
 from ..render.legend_items import legend_title, single_label
 from ..render.qt import qcolor, set_line_style
+from ..render.raster import legend_limits, ramp_label, read_window
+from ..render.symbols import marker, tiled_path
 from .template import ElementSpec
 from .text import make_font
 
@@ -58,7 +62,6 @@ def legend_groups(loaded: LoadedProject, extent=None) -> list[LegendGroup]:
     ``extent`` (map CRS) is the map's: a raster stretched to its visible values (no ``vmin``/``vmax``)
     is labelled with the values in that extent, as the renderer stretches it.
     """
-    from ..render import legend_items
 
     threshold = loaded.project.protection.threshold
     groups: list[LegendGroup] = []
@@ -103,7 +106,6 @@ RASTER_SAMPLE_PX = 512  # the legend's look at a stretched raster: enough pixels
 def _raster_group(loaded: LoadedProject, layer: RasterLayer, extent) -> LegendGroup:
     """A colour ramp labelled "low – high": the style's limits, or the 2nd/98th percentiles in view
     (the renderer's default stretch, ``pakmap.render.raster.colorize``)."""
-    from ..render.raster import ramp_label
 
     style = layer.style
     limits = raster_limits(loaded, layer, extent)
@@ -117,8 +119,6 @@ def _raster_group(loaded: LoadedProject, layer: RasterLayer, extent) -> LegendGr
 def raster_limits(loaded: LoadedProject, layer: RasterLayer, extent) -> tuple[float, float] | None:
     """The values a raster's ramp runs between: the style's limits, or the 2nd/98th percentiles of
     the values in ``extent`` (the renderer's default stretch); None when there are none."""
-    from ..mapview import MapView, fit_extent
-    from ..render.raster import legend_limits, read_window
 
     style = layer.style
     values = None
@@ -312,7 +312,6 @@ def _draw_swatch(painter: QPainter, swatch: Swatch, rect: QRectF, px: float, sca
 
 
 def _draw_marker(painter: QPainter, swatch: Swatch, centre: QPointF, diameter: float, pen: QPen) -> None:
-    from ..render.symbols import marker, tiled_path
 
     centres = np.array([[centre.x(), centre.y()]])
     for part in marker(swatch.marker):

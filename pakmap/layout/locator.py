@@ -26,6 +26,7 @@ from ..errors import PakmapError, StyleError
 from ..layer import VectorLayer
 from ..mapview import MapView, fit_extent
 from ..project.loaded import LoadedProject
+from ..render import render_map
 from ..render.qt import qcolor
 from ..resources import style_file
 from ..style import LabelStyle, SingleSymbolStyle, Symbol
@@ -207,7 +208,6 @@ def draw_locator(
     dpi: float,
 ) -> None:
     """Render the inset into ``rect`` (device px) and outline ``main_extent`` (map CRS) on it."""
-    from ..render import render_map
 
     bounds = transform_bounds(tuple(boundaries.total_bounds), boundaries.crs, loaded.crs)
     w, h = int(round(rect.width())), int(round(rect.height()))

@@ -12,6 +12,7 @@ from PySide6.QtGui import QPainter, QPen
 from ..map_scale import extent_for_scale
 from ..mapview import MapView
 from ..project.loaded import LoadedProject
+from ..render import render_map
 from ..render.qt import qcolor
 from .box import Box
 
@@ -47,7 +48,6 @@ def draw_map_frame(
     painter: QPainter, loaded: LoadedProject, frame: Box, extent, dpi: float, stroke: str | None, overlay: tuple = ()
 ) -> MapView:
     """Render the project's layers (and ``overlay``) into ``frame`` and outline it; returns the view drawn."""
-    from ..render import render_map
 
     view = frame_view(loaded, frame, extent, dpi, overlay)
     x, y, _, _ = frame.to_px(dpi)

@@ -11,8 +11,13 @@ from typing import Any, Callable
 
 from ..errors import PakmapError, ProjectError
 from ..field_kinds import declared
+from ..join.attribute import join_attributes
+from ..join.dissolve import dissolve_by
 from ..join.report import JoinOutcome
+from ..join.spatial import aggregate_points_in_polygons
+from ..join.zonal import zonal_statistics
 from ..layer import Layer, RasterLayer, SourceInfo, VectorLayer, replace_data
+from ..sources import open_layer
 from ..style import RasterStyle, SingleSymbolStyle
 from .loaded import LoadedProject
 from .model import JoinSpec, LayerSpec, Project
@@ -23,7 +28,6 @@ Progress = Callable[[str, float], None]
 def open_layer_spec(project: Project, spec: LayerSpec, layers: dict[str, Layer] | None = None) -> Layer:
     """Read one layer of the project (or make it from an earlier one of ``layers``: ``dissolve``) and
     give it the project's style, labels and visibility."""
-    from ..sources import open_layer
 
     layer: Layer
     if spec.dissolve is not None:
@@ -67,7 +71,6 @@ def give_style(project: Project, spec: LayerSpec, layer: VectorLayer | RasterLay
 
 def dissolve_layer_spec(project: Project, spec: LayerSpec, layers: dict[str, Layer]) -> VectorLayer:
     """The layer ``spec.dissolve`` makes: its source layer (as read) dissolved by the given fields."""
-    from ..join.dissolve import dissolve_by
 
     dissolve = spec.dissolve
     if dissolve is None:
@@ -95,8 +98,6 @@ def apply_join(project: Project, layers: dict[str, Layer], join: JoinSpec) -> tu
             f"join target '{join.layer}' has no geometry", path=project.path, fix="join tables onto a boundary layer"
         )
     if join.kind == "spatial":
-        from ..join.spatial import aggregate_points_in_polygons
-
         points = layers[join.points]
         if not isinstance(points, VectorLayer):
             raise ProjectError(
@@ -106,8 +107,6 @@ def apply_join(project: Project, layers: dict[str, Layer], join: JoinSpec) -> tu
             )
         result = aggregate_points_in_polygons(target.data, points.data, join.stats)
     elif join.kind == "zonal":
-        from ..join.zonal import zonal_statistics
-
         raster = layers[join.raster]
         if not isinstance(raster, RasterLayer):
             raise ProjectError(
@@ -117,8 +116,6 @@ def apply_join(project: Project, layers: dict[str, Layer], join: JoinSpec) -> tu
             )
         result = zonal_statistics(target.data, raster.path, join.stats, band=join.band)
     else:
-        from ..join.attribute import join_attributes
-
         table = layers[join.table]
         if isinstance(table, RasterLayer):
             raise ProjectError(

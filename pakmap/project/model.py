@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import ProjectError
 from ..events import Signal
 from ..style import LabelStyle, RasterStyle, VectorStyle
 
@@ -191,7 +192,6 @@ class Project:
         for spec in self.layers:
             if spec.name == name:
                 return spec
-        from ..errors import ProjectError
 
         raise ProjectError(
             f"no layer named '{name}' in the project",

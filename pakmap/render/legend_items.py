@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..layer import RasterLayer, VectorLayer
 from ..numbers import format_number
 from ..style import ProportionalStyle
-from .styling import symbolize
+from .styling import circle_diameters, symbolize
 from .vector import geometry_kind
 
 
@@ -73,10 +75,6 @@ def legend_items(layer, threshold: int | None = None) -> list[LegendItem]:
     sym = symbolize(layer, threshold)
     s = sym.symbol
     if isinstance(layer.style, ProportionalStyle):
-        import numpy as np
-
-        from .styling import circle_diameters
-
         values = list(sym.legend_values) + ([float(sym.below)] if sym.below is not None else [])
         texts = [format_number(v) for v in sym.legend_values] + ([f"<{sym.below}"] if sym.below is not None else [])
         max_size, max_value = sym.circle_scale

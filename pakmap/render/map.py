@@ -11,7 +11,9 @@ from PySide6.QtGui import QPainter
 from ..gc_pause import paused_gc
 from ..layer import RasterLayer, TableLayer, VectorLayer
 from ..mapview import MapView
+from .labels import LabelCollector
 from .qt import qcolor
+from .raster import draw_raster_layer
 from .vector import draw_vector_layer
 
 
@@ -37,8 +39,6 @@ def render_map(view: MapView, painter: QPainter, cancel: Callable[[], bool] | No
 
 
 def _render(view: MapView, painter: QPainter, cancel: Callable[[], bool] | None) -> RenderResult:
-    from .labels import LabelCollector
-    from .raster import draw_raster_layer
 
     result = RenderResult()
     painter.save()

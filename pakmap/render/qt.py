@@ -13,6 +13,8 @@ import sys
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPen, QPixmap
 
+from ..errors import StyleError
+from ..fonts import register_lato
 from ..style import DOT_PATTERN
 
 
@@ -27,7 +29,6 @@ def ensure_gui_app() -> QGuiApplication:
         if sys.platform.startswith("linux") and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         app = QGuiApplication(sys.argv[:1] or ["pakmap"])
-    from ..fonts import register_lato
 
     register_lato()
     return app  # type: ignore[return-value]
@@ -37,8 +38,6 @@ def ensure_gui_app() -> QGuiApplication:
 def _parse(color: str) -> tuple[int, int, int, int]:
     c = QColor(color)
     if not c.isValid():
-        from ..errors import StyleError
-
         raise StyleError(f"'{color}' is not a colour", fix='write colours as hex, e.g. "#0072BC"')
     return c.red(), c.green(), c.blue(), c.alpha()
 

@@ -14,6 +14,7 @@ from PySide6.QtGui import QImage, QPainter
 from ..errors import SourceError
 from ..numbers import format_range, significant
 from ..palettes import _hex_to_rgb, palette
+from ..sources.raster import read_raster_window
 
 
 def ramp_lut(palette_name: str, n: int = 256) -> np.ndarray:
@@ -31,7 +32,6 @@ def read_window(layer, view, out_width: int, out_height: int) -> np.ndarray:
 
     Reading (window, overviews, warping to the view's CRS) is ``pakmap.sources.raster``'s job.
     """
-    from ..sources.raster import read_raster_window
 
     style = layer.style
     band = style.band

@@ -21,6 +21,7 @@ from ..field_format import expression_fields
 from ..field_kinds import is_count, numeric_values
 from ..layer import VectorLayer
 from ..numbers import format_number, is_missing
+from ..render.labels import label_texts
 
 NO_DATA = "No data"
 
@@ -106,8 +107,6 @@ def feature_content(layer: VectorLayer, popup_fields: list[str], threshold: int 
     n = len(layer.data)
     headings = [""] * n
     if label_fields(layer):
-        from ..render.labels import label_texts  # the print map's label text: same numbers, same "<5"
-
         texts = label_texts(layer, np.arange(n), threshold)
         headings = [html.escape(t).replace("\n", "<br>") for t in texts]
     fields = shown_fields(layer, popup_fields)
