@@ -21,7 +21,7 @@ import pyogrio
 import pytest
 from test_protection_data import households, personal_values
 
-import pakmap.export
+import pakmap.jobs.outputs
 import pakmap.web
 from pakmap.errors import ProtectionError
 from pakmap.jobs.outputs import write_output
@@ -110,7 +110,7 @@ def exported(tmp_path_factory, shared_data):
         return exporter
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(pakmap.export, "export_print", spy("print", pakmap.export.export_print))
+        mp.setattr(pakmap.jobs.outputs, "export_print", spy("print", pakmap.jobs.outputs.export_print))
         mp.setattr(pakmap.web, "export_webmap", spy("web", pakmap.web.export_webmap))
         for suffix in (".pdf", ".svg", ".png", ".html"):
             written = write_output(loaded, out / f"map{suffix}", dpi=96)

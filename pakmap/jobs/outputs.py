@@ -11,20 +11,53 @@ from __future__ import annotations
 import copy
 import dataclasses
 import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..errors import ExportError
+from ..export import PAGE_WRITERS, export_print
+from ..export.atlas import atlas_spec
 from ..export.worldfile import world_file_path
 from ..file_guard import Source, check_outputs, sources_of
 from ..project.files import project_sources
 from ..project.loaded import LoadedProject
 from ..project.model import Project
+from ..protection import guard_export, write_export_record, write_geopackage
 from ..protection.record import record_path
 
-PRINT_FORMATS = (".pdf", ".png", ".svg")
-WEB_FORMATS = (".html", ".htm")
-DATA_FORMATS = (".gpkg",)  # the published layers themselves, protected like every other output
+
+@dataclass(frozen=True)
+class Exporter:
+    """How one kind of output is written from the guarded copy of a project."""
+
+    write: Callable[..., list[Path]]  # (safe loaded project, path, dpi=, atlas=, world_file=) -> files
+    pages: bool  # a print product: an atlas can page through a layer
+
+
+def _print_map(safe: LoadedProject, out_path: Path, *, dpi: int, atlas: str | None, world_file: bool) -> list[Path]:
+    return [Path(p) for p in export_print(safe, out_path, dpi=dpi, atlas=atlas, world_file=world_file)]
+
+
+def _web_map(safe: LoadedProject, out_path: Path, **_options) -> list[Path]:
+    # folium, branca and jinja2 are loaded for a web map only: a print export or a check never waits for them.
+    from ..web import export_webmap
+
+    return [Path(export_webmap(safe, out_path))]
+
+
+def _geopackage(safe: LoadedProject, out_path: Path, **_options) -> list[Path]:
+    # The published layers themselves, protected like every other output.
+    return [Path(write_geopackage(safe, out_path))]
+
+
+# The one table from an output's suffix to its exporter (the print formats are the export package's).
+EXPORTERS: dict[str, Exporter] = {
+    **{suffix: Exporter(_print_map, pages=True) for suffix in PAGE_WRITERS},
+    ".html": Exporter(_web_map, pages=False),
+    ".htm": Exporter(_web_map, pages=False),
+    ".gpkg": Exporter(_geopackage, pages=False),
+}
 
 
 def write_output(
@@ -45,32 +78,22 @@ def write_output(
     (``--allow-sensitive``, ``--aggregate``, ``--reason``, ``--places``); the project's saved decisions
     apply as well.
     """
-    from ..protection import guard_export, write_export_record, write_geopackage
-
     out_path = Path(out_path)
     suffix = out_path.suffix.lower()
     check_exports(loaded.project, [(out_path, atlas, world_file)], sources=loaded_sources(loaded))
-    if suffix not in PRINT_FORMATS + WEB_FORMATS + DATA_FORMATS:
+    exporter = EXPORTERS.get(suffix)
+    if exporter is None:
         raise ExportError(
             f"unknown output format '{suffix or '(none)'}'",
             path=out_path,
-            fix="end the output name with .pdf, .png, .svg, .html or .gpkg",
+            fix=f"end the output name with {', '.join(EXPORTERS)}",
         )
-    if atlas and suffix not in PRINT_FORMATS:
+    if atlas and not exporter.pages:
         raise ExportError("an atlas is a print product", path=out_path, fix="use .pdf or .png with --atlas")
     if atlas:
         loaded = _with_atlas(loaded, atlas)
     safe, plan = guard_export(loaded, out_path, list(allow_sensitive), aggregate, reason, places)
-    if suffix in DATA_FORMATS:
-        written = [Path(write_geopackage(safe, out_path))]
-    elif suffix in WEB_FORMATS:
-        from ..web import export_webmap
-
-        written = [Path(export_webmap(safe, out_path))]
-    else:
-        from ..export import export_print
-
-        written = [Path(p) for p in export_print(safe, out_path, dpi=dpi, atlas=atlas, world_file=world_file)]
+    written = exporter.write(safe, out_path, dpi=dpi, atlas=atlas, world_file=world_file)
     record = write_export_record(safe, out_path, plan, extra={"files": [p.name for p in written]})
     return written + [Path(record)]
 
@@ -89,8 +112,6 @@ def loaded_sources(loaded: LoadedProject) -> list[Source]:
 def _with_atlas(loaded: LoadedProject, layer_name: str) -> LoadedProject:
     """``loaded`` whose project pages through ``layer_name``: the guard then checks the fields the
     pages are named and titled after, whether the atlas was configured or chosen for this export."""
-    from ..export.atlas import atlas_spec
-
     spec = atlas_spec(loaded, layer_name)
     if loaded.project.layout.atlas is spec:
         return loaded
