@@ -16,7 +16,7 @@ _registered: list[str] | None = None
 
 def lato_files() -> list[Path]:
     """The TTF files shipped by ``font-lato`` (regular, bold, italic…)."""
-    import font_lato
+    import font_lato  # the font files, only once something draws or embeds text
 
     return sorted(Path(p) for p in font_lato.font_files.values())
 
@@ -30,6 +30,7 @@ def register_lato() -> list[str]:
     with _lock:
         if _registered is not None:
             return _registered
+        # Qt only for drawing: the web map embeds the same files without loading Qt's GUI module.
         from PySide6.QtGui import QFontDatabase
 
         families: set[str] = set()

@@ -73,7 +73,7 @@ def decode_wkb_points(column) -> np.ndarray | None:
     Points have a fixed-size WKB, so the column's data buffer is an (n, 21) byte table whose last 16
     bytes per row are x and y: read with numpy in a few milliseconds for a million points.
     """
-    import pyarrow as pa
+    import pyarrow as pa  # only reached with an Arrow column: pyarrow is optional (reading is faster with it)
 
     array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     if isinstance(array.type, pa.ExtensionType):  # geoarrow.wkb wraps a plain binary array

@@ -40,6 +40,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable, SupportsFloat, cast
 
+import pandas as pd
+
 # Abbreviations as the full text they stand for. An abbreviation matches a run of consecutive words
 # whose letters, run together, spell it: "D.I. Khan", "DI Khan" and "DIKhan" are all "di khan".
 ABBREVIATIONS: dict[str, str] = {
@@ -102,13 +104,8 @@ def _is_missing(value: Any) -> bool:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
-    try:
-        import pandas as pd
-
-        if value is pd.NA or value is pd.NaT:
-            return True
-    except ImportError:  # pragma: no cover
-        pass
+    if value is pd.NA or value is pd.NaT:
+        return True
     return isinstance(value, str) and not value.strip()
 
 

@@ -67,6 +67,7 @@ def zonal_statistics(
     polygons: gpd.GeoDataFrame, raster: str | os.PathLike, stats: dict[str, str], *, band: int = 1
 ) -> ZonalResult:
     """``stats``: output field → one of ``ZONAL_STATS``. ``raster``: a path or a ``RasterLayer``."""
+    # exactextract and rasterio's dataset machinery only when zonal statistics run.
     import rasterio
     from exactextract import exact_extract
     from exactextract.raster import RasterioRasterSource

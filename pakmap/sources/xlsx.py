@@ -55,6 +55,7 @@ _FIX = "open it in Excel and save it as .xlsx (Excel Workbook), or export it as 
 
 
 def _open(path: Path):
+    # openpyxl (~0.2 s) only when a workbook is read: CSV, vector and raster readers never wait for it.
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -199,7 +200,7 @@ def merged_ranges(worksheet) -> list[tuple[int, int, int, int]]:
     A read-only worksheet does not parse them, so the sheet's XML is scanned for ``<mergeCell>``
     (they follow the cell data), chunk by chunk: a large sheet is never held in memory at once.
     """
-    from openpyxl.utils.cell import column_index_from_string
+    from openpyxl.utils.cell import column_index_from_string  # see _open: openpyxl for workbooks only
 
     found, tail = set(), b""
     with worksheet._get_source() as source:  # the sheet's XML stream inside the workbook zip
@@ -231,7 +232,7 @@ def fill_merged_down(rows: list[list | tuple], ranges) -> list[str]:
         filled.append((first_col, first_row, last_row, value))
     if not filled:
         return []
-    from openpyxl.utils.cell import get_column_letter
+    from openpyxl.utils.cell import get_column_letter  # see _open: openpyxl for workbooks only
 
     shown = "; ".join(
         f"{get_column_letter(c)}{a}:{get_column_letter(c)}{b} ({str(v)[:30]!r})" for c, a, b, v in filled[:5]

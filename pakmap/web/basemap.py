@@ -23,7 +23,7 @@ def basemap_layer(name: str, min_zoom: int, max_zoom: int, project_path=None) ->
     """A tile layer for the xyzservices provider ``name`` (e.g. ``"OpenStreetMap.Mapnik"``)."""
     if is_offline(name):
         return None
-    import xyzservices.providers as providers
+    import xyzservices.providers as providers  # its provider catalogue only for an online basemap
 
     try:
         provider = providers.query_name(name.strip())
