@@ -13,35 +13,13 @@ from pathlib import Path
 
 from ..errors import JoinError
 from ..file_guard import check_outputs, sources_of
+from ..join.dissolve import dissolve_by
 from ..layer import VectorLayer
+from ..sources import open_layer
 from .join import write_layer
 
 
-def register(sub) -> None:
-    p = sub.add_parser(
-        "dissolve",
-        help="merge boundaries by a field (districts into divisions or provinces)",
-        description="Dissolve the features of LAYER by the values of one or more fields and write "
-        "the result. Fields that differ within a unit are left out, and said so.",
-    )
-    p.add_argument("layer", help="boundary layer (shapefile, zip, GeoPackage, GeoJSON, …)")
-    p.add_argument("--layer-name", dest="inner_layer", metavar="NAME", help="layer inside a multi-layer LAYER file")
-    p.add_argument(
-        "--by",
-        action="append",
-        required=True,
-        metavar="FIELD",
-        help="field whose values become the new features (repeat for several)",
-    )
-    p.add_argument(
-        "-o", "--output", required=True, help="output file (.gpkg, .geojson, .fgb, .shp.zip, or .csv without geometry)"
-    )
-    p.set_defaults(func=run)
-
-
 def run(args) -> int:
-    from ..join.dissolve import dissolve_by
-    from ..sources import open_layer
 
     check_outputs([args.output], sources_of(args.layer, "the layer file"))  # never over the file read
     layer = open_layer(args.layer, layer=args.inner_layer)

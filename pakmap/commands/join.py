@@ -23,11 +23,15 @@ from ..csv_out import write_frame_csv
 from ..errors import JoinError, PakmapError
 from ..field_kinds import count_fields_of
 from ..file_guard import check_outputs, sources_of
+from ..join.attribute import join_attributes
+from ..join.spatial import aggregate_points_in_polygons
+from ..join.zonal import zonal_statistics
 from ..join.report import JoinOutcome
 from ..layer import RasterLayer, VectorLayer
 from ..protection.counts import published_frame
 from ..protection.joined import check_row_aggregate, guard_join, report_value_text
 from ..protection.record import record_path, write_export_record
+from ..sources import open_layer
 from .common import split_list, split_pair
 
 OUTPUT_DRIVERS = {
@@ -38,87 +42,6 @@ OUTPUT_DRIVERS = {
     ".shp.zip": "ESRI Shapefile",
     ".csv": None,
 }
-
-
-def register(sub) -> None:
-    p = sub.add_parser(
-        "join",
-        help="join a table, points or a raster to boundaries, with a join report",
-        description="Join TABLE to LAYER and write the joined layer. Every join prints a report: "
-        "what matched exactly, after normalization, by alias or by accepted "
-        "suggestion, and every table row that matched nothing, with suggestions.",
-    )
-    p.add_argument("layer", help="boundary layer (shapefile, zip, GeoPackage, GeoJSON, …)")
-    p.add_argument("table", help="statistics table (CSV/XLSX), point layer, or GeoTIFF")
-    p.add_argument("--layer-name", dest="inner_layer", metavar="NAME", help="layer inside a multi-layer LAYER file")
-    p.add_argument("--table-layer", metavar="NAME", help="layer or sheet inside TABLE")
-    p.add_argument(
-        "--on",
-        action="append",
-        default=[],
-        metavar="LAYER_FIELD=TABLE_FIELD",
-        help="join key pair (repeat for a composite key)",
-    )
-    p.add_argument(
-        "--within",
-        metavar="LAYER_PARENT=TABLE_PARENT",
-        help="match names within the same parent unit (e.g. province=Province)",
-    )
-    p.add_argument("--fields", default="", metavar="F,…", help="table fields to bring over (default: all)")
-    p.add_argument(
-        "--aggregate",
-        choices=("sum", "mean", "count", "first"),
-        help="how to combine several table rows for one feature (otherwise refused)",
-    )
-    p.add_argument(
-        "--aliases",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="your own alias CSV (alias,name,province,note), after the built-in ones",
-    )
-    p.add_argument(
-        "--accept",
-        action="append",
-        default=[],
-        metavar="TABLE_KEY=LAYER_KEY",
-        help="accept a suggested match (repeat for more)",
-    )
-    p.add_argument(
-        "--group",
-        action="append",
-        default=[],
-        metavar="NAME=UNIT+UNIT+…",
-        help="a table row NAME is one figure for these units, drawn dissolved as one feature "
-        '(e.g. "Karachi=Karachi East+Karachi West+Malir"; repeat for more)',
-    )
-    p.add_argument(
-        "--stat",
-        action="append",
-        default=[],
-        metavar="OUT=STAT",
-        help="points: OUT=count | OUT=sum:FIELD | OUT=mean:FIELD; raster: OUT=sum | mean | count",
-    )
-    p.add_argument("--band", type=int, default=1, help="raster band for zonal statistics (default 1)")
-    p.add_argument("--strict", action="store_true", help="unmatched table rows with values are an error")
-    p.add_argument(
-        "-o", "--output", required=True, help="output file (.gpkg, .geojson, .fgb, .shp.zip, or .csv without geometry)"
-    )
-    p.add_argument("--report", metavar="CSV", help="write the join report as CSV")
-    p.add_argument(
-        "--allow-sensitive",
-        action="append",
-        default=[],
-        metavar="FIELD",
-        help="let this sensitive table field (FIELD or TABLE:FIELD) into the output (repeat for more; recorded)",
-    )
-    p.add_argument(
-        "--reason",
-        default="",
-        metavar="TEXT",
-        help="why --allow-sensitive fields may be published (a data-sharing agreement; recorded)",
-    )
-    p.set_defaults(func=run)
 
 
 def _accepted(items: list[str]) -> dict[str, str]:
@@ -183,7 +106,6 @@ def write_layer(data, path: str | Path) -> Path:
 
 
 def run(args) -> int:
-    from ..sources import open_layer
 
     read = sources_of(args.layer, "the layer file") + sources_of(args.table, "the table file")
     read += [source for alias_file in args.aliases for source in sources_of(alias_file, "an alias table")]
@@ -195,14 +117,10 @@ def run(args) -> int:
     stats = dict(split_pair(s, "--stat", "OUT=STATISTIC", "villages=count") for s in args.stat)
     result: JoinOutcome
     if isinstance(other, RasterLayer):
-        from ..join.zonal import zonal_statistics
-
         if not stats:
             raise JoinError("a raster needs --stat", path=args.table, fix="e.g. --stat population=sum")
         result = zonal_statistics(target.data, other.path, stats, band=args.band)
     elif stats:
-        from ..join.spatial import aggregate_points_in_polygons
-
         if not isinstance(other, VectorLayer):
             raise JoinError(
                 "--stat needs points, but TABLE has no coordinates",
@@ -213,8 +131,6 @@ def run(args) -> int:
             target.data, other.data, stats, polygons_name=Path(args.layer).name, points_name=Path(args.table).name
         )
     else:
-        from ..join.attribute import join_attributes
-
         if not args.on:
             raise JoinError("no join key given", fix="add --on LAYER_FIELD=TABLE_FIELD (or --stat for points/rasters)")
         table = other.attributes

@@ -5,31 +5,12 @@ from __future__ import annotations
 from ..project import load_project
 from ..session import Session
 from .common import (
-    add_output_options,
     check_render_outputs,
     parse_aggregate,
     print_join_reports,
     run_outputs,
     run_project_exports,
 )
-
-
-def register(sub) -> None:
-    p = sub.add_parser(
-        "render",
-        help="render a project file to PDF, PNG, SVG or HTML",
-        description="Render a project to the format of OUT (.pdf, .png, .svg, .html). "
-        "Without -o, writes every export listed in the project.",
-    )
-    p.add_argument("project", help="the project file (.toml)")
-    p.add_argument(
-        "-o", "--output", help="output file; the format follows the extension (.pdf, .png, .svg, .html, .gpkg)"
-    )
-    p.add_argument(
-        "--atlas", metavar="LAYER", help="one page per feature of LAYER (PDF: one file, PNG: one file per page)"
-    )
-    add_output_options(p)
-    p.set_defaults(func=run)
 
 
 def run(args) -> int:

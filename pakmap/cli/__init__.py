@@ -1,7 +1,9 @@
 """The ``pakmap`` command line.
 
-Each sub-command lives in its own module under ``pakmap.commands`` and exposes
-``register(subparsers)``; this module only assembles them and turns errors into one line. Bad input
+Each sub-command has its parser in a module of this package (``register(subparsers)``, argparse only)
+and its implementation in ``pakmap.commands``, imported only when that command runs: ``pakmap --help``,
+``--version`` and a mistyped option never load geopandas, Qt or the renderer. This module assembles
+the parsers, runs the chosen command and turns errors into one line. Bad input
 (any ``PakmapError``) exits with status 2 and a sentence naming the file, the problem and the fix;
 anything unexpected exits with status 1 and one line too (``--debug`` shows the traceback).
 """
@@ -14,10 +16,10 @@ import sys
 import warnings
 from pathlib import Path
 
-from . import __version__
-from .errors import PakmapError
+from .. import __version__
+from ..errors import PakmapError
 
-# Sub-command modules, in the order ``pakmap --help`` lists them.
+# Sub-command parser modules, in the order ``pakmap --help`` lists them.
 COMMANDS = ("info", "map", "render", "join", "dissolve", "check", "boundaries", "demo", "export_qgis", "style")
 
 
@@ -30,16 +32,23 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         try:
-            module = importlib.import_module(f".commands.{name}", __package__)
+            module = importlib.import_module(f".{name}", __package__)
         except ModuleNotFoundError as exc:
-            if exc.name == f"{__package__}.commands.{name}":
+            if exc.name == f"{__package__}.{name}":
                 continue  # a command still being built is simply not offered
             raise
         module.register(sub)
     return parser
 
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def command_function(spec: str):
+    """``"pakmap.commands.map:run"`` → that function: the command's implementation is imported here,
+    once the arguments are parsed, so building the parser stays light."""
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
@@ -52,14 +61,14 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
+    if not getattr(args, "run", None):
         parser.print_help()
         return 2
     try:
         with warnings.catch_warnings():
             if not args.debug:
                 warnings.showwarning = _show_warning
-            return int(args.func(args) or 0)
+            return int(command_function(args.run)(args) or 0)
     except PakmapError as exc:
         print(f"pakmap: error: {exc}", file=sys.stderr)
         return 2

@@ -1,0 +1,23 @@
+"""The parser of ``pakmap render``: the command is ``pakmap.commands.render``, imported when it runs."""
+
+from __future__ import annotations
+
+from .options import add_output_options
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "render",
+        help="render a project file to PDF, PNG, SVG or HTML",
+        description="Render a project to the format of OUT (.pdf, .png, .svg, .html). "
+        "Without -o, writes every export listed in the project.",
+    )
+    p.add_argument("project", help="the project file (.toml)")
+    p.add_argument(
+        "-o", "--output", help="output file; the format follows the extension (.pdf, .png, .svg, .html, .gpkg)"
+    )
+    p.add_argument(
+        "--atlas", metavar="LAYER", help="one page per feature of LAYER (PDF: one file, PNG: one file per page)"
+    )
+    add_output_options(p)
+    p.set_defaults(run="pakmap.commands.render:run")
