@@ -1,5 +1,8 @@
-"""Classification of numeric values into map classes, through mapclassify.
+"""Classification of numeric values into map classes, in numpy, with mapclassify's results.
 
+Quantiles, equal interval, standard deviation, manual breaks and Fisher-Jenks (natural breaks) give
+the bounds mapclassify gives for the same values (tests/test_classify.py checks them against it):
+mapclassify itself imports scipy and matplotlib, over two seconds before the first map is drawn.
 One result object (``Classes``) feeds the renderer's colours, the legend's entries and the web map's
 colours, so the three always agree. Missing values are never classified: they go to the "no data"
 class, which styles draw in a colour that is not part of the ramp.
@@ -7,8 +10,6 @@ class, which styles draw in a colour that is not part of the ramp.
 
 from __future__ import annotations
 
-import functools
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,50 +18,107 @@ import pandas as pd
 from .errors import StyleError
 from .numbers import format_number, format_range
 
-
-@functools.lru_cache(maxsize=1)
-def _mapclassify():
-    """mapclassify, imported on first use: it pulls in scipy and scikit-learn (over a second),
-    which the desktop app should not wait for before drawing its first map."""
-    with warnings.catch_warnings():
-        # mapclassify warns once that numba would be faster; we classify large inputs differently.
-        warnings.simplefilter("ignore")
-        import mapclassify
-    return mapclassify
+# Fisher-Jenks is exact in O(k·n²); beyond this many values it classifies an even sample of the
+# sorted values (the smallest and largest included), as mapclassify's FisherJenksSampled classifies
+# a random one of the same size: the same map every time, in bounded time and memory.
+FISHER_JENKS_EXACT_LIMIT = 1000
+# Ends of classes handled at once by the Fisher-Jenks programme: a (n+1)×256 block, never (n+1)².
+_FISHER_JENKS_BLOCK = 256
 
 
-# Fisher-Jenks is exact in O(k·n²); beyond this many values a sample is classified (as mapclassify's
-# FisherJenksSampled does) to keep time and the n² cost matrix bounded.
-_FISHER_JENKS_EXACT_LIMIT = 3000
+def fisher_jenks_sample(values: np.ndarray, size: int = FISHER_JENKS_EXACT_LIMIT) -> np.ndarray:
+    """``size`` evenly spaced order statistics of ``values`` (all of them if there are no more)."""
+    y = np.sort(np.asarray(values, float))
+    if len(y) <= size:
+        return y
+    return y[np.linspace(0, len(y) - 1, size).round().astype(int)]
 
 
-def _fisher_jenks_bins(values: np.ndarray, k: int) -> list[float]:
+def fisher_jenks_bins(values: np.ndarray, k: int) -> list[float]:
     """Exact Fisher-Jenks upper bounds, as mapclassify's FisherJenks gives them.
 
-    mapclassify's own implementation is pure Python unless numba is installed; this dynamic
-    programme over prefix sums does the same optimisation in numpy (measured in bench/README.md).
+    A dynamic programme over prefix sums: the cost of a class ``y[start:end]`` is its within-class
+    squared deviation; each step adds one class to the best split of every prefix. Ties go to the
+    first split, as in mapclassify.
     """
     y = np.sort(np.asarray(values, float))
     n = len(y)
     s1 = np.r_[0.0, np.cumsum(y)]
     s2 = np.r_[0.0, np.cumsum(y * y)]
     start = np.arange(n + 1)[:, None]  # first index of the last class
-    end = np.arange(n + 1)[None, :]  # end index (exclusive)
-    count = (end - start).astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ssd = s2[end] - s2[start] - (s1[end] - s1[start]) ** 2 / count  # within-class squared deviation
-    ssd[count <= 0] = np.inf
-    cost = ssd[0].copy()  # one class: y[0:end]
+
+    def ssd(ends: np.ndarray) -> np.ndarray:
+        """Within-class squared deviation of y[start:end] for every start and these ends."""
+        end = ends[None, :]
+        count = (end - start).astype(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = s2[end] - s2[start] - (s1[end] - s1[start]) ** 2 / count
+        out[count <= 0] = np.inf
+        return out
+
+    ends_all = np.arange(n + 1)
+    cost = np.empty(n + 1)
+    for lo in range(0, n + 1, _FISHER_JENKS_BLOCK):
+        ends = ends_all[lo : lo + _FISHER_JENKS_BLOCK]
+        cost[ends] = ssd(ends)[0]  # one class: y[0:end]
     back = []
     for _ in range(1, k):
-        total = cost[:, None] + ssd  # best split of y[0:start] plus the last class y[start:end]
-        best = np.argmin(total, axis=0)
-        cost = total[best, np.arange(n + 1)]
+        new_cost = np.empty(n + 1)
+        best = np.empty(n + 1, dtype=int)
+        for lo in range(0, n + 1, _FISHER_JENKS_BLOCK):
+            ends = ends_all[lo : lo + _FISHER_JENKS_BLOCK]
+            total = cost[:, None] + ssd(ends)  # best split of y[0:start] plus the last class y[start:end]
+            best[ends] = np.argmin(total, axis=0)
+            new_cost[ends] = total[best[ends], np.arange(len(ends))]
+        cost = new_cost
         back.append(best)
     ends = [n]
     for best in reversed(back):
         ends.append(int(best[ends[-1]]))
     return [float(y[e - 1]) for e in reversed(ends)]
+
+
+def quantile_bins(y: np.ndarray, k: int) -> np.ndarray:
+    """mapclassify's Quantiles: the k quantiles by linear interpolation between order statistics
+    (scipy's ``scoreatpercentile``, computed the same way), repeated bounds merged."""
+    w = 100.0 / k
+    p = np.arange(w, 100 + w, w)
+    if p[-1] > 100.0:
+        p[-1] = 100.0
+    ys = np.sort(y)
+    idx = p / 100.0 * (len(ys) - 1)
+    i = idx.astype(int)
+    exact = i == idx
+    j = np.minimum(i + 1, len(ys) - 1)
+    lower, upper = j - idx, idx - i  # the weights of ys[i] and ys[i + 1]
+    with np.errstate(invalid="ignore"):
+        between = (ys[i] * lower + ys[j] * upper) / (lower + upper)
+    return np.unique(np.where(exact, ys[i], between))
+
+
+def equal_interval_bins(y: np.ndarray, k: int) -> np.ndarray:
+    """mapclassify's EqualInterval: k classes of equal width from the minimum; the last ends at the maximum."""
+    max_y, min_y = float(y.max()), float(y.min())
+    if max_y == min_y:
+        return np.asarray([max_y])
+    width = (max_y - min_y) * 1.0 / k
+    cuts = np.arange(min_y + width, max_y + width, width)
+    if len(cuts) > k:  # arange can overshoot by one
+        cuts = cuts[:k]
+    cuts[-1] = max_y
+    return cuts
+
+
+def std_mean_bins(y: np.ndarray) -> np.ndarray:
+    """mapclassify's StdMean: the mean ± 1 and 2 sample standard deviations, then the maximum."""
+    s = y.std(ddof=1) if len(y) > 1 else 0.0
+    if s == 0:  # all values equal: one class (mapclassify would repeat the value as four bounds)
+        return np.asarray([float(y.max())])
+    m = y.mean()
+    cuts = [m + s * w for w in (-2, -1, 1, 2)]
+    if cuts[-1] < y.max():
+        cuts.append(y.max())
+    return np.asarray(cuts, dtype=float)
 
 
 @dataclass(frozen=True)
@@ -124,17 +182,14 @@ def _upper_bounds(y: np.ndarray, method: str, k: int, breaks) -> list[float]:
             raise StyleError("manual classification needs breaks", fix="give breaks = [upper bounds]")
         bins = sorted(float(b) for b in breaks)
         return bins + [float(y.max())] if bins[-1] < y.max() else bins
-    if method == "natural_breaks" and len(y) <= _FISHER_JENKS_EXACT_LIMIT:
-        return _fisher_jenks_bins(y, k)
-    mapclassify = _mapclassify()
     if method == "natural_breaks":
-        return mapclassify.FisherJenksSampled(y, k=k, pct=_FISHER_JENKS_EXACT_LIMIT / len(y)).bins
+        return fisher_jenks_bins(fisher_jenks_sample(y), k)
     if method == "quantiles":
-        return mapclassify.Quantiles(y, k=k).bins
+        return list(quantile_bins(y, k))
     if method == "equal_interval":
-        return mapclassify.EqualInterval(y, k=k).bins
+        return list(equal_interval_bins(y, k))
     if method == "std_mean":
-        return mapclassify.StdMean(y).bins
+        return list(std_mean_bins(y))
     raise StyleError(
         f"unknown classification method '{method}'",
         fix="use quantiles, natural_breaks, equal_interval, std_mean or manual",
@@ -151,7 +206,7 @@ def classify(
     kept: bool = False,
     kept_lower: float | None = None,
 ) -> Classes:
-    """Classify ``values`` (NaN/None allowed) with a mapclassify scheme.
+    """Classify ``values`` (NaN/None allowed) by ``method``.
 
     Methods: ``quantiles``, ``natural_breaks`` (Fisher-Jenks), ``equal_interval``, ``std_mean``,
     ``manual`` (``breaks`` = upper bounds; values above the last break go in a class of their own).

@@ -63,7 +63,7 @@ class CategorizedStyle:
 
 @dataclass
 class GraduatedStyle:
-    """A numeric ``field`` classified (mapclassify) and coloured from a sequential ramp."""
+    """A numeric ``field`` classified (``pakmap.classify``) and coloured from a sequential ramp."""
 
     kind: ClassVar[str] = "graduated"
     field: str = ""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import threading
-import warnings
 import weakref
 from dataclasses import dataclass
 
@@ -123,18 +122,15 @@ def classes_of(layer, style: GraduatedStyle, threshold: int | None) -> Classes:
     values = field_numbers(layer, style.field)
     kept = kept_breaks(style)
     breaks = style.breaks if style.method == "manual" or kept else None
-    with warnings.catch_warnings():
-        # mapclassify says once per call that numba would be faster; classify() samples big inputs.
-        warnings.filterwarnings("ignore", message="Numba not installed")
-        return classify(
-            values,
-            style.method,
-            style.classes,
-            breaks,
-            below=count_threshold(layer, style.field, threshold),
-            kept=kept,
-            kept_lower=style.breaks_lower if kept else None,
-        )
+    return classify(
+        values,
+        style.method,
+        style.classes,
+        breaks,
+        below=count_threshold(layer, style.field, threshold),
+        kept=kept,
+        kept_lower=style.breaks_lower if kept else None,
+    )
 
 
 def _graduated(layer, style: GraduatedStyle, threshold: int | None) -> Symbolization:
