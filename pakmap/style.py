@@ -335,7 +335,6 @@ def _is_number(value: Any) -> bool:
 
 def validate_raster_style(style: RasterStyle, where: str = "style") -> None:
     """A raster style that can be drawn: a band number, a known palette, min below max, opacity 0–1."""
-
     if isinstance(style.band, bool) or not isinstance(style.band, numbers.Integral) or style.band < 1:
         raise StyleError(f"band {style.band!r} in {where} is not a band number", fix="use band = 1 for the first band")
     palette(style.palette)  # an unknown palette names the ones there are

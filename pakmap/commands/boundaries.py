@@ -46,7 +46,6 @@ def run(args) -> int:
 
 def _write(layer, cached: Path, target: Path, layer_name: str) -> Path:
     """A copy in the format of ``target``'s extension, written atomically."""
-
     ext = target.suffix.lower()
     if ext in (".geojson", ".json"):
         write_bytes_atomic(target, cached.read_bytes())

@@ -79,7 +79,6 @@ def write_map_png(
     world_file: bool = False,
 ) -> list[Path]:
     """The map alone (no page furniture) as a ``width``×``height`` PNG; its world file is exact."""
-
     ensure_gui_app()
     out_path = Path(out_path)
     view = loaded.map_view(width, height, dpi, extent=extent)

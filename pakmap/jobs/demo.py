@@ -123,7 +123,6 @@ def _write_geopackage(path: Path, layers: dict[str, gpd.GeoDataFrame]) -> None:
 
 def build_demo(outdir: Path, data_dir: Path | None = None) -> Project:
     """Write the demo's data files and project into ``outdir``; return the project (saved)."""
-
     outdir.mkdir(parents=True, exist_ok=True)
     data = outdir / "data"
     data.mkdir(exist_ok=True)

@@ -60,7 +60,6 @@ class AliasEntry:
 
 def default_alias_files() -> list[Path]:
     """The built-in alias files (``layers/aliases/*.csv``), then any in ``$PAKMAP_LAYERS_DIR/aliases``."""
-
     files = sorted((layers_dir() / "aliases").glob("*.csv"))
     override = os.environ.get("PAKMAP_LAYERS_DIR")
     if override:

@@ -263,7 +263,6 @@ class JoinResult:
 
 def accepted_from_dict(data: Any, where: str = "accepted") -> dict[str, str]:
     """Validate accepted matches read from a project file: ``{table key: layer key}``, both text."""
-
     if data is None:
         return {}
     if not isinstance(data, dict):

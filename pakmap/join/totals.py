@@ -40,7 +40,6 @@ _WHOLE = {
 @lru_cache(maxsize=1)
 def _province_keys() -> frozenset[str]:
     """Normalized names and aliases of Pakistan's provinces and territories (built-in alias file)."""
-
     path = layers_dir() / "aliases" / "pak_provinces.csv"
     keys: set[str] = set()
     if path.exists():

@@ -62,7 +62,6 @@ def legend_groups(loaded: LoadedProject, extent=None) -> list[LegendGroup]:
     ``extent`` (map CRS) is the map's: a raster stretched to its visible values (no ``vmin``/``vmax``)
     is labelled with the values in that extent, as the renderer stretches it.
     """
-
     threshold = loaded.project.protection.threshold
     groups: list[LegendGroup] = []
     for layer in reversed(loaded.drawable):
@@ -106,7 +105,6 @@ RASTER_SAMPLE_PX = 512  # the legend's look at a stretched raster: enough pixels
 def _raster_group(loaded: LoadedProject, layer: RasterLayer, extent) -> LegendGroup:
     """A colour ramp labelled "low – high": the style's limits, or the 2nd/98th percentiles in view
     (the renderer's default stretch, ``pakmap.render.raster.colorize``)."""
-
     style = layer.style
     limits = raster_limits(loaded, layer, extent)
     if limits is None:
@@ -119,7 +117,6 @@ def _raster_group(loaded: LoadedProject, layer: RasterLayer, extent) -> LegendGr
 def raster_limits(loaded: LoadedProject, layer: RasterLayer, extent) -> tuple[float, float] | None:
     """The values a raster's ramp runs between: the style's limits, or the 2nd/98th percentiles of
     the values in ``extent`` (the renderer's default stretch); None when there are none."""
-
     style = layer.style
     values = None
     if style.vmin is None or style.vmax is None:

@@ -208,7 +208,6 @@ def draw_locator(
     dpi: float,
 ) -> None:
     """Render the inset into ``rect`` (device px) and outline ``main_extent`` (map CRS) on it."""
-
     bounds = transform_bounds(tuple(boundaries.total_bounds), boundaries.crs, loaded.crs)
     w, h = int(round(rect.width())), int(round(rect.height()))
     wide = fit_extent(bounds, w, h, margin=INSET_MARGIN)

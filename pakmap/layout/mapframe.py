@@ -48,7 +48,6 @@ def draw_map_frame(
     painter: QPainter, loaded: LoadedProject, frame: Box, extent, dpi: float, stroke: str | None, overlay: tuple = ()
 ) -> MapView:
     """Render the project's layers (and ``overlay``) into ``frame`` and outline it; returns the view drawn."""
-
     view = frame_view(loaded, frame, extent, dpi, overlay)
     x, y, _, _ = frame.to_px(dpi)
     painter.save()

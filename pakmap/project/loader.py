@@ -28,7 +28,6 @@ Progress = Callable[[str, float], None]
 def open_layer_spec(project: Project, spec: LayerSpec, layers: dict[str, Layer] | None = None) -> Layer:
     """Read one layer of the project (or make it from an earlier one of ``layers``: ``dissolve``) and
     give it the project's style, labels and visibility."""
-
     layer: Layer
     if spec.dissolve is not None:
         layer = dissolve_layer_spec(project, spec, layers or {})
@@ -71,7 +70,6 @@ def give_style(project: Project, spec: LayerSpec, layer: VectorLayer | RasterLay
 
 def dissolve_layer_spec(project: Project, spec: LayerSpec, layers: dict[str, Layer]) -> VectorLayer:
     """The layer ``spec.dissolve`` makes: its source layer (as read) dissolved by the given fields."""
-
     dissolve = spec.dissolve
     if dissolve is None:
         raise ProjectError(f"layer '{spec.name}' dissolves nothing", path=project.path, fix="give dissolve.source")

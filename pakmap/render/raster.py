@@ -32,7 +32,6 @@ def read_window(layer, view, out_width: int, out_height: int) -> np.ndarray:
 
     Reading (window, overviews, warping to the view's CRS) is ``pakmap.sources.raster``'s job.
     """
-
     style = layer.style
     band = style.band
     if not 1 <= band <= layer.count:
