@@ -261,6 +261,55 @@ def test_missing_or_unwritable_output_folder_is_refused_before_reading(data, cap
     )
 
 
+def _writing_commands(data: Path, project: Path, missing: Path) -> dict[str, list[str]]:
+    layer, table = str(data / "districts.geojson"), str(data / "census.csv")
+    return {
+        "map": ["map", layer, "-o", str(missing / "m.pdf")],
+        "map --save-project": ["map", layer, "-o", str(data / "m.pdf"), "--save-project", str(missing / "m.toml")],
+        "render": ["render", str(project), "-o", str(missing / "m.png")],
+        "join": ["join", layer, table, "--on", "name=district", "-o", str(missing / "j.gpkg")],
+        "join --report": [
+            "join", layer, table, "--on", "name=district", "-o", str(data / "j.gpkg"), "--report", str(missing / "r.csv")
+        ],
+        "dissolve": ["dissolve", layer, "--by", "province", "-o", str(missing / "d.gpkg")],
+        "export-qgis": ["export-qgis", str(project), "-o", str(missing / "m.qgz")],
+        "style export": ["style", "export", str(project), "--layer", "districts", "-o", str(missing / "s.qml")],
+        "boundaries fetch": ["boundaries", "fetch", "PAK", "--offline", "-o", str(missing / "b.geojson")],
+    }  # fmt: skip
+
+
+WRITING_COMMANDS = list(_writing_commands(Path("."), Path("."), Path(".")))
+
+
+@pytest.mark.parametrize("command", WRITING_COMMANDS)
+def test_every_command_checks_its_outputs_before_reading(command, data, capsys, nothing_read):
+    """An output in a folder that does not exist is refused before any source is read, by every
+    command that writes (pakmap demo creates its own folder; info and check write nothing)."""
+    project = write_project(data, data / "districts.geojson")
+    argv = _writing_commands(data, project, data / "no" / "such")[command]
+    _refused(capsys, argv, data, "the output folder does not exist")
+
+
+def test_style_import_checks_the_project_folder_before_reading(data, capsys, nothing_read, monkeypatch):
+    """style import --project saves the project in place: a folder refusing the write is said first."""
+    from pakmap import file_guard
+
+    project = write_project(data, data / "districts.geojson")
+    qml = data / "style.qml"
+    qml.write_text("<qgis/>", encoding="utf-8")
+
+    def unwritable(folder, *args, **kwargs):
+        raise ExportError("cannot write into the output folder", path=folder, fix="choose another folder")
+
+    monkeypatch.setattr(file_guard, "check_output_folder", unwritable)
+    _refused(
+        capsys,
+        ["style", "import", str(qml), "--layer", "districts", "--project", str(project)],
+        data,
+        "cannot write into the output folder",
+    )
+
+
 def test_same_file_and_sources_of():
     assert same_file("/tmp/a/../b.txt", "/tmp/b.txt")
     assert not same_file("/tmp/b.txt", "/tmp/c.txt")

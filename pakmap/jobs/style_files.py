@@ -23,6 +23,19 @@ STYLE_SUFFIXES = (".qml", ".sld")
 MAX_STYLE_BYTES = 50 * 1024 * 1024
 
 
+def check_style_output(project: Project, out_path: Path, *, sources=()) -> None:
+    """A style file can be written at ``out_path``: a style format, into a writable folder, over no
+    file ``project`` (or ``sources``) reads. The command calls it before reading any data."""
+    suffix = out_path.suffix.lower()
+    if suffix not in STYLE_SUFFIXES:
+        raise ExportError(
+            f"unknown style format '{suffix or '(none)'}'",
+            path=out_path,
+            fix="end the output name with .qml (QGIS) or .sld (GeoServer, ArcGIS Pro)",
+        )
+    check_exports(project, [], also=[out_path], sources=sources)
+
+
 def export_layer_style(loaded: LoadedProject, layer_name: str, out_path: str | os.PathLike) -> Path:
     """Write ``layer_name``'s style as ``out_path`` (``.qml`` or ``.sld``, by extension), atomically.
 
@@ -31,14 +44,8 @@ def export_layer_style(loaded: LoadedProject, layer_name: str, out_path: str | o
     """
     out_path = Path(out_path)
     suffix = out_path.suffix.lower()
-    if suffix not in STYLE_SUFFIXES:
-        raise ExportError(
-            f"unknown style format '{suffix or '(none)'}'",
-            path=out_path,
-            fix="end the output name with .qml (QGIS) or .sld (GeoServer, ArcGIS Pro)",
-        )
+    check_style_output(loaded.project, out_path, sources=loaded_sources(loaded))
     loaded.layer(layer_name)  # an unknown name lists the layers there are
-    check_exports(loaded.project, [], also=[out_path], sources=loaded_sources(loaded))
     safe, _plan = guard_export(loaded, out_path)
     layer = safe.layer(layer_name)
     if not isinstance(layer, VectorLayer):
