@@ -15,6 +15,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import tomllib
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -153,3 +154,11 @@ def test_the_whole_core_imports_without_qt_widgets(tmp_path):
     assert "pakmap.jobs.outputs" in loaded and "pakmap.cli.render" in loaded
     assert "PySide6.QtWidgets" not in loaded and "pakmap_ui" not in loaded
     assert not loaded & set(NEVER), sorted(loaded & set(NEVER))
+
+
+def test_every_core_package_is_installed():
+    """A non-editable install ships only the packages pyproject.toml lists: every folder of pakmap/
+    with an ``__init__.py`` must be there (pakmap.interop once was not)."""
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    packages = {".".join(init.parent.relative_to(REPO).parts) for init in (REPO / "pakmap").rglob("__init__.py")}
+    assert packages - listed == set()
