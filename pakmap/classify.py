@@ -72,10 +72,10 @@ def fisher_jenks_bins(values: np.ndarray, k: int) -> list[float]:
             new_cost[ends] = total[best[ends], np.arange(len(ends))]
         cost = new_cost
         back.append(best)
-    ends = [n]
+    class_ends = [n]
     for best in reversed(back):
-        ends.append(int(best[ends[-1]]))
-    return [float(y[e - 1]) for e in reversed(ends)]
+        class_ends.append(int(best[class_ends[-1]]))
+    return [float(y[e - 1]) for e in reversed(class_ends)]
 
 
 def quantile_bins(y: np.ndarray, k: int) -> np.ndarray:

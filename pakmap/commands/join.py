@@ -24,9 +24,9 @@ from ..errors import JoinError, PakmapError
 from ..field_kinds import count_fields_of
 from ..file_guard import check_outputs, sources_of
 from ..join.attribute import join_attributes
+from ..join.report import JoinOutcome
 from ..join.spatial import aggregate_points_in_polygons
 from ..join.zonal import zonal_statistics
-from ..join.report import JoinOutcome
 from ..layer import RasterLayer, VectorLayer
 from ..protection.counts import published_frame
 from ..protection.joined import check_row_aggregate, guard_join, report_value_text

@@ -28,7 +28,7 @@ def run_import(args) -> int:
     if project is not None:
         project.layer_spec(args.layer)  # an unknown layer is named before the style is read
         # The project is saved in place: its folder must take the write before any data is read.
-        check_exports(project, [], also=[project.path], project_file=False)
+        check_exports(project, [], also=[args.project], project_file=False)
     imported = read_style_file(args.style)
     if project is not None:
         session = Session.open(project)
