@@ -115,7 +115,7 @@ def test_demo_skips_an_attribute_table_named_like_the_boundaries(districts_path,
     import pandas as pd
     import pyogrio
 
-    from pakmap.demo import _find_admin_layers
+    from pakmap.jobs.demo import _find_admin_layers
 
     folder = tmp_path / "cod"
     folder.mkdir()
