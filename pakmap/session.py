@@ -33,7 +33,7 @@ from .layer import Layer, RasterLayer, TableLayer, VectorLayer
 from .project import JoinSpec, LayerSpec, Project, load_project, save_project
 from .project.kept_breaks import record_kept_breaks
 from .project.loaded import LoadedProject
-from .project.loader import Progress, load_layers
+from .project.loader import Progress, apply_join, load_layers
 from .project.model import JOIN_ROLES, LayoutSpec
 from .style import RasterStyle, validate_raster_style, validate_style
 
@@ -550,8 +550,6 @@ class Session:
 
     def preview_join(self, spec: JoinSpec):
         """Run a join without keeping it: returns (joined VectorLayer, report) for the join dialog."""
-        from .project.loader import apply_join
-
         layers = {l.name: l for l in self.layers}
         layers[spec.layer] = self._unjoined.get(spec.layer, layers[spec.layer])
         others = [j for j in self.project.joins if j.layer == spec.layer and not _same_join(j, spec)]

@@ -15,6 +15,7 @@ from ..interop.qml import ImportedStyle, read_qml, style_to_qml
 from ..interop.sld import style_to_sld
 from ..layer import VectorLayer
 from ..project.loaded import LoadedProject
+from ..project.model import Project
 from ..protection import guard_export
 from ..protection.counts import published_frame
 from .outputs import check_exports, loaded_sources
