@@ -169,3 +169,40 @@ def test_map_crs_option_keeps_a_files_own_crs_and_rejects_nonsense(tmp_path, sha
     assert_one_line_error(
         run_cli("map", str(sindh), "--crs", "EPSG:99999", "-o", str(tmp_path / "n.png")), "--crs", "EPSG:99999"
     )
+
+
+def test_quick_map_title_and_sources_come_from_the_data_not_file_names(tmp_path, shared_data, capsys):
+    import subprocess
+
+    out = tmp_path / "population.pdf"
+    argv = [
+        "map",
+        str(shared_data / "pak_districts.geojson"),
+        "--table",
+        str(shared_data / "pak_census2023_districts.csv"),
+    ]
+    assert main([*argv, "--on", "name=district", "--by", "population_2023", "-o", str(out)]) == 0
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Population 2023 by district" in text and "pak districts" not in text
+    assert (
+        "Sources: Boundaries: © OpenStreetMap contributors, ODbL 1.0; "
+        "Statistics: Pakistan Bureau of Statistics, Population Census 2023" in text
+    )
+    assert ".geojson" not in text and ".csv" not in text
+    # A COD-AB layer outside the catalog is known by its P-code fields.
+    cod = tmp_path / "sindh.pdf"
+    assert main(["map", str(shared_data / "sindh_cod_adm2_pcodes.geojson"), "-o", str(cod)]) == 0
+    text = subprocess.run(["pdftotext", str(cod), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Districts (OCHA COD-AB)" in text and "Boundaries: OCHA Common Operational Datasets (COD-AB)" in text
+    capsys.readouterr()
+
+
+def test_a_quick_map_of_unknown_data_says_how_to_add_its_source(tmp_path, capsys):
+    import geopandas as gpd
+    import shapely
+
+    path = tmp_path / "my_areas.geojson"
+    gpd.GeoDataFrame({"name": ["a"]}, geometry=[shapely.box(70, 30, 71, 31)], crs="EPSG:4326").to_file(path)
+    assert main(["map", str(path), "-o", str(tmp_path / "m.png"), "--dpi", "72"]) == 0
+    err = capsys.readouterr().err
+    assert "does not say where the boundaries come from" in err and "sources =" in err

@@ -85,7 +85,8 @@ def test_raster_quick_map_pdf_has_a_title_and_a_ramp_legend_without_nodata(tmp_p
     assert main(["map", str(tif), "--dpi", "96", "-o", str(out)]) == 0, capsys.readouterr().err
     text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert text.lstrip().startswith("Population density")  # the file's stem, readable, as the title
-    assert "population_density.tif" in text  # the sources line names the file
+    assert "population_density.tif" not in text  # a sources line credits data, never a file name
+    assert "sources =" in capsys.readouterr().err  # nothing says where it comes from: how to add it
     (label,) = re.findall(r"([\d.,]+) – ([\d.,]+)", text)  # the ramp's one row: the stretch, nodata left out
     low, high = (float(v.replace(",", "")) for v in label)
     assert 0 < low < 20 and 800 < high < 1300

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..crs import parse_crs
 from ..errors import PakmapError, SourceError
 from ..jobs.outputs import check_exports
-from ..jobs.quickmap import choose_style, quick_project
+from ..jobs.quickmap import choose_style, describe, quick_project
 from ..layer import RasterLayer, VectorLayer
 from ..project.loader import load_layers
 from ..session import Session
@@ -42,6 +42,16 @@ def run(args) -> int:
         also=[args.save_project] if args.save_project else [],
     )
     loaded = _load_with_crs(project, args.crs)
+    # Now that the layer's fields are read, a COD-AB layer is known by its P-codes.
+    facts = describe(
+        project,
+        Path(args.layer),
+        args.inner_layer,
+        table=args.table,
+        by=args.by,
+        title=args.title,
+        fields=getattr(loaded.layer(project.layers[-1].name), "fields", None),
+    )
     session = Session(project, loaded)
     print_join_reports(loaded, strict=args.strict)
     # The style depends on the joined data (numbers → choropleth, text → categories); a raster has no
@@ -81,6 +91,12 @@ def run(args) -> int:
         reason=args.reason,
         places=args.places,
     )
+    if not facts.credit:
+        print(
+            "pakmap: note: the map's sources line does not say where the boundaries come from: "
+            'add it with --save-project and sources = "…" under [layout]',
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -17,6 +17,7 @@ from ..field_kinds import numeric_values
 from ..project.model import JoinSpec, LayerSpec, LayoutSpec, MapSpec, Project
 from ..sources.detect import RASTER, detect
 from ..style import CategorizedStyle, GraduatedStyle, LabelStyle, VectorStyle
+from .credits import DataFacts, data_facts, map_title, sources_line
 
 
 def choose_style(data: pd.DataFrame | None, by: str | None, palette: str = "unhcr_blue") -> VectorStyle | None:
@@ -73,12 +74,31 @@ def quick_project(
             raise PakmapError("--table needs --on LAYER_FIELD=TABLE_FIELD", fix="e.g. --on name=district")
         layers.insert(0, LayerSpec(name=table_name, path=str(table_path), visible=False, legend=False))
         joins.append(JoinSpec(layer=name, table=table_name, on=[list(pair) for pair in on]))
-    title = title or (
-        f"{by.replace('_', ' ').capitalize()} by {name.replace('_', ' ')}" if by else title_from_name(name)
-    )
-    # File names (never local paths) as a starting sources line the officer can edit in the project.
-    sources = f"Boundaries: {layer_path.name}" + (f"; Statistics: {Path(table).name}" if table else "")
-    return _project(layers, joins, title, sources, base)
+    project = _project(layers, joins, title or "", "", base)
+    describe(project, layer_path, layer, table=table, by=by, title=title)
+    return project
+
+
+def describe(
+    project: Project,
+    layer_path: Path,
+    layer: str | None = None,
+    *,
+    table: str | Path | None = None,
+    by: str | None = None,
+    title: str | None = None,
+    fields: Sequence[str] | None = None,
+) -> DataFacts:
+    """Title and sources of a quick map from what is known of its data (``pakmap.jobs.credits``):
+    "Population 2023 by district", "Boundaries: © OpenStreetMap contributors…", never a file name.
+    ``fields``: the layer's fields once read (a COD-AB layer is known by its P-codes)."""
+    facts = data_facts(layer_path, layer, list(fields) if fields is not None else None)
+    stats = data_facts(Path(table), None) if table else None
+    if not title:
+        title = map_title(by, facts.unit) if by else facts.title or title_from_name(layer or layer_path.stem)
+    project.map.title = project.layout.title = title
+    project.layout.sources = sources_line(facts, stats)
+    return facts
 
 
 def is_raster(path: Path) -> bool:
@@ -106,9 +126,9 @@ def _raster_project(path: Path, *, title: str | None, base: Path | None, **vecto
             path=path,
             fix=f"drop {given} (a raster is drawn with its colour ramp), or map a boundary or point layer",
         )
-    name = path.stem
-    title = title or title_from_name(name)
-    return _project([LayerSpec(name=name, path=str(path))], [], title, f"Data: {path.name}", base)
+    project = _project([LayerSpec(name=path.stem, path=str(path))], [], title or "", "", base)
+    describe(project, path, title=title)
+    return project
 
 
 def _project(layers: list[LayerSpec], joins: list[JoinSpec], title: str, sources: str, base: Path | None) -> Project:
