@@ -73,7 +73,7 @@ def peer_pakmap(districts: str, points: str, out: str, fmt: str) -> float:
     else:
         # The app's PDF writer (atomic, dense points as indexed images), without the document info.
         with pdf_document(out, dpi=DPI) as pdf:
-            render_map(view, pdf.new_page(*PAGE_MM))
+            render_map(view, pdf.new_page(*PAGE_MM), pdf.context)
     return time.perf_counter() - t0, read
 
 

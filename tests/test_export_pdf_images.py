@@ -1,7 +1,8 @@
-"""Dense point layers in exported PDFs: pakmap's indexed images in place of Qt's, in a valid file.
+"""Finished PDFs: pakmap's indexed images in place of Qt's, the document information, a valid file.
 
 Synthetic maps (no shared data): a grey polygon under a grid of points in three classes with a dark
-outline, spaced so that markers never touch; the pages are rendered back with poppler.
+outline, spaced so that markers never touch; the pages are rendered back with poppler and checked
+by qpdf (through pikepdf, and its command line when installed).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pikepdf
 import pytest
 from pyproj import CRS
 from PySide6.QtCore import QPointF, QRectF
@@ -24,15 +26,15 @@ from pakmap.errors import ExportError
 from pakmap.export import export_print
 from pakmap.export.atlas import atlas_pages, atlas_spec
 from pakmap.export.pdf import page_layout, pdf_document
-from pakmap.export.pdf_images import PdfSurgeryError, substitute_images
+from pakmap.export.pdf_finish import PdfFinishError, finish_pdf
 from pakmap.layer import VectorLayer
 from pakmap.layout.compose import compose_page
 from pakmap.layout.paint import paint_page, qrect
 from pakmap.project.loaded import LoadedProject
 from pakmap.project.model import AtlasSpec, LayoutSpec, Project
-from pakmap.render import MapView, render_map
+from pakmap.render import ImageSink, MapView, RenderContext, render_map
+from pakmap.render.context import PLACEHOLDER_MAGIC
 from pakmap.render.indexed import IndexedImage
-from pakmap.render.substitutes import PLACEHOLDER_MAGIC, Substitute
 from pakmap.render.transform import DeviceTransform
 from pakmap.style import CategorizedStyle, SingleSymbolStyle, Symbol
 
@@ -105,29 +107,13 @@ def _render(pdf: Path, tmp_path: Path) -> list[np.ndarray]:
     return pages
 
 
-def _assert_xref_valid(data: bytes) -> int:
-    """Every in-use entry of every xref section (following /Prev) points at its ``N G obj``; the
-    number of sections."""
-    at: int | None = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
-    sections = 0
-    while at is not None:
-        assert data.startswith(b"xref", at), at
-        table, rest = data[at + 4 :].split(b"trailer", 1)
-        rows = table.split()
-        i = 0
-        while i < len(rows):
-            first, count = int(rows[i]), int(rows[i + 1])
-            i += 2
-            for number in range(first, first + count):
-                offset, generation, kind = rows[i : i + 3]
-                i += 3
-                if kind == b"n":
-                    assert data.startswith(b"%d %d obj" % (number, int(generation)), int(offset)), number
-        trailer = rest.split(b"startxref", 1)[0]
-        prev = re.search(rb"/Prev\s+(\d+)", trailer)
-        at = int(prev.group(1)) if prev else None
-        sections += 1
-    return sections
+def _assert_valid(pdf: Path) -> None:
+    """qpdf finds nothing wrong in the file: its library through pikepdf, and its command line when installed."""
+    with pikepdf.open(pdf) as doc:
+        assert doc.check_pdf_syntax() == []
+    if shutil.which("qpdf"):
+        done = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
+        assert done.returncode == 0 and "No syntax or stream encoding errors" in done.stdout, done.stdout + done.stderr
 
 
 def _streams(data: bytes):
@@ -181,7 +167,7 @@ def test_dense_points_exported_as_indexed_image_in_a_valid_smaller_pdf(tmp_path)
     out = tmp_path / "points.pdf"
     assert export_print(loaded, out) == [out]
     data = out.read_bytes()
-    assert _assert_xref_valid(data) == 2  # Qt's table (rewritten) and the document info update
+    _assert_valid(out)
     assert not any(s.startswith(PLACEHOLDER_MAGIC) for s in _streams(data))
     images = _images(out)
     assert [(i["type"], i["color"], i["bpc"]) for i in images] == [("image", "index", "4")]  # 4 colours + clear
@@ -228,7 +214,7 @@ def test_atlas_pdf_has_an_indexed_image_on_every_page(tmp_path):
     out = tmp_path / "atlas.pdf"
     assert export_print(loaded, out, atlas="zones") == [out]
     data = out.read_bytes()
-    _assert_xref_valid(data)
+    _assert_valid(out)
     assert not any(s.startswith(PLACEHOLDER_MAGIC) for s in _streams(data))
     images = _images(out)
     assert [(i["page"], i["color"]) for i in images] == [("1", "index"), ("2", "index")]
@@ -255,8 +241,8 @@ def test_pdf_document_yields_pages_and_puts_the_images_in(tmp_path):
     view = MapView((_ground((-1, -1, 181, 131)), points), (-1, -1, 181, 131), CRS_M, width, height, dpi=DPI)
     out = tmp_path / "page.pdf"
     with pdf_document(out, dpi=DPI) as pdf:
-        render_map(view, pdf.new_page(width / DPI * 25.4, height / DPI * 25.4))
-    _assert_xref_valid(out.read_bytes())
+        render_map(view, pdf.new_page(width / DPI * 25.4, height / DPI * 25.4), pdf.context)
+    _assert_valid(out)
     (image,) = _render(out, tmp_path)
     assert image.shape == (height, width, 3)
     px, kinds = _device_points(points, view, QPointF(0, 0))
@@ -272,13 +258,16 @@ def test_two_dense_layers_on_one_page_each_get_their_image(tmp_path):
         layers.append(VectorLayer(name, frame, style=SingleSymbolStyle(Symbol(fill=colour, size=0.4, stroke_width=0))))
     out = tmp_path / "two.pdf"
     with pdf_document(out, dpi=DPI) as pdf:
-        render_map(MapView(tuple(layers), (0, 0, 100, 100), CRS_M, 1500, 1500, dpi=DPI), pdf.new_page(127, 127))
+        view = MapView(tuple(layers), (0, 0, 100, 100), CRS_M, 1500, 1500, dpi=DPI)
+        render_map(view, pdf.new_page(127, 127), pdf.context)
     data = out.read_bytes()
-    _assert_xref_valid(data)
+    _assert_valid(out)
     assert not any(s.startswith(PLACEHOLDER_MAGIC) for s in _streams(data))
     images = _images(out)
     assert [(i["color"], i["bpc"]) for i in images] == [("index", "1"), ("index", "1")]
-    assert b"<EF4A60EF4A60>" in data and b"<0072BC0072BC>" in data  # entry 0 takes the marker colour
+    with pikepdf.open(out) as doc:
+        palettes = {bytes(image.ColorSpace[3]) for image in doc.pages[0].Resources.XObject.values()}
+    assert palettes == {bytes.fromhex("EF4A60EF4A60"), bytes.fromhex("0072BC0072BC")}  # entry 0: the marker colour
     (page,) = _render(out, tmp_path)
     colours = {tuple(c) for c in np.unique(page.reshape(-1, 3), axis=0)}
     assert {(0xEF, 0x4A, 0x60), (0x00, 0x72, 0xBC), (255, 255, 255)} <= colours
@@ -289,7 +278,9 @@ def test_a_failed_export_leaves_no_file(tmp_path):
     with pytest.raises(RuntimeError, match="mid-page"):
         with pdf_document(out) as pdf:
             painter = pdf.new_page(100, 100)
-            render_map(MapView((_points(180, 130),), (0, 0, 180, 130), CRS_M, 1181, 1181, dpi=DPI), painter)
+            render_map(
+                MapView((_points(180, 130),), (0, 0, 180, 130), CRS_M, 1181, 1181, dpi=DPI), painter, pdf.context
+            )
             raise RuntimeError("mid-page")
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(ExportError, match="no pages"):
@@ -298,12 +289,73 @@ def test_a_failed_export_leaves_no_file(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_surgery_refuses_a_file_without_the_placeholder(tmp_path):
+def test_finishing_refuses_a_file_without_the_placeholder(tmp_path):
     out = tmp_path / "plain.pdf"
     with pdf_document(out) as pdf:
         pdf.new_page(50, 50).drawLine(0, 0, 100, 100)
     before = out.read_bytes()
-    missing = Substitute(PLACEHOLDER_MAGIC + bytes(20), IndexedImage(1, 1, 1, bytes(6), zlib.compress(b"\0")))
-    with pytest.raises(PdfSurgeryError, match="not found"):
-        substitute_images(out, [missing])
+    missing = {PLACEHOLDER_MAGIC + bytes(20): IndexedImage(1, 1, 1, bytes(6), zlib.compress(b"\0"))}
+    with pytest.raises(PdfFinishError, match="not found"):
+        finish_pdf(out, missing)
     assert out.read_bytes() == before
+
+
+def test_a_file_with_object_streams_and_an_xref_stream_is_finished(tmp_path):
+    # Qt 6 writes a classic xref table; the same file rewritten by qpdf with object streams (so the
+    # placeholder's /Length and the Info dictionary sit inside a compressed object stream) and a
+    # cross-reference stream must be finished just the same: images in, information set.
+    width, height = 2950, 2125
+    points = _points(180, 130)
+    view = MapView((_ground((-1, -1, 181, 131)), points), (-1, -1, 181, 131), CRS_M, width, height, dpi=DPI)
+    qt_out = tmp_path / "qt.pdf"
+    writer = QPdfWriter(str(qt_out))
+    writer.setResolution(DPI)
+    writer.setPageLayout(page_layout(width / DPI * 25.4, height / DPI * 25.4))
+    sink = ImageSink()
+    painter = QPainter()
+    assert painter.begin(writer)
+    render_map(view, painter, RenderContext(images=sink))
+    painter.end()
+    del painter, writer
+    assert len(sink.images) == 1
+    out = tmp_path / "objstm.pdf"
+    with pikepdf.open(qt_out) as doc:
+        doc.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    raw = out.read_bytes()
+    assert b"/ObjStm" in raw and b"/XRef" in raw and b"\nxref" not in raw
+
+    finish_pdf(out, sink.images, {"Title": "Object streams", "Author": "UNHCR"}, created="2026-01-15")
+    _assert_valid(out)
+    assert [(i["color"], i["bpc"]) for i in _images(out)] == [("index", "4")]
+    assert not any(s.startswith(PLACEHOLDER_MAGIC) for s in _streams(out.read_bytes()))
+    info = subprocess.run(["pdfinfo", "-isodates", str(out)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Title:\s+Object streams\n", info) and re.search(r"Author:\s+UNHCR\n", info)
+    assert re.search(r"CreationDate:\s+2026-01-15T00:00:00", info)
+    (image,) = _render(out, tmp_path)
+    px, kinds = _device_points(points, view, QPointF(0, 0))
+    assert _assert_points_coloured(image, px, kinds, QRectF(0, 0, width, height)) > 20_000
+
+
+def test_document_information_and_xmp_say_the_same(tmp_path):
+    # The creation date is SOURCE_DATE_EPOCH's day (pinned by conftest.py: 15 January 2026), in the
+    # Info dictionary and in the XMP metadata alike; Qt's own Info (today's date) is gone.
+    loaded = _project([_ground((0, 0, 10, 10))], subtitle="By district")
+    out = tmp_path / "info.pdf"
+    export_print(loaded, out)
+    _assert_valid(out)
+    info = subprocess.run(["pdfinfo", "-isodates", str(out)], capture_output=True, text=True, check=True).stdout
+    fields = {k.strip(): v.strip() for k, v in (line.split(":", 1) for line in info.splitlines() if ":" in line)}
+    assert fields["Title"] == "Dense points"
+    assert fields["Subject"] == "By district"
+    assert fields["Author"] == "UNHCR"  # the template's organisation, never the user's name
+    assert fields["Creator"] == "pakmap"
+    assert fields["CreationDate"].startswith("2026-01-15T00:00:00")
+    assert fields["ModDate"].startswith("2026-01-15T00:00:00")
+    assert out.read_bytes().count(b"/CreationDate") == 1
+    with pikepdf.open(out) as doc:
+        xmp = doc.open_metadata()
+        assert xmp["dc:title"] == "Dense points"
+        assert xmp["dc:description"] == "By district"
+        assert xmp["dc:creator"] == ["UNHCR"]
+        for key in ("xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate"):
+            assert str(xmp[key]).startswith("2026-01-15"), key

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QImage, QPainter
 
+from pakmap.render.context import ImageSink
 from pakmap.render.indexed import MAX_COLOURS, bits_per_index, encode_indexed, index_stamps, pack_rows
 from pakmap.render.stamps import paint_stamps
-from pakmap.render.substitutes import accepts_substitutes, substituting_images
 
 
 def _unpack(data: bytes, width: int, height: int, bits: int) -> np.ndarray:
@@ -111,13 +111,11 @@ def test_indexed_canvas_has_the_pixels_of_the_argb_one():
     painter.end()
 
     device = QImage(40, 30, QImage.Format.Format_ARGB32)
-    with substituting_images(device) as substitutes:
-        painter = QPainter(device)
-        assert accepts_substitutes(painter)
-        paint_stamps(painter, 40, 30, px, classes, stamps)
-        painter.end()
-    assert len(substitutes) == 1
-    image = substitutes[0].image
+    sink = ImageSink()
+    painter = QPainter(device)
+    paint_stamps(painter, 40, 30, px, classes, stamps, sink)
+    painter.end()
+    (image,) = sink.images.values()
     assert (image.width, image.height, image.bits) == (40, 30, 4)  # 4 colours + transparent
     indices = _unpack(zlib.decompress(image.data), 40, 30, image.bits)
     rgb = np.frombuffer(image.palette, np.uint8).reshape(-1, 3).astype(np.uint32)
@@ -127,28 +125,15 @@ def test_indexed_canvas_has_the_pixels_of_the_argb_one():
     assert (expected >> 24 != 0).sum() > 400
 
 
-def test_many_colours_keep_qt_drawing_the_image_on_an_accepting_device():
+def test_many_colours_keep_qt_drawing_the_image_despite_a_sink():
     px, _ = _points()
     classes = np.arange(400) % (MAX_COLOURS + 1)
     stamps = {c: _stamp(c + 1) for c in range(MAX_COLOURS + 1)}
     device = QImage(40, 30, QImage.Format.Format_ARGB32)
     device.fill(0)
-    with substituting_images(device) as substitutes:
-        painter = QPainter(device)
-        paint_stamps(painter, 40, 30, px, classes, stamps)
-        painter.end()
-    assert substitutes == []
-    assert (_argb(device) >> 24 != 0).sum() > 400  # drawn by Qt, not a placeholder
-
-
-def test_a_device_is_only_accepting_inside_its_block():
-    device = QImage(4, 4, QImage.Format.Format_ARGB32)
+    sink = ImageSink()
     painter = QPainter(device)
-    assert not accepts_substitutes(painter)
-    with substituting_images(device):
-        assert accepts_substitutes(painter)
-        with pytest.raises(RuntimeError):
-            with substituting_images(device):
-                pass
-    assert not accepts_substitutes(painter)
+    paint_stamps(painter, 40, 30, px, classes, stamps, sink)
     painter.end()
+    assert sink.images == {}
+    assert (_argb(device) >> 24 != 0).sum() > 400  # drawn by Qt, not a placeholder

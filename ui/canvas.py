@@ -1,7 +1,7 @@
 """The map canvas: the core renderer run off the GUI thread, with instant pan and zoom feedback.
 
 QGIS's canvas design: every view change starts a render job (``pakmap.render.render_map`` into a
-QImage on a worker thread) and cancels the previous one through the renderer's ``cancel`` callback.
+QImage on a worker thread) and cancels the previous one through its render context's ``cancel``.
 Until the new image arrives, the last finished image is drawn shifted and scaled to where its extent
 lies in the new view, so dragging and wheel-zooming answer at screen speed whatever the data size.
 
@@ -57,16 +57,17 @@ class RenderJob:
         self.cancelled = True
 
     def run(self) -> None:
-        from pakmap.render import render_map
+        from pakmap.render import RenderContext, render_map
 
         start = time.perf_counter()
         image = QImage(self.view.width, self.view.height, QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(QColor(self.view.background or "#FFFFFF"))
         painter = QPainter(image)
         try:
-            render_map(self.view, painter, cancel=lambda: self.cancelled)
+            context = RenderContext(cancel=lambda: self.cancelled)
+            render_map(self.view, painter, context)
             if self.overlay is not None and not self.cancelled:
-                render_map(self.overlay, painter, cancel=lambda: self.cancelled)
+                render_map(self.overlay, painter, context)
         except Exception as exc:  # noqa: BLE001 - reported to the window, which keeps running
             painter.end()
             self.signals.failed.emit(self.generation, exc)

@@ -1,11 +1,13 @@
 """PDF export: vector pages through ``QPdfWriter``, Lato embedded (subset), text selectable.
 
-Document information: Title (the map title), Subject (subtitle and data date), Creator (pakmap) and
-the creation date; never a local path or a user name (the officer emails these files out).
+Document information: Title (the map title), Subject (subtitle and data date), Author (the
+template's organisation), Creator (pakmap) and the creation date; never a local path or a user name
+(the officer emails these files out).
 
-Dense point layers go into the file as indexed images that pakmap writes itself: the writer opened
-here takes substitute images (``pakmap/render/substitutes.py``), and the finished file is patched
-(``pdf_images.py``) before the document information is added and the file is renamed into place.
+Dense point layers go into the file as indexed images that pakmap writes itself: the pages are
+painted with a render context whose image sink takes them (``pakmap/render/context.py``), and once
+Qt has closed the file ``pdf_finish.py`` puts them in and sets the document information, before the
+file is renamed into place.
 """
 
 from __future__ import annotations
@@ -23,10 +25,9 @@ from ..atomic import atomic_path, check_complete
 from ..errors import ExportError
 from ..layout.compose import Page
 from ..layout.paint import paint_page
+from ..render.context import ImageSink, RenderContext
 from ..render.qt import ensure_gui_app
-from ..render.substitutes import substituting_images
-from .metadata import set_document_info
-from .pdf_images import PdfSurgeryError, substitute_images
+from .pdf_finish import PdfFinishError, finish_pdf
 
 
 def page_layout(width_mm: float, height_mm: float, name: str = "") -> QPageLayout:
@@ -36,13 +37,15 @@ def page_layout(width_mm: float, height_mm: float, name: str = "") -> QPageLayou
 
 
 class PdfPages:
-    """The pages of a PDF being written (``pdf_document``): each ``new_page`` returns the painter."""
+    """The pages of a PDF being written (``pdf_document``): each ``new_page`` returns the painter;
+    render into it with ``context``, whose image sink takes the dense point images."""
 
-    def __init__(self, writer: QPdfWriter, painter: QPainter, out_path: Path):
+    def __init__(self, writer: QPdfWriter, painter: QPainter, out_path: Path, images: ImageSink):
         self._writer: QPdfWriter | None = writer
         self._painter: QPainter | None = painter
         self._out_path = out_path
         self.count = 0
+        self.context = RenderContext(images=images)
 
     def new_page(self, width_mm: float, height_mm: float, name: str = "") -> QPainter:
         """Start a page of ``width_mm`` x ``height_mm`` (device pixels at the document's dpi)."""
@@ -76,8 +79,8 @@ def pdf_document(
 ) -> Iterator[PdfPages]:
     """Paint a PDF page by page, as every pakmap PDF export does, written atomically to ``out_path``.
 
-    On leaving the block the file is finished: dense point images are put in (see the module
-    docstring), then ``info`` (Title, Subject, ...) and ``created`` (ISO day) when given.
+    On leaving the block the file is finished (``finish_pdf``): the images handed to the pages'
+    ``context`` are put in, and ``info`` (Title, Subject, ...) and ``created`` (ISO day) when given.
     """
     ensure_gui_app()
     out_path = Path(out_path)
@@ -87,25 +90,24 @@ def pdf_document(
         writer.setTitle(title)
         writer.setCreator(creator)
         painter = QPainter()
-        with substituting_images(writer) as substitutes:
-            pages = PdfPages(writer, painter, out_path)
-            try:
-                yield pages
-            finally:
-                pages._close()
+        sink = ImageSink()
+        pages = PdfPages(writer, painter, out_path, sink)
+        try:
+            yield pages
+        finally:
+            pages._close()
         count = pages.count
-        del pages, painter, writer  # the writer flushes and closes the file before it is patched
+        del pages, painter, writer  # the writer flushes and closes the file before it is finished
         if count == 0:
             raise ExportError("nothing to export: no pages", path=out_path, fix="check the atlas layer has features")
         check_complete(tmp, out_path, b"%%EOF")
-        try:
-            substitute_images(tmp, substitutes)
-        except PdfSurgeryError as exc:
-            raise ExportError(
-                f"cannot finish the PDF: {exc}", path=out_path, fix="report this as a bug in pakmap"
-            ) from None
-        if info:
-            set_document_info(tmp, info, created=created)
+        if sink.images or info:
+            try:
+                finish_pdf(tmp, sink.images, info, created)
+            except PdfFinishError as exc:
+                raise ExportError(
+                    f"cannot finish the PDF: {exc}", path=out_path, fix="report this as a bug in pakmap"
+                ) from None
 
 
 def write_pdf(
@@ -121,13 +123,14 @@ def write_pdf(
     info = {
         "Title": meta["title"],
         "Subject": meta["subject"],
+        "Author": first.template.texts.get("logo_text", ""),  # the organisation, never a person
         "Creator": meta["creator"],
-        "Producer": "pakmap (Qt PDF writer)",
+        "Producer": "pakmap (Qt PDF writer, pikepdf)",
     }
     with pdf_document(
         out_path, dpi=dpi, title=meta["title"], creator=meta["creator"], info=info, created=meta["created"]
     ) as pdf:
         for page in itertools.chain([first], pages):
             template = page.template
-            paint_page(page, pdf.new_page(template.width, template.height, template.name), dpi)
+            paint_page(page, pdf.new_page(template.width, template.height, template.name), dpi, pdf.context)
     return out_path

@@ -13,6 +13,7 @@ from ..map_scale import extent_for_scale
 from ..mapview import MapView
 from ..project.loaded import LoadedProject
 from ..render import render_map
+from ..render.context import RenderContext
 from ..render.qt import qcolor
 from .box import Box
 
@@ -45,16 +46,24 @@ def frame_view(loaded: LoadedProject, frame: Box, extent, dpi: float | None = No
 
 
 def draw_map_frame(
-    painter: QPainter, loaded: LoadedProject, frame: Box, extent, dpi: float, stroke: str | None, overlay: tuple = ()
+    painter: QPainter,
+    loaded: LoadedProject,
+    frame: Box,
+    extent,
+    dpi: float,
+    stroke: str | None,
+    overlay: tuple = (),
+    context: RenderContext | None = None,
 ) -> MapView:
-    """Render the project's layers (and ``overlay``) into ``frame`` and outline it; returns the view drawn."""
+    """Render the project's layers (and ``overlay``) into ``frame`` with ``context`` and outline it;
+    returns the view drawn."""
     view = frame_view(loaded, frame, extent, dpi, overlay)
     x, y, _, _ = frame.to_px(dpi)
     painter.save()
     try:  # restored on errors too (a label expression's unknown field): Qt warns about unended saves
         painter.translate(x, y)
         painter.setClipRect(QRectF(0, 0, view.width, view.height))
-        render_map(view, painter)
+        render_map(view, painter, context)
         painter.setClipping(False)
         if stroke:
             painter.setPen(QPen(qcolor(stroke), 0.25 * dpi / 25.4))

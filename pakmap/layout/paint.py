@@ -10,6 +10,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter
 
 from ..mapview import MapView
+from ..render.context import RenderContext
 from ..render.qt import qcolor
 from .box import Box
 from .compose import TEXT_ELEMENTS, Page
@@ -28,14 +29,15 @@ def qrect(box: Box, dpi: float) -> QRectF:
     return QRectF(*box.to_px(dpi))
 
 
-def paint_page(page: Page, painter: QPainter, dpi: float) -> MapView:
-    """Draw every element of ``page``; returns the map frame's view (for world files)."""
+def paint_page(page: Page, painter: QPainter, dpi: float, context: RenderContext | None = None) -> MapView:
+    """Draw every element of ``page``, the map frame rendered with ``context`` (``render_map``);
+    returns the map frame's view (for world files)."""
     template = page.template
     family = template.font
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
     spec = page.elements["map"]
-    view = draw_map_frame(painter, page.loaded, spec.box, page.extent, dpi, spec.stroke, page.overlay)
+    view = draw_map_frame(painter, page.loaded, spec.box, page.extent, dpi, spec.stroke, page.overlay, context)
     for name, spec in page.elements.items():
         rect = qrect(spec.box, dpi)
         if name == "map":

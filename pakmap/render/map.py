@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter
@@ -11,6 +10,7 @@ from PySide6.QtGui import QPainter
 from ..gc_pause import paused_gc
 from ..layer import RasterLayer, TableLayer, VectorLayer
 from ..mapview import MapView
+from .context import RenderContext
 from .labels import LabelCollector
 from .qt import qcolor
 from .raster import draw_raster_layer
@@ -25,20 +25,22 @@ class RenderResult:
     labels: list = field(default_factory=list)  # list[pakmap.render.labels.PlacedLabel]
 
 
-def render_map(view: MapView, painter: QPainter, cancel: Callable[[], bool] | None = None) -> RenderResult:
+def render_map(view: MapView, painter: QPainter, context: RenderContext | None = None) -> RenderResult:
     """Paint ``view`` into ``painter`` within the rectangle (0, 0, width, height) of its current
     coordinate system. Layers are drawn bottom first, labels last over all layers.
 
-    ``cancel`` is polled between layers (and between steps of large ones): return True to stop early,
-    e.g. when the canvas has already asked for a newer view. The painter's state is restored.
+    ``context`` (``RenderContext``): its ``cancel`` is polled between layers (and between steps of
+    large ones), e.g. to stop when the canvas has already asked for a newer view; its ``images``
+    sink takes dense point images from a writer that stores them itself. The painter's state is
+    restored.
     """
     view = view.fitted()
     # Simplifying, clipping and reprojecting make one shapely object per feature: see pakmap.gc_pause.
     with paused_gc():
-        return _render(view, painter, cancel)
+        return _render(view, painter, context or RenderContext())
 
 
-def _render(view: MapView, painter: QPainter, cancel: Callable[[], bool] | None) -> RenderResult:
+def _render(view: MapView, painter: QPainter, context: RenderContext) -> RenderResult:
 
     result = RenderResult()
     painter.save()
@@ -51,7 +53,7 @@ def _render(view: MapView, painter: QPainter, cancel: Callable[[], bool] | None)
             painter.fillRect(QRectF(0, 0, view.width, view.height), qcolor(view.background))
         collector = LabelCollector(view)
         for layer in view.layers:
-            if cancel is not None and cancel():
+            if context.cancelled():
                 result.cancelled = True
                 return result
             if not layer.visible or isinstance(layer, TableLayer):
@@ -59,9 +61,9 @@ def _render(view: MapView, painter: QPainter, cancel: Callable[[], bool] | None)
             if isinstance(layer, RasterLayer):
                 draw_raster_layer(view, painter, layer)
             elif isinstance(layer, VectorLayer):
-                draw_vector_layer(view, painter, layer, cancel)
+                draw_vector_layer(view, painter, layer, context)
                 collector.add_layer(layer)
-        if cancel is not None and cancel():
+        if context.cancelled():
             result.cancelled = True
             return result
         result.labels = collector.place_and_draw(painter)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QImage, QPainter
 
+from .context import RenderContext
 from .map import RenderResult, render_map
 from .qt import ensure_gui_app
 
@@ -20,7 +21,7 @@ def render_image(view, cancel=None) -> tuple[QImage, RenderResult]:
     image.fill(0)
     painter = QPainter(image)
     try:
-        result = render_map(view, painter, cancel)
+        result = render_map(view, painter, RenderContext(cancel=cancel))
     finally:
         painter.end()
     return image, result

@@ -7,11 +7,11 @@ each pixel keeps the most opaque value (their union, not a sum). Later classes a
 earlier ones. Snapping moves a marker by under half a pixel, which is invisible at the point sizes
 of dense layers; sparse layers are drawn as exact vector paths instead.
 
-The image goes to Qt's ``drawImage`` as ARGB32, except on the PDF exporter's writer: there stamps
-drawn without antialiasing are only opaque or clear, so the canvas is built as uint8 palette
-indices (a quarter of the memory traffic) and stored in the file as an indexed image with a
-colour-key mask by pakmap itself (``indexed.py``, ``substitutes.py``): Qt would write it as RGB plus
-a mask and deflate both, the largest cost of such a PDF.
+The image goes to Qt's ``drawImage`` as ARGB32, except when the render has an image sink (the PDF
+exporter's): there stamps drawn without antialiasing are only opaque or clear, so the canvas is
+built as uint8 palette indices (a quarter of the memory traffic) and handed to the sink, and the
+exporter stores it as an indexed image with a colour-key mask (``indexed.py``, ``context.py``): Qt
+would write it as RGB plus a mask and deflate both, the largest cost of such a PDF.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import numpy as np
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter
 
+from .context import ImageSink
 from .indexed import encode_indexed, index_stamps
-from .substitutes import accepts_substitutes, draw_substitute
 
 
 def render_stamp(size_px: float, paint, antialias: bool) -> np.ndarray:
@@ -85,18 +85,25 @@ def more_distinct_pixels_than(px: np.ndarray, classes: np.ndarray, limit: int) -
     return distinct_pixels(px[head], classes[head]) > limit or distinct_pixels(px, classes) > limit
 
 
-def paint_stamps(painter: QPainter, width: int, height: int, px: np.ndarray, classes: np.ndarray, stamps: dict) -> None:
+def paint_stamps(
+    painter: QPainter,
+    width: int,
+    height: int,
+    px: np.ndarray,
+    classes: np.ndarray,
+    stamps: dict,
+    images: ImageSink | None = None,
+) -> None:
     """Draw ``stamps[class]`` at the device pixels ``px`` (float (n, 2)) into the painter's
     (0, 0, width, height) rectangle, as one image.
 
-    Stamps that are only opaque or clear (PDF, SVG) on a device that takes substitute images (the
-    PDF exporter's writer) become an image of palette indices, at most 255 colours, that pakmap
-    writes into the file itself (``substitutes.py``). Otherwise an ARGB32 image goes to Qt.
+    Given an image sink, stamps that are only opaque or clear (PDF, SVG) become an image of palette
+    indices, at most 255 colours, handed to the sink. Otherwise an ARGB32 image goes to Qt.
     """
     half = max(s.shape[0] for s in stamps.values()) // 2
     target = QRectF(0, 0, width, height)
     straight = _binary_alpha(stamps)
-    if straight and accepts_substitutes(painter):
+    if straight and images is not None:
         indexed = index_stamps(stamps, _background(stamps, classes))
         if indexed is not None:
             palette, index_of = indexed
@@ -104,7 +111,7 @@ def paint_stamps(painter: QPainter, width: int, height: int, px: np.ndarray, cla
             writes = {c: _writes(index, index != 0, by_opacity=False) for c, index in index_of.items()}
             canvas, row, pad = _stamp_canvas(width, height, half, px, classes, writes, np.uint8, 0)
             view = canvas.reshape(-1, row)[pad : pad + height, pad : pad + width]
-            draw_substitute(painter, target, encode_indexed(view, palette))
+            images.draw(painter, target, encode_indexed(view, palette))
             return
     writes = {c: _writes(stamp, (stamp >> 24) != 0, by_opacity=True) for c, stamp in stamps.items()}
     fill = _background(stamps, classes) if straight else 0

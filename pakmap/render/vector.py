@@ -5,14 +5,13 @@ one path, outlines a few small ones (Qt strokes small paths much faster), all ma
 tiled path. Points that land on the same device pixel are drawn once; dense point layers are stamped
 into one image at the output resolution (``stamps.py``) — on PDF and SVG too, so the file stays
 small: a million circles as vector paths would be tens of megabytes nobody can see. The PDF
-exporter's writer gets that image as palette indices that pakmap writes into the file itself
-(``substitutes.py``); other devices get it through Qt's ``drawImage``.
+exporter takes that image as palette indices, which it writes into the file itself, through the
+image sink of the render context (``context.py``); otherwise it goes to Qt's ``drawImage``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import shapely
@@ -20,6 +19,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
 
 from . import paths
+from .context import ImageSink, RenderContext
 from .generalize import clipped, simplified, visible_indices
 from .qt import is_raster_device, qcolor, set_line_style
 from .stamps import more_distinct_pixels_than, paint_stamps, present_classes, render_stamp
@@ -63,7 +63,7 @@ def _kind_codes(geoms: np.ndarray) -> np.ndarray:
     return _CODE_BY_TYPE[np.clip(type_id + 1, 0, len(_CODE_BY_TYPE) - 1)]
 
 
-def draw_vector_layer(view, painter: QPainter, layer, cancel: Callable[[], bool] | None = None) -> None:
+def draw_vector_layer(view, painter: QPainter, layer, context: RenderContext) -> None:
     """Draw ``layer`` (a ``VectorLayer``) into ``painter`` for ``view`` (already fitted)."""
     sym = symbolize(layer, view.count_threshold)
     proj = projected(layer, view.crs)
@@ -81,7 +81,7 @@ def draw_vector_layer(view, painter: QPainter, layer, cancel: Callable[[], bool]
         if proj.point_xy is None:
             kinds = proj.memo("kind codes", lambda: _kind_codes(proj.geoms))
             if proj.memo("has shapes", lambda: bool(((kinds == _POLYGON_CODE) | (kinds == _LINE_CODE)).any())):
-                _draw_shapes(view, painter, sym, proj, kinds, transform, margin, cancel)
+                _draw_shapes(view, painter, sym, proj, kinds, transform, margin, context.cancel)
             xy, feature = proj.memo("points", lambda: _point_coordinates(proj.geoms, kinds))
         else:  # a layer of plain points: its coordinates as read, no shapely objects at all
             xy, feature = proj.point_xy, proj.memo("features", lambda: np.arange(len(proj.point_xy)))
@@ -96,9 +96,10 @@ def draw_vector_layer(view, painter: QPainter, layer, cancel: Callable[[], bool]
                 & (xy[:, 1] <= ymax + margin)
             )
             if seen.all():
-                draw_markers(view, painter, sym, transform.apply(xy), sym.class_of[feature])
+                draw_markers(view, painter, sym, transform.apply(xy), sym.class_of[feature], context.images)
             elif seen.any():
-                draw_markers(view, painter, sym, transform.apply(xy[seen]), sym.class_of[feature[seen]])
+                px = transform.apply(xy[seen])
+                draw_markers(view, painter, sym, px, sym.class_of[feature[seen]], context.images)
     finally:
         painter.restore()
 
@@ -271,14 +272,17 @@ def _marker_passes(view, sym: Symbolization, px: np.ndarray, classes: np.ndarray
     return passes
 
 
-def draw_markers(view, painter: QPainter, sym: Symbolization, px: np.ndarray, classes: np.ndarray) -> None:
+def draw_markers(
+    view, painter: QPainter, sym: Symbolization, px: np.ndarray, classes: np.ndarray, images: ImageSink | None = None
+) -> None:
     """Point markers at device coordinates ``px``, coloured by class.
 
     Few points: exact vector paths. Many: stamped into one image (antialiased on raster devices; on
     PDF/SVG without antialiasing, so each pixel is one exact colour or transparent and the
     flate-compressed image stays small — a million points on A4 at 300 dpi cost about a MB, where
-    vector circles would cost tens and JPEG would add noise). In a PDF written by the exporter
-    that image is indexed, 1 to 8 bits a pixel with index 0 transparent (``stamps.paint_stamps``).
+    vector circles would cost tens and JPEG would add noise). Given an image sink (the PDF
+    exporter's), that image is indexed, 1 to 8 bits a pixel with index 0 transparent
+    (``stamps.paint_stamps``).
     """
     size = view.mm(sym.symbol.size)
     pad = size + view.mm(sym.symbol.stroke_width)
@@ -304,7 +308,7 @@ def draw_markers(view, painter: QPainter, sym: Symbolization, px: np.ndarray, cl
         return render_stamp(size + 2 * view.mm(sym.symbol.stroke_width), paint, antialias=raster)
 
     stamps = {int(c): stamp_of(int(c)) for c in present_classes(classes)}
-    paint_stamps(painter, int(round(view.width)), int(round(view.height)), px, classes, stamps)
+    paint_stamps(painter, int(round(view.width)), int(round(view.height)), px, classes, stamps, images)
 
 
 def _draw_proportional(view, painter, sym, geoms, sizes_mm, transform) -> None:

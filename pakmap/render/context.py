@@ -1,0 +1,63 @@
+"""What one render hands down besides the view and the painter: when to stop, and where images go.
+
+As QGIS's ``QgsRenderContext`` carries a label sink, a ``RenderContext`` can carry an ``ImageSink``:
+a writer that stores images better than Qt gives one to the renderer. Qt's PDF engine writes every
+image as 8-bit RGB plus a mask, deflated at zlib's default level; for a page-sized point image that
+is the largest cost of a PDF export, and Qt has no way to write an indexed image. So the PDF
+exporter hands the renderer a sink: the renderer gives it each dense point image (palette indices,
+``indexed.py``) and draws a tiny placeholder in its place with the same painter state (Qt then
+writes the transform, clip and opacity around it); the exporter swaps each placeholder for its image
+in the finished file (``pakmap/export/pdf_finish.py``). Without a sink, images go to Qt.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QImage, QPainter
+
+from .indexed import IndexedImage
+
+# A placeholder's pixels, as Qt writes them (8-bit RGB rows): this prefix, then a random token.
+PLACEHOLDER_MAGIC = b"pakmap placeholder image "  # 25 bytes
+_TOKEN_BYTES = 20
+PLACEHOLDER_WIDTH = 15  # 25 + 20 = 45 bytes = 15 RGB pixels, one row
+
+
+@dataclass
+class ImageSink:
+    """The images handed over in one document: placeholder pixels (RGB bytes) -> the image it stands for."""
+
+    images: dict[bytes, IndexedImage] = field(default_factory=dict)
+
+    def draw(self, painter: QPainter, target: QRectF, image: IndexedImage) -> None:
+        """Draw a placeholder for ``image`` into ``target`` and keep ``image`` for the writer."""
+        # The random token tells the placeholders apart, and no image of the map's data can be
+        # taken for one; the magic prefix is not grey, so Qt keeps it RGB.
+        pixels = PLACEHOLDER_MAGIC + secrets.token_bytes(_TOKEN_BYTES)
+        rgb = np.frombuffer(pixels, np.uint8).reshape(-1, 3).astype(np.uint32)
+        argb = np.ascontiguousarray(0xFF000000 | (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2], dtype=np.uint32)
+        placeholder = QImage(argb.data, len(argb), 1, len(argb) * 4, QImage.Format.Format_RGB32).copy()
+        painter.save()
+        # Lossless: flate-compressed RGB, whose pixels the finisher reads back (not JPEG).
+        painter.setRenderHint(QPainter.RenderHint.LosslessImageRendering)
+        painter.drawImage(target, placeholder)
+        painter.restore()
+        self.images[pixels] = image
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """How one render is run beyond its view: ``cancel`` is polled between layers (and steps of large
+    ones) and stops the render when it returns True; ``images`` takes the dense point images of a
+    writer that stores them itself (None: they go to Qt's ``drawImage``)."""
+
+    cancel: Callable[[], bool] | None = None
+    images: ImageSink | None = None
+
+    def cancelled(self) -> bool:
+        return self.cancel is not None and self.cancel()
