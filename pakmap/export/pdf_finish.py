@@ -36,7 +36,7 @@ def finish_pdf(
             _put_images(pdf, dict(images))
             if info is not None:
                 _set_info(pdf, info, created)
-            pdf.save(path)
+            pdf.save(path, fix_metadata_version=False)  # the version stays Qt's: no XMP to parse for it
     except pikepdf.PdfError as exc:
         raise PdfFinishError(str(exc)) from None
 
@@ -74,5 +74,5 @@ def _set_info(pdf: pikepdf.Pdf, info: dict[str, str], created: str | None) -> No
     pdf.docinfo = pdf.make_indirect(Dictionary(entries))
     with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
         xmp.load_from_docinfo(pdf.docinfo, delete_missing=True)
-        if created:
-            xmp["xmp:MetadataDate"] = created
+        if created:  # Qt's is the time of writing
+            xmp["xmp:MetadataDate"] = xmp["xmp:CreateDate"]
