@@ -6,9 +6,9 @@ object streams) and writes a new, consistent one:
 - each placeholder image the renderer drew for an ``ImageSink`` (``pakmap/render/context.py``) is
   replaced by the indexed image it stands for, its deflated rows stored as they are: palette index 0
   transparent through a colour-key mask, which Qt's PDF engine cannot write;
-- the document information is set (Title, Subject, Creator, Producer, the creation date; never a
-  local path or a user name: the officer emails these files out), and Qt's XMP metadata is rewritten
-  from it, so that the two never disagree.
+- the document information is set (Title, Subject, Author, Creator, Producer, the creation date;
+  never a local path or a user name: the officer emails these files out), and Qt's XMP metadata is
+  rewritten from it, so that the two never disagree.
 """
 
 from __future__ import annotations
