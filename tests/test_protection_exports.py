@@ -203,7 +203,8 @@ def test_no_local_path_or_user_in_any_output(exported):
         assert folder not in text, suffix
         assert str(Path.home()) + "/" not in text, suffix
     info = output_text(files[".pdf"])
-    assert "Author:" not in info  # no user name as the PDF's author
+    # The PDF's author is the template's organisation, never the user's name.
+    assert re.search(r"^Author:\s+UNHCR$", info, re.M), info
 
 
 def test_png_labels_are_the_suppressed_texts(exported):

@@ -253,8 +253,8 @@ SLOW_EXPORT = """
 import sys, time
 import pakmap.export.pdf as pdf
 paint = pdf.paint_page
-def paint_then_wait(page, painter, dpi):
-    paint(page, painter, dpi)
+def paint_then_wait(page, painter, dpi, *context):
+    paint(page, painter, dpi, *context)
     print("painted", flush=True)
     time.sleep(3600)
 pdf.paint_page = paint_then_wait
