@@ -3,7 +3,7 @@
 A small set, each at a low resolution (see ``render_check.py`` for the comparison, the diff images
 and how to rewrite the controls): a full A4 landscape page of the demo, a graduated choropleth,
 categorized points, labels with halos, a dotted line over a solid border. Everything is drawn from
-the demo's generated data (``pakmap.demo_data``, seeded) in the bundled Lato: no shared data, no
+the demo's generated data (``pakmap.jobs.demo_data``, seeded) in the bundled Lato: no shared data, no
 system font, the same pixels on every run; SOURCE_DATE_EPOCH (conftest.py) fixes the printed dates.
 
 On this machine the renders are pixel-identical to the controls run after run. The tolerances leave
@@ -25,9 +25,9 @@ from pyproj import CRS
 from PySide6.QtGui import QImage
 from render_check import UPDATE_VARIABLE, check_render, compare, rgba
 
-from pakmap.demo import build_demo
-from pakmap.demo_data import illustrative_boundaries, refugee_villages
 from pakmap.export import export_print
+from pakmap.jobs.demo import build_demo
+from pakmap.jobs.demo_data import illustrative_boundaries, refugee_villages
 from pakmap.layer import VectorLayer
 from pakmap.project.loader import load_layers
 from pakmap.render import MapView
