@@ -59,7 +59,7 @@ def check_kind(kind, where: str) -> str:
 
 # Cells of a partner's table that mean "no figure" (empty) or "a small, already suppressed figure".
 _EMPTY_CELLS = {"", "-", "–", "—", "n/a", "na", "n.a.", "nil", "..", "...", "x", "none", "null", "nan"}
-_SUPPRESSED_CELL = re.compile(r"^<\s*\d+$")
+SUPPRESSED_CELL = re.compile(r"^<\s*\d+$")
 _THOUSANDS = re.compile(r"(?<=\d)[,\s\u00a0\u202f'](?=\d{3}\b)")
 _LEADING_ZERO_CODE = re.compile(r"^0\d+$")
 _SAMPLE = 500
@@ -85,7 +85,7 @@ def numeric_values(series: pd.Series) -> pd.Series | None:
     present = text.dropna()
     if present.empty or present.map(lambda v: isinstance(v, bool)).any():
         return None
-    blank = present.str.lower().isin(_EMPTY_CELLS) | present.str.match(_SUPPRESSED_CELL)
+    blank = present.str.lower().isin(_EMPTY_CELLS) | present.str.match(SUPPRESSED_CELL)
     cleaned = present[~blank].map(lambda v: _THOUSANDS.sub("", v))
     if cleaned.empty:
         return None
@@ -291,7 +291,7 @@ def infer_kind(field: str, series: pd.Series) -> FieldKind | None:
     if not len(present):
         return FieldKind("other", "no values")
     if whole and non_negative:
-        marked = series.dtype == object and _as_text(series).str.match(_SUPPRESSED_CELL).any()
+        marked = series.dtype == object and _as_text(series).str.match(SUPPRESSED_CELL).any()
         return FieldKind("count", "whole numbers ≥ 0" + (" with '<N' cells" if marked else ""))
     if non_negative and present.max() <= 1:
         return FieldKind("rate", "decimals between 0 and 1: a share")
@@ -366,6 +366,7 @@ def describe_kinds(kinds: dict[str, FieldKind]) -> str:
 
 __all__ = [
     "KINDS",
+    "SUPPRESSED_CELL",
     "KIND_TITLES",
     "FieldKind",
     "check_kind",

@@ -133,6 +133,9 @@ class VectorLayer(_LayerBase):
         self.sensitive_fields: dict[str, str] = {}  # field -> why it is flagged (pakmap.protection)
         # field -> FieldKind declared in the project or the layer catalog (pakmap.field_kinds)
         self.declared_kinds: dict[str, Any] = {}
+        # field -> how many table rows each feature's value was added up or averaged from (a join
+        # with aggregate sum or mean): values of fewer rows than the threshold are suppressed
+        self.contributors: dict[str, np.ndarray] = {}
 
     @property
     def _held(self) -> gpd.GeoDataFrame | PointColumns:
@@ -308,4 +311,6 @@ def replace_data(layer: VectorLayer, data: gpd.GeoDataFrame | PointColumns) -> V
     new.visible, new.opacity = layer.visible, layer.opacity
     new.sensitive_fields = dict(layer.sensitive_fields)
     new.declared_kinds = dict(layer.declared_kinds)
+    if new.feature_count == layer.feature_count:
+        new.contributors = dict(layer.contributors)
     return new

@@ -62,7 +62,8 @@ def test_export_qgis_writes_the_project_and_the_protected_geopackage(project, tm
         # The guard ran: the phone numbers are withheld, the small count is published as "<5".
         columns = [row[1] for row in db.execute("PRAGMA table_info(districts)")]
         assert "phone" not in columns
-        assert sorted(r[0] for r in db.execute("SELECT refugees FROM districts")) == ["12,000", "450", "<5"]
+        # 450 is the complementary cell: with it published, the "<5" would be the total minus the others.
+    assert sorted(r[0] for r in db.execute("SELECT refugees FROM districts")) == ["12,000", "<5", "x"]
 
 
 def test_export_qgis_stops_on_personal_data_without_a_decision(project, tmp_path, capsys):
@@ -99,10 +100,8 @@ def test_style_export_then_import_into_another_project(project, tmp_path, capsys
     captured = capsys.readouterr()
     assert "everything in the QGIS style was carried over" in captured.err
     layer = load_project(other).layer_spec("districts")
-    assert layer.style.kind == "graduated" and layer.style.breaks == [
-        10000.0,
-        12000.0,
-    ]  # as drawn: "<5", 450 – 10,000, 10,001 – 12,000
+    # As drawn from the published data: "<5" and up to 12,000 (450 is the complementary "x", no data).
+    assert layer.style.kind == "graduated" and layer.style.breaks == [12000.0]
     assert layer.labels == LabelStyle(
         field="name", size=7.0, color="#000000", bold=False, halo_color="#FFFFFF", halo_width=0.4, placement="line"
     )

@@ -324,3 +324,47 @@ def test_points_from_a_list_are_people_unless_declared_places(tmp_path, capsys):
     assert main(["map", str(table), "--places", "sites", "-o", str(out)]) == 0
     record = json.loads((tmp_path / "sites.html.record.json").read_text(encoding="utf-8"))
     assert record["protection"]["declared_places"] == ["sites"]
+
+
+def test_report_keys_withheld_when_the_key_is_personal(districts_path, tmp_path, capsys):
+    """Joined on a phone number: the report's table_key, layer_key, detail and suggestions would list
+    phones; they are withheld, while a report keyed on district names keeps its keys."""
+    districts = gpd.read_file(districts_path).iloc[:6][["name", "province", "geometry"]]
+    phones = ["0300-1234567", "0312-7654321", "0333-5550001", "0345-1112223", "0321-4445556", "0346-7778889"]
+    districts["focal_phone"] = phones
+    layer = tmp_path / "focal_points.geojson"
+    districts.to_file(layer, driver="GeoJSON")
+    table = tmp_path / "staff.csv"
+    table.write_text(
+        "phone,staff\n0300-1234567,12\n0312-7654321,30\n0300 123 4568,7\n0399-0001112,9\n", encoding="utf-8"
+    )
+    out, report = tmp_path / "joined.csv", tmp_path / "report.csv"
+    args = ["join", str(layer), str(table), "--on", "focal_phone=phone", "-o", str(out), "--report", str(report)]
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    text = report.read_text(encoding="utf-8") + out.read_text(encoding="utf-8") + captured.err + captured.out
+    digits = ["1234567", "7654321", "1234568", "0001112", "5550001", "1112223", "4445556", "7778889"]
+    assert not [d for d in digits if d in text.replace(" ", "").replace("-", "")]
+    rows = pd.read_csv(report, dtype=str, keep_default_na=False)
+    assert (rows.loc[rows["section"] != "unmatched_layer", "table_key"] == "(withheld: personal data)").all()
+    assert (rows["layer_key"].isin(["", "(withheld: personal data)"])).all()
+    # Keys that are names stay readable.
+    plain = tmp_path / "plain.csv"
+    plain.write_text("district,refugees\nPeshawar,120\nNowhere,30\n", encoding="utf-8")
+    assert (
+        main(
+            [
+                "join",
+                str(districts_path),
+                str(plain),
+                "--on",
+                "name=district",
+                "-o",
+                str(tmp_path / "j2.csv"),
+                "--report",
+                str(tmp_path / "r2.csv"),
+            ]
+        )
+        == 0
+    )
+    assert "Nowhere" in (tmp_path / "r2.csv").read_text(encoding="utf-8")

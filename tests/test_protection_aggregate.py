@@ -53,7 +53,7 @@ def test_hex_grid_counts_and_cell_geometry():
     gdf = households()
     size_km = 5.0
     grid = aggregate_points(
-        gdf, "hex", size_km=size_km, count_name="households", sums={"individuals": "household_size"}, threshold=5
+        gdf, "hex", size_km=size_km, count_name="households", sums={"individuals": "household_size"}
     )
     assert grid["households"].sum() == len(gdf)
     assert grid["individuals"].sum() == gdf["household_size"].sum()
@@ -69,7 +69,7 @@ def test_hex_grid_counts_and_cell_geometry():
         joined.groupby("index_right").size().sort_index().to_numpy()
         == grid.loc[sorted(joined["index_right"].unique()), "households"].to_numpy()
     ).all()
-    assert grid.attrs["suppressed"]["households"] == int(((grid["households"] > 0) & (grid["households"] < 5)).sum())
+    assert "suppressed" not in grid.attrs  # no threshold given: every cell kept, nothing suppressed
 
 
 def test_hex_cells_round_to_the_nearest_centre():
@@ -96,3 +96,53 @@ def test_tiny_hexagons_and_unknown_targets_refused(provinces):
         aggregate_points(gdf, "admin")
     with pytest.raises(ProtectionError, match="no such field"):
         aggregate_points(gdf, "admin", provinces, sums={"x": "members"})
+
+
+def test_hexagons_of_fewer_than_k_households_are_not_published():
+    gdf = households(200, seed=3)
+    everything = aggregate_points(gdf, "hex", size_km=2.0, count_name="households")
+    small = int((everything["households"] < 5).sum())
+    assert small >= 3  # the premise: the generated survey has sparse cells
+    grid = aggregate_points(gdf, "hex", size_km=2.0, count_name="households", threshold=5)
+    assert (grid["households"] >= 5).all()
+    assert grid.attrs["dropped_cells"] == small and len(grid) == len(everything) - small
+    assert "households" not in grid.attrs["suppressed"]  # nothing left to write as "<5"
+
+
+def test_hexagon_centres_are_the_grids_not_the_households():
+    """A published cell is a cell of the fixed grid: its centre is where the grid puts it, whoever
+    lives in it; moving every household within its cell changes no published geometry, and no centre
+    is the mean of the points (which would sit among the homes)."""
+    gdf = households(200, seed=3)
+    grid = aggregate_points(gdf, "hex", size_km=2.0, count_name="households", threshold=5)
+    metric = gdf.estimate_utm_crs()
+    points = gdf.to_crs(metric)
+    q, r = hex_cells(points.geometry.x.to_numpy(), points.geometry.y.to_numpy(), 2000.0)
+    centres = grid.to_crs(metric).geometry.centroid
+    cell_of = {}
+    for i, (cq, cr) in enumerate(zip(q, r)):
+        cell_of.setdefault((int(cq), int(cr)), []).append(i)
+    expected = shapely.centroid(
+        hex_polygons(np.array([k[0] for k in cell_of]), np.array([k[1] for k in cell_of]), 2000.0)
+    )
+    grid_centres = {(round(p.x), round(p.y)) for p in expected}
+    assert {(round(p.x), round(p.y)) for p in centres} <= grid_centres
+    for centre in centres:
+        members = [i for k, rows in cell_of.items() for i in rows if centre.distance(shapely.Point(*_centre(k))) < 1]
+        mean = points.geometry.iloc[members].union_all().centroid
+        assert centre.distance(mean) > 1.0  # metres: not the households' mean
+    # Households moved 300 m within their cells: the same cells, the same numbers.
+    moved = points.copy()
+    shift = np.where(np.arange(len(moved)) % 2 == 0, 150.0, -150.0)
+    moved["geometry"] = shapely.points(points.geometry.x + shift, points.geometry.y)
+    mq, mr = hex_cells(moved.geometry.x.to_numpy(), moved.geometry.y.to_numpy(), 2000.0)
+    same_cell = (mq == q) & (mr == r)
+    again = aggregate_points(moved[same_cell].to_crs(gdf.crs), "hex", size_km=2.0, count_name="households", threshold=5)
+    before = aggregate_points(gdf[same_cell], "hex", size_km=2.0, count_name="households", threshold=5)
+    assert again.geometry.normalize().geom_equals_exact(before.geometry.normalize(), 1e-9).all()
+    assert again["households"].tolist() == before["households"].tolist()
+
+
+def _centre(cell: tuple[int, int]) -> tuple[float, float]:
+    q, r = cell
+    return 2000.0 * math.sqrt(3.0) * (q + r / 2), 2000.0 * 1.5 * r

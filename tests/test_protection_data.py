@@ -144,3 +144,57 @@ def test_generated_households_lie_in_their_provinces(shared_data):
     expected = joined["district"].map(lambda p: PLACES[p][2])
     assert len(joined) == len(gdf)
     assert (joined["name"] == expected).all()
+
+
+URDU_NAMES = ["گل بی بی", "محمد خان", "عبدالرحیم", "زرمینہ", "نصیر احمد", "فاطمہ بی بی", "ولی شاہ", "شبانہ"]
+
+
+def messy_households(n: int = 40, seed: int = 11) -> pd.DataFrame:
+    """A partner's household list as it arrives: names in Latin and Urdu script, phones grouped
+    3-3-4 or with spaces, CNICs with spaces, PoR numbers bare, coordinates as lat/lon, and headers
+    that say little (``contact``, ``id_no``) or are in Urdu (``نام``)."""
+    rng = np.random.default_rng(seed)
+    base = households(n, seed)
+    latin = base["head_of_household"].tolist()
+    names = [URDU_NAMES[i % len(URDU_NAMES)] if i % 3 == 0 else latin[i] for i in range(n)]
+    phones = [
+        f"0{o} {m // 10000:03d} {m % 10000:04d}" if i % 2 else f"0{o}-{m:07d}"
+        for i, (o, m) in enumerate(zip(rng.choice([300, 312, 333, 345], n), rng.integers(0, 10_000_000, n)))
+    ]
+    cnics = [
+        f"{a} {b:07d} {c}" if i % 2 else f"{a}-{b:07d}-{c}"
+        for i, (a, b, c) in enumerate(
+            zip(rng.integers(10000, 79999, n), rng.integers(0, 9_999_999, n), rng.integers(1, 9, n))
+        )
+    ]
+    return pd.DataFrame(
+        {
+            "نام": names,
+            "contact": phones,
+            "id_no": cnics,
+            "por": [str(v) for v in rng.integers(10**9, 10**10, n)],
+            "district": base["district"],
+            "hh_members": base["household_size"],
+            "lat": base["_gps_latitude"],
+            "lon": base["_gps_longitude"],
+        }
+    )
+
+
+def messy_personal_values(frame: pd.DataFrame) -> list[str]:
+    """The values of ``messy_households`` that must never be published, with their digits alone."""
+    values = []
+    for field in ("نام", "contact", "id_no", "por"):
+        values.extend(str(v) for v in frame[field])
+    values.extend("".join(ch for ch in str(v) if ch.isdigit()) for v in frame["contact"])
+    values.extend("".join(ch for ch in str(v) if ch.isdigit()) for v in frame["id_no"])
+    values.extend(f"{v:.6f}".rstrip("0") for v in frame["lat"])
+    return values
+
+
+def test_messy_households_mix_scripts_and_formats():
+    frame = messy_households()
+    assert frame["نام"].str.contains(r"[\u0600-\u06FF]").sum() >= 10
+    assert frame["نام"].str.contains(r"[A-Za-z]").sum() >= 20
+    assert frame["contact"].str.fullmatch(r"03\d\d \d{3} \d{4}").sum() >= 10
+    assert frame["id_no"].str.fullmatch(r"\d{5} \d{7} \d").sum() >= 10

@@ -289,7 +289,9 @@ def test_geopackage_has_no_sensitive_field_and_text_counts(exported):
     for column in ("households", "individuals"):
         values = hexes[column].astype(str)
         assert not any(BARE_SMALL.fullmatch(v) for v in values), column
-    assert (hexes["households"].astype(str) == "<5").any()
+    # Hexagons of fewer than 5 households are left out: none is drawn, none is written as "<5".
+    assert not (hexes["households"].astype(str) == "<5").any()
+    assert (pd.to_numeric(hexes["households"].astype(str).str.replace(",", "")) >= 5).all()
 
 
 def test_export_with_household_points_is_refused(tmp_path, shared_data):

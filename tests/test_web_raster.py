@@ -229,7 +229,8 @@ def test_pakmap_render_publishes_the_raster_through_the_protection_guard(tmp_pat
     (overlay,) = image_overlays(text)
     assert overlay["options"]["pane"] == "pm-layer-0"
     ((features, styles),) = feature_layers(text)
-    assert [f["properties"]["r"] for f in features] == [["Camp A", "120"], ["Camp B", "&lt;5"]]
+    # Camp A's 120 is the complementary cell: published, it would give Camp B's count back from the total.
+    assert [f["properties"]["r"] for f in features] == [["Camp A", "x"], ["Camp B", "&lt;5"]]
     assert "icon" in styles[0]
     assert str(tmp_path) not in text and "flood.tif" not in text
     record = json.loads((tmp_path / "map.html.record.json").read_text(encoding="utf-8"))

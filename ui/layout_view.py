@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from pakmap.layer import VectorLayer
 from pakmap.session import Session
 
+from .protection_panel import ProtectionPanel
 from .tasks import TaskRunner
 
 PREVIEW_DPI = 60
@@ -123,6 +124,7 @@ class LayoutView(QDialog):
         atlas_row.addWidget(self.atlas)
         atlas_row.addWidget(self.atlas_layer)
         export_form.addRow(atlas_row)
+        self.protection = ProtectionPanel(document, self)
         self.export_button = QPushButton("Export…")
         self.export_button.clicked.connect(lambda: self.export_dialog())
         self.status = QLabel()
@@ -133,6 +135,7 @@ class LayoutView(QDialog):
         left.addSpacing(12)
         left.addWidget(QLabel("<b>Export</b>"))
         left.addLayout(export_form)
+        left.addWidget(self.protection)
         left.addWidget(self.export_button)
         left.addWidget(self.status)
         left.addStretch(1)
@@ -158,6 +161,7 @@ class LayoutView(QDialog):
         document.layer_changed.connect(self._schedule)
         document.layers_changed.connect(self._schedule)
         document.layout_changed.connect(self._layout_changed)
+        document.layers_changed.connect(self.protection.refresh)
         self._fields_changed()
 
     def _schedule(self, *_args) -> None:
@@ -167,6 +171,7 @@ class LayoutView(QDialog):
         self.document.layer_changed.disconnect(self._schedule)
         self.document.layers_changed.disconnect(self._schedule)
         self.document.layout_changed.disconnect(self._layout_changed)
+        self.document.layers_changed.disconnect(self.protection.refresh)
         super().closeEvent(event)
 
     # --- fields → project --------------------------------------------------------------------

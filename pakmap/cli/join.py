@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .options import add_threshold_option
+
 
 def register(sub) -> None:
     p = sub.add_parser(
@@ -79,6 +81,8 @@ def register(sub) -> None:
         "--reason",
         default="",
         metavar="TEXT",
-        help="why --allow-sensitive fields may be published (a data-sharing agreement; recorded)",
+        help="why --allow-sensitive fields may be published (a data-sharing agreement), or why "
+        "--threshold below 5 is enough (recorded)",
     )
+    add_threshold_option(p)
     p.set_defaults(run="pakmap.commands.join:run")

@@ -30,8 +30,9 @@ def add_protection_options(parser) -> None:
         default="",
         metavar="TEXT",
         help='why --allow-sensitive fields may be published, e.g. "data-sharing agreement with X, '
-        '2026-11" (required for LAYER:geometry; kept in the export record)',
+        '2026-11" (required for LAYER:geometry and for --threshold below 5; kept in the export record)',
     )
+    add_threshold_option(parser)
     parser.add_argument(
         "--aggregate",
         action="append",
@@ -46,4 +47,15 @@ def add_protection_options(parser) -> None:
         metavar="LAYER",
         help="the points of LAYER (read from CSV, XLSX or KML) are places such as villages or "
         "facilities, not people (recorded; otherwise such points are protected as people)",
+    )
+
+
+def add_threshold_option(parser) -> None:
+    parser.add_argument(
+        "--threshold",
+        type=int,
+        default=None,
+        metavar="N",
+        help='counts of people below N are published as "<N" (default: the project\'s, else 5; '
+        "below 5 only with --reason; recorded)",
     )

@@ -11,7 +11,8 @@ to allow it or fix the map. Exit status:
 Then, per layer, what each numeric field is (count, rate, measure, identifier, other) and why: only
 counts are suppressed below the threshold. Rates that give a suppressed count back (a rate times
 its population under the threshold, or a rate over fewer people than the threshold) are warned
-about (``pakmap.protection.rates``); warnings do not change the exit status.
+about (``pakmap.protection.rates``); warnings do not change the exit status. A threshold below 5 is
+a warning too, and exit status 3 when the project gives no ``threshold_reason`` (exports are refused).
 """
 
 from __future__ import annotations
@@ -20,7 +21,13 @@ from ..field_kinds import describe_kinds, layer_kinds
 from ..layer import RasterLayer
 from ..project import load_project
 from ..project.loader import load_layers
-from ..protection.policy import check_project, plan_export
+from ..protection.policy import (
+    categorized_count_message,
+    categorized_counts,
+    check_project,
+    low_threshold,
+    plan_export,
+)
 from ..protection.rates import revealing_rates
 
 EXIT_FINDINGS = 3
@@ -37,6 +44,14 @@ def run(args) -> int:
     else:
         findings = check_project(loaded)
     blocking = [f for f in findings if f.blocking]
+    protection = project.protection
+    threshold_warning = low_threshold(int(protection.threshold), protection.threshold_reason)
+    if threshold_warning:
+        print(f"warning: {threshold_warning}")
+    categorized = categorized_counts(loaded)
+    for layer, field in categorized:
+        problem, fix = categorized_count_message(layer, field)
+        print(f"refused: {problem} — {fix}")
     for finding in sorted(findings, key=lambda f: (not f.blocking, f.layer, f.field)):
         where = f" [{', '.join(finding.exports)}]" if finding.exports else ""
         print(f"{'refused' if finding.blocking else 'withheld'}: {finding.message()}{where}")
@@ -47,7 +62,8 @@ def run(args) -> int:
     else:
         print(f"{len(findings)} field(s) withheld from exports; nothing stops an export")
     print_field_kinds(loaded)
-    return EXIT_FINDINGS if blocking else 0
+    refused_threshold = bool(threshold_warning) and not protection.threshold_reason.strip()
+    return EXIT_FINDINGS if blocking or refused_threshold or categorized else 0
 
 
 def print_field_kinds(loaded) -> None:

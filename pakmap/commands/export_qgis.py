@@ -21,6 +21,7 @@ def run(args) -> int:
         aggregate=parse_aggregate(args.aggregate),
         reason=args.reason,
         places=tuple(args.places),
+        threshold=args.threshold,
     ):
         print(path)
     return 0

@@ -28,8 +28,9 @@ from ..join.report import JoinOutcome
 from ..join.spatial import aggregate_points_in_polygons
 from ..join.zonal import zonal_statistics
 from ..layer import RasterLayer, VectorLayer
+from ..project.model import ProtectionSpec
 from ..protection.counts import published_frame
-from ..protection.joined import check_row_aggregate, guard_join, report_value_text
+from ..protection.joined import check_row_aggregate, guard_join, redact_report_keys, report_value_text
 from ..protection.record import record_path, write_export_record
 from ..sources import open_layer
 from .common import split_list, split_pair
@@ -136,12 +137,15 @@ def run(args) -> int:
         table = other.attributes
         fields = split_list(args.fields) or None
         check_row_aggregate(other, args.aggregate, path=args.table)
-        value_text = report_value_text(other, args.allow_sensitive)
+        value_text = report_value_text(
+            other, args.allow_sensitive, threshold=args.threshold or ProtectionSpec.threshold
+        )
+        pairs = [split_pair(p, "--on", "LAYER_FIELD=TABLE_FIELD", "name=district") for p in args.on]
         try:
             result = join_attributes(
                 target.data,
                 table,
-                on=[split_pair(p, "--on", "LAYER_FIELD=TABLE_FIELD", "name=district") for p in args.on],
+                on=pairs,
                 within=split_pair(args.within, "--within", "LAYER_PARENT=TABLE_PARENT", "province=Province")
                 if args.within
                 else None,
@@ -162,25 +166,33 @@ def run(args) -> int:
             # A refused join still shows its report, so the officer sees what to fix.
             report = exc.report
             if report is not None:
+                redact_report_keys(report, other, pairs, target, args.allow_sensitive)
                 print(report.summary(), file=sys.stderr)
                 if args.report:
                     report.to_csv(args.report)
             raise
     report = result.report
+    if not stats:
+        redact_report_keys(report, other, pairs, target, args.allow_sensitive)
     print(report.summary(), file=sys.stderr)
     for warning in report.warnings:
         print(f"pakmap: warning: {warning}", file=sys.stderr)
     # An attribute join publishes the table's fields too (a raster always came with --stat).
     table_layer = None if stats or isinstance(other, RasterLayer) else other
     attribute = table_layer is not None
+    joined = VectorLayer(target.name, result.data, target.source)
+    joined.contributors = dict(getattr(result, "contributors", {}))
     safe, plan = guard_join(
-        VectorLayer(target.name, result.data, target.source),
+        joined,
         table_layer,
         args.output,
         on=[split_pair(p, "--on", "LAYER_FIELD=TABLE_FIELD", "name=district") for p in args.on],
         chosen=split_list(args.fields) if attribute else (),
         allow_sensitive=args.allow_sensitive,
         reason=args.reason,
+        aggregate=args.aggregate if attribute else None,
+        threshold=args.threshold,
+        points=other if stats and isinstance(other, VectorLayer) else None,
     )
     safe.join_reports = [report]
     for name, why in plan.layers[target.name].withheld.items():

@@ -90,6 +90,7 @@ def run(args) -> int:
         aggregate=parse_aggregate(args.aggregate),
         reason=args.reason,
         places=args.places,
+        threshold=args.threshold,
     )
     if not facts.credit:
         print(

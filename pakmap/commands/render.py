@@ -30,6 +30,7 @@ def run(args) -> int:
         "aggregate": parse_aggregate(args.aggregate),
         "reason": args.reason,
         "places": args.places,
+        "threshold": args.threshold,
     }
     if args.output:
         run_outputs(loaded, args.output, dpi=args.dpi, atlas=args.atlas, world_file=args.world_file, **decisions)

@@ -71,12 +71,13 @@ def write_output(
     aggregate: dict[str, str] | None = None,
     reason: str = "",
     places: tuple[str, ...] = (),
+    threshold: int | None = None,
 ) -> list[Path]:
     """Export ``loaded`` to ``out_path`` (format from the extension); returns the files written.
 
     ``allow_sensitive`` and ``aggregate`` are the officer's decisions for this export only
-    (``--allow-sensitive``, ``--aggregate``, ``--reason``, ``--places``); the project's saved decisions
-    apply as well.
+    (``--allow-sensitive``, ``--aggregate``, ``--reason``, ``--places``, ``--threshold``); the project's
+    saved decisions apply as well.
     """
     out_path = Path(out_path)
     suffix = out_path.suffix.lower()
@@ -92,7 +93,7 @@ def write_output(
         raise ExportError("an atlas is a print product", path=out_path, fix="use .pdf or .png with --atlas")
     if atlas:
         loaded = _with_atlas(loaded, atlas)
-    safe, plan = guard_export(loaded, out_path, list(allow_sensitive), aggregate, reason, places)
+    safe, plan = guard_export(loaded, out_path, list(allow_sensitive), aggregate, reason, places, threshold)
     written = exporter.write(safe, out_path, dpi=dpi, atlas=atlas, world_file=world_file)
     record = write_export_record(safe, out_path, plan, extra={"files": [p.name for p in written]})
     return written + [Path(record)]

@@ -458,6 +458,7 @@ def export_qgis_project(
     aggregate: dict[str, str] | None = None,
     reason: str = "",
     places: tuple[str, ...] = (),
+    threshold: int | None = None,
 ) -> list[Path]:
     """Write ``out_path`` (``.qgz``) and its GeoPackage of published layers; returns the files written
     (with the export record)."""
@@ -466,7 +467,7 @@ def export_qgis_project(
         raise ExportError("a QGIS project is written as a .qgz", path=out_path, fix="end the output name with .qgz")
     gpkg = out_path.with_suffix(".gpkg")
     check_exports(loaded.project, [], also=qgis_export_files(out_path), sources=loaded_sources(loaded))
-    safe, plan = guard_export(loaded, out_path, list(allow_sensitive), aggregate, reason, places)
+    safe, plan = guard_export(loaded, out_path, list(allow_sensitive), aggregate, reason, places, threshold)
     tables = write_geopackage_tables(safe, gpkg)
     root = project_xml(loaded, safe, out_path.parent.resolve(), gpkg.name, tables)
     ET.indent(root)

@@ -140,11 +140,15 @@ def join_attributes(
 
     _check_group_overlap(matching, by_group, report, layer_name, table_name)
     data, added, notes = _assemble(layer, table, matching, by_group, fields, aggregate)
+    rows = _rows_per_feature(len(layer), matching, by_group) if aggregate in ("sum", "mean") else None
     report.fields = added
     report.notes.extend(notes)
     if any(g in by_group for g in matching.declared):
         data, notes = _merge_groups(data, matching, by_group, pairs[0][0], report.row_kind, labels, layer_name)
         report.notes.extend(notes)
+        if rows is not None:  # a merged group keeps its first feature (merge_features)
+            dropped = [p for g in matching.declared if g in by_group for p in sorted(matching.groups[g])[1:]]
+            rows = np.delete(rows, dropped)
     if strict and report.warnings:
         error = JoinError(
             report.warnings[0],
@@ -153,7 +157,15 @@ def join_attributes(
         )
         error.report = report
         raise error
-    return JoinResult(data, report)
+    return JoinResult(data, report, {f: rows for f in added} if rows is not None else {})
+
+
+def _rows_per_feature(n: int, matching: Matching, by_group: dict[int, list[int]]) -> np.ndarray:
+    """How many table rows each feature's joined values were made of (0: none)."""
+    out = np.zeros(n, dtype=np.int64)
+    for g, rows in by_group.items():
+        out[matching.groups[g]] = len(rows)
+    return out
 
 
 def _check_group_overlap(

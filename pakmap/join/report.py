@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Protocol
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from ..csv_out import write_rows_csv
@@ -259,6 +260,9 @@ class JoinResult:
 
     data: gpd.GeoDataFrame
     report: JoinReport
+    # Joined field → table rows added up or averaged into each feature (``aggregate`` sum or mean), in
+    # feature order: a mean of two households identifies them (``pakmap.protection.contributors``).
+    contributors: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def accepted_from_dict(data: Any, where: str = "accepted") -> dict[str, str]:

@@ -79,6 +79,8 @@ class SpatialJoinReport:
 class SpatialJoinResult:
     data: gpd.GeoDataFrame
     report: SpatialJoinReport
+    # Output field of a sum or mean → points it was made of, per polygon (``pakmap.protection.contributors``).
+    contributors: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def parse_stats(stats: dict[str, str], points: pd.DataFrame) -> list[tuple[str, str, str | None]]:
@@ -192,10 +194,12 @@ def aggregate_points_in_polygons(
     target = assigned[inside]
     count = np.bincount(target, minlength=n)
     out = polygons.copy()
+    contributors = {}
     for name, kind, source in parsed:
         if kind == "count":
             out[name] = count
             continue
+        contributors[name] = count
         values = pts[source].to_numpy(dtype=float, na_value=np.nan)[inside]
         valid = ~np.isnan(values)
         sums = np.bincount(target[valid], weights=values[valid], minlength=n)
@@ -210,7 +214,7 @@ def aggregate_points_in_polygons(
         missing = int((~valid).sum())
         if missing:
             report.notes.append(f"{missing} point(s) inside a polygon have no {source!r}; left out of {name!r}")
-    return SpatialJoinResult(out, report)
+    return SpatialJoinResult(out, report, contributors)
 
 
 __all__ = [

@@ -136,6 +136,7 @@ def apply_join(project: Project, layers: dict[str, Layer], join: JoinSpec) -> tu
             table_name=join.table,
         )
     joined = replace_data(target, result.data)
+    joined.contributors.update(getattr(result, "contributors", {}))  # zonal statistics have none
     if join.kind not in ("spatial", "zonal") and not isinstance(table, RasterLayer):
         # A table's fields keep the kinds declared for them (a rate joined onto districts stays a rate).
         brought = set(joined.fields) - set(target.fields)

@@ -59,6 +59,9 @@ class LayerSpec:
     # field -> "count" | "rate" | "measure" | "identifier" | "other" (pakmap.field_kinds): only counts
     # are suppressed below the protection threshold
     fields: dict[str, str] = dataclasses.field(default_factory=dict)
+    # field -> the count field of its contributors (a rate -> its population, a mean -> its households):
+    # values over 1 … threshold − 1 contributors are suppressed in exports
+    denominators: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclass
@@ -150,6 +153,7 @@ class AllowSpec:
 @dataclass
 class ProtectionSpec:
     threshold: int = 5  # counts below are shown as "<threshold"
+    threshold_reason: str = ""  # why a threshold below 5 is enough (required then; kept in the export record)
     allow: list[AllowSpec] = dataclasses.field(default_factory=list)
     # Point layers of individuals/households published as counts: layer -> "hex:SIZE_KM" or "admin:BOUNDARY_LAYER"
     aggregate: dict[str, str] = dataclasses.field(default_factory=dict)

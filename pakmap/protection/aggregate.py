@@ -2,9 +2,11 @@
 
 ``aggregate_points`` counts points per admin unit (any polygon layer: provinces, districts, camps)
 or per cell of a hexagon grid laid in a metric CRS. Only the counts (and sums of chosen fields, e.g.
-household size → individuals) leave: no point, no coordinate. Counts below the project threshold
-are later written as "<5" by every surface (``pakmap.protection.counts``); hexagon cells without
-anyone are not produced at all.
+household size → individuals) leave: no point, no coordinate. Hexagons are cells of a fixed grid (its
+origin the CRS's), so a drawn cell or its centre depends on no household's position; hexagons with
+fewer households than the project threshold are not produced at all (nor are empty ones). Admin
+units stay (their boundaries are public): their counts below the threshold are written as "<5" by
+every surface (``pakmap.protection.counts``) and their sums as "x" (``pakmap.protection.contributors``).
 """
 
 from __future__ import annotations
@@ -145,7 +147,7 @@ def aggregate_points(
     e.g. ``{"individuals": "household_size"}``. The result is in the polygons' CRS (admin) or the
     points' CRS (hex) and carries no point attribute. ``result.attrs``: ``skipped`` (rows without a
     point geometry), ``outside`` (admin: points in no unit), ``suppressed`` (field → counts below
-    ``threshold``, shown as "<threshold").
+    ``threshold``, shown as "<threshold"), ``dropped_cells`` (hex: cells under ``threshold`` left out).
     """
     sums = dict(sums or {})
     if points.crs is None:
@@ -161,6 +163,11 @@ def aggregate_points(
         result = _to_admin(points, xy, keep, polygons, count_name, sums)
     elif to == "hex":
         result = _to_hex(points, xy, keep, size_km, count_name, sums)
+        if threshold is not None:
+            # A hexagon of fewer than k households would show where they live: not drawn at all.
+            small = result[count_name].to_numpy() < threshold
+            result = result.loc[~small].reset_index(drop=True)
+            result.attrs["dropped_cells"] = int(small.sum())
     else:
         raise ProtectionError(f"unknown aggregation '{to}'", fix="aggregate to 'admin' units or a 'hex' grid")
     result.attrs["skipped"] = int((~keep).sum())

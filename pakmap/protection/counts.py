@@ -48,10 +48,13 @@ def published_frame(df: pd.DataFrame, threshold: int, fields=None) -> pd.DataFra
     one becomes text written by ``format_number`` ("1,234", "<5"); other columns are unchanged.
 
     A column cannot hold both 1,234 and "<5" as numbers, so a suppressed column is text in a
-    GeoPackage or in web-map data; columns without small counts keep their numeric type.
+    GeoPackage or in web-map data; columns without small counts keep their numeric type. A count
+    column holding text cells (complementary "x", a partner's "-") is written as text as well.
     """
     out = df.copy()
-    for field in suppression_counts(df, threshold, fields):
+    fields = count_fields(df) if fields is None else fields
+    marked = [f for f in fields if df[f].dtype == object and df[f].map(lambda v: isinstance(v, str)).any()]
+    for field in {*suppression_counts(df, threshold, fields), *marked}:
         numbers = numeric_values(df[field])
         if numbers is None:  # suppression_counts lists numeric fields only
             continue

@@ -48,6 +48,17 @@ def revoke_allow(project: Project, layer: str, field: str, export: str | None = 
     return removed
 
 
+def declare_places(project: Project, layer: str, places: bool = True) -> None:
+    """Declare the points of ``layer`` (read from a CSV, XLSX or KML list) as places, not people
+    (``--places LAYER``, ``[protection] places``); ``places=False`` withdraws it."""
+    project.layer_spec(layer)
+    current = list(project.protection.places)
+    wanted = sorted({*current, layer}) if places else [p for p in current if p != layer]
+    if wanted != current:
+        project.protection.places = wanted
+        project.changed.emit(project)
+
+
 def set_aggregation(project: Project, layer: str, how: str | None) -> None:
     """Publish the points of ``layer`` as counts: ``"hex:SIZE_KM"`` or ``"admin:BOUNDARY_LAYER"``;
     ``None`` removes the decision (the points are then refused or left out again)."""
@@ -74,4 +85,4 @@ def set_aggregation(project: Project, layer: str, how: str | None) -> None:
     project.changed.emit(project)
 
 
-__all__ = ["allow_field", "revoke_allow", "set_aggregation"]
+__all__ = ["allow_field", "revoke_allow", "declare_places", "set_aggregation"]

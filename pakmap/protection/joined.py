@@ -26,12 +26,21 @@ from .policy import ExportPlan, guard_export, parse_allow_arguments, sensitive_f
 WITHHELD_VALUE = "(withheld: personal data)"
 
 
-def _project(layer: VectorLayer, table: VectorLayer | TableLayer | None, on) -> Project:
+def _project(
+    layer: VectorLayer,
+    table: VectorLayer | TableLayer | None,
+    on,
+    aggregate: str | None = None,
+    points: VectorLayer | None = None,
+) -> Project:
     specs = [LayerSpec(layer.name)]
     joins = []
+    if points is not None:
+        specs.append(LayerSpec(points.name, visible=False, legend=False))
+        joins.append(JoinSpec(layer=layer.name, kind="spatial", points=points.name))
     if table is not None:
         specs.append(LayerSpec(table.name, visible=False, legend=False))
-        joins.append(JoinSpec(layer=layer.name, table=table.name, on=[list(p) for p in on]))
+        joins.append(JoinSpec(layer=layer.name, table=table.name, on=[list(p) for p in on], aggregate=aggregate))
     return Project(layers=specs, joins=joins)
 
 
@@ -45,6 +54,16 @@ def _hidden(table: VectorLayer | TableLayer, layer_name: str = "") -> TableLayer
     return copy
 
 
+def _hidden_points(points: VectorLayer, layer_name: str) -> VectorLayer:
+    """The points counted or summed (``--stat``), as the in-memory project holds them: never drawn."""
+    copy = VectorLayer(
+        f"{points.name}_points" if points.name == layer_name else points.name, points.data, points.source
+    )
+    copy.sensitive_fields = dict(points.sensitive_fields)
+    copy.visible = False
+    return copy
+
+
 def report_value_text(
     table: VectorLayer | TableLayer, allow_sensitive=(), threshold: int = ProtectionSpec.threshold
 ) -> Callable[[str, Any], str]:
@@ -52,9 +71,7 @@ def report_value_text(
     ``--allow-sensitive`` (``FIELD`` or ``TABLE:FIELD``) as ``WITHHELD_VALUE``, a count as the
     guard publishes it ("<5"), anything else as text."""
     hidden = _hidden(table)
-    loaded = LoadedProject(Project(layers=[LayerSpec(hidden.name, visible=False)]), [hidden])
-    allowed = {a.field for a in parse_allow_arguments(allow_sensitive) if a.layer in ("*", hidden.name)}
-    withheld = {f for f in sensitive_fields(loaded, hidden) if f not in allowed}
+    withheld = withheld_fields(table, allow_sensitive)
     counts = set(count_fields_of(hidden))
 
     def text(field: str, value: Any) -> str:
@@ -65,6 +82,55 @@ def report_value_text(
             return str(value) if number != number else format_number(float(number), threshold=threshold)
         return str(value)
 
+    return text
+
+
+def withheld_fields(layer: VectorLayer | TableLayer, allow_sensitive=()) -> set[str]:
+    """The fields of ``layer`` (a table or a layer) that its outputs withhold: detected or flagged as
+    personal and not allowed by ``--allow-sensitive`` (``FIELD`` or ``LAYER:FIELD``)."""
+    hidden = _hidden(layer)
+    loaded = LoadedProject(Project(layers=[LayerSpec(hidden.name, visible=False)]), [hidden])
+    allowed = {a.field for a in parse_allow_arguments(allow_sensitive) if a.layer in ("*", layer.name, hidden.name)}
+    return {f for f in sensitive_fields(loaded, hidden) if f not in allowed}
+
+
+def redact_report_keys(
+    report, table: VectorLayer | TableLayer, on, layer: VectorLayer | None = None, allow_sensitive=()
+) -> None:
+    """Withhold the keys of the join report when the key itself is personal (a CNIC or a phone joined
+    on): ``table_key`` (and ``detail``, which quotes it) when a table key field is withheld,
+    ``layer_key`` (and the suggestions, which are layer keys) when a layer key field is; the
+    warnings and notes lose those values too. ``on``: the ``(layer_field, table_field)`` pairs."""
+    rows = report.rows
+    hidden_keys: set[str] = set()
+    if set(t for _, t in on) & withheld_fields(table, allow_sensitive):
+        hidden_keys |= {str(k) for k in rows["table_key"] if str(k).strip(" |")}
+        for column in ("table_key", "detail"):
+            rows[column] = [WITHHELD_VALUE if str(v).strip(" |") else v for v in rows[column]]
+        report.suggestions = {}
+    if layer is not None and set(l for l, _ in on) & withheld_fields(layer, allow_sensitive):
+        hidden_keys |= {str(k) for k in rows["layer_key"] if str(k).strip(" |")}
+        hidden_keys |= {str(k) for k in report.unmatched_layer["layer_key"]}
+        hidden_keys |= set(map(str, report.duplicate_layer_keys)) | set(map(str, report.duplicate_table_keys))
+        for column in ("layer_key", "suggestions", "detail"):
+            rows[column] = [WITHHELD_VALUE if str(v).strip(" |") else v for v in rows[column]]
+        report.unmatched_layer["layer_key"] = WITHHELD_VALUE
+        report.duplicate_layer_keys = {
+            f"{WITHHELD_VALUE} {i}": v for i, v in enumerate(report.duplicate_layer_keys.values(), 1)
+        }
+        report.duplicate_table_keys = {
+            f"{WITHHELD_VALUE} {i}": v for i, v in enumerate(report.duplicate_table_keys.values(), 1)
+        }
+    if hidden_keys:
+        ordered = sorted(hidden_keys, key=len, reverse=True)
+        report.warnings = [_without(text, ordered) for text in report.warnings]
+        report.notes = [_without(text, ordered) for text in report.notes]
+
+
+def _without(text: str, values: list[str]) -> str:
+    for value in values:
+        if len(value) >= 3:
+            text = text.replace(value, WITHHELD_VALUE)
     return text
 
 
@@ -89,17 +155,25 @@ def guard_join(
     chosen=(),
     allow_sensitive=(),
     reason: str = "",
+    aggregate: str | None = None,
+    threshold: int | None = None,
+    points: VectorLayer | None = None,
 ) -> tuple[LoadedProject, ExportPlan]:
     """The safe copy (``layer`` and the hidden table) and the plan for writing it to ``out_path``.
 
     ``chosen``: the table fields the officer named (``--fields``): one that is withheld refuses the
-    export, since the officer asked for it, rather than quietly leaving it out."""
+    export, since the officer asked for it, rather than quietly leaving it out. ``aggregate``: how
+    the join combined several table rows; ``points``: the points a spatial join (``--stat``) counted
+    or summed (sums and means of too few households are suppressed in both)."""
     hidden = _hidden(table, layer.name) if table is not None else None
+    counted = _hidden_points(points, layer.name) if points is not None else None
     layers: list[Layer] = [layer]
     if hidden is not None:
         layers.append(hidden)
-    loaded = LoadedProject(_project(layer, hidden, on), layers)
-    safe, plan = guard_export(loaded, out_path, allow_sensitive, reason=reason)
+    if counted is not None:
+        layers.append(counted)
+    loaded = LoadedProject(_project(layer, hidden, on, aggregate, counted), layers)
+    safe, plan = guard_export(loaded, out_path, allow_sensitive, reason=reason, threshold=threshold)
     withheld = plan.layers[layer.name].withheld
     asked = [f for f in chosen if f in withheld]
     if asked:
@@ -113,4 +187,11 @@ def guard_join(
     return safe, plan
 
 
-__all__ = ["guard_join", "report_value_text", "check_row_aggregate", "WITHHELD_VALUE"]
+__all__ = [
+    "guard_join",
+    "report_value_text",
+    "check_row_aggregate",
+    "withheld_fields",
+    "redact_report_keys",
+    "WITHHELD_VALUE",
+]

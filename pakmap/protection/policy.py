@@ -25,21 +25,36 @@ from pathlib import Path
 
 from ..errors import ProtectionError
 from ..field_format import expression_fields
-from ..field_kinds import count_fields_of
+from ..field_kinds import count_fields_of, is_count, name_tokens
 from ..layer import Layer, RasterLayer, TableLayer, VectorLayer, replace_data
 from ..project.loaded import LoadedProject
 from ..project.model import AllowSpec, Project
-from ..sensitivity.detect import detect_layer, household_size_field, inspect_layer, rows_are_households
+from ..sensitivity.detect import (
+    detect_layer,
+    household_size_field,
+    inspect_layer,
+    is_individual_level,
+    rows_are_households,
+)
 from ..style import CategorizedStyle, GraduatedStyle, ProportionalStyle, SingleSymbolStyle
 from .aggregate import aggregate_points
+from .complementary import complementary_suppression
+from .contributors import denominator_counts, few_contributors
 from .counts import suppression_counts
 
 GEOMETRY = "geometry"
+STANDARD_THRESHOLD = 5  # UNHCR's usual minimum cell size: lower needs a recorded reason
 LIST_EVIDENCE = "points read from a list not declared as places"
 PLACES_FIX = (
     "if the points are places (villages, facilities), declare them: --places {layer} or [protection] "
     'places = ["{layer}"]; '
 )  # the pseudo-field naming a point layer's locations in allows and findings
+
+
+SUPPRESSION_METHOD = (
+    'counts of people from 1 to threshold - 1 shown as "<threshold"; complementary cells shown as "x" '
+    "so that no suppressed count follows from row, column or parent-unit totals"
+)
 
 
 @dataclass
@@ -98,6 +113,9 @@ class LayerPlan:
     points: str = ""  # individual points: "allowed", "aggregated", "left out" or "blocked"
     aggregate: str = ""  # "hex:10" / "admin:districts" when aggregated
     suppressed: dict[str, int] = field(default_factory=dict)  # count field → values shown as "<threshold"
+    secondary: dict[str, int] = field(default_factory=dict)  # count field → cells shown as "x" (complementary)
+    few_contributors: dict[str, int] = field(default_factory=dict)  # field → values of < threshold contributors
+    dropped_cells: int = 0  # hexagons of fewer households than the threshold, left out
 
 
 @dataclass
@@ -106,6 +124,7 @@ class ExportPlan:
     threshold: int
     layers: dict[str, LayerPlan] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    threshold_reason: str = ""  # why a threshold below STANDARD_THRESHOLD is enough
     allow_arguments: list[str] = field(default_factory=list)  # --allow-sensitive values used
     places: list[str] = field(default_factory=list)  # point layers from lists declared as places, not people
 
@@ -117,12 +136,17 @@ class ExportPlan:
         """What the export record keeps: withheld and allowed fields, aggregations, suppression."""
         return {
             "threshold": self.threshold,
+            **({"threshold_reason": self.threshold_reason} if self.threshold < STANDARD_THRESHOLD else {}),
             # field → why detection flagged it (the rule that fired, never a value)
             "withheld": {n: dict(sorted(p.withheld.items())) for n, p in self.layers.items() if p.withheld},
             "allowed": {n: dict(p.allowed) for n, p in self.layers.items() if p.allowed},
             "points_left_out": [n for n, p in self.layers.items() if p.points == "left out"],
             "aggregated": {n: p.aggregate for n, p in self.layers.items() if p.points == "aggregated"},
+            "hexagons_left_out": {n: p.dropped_cells for n, p in self.layers.items() if p.dropped_cells},
             "suppressed_counts": {n: dict(p.suppressed) for n, p in self.layers.items() if p.suppressed},
+            "secondary_suppressed": {n: dict(p.secondary) for n, p in self.layers.items() if p.secondary},
+            "few_contributors": {n: dict(p.few_contributors) for n, p in self.layers.items() if p.few_contributors},
+            "suppression_method": SUPPRESSION_METHOD,
             "allow_sensitive_arguments": list(self.allow_arguments),
             "declared_places": list(self.places),
         }
@@ -160,6 +184,79 @@ def check_allow_reason(values, reason: str = "", path=None) -> None:
             fix=f"aggregate the points instead (--aggregate {layer}=hex:10), or state the agreement: "
             f'--reason "data-sharing agreement with …, 2026-11"',
         )
+
+
+def low_threshold(threshold: int, reason: str = "") -> str | None:
+    """The warning for a threshold below ``STANDARD_THRESHOLD`` (None when it is not below)."""
+    if threshold >= STANDARD_THRESHOLD:
+        return None
+    why = f"reason: {reason.strip()}" if reason.strip() else "no reason given: exports are refused"
+    return (
+        f"threshold {threshold} is below {STANDARD_THRESHOLD}: counts of {threshold} and more people are "
+        f"published ({why})"
+    )
+
+
+def check_threshold(threshold: int, reason: str = "", path=None) -> None:
+    """A threshold below 5 publishes counts of 3 or 4 people: only for a stated, recorded reason."""
+    if threshold < STANDARD_THRESHOLD and not reason.strip():
+        raise ProtectionError(
+            f"a threshold of {threshold} publishes counts below {STANDARD_THRESHOLD} and needs a recorded reason",
+            path=path,
+            fix=f'give it: --threshold {threshold} --reason "…" (or [protection] threshold_reason = "…"), '
+            f"or keep the threshold at {STANDARD_THRESHOLD}",
+        )
+
+
+# Counts of things, not people: a class per value shows no one ("3 schools").
+THING_WORDS = {"sites", "villages", "schools", "facilities", "camps", "visits", "points", "wells", "clinics"}
+
+
+def categorized_counts(loaded: LoadedProject) -> list[tuple[str, str]]:
+    """``(layer, field)`` of drawn layers styled by category on a count of people: each small value
+    would be its own legend entry and colour ("1", "2", "3"), no "<5" class possible."""
+    out = []
+    aggregated = set(loaded.project.protection.aggregate)  # drawn as graduated counts per cell
+    for layer in loaded.drawable:
+        style = getattr(layer, "style", None)
+        if layer.name in aggregated:
+            continue
+        if isinstance(style, CategorizedStyle) and is_count(layer, style.field):
+            if not set(name_tokens(style.field)) & THING_WORDS:
+                out.append((layer.name, style.field))
+    return out
+
+
+def categorized_count_message(layer: str, field: str) -> tuple[str, str]:
+    """The problem and the fix of a categorized style on a count (one line each)."""
+    return (
+        f"layer '{layer}' is styled by category on '{field}', a count of people: each small value would "
+        "be its own class and legend entry",
+        f'style it graduated (style = {{ kind = "graduated", field = "{field}" }}; its small values share one '
+        f'"<5" class), or declare the field as not a count ([layers.fields] {field} = "other")',
+    )
+
+
+def check_categorized_counts(loaded: LoadedProject, path=None) -> None:
+    found = categorized_counts(loaded)
+    if found:
+        problem, fix = categorized_count_message(*found[0])
+        raise ProtectionError(problem, path=path, fix=fix)
+
+
+def with_threshold(loaded: LoadedProject, threshold: int | None, reason: str = "") -> LoadedProject:
+    """``loaded`` whose project uses ``threshold`` (``--threshold``) and ``reason`` for this export."""
+    if threshold is None:
+        return loaded
+    if not 1 <= int(threshold) <= 1_000:
+        raise ProtectionError(f"--threshold {threshold} is out of range", fix="give a whole number from 1 to 1000")
+    project = copy.copy(loaded.project)
+    project.protection = dataclasses.replace(
+        project.protection,
+        threshold=int(threshold),
+        threshold_reason=reason.strip() or project.protection.threshold_reason,
+    )
+    return LoadedProject(project, loaded.layers, loaded.join_reports, loaded.crs)
 
 
 def _export_matches(pattern: str, project: Project, export_path) -> bool:
@@ -255,6 +352,12 @@ LIST_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".kml", ".kmz")
 def _read_from_a_list(layer: Layer) -> bool:
     source = getattr(layer, "source", None)
     return source is not None and source.path is not None and Path(str(source.path)).suffix.lower() in LIST_SUFFIXES
+
+
+def point_lists(loaded: LoadedProject) -> list[str]:
+    """The point layers read from a CSV, XLSX or KML list that may be declared as places (a list with
+    names, phones or ID numbers is people whatever is declared, so it is not among them)."""
+    return [l.name for l in loaded.layers if _is_point_layer(l) and _read_from_a_list(l) and not is_individual_level(l)]
 
 
 def _not_individual(layer: Layer, how: str) -> ProtectionError:
@@ -359,6 +462,7 @@ def plan_export(
     plan = ExportPlan(
         export=Path(export_path).name if export_path else "",
         threshold=int(project.protection.threshold),
+        threshold_reason=project.protection.threshold_reason.strip(),
         allow_arguments=[str(v) for v in allow_sensitive or ()],
         places=sorted({*project.protection.places, *places} & {l.name for l in loaded.layers}),
     )
@@ -454,8 +558,11 @@ def _aggregated_layer(loaded: LoadedProject, layer: VectorLayer, lp: LayerPlan) 
         GraduatedStyle(field=count_name, method="natural_breaks", classes=5, palette="unhcr_blue"),
     )
     new.visible, new.opacity = layer.visible, layer.opacity
+    # Sums over a unit's few households (their members) are theirs: suppressed with the count.
+    new.contributors = {name: data[count_name].to_numpy() for name in sums}
     lp.fields = [str(c) for c in data.columns if c != data.geometry.name]
     lp.suppressed = data.attrs.get("suppressed", {})
+    lp.dropped_cells = int(data.attrs.get("dropped_cells", 0))
     return new
 
 
@@ -481,6 +588,52 @@ def _strip_layer(layer: VectorLayer | TableLayer, lp: LayerPlan) -> VectorLayer 
         new.declared_kinds = dict(layer.declared_kinds)
     new.sensitive_fields = {f: r for f, r in lp.allowed.items() if f != GEOMETRY}
     return new
+
+
+def _contributor_counts(loaded: LoadedProject, layer: Layer, lp: LayerPlan) -> dict:
+    """Field → contributors per row where known: aggregated points, joins that added up or averaged
+    the rows of a table of people or households, declared denominators."""
+    counts: dict = {}
+    if lp.points == "aggregated":
+        counts.update(getattr(layer, "contributors", {}))
+    elif getattr(layer, "contributors", None):
+        tables = {l.name: l for l in loaded.layers}
+        for join in loaded.project.joins:
+            if join.layer != layer.name:
+                continue
+            # Sums and means over the rows of a table, or the points of a layer, of people or households.
+            spatial = join.kind == "spatial"
+            source = tables.get(join.points if spatial else join.table)
+            combined = spatial or join.aggregate in ("sum", "mean")
+            if source is not None and combined and is_individual_level(source):
+                counts.update(layer.contributors)
+    spec = next((s for s in loaded.project.layers if s.name == layer.name), None)
+    if spec is not None and spec.denominators and isinstance(layer, (VectorLayer, TableLayer)):
+        counts.update(denominator_counts(layer.data, spec.denominators))
+    return {f: n for f, n in counts.items() if f in set(lp.fields)}
+
+
+def _protect_cells(loaded: LoadedProject, layer: Layer, lp: LayerPlan, threshold: int) -> Layer:
+    """``layer`` with values of too few contributors and complementary cells suppressed ("x"):
+    ``pakmap.protection.contributors`` and ``pakmap.protection.complementary``."""
+    if not isinstance(layer, (VectorLayer, TableLayer)) or not lp.fields:
+        return layer
+    frame, hidden = few_contributors(layer.data, _contributor_counts(loaded, layer, lp), threshold)
+    lp.few_contributors = {f: int(mask.sum()) for f, mask in hidden.items()}
+    counts = [f for f in count_fields_of(layer) if f in set(lp.fields)]
+    if counts:
+        frame, lp.secondary = complementary_suppression(frame, counts, threshold, hidden)
+    if frame is layer.data:
+        return layer
+    if isinstance(layer, VectorLayer):
+        new = replace_data(layer, frame)
+        style = new.style
+        if isinstance(style, GraduatedStyle) and (style.field in lp.secondary or style.field in lp.few_contributors):
+            # Its "x" cells are drawn in the no-data colour: the legend says why.
+            new.style = dataclasses.replace(style, nodata_label=f"{style.nodata_label} or suppressed (x)")
+        return new
+    layer.data = frame
+    return layer
 
 
 def _safe_project(project: Project, plan: ExportPlan, layers: list[Layer]) -> Project:
@@ -514,11 +667,11 @@ def apply_plan(loaded: LoadedProject, plan: ExportPlan) -> LoadedProject:
         if lp is None or isinstance(layer, RasterLayer):
             layers.append(layer)
         elif lp.points == "aggregated" and isinstance(layer, VectorLayer):  # only points are aggregated
-            layers.append(_aggregated_layer(loaded, layer, lp))
+            layers.append(_protect_cells(loaded, _aggregated_layer(loaded, layer, lp), lp, plan.threshold))
         elif lp.points in ("left out", "blocked"):
             continue  # exact locations of people never reach an exporter
         else:
-            layers.append(_strip_layer(layer, lp))
+            layers.append(_protect_cells(loaded, _strip_layer(layer, lp), lp, plan.threshold))
     return LoadedProject(_safe_project(loaded.project, plan, layers), layers, list(loaded.join_reports), loaded.crs)
 
 
@@ -537,11 +690,16 @@ def guard_export(
     aggregate: dict[str, str] | None = None,
     reason: str = "",
     places=(),
+    threshold: int | None = None,
 ) -> tuple[LoadedProject, ExportPlan]:
     """The safe copy and the plan for an export; ``ProtectionError`` when a finding blocks it.
 
-    ``reason``: why the ``allow_sensitive`` fields may be published (required for points)."""
+    ``reason``: why the ``allow_sensitive`` fields may be published (required for points) and why a
+    ``threshold`` (``--threshold``, else the project's) below 5 is enough (required then)."""
     check_allow_reason(allow_sensitive, reason, export_path)
+    loaded = with_threshold(loaded, threshold, reason)
+    protection = loaded.project.protection
+    check_threshold(int(protection.threshold), protection.threshold_reason, export_path)
     plan = plan_export(loaded, export_path, allow_sensitive, aggregate, reason, places)
     blocking = plan.blocking
     if blocking:
@@ -562,7 +720,9 @@ def guard_export(
             f"(`pakmap check` lists every finding); only under a "
             f'data-sharing agreement, --allow-sensitive {blocking[0].allow_arg} --reason "…"',
         )
-    return apply_plan(loaded, plan), plan
+    safe = apply_plan(loaded, plan)
+    check_categorized_counts(safe, export_path)
+    return safe, plan
 
 
 def check_project(loaded: LoadedProject, export_path=None) -> list[Finding]:
@@ -590,6 +750,11 @@ def check_project(loaded: LoadedProject, export_path=None) -> list[Finding]:
 
 __all__ = [
     "check_allow_reason",
+    "point_lists",
+    "check_threshold",
+    "low_threshold",
+    "with_threshold",
+    "STANDARD_THRESHOLD",
     "Finding",
     "LayerPlan",
     "ExportPlan",

@@ -1,0 +1,263 @@
+"""Complementary (secondary) suppression: a "<5" that subtraction cannot undo.
+
+A district's 3 refugees printed as "<5" are back in the open when the province total is known (it is
+published: by UNHCR, on the same page, in a totals row) and every other district of the province is
+printed: Tank = province − the others. The same holds across a row, when a total column is the sum
+of others (men + women + boys + girls = total): Kohat girls = 57 − 18 − 21 − 14 = 4. Statistical
+agencies (sdcMicro, tau-Argus) therefore suppress more cells: enough that no suppressed cell can be
+solved for from the published ones.
+
+The relations a table declares, each a sum whose total is known:
+
+* **column groups**: each count field summed over the whole layer (the national total), and over
+  each group of a parent column (province, division, ``ADM1_EN``…; groups of two rows or more);
+* **row sums**: a count field equal, in every row, to the sum of other count fields (found from the
+  values, so a "total" column and its parts need no declaration).
+
+Cells under the threshold (primary suppression, "<5") are the unknowns. A suppressed cell can be
+recovered exactly when its unit vector lies in the row space of the relations restricted to the
+suppressed cells (linear algebra, not a rule of thumb). While one can, the smallest other published
+cell of a relation that holds it is suppressed too (a zero only when no other cell is left). Those
+secondary cells are written as ``SECONDARY_MARK`` ("x", the statisticians' mark, which every pakmap
+reader and formatter takes as an empty, suppressed cell): never as "<5", which would be false.
+
+Missing figures (NaN) are in no relation. Only count fields are touched: rates, shares and areas
+never change.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..field_kinds import SUPPRESSED_CELL, name_tokens, numeric_values
+
+SECONDARY_MARK = "x"
+# Columns whose values name the larger unit a feature belongs to (its total is published there).
+PARENT_WORDS = {"province", "provinces", "division", "divisions", "region", "state", "parent", "admin1", "adm1"}
+_ADMIN_LEVEL = re.compile(r"^adm(\d)", re.IGNORECASE)
+_MAX_ROW_FIELDS = 14  # count fields searched for a total = sum of parts (combinations grow fast)
+_MAX_PARTS = 6
+_TOLERANCE = 1e-9
+_SAMPLE_ROWS = 256
+
+
+@dataclass(frozen=True)
+class Relation:
+    """Parts (row, field) whose sum is a known total: published elsewhere, or the table's own cell
+    ``total`` (then coefficient −1 and the sum is 0)."""
+
+    parts: tuple[tuple[int, int], ...]
+    total: tuple[int, int] | None = None
+
+    def cells(self) -> tuple[tuple[int, int], ...]:
+        return self.parts + ((self.total,) if self.total is not None else ())
+
+
+def parent_columns(frame: pd.DataFrame) -> list[str]:
+    """Columns naming a larger unit (province, division, ``ADM1_EN``): each partitions the rows into
+    groups whose totals are known. A column with a different value on every row is a name, not a
+    parent; two columns with the same groups (``ADM1_EN``, ``ADM1_PCODE``) count once."""
+    out, seen = [], set()
+    levels = [int(m.group(1)) for c in frame.columns if (m := _ADMIN_LEVEL.match(str(c)))]
+    deepest = max(levels, default=None)
+    for column in frame.columns:
+        name = str(column)
+        level = _ADMIN_LEVEL.match(name)
+        parent = (level is not None and int(level.group(1)) < (deepest or 0)) or bool(
+            set(name_tokens(name)) & PARENT_WORDS
+        )
+        if not parent or frame[column].dtype.kind in "fc":
+            continue
+        codes = tuple(pd.factorize(frame[column].astype(str))[0])
+        if len(set(codes)) >= len(frame) or codes in seen:
+            continue
+        seen.add(codes)
+        out.append(name)
+    return out
+
+
+def _sums_to(values: np.ndarray, total: int, parts) -> bool:
+    block, t = values[:, parts], values[:, total]
+    rows = ~np.isnan(block).any(axis=1) & ~np.isnan(t)
+    return bool(np.all(np.abs(block[rows].sum(axis=1) - t[rows]) < _TOLERANCE))
+
+
+def row_sums(values: np.ndarray) -> list[tuple[int, tuple[int, ...]]]:
+    """``(total, parts)`` field positions where field ``total`` equals the sum of ``parts`` in every
+    row that has all of them (at least two rows, one of them not all zero). Only minimal sets of
+    parts: a column of zeros added to a sum is no new relation."""
+    n_fields = values.shape[1]
+    if n_fields < 3 or n_fields > _MAX_ROW_FIELDS:
+        return []
+    usable = [f for f in range(n_fields) if np.nansum(np.abs(values[:, f])) > 0]
+    found: list[tuple[int, tuple[int, ...]]] = []
+    for total in usable:
+        t = values[:, total]
+        with np.errstate(invalid="ignore"):
+            candidates = [f for f in usable if f != total and np.all(~(values[:, f] > t))]
+        for size in range(2, min(_MAX_PARTS, len(candidates)) + 1):
+            for parts in itertools.combinations(candidates, size):
+                if any(set(p) <= set(parts) for tt, p in found if tt == total):
+                    continue
+                if not _sums_to(values[:_SAMPLE_ROWS], total, parts):
+                    continue  # most combinations fail on the first rows: the whole table is not read for them
+                block = values[:, parts]
+                rows = ~np.isnan(block).any(axis=1) & ~np.isnan(t)
+                if rows.sum() < 2 or not np.any(t[rows] != 0):
+                    continue
+                if np.all(np.abs(block[rows].sum(axis=1) - t[rows]) < _TOLERANCE):
+                    found.append((total, parts))
+    return found
+
+
+def relations(frame: pd.DataFrame, fields: list[str], values: np.ndarray) -> list[Relation]:
+    """Every sum the published table declares over ``fields`` (see the module's docstring)."""
+    present = ~np.isnan(values)
+    out: list[Relation] = []
+    groupings = [np.zeros(len(frame), dtype=int)] + [
+        pd.factorize(frame[c].astype(str))[0] for c in parent_columns(frame)
+    ]
+    for groups in groupings:
+        for g in np.unique(groups):
+            rows = np.flatnonzero(groups == g)
+            if len(rows) < 2:
+                continue  # a unit alone in its parent is its parent's total: nothing can hide it
+            for f in range(len(fields)):
+                cells = tuple((int(r), f) for r in rows if present[r, f])
+                if len(cells) >= 2:
+                    out.append(Relation(cells))
+    for total, parts in row_sums(values):
+        for r in range(len(frame)):
+            if present[r, total] and present[r, list(parts)].all():
+                out.append(Relation(tuple((r, p) for p in parts), (r, total)))
+    return out
+
+
+def _exposed(suppressed: list[tuple[int, int]], touching: list[Relation]) -> list[tuple[int, int]]:
+    """The suppressed cells the relations determine exactly (unit vector in the row space)."""
+    if not touching:
+        return []
+    index = {c: i for i, c in enumerate(suppressed)}
+    a = np.zeros((len(touching), len(suppressed)))
+    for i, rel in enumerate(touching):
+        for c in rel.parts:
+            if c in index:
+                a[i, index[c]] = 1.0
+        if rel.total in index:
+            a[i, index[rel.total]] = -1.0
+    _, sv, vt = np.linalg.svd(a, full_matrices=False)
+    rank = int(np.sum(sv > 1e-9 * max(1.0, sv.max(initial=0.0))))
+    # The part of each unit vector inside the row space: 1 when the relations pin that cell down.
+    inside = np.sum(vt[:rank] ** 2, axis=0)
+    return [c for c, f in zip(suppressed, inside) if f > 1 - 1e-7]
+
+
+def secondary_cells(values: np.ndarray, primary: np.ndarray, rels: list[Relation]) -> np.ndarray:
+    """The cells to suppress besides ``primary`` so that no suppressed cell is determined by ``rels``.
+
+    First no relation may hold a single suppressed cell: its smallest other cell is added, preferring
+    one whose other relations already hold a suppressed cell (so no new single is made: the cells
+    form rectangles, as tau-Argus's hypercube method does). Then, as long as the rank test still
+    finds a determined cell (cycles of relations can pin one down), a cell of its relations is added.
+    """
+    suppressed = {(int(r), int(f)) for r, f in zip(*np.nonzero(primary))}
+    secondary = np.zeros_like(primary, dtype=bool)
+    if not suppressed:
+        return secondary
+    by_cell: dict[tuple[int, int], list[Relation]] = {}
+    for rel in rels:
+        for c in rel.cells():
+            by_cell.setdefault(c, []).append(rel)
+    hidden_in = {id(rel): sum(c in suppressed for c in rel.cells()) for rel in rels}
+
+    def add(cell: tuple[int, int]) -> None:
+        suppressed.add(cell)
+        secondary[cell] = True
+        for rel in by_cell.get(cell, []):
+            hidden_in[id(rel)] += 1
+
+    def cost(cell: tuple[int, int], rel: Relation) -> tuple:
+        singles = sum(hidden_in[id(other)] == 0 for other in by_cell.get(cell, []) if other is not rel)
+        return (bool(values[cell] == 0), singles, float(values[cell]), rel.total == cell, cell)
+
+    def hide(cell: tuple[int, int], rel: Relation) -> bool:
+        options = [cost(c, rel) for c in rel.cells() if c not in suppressed]
+        if options:
+            add(min(options)[-1])
+        return bool(options)
+
+    pending = [rel for rel in rels if hidden_in[id(rel)] == 1]
+    while pending:
+        rel = pending.pop()
+        if hidden_in[id(rel)] == 1:
+            hide(next(c for c in rel.cells() if c in suppressed), rel)
+            pending.extend(other for c in rel.cells() for other in by_cell.get(c, []) if hidden_in[id(other)] == 1)
+    hopeless: set[tuple[int, int]] = set()
+    for _ in range(values.size):
+        ordered = sorted(suppressed)
+        touching = list({id(r): r for c in ordered for r in by_cell.get(c, [])}.values())
+        exposed = [c for c in _exposed(ordered, touching) if c not in hopeless]
+        if not exposed:
+            break
+        cell = exposed[0]
+        if not any(hide(cell, rel) for rel in by_cell.get(cell, [])):
+            hopeless.add(cell)  # its relations hold nothing else (a unit alone with its total)
+    return secondary
+
+
+def complementary_suppression(
+    frame: pd.DataFrame, fields: list[str], threshold: int, hidden: dict[str, np.ndarray] | None = None
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """``frame`` with the secondary cells of its count ``fields`` written as ``SECONDARY_MARK``, and
+    how many per field. Primary cells (under ``threshold``) keep their numbers: every formatter shows
+    them as "<threshold". ``hidden``: field → rows already suppressed otherwise (values of too few
+    contributors), unknowns as well."""
+    hidden = hidden or {}
+    fields = [f for f in fields if f in frame.columns]
+    columns = {f: numeric_values(frame[f]) for f in fields}
+    fields = [f for f in fields if columns[f] is not None]
+    if not fields or len(frame) == 0:
+        return frame, {}
+    values = np.column_stack([columns[f].to_numpy(dtype=float) for f in fields])
+    # A partner's own "<5" is a suppressed cell of unknown value: an unknown of the relations too.
+    marked = np.column_stack(
+        [
+            frame[f].map(lambda v: isinstance(v, str) and bool(SUPPRESSED_CELL.match(v.strip()))).to_numpy()
+            for f in fields
+        ]
+    )
+    for i, f in enumerate(fields):
+        if f in hidden:
+            marked[:, i] |= np.asarray(hidden[f], dtype=bool)
+    values[marked] = 1.0
+    with np.errstate(invalid="ignore"):
+        primary = (values > 0) & (values < threshold) | marked
+    if not primary.any():
+        return frame, {}
+    secondary = secondary_cells(values, primary, relations(frame.reset_index(drop=True), fields, values))
+    counts = {f: int(secondary[:, i].sum()) for i, f in enumerate(fields) if secondary[:, i].any()}
+    if not counts:
+        return frame, {}
+    out = frame.copy()
+    for i, f in enumerate(fields):
+        if secondary[:, i].any():
+            column = out[f].astype(object)
+            column.iloc[np.flatnonzero(secondary[:, i])] = SECONDARY_MARK
+            out[f] = column
+    return out, counts
+
+
+__all__ = [
+    "SECONDARY_MARK",
+    "Relation",
+    "parent_columns",
+    "row_sums",
+    "relations",
+    "secondary_cells",
+    "complementary_suppression",
+]
