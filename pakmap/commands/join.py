@@ -172,7 +172,7 @@ def run(args) -> int:
                     report.to_csv(args.report)
             raise
     report = result.report
-    if not stats:
+    if not stats and not isinstance(other, RasterLayer):
         redact_report_keys(report, other, pairs, target, args.allow_sensitive)
     print(report.summary(), file=sys.stderr)
     for warning in report.warnings:

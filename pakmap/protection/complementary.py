@@ -219,8 +219,9 @@ def complementary_suppression(
     contributors), unknowns as well."""
     hidden = hidden or {}
     fields = [f for f in fields if f in frame.columns]
-    columns = {f: numeric_values(frame[f]) for f in fields}
-    fields = [f for f in fields if columns[f] is not None]
+    found = {f: numeric_values(frame[f]) for f in fields}
+    columns = {f: v for f, v in found.items() if v is not None}
+    fields = [f for f in fields if f in columns]
     if not fields or len(frame) == 0:
         return frame, {}
     values = np.column_stack([columns[f].to_numpy(dtype=float) for f in fields])

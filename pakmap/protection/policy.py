@@ -605,7 +605,7 @@ def _contributor_counts(loaded: LoadedProject, layer: Layer, lp: LayerPlan) -> d
             spatial = join.kind == "spatial"
             source = tables.get(join.points if spatial else join.table)
             combined = spatial or join.aggregate in ("sum", "mean")
-            if source is not None and combined and is_individual_level(source):
+            if isinstance(layer, VectorLayer) and source is not None and combined and is_individual_level(source):
                 counts.update(layer.contributors)
     spec = next((s for s in loaded.project.layers if s.name == layer.name), None)
     if spec is not None and spec.denominators and isinstance(layer, (VectorLayer, TableLayer)):
