@@ -40,6 +40,7 @@ from pakmap.jobs.qgis_project import export_qgis_project
 from pakmap.project import load_project, save_project
 from pakmap.project.loader import load_layers
 from pakmap.project.model import JoinSpec, LayerSpec, LayoutSpec, Project, ProtectionSpec
+from pakmap.style import GraduatedStyle, LabelStyle
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:Could not parse column:UserWarning"),
@@ -117,12 +118,14 @@ def _project(folder: Path, shared_data: Path, table: pd.DataFrame) -> Path:
             LayerSpec(
                 "provinces",
                 str(shared_data / "pak_provinces.geojson"),
-                style={"kind": "graduated", "field": "households", "classes": 3},
-                labels={"expression": "{name}: {households}", "size": 7},
+                style=GraduatedStyle(field="households", classes=3),
+                labels=LabelStyle(expression="{name}: {households}", size=7),
                 popup_fields=["name", "households"],
             ),
             # What a hurried officer sets up on the list itself: labels and popups of names and phones.
-            LayerSpec("households", "households.csv", labels={"field": "head_of_household"}, popup_fields=["phone"]),
+            LayerSpec(
+                "households", "households.csv", labels=LabelStyle(field="head_of_household"), popup_fields=["phone"]
+            ),
         ],
         joins=[JoinSpec(layer="provinces", kind="spatial", points="households", stats={"households": "count"})],
         layout=LayoutSpec(title="Surveyed households", sources="Generated test data"),
