@@ -609,7 +609,7 @@ def _contributor_counts(loaded: LoadedProject, layer: Layer, lp: LayerPlan) -> d
                 counts.update(layer.contributors)
     spec = next((s for s in loaded.project.layers if s.name == layer.name), None)
     if spec is not None and spec.denominators and isinstance(layer, (VectorLayer, TableLayer)):
-        counts.update(denominator_counts(layer.data, spec.denominators))
+        counts.update(denominator_counts(layer.attributes, spec.denominators))
     return {f: n for f, n in counts.items() if f in set(lp.fields)}
 
 
@@ -618,15 +618,24 @@ def _protect_cells(loaded: LoadedProject, layer: Layer, lp: LayerPlan, threshold
     ``pakmap.protection.contributors`` and ``pakmap.protection.complementary``."""
     if not isinstance(layer, (VectorLayer, TableLayer)) or not lp.fields:
         return layer
-    frame, hidden = few_contributors(layer.data, _contributor_counts(loaded, layer, lp), threshold)
+    # On the attributes: a point layer held as columns never builds its million shapely points here.
+    attributes = layer.attributes
+    frame, hidden = few_contributors(attributes, _contributor_counts(loaded, layer, lp), threshold)
     lp.few_contributors = {f: int(mask.sum()) for f, mask in hidden.items()}
     counts = [f for f in count_fields_of(layer) if f in set(lp.fields)]
     if counts:
         frame, lp.secondary = complementary_suppression(frame, counts, threshold, hidden)
-    if frame is layer.data:
+    if frame is attributes:
         return layer
     if isinstance(layer, VectorLayer):
-        new = replace_data(layer, frame)
+        points = layer.point_columns
+        if points is not None:
+            data = dataclasses.replace(points, attributes=frame)
+        else:
+            data = layer.data.copy()
+            for column in frame.columns:
+                data[column] = frame[column]
+        new = replace_data(layer, data)
         style = new.style
         if isinstance(style, GraduatedStyle) and (style.field in lp.secondary or style.field in lp.few_contributors):
             # Its "x" cells are drawn in the no-data colour: the legend says why.

@@ -387,10 +387,17 @@ class LabelCollector:
         if symbol is None or isinstance(layer.style, ProportionalStyle) or layer.geometry_type != "Point":
             return
         proj = projected(layer, self.view.crs)
-        rows = visible_indices(proj, self.view.extent)
+        rows = (
+            proj.points_in(*self.view.extent) if proj.point_xy is not None else visible_indices(proj, self.view.extent)
+        )
         if len(rows) == 0 or len(rows) > MAX_MARKER_OBSTACLES:
             return
-        centers = self.transform.apply(shapely.get_coordinates(shapely.centroid(proj.geoms[rows])))
+        xy = (
+            proj.point_xy[rows]
+            if proj.point_xy is not None
+            else shapely.get_coordinates(shapely.centroid(proj.geoms[rows]))
+        )
+        centers = self.transform.apply(xy)  # a layer held as columns makes no shapely points here
         centers = centers[np.isfinite(centers).all(axis=1)]
         r = self.view.mm(symbol.size) / 2
         self.obstacles.append(np.column_stack([centers - r, centers + r]))
