@@ -239,6 +239,15 @@ class VectorLayer(_LayerBase):
             return held.attributes.copy(deep=False)
         return held.drop(columns=held.geometry.name)
 
+    def detection_frame(self) -> pd.DataFrame:
+        """The rows the personal-data detector looks at (a database layer gives a sample)."""
+        return self.attributes
+
+    def drawn_part(self, extent, crs) -> "VectorLayer":
+        """The layer to draw for a view of ``extent`` in ``crs``: all of it, for data in memory (a
+        database layer reads only the features under the view)."""
+        return self
+
 
 class TableLayer(_LayerBase):
     """A statistics table without geometry (refugees per district, census figures), for joins."""

@@ -86,6 +86,11 @@ RASTER_READ_PIXELS = Limit(
     "the pixels to read from the raster for one view", 1_000_000_000, "pixels", "PAKMAP_MAX_RASTER_PIXELS"
 )
 
+# Database servers (pakmap.postgis): how long to wait for one to answer, and for one query to finish.
+# A server gone away or a query stuck behind a lock is then one line, never a hang.
+PG_CONNECT_TIMEOUT = Limit("the time to connect to the database server", 10, "s", "PAKMAP_PG_CONNECT_TIMEOUT")
+PG_STATEMENT_TIMEOUT = Limit("the time one database query may take", 120, "s", "PAKMAP_PG_STATEMENT_TIMEOUT")
+
 # --- drawing ----------------------------------------------------------------------------------------
 
 LABEL_SIZE = Limit("the label size", 144, "pt", "PAKMAP_MAX_LABEL_PT")  # 2 inches: a map title's size

@@ -30,6 +30,7 @@ from .errors import ProjectError
 from .events import Signal
 from .field_kinds import FieldKind, from_project, project_declarations
 from .layer import Layer, RasterLayer, TableLayer, VectorLayer
+from .postgis.address import is_database_address
 from .project import JoinSpec, LayerSpec, Project, load_project, save_project
 from .project.kept_breaks import record_kept_breaks
 from .project.loaded import LoadedProject
@@ -315,7 +316,8 @@ class Session:
     ) -> Layer:
         """Put a layer read by ``pakmap.sources.open_layer`` on top of the map, with its spec."""
         layer.name = unique_name(layer.name, {l.name for l in self.layers})
-        spec = LayerSpec(name=layer.name, path=str(Path(path).resolve()), layer=sublayer, options=dict(options or {}))
+        where = str(path) if is_database_address(path) else str(Path(path).resolve())
+        spec = LayerSpec(name=layer.name, path=where, layer=sublayer, options=dict(options or {}))
         if isinstance(layer, TableLayer):
             layer.visible = False  # tables are joined, not drawn
             spec.legend = False

@@ -67,9 +67,18 @@ def register(sub) -> None:
     p.add_argument("--band", type=int, default=1, help="raster band for zonal statistics (default 1)")
     p.add_argument("--strict", action="store_true", help="unmatched table rows with values are an error")
     p.add_argument(
-        "-o", "--output", required=True, help="output file (.gpkg, .geojson, .fgb, .shp.zip, or .csv without geometry)"
+        "-o",
+        "--output",
+        required=True,
+        help="output file (.gpkg, .geojson, .fgb, .shp.zip, or .csv without geometry), or a database table "
+        "postgresql://…/schema.table (with its join report and export record in companion tables)",
     )
     p.add_argument("--report", metavar="CSV", help="write the join report as CSV")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="with -o postgresql://…/schema.table: replace the table if it exists (in one transaction)",
+    )
     p.add_argument(
         "--allow-sensitive",
         action="append",

@@ -28,10 +28,11 @@ from ..join.report import JoinOutcome
 from ..join.spatial import aggregate_points_in_polygons
 from ..join.zonal import zonal_statistics
 from ..layer import RasterLayer, VectorLayer
+from ..postgis.address import as_source, is_database_address
 from ..project.model import ProtectionSpec
 from ..protection.counts import published_frame
 from ..protection.joined import check_row_aggregate, guard_join, redact_report_keys, report_value_text
-from ..protection.record import record_path, write_export_record
+from ..protection.record import build_record, record_path, write_export_record
 from ..sources import open_layer
 from .common import split_list, split_pair
 
@@ -106,11 +107,24 @@ def write_layer(data, path: str | Path) -> Path:
     return path
 
 
-def run(args) -> int:
+def _files(path: str, what: str):
+    """The files a join reads at ``path`` (none for a database layer)."""
+    return [] if is_database_address(path) else sources_of(path, what)
 
-    read = sources_of(args.layer, "the layer file") + sources_of(args.table, "the table file")
+
+def run(args) -> int:
+    read = [s for p, what in ((args.layer, "the layer file"), (args.table, "the table file")) for s in _files(p, what)]
     read += [source for alias_file in args.aliases for source in sources_of(alias_file, "an alias table")]
-    check_outputs([args.output, record_path(args.output)] + ([args.report] if args.report else []), read)
+    database = as_source(args.output) if is_database_address(args.output) else None
+    if database is not None:
+        from ..postgis.joined import check_join_target, write_joined  # psycopg: loaded for a database only
+
+        if not database.table:
+            raise PakmapError("the address names no table", path=str(database), fix="end it with /SCHEMA.TABLE")
+        check_outputs([args.report] if args.report else [], read)
+        check_join_target(database, replace=args.replace)  # before reading: the server answers, the table is free
+    else:
+        check_outputs([args.output, record_path(args.output)] + ([args.report] if args.report else []), read)
     target = open_layer(args.layer, layer=args.inner_layer)
     if not isinstance(target, VectorLayer):
         raise JoinError("LAYER has no geometry", path=args.layer, fix="join onto a boundary layer")
@@ -205,7 +219,13 @@ def run(args) -> int:
     published = safe.vector_layer(target.name)
     threshold = int(safe.project.protection.threshold)
     data = published_frame(published.data, threshold, count_fields_of(published))
-    written.insert(0, write_layer(data.set_geometry(published.data.geometry.name), args.output))
+    data = data.set_geometry(published.data.geometry.name)
+    if database is not None:
+        record = build_record(safe, database.table_name, plan, extra={"command": "join", "output": str(database)})
+        for name in write_joined(database, data, report, record, replace=args.replace):
+            print(f"{database.server}: {name}")
+        return 0
+    written.insert(0, write_layer(data, args.output))
     print(written[0])
     print(write_export_record(safe, args.output, plan, extra={"command": "join", "files": [p.name for p in written]}))
     return 0

@@ -19,6 +19,7 @@ from ..errors import SourceError
 from ..field_kinds import describe_kinds, layer_kinds
 from ..layer import Layer, RasterLayer, TableLayer, VectorLayer
 from ..limits import LimitError
+from ..postgis.address import PgSource, as_source, is_database_address
 from ..sources import list_layers, open_layer
 from ..sources.csv_sniff import describe_delimiter
 from ..sources.detect import detect
@@ -34,10 +35,16 @@ def describe(path: str | os.PathLike, layer: str | None = None, **options) -> st
     file with several layers, a broken or empty layer is described by its problem and the others
     are still shown.
     """
-    path = Path(os.fspath(path))
-    names = [layer] if layer is not None else list_layers(path)
-    fmt = detect(path)
-    head = f"{path}: {fmt.label}" + (f", {len(names)} layers" if len(names) > 1 else "")
+    if is_database_address(path):
+        path = as_source(path)  # a password in the address is refused here, never echoed
+        whole = path.table or path.query is not None
+        names = [layer] if layer is not None else ([None] if whole else list_layers(path))
+        head = f"{path}: PostgreSQL on {path.server}" + (f", {len(names)} spatial tables" if len(names) > 1 else "")
+    else:
+        path = Path(os.fspath(path))
+        names = [layer] if layer is not None else list_layers(path)
+        fmt = detect(path)
+        head = f"{path}: {fmt.label}" + (f", {len(names)} layers" if len(names) > 1 else "")
     blocks = [head]
     for name in names:
         if len(names) == 1:
@@ -63,6 +70,8 @@ def describe_layer(layer: Layer) -> str:
 
 
 def _vector(layer: VectorLayer) -> list[tuple[str, str]]:
+    if layer.source is not None and isinstance(layer.source.path, PgSource):
+        return _database_vector(layer)
     gdf = layer.data
     types = sorted(gdf.geometry.geom_type.dropna().unique())
     lines = [
@@ -83,6 +92,21 @@ def _vector(layer: VectorLayer) -> list[tuple[str, str]]:
         if not layer.validity.repaired:
             validity += " (repair on load with --repair)"
     lines.append(("validity", validity))
+    return lines
+
+
+def _database_vector(layer: VectorLayer) -> list[tuple[str, str]]:
+    """A database layer, from what the server said when it was opened: no rows are sent."""
+    lines = [
+        ("geometry", layer.geometry_type),
+        ("features", f"{layer.feature_count:,}"),
+        ("CRS", crs_label(layer.crs) + ("" if layer.crs else " — set it with --crs EPSG:…")),
+        ("bounds", _bounds(layer.bounds) + " (xmin, ymin, xmax, ymax)"),
+        ("fields", ", ".join(map(str, layer.fields)) or "(none)"),
+        ("kinds", _field_kinds(layer)),
+        _sensitive(layer),
+        ("validity", layer.validity.summary()),
+    ]
     return lines
 
 

@@ -20,6 +20,7 @@ from ..export import PAGE_WRITERS, export_print
 from ..export.atlas import atlas_spec
 from ..export.worldfile import world_file_path
 from ..file_guard import Source, check_outputs, sources_of
+from ..postgis.address import is_database_address
 from ..project.files import project_sources
 from ..project.loaded import LoadedProject
 from ..project.model import Project
@@ -105,7 +106,7 @@ def loaded_sources(loaded: LoadedProject) -> list[Source]:
     return [
         s
         for layer in loaded.layers
-        if layer.source
+        if layer.source and not is_database_address(layer.source.path)
         for s in sources_of(layer.source.path, f"the data of layer '{layer.name}'")
     ]
 

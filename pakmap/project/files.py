@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..file_guard import Source, sources_of
+from ..postgis.address import is_database_address
 from .model import Project
 
 
@@ -18,7 +19,7 @@ def project_sources(project: Project, *, with_project_file: bool = True) -> list
     if with_project_file and project.path is not None:
         found += sources_of(project.path, "the project file")
     for spec in project.layers:
-        if spec.path:  # a dissolved layer reads its source layer's file, listed there
+        if spec.path and not is_database_address(spec.path):  # a dissolved layer: its source's file
             found += sources_of(project.resolve(spec.path), f"the data of layer '{spec.name}'")
     for join in project.joins:
         for alias_file in join.aliases:

@@ -17,6 +17,7 @@ from ..join.report import JoinOutcome
 from ..join.spatial import aggregate_points_in_polygons
 from ..join.zonal import zonal_statistics
 from ..layer import Layer, RasterLayer, SourceInfo, VectorLayer, replace_data
+from ..postgis.address import source_from_table
 from ..sources import open_layer
 from ..style import RasterStyle, SingleSymbolStyle
 from .loaded import LoadedProject
@@ -37,7 +38,7 @@ def open_layer_spec(project: Project, spec: LayerSpec, layers: dict[str, Layer] 
             options["crs"] = spec.crs
         if spec.repair:
             options["repair"] = True
-        layer = open_layer(project.resolve(spec.path), layer=spec.layer, **options)
+        layer = open_layer(layer_location(project, spec), layer=spec.layer, **options)
     layer.name = spec.name
     layer.visible = spec.visible
     layer.opacity = spec.opacity
@@ -66,6 +67,13 @@ def give_style(project: Project, spec: LayerSpec, layer: VectorLayer | RasterLay
             path=project.path,
             fix="give it a style of its kind (see docs/project-format.md), or delete its style table",
         )
+
+
+def layer_location(project: Project, spec: LayerSpec):
+    """Where a layer's data is: its file (absolute), a database address, or its ``[layers.source]``."""
+    if spec.source:
+        return source_from_table(spec.source, f"{project.path or 'the project'}: layer '{spec.name}'")
+    return project.resolve(spec.path)
 
 
 def dissolve_layer_spec(project: Project, spec: LayerSpec, layers: dict[str, Layer]) -> VectorLayer:
@@ -162,7 +170,7 @@ def load_layers(project: Project, progress: Progress | None = None) -> LoadedPro
         except OSError as exc:
             raise ProjectError(
                 f"layer '{spec.name}' cannot be read: {exc.strerror or exc}",
-                path=project.resolve(spec.path),
+                path=str(layer_location(project, spec)),
                 fix="check the file and its permissions",
             ) from None
         done += 1

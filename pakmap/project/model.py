@@ -18,6 +18,7 @@ from typing import Any
 
 from ..errors import ProjectError
 from ..events import Signal
+from ..postgis.address import is_database_address
 from ..style import LabelStyle, RasterStyle, VectorStyle
 
 FORMAT_VERSION = 1
@@ -42,7 +43,12 @@ class LayerSpec:
     """One layer: where its data is (a file, or ``dissolve`` of another layer) and how it is drawn."""
 
     name: str
-    path: str = ""  # relative to the project file (forward slashes), or absolute; empty with ``dissolve``
+    path: str = (
+        ""  # relative to the project file (forward slashes), or absolute, or postgresql://…; empty with ``dissolve``
+    )
+    # A database table, view or query instead of a file: service/host/port/dbname/user, and table or
+    # query, and geometry (pakmap.postgis.address; never a password)
+    source: dict[str, Any] = dataclasses.field(default_factory=dict)
     layer: str | None = None  # layer inside a multi-layer file (GeoPackage, KML, zip)
     crs: str | None = None  # set the CRS of a file that has none (never assumed)
     repair: bool = False  # make_valid invalid geometries on load (reported, never silent)
@@ -188,7 +194,10 @@ class Project:
         return self.path.parent if self.path else Path.cwd()
 
     def resolve(self, relative: str) -> Path:
-        """A path from the project file, made absolute against the project's folder."""
+        """A path from the project file, made absolute against the project's folder (a database
+        address, ``postgresql://…``, is returned as it is)."""
+        if is_database_address(relative):
+            return relative  # type: ignore[return-value]
         p = Path(relative).expanduser()
         return p if p.is_absolute() else (self.folder / p)
 

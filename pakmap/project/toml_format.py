@@ -30,6 +30,7 @@ from ..file_guard import check_outputs, regular_file
 from ..join.aliases import group_entries
 from ..join.zonal import ZONAL_STATS
 from ..limits import DPI_RANGE
+from ..postgis.address import as_source, is_database_address, source_from_table
 from ..resources import is_template_file
 from ..style import (
     RasterStyle,
@@ -167,6 +168,14 @@ def _validate_zonal(join, i: int) -> None:
 
 def _validate_source(spec, earlier: list[str]) -> None:
     """A layer is read from a file (``path``) or made from an earlier layer (``dissolve``), not both."""
+    if spec.source and (spec.path or spec.dissolve is not None):
+        raise ProjectError(
+            f"layer '{spec.name}' has a database source and {'a path' if spec.path else 'dissolve'}",
+            fix="a layer is read from one place: keep [layers.source] or the other",
+        )
+    if spec.source:
+        source_from_table(spec.source, f"layer '{spec.name}'")  # a password or an unknown key: refused now
+        return
     if spec.dissolve is None:
         if not spec.path:
             raise ProjectError(
@@ -174,6 +183,8 @@ def _validate_source(spec, earlier: list[str]) -> None:
                 fix='give path = "FILE", or dissolve = '
                 '{ source = "LAYER", by = "FIELD" } to make it from another layer',
             )
+        if is_database_address(spec.path):
+            as_source(spec.path)  # a password in the address: refused before the project is used
         return
     if spec.path:
         raise ProjectError(
@@ -309,6 +320,8 @@ def _template_beside(template: str | None, folder: Path) -> bool:
 
 
 def _relative_to(old_folder: Path, new_folder: Path, stored: str) -> str:
+    if is_database_address(stored):
+        return stored
     absolute = Path(stored).expanduser()
     if not absolute.is_absolute():
         absolute = old_folder / absolute

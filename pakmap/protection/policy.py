@@ -437,7 +437,7 @@ def _plan_layer(
     lp.fields = [str(c) for c in _attribute_columns(layer) if str(c) not in lp.withheld]
     if not points_out and lp.fields:
         counts = [f for f in count_fields_of(layer) if f in lp.fields]
-        lp.suppressed = suppression_counts(layer.data[lp.fields], threshold, counts)
+        lp.suppressed = suppression_counts(layer.attributes[lp.fields], threshold, counts)
     return lp, findings
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from .. import __version__
 from ..atomic import write_text_atomic
 from ..layer import RasterLayer, TableLayer, VectorLayer
+from ..postgis.address import is_database_address
 from ..project.loaded import LoadedProject
 from .policy import ExportPlan
 
@@ -90,7 +91,7 @@ def _local_folders(loaded: LoadedProject, out_path) -> set[Path]:
         folders.add(Path(loaded.project.path).resolve().parent)
     for layer in loaded.layers:
         source = getattr(layer, "source", None)
-        if source is not None and source.path is not None:
+        if source is not None and source.path is not None and not is_database_address(source.path):
             folders.add(Path(str(source.path)).parent)
             folders.add(Path(str(source.path)).resolve().parent)
     return folders
@@ -114,6 +115,10 @@ def _crs_text(crs) -> str | None:
 def _source(layer) -> dict[str, Any]:
     entry: dict[str, Any] = {"layer": layer.name}
     source = getattr(layer, "source", None)
+    if source is not None and is_database_address(source.path):
+        # The table and the server as the address names them (no password is ever in one).
+        entry["database"] = str(source.path)
+        source = None
     path = Path(str(source.path)) if source is not None and source.path is not None else None
     entry["file"] = path.name if path else None
     if source is not None and source.layer:

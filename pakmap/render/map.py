@@ -61,8 +61,9 @@ def _render(view: MapView, painter: QPainter, context: RenderContext) -> RenderR
             if isinstance(layer, RasterLayer):
                 draw_raster_layer(view, painter, layer)
             elif isinstance(layer, VectorLayer):
-                draw_vector_layer(view, painter, layer, context)
-                collector.add_layer(layer)
+                part = layer.drawn_part(view.extent, view.crs)
+                draw_vector_layer(view, painter, part, context)
+                collector.add_layer(part)
         if context.cancelled():
             result.cancelled = True
             return result

@@ -140,7 +140,9 @@ def household_size_field(fields) -> str | None:
 
 
 def _attributes(layer: Layer) -> pd.DataFrame:
-    return layer.attributes if isinstance(layer, (VectorLayer, TableLayer)) else pd.DataFrame()
+    if isinstance(layer, VectorLayer):
+        return layer.detection_frame()
+    return layer.attributes if isinstance(layer, TableLayer) else pd.DataFrame()
 
 
 def _can_be_individual(layer: Layer) -> bool:

@@ -21,6 +21,7 @@ from ..crs import parse_crs
 from ..errors import SourceError
 from ..file_guard import regular_file
 from ..layer import Layer, RasterLayer, VectorLayer
+from ..postgis.address import as_source, is_database_address
 from ..sensitivity.detect import flag_layer
 from . import csv_sniff, raster, table, vector, xlsx
 from .detect import CSV, RASTER, VECTOR, XLSX, detect
@@ -62,6 +63,12 @@ def open_layer(path: str | os.PathLike, layer: str | None = None, **options) -> 
     ``layer`` names the layer of a multi-layer file or the sheet of a workbook. Problems with the
     file raise ``SourceError`` with a one-line message naming the file, the problem and the fix.
     """
+    if is_database_address(path):
+        from ..postgis.open import open_database_layer  # psycopg is loaded only for a database
+
+        opened: Layer = open_database_layer(as_source(path), layer, **options)
+        flag_layer(opened)
+        return opened
     opened = _read(_existing(path), layer, options)
     # Personal data is flagged the moment it is loaded, so every view (layers panel, ``pakmap info``)
     # and every export sees the same flags.
@@ -89,7 +96,12 @@ def _read(path, layer: str | None, options: dict) -> Layer:
 
 
 def list_layers(path: str | os.PathLike) -> list[str]:
-    """Names that ``open_layer(path, layer=NAME)`` accepts: layers, zip members or sheets."""
+    """Names that ``open_layer(path, layer=NAME)`` accepts: layers, zip members or sheets, or the
+    spatial tables of a database."""
+    if is_database_address(path):
+        from ..postgis.catalog import list_tables
+
+        return [t.name for t in list_tables(as_source(path))]
     path = _existing(path)
     fmt = detect(path)
     if fmt.kind == VECTOR:
