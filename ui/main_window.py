@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from pakmap.errors import PakmapError
 from pakmap.layer import RasterLayer, TableLayer, VectorLayer
+from pakmap.postgis.address import is_database_address
 from pakmap.session import Session
 
 from .attribute_table import AttributeTable
@@ -38,6 +39,7 @@ from .errors import error_text, show_error
 from .identify_panel import IdentifyPanel
 from .interop_actions import InteropActions
 from .layers_panel import LayersPanel
+from .postgis_dialog import PostgisDialog
 from .project_actions import ProjectFiles
 from .tasks import TaskBar, TaskRunner
 
@@ -163,6 +165,13 @@ class MainWindow(QMainWindow):
                 SP.SP_FileDialogNewFolder,
                 "Add boundaries, points, tables or rasters (or drop files on the window)",
             ),
+            "add_postgis": self._action(
+                "Add &PostGIS layer…",
+                self.open_postgis_dialog,
+                "Ctrl+Shift+D",
+                None,
+                "Add tables of a PostgreSQL/PostGIS database (a pg_service.conf service)",
+            ),
             "join": self._action(
                 "&Join a table…",
                 self.open_join_dialog,
@@ -237,7 +246,18 @@ class MainWindow(QMainWindow):
         for key in ("undo", "redo"):
             edit.addAction(a[key])
         layer = menus.addMenu("&Layer")
-        for key in ("add", "join", "spatial_join", "zonal", "style", "import_style", "export_style", "table", "remove"):
+        for key in (
+            "add",
+            "add_postgis",
+            "join",
+            "spatial_join",
+            "zonal",
+            "style",
+            "import_style",
+            "export_style",
+            "table",
+            "remove",
+        ):
             layer.addAction(a[key])
         view = menus.addMenu("&View")
         for key in ("zoom_full", "zoom_layer", "zoom_selection", "zoom_in", "zoom_out", "crs"):
@@ -400,6 +420,18 @@ class MainWindow(QMainWindow):
             self.settings.setValue("files/data_folder", str(Path(paths[0]).parent))
             self.add_files(paths)
 
+    def open_postgis_dialog(self) -> PostgisDialog:
+        """Layer ▸ Add PostGIS layer…: list a service's spatial tables; Add reads the chosen ones."""
+        dialog = PostgisDialog(self, self.settings)
+        dialog.accepted.connect(lambda: self.add_database_layers(dialog.chosen_addresses()))
+        dialog.show()
+        return dialog
+
+    def add_database_layers(self, addresses: list[str], on_done=None) -> None:
+        """Read database tables (``postgresql://`` addresses) in the background and add them."""
+        if addresses:
+            self._open_in_background([(address, None) for address in addresses], on_done)
+
     def choose_sublayers(self, path: str, names: list[str]) -> list[str]:
         """Which layers of a multi-layer file to add (a GeoPackage with provinces, districts…)."""
         dialog = QDialog(self)
@@ -428,7 +460,7 @@ class MainWindow(QMainWindow):
 
         wanted: list[tuple[str, str | None]] = []
         for path in map(str, paths):
-            if sublayer is not None:
+            if sublayer is not None or is_database_address(path):  # an address names its table itself
                 wanted.append((path, sublayer))
                 continue
             try:

@@ -78,7 +78,8 @@ class PgSource:
 
     @property
     def table_name(self) -> str:
-        return ".".join(self.table)
+        """``schema.table``; a part holding a dot or a double quote is double-quoted, as in SQL."""
+        return ".".join(p if re.fullmatch(r'[^."]+', p) else '"' + p.replace('"', '""') + '"' for p in self.table)
 
     def __str__(self) -> str:
         """The address (no password can be in it): what a project stores and a record names."""
@@ -86,7 +87,8 @@ class PgSource:
         user = quote(s["user"], safe="") + "@" if s.get("user") else ""
         host = quote(s.get("host", ""), safe="")
         port = f":{s['port']}" if s.get("port") else ""
-        path = "/" + "/".join([*([s["dbname"]] if s.get("dbname") else []), self.table_name or ""])
+        parts = [*([s["dbname"]] if s.get("dbname") else []), self.table_name or ""]
+        path = "/" + "/".join(quote(p, safe='."') for p in parts)
         query = [f"{k}={quote(v, safe='')}" for k, v in self.params if k in ("service", "sslmode")]
         if self.geometry:
             query.append(f"geometry={quote(self.geometry, safe='')}")
