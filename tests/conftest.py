@@ -89,10 +89,10 @@ def pg_cluster(tmp_path_factory, shared_data):
     ``public.districts`` and the census table as ``public.census`` (non-spatial); stopped and
     removed at the end. Skipped only when Debian's ``postgresql``/``postgis`` are not installed."""
     import geopandas as gpd
+    from pg_cluster import Cluster, postgis_installed, server_binaries
 
     from pakmap.postgis.address import PgSource
     from pakmap.sources import open_layer
-    from pg_cluster import Cluster, postgis_installed, server_binaries
 
     binaries = server_binaries()
     if binaries is None or not postgis_installed(binaries):

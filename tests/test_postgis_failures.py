@@ -148,6 +148,7 @@ def test_the_password_reaches_no_output(pg, tmp_path, shared_data):
         '[[joins]]\nlayer = "districts"\ntable = "census"\non = [["name", "district"]]\n',
         encoding="utf-8",
     )
+    join = ["join", DISTRICTS, "postgresql:///public.census?service=pakmap", "--on", "name=district", "-o"]
     runs = []
     for args in (
         ["render", str(project), "-o", str(tmp_path / "map.pdf")],
@@ -155,27 +156,8 @@ def test_the_password_reaches_no_output(pg, tmp_path, shared_data):
         ["render", str(project), "-o", str(tmp_path / "map.svg")],
         ["info", DISTRICTS],
         ["check", str(project)],
-        [
-            "join",
-            DISTRICTS,
-            "postgresql:///public.census?service=pakmap",
-            "--on",
-            "name=district",
-            "-o",
-            str(tmp_path / "joined.gpkg"),
-            "--report",
-            str(tmp_path / "report.csv"),
-        ],
-        [
-            "join",
-            DISTRICTS,
-            "postgresql:///public.census?service=pakmap",
-            "--on",
-            "name=district",
-            "-o",
-            "postgresql:///public.secret_check?service=pakmap",
-            "--replace",
-        ],
+        [*join, str(tmp_path / "joined.gpkg"), "--report", str(tmp_path / "report.csv")],
+        [*join, "postgresql:///public.secret_check?service=pakmap", "--replace"],
         ["--debug", "info", "postgresql://officer@127.0.0.1:1/pakmap/districts"],
     ):
         done = subprocess.run([sys.executable, "-m", "pakmap", *args], capture_output=True, timeout=100)

@@ -16,7 +16,7 @@ from pakmap.project.loader import load_layers
 from pakmap.render.mapview import MapView
 from pakmap.render.offscreen import render_image
 from pakmap.sources import list_layers, open_layer
-from pakmap.style import SingleSymbolStyle
+from pakmap.style import LabelStyle, SingleSymbolStyle
 
 pytestmark = [pytest.mark.timeout(120), pytest.mark.filterwarnings("ignore:Could not parse column:UserWarning")]
 
@@ -125,8 +125,10 @@ def _non_white(image) -> int:
 
 def test_drawn_part_matches_the_whole_layer_in_the_view(pg):
     layer = open_layer(DISTRICTS)
+    layer.labels = LabelStyle(field="name")
     extent = (70.5, 33.0, 72.5, 35.0)
     part = layer.drawn_part(extent, layer.crs)
+    assert part.fields == ["name"]  # only what the style and the labels use travels
     whole = layer.data  # read now, after the part
     box = shapely.box(*extent)
     under = set(whole.loc[whole.geometry.intersects(box), "name"])
@@ -151,3 +153,15 @@ def test_project_with_database_layers_renders(pg, tmp_path, capsys):
     assert (tmp_path / "map.png").stat().st_size > 10_000
     record = (tmp_path / "map.png.record.json").read_text()
     assert "postgresql:///public.districts?service=pakmap" in record
+
+
+def test_pakmap_map_on_a_database_table_saves_its_address(pg, tmp_path):
+    out, project = tmp_path / "districts.png", tmp_path / "districts.toml"
+    assert main(["map", DISTRICTS, "-o", str(out), "--save-project", str(project)]) == 0
+    assert out.stat().st_size > 10_000
+    assert 'path = "postgresql:///public.districts?service=pakmap"' in project.read_text()
+    # The saved project re-renders from the database, wherever it is moved.
+    moved = tmp_path / "elsewhere" / "districts.toml"
+    moved.parent.mkdir()
+    moved.write_text(project.read_text())
+    assert main(["render", str(moved), "-o", str(tmp_path / "again.png")]) == 0

@@ -45,7 +45,7 @@ def run(args) -> int:
     # Now that the layer's fields are read, a COD-AB layer is known by its P-codes.
     facts = describe(
         project,
-        Path(args.layer),
+        args.layer,  # a file, or a database address (never made a Path)
         args.inner_layer,
         table=args.table,
         by=args.by,

@@ -14,6 +14,7 @@ import pandas as pd
 from ..catalog import load_catalog
 from ..errors import PakmapError
 from ..field_kinds import numeric_values
+from ..postgis.address import PgSource, as_source, is_database_address
 from ..project.model import JoinSpec, LayerSpec, LayoutSpec, MapSpec, Project
 from ..sources.detect import RASTER, detect
 from ..style import CategorizedStyle, GraduatedStyle, LabelStyle, VectorStyle
@@ -50,26 +51,27 @@ def quick_project(
     """A complete project (layers, join, style, default A4 UNHCR layout) around one layer.
 
     Without ``by`` the layer is drawn in its catalog style when it is a standard layer."""
-    layer_path = Path(layer_path).resolve()
-    if is_raster(layer_path):
+    database = is_database_address(layer_path)
+    layer_path = _located(layer_path)
+    if not database and is_raster(layer_path):
         return _raster_project(
             layer_path, title=title, base=base, table=table, on=on, by=by, fields=fields, layer=layer
         )
-    name = layer or layer_path.stem
+    name = layer or _stem(layer_path)
     layers = [
         LayerSpec(
             name=name,
             path=str(layer_path),
             layer=layer,
-            style=None if by else catalog_style(layer_path, layer),
+            style=None if by or database else catalog_style(layer_path, layer),
             labels=LabelStyle(field=fields[0]) if fields else None,
             popup_fields=list(fields) + ([by] if by and by not in fields else []),
         )
     ]
     joins = []
     if table:
-        table_path = Path(table).resolve()
-        table_name = table_path.stem if table_path.stem != name else f"{table_path.stem}_table"
+        table_path = _located(table)
+        table_name = _stem(table_path) if _stem(table_path) != name else f"{_stem(table_path)}_table"
         if not on:
             raise PakmapError("--table needs --on LAYER_FIELD=TABLE_FIELD", fix="e.g. --on name=district")
         layers.insert(0, LayerSpec(name=table_name, path=str(table_path), visible=False, legend=False))
@@ -81,7 +83,7 @@ def quick_project(
 
 def describe(
     project: Project,
-    layer_path: Path,
+    layer_path: str | Path | PgSource,
     layer: str | None = None,
     *,
     table: str | Path | None = None,
@@ -92,13 +94,30 @@ def describe(
     """Title and sources of a quick map from what is known of its data (``pakmap.jobs.credits``):
     "Population 2023 by district", "Boundaries: © OpenStreetMap contributors…", never a file name.
     ``fields``: the layer's fields once read (a COD-AB layer is known by its P-codes)."""
-    facts = data_facts(layer_path, layer, list(fields) if fields is not None else None)
-    stats = data_facts(Path(table), None) if table else None
+    located = _located(layer_path)
+    facts = _facts(located, layer, list(fields) if fields is not None else None)
+    stats = _facts(_located(table), None) if table else None
     if not title:
-        title = map_title(by, facts.unit) if by else facts.title or title_from_name(layer or layer_path.stem)
+        title = map_title(by, facts.unit) if by else facts.title or title_from_name(layer or _stem(located))
     project.map.title = project.layout.title = title
     project.layout.sources = sources_line(facts, stats)
     return facts
+
+
+def _located(path: str | Path | PgSource) -> Path | PgSource:
+    """A file as an absolute path, a database table as its address (a password in it is refused)."""
+    return as_source(path) if is_database_address(path) else Path(path).resolve()
+
+
+def _stem(location: Path | PgSource) -> str:
+    return location.name if isinstance(location, PgSource) else location.stem
+
+
+def _facts(location: Path | PgSource, layer: str | None, fields: list[str] | None = None) -> DataFacts:
+    """A file's facts; a database table is in no catalog, but its P-code fields still name its unit."""
+    if isinstance(location, PgSource):
+        return data_facts(Path(location.name), None, fields)
+    return data_facts(location, layer, fields)
 
 
 def is_raster(path: Path) -> bool:

@@ -16,8 +16,10 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS, Transformer
 
+from ..field_format import expression_fields
 from ..layer import SourceInfo, VectorLayer, replace_data
 from ..point_columns import PointColumns
+from ..sources.table import clean_names
 from ..style import GraduatedStyle, SingleSymbolStyle, kept_breaks
 from .address import PgSource
 from .connection import connected
@@ -124,8 +126,6 @@ class PostgisLayer(VectorLayer):
 
     # --- reading ----------------------------------------------------------------------------------
     def _attribute_names(self) -> list[str]:
-        from ..sources.table import clean_names
-
         return clean_names(self._relation.columns)
 
     def _load(self) -> None:
@@ -148,6 +148,15 @@ class PostgisLayer(VectorLayer):
             return not (style.method == "manual" or kept_breaks(style))
         return True
 
+    def _columns_drawn(self) -> list[str]:
+        """The columns the style and the labels use: a window reads only those and the geometry."""
+        used = {getattr(self.style, "field", None)}
+        labels = self.labels
+        if labels is not None and labels.visible:
+            used |= {labels.field, labels.priority, *expression_fields(labels.expression)}
+        names = dict(zip(self._attribute_names(), self._relation.columns))
+        return [names[f] for f in names if f in used]
+
     def drawn_part(self, extent: tuple[float, float, float, float], crs) -> VectorLayer:
         """The features under ``extent`` (in ``crs``) as a layer drawn like this one: read from the
         server with the extent as a bounding-box filter, or this layer when it is read whole."""
@@ -162,7 +171,7 @@ class PostgisLayer(VectorLayer):
         if window is not None and window[0] == key:
             return window[1]
         with connected(self._pg) as conn:
-            data = read_rows(conn, self._pg, self._relation, bbox=box)
+            data = read_rows(conn, self._pg, self._relation, bbox=box, columns=self._columns_drawn())
         part = replace_data(self, data)
         part.sensitive_fields = dict(self.sensitive_fields)
         self._window = (key, part)
