@@ -307,15 +307,18 @@ class RasterLayer(_LayerBase):
 Layer = Union[VectorLayer, TableLayer, RasterLayer]
 
 
-def replace_data(layer: VectorLayer, data: gpd.GeoDataFrame | PointColumns) -> VectorLayer:
-    """A copy of ``layer`` with other data (e.g. after a join), keeping style, labels and source."""
+def replace_data(
+    layer: VectorLayer, data: gpd.GeoDataFrame | PointColumns, validity: ValidityReport | None = None
+) -> VectorLayer:
+    """A copy of ``layer`` with other data (e.g. after a join), keeping style, labels, source and
+    (unless ``validity`` is given) the validity report."""
     new = VectorLayer(
         layer.name,
         data,
         layer.source,
         dataclasses.replace(layer.style),
         None if layer.labels is None else dataclasses.replace(layer.labels),
-        layer.validity,
+        layer.validity if validity is None else validity,
     )
     new.visible, new.opacity = layer.visible, layer.opacity
     new.sensitive_fields = dict(layer.sensitive_fields)

@@ -481,7 +481,12 @@ class MainWindow(QMainWindow):
             for i, (path, name) in enumerate(wanted):
                 progress(Path(path).name, i / len(wanted))
                 try:
-                    results.append((path, name, open_layer(path, layer=name)))
+                    opened = open_layer(path, layer=name)
+                    # Here, off the GUI thread: a database layer counts and checks its rows on first
+                    # use, and the status bar shows both as soon as the layer is added.
+                    if isinstance(opened, VectorLayer):
+                        opened.validity  # noqa: B018
+                    results.append((path, name, opened))
                 except Exception as exc:  # noqa: BLE001 - reported per file once back on the GUI thread
                     results.append((path, name, exc))
             return results

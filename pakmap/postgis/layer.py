@@ -1,8 +1,10 @@
 """``PostgisLayer``: a database table drawn view by view, read whole only when something needs it all.
 
-Opening asks the server for the columns, count, extent, geometry types, CRS and validity (one pass
-there, no rows sent). Drawing a view reads only the features whose bounding box meets it
-(``drawn_part``), so a district of a million-point table is a few thousand rows. A style that
+Opening asks the server for the columns, the geometry column's SRID and (when typed) its type: no
+rows are sent. The count, extent, geometry types and validity take a pass over the table on the
+server; it is made the first time one of them is asked for (``pakmap info``, zoom to layer, the
+layers panel), never to draw a view. Drawing a view reads only the features whose bounding box meets
+it (``drawn_part``), so a district of a million-point table is a few hundred rows. A style that
 classifies the whole layer (quantiles, natural breaks, categories, circle sizes), an attribute
 table, a join or a web export reads the whole table once, in one statement: one snapshot of it.
 """
@@ -17,13 +19,13 @@ import pandas as pd
 from pyproj import CRS, Transformer
 
 from ..field_format import expression_fields
-from ..layer import SourceInfo, VectorLayer, replace_data
+from ..layer import SourceInfo, ValidityReport, VectorLayer, replace_data
 from ..point_columns import PointColumns
 from ..sources.table import clean_names
 from ..style import GraduatedStyle, SingleSymbolStyle, kept_breaks
 from .address import PgSource
 from .connection import connected
-from .read import Relation, read_rows
+from .read import Relation, measure, read_rows
 
 # Rows read for detecting personal data before the table is read whole (the detector samples 500).
 DETECTION_ROWS = 5000
@@ -36,12 +38,15 @@ class PostgisLayer(VectorLayer):
 
     def __init__(self, name: str, source: PgSource, relation: Relation, options: dict) -> None:
         self._pg, self._relation = source, relation
-        self._loaded_lock = threading.Lock()
+        self._loaded_lock = threading.RLock()
         self._attributes_cache: pd.DataFrame | None = None
         self._window: tuple | None = None  # (key, layer) of the last view drawn
         self._loaded = False
-        super().__init__(name, _EMPTY, SourceInfo(source, options=options), validity=relation.validity)  # type: ignore[arg-type]
+        self._validity: ValidityReport | None = None
+        self._crs_given = "crs" in options  # already set on the relation by open_database_layer
+        super().__init__(name, _EMPTY, SourceInfo(source, options=options), validity=ValidityReport())  # type: ignore[arg-type]
         self._frame = self._points = None
+        self._validity = None  # measured on first use
 
     # --- what the server said on opening -----------------------------------------------------------
     @property
@@ -67,13 +72,35 @@ class PostgisLayer(VectorLayer):
         if value is not _EMPTY:
             self._loaded = True
 
+    def measured(self):
+        """The relation with its count, extent, types and validity (one pass on the server, once)."""
+        if not self._relation.measured:
+            with self._loaded_lock:
+                if not self._relation.measured:
+                    crs = self._relation.crs
+                    with connected(self._pg) as conn:
+                        measure(conn, self._pg, self._relation)
+                    if self._crs_given:  # the officer's CRS stays, whatever the column says
+                        self._relation.crs = crs
+        return self._relation
+
+    @property
+    def validity(self) -> ValidityReport:
+        if self._validity is None:
+            self._validity = self.measured().validity
+        return self._validity
+
+    @validity.setter
+    def validity(self, value: ValidityReport) -> None:
+        self._validity = value
+
     @property
     def point_columns(self) -> PointColumns | None:
         return self._points if self._loaded else None
 
     @property
     def feature_count(self) -> int:
-        return super().feature_count if self._loaded else self._relation.count
+        return super().feature_count if self._loaded else self.measured().count
 
     @property
     def crs(self) -> CRS | None:
@@ -83,12 +110,12 @@ class PostgisLayer(VectorLayer):
     def geometry_type(self) -> str:
         if self._loaded:
             return super().geometry_type
-        types = self._relation.geometry_types
+        types = self._relation.geometry_types or self.measured().geometry_types
         return types[0] if len(types) == 1 else ("None" if not types else "Mixed")
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
-        return super().bounds if self._loaded else self._relation.bounds
+        return super().bounds if self._loaded else self.measured().bounds
 
     @property
     def fields(self) -> list[str]:
@@ -163,16 +190,17 @@ class PostgisLayer(VectorLayer):
         if self._loaded or self.reads_whole_to_draw():
             return self
         box = _box_in(extent, crs, self.crs)
-        lx0, ly0, lx1, ly1 = self._relation.bounds
-        if box is None or (box[0] <= lx0 and box[1] <= ly0 and box[2] >= lx1 and box[3] >= ly1):
-            box = None  # the view holds the whole layer (or cannot be expressed in its CRS): no filter
+        if box is not None and self._relation.measured:
+            lx0, ly0, lx1, ly1 = self._relation.bounds
+            if box[0] <= lx0 and box[1] <= ly0 and box[2] >= lx1 and box[3] >= ly1:
+                box = None  # the view holds the whole layer: no filter for the server to test
         key = (box, self.data_token, repr(self.style), repr(self.labels))
         window = self._window
         if window is not None and window[0] == key:
             return window[1]
         with connected(self._pg) as conn:
             data = read_rows(conn, self._pg, self._relation, bbox=box, columns=self._columns_drawn())
-        part = replace_data(self, data)
+        part = replace_data(self, data, ValidityReport(total=len(data)))
         part.sensitive_fields = dict(self.sensitive_fields)
         self._window = (key, part)
         return part

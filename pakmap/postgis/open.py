@@ -9,7 +9,7 @@ from .address import PgSource
 from .catalog import list_tables
 from .connection import connected
 from .layer import PostgisLayer
-from .read import describe, read_rows
+from .read import describe, has_rows, read_rows
 
 OPTIONS = {"crs"}
 
@@ -39,11 +39,11 @@ def open_database_layer(source: PgSource, layer: str | None = None, **options) -
         if relation.geometry is None:
             frame = read_rows(conn, source, relation)
             return TableLayer(source.name, frame, SourceInfo(source, options=opts))
+        if not has_rows(conn, source):
+            raise SourceError(f"'{source.name}' has no features", path=str(source), fix="choose a table that has rows")
     if "crs" in opts:
         relation.crs = parse_crs(opts["crs"], path=str(source))
     check_placeable(relation.crs, path=str(source))
-    if relation.count == 0:
-        raise SourceError(f"'{source.name}' has no features", path=str(source), fix="choose a table that has rows")
     return PostgisLayer(source.name, source, relation, opts)
 
 

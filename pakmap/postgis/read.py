@@ -44,6 +44,7 @@ class Relation:
     bounds: tuple[float, float, float, float] = (float("nan"),) * 4
     geometry_types: list[str] = field(default_factory=list)  # base types present: Point, LineString, Polygon
     validity: ValidityReport = field(default_factory=ValidityReport)
+    measured: bool = False  # count, bounds, types and validity known (``measure``)
 
 
 def relation_sql(source: PgSource) -> sql.Composable:
@@ -58,8 +59,10 @@ def _geometry_sql(relation: Relation) -> sql.Composable:
     return sql.SQL("{}::geometry").format(column) if relation.geography else column
 
 
-def describe(conn: psycopg.Connection, source: PgSource, *, with_extent: bool = True) -> Relation:
-    """Columns, geometry column, and (for a layer) count, extent, types, validity and CRS."""
+def describe(conn: psycopg.Connection, source: PgSource) -> Relation:
+    """Columns, the geometry column, its SRID (and CRS) and, when the column is typed
+    (``geometry(Point, 4326)``), its type: what the server knows without reading the rows.
+    ``measure`` adds what only a pass over them tells."""
     cur = conn.execute(sql.SQL("SELECT * FROM {} LIMIT 0").format(relation_sql(source)))
     description = cur.description or []
     type_names = _type_names(conn, {d.type_code for d in description})
@@ -68,10 +71,41 @@ def describe(conn: psycopg.Connection, source: PgSource, *, with_extent: bool = 
     relation = Relation([d.name for d in description if d.name != geometry], geometry)
     if geometry is None:
         return relation
-    relation.geography = type_names.get(next(d.type_code for d in description if d.name == geometry)) == "geography"
-    if with_extent:
-        _measure(conn, source, relation)
+    position = [d.name for d in description].index(geometry)
+    relation.geography = type_names.get(description[position].type_code) == "geography"
+    typmod = cur.pgresult.fmod(position) if cur.pgresult is not None else -1
+    kind, srid = None, 0
+    if typmod >= 0:
+        kind, srid = conn.execute(
+            "SELECT postgis_typmod_type(%s), postgis_typmod_srid(%s)", [typmod, typmod]
+        ).fetchone()
+    if not srid:
+        first = conn.execute(
+            sql.SQL("SELECT ST_SRID({g}) FROM {rel} WHERE {g} IS NOT NULL LIMIT 1").format(
+                g=_geometry_sql(relation), rel=relation_sql(source)
+            )
+        ).fetchone()
+        srid = int(first[0]) if first else 0
+    relation.srid = int(srid or 0)
+    relation.crs = _crs_of(conn, relation.srid)
+    base = _TYPMOD_BASE.get(str(kind or "").upper().rstrip("ZM").rstrip())
+    relation.geometry_types = [base] if base else []
     return relation
+
+
+# A typed column's geometry type (``postgis_typmod_type``) as the base type the officer sees.
+_TYPMOD_BASE = {
+    "POINT": "Point",
+    "MULTIPOINT": "Point",
+    "LINESTRING": "LineString",
+    "MULTILINESTRING": "LineString",
+    "POLYGON": "Polygon",
+    "MULTIPOLYGON": "Polygon",
+}
+
+
+def has_rows(conn: psycopg.Connection, source: PgSource) -> bool:
+    return bool(conn.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(relation_sql(source))).fetchone()[0])
 
 
 def _type_names(conn: psycopg.Connection, oids: set[int]) -> dict[int, str]:
@@ -97,7 +131,7 @@ def _choose_geometry(source: PgSource, geometries: list[str]) -> str | None:
     return geometries[0] if geometries else None
 
 
-def _measure(conn: psycopg.Connection, source: PgSource, relation: Relation) -> None:
+def measure(conn: psycopg.Connection, source: PgSource, relation: Relation) -> None:
     """On the server, without sending rows: count, extent, dimensions, SRIDs, and the geometry checks
     pakmap makes of every file (null, empty, invalid with GEOS's reason; points are never invalid)."""
     g = _geometry_sql(relation)
@@ -122,8 +156,9 @@ def _measure(conn: psycopg.Connection, source: PgSource, relation: Relation) -> 
             path=str(source),
             fix="read one SRID at a time with a query (WHERE ST_SRID(geom) = …)",
         )
-    relation.srid = int(srid_low or 0)
-    relation.crs = _crs_of(conn, relation.srid)
+    if relation.srid != int(srid_low or 0):  # the typed or the first SRID said otherwise
+        relation.srid = int(srid_low or 0)
+        relation.crs = _crs_of(conn, relation.srid)
     reasons: dict[str, int] = {}
     if high is not None and high > 0:
         for reason, n in conn.execute(
@@ -136,6 +171,7 @@ def _measure(conn: psycopg.Connection, source: PgSource, relation: Relation) -> 
     relation.validity = ValidityReport(
         total=relation.count, invalid=sum(reasons.values()), empty=int(empties), null=int(nulls), reasons=reasons
     )
+    relation.measured = True
 
 
 _DIMENSIONS = {0: "Point", 1: "LineString", 2: "Polygon"}
@@ -233,4 +269,4 @@ def _plain_types(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-__all__ = ["Relation", "describe", "read_rows", "relation_sql", "envelope_filter"]
+__all__ = ["Relation", "describe", "measure", "has_rows", "read_rows", "relation_sql", "envelope_filter"]
