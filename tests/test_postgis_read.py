@@ -166,3 +166,21 @@ def test_pakmap_map_on_a_database_table_saves_its_address(pg, tmp_path):
     moved.parent.mkdir()
     moved.write_text(project.read_text())
     assert main(["render", str(moved), "-o", str(tmp_path / "again.png")]) == 0
+
+
+def test_personal_fields_in_a_database_table_are_flagged_and_withheld(pg, tmp_path, capsys):
+    pg.sql(
+        "CREATE TABLE households AS SELECT i AS id, 'Person ' || i AS head_of_household_name, "
+        "'0300-' || lpad((1234567 + i)::text, 7, '0') AS phone, (i % 9) AS members, "
+        "ST_SetSRID(ST_MakePoint(71.5 + i * 0.001, 34.0), 4326)::geometry(Point, 4326) AS geom "
+        "FROM generate_series(1, 300) AS i",
+        "ALTER TABLE households OWNER TO officer",
+        database="pakmap",
+    )
+    layer = open_layer("postgresql:///public.households?service=pakmap")
+    assert {"head_of_household_name", "phone"} <= set(layer.sensitive_fields)
+    assert not layer.loaded  # detected on the server's first rows
+    # A point list of households is refused by an export unless aggregated, as from a CSV.
+    assert main(["map", "postgresql:///public.households?service=pakmap", "-o", str(tmp_path / "h.png")]) == 2
+    err = capsys.readouterr().err
+    assert "phone" in err or "household" in err

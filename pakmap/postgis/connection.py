@@ -67,7 +67,8 @@ def database_error(
     server = source.server
     where = str(source)
     lowered = detail.lower()
-    if state in ("28P01", "28000") or "password" in lowered or "authentication" in lowered:
+    login = connecting and ("password" in lowered or "authentication" in lowered)
+    if state in ("28P01", "28000") or login:
         return kind(f"{server} refused the login ({detail})", path=where, fix=CREDENTIALS_FIX)
     if "definition of service" in lowered or "service file" in lowered:
         return kind(
