@@ -65,7 +65,7 @@ def test_small_counts_are_protected_in_the_database_too(pg, tmp_path, shared_dat
     out = "postgresql:///public.refugees_map?service=pakmap"
     assert main(["join", DISTRICTS, str(table), "--on", "name=district", "-o", out]) == 0
     values = dict(_sql(pg, "SELECT name, refugees FROM refugees_map WHERE refugees IS NOT NULL"))
-    assert values == {"Peshawar": "1,200", "Quetta": "<5"} or values == {"Peshawar": "1200", "Quetta": "<5"}
+    assert values == {"Peshawar": "1,200", "Quetta": "<5"}  # as the same join writes a GeoPackage
 
 
 def test_a_failed_write_leaves_nothing_behind(pg):
