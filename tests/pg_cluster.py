@@ -13,16 +13,33 @@ Clients (the tests) connect as any user through the socket path or the port.
 from __future__ import annotations
 
 import glob
+import json
 import os
 import pwd
 import secrets
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+# Polls the owner's pid; when it is gone, stops the server (if still there) and removes the folder.
+_WATCHDOG = """
+import json, os, shutil, subprocess, sys, time
+owner, root, stop = int(sys.argv[1]), sys.argv[2], json.loads(sys.argv[3])
+while os.path.isdir(root):
+    try:
+        os.kill(owner, 0)
+    except ProcessLookupError:
+        if os.path.exists(os.path.join(root, "data", "postmaster.pid")):
+            subprocess.run(stop, capture_output=True, timeout=60)
+        shutil.rmtree(root, ignore_errors=True)
+        break
+    time.sleep(1)
+"""
 
 DATABASE = "pakmap"
 OFFICER = "officer"
@@ -107,12 +124,27 @@ class Cluster:
                 "start",
             ]
         )
+        self._watch_owner()
         self.sql(
             f"CREATE ROLE {OFFICER} LOGIN PASSWORD '{self.officer_password}'",
             f"CREATE DATABASE {DATABASE} OWNER {OFFICER}",
         )
         self.sql("CREATE EXTENSION postgis", f"GRANT ALL ON SCHEMA public TO {OFFICER}", database=DATABASE)
         return self
+
+    def _watch_owner(self) -> None:
+        """A watchdog process that stops the server and removes its folder if this process dies
+        without ``stop()`` (pytest killed by a CI timeout): no server is left running."""
+        stop = [str(self.binaries / "pg_ctl"), "-D", str(self.data_dir), "-m", "immediate", "-w", "stop"]
+        if os.geteuid() == 0:
+            stop = ["runuser", "-u", "postgres", "--", *stop]
+        subprocess.Popen(
+            [sys.executable, "-c", _WATCHDOG, str(os.getpid()), str(self.root), json.dumps(stop)],
+            start_new_session=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     def superuser_dsn(self, database: str = "postgres") -> str:
         return (
