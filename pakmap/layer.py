@@ -23,6 +23,7 @@ from pyproj import CRS
 from .crs import as_bounds
 from .events import Signal
 from .point_columns import PointColumns
+from .postgis.address import PgSource
 from .style import LabelStyle, RasterStyle, SingleSymbolStyle, VectorStyle
 
 
@@ -30,7 +31,7 @@ from .style import LabelStyle, RasterStyle, SingleSymbolStyle, VectorStyle
 class SourceInfo:
     """Where a layer's data came from and how it was read (sheet, header row, lat/lon columns…)."""
 
-    path: Path
+    path: Path | PgSource  # a file, or a database table, view or query
     layer: str | None = None  # layer inside a multi-layer file (GeoPackage, KML, zip)
     options: dict[str, Any] = field(default_factory=dict)
     # What reading changed, for the officer to check (merged cells filled down, coordinates converted

@@ -35,23 +35,26 @@ def describe(path: str | os.PathLike, layer: str | None = None, **options) -> st
     file with several layers, a broken or empty layer is described by its problem and the others
     are still shown.
     """
+    location: Path | PgSource
+    names: list[str | None]
     if is_database_address(path):
-        path = as_source(path)  # a password in the address is refused here, never echoed
-        whole = path.table or path.query is not None
-        names = [layer] if layer is not None else ([None] if whole else list_layers(path))
-        head = f"{path}: PostgreSQL on {path.server}" + (f", {len(names)} spatial tables" if len(names) > 1 else "")
+        location = database = as_source(path)  # a password in the address is refused here, never echoed
+        whole = database.table or database.query is not None
+        names = [layer] if layer is not None else ([None] if whole else list(list_layers(database)))
+        head = f"{database}: PostgreSQL on {database.server}"
+        head += f", {len(names)} spatial tables" if len(names) > 1 else ""
     else:
-        path = Path(os.fspath(path))
-        names = [layer] if layer is not None else list_layers(path)
-        fmt = detect(path)
-        head = f"{path}: {fmt.label}" + (f", {len(names)} layers" if len(names) > 1 else "")
+        location = Path(os.fspath(path))
+        names = [layer] if layer is not None else list(list_layers(location))
+        fmt = detect(location)
+        head = f"{location}: {fmt.label}" + (f", {len(names)} layers" if len(names) > 1 else "")
     blocks = [head]
     for name in names:
         if len(names) == 1:
-            blocks.append(describe_layer(open_layer(path, layer=layer, **options)))
+            blocks.append(describe_layer(open_layer(location, layer=layer, **options)))
             continue
         try:
-            blocks.append(describe_layer(open_layer(path, layer=name, **options)))
+            blocks.append(describe_layer(open_layer(location, layer=name, **options)))
         except (SourceError, LimitError) as exc:
             blocks.append(f"layer: {name}\n  problem: {exc.problem}" + (f" — {exc.fix}" if exc.fix else ""))
     return "\n\n".join(blocks)

@@ -51,19 +51,16 @@ def quick_project(
     """A complete project (layers, join, style, default A4 UNHCR layout) around one layer.
 
     Without ``by`` the layer is drawn in its catalog style when it is a standard layer."""
-    database = is_database_address(layer_path)
-    layer_path = _located(layer_path)
-    if not database and is_raster(layer_path):
-        return _raster_project(
-            layer_path, title=title, base=base, table=table, on=on, by=by, fields=fields, layer=layer
-        )
-    name = layer or _stem(layer_path)
+    located = _located(layer_path)
+    if isinstance(located, Path) and is_raster(located):
+        return _raster_project(located, title=title, base=base, table=table, on=on, by=by, fields=fields, layer=layer)
+    name = layer or _stem(located)
     layers = [
         LayerSpec(
             name=name,
-            path=str(layer_path),
+            path=str(located),
             layer=layer,
-            style=None if by or database else catalog_style(layer_path, layer),
+            style=catalog_style(located, layer) if isinstance(located, Path) and not by else None,
             labels=LabelStyle(field=fields[0]) if fields else None,
             popup_fields=list(fields) + ([by] if by and by not in fields else []),
         )
@@ -77,7 +74,7 @@ def quick_project(
         layers.insert(0, LayerSpec(name=table_name, path=str(table_path), visible=False, legend=False))
         joins.append(JoinSpec(layer=name, table=table_name, on=[list(pair) for pair in on]))
     project = _project(layers, joins, title or "", "", base)
-    describe(project, layer_path, layer, table=table, by=by, title=title)
+    describe(project, located, layer, table=table, by=by, title=title)
     return project
 
 

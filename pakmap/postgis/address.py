@@ -61,6 +61,10 @@ class PgSource:
     def exists(self) -> bool:
         return False
 
+    def __fspath__(self) -> str:
+        """The address: what an error message names (``PakmapError(path=…)``); no file has it."""
+        return str(self)
+
     # --- what it says -------------------------------------------------------------------------------
     @property
     def settings(self) -> dict[str, str]:

@@ -34,8 +34,8 @@ class TableEntry:
 def list_tables(source: PgSource) -> list[TableEntry]:
     """Every table and view with a geometry column (``geometry_columns``), by schema and name."""
     with connected(source) as conn:
-        registered = conn.execute("SELECT to_regclass('public.geometry_columns') IS NOT NULL").fetchone()[0]
-        if not registered:
+        registered = conn.execute("SELECT to_regclass('public.geometry_columns') IS NOT NULL").fetchone()
+        if registered is None or not registered[0]:
             return []
         rows = conn.execute(
             "SELECT g.f_table_schema, g.f_table_name, g.f_geometry_column, g.type, g.srid, "

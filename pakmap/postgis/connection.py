@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Iterator
 
 import psycopg
 import psycopg.errors
@@ -22,8 +22,11 @@ from ..limits import PG_CONNECT_TIMEOUT, PG_STATEMENT_TIMEOUT
 from .address import CREDENTIALS_FIX, PgSource
 
 APPLICATION_NAME = "pakmap"
-_LOST = ("server closed the connection", "terminating connection", "connection is lost", "consuming input failed")
-_LOST = _LOST + (
+_LOST = (
+    "server closed the connection",
+    "terminating connection",
+    "connection is lost",
+    "consuming input failed",
     "no connection to the server",
     "the connection is closed",
     "SSL SYSCALL error",
@@ -39,16 +42,17 @@ def connected(source: PgSource, *, writing: bool = False) -> Iterator[psycopg.Co
     kind = ExportError if writing else SourceError
     statement_ms = int(PG_STATEMENT_TIMEOUT.value() * 1000)
     try:
-        conn = psycopg.connect(
+        settings: dict[str, Any] = {
             **source.settings,
-            connect_timeout=max(1, int(round(PG_CONNECT_TIMEOUT.value()))),
-            application_name=APPLICATION_NAME,
-            options=f"-c statement_timeout={statement_ms} -c lock_timeout={statement_ms}",
-            keepalives=1,
-            keepalives_idle=10,
-            keepalives_interval=5,
-            keepalives_count=3,
-        )
+            "connect_timeout": max(1, int(round(PG_CONNECT_TIMEOUT.value()))),
+            "application_name": APPLICATION_NAME,
+            "options": f"-c statement_timeout={statement_ms} -c lock_timeout={statement_ms}",
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+        }
+        conn = psycopg.connect(**settings)
     except psycopg.Error as exc:
         raise database_error(exc, source, kind, connecting=True) from None
     try:

@@ -44,7 +44,7 @@ class PostgisLayer(VectorLayer):
         self._loaded = False
         self._validity: ValidityReport | None = None
         self._crs_given = "crs" in options  # already set on the relation by open_database_layer
-        super().__init__(name, _EMPTY, SourceInfo(source, options=options), validity=ValidityReport())  # type: ignore[arg-type]
+        super().__init__(name, _EMPTY, SourceInfo(source, options=options), validity=ValidityReport())
         self._frame = self._points = None
         self._validity = None  # measured on first use
 

@@ -50,12 +50,12 @@ class Relation:
 def relation_sql(source: PgSource) -> sql.Composable:
     """What follows ``FROM``: the table or view, or the query as a subquery."""
     if source.query is not None:
-        return sql.SQL("({}) AS pakmap_query").format(sql.SQL(source.query))  # type: ignore[arg-type]
+        return sql.SQL("({}) AS pakmap_query").format(sql.SQL(source.query))
     return sql.Identifier(*source.table)
 
 
 def _geometry_sql(relation: Relation) -> sql.Composable:
-    column = sql.Identifier(relation.geometry)
+    column = sql.Identifier(str(relation.geometry))
     return sql.SQL("{}::geometry").format(column) if relation.geography else column
 
 
@@ -76,9 +76,8 @@ def describe(conn: psycopg.Connection, source: PgSource) -> Relation:
     typmod = cur.pgresult.fmod(position) if cur.pgresult is not None else -1
     kind, srid = None, 0
     if typmod >= 0:
-        kind, srid = conn.execute(
-            "SELECT postgis_typmod_type(%s), postgis_typmod_srid(%s)", [typmod, typmod]
-        ).fetchone()
+        typed = conn.execute("SELECT postgis_typmod_type(%s), postgis_typmod_srid(%s)", [typmod, typmod]).fetchone()
+        kind, srid = typed if typed is not None else (None, 0)
     if not srid:
         first = conn.execute(
             sql.SQL("SELECT ST_SRID({g}) FROM {rel} WHERE {g} IS NOT NULL LIMIT 1").format(
@@ -105,7 +104,8 @@ _TYPMOD_BASE = {
 
 
 def has_rows(conn: psycopg.Connection, source: PgSource) -> bool:
-    return bool(conn.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(relation_sql(source))).fetchone()[0])
+    row = conn.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(relation_sql(source))).fetchone()
+    return row is not None and bool(row[0])
 
 
 def _type_names(conn: psycopg.Connection, oids: set[int]) -> dict[int, str]:
@@ -145,6 +145,8 @@ def measure(conn: psycopg.Connection, source: PgSource, relation: Relation) -> N
             "FROM {rel}) AS m"
         ).format(g=g, rel=rel)
     ).fetchone()
+    if row is None:  # an aggregate answers one row: never the case
+        raise SourceError("the server sent no summary of the table", path=str(source), fix="run again")
     count, xmin, ymin, xmax, ymax, low, high, srid_low, srid_high, nulls, empties = row
     relation.count = int(count)
     if xmin is not None:
@@ -217,7 +219,7 @@ def read_rows(
     """The rows (under ``bbox`` if given) as a GeoDataFrame, ``PointColumns`` for plain 2D points, or
     a DataFrame when there is no geometry (or ``geometry=False``)."""
     columns = relation.columns if columns is None else columns
-    selected = [sql.Identifier(c) for c in columns]
+    selected: list[sql.Composable] = [sql.Identifier(c) for c in columns]
     with_geometry = geometry and relation.geometry is not None
     if with_geometry:
         selected.append(sql.SQL("ST_AsBinary({})").format(_geometry_sql(relation)))

@@ -10,6 +10,7 @@ a failure anywhere leaves the database as it was. An existing table is replaced 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -41,7 +42,8 @@ def existing_tables(conn: psycopg.Connection, names: list[tuple[str, ...]]) -> l
     found = []
     for name in names:
         qualified = sql.Identifier(*name).as_string(conn)
-        if conn.execute("SELECT to_regclass(%s)", [qualified]).fetchone()[0] is not None:
+        row = conn.execute("SELECT to_regclass(%s)", [qualified]).fetchone()
+        if row is not None and row[0] is not None:
             found.append(".".join(name))
     return found
 
@@ -139,7 +141,7 @@ def _sql_type(values: pd.Series) -> str:
 def _cells(values: pd.Series) -> list:
     """A column as Python values for COPY: missing as NULL, text as text."""
     text = _sql_type(values) == "text"
-    out = []
+    out: list[Any] = []
     for value in values.astype(object).tolist():
         if value is None or (not isinstance(value, str) and pd.isna(value)):
             out.append(None)
