@@ -11,7 +11,7 @@ from gui_helpers import WAIT_MS, add_files, dominant_colour, wait_rendered
 from pakmap.postgis.layer import PostgisLayer
 from pakmap.style import GraduatedStyle
 
-pytestmark = [pytest.mark.gui, pytest.mark.realdata, pytest.mark.timeout(180)]
+pytestmark = [pytest.mark.gui, pytest.mark.realdata, pytest.mark.timeout(300)]
 
 
 def _listed(dialog) -> dict[str, list[str]]:

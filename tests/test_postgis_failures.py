@@ -17,7 +17,7 @@ from pakmap.cli import main
 from pakmap.errors import SourceError
 from pakmap.sources import open_layer
 
-pytestmark = [pytest.mark.timeout(120), pytest.mark.filterwarnings("ignore:Could not parse column:UserWarning")]
+pytestmark = [pytest.mark.timeout(300), pytest.mark.filterwarnings("ignore:Could not parse column:UserWarning")]
 
 DISTRICTS = "postgresql:///public.districts?service=pakmap"
 

@@ -18,7 +18,7 @@ from pakmap.render.offscreen import render_image
 from pakmap.sources import list_layers, open_layer
 from pakmap.style import LabelStyle, SingleSymbolStyle
 
-pytestmark = [pytest.mark.timeout(120), pytest.mark.filterwarnings("ignore:Could not parse column:UserWarning")]
+pytestmark = [pytest.mark.timeout(300), pytest.mark.filterwarnings("ignore:Could not parse column:UserWarning")]
 
 DISTRICTS = "postgresql:///public.districts?service=pakmap"
 

@@ -21,7 +21,7 @@ from pakmap.postgis.address import parse_address
 from pakmap.postgis.write import Companion, write_tables
 from pakmap.sources import open_layer
 
-pytestmark = [pytest.mark.timeout(180), pytest.mark.filterwarnings("ignore:Could not parse column:UserWarning")]
+pytestmark = [pytest.mark.timeout(300), pytest.mark.filterwarnings("ignore:Could not parse column:UserWarning")]
 
 DISTRICTS = "postgresql:///public.districts?service=pakmap"
 
