@@ -12,7 +12,7 @@ import dataclasses
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 import geopandas as gpd
 import numpy as np
@@ -23,8 +23,10 @@ from pyproj import CRS
 from .crs import as_bounds
 from .events import Signal
 from .point_columns import PointColumns
-from .postgis.address import PgSource
 from .style import LabelStyle, RasterStyle, SingleSymbolStyle, VectorStyle
+
+if TYPE_CHECKING:  # the model names a database source; pakmap.postgis builds on the model
+    from .postgis.address import PgSource
 
 
 @dataclass

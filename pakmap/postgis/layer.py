@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS, Transformer
 
+from ..column_names import clean_names
 from ..field_format import expression_fields
 from ..layer import SourceInfo, ValidityReport, VectorLayer, replace_data
 from ..point_columns import PointColumns
-from ..sources.table import clean_names
 from ..style import GraduatedStyle, SingleSymbolStyle, kept_breaks
 from .address import PgSource
 from .connection import connected

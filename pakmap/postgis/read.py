@@ -21,10 +21,10 @@ import shapely
 from psycopg import sql
 from pyproj import CRS
 
+from ..column_names import clean_names
 from ..errors import SourceError
 from ..layer import ValidityReport
 from ..point_columns import PointColumns
-from ..sources.table import clean_names
 from .address import PgSource
 
 _GEOMETRY_TYPES = ("geometry", "geography")

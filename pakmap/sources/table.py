@@ -14,6 +14,7 @@ from typing import Any, Sequence
 
 import pandas as pd
 
+from ..column_names import clean_names
 from ..crs import parse_crs
 from ..errors import SourceError
 from ..layer import SourceInfo, TableLayer, VectorLayer
@@ -48,21 +49,6 @@ def is_hxl_row(row: Sequence[Any]) -> bool:
     """A Humanitarian Exchange Language hashtag row (``#adm2+name``) under the header."""
     cells = _filled(row)
     return bool(cells) and all(isinstance(v, str) and v.strip().startswith("#") for v in cells)
-
-
-def clean_names(header: Sequence[Any]) -> list[str]:
-    """Column names: stripped text; blanks become ``column_N``; repeats get ``_2``, ``_3``."""
-    names: list[str] = []
-    seen: dict[str, int] = {}
-    for i, value in enumerate(header):
-        name = " ".join(str(value).split()) if value is not None and str(value).strip() else f"column_{i + 1}"
-        if name in seen:
-            seen[name] += 1
-            name = f"{name}_{seen[name]}"
-        else:
-            seen[name] = 1
-        names.append(name)
-    return names
 
 
 def infer_types(df: pd.DataFrame) -> pd.DataFrame:
