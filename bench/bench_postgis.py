@@ -36,8 +36,8 @@ VIEWS = {"full": None, "district": (71.35, 33.85, 71.75, 34.15)}
 PAKMAP_CHILD = r"""
 import json, sys, time
 t0 = time.perf_counter()
-import pakmap.postgis.open, pakmap.protection.detect, psycopg  # imported lazily by the first open
-from pakmap.render.mapview import MapView
+import pakmap.postgis.open, pakmap.sensitivity.detect, psycopg  # imported lazily by the first open
+from pakmap.mapview import MapView
 from pakmap.render.offscreen import render_image
 from pakmap.sources import open_layer
 from pakmap.style import SingleSymbolStyle, Symbol

@@ -13,7 +13,7 @@ from pakmap.layer import TableLayer
 from pakmap.postgis.layer import PostgisLayer
 from pakmap.project import load_project
 from pakmap.project.loader import load_layers
-from pakmap.render.mapview import MapView
+from pakmap.mapview import MapView
 from pakmap.render.offscreen import render_image
 from pakmap.sources import list_layers, open_layer
 from pakmap.style import LabelStyle, SingleSymbolStyle
