@@ -10,10 +10,10 @@ import shapely
 
 from pakmap.cli import main
 from pakmap.layer import TableLayer
+from pakmap.mapview import MapView
 from pakmap.postgis.layer import PostgisLayer
 from pakmap.project import load_project
 from pakmap.project.loader import load_layers
-from pakmap.mapview import MapView
 from pakmap.render.offscreen import render_image
 from pakmap.sources import list_layers, open_layer
 from pakmap.style import LabelStyle, SingleSymbolStyle
