@@ -326,6 +326,7 @@ def replace_data(
     new.visible, new.opacity = layer.visible, layer.opacity
     new.sensitive_fields = dict(layer.sensitive_fields)
     new.declared_kinds = dict(layer.declared_kinds)
-    if new.feature_count == layer.feature_count:
+    # Only when there are some: a database layer's features are counted by the server, not for nothing.
+    if layer.contributors and new.feature_count == layer.feature_count:
         new.contributors = dict(layer.contributors)
     return new

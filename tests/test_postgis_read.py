@@ -161,6 +161,8 @@ def test_pakmap_map_on_a_database_table_saves_its_address(pg, tmp_path):
     assert main(["map", DISTRICTS, "-o", str(out), "--save-project", str(project)]) == 0
     assert out.stat().st_size > 10_000
     assert 'path = "postgresql:///public.districts?service=pakmap"' in project.read_text()
+    # Titled from the table's name, never from the address's pieces ("public", "service=pakmap").
+    assert 'title = "Districts"' in project.read_text()
     # The saved project re-renders from the database, wherever it is moved.
     moved = tmp_path / "elsewhere" / "districts.toml"
     moved.parent.mkdir()

@@ -59,13 +59,18 @@ def test_join_into_the_database_with_report_and_record(pg, shared_data, capsys):
     assert "households" in columns and "population_2023" not in columns
 
 
-def test_small_counts_are_protected_in_the_database_too(pg, tmp_path, shared_data):
+def test_small_counts_are_protected_in_the_database_too(pg, tmp_path, shared_data, districts_path):
     table = tmp_path / "refugees.csv"
     table.write_text("district,refugees\nPeshawar,1200\nQuetta,3\n", encoding="utf-8")
     out = "postgresql:///public.refugees_map?service=pakmap"
     assert main(["join", DISTRICTS, str(table), "--on", "name=district", "-o", out]) == 0
     values = dict(_sql(pg, "SELECT name, refugees FROM refugees_map WHERE refugees IS NOT NULL"))
-    assert values == {"Peshawar": "1,200", "Quetta": "<5"}  # as the same join writes a GeoPackage
+    assert values["Quetta"] == "<5"
+    # Written as the same join writes a GeoPackage (suppression, complementary suppression and all).
+    gpkg = tmp_path / "refugees_map.gpkg"
+    assert main(["join", str(districts_path), str(table), "--on", "name=district", "-o", str(gpkg)]) == 0
+    written = gpd.read_file(gpkg, layer="refugees_map").dropna(subset=["refugees"])
+    assert values == dict(zip(written["name"], written["refugees"]))
 
 
 def test_a_failed_write_leaves_nothing_behind(pg):
