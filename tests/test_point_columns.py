@@ -199,3 +199,29 @@ def test_csv_with_coordinates_on_every_row_is_read_as_columns(tmp_path):
     gaps.write_text("id,lat,lon\n1,34.01,71.57\n2,,\n", encoding="utf-8")
     with_gap = open_layer(gaps)  # a row without coordinates keeps its null geometry, reported
     assert with_gap.point_columns is None and with_gap.validity.null == 1
+
+
+def test_rendering_a_project_to_png_never_builds_shapely_points(tmp_path, monkeypatch):
+    # The export's protection plan counts small values in the attributes: it must not ask for the
+    # GeoDataFrame (a million shapely points would double the memory of the whole render).
+    from pakmap.cli import main
+
+    rng = np.random.default_rng(5)
+    n = 5_000
+    gpd.GeoDataFrame(
+        {"households": rng.integers(1, 500, n)},
+        geometry=shapely.points(np.column_stack([rng.uniform(61, 77, n), rng.uniform(24, 37, n)])),
+        crs=4326,
+    ).to_file(tmp_path / "sites.gpkg")
+    (tmp_path / "map.toml").write_text(
+        '[pakmap]\nformat = 1\n\n[[layers]]\nname = "sites"\npath = "sites.gpkg"\n\n'
+        '[layers.style]\nkind = "single"\nsymbol = { fill = "#EF4A60", stroke_width = 0, size = 0.6 }\n',
+        encoding="utf-8",
+    )
+
+    def refuse(self):
+        raise AssertionError("the GeoDataFrame was built")
+
+    monkeypatch.setattr(PointColumns, "frame", refuse)
+    assert main(["render", str(tmp_path / "map.toml"), "-o", str(tmp_path / "map.png"), "--dpi", "150"]) == 0
+    assert (tmp_path / "map.png").stat().st_size > 1000
