@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtGui import QImage, QPainter
 
 from pakmap.render.stamps import distinct_pixels, more_distinct_pixels_than, paint_stamps, present_classes
@@ -74,3 +75,59 @@ def test_opaque_or_clear_stamps_leave_the_ground_untouched_where_nothing_is_draw
     red = pixels == 0xFFFF0000
     assert red.sum() == 18 and red[4:7, 9:12].all() and red[11:14, 19:22].all()
     assert (pixels[~red] == 0xFF0000FF).all()
+
+
+def _page_with_stamps(monkeypatch, strip_pixels, straight):
+    """A page image with a few thousand stamped markers drawn at a fractional offset (as a layout's
+    map frame is), with strips of ``strip_pixels``; returns its pixels and the strips' heights."""
+    import pakmap.render.stamps as stamps_module
+
+    monkeypatch.setattr(stamps_module, "STRIP_PIXELS", strip_pixels)
+    heights = []
+    canvas = stamps_module._StampPoints.canvas
+
+    def spy(self, top, bottom, *args):
+        heights.append(bottom - top)
+        return canvas(self, top, bottom, *args)
+
+    monkeypatch.setattr(stamps_module._StampPoints, "canvas", spy)
+    rng = np.random.default_rng(8)
+    px = np.column_stack([rng.uniform(-6, 206, 4000), rng.uniform(-6, 156, 4000)])
+    classes = rng.integers(0, 2, len(px))
+    ring = np.full((7, 7), 0x80400000 if not straight else 0, np.uint32)
+    ring[1:6, 1:6] = 0xFFEF4A60
+    small = np.zeros((5, 5), np.uint32)
+    small[1:4, 1:4] = 0xFF0072BC
+    image = QImage(260, 230, QImage.Format.Format_RGB32)
+    image.fill(0xFFFFFFFF)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+    painter.translate(27.56, 31.5)
+    paint_stamps(painter, 200, 150, px, classes, {0: ring, 1: small})
+    painter.end()
+    return np.frombuffer(image.constBits(), np.uint32).copy(), heights
+
+
+@pytest.mark.parametrize("straight", [False, True], ids=["antialiased", "opaque or clear"])
+def test_strips_on_a_raster_page_draw_exactly_the_whole_image(monkeypatch, straight):
+    whole, heights = _page_with_stamps(monkeypatch, 10**9, straight)
+    assert heights == [150]
+    strips, heights = _page_with_stamps(monkeypatch, 3_000, straight)
+    assert max(heights) == 16 and sum(heights) == 150  # 3,000 px over rows of 214 px: the 16-row minimum
+    assert np.count_nonzero(whole != 0xFFFFFFFF) > 10_000
+    np.testing.assert_array_equal(strips, whole)
+
+
+def test_a_scaled_painter_gets_one_image():
+    # Strips are only drawn where Qt puts the image on whole pixels: under scaling each strip's edge
+    # would be resampled on its own.
+    from pakmap.render.stamps import _strip_rows
+
+    image = QImage(100, 100, QImage.Format.Format_RGB32)
+    painter = QPainter(image)
+    assert _strip_rows(painter, 3000, 2000, 3020) < 2000
+    painter.translate(0.5, 0.25)
+    assert _strip_rows(painter, 3000, 2000, 3020) < 2000
+    painter.scale(2, 2)
+    assert _strip_rows(painter, 3000, 2000, 3020) == 2000
+    painter.end()

@@ -7,6 +7,12 @@ each pixel keeps the most opaque value (their union, not a sum). Later classes a
 earlier ones. Snapping moves a marker by under half a pixel, which is invisible at the point sizes
 of dense layers; sparse layers are drawn as exact vector paths instead.
 
+On a raster device (a page image, the canvas) the ARGB32 image goes to Qt's ``drawImage`` in
+horizontal strips of about a megapixel, each stamped from the points that reach it: a page-sized
+ARGB canvas would double the memory of an A4 page at 300 dpi (35 MB) while it is drawn. The strips
+hold exactly the pixels of the whole image, and Qt places an unscaled image on whole device pixels,
+so the page is the same. Other devices get one image (``STRIP_PIXELS``).
+
 The image goes to Qt's ``drawImage`` as ARGB32, except when the render has an image sink (the PDF
 exporter's): there stamps drawn without antialiasing are only opaque or clear, so the canvas is
 built as uint8 palette indices (a quarter of the memory traffic) and handed to the sink, and the
@@ -20,10 +26,15 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QImage, QPainter, QTransform
 
 from .context import ImageSink
 from .indexed import encode_indexed, index_stamps
+from .qt import is_raster_device
+
+# Pixels (padding included) of one strip of stamps on a raster device: about 4 MB of ARGB32.
+STRIP_PIXELS = 1_000_000
+_NO_TRANSFORM, _TRANSLATION = QTransform.TransformationType.TxNone, QTransform.TransformationType.TxTranslate
 
 
 def render_stamp(size_px: float, paint, antialias: bool) -> np.ndarray:
@@ -101,30 +112,45 @@ def paint_stamps(
     indices, at most 255 colours, handed to the sink. Otherwise an ARGB32 image goes to Qt.
     """
     half = max(s.shape[0] for s in stamps.values()) // 2
-    target = QRectF(0, 0, width, height)
     straight = _binary_alpha(stamps)
+    points = _StampPoints(width, height, half, px, classes)
     if straight and images is not None:
         indexed = index_stamps(stamps, _background(stamps, classes))
         if indexed is not None:
             palette, index_of = indexed
             # Every written index is opaque: later classes overwrite earlier ones, as in ARGB.
             writes = {c: _writes(index, index != 0, by_opacity=False) for c, index in index_of.items()}
-            canvas, row, pad = _stamp_canvas(width, height, half, px, classes, writes, np.uint8, 0)
-            view = canvas.reshape(-1, row)[pad : pad + height, pad : pad + width]
-            images.draw(painter, target, encode_indexed(view, palette))
+            canvas = points.canvas(0, height, writes, np.uint8, 0)
+            view = canvas.reshape(-1, points.row)[points.pad : points.pad + height, points.pad : points.pad + width]
+            images.draw(painter, QRectF(0, 0, width, height), encode_indexed(view, palette))
             return
     writes = {c: _writes(stamp, (stamp >> 24) != 0, by_opacity=True) for c, stamp in stamps.items()}
     fill = _background(stamps, classes) if straight else 0
-    canvas, row, pad = _stamp_canvas(width, height, half, px, classes, writes, np.uint32, fill)
-    # The image starts at the first unpadded pixel and keeps the padded row length as its stride:
-    # no cropped copy of a page-sized array (a source rectangle makes the PDF engine copy it).
     fmt = QImage.Format.Format_ARGB32 if straight else QImage.Format.Format_ARGB32_Premultiplied
-    image = QImage(canvas[pad * row + pad :].data, width, height, row * 4, fmt)
+    step = _strip_rows(painter, width, height, points.row)
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.LosslessImageRendering)  # PDF: flate, not JPEG
-    painter.drawImage(target, image)
-    painter.restore()
-    del image  # before ``canvas``, whose memory it uses
+    try:
+        for top in range(0, height, step):
+            rows = min(step, height - top)
+            canvas = points.canvas(top, top + rows, writes, np.uint32, fill)
+            # The image starts at the strip's first unpadded pixel and keeps the padded row length as
+            # its stride: no cropped copy (a source rectangle makes the PDF engine copy it).
+            start = points.pad * points.row + points.pad
+            image = QImage(canvas[start:].data, width, rows, points.row * 4, fmt)
+            painter.drawImage(QRectF(0, top, width, rows), image)
+            del image  # before ``canvas``, whose memory it uses
+    finally:
+        painter.restore()
+
+
+def _strip_rows(painter: QPainter, width: int, height: int, row: int) -> int:
+    """Rows per strip: strips of ``STRIP_PIXELS`` on a raster device that places the image on whole
+    pixels (no scaling or rotation, so no resampling across a strip's edge); else the whole height."""
+    moves_only = painter.combinedTransform().type() in (_NO_TRANSFORM, _TRANSLATION)
+    if not moves_only or not is_raster_device(painter):
+        return max(height, 1)
+    return max(16, STRIP_PIXELS // row)
 
 
 def _writes(stamp: np.ndarray, drawn: np.ndarray, by_opacity: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -139,43 +165,56 @@ def _writes(stamp: np.ndarray, drawn: np.ndarray, by_opacity: bool) -> tuple[np.
     return sy - centre, sx - centre, values
 
 
-def _stamp_canvas(
-    width: int, height: int, half: int, px: np.ndarray, classes: np.ndarray, writes: dict, dtype, fill: int
-) -> tuple[np.ndarray, int, int]:
-    """A flat canvas of ``dtype`` filled with ``fill``, with ``writes[class]`` (see ``_writes``)
-    stamped at the points; returns it with its row length and padding.
+class _StampPoints:
+    """The points' pixels in a padded canvas of the (0, 0, width, height) rectangle, from which a
+    canvas of any band of rows is stamped (``canvas``).
 
     ``half`` is the largest stamp's reach from its centre. Points up to ``half`` pixels outside still
     show part of their marker: the canvas is padded so that such a marker fits whole (2 x half + 1),
-    and no stamp pixel can wrap to another row.
+    and no stamp pixel can wrap to another row. Each class's occupied pixels are kept once, in memory
+    order (scattered writes in order are several times faster), found with a bitmap instead of
+    sorting a million indices; a band's points are then a slice of them.
     """
-    pad = 2 * half + 1
-    row = width + 2 * pad
-    canvas = np.full((height + 2 * pad) * row, fill, dtype=dtype)
-    ix = np.floor(px[:, 0]).astype(np.intp)
-    iy = np.floor(px[:, 1]).astype(np.intp)
-    ok = (ix >= -half) & (iy >= -half) & (ix < width + half) & (iy < height + half)
-    flat = (iy + pad) * row + (ix + pad)
-    seen = np.zeros(len(canvas), dtype=bool)
-    for c in present_classes(classes):
-        dy, dx, values = writes[int(c)]
-        # Each occupied pixel once, in memory order (scattered writes in order are several times
-        # faster): a bitmap of the canvas instead of sorting a million indices.
-        mine = flat[ok & (classes == c)]
-        seen[mine] = True
-        at = np.flatnonzero(seen)
-        seen[mine] = False
-        if len(values) == 0:
-            continue
-        shifts = dy * row + dx
-        # Each stamp pixel is written through a view of the canvas that starts at its offset: one
-        # scattered write per pixel without a page-sized ``at + shift`` array each time (twice as
-        # fast for a million points). The padding keeps ``base`` and every write inside the canvas.
-        lowest = int(shifts.min())
-        base = at + lowest
-        for k in range(len(values)):
-            canvas[int(shifts[k]) - lowest :][base] = values[k]
-    return canvas, row, pad
+
+    def __init__(self, width: int, height: int, half: int, px: np.ndarray, classes: np.ndarray):
+        self.half, self.pad = half, 2 * half + 1
+        self.row = width + 2 * self.pad
+        ix = np.floor(px[:, 0]).astype(np.intp)
+        iy = np.floor(px[:, 1]).astype(np.intp)
+        ok = (ix >= -half) & (iy >= -half) & (ix < width + half) & (iy < height + half)
+        flat = (iy + self.pad) * self.row + (ix + self.pad)
+        seen = np.zeros((height + 2 * self.pad) * self.row, dtype=bool)
+        self.occupied: dict[int, np.ndarray] = {}
+        for c in present_classes(classes):
+            mine = flat[ok & (classes == c)]
+            seen[mine] = True
+            self.occupied[int(c)] = np.flatnonzero(seen)
+            seen[mine] = False
+
+    def canvas(self, top: int, bottom: int, writes: dict, dtype, fill: int) -> np.ndarray:
+        """A flat canvas of ``dtype`` filled with ``fill`` for rows ``top`` to ``bottom`` (padded by
+        ``pad`` rows on both sides, as the whole canvas is), with ``writes[class]`` (see ``_writes``)
+        stamped at every point whose marker reaches those rows. Later classes are written over earlier
+        ones; the pixels are those of the same rows of the whole canvas."""
+        row, pad, half = self.row, self.pad, self.half
+        canvas = np.full((bottom - top + 2 * pad) * row, fill, dtype=dtype)
+        # Points on rows top - half .. bottom + half - 1 reach the band; in the padded canvas a point
+        # on row y sits at (y + pad) * row + x + pad, and the band's canvas starts at padded row top.
+        low, high = (top - half + pad) * row, (bottom + half + pad) * row
+        for c, at in self.occupied.items():
+            dy, dx, values = writes[c]
+            if len(values) == 0:
+                continue
+            at = at[np.searchsorted(at, low) : np.searchsorted(at, high)] - top * row
+            shifts = dy * row + dx
+            # Each stamp pixel is written through a view of the canvas that starts at its offset: one
+            # scattered write per pixel without a band-sized ``at + shift`` array each time (twice as
+            # fast for a million points). The padding keeps ``base`` and every write inside the canvas.
+            lowest = int(shifts.min())
+            base = at + lowest
+            for k in range(len(values)):
+                canvas[int(shifts[k]) - lowest :][base] = values[k]
+        return canvas
 
 
 def _binary_alpha(stamps: dict) -> bool:
