@@ -112,3 +112,49 @@ def test_an_rgba_array_of_many_colours_is_an_exact_rgba_png():
     assert mode == "RGBA" and np.array_equal(got, rgba)
     with pytest.raises(ValueError):
         encode_rgba_png(np.zeros((0, 4, 4), np.uint8))
+
+
+@pytest.mark.parametrize("alpha", [False, True], ids=["RGB", "RGBA"])
+def test_a_large_image_is_encoded_band_by_band_to_the_same_pixels(monkeypatch, alpha):
+    # A page's PNG rows (26 MB at A4 300 dpi) are made and deflated a band at a time, never whole.
+    import io
+
+    from PIL import Image
+
+    from pakmap.export import png_encode
+
+    rng = np.random.default_rng(2)
+    width, height = 1201, 1100  # over PARALLEL_BYTES as RGB: deflated in pieces
+    words = np.repeat(rng.integers(0, 2**32, size=(height, width // 7 + 1), dtype=np.uint32), 7, axis=1)[:, :width]
+    if not alpha:
+        words |= np.uint32(0xFF000000)
+    fmt = QImage.Format.Format_ARGB32 if alpha else QImage.Format.Format_RGB32
+    image = QImage(words.tobytes(), width, height, width * 4, fmt).copy()
+    bands = []
+    make_rows = png_encode._png_rows
+    monkeypatch.setattr(
+        png_encode, "_png_rows", lambda img, first, count, a: bands.append(count) or make_rows(img, first, count, a)
+    )
+    data = png_encode.encode_png(image)
+    row_bytes = 1 + width * (4 if alpha else 3)
+    assert len(bands) >= 4 and max(bands) * row_bytes <= 2 * png_encode.BAND_BYTES
+    with Image.open(io.BytesIO(data)) as decoded:
+        got = np.asarray(decoded.convert("RGBA")).reshape(height, width * 4)
+    straight = image.convertToFormat(QImage.Format.Format_RGBA8888)
+    want = np.frombuffer(straight.constBits(), np.uint8).reshape(height, straight.bytesPerLine())[:, : width * 4]
+    assert np.array_equal(got, want)
+
+
+def test_a_stream_read_in_parts_deflates_as_the_whole_and_checksums_combine():
+    import zlib
+
+    from pakmap.export.png_encode import adler32_combine, deflate_stream
+
+    rng = np.random.default_rng(9)
+    data = np.repeat(rng.integers(0, 5, 30_000, dtype=np.uint8), 60).tobytes()  # 1.8 MB: one piece
+    view = memoryview(data)
+    reads = []
+    stream = deflate_stream(len(data), lambda start, stop: reads.append(stop - start) or view[start:stop], level=3)
+    assert len(reads) > 1 and stream == zlib.compress(data, 3)
+    for a, b in [(b"", b"x"), (b"abc", b""), (data[:70_001], data[70_001:]), (b"\xff" * 300_000, b"\xfe" * 196_563)]:
+        assert adler32_combine(zlib.adler32(a), zlib.adler32(b), len(b)) == zlib.adler32(a + b)
