@@ -132,3 +132,22 @@ def test_set_crs_on_an_opened_raster(tmp_path):
     assert layer.crs.to_epsg() == 4326 and layer.source.options == {"crs": "4326"}
     _, mask, _ = read_raster_window(layer, (70.0, 33.0, 72.0, 34.0), "EPSG:4326", 20, 10)
     assert not mask[5:, :].any()
+
+
+def test_vector_maps_never_load_rasterio(tmp_path):
+    # rasterio brings its own GDAL (~25 MB resident, ~0.4 s): loaded by the first raster, not before.
+    import subprocess
+    import sys
+
+    (tmp_path / "one.geojson").write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"n": 1},'
+        ' "geometry": {"type": "Point", "coordinates": [71.5, 34.0]}}]}',
+        encoding="utf-8",
+    )
+    code = (
+        "import sys, pakmap.sources, pakmap.render; from pakmap.sources import open_layer; "
+        f"open_layer({str(tmp_path / 'one.geojson')!r}); print('rasterio' in sys.modules); "
+        "pakmap.sources.read_raster_window; print('rasterio' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["False", "True"], out.stderr[-2000:]

@@ -13,6 +13,15 @@ that has none. Modules, by what they hold:
 """
 
 from .open import list_layers, open_layer, set_crs
-from .raster import read_raster_window
+
+
+def __getattr__(name: str):
+    # ``read_raster_window`` imports rasterio (~25 MB, ~0.4 s): on first use, not with every vector read.
+    if name == "read_raster_window":
+        from .raster import read_raster_window
+
+        return read_raster_window
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["open_layer", "list_layers", "set_crs", "read_raster_window"]

@@ -23,7 +23,7 @@ from ..file_guard import regular_file
 from ..layer import Layer, RasterLayer, VectorLayer
 from ..postgis.address import as_source, is_database_address
 from ..sensitivity.detect import flag_layer
-from . import csv_sniff, raster, table, vector, xlsx
+from . import csv_sniff, table, vector, xlsx
 from .detect import CSV, RASTER, VECTOR, XLSX, detect
 
 _TABLE_OPTIONS = {"lat", "lon", "wkt", "crs", "as_table", "repair", "header_row"}
@@ -85,7 +85,11 @@ def _read(path, layer: str | None, options: dict) -> Layer:
     if fmt.kind == VECTOR:
         return vector.read_vector(path, fmt, layer, **opts)
     if fmt.kind == RASTER:
-        return raster.open_raster(path, **opts)
+        # rasterio (its own GDAL: ~25 MB and ~0.4 s to import) is loaded by the first raster read,
+        # not by every vector map.
+        from .raster import open_raster
+
+        return open_raster(path, **opts)
     if fmt.kind == CSV:
         reading = {k: opts.pop(k) for k in ("encoding", "delimiter", "header_row") if k in opts}
         df, used = csv_sniff.read_csv(path, **reading)
