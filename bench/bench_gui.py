@@ -2,11 +2,12 @@
 
 ``python bench/bench_gui.py [--quick]`` prints a table:
 
-- start-up: a fresh ``python`` process imports the app, opens the main window, reads the real
-  districts (``../shared/data/pak_districts.geojson``) and finishes the first background render
-  (target < 2 s);
+- cold start: a fresh ``python`` process imports the app, opens the main window, reads the real
+  districts (``pak_districts.geojson``; with 1,000,000 generated points too) and finishes the first
+  background render: the wall time of the whole process (targets 1.2 s and 2 s, issue 15), the
+  median of 5, with the child's own split (imports and window, reading, drawing);
 - pan/zoom frame: what the user sees while dragging or wheel-zooming over 1,000,000 points is the
-  last rendered image moved/scaled by ``paintEvent``; timed per frame (target < 100 ms);
+  last rendered image moved/scaled by ``paintEvent``; timed per frame (targets 50 ms and 100 ms);
 - full re-render: the background render of the same view after the movement stops (shown when it
   arrives; the window never waits for it).
 
@@ -16,6 +17,7 @@ Runs offscreen (``QT_QPA_PLATFORM=offscreen``) unless a display is set.
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -34,8 +36,10 @@ def _wait(condition, seconds: float = 120.0) -> None:
     run_until(condition, seconds, poll_ms=2)
 
 
-def startup_child() -> None:
-    """Run in a fresh process: window up, districts read, first map drawn; print the seconds."""
+def startup_child(paths: list[str]) -> None:
+    """Run in a fresh process: window up, ``paths`` read, the map with all of them drawn; print the
+    seconds since the interpreter started (``time.perf_counter`` is not: it starts at 0 here, and
+    the parent times the whole process from outside)."""
     start = time.perf_counter()
     from PySide6.QtCore import QSettings
 
@@ -48,26 +52,43 @@ def startup_child() -> None:
     window = MainWindow(settings=settings, recovery_path=scratch / "recovery.toml")
     window.resize(1400, 900)
     window.show()
-    window.add_files([str(DATA / "pak_districts.geojson")])
-    _wait(lambda: window.canvas.image is not None and not window.canvas.is_rendering)
-    print(f"{time.perf_counter() - start:.4f}", flush=True)
+    imported = time.perf_counter()
+    added = []
+    window.add_files(paths, on_done=added.append)
+    _wait(lambda: len(added) == len(paths))
+    read = time.perf_counter()
+    canvas = window.canvas
+    _wait(lambda: canvas.image is not None and not canvas.is_rendering and not canvas._timer.isActive())
+    drawn = time.perf_counter()
+    print(f"{imported - start:.4f} {read - imported:.4f} {drawn - read:.4f}", flush=True)
     os._exit(0)  # measured; skip teardown
 
 
-def measure_startup(runs: int) -> list[float]:
-    """Wall time of fresh processes from launch to the first drawn map."""
+def measure_startup(paths: list[Path], runs: int) -> tuple[list[float], list[list[float]], list[float]]:
+    """Wall times of fresh processes from launch to the first drawn map of ``paths``, the child's own
+    split of each (imports and window, reading, drawing) and its CPU time (user + system: on a busy
+    shared machine the wall time also counts waiting for a core)."""
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"), PYTHONPATH=str(REPO))
-    times = []
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: modules compiled once, not at every start
+    times, phases, cpu = [], [], []
     for _ in range(runs):
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         out = subprocess.run(
-            [sys.executable, __file__, "--startup-child"], capture_output=True, text=True, env=env, timeout=300
+            [sys.executable, __file__, "--startup-child", *map(str, paths)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
         )
         wall = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if out.returncode != 0 or not out.stdout.strip():
             raise RuntimeError(f"start-up run failed: {out.stderr[-2000:]}")
         times.append(wall)
-    return times
+        cpu.append(after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime)
+        phases.append([float(v) for v in out.stdout.split()[-3:]])
+    return times, phases, cpu
 
 
 def million_points(n: int):
@@ -134,24 +155,45 @@ def measure_canvas(n: int, frames: int) -> dict[str, list[float]]:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if "--startup-child" in argv:
-        startup_child()
+        startup_child(argv[argv.index("--startup-child") + 1 :])
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     sys.path.insert(0, str(REPO))
+    sys.path.insert(0, str(HERE))
+    from datagen import ensure
+
     quick = "--quick" in argv
     n = 100_000 if quick else 1_000_000
-    if not (DATA / "pak_districts.geojson").exists():
+    districts = DATA / "pak_districts.geojson"
+    if not districts.exists():
         print(f"bench_gui: real data not found at {DATA}: skipped")
         return 0
-    startup = measure_startup(1 if quick else 3)
+    runs = 1 if quick else 5
+    starts = {"cold start to the first drawn map: real districts": ([districts], 1.2)}
+    starts[f"cold start: real districts + {n:,} points"] = ([districts, ensure(1000, n)[1]], 2.0)
+    rows, splits = [], []
+    for name, (paths, target) in starts.items():
+        times, phases, cpu = measure_startup(paths, runs)
+        rows.append((name, times, target))
+        middle = phases[sorted(range(runs), key=lambda i: times[i])[runs // 2]]
+        splits.append(f"{name}: CPU time of the process, median {statistics.median(cpu):.2f} s")
+        splits.append(
+            f"{name}: imports and window {middle[0]:.2f} s, reading {middle[1]:.2f} s, drawing {middle[2]:.2f} s"
+        )
     canvas = measure_canvas(n, 20 if quick else 60)
-    rows = [("start-up to first drawn map (real districts)", startup, 2.0)]
-    rows += [(f"{name}, {n:,} points", values, 0.1 if "frame" in name else None) for name, values in canvas.items()]
+    targets = {"pan frame": 0.05, "zoom frame": 0.1}
+    for name, values in canvas.items():
+        rows.append(
+            (f"{name}, {n:,} points", values, next((t for k, t in targets.items() if name.startswith(k)), None))
+        )
     print(f"{'measure':<58} {'median':>9} {'max':>9} {'target':>9}  ok")
     for name, values, target in rows:
         med, worst = statistics.median(values), max(values)
-        verdict = "-" if target is None else ("yes" if med < target else "NO")
+        verdict = "-" if target is None else ("yes" if med <= target else "NO")
         shown = "-" if target is None else f"{target * 1000:.0f} ms"
         print(f"{name:<58} {med * 1000:>6.1f} ms {worst * 1000:>6.1f} ms {shown:>9}  {verdict}")
+    print("(median run's split, inside the process after interpreter start-up)")
+    for line in splits:
+        print(line)
     return 0
 
 
