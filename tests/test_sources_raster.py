@@ -135,7 +135,7 @@ def test_set_crs_on_an_opened_raster(tmp_path):
 
 
 def test_vector_maps_never_load_rasterio(tmp_path):
-    # rasterio brings its own GDAL (~25 MB resident, ~0.4 s): loaded by the first raster, not before.
+    # rasterio brings a GDAL of its own: loaded by the first raster, not before.
     import subprocess
     import sys
 

@@ -18,8 +18,8 @@ def parse_args(argv):
 def create_app():
     """The QApplication, with pakmap's names (for QSettings) and the Lato font registered."""
     # The data stack (pandas, pyarrow, geopandas) first: once PySide6 is imported, its import hook
-    # reads the source of every module imported after it, looking for ``from __feature__`` — about
-    # 0.2 s of CPU for these libraries, paid at every start otherwise.
+    # reads the source of every module imported after it, looking for ``from __feature__``: hundreds
+    # of modules of these libraries, read again at every start otherwise.
     importlib.import_module("pakmap.layer")
     from PySide6.QtWidgets import QApplication
 

@@ -16,7 +16,8 @@ from .open import list_layers, open_layer, set_crs
 
 
 def __getattr__(name: str):
-    # ``read_raster_window`` imports rasterio (~25 MB, ~0.4 s): on first use, not with every vector read.
+    # ``read_raster_window`` imports rasterio, which loads a GDAL of its own: on first use, not with
+    # every vector read.
     if name == "read_raster_window":
         from .raster import read_raster_window
 

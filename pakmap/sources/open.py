@@ -85,8 +85,8 @@ def _read(path, layer: str | None, options: dict) -> Layer:
     if fmt.kind == VECTOR:
         return vector.read_vector(path, fmt, layer, **opts)
     if fmt.kind == RASTER:
-        # rasterio (its own GDAL: ~25 MB and ~0.4 s to import) is loaded by the first raster read,
-        # not by every vector map.
+        # rasterio (with a GDAL of its own, slow to import and large in memory) is loaded by the first
+        # raster read, not by every vector map.
         from .raster import open_raster
 
         return open_raster(path, **opts)
