@@ -55,7 +55,7 @@ def encode_png(image: QImage) -> bytes:
     def read(start: int, stop: int) -> memoryview:
         first, last = start // row_bytes, -(-stop // row_bytes)
         rows = _png_rows(image, first, last - first, alpha)
-        return memoryview(rows).cast("B")[start - first * row_bytes : stop - first * row_bytes]
+        return rows.reshape(-1).data[start - first * row_bytes : stop - first * row_bytes]
 
     dpm_x, dpm_y = max(image.dotsPerMeterX(), 1), max(image.dotsPerMeterY(), 1)
     physical = _chunk(b"pHYs", struct.pack(">IIB", dpm_x, dpm_y, 1))  # unit 1: per metre
