@@ -1,6 +1,6 @@
 """Whole-process benchmark: what an officer waits for, from the command to the written files.
 
-``python bench/bench_process.py [--quick] [--runs N]`` (or ``python bench/run.py``) renders the same
+``python bench/bench_process.py [--quick] [--runs N] [--maps small,large]`` (or ``python bench/run.py``) renders the same
 map by three programs, each a new process per run, start-up and imports included:
 
 - **pakmap**: ``pakmap render map.toml`` of a project listing a PNG and a PDF export (A4 landscape,
@@ -156,6 +156,11 @@ def run_map(size: str, runs: int, districts: Path, points: Path, table: Path | N
                 run["bytes"] = sum(f.stat().st_size for f in files if f.exists())
                 run["complete"] = all(f.exists() for f in files)
                 results[name].append(run)
+                print(
+                    f"  {size} run {i + 1}/{runs} {name}: {run['wall']:.2f} s, cpu {run['cpu']:.2f} s, "
+                    f"{run['peak_kib'] / 1024:.0f} MiB, exit {run['status']}",
+                    flush=True,
+                )
         return {name: _summary(values) for name, values in results.items()}
 
 
@@ -196,8 +201,11 @@ def main(argv: list[str] | None = None) -> int:
     if not (DATA / "pak_districts.geojson").exists():
         print(f"bench_process: real data not found at {DATA}: skipped")
         return 0
-    maps = {"small": (DATA / "pak_districts.geojson", ensure(160, 100_000)[1], DATA / "pak_census2023_districts.csv")}
-    if not quick:
+    wanted = argv[argv.index("--maps") + 1].split(",") if "--maps" in argv else ["small"] if quick else list(LABEL)
+    maps = {}
+    if "small" in wanted:
+        maps["small"] = (DATA / "pak_districts.geojson", ensure(160, 100_000)[1], DATA / "pak_census2023_districts.csv")
+    if "large" in wanted:
         dpath, ppath = ensure(1000, 1_000_000)
         maps["large"] = (dpath, ppath, None)
     rows = {size: run_map(size, runs, *paths) for size, paths in maps.items()}
