@@ -1,6 +1,6 @@
 """Desktop app speed: start-up to the first drawn map, and canvas frames with 1,000,000 points.
 
-``python bench/bench_gui.py [--quick]`` prints a table:
+``python bench/bench_gui.py [--quick] [--runs N]`` prints a table:
 
 - cold start: a fresh ``python`` process imports the app, opens the main window, reads the real
   districts (``pak_districts.geojson``; with 1,000,000 generated points too) and finishes the first
@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     if not districts.exists():
         print(f"bench_gui: real data not found at {DATA}: skipped")
         return 0
-    runs = 1 if quick else 5
+    runs = int(argv[argv.index("--runs") + 1]) if "--runs" in argv else (1 if quick else 5)
     starts = {"cold start to the first drawn map: real districts": ([districts], 1.2)}
     starts[f"cold start: real districts + {n:,} points"] = ([districts, ensure(1000, n)[1]], 2.0)
     rows, splits = [], []
