@@ -115,17 +115,13 @@ def peer_qgis(data: str, out: str) -> float:
         QgsGraduatedSymbolRenderer,
         QgsLayoutExporter,
         QgsLayoutItemLabel,
-        QgsLayoutItemLegend,
-        QgsLayoutItemMap,
-        QgsLayoutItemScaleBar,
         QgsLayoutPoint,
         QgsLayoutSize,
-        QgsPrintLayout,
         QgsProject,
         QgsUnitTypes,
         QgsVectorLayer,
     )
-    from qgis.PyQt.QtGui import QColor, QFont
+    from qgis.PyQt.QtGui import QColor
 
     app = QgsApplication([], False)
     app.initQgis()
@@ -140,36 +136,10 @@ def peer_qgis(data: str, out: str) -> float:
     project = QgsProject.instance()
     project.addMapLayer(layer)
     project.setCrs(layer.crs())
-    layout = QgsPrintLayout(project)
-    layout.initializeDefaults()
-    page = layout.pageCollection().page(0)
-    page.setPageSize("A4", page.Landscape)
+    from qgis_layout import a4_print_layout
+
+    layout = a4_print_layout(project, [layer], layer, TITLE)
     mm = QgsUnitTypes.LayoutMillimeters
-    item = QgsLayoutItemMap(layout)
-    item.attemptMove(QgsLayoutPoint(8, 27, mm))
-    item.attemptResize(QgsLayoutSize(210, 158, mm))
-    item.setCrs(layer.crs())
-    item.setLayers([layer])
-    item.setExtent(layer.extent())
-    layout.addLayoutItem(item)
-    title = QgsLayoutItemLabel(layout)
-    title.setText(TITLE)
-    title.setFont(QFont("Lato", 20))
-    title.attemptMove(QgsLayoutPoint(8, 8, mm))
-    title.attemptResize(QgsLayoutSize(228, 12, mm))
-    layout.addLayoutItem(title)
-    legend = QgsLayoutItemLegend(layout)
-    legend.setLinkedMap(item)
-    legend.attemptMove(QgsLayoutPoint(222, 91, mm))
-    layout.addLayoutItem(legend)
-    bar = QgsLayoutItemScaleBar(layout)
-    bar.setStyle("Single Box")
-    bar.setLinkedMap(item)
-    bar.setUnits(QgsUnitTypes.DistanceKilometers)
-    bar.setUnitLabel("km")
-    bar.applyDefaultSize()
-    bar.attemptMove(QgsLayoutPoint(235, 167, mm))
-    layout.addLayoutItem(bar)
     sources = QgsLayoutItemLabel(layout)
     sources.setText(SOURCES)
     sources.attemptMove(QgsLayoutPoint(8, 188, mm))

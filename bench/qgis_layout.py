@@ -31,21 +31,13 @@ def main(spec_path: str) -> int:
         QgsGradientColorRamp,
         QgsGraduatedSymbolRenderer,
         QgsLayoutExporter,
-        QgsLayoutItemLabel,
-        QgsLayoutItemLegend,
-        QgsLayoutItemMap,
-        QgsLayoutItemScaleBar,
-        QgsLayoutPoint,
-        QgsLayoutSize,
         QgsMarkerSymbol,
-        QgsPrintLayout,
         QgsProject,
         QgsSingleSymbolRenderer,
-        QgsUnitTypes,
         QgsVectorLayer,
         QgsVectorLayerJoinInfo,
     )
-    from qgis.PyQt.QtGui import QColor, QFont
+    from qgis.PyQt.QtGui import QColor
 
     app = QgsApplication([], False)
     app.initQgis()
@@ -80,36 +72,7 @@ def main(spec_path: str) -> int:
         )
     )
 
-    mm = QgsUnitTypes.LayoutMillimeters
-    layout = QgsPrintLayout(project)
-    layout.initializeDefaults()
-    page = layout.pageCollection().page(0)
-    page.setPageSize("A4", page.Landscape)
-    item = QgsLayoutItemMap(layout)
-    item.attemptMove(QgsLayoutPoint(8, 27, mm))
-    item.attemptResize(QgsLayoutSize(210, 158, mm))
-    item.setLayers([points, districts])
-    item.setExtent(districts.extent())
-    item.setFrameEnabled(True)
-    layout.addLayoutItem(item)
-    title = QgsLayoutItemLabel(layout)
-    title.setText(spec["title"])
-    title.setFont(QFont("Lato", 20, QFont.Bold))
-    title.attemptMove(QgsLayoutPoint(8, 8, mm))
-    title.attemptResize(QgsLayoutSize(228, 10, mm))
-    layout.addLayoutItem(title)
-    legend = QgsLayoutItemLegend(layout)
-    legend.setLinkedMap(item)
-    legend.attemptMove(QgsLayoutPoint(222, 91, mm))
-    layout.addLayoutItem(legend)
-    bar = QgsLayoutItemScaleBar(layout)
-    bar.setStyle("Single Box")
-    bar.setLinkedMap(item)
-    bar.applyDefaultSize(QgsUnitTypes.DistanceKilometers)
-    bar.setUnitLabel("km")
-    bar.attemptMove(QgsLayoutPoint(235, 167, mm))
-    layout.addLayoutItem(bar)
-
+    layout = a4_print_layout(project, [points, districts], districts, spec["title"])
     exporter = QgsLayoutExporter(layout)
     image = QgsLayoutExporter.ImageExportSettings()
     image.dpi = 300
@@ -120,6 +83,55 @@ def main(spec_path: str) -> int:
     sys.stdout.flush()
     # No exitQgis: QGIS 3.22 may crash tearing down, which is no part of the map's cost.
     os._exit(1 if status else 0)
+
+
+def a4_print_layout(project, layers, extent_layer, title: str):
+    """An A4 landscape print layout with the boxes of pakmap's default template: the map of
+    ``layers`` (top first) over ``extent_layer``'s extent, framed; the title; a legend; a scale bar
+    in kilometres. Shared by this script and ``bench_layout.py``'s QGIS peer."""
+    from qgis.core import (
+        QgsLayoutItemLabel,
+        QgsLayoutItemLegend,
+        QgsLayoutItemMap,
+        QgsLayoutItemScaleBar,
+        QgsLayoutPoint,
+        QgsLayoutSize,
+        QgsPrintLayout,
+        QgsUnitTypes,
+    )
+    from qgis.PyQt.QtGui import QFont
+
+    mm = QgsUnitTypes.LayoutMillimeters
+    layout = QgsPrintLayout(project)
+    layout.initializeDefaults()
+    page = layout.pageCollection().page(0)
+    page.setPageSize("A4", page.Landscape)
+    item = QgsLayoutItemMap(layout)
+    item.attemptMove(QgsLayoutPoint(8, 27, mm))
+    item.attemptResize(QgsLayoutSize(210, 158, mm))
+    item.setCrs(extent_layer.crs())
+    item.setLayers(list(layers))
+    item.setExtent(extent_layer.extent())
+    item.setFrameEnabled(True)
+    layout.addLayoutItem(item)
+    label = QgsLayoutItemLabel(layout)
+    label.setText(title)
+    label.setFont(QFont("Lato", 20, QFont.Bold))
+    label.attemptMove(QgsLayoutPoint(8, 8, mm))
+    label.attemptResize(QgsLayoutSize(228, 10, mm))
+    layout.addLayoutItem(label)
+    legend = QgsLayoutItemLegend(layout)
+    legend.setLinkedMap(item)
+    legend.attemptMove(QgsLayoutPoint(222, 91, mm))
+    layout.addLayoutItem(legend)
+    bar = QgsLayoutItemScaleBar(layout)
+    bar.setStyle("Single Box")
+    bar.setLinkedMap(item)
+    bar.applyDefaultSize(QgsUnitTypes.DistanceKilometers)  # (its units argument wins over setUnits)
+    bar.setUnitLabel("km")
+    bar.attemptMove(QgsLayoutPoint(235, 167, mm))
+    layout.addLayoutItem(bar)
+    return layout
 
 
 if __name__ == "__main__":
