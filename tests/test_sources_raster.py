@@ -134,8 +134,9 @@ def test_set_crs_on_an_opened_raster(tmp_path):
     assert not mask[5:, :].any()
 
 
-def test_vector_maps_never_load_rasterio(tmp_path):
-    # rasterio brings a GDAL of its own: loaded by the first raster, not before.
+def test_reading_vectors_never_loads_rasterio(tmp_path):
+    # rasterio brings a GDAL of its own: the readers load it with the first raster, not before
+    # (pakmap info of a vector file).
     import subprocess
     import sys
 
@@ -145,7 +146,7 @@ def test_vector_maps_never_load_rasterio(tmp_path):
         encoding="utf-8",
     )
     code = (
-        "import sys, pakmap.sources, pakmap.render; from pakmap.sources import open_layer; "
+        "import sys, pakmap.sources; from pakmap.sources import open_layer; "
         f"open_layer({str(tmp_path / 'one.geojson')!r}); print('rasterio' in sys.modules); "
         "pakmap.sources.read_raster_window; print('rasterio' in sys.modules)"
     )
