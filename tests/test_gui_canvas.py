@@ -85,20 +85,26 @@ def test_view_shows_last_image_moved_until_the_new_render_arrives(window, qtbot,
     assert canvas.rendered_generation == canvas.generation > before
 
 
-def test_identify_click_selects_the_feature_and_shows_its_attributes(window, qtbot, districts_path):
+def test_identify_shows_attributes_and_select_selects_the_feature(window, qtbot, districts_path):
     add_files(window, qtbot, districts_path)
     wait_rendered(window, qtbot)
     canvas = window.canvas
     p = canvas.to_screen(*LAHORE).toPoint()
+    window.actions_by_name["tool_identify"].trigger()
     qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=p)
     layer = window.document.layer("pak_districts")
-    rows = window.document.selected("pak_districts")
-    assert list(layer.data["name"].iloc[rows]) == ["Lahore"]
     top = window.identify_panel.topLevelItem(0)
     assert top.text(0) == "pak_districts: Lahore"
     fields = {top.child(i).text(0): top.child(i).text(1) for i in range(top.childCount())}
     assert fields["province"] == "Punjab"
     assert window.identify_dock.isVisible()
+    assert not len(window.document.selected("pak_districts"))  # identifying is not selecting
+
+    window.actions_by_name["tool_select"].trigger()
+    p = canvas.to_screen(*LAHORE).toPoint()  # the identify dock opened: the canvas is narrower
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=p)
+    rows = window.document.selected("pak_districts")
+    assert list(layer.data["name"].iloc[rows]) == ["Lahore"]
     window.actions_by_name["zoom_selection"].trigger()
     xmin, ymin, xmax, ymax = canvas.extent()
     lahore = layer.data.geometry.iloc[rows[0]].bounds
@@ -182,6 +188,7 @@ def test_identify_and_selection_on_many_points_build_no_shapely_points(window, q
     canvas = window.canvas
     x, y = layer.point_columns.xy[123]
     canvas.identify(canvas.to_screen(x, y).toPoint())
+    canvas.select_at(canvas.to_screen(x, y).toPoint())
     wait_rendered(window, qtbot)  # with the selection drawn
     assert 123 in window.document.selection[layer.name]
     assert window.identify_panel.topLevelItem(0).text(0).startswith(f"{layer.name}: ")

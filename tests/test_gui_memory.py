@@ -29,7 +29,8 @@ def add_use_and_remove(window, qtbot, path) -> weakref.ref:
     (layer,) = add_files(window, qtbot, path)
     wait_rendered(window, qtbot)
     canvas = window.canvas
-    canvas.identify(canvas.rect().center())  # selects the district under the centre: an overlay render
+    canvas.identify(canvas.rect().center())
+    canvas.select_at(canvas.rect().center())  # the district under the centre: an overlay render
     window.open_table(layer)
     window.open_style_editor(layer)  # left open: removing the layer closes it
     wait_rendered(window, qtbot)

@@ -14,20 +14,23 @@ from __future__ import annotations
 import concurrent.futures
 import functools
 import time
+from collections.abc import Callable
 
 import numpy as np
 import shapely
 from pyproj import CRS
-from PySide6.QtCore import QObject, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtCore import QObject, QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QWidget
 
-from pakmap.layer import VectorLayer
+from pakmap.layer import Layer, VectorLayer
 from pakmap.map_scale import screen_scale_denominator
 from pakmap.mapview import MapView
 from pakmap.project.loaded import transform_bounds
 from pakmap.session import Session
 from pakmap.style import SingleSymbolStyle, Symbol
+
+from .map_tools import TOOLS, MapTool, SelectMode, combine_selection
 
 SELECTION_STYLE = SingleSymbolStyle(Symbol(fill="#00000000", stroke="#FFD400", stroke_width=0.8))
 
@@ -78,11 +81,13 @@ class RenderJob:
 
 
 class MapCanvas(QWidget):
-    """Pan (drag, arrows), zoom (wheel, shift-drag box), identify (click); renders in the background."""
+    """Pan (arrows, wheel zoom), the active map tool's mouse work, a history of views; renders in the background."""
 
     view_changed = Signal()  # centre or resolution changed (status bar scale)
     cursor_moved = Signal(float, float)  # map coordinates under the mouse
     identified = Signal(str, object)  # layer name ('' when nothing), positional rows
+    tool_changed = Signal(str)  # the active map tool's name
+    history_changed = Signal()  # previous / next view became (un)available
     render_finished = Signal(float)  # seconds the last completed render took
     render_failed = Signal(object)  # the exception
     # Layers left off the map because they have no CRS to place them by (names); () when none.
@@ -108,9 +113,11 @@ class MapCanvas(QWidget):
         self.last_render_seconds = 0.0
         self._job: RenderJob | None = None
         self._jobs: list[RenderJob] = []
-        self._press: QPoint | None = None
-        self._last: QPoint | None = None
-        self._box: QRect | None = None
+        self.tool: MapTool = MapTool(self)
+        # The layer the selection tools work on (the layers panel's current one); None: the topmost.
+        self.current_layer: Callable[[], Layer | None] = lambda: None
+        self._history: list[tuple[tuple[float, float], float]] = []  # (centre, resolution) views
+        self._history_index = -1
         self._timer = QTimer(self, singleShot=True, interval=30)  # coalesces wheel bursts into one render
         self._timer.timeout.connect(self._start_render)
         self.document: Session | None = None
@@ -128,6 +135,8 @@ class MapCanvas(QWidget):
         self.image = None
         self.center = None
         self._view_crs = document.crs
+        self._forget_history()
+        self.tool.deactivate()
         self.zoom_full()
 
     def _connections(self):
@@ -150,6 +159,8 @@ class MapCanvas(QWidget):
         if self.center is not None and old is not None and CRS.from_user_input(old) != crs:
             self._fit(transform_bounds(self.extent(), old, crs), margin=0)
             self.view_changed.emit()
+            self._forget_history()  # views in the old CRS cannot be gone back to
+            self.tool.deactivate()
         self.image = None  # an image in another CRS cannot be shifted into this one
         self.refresh()
 
@@ -216,6 +227,49 @@ class MapCanvas(QWidget):
         self.view_changed.emit()
         self.update()
         self._timer.start()
+
+    # --- history of views (previous / next extent) -----------------------------------------
+
+    def remember_view(self) -> None:
+        """Add the view shown now to the history (a settled pan, zoom or extent; not each frame)."""
+        if self.center is None:
+            return
+        view = (self.center, self.resolution)
+        if 0 <= self._history_index < len(self._history) and self._history[self._history_index] == view:
+            return
+        del self._history[self._history_index + 1 :]  # a new view ends the "next" branch
+        self._history.append(view)
+        self._history_index = len(self._history) - 1
+        self.history_changed.emit()
+
+    def _forget_history(self) -> None:
+        self._history, self._history_index = [], -1
+        self.history_changed.emit()
+
+    def can_go_back(self) -> bool:
+        return self._history_index > 0
+
+    def can_go_forward(self) -> bool:
+        return self._history_index < len(self._history) - 1
+
+    def previous_view(self) -> bool:
+        return self._go_to_view(self._history_index - 1)
+
+    def next_view(self) -> bool:
+        return self._go_to_view(self._history_index + 1)
+
+    def _go_to_view(self, index: int) -> bool:
+        if self._timer.isActive():
+            self.remember_view()  # a zoom still settling is the view to come back to
+            index = min(index, self._history_index - 1) if index < self._history_index else index
+        if not 0 <= index < len(self._history):
+            return False
+        self._history_index = index
+        self.center, self.resolution = self._history[index]
+        self.view_changed.emit()
+        self.history_changed.emit()
+        self.refresh()
+        return True
 
     def to_map(self, p: QPointF | QPoint) -> tuple[float, float]:
         xmin, _, _, ymax = self.extent()
@@ -297,6 +351,8 @@ class MapCanvas(QWidget):
         view = self.map_view()
         if view is None:
             return
+        if not self.tool.dragging:
+            self.remember_view()
         if self._job is not None:
             self._job.cancel()
         self.generation += 1
@@ -357,10 +413,7 @@ class MapCanvas(QWidget):
             painter.drawText(
                 self.rect(), Qt.AlignmentFlag.AlignCenter, "Drop boundary files here, or use Layer ▸ Add layer…"
             )
-        if self._box is not None:
-            painter.setPen(QPen(QColor("#0072BC"), 1, Qt.PenStyle.DashLine))
-            painter.fillRect(self._box, QColor(0, 114, 188, 40))
-            painter.drawRect(self._box)
+        self.tool.paint(painter)
         painter.end()
 
     def resizeEvent(self, event) -> None:
@@ -371,40 +424,30 @@ class MapCanvas(QWidget):
             self.refresh()  # same centre and resolution: the map is revealed, not stretched
         super().resizeEvent(event)
 
+    def set_tool(self, name: str) -> None:
+        """Make the map tool called ``name`` (see ``map_tools.TOOLS``) the one the mouse drives."""
+        if name == self.tool.name:
+            return
+        self.tool.deactivate()
+        self.tool = TOOLS[name](self)
+        self.setCursor(self.tool.cursor)
+        self.tool_changed.emit(name)
+
     def mousePressEvent(self, event) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
-            self._press = self._last = event.position().toPoint()
-            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-                self._box = QRect(self._press, self._press)
+        self.tool.press(event)
 
     def mouseMoveEvent(self, event) -> None:
-        pos = event.position().toPoint()
         if self.center is not None:
-            self.cursor_moved.emit(*self.to_map(pos))
-        if self._press is None:
-            return
-        if self._box is not None:
-            self._box = QRect(self._press, pos).normalized()
-            self.update()
-        elif self._last is not None:
-            delta = pos - self._last
-            self._last = pos
-            self.pan_pixels(delta.x(), delta.y())
+            self.cursor_moved.emit(*self.to_map(event.position()))
+            self.tool.move(event)
 
     def mouseReleaseEvent(self, event) -> None:
-        if event.button() != Qt.MouseButton.LeftButton or self._press is None:
-            return
-        pos = event.position().toPoint()
-        moved = (pos - self._press).manhattanLength()
-        if self._box is not None:
-            box, self._box = self._box, None
-            if box.width() > 4 and box.height() > 4:
-                (x0, y1), (x1, y0) = self.to_map(box.topLeft()), self.to_map(box.bottomRight())
-                self.set_extent((x0, y0, x1, y1))
-            self.update()
-        elif moved < 4:
-            self.identify(pos)
-        self._press = self._last = None
+        if self.center is not None:
+            self.tool.release(event)
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        if self.center is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.tool.double_click(event)
 
     def wheelEvent(self, event) -> None:
         steps = event.angleDelta().y() / 120
@@ -419,6 +462,8 @@ class MapCanvas(QWidget):
             Qt.Key.Key_Up: (0, step_y),
             Qt.Key.Key_Down: (0, -step_y),
         }
+        if self.tool.key(event):
+            return
         if event.key() in moves:
             self.pan_pixels(*moves[event.key()])
         elif event.key() in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
@@ -453,7 +498,61 @@ class MapCanvas(QWidget):
         return None, np.empty(0, dtype=np.int64)
 
     def identify(self, pos: QPoint) -> None:
+        """Show the features under ``pos``; the selection is left as it is (QGIS's Identify)."""
         layer, rows = self.features_at(pos)
-        if layer is not None:
-            self.document.select(layer.name, rows[:1], source=self)
         self.identified.emit(layer.name if layer is not None else "", rows)
+
+    # --- select ------------------------------------------------------------------------------
+
+    def _selectable(self, layer) -> bool:
+        return isinstance(layer, VectorLayer) and layer.crs is not None and layer.visible
+
+    def selection_layer(self) -> VectorLayer | None:
+        """The current layer when it can be selected in, else the topmost visible vector layer."""
+        current = self.current_layer()
+        if self._selectable(current):
+            return current
+        return next((l for l in reversed(self.document.loaded.drawable) if self._selectable(l)), None)
+
+    def rows_in(self, layer: VectorLayer, area) -> np.ndarray:
+        """Positions of ``layer``'s features touching ``area`` (a shapely geometry in the map CRS)."""
+        from pakmap.render.transform import projected
+
+        proj = projected(layer, self.document.crs)
+        if proj.point_xy is not None:
+            rows = proj.points_in(*shapely.bounds(area))
+            xy = proj.point_xy[rows]
+            rows = rows[shapely.intersects_xy(area, xy[:, 0], xy[:, 1])]
+        else:
+            rows = proj.tree.query(area, predicate="intersects")
+        return np.sort(np.asarray(rows, dtype=np.int64))
+
+    def select_at(self, pos: QPoint, mode: SelectMode = SelectMode.REPLACE) -> None:
+        """Select the feature under ``pos`` in the selection layer: the nearest within a few pixels,
+        of overlapping ones the last drawn (on top)."""
+        from pakmap.render.transform import projected
+
+        layer = self.selection_layer()
+        if layer is None:
+            return
+        x, y = self.to_map(pos)
+        tol = 4.0 * self.resolution
+        hits = self.rows_in(layer, shapely.box(x - tol, y - tol, x + tol, y + tol))
+        if len(hits) > 1:
+            proj = projected(layer, self.document.crs)
+            if proj.point_xy is not None:
+                distance = np.hypot(proj.point_xy[hits, 0] - x, proj.point_xy[hits, 1] - y)
+            else:
+                distance = shapely.distance(proj.geoms[hits], shapely.Point(x, y))
+            hits = hits[len(hits) - 1 - np.argmin(distance[::-1]) :][:1]
+        self._apply_selection(layer, hits, mode)
+
+    def select_in(self, area, mode: SelectMode = SelectMode.REPLACE) -> None:
+        """Select the features of the selection layer touching ``area`` (map CRS)."""
+        layer = self.selection_layer()
+        if layer is not None:
+            self._apply_selection(layer, self.rows_in(layer, area), mode)
+
+    def _apply_selection(self, layer: VectorLayer, hits: np.ndarray, mode: SelectMode) -> None:
+        rows = combine_selection(self.document.selected(layer.name), hits, mode)
+        self.document.select(layer.name, rows, source=self)

@@ -80,3 +80,139 @@ def layout() -> QIcon:
         p.drawRect(QRectF(35, 21, 6, 4))
 
     return _icon(draw)
+
+
+def pan() -> QIcon:
+    def draw(p: QPainter) -> None:
+        pen = QPen(DARK, 4)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        p.setPen(pen)
+        p.drawLine(QPointF(24, 6), QPointF(24, 42))
+        p.drawLine(QPointF(6, 24), QPointF(42, 24))
+        p.setBrush(BLUE)
+        p.setPen(Qt.PenStyle.NoPen)
+        for tip, a, b in (
+            ((24, 2), (17, 11), (31, 11)),
+            ((24, 46), (17, 37), (31, 37)),
+            ((2, 24), (11, 17), (11, 31)),
+            ((46, 24), (37, 17), (37, 31)),
+        ):
+            p.drawPolygon([QPointF(*tip), QPointF(*a), QPointF(*b)])
+
+    return _icon(draw)
+
+
+def identify() -> QIcon:
+    def draw(p: QPainter) -> None:
+        p.setPen(QPen(BLUE, 4))
+        p.setBrush(QColor("#FFFFFF"))
+        p.drawEllipse(QRectF(5, 5, 38, 38))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(BLUE)
+        p.drawEllipse(QRectF(21, 11, 6, 6))
+        p.drawRect(QRectF(21, 20, 6, 16))
+
+    return _icon(draw)
+
+
+def _arrow_cursor(p: QPainter, x: float, y: float) -> None:
+    p.setPen(QPen(QColor("#FFFFFF"), 2))
+    p.setBrush(DARK)
+    p.drawPolygon(
+        [
+            QPointF(x, y),
+            QPointF(x, y + 22),
+            QPointF(x + 6, y + 16),
+            QPointF(x + 10, y + 25),
+            QPointF(x + 14, y + 23),
+            QPointF(x + 10, y + 14),
+            QPointF(x + 17, y + 14),
+        ]
+    )
+
+
+def select() -> QIcon:
+    def draw(p: QPainter) -> None:
+        p.setPen(QPen(BLUE, 3, Qt.PenStyle.DashLine))
+        p.setBrush(QColor("#CDE3F1"))
+        p.drawRect(QRectF(4, 4, 30, 26))
+        _arrow_cursor(p, 24, 20)
+
+    return _icon(draw)
+
+
+def select_polygon() -> QIcon:
+    def draw(p: QPainter) -> None:
+        p.setPen(QPen(BLUE, 3, Qt.PenStyle.DashLine))
+        p.setBrush(QColor("#CDE3F1"))
+        p.drawPolygon([QPointF(4, 14), QPointF(20, 3), QPointF(38, 10), QPointF(30, 30), QPointF(10, 32)])
+        _arrow_cursor(p, 24, 20)
+
+    return _icon(draw)
+
+
+def measure_line() -> QIcon:
+    def draw(p: QPainter) -> None:
+        p.translate(24, 24)
+        p.rotate(-45)
+        p.setPen(QPen(DARK, 3))
+        p.setBrush(QColor("#FFE08A"))
+        p.drawRect(QRectF(-22, -8, 44, 16))
+        p.setPen(QPen(DARK, 2))
+        for i, x in enumerate(range(-16, 20, 6)):
+            p.drawLine(QPointF(x, -8), QPointF(x, -2 if i % 2 else 1))
+
+    return _icon(draw)
+
+
+def measure_area() -> QIcon:
+    def draw(p: QPainter) -> None:
+        p.setPen(QPen(BLUE, 3))
+        p.setBrush(QColor("#CDE3F1"))
+        p.drawPolygon([QPointF(6, 16), QPointF(24, 5), QPointF(42, 14), QPointF(38, 40), QPointF(10, 38)])
+        p.setPen(QPen(DARK, 3))
+        p.drawLine(QPointF(14, 26), QPointF(34, 26))
+        for x in (14, 34):
+            p.drawLine(QPointF(x, 21), QPointF(x, 31))
+
+    return _icon(draw)
+
+
+def zoom_selection() -> QIcon:
+    def draw(p: QPainter) -> None:
+        p.setPen(QPen(QColor("#E8B400"), 4))
+        p.setBrush(QColor("#FFF1B8"))
+        p.drawRect(QRectF(10, 10, 17, 17))
+        _magnifier(p, "")
+
+    return _icon(draw)
+
+
+def _history_arrow(forward: bool) -> QIcon:
+    def draw(p: QPainter) -> None:
+        if forward:
+            p.translate(48, 0)
+            p.scale(-1, 1)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(BLUE)
+        p.drawPolygon(
+            [
+                QPointF(4, 24),
+                QPointF(22, 8),
+                QPointF(22, 18),
+                QPointF(42, 18),
+                QPointF(42, 30),
+                QPointF(22, 30),
+                QPointF(22, 40),
+            ]
+        )
+
+    return _icon(draw)
+
+
+def zoom_previous() -> QIcon:
+    return _history_arrow(forward=False)
+
+
+def zoom_next() -> QIcon:
+    return _history_arrow(forward=True)

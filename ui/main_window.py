@@ -39,6 +39,7 @@ from .errors import error_text, show_error
 from .identify_panel import IdentifyPanel
 from .interop_actions import InteropActions
 from .layers_panel import LayersPanel
+from .map_tool_actions import MapToolActions
 from .postgis_dialog import PostgisDialog
 from .project_actions import ProjectFiles
 from .tasks import TaskBar, TaskRunner
@@ -265,6 +266,9 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         for dock in (self.layers_dock, self.identify_dock, self.tables_dock):
             view.addAction(dock.toggleViewAction())
+        self.map_tools = MapToolActions(self, self.canvas, a["zoom_selection"])
+        a.update({f"tool_{name}": action for name, action in self.map_tools.tools.items()})
+        a.update(zoom_previous=self.map_tools.previous, zoom_next=self.map_tools.next)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main_toolbar")
         for key in (
@@ -283,6 +287,9 @@ class MainWindow(QMainWindow):
             "layout",
         ):
             toolbar.addSeparator() if key is None else toolbar.addAction(a[key])
+        tools_toolbar = self.addToolBar("Map tools")
+        tools_toolbar.setObjectName("map_tools_toolbar")
+        self.map_tools.fill(menus.addMenu("&Map tools"), tools_toolbar)
         self.files.recent_changed.connect(self._fill_recent)
         self._fill_recent(self.files.recent())
 
@@ -306,6 +313,7 @@ class MainWindow(QMainWindow):
         self.canvas.render_failed.connect(self.show_error)
         self.canvas.unplaced_changed.connect(self._show_unplaced)
         self.canvas.identified.connect(self._identified)
+        self.canvas.current_layer = self.current_layer
 
     def _connect_document(self) -> None:
         self.document.dirty_changed.connect(lambda _d: self.update_title())
