@@ -25,6 +25,7 @@ from pakmap.numbers import format_number
 CLICK_PX = 4  # a press and release closer than this is a click, not a drag
 RUBBER = QColor("#0072BC")
 RUBBER_FILL = QColor(0, 114, 188, 40)
+READOUT = "measure_readout"
 
 
 class SelectMode(enum.Enum):
@@ -215,7 +216,14 @@ class VertexTool(MapTool):
         self.canvas.update()
 
     def double_click(self, event) -> None:
-        # Qt sends press, release, double-click, release: the double-click's point is already a vertex.
+        # Qt sends press, release, double-click, release: the double-click's point is usually a
+        # vertex already (the first release added it), and the last release finds no press.
+        if self.finished:
+            return
+        here = self.canvas.to_map(event.position())
+        last = self.canvas.to_screen(*self.vertices[-1]) if self.vertices else None
+        if last is None or (last - event.position()).manhattanLength() >= CLICK_PX:
+            self.vertices.append(here)
         self.finish()
 
     def key(self, event) -> bool:
@@ -300,13 +308,19 @@ class MeasureTool(VertexTool):
 
     def __init__(self, canvas) -> None:
         super().__init__(canvas)
-        self.readout = QLabel(canvas)
-        self.readout.setObjectName("measure_readout")
-        self.readout.setStyleSheet(
+        self.readout = canvas.findChild(QLabel, READOUT) or self._make_readout(canvas)
+        self.readout.hide()
+
+    @staticmethod
+    def _make_readout(canvas) -> QLabel:
+        """The one readout of the canvas, in its top-left corner, shared by the measure tools."""
+        readout = QLabel(canvas)
+        readout.setObjectName(READOUT)
+        readout.setStyleSheet(
             "QLabel { background: rgba(255,255,255,230); border: 1px solid #0072BC; padding: 3px 6px; color: #18375F; }"
         )
-        self.readout.move(8, 8)
-        self.readout.hide()
+        readout.move(8, 8)
+        return readout
 
     def measurement(self) -> str:
         return format_length(geodesic_length(self.canvas.document.crs, self.live_vertices()))
@@ -315,7 +329,11 @@ class MeasureTool(VertexTool):
         if not self.vertices:
             self.readout.hide()
             return
-        self.readout.setText(self.measurement())
+        try:
+            text = self.measurement()
+        except ValueError as exc:  # a map CRS with no geographic datum (a local engineering grid)
+            text = f"Cannot measure: {exc}"
+        self.readout.setText(text)
         self.readout.adjustSize()
         self.readout.show()
         self.readout.raise_()
