@@ -28,7 +28,8 @@ def _magnifier(p: QPainter, sign: str) -> None:
     p.setPen(pen)
     p.drawLine(QPointF(29, 29), QPointF(42, 42))
     p.setPen(QPen(BLUE, 4))
-    p.drawLine(QPointF(12, 19), QPointF(26, 19))
+    if sign in ("+", "-"):
+        p.drawLine(QPointF(12, 19), QPointF(26, 19))
     if sign == "+":
         p.drawLine(QPointF(19, 12), QPointF(19, 26))
 
@@ -180,10 +181,10 @@ def measure_area() -> QIcon:
 
 def zoom_selection() -> QIcon:
     def draw(p: QPainter) -> None:
-        p.setPen(QPen(QColor("#E8B400"), 4))
-        p.setBrush(QColor("#FFF1B8"))
-        p.drawRect(QRectF(10, 10, 17, 17))
         _magnifier(p, "")
+        p.setPen(QPen(QColor("#C99A00"), 3))
+        p.setBrush(QColor("#FFD400"))
+        p.drawRect(QRectF(13, 13, 12, 12))
 
     return _icon(draw)
 

@@ -23,8 +23,9 @@ from pakmap.measure import geodesic_area, geodesic_length, geodesic_perimeter
 from pakmap.numbers import format_number
 
 CLICK_PX = 4  # a press and release closer than this is a click, not a drag
-RUBBER = QColor("#0072BC")
-RUBBER_FILL = QColor(0, 114, 188, 40)
+# Red as QGIS's rubber bands: it stands out on the UNHCR blues of the default styles.
+RUBBER = QColor("#E4002B")
+RUBBER_FILL = QColor(228, 0, 43, 50)
 READOUT = "measure_readout"
 
 
