@@ -20,7 +20,10 @@ def _to_lonlat(crs: CRS) -> tuple[Transformer, Geod]:
     geographic = crs.geodetic_crs
     if geographic is None:
         raise ValueError(f"{crs.name} has no geographic datum to measure on")
-    return Transformer.from_crs(crs, geographic, always_xy=True), geographic.get_geod()
+    geod = geographic.get_geod()
+    if geod is None:
+        raise ValueError(f"{geographic.name} has no ellipsoid to measure on")
+    return Transformer.from_crs(crs, geographic, always_xy=True), geod
 
 
 def _lonlat(crs: CRS, xy: Sequence[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray, Geod]:
