@@ -178,6 +178,13 @@ def test_previous_and_next_view(window, qtbot, districts):
     assert not a["zoom_next"].isEnabled()
     a["zoom_previous"].trigger()
     assert canvas.extent() == pytest.approx(lahore)
+    canvas.zoom_by(0.5, QPoint(200, 200))  # a wheel step: "previous" before it settles comes back here
+    assert canvas._timer.isActive()
+    wheeled = canvas.extent()
+    a["zoom_previous"].trigger()
+    assert canvas.extent() == pytest.approx(lahore)
+    a["zoom_next"].trigger()
+    assert canvas.extent() == pytest.approx(wheeled)
 
 
 @pytest.mark.parametrize("crs", ["EPSG:4326", "EPSG:3857"])

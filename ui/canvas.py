@@ -253,15 +253,18 @@ class MapCanvas(QWidget):
         return self._history_index < len(self._history) - 1
 
     def previous_view(self) -> bool:
+        self._settle_view()
         return self._go_to_view(self._history_index - 1)
 
     def next_view(self) -> bool:
+        self._settle_view()
         return self._go_to_view(self._history_index + 1)
 
-    def _go_to_view(self, index: int) -> bool:
+    def _settle_view(self) -> None:
         if self._timer.isActive():
-            self.remember_view()  # a zoom still settling is the view to come back to
-            index = min(index, self._history_index - 1) if index < self._history_index else index
+            self.remember_view()  # a wheel zoom still settling is the view to come back to
+
+    def _go_to_view(self, index: int) -> bool:
         if not 0 <= index < len(self._history):
             return False
         self._history_index = index
