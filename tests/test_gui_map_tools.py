@@ -185,6 +185,9 @@ def test_previous_and_next_view(window, qtbot, districts):
     assert canvas.extent() == pytest.approx(lahore)
     a["zoom_next"].trigger()
     assert canvas.extent() == pytest.approx(wheeled)
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)  # the shortcut, not a pan
+    assert canvas.extent() == pytest.approx(lahore)
 
 
 @pytest.mark.parametrize("crs", ["EPSG:4326", "EPSG:3857"])
@@ -229,3 +232,25 @@ def test_measure_line_and_area_at_30n_show_the_geodesic_totals(window, qtbot, di
     km2 = float(area_text.removesuffix(" km²").replace(",", ""))
     assert km2 == pytest.approx(CELL_AREA_KM2, rel=0.01)  # 1 % ≈ a pixel on each side
     assert float(perimeter_text.removesuffix(" km")) == pytest.approx(413.712, abs=2)
+
+
+def test_polygon_drawing_keys_and_a_self_crossing_polygon(window, qtbot, districts):
+    canvas = window.canvas
+    window.actions_by_name["tool_select_polygon"].trigger()
+    for corner in ((73.6, 31.9), (74.7, 31.9), (74.2, 31.0)):
+        qtbot.mouseClick(canvas, LEFT, pos=screen(window, *corner))
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)  # Esc drops the polygon being drawn: nothing selected
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    assert canvas.tool.vertices == [] and names(window, districts) == set()
+
+    # A bow tie (its edges cross), with a stray vertex taken back with Backspace.
+    bow_tie = [screen(window, *c) for c in ((73.6, 31.9), (74.7, 31.0), (74.7, 31.9), (73.6, 31.0))]
+    for p in bow_tie:
+        qtbot.mouseClick(canvas, LEFT, pos=p)
+    qtbot.mouseClick(canvas, LEFT, pos=screen(window, 70.0, 27.0))
+    qtbot.keyClick(canvas, Qt.Key.Key_Backspace)
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    drawn = shapely.make_valid(shapely.Polygon([canvas.to_map(p) for p in bow_tie]))
+    expected = touching(districts, drawn)
+    assert "Lahore" in expected
+    assert names(window, districts) == expected
