@@ -101,9 +101,10 @@ def test_table_selection_and_map_selection_follow_each_other(window, qtbot, dist
     assert list(window.document.selected("pak_districts")) == [quetta]
     wait_rendered(window, qtbot)
     assert window.canvas.zoom_to_selection()
-    # Map → table: identify Lahore on the map; the table selects (and shows) its row.
+    # Map → table: select Lahore on the map with the Select tool; the table selects (and shows) its row.
     window.canvas.zoom_full()
     wait_rendered(window, qtbot)
+    window.actions_by_name["tool_select"].trigger()
     qtbot.mouseClick(
         window.canvas, Qt.MouseButton.LeftButton, pos=window.canvas.to_screen(74.40794, 31.45709).toPoint()
     )

@@ -114,6 +114,7 @@ class MapCanvas(QWidget):
         self._job: RenderJob | None = None
         self._jobs: list[RenderJob] = []
         self.tool: MapTool = MapTool(self)
+        self.setCursor(self.tool.cursor)
         # The layer the selection tools work on (the layers panel's current one); None: the topmost.
         self.current_layer: Callable[[], Layer | None] = lambda: None
         self._history: list[tuple[tuple[float, float], float]] = []  # (centre, resolution) views
