@@ -20,7 +20,20 @@ from .. import __version__
 from ..errors import PakmapError
 
 # Sub-command parser modules, in the order ``pakmap --help`` lists them.
-COMMANDS = ("info", "map", "render", "join", "dissolve", "check", "boundaries", "demo", "export_qgis", "style")
+COMMANDS = (
+    "info",
+    "map",
+    "render",
+    "join",
+    "dissolve",
+    "check",
+    "quality",
+    "exposure",
+    "boundaries",
+    "demo",
+    "export_qgis",
+    "style",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

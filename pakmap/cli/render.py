@@ -10,7 +10,8 @@ def register(sub) -> None:
         "render",
         help="render a project file to PDF, PNG, SVG or HTML",
         description="Render a project to the format of OUT (.pdf, .png, .svg, .html). "
-        "Without -o, writes every export listed in the project.",
+        "Without -o, writes every export listed in the project, then makes its [[products]] "
+        "(quality reports, exposure tables and maps).",
     )
     p.add_argument("project", help="the project file (.toml)")
     p.add_argument(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+
+from ..products.spec import run_product
 from ..project import load_project
 from ..session import Session
 from .common import (
@@ -15,6 +18,10 @@ from .common import (
 
 def run(args) -> int:
     project = load_project(args.project)
+    # A project may hold only [[products]] (a monthly quality report): then render makes those.
+    maps = bool(args.output or project.exports or not project.products)
+    if not maps:
+        return _run_products(project)
     check_render_outputs(project, args.output, atlas=args.atlas, world_file=args.world_file)
     session = Session.open(project)
     loaded = session.loaded
@@ -34,6 +41,16 @@ def run(args) -> int:
     }
     if args.output:
         run_outputs(loaded, args.output, dpi=args.dpi, atlas=args.atlas, world_file=args.world_file, **decisions)
-    else:
-        run_project_exports(loaded, atlas=args.atlas, world_file=args.world_file, **decisions)
+        return 0
+    run_project_exports(loaded, atlas=args.atlas, world_file=args.world_file, **decisions)
+    return _run_products(project)
+
+
+def _run_products(project) -> int:
+    """Every ``[[products]]`` entry of the project, in order."""
+    for product in project.products:
+        summary, written = run_product(project, product)
+        print(summary, file=sys.stderr)
+        for path in written:
+            print(path)
     return 0

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..file_guard import Source, sources_of
 from ..postgis.address import is_database_address
-from .model import Project
+from .model import PRODUCT_FILES, Project
 
 
 def project_sources(project: Project, *, with_project_file: bool = True) -> list[Source]:
@@ -24,6 +24,12 @@ def project_sources(project: Project, *, with_project_file: bool = True) -> list
     for join in project.joins:
         for alias_file in join.aliases:
             found += sources_of(project.resolve(alias_file), "an alias table of a join")
+    for product in project.products:
+        for role in PRODUCT_FILES:
+            if getattr(product, role):
+                found += sources_of(
+                    project.resolve(getattr(product, role)), f"the {role} file of a {product.kind} product"
+                )
     # A template given as a path may be found from the working folder or beside the project: guard
     # both (a built-in template's bare name matches no output, which always has an extension).
     template = project.layout.template

@@ -24,6 +24,8 @@ from ..style import LabelStyle, RasterStyle, VectorStyle
 FORMAT_VERSION = 1
 JOIN_KINDS = ("attribute", "spatial", "zonal")
 JOIN_ROLES = ("layer", "table", "points", "raster")  # the JoinSpec fields that name project layers
+PRODUCT_KINDS = ("quality", "exposure")
+PRODUCT_FILES = ("input", "against", "hazard", "people", "by")  # ProductSpec fields that name files read
 
 
 @dataclass
@@ -147,6 +149,32 @@ class ExportSpec:
 
 
 @dataclass
+class ProductSpec:
+    """A regular product re-made by ``pakmap render``: a data-quality report of a file (``quality``)
+    or people and places inside a hazard footprint per admin unit (``exposure``). Paths are relative
+    to the project file, like layers'."""
+
+    kind: str  # "quality" | "exposure"
+    outputs: list[str] = dataclasses.field(default_factory=list)  # .html/.pdf/.csv; exposure: .csv/.gpkg/.pdf/.png
+    title: str = ""
+    # quality
+    input: str = ""  # the table or point layer checked
+    against: str = ""  # boundaries whose names and P-codes it should use
+    sheet: str | None = None  # layer or sheet of ``input``
+    header_row: int | None = None  # the row of ``input`` holding the column names
+    name_field: str | None = None
+    pcode_field: str | None = None
+    key_field: str | None = None
+    places: bool = False  # the points are sites or villages, not people
+    # exposure
+    hazard: str = ""  # flood raster (GeoTIFF) or footprint polygons
+    threshold: float = 0.0  # raster cells above this value are the footprint
+    people: str = ""  # villages, sites or households (points)
+    value: str | None = None  # field of ``people`` to sum (population)
+    by: str = ""  # admin units
+
+
+@dataclass
 class AllowSpec:
     """An explicit decision to let a sensitive field into an export."""
 
@@ -183,6 +211,7 @@ class Project:
     web: WebSpec = dataclasses.field(default_factory=WebSpec)
     exports: list[ExportSpec] = dataclasses.field(default_factory=list)
     protection: ProtectionSpec = dataclasses.field(default_factory=ProtectionSpec)
+    products: list[ProductSpec] = dataclasses.field(default_factory=list)
     illustrative: bool = False  # generated example data: every output says so on its face
 
     def __post_init__(self) -> None:

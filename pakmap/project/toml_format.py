@@ -40,7 +40,7 @@ from ..style import (
     style_table,
 )
 from .files import project_sources
-from .model import FORMAT_VERSION, JOIN_KINDS, JOIN_ROLES, LayerSpec, Project
+from .model import FORMAT_VERSION, JOIN_KINDS, JOIN_ROLES, PRODUCT_FILES, PRODUCT_KINDS, LayerSpec, Project
 
 _HEADER = "# pakmap project — see docs/project-format.md for every key\n"
 
@@ -147,7 +147,32 @@ def validate(project: Project) -> None:
             )
         if join.kind == "zonal":
             _validate_zonal(join, i)
+    for i, product in enumerate(project.products, 1):
+        _validate_product(product, i)
     _check_numbers(project)
+
+
+_PRODUCT_OUTPUTS = {"quality": (".html", ".pdf", ".csv"), "exposure": (".csv", ".gpkg", ".pdf", ".png")}
+
+
+def _validate_product(product, i: int) -> None:
+    if product.kind not in PRODUCT_KINDS:
+        raise ProjectError(f"product {i} has kind '{product.kind}'", fix='use kind = "quality" or "exposure"')
+    needed = ("input",) if product.kind == "quality" else ("hazard", "by")
+    missing = [key for key in needed if not getattr(product, key)]
+    if missing:
+        example = 'input = "sites.csv"' if product.kind == "quality" else 'hazard = "flood.tif", by = "districts.gpkg"'
+        raise ProjectError(f"{product.kind} product {i} lacks {', '.join(missing)}", fix=f"e.g. {example}")
+    if not product.outputs:
+        raise ProjectError(f"{product.kind} product {i} has no outputs", fix='e.g. outputs = ["report.pdf"]')
+    allowed = _PRODUCT_OUTPUTS[product.kind]
+    for out in product.outputs:
+        if Path(out).suffix.lower() not in allowed:
+            raise ProjectError(
+                f"{product.kind} product {i} cannot write '{out}'", fix=f"end its outputs with {', '.join(allowed)}"
+            )
+    if product.header_row is not None and product.header_row < 1:
+        raise ProjectError(f"product {i}: header_row {product.header_row}", fix="rows are numbered from 1")
 
 
 def _validate_zonal(join, i: int) -> None:
@@ -269,6 +294,11 @@ def save_project(project: Project, path: str | os.PathLike | None = None) -> Pat
             join["aliases"] = [_relative_to(old_folder, target.parent, p) for p in join["aliases"]]
     for export in data.get("exports", []):
         export["path"] = _relative_to(old_folder, target.parent, export["path"])
+    for product in data.get("products", []):
+        for key in PRODUCT_FILES:
+            if product.get(key):
+                product[key] = _relative_to(old_folder, target.parent, product[key])
+        product["outputs"] = [_relative_to(old_folder, target.parent, p) for p in product.get("outputs", [])]
     layout = data.get("layout", {})
     if _template_beside(layout.get("template"), old_folder):
         layout["template"] = _relative_to(old_folder, target.parent, layout["template"])
@@ -281,6 +311,10 @@ def save_project(project: Project, path: str | os.PathLike | None = None) -> Pat
         join.aliases = list(saved.get("aliases", []))
     for export, saved in zip(project.exports, data.get("exports", [])):
         export.path = saved["path"]
+    for product, saved in zip(project.products, data.get("products", [])):
+        for key in PRODUCT_FILES:
+            setattr(product, key, saved.get(key, ""))
+        product.outputs = list(saved.get("outputs", []))
     if "template" in layout:
         project.layout.template = layout["template"]
     project.path = target

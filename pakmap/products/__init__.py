@@ -1,0 +1,10 @@
+"""The information-management unit's regular products, beyond a single map.
+
+- ``pcodes``: COD-AB P-code format (``PK`` + digits by level) and the boundaries' own codes;
+- ``quality``: the checks of a data-quality report (``check_quality`` → ``QualityReport``);
+- ``quality_spatial``: points outside the unit they name, points far from their unit's cluster;
+- ``exposure``: people and places inside a hazard footprint per admin unit (raster by windows, or polygons);
+- ``report_pages``: the reports' PDF pages (a map page through the page layout, then tables) and HTML;
+- ``quality_report`` / ``exposure_report``: a report or product from files to protected outputs;
+- ``spec``: ``[[products]]`` of a project file, re-run by ``pakmap render``.
+"""
