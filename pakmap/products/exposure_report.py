@@ -134,7 +134,9 @@ def map_project(result: ExposureResult, units: VectorLayer, hazard, options: Exp
     share = _share_field(result)
     units.style = GraduatedStyle(field=share, method="equal_interval", classes=5, palette="unhcr_red_tints")
     layers = [units]
-    specs = [LayerSpec(UNITS, path=str(options.by), fields=dict(result.fields))]
+    # Every field is published (the layer and table outputs carry them all; the guard keeps a
+    # layer's fields to those the project uses).
+    specs = [LayerSpec(UNITS, path=str(options.by), fields=dict(result.fields), popup_fields=list(units.fields))]
     if isinstance(hazard, RasterLayer):
         hazard.name = FOOTPRINT
         hazard.style = RasterStyle(
