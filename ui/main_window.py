@@ -194,6 +194,20 @@ class MainWindow(QMainWindow):
                 None,
                 "Sum or average a raster's cells in each polygon (flood share, population)",
             ),
+            "quality": self._action(
+                "&Data-quality report…",
+                self.open_quality_dialog,
+                None,
+                None,
+                "Check a table or point layer: P-codes, names, duplicates, stray points (PDF, HTML)",
+            ),
+            "exposure": self._action(
+                "&Exposure to a hazard…",
+                self.open_exposure_dialog,
+                None,
+                None,
+                "People and places inside a flood footprint, per admin unit (table, map, report)",
+            ),
             "style": self._action("&Style and labels…", lambda: self.open_style_editor(), "Ctrl+Shift+S"),
             "table": self._action("Attribute &table", lambda: self.open_table(), "F6", SP.SP_FileDialogListView),
             "remove": self._action("&Remove layer", lambda: self.remove_layer(), None),
@@ -260,6 +274,9 @@ class MainWindow(QMainWindow):
             "remove",
         ):
             layer.addAction(a[key])
+        products = menus.addMenu("P&roducts")
+        for key in ("quality", "exposure"):
+            products.addAction(a[key])
         view = menus.addMenu("&View")
         for key in ("zoom_full", "zoom_layer", "zoom_selection", "zoom_in", "zoom_out", "crs"):
             view.addAction(a[key])
@@ -668,6 +685,22 @@ class MainWindow(QMainWindow):
             self.show_error(PakmapError(f"the map has no {source} to take statistics from", fix=fix))
             return None
         return self._show_tool(dialog_class(self.document, self.tasks, self))
+
+    def open_quality_dialog(self):
+        from .product_dialogs import QualityDialog
+
+        return self._show_product(QualityDialog(self.document, self.tasks, self))
+
+    def open_exposure_dialog(self):
+        from .product_dialogs import ExposureDialog
+
+        return self._show_product(ExposureDialog(self.document, self.tasks, self))
+
+    def _show_product(self, dialog):
+        dialog.written.connect(
+            lambda files: self.statusBar().showMessage("Written: " + ", ".join(p.name for p in files), 15000)
+        )
+        return self._show_tool(dialog)
 
     def open_layout(self):
         from .layout_view import LayoutView

@@ -149,7 +149,7 @@ def raster_exposure(units: gpd.GeoDataFrame, path: Path, threshold: float, point
         cells = []
         for points in point_lists:
             geo = points.geometry.to_crs(src.crs) if points.crs != src.crs else points.geometry
-            cols, rows = ~src.transform * (shapely.get_x(geo.values), shapely.get_y(geo.values))
+            cols, rows = ~src.transform @ (shapely.get_x(geo.values), shapely.get_y(geo.values))
             rows = np.floor(np.nan_to_num(np.asarray(rows, float), nan=-1)).astype(np.int64)
             cols = np.floor(np.nan_to_num(np.asarray(cols, float), nan=-1)).astype(np.int64)
             cells.append((rows, cols, np.zeros(len(geo), bool)))
