@@ -108,30 +108,30 @@ def build_quality(path, options: QualityOptions) -> tuple[QualityReport, object,
 
 
 def _map_project(report: QualityReport, layer, boundaries, title: str, path: Path, options: QualityOptions):
-    """The in-memory project of the report's map: boundaries below, flagged points above."""
+    """The in-memory project of the report's map: boundaries below, flagged points above; None when
+    no point has a finding about its position (a table, or a clean point layer: no map to show)."""
+    flagged = [i for i in report.issues if i.check in POINT_CHECKS and i.position is not None]
+    if not (isinstance(layer, VectorLayer) and layer.geometry_type == "Point" and flagged):
+        return None
     layers, specs = [], []
     if boundaries is not None:
         units = VectorLayer("boundaries", boundaries, SourceInfo(Path(options.against)))
         units.style = SingleSymbolStyle(Symbol(fill="#EEF3F8", stroke="#8FA7BF", stroke_width=0.15))
         layers.append(units)
         specs.append(LayerSpec("boundaries", path=str(options.against)))
-    flagged = [i for i in report.issues if i.check in POINT_CHECKS and i.position is not None]
-    if isinstance(layer, VectorLayer) and layer.geometry_type == "Point" and flagged:
-        positions = sorted({i.position for i in flagged})
-        first = {}
-        for issue in flagged:
-            first.setdefault(issue.position, CHECKS[issue.check][0])
-        points = layer.data.iloc[positions][[layer.data.geometry.name]].copy()
-        points["finding"] = [first[p] for p in positions]
-        flagged_layer = VectorLayer(FLAGGED, points.reset_index(drop=True), layer.source)
-        flagged_layer.sensitive_fields = dict(layer.sensitive_fields)
-        flagged_layer.style = CategorizedStyle(
-            field="finding", colors=dict(FINDING_COLOURS), symbol=Symbol(size=3.2, stroke="#FFFFFF", stroke_width=0.3)
-        )
-        layers.append(flagged_layer)
-        specs.append(LayerSpec(FLAGGED, path=str(path)))
-    if not layers:
-        return None
+    positions = sorted({i.position for i in flagged})
+    first: dict[int, str] = {}
+    for issue in flagged:
+        first.setdefault(issue.position, CHECKS[issue.check][0])
+    points = layer.data.iloc[positions][[layer.data.geometry.name]].copy()
+    points["finding"] = [first[p] for p in positions]
+    flagged_layer = VectorLayer(FLAGGED, points.reset_index(drop=True), layer.source)
+    flagged_layer.sensitive_fields = dict(layer.sensitive_fields)
+    flagged_layer.style = CategorizedStyle(
+        field="finding", colors=dict(FINDING_COLOURS), symbol=Symbol(size=3.2, stroke="#FFFFFF", stroke_width=0.3)
+    )
+    layers.append(flagged_layer)
+    specs.append(LayerSpec(FLAGGED, path=str(path)))
     sources = "; ".join(
         filter(None, [f"Boundaries: {Path(options.against).name}" if options.against else "", f"Data: {path.name}"])
     )
@@ -149,34 +149,31 @@ def _map_project(report: QualityReport, layer, boundaries, title: str, path: Pat
     return LoadedProject(project, layers)
 
 
-def _guarded(
-    loaded: LoadedProject | None, out_path, options: QualityOptions
-) -> tuple[LoadedProject | None, object, list[str]]:
-    """The map's project as the guard lets it out, its plan, and what the report must say about it."""
-    notes = []
-    places = [FLAGGED] if options.places else []
+def _guarded(loaded: LoadedProject | None, out_path, options: QualityOptions):
+    """The map's project as the guard lets it out, its plan, and what the report must say about it;
+    no map at all when the flagged points are people (their locations are never drawn)."""
     if loaded is None:
-        return None, None, notes
+        return None, None, []
+    places = [FLAGGED] if options.places else []
     plan = plan_export(loaded, out_path, options.allow_sensitive, None, options.reason, places)
-    flagged = plan.layers.get(FLAGGED)
-    if flagged is not None and flagged.points == "blocked":
-        notes.append(
-            "The checked rows are people or households: their locations are not drawn on the map. If they are "
+    if plan.layers[FLAGGED].points == "blocked":
+        note = (
+            "The checked rows are people or households: their locations are not drawn on a map. If they are "
             "sites or villages, declare them as places (--places); the findings are listed below by row."
         )
-        loaded = LoadedProject(
-            loaded.project.__class__(
-                map=loaded.project.map,
-                layers=[s for s in loaded.project.layers if s.name != FLAGGED],
-                layout=loaded.project.layout,
-            ),
-            [layer for layer in loaded.layers if layer.name != FLAGGED],
-        )
-        loaded.project.path = Path(out_path).resolve().parent / "quality.toml"
-        if not loaded.layers:
-            return None, None, notes
+        return None, None, [note]
     safe, plan = guard_export(loaded, out_path, options.allow_sensitive, None, options.reason, places)
-    return safe, plan, notes
+    return safe, plan, []
+
+
+def _checked_project(layer, out: Path) -> LoadedProject:
+    """The checked file as a hidden layer: the guard then lists its withheld fields in the record."""
+    hidden = TableLayer("checked", layer.attributes, layer.source)
+    hidden.sensitive_fields = dict(layer.sensitive_fields)
+    hidden.visible = False
+    project = Project(layers=[LayerSpec("checked", visible=False, legend=False)])
+    project.path = out.resolve().parent / "quality.toml"
+    return LoadedProject(project, [hidden])
 
 
 def report_document(report: QualityReport, title: str) -> Report:
@@ -235,10 +232,12 @@ def write_quality_outputs(
                 + [[i.check, CHECKS[i.check][1], i.row, i.field, i.value, i.detail] for i in report.issues],
             )
         written.append(out)
-        if plan is None:  # no map: the record still says what was read and checked
-            empty = LoadedProject(Project(), [])
-            empty.project.path = out.resolve().parent / "quality.toml"
-            safe, plan = guard_export(empty, out)
+        # The record says what the report withheld of the checked file (its rows reach the tables).
+        checked, checked_plan = guard_export(_checked_project(layer, out), out)
+        if plan is None:
+            safe, plan = checked, checked_plan
+        else:
+            plan.layers.update(checked_plan.layers)
         written.append(
             Path(
                 write_export_record(
