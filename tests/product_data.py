@@ -112,16 +112,21 @@ def write_household_list(shared_data: Path, path: Path) -> None:
 SINDH_BOUNDS = (66.6, 23.6, 71.2, 28.6)  # lon/lat box around Sindh
 
 
-def flood_mask(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+def flood_mask(lon: np.ndarray, lat: np.ndarray, speckle: np.ndarray | None = None) -> np.ndarray:
     """The synthetic flood: a band along a meandering Indus-like line, and a lake west of it near
-    Manchar (Dadu/Jamshoro), as the 2022 floods left them. 1 = flooded, 0 = dry."""
+    Manchar (Dadu/Jamshoro), as the 2022 floods left them. 1 = flooded, 0 = dry. ``speckle`` (uniform
+    0–1 per cell) frays the band's edges as a classified satellite image does (so the file
+    compresses like a real one, not like a drawing)."""
     river = 68.25 + 0.35 * np.sin(lat * 3.1) + 0.08 * np.sin(lat * 17.0)
-    band = np.abs(lon - river) < 0.12 + 0.05 * np.cos(lat * 5.0)
+    offset = np.abs(lon - river) - (0.12 + 0.05 * np.cos(lat * 5.0))
+    band = offset < 0
+    if speckle is not None:
+        band |= (offset < 0.04) & (speckle < 0.5 - offset / 0.08)
     lake = ((lon - 67.75) / 0.35) ** 2 + ((lat - 26.4) / 0.45) ** 2 < 1.0
     return (band | lake).astype(np.uint8)
 
 
-def write_flood_raster(path: Path, size: int, *, block: int = 512, bounds=SINDH_BOUNDS) -> Path:
+def write_flood_raster(path: Path, size: int, *, block: int = 512, bounds=SINDH_BOUNDS, speckle: bool = False) -> Path:
     """A ``size`` × ``size`` flood mask over Sindh (uint8, 0 dry / 1 flooded, 255 no data outside
     the province's box corners), tiled and DEFLATE-compressed, written window by window so even a
     20,000 × 20,000 raster is made in little memory. At 20,000 cells the cells are about 25 × 28 m."""
@@ -147,12 +152,13 @@ def write_flood_raster(path: Path, size: int, *, block: int = 512, bounds=SINDH_
         BIGTIFF="IF_SAFER",
     )
     with rasterio.open(path, "w", **profile) as dst:
-        for row in range(0, size, block * 4):
-            h = min(block * 4, size - row)
+        rng = np.random.default_rng(20220825)  # the same file every run
+        for row in range(0, size, block):
+            h = min(block, size - row)
             lat = ymax - (np.arange(row, row + h) + 0.5) * (ymax - ymin) / size
             lon = xmin + (np.arange(size) + 0.5) * (xmax - xmin) / size
             lon2, lat2 = np.meshgrid(lon, lat)
-            mask = flood_mask(lon2, lat2)
+            mask = flood_mask(lon2, lat2, rng.random(lon2.shape, dtype=np.float32) if speckle else None)
             mask[(lat2 < 24.0) & (lon2 > 70.5)] = 255  # a corner of no data, as a satellite swath leaves
             dst.write(mask, 1, window=Window(0, row, size, h))
     return path

@@ -25,7 +25,7 @@ from .worldfile import write_world_file
 DPI_CHOICES = (150, 300, 600)
 
 
-def _image(width: int, height: int, dpi: float, out_path: Path) -> QImage:
+def _image(width: int, height: int, dpi: float, out_path: Path | str | os.PathLike | None) -> QImage:
     limits.PAGE_PIXELS.check(width * height, path=out_path, subject=f"a {width} × {height} pixel image")
     # Opaque (filled white below): no alpha channel, so an RGB PNG, a quarter smaller than RGBA.
     image = QImage(width, height, QImage.Format.Format_RGB32)
@@ -49,10 +49,9 @@ def save_png(image: QImage, out_path: str | os.PathLike) -> None:
         tmp.write_bytes(data)
 
 
-def write_png(page: Page, out_path: str | os.PathLike, *, dpi: int = 300, world_file: bool = False) -> list[Path]:
-    """Render ``page`` to a PNG at ``dpi``; with ``world_file``, a .pgw for the map frame beside it."""
+def page_image(page: Page, dpi: float, out_path: str | os.PathLike | None = None):
+    """``page`` painted on a white image at ``dpi``: (the image, the map frame's view)."""
     ensure_gui_app()
-    out_path = Path(out_path)
     px = dpi / 25.4
     image = _image(round(page.template.width * px), round(page.template.height * px), dpi, out_path)
     painter = QPainter(image)
@@ -60,10 +59,18 @@ def write_png(page: Page, out_path: str | os.PathLike, *, dpi: int = 300, world_
         view = paint_page(page, painter, dpi)
     finally:
         painter.end()
+    return image, view
+
+
+def write_png(page: Page, out_path: str | os.PathLike, *, dpi: int = 300, world_file: bool = False) -> list[Path]:
+    """Render ``page`` to a PNG at ``dpi``; with ``world_file``, a .pgw for the map frame beside it."""
+    out_path = Path(out_path)
+    image, view = page_image(page, dpi, out_path)
     save_png(image, out_path)
     written = [out_path]
     if world_file:
         frame = page.elements["map"].box
+        px = dpi / 25.4
         written.append(write_world_file(out_path, view, frame.x * px, frame.y * px))
     return written
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..csv_out import write_frame_csv
-from ..errors import ExportError, JoinError
+from ..errors import JoinError
 from ..field_kinds import count_fields_of, declared
-from ..file_guard import check_outputs, sources_of
+from ..file_guard import sources_of
 from ..layer import RasterLayer, VectorLayer
 from ..numbers import format_number
 from ..project.loaded import LoadedProject
@@ -25,11 +25,11 @@ from ..project.model import ExtentSpec, LayerSpec, LayoutSpec, MapSpec, Project
 from ..protection.counts import published_frame
 from ..protection.detect import is_individual_level
 from ..protection.policy import LIST_SUFFIXES, guard_export
-from ..protection.record import record_path, write_export_record
+from ..protection.record import write_export_record
 from ..style import GraduatedStyle, RasterStyle, SingleSymbolStyle, Symbol
 from .exposure import ExposureResult, exposure
 from .quality import boundary_fields
-from .report_pages import Report, Table, write_report_pdf
+from .report_pages import Report, Table, check_product_outputs, write_report_pdf
 
 EXPOSURE_FORMATS = (".csv", ".gpkg", ".pdf", ".png")
 UNITS = "exposure"
@@ -63,17 +63,11 @@ class ExposureOptions:
 
 
 def check_exposure_outputs(outputs, options: ExposureOptions) -> None:
-    for out in outputs:
-        if Path(out).suffix.lower() not in EXPOSURE_FORMATS:
-            raise ExportError(
-                f"cannot write exposure as '{Path(out).suffix or 'no extension'}'",
-                path=out,
-                fix=f"use one of: {', '.join(EXPOSURE_FORMATS)}",
-            )
+    """Before reading: formats known, folders writable, no output over a file the product reads."""
     read = sources_of(options.hazard, "the hazard file") + sources_of(options.by, "the admin units")
     if options.people:
         read += sources_of(options.people, "the people file")
-    check_outputs([p for out in outputs for p in (Path(out), record_path(out))], read)
+    check_product_outputs(outputs, EXPOSURE_FORMATS, "exposure", read)
 
 
 def compute_exposure(options: ExposureOptions) -> tuple[ExposureResult, VectorLayer, object, list[str]]:

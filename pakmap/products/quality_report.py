@@ -17,16 +17,16 @@ import geopandas as gpd
 
 from ..csv_out import write_rows_csv
 from ..errors import ExportError
-from ..file_guard import check_outputs, sources_of
+from ..file_guard import sources_of
 from ..layer import SourceInfo, TableLayer, VectorLayer
 from ..project.loaded import LoadedProject
 from ..project.model import ExtentSpec, LayerSpec, LayoutSpec, MapSpec, Project
 from ..protection.joined import report_value_text
 from ..protection.policy import LIST_SUFFIXES, guard_export, plan_export
-from ..protection.record import record_path, write_export_record
+from ..protection.record import write_export_record
 from ..style import CategorizedStyle, SingleSymbolStyle, Symbol
 from .quality import CHECKS, QualityReport, check_quality
-from .report_pages import Report, Table, page_png, write_report_html, write_report_pdf
+from .report_pages import Report, Table, check_product_outputs, page_png, write_report_html, write_report_pdf
 
 REPORT_FORMATS = (".html", ".pdf", ".csv")
 FLAGGED = "flagged_points"
@@ -52,17 +52,10 @@ class QualityOptions:
 
 def check_report_outputs(path, outputs, options: QualityOptions) -> None:
     """Before reading: formats known, folders writable, no output over a file the report reads."""
-    for out in outputs:
-        if Path(out).suffix.lower() not in REPORT_FORMATS:
-            raise ExportError(
-                f"cannot write a report as '{Path(out).suffix or 'no extension'}'",
-                path=out,
-                fix=f"use one of: {', '.join(REPORT_FORMATS)}",
-            )
     read = sources_of(path, "the checked file") + (
         sources_of(options.against, "the boundaries") if options.against else []
     )
-    check_outputs([p for out in outputs for p in (Path(out), record_path(out))], read)
+    check_product_outputs(outputs, REPORT_FORMATS, "a report", read)
 
 
 def _row_labels(layer, path: Path, options: QualityOptions) -> list[str] | None:

@@ -17,6 +17,9 @@ from pathlib import Path
 
 from ..atomic import write_text_atomic
 from ..dates import creation_date
+from ..errors import ExportError
+from ..file_guard import check_outputs
+from ..protection.record import record_path
 
 BLUE = "#0072BC"
 HEADER_FILL = "#DCE9F5"
@@ -188,22 +191,23 @@ def write_report_pdf(out_path: str | os.PathLike, report: Report, map_page=None,
 
 def page_png(page, dpi: int = 110) -> bytes:
     """A composed page as PNG bytes (the HTML report's map)."""
-    from PySide6.QtGui import QColor, QImage, QPainter
-
+    from ..export.png import page_image
     from ..export.png_encode import encode_png
-    from ..layout.paint import paint_page
-    from ..render.qt import ensure_gui_app
 
-    ensure_gui_app()
-    px = dpi / 25.4
-    image = QImage(round(page.template.width * px), round(page.template.height * px), QImage.Format.Format_RGB32)
-    image.fill(QColor("#FFFFFF"))
-    painter = QPainter(image)
-    try:
-        paint_page(page, painter, dpi)
-    finally:
-        painter.end()
-    return encode_png(image)
+    return encode_png(page_image(page, dpi)[0])
+
+
+def check_product_outputs(outputs, formats: tuple[str, ...], what: str, read) -> None:
+    """Before any data is read: every output has a format ``what`` can be written as, its folder is
+    writable, and neither it nor its export record is a file the product reads (``read``)."""
+    for out in outputs:
+        if Path(out).suffix.lower() not in formats:
+            raise ExportError(
+                f"cannot write {what} as '{Path(out).suffix or 'no extension'}'",
+                path=out,
+                fix=f"use one of: {', '.join(formats)}",
+            )
+    check_outputs([p for out in outputs for p in (Path(out), record_path(out))], read)
 
 
 _CSS = f"""body{{font-family:Lato,'Segoe UI',Arial,sans-serif;color:{TEXT};margin:2em auto;max-width:70em;padding:0 1em}}
@@ -244,4 +248,4 @@ def write_report_html(out_path: str | os.PathLike, report: Report, map_png: byte
     return out_path
 
 
-__all__ = ["Report", "Table", "write_report_pdf", "write_report_html", "page_png"]
+__all__ = ["Report", "Table", "write_report_pdf", "write_report_html", "page_png", "check_product_outputs"]
