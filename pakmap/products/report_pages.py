@@ -212,19 +212,22 @@ def check_product_outputs(outputs, formats: tuple[str, ...], what: str, read) ->
 
 _CSS = f"""body{{font-family:Lato,'Segoe UI',Arial,sans-serif;color:{TEXT};margin:2em auto;max-width:70em;padding:0 1em}}
 h1{{color:{BLUE};font-size:1.6em;margin-bottom:.2em}}h2{{color:{BLUE};font-size:1.15em;margin-top:1.6em}}
-p.sub{{margin-top:0;color:#555}}table{{border-collapse:collapse;width:100%;font-size:.85em}}
+p.sub{{margin-top:0;color:#555}}table{{border-collapse:collapse;width:100%;font-size:.85em;table-layout:fixed}}
 th{{background:{HEADER_FILL};text-align:left}}th,td{{padding:.3em .5em;border-bottom:1px solid {GRID};vertical-align:top}}
 img{{max-width:100%;border:1px solid {GRID}}}p.note{{font-size:.9em}}"""
 
 
 def write_report_html(out_path: str | os.PathLike, report: Report, map_png: bytes | None = None) -> Path:
-    """One offline HTML file: title, the map (embedded PNG), notes, tables; every text escaped."""
+    """One offline HTML file: title, the map (embedded PNG), notes, tables, Lato embedded (subset, as
+    in the web maps); every text escaped."""
+    from ..web.assets import lato_css
+
     e = html.escape
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">",
-        f"<title>{e(report.title)}</title><style>{_CSS}</style></head><body>",
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'\">",
+        f"<title>{e(report.title)}</title><style>{lato_css()}{_CSS}</style></head><body>",
         f"<h1>{e(report.title)}</h1>",
         f'<p class="sub">{e(report.subtitle)}</p>',
     ]
@@ -239,7 +242,10 @@ def write_report_html(out_path: str | os.PathLike, report: Report, map_png: byte
         head = "".join(f"<th>{e(c)}</th>" for c in table.columns)
         body = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in table.rows)
         foot = "<tfoot><tr>" + "".join(f"<th>{e(c)}</th>" for c in table.total) + "</tr></tfoot>" if table.total else ""
-        parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody>{foot}</table>")
+        cols = "".join(f'<col style="width:{100 * w:.1f}%">' for w in _widths(table))
+        parts.append(
+            f"<table><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead><tbody>{body}</tbody>{foot}</table>"
+        )
     if report.sources:
         parts.append(f'<p class="note">{e(report.sources)}</p>')
     parts.append("</body></html>")
