@@ -94,6 +94,16 @@ def _cell_areas_km2(transform, crs, rows: np.ndarray, width: int) -> np.ndarray:
     return np.full(len(rows), abs(transform.a * transform.e) * factor**2)
 
 
+def _zone_areas(zone: np.ndarray, cells: np.ndarray, cell_km2: np.ndarray, n: int) -> np.ndarray:
+    """Area (km²) of the ``cells`` of each zone 0..n in one window: cells counted per zone and row
+    (integer counts, one pass), then weighted by the row's cell area."""
+    rows = (np.arange(zone.shape[0], dtype=np.int64) * (n + 1))[:, None]
+    key = np.where(cells, zone, 0) + rows
+    counts = np.bincount(key.ravel(), minlength=zone.shape[0] * (n + 1)).reshape(zone.shape[0], n + 1)
+    counts[:, 0] = 0  # cells of no zone, and cells not asked about
+    return cell_km2 @ counts
+
+
 def _chunks(src):
     """Windows of about ``CHUNK_CELLS`` square, each made of whole internal blocks."""
     from rasterio.windows import Window
@@ -132,6 +142,7 @@ def open_hazard_raster(path: Path):
 
 def raster_exposure(units: gpd.GeoDataFrame, path: Path, threshold: float, point_lists: list[gpd.GeoDataFrame]):
     """(area, hazard area per unit, each point list's exposed flags, windows read, windows in all)."""
+    import rasterio
     from rasterio.errors import RasterioError
     from rasterio.features import rasterize
     from rasterio.windows import bounds as window_bounds
@@ -141,7 +152,9 @@ def raster_exposure(units: gpd.GeoDataFrame, path: Path, threshold: float, point
     n = len(units)
     area = np.zeros(n + 1)
     hazard = np.zeros(n + 1)
-    with open_hazard_raster(path) as src:
+    # Each block is read once: GDAL's block cache (5 % of the memory by default) would only hold
+    # blocks that are never read again.
+    with rasterio.Env(GDAL_CACHEMAX=64), open_hazard_raster(path) as src:
         zones = units.geometry.to_crs(src.crs).values if units.crs != src.crs else units.geometry.values
         tree = shapely.STRtree(zones)
         nodata = src.nodata
@@ -184,9 +197,9 @@ def raster_exposure(units: gpd.GeoDataFrame, path: Path, threshold: float, point
             cell_km2 = _cell_areas_km2(
                 src.transform, src.crs, np.arange(window.row_off, window.row_off + window.height), src.width
             )
-            weights = np.broadcast_to(cell_km2[:, None], values.shape)
-            area += np.bincount(zone[valid], weights=weights[valid], minlength=n + 1)
-            hazard += np.bincount(zone[above], weights=weights[above], minlength=n + 1)
+            area += _zone_areas(zone, valid, cell_km2, n)
+            if above.any():
+                hazard += _zone_areas(zone, above, cell_km2, n)
     return area[1:], hazard[1:], [exposed for _, _, exposed in cells], read, total
 
 
