@@ -18,7 +18,7 @@ from ..csv_out import write_frame_csv
 from ..errors import JoinError
 from ..field_kinds import count_fields_of, declared
 from ..file_guard import sources_of
-from ..layer import RasterLayer, VectorLayer
+from ..layer import Layer, RasterLayer, VectorLayer
 from ..numbers import format_number
 from ..project.loaded import LoadedProject
 from ..project.model import ExtentSpec, LayerSpec, LayoutSpec, MapSpec, Project
@@ -127,7 +127,7 @@ def _share_field(result: ExposureResult) -> str:
 def map_project(result: ExposureResult, units: VectorLayer, hazard, options: ExposureOptions, out_dir: Path):
     share = _share_field(result)
     units.style = GraduatedStyle(field=share, method="equal_interval", classes=5, palette="unhcr_red_tints")
-    layers = [units]
+    layers: list[Layer] = [units]
     # Every field is published (the layer and table outputs carry them all; the guard keeps a
     # layer's fields to those the project uses).
     specs = [LayerSpec(UNITS, path=str(options.by), fields=dict(result.fields), popup_fields=list(units.fields))]
@@ -187,6 +187,7 @@ def _table(safe: LoadedProject, result: ExposureResult, keep: list[str], thresho
     """One row per unit, most exposed first, and the totals (from the unsuppressed figures: a total
     of many units is no small count; it is suppressed like any count when it is one)."""
     layer = safe.layer(UNITS)
+    assert isinstance(layer, VectorLayer)
     data = layer.attributes
     counts = set(count_fields_of(layer))
     columns = [c for c in data.columns if c in keep or c in LABELS]
@@ -230,6 +231,7 @@ def write_exposure_outputs(outputs, options: ExposureOptions) -> tuple[ExposureR
         threshold = int(safe.project.protection.threshold)
         if suffix == ".csv":
             layer = safe.layer(UNITS)
+            assert isinstance(layer, VectorLayer)
             frame = published_frame(layer.attributes, threshold, count_fields_of(layer))
             write_frame_csv(frame, out)
             files = [out]

@@ -32,7 +32,7 @@ import pandas as pd
 from ..field_kinds import numeric_values
 from ..join.normalize import normalize_key
 from ..join.totals import total_reason
-from ..layer import Layer, VectorLayer
+from ..layer import Layer, TableLayer, VectorLayer
 from ..sources.rows import row_kind
 from .pcodes import boundary_pcodes, check_pcode, is_pcode_column
 
@@ -283,7 +283,7 @@ def _duplicate_issues(table, labels, key, text) -> list[Issue]:
     repeated = table.astype(str).duplicated(keep="first")
     for position in np.flatnonzero(repeated.to_numpy()):
         issues.append(
-            Issue("duplicate_key", labels[position], "(whole row)", "", "the same as an earlier row", position)
+            Issue("duplicate_key", labels[position], "(whole row)", "", "the same as an earlier row", int(position))
         )
     return issues
 
@@ -421,6 +421,7 @@ def check_quality(
     column that holds the boundaries' names, and a key column named like an ID."""
     from .quality_spatial import cluster_issues, outside_unit_issues
 
+    assert isinstance(layer, (VectorLayer, TableLayer)), "a table or a vector layer"
     table = layer.attributes
     labels = row_labels if row_labels is not None and len(row_labels) == len(table) else _row_labels(table)
     source = layer.source.path.name if layer.source and layer.source.path else layer.name
@@ -482,7 +483,7 @@ def check_quality(
         points = layer.data
         if boundaries is not None and claimed:
             report.issues += outside_unit_issues(
-                points, boundaries, boundary_name or boundary_pcode, claimed, claim_field, labels, text
+                points, boundaries, boundary_name or boundary_pcode or "", claimed, claim_field, labels, text
             )
         report.issues += cluster_issues(points, claimed, labels, k=cluster_k)
     return report

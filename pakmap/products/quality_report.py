@@ -18,7 +18,7 @@ import geopandas as gpd
 from ..csv_out import write_rows_csv
 from ..errors import ExportError
 from ..file_guard import sources_of
-from ..layer import SourceInfo, TableLayer, VectorLayer
+from ..layer import Layer, SourceInfo, TableLayer, VectorLayer
 from ..project.loaded import LoadedProject
 from ..project.model import ExtentSpec, LayerSpec, LayoutSpec, MapSpec, Project
 from ..protection.joined import report_value_text
@@ -65,6 +65,7 @@ def _row_labels(layer, path: Path, options: QualityOptions) -> list[str] | None:
     if not isinstance(layer, VectorLayer) or path.suffix.lower() not in LIST_SUFFIXES:
         return None
     table = open_layer(path, layer=options.layer, as_table=True, header_row=options.header_row)
+    assert isinstance(table, TableLayer)
     kind = table.attributes.index.name or "row"
     return [f"{kind} {label}" for label in table.attributes.index]
 
@@ -106,16 +107,18 @@ def _map_project(report: QualityReport, layer, boundaries, title: str, path: Pat
     flagged = [i for i in report.issues if i.check in POINT_CHECKS and i.position is not None]
     if not (isinstance(layer, VectorLayer) and layer.geometry_type == "Point" and flagged):
         return None
-    layers, specs = [], []
-    if boundaries is not None:
+    layers: list[Layer] = []
+    specs: list[LayerSpec] = []
+    if boundaries is not None and options.against:
         units = VectorLayer("boundaries", boundaries, SourceInfo(Path(options.against)))
         units.style = SingleSymbolStyle(Symbol(fill="#EEF3F8", stroke="#8FA7BF", stroke_width=0.15))
         layers.append(units)
         specs.append(LayerSpec("boundaries", path=str(options.against)))
-    positions = sorted({i.position for i in flagged})
     first: dict[int, str] = {}
     for issue in flagged:
-        first.setdefault(issue.position, CHECKS[issue.check][0])
+        if issue.position is not None:
+            first.setdefault(issue.position, CHECKS[issue.check][0])
+    positions = sorted(first)
     points = layer.data.iloc[positions][[layer.data.geometry.name]].copy()
     points["finding"] = [first[p] for p in positions]
     flagged_layer = VectorLayer(FLAGGED, points.reset_index(drop=True), layer.source)

@@ -14,12 +14,16 @@ import html
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..atomic import write_text_atomic
 from ..dates import creation_date
 from ..errors import ExportError
 from ..file_guard import check_outputs
 from ..protection.record import record_path
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QPainter
 
 BLUE = "#0072BC"
 HEADER_FILL = "#DCE9F5"
@@ -63,6 +67,8 @@ def _widths(table: Table) -> list[float]:
 class _TablePainter:
     """Lays table rows out on A4 landscape pages, starting a new page when one is full."""
 
+    painter: QPainter  # the current page's, from ``new_page``
+
     def __init__(self, pdf, dpi: float, report: Report):
         from PySide6.QtGui import QFontMetricsF
 
@@ -77,7 +83,6 @@ class _TablePainter:
             "note": make_font(FAMILY, 7.5),
         }
         self.metrics_of = lambda font: QFontMetricsF(font, self.painter.device())
-        self.painter = None
         self.y = 0.0
         self.page = 0
 

@@ -35,7 +35,7 @@ def run_product(project: Project, product: ProductSpec) -> tuple[str, list[Path]
             project.resolve(product.input), outputs, options, title=product.title or None
         )
         return report.summary(), written
-    options = ExposureOptions(
+    exposure_options = ExposureOptions(
         hazard=str(project.resolve(product.hazard)),
         by=str(project.resolve(product.by)),
         people=_path(project, product.people),
@@ -44,7 +44,7 @@ def run_product(project: Project, product: ProductSpec) -> tuple[str, list[Path]
         places=product.places,
         title=product.title,
     )
-    result, written = write_exposure_outputs(outputs, options)
+    result, written = write_exposure_outputs(outputs, exposure_options)
     return result.summary(), written
 
 
