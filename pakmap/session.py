@@ -4,7 +4,7 @@ A ``Session`` holds a ``Project`` (what is saved) and its ``LoadedProject`` (the
 and is the only thing that changes either: adding, removing, renaming and reordering layers (a
 rename or removal carries through to the joins, the page layout and the protection decisions that
 name the layer), styles, labels, field kinds, visibility, opacity, the map CRS, the layout's fields,
-joins. A layer's spec and the layer share the same style objects (``pakmap.style``), so the two can
+joins, the regular products kept in it. A layer's spec and the layer share the same style objects (``pakmap.style``), so the two can
 never disagree and nothing is copied back before a save.
 
 Every change is a ``Command``: the attributes it sets, each with its value before and after, so
@@ -35,7 +35,7 @@ from .project import JoinSpec, LayerSpec, Project, load_project, save_project
 from .project.kept_breaks import record_kept_breaks
 from .project.loaded import LoadedProject
 from .project.loader import Progress, apply_join, load_layers
-from .project.model import JOIN_ROLES, LayoutSpec
+from .project.model import JOIN_ROLES, LayoutSpec, ProductSpec
 from .style import RasterStyle, validate_raster_style, validate_style
 
 LAYER_KINDS = (VectorLayer, TableLayer, RasterLayer)
@@ -547,6 +547,17 @@ class Session:
         edits = [Edit(protection, n, before[n], copy.deepcopy(getattr(protection, n))) for n in names]
         self.run(Command(text, edits))
         return result
+
+    # --- regular products ----------------------------------------------------------------------
+
+    def add_product(self, product: ProductSpec) -> None:
+        """Keep a product (a ``[[products]]`` entry) in the project: ``pakmap render`` makes it again."""
+        products = self.project.products
+        self.run(
+            Command(
+                f"Keep the {product.kind} product", [Edit(self.project, "products", products, [*products, product])]
+            )
+        )
 
     # --- joins -------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from pakmap.errors import ProjectError, StyleError
 from pakmap.events import Signal
 from pakmap.layer import VectorLayer
 from pakmap.project import AllowSpec, AtlasSpec, JoinSpec, load_project
+from pakmap.project.model import ProductSpec
 from pakmap.session import Command, Edit, History, Session
 from pakmap.sources import open_layer
 from pakmap.style import GraduatedStyle, LabelStyle, SingleSymbolStyle, Symbol
@@ -178,6 +179,20 @@ def test_unsaved_follows_the_history(files, tmp_path):
     session.undo()  # back where it was saved
     session.redo()
     assert states == [False, True, False, True]
+
+
+def test_a_kept_product_is_an_undoable_step_and_is_saved(files, tmp_path):
+    session = session_with(files, "districts")
+    session.save(tmp_path / "p.toml")
+    product = ProductSpec(kind="quality", input=str(files / "sites.geojson"), outputs=[str(tmp_path / "q.pdf")])
+    session.add_product(product)
+    assert session.project.products == [product] and session.dirty
+    assert session.history.undo_text == "Keep the quality product"
+    session.undo()
+    assert session.project.products == [] and not session.dirty
+    session.redo()
+    saved = load_project(session.save()).products
+    assert [(p.kind, p.input, p.outputs) for p in saved] == [("quality", "sites.geojson", ["q.pdf"])]
 
 
 def test_the_history_keeps_its_last_steps():

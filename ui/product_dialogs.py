@@ -30,6 +30,7 @@ from pakmap.layer import RasterLayer, VectorLayer
 from pakmap.products.exposure_report import ExposureOptions, write_exposure_outputs
 from pakmap.products.quality_report import QualityOptions, write_quality_outputs
 from pakmap.project.model import ProductSpec
+from pakmap.session import Session
 
 from .tasks import TaskRunner
 
@@ -73,7 +74,7 @@ class ProductDialog(QDialog):
     failed = Signal(object)  # an exception, for the window's error display
     title = ""
 
-    def __init__(self, document, tasks: TaskRunner, parent=None) -> None:
+    def __init__(self, document: Session, tasks: TaskRunner, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.title)
         self.resize(560, 300)
@@ -109,8 +110,7 @@ class ProductDialog(QDialog):
 
     def _done(self, written) -> None:
         if self.keep.isChecked():
-            self.document.project.products.append(self.spec())
-            self.document.project.changed.emit()
+            self.document.add_product(self.spec())
         self.written.emit([Path(p) for p in written])
         self.accept()
 
@@ -122,7 +122,7 @@ class ProductDialog(QDialog):
 class QualityDialog(ProductDialog):
     title = "Data-quality report"
 
-    def __init__(self, document, tasks: TaskRunner, parent=None) -> None:
+    def __init__(self, document: Session, tasks: TaskRunner, parent=None) -> None:
         super().__init__(document, tasks, parent)
         points = self._layers(lambda l: isinstance(l, VectorLayer) and l.geometry_type == "Point")
         polygons = self._layers(lambda l: isinstance(l, VectorLayer) and l.geometry_type in ("Polygon", "Mixed"))
@@ -157,7 +157,7 @@ class QualityDialog(ProductDialog):
 class ExposureDialog(ProductDialog):
     title = "Exposure to a hazard"
 
-    def __init__(self, document, tasks: TaskRunner, parent=None) -> None:
+    def __init__(self, document: Session, tasks: TaskRunner, parent=None) -> None:
         super().__init__(document, tasks, parent)
         rasters = self._layers(lambda l: isinstance(l, RasterLayer))
         points = self._layers(lambda l: isinstance(l, VectorLayer) and l.geometry_type == "Point")

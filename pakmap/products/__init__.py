@@ -1,6 +1,7 @@
 """The information-management unit's regular products, beyond a single map.
 
 - ``pcodes``: COD-AB P-code format (``PK`` + digits by level) and the boundaries' own codes;
+- ``issue``: one finding of a data-quality report;
 - ``quality``: the checks of a data-quality report (``check_quality`` → ``QualityReport``);
 - ``quality_spatial``: points outside the unit they name, points far from their unit's cluster;
 - ``exposure``: people and places inside a hazard footprint per admin unit (raster by windows, or polygons);

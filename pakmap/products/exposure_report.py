@@ -23,9 +23,9 @@ from ..numbers import format_number
 from ..project.loaded import LoadedProject
 from ..project.model import ExtentSpec, LayerSpec, LayoutSpec, MapSpec, Project
 from ..protection.counts import published_frame
-from ..protection.detect import is_individual_level
 from ..protection.policy import LIST_SUFFIXES, guard_export
 from ..protection.record import write_export_record
+from ..sensitivity.detect import is_individual_level
 from ..style import GraduatedStyle, RasterStyle, SingleSymbolStyle, Symbol
 from .exposure import ExposureResult, exposure
 from .quality import boundary_fields
@@ -130,7 +130,15 @@ def map_project(result: ExposureResult, units: VectorLayer, hazard, options: Exp
     layers: list[Layer] = [units]
     # Every field is published (the layer and table outputs carry them all; the guard keeps a
     # layer's fields to those the project uses).
-    specs = [LayerSpec(UNITS, path=str(options.by), fields=dict(result.fields), popup_fields=list(units.fields))]
+    specs = [
+        LayerSpec(
+            UNITS,
+            path=str(options.by),
+            fields=dict(result.fields),
+            popup_fields=list(units.fields),
+            style=units.style,  # one style object for spec and layer, as the loader gives them
+        )
+    ]
     if isinstance(hazard, RasterLayer):
         hazard.name = FOOTPRINT
         hazard.style = RasterStyle(
@@ -141,7 +149,7 @@ def map_project(result: ExposureResult, units: VectorLayer, hazard, options: Exp
         hazard = VectorLayer(FOOTPRINT, hazard.data, hazard.source)
         hazard.style = SingleSymbolStyle(Symbol(fill="#0072BC", stroke="#0072BC", stroke_width=0.1, opacity=0.55))
         layers.append(hazard)
-    specs.append(LayerSpec(FOOTPRINT, path=str(options.hazard)))
+    specs.append(LayerSpec(FOOTPRINT, path=str(options.hazard), style=hazard.style))
     title = options.title or f"Exposure to {Path(options.hazard).stem.replace('_', ' ')}"
     subtitle = f"{LABELS[share]} by admin unit" + (
         f"; footprint: cells above {options.threshold:g}"

@@ -34,7 +34,9 @@ from ..join.normalize import normalize_key
 from ..join.totals import total_reason
 from ..layer import Layer, TableLayer, VectorLayer
 from ..sources.rows import row_kind
+from .issue import Issue
 from .pcodes import boundary_pcodes, check_pcode, is_pcode_column
+from .quality_spatial import cluster_issues, outside_unit_issues
 
 # Check name -> (title in reports, severity). Errors make a join or a map wrong; warnings deserve a look.
 CHECKS: dict[str, tuple[str, str]] = {
@@ -54,16 +56,6 @@ CHECKS: dict[str, tuple[str, str]] = {
 MISSING_TEXT = {"", "-", "--", "n/a", "na", "nil", "none", "null", "?", "..."}
 MAGNITUDE = 2.5  # a value 300 times above or below its column's median is another unit
 MAX_ROWS_LISTED = 12
-
-
-@dataclass(frozen=True)
-class Issue:
-    check: str
-    row: str  # "file line 7", "sheet row 7", "data row 3", or "column" for a whole-column finding
-    field: str
-    value: str  # as published: withheld or "<5" where the guard says so
-    detail: str
-    position: int | None = None  # the row's position in the checked table (for its point)
 
 
 @dataclass
@@ -419,8 +411,6 @@ def check_quality(
     Column roles are guessed when not given (and the report says which were used): the boundaries'
     finest P-code field and its name field, the table's P-code columns (mostly ``PK…`` values), the
     column that holds the boundaries' names, and a key column named like an ID."""
-    from .quality_spatial import cluster_issues, outside_unit_issues
-
     assert isinstance(layer, (VectorLayer, TableLayer)), "a table or a vector layer"
     table = layer.attributes
     labels = row_labels if row_labels is not None and len(row_labels) == len(table) else _row_labels(table)

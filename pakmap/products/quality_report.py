@@ -113,7 +113,7 @@ def _map_project(report: QualityReport, layer, boundaries, title: str, path: Pat
         units = VectorLayer("boundaries", boundaries, SourceInfo(Path(options.against)))
         units.style = SingleSymbolStyle(Symbol(fill="#EEF3F8", stroke="#8FA7BF", stroke_width=0.15))
         layers.append(units)
-        specs.append(LayerSpec("boundaries", path=str(options.against)))
+        specs.append(LayerSpec("boundaries", path=str(options.against), style=units.style))
     first: dict[int, str] = {}
     for issue in flagged:
         if issue.position is not None:
@@ -127,7 +127,7 @@ def _map_project(report: QualityReport, layer, boundaries, title: str, path: Pat
         field="finding", colors=dict(FINDING_COLOURS), symbol=Symbol(size=3.2, stroke="#FFFFFF", stroke_width=0.3)
     )
     layers.append(flagged_layer)
-    specs.append(LayerSpec(FLAGGED, path=str(path)))
+    specs.append(LayerSpec(FLAGGED, path=str(path), style=flagged_layer.style))
     sources = "; ".join(
         filter(None, [f"Boundaries: {Path(options.against).name}" if options.against else "", f"Data: {path.name}"])
     )

@@ -19,7 +19,7 @@ import shapely
 from pyproj import Geod
 
 from ..crs import WGS84
-from .quality import Issue
+from .issue import Issue
 
 GEOD = Geod(ellps="WGS84")
 EDGE_TOLERANCE_KM = 1.0

@@ -178,12 +178,15 @@ def write_report_pdf(out_path: str | os.PathLike, report: Report, map_page=None,
         "Title": report.title,
         "Subject": report.subtitle,
         "Creator": "pakmap",
-        "Producer": "pakmap (Qt PDF writer)",
+        "Producer": "pakmap (Qt PDF writer, pikepdf)",
     }
+    if map_page is not None:
+        info["Author"] = map_page.template.texts.get("logo_text", "")  # the organisation, never a person
     with pdf_document(out_path, dpi=dpi, title=report.title, info=info, created=creation_date().isoformat()) as pdf:
         if map_page is not None:
             template = map_page.template
-            paint_page(map_page, pdf.new_page(template.width, template.height, template.name), dpi)
+            # The page's render context: its image sink takes dense point layers, as in a map's PDF.
+            paint_page(map_page, pdf.new_page(template.width, template.height, template.name), dpi, pdf.context)
         tables = _TablePainter(pdf, dpi, report)
         tables.page = 1 if map_page is not None else 0
         tables.new_page()
