@@ -27,10 +27,16 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import rasterio
 import shapely
+from rasterio.errors import RasterioError
+from rasterio.features import rasterize
+from rasterio.windows import Window
+from rasterio.windows import bounds as window_bounds
 
 from ..crs import WGS84
 from ..errors import JoinError, SourceError
+from ..sources.raster import damaged_pixels
 
 CHUNK_CELLS = 2048  # a processing window's side, rounded to whole blocks
 EQUAL_AREA = "EPSG:6933"  # WGS 84 / NSIDC EASE-Grid 2.0 Global: areas of polygon footprints
@@ -106,8 +112,6 @@ def _zone_areas(zone: np.ndarray, cells: np.ndarray, cell_km2: np.ndarray, n: in
 
 def _chunks(src):
     """Windows of about ``CHUNK_CELLS`` square, each made of whole internal blocks."""
-    from rasterio.windows import Window
-
     bh, bw = src.block_shapes[0]
     step_r = max(bh, CHUNK_CELLS // bh * bh)
     step_c = max(bw, CHUNK_CELLS // bw * bw)
@@ -124,8 +128,6 @@ def _hazard_cells(values: np.ndarray, nodata, threshold: float) -> tuple[np.ndar
 
 
 def open_hazard_raster(path: Path):
-    import rasterio
-
     try:
         src = rasterio.open(path)
     except rasterio.errors.RasterioIOError as exc:
@@ -142,13 +144,6 @@ def open_hazard_raster(path: Path):
 
 def raster_exposure(units: gpd.GeoDataFrame, path: Path, threshold: float, point_lists: list[gpd.GeoDataFrame]):
     """(area, hazard area per unit, each point list's exposed flags, windows read, windows in all)."""
-    import rasterio
-    from rasterio.errors import RasterioError
-    from rasterio.features import rasterize
-    from rasterio.windows import bounds as window_bounds
-
-    from ..sources.raster import damaged_pixels
-
     n = len(units)
     area = np.zeros(n + 1)
     hazard = np.zeros(n + 1)

@@ -16,16 +16,20 @@ import pandas as pd
 
 from ..csv_out import write_frame_csv
 from ..errors import JoinError
+from ..export import export_print
 from ..field_kinds import count_fields_of, declared
 from ..file_guard import sources_of
 from ..layer import Layer, RasterLayer, VectorLayer
+from ..layout.compose import compose_page
 from ..numbers import format_number
 from ..project.loaded import LoadedProject
 from ..project.model import ExtentSpec, LayerSpec, LayoutSpec, MapSpec, Project
+from ..protection import write_geopackage
 from ..protection.counts import published_frame
 from ..protection.policy import LIST_SUFFIXES, guard_export
 from ..protection.record import write_export_record
 from ..sensitivity.detect import is_individual_level
+from ..sources import open_layer
 from ..style import GraduatedStyle, RasterStyle, SingleSymbolStyle, Symbol
 from .exposure import ExposureResult, exposure
 from .quality import boundary_fields
@@ -72,8 +76,6 @@ def check_exposure_outputs(outputs, options: ExposureOptions) -> None:
 
 def compute_exposure(options: ExposureOptions) -> tuple[ExposureResult, VectorLayer, object, list[str]]:
     """(result, the units layer with the result, the hazard layer, the units' label fields)."""
-    from ..sources import open_layer
-
     units = open_layer(options.by, layer=options.by_layer)
     if not isinstance(units, VectorLayer) or units.geometry_type not in ("Polygon", "Mixed"):
         raise JoinError("--by needs admin boundaries (polygons)", path=options.by, fix="give districts or tehsils")
@@ -219,10 +221,6 @@ def _table(safe: LoadedProject, result: ExposureResult, keep: list[str], thresho
 
 def write_exposure_outputs(outputs, options: ExposureOptions) -> tuple[ExposureResult, list[Path]]:
     """Compute exposure once and write each of ``outputs`` (.csv, .gpkg, .pdf, .png) with its record."""
-    from ..export import export_print
-    from ..layout.compose import compose_page
-    from ..protection import write_geopackage
-
     check_exposure_outputs(outputs, options)
     result, units, hazard, keep = compute_exposure(options)
     written: list[Path] = []

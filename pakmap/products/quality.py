@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..field_kinds import numeric_values
+from ..join.attribute import join_attributes
 from ..join.normalize import normalize_key
 from ..join.totals import total_reason
 from ..layer import Layer, TableLayer, VectorLayer
@@ -174,8 +175,6 @@ def _name_issues(
 ) -> tuple[list[Issue], dict[int, int]]:
     """Names through the join itself: what ``pakmap join`` would match, suggest or leave out; and the
     boundary (by position) each table row names."""
-    from ..join.attribute import join_attributes
-
     keyed = table[[table_field]].copy()
     keyed.index = range(len(keyed))
     result = join_attributes(

@@ -19,11 +19,13 @@ from ..csv_out import write_rows_csv
 from ..errors import ExportError
 from ..file_guard import sources_of
 from ..layer import Layer, SourceInfo, TableLayer, VectorLayer
+from ..layout.compose import compose_page
 from ..project.loaded import LoadedProject
 from ..project.model import ExtentSpec, LayerSpec, LayoutSpec, MapSpec, Project
 from ..protection.joined import report_value_text
 from ..protection.policy import LIST_SUFFIXES, guard_export, plan_export
 from ..protection.record import write_export_record
+from ..sources import open_layer
 from ..style import CategorizedStyle, SingleSymbolStyle, Symbol
 from .quality import CHECKS, QualityReport, check_quality
 from .report_pages import Report, Table, check_product_outputs, page_png, write_report_html, write_report_pdf
@@ -60,8 +62,6 @@ def check_report_outputs(path, outputs, options: QualityOptions) -> None:
 
 def _row_labels(layer, path: Path, options: QualityOptions) -> list[str] | None:
     """A point list's rows as the file numbers them (its point layer is numbered from 0)."""
-    from ..sources import open_layer
-
     if not isinstance(layer, VectorLayer) or path.suffix.lower() not in LIST_SUFFIXES:
         return None
     table = open_layer(path, layer=options.layer, as_table=True, header_row=options.header_row)
@@ -72,8 +72,6 @@ def _row_labels(layer, path: Path, options: QualityOptions) -> list[str] | None:
 
 def build_quality(path, options: QualityOptions) -> tuple[QualityReport, object, gpd.GeoDataFrame | None]:
     """(report, the checked layer, the boundaries) for ``path``."""
-    from ..sources import open_layer
-
     path = Path(path)
     layer = open_layer(path, layer=options.layer, header_row=options.header_row)
     if not isinstance(layer, (VectorLayer, TableLayer)):
@@ -203,8 +201,6 @@ def write_quality_outputs(
     path, outputs, options: QualityOptions, *, title: str | None = None
 ) -> tuple[QualityReport, list[Path]]:
     """Check ``path`` and write each of ``outputs`` (.html, .pdf, .csv) with its export record."""
-    from ..layout.compose import compose_page
-
     path = Path(path)
     check_report_outputs(path, outputs, options)
     report, layer, boundaries = build_quality(path, options)

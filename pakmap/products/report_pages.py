@@ -14,16 +14,20 @@ import html
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
 from ..atomic import write_text_atomic
 from ..dates import creation_date
 from ..errors import ExportError
+from ..export.pdf import pdf_document
+from ..export.png import page_image
+from ..export.png_encode import encode_png
 from ..file_guard import check_outputs
+from ..layout.paint import paint_page
+from ..layout.text import make_font, wrap
 from ..protection.record import record_path
-
-if TYPE_CHECKING:
-    from PySide6.QtGui import QPainter
 
 BLUE = "#0072BC"
 HEADER_FILL = "#DCE9F5"
@@ -70,10 +74,6 @@ class _TablePainter:
     painter: QPainter  # the current page's, from ``new_page``
 
     def __init__(self, pdf, dpi: float, report: Report):
-        from PySide6.QtGui import QFontMetricsF
-
-        from ..layout.text import make_font
-
         self.pdf, self.px, self.report = pdf, dpi / 25.4, report
         self.fonts = {
             "title": make_font(FAMILY, 15, True),
@@ -87,9 +87,6 @@ class _TablePainter:
         self.page = 0
 
     def new_page(self) -> None:
-        from PySide6.QtCore import QPointF
-        from PySide6.QtGui import QColor
-
         self.painter = self.pdf.new_page(PAGE_W, PAGE_H)
         self.page += 1
         p = self.painter
@@ -102,14 +99,9 @@ class _TablePainter:
         self.y = MARGIN + 11
 
     def _lines(self, text: str, font, width_mm: float) -> list[str]:
-        from ..layout.text import wrap
-
         return wrap(text, self.metrics_of(font), width_mm * self.px) or [""]
 
     def text_block(self, text: str, key: str = "note", color: str = TEXT) -> None:
-        from PySide6.QtCore import QPointF
-        from PySide6.QtGui import QColor
-
         font = self.fonts[key]
         metrics = self.metrics_of(font)
         line_mm = (metrics.ascent() + metrics.descent()) / self.px * 1.15
@@ -124,9 +116,6 @@ class _TablePainter:
         self.y += 1.5
 
     def table(self, table: Table) -> None:
-        from PySide6.QtCore import QPointF, QRectF
-        from PySide6.QtGui import QColor, QPen
-
         width = PAGE_W - 2 * MARGIN
         cols = [w * width for w in _widths(table)]
         cell_font, head_font = self.fonts["cell"], self.fonts["head"]
@@ -170,9 +159,6 @@ class _TablePainter:
 
 def write_report_pdf(out_path: str | os.PathLike, report: Report, map_page=None, *, dpi: int = 150) -> Path:
     """The map page (a composed ``Page``, when given) then the report's notes and tables."""
-    from ..export.pdf import pdf_document
-    from ..layout.paint import paint_page
-
     out_path = Path(out_path)
     info = {
         "Title": report.title,
@@ -199,9 +185,6 @@ def write_report_pdf(out_path: str | os.PathLike, report: Report, map_page=None,
 
 def page_png(page, dpi: int = 110) -> bytes:
     """A composed page as PNG bytes (the HTML report's map)."""
-    from ..export.png import page_image
-    from ..export.png_encode import encode_png
-
     return encode_png(page_image(page, dpi)[0])
 
 
@@ -228,6 +211,7 @@ img{{max-width:100%;border:1px solid {GRID}}}p.note{{font-size:.9em}}"""
 def write_report_html(out_path: str | os.PathLike, report: Report, map_png: bytes | None = None) -> Path:
     """One offline HTML file: title, the map (embedded PNG), notes, tables, Lato embedded (subset, as
     in the web maps); every text escaped."""
+    # pakmap.web.assets loads folium, which only this HTML report needs of the products.
     from ..web.assets import lato_css
 
     e = html.escape
