@@ -47,12 +47,13 @@ def sources_line(boundaries: DataFacts, statistics: DataFacts | None = None) -> 
     return "; ".join(p for p in parts if p)
 
 
-def field_title(field: str) -> str:
-    """``population_2023`` → ``Population 2023``."""
-    text = " ".join(str(field).replace("_", " ").split())
+def title_from_name(name: str) -> str:
+    """``population_2023`` → ``Population 2023``: a field name or a file stem as a title (the
+    officer's capitals kept)."""
+    text = " ".join(str(name).replace("_", " ").split())
     return text[:1].upper() + text[1:]
 
 
 def map_title(by: str, unit: str | None) -> str:
     """``Population 2023 by district``; without a known unit, the field alone."""
-    return f"{field_title(by)} by {unit}" if unit else field_title(by)
+    return f"{title_from_name(by)} by {unit}" if unit else title_from_name(by)

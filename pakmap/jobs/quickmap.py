@@ -18,7 +18,7 @@ from ..postgis.address import PgSource, as_source, is_database_address
 from ..project.model import JoinSpec, LayerSpec, LayoutSpec, MapSpec, Project
 from ..sources.detect import RASTER, detect
 from ..style import CategorizedStyle, GraduatedStyle, LabelStyle, VectorStyle
-from .credits import DataFacts, data_facts, map_title, sources_line
+from .credits import DataFacts, data_facts, map_title, sources_line, title_from_name
 
 
 def choose_style(data: pd.DataFrame | None, by: str | None, palette: str = "unhcr_blue") -> VectorStyle | None:
@@ -121,12 +121,6 @@ def is_raster(path: Path) -> bool:
     """Whether ``path`` is a GeoTIFF. Only a regular file is looked into: a missing one, a pipe (whose
     reading would hang) or a device is left for the reader to report."""
     return path.is_file() and detect(path).kind == RASTER
-
-
-def title_from_name(name: str) -> str:
-    """``population_density`` → ``Population density``: a file stem as a title (the officer's capitals kept)."""
-    text = " ".join(name.replace("_", " ").split())
-    return text[:1].upper() + text[1:]
 
 
 # The options of ``pakmap map`` that only a layer with fields can take (quick_project's keyword → option).
