@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..errors import JoinError, PakmapError, ProjectError
 from ..jobs.outputs import check_exports, write_output
+from ..postgis.address import is_database_address
 
 
 def split_pair(
@@ -63,7 +64,8 @@ def run_outputs(loaded, out, **options) -> list:
 def project_exports(
     project, *, atlas: str | None = None, world_file: bool = False
 ) -> list[tuple[Path, str | None, bool, int]]:
-    """``(path, atlas, world_file, dpi)`` of every ``[[exports]]`` entry of the project.
+    """``(path, atlas, world_file, dpi)`` of every ``[[exports]]`` file of the project (a database
+    table is ``database_exports``').
 
     An export marked ``atlas = true`` pages through the project's ``[layout.atlas]`` layer unless
     ``atlas`` names another; ``world_file`` adds world files to every PNG.
@@ -76,20 +78,38 @@ def project_exports(
         )
     jobs = []
     for export in project.exports:
+        if is_database_address(export.path):
+            continue
         export_atlas = atlas or (project.layout.atlas.layer if export.atlas and project.layout.atlas else None)
         jobs.append((project.resolve(export.path), export_atlas, export.world_file or world_file, export.dpi))
     return jobs
 
 
+def database_exports(project) -> list:
+    """The ``[[exports]]`` entries that publish a layer to a database table."""
+    return [export for export in project.exports if is_database_address(export.path)]
+
+
 def check_render_outputs(project, output: str | None, *, atlas: str | None = None, world_file: bool = False) -> None:
     """Before any data is read: the outputs of ``render`` (``output``, or the project's exports) go
-    into writable folders and overwrite none of the project's files."""
+    into writable folders and overwrite none of the project's files; its database tables are free."""
+    if output and is_database_address(output):
+        raise ProjectError(
+            "-o names a database table, but render does not know which layer to publish",
+            path=project.path,
+            fix='add an [[exports]] entry with path = "postgresql://…/schema.table" and layer = "NAME", '
+            "and run render without -o",
+        )
     jobs = (
         [(Path(output), atlas, world_file)]
         if output
         else [job[:3] for job in project_exports(project, atlas=atlas, world_file=world_file)]
     )
     check_exports(project, jobs)
+    if not output and database_exports(project):
+        from ..jobs.database_export import check_database_exports  # psycopg: loaded for a database export only
+
+        check_database_exports(project)
 
 
 def run_project_exports(loaded, *, atlas: str | None = None, world_file: bool = False, **options) -> None:
@@ -98,3 +118,10 @@ def run_project_exports(loaded, *, atlas: str | None = None, world_file: bool = 
         loaded.project, atlas=atlas, world_file=world_file
     ):
         run_outputs(loaded, path, dpi=dpi, atlas=export_atlas, world_file=export_world_file, **options)
+    tables = database_exports(loaded.project)
+    if tables:
+        from ..jobs.database_export import database_target, write_database_export  # psycopg: only then
+
+        for export in tables:
+            for table in write_database_export(loaded, export, **options):
+                print(f"{database_target(export).server}: {table}")

@@ -80,6 +80,13 @@ def write_output(
     (``--allow-sensitive``, ``--aggregate``, ``--reason``, ``--places``, ``--threshold``); the project's
     saved decisions apply as well.
     """
+    if is_database_address(out_path):
+        raise ExportError(
+            "a database table is not a map output",
+            path=str(out_path),
+            fix='publish a layer to it with an [[exports]] entry (path = "postgresql://…", layer = "NAME") '
+            "or `pakmap join … -o postgresql://…`",
+        )
     out_path = Path(out_path)
     suffix = out_path.suffix.lower()
     check_exports(loaded.project, [(out_path, atlas, world_file)], sources=loaded_sources(loaded))

@@ -115,6 +115,7 @@ def join_attributes(
         layer, table, pairs, matching, fields, layer_name, table_name, normalizer, suggest, value_text or _plain_text
     )
     report.aggregate = aggregate
+    report.value_fields = list(fields)
 
     # Cardinality: which groups receive several table rows?
     by_group: dict[int, list[int]] = {}
@@ -221,6 +222,11 @@ def _plain_text(field: str, value: Any) -> str:
     return str(value)
 
 
+def row_values_text(row: pd.Series, value_text: Callable[[str, Any], str]) -> str:
+    """The ``values`` cell of the report for an unmatched table row: ``field=value; …``."""
+    return "; ".join(f"{k}={value_text(str(k), v)}" for k, v in row.items() if pd.notna(v))
+
+
 def _has_values(table: pd.DataFrame, fields: list[str]) -> pd.Series:
     if not fields:
         return pd.Series(True, index=table.index)
@@ -249,8 +255,7 @@ def _build_report(
         table_key = matching.table_text[i]
         values = ""
         if res.group is None and value_rows is not None:
-            row = value_rows.iloc[i]
-            values = "; ".join(f"{k}={value_text(str(k), v)}" for k, v in row.items() if pd.notna(v))
+            values = row_values_text(value_rows.iloc[i], value_text)
         records.append(
             {
                 "table_row": table_labels[i],

@@ -83,6 +83,7 @@ class JoinReport:
     aggregate: str | None = None
     row_kind: str = "row"  # what ``table_row`` numbers: "file line", "sheet row" (pakmap.sources.rows)
     fields: list[str] = field(default_factory=list)  # output columns added to the layer
+    value_fields: list[str] = field(default_factory=list)  # table fields an unmatched row's ``values`` shows
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 

@@ -142,10 +142,15 @@ class WebSpec:
 
 @dataclass
 class ExportSpec:
-    path: str  # output file, relative to the project; format from the extension
+    """One output of ``pakmap render``: a file (its format from the extension), or a database table
+    (``postgresql://…/schema.table``) that publishes one vector layer of the project."""
+
+    path: str  # output file, relative to the project; or a database address
     dpi: int = 300
     world_file: bool = False
     atlas: bool = False
+    layer: str = ""  # a database export: the layer it publishes
+    replace: bool = False  # a database export: replace the table (and its companions) if it exists
 
 
 @dataclass

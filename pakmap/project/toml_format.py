@@ -147,9 +147,38 @@ def validate(project: Project) -> None:
             )
         if join.kind == "zonal":
             _validate_zonal(join, i)
+    for i, export in enumerate(project.exports, 1):
+        _validate_export(export, i, names)
     for i, product in enumerate(project.products, 1):
         _validate_product(product, i)
     _check_numbers(project)
+
+
+def _validate_export(export, i: int, names: list[str]) -> None:
+    """A database export names its table and the layer it publishes; a file export uses neither key."""
+    if not is_database_address(export.path):
+        if export.layer or export.replace:
+            raise ProjectError(
+                f"export {i} ('{export.path}') is a file, but gives {'layer' if export.layer else 'replace'}",
+                fix='layer and replace are for a database table (path = "postgresql://…/schema.table"); remove them',
+            )
+        return
+    target = as_source(export.path)
+    if not target.table or target.query:
+        raise ProjectError(
+            f"export {i} ('{target}') names no table", fix="end the address with /SCHEMA.TABLE, e.g. /public.monthly"
+        )
+    if export.layer not in names:
+        raise ProjectError(
+            f"export {i} to table {target.table_name} publishes "
+            + (f"layer '{export.layer}', which is not a layer of the project" if export.layer else "no layer"),
+            fix=f'add layer = "NAME" with one of: {", ".join(names) or "(no layers)"}',
+        )
+    if export.atlas or export.world_file:
+        raise ProjectError(
+            f"export {i} to table {target.table_name} asks for {'an atlas' if export.atlas else 'a world file'}",
+            fix="atlas and world_file are for print files (.pdf, .png); remove them from the database export",
+        )
 
 
 _PRODUCT_OUTPUTS = {"quality": (".html", ".pdf", ".csv"), "exposure": (".csv", ".gpkg", ".pdf", ".png")}

@@ -10,12 +10,15 @@ rows) never carries a withheld field's value nor a small count (``report_value_t
 
 from __future__ import annotations
 
+import copy
 from typing import Any, Callable
 
 import pandas as pd
 
 from ..errors import ProtectionError
 from ..field_kinds import count_fields_of
+from ..join.attribute import row_values_text
+from ..join.report import JoinReport
 from ..layer import Layer, TableLayer, VectorLayer
 from ..numbers import format_number
 from ..project.loaded import LoadedProject
@@ -83,6 +86,31 @@ def report_value_text(
         return str(value)
 
     return text
+
+
+def published_join_report(
+    report: JoinReport,
+    table: VectorLayer | TableLayer,
+    on,
+    layer: VectorLayer | None = None,
+    allow_sensitive=(),
+    threshold: int = ProtectionSpec.threshold,
+) -> JoinReport:
+    """A copy of a project join's report as it may be published (a database export's companion
+    table): unmatched rows' values shown as ``pakmap join --report`` shows them (personal fields
+    withheld, small counts "<5"), and personal keys withheld. ``table`` is the table as read."""
+    published = copy.deepcopy(report)
+    text = report_value_text(table, allow_sensitive, threshold)
+    rows = published.rows
+    attributes = table.attributes
+    rows["values"] = [
+        row_values_text(attributes.loc[label, report.value_fields], text)
+        if isinstance(values, str) and values
+        else values
+        for label, values in zip(rows["table_row"], rows["values"])
+    ]
+    redact_report_keys(published, table, on, layer, allow_sensitive)
+    return published
 
 
 def withheld_fields(layer: VectorLayer | TableLayer, allow_sensitive=()) -> set[str]:
@@ -190,6 +218,7 @@ def guard_join(
 __all__ = [
     "guard_join",
     "report_value_text",
+    "published_join_report",
     "check_row_aggregate",
     "withheld_fields",
     "redact_report_keys",

@@ -27,6 +27,7 @@ from ..errors import ProtectionError
 from ..field_format import expression_fields
 from ..field_kinds import count_fields_of, is_count, name_tokens
 from ..layer import Layer, RasterLayer, TableLayer, VectorLayer, replace_data
+from ..postgis.address import as_source, is_database_address
 from ..project.loaded import LoadedProject
 from ..project.model import AllowSpec, Project
 from ..sensitivity.detect import (
@@ -265,6 +266,8 @@ def _export_matches(pattern: str, project: Project, export_path) -> bool:
         return True
     if export_path is None:
         return False
+    if is_database_address(pattern) or is_database_address(str(export_path)):
+        return fnmatch.fnmatchcase(str(export_path), pattern)
     target = os.path.normcase(str(Path(export_path).resolve()))
     wanted = os.path.normcase(str(project.resolve(pattern).resolve()))
     return fnmatch.fnmatchcase(target, wanted)
@@ -734,6 +737,11 @@ def guard_export(
     return safe, plan
 
 
+def _export_name(target) -> str:
+    """How a finding names an export: its file name, or its database table."""
+    return as_source(target).table_name if is_database_address(str(target)) else Path(target).name
+
+
 def check_project(loaded: LoadedProject, export_path=None) -> list[Finding]:
     """Every protection finding, for one export or for all the project's exports (merged)."""
     if export_path is not None:
@@ -743,7 +751,7 @@ def check_project(loaded: LoadedProject, export_path=None) -> list[Finding]:
     for target in targets:
         for finding in plan_export(loaded, target).findings:
             key = (finding.layer, finding.field)
-            name = (Path(target).name,) if target is not None else ()
+            name = (_export_name(target),) if target is not None else ()
             if key not in merged:
                 merged[key] = dataclasses.replace(finding, exports=name)
                 continue

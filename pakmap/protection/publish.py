@@ -43,6 +43,16 @@ def _table_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
+def published_layer(safe: LoadedProject, layer: VectorLayer) -> gpd.GeoDataFrame:
+    """``layer`` of the safe copy as it is published as data: the fields the map uses, and count
+    fields holding a suppressed value as text."""
+    threshold = int(safe.project.protection.threshold)
+    chosen = used_fields(safe.project, layer)
+    columns = [c for c in layer.fields if str(c) in chosen] + [layer.data.geometry.name]
+    published = published_frame(layer.data[columns], threshold, [f for f in count_fields_of(layer) if f in columns])
+    return gpd.GeoDataFrame(published, geometry=layer.data.geometry.name, crs=layer.data.crs)
+
+
 def write_geopackage(safe: LoadedProject, out_path: str | os.PathLike) -> Path:
     """Write every vector layer of the safe copy ``safe`` to one GeoPackage (atomically)."""
     write_geopackage_tables(safe, out_path)
@@ -67,14 +77,9 @@ def write_geopackage_tables(safe: LoadedProject, out_path: str | os.PathLike) ->
     styles: list[LayerStyleRow] = []
     with atomic_path(out_path) as tmp:
         for layer in layers:
-            chosen = used_fields(safe.project, layer)
-            columns = [c for c in layer.fields if str(c) in chosen] + [layer.data.geometry.name]
-            published = published_frame(
-                layer.data[columns], threshold, [f for f in count_fields_of(layer) if f in columns]
-            )
-            data = gpd.GeoDataFrame(published, geometry=layer.data.geometry.name, crs=layer.data.crs)
+            published = published_layer(safe, layer)
             table = tables[layer.name] = _table_name(layer.name, taken)
-            pyogrio.write_dataframe(data, tmp, layer=table, driver="GPKG", append=tmp.exists())
+            pyogrio.write_dataframe(published, tmp, layer=table, driver="GPKG", append=tmp.exists())
             geometry_column = pyogrio.read_info(tmp, layer=table).get("geometry_name") or "geom"
             opacity = float(getattr(layer, "opacity", 1.0))
             styles.append(
@@ -90,4 +95,4 @@ def write_geopackage_tables(safe: LoadedProject, out_path: str | os.PathLike) ->
     return tables
 
 
-__all__ = ["write_geopackage", "write_geopackage_tables"]
+__all__ = ["write_geopackage", "write_geopackage_tables", "published_layer"]
