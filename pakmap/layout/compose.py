@@ -20,6 +20,8 @@ from ..layer import VectorLayer
 from ..project.loaded import LoadedProject
 from ..style import SingleSymbolStyle, Symbol
 from .box import Box
+from .chart_data import ChartTable, page_tables
+from .chart_panel import chart_name, place_charts
 from .kashmir import kashmir_in_view
 from .legend import LegendGroup, legend_groups
 from .locator import locator_boundaries
@@ -45,6 +47,7 @@ class Page:
     metadata: dict[str, str] = field(default_factory=dict)  # document title, subject, creation date
     overlay: tuple = ()  # layers drawn over the map (an atlas page's feature outline)
     north_rotation: float = 0.0  # degrees clockwise from the page's up to true north at the map's centre
+    charts: dict[str, ChartTable] = field(default_factory=dict)  # element name (chart_1…) -> its rows
 
     @property
     def boxes(self) -> dict[str, Box]:
@@ -82,7 +85,9 @@ def compose_page(
     layout = loaded.project.layout
     if not isinstance(template, Template):
         template = load_template(template or layout.template, loaded.project.folder)
-    specs = template.elements
+    tables = page_tables(loaded)
+    specs = place_charts(template, tables)
+    charts = {chart_name(i): table for i, table in enumerate(tables)}
     frame = specs["map"].box
     requested = requested_extent(loaded, frame, extent)
     fitted = frame_view(loaded, frame, requested).extent
@@ -139,6 +144,7 @@ def compose_page(
         metadata,
         overlay,
         north,
+        charts,
     )
 
 

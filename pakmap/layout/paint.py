@@ -13,6 +13,7 @@ from ..mapview import MapView
 from ..render.context import RenderContext
 from ..render.qt import qcolor
 from .box import Box
+from .chart import draw_chart
 from .compose import TEXT_ELEMENTS, Page
 from .legend import draw_legend
 from .locator import draw_locator
@@ -61,4 +62,6 @@ def paint_page(page: Page, painter: QPainter, dpi: float, context: RenderContext
             draw_locator(painter, page.loaded, page.locator, spec, rect, view.extent, dpi)
         elif name == "logo":
             draw_logo(painter, spec, rect, template, dpi)
+        elif name in page.charts:
+            draw_chart(painter, page.charts[name], spec, family, rect, dpi)
     return view

@@ -38,6 +38,7 @@ ELEMENTS = (
     "logo",
     "contact",
     "banner",
+    "charts",  # the panel of the project's charts and tables; without it the map frame makes room
 )
 REQUIRED = ("title", "map")
 TEXTS = ("disclaimer", "kashmir_note", "banner", "as_of", "created", "map_id", "sources", "contact", "logo_text")

@@ -25,6 +25,9 @@ class LoadedProject:
     layers: list[Layer]  # in project order: the first is drawn at the bottom
     join_reports: list[Any]  # pakmap.join reports, in join order
     crs: CRS  # the map CRS; default: the project's, else the first layer's
+    # The charts and tables this copy may publish, as (ChartSpec, pakmap.layout.chart_data.ChartTable)
+    # pairs: set by the protection policy on the copy an export is made from, None on any other.
+    published_charts: list[Any] | None = None
 
     def __init__(
         self, project: Project, layers: list[Layer], join_reports: list[Any] | None = None, crs: CRS | None = None

@@ -26,6 +26,8 @@ JOIN_KINDS = ("attribute", "spatial", "zonal")
 JOIN_ROLES = ("layer", "table", "points", "raster")  # the JoinSpec fields that name project layers
 PRODUCT_KINDS = ("quality", "exposure")
 PRODUCT_FILES = ("input", "against", "hazard", "people", "by")  # ProductSpec fields that name files read
+CHART_KINDS = ("bar", "table")
+MAX_CHART_ROWS = 40  # a chart or table on a page: beyond this no row is readable
 
 
 @dataclass
@@ -118,6 +120,21 @@ class AtlasSpec:
 
 
 @dataclass
+class ChartSpec:
+    """A bar chart or a table on the page (and on the web dashboard) drawn from a layer's data:
+    its ``top`` features by ``field``, or, with ``by`` (a column such as the province), the
+    totals per group. Values pass the same small-count suppression as the map."""
+
+    kind: str  # "bar" | "table"
+    layer: str
+    field: str = ""  # the value shown; "" = the field the layer's style maps
+    by: str = ""  # "" = one row per feature; a column of the layer = one total per group
+    label: str = ""  # the column naming each feature; "" = the layer's label field, else its name field
+    top: int = 10
+    title: str = ""  # "" = made from the field ("Top 10 districts by population")
+
+
+@dataclass
 class LayoutSpec:
     """The print page: template plus the fields an officer edits for each edition."""
 
@@ -131,6 +148,7 @@ class LayoutSpec:
     locator: bool = True
     extent: ExtentSpec = dataclasses.field(default_factory=ExtentSpec)
     atlas: AtlasSpec | None = None
+    charts: list[ChartSpec] = dataclasses.field(default_factory=list)  # in a panel beside the map
 
 
 @dataclass

@@ -40,7 +40,17 @@ from ..style import (
     style_table,
 )
 from .files import project_sources
-from .model import FORMAT_VERSION, JOIN_KINDS, JOIN_ROLES, PRODUCT_FILES, PRODUCT_KINDS, LayerSpec, Project
+from .model import (
+    CHART_KINDS,
+    FORMAT_VERSION,
+    JOIN_KINDS,
+    JOIN_ROLES,
+    MAX_CHART_ROWS,
+    PRODUCT_FILES,
+    PRODUCT_KINDS,
+    LayerSpec,
+    Project,
+)
 
 _HEADER = "# pakmap project — see docs/project-format.md for every key\n"
 
@@ -151,6 +161,8 @@ def validate(project: Project) -> None:
         _validate_export(export, i, names)
     for i, product in enumerate(project.products, 1):
         _validate_product(product, i)
+    for i, chart in enumerate(project.layout.charts, 1):
+        _validate_chart(chart, i, names)
     _check_numbers(project)
 
 
@@ -179,6 +191,19 @@ def _validate_export(export, i: int, names: list[str]) -> None:
             f"export {i} to table {target.table_name} asks for {'an atlas' if export.atlas else 'a world file'}",
             fix="atlas and world_file are for print files (.pdf, .png); remove them from the database export",
         )
+
+
+def _validate_chart(chart, i: int, names: list[str]) -> None:
+    where = f"[[layout.charts]] {i}"
+    if chart.kind not in CHART_KINDS:
+        raise ProjectError(f"{where} has kind '{chart.kind}'", fix='use kind = "bar" or "table"')
+    if chart.layer not in names:
+        raise ProjectError(
+            f"{where} names layer '{chart.layer}', which is not a layer of the project",
+            fix=f"use one of: {', '.join(names) or '(no layers)'}",
+        )
+    if not 1 <= chart.top <= MAX_CHART_ROWS:
+        raise ProjectError(f"{where} top = {chart.top}", fix=f"give a whole number from 1 to {MAX_CHART_ROWS}")
 
 
 _PRODUCT_OUTPUTS = {"quality": (".html", ".pdf", ".csv"), "exposure": (".csv", ".gpkg", ".pdf", ".png")}

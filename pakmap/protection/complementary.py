@@ -115,13 +115,13 @@ def row_sums(values: np.ndarray) -> list[tuple[int, tuple[int, ...]]]:
     return found
 
 
-def relations(frame: pd.DataFrame, fields: list[str], values: np.ndarray) -> list[Relation]:
-    """Every sum the published table declares over ``fields`` (see the module's docstring)."""
+def relations(frame: pd.DataFrame, fields: list[str], values: np.ndarray, groups=()) -> list[Relation]:
+    """Every sum the published table declares over ``fields`` (see the module's docstring);
+    ``groups``: more columns whose group totals are published (a chart's totals per group)."""
     present = ~np.isnan(values)
     out: list[Relation] = []
-    groupings = [np.zeros(len(frame), dtype=int)] + [
-        pd.factorize(frame[c].astype(str))[0] for c in parent_columns(frame)
-    ]
+    parents = parent_columns(frame) + [c for c in groups if c in frame.columns]
+    groupings = [np.zeros(len(frame), dtype=int)] + [pd.factorize(frame[c].astype(str))[0] for c in parents]
     for groups in groupings:
         for g in np.unique(groups):
             rows = np.flatnonzero(groups == g)
@@ -211,12 +211,17 @@ def secondary_cells(values: np.ndarray, primary: np.ndarray, rels: list[Relation
 
 
 def complementary_suppression(
-    frame: pd.DataFrame, fields: list[str], threshold: int, hidden: dict[str, np.ndarray] | None = None
+    frame: pd.DataFrame,
+    fields: list[str],
+    threshold: int,
+    hidden: dict[str, np.ndarray] | None = None,
+    groups=(),
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """``frame`` with the secondary cells of its count ``fields`` written as ``SECONDARY_MARK``, and
     how many per field. Primary cells (under ``threshold``) keep their numbers: every formatter shows
     them as "<threshold". ``hidden``: field → rows already suppressed otherwise (values of too few
-    contributors), unknowns as well."""
+    contributors), unknowns as well. ``groups``: columns whose group totals are published besides
+    the parent columns found by name (``relations``)."""
     hidden = hidden or {}
     fields = [f for f in fields if f in frame.columns]
     found = {f: numeric_values(frame[f]) for f in fields}
@@ -240,7 +245,7 @@ def complementary_suppression(
         primary = (values > 0) & (values < threshold) | marked
     if not primary.any():
         return frame, {}
-    secondary = secondary_cells(values, primary, relations(frame.reset_index(drop=True), fields, values))
+    secondary = secondary_cells(values, primary, relations(frame.reset_index(drop=True), fields, values, groups))
     counts = {f: int(secondary[:, i].sum()) for i, f in enumerate(fields) if secondary[:, i].any()}
     if not counts:
         return frame, {}

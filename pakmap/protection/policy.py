@@ -39,6 +39,7 @@ from ..sensitivity.detect import (
 )
 from ..style import CategorizedStyle, GraduatedStyle, ProportionalStyle, SingleSymbolStyle
 from .aggregate import aggregate_points
+from .charts import chart_groups, chart_specs, published_charts, resolved_fields
 from .complementary import complementary_suppression
 from .contributors import denominator_counts, few_contributors
 from .counts import suppression_counts
@@ -315,6 +316,9 @@ def used_fields(project: Project, layer: Layer, drawn: bool = True) -> dict[str,
     extent = project.layout.extent
     if extent.layer == layer.name:
         use(extent.field, "extent")
+    for fields in resolved_fields(project.layout.charts, layer):
+        for name in (fields.value, fields.label, fields.by):
+            use(name, "chart")
     return uses
 
 
@@ -618,7 +622,8 @@ def _contributor_counts(loaded: LoadedProject, layer: Layer, lp: LayerPlan) -> d
 
 def _protect_cells(loaded: LoadedProject, layer: Layer, lp: LayerPlan, threshold: int) -> Layer:
     """``layer`` with values of too few contributors and complementary cells suppressed ("x"):
-    ``pakmap.protection.contributors`` and ``pakmap.protection.complementary``."""
+    ``pakmap.protection.contributors`` and ``pakmap.protection.complementary``; the totals per group
+    that charts publish are relations too (``pakmap.protection.charts``)."""
     if not isinstance(layer, (VectorLayer, TableLayer)) or not lp.fields:
         return layer
     # On the attributes: a point layer held as columns never builds its million shapely points here.
@@ -627,7 +632,8 @@ def _protect_cells(loaded: LoadedProject, layer: Layer, lp: LayerPlan, threshold
     lp.few_contributors = {f: int(mask.sum()) for f, mask in hidden.items()}
     counts = [f for f in count_fields_of(layer) if f in set(lp.fields)]
     if counts:
-        frame, lp.secondary = complementary_suppression(frame, counts, threshold, hidden)
+        groups = chart_groups(chart_specs(loaded.project, loaded), layer)
+        frame, lp.secondary = complementary_suppression(frame, counts, threshold, hidden, groups)
     if frame is attributes:
         return layer
     if isinstance(layer, VectorLayer):
@@ -684,7 +690,9 @@ def apply_plan(loaded: LoadedProject, plan: ExportPlan) -> LoadedProject:
             continue  # exact locations of people never reach an exporter
         else:
             layers.append(_protect_cells(loaded, _strip_layer(layer, lp), lp, plan.threshold))
-    return LoadedProject(_safe_project(loaded.project, plan, layers), layers, list(loaded.join_reports), loaded.crs)
+    safe = LoadedProject(_safe_project(loaded.project, plan, layers), layers, list(loaded.join_reports), loaded.crs)
+    safe.published_charts = published_charts(loaded, layers, chart_specs(loaded.project, loaded), plan.threshold)
+    return safe
 
 
 def safe_loaded(
