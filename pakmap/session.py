@@ -424,6 +424,10 @@ class Session:
             edits.append(Edit(project.layout, "extent", extent, after))
         if atlas is not None and atlas.layer == old:
             edits.append(Edit(project.layout, "atlas", atlas, dataclasses.replace(atlas, layer=new) if new else None))
+        charts = project.layout.charts
+        if any(c.layer == old for c in charts):
+            kept = [dataclasses.replace(c, layer=new) if c.layer == old else c for c in charts if new or c.layer != old]
+            edits.append(Edit(project.layout, "charts", charts, kept))
         for spec in project.layers:
             if spec.dissolve is not None and spec.dissolve.source == old and new:
                 edits.append(Edit(spec, "dissolve", spec.dissolve, dataclasses.replace(spec.dissolve, source=new)))

@@ -30,8 +30,10 @@ from PySide6.QtWidgets import (
 )
 
 from pakmap.layer import VectorLayer
+from pakmap.project.model import ChartSpec
 from pakmap.session import Session
 
+from .chart_dialog import ChartDialog
 from .protection_panel import ProtectionPanel
 from .tasks import TaskRunner
 
@@ -106,6 +108,17 @@ class LayoutView(QDialog):
             self.edits[key] = edit
             form.addRow(label, edit)
         self.template.currentIndexChanged.connect(self._fields_changed)
+        self.charts_label = QLabel()
+        self.add_chart_button = QPushButton("Add chart or table…")
+        self.add_chart_button.clicked.connect(self.add_chart_dialog)
+        self.remove_charts_button = QPushButton("Remove charts")
+        self.remove_charts_button.clicked.connect(lambda: self.set_charts([]))
+        charts_row = QHBoxLayout()
+        charts_row.addWidget(self.add_chart_button)
+        charts_row.addWidget(self.remove_charts_button)
+        form.addRow("Charts", self.charts_label)
+        form.addRow(charts_row)
+        self._show_charts()
 
         self.format = QComboBox()
         for text, suffix in FORMATS:
@@ -187,6 +200,30 @@ class LayoutView(QDialog):
         self.document.set_layout(template=self.template.currentText(), **values)
         self._timer.start()
 
+    # --- charts ------------------------------------------------------------------------------
+
+    def add_chart_dialog(self) -> None:
+        dialog = ChartDialog(self.document, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.add_chart(dialog.spec())
+
+    def add_chart(self, spec: ChartSpec) -> None:
+        """Put a chart or table in the page's chart panel (one undo step)."""
+        self.set_charts([*self.document.project.layout.charts, spec])
+
+    def set_charts(self, charts: list[ChartSpec]) -> None:
+        self.document.set_layout(charts=list(charts))
+        self._show_charts()
+        self._timer.start()
+
+    def _show_charts(self) -> None:
+        charts = self.document.project.layout.charts
+        self.charts_label.setText(
+            "; ".join(f"{c.kind} of {c.field or 'the mapped field'}" + (f" by {c.by}" if c.by else "") for c in charts)
+            or "none"
+        )
+        self.remove_charts_button.setEnabled(bool(charts))
+
     def _layout_changed(self) -> None:
         """An undo or redo of a layout field: the boxes show the project's values again."""
         project = self.document.project
@@ -195,6 +232,7 @@ class LayoutView(QDialog):
             if edit.text() != value:
                 edit.setText(value)
         spec = project.layout
+        self._show_charts()
         if self.template.currentText() != spec.template:
             self.template.blockSignals(True)
             self.template.setCurrentText(spec.template)
