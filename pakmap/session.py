@@ -426,7 +426,11 @@ class Session:
             edits.append(Edit(project.layout, "atlas", atlas, dataclasses.replace(atlas, layer=new) if new else None))
         charts = project.layout.charts
         if any(c.layer == old for c in charts):
-            kept = [dataclasses.replace(c, layer=new) if c.layer == old else c for c in charts if new or c.layer != old]
+            kept = (
+                [c for c in charts if c.layer != old]
+                if new is None
+                else [dataclasses.replace(c, layer=new) if c.layer == old else c for c in charts]
+            )
             edits.append(Edit(project.layout, "charts", charts, kept))
         for spec in project.layers:
             if spec.dissolve is not None and spec.dissolve.source == old and new:

@@ -20,5 +20,11 @@ def register(sub) -> None:
     p.add_argument(
         "--atlas", metavar="LAYER", help="one page per feature of LAYER (PDF: one file, PNG: one file per page)"
     )
+    p.add_argument(
+        "--dashboard",
+        action="store_true",
+        help="with an .html output: the web dashboard, the map beside a sortable table and a bar chart "
+        "that follow a province (and sector) filter",
+    )
     add_output_options(p)
     p.set_defaults(run="pakmap.commands.render:run")

@@ -114,10 +114,18 @@ def check_render_outputs(project, output: str | None, *, atlas: str | None = Non
 
 def run_project_exports(loaded, *, atlas: str | None = None, world_file: bool = False, **options) -> None:
     """Write every ``[[exports]]`` entry of the project (``pakmap render`` without -o, ``pakmap demo``)."""
-    for path, export_atlas, export_world_file, dpi in project_exports(
-        loaded.project, atlas=atlas, world_file=world_file
-    ):
-        run_outputs(loaded, path, dpi=dpi, atlas=export_atlas, world_file=export_world_file, **options)
+    jobs = project_exports(loaded.project, atlas=atlas, world_file=world_file)
+    files = [export for export in loaded.project.exports if not is_database_address(export.path)]
+    for (path, export_atlas, export_world_file, dpi), export in zip(jobs, files):
+        run_outputs(
+            loaded,
+            path,
+            dpi=dpi,
+            atlas=export_atlas,
+            world_file=export_world_file,
+            dashboard=export.dashboard,
+            **options,
+        )
     tables = database_exports(loaded.project)
     if tables:
         from ..jobs.database_export import database_target, write_database_export  # psycopg: only then

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from ..errors import ExportError
 from ..products.spec import run_product
 from ..project import load_project
 from ..session import Session
@@ -22,6 +23,12 @@ def run(args) -> int:
     maps = bool(args.output or project.exports or not project.products)
     if not maps:
         return _run_products(project)
+    if args.dashboard and not args.output:
+        raise ExportError(
+            "--dashboard needs an output file",
+            path=project.path,
+            fix="give -o dashboard.html, or set dashboard = true in the project's [[exports]] entry",
+        )
     check_render_outputs(project, args.output, atlas=args.atlas, world_file=args.world_file)
     session = Session.open(project)
     loaded = session.loaded
@@ -40,7 +47,15 @@ def run(args) -> int:
         "threshold": args.threshold,
     }
     if args.output:
-        run_outputs(loaded, args.output, dpi=args.dpi, atlas=args.atlas, world_file=args.world_file, **decisions)
+        run_outputs(
+            loaded,
+            args.output,
+            dpi=args.dpi,
+            atlas=args.atlas,
+            world_file=args.world_file,
+            dashboard=args.dashboard,
+            **decisions,
+        )
         return 0
     run_project_exports(loaded, atlas=args.atlas, world_file=args.world_file, **decisions)
     return _run_products(project)

@@ -47,6 +47,12 @@ def _web_map(safe: LoadedProject, out_path: Path, **_options) -> list[Path]:
     return [Path(export_webmap(safe, out_path))]
 
 
+def _dashboard(safe: LoadedProject, out_path: Path, **_options) -> list[Path]:
+    from ..web.dashboard import export_dashboard  # folium, as for a web map
+
+    return [Path(export_dashboard(safe, out_path))]
+
+
 def _geopackage(safe: LoadedProject, out_path: Path, **_options) -> list[Path]:
     # The published layers themselves, protected like every other output.
     return [Path(write_geopackage(safe, out_path))]
@@ -59,6 +65,9 @@ EXPORTERS: dict[str, Exporter] = {
     ".htm": Exporter(_web_map, pages=False),
     ".gpkg": Exporter(_geopackage, pages=False),
 }
+# The web map beside a sortable table and a bar chart that follow a filter (``dashboard=True``).
+DASHBOARD = Exporter(_dashboard, pages=False)
+DASHBOARD_SUFFIXES = (".html", ".htm")
 
 
 def write_output(
@@ -73,8 +82,10 @@ def write_output(
     reason: str = "",
     places: tuple[str, ...] = (),
     threshold: int | None = None,
+    dashboard: bool = False,
 ) -> list[Path]:
-    """Export ``loaded`` to ``out_path`` (format from the extension); returns the files written.
+    """Export ``loaded`` to ``out_path`` (format from the extension; ``dashboard``: an .html file is
+    the web dashboard instead of the web map); returns the files written.
 
     ``allow_sensitive`` and ``aggregate`` are the officer's decisions for this export only
     (``--allow-sensitive``, ``--aggregate``, ``--reason``, ``--places``, ``--threshold``); the project's
@@ -91,6 +102,14 @@ def write_output(
     suffix = out_path.suffix.lower()
     check_exports(loaded.project, [(out_path, atlas, world_file)], sources=loaded_sources(loaded))
     exporter = EXPORTERS.get(suffix)
+    if dashboard:
+        if suffix not in DASHBOARD_SUFFIXES:
+            raise ExportError(
+                f"a dashboard is a web page, not '{suffix or '(none)'}'",
+                path=out_path,
+                fix="end the output name with .html",
+            )
+        exporter = DASHBOARD
     if exporter is None:
         raise ExportError(
             f"unknown output format '{suffix or '(none)'}'",

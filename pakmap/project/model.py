@@ -169,6 +169,7 @@ class ExportSpec:
     atlas: bool = False
     layer: str = ""  # a database export: the layer it publishes
     replace: bool = False  # a database export: replace the table (and its companions) if it exists
+    dashboard: bool = False  # an .html export: the web dashboard (map, chart and table following a filter)
 
 
 @dataclass
