@@ -292,6 +292,8 @@ def test_the_sector_filter_narrows_the_rows(browser, sectors):
         thatta = [r for r in rows if r[0] == "Thatta"]
         assert thatta and thatta[0][-1] == "<5"
         assert "Thatta" not in _bars(page)
+        assert page.text_content("#pm-totals-scope") == "Totals of all sectors, not of Health alone."
+        assert page.text_content("#pm-chart-title") == "Top 10: people by activity — Health"
         assert _faded(page) == 2 * len(rows)
         assert seen["errors"] == []
     finally:

@@ -219,9 +219,12 @@ def suppression_note(rows, threshold: int) -> str:
 
 
 def _unit_name(layer_name: str) -> str:
-    """A row heading from the layer's name: ``districts`` → ``District``."""
+    """A row heading from the layer's name: ``districts`` → ``District``, ``activities`` → ``Activity``."""
     name = str(layer_name).replace("_", " ").strip()
-    return name[:-1] if name.lower().endswith("s") and not name.lower().endswith("ss") else name
+    lower = name.lower()
+    if lower.endswith("ies"):
+        return name[:-3] + "y"
+    return name[:-1] if lower.endswith("s") and not lower.endswith("ss") else name
 
 
 def _title(value: str, by: str, label_heading: str, top: int, shown: int) -> str:

@@ -157,6 +157,8 @@ JS = """
     document.querySelectorAll('#pm-totals tbody tr').forEach(function(tr) {
       tr.className = state.group && tr.dataset.group === state.group ? 'pm-picked' : '';
     });
+    var scope = byId('pm-totals-scope');  // published totals are of every sector: never re-added here
+    if (scope) scope.textContent = state.sector ? 'Totals of all sectors, not of ' + state.sector + ' alone.' : '';
   }
   function fade(rows) {
     if (!group) return;
@@ -331,7 +333,7 @@ def _totals_html(table: ChartTable | None) -> str:
     )
     note = f'<p class="pm-note">{esc(table.note)}</p>' if table.note else ""
     return (
-        f'<h2>{esc(table.title)}</h2><table id="pm-totals"><thead><tr><th scope="col">{esc(table.label_heading)}</th>'
+        f'<h2>{esc(table.title)}</h2><p id="pm-totals-scope" class="pm-note" aria-live="polite"></p><table id="pm-totals"><thead><tr><th scope="col">{esc(table.label_heading)}</th>'
         f'<th scope="col" class="pm-num">{esc(table.value_heading)}</th></tr></thead><tbody>{body}</tbody></table>'
         f"{note}"
     )
