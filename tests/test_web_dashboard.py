@@ -12,13 +12,14 @@ import re
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pytest
 from test_layout_charts import SMALL, TWO_CHARTS, refugee_counts, write_project
-from test_web_browser import ARGS, CHROMIUM
+from test_web_browser import CHROMIUM, browser  # noqa: F401 - the fixture: headless Chromium
 
 from pakmap.errors import ExportError
 from pakmap.jobs.outputs import write_output
@@ -168,25 +169,24 @@ def test_the_project_exports_form_writes_a_dashboard_with_a_sector_filter(sector
 needs_chromium = pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="Debian chromium is not installed")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-def _open(browser, path: Path, viewport=(1366, 768)):
+@contextmanager
+def opened(browser, path: Path, viewport=(1366, 768)):  # noqa: F811 - the imported fixture
+    """The page of ``path`` in Chromium; when the test is done it has logged no error and asked
+    nothing of the network (every http(s) request is aborted, and recorded)."""
     page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
-    seen = {"errors": [], "requests": []}
-    page.on("console", lambda m: m.type in ("error", "warning") and seen["errors"].append(m.text))
-    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
-    page.on("request", lambda r: seen["requests"].append(r.url))
+    errors, requests = [], []
+    page.on("console", lambda m: m.type in ("error", "warning") and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
     page.route("http*://**", lambda route: route.abort())
-    page.goto(path.as_uri())
-    page.wait_for_selector("#pm-rows tr")
-    return page, seen
+    try:
+        page.goto(path.as_uri())
+        page.wait_for_selector("#pm-rows tr")
+        yield page
+        assert errors == []
+        assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
+    finally:
+        page.close()
 
 
 def _table(page) -> list[list[str]]:
@@ -210,8 +210,7 @@ def _faded(page) -> int:
 @pytest.mark.parametrize("viewport", [(1366, 768), (390, 844)])
 @pytest.mark.timeout(120)
 def test_the_province_filter_narrows_table_chart_and_map(browser, dashboard, shared_data, viewport):
-    page, seen = _open(browser, dashboard, viewport)
-    try:
+    with opened(browser, dashboard, viewport) as page:
         counts = refugee_counts(shared_data)
         assert len(_table(page)) == 156 and _faded(page) == 0
         assert len(_bars(page)) == 10
@@ -228,18 +227,13 @@ def test_the_province_filter_narrows_table_chart_and_map(browser, dashboard, sha
         assert page.text_content("#pm-count") == f"{len(sindh)} of 156 districts shown"
         page.select_option("#pm-group", "")
         assert len(_table(page)) == 156 and _faded(page) == 0
-        assert seen["errors"] == []
-        assert [u for u in seen["requests"] if not u.startswith(("file:", "data:"))] == []
-    finally:
-        page.close()
 
 
 @pytest.mark.browser
 @needs_chromium
 @pytest.mark.timeout(120)
 def test_the_table_sorts_from_the_keyboard_and_keeps_small_counts_last(browser, dashboard):
-    page, seen = _open(browser, dashboard)
-    try:
+    with opened(browser, dashboard) as page:
         value = page.locator("#pm-table th[data-key='3']")
         assert value.get_attribute("aria-sort") == "descending"
         page.focus("#pm-table th[data-key='0'] button")
@@ -272,17 +266,13 @@ def test_the_table_sorts_from_the_keyboard_and_keeps_small_counts_last(browser, 
         assert shown[-len(marks) :] == marks  # "<5", "x" and no data after every number, either way
         small = [r[0] for r in rows if r[-1] == "<5"]
         assert sorted(small) == small == sorted(SMALL)
-        assert seen["errors"] == []
-    finally:
-        page.close()
 
 
 @pytest.mark.browser
 @needs_chromium
 @pytest.mark.timeout(120)
 def test_the_sector_filter_narrows_the_rows(browser, sectors):
-    page, seen = _open(browser, sectors)
-    try:
+    with opened(browser, sectors) as page:
         everything = _table(page)
         assert len(everything) == len(dashboard_json(sectors.read_text(encoding="utf-8"))["rows"])
         assert {r[2] for r in everything} == {"Education", "Health", "Protection"}
@@ -295,6 +285,3 @@ def test_the_sector_filter_narrows_the_rows(browser, sectors):
         assert page.text_content("#pm-totals-scope") == "Totals of all sectors, not of Health alone."
         assert page.text_content("#pm-chart-title") == "Top 10: people by activity — Health"
         assert _faded(page) == 2 * len(rows)
-        assert seen["errors"] == []
-    finally:
-        page.close()

@@ -22,7 +22,6 @@ from pathlib import Path
 import folium
 from folium.template import Template
 
-from ..atomic import atomic_path
 from ..errors import ExportError
 from ..field_kinds import is_count
 from ..layer import TableLayer, VectorLayer
@@ -40,7 +39,7 @@ from ..project.model import ChartSpec
 from ..render.legend_items import pretty_name
 from .elements import DataOnlyMacro, Verbatim, page_of, script_json
 from .layers import FeatureLayer
-from .page import FOCUS, PHONE, finish_page
+from .page import FOCUS, PHONE, finish_page, write_page
 from .styles import web_style
 from .webmap import build_webmap
 
@@ -377,8 +376,4 @@ def render_dashboard(loaded: LoadedProject) -> str:
 
 def export_dashboard(loaded: LoadedProject, out_path: str | os.PathLike) -> Path:
     """Write the dashboard of ``loaded`` to ``out_path`` (atomically); returns the path written."""
-    out_path = Path(out_path)
-    text = render_dashboard(loaded)
-    with atomic_path(out_path) as tmp:
-        tmp.write_text(text, encoding="utf-8")
-    return out_path
+    return write_page(render_dashboard(loaded), out_path)

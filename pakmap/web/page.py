@@ -10,7 +10,11 @@ title, layer control, legend, attribution and scale bar never overlap; on a touc
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
+
+from ..atomic import atomic_path
 
 PHONE = "(max-width: 600px)"
 LANG = "en"
@@ -50,6 +54,14 @@ def finish_page(document: str) -> str:
     if not (n_html and n_view):  # folium's page changed shape: fail loudly rather than ship it
         raise RuntimeError("the web map page has no <html> or viewport tag to complete")
     return document
+
+
+def write_page(text: str, out_path: str | os.PathLike) -> Path:
+    """Write a finished page to ``out_path`` atomically (temp file + rename); returns the path."""
+    out_path = Path(out_path)
+    with atomic_path(out_path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return out_path
 
 
 def nodata_pattern_id(color: str) -> str:

@@ -27,7 +27,6 @@ import shapely
 from folium.map import CustomPane, FitBounds
 from folium.raster_layers import ImageOverlay
 
-from ..atomic import atomic_path
 from ..crs import WGS84, transform_bounds
 from ..dates import page_date
 from ..errors import ExportError, ProjectError
@@ -45,7 +44,7 @@ from .labels import map_labels
 from .layers import FeatureLayer, HtmlControl, MapControls
 from .legend import CSS, layer_legend, legend_html, raster_legend, title_html
 from .page import CSS as PAGE_CSS
-from .page import PAGE_JS, finish_page, nodata_patterns
+from .page import PAGE_JS, finish_page, nodata_patterns, write_page
 from .raster import raster_overlay
 from .styles import WebStyle, web_style
 
@@ -267,8 +266,4 @@ def render_html(loaded: LoadedProject) -> str:
 
 def export_webmap(loaded: LoadedProject, out_path: str | os.PathLike) -> Path:
     """Write the web map of ``loaded`` to ``out_path`` (atomically); returns the path written."""
-    out_path = Path(out_path)
-    text = render_html(loaded)
-    with atomic_path(out_path) as tmp:
-        tmp.write_text(text, encoding="utf-8")
-    return out_path
+    return write_page(render_html(loaded), out_path)
