@@ -18,6 +18,7 @@ import pytest
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgGenerator
+from test_protection_data import households
 
 from pakmap.errors import ProjectError
 from pakmap.jobs.outputs import write_output
@@ -29,10 +30,11 @@ from pakmap.layout.chart_panel import CHART_STYLE
 from pakmap.layout.compose import compose_page
 from pakmap.layout.template import ElementSpec, load_template
 from pakmap.project import load_project, save_project
+from pakmap.project.loaded import LoadedProject
 from pakmap.project.loader import load_layers
-from pakmap.project.model import ChartSpec
+from pakmap.project.model import ChartSpec, LayerSpec, LayoutSpec, Project
 from pakmap.protection.complementary import SECONDARY_MARK
-from pakmap.protection.policy import safe_loaded
+from pakmap.protection.policy import plan_export, safe_loaded
 
 SMALL = {"Tank": 3, "Awaran": 2, "Ziarat": 4, "Lakki Marwat": 1}
 
@@ -292,6 +294,7 @@ def test_charts_round_trip_through_the_project_file(project_path, tmp_path):
         ('kind = "bar"\nlayer = "camps"', "names layer 'camps'"),
         ('kind = "bar"\nlayer = "districts"\ntop = 0', "top = 0"),
         ('kind = "bar"\nlayer = "districts"\ncolour = "red"', "unknown key(s) 'colour'"),
+        ('kind = "bar"\nlayer = "districts"\n\n[[exports]]\npath = "m.pdf"\ndashboard = true', "asks for a dashboard"),
     ],
 )
 def test_a_wrong_chart_entry_is_one_line_naming_the_fix(tmp_path, shared_data, entry, problem):
@@ -321,3 +324,14 @@ def test_totals_of_a_rate_are_refused(shared_data):
     layer = TableLayer("districts", counts)
     with pytest.raises(ProjectError, match="would add up a rate or share"):
         chart_table(ChartSpec("table", "districts", field="share", by="province"), layer, 5)
+
+
+def test_a_chart_that_would_print_names_of_people_blocks_the_export(tmp_path):
+    """A chart is a use of its fields like a popup: a name column of a household list is personal."""
+    table = TableLayer("households", pd.DataFrame(households().drop(columns="geometry")))
+    chart = ChartSpec("table", "households", field="household_size", label="head_of_household")
+    project = Project(layers=[LayerSpec("households", "households.csv")], layout=LayoutSpec(charts=[chart]))
+    plan = plan_export(LoadedProject(project, [table]), tmp_path / "map.pdf")
+    assert [(f.layer, f.field, f.used_by) for f in plan.blocking] == [("households", "head_of_household", ("chart",))]
+    project.layout.charts = []
+    assert plan_export(LoadedProject(project, [table]), tmp_path / "map.pdf").blocking == []

@@ -159,6 +159,11 @@ def validate(project: Project) -> None:
             _validate_zonal(join, i)
     for i, export in enumerate(project.exports, 1):
         _validate_export(export, i, names)
+        if export.dashboard and not export.path.lower().endswith((".html", ".htm")):
+            raise ProjectError(
+                f"export {i} ('{export.path}') asks for a dashboard, which is a web page",
+                fix="end its path with .html, or remove dashboard = true",
+            )
     for i, product in enumerate(project.products, 1):
         _validate_product(product, i)
     for i, chart in enumerate(project.layout.charts, 1):
