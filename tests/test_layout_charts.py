@@ -149,6 +149,7 @@ def test_a_project_without_charts_keeps_its_page(tmp_path, shared_data):
     page = compose_page(loaded)
     template = load_template("a4_landscape")
     assert page.charts == {}
+    assert safe_loaded(loaded).published_charts == []  # no chart (nor dashboard) is worked out for it
     assert page.boxes["map"] == template.elements["map"].box
     assert not any(name.startswith("chart") for name in page.boxes)
 

@@ -285,3 +285,15 @@ def test_the_sector_filter_narrows_the_rows(browser, sectors):
         assert page.text_content("#pm-totals-scope") == "Totals of all sectors, not of Health alone."
         assert page.text_content("#pm-chart-title") == "Top 10: people by activity — Health"
         assert _faded(page) == 2 * len(rows)
+
+
+def test_a_project_without_charts_gets_the_default_dashboard(tmp_path, shared_data):
+    """The top 10 of the mapped field and its totals per province, protected like the page's."""
+    loaded = load_layers(load_project(write_project(tmp_path, shared_data, "")))
+    text = write_output(loaded, tmp_path / "dashboard.html", dashboard=True)[0].read_text(encoding="utf-8")
+    data = dashboard_json(text)
+    assert data["title"] == "Top 10: refugees by district" and data["groupHeading"] == "Province"
+    assert "<h2>Refugees by province</h2>" in text
+    assert {r[0] for r in data["rows"] if r[4] == "<5"} == set(SMALL)
+    assert [r for r in data["rows"] if r[4] == "x"]  # complementary cells for the province totals
+    assert loaded.project.layout.charts == []  # the project is not changed by the export

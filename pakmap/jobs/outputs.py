@@ -20,6 +20,7 @@ from ..export import PAGE_WRITERS, export_print
 from ..export.atlas import atlas_spec
 from ..export.worldfile import world_file_path
 from ..file_guard import Source, check_outputs, sources_of
+from ..layout.chart_data import dashboard_specs
 from ..postgis.address import is_database_address
 from ..project.files import project_sources
 from ..project.loaded import LoadedProject
@@ -120,6 +121,8 @@ def write_output(
         raise ExportError("an atlas is a print product", path=out_path, fix="use .pdf or .png with --atlas")
     if atlas:
         loaded = _with_atlas(loaded, atlas)
+    if dashboard:
+        loaded = _with_dashboard_charts(loaded)
     safe, plan = guard_export(loaded, out_path, list(allow_sensitive), aggregate, reason, places, threshold)
     written = exporter.write(safe, out_path, dpi=dpi, atlas=atlas, world_file=world_file)
     record = write_export_record(safe, out_path, plan, extra={"files": [p.name for p in written]})
@@ -145,6 +148,17 @@ def _with_atlas(loaded: LoadedProject, layer_name: str) -> LoadedProject:
         return loaded
     project = copy.copy(loaded.project)
     project.layout = dataclasses.replace(project.layout, atlas=spec)
+    return LoadedProject(project, loaded.layers, loaded.join_reports, loaded.crs)
+
+
+def _with_dashboard_charts(loaded: LoadedProject) -> LoadedProject:
+    """``loaded`` whose project has the dashboard's charts (the page's, else the top features of the
+    mapped layer and its totals per province): the guard checks their fields and protects their totals."""
+    charts = dashboard_specs(loaded)
+    if charts == loaded.project.layout.charts:
+        return loaded
+    project = copy.copy(loaded.project)
+    project.layout = dataclasses.replace(project.layout, charts=charts)
     return LoadedProject(project, loaded.layers, loaded.join_reports, loaded.crs)
 
 

@@ -15,18 +15,10 @@ import pandas as pd
 
 from ..errors import PakmapError
 from ..layer import Layer, TableLayer, VectorLayer
-from ..layout.chart_data import ChartFields, ChartTable, chart_fields, chart_table, dashboard_specs, group_sums
+from ..layout.chart_data import ChartFields, ChartTable, chart_fields, chart_table, group_sums
 from ..project.loaded import LoadedProject
-from ..project.model import ChartSpec, Project
+from ..project.model import ChartSpec
 from .complementary import complementary_suppression
-
-
-def chart_specs(project: Project, loaded: LoadedProject | None = None) -> list[ChartSpec]:
-    """The charts an export of ``project`` may show: the page's, and the web dashboard's defaults."""
-    specs = list(project.layout.charts)
-    if loaded is not None:
-        specs += [s for s in dashboard_specs(loaded) if s not in specs]
-    return specs
 
 
 def resolved_fields(specs: list[ChartSpec], layer: Layer) -> list[ChartFields]:
@@ -69,21 +61,17 @@ def published_charts(
         layer = safe.get(spec.layer)
         if not isinstance(layer, (VectorLayer, TableLayer)):
             continue  # left out of the export (a list of people): no chart of it either
-        try:
-            fields = chart_fields(spec, layer)
-            totals = None
-            if fields.by:
-                original = loaded.layer(spec.layer)
-                if not isinstance(original, (VectorLayer, TableLayer)) or not {fields.by, fields.value} <= set(
-                    map(str, original.attributes.columns)
-                ):
-                    continue  # an aggregated point layer: its totals are not the points' columns
-                totals = protected_totals(original, fields, threshold)
-            out.append((spec, chart_table(spec, layer, threshold, totals)))
-        except PakmapError:
-            if spec in loaded.project.layout.charts:
-                raise
+        fields = chart_fields(spec, layer)
+        totals = None
+        if fields.by:
+            original = loaded.layer(spec.layer)
+            if not isinstance(original, (VectorLayer, TableLayer)) or not {fields.by, fields.value} <= set(
+                map(str, original.attributes.columns)
+            ):
+                continue  # an aggregated point layer: its totals are not the points' columns
+            totals = protected_totals(original, fields, threshold)
+        out.append((spec, chart_table(spec, layer, threshold, totals)))
     return out
 
 
-__all__ = ["chart_specs", "chart_groups", "protected_totals", "published_charts"]
+__all__ = ["chart_groups", "protected_totals", "published_charts"]

@@ -39,7 +39,7 @@ from ..sensitivity.detect import (
 )
 from ..style import CategorizedStyle, GraduatedStyle, ProportionalStyle, SingleSymbolStyle
 from .aggregate import aggregate_points
-from .charts import chart_groups, chart_specs, published_charts, resolved_fields
+from .charts import chart_groups, published_charts, resolved_fields
 from .complementary import complementary_suppression
 from .contributors import denominator_counts, few_contributors
 from .counts import suppression_counts
@@ -632,7 +632,7 @@ def _protect_cells(loaded: LoadedProject, layer: Layer, lp: LayerPlan, threshold
     lp.few_contributors = {f: int(mask.sum()) for f, mask in hidden.items()}
     counts = [f for f in count_fields_of(layer) if f in set(lp.fields)]
     if counts:
-        groups = chart_groups(chart_specs(loaded.project, loaded), layer)
+        groups = chart_groups(loaded.project.layout.charts, layer)
         frame, lp.secondary = complementary_suppression(frame, counts, threshold, hidden, groups)
     if frame is attributes:
         return layer
@@ -691,7 +691,7 @@ def apply_plan(loaded: LoadedProject, plan: ExportPlan) -> LoadedProject:
         else:
             layers.append(_protect_cells(loaded, _strip_layer(layer, lp), lp, plan.threshold))
     safe = LoadedProject(_safe_project(loaded.project, plan, layers), layers, list(loaded.join_reports), loaded.crs)
-    safe.published_charts = published_charts(loaded, layers, chart_specs(loaded.project, loaded), plan.threshold)
+    safe.published_charts = published_charts(loaded, layers, loaded.project.layout.charts, plan.threshold)
     return safe
 
 
