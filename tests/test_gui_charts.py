@@ -13,7 +13,7 @@ from pakmap.layout.compose import compose_page
 from pakmap.project.model import ChartSpec
 from pakmap.style import GraduatedStyle
 from pakmap_ui.chart_dialog import ChartDialog
-from pakmap_ui.layout_view import PREVIEW_DPI
+from pakmap_ui.layout_view import DASHBOARD_FORMAT, PREVIEW_DPI
 
 pytestmark = [pytest.mark.gui, pytest.mark.realdata]
 
@@ -31,7 +31,7 @@ def _blue_pixels(image, box) -> int:
     return count
 
 
-def test_a_chart_added_in_the_layout_view_shows_in_the_preview(window, qtbot, census_districts):  # noqa: F811
+def test_a_chart_added_in_the_layout_view_shows_in_the_preview(window, qtbot, census_districts, tmp_path):  # noqa: F811
     document = window.document
     document.set_style("pak_districts", style=GraduatedStyle(field="population_2023", classes=5))
     layout = window.open_layout()
@@ -55,6 +55,13 @@ def test_a_chart_added_in_the_layout_view_shows_in_the_preview(window, qtbot, ce
     largest = document.layer("pak_districts").attributes.nlargest(10, "population_2023")["name"].tolist()
     assert [r.label for r in page.charts["chart_1"].rows] == largest
     assert _blue_pixels(layout.preview_image, page.boxes["chart_1"]) > 200  # the bars, drawn in the preview
+
+    written = []
+    layout.format.setCurrentIndex(DASHBOARD_FORMAT)
+    layout.export_to(tmp_path / "dashboard.html", on_done=written.append)
+    qtbot.waitUntil(lambda: bool(written or window.errors), timeout=WAIT_MS)
+    assert window.errors == []
+    assert "var pmDashboard = " in (tmp_path / "dashboard.html").read_text(encoding="utf-8")
 
     document.undo()
     assert document.project.layout.charts == []

@@ -51,7 +51,9 @@ FORMATS = (
     ("PNG (image)", ".png"),
     ("SVG (vector)", ".svg"),
     ("HTML (web map)", ".html"),
+    ("HTML (dashboard: map, bar chart and table)", ".html"),
 )
+DASHBOARD_FORMAT = len(FORMATS) - 1  # the format list's row of the dashboard
 
 
 def render_page_image(loaded, dpi: float = PREVIEW_DPI) -> QImage:
@@ -275,6 +277,7 @@ class LayoutView(QDialog):
         self._fields_changed()
         atlas = self.atlas_layer.currentText() if self.atlas.isChecked() else None
         dpi = int(self.dpi.currentData())
+        dashboard = self.format.currentIndex() == DASHBOARD_FORMAT and Path(path).suffix.lower() in (".html", ".htm")
         loaded = self.document.loaded
 
         def done(written):
@@ -286,7 +289,7 @@ class LayoutView(QDialog):
         self.status.setText(f"Exporting {Path(path).name}…")
         return self.tasks.start(
             f"Exporting {Path(path).name}",
-            lambda p, c: write_output(loaded, path, dpi=dpi, atlas=atlas),
+            lambda p, c: write_output(loaded, path, dpi=dpi, atlas=atlas, dashboard=dashboard),
             done,
             self._failed,
             owner=self,
