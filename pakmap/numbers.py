@@ -62,4 +62,6 @@ def format_range(lower, upper, *, integer: bool = True) -> str:
     ``pakmap.classify.Classes``), so a range never mixes "<5" with a bound ("<5 – 14").
     """
     d = 0 if integer else None
+    if integer and lower == upper:  # a class of one whole number (1 partner): "1", not "1 – 1"
+        return format_number(lower, decimals=0)
     return f"{format_number(lower, decimals=d)} – {format_number(upper, decimals=d)}"

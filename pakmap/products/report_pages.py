@@ -14,6 +14,7 @@ import html
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable, Sequence
 
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
@@ -35,6 +36,7 @@ GRID = "#BFC9D4"
 TEXT = "#1A1A1A"
 PAGE_W, PAGE_H, MARGIN = 297.0, 210.0, 14.0
 FAMILY = "Lato"
+PageWriter = Callable[[Any, float], None]  # draws pages into a pdf_document: (pdf, dpi)
 
 
 @dataclass
@@ -157,8 +159,11 @@ class _TablePainter:
         self.y += 5
 
 
-def write_report_pdf(out_path: str | os.PathLike, report: Report, map_page=None, *, dpi: int = 150) -> Path:
-    """The map page (a composed ``Page``, when given) then the report's notes and tables."""
+def write_report_pdf(
+    out_path: str | os.PathLike, report: Report, map_page=None, *, dpi: int = 150, pages: Sequence[PageWriter] = ()
+) -> Path:
+    """The map page (a composed ``Page``, when given), the ``pages`` (each draws its own pages into the
+    document: ``page(pdf, dpi)``), then the report's notes and tables."""
     out_path = Path(out_path)
     info = {
         "Title": report.title,
@@ -173,8 +178,10 @@ def write_report_pdf(out_path: str | os.PathLike, report: Report, map_page=None,
             template = map_page.template
             # The page's render context: its image sink takes dense point layers, as in a map's PDF.
             paint_page(map_page, pdf.new_page(template.width, template.height, template.name), dpi, pdf.context)
+        for page in pages:
+            page(pdf, dpi)
         tables = _TablePainter(pdf, dpi, report)
-        tables.page = 1 if map_page is not None else 0
+        tables.page = pdf.count  # the footer's page numbers go on after the pages before
         tables.new_page()
         for note in report.notes:
             tables.text_block(note)
