@@ -74,7 +74,7 @@ def test_render_remakes_the_products_next_month(monthly):
 @pytest.mark.parametrize(
     "change, message",
     [
-        (('kind = "exposure"', 'kind = "3w"'), "product 2 has kind '3w'"),
+        (('kind = "exposure"', 'kind = "4w"'), "product 2 has kind '4w'"),
         (('outputs = ["out/exposure.csv"]', 'outputs = ["out/exposure.docx"]'), "cannot write 'out/exposure.docx'"),
         (('input = "data/sites.csv"\n', ""), "quality product 1 lacks input"),
         (("places = true", "places = true\ncolour = 1"), "unknown key(s) 'colour'"),

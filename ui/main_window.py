@@ -208,6 +208,13 @@ class MainWindow(QMainWindow):
                 None,
                 "People and places inside a flood footprint, per admin unit (table, map, report)",
             ),
+            "threew": self._action(
+                "&Who does what where…",
+                self.open_threew_dialog,
+                None,
+                None,
+                "Partners per district and sector from a partner activity table (map, sector panels, matrix, web map)",
+            ),
             "style": self._action("&Style and labels…", lambda: self.open_style_editor(), "Ctrl+Shift+S"),
             "table": self._action("Attribute &table", lambda: self.open_table(), "F6", SP.SP_FileDialogListView),
             "remove": self._action("&Remove layer", lambda: self.remove_layer(), None),
@@ -275,7 +282,7 @@ class MainWindow(QMainWindow):
         ):
             layer.addAction(a[key])
         products = menus.addMenu("P&roducts")
-        for key in ("quality", "exposure"):
+        for key in ("quality", "exposure", "threew"):
             products.addAction(a[key])
         view = menus.addMenu("&View")
         for key in ("zoom_full", "zoom_layer", "zoom_selection", "zoom_in", "zoom_out", "crs"):
@@ -695,6 +702,11 @@ class MainWindow(QMainWindow):
         from .product_dialogs import ExposureDialog
 
         return self._show_product(ExposureDialog(self.document, self.tasks, self))
+
+    def open_threew_dialog(self):
+        from .product_dialogs import ThreeWDialog
+
+        return self._show_product(ThreeWDialog(self.document, self.tasks, self))
 
     def _show_product(self, dialog):
         dialog.written.connect(

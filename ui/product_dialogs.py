@@ -1,5 +1,5 @@
-"""Products ▸ Data-quality report… and Products ▸ Exposure to a hazard…: small dialogs over
-``pakmap.products`` (the same code as ``pakmap quality`` and ``pakmap exposure``).
+"""Products ▸ Data-quality report…, Exposure to a hazard… and Who does what where…: small dialogs
+over ``pakmap.products`` (the same code as ``pakmap quality``, ``pakmap exposure`` and ``pakmap 3w``).
 
 Each dialog asks for the files (prefilled from the map's layers: the boundaries, a raster, a point
 layer), the outputs, and runs the product in the background; the files written are shown in the
@@ -27,8 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from pakmap.layer import RasterLayer, VectorLayer
+from pakmap.products.activities import ThreeWOptions
 from pakmap.products.exposure_report import ExposureOptions, write_exposure_outputs
 from pakmap.products.quality_report import QualityOptions, write_quality_outputs
+from pakmap.products.threew_report import ThreeWFiles, write_threew_outputs
 from pakmap.project.model import ProductSpec
 from pakmap.session import Session
 
@@ -213,4 +215,56 @@ class ExposureDialog(ProductDialog):
         )
 
 
-__all__ = ["QualityDialog", "ExposureDialog"]
+class ThreeWDialog(ProductDialog):
+    title = "Who does what where"
+
+    def __init__(self, document: Session, tasks: TaskRunner, parent=None) -> None:
+        super().__init__(document, tasks, parent)
+        tables = self._layers(lambda l: not isinstance(l, (VectorLayer, RasterLayer)))
+        polygons = self._layers(lambda l: isinstance(l, VectorLayer) and l.geometry_type in ("Polygon", "Mixed"))
+        activities = _source_path(tables[0]) if tables else ""
+        self.input = _FileField(activities, filter="Activity table (*.xlsx *.csv)")
+        self.by = _FileField(_source_path(polygons[0]) if polygons else "")
+        self.by_layer = polygons[0].source.layer if polygons and polygons[0].source else None
+        self.value = QLineEdit()
+        self.value.setPlaceholderText("people reached column (empty: guessed from the headers)")
+        self.statuses = QLineEdit()
+        self.statuses.setPlaceholderText("e.g. Ongoing; Completed (empty: every row)")
+        self.output = _FileField(
+            str(Path(activities).with_name(Path(activities).stem + "_3w.pdf")) if activities else "",
+            save=True,
+            filter="3W (*.pdf *.png *.csv *.xlsx *.html)",
+        )
+        self.form.addRow("Partner activity table", self.input)
+        self.form.addRow("Admin units", self.by)
+        self.form.addRow("People reached", self.value)
+        self.form.addRow("Count only statuses", self.statuses)
+        self.form.addRow("Output (.pdf, .html, .xlsx, .csv, .png; several with ;)", self.output)
+
+    def files(self) -> ThreeWFiles:
+        statuses = [s.strip() for s in self.statuses.text().split(";") if s.strip()]
+        return ThreeWFiles(
+            input=self.input.text(),
+            by=self.by.text(),
+            by_layer=self.by_layer,
+            columns=ThreeWOptions(value_field=self.value.text().strip() or None, statuses=statuses),
+        )
+
+    def work(self):
+        outputs, files = self.outputs(), self.files()
+        return lambda: write_threew_outputs(outputs, files)[1]
+
+    def spec(self) -> ProductSpec:
+        files = self.files()
+        return ProductSpec(
+            kind="3w",
+            input=files.input,
+            by=files.by,
+            by_layer=files.by_layer,
+            value=files.columns.value_field,
+            statuses=files.columns.statuses,
+            outputs=self.outputs(),
+        )
+
+
+__all__ = ["QualityDialog", "ExposureDialog", "ThreeWDialog"]

@@ -29,6 +29,7 @@ COMMANDS = (
     "check",
     "quality",
     "exposure",
+    "who_what_where",
     "boundaries",
     "demo",
     "export_qgis",

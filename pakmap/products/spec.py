@@ -1,8 +1,8 @@
 """``[[products]]`` of a project file: each re-made by ``pakmap render`` from its files as they are now.
 
-A quality report or an exposure product is described by the same options as its command (paths
-relative to the project file), so next month's run reads next month's files and writes the same
-outputs, each with its export record.
+A quality report, an exposure product or a who-does-what-where (3W) product is described by the
+same options as its command (paths relative to the project file), so next month's run reads next
+month's files and writes the same outputs, each with its export record.
 """
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..project.model import ProductSpec, Project
+from .activities import ThreeWOptions
 from .exposure_report import ExposureOptions, write_exposure_outputs
 from .quality_report import QualityOptions, write_quality_outputs
+from .threew_report import ThreeWFiles, write_threew_outputs
 
 
 def _path(project: Project, relative: str | None) -> str | None:
@@ -35,6 +37,25 @@ def run_product(project: Project, product: ProductSpec) -> tuple[str, list[Path]
             project.resolve(product.input), outputs, options, title=product.title or None
         )
         return report.summary(), written
+    if product.kind == "3w":
+        files = ThreeWFiles(
+            input=str(project.resolve(product.input)),
+            by=str(project.resolve(product.by)),
+            sheet=product.sheet,
+            header_row=product.header_row,
+            by_layer=product.by_layer,
+            columns=ThreeWOptions(
+                partner_field=product.partner_field,
+                sector_field=product.sector_field,
+                name_field=product.name_field,
+                pcode_field=product.pcode_field,
+                value_field=product.value,
+                statuses=list(product.statuses),
+            ),
+            title=product.title,
+        )
+        counts, written = write_threew_outputs(outputs, files)
+        return counts.summary(), written
     exposure_options = ExposureOptions(
         hazard=str(project.resolve(product.hazard)),
         by=str(project.resolve(product.by)),

@@ -24,7 +24,7 @@ from ..style import LabelStyle, RasterStyle, VectorStyle
 FORMAT_VERSION = 1
 JOIN_KINDS = ("attribute", "spatial", "zonal")
 JOIN_ROLES = ("layer", "table", "points", "raster")  # the JoinSpec fields that name project layers
-PRODUCT_KINDS = ("quality", "exposure")
+PRODUCT_KINDS = ("quality", "exposure", "3w")
 PRODUCT_FILES = ("input", "against", "hazard", "people", "by")  # ProductSpec fields that name files read
 CHART_KINDS = ("bar", "table")
 MAX_CHART_ROWS = 40  # a chart or table on a page: beyond this no row is readable
@@ -174,11 +174,11 @@ class ExportSpec:
 
 @dataclass
 class ProductSpec:
-    """A regular product re-made by ``pakmap render``: a data-quality report of a file (``quality``)
-    or people and places inside a hazard footprint per admin unit (``exposure``). Paths are relative
-    to the project file, like layers'."""
+    """A regular product re-made by ``pakmap render``: a data-quality report of a file (``quality``),
+    people and places inside a hazard footprint per admin unit (``exposure``), or who does what where
+    from a partner activity table (``3w``). Paths are relative to the project file, like layers'."""
 
-    kind: str  # "quality" | "exposure"
+    kind: str  # "quality" | "exposure" | "3w"
     outputs: list[str] = dataclasses.field(default_factory=list)  # .html/.pdf/.csv; exposure: .csv/.gpkg/.pdf/.png
     title: str = ""
     # quality
@@ -196,6 +196,11 @@ class ProductSpec:
     people: str = ""  # villages, sites or households (points)
     value: str | None = None  # field of ``people`` to sum (population)
     by: str = ""  # admin units
+    # 3w: ``input`` is the activity table, ``by`` the units, ``value`` the people reached
+    by_layer: str | None = None  # layer of ``by``
+    partner_field: str | None = None
+    sector_field: str | None = None
+    statuses: list[str] = dataclasses.field(default_factory=list)  # only rows with these statuses
 
 
 @dataclass

@@ -211,16 +211,25 @@ def _validate_chart(chart, i: int, names: list[str]) -> None:
         raise ProjectError(f"{where} top = {chart.top}", fix=f"give a whole number from 1 to {MAX_CHART_ROWS}")
 
 
-_PRODUCT_OUTPUTS = {"quality": (".html", ".pdf", ".csv"), "exposure": (".csv", ".gpkg", ".pdf", ".png")}
+_PRODUCT_OUTPUTS = {
+    "quality": (".html", ".pdf", ".csv"),
+    "exposure": (".csv", ".gpkg", ".pdf", ".png"),
+    "3w": (".pdf", ".png", ".csv", ".xlsx", ".html"),
+}
+_PRODUCT_NEEDS = {"quality": ("input",), "exposure": ("hazard", "by"), "3w": ("input", "by")}
+_PRODUCT_EXAMPLE = {
+    "quality": 'input = "sites.csv"',
+    "exposure": 'hazard = "flood.tif", by = "districts.gpkg"',
+    "3w": 'input = "activities.xlsx", by = "districts.gpkg"',
+}
 
 
 def _validate_product(product, i: int) -> None:
     if product.kind not in PRODUCT_KINDS:
-        raise ProjectError(f"product {i} has kind '{product.kind}'", fix='use kind = "quality" or "exposure"')
-    needed = ("input",) if product.kind == "quality" else ("hazard", "by")
-    missing = [key for key in needed if not getattr(product, key)]
+        raise ProjectError(f"product {i} has kind '{product.kind}'", fix='use kind = "quality", "exposure" or "3w"')
+    missing = [key for key in _PRODUCT_NEEDS[product.kind] if not getattr(product, key)]
     if missing:
-        example = 'input = "sites.csv"' if product.kind == "quality" else 'hazard = "flood.tif", by = "districts.gpkg"'
+        example = _PRODUCT_EXAMPLE[product.kind]
         raise ProjectError(f"{product.kind} product {i} lacks {', '.join(missing)}", fix=f"e.g. {example}")
     if not product.outputs:
         raise ProjectError(f"{product.kind} product {i} has no outputs", fix='e.g. outputs = ["report.pdf"]')

@@ -1,0 +1,182 @@
+"""Who does what where (``pakmap 3w``) on the real district boundaries of ../shared/data, from a partner
+workbook as partners send it (``activity_data``): counts, the accountable join, outputs, protection."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+
+import geopandas as gpd
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from activity_data import (
+    PCODE_EXPECTED,
+    expected_counts,
+    expected_reached,
+    write_activity_workbook,
+    write_pcode_activity_csv,
+)
+from test_cli import assert_one_line_error, run_cli
+
+from pakmap.classify import classify
+from pakmap.products.activities import PARTNERS, who_what_where
+from pakmap.products.sector_panels import partner_breaks
+from pakmap.products.sectors import SectorTable
+from pakmap.sources import open_layer
+
+pytestmark = pytest.mark.realdata
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory):
+    return write_activity_workbook(tmp_path_factory.mktemp("threew") / "activities.xlsx")
+
+
+@pytest.fixture(scope="module")
+def districts(shared_data):
+    return gpd.read_file(shared_data / "pakistan_admin.gpkg", layer="districts")
+
+
+@pytest.fixture(scope="module")
+def result(workbook, districts):
+    return who_what_where(open_layer(workbook).attributes, districts)
+
+
+def test_sector_spellings_are_one_sector():
+    sectors = SectorTable()
+    for spelling in ("WASH", "Wash", "water, sanitation & hygiene", "Water Sanitation and Hygiene", " wash "):
+        assert sectors.of(spelling).key == "wash"
+    assert sectors.of("Shelter/NFI").key == sectors.of("Emergency Shelter").key == "shelter"
+    unknown = sectors.of("Mine action")
+    assert not unknown.listed and unknown.label == "Mine action"
+    assert sectors.of(None) is None and sectors.of("  ") is None
+
+
+def test_partners_per_district_match_the_truth(result):
+    per_district, per_sector = expected_counts()
+    units = result.units.set_index("name")
+    got = {name: int(n) for name, n in units[PARTNERS].items() if n}
+    assert got == per_district  # D.I. Khan, DI Khan District, Kurram Agency, Thar Parkar… all found
+    for (district, sector), n in per_sector.items():
+        assert units.loc[district, f"partners_{sector}"] == n, (district, sector)
+    # "unhcr " and "UNHCR" are one partner: 11 organisations in the table, 12 spellings.
+    assert result.partners_total == 11
+    assert result.sector_partners["wash"] == 3 and result.sector_partners["protection"] == 4
+    # The repeated row is counted once in the people reached.
+    reached = expected_reached()
+    assert units.loc["Peshawar", "beneficiaries"] == reached["Peshawar"]
+    assert units.loc["Khyber", "beneficiaries"] == 3
+
+
+def test_rows_not_counted_are_reported(result):
+    why = dict(result.left_out)
+    assert why["sheet row 11"] == "repeats sheet row 10"
+    assert why["sheet row 50"] == "no partner named"
+    assert why["sheet row 51"] == "a totals row"
+    unmatched = result.report.unmatched_rows
+    assert list(unmatched["table_key"]) == ["Zhob Cantonment"] and list(unmatched["table_row"]) == [49]
+    assert "Zhob" in unmatched["suggestions"].iloc[0]
+    assert "Zhob Cantonment" in result.summary()
+    # The partner only in that row is on no map and in no total.
+    assert "Karakoram Cash Programme" not in " ".join(result.units["partner_names"])
+
+
+def test_join_by_pcode_on_cod_boundaries(shared_data, tmp_path):
+    table = open_layer(write_pcode_activity_csv(tmp_path / "activities.csv")).attributes
+    sindh = gpd.read_file(shared_data / "sindh_cod_adm2_pcodes.geojson")
+    out = who_what_where(table, sindh)
+    assert out.columns["pcode"] == "Admin2 Pcode" and out.columns["beneficiaries"] == "Beneficiaries"
+    got = {code: int(n) for code, n in zip(out.units.ADM2_PCODE, out.units[PARTNERS]) if n}
+    assert got == PCODE_EXPECTED
+    assert list(out.report.unmatched_rows["table_key"]) == ["PK799"]
+
+
+def test_partner_classes_are_whole_steps():
+    assert partner_breaks(1) == [1.0]
+    assert partner_breaks(5) == [1.0, 2.0, 3.0, 5.0]
+    assert partner_breaks(40) == [1.0, 2.0, 3.0, 5.0, 40.0]
+    # A class of one whole number reads as that number, not "1 – 1".
+    classes = classify(np.array([1.0, 2.0, 3.0, 5.0]), "manual", 4, partner_breaks(5))
+    assert classes.labels() == ["1", "2", "3", "4 – 5"]
+
+
+@pytest.fixture(scope="module")
+def outputs(workbook, shared_data):
+    folder = workbook.parent / "out"
+    folder.mkdir()
+    names = ["3w.pdf", "3w.csv", "3w.xlsx", "3w.html", "3w.png"]
+    args = [str(workbook), "--by", str(shared_data / "pakistan_admin.gpkg"), "--by-layer", "districts"]
+    result = run_cli("3w", *args, *[a for n in names for a in ("-o", str(folder / n))])
+    assert result.returncode == 0, result.stderr
+    assert "11 partner(s) in 10 sector(s) across 22 unit(s)" in result.stderr
+    return folder
+
+
+def _csv(path) -> dict[str, dict]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return {row["District"]: row for row in csv.DictReader(handle)}
+
+
+def test_matrix_csv_and_xlsx(outputs):
+    rows = _csv(outputs / "3w.csv")
+    assert list(rows)[:4] == ["Peshawar", "Dadu", "Dera Ismail Khan", "Quetta"]  # most partners first
+    assert rows["Peshawar"]["All sectors"] == "5" and rows["Peshawar"]["Protection"] == "2"
+    assert rows["Dadu"]["Shelter & NFI"] == "2" and rows["Dadu"]["WASH"] == "1"
+    # People reached are people: Khyber's 3 is "<5"; partner counts of 1 are shown as they are.
+    assert rows["Khyber"]["People reached"] == "<5" and rows["Khyber"]["Nutrition"] == "1"
+    assert "3" not in rows["Khyber"]["People reached"]
+    sheet = openpyxl.load_workbook(outputs / "3w.xlsx")
+    matrix = list(sheet["Partners by sector"].values)
+    assert matrix[1][:3] == ("District", "All sectors", "Protection")
+    assert matrix[2][:3] == ("Peshawar", 5, 2)
+    why = {r[0]: r[1] for r in sheet["Rows not on the map"].values}
+    assert "Zhob Cantonment" in why["sheet row 49"]
+    for name in ("3w.pdf", "3w.csv", "3w.xlsx", "3w.html", "3w.png"):
+        assert (outputs / f"{name}.record.json").exists()
+
+
+def test_pdf_pages(outputs):
+    text = subprocess.run(["pdftotext", "-layout", str(outputs / "3w.pdf"), "-"], capture_output=True, text=True).stdout
+    pages = text.split("\f")
+    assert "Who does what where: partners per district" in pages[0] and "No partner reported" in pages[0]
+    assert "Partners per district, by sector" in pages[1]
+    for heading in ("WASH · 3 partners", "Protection · 4 partners", "Camp coordination · 1 partner"):
+        assert heading in pages[1]
+    assert "Partners per district and sector" in pages[2] and "Peshawar" in pages[2]
+    khyber = next(line for line in pages[2].splitlines() if line.strip().startswith("Khyber"))
+    assert khyber.split()[-1] == "<5"
+    assert "Zhob Cantonment" in text and "repeats sheet row 10" in text
+    assert "Lato" in subprocess.run(["pdffonts", str(outputs / "3w.pdf")], capture_output=True, text=True).stdout
+
+
+def test_web_map_has_a_sector_filter(outputs):
+    html = (outputs / "3w.html").read_text(encoding="utf-8")
+    assert "id = 'pm-sector'" in html or "select.id = 'pm-sector'" in html
+    assert '"Food security"' in html and '"All sectors"' in html
+    assert len(html) < 1_500_000  # eleven views of 156 districts: the geometry of the empty ones written once
+
+
+def test_bad_tables_are_one_line_errors(shared_data, tmp_path):
+    by = str(shared_data / "pak_districts.geojson")
+    no_partner = tmp_path / "no_partner.csv"
+    pd.DataFrame({"Cluster": ["WASH"], "District": ["Quetta"]}).to_csv(no_partner, index=False)
+    assert_one_line_error(
+        run_cli("3w", str(no_partner), "--by", by, "-o", str(tmp_path / "a.csv")),
+        "no partner column",
+        "--partner-field",
+    )
+    totals = tmp_path / "totals.csv"
+    pd.DataFrame({"Partner": ["Total"], "Sector": ["WASH"], "District": ["Quetta"]}).to_csv(totals, index=False)
+    assert_one_line_error(run_cli("3w", str(totals), "--by", by, "-o", str(tmp_path / "a.csv")), "no activity rows")
+    assert_one_line_error(
+        run_cli("3w", str(totals), "--by", str(totals), "-o", str(tmp_path / "a.csv")), "--by needs admin boundaries"
+    )
+    assert_one_line_error(
+        run_cli("3w", str(totals), "--by", by, "--sector-field", "Cluster", "-o", str(tmp_path / "a.csv")),
+        "no column 'Cluster'",
+    )
+    assert_one_line_error(run_cli("3w", str(totals), "--by", by, "-o", str(tmp_path / "a.docx")), "'.docx'")
+    assert_one_line_error(run_cli("3w", str(totals), "--by", by, "-o", str(totals)))
+    assert not (tmp_path / "a.csv").exists()
