@@ -21,9 +21,11 @@ from activity_data import (
 from test_cli import assert_one_line_error, run_cli
 
 from pakmap.classify import classify
-from pakmap.products.activities import PARTNERS, who_what_where
+from pakmap.errors import PakmapError
+from pakmap.products.activities import PARTNERS, ThreeWOptions, who_what_where
 from pakmap.products.sector_panels import partner_breaks
 from pakmap.products.sectors import SectorTable
+from pakmap.products.threew_report import ThreeWFiles, write_threew_outputs
 from pakmap.sources import open_layer
 
 pytestmark = pytest.mark.realdata
@@ -162,21 +164,23 @@ def test_bad_tables_are_one_line_errors(shared_data, tmp_path):
     by = str(shared_data / "pak_districts.geojson")
     no_partner = tmp_path / "no_partner.csv"
     pd.DataFrame({"Cluster": ["WASH"], "District": ["Quetta"]}).to_csv(no_partner, index=False)
-    assert_one_line_error(
-        run_cli("3w", str(no_partner), "--by", by, "-o", str(tmp_path / "a.csv")),
-        "no partner column",
-        "--partner-field",
-    )
     totals = tmp_path / "totals.csv"
     pd.DataFrame({"Partner": ["Total"], "Sector": ["WASH"], "District": ["Quetta"]}).to_csv(totals, index=False)
-    assert_one_line_error(run_cli("3w", str(totals), "--by", by, "-o", str(tmp_path / "a.csv")), "no activity rows")
-    assert_one_line_error(
-        run_cli("3w", str(totals), "--by", str(totals), "-o", str(tmp_path / "a.csv")), "--by needs admin boundaries"
-    )
-    assert_one_line_error(
-        run_cli("3w", str(totals), "--by", by, "--sector-field", "Cluster", "-o", str(tmp_path / "a.csv")),
-        "no column 'Cluster'",
-    )
+    out = [tmp_path / "a.csv"]
+    cases = [
+        (ThreeWFiles(str(no_partner), by), "no partner column"),
+        (ThreeWFiles(str(totals), by), "no activity rows"),
+        (ThreeWFiles(str(totals), str(totals)), "--by needs admin boundaries"),
+        (ThreeWFiles(str(totals), by, columns=ThreeWOptions(sector_field="Cluster")), "no column 'Cluster'"),
+        (ThreeWFiles(str(totals), by, columns=ThreeWOptions(value_field="Sector")), "holds no numbers"),
+        (ThreeWFiles(str(totals), by, columns=ThreeWOptions(statuses=["Ongoing"])), "no status column"),
+    ]
+    for files, message in cases:
+        with pytest.raises(PakmapError) as caught:
+            write_threew_outputs(out, files)
+        assert message in str(caught.value) and "\n" not in str(caught.value)
+    # On the command line: exit status 2 and one line, naming the file and the fix.
+    assert_one_line_error(run_cli("3w", str(no_partner), "--by", by, "-o", str(out[0])), "--partner-field")
     assert_one_line_error(run_cli("3w", str(totals), "--by", by, "-o", str(tmp_path / "a.docx")), "'.docx'")
     assert_one_line_error(run_cli("3w", str(totals), "--by", by, "-o", str(totals)))
-    assert not (tmp_path / "a.csv").exists()
+    assert not out[0].exists()

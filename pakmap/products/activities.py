@@ -171,6 +171,16 @@ def guess_columns(table: pd.DataFrame, boundary_names: pd.Series | None, options
         name = guess_name_field(table, boundary_names, skip=taken)
         if name is not None:
             columns["name"] = name
+    if options.value_field and numeric_values(table[options.value_field]) is None:
+        raise JoinError(
+            f"the people-reached column '{options.value_field}' holds no numbers",
+            fix="give the column of people reached, or leave it out",
+        )
+    if options.statuses and "status" not in columns:
+        raise JoinError(
+            "only some statuses are counted, but the activity table has no status column",
+            fix="name the status column 'Status', or count every row (no statuses)",
+        )
     for role in ("partner", "sector"):
         if role not in columns:
             raise JoinError(
