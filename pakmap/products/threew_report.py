@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..atomic import atomic_path
-from ..csv_out import write_frame_csv
+from ..csv_out import safe_cell, write_frame_csv
 from ..errors import JoinError
 from ..export import export_print
 from ..field_kinds import count_fields_of, declared
@@ -208,21 +208,22 @@ def _write_xlsx(out: Path, matrix: pd.DataFrame, left_out: Table | None, title: 
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Partners by sector"
-    ws.append([title])
+    ws.append([safe_cell(title)])
     ws["A1"].font = Font(bold=True, size=13, color="0072BC")
-    ws.append(list(map(str, matrix.columns)))
+    ws.append([safe_cell(str(c)) for c in matrix.columns])  # an unlisted sector is named as the partner wrote it
     for cell in ws[2]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DCE9F5")
     for row in matrix.itertuples(index=False):
-        ws.append([v.item() if hasattr(v, "item") else v for v in row])
+        # Text that would start a formula is written as text (a district key "=HYPERLINK(…)").
+        ws.append([safe_cell(v.item() if hasattr(v, "item") else v) for v in row])
     ws.freeze_panes = "B3"
     ws.column_dimensions["A"].width = 24
     if left_out is not None:
         other = wb.create_sheet("Rows not on the map")
         other.append(left_out.columns)
         for row in left_out.rows:
-            other.append(row)
+            other.append([safe_cell(v) for v in row])
         other.column_dimensions["A"].width = 16
         other.column_dimensions["B"].width = 80
     with atomic_path(out) as tmp:

@@ -129,7 +129,9 @@ def web_project(
         specs.append(LayerSpec(layer.name, style=layer.style, popup_fields=popup, legend=i == 0))
         layers.append(layer)
         labels.append(label)
-    layout = replace(safe.project.layout, extent=ExtentSpec())  # the whole of the units, as on paper
+    # The whole of the units, as on paper; the subtitle follows the sector list rather than naming one.
+    subtitle = f"Number of partner organisations per {unit_word}, in the sector chosen on the left"
+    layout = replace(safe.project.layout, extent=ExtentSpec(), subtitle=subtitle)
     project = Project(map=safe.project.map, layers=specs, layout=layout, web=safe.project.web)
     project.protection = safe.project.protection
     project.path = safe.project.path
