@@ -142,16 +142,17 @@ def expected_reached() -> dict[str, int]:
 # The same kind of table keyed by P-code, for the OCHA COD-AB Sindh districts: codes written the ways
 # partners write them ("PK-706", "pk 723"), one code that is no district (PK799).
 PCODE_ACTIVITIES = [
-    ("Thar Water Trust", "WASH", "PK-726", 2100),  # Tharparkar
-    ("Thar Water Trust", "wash", "pk 729", 900),  # Umerkot
-    ("Pak Shelter Alliance", "Shelter", "PK703", 1500),  # Dadu
-    ("Pak Shelter Alliance", "NFI", "PK706", 800),  # Hyderabad
-    ("Mehran Women's Forum", "Protection", "PK706", 640),  # Hyderabad
-    ("Mehran Women's Forum", "Health", "PK723", 720),  # Sukkur
-    ("National Nutrition Partners", "Nutrition", "PK703", 1100),  # Dadu
-    ("Indus Relief Network", "Food Security", "PK799", 400),  # no such district
+    ("Thar Water Trust", "WASH", "PK-726", "Tharparkar", 2100),
+    ("Thar Water Trust", "wash", "pk 729", "Umerkot", 900),
+    ("Pak Shelter Alliance", "Shelter", "PK703", "Dadu", 1500),
+    ("Pak Shelter Alliance", "NFI", "PK706", "Hyderabad", 800),
+    ("Mehran Women's Forum", "Protection", "PK706", "Hyderabad", 640),
+    ("Mehran Women's Forum", "Health", "PK723", "Sukkur", 720),
+    ("National Nutrition Partners", "Nutrition", "PK703", "Dadu", 1100),
+    ("Indus Relief Network", "Food Security", "PK799", "Dadu", 400),  # a code of no district: unmatched
+    ("Indus Relief Network", "Food Security", "", "Larkana", 350),  # no code: matched by its name
 ]
-PCODE_EXPECTED = {"PK726": 1, "PK729": 1, "PK703": 2, "PK706": 2, "PK723": 1}
+PCODE_EXPECTED = {"PK726": 1, "PK729": 1, "PK703": 2, "PK706": 2, "PK723": 1, "PK713": 1}  # PK713: Larkana
 
 
 def write_pcode_activity_csv(path: Path) -> Path:
@@ -159,7 +160,7 @@ def write_pcode_activity_csv(path: Path) -> Path:
 
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["Implementing partner", "Cluster", "Admin2 Pcode", "Beneficiaries"])
+        writer.writerow(["Implementing partner", "Cluster", "Admin2 Pcode", "District name", "Beneficiaries"])
         for row in PCODE_ACTIVITIES:
             writer.writerow(row)
     return path

@@ -92,7 +92,8 @@ def test_join_by_pcode_on_cod_boundaries(shared_data, tmp_path):
     assert out.columns["pcode"] == "Admin2 Pcode" and out.columns["beneficiaries"] == "Beneficiaries"
     got = {code: int(n) for code, n in zip(out.units.ADM2_PCODE, out.units[PARTNERS]) if n}
     assert got == PCODE_EXPECTED
-    assert list(out.report.unmatched_rows["table_key"]) == ["PK799"]
+    assert list(out.report.unmatched_rows["table_key"]) == ["PK799"]  # a wrong code is not guessed from the name
+    assert "1 row(s) without a P-code by name" in out.notes[0]
 
 
 def test_partner_classes_are_whole_steps():

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from ..errors import JoinError
@@ -291,28 +292,39 @@ def who_what_where(
             fix="check the sheet and header row (--sheet, --header-row) and the partner and sector columns",
         )
     by_pcode = "pcode" in columns and b_pcode is not None
-    if by_pcode:
-        on = (b_pcode, columns["pcode"])
-    elif "name" in columns and b_name:
-        on = (b_name, columns["name"])
-    else:
+    if not by_pcode and not ("name" in columns and b_name):
         raise JoinError(
             "the boundaries have no P-code field to match the table's P-codes",
-            path=None,
             fix="give boundaries with P-codes (COD-AB), or name the table's district-name column with --name-field",
         )
-    joined = join_attributes(
-        boundaries,
-        rows.drop(columns=["_sector"]),
-        on,
-        fields=["_partner"],
-        aggregate="count",
-        table_name=table_name,
-        layer_name=layer_name,
-        value_text=value_text,
+    # By P-code where the row has one; a row without one, by its name (when the table has names).
+    by_name = (
+        rows[columns["pcode"]].map(_is_blank).to_numpy()
+        if by_pcode and "name" in columns and b_name
+        else np.full(len(rows), not by_pcode)
     )
-    report = joined.report
-    units_of_row = list(report.rows["layer_rows"])
+    report: JoinReport | None = None
+    units_of: dict[Any, list] = {}
+    for part, on in ((~by_name, (b_pcode, columns.get("pcode"))), (by_name, (b_name, columns.get("name")))):
+        if not part.any():
+            continue
+        joined = join_attributes(
+            boundaries,
+            rows[part].drop(columns=["_sector"]),
+            on,
+            fields=["_partner"],
+            aggregate="count",
+            table_name=table_name,
+            layer_name=layer_name,
+            value_text=value_text,
+        )
+        units_of.update(zip(joined.report.rows["table_row"], joined.report.rows["layer_rows"]))
+        if report is None:
+            report = joined.report
+        else:
+            report.rows = pd.concat([report.rows, joined.report.rows], ignore_index=True)
+    assert report is not None
+    units_of_row = [units_of[label] for label in rows.index]
     names = _display_names(rows)
     present = _present_sectors(rows, sectors)
     partners: list[set[str]] = [set() for _ in range(len(boundaries))]
@@ -351,14 +363,17 @@ def who_what_where(
     if values is not None:
         units[BENEFICIARIES] = beneficiaries.to_numpy()
     units[PARTNER_LIST] = ["; ".join(sorted((names[k] for k in p), key=str.casefold)) for p in partners]
-    result.notes = _notes(result, rows, sectors, by_pcode)
+    result.notes = _notes(result, rows, sectors, by_pcode, int(by_name.sum()) if by_pcode else 0)
     return result
 
 
-def _notes(result: ThreeW, rows: pd.DataFrame, sectors: SectorTable, by_pcode: bool) -> list[str]:
+def _notes(result: ThreeW, rows: pd.DataFrame, sectors: SectorTable, by_pcode: bool, named: int) -> list[str]:
     columns = result.columns
     used = ", ".join(f"{role}: '{column}'" for role, column in columns.items())
-    notes = [f"Columns read: {used}; joined by {'P-code' if by_pcode else 'name'}."]
+    how = "P-code" if by_pcode else "name"
+    if named:
+        how += f" ({named} row(s) without a P-code by name)"
+    notes = [f"Columns read: {used}; joined by {how}."]
     unlisted = [s.label for s in result.sectors if not s.listed]
     if unlisted:
         notes.append(
