@@ -56,6 +56,40 @@ def test_sector_spellings_are_one_sector():
     assert sectors.of(None) is None and sectors.of("  ") is None
 
 
+def test_a_cell_may_name_several_sectors():
+    sectors = SectorTable()
+    assert [s.key for s in sectors.all_of("WASH, Health")] == ["wash", "health"]
+    assert [s.key for s in sectors.all_of("Protection; Education / Health")] == ["protection", "education", "health"]
+    # One sector whose name holds a separator stays one; parts that are not all sectors stay as written.
+    assert [s.key for s in sectors.all_of("Shelter/NFI")] == ["shelter"]
+    assert [s.key for s in sectors.all_of("Water, Sanitation & Hygiene")] == ["wash"]
+    (odd,) = sectors.all_of("WASH, mine action")
+    assert not odd.listed and odd.label == "WASH, mine action"
+
+
+def test_several_sectors_and_a_group_of_districts(districts):
+    table = pd.DataFrame(
+        {
+            "Partner": ["Indus Relief Network", "Mehran Women's Forum", "Mehran Women's Forum"],
+            "Sector": ["WASH, Health", "Protection", "Protection"],
+            "District": ["Tank", "Karachi", "Karachi East"],
+            "People reached": [400, 7000, 90],
+        }
+    )
+    out = who_what_where(table, districts).units.set_index("name")
+    assert (out.loc["Tank", "partners_wash"], out.loc["Tank", "partners_health"], out.loc["Tank", PARTNERS]) == (
+        1,
+        1,
+        1,
+    )
+    assert out.loc["Tank", "beneficiaries"] == 400  # one activity: its people once, not once per sector
+    # "Karachi" is the seven districts of the division: the partner works in each of them…
+    karachi = ["Karachi Central", "Karachi East", "Karachi South", "Karachi West", "Korangi", "Malir", "Keamari"]
+    assert (out.loc[karachi, "partners_protection"] == 1).all()
+    # …but its 7,000 people cannot be split among them: only Karachi East's own 90 are a district's.
+    assert out.loc["Karachi East", "beneficiaries"] == 90 and out.loc["Malir", "beneficiaries"] != 7000
+
+
 def test_partners_per_district_match_the_truth(result):
     per_district, per_sector = expected_counts()
     units = result.units.set_index("name")

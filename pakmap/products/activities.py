@@ -212,14 +212,14 @@ def _is_blank(value) -> bool:
 def clean_rows(
     table: pd.DataFrame, columns: dict[str, str], sectors: SectorTable, statuses: list[str]
 ) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
-    """The activity rows to count, with ``_partner``, ``_partner_key`` and ``_sector`` added, and the
-    rows left out with the reason."""
+    """The activity rows to count, with ``_partner``, ``_partner_key`` and ``_sectors`` (the sectors
+    the row's cell names) added, and the rows left out with the reason."""
     kind = row_kind(table.index)
     wanted = {fold(s) for s in statuses}
     keep: list[int] = []
     left_out: list[tuple[str, str]] = []
     seen: dict[tuple, str] = {}
-    sector_of: dict[int, Sector] = {}
+    sectors_of: dict[int, tuple[Sector, ...]] = {}
     for position, (label, row) in enumerate(table.iterrows()):
         partner, sector_text = row[columns["partner"]], row[columns["sector"]]
         texts = [row[c] for c in columns.values() if isinstance(row[c], str)]
@@ -237,13 +237,12 @@ def clean_rows(
         if wanted and "status" in columns and fold(row[columns["status"]]) not in wanted:
             left_out.append((where, f"status '{row[columns['status']]}' not counted"))
             continue
-        sector = sectors.of(sector_text)
-        assert sector is not None
-        sector_of[position] = sector
+        named = sectors.all_of(sector_text)
+        sectors_of[position] = named
         # The same activity reported twice: its beneficiaries would count twice.
         signature = tuple(
             fold(row[c]) if not _is_blank(row[c]) else "" for c in columns.values() if c != columns["sector"]
-        ) + (sector.key,)
+        ) + tuple(sorted(s.key for s in named))
         if signature in seen:
             left_out.append((where, f"repeats {seen[signature]}"))
             continue
@@ -252,8 +251,32 @@ def clean_rows(
     rows = table.iloc[keep].copy()
     rows["_partner"] = [" ".join(str(v).split()) for v in rows[columns["partner"]]]
     rows["_partner_key"] = [_partner_key(v) for v in rows[columns["partner"]]]
-    rows["_sector"] = [sector_of[p] for p in keep]
+    rows["_sectors"] = [sectors_of[p] for p in keep]
     return rows, left_out
+
+
+def _join_report(boundaries, rows: pd.DataFrame, on, table_name, layer_name, value_text) -> JoinReport:
+    """How every row matched the boundaries (``join_attributes``' report: its ``layer_rows``).
+
+    The join refuses a row for a group of units ("Karachi") beside a row for one of them ("Karachi
+    East"): two figures would be drawn on one district. Partners are counted per unit, so both rows
+    are wanted here; the refusal carries the complete report, which is all this product uses."""
+    try:
+        return join_attributes(
+            boundaries,
+            rows,
+            on,
+            fields=["_partner"],
+            aggregate="count",
+            table_name=table_name,
+            layer_name=layer_name,
+            value_text=value_text,
+        ).report
+    except JoinError as exc:
+        report = getattr(exc, "report", None)
+        if report is None:
+            raise
+        return report
 
 
 def _display_names(rows: pd.DataFrame) -> dict[str, str]:
@@ -265,7 +288,7 @@ def _display_names(rows: pd.DataFrame) -> dict[str, str]:
 
 
 def _present_sectors(rows: pd.DataFrame, sectors: SectorTable) -> list[Sector]:
-    present = {s.key: s for s in rows["_sector"]}
+    present = {s.key: s for named in rows["_sectors"] for s in named}
     listed = [s for s in sectors.sectors if s.key in present]
     return listed + sorted((s for s in present.values() if not s.listed), key=lambda s: s.label.casefold())
 
@@ -308,21 +331,14 @@ def who_what_where(
     for part, on in ((~by_name, (b_pcode, columns.get("pcode"))), (by_name, (b_name, columns.get("name")))):
         if not part.any():
             continue
-        joined = join_attributes(
-            boundaries,
-            rows[part].drop(columns=["_sector"]),
-            on,
-            fields=["_partner"],
-            aggregate="count",
-            table_name=table_name,
-            layer_name=layer_name,
-            value_text=value_text,
+        part_report = _join_report(
+            boundaries, rows[part].drop(columns=["_sectors"]), on, table_name, layer_name, value_text
         )
-        units_of.update(zip(joined.report.rows["table_row"], joined.report.rows["layer_rows"]))
+        units_of.update(zip(part_report.rows["table_row"], part_report.rows["layer_rows"]))
         if report is None:
-            report = joined.report
+            report = part_report
         else:
-            report.rows = pd.concat([report.rows, joined.report.rows], ignore_index=True)
+            report.rows = pd.concat([report.rows, part_report.rows], ignore_index=True)
     assert report is not None
     units_of_row = [units_of[label] for label in rows.index]
     names = _display_names(rows)
@@ -332,13 +348,16 @@ def who_what_where(
     beneficiaries = pd.Series(float("nan"), index=range(len(boundaries)))
     value_column = columns.get("beneficiaries")
     values = numeric_values(rows[value_column]) if value_column else None
-    for i, (key, sector) in enumerate(zip(rows["_partner_key"], rows["_sector"])):
+    for i, (key, named) in enumerate(zip(rows["_partner_key"], rows["_sectors"])):
         for unit in units_of_row[i]:
             partners[unit].add(key)
-            per_sector[sector.key][unit].add(key)
-            if values is not None and pd.notna(values.iloc[i]):
-                base = beneficiaries[unit]
-                beneficiaries[unit] = float(values.iloc[i]) + (0.0 if pd.isna(base) else base)
+            for sector in named:
+                per_sector[sector.key][unit].add(key)
+        # A row naming a group of units ("Karachi") has partners in each, but its people cannot be split.
+        if values is not None and pd.notna(values.iloc[i]) and len(units_of_row[i]) == 1:
+            unit = units_of_row[i][0]
+            base = beneficiaries[unit]
+            beneficiaries[unit] = float(values.iloc[i]) + (0.0 if pd.isna(base) else base)
     keep = [f for f in (b_name, b_pcode) if f]
     units = boundaries[keep + [boundaries.geometry.name]].copy()
     units[PARTNERS] = [len(p) for p in partners]
@@ -356,23 +375,32 @@ def who_what_where(
         units[result.sector_field(sector)] = [len(p) for p in per_sector[sector.key]]
     # Totals over the rows that reached a unit: an unmatched row's partner is on no map.
     mapped = [
-        (key, sector.key) for key, sector, units_ in zip(rows["_partner_key"], rows["_sector"], units_of_row) if units_
+        (key, s.key)
+        for key, named, units_ in zip(rows["_partner_key"], rows["_sectors"], units_of_row)
+        if units_
+        for s in named
     ]
     result.partners_total = len({key for key, _ in mapped})
     result.sector_partners = {s.key: len({key for key, k in mapped if k == s.key}) for s in present}
     if values is not None:
         units[BENEFICIARIES] = beneficiaries.to_numpy()
     units[PARTNER_LIST] = ["; ".join(sorted((names[k] for k in p), key=str.casefold)) for p in partners]
-    result.notes = _notes(result, rows, sectors, by_pcode, int(by_name.sum()) if by_pcode else 0)
+    result.notes = _notes(result, rows, by_pcode, int(by_name.sum()) if by_pcode else 0)
+    grouped = sum(len(u) > 1 for u in units_of_row)
+    if grouped and values is not None:
+        result.notes.append(
+            f"{grouped} row(s) name a group of units (e.g. Karachi): their partners count in each unit, "
+            "their people reached in no unit's total (they cannot be split)."
+        )
     return result
 
 
-def _notes(result: ThreeW, rows: pd.DataFrame, sectors: SectorTable, by_pcode: bool, named: int) -> list[str]:
+def _notes(result: ThreeW, rows: pd.DataFrame, by_pcode: bool, by_name: int) -> list[str]:
     columns = result.columns
     used = ", ".join(f"{role}: '{column}'" for role, column in columns.items())
     how = "P-code" if by_pcode else "name"
-    if named:
-        how += f" ({named} row(s) without a P-code by name)"
+    if by_name:
+        how += f" ({by_name} row(s) without a P-code by name)"
     notes = [f"Columns read: {used}; joined by {how}."]
     unlisted = [s.label for s in result.sectors if not s.listed]
     if unlisted:
@@ -381,8 +409,12 @@ def _notes(result: ThreeW, rows: pd.DataFrame, sectors: SectorTable, by_pcode: b
             "(add their spellings to the file to merge them with a listed sector)."
         )
     spellings: dict[str, set[str]] = {}
-    for text, sector in zip(rows[columns["sector"]], rows["_sector"]):
-        spellings.setdefault(sector.label, set()).add(" ".join(str(text).split()))
+    for text, named in zip(rows[columns["sector"]], rows["_sectors"]):
+        if len(named) == 1:
+            spellings.setdefault(named[0].label, set()).add(" ".join(str(text).split()))
+    several = sum(len(named) > 1 for named in rows["_sectors"])
+    if several:
+        notes.append(f"{several} row(s) name several sectors (e.g. 'WASH, Health'): the partner counts in each.")
     merged = [f"{label} ({len(s)} spellings)" for label, s in spellings.items() if len(s) > 1]
     if merged:
         notes.append(f"Sector spellings read as one: {', '.join(merged)}.")

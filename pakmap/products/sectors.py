@@ -2,7 +2,8 @@
 
 Partners spell a sector many ways ("WASH", "Wash", "water, sanitation & hygiene"); each spelling is
 folded (case, accents, punctuation, "&" as "and") and looked up among the sectors' listed spellings
-and labels. A spelling no sector lists stays a sector of its own, named as the table first wrote it,
+and labels. A cell naming several listed sectors ("WASH, Health") counts for each. A spelling no sector lists
+stays a sector of its own, named as the table first wrote it,
 and the product says so: the officer adds the spelling to the file, no code changes.
 """
 
@@ -16,6 +17,7 @@ from ..errors import StyleError
 from ..resources import read_data_file, style_file
 
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_SEPARATORS = re.compile(r"[,;/+|\n]| and | & ")
 OTHER_COLOR = "#999999"  # a sector the file does not list (UNHCR grey tint)
 
 
@@ -75,6 +77,19 @@ class SectorTable:
             return None
         found = self._by_spelling.get(folded)
         return found or Sector(folded, " ".join(str(text).split()), OTHER_COLOR, listed=False)
+
+    def all_of(self, text) -> tuple[Sector, ...]:
+        """The sectors a cell names: one ("Shelter/NFI", "water, sanitation & hygiene" are one sector
+        each), or several listed ones ("WASH, Health", "Protection; Education"); a cell whose parts are
+        not all listed sectors is one unlisted sector, as written."""
+        whole = self.of(text)
+        if whole is None or whole.listed:
+            return () if whole is None else (whole,)
+        parts = [p for p in _SEPARATORS.split(str(text)) if fold(p)]
+        found = [self._by_spelling.get(fold(p)) for p in parts]
+        if len(parts) > 1 and all(found):
+            return tuple(dict.fromkeys(s for s in found if s is not None))
+        return (whole,)
 
 
 __all__ = ["Sector", "SectorTable", "fold"]
