@@ -143,7 +143,7 @@ def expected_reached() -> dict[str, int]:
 # partners write them ("PK-706", "pk 723"), one code that is no district (PK799).
 PCODE_ACTIVITIES = [
     ("Thar Water Trust", "WASH", "PK-726", "Tharparkar", 2100),
-    ("Thar Water Trust", "wash", "pk 729", "Umerkot", 900),
+    ("Thar Water Trust", "wash", "pk 728", "Umerkot", 900),
     ("Pak Shelter Alliance", "Shelter", "PK703", "Dadu", 1500),
     ("Pak Shelter Alliance", "NFI", "PK706", "Hyderabad", 800),
     ("Mehran Women's Forum", "Protection", "PK706", "Hyderabad", 640),
@@ -152,7 +152,7 @@ PCODE_ACTIVITIES = [
     ("Indus Relief Network", "Food Security", "PK799", "Dadu", 400),  # a code of no district: unmatched
     ("Indus Relief Network", "Food Security", "", "Larkana", 350),  # no code: matched by its name
 ]
-PCODE_EXPECTED = {"PK726": 1, "PK729": 1, "PK703": 2, "PK706": 2, "PK723": 1, "PK713": 1}  # PK713: Larkana
+PCODE_EXPECTED = {"PK726": 1, "PK728": 1, "PK703": 2, "PK706": 2, "PK723": 1, "PK713": 1}  # PK713: Larkana
 
 
 def write_pcode_activity_csv(path: Path) -> Path:

@@ -25,7 +25,7 @@ from pakmap.errors import PakmapError
 from pakmap.products.activities import PARTNERS, ThreeWOptions, who_what_where
 from pakmap.products.sector_panels import partner_breaks
 from pakmap.products.sectors import SectorTable
-from pakmap.products.threew_report import ThreeWFiles, write_threew_outputs
+from pakmap.products.threew_report import ThreeWFiles, line_of_control, write_threew_outputs
 from pakmap.sources import open_layer
 
 pytestmark = pytest.mark.realdata
@@ -237,3 +237,10 @@ def test_formula_like_text_stays_text_in_the_workbook(shared_data, tmp_path):
     cells = [c for sheet in book for row in sheet.iter_rows() for c in row]
     assert sum(attack in str(c.value) for c in cells) == 2  # the sector's column, the district's reason
     assert all(c.data_type != "f" for c in cells)
+
+
+def test_line_of_control_from_the_boundaries_geopackage(shared_data):
+    """pakistan_admin.gpkg holds the Line of Control: the map page draws it dotted, as its note says."""
+    loc = line_of_control(ThreeWFiles("a.xlsx", str(shared_data / "pakistan_admin.gpkg"), by_layer="districts"))
+    assert loc is not None and loc.style.symbol.line_style == "dot"
+    assert line_of_control(ThreeWFiles("a.xlsx", str(shared_data / "pak_districts.geojson"))) is None

@@ -1,8 +1,8 @@
 """The 3W product's sector page: one small map per sector on one A4 landscape page, one legend.
 
 Every panel draws the same units with the same classes (the partner counts of all sectors share one
-scale, so a dark district means the same number of partners in every panel), zoomed to the units
-where any partner works. Each panel is headed by its sector's name on the sector's colour
+scale, so a dark district means the same number of partners in every panel) over the same extent as
+the map page. Each panel is headed by its sector's name on the sector's colour
 (``styles/sectors.toml``) and the number of partners in it. Up to 12 sectors fit on the page; a
 table with more continues on a second page.
 """
@@ -78,8 +78,7 @@ class SectorPanels:
         self.title = safe.project.layout.title
         self.sources = safe.project.layout.sources
         self.largest = int(result.units[PARTNERS].max())
-        working = layer.data[layer.data[PARTNERS].notna()]
-        xmin, ymin, xmax, ymax = (working if len(working) else layer.data).total_bounds
+        xmin, ymin, xmax, ymax = layer.data.total_bounds  # every unit, as on the map page
         pad = 0.04 * max(xmax - xmin, ymax - ymin)
         self.extent = (xmin - pad, ymin - pad, xmax + pad, ymax + pad)
 

@@ -21,12 +21,13 @@ import numpy as np
 import pandas as pd
 
 from ..atomic import atomic_path
+from ..catalog import load_catalog
 from ..csv_out import safe_cell, write_frame_csv
-from ..errors import JoinError
+from ..errors import JoinError, PakmapError
 from ..export import export_print
 from ..field_kinds import count_fields_of, declared
 from ..file_guard import sources_of
-from ..layer import TableLayer, VectorLayer
+from ..layer import Layer, TableLayer, VectorLayer
 from ..layout.compose import compose_page
 from ..numbers import format_number
 from ..project.loaded import LoadedProject
@@ -35,12 +36,15 @@ from ..protection.counts import published_frame
 from ..protection.policy import guard_export
 from ..protection.record import write_export_record
 from ..sources import open_layer
+from ..style import LabelStyle
 from .activities import BENEFICIARIES, PARTNER_LIST, PARTNERS, ThreeW, ThreeWOptions, who_what_where
 from .report_pages import Report, Table, check_product_outputs, write_report_pdf
 from .sector_panels import SectorPanels, partner_style
 
 THREEW_FORMATS = (".pdf", ".png", ".csv", ".xlsx", ".html")
 UNITS = "partners"
+LOC = "line_of_control"
+LABEL = "label"  # the unit's name where partners work, empty elsewhere
 
 
 @dataclass
@@ -92,26 +96,55 @@ def compute_threew(files: ThreeWFiles) -> tuple[ThreeW, VectorLayer]:
         kinds[BENEFICIARIES] = "count"
     layer.declared_kinds = declared(kinds)
     layer.style = partner_style(PARTNERS, int(result.units[PARTNERS].max()))
+    # The units where partners work are named on the map (the most partners placed first); the others
+    # have no label text.
+    data[LABEL] = data[result.keep[0]].where(data[PARTNERS].notna())
+    layer.labels = LabelStyle(field=LABEL, size=6.5, priority=PARTNERS)
     return result, layer
 
 
-def map_project(result: ThreeW, layer: VectorLayer, files: ThreeWFiles, out_dir: Path) -> LoadedProject:
+def line_of_control(files: ThreeWFiles) -> VectorLayer | None:
+    """The Line of Control of the boundaries' GeoPackage (``pakistan_admin.gpkg`` holds one), drawn
+    dotted as the catalog styles it: the page's Jammu and Kashmir note speaks of a dotted line."""
+    if not files.by_layer or files.by_layer == LOC:
+        return None
+    try:
+        layer = open_layer(files.by, layer=LOC)
+    except PakmapError:  # no such layer in the file: nothing to draw
+        return None
+    style = load_catalog().get(LOC).style
+    if not isinstance(layer, VectorLayer) or layer.geometry_type != "LineString" or style is None:
+        return None
+    layer.name, layer.style = LOC, style
+    return layer
+
+
+def map_project(
+    result: ThreeW, layer: VectorLayer, files: ThreeWFiles, out_dir: Path, loc: VectorLayer | None = None
+) -> LoadedProject:
     kinds = {f: kind.kind for f, kind in layer.declared_kinds.items()}
     popup = result.keep + [PARTNERS] + [result.sector_field(s) for s in result.sectors]
     popup += ([BENEFICIARIES] if result.has_beneficiaries else []) + [PARTNER_LIST]
-    spec = LayerSpec(UNITS, path=str(files.by), fields=kinds, popup_fields=popup, style=layer.style)
+    spec = LayerSpec(
+        UNITS, path=str(files.by), fields=kinds, popup_fields=popup, style=layer.style, labels=layer.labels
+    )
     title = files.title or "Who does what where: partners per district"
     subtitle = f"Number of partner organisations per {_unit_word(files)}, all sectors"
     sources = (
         f"Activities: {Path(files.input).name} ({result.partners_total} partners); Boundaries: {Path(files.by).name}"
     )
+    specs = [spec]
+    layers: list[Layer] = [layer]
+    if loc is not None:
+        specs.append(LayerSpec(LOC, path=str(files.by), layer=LOC, style=loc.style, legend=False))
+        layers.append(loc)
     project = Project(
         map=MapSpec(title=title),
-        layers=[spec],
+        layers=specs,
         layout=LayoutSpec(title=title, subtitle=subtitle, sources=sources, extent=ExtentSpec(layer=UNITS)),
     )
     project.path = out_dir / "3w.toml"
-    return LoadedProject(project, [layer])
+    return LoadedProject(project, layers)
 
 
 def _unit_word(files: ThreeWFiles) -> str:
@@ -136,7 +169,9 @@ def matrix_frame(result: ThreeW, safe: VectorLayer, threshold: int, unit_word: s
         out[sector.label] = units.loc[present, result.sector_field(sector)].astype(int)
     if result.has_beneficiaries:
         published = published_frame(safe.attributes[[BENEFICIARIES]], threshold, count_fields_of(safe))
-        out["People reached"] = published.loc[present, BENEFICIARIES]
+        reached = published.loc[present, BENEFICIARIES]
+        # People are whole: 2600, not 2600.0 (a column with "<5" in it is text already).
+        out["People reached"] = reached.round().astype("Int64") if pd.api.types.is_float_dtype(reached) else reached
     out = out.sort_values(["All sectors", result.keep[0]], ascending=[False, True], kind="stable")
     return out.rename(columns=dict(zip(result.keep, [unit_word.capitalize(), "P-code"])))
 
@@ -235,9 +270,10 @@ def write_threew_outputs(outputs, files: ThreeWFiles) -> tuple[ThreeW, list[Path
     """Count once; write each of ``outputs`` (.pdf, .png, .csv, .xlsx, .html) with its export record."""
     check_threew_outputs(outputs, files)
     result, layer = compute_threew(files)
+    loc = line_of_control(files)
     written: list[Path] = []
     for out in map(Path, outputs):
-        loaded = map_project(result, layer, files, out.resolve().parent)
+        loaded = map_project(result, layer, files, out.resolve().parent, loc)
         safe, plan = guard_export(loaded, out)
         threshold = int(safe.project.protection.threshold)
         safe_layer = safe.layer(UNITS)
