@@ -220,29 +220,48 @@ def clean_rows(
     left_out: list[tuple[str, str]] = []
     seen: dict[tuple, str] = {}
     sectors_of: dict[int, tuple[Sector, ...]] = {}
-    for position, (label, row) in enumerate(table.iterrows()):
-        partner, sector_text = row[columns["partner"]], row[columns["sector"]]
-        texts = [row[c] for c in columns.values() if isinstance(row[c], str)]
-        total = next((total_reason(t) for t in texts if total_reason(t)), None)
+    # A table repeats a few partners, sectors and places thousands of times: each distinct cell is
+    # folded, tested for a total and read as sectors once.
+    folded: dict[Any, str] = {}
+    totals: dict[str, bool] = {}
+    named_of: dict[Any, tuple[Sector, ...]] = {}
+
+    def fold_cell(value) -> str:
+        if value not in folded:
+            folded[value] = "" if _is_blank(value) else fold(value)
+        return folded[value]
+
+    def is_total(value) -> bool:
+        if value not in totals:
+            totals[value] = total_reason(value) is not None
+        return totals[value]
+
+    roles = list(columns.values())
+    at = {column: i for i, column in enumerate(roles)}
+    partner_at, sector_at = at[columns["partner"]], at[columns["sector"]]
+    status_at = at.get(columns.get("status", ""), None)
+    for position, (label, *cells) in enumerate(table[roles].itertuples(name=None)):
         where = _row_label(kind, label)
-        if total:
+        if any(isinstance(c, str) and is_total(c) for c in cells):
             left_out.append((where, "a totals row"))
             continue
+        partner, sector_text = cells[partner_at], cells[sector_at]
         if _is_blank(partner):
             left_out.append((where, "no partner named"))
             continue
         if _is_blank(sector_text):
             left_out.append((where, "no sector named"))
             continue
-        if wanted and "status" in columns and fold(row[columns["status"]]) not in wanted:
-            left_out.append((where, f"status '{row[columns['status']]}' not counted"))
+        if wanted and status_at is not None and fold_cell(cells[status_at]) not in wanted:
+            left_out.append((where, f"status '{cells[status_at]}' not counted"))
             continue
-        named = sectors.all_of(sector_text)
-        sectors_of[position] = named
+        if sector_text not in named_of:
+            named_of[sector_text] = sectors.all_of(sector_text)
+        named = sectors_of[position] = named_of[sector_text]
         # The same activity reported twice: its beneficiaries would count twice.
-        signature = tuple(
-            fold(row[c]) if not _is_blank(row[c]) else "" for c in columns.values() if c != columns["sector"]
-        ) + tuple(sorted(s.key for s in named))
+        signature = tuple(fold_cell(c) for i, c in enumerate(cells) if i != sector_at) + tuple(
+            sorted(s.key for s in named)
+        )
         if signature in seen:
             left_out.append((where, f"repeats {seen[signature]}"))
             continue
