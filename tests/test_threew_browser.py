@@ -31,16 +31,16 @@ def test_sector_filter_shows_one_sector(browser, shared_data, tmp_path):  # noqa
     visit = Visit(browser, tmp_path / "3w.html")
     try:
         assert visit.errors == []
-        # Every district in grey, and over it the 22 with partners (all sectors).
-        assert _paths(visit) == 156 + 22
+        # Every district in grey, over it the 22 with partners (all sectors), over all the Line of Control.
+        assert _paths(visit) == 156 + 22 + 1
         options = visit.page.locator("#pm-sector option").all_inner_texts()
         assert options[:4] == ["All sectors", "Protection", "Shelter & NFI", "WASH"] and len(options) == 11
         visit.page.select_option("#pm-sector", label="WASH")
         visit.page.wait_for_timeout(200)
-        assert _paths(visit) == 156 + 6  # WASH partners work in six districts
+        assert _paths(visit) == 156 + 6 + 1  # WASH partners work in six districts
         visit.page.select_option("#pm-sector", label="Camp coordination")
         visit.page.wait_for_timeout(200)
-        assert _paths(visit) == 156 + 1
+        assert _paths(visit) == 156 + 1 + 1
         tip = visit.hover_feature(156)  # the one district of the view, above the grey ones
         assert tip.splitlines()[:2] == ["District\tPishin", "Camp coordination: partners\t1"], tip
         legend = visit.page.locator(".pm-legend").inner_text()

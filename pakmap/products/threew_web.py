@@ -9,6 +9,7 @@ view at a time; the views share one scale of classes, so the single legend reads
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import replace
 from pathlib import Path
 
@@ -129,6 +130,12 @@ def web_project(
         specs.append(LayerSpec(layer.name, style=layer.style, popup_fields=popup, legend=i == 0))
         layers.append(layer)
         labels.append(label)
+    # Layers of the print map beyond the units (the dotted Line of Control) lie over every view.
+    for other in safe.drawable:
+        if other.name != layer_name:
+            spec = next(spec for spec in safe.project.layers if spec.name == other.name)
+            specs.append(dataclasses.replace(spec, legend=False, popup_fields=[]))
+            layers.append(other)
     # The whole of the units, as on paper; the subtitle follows the sector list rather than naming one.
     subtitle = f"Number of partner organisations per {unit_word}, in the sector chosen on the left"
     layout = replace(safe.project.layout, extent=ExtentSpec(), subtitle=subtitle)
@@ -146,8 +153,8 @@ def export_threew_webmap(
     drawn = [c for c in m._children.values() if isinstance(c, FeatureLayer)]
     for fl in drawn:
         fl.control = False  # the sector list chooses the view; the layer control would contradict it
-    # Every layer is drawn, in project order: the grey units first, then one per view.
-    assert len(drawn) == len(labels) + 1, "one web layer per project layer"
+    # Every layer is drawn, in project order: the grey units first, then one per view, then the rest.
+    assert len(drawn) == len(loaded.drawable), "one web layer per project layer"
     page_of(m).header.add_child(Verbatim(f"<style>{FILTER_CSS}</style>"), name="pm_sector_css")
     SectorFilter([(label, fl.get_name()) for label, fl in zip(labels, drawn[1:])]).add_to(m)
     write_text_atomic(out, finish_page(m.get_root().render()))
