@@ -90,15 +90,15 @@ def compute_threew(files: ThreeWFiles) -> tuple[ThreeW, VectorLayer]:
     data = result.units.copy()
     counts = [PARTNERS] + [result.sector_field(s) for s in result.sectors]
     data[counts] = data[counts].where(data[counts] > 0)  # 0 partners: drawn as "no partner reported"
+    # The units where partners work are named on the map (the most partners placed first); the others
+    # have no label text.
+    data[LABEL] = data[result.keep[0]].where(data[PARTNERS].notna())
     layer = VectorLayer(UNITS, data, units.source)
     kinds = {f: "other" for f in counts}  # organisations, not people: never suppressed
     if result.has_beneficiaries:
         kinds[BENEFICIARIES] = "count"
     layer.declared_kinds = declared(kinds)
     layer.style = partner_style(PARTNERS, int(result.units[PARTNERS].max()))
-    # The units where partners work are named on the map (the most partners placed first); the others
-    # have no label text.
-    data[LABEL] = data[result.keep[0]].where(data[PARTNERS].notna())
     layer.labels = LabelStyle(field=LABEL, size=6.5, priority=PARTNERS)
     return result, layer
 
