@@ -209,3 +209,35 @@ def test_the_legend_says_a_grey_district_may_be_suppressed(districts_path):
     assert plan.layers["districts"].secondary
     assert safe.layer("districts").style.nodata_label == "No data or suppressed (x)"
     assert layer.style.nodata_label == "No data"  # the officer's own layer is untouched
+
+
+def dense_census_table(shared_data) -> pd.DataFrame:
+    """The census's real districts (two per division, in their divisions and provinces, Islamabad alone
+    in its own) with a third of the part cells of 1–4: a dense table of small cells."""
+    census = pd.read_csv(shared_data / "pak_census2023_districts.csv")
+    table = census.groupby("division").head(2)[["district", "division", "province"]].reset_index(drop=True)
+    rng = np.random.default_rng(0)
+    for part in PARTS:
+        values = rng.integers(5, 300, len(table))
+        small = rng.random(len(table)) < 0.3
+        values[small] = rng.integers(1, 5, small.sum())
+        table[part] = values
+    table.loc[table["district"] == "Islamabad", "girls"] = 3  # alone in its division and province
+    table["total"] = table[PARTS].sum(axis=1)
+    return table
+
+
+@pytest.mark.timeout(300)
+def test_a_dense_table_hides_close_to_the_minimum(shared_data):
+    """Each small cell is put on a rectangle of hidden cells, shared where it can be; a unit alone in
+    its groups (Islamabad: its figures are its division's and province's) cannot be hidden by more
+    cells. Before: every one of the 305 cells hidden, after ~3 minutes. Now: about as many secondary
+    cells as primary ones (59 primary, 56 secondary: 38% of the cells), none recoverable."""
+    table = dense_census_table(shared_data)
+    fields = [*PARTS, "total"]
+    primary = int(((table[fields] > 0) & (table[fields] < 5)).to_numpy().sum())
+    out, counts = complementary_suppression(table, fields, 5)
+    secondary = sum(counts.values())
+    assert 0 < secondary <= primary
+    assert (primary + secondary) / table[fields].size <= 0.4
+    assert exposed_cells(out, fields, ["division", "province"], [("total", PARTS)]) == []

@@ -16,8 +16,11 @@ The relations a table declares, each a sum whose total is known:
 
 Cells under the threshold (primary suppression, "<5") are the unknowns. A suppressed cell can be
 recovered exactly when its unit vector lies in the row space of the relations restricted to the
-suppressed cells (linear algebra, not a rule of thumb). While one can, the smallest other published
-cell of a relation that holds it is suppressed too (a zero only when no other cell is left). Those
+suppressed cells (linear algebra, not a rule of thumb). Each primary cell is put on the cheapest
+"rectangle" of suppressed cells that can be shifted without changing any published sum (tau-Argus's
+hypercube method; one rectangle serves several primary cells), then the rank test checks the whole
+and closes what is left with the smallest other cell of a relation (a zero only when no other cell
+is left). Those
 secondary cells are written as ``SECONDARY_MARK`` ("x", the statisticians' mark, which every pakmap
 reader and formatter takes as an empty, suppressed cell): never as "<5", which would be false.
 
@@ -44,6 +47,7 @@ _MAX_ROW_FIELDS = 14  # count fields searched for a total = sum of parts (combin
 _MAX_PARTS = 6
 _TOLERANCE = 1e-9
 _SAMPLE_ROWS = 256
+_MAX_PATTERN = 4  # fields moved together in one row (girls, total; men, women)
 
 
 @dataclass(frozen=True)
@@ -157,57 +161,184 @@ def _exposed(suppressed: list[tuple[int, int]], touching: list[Relation]) -> lis
     return [c for c, f in zip(suppressed, inside) if f > 1 - 1e-7]
 
 
+def _field_patterns(rels: list[Relation], n_fields: int) -> dict[int, list[np.ndarray]]:
+    """Field → the smallest-support weightings ``v`` of one row's fields that keep its row sums true
+    (``v[total] = Σ v[parts]``) and move that field: men +1 and women −1, or girls +1 and total +1."""
+    structures = sorted({(rel.total[1], tuple(sorted(f for _, f in rel.parts))) for rel in rels if rel.total})
+    sums = np.zeros((len(structures), n_fields))
+    for i, (total, parts) in enumerate(structures):
+        sums[i, list(parts)] = 1.0
+        sums[i, total] = -1.0
+    out: dict[int, list[np.ndarray]] = {}
+    for f in range(n_fields):
+        found: list[np.ndarray] = []
+        others = [g for g in range(n_fields) if g != f]
+        for size in range(min(_MAX_PATTERN, n_fields)):
+            for extra in itertools.combinations(others, size):
+                support = [f, *extra]
+                if any(set(np.flatnonzero(v)) <= set(support) for v in found):
+                    continue  # a smaller pattern already moves f within these fields
+                block = sums[:, support]
+                if not block.any():
+                    null = np.eye(len(support))[:1] if size == 0 else np.zeros((0, len(support)))
+                else:
+                    _, sv, vt = np.linalg.svd(block)
+                    null = vt[int(np.sum(sv > 1e-9)) :]
+                for basis in null:
+                    if abs(basis[0]) > 1e-9 and np.all(np.abs(basis) > 1e-9):
+                        v = np.zeros(n_fields)
+                        v[support] = np.round(basis / basis[0], 9)
+                        found.append(v)
+                        break
+        out[f] = found
+    return out
+
+
+def _exchangeable_rows(rels: list[Relation], shape: tuple[int, int]) -> np.ndarray:
+    """Per cell, a class number: two rows whose cells of a field have the same class are held by the
+    same column sums (districts of one division), so a unit moved from one to the other changes no
+    published total."""
+    held: dict[tuple[int, int], list[int]] = {}
+    for i, rel in enumerate(rels):
+        if rel.total is None:
+            for c in rel.parts:
+                held.setdefault(c, []).append(i)
+    classes: dict[tuple[int, ...], int] = {}
+    out = np.zeros(shape, dtype=np.int64)
+    for r in range(shape[0]):
+        for f in range(shape[1]):
+            out[r, f] = classes.setdefault(tuple(held.get((r, f), ())), len(classes))
+    return out
+
+
+def _balanced(moves: dict[tuple[int, int], float], by_cell: dict[tuple[int, int], list[Relation]]) -> bool:
+    """Whether changing the cells by ``moves`` leaves every relation that holds one of them true."""
+    seen: set[int] = set()
+    for cell in moves:
+        for rel in by_cell.get(cell, []):
+            if id(rel) in seen:
+                continue
+            seen.add(id(rel))
+            change = sum(moves.get(c, 0.0) for c in rel.parts) - (moves.get(rel.total, 0.0) if rel.total else 0.0)
+            if abs(change) > 1e-9:
+                return False
+    return True
+
+
+def _cheapest_rectangle(
+    cell: tuple[int, int],
+    values: np.ndarray,
+    suppressed: np.ndarray,
+    present: np.ndarray,
+    patterns: dict[int, list[np.ndarray]],
+    classes: np.ndarray,
+    by_cell: dict[tuple[int, int], list[Relation]],
+) -> list[tuple[int, int]] | None:
+    """The cells, besides the suppressed ones, of the cheapest rectangle through ``cell``: its row's
+    pattern ``v`` and the opposite ``−v`` in an exchangeable row. Such a set of suppressed cells
+    can be shifted (+t, −t…) without changing any published sum, so none of them is determined.
+    Cheapest: fewest zeros (a hidden 0 next to a primary cell bounds it exactly), then fewest new
+    cells (a rectangle through cells already suppressed protects several primaries at once), then
+    the smallest values hidden (the least information lost)."""
+    r, f = cell
+    best: tuple | None = None
+    for v in patterns[f]:
+        support = np.flatnonzero(v)
+        if not present[r, support].all():
+            continue
+        rows = np.flatnonzero(classes[:, f] == classes[r, f])
+        rows = rows[(rows != r) & present[rows][:, support].all(axis=1)]
+        rows = rows[(classes[rows][:, support] == classes[r, support]).all(axis=1)]
+        if not len(rows):
+            continue
+        own_new = ~suppressed[r, support]
+        own = (np.sum(own_new & (values[r, support] == 0)), np.sum(own_new), np.sum(values[r, support][own_new]))
+        new = ~suppressed[rows][:, support]
+        vals = values[rows][:, support]
+        zeros = np.sum(new & (vals == 0), axis=1) + own[0]
+        count = np.sum(new, axis=1) + own[1]
+        lost = np.sum(np.where(new, vals, 0.0), axis=1) + own[2]
+        for i in np.lexsort((rows, lost, count, zeros)):
+            moves = {(r, int(g)): float(v[g]) for g in support}
+            moves.update({(int(rows[i]), int(g)): -float(v[g]) for g in support})
+            if not _balanced(moves, by_cell):
+                continue
+            key = (int(zeros[i]), int(count[i]), float(lost[i]))
+            if best is None or key < best[0]:
+                best = (key, [c for c in moves if not suppressed[c]])
+            break
+    return None if best is None else best[1]
+
+
 def secondary_cells(values: np.ndarray, primary: np.ndarray, rels: list[Relation]) -> np.ndarray:
     """The cells to suppress besides ``primary`` so that no suppressed cell is determined by ``rels``.
 
-    First no relation may hold a single suppressed cell: its smallest other cell is added, preferring
-    one whose other relations already hold a suppressed cell (so no new single is made: the cells
-    form rectangles, as tau-Argus's hypercube method does). Then, as long as the rank test still
-    finds a determined cell (cycles of relations can pin one down), a cell of its relations is added.
+    Each primary cell is put on the cheapest "rectangle" of suppressed cells (``_cheapest_rectangle``,
+    the hypercube method of tau-Argus): a rectangle already suppressed costs nothing, so one
+    complementary cell serves several primary ones and the cells hidden stay close to the minimum.
+    Then the rank test checks the whole: while it finds a determined cell (a primary cell no
+    rectangle could hold: a unit alone in its groups), a cell of its relations is added.
     """
-    suppressed = {(int(r), int(f)) for r, f in zip(*np.nonzero(primary))}
+    suppressed_mask = primary.astype(bool).copy()
     secondary = np.zeros_like(primary, dtype=bool)
-    if not suppressed:
+    if not suppressed_mask.any():
         return secondary
     by_cell: dict[tuple[int, int], list[Relation]] = {}
     for rel in rels:
         for c in rel.cells():
             by_cell.setdefault(c, []).append(rel)
-    hidden_in = {id(rel): sum(c in suppressed for c in rel.cells()) for rel in rels}
+    present = ~np.isnan(values)
+    patterns = _field_patterns(rels, values.shape[1])
+    classes = _exchangeable_rows(rels, values.shape)
+    # Largest primary cells first: their rectangles, through other small cells where possible, are
+    # then reused by the smaller ones.
+    order = sorted(zip(*np.nonzero(primary)), key=lambda c: (-values[c], c))
+    for r, f in order:
+        cells = _cheapest_rectangle((int(r), int(f)), values, suppressed_mask, present, patterns, classes, by_cell)
+        for c in cells or []:
+            suppressed_mask[c] = secondary[c] = True
+    _close_remaining(values, suppressed_mask, secondary, rels, by_cell)
+    return secondary
 
-    def add(cell: tuple[int, int]) -> None:
-        suppressed.add(cell)
-        secondary[cell] = True
-        for rel in by_cell.get(cell, []):
-            hidden_in[id(rel)] += 1
 
-    def cost(cell: tuple[int, int], rel: Relation) -> tuple:
-        singles = sum(hidden_in[id(other)] == 0 for other in by_cell.get(cell, []) if other is not rel)
-        return (bool(values[cell] == 0), singles, float(values[cell]), rel.total == cell, cell)
+def _close_remaining(
+    values: np.ndarray,
+    mask: np.ndarray,
+    secondary: np.ndarray,
+    rels: list[Relation],
+    by_cell: dict[tuple[int, int], list[Relation]],
+) -> None:
+    """Add cells until the rank test finds no determined suppressed cell: the smallest other cell of
+    a relation that holds one (a zero only when no other cell is left). A cell the relations
+    determine even with every cell suppressed (a unit alone in its division, beside divisions whose
+    totals are known) is a published total in disguise: suppressing more would hide the whole table
+    and protect nothing, so it is left as it is."""
+    suppressed = {(int(r), int(f)) for r, f in zip(*np.nonzero(mask))}
 
-    def hide(cell: tuple[int, int], rel: Relation) -> bool:
-        options = [cost(c, rel) for c in rel.cells() if c not in suppressed]
+    def hide(rel: Relation) -> bool:
+        options = [
+            (bool(values[c] == 0), float(values[c]), rel.total == c, c) for c in rel.cells() if c not in suppressed
+        ]
         if options:
-            add(min(options)[-1])
+            cell = min(options)[-1]
+            suppressed.add(cell)
+            mask[cell] = secondary[cell] = True
         return bool(options)
 
-    pending = [rel for rel in rels if hidden_in[id(rel)] == 1]
-    while pending:
-        rel = pending.pop()
-        if hidden_in[id(rel)] == 1:
-            hide(next(c for c in rel.cells() if c in suppressed), rel)
-            pending.extend(other for c in rel.cells() for other in by_cell.get(c, []) if hidden_in[id(other)] == 1)
     hopeless: set[tuple[int, int]] = set()
+    checked = False
     for _ in range(values.size):
         ordered = sorted(suppressed)
         touching = list({id(r): r for c in ordered for r in by_cell.get(c, [])}.values())
-        exposed = [c for c in _exposed(ordered, touching) if c not in hopeless]
+        exposed = _exposed(ordered, touching)
+        if exposed and not checked:
+            hopeless, checked = set(_exposed(sorted({c for rel in rels for c in rel.cells()}), rels)), True
+        exposed = [c for c in exposed if c not in hopeless]
         if not exposed:
             break
         cell = exposed[0]
-        if not any(hide(cell, rel) for rel in by_cell.get(cell, [])):
+        if not any(hide(rel) for rel in by_cell.get(cell, [])):
             hopeless.add(cell)  # its relations hold nothing else (a unit alone with its total)
-    return secondary
 
 
 def complementary_suppression(
