@@ -11,7 +11,12 @@ import shapely
 from test_protection_data import PLACES, households
 
 from pakmap.errors import ProtectionError
+from pakmap.layer import SourceInfo, VectorLayer
+from pakmap.project.loaded import LoadedProject
+from pakmap.project.model import LayerSpec, Project, ProtectionSpec
 from pakmap.protection.aggregate import aggregate_points, hex_cells, hex_polygons
+from pakmap.protection.complementary import SECONDARY_MARK
+from pakmap.protection.policy import guard_export
 
 
 @pytest.fixture(scope="module")
@@ -146,3 +151,49 @@ def test_hexagon_centres_are_the_grids_not_the_households():
 def _centre(cell: tuple[int, int]) -> tuple[float, float]:
     q, r = cell
     return 2000.0 * math.sqrt(3.0) * (q + r / 2), 2000.0 * 1.5 * r
+
+
+def _anchors(geom) -> list:
+    """The points a map draws for a unit: centroid, proportional circle, label."""
+    return [geom.centroid, geom.point_on_surface(), shapely.get_point(shapely.maximum_inscribed_circle(geom), 0)]
+
+
+def test_no_unit_of_few_households_is_drawn_within_a_kilometre_of_one(districts_path):
+    """One household lives where Islamabad's label would be drawn: that district publishes none of
+    its figures ("x": no "<5" label, no circle at its centre). Two households in Lahore, tens of
+    kilometres from its centre, keep their "<5"; five in Peshawar around its centre are a count."""
+    districts = gpd.read_file(districts_path)
+    shape = districts.set_index("name").geometry
+    islamabad = _anchors(shape["Islamabad"])[2]
+    lahore = shape["Lahore"]
+    grid = shapely.points(
+        np.stack(np.meshgrid(np.linspace(*lahore.bounds[::2], 40), np.linspace(*lahore.bounds[1::2], 40)), -1).reshape(
+            -1, 2
+        )
+    )
+    metric = districts.estimate_utm_crs()
+    anchors = gpd.GeoSeries(_anchors(lahore), crs=4326).to_crs(metric)
+    inside = gpd.GeoSeries(grid[shapely.contains(lahore, grid)], crs=4326)
+    distance = np.array([anchors.distance(p).min() for p in inside.to_crs(metric)])
+    far = list(inside[distance > 10_000].iloc[:2])
+    peshawar = _anchors(shape["Peshawar"])[0]
+    gdf = households(10).iloc[:8].reset_index(drop=True)
+    points = [islamabad, *far, *[shapely.Point(peshawar.x + 0.003 * i, peshawar.y) for i in range(5)]]
+    gdf = gdf.set_geometry(gpd.GeoSeries(points, crs=gdf.crs))
+
+    out = aggregate_points(gdf, "admin", districts, count_name="households", threshold=5)
+    near = dict(zip(out["name"], out.attrs["centre_near_home"]))
+    assert near["Islamabad"] and not near["Lahore"] and not near["Peshawar"]
+    assert int(out.attrs["centre_near_home"].sum()) == 1
+
+    homes = VectorLayer("households", gdf, SourceInfo(None))
+    boundaries = VectorLayer("districts", districts, SourceInfo(districts_path))
+    project = Project(
+        layers=[LayerSpec("districts"), LayerSpec("households")],
+        protection=ProtectionSpec(aggregate={"households": "admin:districts"}),
+    )
+    safe, plan = guard_export(LoadedProject(project, [boundaries, homes]), None)
+    published = safe.layer("households").data.set_index("name")["households"]
+    assert published["Islamabad"] == SECONDARY_MARK
+    assert published["Lahore"] == 2 and published["Peshawar"] == 5
+    assert plan.summary()["units_with_a_centre_near_a_home"] == {"households": 1}

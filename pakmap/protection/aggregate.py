@@ -6,7 +6,9 @@ household size → individuals) leave: no point, no coordinate. Hexagons are cel
 origin the CRS's), so a drawn cell or its centre depends on no household's position; hexagons with
 fewer households than the project threshold are not produced at all (nor are empty ones). Admin
 units stay (their boundaries are public): their counts below the threshold are written as "<5" by
-every surface (``pakmap.protection.counts``) and their sums as "x" (``pakmap.protection.contributors``).
+every surface (``pakmap.protection.counts``) and their sums as "x" (``pakmap.protection.contributors``);
+a unit of 1 … k − 1 households with a point a map would draw for it (centroid, circle, label) within a
+kilometre of one of them publishes no figure at all (``centres_near_homes``), so nothing marks that spot.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from ..errors import ProtectionError
 from .counts import suppression_counts
 
 MIN_HEX_KM = 1.0  # smaller cells would place a single household almost exactly
+NEAR_HOME_KM = 1.0  # no published point of a cell of few households this close to one of them
 _SQRT3 = math.sqrt(3.0)
 
 
@@ -107,7 +110,7 @@ def _to_admin(points, xy, keep, polygons: gpd.GeoDataFrame, count_name: str, sum
     for name, values in _sums(frame, poly_idx, n, sums).items():
         result[name] = values
     result.attrs["outside"] = int(len(xy) - len(pt_idx))
-    return result
+    return result, xy[pt_idx], poly_idx
 
 
 def _to_hex(points, xy, keep, size_km: float, count_name: str, sums: dict[str, str]):
@@ -128,7 +131,38 @@ def _to_hex(points, xy, keep, size_km: float, count_name: str, sums: dict[str, s
     data.update(_sums(points.loc[keep], index, n, sums))
     grid = gpd.GeoDataFrame(data, geometry=hex_polygons(cells[:, 0], cells[:, 1], size), crs=metric)
     grid.attrs["hex_size_km"] = float(size_km)
-    return grid.to_crs(points.crs)
+    return grid, xy, index
+
+
+def centres_near_homes(
+    cells: np.ndarray, crs, homes: np.ndarray, cell_of: np.ndarray, counts: np.ndarray, threshold: int, points
+) -> np.ndarray:
+    """Per cell: it holds 1 … k − 1 households and a point a map may publish for it (its centroid,
+    the point on its surface where proportional circles go, the centre of its largest inscribed
+    circle where labels go) lies within ``NEAR_HOME_KM`` of one of them. ``homes``: the households'
+    coordinates in ``crs``, ``cell_of``: each one's cell. Distances are in metres, in the points'
+    metric CRS (their own if projected in metres, else their UTM zone)."""
+    near = np.zeros(len(cells), dtype=bool)
+    few = np.flatnonzero((counts > 0) & (counts < threshold))
+    if not len(few) or not len(homes):
+        return near
+    metric = _metric_crs(points)
+    shapes = cells[few]
+    anchors = [
+        shapely.centroid(shapes),
+        shapely.point_on_surface(shapes),
+        shapely.get_point(shapely.maximum_inscribed_circle(shapes, tolerance=0.0), 0),
+    ]
+    same = CRS.from_user_input(crs) == metric
+    to_metric = (lambda g: g) if same else (lambda g: gpd.GeoSeries(g, crs=crs).to_crs(metric).to_numpy())
+    home_points = to_metric(shapely.points(homes))
+    anchors = [to_metric(a) for a in anchors]
+    for i, cell in enumerate(few):
+        mine = home_points[cell_of == cell]
+        for anchor in anchors:
+            if np.any(shapely.distance(anchor[i], mine) < NEAR_HOME_KM * 1000.0):
+                near[cell] = True
+    return near
 
 
 def aggregate_points(
@@ -147,7 +181,10 @@ def aggregate_points(
     e.g. ``{"individuals": "household_size"}``. The result is in the polygons' CRS (admin) or the
     points' CRS (hex) and carries no point attribute. ``result.attrs``: ``skipped`` (rows without a
     point geometry), ``outside`` (admin: points in no unit), ``suppressed`` (field → counts below
-    ``threshold``, shown as "<threshold"), ``dropped_cells`` (hex: cells under ``threshold`` left out).
+    ``threshold``, shown as "<threshold"), ``dropped_cells`` (hex: cells under ``threshold`` left out),
+    ``centre_near_home`` (with ``threshold``: per unit, whether one of its 1 … k − 1 households lives
+    within a kilometre of a point a map would draw for it: ``centres_near_homes``; the policy then
+    publishes none of that unit's figures, so no label or circle is drawn there).
     """
     sums = dict(sums or {})
     if points.crs is None:
@@ -160,20 +197,29 @@ def aggregate_points(
             raise ProtectionError(
                 "aggregation to admin units needs a polygon layer", fix="name the boundary layer to count the points in"
             )
-        result = _to_admin(points, xy, keep, polygons, count_name, sums)
+        result, homes, cell_of = _to_admin(points, xy, keep, polygons, count_name, sums)
     elif to == "hex":
-        result = _to_hex(points, xy, keep, size_km, count_name, sums)
-        if threshold is not None:
-            # A hexagon of fewer than k households would show where they live: not drawn at all.
-            small = result[count_name].to_numpy() < threshold
-            result = result.loc[~small].reset_index(drop=True)
-            result.attrs["dropped_cells"] = int(small.sum())
+        result, homes, cell_of = _to_hex(points, xy, keep, size_km, count_name, sums)
     else:
         raise ProtectionError(f"unknown aggregation '{to}'", fix="aggregate to 'admin' units or a 'hex' grid")
+    if threshold is not None and to == "hex":
+        # A hexagon of fewer than k households would show where they live: not drawn at all (so no
+        # published centre of a grid cell is ever that of fewer than k homes).
+        small = result[count_name].to_numpy() < threshold
+        result = result.loc[~small].reset_index(drop=True)
+        result.attrs["dropped_cells"] = int(small.sum())
+    elif threshold is not None:
+        counts = result[count_name].to_numpy()
+        crs = result.crs if result.crs is not None else points.crs
+        result.attrs["centre_near_home"] = centres_near_homes(
+            result.geometry.to_numpy(), crs, homes, cell_of, counts, threshold, points
+        )
+    if to == "hex":
+        result = result.to_crs(points.crs)
     result.attrs["skipped"] = int((~keep).sum())
     if threshold is not None:
         result.attrs["suppressed"] = suppression_counts(result, threshold, [count_name, *sums])
     return result
 
 
-__all__ = ["aggregate_points", "hex_cells", "hex_polygons", "MIN_HEX_KM"]
+__all__ = ["aggregate_points", "centres_near_homes", "hex_cells", "hex_polygons", "MIN_HEX_KM", "NEAR_HOME_KM"]

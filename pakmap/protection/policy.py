@@ -23,6 +23,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from ..errors import ProtectionError
 from ..field_format import expression_fields
 from ..field_kinds import count_fields_of, is_count, name_tokens
@@ -118,6 +120,7 @@ class LayerPlan:
     secondary: dict[str, int] = field(default_factory=dict)  # count field → cells shown as "x" (complementary)
     few_contributors: dict[str, int] = field(default_factory=dict)  # field → values of < threshold contributors
     dropped_cells: int = 0  # hexagons of fewer households than the threshold, left out
+    centres_near_home: int = 0  # units of few households with a drawn point within 1 km of one: "x"
 
 
 @dataclass
@@ -145,6 +148,9 @@ class ExportPlan:
             "points_left_out": [n for n, p in self.layers.items() if p.points == "left out"],
             "aggregated": {n: p.aggregate for n, p in self.layers.items() if p.points == "aggregated"},
             "hexagons_left_out": {n: p.dropped_cells for n, p in self.layers.items() if p.dropped_cells},
+            "units_with_a_centre_near_a_home": {
+                n: p.centres_near_home for n, p in self.layers.items() if p.centres_near_home
+            },
             "suppressed_counts": {n: dict(p.suppressed) for n, p in self.layers.items() if p.suppressed},
             "secondary_suppressed": {n: dict(p.secondary) for n, p in self.layers.items() if p.secondary},
             "few_contributors": {n: dict(p.few_contributors) for n, p in self.layers.items() if p.few_contributors},
@@ -566,7 +572,15 @@ def _aggregated_layer(loaded: LoadedProject, layer: VectorLayer, lp: LayerPlan) 
     )
     new.visible, new.opacity = layer.visible, layer.opacity
     # Sums over a unit's few households (their members) are theirs: suppressed with the count.
-    new.contributors = {name: data[count_name].to_numpy() for name in sums}
+    counts = data[count_name].to_numpy()
+    new.contributors = {name: counts for name in sums}
+    near = data.attrs.get("centre_near_home")
+    if near is not None and near.any():
+        # A unit whose label or circle would sit within a kilometre of one of its few homes publishes
+        # none of its figures ("x"): nothing is drawn at that point.
+        new.contributors = {name: np.where(near, 1, counts) for name in sums}
+        new.contributors[count_name] = near.astype(np.int64)
+        lp.centres_near_home = int(near.sum())
     lp.fields = [str(c) for c in data.columns if c != data.geometry.name]
     lp.suppressed = data.attrs.get("suppressed", {})
     lp.dropped_cells = int(data.attrs.get("dropped_cells", 0))
