@@ -42,9 +42,10 @@ from ..sensitivity.detect import (
 from ..style import CategorizedStyle, GraduatedStyle, ProportionalStyle, SingleSymbolStyle
 from .aggregate import aggregate_points
 from .charts import chart_groups, published_charts, resolved_fields
-from .complementary import complementary_suppression
+from .complementary import SECONDARY_MARK, complementary_suppression
 from .contributors import denominator_counts, few_contributors
 from .counts import suppression_counts
+from .differencing import protect_differences
 
 GEOMETRY = "geometry"
 STANDARD_THRESHOLD = 5  # UNHCR's usual minimum cell size: lower needs a recorded reason
@@ -57,7 +58,9 @@ PLACES_FIX = (
 
 SUPPRESSION_METHOD = (
     'counts of people from 1 to threshold - 1 shown as "<threshold"; complementary cells shown as "x" '
-    "so that no suppressed count follows from row, column or parent-unit totals"
+    "so that no suppressed count follows from row, column or parent-unit totals; a total published by two "
+    'layers (a row, or the sum of rows) that differs by 1 to threshold - 1 between them shown as "x" '
+    "(differencing)"
 )
 
 
@@ -120,6 +123,7 @@ class LayerPlan:
     secondary: dict[str, int] = field(default_factory=dict)  # count field → cells shown as "x" (complementary)
     few_contributors: dict[str, int] = field(default_factory=dict)  # field → values of < threshold contributors
     dropped_cells: int = 0  # hexagons of fewer households than the threshold, left out
+    differencing: dict[str, int] = field(default_factory=dict)  # count field → totals hidden ("x") for differencing
     centres_near_home: int = 0  # units of few households with a drawn point within 1 km of one: "x"
 
 
@@ -154,6 +158,7 @@ class ExportPlan:
             "suppressed_counts": {n: dict(p.suppressed) for n, p in self.layers.items() if p.suppressed},
             "secondary_suppressed": {n: dict(p.secondary) for n, p in self.layers.items() if p.secondary},
             "few_contributors": {n: dict(p.few_contributors) for n, p in self.layers.items() if p.few_contributors},
+            "differencing_suppressed": {n: dict(p.differencing) for n, p in self.layers.items() if p.differencing},
             "suppression_method": SUPPRESSION_METHOD,
             "allow_sensitive_arguments": list(self.allow_arguments),
             "declared_places": list(self.places),
@@ -650,6 +655,11 @@ def _protect_cells(loaded: LoadedProject, layer: Layer, lp: LayerPlan, threshold
         frame, lp.secondary = complementary_suppression(frame, counts, threshold, hidden, groups)
     if frame is attributes:
         return layer
+    return _with_frame(layer, frame, lp)
+
+
+def _with_frame(layer: Layer, frame, lp: LayerPlan) -> Layer:
+    """``layer`` publishing ``frame`` (its attributes with cells suppressed)."""
     if isinstance(layer, VectorLayer):
         points = layer.point_columns
         if points is not None:
@@ -657,15 +667,46 @@ def _protect_cells(loaded: LoadedProject, layer: Layer, lp: LayerPlan, threshold
         else:
             data = layer.data.copy()
             for column in frame.columns:
-                data[column] = frame[column]
+                data[column] = frame[column].to_numpy()
         new = replace_data(layer, data)
         style = new.style
-        if isinstance(style, GraduatedStyle) and (style.field in lp.secondary or style.field in lp.few_contributors):
+        suppressed = {*lp.secondary, *lp.few_contributors, *lp.differencing}
+        if isinstance(style, GraduatedStyle) and style.field in suppressed and "(x)" not in style.nodata_label:
             # Its "x" cells are drawn in the no-data colour: the legend says why.
             new.style = dataclasses.replace(style, nodata_label=f"{style.nodata_label} or suppressed (x)")
         return new
     layer.data = frame
     return layer
+
+
+def _protect_differences(layers: list[Layer], plan: ExportPlan) -> list[Layer]:
+    """The layers with no two totals of one count differing by 1 … k − 1 (``pakmap.protection.differencing``)."""
+    frames, fields = {}, {}
+    for layer in layers:
+        lp = plan.layers.get(layer.name)
+        if lp is None or not isinstance(layer, (VectorLayer, TableLayer)) or not lp.fields:
+            continue
+        counts = [f for f in count_fields_of(layer) if f in set(lp.fields)]
+        if counts:
+            frames[layer.name], fields[layer.name] = layer.attributes, counts
+    if len(frames) < 2:
+        return layers
+    protected, hidden = protect_differences(frames, fields, plan.threshold)
+    out = []
+    for layer in layers:
+        lp = plan.layers.get(layer.name)
+        if lp is not None and layer.name in hidden:
+            lp.differencing = hidden[layer.name]
+            frame = protected[layer.name]
+            frame.index = layer.attributes.index
+            lp.secondary = {
+                f: int((frame[f] == SECONDARY_MARK).sum()) - lp.few_contributors.get(f, 0) - lp.differencing.get(f, 0)
+                for f in fields[layer.name]
+            }
+            lp.secondary = {f: n for f, n in lp.secondary.items() if n > 0}
+            layer = _with_frame(layer, frame, lp)
+        out.append(layer)
+    return out
 
 
 def _safe_project(project: Project, plan: ExportPlan, layers: list[Layer]) -> Project:
@@ -704,6 +745,7 @@ def apply_plan(loaded: LoadedProject, plan: ExportPlan) -> LoadedProject:
             continue  # exact locations of people never reach an exporter
         else:
             layers.append(_protect_cells(loaded, _strip_layer(layer, lp), lp, plan.threshold))
+    layers = _protect_differences(layers, plan)
     safe = LoadedProject(_safe_project(loaded.project, plan, layers), layers, list(loaded.join_reports), loaded.crs)
     safe.published_charts = published_charts(loaded, layers, loaded.project.layout.charts, plan.threshold)
     return safe
