@@ -108,7 +108,7 @@ def _cell_to_hide(pair: tuple[Total, Total], frames: dict[str, pd.DataFrame]) ->
     total = rows[0] if rows else max(pair, key=lambda t: (len(t.rows), t.layer))
     if total.row:
         return total.layer, total.field, total.rows[0]
-    values = numeric_values(frames[total.layer][total.field]).to_numpy(dtype=float)
+    values, _ = _shown(frames[total.layer], total.field, 0)
     row = max(total.rows, key=lambda r: (values[r], -r))
     return total.layer, total.field, row
 

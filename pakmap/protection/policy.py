@@ -658,7 +658,7 @@ def _protect_cells(loaded: LoadedProject, layer: Layer, lp: LayerPlan, threshold
     return _with_frame(layer, frame, lp)
 
 
-def _with_frame(layer: Layer, frame, lp: LayerPlan) -> Layer:
+def _with_frame(layer: VectorLayer | TableLayer, frame, lp: LayerPlan) -> Layer:
     """``layer`` publishing ``frame`` (its attributes with cells suppressed)."""
     if isinstance(layer, VectorLayer):
         points = layer.point_columns
@@ -695,7 +695,7 @@ def _protect_differences(layers: list[Layer], plan: ExportPlan) -> list[Layer]:
     out = []
     for layer in layers:
         lp = plan.layers.get(layer.name)
-        if lp is not None and layer.name in hidden:
+        if lp is not None and layer.name in hidden and isinstance(layer, (VectorLayer, TableLayer)):
             lp.differencing = hidden[layer.name]
             frame = protected[layer.name]
             frame.index = layer.attributes.index
