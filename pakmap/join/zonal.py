@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..csv_out import write_rows_csv
 from ..errors import JoinError, SourceError
-from ..sources.raster import damaged_pixels
+from ..sources.raster_errors import damaged_pixels
 
 ZONAL_STATS = ("sum", "mean", "count", "min", "max", "median")
 

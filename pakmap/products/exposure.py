@@ -36,7 +36,7 @@ from rasterio.windows import bounds as window_bounds
 
 from ..crs import WGS84
 from ..errors import JoinError, SourceError
-from ..sources.raster import damaged_pixels
+from ..sources.raster_errors import damaged_pixels
 
 CHUNK_CELLS = 2048  # a processing window's side, rounded to whole blocks
 EQUAL_AREA = "EPSG:6933"  # WGS 84 / NSIDC EASE-Grid 2.0 Global: areas of polygon footprints

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from ..project.model import ProductSpec, Project
 from .activities import ThreeWOptions
-from .exposure_report import ExposureOptions, write_exposure_outputs
 from .quality_report import QualityOptions, write_quality_outputs
 from .threew_report import ThreeWFiles, write_threew_outputs
 
@@ -56,6 +55,10 @@ def run_product(project: Project, product: ProductSpec) -> tuple[str, list[Path]
         )
         counts, written = write_threew_outputs(outputs, files)
         return counts.summary(), written
+    # The exposure product reads its hazard raster through rasterio (a GDAL of its own, ~30 MB
+    # resident): loaded when a project lists one, not by every ``pakmap render`` of a map.
+    from .exposure_report import ExposureOptions, write_exposure_outputs
+
     exposure_options = ExposureOptions(
         hazard=str(project.resolve(product.hazard)),
         by=str(project.resolve(product.by)),

@@ -11,10 +11,10 @@ import numpy as np
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter
 
+from .. import sources
 from ..errors import SourceError
 from ..numbers import format_range, significant
 from ..palettes import _hex_to_rgb, palette
-from ..sources.raster import read_raster_window
 
 
 def ramp_lut(palette_name: str, n: int = 256) -> np.ndarray:
@@ -41,7 +41,9 @@ def read_window(layer, view, out_width: int, out_height: int) -> np.ndarray:
     # GDAL knows only the file's nodata: with another no-data value in the style, bilinear resampling
     # would blend -9999 into the pixels around it, so those are read nearest and masked exactly.
     resampling = "bilinear" if style.nodata is None else "nearest"
-    data, nodata, _ = read_raster_window(
+    # Through the package: rasterio (a GDAL of its own) is imported by the first raster drawn, not
+    # by every vector map's renderer (``pakmap.sources`` loads its raster reader on first use).
+    data, nodata, _ = sources.read_raster_window(
         layer, view.extent, view.crs, out_width, out_height, bands=[band], resampling=resampling
     )
     values = data[0].astype(float)

@@ -26,6 +26,7 @@ from .. import limits
 from ..crs import check_placeable, parse_crs, transform_bounds
 from ..errors import SourceError
 from ..layer import RasterLayer, SourceInfo
+from .raster_errors import damaged_pixels, raster_detail
 
 
 def open_raster(path: Path, *, crs=None) -> RasterLayer:
@@ -44,7 +45,7 @@ def open_raster(path: Path, *, crs=None) -> RasterLayer:
             )
     except rasterio.errors.RasterioIOError as exc:
         raise SourceError(
-            f"cannot be read as GeoTIFF ({_detail(exc, path)})",
+            f"cannot be read as GeoTIFF ({raster_detail(exc, path)})",
             path=path,
             fix="check that the file is complete, or export it again as GeoTIFF",
         ) from None
@@ -59,22 +60,6 @@ def open_raster(path: Path, *, crs=None) -> RasterLayer:
 # GDAL's block cache defaults to 5 % of the machine's memory, and a file without overviews fills it
 # with every block under a zoomed-out view: 256 MB is plenty for drawing (GDAL_CACHEMAX overrides).
 _GDAL_CACHE = {} if os.environ.get("GDAL_CACHEMAX") else {"GDAL_CACHEMAX": 256 * 2**20}
-
-
-def _detail(exc: BaseException, path) -> str:
-    cause = exc.__cause__ or exc.__context__
-    if cause is not None and "previous exception" in str(exc):  # rasterio's wrapper of GDAL's message
-        exc = cause
-    return " ".join(str(exc).replace(str(path), "").split())[:120] or type(exc).__name__
-
-
-def damaged_pixels(exc: Exception, path) -> SourceError:
-    """The one-line error for a raster whose header reads but whose pixels do not (damaged tiles)."""
-    return SourceError(
-        f"cannot be read: its pixel data is damaged ({_detail(exc, path)})",
-        path=path,
-        fix="copy or download the file again, or export it again as GeoTIFF",
-    )
 
 
 def _check_read_size(src, window: Window, out_shape: tuple[int, int], band: int, path) -> None:
@@ -182,4 +167,4 @@ def read_raster_window(
     return out, valid == 0, dst_transform
 
 
-__all__ = ["open_raster", "read_raster_window", "plan_read", "damaged_pixels"]
+__all__ = ["open_raster", "read_raster_window", "plan_read"]
