@@ -196,3 +196,26 @@ def test_geopackage_attribute_table_opens_as_a_table(tmp_path, capsys):
     assert isinstance(open_layer(path, layer="camps"), VectorLayer)
     assert main(["info", str(path), "--layer", "stats"]) == 0
     assert "a table for joins" in capsys.readouterr().out
+
+
+def test_a_geojson_listed_then_opened_is_parsed_twice_not_four_times(tmp_path, monkeypatch):
+    """GDAL's GeoJSON driver parses the whole file at every open: ``pakmap info`` and the desktop app
+    list a file's layers and then open one, and that open reuses the listing (geometry type too)."""
+    import pakmap.sources.gdal_frame as gdal_frame
+    import pakmap.sources.vector as vector
+
+    path = tmp_path / "areas.geojson"
+    gpd.GeoDataFrame({"n": [1, 2]}, geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)], crs=4326).to_file(path)
+    opened = []
+    for module, name in ((vector.pyogrio, "list_layers"), (gdal_frame.pyogrio, "read_info")):
+        real = getattr(module, name)
+        monkeypatch.setattr(
+            module, name, lambda *a, _real=real, _name=name, **k: opened.append(_name) or _real(*a, **k)
+        )
+    assert list_layers(path) == ["areas"]
+    layer = open_layer(path)
+    assert len(layer.data) == 2 and opened == ["list_layers"]
+    # Changed on disk: listed again, never the old file's layers.
+    gpd.GeoDataFrame({"n": [1]}, geometry=[shapely.Point(0, 0)], crs=4326).to_file(path, layer="sites")
+    assert len(open_layer(path).data) == 1
+    assert opened == ["list_layers", "list_layers"]

@@ -34,25 +34,34 @@ except ImportError:  # pragma: no cover - exercised by monkeypatching ``pyarrow`
 
 
 def read_frame(
-    gdal_path: str, layer: str | None, encoding: str | None, points_as_columns: bool = False
+    gdal_path: str,
+    layer: str | None,
+    encoding: str | None,
+    points_as_columns: bool = False,
+    geometry_type: str | None = None,
 ) -> gpd.GeoDataFrame | PointColumns:
     """``pyogrio.read_dataframe`` of one layer, through Arrow when possible (same result either way).
 
     ``points_as_columns``: a layer of plain 2D points may come back as ``PointColumns`` instead.
+    ``geometry_type``: the layer's as ``pyogrio.list_layers`` gave it, when known: GDAL's GeoJSON
+    driver parses the whole file at every open, so it is not opened once more only to ask.
     """
     with paused_gc():  # one shapely geometry per feature: see pakmap.gc_pause
         if points_as_columns and pyarrow is not None:
-            points = _read_point_columns(gdal_path, layer, encoding)
+            points = _read_point_columns(gdal_path, layer, encoding, geometry_type)
             if points is not None:
                 return points
         return _read_frame(gdal_path, layer, encoding)
 
 
-def _read_point_columns(gdal_path: str, layer: str | None, encoding: str | None) -> PointColumns | None:
+def _read_point_columns(
+    gdal_path: str, layer: str | None, encoding: str | None, geometry_type: str | None
+) -> PointColumns | None:
     """The layer as ``PointColumns``, or None when it is not all plain points or its attributes need
     pyogrio's own conversions (date-times read as text, JSON fields): then it is read as a frame."""
-    info = pyogrio.read_info(gdal_path, layer=layer, encoding=encoding)
-    if info["geometry_type"] != "Point":
+    if geometry_type in (None, "Unknown"):  # not listed (a shapefile is listed without opening it)
+        geometry_type = pyogrio.read_info(gdal_path, layer=layer, encoding=encoding)["geometry_type"]
+    if geometry_type != "Point":
         return None
     try:
         meta, table = pyogrio.read_arrow(gdal_path, layer=layer, encoding=encoding, datetime_as_string=True)

@@ -90,9 +90,9 @@ def read_vector(
         if ignore_prj:  # read a copy without the .prj; the user's file stays as it is
             with tempfile.TemporaryDirectory(prefix="pakmap-") as scratch:
                 copy = entry.shapefile.copy_without(".prj", Path(scratch))
-                gdf = _read(str(copy), entry.gdal_layer, encoding, path, fmt)
+                gdf = _read(str(copy), entry.gdal_layer, encoding, path, fmt, entry.geometry_type)
     if gdf is None:
-        gdf = _read(entry.gdal_path, entry.gdal_layer, encoding, path, fmt)
+        gdf = _read(entry.gdal_path, entry.gdal_layer, encoding, path, fmt, entry.geometry_type)
     if fmt.label in ("KML", "KMZ"):
         gdf = _drop_unused(gdf, _KML_HOUSEKEEPING)
     if len(gdf) == 0:
@@ -113,14 +113,15 @@ def read_vector(
 
 
 def _read(
-    gdal_path: str, gdal_layer: str, encoding: str | None, path: Path, fmt: Format
+    gdal_path: str, gdal_layer: str, encoding: str | None, path: Path, fmt: Format, geometry_type: str | None
 ) -> gpd.GeoDataFrame | PointColumns | pd.DataFrame:
     try:
         with warnings.catch_warnings():
             # GeoJSON properties holding lists stay text; that is what the officer sees in QGIS too.
             warnings.filterwarnings("ignore", message="Could not parse column")
             # KML keeps its frame: its housekeeping columns are dropped from the frame below.
-            return read_frame(gdal_path, gdal_layer, encoding, points_as_columns=fmt.label not in ("KML", "KMZ"))
+            points = fmt.label not in ("KML", "KMZ")
+            return read_frame(gdal_path, gdal_layer, encoding, points_as_columns=points, geometry_type=geometry_type)
     except _GDAL_ERRORS as exc:
         raise _gdal_error(exc, path, fmt) from None
 
@@ -146,8 +147,25 @@ def _gdal_error(exc: Exception, path: Path, fmt: Format) -> SourceError:
     )
 
 
+# The last file listed, by path, size and modification time: ``pakmap info`` and the desktop app list
+# a file's layers and then open one, and GDAL's GeoJSON driver parses the whole file at every open.
+_last_listed: tuple[tuple, list[_Entry]] | None = None
+
+
 def _entries(path: Path, fmt: Format) -> list[_Entry]:
     """Every layer of the file, zip members included."""
+    global _last_listed
+    stat = path.stat()
+    key = (str(path.resolve()), fmt, stat.st_size, stat.st_mtime_ns)
+    last = _last_listed
+    if last is not None and last[0] == key:
+        return list(last[1])
+    entries = _listed_entries(path, fmt)
+    _last_listed = (key, entries)
+    return list(entries)
+
+
+def _listed_entries(path: Path, fmt: Format) -> list[_Entry]:
     if fmt.driver == ZIP:
         return _zip_entries(path, fmt)
     entries = []
