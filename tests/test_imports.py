@@ -91,6 +91,8 @@ def test_render_of_the_demo_loads_no_scipy_matplotlib_or_sklearn(tmp_path):
     assert {"pakmap.render", "pakmap.export", "pakmap.web", "pakmap.classify"} <= loaded
     assert not loaded & set(NEVER), sorted(loaded & set(NEVER))
     assert "PySide6.QtWidgets" not in loaded
+    # A map without rasters: rasterio's own GDAL (~30 MB resident) stays out of the process.
+    assert "rasterio" not in loaded
 
 
 @pytest.mark.gui
@@ -117,6 +119,34 @@ def test_desktop_app_drawing_the_demo_loads_no_scipy_matplotlib_or_sklearn(tmp_p
     )
     assert {"PySide6.QtWidgets", "pakmap.render", "pakmap.classify"} <= loaded
     assert not loaded & set(NEVER), sorted(loaded & set(NEVER))
+
+
+@pytest.mark.gui
+def test_desktop_app_first_map_loads_no_exporter_and_no_rasterio(tmp_path, districts_path):
+    """The exporters (and pikepdf, their PDF finisher), the QGIS writer and rasterio wait for their
+    first use, not for the window's first map of a vector file."""
+    loaded = loaded_after(
+        f"""
+        from pathlib import Path
+        from PySide6.QtCore import QSettings
+        from pakmap_ui.app import create_app, run_until
+        from pakmap_ui.main_window import MainWindow
+
+        create_app()
+        settings = QSettings("settings.ini", QSettings.Format.IniFormat)
+        window = MainWindow(settings=settings, recovery_path=Path("recovery.toml"), autosave_seconds=3600)
+        window.show()
+        added = []
+        window.add_files([{str(districts_path)!r}], on_done=added.append)
+        canvas = window.canvas
+        run_until(lambda: added and canvas.image is not None and not canvas.is_rendering, 200)
+        """,
+        tmp_path,
+        timeout=280,
+    )
+    assert {"PySide6.QtWidgets", "pakmap.render", "pakmap.sources"} <= loaded
+    late = {"pikepdf", "pakmap.export", "pakmap.interop", "pakmap.jobs.qgis_project", "rasterio"}
+    assert not loaded & late, sorted(loaded & late)
 
 
 def _imported_names(path: Path) -> set[str]:

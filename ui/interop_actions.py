@@ -12,8 +12,6 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QFileDialog
 
-from pakmap.jobs.qgis_project import export_qgis_project
-from pakmap.jobs.style_files import check_style_fits, export_layer_style, read_style_file
 from pakmap.layer import VectorLayer
 
 QGZ_FILTER = "QGIS project (*.qgz)"
@@ -82,6 +80,10 @@ class InteropActions(QObject):
         path = path or self.ask_qgz_path()
         if not path:
             return None
+        # The QGIS writer brings the exporters, the page layout and the PDF finisher (pikepdf): loaded
+        # when first used, not before the window's first map (as the dialogs in main_window.py).
+        from pakmap.jobs.qgis_project import export_qgis_project
+
         loaded = self.document.loaded
         return self.window.tasks.start(
             f"Exporting {Path(path).name}",
@@ -98,6 +100,8 @@ class InteropActions(QObject):
         path = path or self.ask_style_save_path(layer.name)
         if not path:
             return None
+        from pakmap.jobs.style_files import export_layer_style
+
         loaded, name = self.document.loaded, layer.name
         return self.window.tasks.start(
             f"Exporting {Path(path).name}",
@@ -114,6 +118,8 @@ class InteropActions(QObject):
         path = path or self.ask_style_open_path()
         if not path:
             return None
+        from pakmap.jobs.style_files import check_style_fits, read_style_file
+
         try:
             imported = read_style_file(path)
             check_style_fits(self.document.loaded, layer.name, imported, path)
