@@ -5,7 +5,9 @@
 - cold start: a fresh ``python`` process imports the app, opens the main window, reads the real
   districts (``pak_districts.geojson``; with 1,000,000 generated points too) and finishes the first
   background render: the wall time of the whole process (targets 1.2 s and 2 s, issue 15), the
-  median of 5, with the child's own split (imports and window, reading, drawing);
+  median of 5, with its CPU time and the child's own split (imports and window, reading, drawing);
+  alternated with the same files in a PyQGIS window's map canvas (``qgis_canvas.py``, when
+  ``python3-qgis`` is installed), with the ratios;
 - pan/zoom frame: what the user sees while dragging or wheel-zooming over 1,000,000 points is the
   last rendered image moved/scaled by ``paintEvent``; timed per frame (targets 50 ms and 100 ms);
 - full re-render: the background render of the same view after the movement stops (shown when it
@@ -64,31 +66,41 @@ def startup_child(paths: list[str]) -> None:
     os._exit(0)  # measured; skip teardown
 
 
-def measure_startup(paths: list[Path], runs: int) -> tuple[list[float], list[list[float]], list[float]]:
-    """Wall times of fresh processes from launch to the first drawn map of ``paths``, the child's own
-    split of each (imports and window, reading, drawing) and its CPU time (user + system: on a busy
-    shared machine the wall time also counts waiting for a core)."""
+def startup_commands(paths: list[Path]) -> dict[str, list[str]]:
+    """The programs whose cold start is measured: pakmap's window, and a PyQGIS canvas
+    (``qgis_canvas.py``) when ``python3-qgis`` is installed."""
+    from peers import QGIS_PYTHON, qgis_available
+
+    commands = {"pakmap": [sys.executable, __file__, "--startup-child", *map(str, paths)]}
+    if qgis_available():
+        commands["qgis"] = [QGIS_PYTHON, str(HERE / "qgis_canvas.py"), *map(str, paths)]
+    return commands
+
+
+def measure_startup(paths: list[Path], runs: int) -> dict[str, tuple[list[float], list[list[float]], list[float]]]:
+    """For each program (``startup_commands``), runs alternated: the wall times of fresh processes from
+    launch to the first drawn map of ``paths``, the child's own split of each (imports and window,
+    reading, drawing) and its CPU time (user + system: on a busy shared machine the wall time also
+    counts waiting for a core)."""
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"), PYTHONPATH=str(REPO))
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: modules compiled once, not at every start
-    times, phases, cpu = [], [], []
-    for _ in range(runs):
-        used = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        out = subprocess.run(
-            [sys.executable, __file__, "--startup-child", *map(str, paths)],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=300,
-        )
-        wall = time.perf_counter() - t0
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if out.returncode != 0 or not out.stdout.strip():
-            raise RuntimeError(f"start-up run failed: {out.stderr[-2000:]}")
-        times.append(wall)
-        cpu.append(after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime)
-        phases.append([float(v) for v in out.stdout.split()[-3:]])
-    return times, phases, cpu
+    commands = startup_commands(paths)
+    results: dict[str, tuple[list[float], list[list[float]], list[float]]] = {n: ([], [], []) for n in commands}
+    names = list(commands)
+    for i in range(runs):
+        for name in names[i % len(names) :] + names[: i % len(names)]:
+            times, phases, cpu = results[name]
+            used = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t0 = time.perf_counter()
+            out = subprocess.run(commands[name], capture_output=True, text=True, env=env, timeout=600)
+            wall = time.perf_counter() - t0
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if out.returncode != 0 or not out.stdout.strip():
+                raise RuntimeError(f"{name} start-up run failed: {out.stderr[-2000:]}")
+            times.append(wall)
+            cpu.append(after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime)
+            phases.append([float(v) for v in out.stdout.split()[-3:]])
+    return results
 
 
 def million_points(n: int):
@@ -170,15 +182,18 @@ def main(argv: list[str] | None = None) -> int:
     runs = int(argv[argv.index("--runs") + 1]) if "--runs" in argv else (1 if quick else 5)
     starts = {"cold start to the first drawn map: real districts": ([districts], 1.2)}
     starts[f"cold start: real districts + {n:,} points"] = ([districts, ensure(1000, n)[1]], 2.0)
-    rows, splits = [], []
+    rows, splits, cold = [], [], []
     for name, (paths, target) in starts.items():
-        times, phases, cpu = measure_startup(paths, runs)
+        measured = measure_startup(paths, runs)
+        times, phases, cpu = measured["pakmap"]
         rows.append((name, times, target))
-        middle = phases[sorted(range(runs), key=lambda i: times[i])[runs // 2]]
-        splits.append(f"{name}: CPU time of the process, median {statistics.median(cpu):.2f} s")
-        splits.append(
-            f"{name}: imports and window {middle[0]:.2f} s, reading {middle[1]:.2f} s, drawing {middle[2]:.2f} s"
-        )
+        for program, (p_times, p_phases, p_cpu) in measured.items():
+            middle = p_phases[sorted(range(runs), key=lambda i: p_times[i])[runs // 2]]
+            cold.append((name, program, statistics.median(p_times), statistics.median(p_cpu)))
+            splits.append(
+                f"{name}, {program}: imports and window {middle[0]:.2f} s, reading {middle[1]:.2f} s, "
+                f"drawing {middle[2]:.2f} s"
+            )
     canvas = measure_canvas(n, 20 if quick else 60)
     targets = {"pan frame": 0.05, "zoom frame": 0.1}
     for name, values in canvas.items():
@@ -191,6 +206,13 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "-" if target is None else ("yes" if med <= target else "NO")
         shown = "-" if target is None else f"{target * 1000:.0f} ms"
         print(f"{name:<58} {med * 1000:>6.1f} ms {worst * 1000:>6.1f} ms {shown:>9}  {verdict}")
+    print()
+    print(f"Cold start, median of {runs} alternated runs (QGIS: a PyQGIS window with a map canvas, qgis_canvas.py)")
+    print(f"{'start':<58} {'program':<8} {'wall s':>7} {'cpu s':>6} {'wall/QGIS':>10} {'cpu/QGIS':>9}")
+    for name, program, wall, cpu in cold:
+        qgis = next(((w, c) for n, p, w, c in cold if n == name and p == "qgis"), None)
+        ratios = f"{wall / qgis[0]:>9.2f}x {cpu / qgis[1]:>8.2f}x" if qgis and program != "qgis" else ""
+        print(f"{name:<58} {program:<8} {wall:>7.2f} {cpu:>6.2f} {ratios}")
     print("(median run's split, inside the process after interpreter start-up)")
     for line in splits:
         print(line)

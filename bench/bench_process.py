@@ -221,7 +221,7 @@ def report(rows: dict, alone: dict, runs: int) -> str:
     lines = [
         f"Whole process, start-up included: PNG + PDF, A4 landscape at 300 dpi (median of {runs} alternated runs)",
         f"{'map':<37} {'program':<21} {'wall s':>7} {'cpu s':>6} {'peak MiB':>9} {'files MB':>9} {'wall/QGIS':>10} "
-        f"{'peak/QGIS':>10}  targets (wall, peak)",
+        f"{'cpu/QGIS':>9} {'peak/QGIS':>10}  targets (wall, peak)",
     ]
     for size, results in rows.items():
         qgis = results.get("qgis", {})
@@ -229,9 +229,10 @@ def report(rows: dict, alone: dict, runs: int) -> str:
             if "error" in r:
                 lines.append(f"{LABEL[size]:<37} {name:<21} error: {r['error']}")
                 continue
-            ratio = peak_ratio = target = ""
+            ratio = cpu_ratio = peak_ratio = target = ""
             if "wall" in qgis and name != "qgis":
                 ratio, peak_ratio = f"{r['wall'] / qgis['wall']:.2f}x", f"{r['peak'] / qgis['peak']:.2f}x"
+                cpu_ratio = f"{r['cpu'] / qgis['cpu']:.2f}x"
                 if name == "pakmap":
                     wall_t, peak_t = TARGETS[size]
                     met = (
@@ -242,7 +243,7 @@ def report(rows: dict, alone: dict, runs: int) -> str:
                     target = f"≤ {wall_t}x, ≤ {peak_t}x: {met}"
             lines.append(
                 f"{LABEL[size]:<37} {name:<21} {r['wall']:>7.2f} {r['cpu']:>6.2f} {r['peak']:>9.0f} {r['bytes'] / 1e6:>9.2f} "
-                f"{ratio:>10} {peak_ratio:>10}  {target}"
+                f"{ratio:>10} {cpu_ratio:>9} {peak_ratio:>10}  {target}"
             )
     lines.append("")
     for name, r in alone.items():

@@ -32,9 +32,9 @@ def commands() -> dict[str, list[str]]:
         "pakmap --version": ["-c", SCRIPT, "--version"],
         "pakmap --help": ["-c", SCRIPT, "--help"],
     }
-    districts = DATA / "pakistan_admin.gpkg"
-    if districts.exists():
-        found["pakmap info pakistan_admin.gpkg"] = ["-c", SCRIPT, "info", str(districts)]
+    for name in ("pak_districts.geojson", "pakistan_admin.gpkg"):  # the target; four layers
+        if (DATA / name).exists():
+            found[f"pakmap info {name}"] = ["-c", SCRIPT, "info", str(DATA / name)]
     return found
 
 
