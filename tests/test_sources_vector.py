@@ -219,3 +219,15 @@ def test_a_geojson_listed_then_opened_is_parsed_twice_not_four_times(tmp_path, m
     gpd.GeoDataFrame({"n": [1]}, geometry=[shapely.Point(0, 0)], crs=4326).to_file(path, layer="sites")
     assert len(open_layer(path).data) == 1
     assert opened == ["list_layers", "list_layers"]
+
+
+def test_a_file_listed_through_a_folder_since_removed_opens_through_another(tmp_path):
+    """The kept listing holds the path GDAL opens: a route through a removed folder (a temporary
+    folder of an earlier read) is never reused for the same file reached another way."""
+    (tmp_path / "data").mkdir()
+    gpd.GeoDataFrame({"n": [1]}, geometry=[shapely.box(0, 0, 1, 1)], crs=4326).to_file(tmp_path / "data" / "a.geojson")
+    for name in ("first", "second"):
+        (tmp_path / name).mkdir()
+    assert list_layers(tmp_path / "first" / ".." / "data" / "a.geojson") == ["a"]
+    (tmp_path / "first").rmdir()
+    assert len(open_layer(tmp_path / "second" / ".." / "data" / "a.geojson").data) == 1

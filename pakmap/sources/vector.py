@@ -147,8 +147,10 @@ def _gdal_error(exc: Exception, path: Path, fmt: Format) -> SourceError:
     )
 
 
-# The last file listed, by path, size and modification time: ``pakmap info`` and the desktop app list
-# a file's layers and then open one, and GDAL's GeoJSON driver parses the whole file at every open.
+# The last file listed, by the path as given (the entries hold it for GDAL: another route to the same
+# file may be gone by the next open), its inode, size and modification time: ``pakmap info`` and the
+# desktop app list a file's layers and then open one, and GDAL's GeoJSON driver parses the whole
+# file at every open.
 _last_listed: tuple[tuple, list[_Entry]] | None = None
 
 
@@ -156,7 +158,7 @@ def _entries(path: Path, fmt: Format) -> list[_Entry]:
     """Every layer of the file, zip members included."""
     global _last_listed
     stat = path.stat()
-    key = (str(path.resolve()), fmt, stat.st_size, stat.st_mtime_ns)
+    key = (str(path), fmt, stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
     last = _last_listed
     if last is not None and last[0] == key:
         return list(last[1])
