@@ -139,7 +139,7 @@ def test_the_font_fallbacks_stay_well_formed(tmp_path):
     out = tmp_path / "map.svg"
     export_print(hostile_page_project(tmp_path, "x", template=str(template_with_font(tmp_path, "DejaVu Sans"))), out)
     text = out.read_text(encoding="utf-8")
-    assert "font-family=\"DejaVu Sans, 'Helvetica Neue', Arial, sans-serif\"" in text
+    assert "font-family=\"DejaVu Sans, 'Noto Nastaliq Urdu', 'Helvetica Neue', Arial, sans-serif\"" in text
     assert active_parts(out) == []
 
 

@@ -7,14 +7,14 @@ import sys
 
 from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
 
-from pakmap.fonts import lato_files, register_lato
+from pakmap.fonts import lato_files, register_fonts
 from pakmap.render.qt import ensure_gui_app, qcolor
 
 
 def test_lato_registered_and_resolvable():
     ensure_gui_app()
-    assert "Lato" in register_lato()
-    assert register_lato() is register_lato()  # once
+    assert "Lato" in register_fonts()
+    assert register_fonts() is register_fonts()  # once
     assert "Lato" in QFontDatabase.families()
     assert QFontInfo(QFont("Lato")).family() == "Lato"
     assert any(p.name == "Lato-Bold.ttf" for p in lato_files())

@@ -25,7 +25,7 @@ from ..atomic import atomic_path, check_complete
 from ..errors import ExportError
 from ..layout.compose import Page
 from ..layout.paint import paint_page
-from ..render.context import ImageSink, RenderContext
+from ..render.context import ImageSink, RenderContext, TextSink
 from ..render.qt import ensure_gui_app
 from .pdf_finish import PdfFinishError, finish_pdf
 
@@ -40,12 +40,12 @@ class PdfPages:
     """The pages of a PDF being written (``pdf_document``): each ``new_page`` returns the painter;
     render into it with ``context``, whose image sink takes the dense point images."""
 
-    def __init__(self, writer: QPdfWriter, painter: QPainter, out_path: Path, images: ImageSink):
+    def __init__(self, writer: QPdfWriter, painter: QPainter, out_path: Path, images: ImageSink, texts: TextSink):
         self._writer: QPdfWriter | None = writer
         self._painter: QPainter | None = painter
         self._out_path = out_path
         self.count = 0
-        self.context = RenderContext(images=images)
+        self.context = RenderContext(images=images, texts=texts)
 
     def new_page(self, width_mm: float, height_mm: float, name: str = "") -> QPainter:
         """Start a page of ``width_mm`` x ``height_mm`` (device pixels at the document's dpi)."""
@@ -57,6 +57,8 @@ class PdfPages:
                 raise ExportError("cannot write the PDF", path=self._out_path, fix="check the folder is writable")
         else:
             self._writer.newPage()
+        if self.context.texts is not None:
+            self.context.texts.page = self.count
         self.count += 1
         return self._painter
 
@@ -90,8 +92,8 @@ def pdf_document(
         writer.setTitle(title)
         writer.setCreator(creator)
         painter = QPainter()
-        sink = ImageSink()
-        pages = PdfPages(writer, painter, out_path, sink)
+        sink, texts = ImageSink(), TextSink()
+        pages = PdfPages(writer, painter, out_path, sink, texts)
         try:
             yield pages
         finally:
@@ -101,9 +103,9 @@ def pdf_document(
         if count == 0:
             raise ExportError("nothing to export: no pages", path=out_path, fix="check the atlas layer has features")
         check_complete(tmp, out_path, b"%%EOF")
-        if sink.images or info:
+        if sink.images or info or texts.lines:
             try:
-                finish_pdf(tmp, sink.images, info, created)
+                finish_pdf(tmp, sink.images, info, created, texts.lines, dpi)
             except PdfFinishError as exc:
                 raise ExportError(
                     f"cannot finish the PDF: {exc}", path=out_path, fix="report this as a bug in pakmap"

@@ -1,11 +1,16 @@
 """Finishing a PDF that Qt has written: every change pakmap makes to the file, in one place.
 
-Two changes, made with pikepdf (qpdf), which reads any cross-reference form (a table, a stream,
+Three changes, made with pikepdf (qpdf), which reads any cross-reference form (a table, a stream,
 object streams) and writes a new, consistent one:
 
 - each placeholder image the renderer drew for an ``ImageSink`` (``pakmap/render/context.py``) is
   replaced by the indexed image it stands for, its deflated rows stored as they are: palette index 0
   transparent through a colour-key mask, which Qt's PDF engine cannot write;
+- each line of Arabic-script text the renderer recorded in a ``TextSink`` gets its words back: Qt
+  writes Nastaliq's contextual glyph forms with no ToUnicode entry, so ``pdftotext``, search and
+  copy-paste found nothing of an Urdu name. The text objects drawn inside the line's box, in drawing
+  order, are wrapped in a marked-content span whose /ActualText is the line as written, which
+  readers (poppler, Acrobat, pdf.js) return in place of the glyphs (``pdf_text.py``);
 - the document information is set (Title, Subject, Author, Creator, Producer, the creation date;
   never a local path or a user name: the officer emails these files out), and Qt's XMP metadata is
   rewritten from it, so that the two never disagree.
@@ -18,8 +23,9 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from ..render.context import PLACEHOLDER_WIDTH
+from ..render.context import PLACEHOLDER_WIDTH, TextLine
 from ..render.indexed import IndexedImage
+from .pdf_text import put_actual_text
 
 
 class PdfFinishError(RuntimeError):
@@ -27,13 +33,21 @@ class PdfFinishError(RuntimeError):
 
 
 def finish_pdf(
-    path: Path, images: dict[bytes, IndexedImage], info: dict[str, str] | None = None, created: str | None = None
+    path: Path,
+    images: dict[bytes, IndexedImage],
+    info: dict[str, str] | None = None,
+    created: str | None = None,
+    texts: list[TextLine] | None = None,
+    dpi: float = 300,
 ) -> None:
     """Put ``images`` (placeholder pixels -> image) into the PDF at ``path`` in place of their
-    placeholders, and set its document information to ``info`` plus ``created`` (ISO day)."""
+    placeholders, give the ``texts`` lines (drawn at ``dpi``) their /ActualText, and set its document
+    information to ``info`` plus ``created`` (ISO day)."""
     try:
         with pikepdf.open(path, allow_overwriting_input=True) as pdf:
             _put_images(pdf, dict(images))
+            if texts:
+                put_actual_text(pdf, texts, dpi)
             if info is not None:
                 _set_info(pdf, info, created)
             pdf.save(path, fix_metadata_version=False)  # the version stays Qt's: no XMP to parse for it

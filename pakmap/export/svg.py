@@ -18,6 +18,7 @@ from PySide6.QtSvg import QSvgGenerator
 
 from ..atomic import atomic_path, check_complete
 from ..errors import ExportError
+from ..fonts import with_fallbacks
 from ..layout.compose import Page
 from ..layout.paint import paint_page
 from ..layout.template import FONT_FAMILY
@@ -59,10 +60,19 @@ def write_svg(page: Page, out_path: str | os.PathLike, *, dpi: int = 300) -> Pat
 
 
 def _add_font_fallbacks(path: Path, family: str) -> None:
-    """SVG text names its font; a viewer without Lato should fall back to a sans-serif, not Times."""
+    """SVG text names its font; a viewer without Lato should fall back to a sans-serif, not Times, and
+    set Urdu in Nastaliq before a sans-serif's own Arabic letters (Arial has Naskh ones)."""
     text = path.read_text(encoding="utf-8")
-    fallback = f"font-family=\"{family}, 'Helvetica Neue', Arial, sans-serif\""
-    path.write_text(text.replace(f'font-family="{family}"', fallback), encoding="utf-8")
+    families = with_fallbacks(family)
+    fallback = f"font-family=\"{family}, {_quoted(families[1:])}'Helvetica Neue', Arial, sans-serif\""
+    # Qt names a font by its families joined with commas ("Lato,Noto Nastaliq Urdu").
+    for written in {",".join(families), family}:
+        text = text.replace(f'font-family="{written}"', fallback)
+    path.write_text(text, encoding="utf-8")
+
+
+def _quoted(families: list[str]) -> str:
+    return "".join(f"'{name}', " for name in families)
 
 
 # Elements and attributes through which an SVG runs script or loads other documents.

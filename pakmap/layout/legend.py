@@ -19,9 +19,11 @@ from ..mapview import MapView, fit_extent
 from ..palettes import palette
 from ..project.loaded import LoadedProject
 from ..render import legend_items
+from ..render.context import TextSink
 from ..render.legend_items import legend_title, single_label
 from ..render.qt import qcolor, set_line_style
 from ..render.raster import legend_limits, ramp_label, read_window
+from ..render.script_text import draw_line, line_extent
 from ..render.symbols import marker, tiled_path
 from .template import ElementSpec
 from .text import make_font
@@ -206,7 +208,7 @@ def _place(
     label_font = make_font(family, size)
     title_font = make_font(family, (spec.title_size or spec.size) * scale, bold=True)
     lm, tm = QFontMetricsF(label_font, device), QFontMetricsF(title_font, device)
-    line_h, title_h = lm.ascent() + lm.descent(), tm.ascent() + tm.descent() + 0.6 * px * scale
+    title_gap = 0.6 * px * scale
     col_w = (rect.width() - GAP * px * (columns - 1)) / columns
     widest_circle = max(
         (r.swatch.size for g in groups for r in g.rows if r.swatch.kind in ("circle", "marker")), default=0
@@ -225,7 +227,9 @@ def _place(
         if item is None:
             y += 1.5 * px * scale
             continue
-        h = title_h if isinstance(item, str) else _row_height(item, scale, line_h, px)
+        # Each text by its shaped extent: a line of Nastaliq is about twice as tall as one of Lato.
+        extent = line_extent(title_font if isinstance(item, str) else label_font, _text_of(item), device)
+        h = extent.height + title_gap if isinstance(item, str) else _row_height(item, scale, extent.height, px)
         if y + h > rect.bottom() + 0.01 and col < columns:
             col += 1
             y = rect.top()
@@ -236,7 +240,9 @@ def _place(
         x = rect.left() + col * (col_w + GAP * px)
         if isinstance(item, str):
             fits &= tm.horizontalAdvance(item) <= col_w
-            texts.append(PlacedText(tm.elidedText(item, Qt.TextElideMode.ElideRight, col_w), x, y + tm.ascent(), True))
+            texts.append(
+                PlacedText(tm.elidedText(item, Qt.TextElideMode.ElideRight, col_w), x, y + extent.ascent, True)
+            )
         else:
             row = item
             sw_h = h - 0.8 * px * scale
@@ -244,7 +250,7 @@ def _place(
             label_x = x + swatch_w + GAP * px
             avail = col_w - swatch_w - GAP * px
             fits &= lm.horizontalAdvance(row.label) <= avail
-            baseline = y + sw_h / 2 + (lm.ascent() - lm.descent()) / 2
+            baseline = y + sw_h / 2 + (extent.ascent - extent.descent) / 2
             texts.append(
                 PlacedText(
                     lm.elidedText(row.label, Qt.TextElideMode.ElideRight, max(avail, 0)), label_x, baseline, False
@@ -254,9 +260,20 @@ def _place(
     return LegendLayout(size, columns, texts, swatches, fits, omitted)
 
 
+def _text_of(item: str | LegendRow) -> str:
+    return item if isinstance(item, str) else item.label
+
+
 def draw_legend(
-    painter: QPainter, groups: list[LegendGroup], spec: ElementSpec, family: str, rect: QRectF, dpi: float
+    painter: QPainter,
+    groups: list[LegendGroup],
+    spec: ElementSpec,
+    family: str,
+    rect: QRectF,
+    dpi: float,
+    texts: TextSink | None = None,
 ) -> LegendLayout:
+    """Draw the legend fitted into ``rect``; ``texts`` (a PDF's) records the lines that need /ActualText."""
     layout = layout_legend(groups, spec, family, rect, painter.device(), dpi)
     px = dpi / 25.4
     scale = layout.size / spec.size
@@ -270,7 +287,7 @@ def draw_legend(
     title_font = make_font(family, (spec.title_size or spec.size) * scale, bold=True)
     for placed in layout.texts:
         painter.setFont(title_font if placed.bold else label_font)
-        painter.drawText(QPointF(placed.x, placed.baseline), placed.text)
+        draw_line(painter, QPointF(placed.x, placed.baseline), placed.text, texts)
     painter.restore()
     return layout
 

@@ -35,6 +35,7 @@ def paint_page(page: Page, painter: QPainter, dpi: float, context: RenderContext
     returns the map frame's view (for world files)."""
     template = page.template
     family = template.font
+    texts = context.texts if context is not None else None
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
     spec = page.elements["map"]
@@ -47,9 +48,9 @@ def paint_page(page: Page, painter: QPainter, dpi: float, context: RenderContext
             if spec.fill:  # banner: a coloured band behind the text
                 painter.fillRect(rect, qcolor(spec.fill))
                 rect = rect.adjusted(rect.height() * 0.25, 0, -rect.height() * 0.25, 0)
-            draw_text_box(painter, page.texts[name], spec, rect, family, _VALIGN.get(name, "top"))
+            draw_text_box(painter, page.texts[name], spec, rect, family, _VALIGN.get(name, "top"), texts)
         elif name == "legend":
-            draw_legend(painter, page.legend, spec, family, rect, dpi)
+            draw_legend(painter, page.legend, spec, family, rect, dpi, texts)
         elif name == "scalebar":
             frame = page.elements["map"].box
             bar = scale_bar(

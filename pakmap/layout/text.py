@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 
+from ..fonts import with_fallbacks
+from ..render.context import TextSink
+from ..render.script_text import draw_line, line_extent
 from .template import ElementSpec
 
 SHRINK_STEP = 0.25  # pt
@@ -21,6 +24,7 @@ _LIGATURES = QFont.Tag("liga")
 
 def make_font(family: str, size_pt: float, bold: bool = False) -> QFont:
     font = QFont(family)
+    font.setFamilies(with_fallbacks(family))  # Urdu in Nastaliq, Latin in the template's font
     font.setPointSizeF(size_pt)
     font.setBold(bold)
     # Kerning on, hinting off: the PDF and the PNG get the same glyph positions.
@@ -70,7 +74,10 @@ def fit_text(
         font = make_font(family, pt, bold)
         metrics = QFontMetricsF(font, device)
         lines = wrap(text, metrics, width)
-        line_height = metrics.ascent() + metrics.descent() + metrics.leading()
+        # Lines as tall as the tallest shaped line: Nastaliq reaches far above and below Lato.
+        extents = [line_extent(font, line, device) for line in lines]
+        ascent = max((e.ascent for e in extents), default=metrics.ascent())
+        line_height = ascent + max((e.descent for e in extents), default=metrics.descent()) + metrics.leading()
         widest = max((metrics.horizontalAdvance(l) for l in lines), default=0.0)
         fits = line_height * len(lines) <= height * 1.02 and widest <= width * 1.001
         if fits or pt - SHRINK_STEP < smallest - 1e-9:
@@ -82,13 +89,20 @@ def fit_text(
             lines = lines[:keep]
             lines[-1] = metrics.elidedText(lines[-1] + " …", _ELIDE_RIGHT, width)
         lines = [metrics.elidedText(l, _ELIDE_RIGHT, width) for l in lines]
-    return FittedText(font, lines, line_height, metrics.ascent(), fits)
+    return FittedText(font, lines, line_height, ascent, fits)
 
 
 def draw_text_box(
-    painter: QPainter, text: str, spec: ElementSpec, rect: QRectF, family: str, valign: str = "top"
+    painter: QPainter,
+    text: str,
+    spec: ElementSpec,
+    rect: QRectF,
+    family: str,
+    valign: str = "top",
+    texts: TextSink | None = None,
 ) -> FittedText:
-    """Draw ``text`` fitted into ``rect`` (device px) with the element's size, weight, colour, alignment."""
+    """Draw ``text`` fitted into ``rect`` (device px) with the element's size, weight, colour, alignment;
+    ``texts`` (a PDF's) records the lines that need /ActualText."""
     fitted = fit_text(text, family, spec.size, spec.min_size, spec.bold, rect.width(), rect.height(), painter.device())
     painter.save()
     painter.setFont(fitted.font)
@@ -107,6 +121,6 @@ def draw_text_box(
             x = rect.left() + (rect.width() - w) / 2
         else:
             x = rect.left()
-        painter.drawText(QPointF(x, top + fitted.ascent + i * fitted.line_height), line)
+        draw_line(painter, QPointF(x, top + fitted.ascent + i * fitted.line_height), line, texts)
     painter.restore()
     return fitted

@@ -22,18 +22,20 @@ import numpy as np
 import pandas as pd
 import shapely
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QFont, QPainter, QPainterPath, QPen
 
 from ..errors import StyleError
 from ..field_format import FIX, parse_expression
 from ..field_kinds import count_fields_of, numeric_values
-from ..fonts import FAMILY
+from ..fonts import FAMILY, with_fallbacks
 from ..numbers import format_number, is_missing
 from ..style import LabelStyle, ProportionalStyle, SingleSymbolStyle
+from .context import TextSink
 from .generalize import simplified, visible_indices
 from .label_boxes import bounds, box_corners, footprint, overlaps_any
 from .line_labels import device_lines, line_parts, line_positions
 from .qt import qcolor
+from .script_text import LineExtent, draw_line, line_extent
 from .transform import DeviceTransform, projected
 from .vector import MIN_LINE_WIDTH_MM, geometry_kind
 
@@ -165,6 +167,7 @@ def label_gap_mm(size_pt: float) -> float:
 
 def label_font(bold: bool) -> QFont:
     font = QFont(FAMILY)
+    font.setFamilies(with_fallbacks(FAMILY))  # Urdu names in Nastaliq, Latin in Lato
     font.setPixelSize(int(_REF_PX))
     font.setBold(bold)
     font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
@@ -259,7 +262,7 @@ class _Candidate:
     positions: tuple  # ((centre x, centre y, angle, align), ...) in device px, tried in order
     style: LabelStyle
     scale: float
-    line_widths: list[float]
+    line_extents: list[LineExtent]  # in the font's own pixels (before ``scale``)
     width: float
     height: float
 
@@ -315,11 +318,9 @@ class LabelCollector:
         texts = label_texts(layer, rows, view.count_threshold)
 
         font = label_font(labels.bold)
-        metrics = QFontMetricsF(font)
         scale = view.pt(labels.size) / _REF_PX
-        line_h = metrics.height() * scale
         marker_r = view.mm(layer.style.symbol.size) / 2 + view.mm(_GAP_MM)
-        width_cache: dict[str, float] = {}
+        extent_cache: dict[str, LineExtent] = {}
         drawn_lines = np.empty(len(rows), dtype=object)
         if along.any():
             drawn_lines[along] = device_lines(geoms[along], transform)
@@ -330,13 +331,15 @@ class LabelCollector:
             if not text or not np.isfinite(px[i]).all():
                 continue
             lines = text.split("\n")
-            widths = []
+            extents = []
             for ln in lines:
-                w = width_cache.get(ln)
-                if w is None:
-                    w = width_cache[ln] = metrics.horizontalAdvance(ln) * scale
-                widths.append(w)
-            width, height = max(widths), line_h * len(lines)
+                extent = extent_cache.get(ln)
+                if extent is None:
+                    # The shaped line's real extent: a line of Nastaliq is about twice Lato's height.
+                    extent = extent_cache[ln] = line_extent(font, ln)
+                extents.append(extent)
+            width = max(e.width for e in extents) * scale
+            height = sum(e.height for e in extents) * scale
             x, y = float(px[i, 0]), float(px[i, 1])
             if point[i]:
                 positions = tuple(
@@ -367,7 +370,7 @@ class LabelCollector:
                     positions,
                     labels,
                     scale,
-                    widths,
+                    extents,
                     width,
                     height,
                 )
@@ -444,10 +447,11 @@ class LabelCollector:
                 break
         return out
 
-    def place_and_draw(self, painter: QPainter) -> list[PlacedLabel]:
+    def place_and_draw(self, painter: QPainter, texts: TextSink | None = None) -> list[PlacedLabel]:
+        """Place the labels and draw them; ``texts`` (a PDF's) records the lines that need /ActualText."""
         placed = self.place()
         for cand, box, angle, align in placed:
-            _draw_label(self.view, painter, cand, box, angle, align)
+            _draw_label(self.view, painter, cand, box, angle, align, texts)
         return [PlacedLabel(c.layer, c.text, box, angle) for c, box, angle, _ in placed]
 
 
@@ -494,10 +498,11 @@ class _Footprints:
         return overlaps_any(corners, self.corners[: self.n][near])
 
 
-def _draw_label(view, painter: QPainter, cand: _Candidate, box, angle: float, align: str) -> None:
+def _draw_label(
+    view, painter: QPainter, cand: _Candidate, box, angle: float, align: str, texts: TextSink | None
+) -> None:
     style = cand.style
     font = label_font(style.bold)
-    metrics = QFontMetricsF(font)
     x0, y0, width, height = box
     painter.save()
     try:
@@ -511,10 +516,12 @@ def _draw_label(view, painter: QPainter, cand: _Candidate, box, angle: float, al
         inner_w = width / cand.scale
         halo = QPainterPath()
         baselines = []
-        for k, (line, w) in enumerate(zip(cand.lines, cand.line_widths)):
-            w /= cand.scale
+        top = 0.0
+        for line, extent in zip(cand.lines, cand.line_extents):
+            w = extent.width
             x = 0.0 if align == "left" else inner_w - w if align == "right" else (inner_w - w) / 2
-            y = k * metrics.height() + metrics.ascent()
+            y = top + extent.ascent
+            top += extent.height
             baselines.append((x, y, line))
             halo.addText(QPointF(x, y), font, line)
         if style.halo_width > 0:
@@ -526,6 +533,6 @@ def _draw_label(view, painter: QPainter, cand: _Candidate, box, angle: float, al
         # Real text (not paths) so PDF and SVG text stays searchable and selectable.
         painter.setPen(qcolor(style.color))
         for x, y, line in baselines:
-            painter.drawText(QPointF(x, y), line)
+            draw_line(painter, QPointF(x, y), line, texts)
     finally:
         painter.restore()

@@ -67,7 +67,7 @@ def _render(view: MapView, painter: QPainter, context: RenderContext) -> RenderR
         if context.cancelled():
             result.cancelled = True
             return result
-        result.labels = collector.place_and_draw(painter)
+        result.labels = collector.place_and_draw(painter, context.texts)
     finally:
         painter.restore()
     return result

@@ -14,12 +14,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPen, QPixmap
 
 from ..errors import StyleError
-from ..fonts import register_lato
+from ..fonts import register_fonts
 from ..style import DOT_PATTERN
 
 
 def ensure_gui_app() -> QGuiApplication:
-    """The running Qt application, or a new ``QGuiApplication`` if there is none; Lato registered.
+    """The running Qt application, or a new ``QGuiApplication`` if there is none; Lato and Noto Nastaliq Urdu registered.
 
     Without a display (no ``DISPLAY``/``WAYLAND_DISPLAY`` on Linux) the offscreen platform is chosen so
     the CLI never fails for want of a screen.
@@ -30,7 +30,7 @@ def ensure_gui_app() -> QGuiApplication:
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         app = QGuiApplication(sys.argv[:1] or ["pakmap"])
 
-    register_lato()
+    register_fonts()
     return app  # type: ignore[return-value]
 
 

@@ -1,0 +1,52 @@
+"""Lines of text in any script: how tall a shaped line really is, and drawing it.
+
+Nastaliq is tall: its letters climb a slanted baseline and its ascenders reach well above Lato's, so a
+line of Urdu measured with Lato's ascent and descent would overlap the line above and the label
+beside it. A line with Arabic script is measured on its shaped outline (Qt's HarfBuzz shaping, the
+same glyphs that are drawn), never less than the Latin line; a Latin line keeps Lato's metrics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath
+
+from ..fonts import has_arabic_script
+from .context import TextSink
+
+
+@dataclass(frozen=True)
+class LineExtent:
+    """A line's advance width and how far its ink reaches above and below the baseline (device px)."""
+
+    width: float
+    ascent: float
+    descent: float
+
+    @property
+    def height(self) -> float:
+        return self.ascent + self.descent
+
+
+def line_extent(font: QFont, text: str, device=None) -> LineExtent:
+    """The extent of ``text`` set in ``font`` on ``device`` (None: the font's own pixels)."""
+    metrics = QFontMetricsF(font, device) if device is not None else QFontMetricsF(font)
+    width, ascent, descent = metrics.horizontalAdvance(text), metrics.ascent(), metrics.descent()
+    if has_arabic_script(text):
+        outline = QPainterPath()
+        outline.addText(QPointF(0, 0), font, text)
+        ink = outline.boundingRect()
+        # The outline is in the font's own pixels; the device may set the font at another resolution.
+        ratio = metrics.ascent() / QFontMetricsF(font).ascent() if device is not None else 1.0
+        ascent, descent = max(ascent, -ink.top() * ratio), max(descent, ink.bottom() * ratio)
+    return LineExtent(width, ascent, descent)
+
+
+def draw_line(painter: QPainter, origin: QPointF, text: str, sink: TextSink | None = None) -> None:
+    """Draw one line of ``text`` with its baseline starting at ``origin``; a ``sink`` (PDF) records
+    the lines whose text the PDF must carry as /ActualText."""
+    painter.drawText(origin, text)
+    if sink is not None and has_arabic_script(text):
+        sink.record(painter, origin, text)
