@@ -7,8 +7,10 @@ HTML, with the CSS's images as ``data:`` URIs, so opening the file makes no netw
 
 UNHCR maps are set in Lato, and the web map should read like the print map; the font comes from the
 ``font-lato`` package, cut down (fontTools) to the Latin letters, digits and punctuation maps use and
-written as WOFF ``data:`` URIs: about 65 kB for regular and bold. Other scripts fall back, glyph by
-glyph, to the reader's system fonts.
+written as WOFF ``data:`` URIs: about 65 kB for regular and bold. A map with Urdu or Pashto text
+inlines Noto Nastaliq Urdu cut down to the Arabic-script characters the map shows (with every glyph
+their joined forms need: about 100 kB for a map's names); without the font on the system, Urdu falls
+back to the reader's fonts. Other scripts fall back, glyph by glyph, to the reader's system fonts.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 import folium
 
 from ..errors import ExportError
+from ..fonts import ARABIC_SCRIPT, URDU_FAMILY, urdu_file
 from .elements import Verbatim, page_of
 
 # The CDN links folium adds to every map, by the names folium gives them; all replaced or dropped.
@@ -97,6 +100,40 @@ def lato_css() -> str:
             f"src:url(data:font/woff;base64,{encoded}) format('woff');}}"
         )
     return "".join(rules)
+
+
+def urdu_css(text: str) -> str:
+    """An ``@font-face`` rule for Noto Nastaliq Urdu cut down to the Arabic-script characters of
+    ``text`` ("" when it has none, or the system has no Noto Nastaliq Urdu or fontTools)."""
+    chars = "".join(sorted(set(ARABIC_SCRIPT.findall(text))))
+    return _urdu_css(chars) if chars else ""
+
+
+@functools.lru_cache(maxsize=8)
+def _urdu_css(chars: str) -> str:
+    path = urdu_file()
+    try:
+        from fontTools import subset
+        from fontTools.ttLib import TTFont
+    except ImportError:
+        return ""
+    if path is None:
+        return ""
+    font = TTFont(path)
+    options = subset.Options()
+    options.layout_features = ["*"]  # Nastaliq is all contextual forms, marks and cursive joins
+    subsetter = subset.Subsetter(options)
+    # The characters, the space and the marks every Urdu text may carry (zer, zabar, pesh, hamza).
+    subsetter.populate(unicodes=sorted({ord(c) for c in chars} | {0x20, 0x64B, 0x64E, 0x64F, 0x650, 0x654}))
+    subsetter.subset(font)
+    font.flavor = "woff"
+    buffer = io.BytesIO()
+    font.save(buffer)
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return (
+        f"@font-face{{font-family:'{URDU_FAMILY}';font-style:normal;font-weight:400;"
+        f"src:url(data:font/woff;base64,{encoded}) format('woff');}}"
+    )
 
 
 def make_offline(m: folium.Map) -> None:

@@ -8,7 +8,9 @@ its polygon (so small districts are labelled once zoomed in), keeps the print ma
 an em from every label already shown, lies in the window and belongs to a layer that is switched on.
 
 The text is set as ``textContent``, never as HTML, so a hostile name stays text; the label fields are
-already in the file (tooltip headings), so labels publish nothing more.
+already in the file (tooltip headings), so labels publish nothing more. Each line of a label is its
+own block; a line with Arabic script (an Urdu name under the English one) is marked with its language
+and ``dir="rtl"`` and is as tall as the browser's shaped Nastaliq (measured after the fonts load).
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ import numpy as np
 import shapely
 from folium.template import Template
 
+from ..fonts import has_arabic_script
 from ..layer import VectorLayer
 from ..render.labels import LABEL_GAP_EM, is_thematic, label_anchors, label_priority, label_texts
 from ..render.vector import geometry_kind
 from .elements import DataOnlyMacro, Verbatim, page_of, script_json
+from .script_text import language
 from .styles import css_color, px
 
 LABEL_PANE_Z = 640  # above every layer's pane (400 + position), below tooltips (650) and popups (700)
@@ -37,7 +41,8 @@ def font_px(size_pt: float) -> float:
 
 def layer_label_specs(layer: VectorLayer, threshold: int | None, tolerance: float):
     """The labels of one layer (in WGS 84) as ``(style, rows)``; ``rows`` are
-    ``[rank, priority, kind, lat, lon, text, [west, south, east, north]]``. None without labels."""
+    ``[rank, priority, kind, lat, lon, text, [west, south, east, north], languages]`` (each line's
+    language tag, "" for Latin). None without labels."""
     labels = layer.labels
     if labels is None or not labels.visible or not (labels.field or labels.expression):
         return None
@@ -64,6 +69,7 @@ def layer_label_specs(layer: VectorLayer, threshold: int | None, tolerance: floa
                 round(float(anchors[i, 0]), 5),
                 text,
                 [round(float(v), 5) for v in bounds[i]],
+                [language(line) if has_arabic_script(line) else "" for line in text.split("\n")],
             ]
         )
     where = f"the labels of layer '{layer.name}'"
@@ -120,10 +126,10 @@ def map_labels(layers: list[tuple[str, VectorLayer]], threshold: int | None, tol
         return None
     # The print map's order: the mapped layer first, then by priority; ties keep the layer order.
     rows.sort(key=lambda r: (r[1], -r[2]))
-    return MapLabels(groups, styles, [[r[0], r[3], r[4], r[5], r[6], r[7]] for r in rows])
+    return MapLabels(groups, styles, [[r[0], r[3], r[4], r[5], r[6], r[7], r[8]] for r in rows])
 
 
-# Rows: [style index, kind (0 polygon, 1 line, 2 point), lat, lon, text, [w, s, e, n]].
+# Rows: [style index, kind (0 polygon, 1 line, 2 point), lat, lon, text, [w, s, e, n], line languages].
 LABELS_JS = """
 function pmLabels(map, groups, styles, rows) {
   var pane = map.createPane('pm-labels');
@@ -131,14 +137,17 @@ function pmLabels(map, groups, styles, rows) {
   pane.style.pointerEvents = 'none';
   var ctx = document.createElement('canvas').getContext('2d');
   var fonts = styles.map(function(s) {
-    return (s.bold ? '700 ' : '400 ') + s.size + 'px Lato, "Helvetica Neue", Arial, sans-serif'; });
+    return (s.bold ? '700 ' : '400 ') + s.size + 'px Lato, "Noto Nastaliq Urdu", "Helvetica Neue", Arial, sans-serif'; });
   var labels = rows.map(function(r) {
-    var s = styles[r[0]], lines = r[4].split('\\n'), w = 0;
-    ctx.font = fonts[r[0]];
-    lines.forEach(function(l) { w = Math.max(w, ctx.measureText(l).width); });
+    var s = styles[r[0]];
     var el = document.createElement('div');
     el.className = 'pm-label';
-    el.textContent = r[4];
+    r[4].split('\\n').forEach(function(text, i) {
+      var line = document.createElement('div');
+      line.textContent = text;
+      if (r[6][i]) { line.lang = r[6][i]; line.dir = 'rtl'; }
+      el.appendChild(line);
+    });
     el.style.font = fonts[r[0]];
     el.style.color = s.color;
     if (s.halo) {
@@ -148,9 +157,28 @@ function pmLabels(map, groups, styles, rows) {
     }
     el.style.display = 'none';
     pane.appendChild(el);
-    return {el: el, style: s, group: groups[r[0]], kind: r[1], latlng: L.latLng(r[2], r[3]), bounds: r[5],
-            w: Math.ceil(w), h: Math.ceil(s.size * 1.2 * lines.length)};
+    return {el: el, style: s, font: fonts[r[0]], group: groups[r[0]], kind: r[1], latlng: L.latLng(r[2], r[3]),
+            bounds: r[5], w: 0, h: 0};
   });
+  // Each line's shaped extent: Latin lines 1.2 em, a line of Nastaliq as tall as its ink.
+  function measure() {
+    labels.forEach(function(label) {
+      var w = 0, h = 0;
+      ctx.font = label.font;
+      Array.prototype.forEach.call(label.el.children, function(line) {
+        var m = ctx.measureText(line.textContent), lh = label.style.size * 1.2;
+        if (line.dir === 'rtl') {
+          lh = Math.max(lh, Math.ceil(m.actualBoundingBoxAscent + m.actualBoundingBoxDescent) + 2);
+        }
+        line.style.lineHeight = lh + 'px';
+        w = Math.max(w, m.width);
+        h += lh;
+      });
+      label.w = Math.ceil(w);
+      label.h = Math.ceil(h);
+    });
+  }
+  measure();
   function fits(label) {
     if (label.kind === 2) { return true; }
     var b = label.bounds, a = map.latLngToContainerPoint([b[1], b[0]]), c = map.latLngToContainerPoint([b[3], b[2]]);
@@ -197,9 +225,15 @@ function pmLabels(map, groups, styles, rows) {
   }
   map.on('zoomend moveend resize overlayadd overlayremove', place);
   map.whenReady(place);
+  // The inlined fonts load when first asked for: measure and place again once they have.
+  if (document.fonts && document.fonts.load) {
+    var wanted = styles.map(function(s, i) { return document.fonts.load(fonts[i], 'Aa \\u0627\\u0628'); });
+    Promise.all(wanted).then(function() { measure(); place(); });
+  }
 }
 """ % {"z": LABEL_PANE_Z}
 
 LABEL_CSS = """
 .pm-label { position: absolute; left: 0; top: 0; white-space: pre; line-height: 1.2; text-align: center; }
+.pm-label > div { text-align: center; }
 """

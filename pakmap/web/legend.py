@@ -14,11 +14,12 @@ from ..render.legend_items import LegendItem, legend_items, legend_title, single
 from ..render.raster import ramp_label
 from .markers import ICON_CLASS, MarkerSymbol
 from .page import nodata_swatch_css
+from .script_text import marked_html
 from .styles import css_color, px
 
 # A clean UNHCR look: Lato where installed, white boxes with a hairline, navy text.
 CSS = """
-.leaflet-container { background: #FFFFFF; font-family: Lato, "Helvetica Neue", Arial, sans-serif;
+.leaflet-container { background: #FFFFFF; font-family: Lato, "Noto Nastaliq Urdu", "Helvetica Neue", Arial, sans-serif;
   font-size: 12px; }
 .leaflet-control-layers, .leaflet-tooltip, .leaflet-popup-content { font-size: 12px; color: #18375F; }
 .leaflet-control-attribution, .leaflet-control-scale-line { font-size: 10px; }
@@ -94,7 +95,7 @@ def _swatch(item: LegendItem, where: str, point_circles: bool = False) -> str:
 
 
 def _text(text: str, bold: bool = False) -> str:
-    return f"<b>{html.escape(text)}</b>" if bold else html.escape(text)
+    return f"<b>{marked_html(text)}</b>" if bold else marked_html(text)
 
 
 def layer_legend(layer: VectorLayer, threshold: int | None, point_circles: bool = False) -> str:
@@ -107,7 +108,7 @@ def layer_legend(layer: VectorLayer, threshold: int | None, point_circles: bool 
     if single:
         return f'<div class="pm-row">{_swatch(items[0], where, point_circles)}{_text(single_label(layer), bold=True)}</div>'
     rows = "".join(f'<div class="pm-row">{_swatch(i, where, point_circles)}{_text(i.label)}</div>' for i in items)
-    return (f'<div class="pm-layer">{html.escape(title)}</div>' if title else "") + rows
+    return (f'<div class="pm-layer">{marked_html(title)}</div>' if title else "") + rows
 
 
 def raster_legend(layer: RasterLayer, overlay) -> str:
@@ -134,9 +135,9 @@ def legend_html(entries: list[tuple[str, str]]) -> str:
 
 
 def title_html(title: str, subtitle: str = "", note: str = "") -> str:
-    parts = [f'<div class="pm-title">{html.escape(title)}</div>'] if title else []
+    parts = [f'<div class="pm-title">{marked_html(title)}</div>'] if title else []
     if subtitle:
-        parts.append(f'<div class="pm-sub">{html.escape(subtitle)}</div>')
+        parts.append(f'<div class="pm-sub">{marked_html(subtitle)}</div>')
     if note:
         parts.append(f'<div class="pm-note">{html.escape(note)}</div>')
     return f'<div class="pm-box pm-heading" role="banner">{"".join(parts)}</div>' if parts else ""

@@ -34,7 +34,7 @@ from ..layer import RasterLayer, VectorLayer, replace_data
 from ..project.loaded import LoadedProject
 from ..render.legend_items import pretty_name
 from . import simplify
-from .assets import make_offline
+from .assets import make_offline, urdu_css
 from .basemap import basemap_layer
 from .content import BIND_JS, feature_content
 from .controls import MAX_SEARCH_FEATURES, SEARCH_CSS, LayerControl, SearchControl
@@ -250,6 +250,9 @@ def build_webmap(loaded: LoadedProject) -> folium.Map:
         # Legend lists the top layer first, as the print legend reads from the top of the map down.
         HtmlControl(legend_html(legend_entries[::-1]), "bottomright").add_to(m)
     LayerControl(position="topright").add_to(m)
+    urdu = urdu_css(_shown_text(loaded, title, subtitle, legend_entries, labels, labelled))
+    if urdu:
+        root.header.add_child(Verbatim(f"<style>{urdu}</style>"), name="pakmap_urdu_font")
     pad = project.layout.extent.margin
     dx, dy = (xmax - xmin) * pad, (ymax - ymin) * pad
     # Opens there without a zoom animation: animating thousands of marker icons takes seconds.
@@ -257,6 +260,19 @@ def build_webmap(loaded: LoadedProject) -> folium.Map:
     fit.options["animate"] = False
     fit.add_to(m)
     return m
+
+
+def _shown_text(loaded: LoadedProject, title: str, subtitle: str, legend_entries, labels, labelled) -> str:
+    """Every text the map shows that may be Urdu: title, sources, legend, labels, popup values."""
+    parts = [title, subtitle, loaded.project.layout.sources, *(block for block, _ in legend_entries)]
+    if labels is not None:
+        parts.append(labels.labels_json)
+    for _, layer in labelled:
+        spec = _spec(loaded, layer.name)
+        for field in spec.popup_fields if spec is not None else []:
+            if field in layer.data.columns and layer.data[field].dtype == object:
+                parts.extend(str(v) for v in layer.data[field].dropna().unique().tolist())
+    return "\n".join(parts)
 
 
 def render_html(loaded: LoadedProject) -> str:
