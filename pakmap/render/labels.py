@@ -338,7 +338,7 @@ class LabelCollector:
                     # The shaped line's real extent: a line of Nastaliq is about twice Lato's height.
                     extent = extent_cache[ln] = line_extent(font, ln)
                 extents.append(extent)
-            width = max(e.width for e in extents) * scale
+            width = max(e.span for e in extents) * scale
             height = sum(e.height for e in extents) * scale
             x, y = float(px[i, 0]), float(px[i, 1])
             if point[i]:
@@ -518,8 +518,8 @@ def _draw_label(
         baselines = []
         top = 0.0
         for line, extent in zip(cand.lines, cand.line_extents):
-            w = extent.width
-            x = 0.0 if align == "left" else inner_w - w if align == "right" else (inner_w - w) / 2
+            w = extent.span
+            x = (0.0 if align == "left" else inner_w - w if align == "right" else (inner_w - w) / 2) + extent.left
             y = top + extent.ascent
             top += extent.height
             baselines.append((x, y, line))

@@ -19,15 +19,23 @@ from .context import TextSink
 
 @dataclass(frozen=True)
 class LineExtent:
-    """A line's advance width and how far its ink reaches above and below the baseline (device px)."""
+    """A line's advance width, how far its ink reaches above and below the baseline, and how far
+    beyond the pen's start and end (Nastaliq's swashes), in device px."""
 
     width: float
     ascent: float
     descent: float
+    left: float = 0.0
+    right: float = 0.0
 
     @property
     def height(self) -> float:
         return self.ascent + self.descent
+
+    @property
+    def span(self) -> float:
+        """The width the line needs, its overhanging ink included."""
+        return self.left + self.width + self.right
 
 
 def line_extent(font: QFont, text: str, device=None) -> LineExtent:
@@ -41,6 +49,8 @@ def line_extent(font: QFont, text: str, device=None) -> LineExtent:
         # The outline is in the font's own pixels; the device may set the font at another resolution.
         ratio = metrics.ascent() / QFontMetricsF(font).ascent() if device is not None else 1.0
         ascent, descent = max(ascent, -ink.top() * ratio), max(descent, ink.bottom() * ratio)
+        left, right = max(0.0, -ink.left() * ratio), max(0.0, ink.right() * ratio - width)
+        return LineExtent(width, ascent, descent, left, right)
     return LineExtent(width, ascent, descent)
 
 
