@@ -214,6 +214,24 @@ def test_english_extraction_is_the_same_with_or_without_urdu(shared_data, tmp_pa
     assert latin_words(extracted(english / "m.pdf")) == latin_words(extracted(bilingual / "m.pdf"))
 
 
+@pytest.mark.realdata
+@needs_pdftotext
+def test_urdu_categories_in_the_legend_are_extractable(shared_data, tmp_path):
+    project = bilingual_project(tmp_path, shared_data)
+    text = project.read_text(encoding="utf-8")
+    project.write_text(
+        text.replace(
+            "[layers.labels]", '[layers.style]\nkind = "categorized"\nfield = "name_local"\n\n[layers.labels]'
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "map.pdf"
+    assert main(["render", str(project), "-o", str(out)]) == 0
+    text = extracted(out)
+    for row in capitals(shared_data):  # once as a label, once in the legend
+        assert text.count(unicodedata.normalize("NFC", row["name_local"])) == 2
+
+
 # --- SVG ------------------------------------------------------------------------------------------
 
 
