@@ -1,11 +1,14 @@
 """The fonts pakmap draws with, registered with Qt once so every surface (canvas, PNG, PDF, SVG)
-draws the same type: Lato for Latin text, Noto Nastaliq Urdu for Arabic-script text (Urdu, Pashto).
+draws the same type: Lato for Latin text, Noto Naskh Arabic for Arabic-script text (Urdu, Pashto).
 
-UNHCR products use Lato; the ``font-lato`` package ships its TrueType files. Urdu is read in
-Nastaliq, which Lato lacks; Noto Nastaliq Urdu (also covering Pashto's letters) comes from Debian's
+UNHCR products use Lato; the ``font-lato`` package ships its TrueType files. Lato has no Arabic
+script; Noto Naskh Arabic (Urdu's and Pashto's letters included) comes from Debian's
 ``fonts-noto-core`` (no PyPI package ships it) or any system font folder that holds its files. Every
 pakmap font lists it after its own family, so Qt shapes each run of Arabic script in it (HarfBuzz:
-joined letters, right to left) and keeps Latin text in Lato. Qt only knows fonts installed on the
+joined letters, right to left) and keeps Latin text in Lato. Not Noto Nastaliq Urdu, the script
+Urdu readers know best: Qt places its cascading cursive joins wrongly (the kaf of "کراچی" and the
+first gaf of "گلگت" lose their strokes, against HarfBuzz itself and Chromium), while every Naskh
+name is placed as HarfBuzz places it. Qt only knows fonts installed on the
 system unless they are added to its font database, which needs a Gui application.
 """
 
@@ -18,8 +21,8 @@ import threading
 from pathlib import Path
 
 FAMILY = "Lato"
-URDU_FAMILY = "Noto Nastaliq Urdu"
-_URDU_FILES = ("NotoNastaliqUrdu-Regular.ttf", "NotoNastaliqUrdu-Bold.ttf")
+URDU_FAMILY = "Noto Naskh Arabic"
+_URDU_FILES = ("NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf")
 # Arabic, Arabic Supplement, Arabic Extended-A, the presentation forms: the script of Urdu and Pashto.
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 # A run of it as a reader sees one: Arabic-script letters and what stands between them (spaces,
@@ -50,7 +53,7 @@ def _font_folders() -> list[Path]:
 
 
 def urdu_files() -> list[Path]:
-    """Noto Nastaliq Urdu's regular and bold files where the system has them (Debian's
+    """Noto Naskh Arabic's regular and bold files where the system has them (Debian's
     ``fonts-noto-core`` puts them in ``/usr/share/fonts/truetype/noto``); empty when it has none."""
     found: dict[str, Path] = {}
     for folder in _font_folders():
@@ -70,7 +73,7 @@ def urdu_files() -> list[Path]:
 
 
 def urdu_file(bold: bool = False) -> Path | None:
-    """The Noto Nastaliq Urdu file of that weight (regular when there is no bold), or None."""
+    """The Noto Naskh Arabic file of that weight (regular when there is no bold), or None."""
     files = {path.name: path for path in urdu_files()}
     return files.get(_URDU_FILES[bool(bold)]) or files.get(_URDU_FILES[0])
 
@@ -81,13 +84,13 @@ def has_arabic_script(text: str) -> bool:
 
 
 def with_fallbacks(family: str) -> list[str]:
-    """The families a font of ``family`` draws with, in order: its own, then Nastaliq for Urdu."""
+    """The families a font of ``family`` draws with, in order: its own, then Naskh for Urdu."""
     return [family] if family == URDU_FAMILY else [family, URDU_FAMILY]
 
 
 def register_fonts() -> list[str]:
-    """Add Lato and Noto Nastaliq Urdu (when the system has it) to Qt's font database once; returns
-    the families registered (``["Lato", "Noto Nastaliq Urdu"]``).
+    """Add Lato and Noto Naskh Arabic (when the system has it) to Qt's font database once; returns
+    the families registered (``["Lato", "Noto Naskh Arabic"]``).
 
     Needs a ``QGuiApplication`` (see ``pakmap.render.qt.ensure_gui_app``). Safe to call repeatedly.
     """

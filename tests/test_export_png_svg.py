@@ -90,7 +90,7 @@ def test_svg_is_vector_xml_with_the_title_text(tmp_path, admin_gpkg):
     text = out.read_text(encoding="utf-8")
     assert TITLE in text and "Lato" in text and "<path" in text
     assert "Population 2023" in text
-    assert "font-family=\"Lato, 'Noto Nastaliq Urdu', 'Helvetica Neue', Arial, sans-serif\"" in text
+    assert "font-family=\"Lato, 'Noto Naskh Arabic', 'Helvetica Neue', Arial, sans-serif\"" in text
 
 
 def test_export_print_without_furniture_writes_the_map_alone(tmp_path, admin_gpkg):

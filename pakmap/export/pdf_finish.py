@@ -7,7 +7,7 @@ object streams) and writes a new, consistent one:
   replaced by the indexed image it stands for, its deflated rows stored as they are: palette index 0
   transparent through a colour-key mask, which Qt's PDF engine cannot write;
 - each line of Arabic-script text the renderer recorded in a ``TextSink`` gets its words back: Qt
-  writes Nastaliq's contextual glyph forms with no ToUnicode entry, so ``pdftotext``, search and
+  writes Arabic script's contextual glyph forms with no ToUnicode entry, so ``pdftotext``, search and
   copy-paste found nothing of an Urdu name. The text objects drawn inside the line's box, in drawing
   order, are wrapped in a marked-content span whose /ActualText is the line as written, which
   readers (poppler, Acrobat, pdf.js) return in place of the glyphs (``pdf_text.py``);

@@ -6,7 +6,7 @@ The renderer recorded, in drawing order, each line it drew with its box on the p
 (``pakmap.render.context.TextSink``). Here each page's content stream is read as a PDF reader
 would (the current transformation matrix through ``q``/``Q``/``cm``, the text matrix through
 ``Tm``/``Td``/``TD``), each text object's first glyph is placed on the page, and the text objects
-set in the line's font (Nastaliq) inside the box of the next recorded line, in order, are that
+set in the line's font (Naskh) inside the box of the next recorded line, in order, are that
 line's, with the text objects between two of them (the spaces between words, set in Lato). They are
 wrapped in
 ``/Span <</ActualText (line)>> BDC … EMC``, kept properly nested with ``q``/``Q``: around their

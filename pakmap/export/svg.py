@@ -61,11 +61,11 @@ def write_svg(page: Page, out_path: str | os.PathLike, *, dpi: int = 300) -> Pat
 
 def _add_font_fallbacks(path: Path, family: str) -> None:
     """SVG text names its font; a viewer without Lato should fall back to a sans-serif, not Times, and
-    set Urdu in Nastaliq before a sans-serif's own Arabic letters (Arial has Naskh ones)."""
+    set Urdu in Noto Naskh Arabic before a sans-serif's own Arabic letters (Arial has Naskh ones)."""
     text = path.read_text(encoding="utf-8")
     families = with_fallbacks(family)
     fallback = f"font-family=\"{family}, {_quoted(families[1:])}'Helvetica Neue', Arial, sans-serif\""
-    # Qt names a font by its families joined with commas ("Lato,Noto Nastaliq Urdu").
+    # Qt names a font by its families joined with commas ("Lato,Noto Naskh Arabic").
     for written in {",".join(families), family}:
         text = text.replace(f'font-family="{written}"', fallback)
     path.write_text(text, encoding="utf-8")

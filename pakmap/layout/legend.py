@@ -227,7 +227,7 @@ def _place(
         if item is None:
             y += 1.5 * px * scale
             continue
-        # Each text by its shaped extent: a line of Nastaliq is about twice as tall as one of Lato.
+        # Each text by its shaped extent: Urdu's dots and tails reach below Lato's.
         extent = line_extent(title_font if isinstance(item, str) else label_font, _text_of(item), device)
         h = extent.height + title_gap if isinstance(item, str) else _row_height(item, scale, extent.height, px)
         if y + h > rect.bottom() + 0.01 and col < columns:

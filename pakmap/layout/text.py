@@ -24,7 +24,7 @@ _LIGATURES = QFont.Tag("liga")
 
 def make_font(family: str, size_pt: float, bold: bool = False) -> QFont:
     font = QFont(family)
-    font.setFamilies(with_fallbacks(family))  # Urdu in Nastaliq, Latin in the template's font
+    font.setFamilies(with_fallbacks(family))  # Urdu in Naskh, Latin in the template's font
     font.setPointSizeF(size_pt)
     font.setBold(bold)
     # Kerning on, hinting off: the PDF and the PNG get the same glyph positions.
@@ -74,7 +74,7 @@ def fit_text(
         font = make_font(family, pt, bold)
         metrics = QFontMetricsF(font, device)
         lines = wrap(text, metrics, width)
-        # Lines as tall as the tallest shaped line: Nastaliq reaches far above and below Lato.
+        # Lines as tall as the tallest shaped line: Urdu's dots and tails reach below Lato's.
         extents = [line_extent(font, line, device) for line in lines]
         ascent = max((e.ascent for e in extents), default=metrics.ascent())
         line_height = ascent + max((e.descent for e in extents), default=metrics.descent()) + metrics.leading()

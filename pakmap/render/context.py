@@ -9,7 +9,7 @@ exporter hands the renderer a sink: the renderer gives it each dense point image
 writes the transform, clip and opacity around it); the exporter swaps each placeholder for its image
 in the finished file (``pakmap/export/pdf_finish.py``). Without a sink, images go to Qt.
 
-A ``TextSink`` does the same for text Qt's PDF writer cannot make extractable: Nastaliq is all
+A ``TextSink`` does the same for text Qt's PDF writer cannot make extractable: Arabic script is
 contextual glyph forms, which Qt's ToUnicode map does not cover, so ``pdftotext`` and copy-paste would
 get nothing of an Urdu name. The renderer records each such line it draws (its page, where it sits,
 its text); the finisher wraps the PDF text drawn there in a marked-content span whose /ActualText is
@@ -65,7 +65,7 @@ class TextLine:
     page: int
     box: tuple[float, float, float, float]
     text: str
-    fonts: tuple[str, ...] = ()  # the families its glyphs were set in, without spaces ("NotoNastaliqUrdu")
+    fonts: tuple[str, ...] = ()  # the families its glyphs were set in, without spaces ("NotoNaskhArabic")
 
 
 @dataclass
@@ -91,7 +91,7 @@ class TextSink:
             if not xs:
                 continue
             # From the first to the last glyph's pen position over the line's height, united with
-            # the ink (Nastaliq's swashes reach beyond both).
+            # the ink (Arabic tails reach beyond both).
             rect = QRectF(min(xs), line.y(), max(xs) - min(xs), line.height())
             for run in runs:
                 rect = rect.united(run.boundingRect())

@@ -167,7 +167,7 @@ def label_gap_mm(size_pt: float) -> float:
 
 def label_font(bold: bool) -> QFont:
     font = QFont(FAMILY)
-    font.setFamilies(with_fallbacks(FAMILY))  # Urdu names in Nastaliq, Latin in Lato
+    font.setFamilies(with_fallbacks(FAMILY))  # Urdu names in Naskh, Latin in Lato
     font.setPixelSize(int(_REF_PX))
     font.setBold(bold)
     font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
@@ -335,7 +335,7 @@ class LabelCollector:
             for ln in lines:
                 extent = extent_cache.get(ln)
                 if extent is None:
-                    # The shaped line's real extent: a line of Nastaliq is about twice Lato's height.
+                    # The shaped line's real extent: Urdu's dots and tails reach below Lato's.
                     extent = extent_cache[ln] = line_extent(font, ln)
                 extents.append(extent)
             width = max(e.span for e in extents) * scale

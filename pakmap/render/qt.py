@@ -19,7 +19,7 @@ from ..style import DOT_PATTERN
 
 
 def ensure_gui_app() -> QGuiApplication:
-    """The running Qt application, or a new ``QGuiApplication`` if there is none; Lato and Noto Nastaliq Urdu registered.
+    """The running Qt application, or a new ``QGuiApplication`` if there is none; Lato and Noto Naskh Arabic registered.
 
     Without a display (no ``DISPLAY``/``WAYLAND_DISPLAY`` on Linux) the offscreen platform is chosen so
     the CLI never fails for want of a screen.

@@ -1,8 +1,8 @@
 """Lines of text in any script: how tall a shaped line really is, and drawing it.
 
-Nastaliq is tall: its letters climb a slanted baseline and its ascenders reach well above Lato's, so a
-line of Urdu measured with Lato's ascent and descent would overlap the line above and the label
-beside it. A line with Arabic script is measured on its shaped outline (Qt's HarfBuzz shaping, the
+Arabic script reaches further than Lato: the dots and tails of Urdu letters go below Lato's descent
+and (in Nastaliq, set by a system without Naskh) far above its ascent, so a line of Urdu measured
+with Lato's metrics could overlap the line below and the label beside it. A line with Arabic script is measured on its shaped outline (Qt's HarfBuzz shaping, the
 same glyphs that are drawn), never less than the Latin line; a Latin line keeps Lato's metrics.
 """
 
@@ -20,7 +20,7 @@ from .context import TextSink
 @dataclass(frozen=True)
 class LineExtent:
     """A line's advance width, how far its ink reaches above and below the baseline, and how far
-    beyond the pen's start and end (Nastaliq's swashes), in device px."""
+    beyond the pen's start and end (Arabic tails and swashes), in device px."""
 
     width: float
     ascent: float

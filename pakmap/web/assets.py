@@ -8,7 +8,7 @@ HTML, with the CSS's images as ``data:`` URIs, so opening the file makes no netw
 UNHCR maps are set in Lato, and the web map should read like the print map; the font comes from the
 ``font-lato`` package, cut down (fontTools) to the Latin letters, digits and punctuation maps use and
 written as WOFF ``data:`` URIs: about 65 kB for regular and bold. A map with Urdu or Pashto text
-inlines Noto Nastaliq Urdu cut down to the Arabic-script characters the map shows (with every glyph
+inlines Noto Naskh Arabic cut down to the Arabic-script characters the map shows (with every glyph
 their joined forms need: about 100 kB for a map's names); without the font on the system, Urdu falls
 back to the reader's fonts. Other scripts fall back, glyph by glyph, to the reader's system fonts.
 """
@@ -103,8 +103,8 @@ def lato_css() -> str:
 
 
 def urdu_css(text: str) -> str:
-    """An ``@font-face`` rule for Noto Nastaliq Urdu cut down to the Arabic-script characters of
-    ``text`` ("" when it has none, or the system has no Noto Nastaliq Urdu or fontTools)."""
+    """An ``@font-face`` rule for Noto Naskh Arabic cut down to the Arabic-script characters of
+    ``text`` ("" when it has none, or the system has no Noto Naskh Arabic or fontTools)."""
     chars = "".join(sorted(set(ARABIC_SCRIPT.findall(text))))
     return _urdu_css(chars) if chars else ""
 
@@ -121,7 +121,7 @@ def _urdu_css(chars: str) -> str:
         return ""
     font = TTFont(path)
     options = subset.Options()
-    options.layout_features = ["*"]  # Nastaliq is all contextual forms, marks and cursive joins
+    options.layout_features = ["*"]  # contextual forms, ligatures and marks
     subsetter = subset.Subsetter(options)
     # The characters, the space and the marks every Urdu text may carry (zer, zabar, pesh, hamza).
     subsetter.populate(unicodes=sorted({ord(c) for c in chars} | {0x20, 0x64B, 0x64E, 0x64F, 0x650, 0x654}))

@@ -10,7 +10,7 @@ an em from every label already shown, lies in the window and belongs to a layer 
 The text is set as ``textContent``, never as HTML, so a hostile name stays text; the label fields are
 already in the file (tooltip headings), so labels publish nothing more. Each line of a label is its
 own block; a line with Arabic script (an Urdu name under the English one) is marked with its language
-and ``dir="rtl"`` and is as tall as the browser's shaped Nastaliq (measured after the fonts load).
+and ``dir="rtl"`` and is as tall as the browser's shaped Urdu (measured after the fonts load).
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ function pmLabels(map, groups, styles, rows) {
   pane.style.pointerEvents = 'none';
   var ctx = document.createElement('canvas').getContext('2d');
   var fonts = styles.map(function(s) {
-    return (s.bold ? '700 ' : '400 ') + s.size + 'px Lato, "Noto Nastaliq Urdu", "Helvetica Neue", Arial, sans-serif'; });
+    return (s.bold ? '700 ' : '400 ') + s.size + 'px Lato, "Noto Naskh Arabic", "Helvetica Neue", Arial, sans-serif'; });
   var labels = rows.map(function(r) {
     var s = styles[r[0]];
     var el = document.createElement('div');
@@ -160,7 +160,7 @@ function pmLabels(map, groups, styles, rows) {
     return {el: el, style: s, font: fonts[r[0]], group: groups[r[0]], kind: r[1], latlng: L.latLng(r[2], r[3]),
             bounds: r[5], w: 0, h: 0};
   });
-  // Each line's shaped extent: Latin lines 1.2 em, a line of Nastaliq as tall as its ink.
+  // Each line's shaped extent: Latin lines 1.2 em, a line of Urdu as tall as its ink.
   function measure() {
     labels.forEach(function(label) {
       var w = 0, h = 0;

@@ -19,7 +19,7 @@ from .styles import css_color, px
 
 # A clean UNHCR look: Lato where installed, white boxes with a hairline, navy text.
 CSS = """
-.leaflet-container { background: #FFFFFF; font-family: Lato, "Noto Nastaliq Urdu", "Helvetica Neue", Arial, sans-serif;
+.leaflet-container { background: #FFFFFF; font-family: Lato, "Noto Naskh Arabic", "Helvetica Neue", Arial, sans-serif;
   font-size: 12px; }
 .leaflet-control-layers, .leaflet-tooltip, .leaflet-popup-content { font-size: 12px; color: #18375F; }
 .leaflet-control-attribution, .leaflet-control-scale-line { font-size: 10px; }
