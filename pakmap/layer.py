@@ -91,6 +91,9 @@ class _LayerBase:
         self.source = source
         self.visible = True
         self.opacity = 1.0
+        # Its file was not found when the project was opened and the officer went on without it
+        # (``pakmap.project.loader.missing_layer``): kept in the project, not drawn.
+        self.missing = False
         # emitted with the layer after any change that needs a repaint
         self.changed: Signal[[_LayerBase]] = Signal(_LayerBase)
 

@@ -23,20 +23,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
+import geopandas as gpd
 import numpy as np
+import pandas as pd
 from pyproj import CRS
 
-from .errors import ProjectError
+from . import validity
+from .calculate import parse as parse_expression
+from .crs import check_placeable, parse_crs
+from .errors import ExpressionError, ProjectError
 from .events import Signal
 from .field_kinds import FieldKind, from_project, project_declarations
-from .layer import Layer, RasterLayer, TableLayer, VectorLayer
+from .layer import Layer, RasterLayer, TableLayer, ValidityReport, VectorLayer, replace_data
+from .point_columns import PointColumns
 from .postgis.address import is_database_address
 from .project import JoinSpec, LayerSpec, Project, load_project, save_project
 from .project.kept_breaks import record_kept_breaks
 from .project.loaded import LoadedProject
-from .project.loader import Progress, apply_join, load_layers
-from .project.model import JOIN_ROLES, LayoutSpec, ProductSpec
-from .style import RasterStyle, validate_raster_style, validate_style
+from .project.loader import Progress, apply_join, dissolve_layer_spec, load_layers, with_calculations
+from .project.model import JOIN_ROLES, DissolveSpec, LayoutSpec, ProductSpec
+from .style import RasterStyle, SingleSymbolStyle, Symbol, validate_raster_style, validate_style
 
 LAYER_KINDS = (VectorLayer, TableLayer, RasterLayer)
 LAYOUT_FIELDS = tuple(f.name for f in dataclasses.fields(LayoutSpec) if f.name not in ("extent", "atlas"))
@@ -241,6 +247,12 @@ class Session:
     def from_file(cls, path: str | os.PathLike, progress: Progress | None = None) -> "Session":
         return cls.open(load_project(path), progress)
 
+    @classmethod
+    def open_without(cls, project: Project, skip, progress: Progress | None = None) -> "Session":
+        """A project opened without the layers named in ``skip`` (their files are missing): each is
+        kept in the project, shown as missing, and saved as it was."""
+        return cls(project, load_layers(project, progress, skip=skip))
+
     @property
     def layers(self) -> list[Layer]:
         """Bottom first, as drawn."""
@@ -328,15 +340,29 @@ class Session:
         spec.visible, spec.opacity = layer.visible, layer.opacity
         if not isinstance(layer, RasterLayer):
             spec.fields = project_declarations(layer)
-        edits = [
-            Edit(self.project, "layers", self.project.layers, [*self.project.layers, spec]),
-            Edit(self.loaded, "layers", self.loaded.layers, [*self.loaded.layers, layer]),
-        ]
+        edits = self._appended(spec, layer)
         first_drawn = not any(not isinstance(l, TableLayer) for l in self.layers) and not isinstance(layer, TableLayer)
         crs = first_drawn and layer.crs is not None and not self.project.map.crs
         if crs:  # the first drawn layer decides the map CRS
             edits.append(Edit(self.loaded, "crs", self.loaded.crs, CRS.from_user_input(layer.crs)))
         self.run(Command(f"Add layer {layer.name}", edits, structure=True, crs=crs))
+        return layer
+
+    def _appended(self, spec: LayerSpec, layer: Layer) -> list[Edit]:
+        return [
+            Edit(self.project, "layers", self.project.layers, [*self.project.layers, spec]),
+            Edit(self.loaded, "layers", self.loaded.layers, [*self.loaded.layers, layer]),
+        ]
+
+    def _add_made(self, spec: LayerSpec, layer: VectorLayer, text: str) -> VectorLayer:
+        """Put a layer made from another one (dissolved, repaired) on top, with its spec."""
+        spec.name = layer.name = unique_name(spec.name, {l.name for l in self.layers})
+        if spec.style is None:
+            spec.style = layer.style
+        assert not isinstance(spec.style, RasterStyle)  # made from a vector layer
+        layer.style, layer.labels = spec.style, spec.labels
+        spec.fields = project_declarations(layer)
+        self.run(Command(text.format(name=spec.name), self._appended(spec, layer), structure=True))
         return layer
 
     def remove_layer(self, name: str) -> None:
@@ -462,6 +488,183 @@ class Session:
             Edit(self.project.map, "crs", self.project.map.crs, crs.to_string()),
         ]
         self.run(Command("Change the map CRS", edits, crs=True))
+
+    # --- a layer's data: its CRS, repaired geometry, calculated fields, layers made from it -------
+
+    def _as_read(self, name: str) -> Layer:
+        """A layer before its joins (the layer itself when nothing is joined to it)."""
+        return self._unjoined.get(name) or self.layer(name)
+
+    def _vector(self, name: str, what: str) -> tuple[VectorLayer, LayerSpec]:
+        layer, spec = self.layer(name), self.project.layer_spec(name)
+        if layer.missing:
+            raise ProjectError(
+                f"layer '{name}' cannot {what}: its file is missing",
+                path=str(self.project.resolve(spec.path)) if spec.path else None,
+                fix="reopen the project and find the file, or remove the layer",
+            )
+        if not isinstance(layer, VectorLayer):
+            kind = "a raster" if isinstance(layer, RasterLayer) else "a table without geometry"
+            raise ProjectError(f"layer '{name}' is {kind} and cannot {what}", fix="choose a boundary or point layer")
+        return layer, spec
+
+    def set_layer_crs(self, name: str, crs) -> None:
+        """Say which CRS a layer's coordinates are in (a shapefile whose .prj went missing, a wrong
+        one): recorded in its spec, so the project reopens it so; nothing is reprojected."""
+        layer, spec = self.layer(name), self.project.layer_spec(name)
+        where = layer.source.path if layer.source else None
+        if isinstance(layer, TableLayer):
+            raise ProjectError(
+                f"layer '{name}' is a table without geometry, so it has no CRS",
+                fix="give its coordinate columns to make it a map layer",
+            )
+        if spec.dissolve is not None:
+            raise ProjectError(
+                f"layer '{name}' is made from '{spec.dissolve.source}' and has its CRS",
+                fix=f"set the CRS of '{spec.dissolve.source}'",
+            )
+        parsed = parse_crs(crs, path=where, what=f"the CRS of layer '{name}'")
+        check_placeable(parsed, path=where)
+        code = parsed.to_authority(min_confidence=100)
+        text = f"{code[0]}:{code[1]}" if code else parsed.to_wkt()
+        edits = [Edit(spec, "crs", spec.crs, text)]
+        for target in dict.fromkeys([layer, self._as_read(name)]):  # joined and as read: a re-join keeps it
+            if isinstance(target, RasterLayer):
+                edits.append(Edit(target, "_crs", target.crs, parsed))
+            elif isinstance(target, VectorLayer):
+                held: gpd.GeoDataFrame | PointColumns = (
+                    target.point_columns if target.point_columns is not None else target.data
+                )
+                moved = (
+                    held.with_crs(parsed)
+                    if isinstance(held, PointColumns)
+                    else held.set_crs(parsed, allow_override=True)
+                )
+                edits.append(Edit(target, "data", held, moved))
+        self.run(Command(f"Set the CRS of {name} to {text if code else parsed.name}", edits, layers=(layer,)))
+
+    def repaired(self, name: str) -> tuple[VectorLayer, ValidityReport]:
+        """The layer (as read, before joins) with its invalid geometries made valid, and the report
+        after repair (``repaired``: how many features changed). Nothing is kept: see ``repair_layer``."""
+        layer, _spec = self._vector(name, "be repaired")
+        base = self._as_read(name)
+        assert isinstance(base, VectorLayer)
+        frame, report = validity.repair(base.data)
+        fixed = replace_data(base, frame, report)
+        fixed.style, fixed.labels = layer.style, layer.labels
+        return fixed, report
+
+    def repair_layer(self, name: str, fixed: VectorLayer | None = None, new_name: str | None = None) -> VectorLayer:
+        """Make a layer's invalid geometries valid (``pakmap.validity.repair``), in place or, with
+        ``new_name``, as a new layer read from the same file with ``repair = true``; one undo step.
+
+        In place, the layer's joins are run again on the repaired geometry (a spatial join or zonal
+        statistics over a bow-tie may change)."""
+        layer, spec = self._vector(name, "be repaired")
+        if spec.dissolve is not None:
+            raise ProjectError(
+                f"layer '{name}' is dissolved from '{spec.dissolve.source}', which is made valid first",
+                fix=f"repair '{spec.dissolve.source}' if its features are invalid",
+            )
+        if fixed is None:
+            fixed, _report = self.repaired(name)
+        if new_name is not None:
+            copy_spec = dataclasses.replace(
+                spec,
+                name=new_name,
+                repair=True,
+                style=copy.deepcopy(spec.style),
+                labels=copy.deepcopy(spec.labels),
+                options=dict(spec.options),
+                source=dict(spec.source),
+                calculate=dict(spec.calculate),
+                fields=dict(spec.fields),
+            )
+            made = with_calculations(self.project, copy_spec, fixed)
+            assert isinstance(made, VectorLayer)
+            made.name = new_name
+            return self._add_made(copy_spec, made, "Repair " + name + " into {name}")
+        joins = [j for j in self.project.joins if j.layer == name]
+        result: Layer = fixed
+        if joins:
+            layers = {l.name: l for l in self.layers}
+            layers[name] = fixed
+            for join in joins:
+                layers[name], _ = apply_join(self.project, layers, join)
+            result = layers[name]
+        result = with_calculations(self.project, spec, result)
+        assert isinstance(result, VectorLayer)
+        result.style, result.labels = layer.style, layer.labels
+        result.visible, result.opacity = layer.visible, layer.opacity
+        edits = [
+            Edit(spec, "repair", spec.repair, True),
+            Edit(self.loaded, "layers", self.loaded.layers, [result if l is layer else l for l in self.layers]),
+        ]
+        if name in self._unjoined:
+            edits.append(Edit(self, "_unjoined", self._unjoined, {**self._unjoined, name: fixed}))
+        self.run(Command(f"Repair the geometries of {name}", edits, structure=True))
+        return result
+
+    def dissolved(self, source: str, by: str | list[str], name: str | None = None) -> tuple[LayerSpec, VectorLayer]:
+        """A new layer spec and layer: ``source`` (as read, before joins) dissolved by ``by``
+        (``pakmap.join.dissolve``). Nothing is kept: see ``add_dissolved``."""
+        self._vector(source, "be dissolved")
+        fields = [by] if isinstance(by, str) else list(by)
+        wanted = name or f"{source} by {', '.join(fields)}"
+        spec = LayerSpec(
+            name=wanted,
+            dissolve=DissolveSpec(source=source, by=fields[0] if len(fields) == 1 else fields),
+            # drawn over its source: outlines, so the features under them stay visible
+            style=SingleSymbolStyle(Symbol(fill="none", stroke="#18375F", stroke_width=0.6)),
+        )
+        layer = dissolve_layer_spec(self.project, spec, {source: self._as_read(source)})
+        return spec, layer
+
+    def add_dissolved(self, spec: LayerSpec, layer: VectorLayer) -> VectorLayer:
+        """Keep a dissolved layer (from ``dissolved``) on top of the map; ``pakmap render`` makes it
+        again from its source every time."""
+        return self._add_made(spec, layer, "Dissolve into {name}")
+
+    def calculation_preview(self, name: str, field: str, expression: str, rows: int | None = None) -> pd.Series:
+        """What ``calculate_field`` would give (for the first ``rows`` rows), checked the same way."""
+        layer, _spec = self._vector(name, "have calculated fields")
+        self._check_calculation(layer, field, expression)
+        frame = layer.data if rows is None else layer.data.iloc[:rows]
+        return parse_expression(expression, [str(f) for f in layer.fields]).evaluate(frame)
+
+    def _check_calculation(self, layer: VectorLayer, field: str, expression: str) -> None:
+        field = field.strip()
+        if not field:
+            raise ExpressionError("the field to calculate has no name", fix="type a name, e.g. refugees_per_1000")
+        if field == layer.geometry_name:
+            raise ExpressionError(f"'{field}' is the layer's geometry, not a field", fix="choose another name")
+        read = parse_expression(expression, [str(f) for f in layer.fields]).fields
+        if field in read:
+            raise ExpressionError(
+                f"'{expression}' reads the field '{field}' it would replace",
+                fix="write the result to a new field (reopening the project must give the same values)",
+            )
+
+    def calculate_field(self, name: str, field: str, expression: str) -> VectorLayer:
+        """A new field, or an existing one replaced, from ``expression`` over the layer's other
+        fields (``pakmap.calculate``); kept in the project (``calculate``), so the next month's data
+        gets it too. One undo step; the file is never changed."""
+        layer, spec = self._vector(name, "have calculated fields")
+        field = field.strip()
+        self._check_calculation(layer, field, expression)
+        after = {**spec.calculate, field: expression}  # a field calculated before keeps its place
+        # The calculations from this field on, again: a later one may read it.
+        start = list(after).index(field)
+        probe = dataclasses.replace(spec, calculate=dict(list(after.items())[start:]))
+        result = with_calculations(self.project, probe, layer)
+        assert isinstance(result, VectorLayer)
+        result.style, result.labels = layer.style, layer.labels
+        edits = [
+            Edit(spec, "calculate", spec.calculate, after),
+            Edit(self.loaded, "layers", self.loaded.layers, [result if l is layer else l for l in self.layers]),
+        ]
+        self.run(Command(f"Calculate {field} of {name}", edits, structure=True))
+        return result
 
     # --- how a layer looks -------------------------------------------------------------------
 
@@ -589,6 +792,10 @@ class Session:
         joined.style, joined.labels = target.style, target.labels  # the spec's style objects, kept
         joined.declared_kinds.update({f: k for f, k in target.declared_kinds.items() if from_project(k)})
         joined.visible, joined.opacity = target.visible, target.opacity
+        calculated = with_calculations(self.project, self.project.layer_spec(spec.layer), joined)
+        assert isinstance(calculated, VectorLayer)
+        calculated.style, calculated.labels = joined.style, joined.labels
+        joined = calculated
         layers = [joined if l is target else l for l in self.layers]
         reports = {**self.join_reports, _join_key(spec): report}
         edits = [

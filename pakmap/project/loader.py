@@ -9,19 +9,22 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..errors import PakmapError, ProjectError
+import pandas as pd
+
+from ..calculate import with_calculated
+from ..errors import ExpressionError, PakmapError, ProjectError
 from ..field_kinds import declared
 from ..join.attribute import join_attributes
 from ..join.dissolve import dissolve_by
 from ..join.report import JoinOutcome
 from ..join.spatial import aggregate_points_in_polygons
 from ..join.zonal import zonal_statistics
-from ..layer import Layer, RasterLayer, SourceInfo, VectorLayer, replace_data
-from ..postgis.address import source_from_table
+from ..layer import Layer, RasterLayer, SourceInfo, TableLayer, VectorLayer, replace_data
+from ..postgis.address import is_database_address, source_from_table
 from ..sources import open_layer
 from ..style import RasterStyle, SingleSymbolStyle
 from .loaded import LoadedProject
-from .model import JoinSpec, LayerSpec, Project
+from .model import JOIN_ROLES, JoinSpec, LayerSpec, Project
 
 Progress = Callable[[str, float], None]
 
@@ -155,14 +158,62 @@ def apply_join(project: Project, layers: dict[str, Layer], join: JoinSpec) -> tu
     return joined, result.report
 
 
-def load_layers(project: Project, progress: Progress | None = None) -> LoadedProject:
-    """Read all layers and apply all joins, in project order."""
+def with_calculations(project: Project, spec: LayerSpec, layer: Layer) -> Layer:
+    """The layer with the spec's calculated fields (after its joins: a rate reads joined counts)."""
+    if not spec.calculate:
+        return layer
+    if not isinstance(layer, VectorLayer):
+        raise ProjectError(
+            f"layer '{spec.name}' calculates fields but is {'a raster' if isinstance(layer, RasterLayer) else 'a table'}",
+            path=project.path,
+            fix="calculate fields on a boundary or point layer (join a table to it first)",
+        )
+    try:
+        frame = with_calculated(layer.data, spec.calculate)
+    except ExpressionError as exc:
+        raise ProjectError(f"layer '{spec.name}': {exc.problem}", path=project.path, fix=exc.fix) from None
+    calculated = replace_data(layer, frame)
+    calculated.style, calculated.labels = layer.style, layer.labels  # the spec's own objects
+    return calculated
+
+
+def missing_layer(spec: LayerSpec, location) -> TableLayer:
+    """What stands for a layer whose file is gone (skipped when the project was opened): no data,
+    not drawn, kept in the project with its path, style and joins for when the file is back."""
+    layer = TableLayer(spec.name, pd.DataFrame(), SourceInfo(location, layer=spec.layer))
+    layer.missing = True
+    layer.visible = False
+    return layer
+
+
+def missing_files(project: Project) -> list[LayerSpec]:
+    """The layers whose file is not there (moved, renamed, on another computer), in project order."""
+    found = []
+    for spec in project.layers:
+        if spec.path and not spec.source and not is_database_address(spec.path):
+            if not project.resolve(spec.path).exists():
+                found.append(spec)
+    return found
+
+
+def load_layers(project: Project, progress: Progress | None = None, skip=()) -> LoadedProject:
+    """Read all layers and apply all joins, in project order.
+
+    ``skip``: names of layers not to read (their file is missing and the user chose to go on without
+    it); each is a ``missing_layer``, and the joins and dissolves that need one are left out (kept in
+    the project, not run)."""
     layers: dict[str, Layer] = {}
+    skipped = set(skip)
     steps = len(project.layers) + len(project.joins)
     done = 0
     for spec in project.layers:
         if progress:
             progress(f"reading {spec.name}", done / max(steps, 1))
+        if spec.name in skipped or (spec.dissolve is not None and spec.dissolve.source in skipped):
+            skipped.add(spec.name)
+            layers[spec.name] = missing_layer(spec, layer_location(project, spec) if spec.path else project.folder)
+            done += 1
+            continue
         try:
             layers[spec.name] = open_layer_spec(project, spec, layers)
         except PakmapError:
@@ -178,12 +229,26 @@ def load_layers(project: Project, progress: Progress | None = None) -> LoadedPro
     for join in project.joins:
         if progress:
             progress(f"joining {join.table or join.points or join.raster} to {join.layer}", done / max(steps, 1))
+        if skipped & {getattr(join, role) for role in JOIN_ROLES}:
+            done += 1
+            continue
         layers[join.layer], report = apply_join(project, layers, join)
         reports.append(report)
         done += 1
+    for spec in project.layers:
+        if spec.name not in skipped:
+            layers[spec.name] = with_calculations(project, spec, layers[spec.name])
     if progress:
         progress("loaded", 1.0)
     return LoadedProject(project, [layers[spec.name] for spec in project.layers], reports)
 
 
-__all__ = ["load_layers", "open_layer_spec", "dissolve_layer_spec", "apply_join"]
+__all__ = [
+    "load_layers",
+    "open_layer_spec",
+    "dissolve_layer_spec",
+    "apply_join",
+    "missing_files",
+    "missing_layer",
+    "with_calculations",
+]

@@ -72,6 +72,9 @@ class LayerSpec:
     # field -> the count field of its contributors (a rate -> its population, a mean -> its households):
     # values over 1 … threshold − 1 contributors are suppressed in exports
     denominators: dict[str, str] = dataclasses.field(default_factory=dict)
+    # field -> expression (pakmap.calculate), calculated in order after the layer's joins: a new field,
+    # or an existing one replaced (the file itself is never changed)
+    calculate: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclass

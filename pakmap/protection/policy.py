@@ -25,7 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ProtectionError
+from ..calculate import parse as parse_expression
+from ..errors import ExpressionError, ProtectionError
 from ..field_format import expression_fields
 from ..field_kinds import count_fields_of, is_count, name_tokens
 from ..layer import Layer, RasterLayer, TableLayer, VectorLayer, replace_data
@@ -359,6 +360,28 @@ def sensitive_fields(loaded: LoadedProject, layer: Layer, detected: dict[str, st
         for name, reason in {**detect_layer(table), **getattr(table, "sensitive_fields", {})}.items():
             if name in columns and name not in found:
                 found[name] = f"{reason}, joined from '{join.table}'"
+    return _calculated_from_sensitive(loaded, layer, found, columns)
+
+
+def _calculated_from_sensitive(
+    loaded: LoadedProject, layer: Layer, found: dict[str, str], columns: set[str]
+) -> dict[str, str]:
+    """A field calculated from a personal one (``concat(phone)``, ``upper(head_of_household)``) is
+    personal too; one whose expression cannot be read any more is taken as personal."""
+    spec = next((s for s in loaded.project.layers if s.name == layer.name), None)
+    if spec is None:
+        return found
+    for target, expression in spec.calculate.items():  # in order: a calculation may read an earlier one
+        if target not in columns or target in found:
+            continue
+        try:
+            read = parse_expression(expression, sorted(columns)).fields
+        except ExpressionError:
+            found[target] = "calculated by an expression that cannot be checked"
+            continue
+        personal = [f for f in read if f in found]
+        if personal:
+            found[target] = f"calculated from '{personal[0]}' ({found[personal[0]]})"
     return found
 
 
