@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import functools
 import os
+from dataclasses import dataclass
 
 import numpy as np
 from pyproj import CRS, Transformer
+from pyproj.database import query_crs_info
+from pyproj.enums import PJType
 from pyproj.exceptions import CRSError
 
 from .errors import SourceError
@@ -63,6 +66,65 @@ def crs_label(crs: CRS | None) -> str:
     return f"{ident} ({crs.name})"
 
 
+# What maps of Pakistan use, offered first by the CRS pickers: WGS 84 (GPS, COD-AB), Web Mercator
+# (web maps), the UTM zones across the country and the national Kalianpur 1962 datum's.
+COMMON_CODES = (
+    "EPSG:4326",
+    "EPSG:3857",
+    "EPSG:32641",
+    "EPSG:32642",
+    "EPSG:32643",
+    "EPSG:4145",
+    "EPSG:24311",
+    "EPSG:24312",
+    "EPSG:24313",
+)
+
+
+@dataclass(frozen=True)
+class CrsChoice:
+    """One entry of pyproj's CRS database, as a picker lists it."""
+
+    code: str  # "EPSG:32642"
+    name: str  # "WGS 84 / UTM zone 42N"
+    area: str  # where it is meant for: "Between 66°E and 72°E, northern hemisphere…"
+
+    @property
+    def words(self) -> str:
+        """What a search matches: code, name and area, lower case."""
+        return f"{self.code} {self.name} {self.area}".lower()
+
+
+@functools.lru_cache(maxsize=1)
+def crs_choices() -> tuple[CrsChoice, ...]:
+    """The EPSG geographic, projected and compound CRSs of pyproj's database (not deprecated),
+    ``COMMON_CODES`` first, then by code number."""
+    infos = query_crs_info(
+        auth_name="EPSG",
+        pj_types=[PJType.GEOGRAPHIC_2D_CRS, PJType.PROJECTED_CRS, PJType.COMPOUND_CRS],
+        allow_deprecated=False,
+    )
+    found = {
+        f"{i.auth_name}:{i.code}": CrsChoice(
+            f"{i.auth_name}:{i.code}", i.name, (i.area_of_use.name or "") if i.area_of_use else ""
+        )
+        for i in infos
+    }
+    common = [found[c] for c in COMMON_CODES if c in found]
+    rest = sorted((c for k, c in found.items() if k not in COMMON_CODES), key=lambda c: int(c.code.split(":")[1]))
+    return tuple(common + rest)
+
+
+def matching(choices, text: str) -> list:
+    """The choices whose code, name or area contain every word of ``text`` (in any order): those
+    found by code and name alone first ("kalianpur 43" is zone 43N before a zone whose area says 43°)."""
+    words = text.lower().split()
+    found = [c for c in choices if all(w in c.words for w in words)]
+    named = [c for c in found if all(w in f"{c.code} {c.name}".lower() for w in words)]
+    named_codes = {c.code for c in named}
+    return named + [c for c in found if c.code not in named_codes]
+
+
 @functools.lru_cache(maxsize=64)
 def _transformer(src_wkt: str, dst_wkt: str) -> Transformer:
     return Transformer.from_crs(CRS.from_wkt(src_wkt), CRS.from_wkt(dst_wkt), always_xy=True)
@@ -105,4 +167,17 @@ def _first_line(exc: Exception) -> str:
     return text[:120]
 
 
-__all__ = ["WGS84", "parse_crs", "crs_label", "transformer", "transform_xy", "transform_bounds", "as_bounds", "Bounds"]
+__all__ = [
+    "COMMON_CODES",
+    "CrsChoice",
+    "crs_choices",
+    "matching",
+    "WGS84",
+    "parse_crs",
+    "crs_label",
+    "transformer",
+    "transform_xy",
+    "transform_bounds",
+    "as_bounds",
+    "Bounds",
+]

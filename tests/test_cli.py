@@ -37,6 +37,16 @@ def test_render_of_a_missing_project(tmp_path):
     assert_one_line_error(result, "nope.toml", "not found")
 
 
+def test_render_of_a_project_whose_layer_file_moved_names_the_layer(tmp_path):
+    (tmp_path / "p.toml").write_text(
+        '[pakmap]\nformat = 1\n\n[[layers]]\nname = "districts"\npath = "data/districts.geojson"\n', encoding="utf-8"
+    )
+    result = run_cli("render", str(tmp_path / "p.toml"), "-o", str(tmp_path / "m.png"))
+    assert_one_line_error(
+        result, str(tmp_path / "data" / "districts.geojson"), "the file of layer 'districts' is not there", "pakmap-gui"
+    )
+
+
 def test_render_of_a_malformed_project(tmp_path):
     bad = tmp_path / "bad project.toml"
     bad.write_text("[pakmap]\nformat = 1\n[layout]\ntitel = 'x'\n", encoding="utf-8")

@@ -11,7 +11,18 @@ import html
 
 from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QListView, QMenu, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMenu,
+    QSlider,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 from pakmap.errors import StyleError
 from pakmap.layer import RasterLayer, TableLayer, VectorLayer
@@ -51,6 +62,29 @@ def layer_icon(layer) -> QIcon:
             p.drawRect(1, 3, 13, 10)
     p.end()
     return QIcon(pix)
+
+
+_MISSING_ROLES = (
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.DecorationRole,
+    Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.ToolTipRole,
+)
+
+
+def _missing(layer, role):
+    """A layer whose file was not found when the project opened: named so, greyed, and said why."""
+    if role == Qt.ItemDataRole.DisplayRole:
+        return f"{layer.name}  (missing)"
+    if role == Qt.ItemDataRole.ForegroundRole:
+        return QColor("#888888")
+    if role == Qt.ItemDataRole.DecorationRole:
+        return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+    where = html.escape(str(layer.source.path)) if layer.source else "its file"
+    return (
+        f"<b>{html.escape(layer.name)}</b><br>File not found: {where}<br>"
+        "Kept in the project and saved as it was; reopen the project to find the file."
+    )
 
 
 class LayersModel(QAbstractListModel):
@@ -98,6 +132,8 @@ class LayersModel(QAbstractListModel):
         if not index.isValid():
             return None
         layer = self.layer_at(index.row())
+        if layer.missing and role in _MISSING_ROLES:
+            return _missing(layer, role)
         flagged = getattr(layer, "sensitive_fields", {})
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             text = layer.name

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDockWidget,
     QFileDialog,
-    QInputDialog,
     QLabel,
     QListWidget,
     QMainWindow,
@@ -35,6 +34,7 @@ from pakmap.session import Session
 
 from .attribute_table import AttributeTable
 from .canvas import MapCanvas
+from .crs_picker import CrsPicker
 from .errors import error_text, show_error
 from .identify_panel import IdentifyPanel
 from .interop_actions import InteropActions
@@ -194,6 +194,34 @@ class MainWindow(QMainWindow):
                 None,
                 "Sum or average a raster's cells in each polygon (flood share, population)",
             ),
+            "layer_crs": self._action(
+                "Set layer C&RS…",
+                lambda: self.choose_layer_crs(),
+                None,
+                None,
+                "Say which CRS the selected layer's coordinates are in (a file without .prj); nothing is reprojected",
+            ),
+            "repair": self._action(
+                "Re&pair geometries…",
+                lambda: self.open_repair_dialog(),
+                None,
+                None,
+                "Make invalid polygons valid (self-intersections, bow-ties), in place or as a new layer",
+            ),
+            "dissolve": self._action(
+                "&Dissolve…",
+                lambda: self.open_dissolve_dialog(),
+                None,
+                None,
+                "Merge features by a field into a new layer (districts into provinces)",
+            ),
+            "calculator": self._action(
+                "Field &calculator…",
+                lambda: self.open_field_calculator(),
+                "Ctrl+I",
+                None,
+                "A new or updated field from an expression over the layer's fields",
+            ),
             "quality": self._action(
                 "&Data-quality report…",
                 self.open_quality_dialog,
@@ -274,13 +302,19 @@ class MainWindow(QMainWindow):
             "join",
             "spatial_join",
             "zonal",
+            None,
+            "calculator",
+            "dissolve",
+            "repair",
+            "layer_crs",
+            None,
             "style",
             "import_style",
             "export_style",
             "table",
             "remove",
         ):
-            layer.addAction(a[key])
+            layer.addSeparator() if key is None else layer.addAction(a[key])
         products = menus.addMenu("P&roducts")
         for key in ("quality", "exposure", "threew"):
             products.addAction(a[key])
@@ -408,16 +442,45 @@ class MainWindow(QMainWindow):
         self.crs_button.setText(f"EPSG:{code}" if code else crs.name)
         self.crs_button.setToolTip(f"{crs.name} — click to change the map CRS")
 
-    def choose_crs(self) -> None:
-        current = self.document.crs.to_string()
-        text, ok = QInputDialog.getText(
-            self,
+    def _crs_picker(self, title: str, question: str, current, apply) -> CrsPicker:
+        code = current.to_authority(min_confidence=100) if current is not None else None
+        picker = CrsPicker(title, question, f"{code[0]}:{code[1]}" if code else None, self.settings, self)
+        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        picker.accepted.connect(lambda: apply(picker.chosen()))
+        picker.open()
+        return picker
+
+    def choose_crs(self) -> CrsPicker:
+        """The map CRS from the searchable list (the layers are reprojected when drawn)."""
+        return self._crs_picker(
             "Map CRS",
-            "EPSG code or CRS definition\n(e.g. EPSG:4326 WGS 84, EPSG:32642 UTM 42N, EPSG:3857 web):",
-            text=current,
+            "The map's coordinate reference system: layers are reprojected to it when drawn.",
+            self.document.crs,
+            self.set_crs,
         )
-        if ok and text.strip():
-            self.set_crs(text.strip())
+
+    def choose_layer_crs(self, layer=None) -> CrsPicker | None:
+        """Say which CRS a layer's coordinates are in (a file whose .prj is missing or wrong)."""
+        layer = layer or self.current_layer()
+        if layer is None or isinstance(layer, TableLayer):
+            self.statusBar().showMessage("Choose a boundary, point or raster layer to set its CRS", 5000)
+            return None
+        name = layer.name
+
+        def apply(code: str) -> None:
+            try:
+                self.document.set_layer_crs(name, code)
+            except PakmapError as exc:
+                self.show_error(exc)
+
+        now = layer.crs.name if layer.crs is not None else "none (the file does not say)"
+        return self._crs_picker(
+            f"CRS of {name}",
+            f"Which CRS are the coordinates of {name} in? Now: {now}. This says what they are — it does not "
+            "move them; use it for a file whose .prj is missing or wrong.",
+            layer.crs,
+            apply,
+        )
 
     def set_crs(self, text: str) -> bool:
         try:
@@ -692,6 +755,40 @@ class MainWindow(QMainWindow):
             self.show_error(PakmapError(f"the map has no {source} to take statistics from", fix=fix))
             return None
         return self._show_tool(dialog_class(self.document, self.tasks, self))
+
+    def open_repair_dialog(self, layer=None):
+        from .data_dialogs import RepairDialog
+
+        return self._open_layer_tool(RepairDialog, layer, "repair")
+
+    def open_dissolve_dialog(self, layer=None):
+        from .data_dialogs import DissolveDialog
+
+        return self._open_layer_tool(DissolveDialog, layer, "dissolve")
+
+    def open_field_calculator(self, layer=None):
+        from .field_calculator import FieldCalculator
+
+        if not self._has_vector_layer("calculate a field of"):
+            return None
+        name = (layer or self.current_layer() or self.document.layers[0]).name
+        return self._show_tool(FieldCalculator(self.document, self, layer=name))
+
+    def _has_vector_layer(self, what: str) -> bool:
+        if any(isinstance(l, VectorLayer) and not l.missing for l in self.document.layers):
+            return True
+        self.show_error(
+            PakmapError(f"there is no boundary or point layer to {what}", fix="add one first (Layer ▸ Add layer…)")
+        )
+        return False
+
+    def _open_layer_tool(self, dialog_class, layer, what: str):
+        if not self._has_vector_layer(what):
+            return None
+        current = layer or self.current_layer()
+        return self._show_tool(
+            dialog_class(self.document, self.tasks, self, layer=current.name if current is not None else None)
+        )
 
     def open_quality_dialog(self):
         from .product_dialogs import QualityDialog

@@ -13,10 +13,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, QStandardPaths, QTimer, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
+from pakmap.project import Project, load_project
+from pakmap.project.loader import missing_files
 from pakmap.session import Session, open_recovered
+
+from .relink_dialog import RelinkDialog
 
 MAX_RECENT = 8
 PROJECT_FILTER = "pakmap projects (*.toml);;All files (*)"
@@ -43,6 +47,7 @@ class ProjectFiles(QObject):
         self.timer.setInterval(max(1, int(autosave_seconds)) * 1000)
         self.timer.timeout.connect(self.autosave)
         self.timer.start()
+        self.relink_dialog: RelinkDialog | None = None  # asking for missing files, while it is open
 
     @property
     def document(self) -> Session:
@@ -106,27 +111,59 @@ class ProjectFiles(QObject):
         return True
 
     def open(self, path: str | None = None, on_done=None) -> bool:
-        """Read a project and its data in the background; the window switches when it is loaded."""
+        """Read a project and its data in the background; the window switches when it is loaded.
+
+        When some layers' files are missing, the relink dialog asks for each first (``relink_dialog``)."""
         if not self.maybe_save():
             return False
         path = path or self.ask_open_path()
         if not path:
             return False
+        try:
+            project = load_project(path)
+        except Exception as exc:  # noqa: BLE001 - shown; the open project stays as it was
+            self.window.show_error(exc)
+            return False
+        missing = missing_files(project)
+        if not missing:
+            self._load(project, set(), False, on_done)
+            return True
+        dialog = self.relink_dialog = RelinkDialog(project, missing, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
+        def answered(result: int) -> None:
+            self.relink_dialog = None
+            if result != QDialog.DialogCode.Accepted:
+                return
+            found = dialog.found()
+            for name, new_path in found.items():
+                project.layer_spec(name).path = str(new_path.resolve())
+            self._load(project, dialog.skipped(), bool(found), on_done)
+
+        dialog.finished.connect(answered)
+        dialog.open()
+        return True
+
+    def _load(self, project: Project, skipped: set[str], relinked: bool, on_done=None) -> None:
         def loaded(document: Session) -> None:
             self.window.set_document(document)
             self.remember(document.project.path)
             self.discard_recovery()
+            if relinked:
+                document.mark_dirty()  # the files found are saved in the project with the next save
+            if skipped:
+                names = ", ".join(sorted(skipped))
+                self.window.statusBar().showMessage(f"Not drawn, file missing: {names} (kept in the project)", 30000)
             if on_done:
                 on_done(document)
 
+        name = project.path.name if project.path else "project"
         self.window.tasks.start(
-            f"Opening {Path(path).name}",
-            lambda progress, _c: Session.from_file(path, progress),
+            f"Opening {name}",
+            lambda progress, _c: Session.open_without(project, skipped, progress),
             loaded,
             self.window.show_error,
         )
-        return True
 
     def save(self) -> bool:
         if self.document.project.path is None:

@@ -159,14 +159,18 @@ class TaskBar(QWidget):
     def _on_started(self, task: Task) -> None:
         self.current = task
         self.label.setText(task.title)
-        self.bar.setValue(0)
+        # Busy (a moving bar) until the work reports a share done: reading one big file is a single
+        # call into GDAL that reports nothing, and a bar standing at 0 looks like a hang.
+        self.bar.setRange(0, 0)
         task.signals.progress.connect(self._on_progress)
         self.show()
 
     def _on_progress(self, message: str, fraction: float) -> None:
         if self.current is not None:
             self.label.setText(f"{self.current.title}: {message}")
-        self.bar.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
+        if fraction > 0:
+            self.bar.setRange(0, 1000)
+            self.bar.setValue(int(min(1.0, fraction) * 1000))
 
     def _on_ended(self, task: Task) -> None:
         if task is self.current:
@@ -175,3 +179,4 @@ class TaskBar(QWidget):
                 self.hide()
             else:
                 self.label.setText(self.current.title)
+                self.bar.setRange(0, 0)

@@ -204,6 +204,7 @@ def load_layers(project: Project, progress: Progress | None = None, skip=()) -> 
     the project, not run)."""
     layers: dict[str, Layer] = {}
     skipped = set(skip)
+    missing = {spec.name for spec in missing_files(project)} - skipped
     steps = len(project.layers) + len(project.joins)
     done = 0
     for spec in project.layers:
@@ -214,6 +215,12 @@ def load_layers(project: Project, progress: Progress | None = None, skip=()) -> 
             layers[spec.name] = missing_layer(spec, layer_location(project, spec) if spec.path else project.folder)
             done += 1
             continue
+        if spec.name in missing:
+            raise ProjectError(
+                f"the file of layer '{spec.name}' is not there",
+                path=str(layer_location(project, spec)),
+                fix="put it back, correct its path in the project, or open the project in pakmap-gui to find it",
+            )
         try:
             layers[spec.name] = open_layer_spec(project, spec, layers)
         except PakmapError:
