@@ -200,7 +200,8 @@ def test_dissolve_and_group_project_round_trip_and_load(districts_path, tmp_path
 @pytest.mark.parametrize(
     "layer_text, message",
     [
-        ('name = "p"\ndissolve = {source = "d", by = "province"}', "not a layer listed before it"),
+        ('name = "p"\ndissolve = {source = "d", by = "province"}', "not another layer of the project"),
+        ('name = "p"\ndissolve = {source = "p", by = "province"}', "not another layer of the project"),
         ('name = "p"\npath = "x.geojson"\ndissolve = {source = "d", by = "province"}', "both a path and dissolve"),
         ('name = "p"', "has no path"),
         ('name = "p"\ndissolve = {source = "d", by = []}', "must name one or more fields"),

@@ -90,6 +90,11 @@ def test_dissolve_adds_a_layer_kept_as_a_step(files, tmp_path):
     session.save(tmp_path / "p.toml")
     reopened = Session.from_file(tmp_path / "p.toml")
     assert len(reopened.layer("districts by province").data) == 3
+    session.move_layer("districts by province", 0)  # filled provinces under the districts: read back
+    session.save(tmp_path / "under.toml")
+    under = Session.from_file(tmp_path / "under.toml")
+    assert [l.name for l in under.layers] == ["districts by province", "districts"]
+    assert len(under.layer("districts by province").data) == 3
     with pytest.raises(Exception, match="no field 'region'"):
         session.dissolved("districts", "region")
 

@@ -196,6 +196,22 @@ def missing_files(project: Project) -> list[LayerSpec]:
     return found
 
 
+def reading_order(specs: list[LayerSpec]) -> list[LayerSpec]:
+    """The layers read from files in project order, then each dissolved layer once its source is
+    read (a dissolved layer may be drawn under the layer it is made from)."""
+    order: list[LayerSpec] = []
+    read: set[str] = set()
+    waiting = list(specs)
+    while waiting:
+        ready = [s for s in waiting if s.dissolve is None or s.dissolve.source in read]
+        if not ready:  # a source that is not in the project: dissolve_layer_spec says which
+            return order + waiting
+        order += ready
+        read |= {s.name for s in ready}
+        waiting = [s for s in waiting if s.name not in read]
+    return order
+
+
 def load_layers(project: Project, progress: Progress | None = None, skip=()) -> LoadedProject:
     """Read all layers and apply all joins, in project order.
 
@@ -207,7 +223,7 @@ def load_layers(project: Project, progress: Progress | None = None, skip=()) -> 
     missing = {spec.name for spec in missing_files(project)} - skipped
     steps = len(project.layers) + len(project.joins)
     done = 0
-    for spec in project.layers:
+    for spec in reading_order(project.layers):
         if progress:
             progress(f"reading {spec.name}", done / max(steps, 1))
         if spec.name in skipped or (spec.dissolve is not None and spec.dissolve.source in skipped):

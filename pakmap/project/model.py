@@ -34,7 +34,7 @@ MAX_CHART_ROWS = 40  # a chart or table on a page: beyond this no row is readabl
 class DissolveSpec:
     """A layer made from another layer of the project: its features dissolved by one or more fields."""
 
-    source: str  # the name of an earlier layer of the project (as read, before joins)
+    source: str  # the name of another layer of the project (as read, before joins)
     by: str | list[str]  # the field(s) whose values become the new features ("province")
 
     @property

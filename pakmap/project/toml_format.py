@@ -122,8 +122,9 @@ def validate(project: Project) -> None:
                     f"layer '{spec.name}' declares field '{field}' as {kind!r}, not a field kind",
                     fix=f"use one of: {', '.join(KINDS)}",
                 )
-    for position, spec in enumerate(project.layers):
-        _validate_source(spec, names[:position])
+    for spec in project.layers:
+        _validate_source(spec, [n for n in names if n != spec.name])
+    _check_dissolve_chains(project)
     if project.layout.atlas is not None:
         parse_expression(project.layout.atlas.title, "[layout.atlas] title")
     for i, join in enumerate(project.joins, 1):
@@ -259,8 +260,8 @@ def _validate_zonal(join, i: int) -> None:
         raise ProjectError(f"zonal statistics {i}: band {join.band}", fix="bands are numbered from 1")
 
 
-def _validate_source(spec, earlier: list[str]) -> None:
-    """A layer is read from a file (``path``) or made from an earlier layer (``dissolve``), not both."""
+def _validate_source(spec, others: list[str]) -> None:
+    """A layer is read from a file (``path``) or made from another layer (``dissolve``), not both."""
     if spec.source and (spec.path or spec.dissolve is not None):
         raise ProjectError(
             f"layer '{spec.name}' has a database source and {'a path' if spec.path else 'dissolve'}",
@@ -290,11 +291,30 @@ def _validate_source(spec, earlier: list[str]) -> None:
             f"layer '{spec.name}': dissolve.by must name one or more fields",
             fix='e.g. by = "province" or by = ["province", "division"]',
         )
-    if spec.dissolve.source not in earlier:
+    if spec.dissolve.source not in others:
         raise ProjectError(
-            f"layer '{spec.name}' dissolves '{spec.dissolve.source}', which is not a layer listed before it",
-            fix=f"use one of: {', '.join(earlier) or '(no earlier layers)'}",
+            f"layer '{spec.name}' dissolves '{spec.dissolve.source}', which is not another layer of the project",
+            fix=f"use one of: {', '.join(others) or '(no other layers)'}",
         )
+
+
+def _check_dissolve_chains(project: Project) -> None:
+    """Every dissolved layer is made, through its sources, from a layer read from somewhere.
+
+    A dissolved layer may be listed (drawn) before its source: filled provinces under district outlines."""
+    by_name = {spec.name: spec for spec in project.layers}
+    for spec in project.layers:
+        seen = [spec.name]
+        current = spec
+        while current.dissolve is not None:
+            source = current.dissolve.source
+            if source in seen:
+                raise ProjectError(
+                    f"layer '{spec.name}' is dissolved from itself ({' → '.join([*seen, source])})",
+                    fix="dissolve a layer read from a file",
+                )
+            seen.append(source)
+            current = by_name[source]
 
 
 # Ranges of the project's own numbers (style and label sizes are bounded in pakmap.style).
