@@ -629,7 +629,7 @@ class Session:
         """What ``calculate_field`` would give (for the first ``rows`` rows), checked the same way."""
         layer, _spec = self._vector(name, "have calculated fields")
         self._check_calculation(layer, field, expression)
-        frame = layer.data if rows is None else layer.data.iloc[:rows]
+        frame = layer.attributes if rows is None else layer.attributes.iloc[:rows]  # no geometry needed
         return parse_expression(expression, [str(f) for f in layer.fields]).evaluate(frame)
 
     def _check_calculation(self, layer: VectorLayer, field: str, expression: str) -> None:

@@ -7,8 +7,10 @@ files are only ever read.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Callable
 
+import geopandas as gpd
 import pandas as pd
 
 from ..calculate import with_calculated
@@ -20,6 +22,7 @@ from ..join.report import JoinOutcome
 from ..join.spatial import aggregate_points_in_polygons
 from ..join.zonal import zonal_statistics
 from ..layer import Layer, RasterLayer, SourceInfo, TableLayer, VectorLayer, replace_data
+from ..point_columns import PointColumns
 from ..postgis.address import is_database_address, source_from_table
 from ..sources import open_layer
 from ..style import RasterStyle, SingleSymbolStyle
@@ -168,11 +171,17 @@ def with_calculations(project: Project, spec: LayerSpec, layer: Layer) -> Layer:
             path=project.path,
             fix="calculate fields on a boundary or point layer (join a table to it first)",
         )
+    points = layer.point_columns
     try:
-        frame = with_calculated(layer.data, spec.calculate)
+        if points is not None:  # a million points: columns stay columns, no shapely points made
+            data: gpd.GeoDataFrame | PointColumns = dataclasses.replace(
+                points, attributes=with_calculated(points.attributes, spec.calculate)
+            )
+        else:
+            data = with_calculated(layer.data, spec.calculate)
     except ExpressionError as exc:
         raise ProjectError(f"layer '{spec.name}': {exc.problem}", path=project.path, fix=exc.fix) from None
-    calculated = replace_data(layer, frame)
+    calculated = replace_data(layer, data)
     calculated.style, calculated.labels = layer.style, layer.labels  # the spec's own objects
     return calculated
 
