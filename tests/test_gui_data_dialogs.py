@@ -271,3 +271,31 @@ def test_the_status_bar_shows_a_moving_bar_with_the_file_name_while_it_loads(
     qtbot.waitUntil(lambda: not bar.isVisible(), timeout=WAIT_MS)
     assert window.document.layers == []  # cancelled: nothing added, no error shown
     assert window.errors == []
+
+
+def test_a_raster_without_crs_is_drawn_once_its_crs_is_set(window, qtbot, districts_path, tmp_path):
+    import numpy as np
+    import rasterio
+    from rasterio.transform import from_origin
+
+    raster = tmp_path / "no_crs.tif"
+    with rasterio.open(
+        raster,
+        "w",
+        driver="GTiff",
+        width=40,
+        height=40,
+        count=1,
+        dtype="uint8",
+        transform=from_origin(66, 30, 0.1, 0.1),
+    ) as dst:
+        dst.write(np.full((1, 40, 40), 200, dtype="uint8"))
+    add_files(window, qtbot, districts_path, raster)
+    qtbot.waitUntil(lambda: window.canvas.unplaced == ("no_crs",), timeout=WAIT_MS)
+    assert "Layer ▸ Set layer CRS…" in window.statusBar().currentMessage()
+    picker = window.choose_layer_crs(window.document.layer("no_crs"))
+    picker.search.setText("EPSG:4326")
+    _ok(picker)
+    assert window.document.project.layer_spec("no_crs").crs == "EPSG:4326"
+    qtbot.waitUntil(lambda: window.canvas.unplaced == (), timeout=WAIT_MS)
+    wait_rendered(window, qtbot)

@@ -643,8 +643,8 @@ class MainWindow(QMainWindow):
         if names:
             listed = ", ".join(f"'{n}'" for n in names)
             self.statusBar().showMessage(
-                f"{listed} not drawn: no coordinate reference system — set it in the project "
-                '(crs = "EPSG:…" for the layer)',
+                f"{listed} not drawn: no coordinate reference system — choose the layer and "
+                "Layer ▸ Set layer CRS… (what the coordinates are in, e.g. EPSG:4326)",
                 30000,
             )
 
