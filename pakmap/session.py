@@ -512,7 +512,7 @@ class Session:
         """Say which CRS a layer's coordinates are in (a shapefile whose .prj went missing, a wrong
         one): recorded in its spec, so the project reopens it so; nothing is reprojected."""
         layer, spec = self.layer(name), self.project.layer_spec(name)
-        where = layer.source.path if layer.source else None
+        where = str(layer.source.path) if layer.source else None  # a file, or a database table
         if isinstance(layer, TableLayer):
             raise ProjectError(
                 f"layer '{name}' is a table without geometry, so it has no CRS",
