@@ -299,3 +299,31 @@ def test_a_raster_without_crs_is_drawn_once_its_crs_is_set(window, qtbot, distri
     assert window.document.project.layer_spec("no_crs").crs == "EPSG:4326"
     qtbot.waitUntil(lambda: window.canvas.unplaced == (), timeout=WAIT_MS)
     wait_rendered(window, qtbot)
+
+
+def test_recovered_work_whose_file_moved_asks_for_it_too(qtbot, tmp_path, gui_settings, shared_data):
+    from pakmap_ui.main_window import MainWindow
+
+    recovery = tmp_path / "recovery.toml"
+    shutil.copy(shared_data / "pak_provinces.geojson", tmp_path / "provinces.geojson")
+    first = MainWindow(settings=gui_settings, recovery_path=recovery, autosave_seconds=3600)
+    add_files(first, qtbot, tmp_path / "provinces.geojson")
+    assert first.files.autosave() == recovery.resolve()
+    first.tasks.wait(WAIT_MS)
+    first.canvas.wait_idle(WAIT_MS)
+    first.deleteLater()  # the session "crashes"
+    (tmp_path / "provinces.geojson").rename(tmp_path / "renamed.geojson")
+
+    second = MainWindow(settings=gui_settings, recovery_path=recovery, autosave_seconds=3600)
+    second.files.ask_recover = lambda original: True
+    restored = []
+    assert second.files.offer_recovery(on_done=restored.append)
+    dialog = second.files.relink_dialog
+    assert dialog is not None and dialog.skipped() == {"provinces"}
+    dialog.relink(0, tmp_path / "renamed.geojson")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Open).click()
+    qtbot.waitUntil(lambda: bool(restored), timeout=WAIT_MS)
+    assert len(second.document.layer("provinces").data) > 0 and second.document.dirty
+    second.document.mark_dirty(False)
+    second.close()
+    second.deleteLater()

@@ -124,10 +124,16 @@ class ProjectFiles(QObject):
         except Exception as exc:  # noqa: BLE001 - shown; the open project stays as it was
             self.window.show_error(exc)
             return False
+        self._find_missing(project, lambda skipped, relinked: self._load(project, skipped, relinked, on_done))
+        return True
+
+    def _find_missing(self, project: Project, then) -> None:
+        """``then(skipped, relinked)`` once every missing file of ``project`` is found or skipped
+        (at once when none is missing); nothing when the officer cancels."""
         missing = missing_files(project)
         if not missing:
-            self._load(project, set(), False, on_done)
-            return True
+            then(set(), False)
+            return
         dialog = self.relink_dialog = RelinkDialog(project, missing, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
@@ -138,19 +144,20 @@ class ProjectFiles(QObject):
             found = dialog.found()
             for name, new_path in found.items():
                 project.layer_spec(name).path = str(new_path.resolve())
-            self._load(project, dialog.skipped(), bool(found), on_done)
+            then(dialog.skipped(), bool(found))
 
         dialog.finished.connect(answered)
         dialog.open()
-        return True
 
-    def _load(self, project: Project, skipped: set[str], relinked: bool, on_done=None) -> None:
+    def _load(self, project: Project, skipped: set[str], relinked: bool, on_done=None, recovered: bool = False) -> None:
         def loaded(document: Session) -> None:
             self.window.set_document(document)
-            self.remember(document.project.path)
-            self.discard_recovery()
-            if relinked:
-                document.mark_dirty()  # the files found are saved in the project with the next save
+            if not recovered:
+                self.remember(document.project.path)
+                self.discard_recovery()
+            if relinked or recovered:
+                # the files found, or the restored work, are saved in the project with the next save
+                document.mark_dirty()
             if skipped:
                 names = ", ".join(sorted(skipped))
                 self.window.statusBar().showMessage(f"Not drawn, file missing: {names} (kept in the project)", 30000)
@@ -159,7 +166,7 @@ class ProjectFiles(QObject):
 
         name = project.path.name if project.path else "project"
         self.window.tasks.start(
-            f"Opening {name}",
+            "Recovering unsaved work" if recovered else f"Opening {name}",
             lambda progress, _c: Session.open_without(project, skipped, progress),
             loaded,
             self.window.show_error,
@@ -232,15 +239,12 @@ class ProjectFiles(QObject):
             self.discard_recovery()
             return False
 
-        def work(progress, _cancelled):
+        try:
             project = open_recovered(self.recovery_path, original)
-            return Session.open(project, progress)
-
-        def loaded(document: Session) -> None:
-            self.window.set_document(document)
-            document.mark_dirty()  # restored work is not saved in the project file yet
-            if on_done:
-                on_done(document)
-
-        self.window.tasks.start("Recovering unsaved work", work, loaded, self.window.show_error)
+        except Exception as exc:  # noqa: BLE001 - shown; the recovery file is kept for another try
+            self.window.show_error(exc)
+            return False
+        self._find_missing(
+            project, lambda skipped, _relinked: self._load(project, skipped, True, on_done, recovered=True)
+        )
         return True
