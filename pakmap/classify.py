@@ -10,13 +10,14 @@ class, which styles draw in a colour that is not part of the ramp.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .errors import StyleError
-from .numbers import format_number, format_range
+from .numbers import format_number, format_range, significant
 
 # Fisher-Jenks is exact in O(k·n²); beyond this many values it classifies an even sample of the
 # sorted values (the smallest and largest included), as mapclassify's FisherJenksSampled classifies
@@ -175,6 +176,33 @@ class Classes:
         return out
 
 
+def _round_toward(value: float, digits: int, direction) -> float:
+    """``value`` to ``digits`` significant figures, rounded by ``direction`` (``math.floor``/``ceil``)."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    step = 10.0 ** (math.floor(math.log10(abs(value))) - digits + 1)
+    return float(round(direction(value / step) * step, 12))
+
+
+def readable_bins(bins: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Upper bounds a reader takes in at a glance: two significant figures if every class keeps a
+    value it had (no class emptied) and the bounds stay in order, else three, else the exact ones. The top bound is rounded
+    up, so the largest value stays in the last class."""
+    if len(bins) == 0:
+        return bins
+    exact = np.unique(np.minimum(np.searchsorted(bins, values, side="left"), len(bins) - 1))
+    for digits in (2, 3):
+        rounded = np.asarray(
+            [significant(float(b), digits) for b in bins[:-1]] + [_round_toward(float(bins[-1]), digits, math.ceil)]
+        )
+        if np.any(np.diff(rounded) <= 0):
+            continue
+        class_of = np.minimum(np.searchsorted(rounded, values, side="left"), len(rounded) - 1)
+        if np.array_equal(np.unique(class_of), exact):
+            return rounded
+    return bins
+
+
 def _upper_bounds(y: np.ndarray, method: str, k: int, breaks) -> list[float]:
     """The classes' upper bounds for the values ``y`` (no missing values)."""
     if method == "manual":
@@ -205,6 +233,7 @@ def classify(
     below: int | None = None,
     kept: bool = False,
     kept_lower: float | None = None,
+    readable: bool = False,
 ) -> Classes:
     """Classify ``values`` (NaN/None allowed) by ``method``.
 
@@ -215,6 +244,10 @@ def classify(
     ``below``: the values are a count field's, suppressed under this threshold: if any value is
     under it, all of those form one "<below" class and the others are classified into ``k - 1``
     classes by ``method`` (so ``k`` classes in all, none merged).
+    ``readable``: computed bounds are rounded to two (else three) significant figures *before* the
+    values are classified, the lowest bound down and the highest up, so the legend reads
+    6,400 – 15,000 and every feature sits in the class the legend gives it; bounds that would empty
+    a class or merge two are kept exact.
     """
     series = pd.to_numeric(pd.Series(values), errors="coerce")
     present = series.notna().to_numpy()
@@ -240,6 +273,8 @@ def classify(
         k = max(1, int(k) - 1 if split else int(k))
         k = min(k, len(np.unique(rest)))
         bins = np.asarray(_upper_bounds(rest, method, k, breaks), dtype=float)
+        if readable and method != "manual":
+            bins = readable_bins(bins, rest)
     if split:
         # Bounds under the threshold would split the "<5" class: it is one class, whatever the method.
         bins = bins[bins >= below] if np.any(bins >= below) else np.asarray([max(rest.max(initial=below), below)])
@@ -257,6 +292,8 @@ def classify(
                 lower = float(kept_lower)  # the legend reads as last month's
     else:
         lower = float(rest.min())
+        if readable and method != "manual":
+            lower = max(_round_toward(lower, 2, math.floor), float(split_at))
         # mapclassify may return empty leading classes (StdMean below the minimum): drop them so the
         # legend never shows a class no feature can be in.
         used = np.unique(rb)

@@ -74,6 +74,8 @@ class GraduatedStyle:
     breaks: list[float] | str | None = None
     breaks_kept_from: str = ""  # the data the kept bounds were computed from (set by pakmap)
     breaks_lower: float | None = None  # the first class's lower bound when the bounds were kept
+    # Computed bounds rounded to readable numbers before classifying (6,400 – 15,000); false: exact
+    round_bounds: bool = True
     palette: str = "unhcr_blue"
     # Explicit class colours, light to dark (a style imported from QGIS); used instead of the palette
     # when the classification yields exactly as many classes.
@@ -228,6 +230,10 @@ def validate_style(style: VectorStyle, where: str = "style") -> None:
             )
         if style.breaks and style.breaks != KEEP:
             check_breaks(style.breaks, where)
+        if not isinstance(style.round_bounds, bool):
+            raise StyleError(
+                f"'round_bounds' in {where} must be true or false", fix="write round_bounds = false for exact bounds"
+            )
         if style.breaks_lower is not None and not _is_number(style.breaks_lower):
             raise StyleError(f"'breaks_lower' in {where} is not a number", fix='delete it and set breaks = "keep"')
         if style.colors is not None and (

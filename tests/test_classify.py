@@ -143,7 +143,7 @@ def test_graduated_renderer_uses_these_classes():
     from pakmap.style import GraduatedStyle
 
     gdf = gpd.GeoDataFrame({"v": list(DATA[:50]) + [np.nan]}, geometry=[Point(0, 0)] * 51, crs=4326)
-    lyr = VectorLayer("x", gdf, style=GraduatedStyle(field="v", method="quantiles", classes=4))
+    lyr = VectorLayer("x", gdf, style=GraduatedStyle(field="v", method="quantiles", classes=4, round_bounds=False))
     sym = symbolize(lyr)
     ref = mapclassify.Quantiles(DATA[:50], k=4)
     np.testing.assert_array_equal(sym.class_of[:50], ref.yb)

@@ -130,6 +130,7 @@ def classes_of(layer, style: GraduatedStyle, threshold: int | None) -> Classes:
         below=count_threshold(layer, style.field, threshold),
         kept=kept,
         kept_lower=style.breaks_lower if kept else None,
+        readable=style.round_bounds,
     )
 
 
