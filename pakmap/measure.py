@@ -55,3 +55,33 @@ def geodesic_perimeter(crs: CRS, xy: Sequence[tuple[float, float]]) -> float:
     if len(xy) < 2:
         return 0.0
     return geodesic_length(crs, [*xy, xy[0]])
+
+
+GEODESIC_STEPS = 32  # points per edge of a drawn geodesic: smooth on screen at any zoom of Pakistan
+
+
+def geodesic_path(
+    crs: CRS, xy: Sequence[tuple[float, float]], closed: bool = False, steps: int = GEODESIC_STEPS
+) -> list[tuple[float, float]]:
+    """The map points ``xy`` joined by the geodesics that ``geodesic_length`` measures, each edge
+    densified to ``steps`` points in the map CRS: a measured line drawn as it is measured (in degrees a
+    long east-west geodesic bows toward the pole). ``closed`` adds the edge back to the first point."""
+    points = [tuple(map(float, p)) for p in xy]
+    if closed and len(points) > 2:
+        points.append(points[0])
+    if len(points) < 2:
+        return points
+    transformer, geod = _to_lonlat(CRS.from_user_input(crs))
+    lon, lat, _ = _lonlat(crs, points)
+    out_lon, out_lat = [float(lon[0])], [float(lat[0])]
+    for i in range(len(points) - 1):
+        between = geod.npts(lon[i], lat[i], lon[i + 1], lat[i + 1], steps - 1) if steps > 1 else []
+        out_lon += [p[0] for p in between] + [float(lon[i + 1])]
+        out_lat += [p[1] for p in between] + [float(lat[i + 1])]
+    x, y = transformer.transform(out_lon, out_lat, direction="INVERSE")
+    path = list(zip(map(float, x), map(float, y)))
+    # The measured vertices themselves are kept exactly (no round trip through the datum).
+    anchors = range(0, len(path), steps)
+    for k, i in enumerate(anchors):
+        path[i] = points[k]
+    return path

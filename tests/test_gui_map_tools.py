@@ -254,3 +254,28 @@ def test_polygon_drawing_keys_and_a_self_crossing_polygon(window, qtbot, distric
     expected = touching(districts, drawn)
     assert "Lahore" in expected
     assert names(window, districts) == expected
+
+
+def test_measure_rubber_band_in_degrees_is_drawn_along_the_geodesic(window, qtbot, districts):
+    canvas = window.canvas
+    assert window.set_crs("EPSG:4326")
+    canvas.set_extent((61.0, 32.0, 77.0, 38.0))
+    wait_rendered(window, qtbot)
+    window.actions_by_name["tool_measure_line"].trigger()
+    for lon in (62, 76):
+        qtbot.mouseClick(canvas, LEFT, Qt.KeyboardModifier.NoModifier, canvas.to_screen(lon, 35).toPoint())
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    image = canvas.grab().toImage()
+
+    def red_near(lon, lat) -> bool:
+        p = canvas.to_screen(lon, lat).toPoint()
+        for dy in range(-1, 2):
+            c = image.pixelColor(p.x(), p.y() + dy)
+            if c.red() > 180 and c.green() < 90 and c.blue() < 110:
+                return True
+        return False
+
+    # Halfway, the geodesic from 62°E to 76°E along 35°N runs 0.2° north of the parallel (about a
+    # dozen pixels here): the band is drawn there, not along the straight line in degrees.
+    assert red_near(69, 35.2026)
+    assert not red_near(69, 35.0)

@@ -64,3 +64,23 @@ def test_too_few_vertices_measure_nothing():
     assert geodesic_length("EPSG:4326", [(70.0, 30.0)]) == 0.0
     assert geodesic_area("EPSG:4326", CELL[:2]) == 0.0
     assert geodesic_perimeter("EPSG:4326", []) == 0.0
+
+
+@pytest.mark.parametrize("crs", ["EPSG:4326", "EPSG:3857", "EPSG:32642"])
+def test_a_drawn_measure_line_follows_the_geodesic_it_measures(crs):
+    from pyproj import Geod
+
+    from pakmap.measure import geodesic_path
+
+    ends = in_crs(crs, [(62.0, 35.0), (76.0, 35.0)])
+    path = geodesic_path(crs, ends)
+    assert path[0] == ends[0] and path[-1] == ends[-1] and len(path) == 33
+    back = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    lon, lat = back.transform(*path[16])
+    # Halfway along the geodesic from 62°E to 76°E at 35°N: 69°E, 0.2° north of the parallel.
+    ((mid_lon, mid_lat),) = Geod(ellps="WGS84").npts(62, 35, 76, 35, 1)
+    assert (lon, lat) == pytest.approx((mid_lon, mid_lat), abs=1e-6)
+    assert mid_lat > 35.19
+    ring = geodesic_path(crs, [*ends, *in_crs(crs, [(69.0, 30.0)])], closed=True)
+    assert len(ring) == 3 * 32 + 1 and ring[-1] == ends[0]
+    assert geodesic_path(crs, ends[:1]) == ends[:1]

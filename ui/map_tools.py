@@ -19,7 +19,7 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QLabel
 
-from pakmap.measure import geodesic_area, geodesic_length, geodesic_perimeter
+from pakmap.measure import geodesic_area, geodesic_length, geodesic_path, geodesic_perimeter
 from pakmap.numbers import format_number
 
 CLICK_PX = 4  # a press and release closer than this is a click, not a drag
@@ -258,8 +258,13 @@ class VertexTool(MapTool):
             return list(self.vertices)
         return [*self.vertices, self.hover]
 
+    def band(self) -> list[tuple[float, float]]:
+        """The rubber band's points in map units: the vertices joined straight (a selection polygon
+        is planar in the map CRS)."""
+        return self.live_vertices()
+
     def paint(self, painter: QPainter) -> None:
-        points = [self.canvas.to_screen(x, y) for x, y in self.live_vertices()]
+        points = [self.canvas.to_screen(x, y) for x, y in self.band()]
         if not points:
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -270,8 +275,8 @@ class VertexTool(MapTool):
         else:
             painter.drawPolyline(QPolygonF(points))
         painter.setBrush(RUBBER)
-        for p in points[: len(self.vertices)]:
-            painter.drawEllipse(p, 3, 3)
+        for x, y in self.vertices:
+            painter.drawEllipse(self.canvas.to_screen(x, y), 3, 3)
 
     def changed(self) -> None:
         pass
@@ -325,6 +330,14 @@ class MeasureTool(VertexTool):
 
     def measurement(self) -> str:
         return format_length(geodesic_length(self.canvas.document.crs, self.live_vertices()))
+
+    def band(self) -> list[tuple[float, float]]:
+        """The geodesics that are measured, not straight map-CRS segments (in degrees a long
+        east-west line bows toward the pole)."""
+        try:
+            return geodesic_path(self.canvas.document.crs, self.live_vertices(), closed=self.closed)
+        except ValueError:  # a map CRS with no geographic datum: the readout says so
+            return self.live_vertices()
 
     def changed(self) -> None:
         if not self.vertices:
