@@ -93,3 +93,42 @@ def test_autosave_and_recovery_after_a_crash(qtbot, tmp_path, gui_settings, dist
     second.document.mark_dirty(False)
     second.close()  # a clean exit removes the recovery file
     assert not recovery.exists()
+
+
+def test_reopening_a_project_restores_its_extent_and_only_the_open_panels(window, qtbot, districts_path, tmp_path):
+    add_files(window, qtbot, districts_path)
+    karachi = (66.6, 24.7, 67.4, 25.3)
+    window.canvas.set_extent(karachi)
+    window.identify_dock.show()
+    window.layers_dock.hide()
+    wait_rendered(window, qtbot)
+    saved_extent = window.canvas.extent()
+    assert window.files.save_as(str(tmp_path / "karachi.toml"))
+    text = (tmp_path / "karachi.toml").read_text()
+    assert "[view]" in text and "identify = true" in text and "layers = false" in text
+
+    window.layers_dock.show()  # the window changes after the save: the file decides on reopening
+    window.identify_dock.hide()
+    window.tables_dock.show()
+    window.canvas.zoom_full()
+    assert window.files.new()
+    opened = []
+    assert window.files.open(str(tmp_path / "karachi.toml"), on_done=opened.append)
+    qtbot.waitUntil(lambda: bool(opened), timeout=WAIT_MS)
+    wait_rendered(window, qtbot)
+    assert window.identify_dock.isVisible() and not window.layers_dock.isVisible()
+    assert not window.tables_dock.isVisible()
+    assert window.canvas.extent() == pytest.approx(saved_extent, abs=1e-3)
+
+
+def test_a_project_without_a_view_opens_at_its_full_extent(window, qtbot, districts_path, tmp_path):
+    from pakmap.project import LayerSpec, Project, save_project
+
+    path = save_project(Project(layers=[LayerSpec("districts", str(districts_path))]), tmp_path / "old.toml")
+    assert "[view]" not in path.read_text()  # as written before windows were remembered
+    opened = []
+    window.files.open(str(path), on_done=opened.append)
+    qtbot.waitUntil(lambda: bool(opened), timeout=WAIT_MS)
+    xmin, ymin, xmax, ymax = window.canvas.extent()
+    assert xmin < 61 and xmax > 77 and ymin < 24 and ymax > 37  # all of Pakistan
+    assert window.layers_dock.isVisible()

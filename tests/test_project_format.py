@@ -141,3 +141,32 @@ def test_saved_arrays_read_as_an_officer_would_write_them(tmp_path):
     assert 'on = [["name", "district"], ["pcode", "admin2 [code], text"]]' in text
     assert 'popup_fields = ["name", "refugees"]' in text
     assert load_project(path).joins[0].on == [["name", "district"], ["pcode", "admin2 [code], text"]]
+
+
+@pytest.mark.parametrize(
+    "view, problem",
+    [
+        ("extent = [70, 30, 69, 31]", "is not a box"),
+        ("extent = [70, 30, 71]", "is not a box"),
+        ("extent = [70, 30, nan, 31]", "not a finite number"),
+        ('panels = { layers = "yes" }', "panels.layers"),
+        ("zoom = 3", "unknown key"),
+    ],
+)
+def test_a_bad_view_table_is_a_one_line_error(tmp_path, view, problem):
+    from pakmap.errors import ProjectError
+    from pakmap.project import load_project
+
+    path = tmp_path / "p.toml"
+    path.write_text(f"[pakmap]\nformat = 1\n\n[view]\n{view}\n")
+    with pytest.raises(ProjectError, match=problem) as info:
+        load_project(path)
+    assert "\n" not in str(info.value)
+
+
+def test_the_view_round_trips(tmp_path):
+    from pakmap.project import Project, ViewSpec, load_project, save_project
+
+    view = ViewSpec([66.6, 24.7, 67.4, 25.3], {"layers": False, "identify": True})
+    path = save_project(Project(view=view), tmp_path / "p.toml")
+    assert load_project(path).view == view

@@ -178,8 +178,8 @@ class MapCanvas(QWidget):
         self.center = ((xmin + xmax) / 2, (ymin + ymax) / 2)
         self.resolution = max(w / max(self.width(), 1), h / max(self.height(), 1)) * (1 + 2 * margin)
 
-    def set_extent(self, extent) -> None:
-        self._fit(extent)
+    def set_extent(self, extent, margin: float = 0.03) -> None:
+        self._fit(extent, margin)
         self.view_changed.emit()
         self.refresh()
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from pakmap.errors import PakmapError
 from pakmap.layer import RasterLayer, TableLayer, VectorLayer
 from pakmap.postgis.address import is_database_address
+from pakmap.project import ViewSpec
 from pakmap.session import Session
 
 from .attribute_table import AttributeTable
@@ -389,7 +390,24 @@ class MainWindow(QMainWindow):
         self.layers_panel.set_document(document)
         self.identify_panel.clear()
         self._connect_document()
+        self.restore_view(document.project.view)
         self.update_title()
+
+    def view_state(self) -> ViewSpec:
+        """What a saved project remembers of this window: the map's extent and which panels are open."""
+        extent = list(self.canvas.extent()) if self.canvas.center is not None else []
+        panels = {dock.objectName(): not dock.isHidden() for dock in self.findChildren(QDockWidget)}
+        return ViewSpec(extent, panels)
+
+    def restore_view(self, view: ViewSpec) -> None:
+        """Open the panels that were open when the project was saved (close the others), then show
+        its extent in the canvas as it is laid out with them."""
+        for dock in self.findChildren(QDockWidget):
+            if dock.objectName() in view.panels:
+                dock.setVisible(view.panels[dock.objectName()])
+        if view.extent:
+            self.layout().activate()  # the canvas takes its size with these panels before it is fitted
+            self.canvas.set_extent(view.extent, margin=0.0)
 
     # --- status ------------------------------------------------------------------------------
 

@@ -182,6 +182,7 @@ class ProjectFiles(QObject):
         return bool(path) and self._save(path)
 
     def _save(self, path) -> bool:
+        self.document.project.view = self.window.view_state()
         try:
             written = self.document.save(path)
         except Exception as exc:  # noqa: BLE001 - shown; the document stays as it was, unsaved
@@ -217,6 +218,7 @@ class ProjectFiles(QObject):
             return None
         try:
             self.recovery_path.parent.mkdir(parents=True, exist_ok=True)
+            self.document.project.view = self.window.view_state()
             written = self.document.save_copy(self.recovery_path)
         except Exception as exc:  # noqa: BLE001 - autosave must never interrupt work
             self.window.statusBar().showMessage(f"Autosave failed: {exc}", 5000)

@@ -13,6 +13,7 @@ from .model import (
     MapSpec,
     Project,
     ProtectionSpec,
+    ViewSpec,
     WebSpec,
 )
 from .toml_format import load_project, save_project
@@ -29,6 +30,7 @@ __all__ = [
     "MapSpec",
     "Project",
     "ProtectionSpec",
+    "ViewSpec",
     "WebSpec",
     "load_project",
     "save_project",

@@ -235,6 +235,14 @@ class MapSpec:
 
 
 @dataclass
+class ViewSpec:
+    """The desktop window as the project was last saved from it, restored when it is reopened."""
+
+    extent: list[float] = dataclasses.field(default_factory=list)  # [xmin, ymin, xmax, ymax], map CRS
+    panels: dict[str, bool] = dataclasses.field(default_factory=dict)  # dock name -> open ("layers": true)
+
+
+@dataclass
 class Project:
     map: MapSpec = dataclasses.field(default_factory=MapSpec)
     layers: list[LayerSpec] = dataclasses.field(default_factory=list)
@@ -245,6 +253,7 @@ class Project:
     protection: ProtectionSpec = dataclasses.field(default_factory=ProtectionSpec)
     products: list[ProductSpec] = dataclasses.field(default_factory=list)
     illustrative: bool = False  # generated example data: every output says so on its face
+    view: ViewSpec = dataclasses.field(default_factory=ViewSpec)
 
     def __post_init__(self) -> None:
         self.path: Path | None = None  # where it was loaded from / saved to

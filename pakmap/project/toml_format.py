@@ -50,6 +50,7 @@ from .model import (
     PRODUCT_KINDS,
     LayerSpec,
     Project,
+    ViewSpec,
 )
 
 _HEADER = "# pakmap project — see docs/project-format.md for every key\n"
@@ -125,6 +126,7 @@ def validate(project: Project) -> None:
     for spec in project.layers:
         _validate_source(spec, [n for n in names if n != spec.name])
     _check_dissolve_chains(project)
+    _validate_view(project.view)
     if project.layout.atlas is not None:
         parse_expression(project.layout.atlas.title, "[layout.atlas] title")
     for i, join in enumerate(project.joins, 1):
@@ -362,6 +364,22 @@ def _check_numbers(project: Project) -> None:
                 f"the dpi of export '{export.path}' ({export.dpi}) is out of range",
                 fix=f"use {low} to {high} (150, 300 or 600 for print)",
             )
+
+
+def _validate_view(view: ViewSpec) -> None:
+    extent = view.extent
+    if extent and not (
+        len(extent) == 4
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in extent)
+        and extent[0] < extent[2]
+        and extent[1] < extent[3]
+    ):
+        raise ProjectError(
+            f"[view] extent = {extent!r} is not a box", fix="give [xmin, ymin, xmax, ymax] in the map CRS, or delete it"
+        )
+    for name, shown in view.panels.items():
+        if not isinstance(shown, bool):
+            raise ProjectError(f"[view] panels.{name} = {shown!r}", fix="write true (open) or false (closed)")
 
 
 def save_project(project: Project, path: str | os.PathLike | None = None) -> Path:
