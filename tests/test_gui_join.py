@@ -119,11 +119,11 @@ def test_incomplete_or_repeated_pairs_are_explained_before_running(window, qtbot
     dialog = window.open_join_dialog()
     dialog.keys.add_pair("name", "district")
     dialog.preview()
-    assert "the key pair name = district is given twice" in window.last_error
+    assert "the key pair 'units'.name = 'figures'.district is given twice" in window.last_error
     dialog.keys.remove_pair(1)
     dialog.keys.rows[0].table.setCurrentIndex(-1)
     dialog.preview()
-    assert "both fields of every key pair" in window.last_error
+    assert "both fields of every key pair joining 'figures' to 'units'" in window.last_error
     assert window.tasks.running == []  # nothing was started
     dialog.close()
 
@@ -145,4 +145,41 @@ def test_dialog_shows_totals_rows_apart_and_rows_as_the_file_numbers_them(window
     assert dialog.unmatched_table.item(0, 0).text() == "5"  # line 5 in a text editor
     matched = [dialog.matched.item(r, 0).text() for r in range(dialog.matched.rowCount())]
     assert matched == ["Kohat"]  # the totals row is not listed as matched
+    dialog.close()
+
+
+@pytest.mark.realdata
+def test_dialog_starts_on_the_layer_the_table_matches_and_names_both(window, qtbot, shared_data, tmp_path):
+    census = tmp_path / "census_oct.csv"
+    text = (shared_data / "pak_census2023_districts.csv").read_text(encoding="utf-8")
+    census.write_text(text.replace("\nLahore,", "\nLahorr,"), encoding="utf-8")
+    # The provinces come after the districts in the layer list and the census names them too (its
+    # province column): the districts still match it best, 135 of their names against 5 provinces.
+    add_files(window, qtbot, shared_data / "pak_provinces.geojson", shared_data / "pak_districts.geojson", census)
+    dialog = window.open_join_dialog()
+    assert dialog.layer.currentText() == "pak_districts"
+    assert dialog.table.currentText() == "census_oct"
+    assert dialog.keys.pairs() == [["name", "district"]]
+
+    report = _preview(dialog, qtbot, window)
+    summary = dialog.summary.text()
+    assert "135 of 136 rows of 'census_oct' matched a feature of 'pak_districts'" in summary
+    assert "features of 'pak_districts' without data" in summary
+    assert "1 row(s) of 'census_oct' with values match no feature of 'pak_districts': 'Lahorr'" in summary
+    assert " table rows" not in summary
+
+    # The officer takes the suggestion for 'Lahorr' in the Suggestions tab and applies: the join
+    # runs again with it, and the tab in view stays in view.
+    assert dialog.tabs.currentIndex() == 0 and dialog.accept_suggestion("Lahorr")
+    assert dialog.accepted_suggestions() == {"Lahorr": "Lahore"}
+    applied = []
+    dialog.apply(on_done=applied.append)
+    qtbot.waitUntil(lambda: bool(applied), timeout=WAIT_MS)
+    assert applied[0].matched == 136 and report.matched == 135
+    assert dialog.isVisible() and dialog.tabs.currentIndex() == 0
+    assert "Applied" in dialog.summary.text()
+    dialog.tabs.setCurrentIndex(3)  # the Matched tab, then Apply again without changes: it stays
+    dialog.apply(on_done=applied.append)
+    qtbot.waitUntil(lambda: len(applied) == 2, timeout=WAIT_MS)
+    assert dialog.tabs.currentIndex() == 3
     dialog.close()

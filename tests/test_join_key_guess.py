@@ -40,3 +40,32 @@ def test_the_census_table_joins_the_real_districts_on_district(shared_data):
     districts = open_layer(shared_data / "pak_districts.geojson")
     census = open_layer(shared_data / "pak_census2023_districts.csv")
     assert guess_table_field(districts, "name", census) == "district"
+
+
+def test_best_join_prefers_the_layer_given_data_for_most_features():
+    from pakmap.join.key_guess import best_join
+
+    districts = VectorLayer(
+        "districts",
+        gpd.GeoDataFrame(
+            {"name": ["Lahore", "Kasur", "Karachi East"], "province": ["Punjab", "Punjab", "Sindh"]},
+            geometry=[box(0, 0, 1, 1)] * 3,
+            crs=4326,
+        ),
+    )
+    provinces = VectorLayer(
+        "provinces", gpd.GeoDataFrame({"name": ["Punjab", "Sindh"]}, geometry=[box(0, 0, 1, 1)] * 2, crs=4326)
+    )
+    table = TableLayer(
+        "census",
+        pd.DataFrame({"district": ["Lahore", "Kasur", "Karachi East"], "province": ["Punjab", "Punjab", "Sindh"]}),
+    )
+    match = best_join([provinces, districts], [table])
+    assert (match.layer, match.layer_field, match.table, match.table_field, match.features) == (
+        "districts",
+        "name",
+        "census",
+        "district",
+        3,
+    )
+    assert best_join([provinces], [table]).features == 2  # the provinces match on the province column

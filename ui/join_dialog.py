@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from pakmap.errors import PakmapError
-from pakmap.join.key_guess import guess_table_field
+from pakmap.join.key_guess import best_join, guess_table_field
 from pakmap.join.report import NOT_JOINED
 from pakmap.layer import TableLayer, VectorLayer
 from pakmap.project import JoinSpec
@@ -134,6 +134,7 @@ class JoinDialog(QDialog):
         self.apply_button.clicked.connect(lambda: self.apply())
         self.close_button.clicked.connect(self.close)
         self._layer_chosen()
+        self._choose_best_match()
 
     # --- choices -----------------------------------------------------------------------------
 
@@ -165,6 +166,21 @@ class JoinDialog(QDialog):
         self._fill_parent(self.layer_parent, fields, "province")
         self.table.blockSignals(False)
         self._table_chosen()
+
+    def _choose_best_match(self) -> None:
+        """Start from the boundary layer and table that share the most keys (the census table on the
+        districts, not on the provinces it also names); its key pair when no field called "name" has one."""
+        boundaries = [
+            l for l in self.document.layers if isinstance(l, VectorLayer) and l.geometry_type not in ("Point", "None")
+        ]
+        tables = [l for l in self.document.layers if isinstance(l, TableLayer)]
+        match = best_join(boundaries, tables)
+        if match is None or not match.features:
+            return
+        self.layer.setCurrentText(match.layer)
+        self.table.setCurrentText(match.table)
+        if self._existing_spec() is None and not self.table_key.currentText():
+            self.keys.set_pairs([[match.layer_field, match.table_field]])
 
     def _table_chosen(self, *_args) -> None:
         name, layer_name = self.table.currentText(), self.layer.currentText()
@@ -230,20 +246,26 @@ class JoinDialog(QDialog):
     @staticmethod
     def spec_problem(spec: JoinSpec) -> PakmapError | None:
         """What is missing or contradictory in the choices, before anything is run."""
-        if not spec.layer or not spec.table or not all(all(pair) for pair in spec.on):
+        if not spec.layer or not spec.table:
+            return PakmapError("choose the boundary layer and the statistics table to join", fix="pick them above")
+        if not all(all(pair) for pair in spec.on):
             return PakmapError(
-                "choose a layer, a table and both fields of every key pair",
+                f"choose both fields of every key pair joining '{spec.table}' to '{spec.layer}'",
                 fix="pick them above, or remove the pair that is not needed",
             )
         seen = set()
         for layer_field, table_field in spec.on:
             if (layer_field, table_field) in seen:
                 return PakmapError(
-                    f"the key pair {layer_field} = {table_field} is given twice", fix="remove one of them"
+                    f"the key pair '{spec.layer}'.{layer_field} = '{spec.table}'.{table_field} is given twice",
+                    fix="remove one of them",
                 )
             seen.add((layer_field, table_field))
         if spec.within and not all(spec.within):
-            return PakmapError("choose both parent fields to match within", fix="or untick the parent unit")
+            return PakmapError(
+                f"choose the parent field of both '{spec.layer}' and '{spec.table}' to match within",
+                fix="or untick the parent unit",
+            )
         return None
 
     def accepted_suggestions(self) -> dict[str, str]:
@@ -285,9 +307,11 @@ class JoinDialog(QDialog):
     def apply(self, on_done=None) -> None:
         """Keep the join in the project; re-run first if the choices changed since the preview."""
         spec = self.spec()
+        in_view = self.tabs.currentIndex()  # a re-run to take ticked suggestions in must not switch tabs
 
         def keep(report):
             _, joined, report = self._preview
+            self.tabs.setCurrentIndex(in_view)
             self.document.apply_join(spec, joined, report)
             self.summary.setText(
                 self.summary.text() + "\n\nApplied: the join and its accepted matches are saved with the project."
@@ -306,22 +330,23 @@ class JoinDialog(QDialog):
     def show_report(self, report) -> None:
         self.report = report
         counts = report.counts()
+        table, layer = (html.escape(f"'{name}'", quote=False) for name in (report.table_name, report.layer_name))
         lines = [
-            f"<b>{report.matched} of {len(report.rows)} table rows matched</b> "
+            f"<b>{report.matched} of {len(report.rows)} rows of {table} matched a feature of {layer}</b> "
             f"({counts['exact']} exactly, {counts['normalized']} after normalization, "
             f"{counts['alias']} by alias, {counts['accepted']} by accepted suggestion, "
             f"{counts['group']} for a group of features); "
-            f"<b>{counts['unmatched']}</b> table rows unmatched; "
-            f"<b>{counts['unmatched_layer']}</b> features without data."
+            f"<b>{counts['unmatched']}</b> rows of {table} unmatched; "
+            f"<b>{counts['unmatched_layer']}</b> features of {layer} without data."
         ]
         totals = report.rows[report.rows["how"] == "total"]
         if len(totals):
             listed = ", ".join(f"{report.row_kind} {r.table_row}: {r.detail}" for r in totals.itertuples())
             lines.append(f"Totals rows left out of the join: {html.escape(listed)}")
         for warning in report.warnings:
-            lines.append(f"<span style='color:#B3261E'>⚠ {warning}</span>")
+            lines.append(f"<span style='color:#B3261E'>⚠ {html.escape(warning, quote=False)}</span>")
         for note in report.notes:
-            lines.append(f"note: {note}")
+            lines.append(f"note: {html.escape(note, quote=False)}")
         self.summary.setText("<br>".join(lines))
 
         unmatched = report.unmatched_rows
