@@ -728,8 +728,9 @@ class Session:
 
     # --- the page layout ---------------------------------------------------------------------
 
-    def set_layout(self, **values: Any) -> None:
-        """Fields of the print layout (title, subtitle, as_of, map_id, sources, contact, template, locator)."""
+    def set_layout(self, merge_key: Hashable | None = None, **values: Any) -> None:
+        """Fields of the print layout (title, subtitle, as_of, map_id, sources, contact, template, locator);
+        edits with the same ``merge_key`` one after another are one undo step (typing in a box)."""
         unknown = sorted(set(values) - set(LAYOUT_FIELDS))
         if unknown:
             raise ProjectError(f"the layout has no field {unknown[0]!r}", fix=f"use one of: {', '.join(LAYOUT_FIELDS)}")
@@ -738,7 +739,7 @@ class Session:
         edits = [e for e in edits if not _same(e.before, e.after)]
         if edits:
             what = ", ".join(e.attribute.replace("_", " ") for e in edits)
-            self.run(Command(f"Layout: {what}", edits, layout=True))
+            self.run(Command(f"Layout: {what}", edits, layout=True, merge_key=merge_key))
 
     # --- protection decisions -----------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,6 +38,8 @@ from .protection_panel import ProtectionPanel
 from .tasks import TaskRunner
 
 PREVIEW_DPI = 60
+PRINT_DPI = 300  # the export's default resolution: the preview is laid out as that PDF
+TYPING_PAUSE_MS = 250  # a pause in typing this long updates the page
 FIELDS = (
     ("title", "Title"),
     ("subtitle", "Subtitle"),
@@ -56,24 +58,13 @@ FORMATS = (
 DASHBOARD_FORMAT = len(FORMATS) - 1  # the format list's row of the dashboard
 
 
-def render_page_image(loaded, dpi: float = PREVIEW_DPI) -> QImage:
-    """The print page of ``loaded`` as an image (worker thread safe: QImage, not QPixmap)."""
+def render_page_image(loaded, dpi: float = PREVIEW_DPI, laid_out_at: float = PRINT_DPI) -> QImage:
+    """The print page of ``loaded`` as an image (worker thread safe: QImage, not QPixmap), laid out
+    as the export at ``laid_out_at`` dpi lays it out: the preview shows the lines the PDF prints."""
+    from pakmap.export.png import page_image
     from pakmap.layout.compose import compose_page
-    from pakmap.layout.paint import paint_page
 
-    page = compose_page(loaded)
-    mm = 25.4
-    image = QImage(
-        round(page.template.width / mm * dpi),
-        round(page.template.height / mm * dpi),
-        QImage.Format.Format_ARGB32_Premultiplied,
-    )
-    image.fill(QColor("#FFFFFF"))
-    painter = QPainter(image)
-    try:
-        paint_page(page, painter, dpi)
-    finally:
-        painter.end()
+    image, _view = page_image(compose_page(loaded), dpi, laid_out_at=laid_out_at)
     return image
 
 
@@ -106,7 +97,10 @@ class LayoutView(QDialog):
         form.addRow("Template", self.template)
         for key, label in FIELDS:
             edit = QLineEdit(getattr(layout_spec, key) or (document.project.map.title if key == "title" else ""))
-            edit.editingFinished.connect(self._fields_changed)
+            # The page follows typing (debounced); the keystrokes in one box are one undo step,
+            # until the officer leaves the box or presses Enter.
+            edit.textChanged.connect(lambda _text, k=key: self._typed(k))
+            edit.editingFinished.connect(self._typing_done)
             self.edits[key] = edit
             form.addRow(label, edit)
         self.template.currentIndexChanged.connect(self._fields_changed)
@@ -172,6 +166,11 @@ class LayoutView(QDialog):
 
         self._timer = QTimer(self, singleShot=True, interval=150)
         self._timer.timeout.connect(self.refresh_preview)
+        self._typing_timer = QTimer(self, singleShot=True, interval=TYPING_PAUSE_MS)
+        self._typing_timer.timeout.connect(self._take_typing)
+        self._typing_in: str | None = None  # the box being typed in
+        self._typing_run = 0  # a new undo step for each stretch of typing
+        self.dpi.currentIndexChanged.connect(self._schedule)  # the preview is laid out as that export
         # Style or layer edits made in the main window while the page is open show on the page too.
         document.layer_changed.connect(self._schedule)
         document.layers_changed.connect(self._schedule)
@@ -183,6 +182,7 @@ class LayoutView(QDialog):
         self._timer.start()
 
     def closeEvent(self, event) -> None:
+        self._typing_done()  # what was typed last is kept
         self.document.layer_changed.disconnect(self._schedule)
         self.document.layers_changed.disconnect(self._schedule)
         self.document.layout_changed.disconnect(self._layout_changed)
@@ -198,9 +198,33 @@ class LayoutView(QDialog):
 
     def _fields_changed(self, *_args) -> None:
         """The boxes into the project's layout through the session (one undo step per edit)."""
+        self._typing_timer.stop()
         values = {key: edit.text() for key, edit in self.edits.items()}
         self.document.set_layout(template=self.template.currentText(), **values)
         self._timer.start()
+
+    def _typed(self, key: str) -> None:
+        if self._typing_in not in (None, key):
+            self._typing_done()
+        self._typing_in = key
+        self._typing_timer.start()
+
+    def _take_typing(self) -> None:
+        """What was typed so far, into the project: merged into the step this stretch of typing began."""
+        key = self._typing_in
+        if key is None:
+            return
+        merge = ("layout typing", key, self._typing_run)
+        self.document.set_layout(merge_key=merge, **{key: self.edits[key].text()})
+        self._timer.start()
+
+    def _typing_done(self) -> None:
+        """Enter or leaving the box: the stretch of typing is one undo step, the next one another."""
+        if self._typing_timer.isActive():
+            self._typing_timer.stop()
+            self._take_typing()
+        self._typing_in = None
+        self._typing_run += 1
 
     # --- charts ------------------------------------------------------------------------------
 
@@ -232,7 +256,9 @@ class LayoutView(QDialog):
         for key, edit in self.edits.items():
             value = getattr(project.layout, key) or (project.map.title if key == "title" else "")
             if edit.text() != value:
+                edit.blockSignals(True)  # the project's value shown, not a new edit typed
                 edit.setText(value)
+                edit.blockSignals(False)
         spec = project.layout
         self._show_charts()
         if self.template.currentText() != spec.template:
@@ -251,7 +277,10 @@ class LayoutView(QDialog):
             self.page.setPixmap(QPixmap.fromImage(image))
             self.preview_ready.emit()
 
-        self.tasks.start("Page preview", lambda p, c: render_page_image(loaded), shown, self._failed, owner=self)
+        dpi = int(self.dpi.currentData())
+        self.tasks.start(
+            "Page preview", lambda p, c: render_page_image(loaded, laid_out_at=dpi), shown, self._failed, owner=self
+        )
 
     def _failed(self, exc) -> None:
         self.status.setText(f"<span style='color:#B3261E'>{exc}</span>")

@@ -49,14 +49,21 @@ def save_png(image: QImage, out_path: str | os.PathLike) -> None:
         tmp.write_bytes(data)
 
 
-def page_image(page: Page, dpi: float, out_path: str | os.PathLike | None = None):
-    """``page`` painted on a white image at ``dpi``: (the image, the map frame's view)."""
+def page_image(page: Page, dpi: float, out_path: str | os.PathLike | None = None, *, laid_out_at: float | None = None):
+    """``page`` painted on a white image at ``dpi``: (the image, the map frame's view).
+
+    ``laid_out_at``: the page is laid out at that resolution (text fitted, wrapped and shrunk with
+    its font metrics, as a PDF of that dpi is) and drawn scaled down to ``dpi``: a preview that
+    shows the lines and sizes the PDF prints, not those a 60 dpi page would choose.
+    """
     ensure_gui_app()
     px = dpi / 25.4
-    image = _image(round(page.template.width * px), round(page.template.height * px), dpi, out_path)
+    layout_dpi = laid_out_at or dpi
+    image = _image(round(page.template.width * px), round(page.template.height * px), layout_dpi, out_path)
     painter = QPainter(image)
     try:
-        view = paint_page(page, painter, dpi)
+        painter.scale(dpi / layout_dpi, dpi / layout_dpi)
+        view = paint_page(page, painter, layout_dpi)
     finally:
         painter.end()
     return image, view
