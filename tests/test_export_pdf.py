@@ -48,7 +48,10 @@ def test_title_legend_and_furniture_are_selectable_text(pdf):
     out, loaded = pdf
     text = " ".join(_run("pdftotext", "-layout", str(out), "-").split())
     population = loaded.layer("districts").data["population_2023"]
-    for label in classify(population, "natural_breaks", 5, below=5).labels() + ["No data", "Population 2023"]:
+    for label in classify(population, "natural_breaks", 5, below=5, readable=True).labels() + [
+        "No data",
+        "Population 2023",
+    ]:
         assert label in text
     for expected in (
         TITLE,

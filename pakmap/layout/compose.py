@@ -8,6 +8,7 @@ entries — and returns a ``Page`` whose ``boxes`` (mm) the layout checks can in
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -22,8 +23,9 @@ from ..style import SingleSymbolStyle, Symbol
 from .box import Box
 from .chart_data import ChartTable, page_tables
 from .chart_panel import chart_name, place_charts
+from .inset import GAP_MM, Inset, below_legend_box, corner_box, dense_cluster, inset_extent
 from .kashmir import kashmir_in_view
-from .legend import LegendGroup, legend_groups
+from .legend import LegendGroup, legend_groups, legend_height_mm
 from .locator import locator_boundaries
 from .mapframe import frame_view, requested_extent
 from .northarrow import true_north_rotation
@@ -48,6 +50,12 @@ class Page:
     overlay: tuple = ()  # layers drawn over the map (an atlas page's feature outline)
     north_rotation: float = 0.0  # degrees clockwise from the page's up to true north at the map's centre
     charts: dict[str, ChartTable] = field(default_factory=dict)  # element name (chart_1…) -> its rows
+    inset: Inset | None = None  # a zoomed map of a dense cluster, in free space on the page
+
+    @property
+    def frames(self) -> dict[str, Box]:
+        """The boxes of the elements and of the inset map: what must not overlap on the page."""
+        return {**self.boxes, **({"inset": self.inset.box} if self.inset else {})}
 
     @property
     def boxes(self) -> dict[str, Box]:
@@ -124,6 +132,9 @@ def compose_page(
             if boundaries is None:
                 continue
         shown[name] = spec
+    inset = None
+    if layout.inset and "legend" in shown and highlight is None:
+        inset, shown["legend"] = place_inset(loaded, shown["legend"], groups, template.font, frame, fitted)
     metadata = {
         "title": fields["title"] or "Map",
         "subject": " — ".join(t for t in (fields["subtitle"], dates[0] if dates else "") if t) or fields["title"],
@@ -145,7 +156,32 @@ def compose_page(
         overlay,
         north,
         charts,
+        inset,
     )
+
+
+def place_inset(
+    loaded: LoadedProject, legend: ElementSpec, groups: list[LegendGroup], family: str, frame: Box, extent
+) -> tuple[Inset | None, ElementSpec]:
+    """An inset for the main map's densest unreadable cluster, in the larger of the free spaces: the
+    legend's column below its entries (the legend's box then ends above it) or an empty corner of the
+    map frame. None when there is no such cluster, no room, or the inset would name none of it."""
+    cluster = dense_cluster(loaded, frame, extent)
+    if cluster is None:
+        return None, legend
+    box = legend.box
+    top = box.y + legend_height_mm(groups, legend, family) + GAP_MM
+    column = below_legend_box(Box(box.x, top, box.width, box.bottom - top)) if top < box.bottom else None
+    corner = corner_box(loaded, frame, extent)
+    place = max((b for b in (column, corner) if b is not None), key=lambda b: b.width, default=None)
+    if place is None:
+        return None, legend
+    inset_view, named = inset_extent(loaded, cluster, place)
+    if not named:
+        return None, legend
+    if place is column:  # the legend keeps its size above the inset, instead of growing into its room
+        legend = dataclasses.replace(legend, box=Box(box.x, box.y, box.width, top - box.y - 1.0), max_size=None)
+    return Inset(place, inset_view, cluster.labels), legend
 
 
 def highlight_layers(features: gpd.GeoDataFrame, color: str, veil: str | None = None) -> tuple[VectorLayer, ...]:

@@ -8,11 +8,12 @@ its box.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QFontMetricsF, QLinearGradient, QPainter, QPen
+from PySide6.QtGui import QFontMetricsF, QImage, QLinearGradient, QPainter, QPen
 
 from ..layer import RasterLayer, VectorLayer
 from ..mapview import MapView, fit_extent
@@ -175,11 +176,15 @@ MIN_LABEL_MM = 10.0  # a column narrower than swatch + this is not worth making
 def layout_legend(
     groups: list[LegendGroup], spec: ElementSpec, family: str, rect: QRectF, device, dpi: float
 ) -> LegendLayout:
-    """The largest text size, then the fewest columns, at which every entry fits in ``rect``."""
+    """The largest text size, then the fewest columns, at which every entry fits in ``rect``.
+
+    With the template's ``max_size`` a short legend grows (in one column) into the room its box
+    leaves, rather than leaving it empty: larger swatches and labels are read at arm's length.
+    """
     smallest = spec.min_size or spec.size
-    size = spec.size
+    size = max(spec.max_size or spec.size, spec.size)
     while True:
-        for columns in range(1, MAX_COLUMNS + 1):
+        for columns in range(1, (1 if size > spec.size else MAX_COLUMNS) + 1):
             if columns > 1 and (rect.width() - GAP * dpi / 25.4 * (columns - 1)) / columns < (
                 (SWATCH_W + GAP + MIN_LABEL_MM) * dpi / 25.4
             ):
@@ -262,6 +267,23 @@ def _place(
 
 def _text_of(item: str | LegendRow) -> str:
     return item if isinstance(item, str) else item.label
+
+
+MEASURE_DPI = 300.0  # the export's resolution: a legend measured there is the printed one
+
+
+def legend_height_mm(groups: list[LegendGroup], spec: ElementSpec, family: str) -> float:
+    """How much of its box, from the top, the legend's entries take (mm) at their own size (not grown)."""
+    device = QImage(1, 1, QImage.Format.Format_RGB32)
+    dots_per_metre = round(MEASURE_DPI / 0.0254)
+    device.setDotsPerMeterX(dots_per_metre)
+    device.setDotsPerMeterY(dots_per_metre)
+    px = MEASURE_DPI / 25.4
+    rect = QRectF(*spec.box.to_px(MEASURE_DPI))
+    layout = layout_legend(groups, dataclasses.replace(spec, max_size=None), family, rect, device, MEASURE_DPI)
+    descent = QFontMetricsF(make_font(family, layout.size), device).descent()
+    bottoms = [s.rect.bottom() for s in layout.swatches] + [t.baseline + descent for t in layout.texts]
+    return (max(bottoms, default=rect.top()) - rect.top()) / px
 
 
 def draw_legend(

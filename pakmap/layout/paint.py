@@ -15,6 +15,7 @@ from ..render.qt import qcolor
 from .box import Box
 from .chart import draw_chart
 from .compose import TEXT_ELEMENTS, Page
+from .inset import draw_inset
 from .legend import draw_legend
 from .locator import draw_locator
 from .logo import draw_logo
@@ -40,6 +41,8 @@ def paint_page(page: Page, painter: QPainter, dpi: float, context: RenderContext
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
     spec = page.elements["map"]
     view = draw_map_frame(painter, page.loaded, spec.box, page.extent, dpi, spec.stroke, page.overlay, context)
+    if page.inset is not None:
+        draw_inset(painter, page.loaded, page.inset, view, spec.box, dpi, context)
     for name, spec in page.elements.items():
         rect = qrect(spec.box, dpi)
         if name == "map":

@@ -57,6 +57,7 @@ class ElementSpec:
     box: Box
     size: float = 8.0  # pt: the text size (legend labels, scale bar numbers…)
     min_size: float | None = None  # pt: text may shrink down to this to fit its box
+    max_size: float | None = None  # pt: legend: a short legend grows up to this to fill its box
     bold: bool = False
     color: str = "#000000"
     align: str = "left"  # left | center | right
@@ -220,7 +221,7 @@ def _element(name: str, spec: Any) -> ElementSpec:
             )
     if values.get("align", "left") not in ("left", "center", "right"):
         raise StyleError(f"{where} align = {values['align']!r}", fix="use left, center or right")
-    for key in ("size", "min_size", "title_size"):
+    for key in ("size", "min_size", "max_size", "title_size"):
         if key in values and not (isinstance(values[key], (int, float)) and values[key] > 0):
             raise StyleError(f"{where} {key} must be a positive number of points", fix="e.g. size = 8")
         if key in values:

@@ -149,6 +149,7 @@ class LayoutSpec:
     sources: str = ""
     contact: str = ""
     locator: bool = True
+    inset: bool = True  # an inset map for a dense cluster whose labels do not fit (Karachi)
     extent: ExtentSpec = dataclasses.field(default_factory=ExtentSpec)
     atlas: AtlasSpec | None = None
     charts: list[ChartSpec] = dataclasses.field(default_factory=list)  # in a panel beside the map

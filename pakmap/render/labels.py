@@ -265,6 +265,7 @@ class _Candidate:
     line_extents: list[LineExtent]  # in the font's own pixels (before ``scale``)
     width: float
     height: float
+    row: int = -1  # the feature's position in its layer
 
 
 class LabelCollector:
@@ -373,6 +374,7 @@ class LabelCollector:
                     extents,
                     width,
                     height,
+                    int(rows[i]),
                 )
             )
         if point.any():
