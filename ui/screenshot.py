@@ -1,8 +1,14 @@
-"""``python -m pakmap_ui.screenshot DATA_DIR OUT.png``: the README's picture of the main window.
+"""``python -m pakmap_ui.screenshot DATA_DIR OUT_FOLDER``: the pictures in ``docs/screenshots``.
 
 Drives the real window as an officer would: the 2023-census district boundaries and figures from
 ``DATA_DIR`` (``../shared/data``), the census joined on district name, a population choropleth with
-labels, provinces on top, the attribute table open with one district selected; then grabs it.
+labels, provinces on top, the attribute table open with one district selected; then grabs it
+(``main-window.png``). Then the print layout with that map's page previewed, its Karachi inset
+included (``print-layout.png``).
+
+The pictures are quantized to 256 colours by Pillow (a development dependency, ``.[test]``, where
+this script is run): a third of the size of the full-colour PNG, and screenshots of flat interface
+colours lose nothing a reader sees.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from pathlib import Path
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    data, out = Path(argv[0]), Path(argv[1])
+    data, folder = Path(argv[0]), Path(argv[1])
     from PySide6.QtCore import QSettings, Qt
 
     from pakmap.project import JoinSpec
@@ -59,13 +65,31 @@ def main(argv=None) -> int:
     )
     table.view.scrollTo(table.model.index(int(table.model.view_rows_of([lahore])[0]), 0))
     window.statusBar().showMessage("Districts: 156 features; join Census 2023 → Districts: 136 of 136 rows matched")
-    image = window.grab().toImage()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    image.save(str(out))
+    folder.mkdir(parents=True, exist_ok=True)
+    save_small(window.grab().toImage(), folder / "main-window.png")
+
+    layout = window.open_layout()
+    layout.resize(1300, 760)
+    layout.set_field("title", "Pakistan: population by district")
+    layout.set_field("subtitle", "Population Census 2023")
+    layout.set_field("sources", "Boundaries: © OpenStreetMap contributors; Statistics: PBS Census 2023")
+    run_until(lambda: layout.preview_image is not None and not layout._timer.isActive() and not window.tasks.running)
+    save_small(layout.grab().toImage(), folder / "print-layout.png")
+    layout.close()
     doc.mark_dirty(False)
     window.close()
-    print(out)
+    print(folder / "main-window.png", folder / "print-layout.png")
     return 0
+
+
+def save_small(image, out: Path) -> None:
+    """``image`` (a QImage) as a 256-colour PNG."""
+    from PIL import Image
+
+    rgb = image.convertToFormat(image.Format.Format_RGB888)
+    width, height, stride = rgb.width(), rgb.height(), rgb.bytesPerLine()
+    picture = Image.frombuffer("RGB", (width, height), bytes(rgb.constBits()), "raw", "RGB", stride, 1)
+    picture.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(out, optimize=True)
 
 
 if __name__ == "__main__":
