@@ -66,7 +66,7 @@ def geodesic_path(
     """The map points ``xy`` joined by the geodesics that ``geodesic_length`` measures, each edge
     densified to ``steps`` points in the map CRS: a measured line drawn as it is measured (in degrees a
     long east-west geodesic bows toward the pole). ``closed`` adds the edge back to the first point."""
-    points = [tuple(map(float, p)) for p in xy]
+    points = [(float(x), float(y)) for x, y in xy]
     if closed and len(points) > 2:
         points.append(points[0])
     if len(points) < 2:
