@@ -7,23 +7,17 @@ import subprocess
 
 import numpy as np
 import pytest
-from gui_helpers import WAIT_MS, add_files
+from gui_helpers import WAIT_MS
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-
-from pakmap.project import JoinSpec
-from pakmap.style import GraduatedStyle
+from test_gui_interop import census_districts  # noqa: F401 - the fixture, shared
 
 pytestmark = [pytest.mark.gui, pytest.mark.realdata]
 
 
 @pytest.fixture
-def census_map(window, qtbot, shared_data):
-    add_files(window, qtbot, shared_data / "pak_districts.geojson", shared_data / "pak_census2023_districts.csv")
-    window.document.apply_join(
-        JoinSpec(layer="pak_districts", table="pak_census2023_districts", on=[["name", "district"]])
-    )
-    window.document.set_style("pak_districts", GraduatedStyle(field="population_2023", classes=5))
+def census_map(window, census_districts):
+    """The window with the census joined to the districts and mapped (``test_gui_interop``'s fixture)."""
     return window
 
 
