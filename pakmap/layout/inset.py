@@ -22,7 +22,7 @@ from PySide6.QtGui import QPainter, QPen
 from ..layer import VectorLayer
 from ..project.loaded import LoadedProject
 from ..render.labels import LabelCollector
-from ..render.qt import qcolor
+from ..render.qt import ensure_gui_app, qcolor
 from ..render.transform import DeviceTransform, projected
 from .box import Box
 from .mapframe import draw_map_frame, frame_view
@@ -74,6 +74,7 @@ def dense_cluster(loaded: LoadedProject, frame: Box, extent) -> Cluster | None:
     layers = {l.name: l for l in _labelled(loaded)}
     if not layers:
         return None
+    ensure_gui_app()  # label metrics need Qt's fonts, even when a page is composed before it is painted
     collector, placed = _placed(loaded, frame, extent)
     view = collector.view
     units_per_mm = (view.extent[2] - view.extent[0]) / frame.width  # map units per mm of the page

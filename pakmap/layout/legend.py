@@ -22,7 +22,7 @@ from ..project.loaded import LoadedProject
 from ..render import legend_items
 from ..render.context import TextSink
 from ..render.legend_items import legend_title, single_label
-from ..render.qt import qcolor, set_line_style
+from ..render.qt import ensure_gui_app, qcolor, set_line_style
 from ..render.raster import legend_limits, ramp_label, read_window
 from ..render.script_text import draw_line, line_extent
 from ..render.symbols import marker, tiled_path
@@ -274,6 +274,7 @@ MEASURE_DPI = 300.0  # the export's resolution: a legend measured there is the p
 
 def legend_height_mm(groups: list[LegendGroup], spec: ElementSpec, family: str) -> float:
     """How much of its box, from the top, the legend's entries take (mm) at their own size (not grown)."""
+    ensure_gui_app()
     device = QImage(1, 1, QImage.Format.Format_RGB32)
     dots_per_metre = round(MEASURE_DPI / 0.0254)
     device.setDotsPerMeterX(dots_per_metre)
