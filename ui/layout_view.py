@@ -176,6 +176,8 @@ class LayoutView(QDialog):
         document.layers_changed.connect(self._schedule)
         document.layout_changed.connect(self._layout_changed)
         document.layers_changed.connect(self.protection.refresh)
+        for button in self.findChildren(QPushButton):  # Enter in a field ends typing; it opens no dialog
+            button.setAutoDefault(False)
         self._fields_changed()
 
     def _schedule(self, *_args) -> None:
