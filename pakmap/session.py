@@ -42,7 +42,7 @@ from .project.kept_breaks import record_kept_breaks
 from .project.loaded import LoadedProject
 from .project.loader import Progress, apply_join, dissolve_layer_spec, load_layers, with_calculations
 from .project.model import JOIN_ROLES, DissolveSpec, LayoutSpec, ProductSpec
-from .style import RasterStyle, SingleSymbolStyle, Symbol, validate_raster_style, validate_style
+from .style import RasterStyle, SingleSymbolStyle, Symbol, new_layer_style, validate_raster_style, validate_style
 
 LAYER_KINDS = (VectorLayer, TableLayer, RasterLayer)
 LAYOUT_FIELDS = tuple(f.name for f in dataclasses.fields(LayoutSpec) if f.name not in ("extent", "atlas"))
@@ -326,8 +326,15 @@ class Session:
     def add_layer(
         self, layer: Layer, path: str | os.PathLike, sublayer: str | None = None, options: dict | None = None
     ) -> Layer:
-        """Put a layer read by ``pakmap.sources.open_layer`` on top of the map, with its spec."""
+        """Put a layer read by ``pakmap.sources.open_layer`` on top of the map, with its spec.
+
+        A vector layer still in the plain default style takes the next colour of the new-layer
+        palette, and a polygon layer over other polygons is an outline (``pakmap.style.new_layer_style``)."""
         layer.name = unique_name(layer.name, {l.name for l in self.layers})
+        if isinstance(layer, VectorLayer) and layer.style == SingleSymbolStyle():
+            vectors = [l for l in self.layers if isinstance(l, VectorLayer)]
+            polygons = any(l.geometry_type == "Polygon" for l in vectors)
+            layer.style = new_layer_style(layer.geometry_type, len(vectors), polygons)
         where = str(path) if is_database_address(path) else str(Path(path).resolve())
         spec = LayerSpec(name=layer.name, path=where, layer=sublayer, options=dict(options or {}))
         if isinstance(layer, TableLayer):

@@ -133,6 +133,24 @@ class RasterStyle:
     nodata: float | None = None
 
 
+NEW_LAYER_PALETTE = "unhcr_layers"  # styles/palettes.toml: the colours new layers take in turn
+OVERLAY_STROKE_MM = 0.5  # the outline of a polygon layer added over another: it must read above the fills
+
+
+def new_layer_style(geometry: str, taken: int, over_polygons: bool) -> SingleSymbolStyle:
+    """The style of a layer just added to a map: the next colour of the ``unhcr_layers`` palette
+    (``taken``: the vector layers already on the map), so a second layer never looks like the first.
+
+    ``geometry`` is ``VectorLayer.geometry_type``. A polygon layer added over another polygon layer
+    (provinces over districts) is an outline in that colour, so the layer beneath stays visible.
+    """
+    colors = palette(NEW_LAYER_PALETTE).colors
+    color = colors[taken % len(colors)]
+    if geometry == "Polygon" and over_polygons:
+        return SingleSymbolStyle(Symbol(fill="none", stroke=color, stroke_width=OVERLAY_STROKE_MM))
+    return SingleSymbolStyle(Symbol(fill=color))
+
+
 VectorStyle = Union[SingleSymbolStyle, CategorizedStyle, GraduatedStyle, ProportionalStyle]
 STYLE_KINDS: dict[str, type] = {
     cls.kind: cls for cls in (SingleSymbolStyle, CategorizedStyle, GraduatedStyle, ProportionalStyle)

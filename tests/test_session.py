@@ -242,3 +242,39 @@ def test_protection_decisions_are_undoable_steps(files):
     session.redo()
     assert protection.aggregate == {"sites": "admin:districts"}
     assert protection.allow[0].reason == "agreed with the partner"
+
+
+def _contrast_on_white(color: str) -> float:
+    """WCAG contrast ratio of ``color`` against white."""
+
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return 1.05 / (luminance + 0.05)
+
+
+def test_each_new_layer_takes_its_own_colour_and_polygons_over_polygons_are_outlines(files, tmp_path):
+    from pakmap.palettes import palette
+
+    colours = palette("unhcr_layers").colors
+    assert len(set(colours)) == len(colours) and all(_contrast_on_white(c) >= 3 for c in colours)
+    provinces = gpd.GeoDataFrame(
+        {"name": ["KP", "Balochistan"]}, geometry=[box(70, 32, 73, 35), box(65, 28, 68, 32)], crs="EPSG:4326"
+    )
+    provinces.to_file(tmp_path / "provinces.geojson", driver="GeoJSON")
+    session = session_with(files, "refugees", "districts", "sites")
+    session.add_layer(open_layer(tmp_path / "provinces.geojson"), tmp_path / "provinces.geojson")
+    districts, sites, provinces = (session.layer(n).style.symbol for n in ("districts", "sites", "provinces"))
+    # The first boundaries are filled; the points take the next colour; the provinces added over the
+    # districts are an outline in a third colour, so the districts beneath stay visible.
+    assert (districts.fill, sites.fill) == colours[:2]
+    assert provinces.fill == "none" and provinces.stroke == colours[2] and provinces.stroke_width >= 0.5
+    assert session.project.layer_spec("provinces").style is session.layer("provinces").style
+    # A style the layer came with (a catalog's, a caller's) is kept.
+    styled = open_layer(tmp_path / "provinces.geojson")
+    styled.style = SingleSymbolStyle(Symbol(fill="#123456"))
+    session.add_layer(styled, tmp_path / "provinces.geojson")
+    assert session.layer("provinces (2)").style.symbol.fill == "#123456"
