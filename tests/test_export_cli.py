@@ -79,3 +79,21 @@ def test_render_to_an_unknown_format_is_a_one_line_error(tmp_path, shared_data, 
     assert main(["render", str(project), "-o", str(tmp_path / "map.docx")]) == 2
     err = capsys.readouterr().err.strip().splitlines()[-1]  # the join report comes first
     assert err.startswith("pakmap: error: ") and "unknown output format '.docx'" in err
+
+
+def test_a_layer_hidden_in_the_project_is_not_in_the_printed_legend(tmp_path, shared_data):
+    project = _project(tmp_path, shared_data)
+    text = project.read_text(encoding="utf-8")
+    project.write_text(text.replace('name = "provinces"', 'name = "Province borders"'), encoding="utf-8")
+
+    def legend_text(out):
+        assert main(["render", str(project), "-o", str(out)]) == 0
+        return subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+
+    shown = legend_text(tmp_path / "shown.pdf")
+    assert "Province borders" in shown and "Population 2023" in shown
+    project.write_text(
+        text.replace('name = "provinces"', 'name = "Province borders"\nvisible = false'), encoding="utf-8"
+    )
+    hidden = legend_text(tmp_path / "hidden.pdf")
+    assert "Province borders" not in hidden and "Population 2023" in hidden

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from gui_helpers import WAIT_MS, add_files, dominant_colour, wait_rendered
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 
 from pakmap.breaks import parse_breaks
 from pakmap.project import JoinSpec, load_project
@@ -305,15 +306,19 @@ def test_a_raster_layers_icon_shows_its_colour_ramp(tmp_path):
     from pakmap.layer import RasterLayer
     from pakmap.palettes import palette
     from pakmap.style import RasterStyle
+    from pakmap_ui.icons import SWATCH_SIZE
     from pakmap_ui.layers_panel import layer_icon
 
     def icon_colours(style):
         layer = RasterLayer(
             "population", tmp_path / "population.tif", None, (0, 0, 1, 1), 1, 1, 1, None, "float32", style=style
         )
-        image = layer_icon(layer).pixmap(16, 16).toImage()
-        return image.pixelColor(2, 8).name().upper(), image.pixelColor(13, 8).name().upper()
+        image = layer_icon(layer).pixmap(*SWATCH_SIZE).toImage()
+        middle = SWATCH_SIZE[1] // 2
+        return image.pixelColor(2, middle).name().upper(), image.pixelColor(SWATCH_SIZE[0] - 3, middle).name().upper()
 
     ramp = palette("unhcr_blue").ramp(13)
-    assert icon_colours(RasterStyle(palette="unhcr_blue")) == (ramp[1].upper(), ramp[12].upper())
+    light, dark = icon_colours(RasterStyle(palette="unhcr_blue"))
+    # Light to dark, left to right, as the legend's ramp.
+    assert _close(QColor(light), _rgb(QColor(ramp[0])), tol=24) and _close(QColor(dark), _rgb(QColor(ramp[-1])), tol=24)
     assert icon_colours(RasterStyle(palette="no such palette")) == ("#8EBEFF", "#8EBEFF")

@@ -1,9 +1,22 @@
-"""Toolbar icons drawn with QPainter (no image files, crisp at any screen scale)."""
+"""Toolbar icons and symbol swatches drawn with QPainter (no image files, crisp at any screen scale).
+
+``swatch_pixmap`` draws a symbol as the map draws it, small: a polygon's fill and outline (an
+outline-only layer shows only its outline), a line in its colour and dash pattern, a marker in its
+shape, a proportional circle, a raster's ramp. The layers panel and the style dialog's legend
+preview use it for ``pakmap.render.LegendItem`` rows and layer icons.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QIcon, QLinearGradient, QPainter, QPen, QPixmap
+
+from pakmap.errors import StyleError
+from pakmap.render.qt import qcolor, set_line_style
+from pakmap.render.symbols import marker, tiled_path
 
 BLUE = QColor("#0072BC")
 DARK = QColor("#333333")
@@ -217,3 +230,109 @@ def zoom_previous() -> QIcon:
 
 def zoom_next() -> QIcon:
     return _history_arrow(forward=True)
+
+
+# --- symbol swatches ---------------------------------------------------------------------------
+
+SWATCH_SIZE = (20, 16)  # px: the layers panel's icon size, rows and layers alike
+SWATCH_PX_PER_MM = 4.0  # symbol widths are exaggerated a little, so 0.2 mm still reads as a line
+WHITE = ("#FFFFFF", "#FFF")
+
+
+def _colour(text: str | None, opacity: float = 1.0) -> QColor:
+    try:
+        return qcolor(text or "none", opacity)
+    except StyleError:  # a colour the renderer will report; the swatch stays plain
+        return QColor("#8EBEFF")
+
+
+def _pen(colour: QColor, width_mm: float, line_style: str, least: float, most: float) -> QPen:
+    pen = QPen(colour, max(least, min(most, width_mm * SWATCH_PX_PER_MM)))
+    pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+    return set_line_style(pen, line_style)
+
+
+def swatch_pixmap(
+    kind: str,
+    fill: str,
+    stroke: str | None = None,
+    stroke_width: float = 0.2,
+    *,
+    line_style: str = "solid",
+    marker_name: str = "circle",
+    opacity: float = 1.0,
+    colours: Sequence[str] = (),
+    size: tuple[int, int] = SWATCH_SIZE,
+) -> QPixmap:
+    """A symbol drawn small. ``kind``: ``fill`` (polygons; ``colours``: one strip per class),
+    ``line``, ``marker``, ``circle`` (proportional) or ``ramp`` (``colours``, low to high)."""
+    width, height = size
+    pix = QPixmap(width, height)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    box = QRectF(1.5, 2.5, width - 3, height - 5)
+    if kind == "ramp":
+        gradient = QLinearGradient(box.left(), 0, box.right(), 0)
+        for i, c in enumerate(colours):
+            gradient.setColorAt(i / max(len(colours) - 1, 1), _colour(c, opacity))
+        p.setPen(QPen(QColor("#888888"), 1))
+        p.setBrush(gradient)
+        p.drawRect(box)
+    elif kind == "fill":
+        # A white outline (the usual boundary between neighbours) would vanish on the panel's white.
+        outline = QColor("#B3B3B3") if (stroke or "").upper() in WHITE else _colour(stroke)
+        if colours:
+            step = box.width() / len(colours)
+            for i, c in enumerate(colours):
+                p.fillRect(QRectF(box.left() + i * step, box.top(), step, box.height()), _colour(c, opacity))
+        else:
+            p.fillRect(box, _colour(fill, opacity))
+        if outline.alpha():
+            p.setPen(_pen(outline, stroke_width, line_style, 1.0, 3.0))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(box)
+    elif kind == "line":
+        p.setPen(_pen(_colour(fill, opacity), stroke_width, line_style, 1.5, 4.0))
+        y = height / 2
+        p.drawLine(QPointF(1.5, y), QPointF(width - 1.5, y))
+    else:  # marker or circle
+        diameter = height - 3.0
+        centre = QPointF(width / 2, height / 2)
+        edge = _colour("#666666" if (stroke or "").upper() in WHITE else stroke)
+        if kind == "circle" or marker_name == "circle":
+            p.setPen(QPen(edge, 1) if edge.alpha() else Qt.PenStyle.NoPen)
+            p.setBrush(_colour(fill, opacity))
+            p.drawEllipse(centre, diameter / 2, diameter / 2)
+        else:
+            _marker(p, marker_name, centre, diameter, _colour(fill, opacity), _colour(stroke, opacity))
+    p.end()
+    return pix
+
+
+def _marker(p: QPainter, name: str, centre: QPointF, diameter: float, fill: QColor, stroke: QColor) -> None:
+    """A point marker's parts as the renderer paints them: the body in the fill, the glyph in the stroke."""
+    try:
+        parts = marker(name)
+    except StyleError:  # an unknown marker is reported when the layer draws
+        parts = marker("circle")
+    centres = np.array([[centre.x(), centre.y()]])
+    for part in parts:
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(fill if part.role == "body" else stroke)
+        p.drawPath(tiled_path(part, centres, diameter))
+
+
+def legend_item_pixmap(item, colours: Sequence[str] = (), size: tuple[int, int] = SWATCH_SIZE) -> QPixmap:
+    """The swatch of one ``pakmap.render.LegendItem`` (a class of the legend)."""
+    return swatch_pixmap(
+        item.kind,
+        item.color,
+        item.stroke,
+        item.stroke_width,
+        line_style=item.line_style,
+        marker_name=item.marker or "circle",
+        opacity=item.opacity,
+        colours=colours,
+        size=size,
+    )
