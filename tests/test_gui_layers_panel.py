@@ -9,11 +9,11 @@ from gui_helpers import add_files, dominant_colour, wait_rendered
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from shapely.geometry import LineString, Point, box
+from test_gui_style import census_districts  # noqa: F401 - the fixture: districts with the census joined
 
 from pakmap.layer import VectorLayer
 from pakmap.layout.legend import legend_groups
 from pakmap.palettes import palette
-from pakmap.project import JoinSpec
 from pakmap.style import CategorizedStyle, GraduatedStyle, ProportionalStyle, SingleSymbolStyle, Symbol
 from pakmap_ui.icons import SWATCH_SIZE
 from pakmap_ui.layers_panel import layer_icon
@@ -33,15 +33,6 @@ def _print_legend(document, title):
     return [
         [r.label for r in g.rows] for g in legend_groups(document.loaded, document.loaded.extent()) if g.title == title
     ]
-
-
-@pytest.fixture
-def census_districts(window, qtbot, shared_data):
-    add_files(window, qtbot, shared_data / "pak_districts.geojson", shared_data / "pak_census2023_districts.csv")
-    window.document.apply_join(
-        JoinSpec(layer="pak_districts", table="pak_census2023_districts", on=[["name", "district"]])
-    )
-    return window.document.layer("pak_districts")
 
 
 @pytest.mark.realdata

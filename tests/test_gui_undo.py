@@ -116,3 +116,27 @@ def test_an_open_style_dialog_follows_undo_and_redo(window, qtbot, census_distri
     editor.reject()  # Cancel: back to the style the dialog opened with, and no step left to undo
     assert census_districts.style.kind == "single"
     assert window.document.history.undo_text.startswith("Join")
+
+
+def test_an_open_raster_style_dialog_follows_undo_and_redo(window, qtbot, tmp_path):
+    from test_gui_style import _gradient_tif
+
+    add_files(window, qtbot, _gradient_tif(tmp_path / "surface.tif"))
+    layer = window.document.layer("surface")
+    editor = window.open_style_editor(layer)
+    editor.palette.setCurrentIndex(editor.palette.findData("unhcr_green"))
+    editor.vmax.setText("1,000")
+    assert editor.apply()
+    editor.opacity.setValue(60)
+    assert (layer.style.palette, layer.style.vmax, layer.style.opacity) == ("unhcr_green", 1000, 0.6)
+
+    window.actions_by_name["undo"].trigger()  # the dialog's changes are one step
+    assert layer.style.palette == "unhcr_blue" and layer.style.vmax is None
+    assert (editor.palette.currentData(), editor.vmax.text(), editor.opacity.value()) == ("unhcr_blue", "", 100)
+    assert "automatic" in editor.ramp_label.text()
+    window.actions_by_name["redo"].trigger()
+    assert (editor.palette.currentData(), editor.vmax.text(), editor.opacity.value()) == ("unhcr_green", "1,000", 60)
+    assert editor.ramp_label.text().startswith("automatic – 1,000")
+    editor.accept()
+    assert layer.style.palette == "unhcr_green"
+    wait_rendered(window, qtbot)

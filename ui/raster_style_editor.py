@@ -5,7 +5,8 @@ through the session (``Session.set_style``; the dialog's changes are one undo st
 the print legend shows (its end values: the stretch typed here, or "automatic" for the 2nd and 98th
 percentiles of the data in view, which the renderer computes per view). A value that is not a
 number, or a minimum not below the maximum, is explained under the controls and not applied. Cancel
-puts back the style the layer had when the dialog opened.
+puts back the style the layer had when the dialog opened; an undo or redo while the dialog is open
+shows in its controls.
 """
 
 from __future__ import annotations
@@ -164,9 +165,23 @@ class RasterStyleEditor(QDialog):
         self.from_data.clicked.connect(self.fill_from_data)
         self.automatic.clicked.connect(self._automatic)
         self._loading = False
+        self._applying = False
         self._update_preview(layer.style)
+        session.layer_changed.connect(self._layer_changed)
+        self.finished.connect(lambda _result: session.layer_changed.disconnect(self._layer_changed))
 
     # --- model → controls --------------------------------------------------------------------
+
+    def _layer_changed(self, layer) -> None:
+        """Undo or redo of this layer's style while the dialog is open: the controls show it."""
+        if layer is not self.layer or self._applying:
+            return
+        self._typing.stop()  # a value half typed is dropped: the restored style is what the map shows
+        self._loading = True
+        self._show(layer.style)
+        self._loading = False
+        self.message.clear()
+        self._update_preview(layer.style)
 
     def _show(self, style: RasterStyle) -> None:
         self.band.setValue(style.band)
@@ -226,7 +241,11 @@ class RasterStyleEditor(QDialog):
         self.message.clear()
         self._update_preview(style)
         if style != self.layer.style:  # the canvas re-renders; the dialog's changes are one undo step
-            self.session.set_style(self.layer.name, style, merge_key=self._edit_key)
+            self._applying = True
+            try:
+                self.session.set_style(self.layer.name, style, merge_key=self._edit_key)
+            finally:
+                self._applying = False
         return True
 
     def fill_from_data(self) -> bool:
