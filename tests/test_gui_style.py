@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from pakmap.breaks import parse_breaks
+from pakmap.palettes import palette
 from pakmap.project import JoinSpec, load_project
 from pakmap.style import GraduatedStyle, RasterStyle
 
@@ -322,3 +323,101 @@ def test_a_raster_layers_icon_shows_its_colour_ramp(tmp_path):
     # Light to dark, left to right, as the legend's ramp.
     assert _close(QColor(light), _rgb(QColor(ramp[0])), tol=24) and _close(QColor(dark), _rgb(QColor(ramp[-1])), tol=24)
     assert icon_colours(RasterStyle(palette="no such palette")) == ("#8EBEFF", "#8EBEFF")
+
+
+def _rows(editor) -> dict[str, object]:
+    """The symbology rows shown, by their label: what the officer reads beside each control."""
+    from PySide6.QtWidgets import QFormLayout
+
+    form, shown = editor._form, {}
+    for row in range(form.rowCount()):
+        label = form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
+        if label.isVisibleTo(editor):
+            shown[label.text()] = form.itemAt(row, QFormLayout.ItemRole.FieldRole).widget()
+    return shown
+
+
+@pytest.mark.realdata
+def test_symbol_rows_fit_the_geometry_and_change_the_layer_in_one_undo_step(window, qtbot, shared_data, admin_gpkg):
+    add_files(window, qtbot, shared_data / "pak_districts.geojson", shared_data / "pak_admin_centres.csv")
+    add_files(window, qtbot, admin_gpkg, sublayer="line_of_control")
+    districts, centres, loc = (
+        window.document.layer(n) for n in ("pak_districts", "pak_admin_centres", "line_of_control")
+    )
+
+    editor = window.open_style_editor(districts)
+    rows = _rows(editor)
+    assert {"Fill colour", "Opacity", "Outline colour", "Outline width", "Outline style"} <= set(rows)
+    assert not {"Size", "Marker size", "Line width"} & set(rows)  # no marker size for polygons
+    assert rows["Outline width"].suffix() == " mm"
+    editor.stroke_width.setValue(0.8)
+    editor.opacity.setValue(40)
+    editor.line_style.setCurrentIndex(editor.line_style.findData("dash"))
+    editor.no_fill.setChecked(True)
+    symbol = districts.style.symbol
+    assert (symbol.stroke_width, symbol.opacity, symbol.line_style, symbol.fill) == (0.8, 0.4, "dash", "none")
+    assert not editor.fill.isEnabled() and editor.opacity_text.text() == "40 %"
+    editor.accept()
+    window.actions_by_name["undo"].trigger()  # the dialog's changes are one step
+    assert districts.style.symbol.stroke_width == 0.2 and districts.style.symbol.opacity == 1.0
+    assert districts.style.symbol.fill == palette("unhcr_layers").colors[0]
+    window.actions_by_name["redo"].trigger()
+    assert districts.style.symbol.fill == "none"
+
+    editor = window.open_style_editor(centres)
+    rows = _rows(editor)
+    assert {"Fill colour", "Marker size", "Outline colour", "Outline width"} <= set(rows)
+    assert "Outline style" not in rows and rows["Marker size"].suffix() == " mm"
+    editor.size.setValue(4.5)
+    assert centres.style.symbol.size == 4.5
+    editor.kind.setCurrentIndex(editor.kind.findData("proportional"))
+    rows = _rows(editor)
+    assert {"Circle colour", "Largest circle", "Values"} <= set(rows) and "Marker size" not in rows
+    editor.reject()
+
+    editor = window.open_style_editor(loc)
+    rows = _rows(editor)
+    assert {"Line colour", "Line width", "Line style", "Opacity"} <= set(rows)
+    assert not {"Outline colour", "Marker size", "Fill colour"} & set(rows) and not editor.no_fill.isVisibleTo(editor)
+    editor.line_style.setCurrentIndex(editor.line_style.findData("dot"))
+    editor.stroke_width.setValue(0.6)
+    assert (loc.style.symbol.line_style, loc.style.symbol.stroke_width) == ("dot", 0.6)
+    editor.accept()
+
+
+@pytest.mark.realdata
+def test_histogram_shows_the_values_and_the_class_bounds_rounded_or_exact(window, qtbot, census_districts):
+    editor = window.open_style_editor(census_districts)
+    assert "Values" not in _rows(editor)
+    editor.kind.setCurrentIndex(editor.kind.findData("graduated"))
+    editor.field.setCurrentText("population_2023")
+    assert "Values" in _rows(editor) and "Round" in _rows(editor)
+    values = census_districts.values("population_2023").dropna()
+    assert int(editor.histogram.counts.sum()) == len(values)
+    assert editor.histogram.edges[0] == values.min() and editor.histogram.edges[-1] == values.max()
+    assert census_districts.style.round_bounds and editor.round.isChecked()
+    rounded = editor.histogram.drawn_bounds()
+    assert len(rounded) == 4 and all(float(f"{b:.3g}") == b for b in rounded)
+    histogram = editor.histogram  # painted: a dark line at each bound, light bars where the values are
+    histogram.resize(400, 120)
+    image, plot = histogram.grab().toImage(), histogram.plot_rect()
+    for bound in rounded:
+        x = int(histogram.x_of(bound, plot))
+        assert any(image.pixelColor(x + dx, int(plot.top()) + 2).name().upper() == "#18375F" for dx in (-1, 0, 1))
+    assert image.pixelColor(int(plot.left()) + 2, int(plot.bottom()) - 2).name().upper() == "#8FC1E1"
+    # The legend rows end at the bounds drawn on the histogram.
+    assert [int(label.split("– ")[1].replace(",", "")) for label in _legend(editor)[:4]] == list(rounded)
+
+    editor.round.setChecked(False)  # the exact bounds, on request
+    assert census_districts.style.round_bounds is False
+    exact = editor.histogram.drawn_bounds()
+    assert exact != rounded and not all(float(f"{b:.2g}") == b for b in exact)
+    assert [int(label.split("– ")[1].replace(",", "")) for label in _legend(editor)[:4]] == [int(b) for b in exact]
+    editor.method.setCurrentIndex(editor.method.findData("manual"))
+    assert "Round" not in _rows(editor)  # typed bounds are used as typed
+    editor.method.setCurrentIndex(editor.method.findData("natural_breaks"))
+    window.actions_by_name["undo"].trigger()
+    assert census_districts.style.kind == "single" and "Values" not in _rows(editor)
+    window.actions_by_name["redo"].trigger()
+    assert editor.round.isChecked() is False and editor.histogram.drawn_bounds() == exact
+    editor.accept()

@@ -8,7 +8,13 @@ the layer's style back as it was when the dialog opened.
 Graduated styles take a method and a class count, or manual breaks: upper bounds typed one per line
 (thousands separators allowed). Choosing "Manual breaks" fills the box with the classes on the map,
 to be rounded or moved; a bound that is not a number, or not above the one before, is explained under
-the controls and the layer keeps its last valid style.
+the controls and the layer keeps its last valid style. "Round bounds" is the style's
+``round_bounds``: computed bounds rounded to readable numbers before classifying, as the print
+legend shows them. A histogram of the field's values shows where the class bounds cut them.
+
+The symbol rows say what they size for the layer's geometry: a polygon's fill, opacity and outline;
+a line's colour, width and dash; a point's marker size and outline; a proportional circle's largest
+diameter. Sizes are millimetres on the page.
 """
 
 from __future__ import annotations
@@ -27,11 +33,13 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QSlider,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -43,19 +51,23 @@ from pakmap.field_kinds import KIND_TITLES, declared, from_project, infer_kind, 
 from pakmap.field_kinds import KINDS as FIELD_KINDS
 from pakmap.numbers import exact_number_text
 from pakmap.palettes import palettes
+from pakmap.render.styling import field_numbers, symbolize
 from pakmap.session import Session
 from pakmap.style import (
     CLASSIFICATION_METHODS,
     KEEP,
+    LINE_STYLES,
     CategorizedStyle,
     GraduatedStyle,
     LabelStyle,
     ProportionalStyle,
     SingleSymbolStyle,
-    Symbol,
     kept_breaks,
     validate_style,
 )
+
+from .icons import legend_item_pixmap
+from .value_histogram import ValueHistogram
 
 KINDS = [
     ("single", "Single symbol"),
@@ -70,6 +82,24 @@ METHOD_LABELS = {
     "std_mean": "Standard deviation",
     "manual": "Manual breaks",
 }
+
+
+LINE_STYLE_LABELS = {"solid": "Solid", "dash": "Dashed", "dot": "Dotted"}
+# What each symbol row is called for the layer's geometry ("polygon", "line", "point"); a row not
+# named for a geometry is not shown for it (a polygon has no marker size, a line no fill).
+ROW_TITLES = {
+    "Colour": {"polygon": "Fill colour", "line": "Line colour", "point": "Fill colour"},
+    "Size": {"point": "Marker size"},
+    "Opacity": {"polygon": "Opacity", "line": "Opacity", "point": "Opacity"},
+    "Outline": {"polygon": "Outline colour", "point": "Outline colour"},
+    "Width": {"polygon": "Outline width", "line": "Line width", "point": "Outline width"},
+    "Line style": {"polygon": "Outline style", "line": "Line style"},
+}
+
+
+def geometry_of(layer) -> str:
+    """``polygon``, ``line`` or ``point``: what the layer's symbol draws (mixed layers: polygon)."""
+    return {"Point": "point", "LineString": "line"}.get(layer.geometry_type, "polygon")
 
 
 _DIALOGS = itertools.count(1)
@@ -87,24 +117,13 @@ def palette_icon(colors, width: int = 60, height: int = 14) -> QIcon:
 
 
 def swatch_icon(item) -> QIcon:
-    """A legend swatch for one ``LegendItem``."""
-    pix = QPixmap(22, 14)
-    pix.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pix)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    colour = QColor(item.color)
-    colour.setAlphaF(max(0.0, min(1.0, item.opacity)))
-    p.setBrush(colour)
-    p.setPen(QColor(item.stroke or "#888888"))
-    if item.kind in ("circle", "marker"):
-        p.drawEllipse(6, 2, 10, 10)
-    elif item.kind == "line":
-        p.setPen(QColor(item.color))
-        p.drawLine(1, 7, 21, 7)
-    else:
-        p.drawRect(1, 1, 20, 12)
-    p.end()
-    return QIcon(pix)
+    """A legend swatch for one ``LegendItem``, drawn as the layers panel draws it."""
+    return QIcon(legend_item_pixmap(item))
+
+
+def _no_colour(colour: str | None) -> bool:
+    """A fill or outline that draws nothing: "none", or a colour with no alpha (``#00000000``)."""
+    return not colour or colour.lower() in ("none", "transparent") or (len(colour) == 9 and colour[1:3] == "00")
 
 
 class StyleEditor(QDialog):
@@ -157,11 +176,48 @@ class StyleEditor(QDialog):
         self._breaks_timer.setInterval(BREAKS_DELAY_MS)
         self._breaks_timer.timeout.connect(self._breaks_edited)
         self.palette = QComboBox()
+        self.round = QCheckBox("Round bounds to readable numbers")
+        self.round.setToolTip(
+            "6,500 – 15,000 instead of 6,471 – 15,278: the bounds are rounded before the districts are "
+            "classified, so map and legend agree. Untick for the exact bounds."
+        )
+        self.histogram = ValueHistogram()
+        self.geometry = geometry_of(layer)
         self.fill = QPushButton()
         self.fill.clicked.connect(self._pick_fill)
+        self.no_fill = QCheckBox("Outline only")
+        self.no_fill.setToolTip("No fill: the layers beneath show through (province borders over districts)")
+        fill_row = QHBoxLayout()
+        fill_row.setContentsMargins(0, 0, 0, 0)
+        fill_row.addWidget(self.fill, 1)
+        fill_row.addWidget(self.no_fill)
+        fill_box = QWidget()
+        fill_box.setLayout(fill_row)
+        self.no_fill.setVisible(self.geometry == "polygon")
         self.size = QDoubleSpinBox()
         self.size.setRange(0.5, 40)
         self.size.setSuffix(" mm")
+        self.opacity = QSlider(Qt.Orientation.Horizontal)
+        self.opacity.setRange(0, 100)
+        self.opacity_text = QLabel()
+        self.opacity_text.setMinimumWidth(self.opacity_text.fontMetrics().horizontalAdvance("100 %") + 4)
+        opacity_row = QHBoxLayout()
+        opacity_row.setContentsMargins(0, 0, 0, 0)
+        opacity_row.addWidget(self.opacity, 1)
+        opacity_row.addWidget(self.opacity_text)
+        opacity_box = QWidget()
+        opacity_box.setLayout(opacity_row)
+        opacity_box.setToolTip("0 %: transparent, 100 %: opaque (the fill and its outline)")
+        self.stroke = QPushButton()
+        self.stroke.clicked.connect(self._pick_stroke)
+        self.stroke_width = QDoubleSpinBox()
+        self.stroke_width.setRange(0.0, 5.0)
+        self.stroke_width.setSingleStep(0.05)
+        self.stroke_width.setDecimals(2)
+        self.stroke_width.setSuffix(" mm")
+        self.line_style = QComboBox()
+        for key in LINE_STYLES:
+            self.line_style.addItem(LINE_STYLE_LABELS[key], key)
 
         sym = QGroupBox("Symbology")
         form = QFormLayout(sym)
@@ -171,6 +227,7 @@ class StyleEditor(QDialog):
         form.addRow("Method", self.method)
         form.addRow("Classes", self.classes)
         form.addRow("Keep", self.keep)
+        form.addRow("Round", self.round)
         breaks_hint = QLabel("Values above the last bound form one more class.")
         breaks_hint.setStyleSheet("color: #666666")
         breaks_box = QWidget()
@@ -180,8 +237,20 @@ class StyleEditor(QDialog):
         breaks_layout.addWidget(breaks_hint)
         form.addRow("Breaks", breaks_box)
         form.addRow("Palette", self.palette)
-        form.addRow("Colour", self.fill)
-        form.addRow("Size", self.size)
+        form.addRow("Values", self.histogram)
+        # Symbol rows: the key names the row; its label says what it is for this geometry (ROW_TITLES).
+        self._row_labels: dict[str, QLabel] = {}
+        for key, widget in (
+            ("Colour", fill_box),
+            ("Size", self.size),
+            ("Opacity", opacity_box),
+            ("Outline", self.stroke),
+            ("Width", self.stroke_width),
+            ("Line style", self.line_style),
+        ):
+            label = QLabel(ROW_TITLES[key].get(self.geometry, key))
+            self._row_labels[key] = label
+            form.addRow(label, widget)
         self._form = form
 
         self.labels_on = QGroupBox("Labels")
@@ -229,6 +298,10 @@ class StyleEditor(QDialog):
             self.keep.toggled,
             self.palette.currentIndexChanged,
             self.size.valueChanged,
+            self.round.toggled,
+            self.no_fill.toggled,
+            self.stroke_width.valueChanged,
+            self.line_style.currentIndexChanged,
             self.labels_on.toggled,
             self.label_field.currentIndexChanged,
             self.label_size.valueChanged,
@@ -236,6 +309,7 @@ class StyleEditor(QDialog):
             self.label_halo.toggled,
         ):
             signal.connect(self._changed)
+        self.opacity.valueChanged.connect(self._opacity_moved)
         self._loading = False
         self._update_preview()
         self._applying = False
@@ -273,11 +347,10 @@ class StyleEditor(QDialog):
         else:  # defaults for when the officer switches to a choropleth
             self.method.setCurrentIndex(self.method.findData(GraduatedStyle.method))
             self.classes.setValue(GraduatedStyle.classes)
+        self.round.setChecked(style.round_bounds if isinstance(style, GraduatedStyle) else GraduatedStyle.round_bounds)
         if getattr(style, "palette", None):
             self.palette.setCurrentIndex(max(0, self.palette.findData(style.palette)))
-        self._fill_colour = style.symbol.fill
-        self._paint_fill_button()
-        self.size.setValue(style.max_size if isinstance(style, ProportionalStyle) else style.symbol.size)
+        self._show_symbol(style.symbol, style.max_size if isinstance(style, ProportionalStyle) else None)
         self.labels_on.setChecked(labels is not None and labels.visible)
         labels = labels or LabelStyle(field=self._default_label_field())
         if labels.field:
@@ -290,6 +363,22 @@ class StyleEditor(QDialog):
         self._loaded_labels, self._loaded_label_field = labels, self.label_field.currentText()
         self._show_field_kind()
         self._show_rows()
+
+    def _show_symbol(self, symbol, max_size: float | None = None) -> None:
+        """The symbol rows from ``symbol`` (``max_size``: a proportional style's largest circle)."""
+        outline_only = _no_colour(symbol.fill)
+        self.no_fill.setChecked(outline_only and self.geometry == "polygon")
+        if not outline_only:
+            self._fill_colour = symbol.fill
+        elif not hasattr(self, "_fill_colour"):  # unticking "Outline only" fills in the outline's colour
+            self._fill_colour = symbol.stroke if not _no_colour(symbol.stroke) else "#0072BC"
+        self._stroke_colour = symbol.stroke
+        self._paint_colour_buttons()
+        self.size.setValue(max_size if max_size is not None else symbol.size)
+        self.stroke_width.setValue(symbol.stroke_width)
+        self.line_style.setCurrentIndex(max(0, self.line_style.findData(symbol.line_style)))
+        self.opacity.setValue(round(100 * symbol.opacity))
+        self.opacity_text.setText(f"{self.opacity.value()} %")
 
     def _default_label_field(self) -> str | None:
         fields = self._fields["all"]
@@ -318,23 +407,39 @@ class StyleEditor(QDialog):
         self._show_rows()
 
     def _show_rows(self) -> None:
-        """Only the rows that mean something for the chosen kind (and method) are shown."""
+        """Only the rows that mean something for the chosen kind (and method) and the layer's
+        geometry are shown, each named for what it sets there."""
         kind = self.kind.currentData()
-        manual = kind == "graduated" and self.method.currentData() == "manual"
+        graduated = kind == "graduated"
+        manual = graduated and self.method.currentData() == "manual"
+        geometry = "point" if kind == "proportional" else self.geometry
         shown = {
             "Field": kind != "single",
             "Field is": kind != "single",
-            "Method": kind == "graduated",
-            "Classes": kind == "graduated" and not manual,
-            "Keep": kind == "graduated" and not manual,
+            "Method": graduated,
+            "Classes": graduated and not manual,
+            "Keep": graduated and not manual,
+            "Round": graduated and not manual,
             "Breaks": manual,
             "Palette": kind in ("graduated", "categorized"),
-            "Colour": kind in ("single", "proportional"),
-            "Size": kind in ("single", "proportional"),
+            "Values": kind in ("graduated", "proportional"),
         }
+        for key, label in self._row_labels.items():
+            title = ROW_TITLES[key].get(geometry)
+            if kind == "proportional" and key in ("Colour", "Size"):
+                title = {"Colour": "Circle colour", "Size": "Largest circle"}[key]
+            if key == "Line style" and kind == "proportional":
+                title = None
+            if key == "Colour" and kind in ("graduated", "categorized"):
+                title = None  # the palette colours the classes
+            shown[key] = title is not None
+            label.setText(title or key)
+        self.no_fill.setVisible(kind == "single" and self.geometry == "polygon")
+        self.fill.setEnabled(not (self.no_fill.isChecked() and kind == "single" and self.geometry == "polygon"))
         for row in range(self._form.rowCount()):
             label = self._form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
-            self._form.setRowVisible(row, shown.get(label.text(), True))
+            key = next((k for k, w in self._row_labels.items() if w is label), label.text())
+            self._form.setRowVisible(row, shown.get(key, True))
         # A row shown after the dialog opened (the breaks box) must not squeeze the others: grow to fit.
         self.layout().activate()
         if self.height() < self.sizeHint().height():
@@ -373,16 +478,34 @@ class StyleEditor(QDialog):
         self._kinds = kinds
         self.apply()
 
-    def _paint_fill_button(self) -> None:
-        self.fill.setText(self._fill_colour)
-        self.fill.setStyleSheet(f"background: {self._fill_colour}; color: white")
+    def _paint_colour_buttons(self) -> None:
+        for button, colour in ((self.fill, self._fill_colour), (self.stroke, self._stroke_colour)):
+            if _no_colour(colour):
+                button.setText("none")
+                button.setStyleSheet("")
+                continue
+            button.setText(colour)
+            text = "black" if QColor(colour).lightnessF() > 0.6 else "white"
+            button.setStyleSheet(f"background: {colour}; color: {text}")
 
     def _pick_fill(self) -> None:
         colour = QColorDialog.getColor(QColor(self._fill_colour), self, "Fill colour")
         if colour.isValid():
             self._fill_colour = colour.name().upper()
-            self._paint_fill_button()
+            self._paint_colour_buttons()
             self._changed()
+
+    def _pick_stroke(self) -> None:
+        start = QColor("#FFFFFF" if _no_colour(self._stroke_colour) else self._stroke_colour)
+        colour = QColorDialog.getColor(start, self, "Outline colour")
+        if colour.isValid():
+            self._stroke_colour = colour.name().upper()
+            self._paint_colour_buttons()
+            self._changed()
+
+    def _opacity_moved(self, value: int) -> None:
+        self.opacity_text.setText(f"{value} %")
+        self._changed()
 
     def _fill_breaks_from_classes(self) -> None:
         """Start manual breaks from the classes of the method used so far, rounded for reading."""
@@ -412,10 +535,17 @@ class StyleEditor(QDialog):
 
     def current_style(self):
         kind = self.kind.currentData()
-        symbol = dataclasses.replace(self.layer.style.symbol)
+        symbol = dataclasses.replace(
+            self.layer.style.symbol,
+            stroke=self._stroke_colour,
+            stroke_width=self.stroke_width.value(),
+            opacity=self.opacity.value() / 100,
+            line_style=self.line_style.currentData(),
+        )
         field = self.field.currentText()
         if kind == "single":
-            return SingleSymbolStyle(dataclasses.replace(symbol, fill=self._fill_colour, size=self.size.value()))
+            fill = "none" if self.no_fill.isChecked() and self.geometry == "polygon" else self._fill_colour
+            return SingleSymbolStyle(dataclasses.replace(symbol, fill=fill, size=self.size.value()))
         if kind == "categorized":
             return CategorizedStyle(field=field, palette=self.palette.currentData(), symbol=symbol)
         if kind == "graduated":
@@ -431,11 +561,13 @@ class StyleEditor(QDialog):
                 breaks=breaks,
                 breaks_kept_from="",
                 breaks_lower=None,
+                round_bounds=self.round.isChecked(),
                 palette=self.palette.currentData(),
                 symbol=symbol,
             )
             if method != "manual" and self.keep.isChecked():
-                same = (base.field, base.method, base.classes) == (style.field, style.method, style.classes)
+                settings = ("field", "method", "classes", "round_bounds")
+                same = all(getattr(base, key) == getattr(style, key) for key in settings)
                 # Bounds already kept stay kept; any other choice is computed and kept on save.
                 if same and kept_breaks(base):
                     return dataclasses.replace(
@@ -446,11 +578,8 @@ class StyleEditor(QDialog):
                     )
                 return dataclasses.replace(style, breaks=KEEP)
             return style
-        return ProportionalStyle(
-            field=field,
-            max_size=self.size.value(),
-            symbol=Symbol(fill=self._fill_colour, stroke="#FFFFFF", stroke_width=0.3, opacity=0.75),
-        )
+        circle = dataclasses.replace(symbol, fill=self._fill_colour, line_style="solid")
+        return ProportionalStyle(field=field, max_size=self.size.value(), symbol=circle)
 
     def current_labels(self) -> LabelStyle | None:
         if not self.labels_on.isChecked() or not self.label_field.currentText():
@@ -475,7 +604,16 @@ class StyleEditor(QDialog):
         if self.sender() is self.kind:
             self._loading = True
             self._refill(self.kind.currentData())
+            was = self.layer.style
+            if self.kind.currentData() == "proportional" and not isinstance(was, ProportionalStyle):
+                # Overlapping circles: see-through, white-edged (ProportionalStyle's own symbol).
+                start = ProportionalStyle()
+                self._show_symbol(dataclasses.replace(start.symbol, fill=self._fill_colour), start.max_size)
+            elif isinstance(was, ProportionalStyle) and self.kind.currentData() != "proportional":
+                self._show_symbol(dataclasses.replace(type(was.symbol)(), fill=was.symbol.fill))
             self._loading = False
+        if self.sender() is self.no_fill:
+            self.fill.setEnabled(not self.no_fill.isChecked())
         if self.sender() in (self.kind, self.method):
             if self.method.currentData() != "manual":
                 self._auto_method = self.method.currentData()
@@ -516,6 +654,16 @@ class StyleEditor(QDialog):
         self.preview.clear()
         for item in legend_items(self.layer, self.threshold):
             self.preview.addItem(QListWidgetItem(swatch_icon(item), item.label))
+        self._update_histogram()
+
+    def _update_histogram(self) -> None:
+        """The mapped field's values, and the class bounds the map is drawn with (the top one is the maximum)."""
+        style = self.layer.style
+        if not isinstance(style, (GraduatedStyle, ProportionalStyle)):
+            return
+        self.histogram.set_values(field_numbers(self.layer, style.field).to_numpy(dtype=float))
+        classes = symbolize(self.layer, self.threshold).breaks
+        self.histogram.set_bounds(classes.bins[:-1] if classes is not None else ())
 
     def accept(self) -> None:
         """OK keeps the controls' style; bounds still being typed are applied first, and a style
