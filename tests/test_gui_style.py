@@ -348,7 +348,7 @@ def test_symbol_rows_fit_the_geometry_and_change_the_layer_in_one_undo_step(wind
     editor = window.open_style_editor(districts)
     rows = _rows(editor)
     assert {"Fill colour", "Opacity", "Outline colour", "Outline width", "Outline style"} <= set(rows)
-    assert not {"Size", "Marker size", "Line width"} & set(rows)  # no marker size for polygons
+    assert not {"Size", "Marker", "Marker size", "Line width"} & set(rows)  # no marker size for polygons
     assert rows["Outline width"].suffix() == " mm"
     editor.stroke_width.setValue(0.8)
     editor.opacity.setValue(40)
@@ -369,7 +369,8 @@ def test_symbol_rows_fit_the_geometry_and_change_the_layer_in_one_undo_step(wind
     assert {"Fill colour", "Marker size", "Outline colour", "Outline width"} <= set(rows)
     assert "Outline style" not in rows and rows["Marker size"].suffix() == " mm"
     editor.size.setValue(4.5)
-    assert centres.style.symbol.size == 4.5
+    editor.marker.setCurrentIndex(editor.marker.findData("square"))
+    assert (centres.style.symbol.size, centres.style.symbol.marker) == (4.5, "square") and "Marker" in rows
     editor.kind.setCurrentIndex(editor.kind.findData("proportional"))
     rows = _rows(editor)
     assert {"Circle colour", "Largest circle", "Values"} <= set(rows) and "Marker size" not in rows

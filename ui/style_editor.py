@@ -57,6 +57,7 @@ from pakmap.style import (
     CLASSIFICATION_METHODS,
     KEEP,
     LINE_STYLES,
+    MARKERS,
     CategorizedStyle,
     GraduatedStyle,
     LabelStyle,
@@ -66,7 +67,7 @@ from pakmap.style import (
     validate_style,
 )
 
-from .icons import legend_item_pixmap
+from .icons import legend_item_pixmap, swatch_pixmap
 from .value_histogram import ValueHistogram
 
 KINDS = [
@@ -89,6 +90,7 @@ LINE_STYLE_LABELS = {"solid": "Solid", "dash": "Dashed", "dot": "Dotted"}
 # named for a geometry is not shown for it (a polygon has no marker size, a line no fill).
 ROW_TITLES = {
     "Colour": {"polygon": "Fill colour", "line": "Line colour", "point": "Fill colour"},
+    "Marker": {"point": "Marker"},
     "Size": {"point": "Marker size"},
     "Opacity": {"polygon": "Opacity", "line": "Opacity", "point": "Opacity"},
     "Outline": {"polygon": "Outline colour", "point": "Outline colour"},
@@ -218,6 +220,9 @@ class StyleEditor(QDialog):
         self.line_style = QComboBox()
         for key in LINE_STYLES:
             self.line_style.addItem(LINE_STYLE_LABELS[key], key)
+        self.marker = QComboBox()
+        for key in MARKERS:
+            self.marker.addItem(QIcon(swatch_pixmap("marker", "#0072BC", "#FFFFFF", marker_name=key)), key.title(), key)
 
         sym = QGroupBox("Symbology")
         form = QFormLayout(sym)
@@ -242,6 +247,7 @@ class StyleEditor(QDialog):
         self._row_labels: dict[str, QLabel] = {}
         for key, widget in (
             ("Colour", fill_box),
+            ("Marker", self.marker),
             ("Size", self.size),
             ("Opacity", opacity_box),
             ("Outline", self.stroke),
@@ -302,6 +308,7 @@ class StyleEditor(QDialog):
             self.no_fill.toggled,
             self.stroke_width.valueChanged,
             self.line_style.currentIndexChanged,
+            self.marker.currentIndexChanged,
             self.labels_on.toggled,
             self.label_field.currentIndexChanged,
             self.label_size.valueChanged,
@@ -377,6 +384,7 @@ class StyleEditor(QDialog):
         self.size.setValue(max_size if max_size is not None else symbol.size)
         self.stroke_width.setValue(symbol.stroke_width)
         self.line_style.setCurrentIndex(max(0, self.line_style.findData(symbol.line_style)))
+        self.marker.setCurrentIndex(max(0, self.marker.findData(symbol.marker)))
         self.opacity.setValue(round(100 * symbol.opacity))
         self.opacity_text.setText(f"{self.opacity.value()} %")
 
@@ -428,7 +436,7 @@ class StyleEditor(QDialog):
             title = ROW_TITLES[key].get(geometry)
             if kind == "proportional" and key in ("Colour", "Size"):
                 title = {"Colour": "Circle colour", "Size": "Largest circle"}[key]
-            if key == "Line style" and kind == "proportional":
+            if key in ("Line style", "Marker") and kind == "proportional":
                 title = None
             if key == "Colour" and kind in ("graduated", "categorized"):
                 title = None  # the palette colours the classes
@@ -541,6 +549,7 @@ class StyleEditor(QDialog):
             stroke_width=self.stroke_width.value(),
             opacity=self.opacity.value() / 100,
             line_style=self.line_style.currentData(),
+            marker=self.marker.currentData(),
         )
         field = self.field.currentText()
         if kind == "single":
