@@ -123,6 +123,16 @@ def swatch_icon(item) -> QIcon:
     return QIcon(legend_item_pixmap(item))
 
 
+def _side_by_side(main: QWidget, beside: QWidget) -> QWidget:
+    """One form row holding ``main`` (stretched) and ``beside`` it."""
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(main, 1)
+    row.addWidget(beside)
+    return box
+
+
 def _no_colour(colour: str | None) -> bool:
     """A fill or outline that draws nothing: "none", or a colour with no alpha (``#00000000``)."""
     return not colour or colour.lower() in ("none", "transparent") or (len(colour) == 9 and colour[1:3] == "00")
@@ -189,13 +199,7 @@ class StyleEditor(QDialog):
         self.fill.clicked.connect(self._pick_fill)
         self.no_fill = QCheckBox("Outline only")
         self.no_fill.setToolTip("No fill: the layers beneath show through (province borders over districts)")
-        fill_row = QHBoxLayout()
-        fill_row.setContentsMargins(0, 0, 0, 0)
-        fill_row.addWidget(self.fill, 1)
-        fill_row.addWidget(self.no_fill)
-        fill_box = QWidget()
-        fill_box.setLayout(fill_row)
-        self.no_fill.setVisible(self.geometry == "polygon")
+        fill_box = _side_by_side(self.fill, self.no_fill)
         self.size = QDoubleSpinBox()
         self.size.setRange(0.5, 40)
         self.size.setSuffix(" mm")
@@ -203,12 +207,7 @@ class StyleEditor(QDialog):
         self.opacity.setRange(0, 100)
         self.opacity_text = QLabel()
         self.opacity_text.setMinimumWidth(self.opacity_text.fontMetrics().horizontalAdvance("100 %") + 4)
-        opacity_row = QHBoxLayout()
-        opacity_row.setContentsMargins(0, 0, 0, 0)
-        opacity_row.addWidget(self.opacity, 1)
-        opacity_row.addWidget(self.opacity_text)
-        opacity_box = QWidget()
-        opacity_box.setLayout(opacity_row)
+        opacity_box = _side_by_side(self.opacity, self.opacity_text)
         opacity_box.setToolTip("0 %: transparent, 100 %: opaque (the fill and its outline)")
         self.stroke = QPushButton()
         self.stroke.clicked.connect(self._pick_stroke)
