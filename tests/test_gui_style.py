@@ -405,7 +405,12 @@ def test_histogram_shows_the_values_and_the_class_bounds_rounded_or_exact(window
     for bound in rounded:
         x = int(histogram.x_of(bound, plot))
         assert any(image.pixelColor(x + dx, int(plot.top()) + 2).name().upper() == "#18375F" for dx in (-1, 0, 1))
-    assert image.pixelColor(int(plot.left()) + 2, int(plot.bottom()) - 2).name().upper() == "#8FC1E1"
+    # Bars in their class's colour: the smallest values in the lightest, the largest in the darkest.
+    first, last = 0, len(histogram.counts) - 1
+    assert histogram.counts[first] and histogram.counts[last]
+    for bar, colour in ((first, palette("unhcr_blue").ramp(5)[0]), (last, palette("unhcr_blue").ramp(5)[-1])):
+        x = int(plot.left() + (bar + 0.4) * plot.width() / len(histogram.counts))
+        assert image.pixelColor(x, int(plot.bottom()) - 1).name().upper() == colour
     # The legend rows end at the bounds drawn on the histogram.
     assert [int(label.split("– ")[1].replace(",", "")) for label in _legend(editor)[:4]] == list(rounded)
 

@@ -4,7 +4,8 @@ Drives the real window as an officer would: the 2023-census district boundaries 
 ``DATA_DIR`` (``../shared/data``), the census joined on district name, a population choropleth with
 labels, provinces on top, the attribute table open with one district selected; then grabs it
 (``main-window.png``). Then the print layout with that map's page previewed, its Karachi inset
-included (``print-layout.png``).
+included (``print-layout.png``). And the districts' style dialog, its histogram
+with the class bounds (``style-dialog.png``).
 
 The pictures are quantized to 256 colours by Pillow (a development dependency, ``.[test]``, where
 this script is run): a third of the size of the full-colour PNG, and screenshots of flat interface
@@ -76,9 +77,13 @@ def main(argv=None) -> int:
     run_until(lambda: layout.preview_image is not None and not layout._timer.isActive() and not window.tasks.running)
     save_small(layout.grab().toImage(), folder / "print-layout.png")
     layout.close()
+
+    editor = window.open_style_editor(districts)
+    save_small(editor.grab().toImage(), folder / "style-dialog.png")
+    editor.reject()
     doc.mark_dirty(False)
     window.close()
-    print(folder / "main-window.png", folder / "print-layout.png")
+    print(folder / "main-window.png", folder / "print-layout.png", folder / "style-dialog.png")
     return 0
 
 

@@ -670,8 +670,9 @@ class StyleEditor(QDialog):
         if not isinstance(style, (GraduatedStyle, ProportionalStyle)):
             return
         self.histogram.set_values(field_numbers(self.layer, style.field).to_numpy(dtype=float))
-        classes = symbolize(self.layer, self.threshold).breaks
-        self.histogram.set_bounds(classes.bins[:-1] if classes is not None else ())
+        drawn = symbolize(self.layer, self.threshold)
+        colours = [c.fill for c in drawn.classes if not c.nodata]
+        self.histogram.set_classes(drawn.breaks.bins if drawn.breaks is not None else (), colours)
 
     def accept(self) -> None:
         """OK keeps the controls' style; bounds still being typed are applied first, and a style

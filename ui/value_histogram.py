@@ -1,8 +1,8 @@
 """A histogram of a field's values with the class bounds drawn over it, for the style dialog.
 
-The bars count the values in equal-width bins between the smallest and the largest value; each
-class bound (the upper bounds the map is classified with, the largest value left out) is a line at
-its value. Painted with QPainter: a small widget, no plotting library.
+The bars count the values in equal-width bins between the smallest and the largest value, each in
+the colour of the class its middle falls in; each class bound (the upper bounds the map is
+classified with, the largest value left out) is a line at its value. Painted with QPainter: a small widget, no plotting library.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ class ValueHistogram(QWidget):
         self.counts = np.zeros(0, dtype=int)
         self.edges = np.zeros(0)
         self.bounds: tuple[float, ...] = ()
+        self.bins: tuple[float, ...] = ()  # every class's upper bound, the last included
+        self.colours: tuple[str, ...] = ()  # one per class
         self.setMinimumHeight(90)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setToolTip("How the values spread, and where the class bounds cut them")
@@ -48,10 +50,21 @@ class ValueHistogram(QWidget):
             self.counts, self.edges = np.histogram(y, bins=BINS, range=(low, high))
         self.update()
 
-    def set_bounds(self, bounds) -> None:
-        """Class upper bounds; those outside the values' range (the top one is the maximum) are not drawn."""
-        self.bounds = tuple(float(b) for b in bounds)
+    def set_classes(self, bins, colours=()) -> None:
+        """The classes' upper bounds (the last one included: it is not drawn) and, one per class,
+        their colours; bounds outside the values' range are not drawn."""
+        self.bins = tuple(float(b) for b in bins)
+        self.bounds = self.bins[:-1]
+        self.colours = tuple(colours) if len(colours) == len(self.bins) else ()
         self.update()
+
+    def bar_colour(self, i: int) -> QColor:
+        """The colour of bar ``i``: its class's, or a plain blue without classes."""
+        if not self.colours:
+            return BAR
+        middle = (self.edges[i] + self.edges[i + 1]) / 2
+        k = min(int(np.searchsorted(self.bins, middle, side="left")), len(self.colours) - 1)
+        return QColor(self.colours[k])
 
     def drawn_bounds(self) -> tuple[float, ...]:
         """The bounds a line is drawn for: strictly inside the values' range."""
@@ -79,9 +92,9 @@ class ValueHistogram(QWidget):
         top = max(int(self.counts.max()), 1)
         width = plot.width() / len(self.counts)
         p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(BAR)
         for i, count in enumerate(self.counts):
             if count:
+                p.setBrush(self.bar_colour(i))
                 # A bin of one value is still a visible sliver: a district alone at the top counts.
                 h = max(1.0, count / top * plot.height())
                 p.drawRect(QRectF(plot.left() + i * width, plot.bottom() - h, max(width - 1, 1), h))
