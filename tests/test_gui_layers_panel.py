@@ -153,10 +153,13 @@ def test_a_hidden_layer_is_left_out_of_the_print_legend(window, qtbot, census_di
         model.index(model.row_of("pak_provinces")), Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole
     )
     assert titles() == ["Population 2023"]
+    changed = []  # the class rows are told to repaint, greyed, when their layer is hidden
+    model.dataChanged.connect(lambda first, last, *_: changed.append((first.parent().row(), first.row(), last.row())))
     model.setData(
         model.index(model.row_of("pak_districts")), Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole
     )
     assert titles() == []
+    assert (model.row_of("pak_districts"), 0, 4) in changed
     # The unchecked layer keeps its classes in the panel, greyed.
     parent = model.index(model.row_of("pak_districts"))
     assert model.rowCount(parent) == 5

@@ -138,8 +138,9 @@ class LayersModel(QAbstractItemModel):
     def __init__(self, document: Session, parent=None) -> None:
         super().__init__(parent)
         self.document = document
-        # Each layer's class rows, with the style and threshold they were made for (layer id → …).
-        self._classes: dict[int, tuple[tuple, tuple[ClassRow, ...], tuple]] = {}
+        # Each layer's class rows and icon, with what they were made from (layer id → key, rows, icon):
+        # made once per style, not on every repaint.
+        self._classes: dict[int, tuple[tuple, tuple[ClassRow, ...], QIcon]] = {}
         document.layers_changed.connect(self._reset)
         document.layer_changed.connect(self._layer_changed)
 
@@ -165,22 +166,23 @@ class LayersModel(QAbstractItemModel):
         key = self._legend_key(layer)
         if known is not None and known[0] != key:  # the view has the old classes: replace them
             old = len(known[1])
-            rows, items = self._make_legend(layer)
+            rows, icon = self._make_legend(layer)
             if old != len(rows):  # a style of another kind, or another number of classes
                 if old:
                     self.beginRemoveRows(parent, 0, old - 1)
-                    self._classes[id(layer)] = (key, (), items)
+                    self._classes[id(layer)] = (key, (), icon)
                     self.endRemoveRows()
                 if rows:
                     self.beginInsertRows(parent, 0, len(rows) - 1)
-                self._classes[id(layer)] = (key, rows, items)
+                self._classes[id(layer)] = (key, rows, icon)
                 if rows:
                     self.endInsertRows()
             else:
-                self._classes[id(layer)] = (key, rows, items)
-                if rows:
-                    self.dataChanged.emit(self.index(0, 0, parent), self.index(len(rows) - 1, 0, parent))
+                self._classes[id(layer)] = (key, rows, icon)
         self.dataChanged.emit(parent, parent)
+        shown = len(self._classes.get(id(layer), ((), ()))[1])
+        if shown:  # new labels, or the same greyed for a hidden layer
+            self.dataChanged.emit(self.index(0, 0, parent), self.index(shown - 1, 0, parent))
 
     def layer_at(self, row: int):
         layers = self.document.layers
@@ -205,38 +207,37 @@ class LayersModel(QAbstractItemModel):
             tuple((f, k.kind) for f, k in getattr(layer, "declared_kinds", {}).items()),
         )
 
-    def _legend(self, layer) -> tuple[tuple[ClassRow, ...], tuple]:
-        """The layer's class rows and its legend items (vector layers), computed once per style."""
+    def _legend(self, layer) -> tuple[tuple[ClassRow, ...], QIcon]:
+        """The layer's class rows and its icon, computed once per style."""
         key = self._legend_key(layer)
         known = self._classes.get(id(layer))
         if known is not None and known[0] == key:
             return known[1], known[2]
-        rows, items = self._make_legend(layer)
-        self._classes[id(layer)] = (key, rows, items)
-        return rows, items
+        rows, icon = self._make_legend(layer)
+        self._classes[id(layer)] = (key, rows, icon)
+        return rows, icon
 
-    def _make_legend(self, layer) -> tuple[tuple[ClassRow, ...], tuple]:
-        if layer.missing:  # not read: no classes to list
-            return (), ()
+    def _make_legend(self, layer) -> tuple[tuple[ClassRow, ...], QIcon]:
+        if layer.missing:  # not read: no classes to list; the row shows why
+            return (), QIcon()
         if isinstance(layer, RasterLayer):
             loaded = self.document.loaded
             try:
                 limits = raster_limits(loaded, layer, loaded.layer_bounds(layer))
             except (PakmapError, OSError, ValueError):  # the canvas reports what keeps it from drawing
-                return (), ()
-            if limits is None:
-                return (), ()
-            ramp = swatch_pixmap("ramp", "", colours=_ramp_colours(layer.style), opacity=layer.style.opacity)
-            return (ClassRow(ramp_label(*limits), QIcon(ramp)),), ()
+                limits = None
+            icon = layer_icon(layer)
+            return ((ClassRow(ramp_label(*limits), icon),) if limits is not None else ()), icon
         if not isinstance(layer, VectorLayer):
-            return (), ()
+            return (), layer_icon(layer)
         try:
             items = tuple(legend_items(layer, self.document.project.protection.threshold))
         except PakmapError:  # a style the canvas cannot draw says why there; the panel shows no classes
-            return (), ()
+            return (), layer_icon(layer)
+        icon = layer_icon(layer, items)
         if isinstance(layer.style, SingleSymbolStyle):
-            return (), items  # the layer's icon is its one symbol
-        return tuple(ClassRow(item.label, QIcon(legend_item_pixmap(item))) for item in items), items
+            return (), icon  # the layer's icon is its one symbol
+        return tuple(ClassRow(item.label, QIcon(legend_item_pixmap(item))) for item in items), icon
 
     # --- read --------------------------------------------------------------------------------
 
@@ -281,7 +282,7 @@ class LayersModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.CheckStateRole and not isinstance(layer, TableLayer):
             return Qt.CheckState.Checked if layer.visible else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.DecorationRole:
-            return layer_icon(layer, self._legend(layer)[1])
+            return self._legend(layer)[1]
         if role == Qt.ItemDataRole.ForegroundRole and flagged:
             return QColor("#B3261E")
         if role == Qt.ItemDataRole.ToolTipRole:
