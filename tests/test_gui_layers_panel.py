@@ -186,3 +186,25 @@ def test_a_raster_shows_its_ramp_and_the_values_at_its_ends(window, qtbot, tmp_p
     window.document.set_style("depth", RasterStyle(vmin=0, vmax=1500))
     assert _classes(window.layers_panel, "depth")[0] == ["0 – 1,500"]
     wait_rendered(window, qtbot)
+
+
+@pytest.mark.realdata
+def test_a_layer_dropped_among_another_layers_classes_goes_just_below_it(window, qtbot, census_districts, shared_data):
+    document, model = window.document, window.layers_panel.model
+    add_files(window, qtbot, shared_data / "pak_provinces.geojson")
+    document.set_style("pak_districts", GraduatedStyle(field="population_2023", classes=4))
+    order = lambda: [model.layer_at(r).name for r in range(model.rowCount())]  # noqa: E731
+    assert order() == ["pak_provinces", "pak_census2023_districts", "pak_districts"]
+    districts = model.index(model.row_of("pak_districts"))
+    mime = model.mimeData([model.index(model.row_of("pak_provinces"))])
+    model.dropMimeData(mime, Qt.DropAction.MoveAction, 2, 0, districts)  # between two of its classes
+    assert order() == ["pak_census2023_districts", "pak_districts", "pak_provinces"]  # just below it
+    mime = model.mimeData([model.index(model.row_of("pak_provinces"))])
+    model.dropMimeData(mime, Qt.DropAction.MoveAction, -1, 0, model.index(0))  # onto a layer: its place
+    assert order() == ["pak_provinces", "pak_census2023_districts", "pak_districts"]
+    # A class row is not a layer: it cannot be dragged, renamed or checked.
+    districts = model.index(model.row_of("pak_districts"))
+    flags = model.flags(model.index(0, 0, districts))
+    assert not flags & (Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsUserCheckable)
+    assert not model.setData(model.index(0, 0, districts), "x", Qt.ItemDataRole.EditRole)
+    assert window.layers_panel.context_menu(model.index(1, 0, districts)).actions()[0].text() == "Zoom to layer"

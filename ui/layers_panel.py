@@ -387,8 +387,10 @@ class LayersModel(QAbstractItemModel):
         if not data.hasFormat(LAYER_MIME):
             return False
         name = bytes(data.data(LAYER_MIME)).decode("utf-8")
-        if parent.isValid():  # onto a layer, or among its classes: where that layer is
-            row = self.layer_row(parent)
+        if parent.isValid():
+            # Onto a layer: where that layer is; among its classes (shown under it): just below it.
+            among_classes = row >= 0 or parent.internalId() != TOP
+            row = self.layer_row(parent) + (1 if among_classes else 0)
         elif row < 0:
             row = self.rowCount()
         self.move_to_row(name, row)
