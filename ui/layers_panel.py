@@ -228,16 +228,14 @@ class LayersModel(QAbstractItemModel):
                 limits = None
             icon = layer_icon(layer)
             return ((ClassRow(ramp_label(*limits), icon),) if limits is not None else ()), icon
-        if not isinstance(layer, VectorLayer):
+        if not isinstance(layer, VectorLayer) or isinstance(layer.style, SingleSymbolStyle):
+            # One symbol: the icon says it all, and a database layer is not read whole to say it.
             return (), layer_icon(layer)
         try:
             items = tuple(legend_items(layer, self.document.project.protection.threshold))
         except PakmapError:  # a style the canvas cannot draw says why there; the panel shows no classes
             return (), layer_icon(layer)
-        icon = layer_icon(layer, items)
-        if isinstance(layer.style, SingleSymbolStyle):
-            return (), icon  # the layer's icon is its one symbol
-        return tuple(ClassRow(item.label, QIcon(legend_item_pixmap(item))) for item in items), icon
+        return tuple(ClassRow(item.label, QIcon(legend_item_pixmap(item))) for item in items), layer_icon(layer, items)
 
     # --- read --------------------------------------------------------------------------------
 
