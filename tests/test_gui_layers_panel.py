@@ -62,6 +62,13 @@ def test_each_styled_layer_lists_its_classes_as_the_print_legend_does(window, qt
     labels, shown = _classes(panel, "pak_districts")
     assert not shown and [labels] == _print_legend(document, "Population 2023") and "10,000,000" in labels
 
+    def inked(row):  # how wide the circle is across the middle of its swatch
+        icon = model.data(model.index(row, 0, parent), Qt.ItemDataRole.DecorationRole)
+        return sum(c.alpha() > 100 for c in _colours_along(icon.pixmap(*SWATCH_SIZE).toImage(), SWATCH_SIZE[1] // 2))
+
+    widths = [inked(row) for row in range(len(labels))]
+    assert widths == sorted(widths, reverse=True) and widths[0] > 2 * widths[-1]  # area-true sizes, largest first
+
     window.actions_by_name["undo"].trigger()
     window.actions_by_name["undo"].trigger()
     assert _classes(panel, "pak_districts")[0][-1] == "No data"  # the graduated classes again

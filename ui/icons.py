@@ -237,6 +237,9 @@ def zoom_next() -> QIcon:
 SWATCH_SIZE = (20, 16)  # px: the layers panel's icon size, rows and layers alike
 SWATCH_PX_PER_MM = 4.0  # symbol widths are exaggerated a little, so 0.2 mm still reads as a line
 WHITE = ("#FFFFFF", "#FFF")
+# Proportional circles keep their size order: ProportionalStyle's default largest circle (14 mm)
+# fills the row, a smaller one is smaller by its true ratio (down to 3 px).
+CIRCLE_PX_PER_MM = (SWATCH_SIZE[1] - 3) / 14.0
 
 
 def _colour(text: str | None, opacity: float = 1.0) -> QColor:
@@ -262,10 +265,12 @@ def swatch_pixmap(
     marker_name: str = "circle",
     opacity: float = 1.0,
     colours: Sequence[str] = (),
+    circle_mm: float = 0.0,
     size: tuple[int, int] = SWATCH_SIZE,
 ) -> QPixmap:
     """A symbol drawn small. ``kind``: ``fill`` (polygons; ``colours``: one strip per class),
-    ``line``, ``marker``, ``circle`` (proportional) or ``ramp`` (``colours``, low to high)."""
+    ``line``, ``marker``, ``circle`` (proportional: ``circle_mm`` its diameter on the page, 0 for
+    the full row) or ``ramp`` (``colours``, low to high)."""
     width, height = size
     pix = QPixmap(width, height)
     pix.fill(Qt.GlobalColor.transparent)
@@ -298,6 +303,8 @@ def swatch_pixmap(
         p.drawLine(QPointF(1.5, y), QPointF(width - 1.5, y))
     else:  # marker or circle
         diameter = height - 3.0
+        if kind == "circle" and circle_mm > 0:
+            diameter = max(3.0, min(diameter, circle_mm * CIRCLE_PX_PER_MM))
         centre = QPointF(width / 2, height / 2)
         edge = _colour("#666666" if (stroke or "").upper() in WHITE else stroke)
         if kind == "circle" or marker_name == "circle":
@@ -334,5 +341,6 @@ def legend_item_pixmap(item, colours: Sequence[str] = (), size: tuple[int, int] 
         marker_name=item.marker or "circle",
         opacity=item.opacity,
         colours=colours,
+        circle_mm=item.size_mm if item.kind == "circle" else 0.0,
         size=size,
     )
