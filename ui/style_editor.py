@@ -197,6 +197,9 @@ class StyleEditor(QDialog):
         self.geometry = geometry_of(layer)
         self.fill = QPushButton()
         self.fill.clicked.connect(self._pick_fill)
+        outline = layer.style.symbol.stroke
+        # An outline-only layer given a fill takes its outline's colour (the layer's own colour).
+        self._fill_colour = "#0072BC" if _no_colour(outline) or outline.upper() in ("#FFFFFF", "#FFF") else outline
         self.no_fill = QCheckBox("Outline only")
         self.no_fill.setToolTip("No fill: the layers beneath show through (province borders over districts)")
         fill_box = _side_by_side(self.fill, self.no_fill)
@@ -374,10 +377,8 @@ class StyleEditor(QDialog):
         """The symbol rows from ``symbol`` (``max_size``: a proportional style's largest circle)."""
         outline_only = _no_colour(symbol.fill)
         self.no_fill.setChecked(outline_only and self.geometry == "polygon")
-        if not outline_only:
+        if not outline_only:  # else the last fill is kept for when "Outline only" is unticked
             self._fill_colour = symbol.fill
-        elif not hasattr(self, "_fill_colour"):  # unticking "Outline only" fills in the outline's colour
-            self._fill_colour = symbol.stroke if not _no_colour(symbol.stroke) else "#0072BC"
         self._stroke_colour = symbol.stroke
         self._paint_colour_buttons()
         self.size.setValue(max_size if max_size is not None else symbol.size)
