@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
+import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Union
 
@@ -119,6 +120,16 @@ class LabelStyle:
     def text_expression(self) -> str:
         """The expression as formatted: a typed "\\n" (a text box, not a TOML string) breaks the line too."""
         return (self.expression or "").replace("\\n", "\n")
+
+
+_TWO_LINES = re.compile(r"\{(\w+)\}\n\{(\w+)\}")
+
+
+def two_line_fields(labels: LabelStyle) -> tuple[str, str] | None:
+    """The two fields of a two-line label (``"{name}\\n{name_local}"``: English above Urdu), as the
+    style dialog shows it; None for any other label."""
+    match = _TWO_LINES.fullmatch(labels.text_expression) if labels.expression else None
+    return (match.group(1), match.group(2)) if match else None
 
 
 @dataclass

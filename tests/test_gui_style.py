@@ -427,3 +427,27 @@ def test_histogram_shows_the_values_and_the_class_bounds_rounded_or_exact(window
     window.actions_by_name["redo"].trigger()
     assert editor.round.isChecked() is False and editor.histogram.drawn_bounds() == exact
     editor.accept()
+
+
+@pytest.mark.realdata
+def test_a_second_label_line_makes_the_map_bilingual_and_is_one_undo_step(window, qtbot, shared_data):
+    """The real admin centres' Urdu names under their English ones, chosen in the dialog."""
+    from pakmap.style import two_line_fields
+
+    add_files(window, qtbot, shared_data / "pak_admin_centres.csv")
+    centres = window.document.layers[-1]
+    editor = window.open_style_editor(centres)
+    editor.labels_on.setChecked(True)
+    editor.label_field.setCurrentText("name")
+    editor.label_second.setCurrentIndex(editor.label_second.findData("name_local"))
+    editor.accept()
+    labels = centres.labels
+    assert labels.field is None and labels.expression == "{name}\n{name_local}"
+    # The dialog reopens on the same two fields; taking the second line away makes it a field again.
+    editor = window.open_style_editor(centres)
+    assert editor.label_field.currentText() == "name" and editor.label_second.currentData() == "name_local"
+    editor.label_second.setCurrentIndex(0)
+    editor.accept()
+    assert centres.labels.field == "name" and centres.labels.expression is None
+    window.document.undo()
+    assert two_line_fields(centres.labels) == ("name", "name_local")

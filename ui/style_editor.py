@@ -64,6 +64,7 @@ from pakmap.style import (
     ProportionalStyle,
     SingleSymbolStyle,
     kept_breaks,
+    two_line_fields,
     validate_style,
 )
 
@@ -105,6 +106,7 @@ def geometry_of(layer) -> str:
 
 
 _DIALOGS = itertools.count(1)
+NO_SECOND_LINE = "(none)"
 BREAKS_DELAY_MS = 400  # typing in the breaks box re-classifies once the officer pauses, not per keystroke
 
 
@@ -265,6 +267,12 @@ class StyleEditor(QDialog):
         self.labels_on.setCheckable(True)
         self.label_field = QComboBox()
         self.label_field.addItems(self._fields["all"])
+        # A bilingual label: the English name above the Urdu one ("{name}\n{name_local}").
+        self.label_second = QComboBox()
+        self.label_second.addItem(NO_SECOND_LINE, None)
+        for name in self._fields["all"]:
+            self.label_second.addItem(name, name)
+        self.label_second.setToolTip("A second line under the label, e.g. the local (Urdu) name under the English one")
         self.label_size = QDoubleSpinBox()
         self.label_size.setRange(4, 36)
         self.label_size.setSuffix(" pt")
@@ -272,6 +280,7 @@ class StyleEditor(QDialog):
         self.label_halo = QCheckBox("White halo")
         lform = QFormLayout(self.labels_on)
         lform.addRow("Field", self.label_field)
+        lform.addRow("Second line", self.label_second)
         lform.addRow("Size", self.label_size)
         lform.addRow("", self.label_bold)
         lform.addRow("", self.label_halo)
@@ -313,6 +322,7 @@ class StyleEditor(QDialog):
             self.marker.currentIndexChanged,
             self.labels_on.toggled,
             self.label_field.currentIndexChanged,
+            self.label_second.currentIndexChanged,
             self.label_size.valueChanged,
             self.label_bold.toggled,
             self.label_halo.toggled,
@@ -362,8 +372,10 @@ class StyleEditor(QDialog):
         self._show_symbol(style.symbol, style.max_size if isinstance(style, ProportionalStyle) else None)
         self.labels_on.setChecked(labels is not None and labels.visible)
         labels = labels or LabelStyle(field=self._default_label_field())
-        if labels.field:
-            self.label_field.setCurrentText(labels.field)
+        two_lines = two_line_fields(labels)
+        if labels.field or two_lines:
+            self.label_field.setCurrentText(two_lines[0] if two_lines else labels.field)
+        self.label_second.setCurrentIndex(max(0, self.label_second.findData(two_lines[1] if two_lines else None)))
         self.label_size.setValue(labels.size)
         self.label_bold.setChecked(labels.bold)
         self.label_halo.setChecked(labels.halo_width > 0)
@@ -594,13 +606,20 @@ class StyleEditor(QDialog):
         if not self.labels_on.isChecked() or not self.label_field.currentText():
             return None
         base = self._loaded_labels
-        field = self.label_field.currentText()
-        if base.expression and not base.field and field == self._loaded_label_field:
+        field: str | None = self.label_field.currentText()
+        expression = base.expression
+        second = self.label_second.currentData()
+        if second and second != field:
+            field, expression = None, f"{{{field}}}\n{{{second}}}"
+        elif two_line_fields(base):
+            expression = None  # the second line was taken away: the label is its field again
+        elif base.expression and not base.field and field == self._loaded_label_field:
             field = None  # an expression label stays one until the officer picks a field
         halo = (base.halo_width or LabelStyle.halo_width) if self.label_halo.isChecked() else 0.0
         return dataclasses.replace(
             base,
             field=field,
+            expression=expression if field is None else None,
             size=self.label_size.value(),
             bold=self.label_bold.isChecked(),
             halo_width=halo,
