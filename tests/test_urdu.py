@@ -301,3 +301,18 @@ def test_web_map_labels_show_urdu_lines_right_to_left_in_the_inlined_font(shared
         assert locals_[urdu] == english
         assert lang in ("ur", "ps") and direction == "rtl"
         assert urdu_h >= latin_h
+
+
+@needs_pdftotext
+@pytest.mark.realdata
+def test_pakmap_map_label_makes_a_bilingual_map_from_the_command_line(shared_data, tmp_path, capsys):
+    centres, out = shared_data / "pak_admin_centres.csv", tmp_path / "capitals.pdf"
+    args = ["map", str(centres), "--places", "pak_admin_centres", "-o", str(out)]
+    assert main([*args, "--label", "{name}\\n{name_local}"]) == 0
+    text = extracted(out)
+    for row in capitals(shared_data):
+        assert row["name"] in text and unicodedata.normalize("NFC", row["name_local"]) in text
+    capsys.readouterr()
+    assert main([*args, "--label", "{name}\\n{name_locale}"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "--label names field 'name_locale'" in err and "name_local" in err and len(err.splitlines()) == 1

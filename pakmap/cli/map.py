@@ -26,6 +26,12 @@ def register(sub) -> None:
     )
     p.add_argument("--by", metavar="FIELD", help="field to map: choropleth for numbers, categories for text")
     p.add_argument("--fields", default="", metavar="F,…", help="fields for labels (first) and popups")
+    p.add_argument(
+        "--label",
+        default=None,
+        metavar="TEXT",
+        help="label text: a field, or an expression such as '{name}\\n{name_local}' (English above Urdu)",
+    )
     p.add_argument("--title", help="map title (default from --by and the layer name)")
     p.add_argument(
         "--crs",

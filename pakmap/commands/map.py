@@ -8,12 +8,13 @@ from pathlib import Path
 
 from ..crs import parse_crs
 from ..errors import PakmapError, SourceError
+from ..field_format import expression_fields, parse_expression
 from ..jobs.outputs import check_exports
 from ..jobs.quickmap import choose_style, describe, quick_project
 from ..layer import RasterLayer, VectorLayer
 from ..project.loader import load_layers
 from ..session import Session
-from ..style import KEEP, GraduatedStyle
+from ..style import KEEP, GraduatedStyle, LabelStyle
 from .common import parse_aggregate, print_join_reports, run_outputs, split_list, split_pair
 
 
@@ -65,6 +66,8 @@ def run(args) -> int:
                 path=args.layer,
                 fix=f"use one of: {', '.join(map(str, layer.fields))}",
             )
+    if args.label:
+        session.set_style(target.name, labels=_labels(args.label, layer, args.layer))
     style = choose_style(layer.data, args.by) if args.by else None
     if args.keep_breaks:
         if not isinstance(style, GraduatedStyle):
@@ -126,3 +129,19 @@ def _load_with_crs(project, crs: str | None):
     for spec in missing:
         spec.crs = crs
     return load_layers(project)
+
+
+def _labels(text: str, layer, path) -> LabelStyle:
+    """``--label``: a field name, or an expression of the layer's fields (a typed "\\n" breaks the line)."""
+    expression = "{" in text
+    wanted = expression_fields(text) if expression else [text]
+    if expression:
+        parse_expression(text, "--label")
+    for name in wanted:
+        if name not in layer.data.columns:
+            raise PakmapError(
+                f"--label names field '{name}', which is not in the layer or the joined table",
+                path=path,
+                fix=f"use one of: {', '.join(map(str, layer.fields))}",
+            )
+    return LabelStyle(expression=text) if expression else LabelStyle(field=text)
