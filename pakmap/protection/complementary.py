@@ -30,8 +30,10 @@ never change.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,6 +62,12 @@ class Relation:
 
     def cells(self) -> tuple[tuple[int, int], ...]:
         return self.parts + ((self.total,) if self.total is not None else ())
+
+    @functools.cached_property
+    def part_count(self) -> Counter:
+        """How many times each cell is a part: a relation of a whole layer holds every row, and a
+        balance check asks about a handful of cells, so it looks them up rather than summing all."""
+        return Counter(self.parts)
 
 
 def parent_columns(frame: pd.DataFrame) -> list[str]:
@@ -219,7 +227,9 @@ def _balanced(moves: dict[tuple[int, int], float], by_cell: dict[tuple[int, int]
             if id(rel) in seen:
                 continue
             seen.add(id(rel))
-            change = sum(moves.get(c, 0.0) for c in rel.parts) - (moves.get(rel.total, 0.0) if rel.total else 0.0)
+            parts = rel.part_count
+            change = sum(move * parts[c] for c, move in moves.items() if c in parts)
+            change -= moves.get(rel.total, 0.0) if rel.total else 0.0
             if abs(change) > 1e-9:
                 return False
     return True
@@ -258,7 +268,7 @@ def _cheapest_rectangle(
         zeros = np.sum(new & (vals == 0), axis=1) + own[0]
         count = np.sum(new, axis=1) + own[1]
         lost = np.sum(np.where(new, vals, 0.0), axis=1) + own[2]
-        for i in np.lexsort((rows, lost, count, zeros)):
+        for i in _cheapest_first(rows, lost, count, zeros):
             moves = {(r, int(g)): float(v[g]) for g in support}
             moves.update({(int(rows[i]), int(g)): -float(v[g]) for g in support})
             if not _balanced(moves, by_cell):
@@ -268,6 +278,18 @@ def _cheapest_rectangle(
                 best = (key, [c for c in moves if not suppressed[c]])
             break
     return None if best is None else best[1]
+
+
+def _cheapest_first(rows: np.ndarray, lost: np.ndarray, count: np.ndarray, zeros: np.ndarray):
+    """Candidate positions by (zeros, count, lost, row): the cheapest found in linear time, since it
+    nearly always balances; the full sort (N log N on a layer of 100,000 rows) only when it does not."""
+    best = np.arange(len(rows))
+    for key in (zeros, count, lost, rows):
+        best = best[key[best] == key[best].min()]
+    yield int(best[0])
+    for i in np.lexsort((rows, lost, count, zeros)):
+        if i != best[0]:
+            yield int(i)
 
 
 def secondary_cells(values: np.ndarray, primary: np.ndarray, rels: list[Relation]) -> np.ndarray:
