@@ -619,7 +619,7 @@ class StyleEditor(QDialog):
         return dataclasses.replace(
             base,
             field=field,
-            expression=expression if field is None else None,
+            expression=expression,
             size=self.label_size.value(),
             bold=self.label_bold.isChecked(),
             halo_width=halo,

@@ -109,7 +109,7 @@ def check_render_outputs(project, output: str | None, *, atlas: str | None = Non
     if not output and database_exports(project):
         from ..jobs.database_export import check_database_exports  # psycopg: loaded for a database export only
 
-        check_database_exports(project)
+        check_database_exports(database_exports(project))
 
 
 def run_project_exports(loaded, *, atlas: str | None = None, world_file: bool = False, **options) -> None:
@@ -131,5 +131,6 @@ def run_project_exports(loaded, *, atlas: str | None = None, world_file: bool = 
         from ..jobs.database_export import database_target, write_database_export  # psycopg: only then
 
         for export in tables:
+            server = database_target(export).server
             for table in write_database_export(loaded, export, **options):
-                print(f"{database_target(export).server}: {table}")
+                print(f"{server}: {table}")

@@ -59,13 +59,7 @@ def run(args) -> int:
     # fields (quick_project refused --by and --fields) and keeps its colour ramp.
     target = project.layers[-1]
     layer = loaded.layer(target.name)
-    for wanted in ([args.by] if args.by else []) + fields:
-        if wanted not in layer.data.columns:
-            raise PakmapError(
-                f"field '{wanted}' is not in the layer or the joined table",
-                path=args.layer,
-                fix=f"use one of: {', '.join(map(str, layer.fields))}",
-            )
+    _require_fields(layer, ([args.by] if args.by else []) + fields, args.layer)
     if args.label:
         session.set_style(target.name, labels=_labels(args.label, layer, args.layer))
     style = choose_style(layer.data, args.by) if args.by else None
@@ -137,11 +131,17 @@ def _labels(text: str, layer, path) -> LabelStyle:
     wanted = expression_fields(text) if expression else [text]
     if expression:
         parse_expression(text, "--label")
+    _require_fields(layer, wanted, path, option="--label")
+    return LabelStyle(expression=text) if expression else LabelStyle(field=text)
+
+
+def _require_fields(layer, wanted: list[str], path, option: str | None = None) -> None:
+    """Each field ``wanted`` (by ``option``) is in the layer, joined table included."""
     for name in wanted:
         if name not in layer.data.columns:
+            named = f"{option} names field '{name}', which is" if option else f"field '{name}' is"
             raise PakmapError(
-                f"--label names field '{name}', which is not in the layer or the joined table",
+                f"{named} not in the layer or the joined table",
                 path=path,
                 fix=f"use one of: {', '.join(map(str, layer.fields))}",
             )
-    return LabelStyle(expression=text) if expression else LabelStyle(field=text)

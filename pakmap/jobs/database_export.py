@@ -15,7 +15,7 @@ from ..layer import TableLayer, VectorLayer
 from ..postgis.address import PgSource, as_source
 from ..postgis.joined import check_join_target, write_joined
 from ..project.loaded import LoadedProject
-from ..project.model import ExportSpec, Project
+from ..project.model import ExportSpec
 from ..protection import guard_export
 from ..protection.joined import published_join_report
 from ..protection.publish import published_layer
@@ -27,12 +27,11 @@ def database_target(export: ExportSpec) -> PgSource:
     return as_source(export.path)
 
 
-def check_database_exports(project: Project) -> None:
+def check_database_exports(exports: list[ExportSpec]) -> None:
     """Before any data is read: each database export's server answers and its tables are free (or
     the entry says ``replace = true``)."""
-    for export in project.exports:
-        if export.layer:
-            check_join_target(database_target(export), replace=export.replace)
+    for export in exports:
+        check_join_target(database_target(export), replace=export.replace)
 
 
 def write_database_export(
