@@ -40,8 +40,16 @@ class Symbol:
     stroke_width: float = 0.2  # mm
     marker: str = "circle"  # point layers only; see MARKERS
     size: float = 2.5  # mm, marker diameter
-    opacity: float = 1.0
+    opacity: float = 1.0  # the whole symbol: fill, outline and a marker's pictogram
+    # The fill alone (polygons, marker bodies, circles), so a choropleth over a raster lets it show
+    # through while its boundaries stay crisp; multiplied with ``opacity``.
+    fill_opacity: float = 1.0
     line_style: str = "solid"  # solid | dash | dot: lines and outlines (the Line of Control is dotted)
+
+    @property
+    def fill_alpha(self) -> float:
+        """The opacity a fill is drawn with: the symbol's times the fill's own."""
+        return float(self.opacity) * float(self.fill_opacity)
 
 
 @dataclass
@@ -291,11 +299,12 @@ def _check_symbol(symbol: Symbol, where: str) -> None:
     limits.check_size(limits.MARKER_SIZE, symbol.size, "size", where)
     limits.check_size(limits.LINE_WIDTH, symbol.stroke_width, "stroke_width", where)
     _check_opacity(symbol.opacity, where)
+    _check_opacity(symbol.fill_opacity, where, "fill_opacity")
 
 
-def _check_opacity(value, where: str) -> None:
+def _check_opacity(value, where: str, key: str = "opacity") -> None:
     if not _is_number(value) or not 0 <= value <= 1:
-        raise StyleError(f"opacity {value!r} in {where} is not between 0 and 1", fix="write opacity = 0.8")
+        raise StyleError(f"{key} {value!r} in {where} is not between 0 and 1", fix=f"write {key} = 0.8")
 
 
 def check_breaks(breaks, where: str = "style") -> list[float]:

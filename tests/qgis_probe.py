@@ -1,11 +1,12 @@
 """What QGIS makes of pakmap's files: run by Debian's system Python with python3-qgis, never by pakmap.
 
-    /usr/bin/python3 tests/qgis_probe.py style LAYER_SOURCE STYLE.qml|STYLE.sld
+    /usr/bin/python3 tests/qgis_probe.py style LAYER_SOURCE STYLE.qml|STYLE.sld [SAVED.qml]
     /usr/bin/python3 tests/qgis_probe.py project MAP.qgz [RENDER.png DPI WIDTH HEIGHT [labels|nolabels]]
     /usr/bin/python3 tests/qgis_probe.py gpkg FILE.gpkg
 
 prints one JSON object describing the layers (validity, CRS, renderer type, classes with bounds and
-colours, labels) and, for a project, its print layout's items; ``project … RENDER.png`` also renders
+colours and alphas, labels) and, for a project, its print layout's items; ``style … SAVED.qml`` also
+saves the style as QGIS writes it; ``project … RENDER.png`` also renders
 the project's map canvas extent at DPI to a WIDTH×HEIGHT PNG. tests/test_interop_qgis.py runs it.
 """
 
@@ -40,6 +41,17 @@ def _color(symbol) -> str:
     return symbol.color().name().upper()
 
 
+def _alphas(symbol) -> dict:
+    """The alpha (0–255) of the symbol's fill colour and of its outline, and the symbol's own opacity."""
+    layer = symbol.symbolLayer(0)
+    stroke = layer.strokeColor() if hasattr(layer, "strokeColor") else None
+    return {
+        "fill_alpha": layer.color().alpha(),
+        "stroke_alpha": stroke.alpha() if stroke is not None else None,
+        "symbol_opacity": symbol.opacity(),
+    }
+
+
 def describe_layer(layer) -> dict:
     out = {
         "name": layer.name(),
@@ -57,7 +69,13 @@ def describe_layer(layer) -> dict:
     if isinstance(renderer, QgsGraduatedSymbolRenderer):
         out["attr"] = renderer.classAttribute()
         out["classes"] = [
-            {"lower": r.lowerValue(), "upper": r.upperValue(), "color": _color(r.symbol()), "label": r.label()}
+            {
+                "lower": r.lowerValue(),
+                "upper": r.upperValue(),
+                "color": _color(r.symbol()),
+                "label": r.label(),
+                **_alphas(r.symbol()),
+            }
             for r in renderer.ranges()
         ]
     elif isinstance(renderer, QgsCategorizedSymbolRenderer):
@@ -87,12 +105,14 @@ def describe_layer(layer) -> dict:
     return out
 
 
-def probe_style(source: str, style_path: str) -> dict:
+def probe_style(source: str, style_path: str, saved: str | None = None) -> dict:
     layer = QgsVectorLayer(source, "layer", "ogr")
     if style_path.endswith(".sld"):
         message, ok = layer.loadSldStyle(style_path)
     else:
         message, ok = layer.loadNamedStyle(style_path)
+    if saved:
+        layer.saveNamedStyle(saved)
     return {"loaded": bool(ok), "message": message, "layer": describe_layer(layer)}
 
 

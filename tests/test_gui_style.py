@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from gui_helpers import WAIT_MS, add_files, dominant_colour, wait_rendered
+from gui_helpers import WAIT_MS, add_files, dominant_colour, pixel_at, wait_rendered
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
@@ -451,3 +451,59 @@ def test_a_second_label_line_makes_the_map_bilingual_and_is_one_undo_step(window
     assert centres.labels.field == "name" and centres.labels.expression is None
     window.document.undo()
     assert two_line_fields(centres.labels) == ("name", "name_local")
+
+
+def _square(path, name: str, half: float) -> None:
+    """A GeoJSON square of side ``2 * half`` degrees centred on 70° E, 30° N."""
+    import json
+
+    ring = [[70 - half, 30 - half], [70 + half, 30 - half], [70 + half, 30 + half], [70 - half, 30 + half]]
+    feature = {
+        "type": "Feature",
+        "properties": {"name": name},
+        "geometry": {"type": "Polygon", "coordinates": [ring + ring[:1]]},
+    }
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8")
+
+
+def test_fill_transparency_fades_the_fill_not_the_outline_and_is_one_undo_step(window, qtbot, tmp_path):
+    from pakmap.style import SingleSymbolStyle, Symbol
+
+    _square(tmp_path / "under.geojson", "under", 4.0)
+    _square(tmp_path / "over.geojson", "over", 2.0)
+    add_files(window, qtbot, tmp_path / "under.geojson", tmp_path / "over.geojson")
+    window.document.set_style("under", SingleSymbolStyle(Symbol(fill="#FF0000", stroke="#FF0000")))
+    window.document.set_style("over", SingleSymbolStyle(Symbol(fill="#0000FF", stroke="#000000", stroke_width=2.0)))
+    over = window.document.layer("over")
+    window.canvas.set_extent((65.0, 25.0, 75.0, 35.0))
+    wait_rendered(window, qtbot)
+
+    def inside():  # the middle of the square: its fill over the red square beneath
+        return pixel_at(window, 70.0, 30.0).getRgb()[:3]
+
+    def outline():  # the middle of the square's left edge: its 2 mm outline
+        return pixel_at(window, 68.0, 30.0).getRgb()[:3]
+
+    assert inside() == (0, 0, 255) and outline() == (0, 0, 0)
+
+    editor = window.open_style_editor(over)
+    rows = _rows(editor)
+    assert "Fill transparency" in rows and editor.fill_transparency_text.text() == "0 %"
+    editor.fill_transparency.setValue(40)
+    assert over.style.symbol.fill_opacity == 0.6 and over.style.symbol.opacity == 1.0
+    assert editor.fill_transparency_text.text() == "40 %"
+    editor.accept()
+    wait_rendered(window, qtbot)
+    red, green, blue = inside()  # 60 % blue over 40 % red
+    assert abs(red - 102) <= 2 and green == 0 and abs(blue - 153) <= 2
+    assert outline() == (0, 0, 0)  # the outline stays opaque
+
+    project_path = tmp_path / "faded.toml"
+    assert window.files.save_as(str(project_path))
+    assert "fill_opacity = 0.6" in project_path.read_text(encoding="utf-8")
+    assert load_project(project_path).layer_spec("over").style.symbol.fill_opacity == 0.6
+
+    window.actions_by_name["undo"].trigger()
+    assert over.style.symbol.fill_opacity == 1.0
+    wait_rendered(window, qtbot)
+    assert inside() == (0, 0, 255)

@@ -346,3 +346,34 @@ title = "Gradient"
     _pakmap_render(exported, described["rendered_extent"], tmp_path / "pakmap.png", labels=False)
     share = _differing_share(tmp_path / "pakmap.png", tmp_path / "qgis.png")
     assert share <= MAX_DIFFERING_FILLS, f"{share:.1%} of pixels differ"
+
+
+def test_a_semi_transparent_fill_goes_to_qgis_and_comes_back(qgis, shared_data, tmp_path):
+    """A choropleth whose fill is 60 % opaque: QGIS opens the .qgz with the fill's alpha at 153 and the
+    outline opaque, and the style QGIS saves reads back as fill_opacity = 0.6."""
+    from pakmap.interop import read_qml, style_to_qml
+
+    project = PROJECT.replace(
+        'classes = 5, palette = "unhcr_blue" }}',
+        'classes = 5, palette = "unhcr_blue", symbol = {{ fill_opacity = 0.6 }} }}',
+    )
+    assert project != PROJECT
+    (tmp_path / "project.toml").write_text(project.format(data=shared_data.as_posix()), encoding="utf-8")
+    loaded = load_layers(load_project(tmp_path / "project.toml"))
+    out = tmp_path / "export" / "map.qgz"
+    out.parent.mkdir()
+    export_qgis_project(loaded, out)
+    described = probe("project", str(out))
+    districts = {l["name"]: l for l in described["layers"]}["districts"]
+    assert len(districts["classes"]) == 6
+    assert {(c["fill_alpha"], c["stroke_alpha"], c["symbol_opacity"]) for c in districts["classes"]} == {
+        (153, 255, 1.0)
+    }
+
+    (tmp_path / "d.qml").write_text(style_to_qml(loaded.layer("districts"), 5), encoding="utf-8")
+    saved = tmp_path / "saved_by_qgis.qml"
+    probe("style", str(shared_data / "pak_districts.geojson"), str(tmp_path / "d.qml"), str(saved))
+    imported = read_qml(saved.read_bytes(), saved)
+    assert imported.style.symbol.fill_opacity == 0.6 and imported.style.symbol.opacity == 1.0
+    # QGIS resaves the label font as its own default; nothing about the fill is lost.
+    assert not [note for note in imported.not_carried if "fill" in note or "class" in note], imported.summary()

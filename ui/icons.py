@@ -270,7 +270,8 @@ def swatch_pixmap(
 ) -> QPixmap:
     """A symbol drawn small. ``kind``: ``fill`` (polygons; ``colours``: one strip per class),
     ``line``, ``marker``, ``circle`` (proportional: ``circle_mm`` its diameter on the page, 0 for
-    the full row) or ``ramp`` (``colours``, low to high)."""
+    the full row) or ``ramp`` (``colours``, low to high). ``opacity`` fades the fill (a line: the
+    line); outlines and a marker's pictogram stay opaque, as they read on the map."""
     width, height = size
     pix = QPixmap(width, height)
     pix.fill(Qt.GlobalColor.transparent)
@@ -312,7 +313,7 @@ def swatch_pixmap(
             p.setBrush(_colour(fill, opacity))
             p.drawEllipse(centre, diameter / 2, diameter / 2)
         else:
-            _marker(p, marker_name, centre, diameter, _colour(fill, opacity), _colour(stroke, opacity))
+            _marker(p, marker_name, centre, diameter, _colour(fill, opacity), _colour(stroke))
     p.end()
     return pix
 

@@ -87,7 +87,7 @@ def layer_icon(layer, classes=()) -> QIcon:
         fill = classes[0].color if classes and kind == "marker" else symbol.fill
         return QIcon(
             swatch_pixmap(
-                kind, fill, symbol.stroke, symbol.stroke_width, marker_name=symbol.marker, opacity=symbol.opacity
+                kind, fill, symbol.stroke, symbol.stroke_width, marker_name=symbol.marker, opacity=symbol.fill_alpha
             )
         )
     kind = "line" if layer.geometry_type == "LineString" else "fill"
@@ -100,7 +100,7 @@ def layer_icon(layer, classes=()) -> QIcon:
             symbol.stroke,
             symbol.stroke_width,
             line_style=symbol.line_style,
-            opacity=symbol.opacity,
+            opacity=symbol.opacity if kind == "line" else symbol.fill_alpha,
             colours=colours if kind == "fill" and len(colours) > 1 else (),
         )
     )

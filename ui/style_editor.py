@@ -13,6 +13,8 @@ the controls and the layer keeps its last valid style. "Round bounds" is the sty
 legend shows them. A histogram of the field's values shows where the class bounds cut them.
 
 The symbol rows say what they size for the layer's geometry: a polygon's fill, opacity and outline;
+"Fill transparency" fades the fill alone (``Symbol.fill_opacity``), so a choropleth over a raster lets
+it show through while the boundaries stay crisp;
 a line's colour, width and dash; a point's marker size and outline; a proportional circle's largest
 diameter. Sizes are millimetres on the page.
 """
@@ -94,6 +96,7 @@ ROW_TITLES = {
     "Marker": {"point": "Marker"},
     "Size": {"point": "Marker size"},
     "Opacity": {"polygon": "Opacity", "line": "Opacity", "point": "Opacity"},
+    "Fill transparency": {"polygon": "Fill transparency", "point": "Fill transparency"},
     "Outline": {"polygon": "Outline colour", "point": "Outline colour"},
     "Width": {"polygon": "Outline width", "line": "Line width", "point": "Outline width"},
     "Line style": {"polygon": "Outline style", "line": "Line style"},
@@ -214,6 +217,14 @@ class StyleEditor(QDialog):
         self.opacity_text.setMinimumWidth(self.opacity_text.fontMetrics().horizontalAdvance("100 %") + 4)
         opacity_box = _side_by_side(self.opacity, self.opacity_text)
         opacity_box.setToolTip("0 %: transparent, 100 %: opaque (the fill and its outline)")
+        self.fill_transparency = QSlider(Qt.Orientation.Horizontal)
+        self.fill_transparency.setRange(0, 100)
+        self.fill_transparency_text = QLabel()
+        self.fill_transparency_text.setMinimumWidth(self.opacity_text.minimumWidth())
+        transparency_box = _side_by_side(self.fill_transparency, self.fill_transparency_text)
+        transparency_box.setToolTip(
+            "0 %: an opaque fill, 100 %: no fill; the outline stays opaque (a choropleth over a raster)"
+        )
         self.stroke = QPushButton()
         self.stroke.clicked.connect(self._pick_stroke)
         self.stroke_width = QDoubleSpinBox()
@@ -254,6 +265,7 @@ class StyleEditor(QDialog):
             ("Marker", self.marker),
             ("Size", self.size),
             ("Opacity", opacity_box),
+            ("Fill transparency", transparency_box),
             ("Outline", self.stroke),
             ("Width", self.stroke_width),
             ("Line style", self.line_style),
@@ -329,6 +341,7 @@ class StyleEditor(QDialog):
         ):
             signal.connect(self._changed)
         self.opacity.valueChanged.connect(self._opacity_moved)
+        self.fill_transparency.valueChanged.connect(self._fill_transparency_moved)
         self._loading = False
         self._update_preview()
         self._applying = False
@@ -399,6 +412,8 @@ class StyleEditor(QDialog):
         self.marker.setCurrentIndex(max(0, self.marker.findData(symbol.marker)))
         self.opacity.setValue(round(100 * symbol.opacity))
         self.opacity_text.setText(f"{self.opacity.value()} %")
+        self.fill_transparency.setValue(round(100 * (1 - symbol.fill_opacity)))
+        self.fill_transparency_text.setText(f"{self.fill_transparency.value()} %")
 
     def _default_label_field(self) -> str | None:
         fields = self._fields["all"]
@@ -527,6 +542,10 @@ class StyleEditor(QDialog):
         self.opacity_text.setText(f"{value} %")
         self._changed()
 
+    def _fill_transparency_moved(self, value: int) -> None:
+        self.fill_transparency_text.setText(f"{value} %")
+        self._changed()
+
     def _fill_breaks_from_classes(self) -> None:
         """Start manual breaks from the classes of the method used so far, rounded for reading."""
         from pakmap.classify import classify
@@ -560,6 +579,7 @@ class StyleEditor(QDialog):
             stroke=self._stroke_colour,
             stroke_width=self.stroke_width.value(),
             opacity=self.opacity.value() / 100,
+            fill_opacity=(100 - self.fill_transparency.value()) / 100,
             line_style=self.line_style.currentData(),
             marker=self.marker.currentData(),
         )

@@ -138,7 +138,7 @@ def _marker_layer(parent, symbol: Symbol, fill: str, size_expression: str | None
     data_defined = {"size": size_expression} if size_expression else None
     stroke_width = f"{symbol.stroke_width:g}" if symbol.stroke_width > 0 else "0"
     common = {
-        "color": qgis_color(fill, 1.0),
+        "color": qgis_color(fill, symbol.fill_opacity),  # the symbol's own opacity is its alpha
         "outline_color": qgis_color(symbol.stroke, 1.0),
         "outline_width": stroke_width,
         "outline_width_unit": "MM",
@@ -195,7 +195,7 @@ def symbol_element(
         _marker_layer(marker, symbol, fill, size_expression)
     elif qgis_type == "fill":
         props = {
-            "color": qgis_color(fill),
+            "color": qgis_color(fill, symbol.fill_opacity),
             "style": "no" if fill.lower() == "none" else "solid",
             "outline_color": qgis_color(symbol.stroke),
             "outline_style": QGIS_LINE_STYLES.get(symbol.line_style, "solid") if symbol.stroke_width > 0 else "no",
@@ -284,6 +284,7 @@ def read_symbol(element: ET.Element, notes: list[str]) -> tuple[Symbol, str, str
     if cls == "SimpleFill":
         color, alpha = hex_color(props.get("color", ""))
         fill = "none" if props.get("style") == "no" or alpha == 0 else color
+        symbol.fill_opacity = _fill_opacity(alpha) if fill != "none" else 1.0
         if props.get("style") not in (None, "", "solid", "no"):
             notes.append(f"fill pattern '{props['style']}' (filled solid)")
         symbol.stroke, _ = hex_color(props.get("outline_color", ""))
@@ -301,7 +302,8 @@ def read_symbol(element: ET.Element, notes: list[str]) -> tuple[Symbol, str, str
         if len(layers) == 2 and symbol.line_style == "dot":
             symbol.stroke, _ = hex_color(layer_props(layers[0]).get("line_color", ""))
     elif cls in ("SimpleMarker", "SvgMarker"):
-        fill, _ = hex_color(props.get("color", ""))
+        fill, alpha = hex_color(props.get("color", ""))
+        symbol.fill_opacity = _fill_opacity(alpha)
         symbol.stroke, _ = hex_color(props.get("outline_color", ""))
         symbol.stroke_width = (
             0.0
@@ -314,6 +316,11 @@ def read_symbol(element: ET.Element, notes: list[str]) -> tuple[Symbol, str, str
     else:
         notes.append(f"symbol layer type {cls or '(none)'} (drawn as a plain fill)")
     return symbol, fill, size_expression
+
+
+def _fill_opacity(alpha: float) -> float:
+    """A fill colour's alpha (0–1 of 255 steps) as the fill opacity pakmap writes back: 0.6, not 0.6000000001."""
+    return round(alpha, 2)
 
 
 def _line_style(name: str, props: dict[str, str], notes: list[str]) -> str:

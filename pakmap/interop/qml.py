@@ -471,14 +471,9 @@ def _value_field(expression: str) -> str | None:
 
 def _same_symbols(first: Symbol, others: list[Symbol], notes: list[str]) -> None:
     for other in others:
-        if (other.stroke, other.stroke_width, other.line_style, other.marker, other.size) != (
-            first.stroke,
-            first.stroke_width,
-            first.line_style,
-            first.marker,
-            first.size,
-        ):
-            notes.append("outlines or sizes that differ between classes (kept the first class's)")
+        looks = ("stroke", "stroke_width", "line_style", "marker", "size", "fill_opacity")
+        if any(getattr(other, key) != getattr(first, key) for key in looks):
+            notes.append("outlines, sizes or fill transparency that differ between classes (kept the first class's)")
             return
 
 

@@ -85,13 +85,13 @@ def _mark_graphic(parent: ET.Element, symbol: Symbol, fill: str, size: ET.Elemen
     if symbol.marker in SIMPLE_MARKERS:
         mark = _se(graphic, "Mark")
         _se(mark, "WellKnownName", SIMPLE_MARKERS[symbol.marker])
-        _fill(mark, fill, symbol.opacity)
+        _fill(mark, fill, symbol.fill_alpha)
         if symbol.stroke_width > 0:
             _stroke(mark, symbol.stroke, symbol.stroke_width, "solid", symbol.opacity)
     else:
         svg = (
             marker_svg(symbol.marker)
-            .replace("param(fill-opacity)", f"{symbol.opacity:g}")
+            .replace("param(fill-opacity)", f"{symbol.fill_alpha:g}")
             .replace("param(outline-opacity)", f"{symbol.opacity:g}")
             .replace("param(outline-width)", f"{2 * symbol.stroke_width / max(symbol.size, 0.1):.3g}")
             .replace("param(fill)", fill)
@@ -111,7 +111,7 @@ def _symbolizers(rule: ET.Element, kind: str, symbol: Symbol, fill: str) -> None
     if kind == "polygon":
         poly = _se(rule, "PolygonSymbolizer")
         if fill.lower() != "none":
-            _fill(poly, fill, symbol.opacity)
+            _fill(poly, fill, symbol.fill_alpha)
         if symbol.stroke_width > 0:
             _stroke(poly, symbol.stroke, symbol.stroke_width, symbol.line_style, symbol.opacity)
     elif kind == "line":

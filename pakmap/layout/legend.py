@@ -353,7 +353,8 @@ def _draw_marker(painter: QPainter, swatch: Swatch, centre: QPointF, diameter: f
     centres = np.array([[centre.x(), centre.y()]])
     for part in marker(swatch.marker):
         path = tiled_path(part, centres, diameter)
-        color = qcolor(swatch.fill if part.role == "body" else swatch.stroke, swatch.opacity)
+        # The swatch's opacity is its fill's: the pictogram stays as crisp as on the map.
+        color = qcolor(swatch.fill, swatch.opacity) if part.role == "body" else qcolor(swatch.stroke)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
         painter.drawPath(path)

@@ -37,7 +37,8 @@ class LegendItem:
 
     ``kind``: ``fill`` (polygon swatch), ``line``, ``marker`` (``marker`` names the symbol) or
     ``circle`` (proportional: ``size_mm`` is the true diameter on the page). ``color`` fills the
-    swatch, ``stroke``/``stroke_width`` (mm) outline it; ``opacity`` applies to the fill.
+    swatch, ``stroke``/``stroke_width`` (mm) outline it; ``opacity`` applies to the fill (the symbol's
+    opacity times its fill opacity; a line's own opacity).
     """
 
     label: str
@@ -80,7 +81,7 @@ def legend_items(layer, threshold: int | None = None) -> list[LegendItem]:
         max_size, max_value = sym.circle_scale
         sizes = circle_diameters(np.array(values, dtype=float), max_value, max_size)
         return [
-            LegendItem(text, "circle", s.fill, s.stroke, s.stroke_width, float(d), None, s.opacity)
+            LegendItem(text, "circle", s.fill, s.stroke, s.stroke_width, float(d), None, s.fill_alpha)
             for text, d in zip(texts, sizes)
         ]
     geom = _layer_kind(layer)
@@ -103,12 +104,14 @@ def legend_items(layer, threshold: int | None = None) -> list[LegendItem]:
             )
         elif geom == "point":
             items.append(
-                LegendItem(c.label, "marker", c.fill, s.stroke, s.stroke_width, s.size, s.marker, s.opacity, c.nodata)
+                LegendItem(
+                    c.label, "marker", c.fill, s.stroke, s.stroke_width, s.size, s.marker, s.fill_alpha, c.nodata
+                )
             )
         else:
             items.append(
                 LegendItem(
-                    c.label, "fill", c.fill, s.stroke, s.stroke_width, 0.0, None, s.opacity, c.nodata, s.line_style
+                    c.label, "fill", c.fill, s.stroke, s.stroke_width, 0.0, None, s.fill_alpha, c.nodata, s.line_style
                 )
             )
     return items

@@ -159,7 +159,7 @@ def _draw_polygons(view, painter, sym, geoms, class_of, transform, cancel) -> No
             if cancel is not None and cancel():
                 return
             mask = vertex_class == c
-            painter.setBrush(QBrush(qcolor(sym.classes[c].fill, sym.symbol.opacity)))
+            painter.setBrush(QBrush(qcolor(sym.classes[c].fill, sym.symbol.fill_alpha)))
             painter.drawPath(paths.path_from_elements(types[mask], px[mask]))
     finally:
         painter.restore()
@@ -256,7 +256,7 @@ def _marker_passes(view, sym: Symbolization, px: np.ndarray, classes: np.ndarray
     passes: list[_Pass] = []
     for c in np.unique(classes):
         at = px[classes == c]
-        fill = qcolor(sym.classes[c].fill, sym.symbol.opacity)
+        fill = qcolor(sym.classes[c].fill, sym.symbol.fill_alpha)
         for start in range(0, len(at), MARKER_CHUNK):
             chunk = at[start : start + MARKER_CHUNK]
             for part in marker(sym.symbol.marker):
@@ -321,7 +321,7 @@ def _draw_proportional(view, painter, sym, geoms, sizes_mm, transform) -> None:
     diameters = sizes_mm[ok] * view.mm(1.0)
     order = np.argsort(-diameters, kind="stable")
     painter.setPen(_stroke_pen(view, sym))
-    painter.setBrush(QBrush(qcolor(sym.classes[0].fill, sym.symbol.opacity)))
+    painter.setBrush(QBrush(qcolor(sym.classes[0].fill, sym.symbol.fill_alpha)))
     for i in order:
         r = diameters[i] / 2
         painter.drawEllipse(QPointF(px[i, 0], px[i, 1]), r, r)

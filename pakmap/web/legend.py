@@ -76,22 +76,34 @@ def _swatch(item: LegendItem, where: str, point_circles: bool = False) -> str:
             outline,
             px(item.stroke_width),
             px(item.size_mm),
-            item.opacity,
+            fill_opacity=item.opacity,
         )
         return symbol.inline_svg("pm-sw")
     if item.kind in ("marker", "circle"):
         size = max(px(item.size_mm), 4.0)
         return (
-            f'<span class="pm-sw" style="width:{size:.1f}px;height:{size:.1f}px;background:{color};'
-            f'opacity:{item.opacity:g};border:{border:.1f}px solid {stroke};border-radius:50%"></span>'
+            f'<span class="pm-sw" style="width:{size:.1f}px;height:{size:.1f}px;background:{_faded(color, item.opacity)};'
+            f'border:{border:.1f}px solid {stroke};border-radius:50%"></span>'
         )
     # A white outline (district borders) vanishes on the white legend: a hairline grey keeps the
     # light classes and "No data" readable as boxes.
-    fill = nodata_swatch_css(color) if item.nodata and color != "transparent" else f"background:{color}"
+    # The swatch's opacity is its fill's (LegendItem.opacity): the outline stays as crisp as on the map.
+    if item.nodata and color != "transparent":
+        fill = f"{nodata_swatch_css(color)};opacity:{item.opacity:g}"
+    else:
+        fill = f"background:{_faded(color, item.opacity)}"
     return (
-        f'<span class="pm-sw" style="width:14px;height:11px;{fill};opacity:{item.opacity:g};'
+        f'<span class="pm-sw" style="width:14px;height:11px;{fill};'
         f'border:{border:.1f}px solid {stroke if stroke != "#FFFFFF" else "#CCCCCC"}"></span>'
     )
+
+
+def _faded(color: str, opacity: float) -> str:
+    """A checked ``#RRGGBB`` at ``opacity`` as CSS (``rgba``), or the colour itself when opaque."""
+    if opacity >= 1 or not color.startswith("#") or len(color) != 7:
+        return color
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{opacity:g})"
 
 
 def _text(text: str, bold: bool = False) -> str:

@@ -80,7 +80,8 @@ class MarkerSymbol:
     stroke: str | None
     stroke_px: float  # outline width; 0: no outline
     size_px: float  # width of the marker's unit box (the style's size)
-    opacity: float = 1.0
+    opacity: float = 1.0  # the whole marker
+    fill_opacity: float = 1.0  # the body's fill besides: its outline and pictogram stay crisp
 
     @property
     def outline_px(self) -> float:
@@ -104,7 +105,8 @@ class MarkerSymbol:
         for part in marker(self.marker):
             d = svg_path_data(part)
             if part.role == "body":
-                fill = f'fill="{self.fill}" fill-opacity="{opacity}"' if self.fill else 'fill="none"'
+                body = f"{self.opacity * self.fill_opacity:g}"
+                fill = f'fill="{self.fill}" fill-opacity="{body}"' if self.fill else 'fill="none"'
                 outline = ""
                 if self.outline_px:
                     width = _num(self.outline_px / (self.size_px / 2))

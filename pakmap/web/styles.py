@@ -99,6 +99,7 @@ def web_style(layer: VectorLayer, threshold: int | None) -> WebStyle:
     fills = [css_color(c.fill, where) for c in sym.classes]
     stroke = css_color(symbol.stroke, where)
     opacity = round(float(symbol.opacity) * float(layer.opacity), 3)
+    fill_opacity = round(symbol.fill_alpha * float(layer.opacity), 3)  # the fill alone fades (Symbol.fill_opacity)
     geoms = layer.data.geometry.values
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     sizes_mm = sym.sizes_mm  # each feature's circle: proportional styles only
@@ -113,7 +114,7 @@ def web_style(layer: VectorLayer, threshold: int | None) -> WebStyle:
                 "fillColor": fills[0] or "#0072BC",
                 "color": stroke or "#FFFFFF",
                 "weight": px(symbol.stroke_width),
-                "fillOpacity": opacity,
+                "fillOpacity": fill_opacity,
                 "opacity": opacity,
             }
             for i in drawn
@@ -125,7 +126,9 @@ def web_style(layer: VectorLayer, threshold: int | None) -> WebStyle:
     if kind == "point" and int(shapely.get_num_geometries(geoms[drawn]).sum()) <= MAX_MARKER_ICONS:
         # One symbol and one icon per class, shared by its points (hashing is per class, not per point).
         symbols = {
-            int(c): MarkerSymbol(symbol.marker, fills[c], stroke, px(symbol.stroke_width), px(symbol.size), opacity)
+            int(c): MarkerSymbol(
+                symbol.marker, fills[c], stroke, px(symbol.stroke_width), px(symbol.size), opacity, symbol.fill_opacity
+            )
             for c in np.unique(class_of[drawn])
         }
         icons = {c: {"icon": s.icon_options()} for c, s in symbols.items()}
@@ -165,7 +168,7 @@ def web_style(layer: VectorLayer, threshold: int | None) -> WebStyle:
         base = {
             "color": stroke or "#000000",
             "weight": px(symbol.stroke_width) if has_stroke else 0,
-            "fillOpacity": opacity,
+            "fillOpacity": fill_opacity,
             "opacity": opacity if has_stroke else 0,
             **({"dashArray": dashes} if dashes and has_stroke else {}),
         }
