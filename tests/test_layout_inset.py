@@ -36,11 +36,9 @@ def test_a_national_choropleth_gets_a_karachi_inset_with_its_districts_named(adm
     ensure_gui_app()
     loaded = _labelled(admin_gpkg, template)
     page = compose_page(loaded)
-    inset = page.inset
-    assert inset is not None
+    inset = next(i for i in page.insets if set(i.features) & KARACHI)
     assert set(inset.features) <= KARACHI and len(inset.features) >= 5  # the names the main map drops
-    clashes = [pair for pair in overlaps(page.frames) if set(pair) != {"map", "inset"}]
-    assert clashes == []
+    assert _clashes(page) == []
     collector, placed = _placed(loaded, inset.box, inset.extent)
     named = {c.text for c in collector.candidates if id(c) in placed}
     assert set(inset.features) <= named  # at the inset's scale every one of them fits
@@ -50,24 +48,31 @@ def test_a_national_choropleth_gets_a_karachi_inset_with_its_districts_named(adm
     assert all(name in text for name in inset.features)  # named on the page only by the inset
 
 
-def test_the_inset_sits_where_the_map_draws_nothing(admin_gpkg):
+def _clashes(page) -> list[tuple[str, str]]:
+    """Boxes on the page that overlap, but for an inset over the main map (where it draws nothing)."""
+    return [pair for pair in overlaps(page.frames) if not (pair[0] == "map" and pair[1].startswith("inset"))]
+
+
+def test_the_insets_sit_where_the_map_draws_nothing(admin_gpkg):
     ensure_gui_app()
     loaded = _labelled(admin_gpkg)
-    inset = compose_page(loaded).inset
-    assert inset is not None
+    insets = compose_page(loaded).insets
+    assert len(insets) == 2
     loaded.project.layout.inset = False
     plain = compose_page(loaded)
-    assert plain.inset is None
+    assert plain.insets == ()
     image, _ = page_image(plain, 60)
-    x, y, w, h = (round(v) for v in inset.box.to_px(60))
     rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine() // 4, 4)
-    under = rows[y + 2 : y + h - 2, x + 2 : x + w - 2, :3]  # inside the frame's outline
-    assert (under >= 250).all()  # white: no feature and no label is covered by the inset
+    for inset in insets:
+        x, y, w, h = (round(v) for v in inset.box.to_px(60))
+        under = rows[y + 2 : y + h - 2, x + 2 : x + w - 2, :3]  # inside the frame's outline
+        assert (under >= 250).all()  # white: no feature and no label is covered by the inset
 
 
 def test_no_inset_without_labels_or_when_switched_off(admin_gpkg):
-    assert compose_page(real_project(admin_gpkg)).inset is None  # nothing dropped: nothing to show
-    assert compose_page(_labelled(admin_gpkg, inset=False)).inset is None
+    assert compose_page(real_project(admin_gpkg)).insets == ()  # nothing dropped: nothing to show
+    assert compose_page(_labelled(admin_gpkg, inset=False)).insets == ()
+    assert compose_page(_labelled(admin_gpkg, inset=0)).insets == ()
 
 
 def _device(dpi):
@@ -98,3 +103,117 @@ def test_a_short_legend_grows_into_its_box_and_a_long_one_does_not(admin_gpkg):
     long = [LegendGroup("Category", tuple(LegendRow(f"Category {i}", swatch) for i in range(30)))]
     crowded = layout_legend(long, spec, template.font, rect, _device(300), 300)
     assert crowded.size <= spec.size  # a full legend never grows, it shrinks or flows into columns
+
+
+SUKKUR = {"Sukkur", "New Sukkur", "Rohri", "Lakhi", "Kingri", "Pano Aqil", "Salehpat", "Garhi Yasin"}
+
+
+def _sindh_tehsils(shared_data, template="a4_landscape", **layout):
+    """Sindh's 125 tehsils (OCHA COD-AB), by area, labelled: Karachi's towns and Sukkur's tehsils crowd."""
+    import geopandas as gpd
+
+    from pakmap.layer import VectorLayer
+    from pakmap.project.loaded import LoadedProject
+    from pakmap.project.model import LayoutSpec, Project
+    from pakmap.style import GraduatedStyle
+
+    tehsils = VectorLayer(
+        "tehsils",
+        gpd.read_file(shared_data / "sindh_cod_adm3_pcodes.geojson"),
+        style=GraduatedStyle(field="Area (km2)", classes=5),
+        labels=LabelStyle(field="ADM3_EN"),
+    )
+    spec = LayoutSpec(template=template, title="Sindh: area by tehsil", sources="OCHA COD-AB", **layout)
+    return LoadedProject(Project(layout=spec), [tehsils])
+
+
+def _check_insets(loaded, page, first: set[str], second: set[str]) -> None:
+    assert len(page.insets) == 2 and [i.letter for i in page.insets] == ["A", "B"]
+    assert any(set(i.features) <= first for i in page.insets) and any(set(i.features) <= second for i in page.insets)
+    assert _clashes(page) == []  # not over each other, the legend, the locator, the title…
+    for inset in page.insets:
+        assert len(inset.features) >= 3
+        collector, placed = _placed(loaded, inset.box, inset.extent)
+        assert set(inset.features) <= {c.text for c in collector.candidates if id(c) in placed}
+
+
+def test_two_insets_on_sindh_tehsils_karachi_and_sukkur(shared_data, tmp_path):
+    ensure_gui_app()
+    loaded = _sindh_tehsils(shared_data)
+    page = compose_page(loaded)
+    karachi_towns = {name for name in loaded.layer("tehsils").data["ADM3_EN"] if name.endswith(" Town")}
+    _check_insets(loaded, page, karachi_towns, SUKKUR)
+    pdf = write_pdf([page], tmp_path / "sindh.pdf")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert all(name in text for inset in page.insets for name in inset.features)
+
+    one = compose_page(_sindh_tehsils(shared_data, inset=1))
+    assert len(one.insets) == 1 and set(one.insets[0].features) <= karachi_towns  # the densest of the two
+    assert one.insets[0].letter == ""  # one inset: its colour and outline pair it, no letter needed
+
+
+def test_two_insets_on_a_national_a4_map(admin_gpkg):
+    """Nationally, Islamabad and Rawalpindi keep their labels at A4 and A3; after Karachi, the small
+    districts of Hazara and Azad Kashmir lose theirs, and get the second inset."""
+    ensure_gui_app()
+    loaded = _labelled(admin_gpkg)
+    north = {
+        "Poonch", "Bagh", "Jhelum Valley", "Sudhnoti", "Haveli", "Kotli", "Muzaffarabad", "Mirpur", "Bhimber",
+        "Shangla", "Batagram", "Lower Kohistan", "Upper Kohistan", "Kolai Pallas Kohistan", "Torghar", "Haripur",
+        "Abbotabad", "Mansehra", "Buner", "Swabi", "Mardan", "Islamabad", "Rawalpindi",
+    }  # fmt: skip
+    _check_insets(loaded, compose_page(loaded), KARACHI, north)
+
+
+def test_each_inset_and_its_outline_carry_the_same_letter(admin_gpkg):
+    ensure_gui_app()
+    page = compose_page(_labelled(admin_gpkg))
+    plain = dataclasses.replace(page, insets=tuple(dataclasses.replace(i, letter="") for i in page.insets))
+    dpi = 100
+    lettered, view = page_image(page, dpi)
+    unlettered, _ = page_image(plain, dpi)
+
+    def pixels(image):
+        rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine() // 4, 4)
+        return rows[:, : image.width(), :3].astype(int)
+
+    differ = np.abs(pixels(lettered) - pixels(unlettered)).max(axis=2) > 64
+    assert differ.any()
+    frame = page.elements["map"].box
+    px = dpi / 25.4
+    near = np.zeros_like(differ)
+    for inset in page.insets:
+        x, y, _, _ = inset.box.to_px(dpi)  # the frame's tag, inside its top-left corner
+        tag = differ[round(y) : round(y + 5 * px), round(x) : round(x + 5 * px)]
+        assert tag.sum() > 20
+        near[round(y) : round(y + 5 * px), round(x) : round(x + 5 * px)] = True
+        # The outline's tag: above and left of the outline's top-left corner on the main map.
+        from pakmap.render.transform import DeviceTransform
+
+        fitted = _placed(page.loaded, inset.box, inset.extent)[0].view.extent
+        (left, top), _ = DeviceTransform.for_view(view).apply(
+            np.array([[fitted[0], fitted[3]], [fitted[2], fitted[1]]])
+        )
+        ox, oy = frame.to_px(dpi)[0] + left, frame.to_px(dpi)[1] + top
+        tag = differ[round(oy - 5 * px) : round(oy + 1), round(ox - 5 * px) : round(ox + 1)]
+        assert tag.sum() > 20
+        near[round(oy - 5 * px) : round(oy + 1), round(ox - 5 * px) : round(ox + 1)] = True
+    assert not (differ & ~near).any()  # the letters change nothing else on the page
+
+
+def test_the_number_of_insets_in_the_project_file(tmp_path):
+    from pakmap.errors import ProjectError
+    from pakmap.project.toml_format import load_project, save_project
+
+    path = tmp_path / "p.toml"
+    for value, expected in (("true", True), ("false", False), ("3", 3)):
+        path.write_text(f"[pakmap]\nformat = 1\n\n[layout]\ninset = {value}\n", encoding="utf-8")
+        project = load_project(path)
+        assert project.layout.inset == expected
+        save_project(project, tmp_path / "again.toml")
+        assert load_project(tmp_path / "again.toml").layout.inset == expected
+    for value in ('"many"', "9", "-1", "1.5"):
+        path.write_text(f"[pakmap]\nformat = 1\n\n[layout]\ninset = {value}\n", encoding="utf-8")
+        with pytest.raises(ProjectError, match="inset") as info:
+            load_project(path)
+        assert "\n" not in str(info.value) and "a number from 0 to 4" in str(info.value)

@@ -23,7 +23,7 @@ from ..style import SingleSymbolStyle, Symbol
 from .box import Box
 from .chart_data import ChartTable, page_tables
 from .chart_panel import chart_name, place_charts
-from .inset import GAP_MM, Inset, below_legend_box, corner_box, dense_cluster, inset_extent
+from .inset import GAP_MM, LETTERS, MAX_INSETS, Inset, below_legend_box, corner_boxes, dense_clusters, inset_extent
 from .kashmir import kashmir_in_view
 from .legend import LegendGroup, legend_groups, legend_height_mm
 from .locator import locator_boundaries
@@ -50,12 +50,12 @@ class Page:
     overlay: tuple = ()  # layers drawn over the map (an atlas page's feature outline)
     north_rotation: float = 0.0  # degrees clockwise from the page's up to true north at the map's centre
     charts: dict[str, ChartTable] = field(default_factory=dict)  # element name (chart_1…) -> its rows
-    inset: Inset | None = None  # a zoomed map of a dense cluster, in free space on the page
+    insets: tuple[Inset, ...] = ()  # zoomed maps of dense clusters, in free space on the page
 
     @property
     def frames(self) -> dict[str, Box]:
-        """The boxes of the elements and of the inset map: what must not overlap on the page."""
-        return {**self.boxes, **({"inset": self.inset.box} if self.inset else {})}
+        """The boxes of the elements and of the inset maps: what must not overlap on the page."""
+        return {**self.boxes, **{f"inset {i.letter or 'A'}": i.box for i in self.insets}}
 
     @property
     def boxes(self) -> dict[str, Box]:
@@ -132,9 +132,15 @@ def compose_page(
             if boundaries is None:
                 continue
         shown[name] = spec
-    inset = None
-    if layout.inset and "legend" in shown and highlight is None:
-        inset, shown["legend"] = place_inset(loaded, shown["legend"], groups, template.font, frame, fitted)
+    insets: tuple[Inset, ...] = ()
+    wanted = inset_count(layout.inset)
+    if wanted and "legend" in shown and highlight is None:
+        furniture = [spec.box for name, spec in shown.items() if name not in ("map", "legend")]
+        # The extent the frame is drawn from (not the fitted one): labels on the edge of fitting fall
+        # the same way as on the page.
+        insets, shown["legend"] = place_insets(
+            loaded, shown["legend"], groups, template.font, frame, requested, wanted, furniture
+        )
     metadata = {
         "title": fields["title"] or "Map",
         "subject": " — ".join(t for t in (fields["subtitle"], dates[0] if dates else "") if t) or fields["title"],
@@ -156,32 +162,58 @@ def compose_page(
         overlay,
         north,
         charts,
-        inset,
+        insets,
     )
 
 
-def place_inset(
-    loaded: LoadedProject, legend: ElementSpec, groups: list[LegendGroup], family: str, frame: Box, extent
-) -> tuple[Inset | None, ElementSpec]:
-    """An inset for the main map's densest unreadable cluster, in the larger of the free spaces: the
-    legend's column below its entries (the legend's box then ends above it) or an empty corner of the
-    map frame. None when there is no such cluster, no room, or the inset would name none of it."""
-    cluster = dense_cluster(loaded, frame, extent)
-    if cluster is None:
-        return None, legend
+def inset_count(setting: bool | int) -> int:
+    """How many insets a page may have: ``inset = true`` up to ``MAX_INSETS``, a number up to that many."""
+    if isinstance(setting, bool):
+        return MAX_INSETS if setting else 0
+    return int(setting)
+
+
+def place_insets(
+    loaded: LoadedProject,
+    legend: ElementSpec,
+    groups: list[LegendGroup],
+    family: str,
+    frame: Box,
+    extent,
+    wanted: int = MAX_INSETS,
+    furniture: list[Box] | tuple = (),
+) -> tuple[tuple[Inset, ...], ElementSpec]:
+    """Insets for the main map's unreadable clusters, densest first, each in the largest free place
+    left: the legend's column below its entries (the legend's box then ends above it) or an empty
+    corner of the map frame, never over another inset or the page's ``furniture`` (locator, north
+    arrow…). At most ``wanted``; a cluster that no place left can name any of is passed over."""
+    clusters = dense_clusters(loaded, frame, extent)
+    if not clusters:
+        return (), legend
     box = legend.box
     top = box.y + legend_height_mm(groups, legend, family) + GAP_MM
     column = below_legend_box(Box(box.x, top, box.width, box.bottom - top)) if top < box.bottom else None
-    corner = corner_box(loaded, frame, extent)
-    place = max((b for b in (column, corner) if b is not None), key=lambda b: b.width, default=None)
-    if place is None:
-        return None, legend
-    inset_view, named = inset_extent(loaded, cluster, place)
-    if not named:
-        return None, legend
-    if place is column:  # the legend keeps its size above the inset, instead of growing into its room
+    places = [b for b in [column, *corner_boxes(loaded, frame, extent)] if b is not None]
+    places = [b for b in places if not any(b.intersects(f) for f in furniture)]
+    chosen: list[tuple[Box, tuple, tuple[str, ...]]] = []
+    for cluster in clusters:
+        if len(chosen) == wanted:
+            break
+        free = [b for b in places if not any(b.intersects(taken) for taken, _, _ in chosen)]
+        for place in sorted(free, key=lambda b: -b.width):
+            view, named = inset_extent(loaded, cluster, place)
+            if named:
+                chosen.append((place, view, named))
+            break  # the largest free place: a smaller one names no more
+    if not chosen:
+        return (), legend
+    if any(place is column for place, _, _ in chosen):
+        # The legend keeps its size above the inset, instead of growing into its room.
         legend = dataclasses.replace(legend, box=Box(box.x, box.y, box.width, top - box.y - 1.0), max_size=None)
-    return Inset(place, inset_view, cluster.labels), legend
+    letters = LETTERS if len(chosen) > 1 else ""
+    # Lettered as read: top to bottom, left to right on the page.
+    ordered = sorted(chosen, key=lambda c: (round(c[0].y), c[0].x))
+    return tuple(Inset(p, v, f, letters[i] if letters else "") for i, (p, v, f) in enumerate(ordered)), legend
 
 
 def highlight_layers(features: gpd.GeoDataFrame, color: str, veil: str | None = None) -> tuple[VectorLayer, ...]:

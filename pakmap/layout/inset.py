@@ -1,13 +1,16 @@
-"""An inset map for a dense cluster whose labels do not fit the main map (Karachi's seven districts).
+"""Inset maps for dense clusters whose labels do not fit the main map (Karachi's seven districts).
 
-``dense_cluster`` places the main map's labels as the frame will (``pakmap.render.labels``) and looks
+``dense_clusters`` places the main map's labels as the frame will (``pakmap.render.labels``) and looks
 at the features whose labels lost their place: small ones (a few mm across on the page) lying close
-together form clusters, and the densest cluster of at least ``MIN_FEATURES`` is the one a reader
-cannot read. The inset goes where the page has room: below the legend's entries in its column, or
-in a corner of the map frame that nothing is drawn in (a neighbouring country left blank),
-whichever holds the larger frame. Its extent is the zoom, around the cluster's smallest features,
-at which most of the cluster's names fit. It is a second map frame drawn by the same renderer, and
-its extent is outlined on the main map in the inset frame's colour.
+together form clusters of at least ``MIN_FEATURES``, densest first — the ones a reader cannot read.
+A chain of small features longer than ``MAX_CLUSTER_MM`` on the page (the districts from Azad
+Kashmir down into Punjab on a national A4 map) is cut into compact clusters an inset can show.
+Insets go where the page has room: below the legend's entries in its column, or in corners of the
+map frame that nothing is drawn in (a neighbouring country left blank), the densest cluster in the
+largest place, never over one another or the page's furniture. Each inset's extent is the zoom,
+around its cluster's smallest features, at which most of the cluster's names fit. It is a map frame
+drawn by the same renderer, and its extent is outlined on the main map in the inset frame's colour;
+with more than one inset, a letter on each frame and beside each outline ("A", "B") pairs them.
 """
 
 from __future__ import annotations
@@ -16,18 +19,24 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QPainter, QPen
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QFontMetricsF, QPainter, QPen
 
 from ..layer import VectorLayer
 from ..project.loaded import LoadedProject
+from ..project.model import INSETS_LIMIT
 from ..render.labels import LabelCollector
 from ..render.qt import ensure_gui_app, qcolor
 from ..render.transform import DeviceTransform, projected
 from .box import Box
 from .mapframe import draw_map_frame, frame_view
+from .text import make_font
 
 MIN_FEATURES = 3  # unlabelled neighbours that make a cluster worth an inset
+MAX_CLUSTER_MM = 20.0  # a cluster spreads at most this far on the page; a longer chain is cut up
+MAX_INSETS = 2  # insets on a page when the layout says `inset = true`
+LETTERS = "ABCDEFGH"[:INSETS_LIMIT]  # pair insets and their outlines
+LETTER_PT = 7.0
 SMALL_MM = 10.0  # a feature at most this wide and tall on the page is "small"
 NEAR_MM = 2.0  # small features this close on the page belong to one cluster
 MIN_SIDE_MM = 25.0  # an inset smaller than this is not worth drawing
@@ -44,7 +53,8 @@ class Inset:
 
     box: Box
     extent: tuple[float, float, float, float]  # requested; the frame fits it to its box
-    features: tuple[str, ...]  # the names of the cluster's features the inset labels
+    features: tuple[str, ...]  # the names of the cluster's features the inset labels (the main map cannot)
+    letter: str = ""  # "A", "B"… on the frame and beside its outline when a page has several insets
 
 
 @dataclass(frozen=True)
@@ -69,17 +79,16 @@ def _labelled(loaded: LoadedProject) -> list[VectorLayer]:
     return [l for l in loaded.drawable if isinstance(l, VectorLayer) and l.visible and l.labels and l.labels.visible]
 
 
-def dense_cluster(loaded: LoadedProject, frame: Box, extent) -> Cluster | None:
-    """The densest cluster of small features whose labels the main map in ``frame`` drops."""
+def dense_clusters(loaded: LoadedProject, frame: Box, extent) -> list[Cluster]:
+    """The clusters of small features whose labels the main map in ``frame`` drops, densest first."""
     layers = {l.name: l for l in _labelled(loaded)}
     if not layers:
-        return None
+        return []
     ensure_gui_app()  # label metrics need Qt's fonts, even when a page is composed before it is painted
     collector, placed = _placed(loaded, frame, extent)
     view = collector.view
     units_per_mm = (view.extent[2] - view.extent[0]) / frame.width  # map units per mm of the page
-    best: Cluster | None = None
-    best_density = 0.0
+    found: list[tuple[float, Cluster]] = []
     for name, layer in layers.items():
         dropped = [c for c in collector.candidates if c.layer == name and id(c) not in placed and c.row >= 0]
         if len(dropped) < MIN_FEATURES:
@@ -94,45 +103,64 @@ def dense_cluster(loaded: LoadedProject, frame: Box, extent) -> Cluster | None:
         grown = shapely.box(boxes[:, 0] - near, boxes[:, 1] - near, boxes[:, 2] + near, boxes[:, 3] + near)
         small_ones = [c for c, s in zip(dropped, small) if s]
         for zone in shapely.get_parts(shapely.union_all(grown)):
-            members = shapely.intersects(grown, zone)
-            if members.sum() < MIN_FEATURES:
-                continue
-            member_boxes = boxes[members]
-            area_mm2 = float(
-                ((member_boxes[:, 2] - member_boxes[:, 0]) * (member_boxes[:, 3] - member_boxes[:, 1])).sum()
-            )
-            density = members.sum() / max(area_mm2 / units_per_mm**2, 1.0)
-            if density > best_density:
-                best_density = density
-                chosen = [c for c, m in zip(small_ones, members) if m]
-                best = Cluster(name, tuple(c.row for c in chosen), tuple(c.text for c in chosen), member_boxes.copy())
-    return best
+            in_zone = np.flatnonzero(shapely.intersects(grown, zone))
+            for members in compact_groups(boxes[in_zone], MAX_CLUSTER_MM * units_per_mm):
+                member_boxes = boxes[in_zone[members]]
+                area_mm2 = float(
+                    ((member_boxes[:, 2] - member_boxes[:, 0]) * (member_boxes[:, 3] - member_boxes[:, 1])).sum()
+                )
+                density = len(members) / max(area_mm2 / units_per_mm**2, 1.0)
+                chosen = [small_ones[i] for i in in_zone[members]]
+                cluster = Cluster(name, tuple(c.row for c in chosen), tuple(c.text for c in chosen), member_boxes)
+                found.append((density, cluster))
+    found.sort(key=lambda pair: -pair[0])
+    return [cluster for _, cluster in found]
 
 
-def corner_box(loaded: LoadedProject, frame: Box, extent) -> Box | None:
-    """The largest square in a corner of the map frame that nothing is drawn in (mm), or None."""
+def compact_groups(boxes: np.ndarray, spread: float) -> list[np.ndarray]:
+    """``boxes`` (n, 4) of neighbouring features in groups of at least ``MIN_FEATURES`` whose centres lie
+    within ``spread`` of one another (map units): all of them when they do, else the fullest window of
+    that size around one feature, then the fullest among the rest, and so on."""
+    centres = np.column_stack(((boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2))
+    if len(boxes) < MIN_FEATURES:
+        return []
+    if (centres.max(axis=0) - centres.min(axis=0)).max() <= spread:
+        return [np.arange(len(boxes))]
+    groups = []
+    left = np.arange(len(boxes))
+    while len(left) >= MIN_FEATURES:
+        near = (np.abs(centres[left, None, :] - centres[None, left, :]) <= spread / 2).all(axis=2)
+        seed = int(np.argmax(near.sum(axis=1)))  # ties: the first, so the result does not depend on luck
+        group = left[near[seed]]
+        if len(group) < MIN_FEATURES:
+            break
+        groups.append(group)
+        left = left[~near[seed]]
+    return groups
+
+
+def corner_boxes(loaded: LoadedProject, frame: Box, extent) -> list[Box]:
+    """In each corner of the map frame, the largest square that nothing is drawn in (mm), largest first."""
     view = frame_view(loaded, frame, extent).fitted()
     units_per_mm = (view.extent[2] - view.extent[0]) / frame.width
     shapes = [projected(l, view.crs).geoms for l in loaded.drawable if isinstance(l, VectorLayer) and l.visible]
     if not shapes:
-        return None
+        return []
     tree = shapely.STRtree(np.concatenate(shapes))
     xmin, ymin, xmax, ymax = view.extent
-    side = MAX_SIDE_SHARE * min(frame.width, frame.height)
-    while side >= MIN_SIDE_MM:
-        s = side * units_per_mm
-        corners = {  # page box (mm) and the same square in map units
-            (frame.x, frame.y): (xmin, ymax - s),
-            (frame.right - side, frame.y): (xmax - s, ymax - s),
-            (frame.x, frame.bottom - side): (xmin, ymin),
-            (frame.right - side, frame.bottom - side): (xmax - s, ymin),
-        }
-        for (px, py), (mx, my) in corners.items():
-            square = shapely.box(mx, my, mx + s, my + s)
-            if not len(tree.query(square, predicate="intersects")):
-                return Box(px, py, side, side)
-        side -= 2.0
-    return None
+    found = []
+    for corner in range(4):
+        right, bottom = corner % 2 == 1, corner >= 2
+        side = MAX_SIDE_SHARE * min(frame.width, frame.height)
+        while side >= MIN_SIDE_MM:
+            s = side * units_per_mm
+            mx, my = (xmax - s if right else xmin), (ymin if bottom else ymax - s)
+            if not len(tree.query(shapely.box(mx, my, mx + s, my + s), predicate="intersects")):
+                px, py = (frame.right - side if right else frame.x), (frame.bottom - side if bottom else frame.y)
+                found.append(Box(px, py, side, side))
+                break
+            side -= 2.0
+    return sorted(found, key=lambda b: -b.width)
 
 
 def below_legend_box(free: Box) -> Box | None:
@@ -141,33 +169,43 @@ def below_legend_box(free: Box) -> Box | None:
     return Box(free.x, free.y, side, side) if side >= MIN_SIDE_MM else None
 
 
-def inset_extent(loaded: LoadedProject, cluster: Cluster, box: Box) -> tuple[tuple[float, float, float, float], int]:
+def inset_extent(
+    loaded: LoadedProject, cluster: Cluster, box: Box
+) -> tuple[tuple[float, float, float, float], tuple[str, ...]]:
     """The extent for an inset in ``box``: around the cluster's smallest features, zoomed in (``ZOOMS``)
-    until most of the cluster's names fit; and how many do."""
+    until most of the cluster's names fit; and the names of the cluster that do."""
     boxes = cluster.boxes
     sizes = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])
     core = boxes[sizes <= np.median(sizes)]
     cx, cy = (core[:, 0].min() + core[:, 2].max()) / 2, (core[:, 1].min() + core[:, 3].max()) / 2
     half = max(boxes[:, 2].max() - boxes[:, 0].min(), boxes[:, 3].max() - boxes[:, 1].min()) / 2
     rows = set(cluster.rows)
-    best, best_count = None, -1
+    best, best_named = None, ()
     for zoom in ZOOMS:
         h = half * zoom
         extent = (cx - h, cy - h, cx + h, cy + h)
         collector, placed = _placed(loaded, box, extent)
-        count = sum(1 for c in collector.candidates if id(c) in placed and c.layer == cluster.layer and c.row in rows)
-        if count > best_count:  # ties keep the wider view: more of the surroundings to find it by
-            best, best_count = extent, count
-        if count == len(rows):
+        named = {c.row for c in collector.candidates if id(c) in placed and c.layer == cluster.layer and c.row in rows}
+        if best is None or len(named) > len(best_named):  # ties keep the wider view: more to find it by
+            best, best_named = extent, tuple(text for row, text in zip(cluster.rows, cluster.labels) if row in named)
+        if len(named) == len(rows):
             break
     assert best is not None
-    return best, best_count
+    return best, best_named
 
 
 def draw_inset(
-    painter: QPainter, loaded: LoadedProject, inset: Inset, main_view, main_frame: Box, dpi: float, context=None
+    painter: QPainter,
+    loaded: LoadedProject,
+    inset: Inset,
+    main_view,
+    main_frame: Box,
+    dpi: float,
+    context=None,
+    family: str = "Lato",
 ):
-    """The inset map in its frame, and its extent outlined on the main map; returns the inset's view."""
+    """The inset map in its frame, and its extent outlined on the main map, each with the inset's
+    letter if it has one; returns the inset's view."""
     painter.save()
     try:  # the inset covers what the main map draws under it (a corner of blank neighbours)
         painter.fillRect(QRectF(*inset.box.to_px(dpi)), qcolor("#FFFFFF"))
@@ -177,13 +215,42 @@ def draw_inset(
     xmin, ymin, xmax, ymax = view.extent
     corners = DeviceTransform.for_view(main_view).apply(np.array([[xmin, ymax], [xmax, ymin]], dtype=float))
     x, y, width, height = main_frame.to_px(dpi)
+    (left, top), (right, bottom) = corners
+    outline = QRectF(x + left, y + top, right - left, bottom - top)
     painter.save()
     try:
         painter.setClipRect(QRectF(x, y, width, height))
         painter.setPen(QPen(qcolor(INSET_STROKE), 0.35 * dpi / 25.4))
         painter.setBrush(qcolor("#000000", 0.0))
-        (left, top), (right, bottom) = corners
-        painter.drawRect(QRectF(x + left, y + top, right - left, bottom - top))
+        painter.drawRect(outline)
+        if inset.letter:
+            # Beside the outline's top-left corner, outside it, so the letter hides none of the cluster.
+            _draw_letter(painter, inset.letter, QPointF(outline.left(), outline.top()), dpi, family, outside=True)
     finally:
         painter.restore()
+    if inset.letter:
+        frame_x, frame_y, _, _ = inset.box.to_px(dpi)
+        _draw_letter(painter, inset.letter, QPointF(frame_x, frame_y), dpi, family, outside=False)
     return view
+
+
+def _draw_letter(painter: QPainter, letter: str, corner: QPointF, dpi: float, family: str, outside: bool) -> None:
+    """``letter`` in bold on a white square tag with the inset's colour, at ``corner`` (device px):
+    inside the frame (its top-left corner) or, ``outside``, above and left of it."""
+    font = make_font(family, LETTER_PT, bold=True)
+    painter.save()
+    try:
+        painter.setFont(font)
+        metrics = QFontMetricsF(font, painter.device())
+        side = max(metrics.height(), metrics.horizontalAdvance("W")) + 0.8 * dpi / 25.4
+        origin = QPointF(corner.x() - side, corner.y() - side) if outside else corner
+        tag = QRectF(origin.x(), origin.y(), side, side)
+        painter.setPen(QPen(qcolor(INSET_STROKE), 0.25 * dpi / 25.4))
+        painter.setBrush(qcolor("#FFFFFF"))
+        painter.drawRect(tag)
+        painter.setPen(qcolor(INSET_STROKE))
+        advance = metrics.horizontalAdvance(letter)
+        baseline = tag.top() + (side - metrics.height()) / 2 + metrics.ascent()
+        painter.drawText(QPointF(tag.left() + (side - advance) / 2, baseline), letter)
+    finally:
+        painter.restore()

@@ -41,8 +41,8 @@ def paint_page(page: Page, painter: QPainter, dpi: float, context: RenderContext
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
     spec = page.elements["map"]
     view = draw_map_frame(painter, page.loaded, spec.box, page.extent, dpi, spec.stroke, page.overlay, context)
-    if page.inset is not None:
-        draw_inset(painter, page.loaded, page.inset, view, spec.box, dpi, context)
+    for inset in page.insets:
+        draw_inset(painter, page.loaded, inset, view, spec.box, dpi, context, family)
     for name, spec in page.elements.items():
         rect = qrect(spec.box, dpi)
         if name == "map":

@@ -137,6 +137,9 @@ class ChartSpec:
     title: str = ""  # "" = made from the field ("Top 10 districts by population")
 
 
+INSETS_LIMIT = 4  # insets a page may ask for: more would crowd out the map they explain
+
+
 @dataclass
 class LayoutSpec:
     """The print page: template plus the fields an officer edits for each edition."""
@@ -149,7 +152,9 @@ class LayoutSpec:
     sources: str = ""
     contact: str = ""
     locator: bool = True
-    inset: bool = True  # an inset map for a dense cluster whose labels do not fit (Karachi)
+    # Inset maps for dense clusters whose labels do not fit (Karachi): true (up to two), false, or
+    # how many at most (0 to INSETS_LIMIT).
+    inset: bool | int = True
     extent: ExtentSpec = dataclasses.field(default_factory=ExtentSpec)
     atlas: AtlasSpec | None = None
     charts: list[ChartSpec] = dataclasses.field(default_factory=list)  # in a panel beside the map

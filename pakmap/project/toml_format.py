@@ -43,6 +43,7 @@ from .files import project_sources
 from .model import (
     CHART_KINDS,
     FORMAT_VERSION,
+    INSETS_LIMIT,
     JOIN_KINDS,
     JOIN_ROLES,
     MAX_CHART_ROWS,
@@ -349,6 +350,12 @@ def _check_numbers(project: Project) -> None:
                 f"[layout.extent] bounds = {extent.bounds} is not a box",
                 fix="give [xmin, ymin, xmax, ymax] in the map's CRS, with xmin < xmax and ymin < ymax",
             )
+    inset = project.layout.inset
+    if not isinstance(inset, bool) and not (isinstance(inset, int) and 0 <= inset <= INSETS_LIMIT):
+        raise ProjectError(
+            f"[layout] inset = {inset!r} is not true, false or a number of insets",
+            fix=f"write inset = true (up to two), false, or a number from 0 to {INSETS_LIMIT}",
+        )
     within(project.web.min_zoom, "zoom", "[web] min_zoom")
     within(project.web.max_zoom, "zoom", "[web] max_zoom")
     if project.web.min_zoom > project.web.max_zoom:
