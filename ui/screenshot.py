@@ -3,9 +3,9 @@
 Drives the real window as an officer would: the 2023-census district boundaries and figures from
 ``DATA_DIR`` (``../shared/data``), the census joined on district name, a population choropleth with
 labels, provinces on top, the attribute table open with one district selected; then grabs it
-(``main-window.png``). Then the print layout with that map's page previewed, its Karachi inset
-included (``print-layout.png``). And the districts' style dialog, its histogram
-with the class bounds (``style-dialog.png``).
+(``main-window.png``). Then the print layout with that map's page previewed, its two insets
+(Karachi; Hazara and Azad Kashmir) included (``print-layout.png``). And the districts' style dialog,
+its histogram with the class bounds and its fill transparency (``style-dialog.png``).
 
 The pictures are quantized to 256 colours by Pillow (a development dependency, ``.[test]``, where
 this script is run): a third of the size of the full-colour PNG, and screenshots of flat interface
