@@ -82,3 +82,39 @@ def test_the_preview_follows_typing_and_typing_is_one_undo_step(census_map, qtbo
     assert document.project.layout.subtitle == "" and box.text() == ""
     layout.close()
     qtbot.waitUntil(lambda: not window.tasks.running, timeout=WAIT_MS)
+
+
+def test_the_preview_shows_the_insets_the_pdf_prints_and_the_box_sets_them(census_map, qtbot, tmp_path):
+    from pakmap.layout.compose import compose_page
+    from pakmap.style import LabelStyle
+
+    window = census_map
+    window.document.set_style("pak_districts", labels=LabelStyle(field="name"))
+    layout = window.open_layout()
+    assert layout.insets.currentText() == "Automatic (up to 2)"
+    preview = _wait_preview(layout, qtbot)
+    page = compose_page(window.document.loaded)
+    assert [i.letter for i in page.insets] == ["A", "B"]
+    written = []
+    pdf = tmp_path / "page.pdf"
+    layout.export_to(pdf, on_done=written.extend)
+    qtbot.waitUntil(lambda: bool(written or window.last_error), timeout=WAIT_MS)
+    assert window.last_error is None
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", str(pdf), str(tmp_path / "page")], check=True)
+    printed, shown = _rgb(QImage(str(tmp_path / "page.png"))), _rgb(preview)
+    assert shown.shape == printed.shape
+    for inset in page.insets:
+        x, y, w, h = (round(v) for v in inset.box.to_px(60))
+        region = (slice(y + 2, y + h - 2), slice(x + 2, x + w - 2))  # inside the frame's line
+        assert (shown[region] < 200).any()  # a map, not a blank box
+        assert (np.abs(shown[region] - printed[region]).max(axis=2) > 64).mean() < 0.03
+
+    layout.insets.setCurrentIndex(layout.insets.findText("None"))
+    assert window.document.project.layout.inset is False
+    qtbot.waitUntil(lambda: layout.preview_image is not preview, timeout=WAIT_MS)
+    plain = _wait_preview(layout, qtbot)
+    x, y, w, h = (round(v) for v in page.insets[-1].box.to_px(60))
+    assert (_rgb(plain)[y + 2 : y + h - 2, x + 2 : x + w - 2] >= 250).all()  # the corner is empty again
+    window.actions_by_name["undo"].trigger()
+    assert window.document.project.layout.inset is True and layout.insets.currentText() == "Automatic (up to 2)"
+    layout.close()

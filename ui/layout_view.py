@@ -48,6 +48,14 @@ FIELDS = (
     ("map_id", "Map ID"),
     ("contact", "Contact"),
 )
+# The choices of [layout] inset: a dense cluster's inset map where labels do not fit (Karachi).
+INSET_CHOICES = (
+    ("Automatic (up to 2)", True),
+    ("At most 1", 1),
+    ("At most 3", 3),
+    ("At most 4", 4),
+    ("None", False),
+)
 FORMATS = (
     ("PDF (print, vector)", ".pdf"),
     ("PNG (image)", ".png"),
@@ -104,6 +112,16 @@ class LayoutView(QDialog):
             self.edits[key] = edit
             form.addRow(label, edit)
         self.template.currentIndexChanged.connect(self._fields_changed)
+        self.insets = QComboBox()
+        self.insets.setToolTip(
+            "Inset maps of clusters whose labels do not fit the main map (Karachi), each in free space "
+            "on the page, lettered A, B… with its outline on the main map"
+        )
+        for text, _value in INSET_CHOICES:
+            self.insets.addItem(text)
+        self._show_insets()
+        self.insets.currentIndexChanged.connect(self._insets_chosen)
+        form.addRow("Insets", self.insets)
         self.charts_label = QLabel()
         self.add_chart_button = QPushButton("Add chart or table…")
         self.add_chart_button.clicked.connect(self.add_chart_dialog)
@@ -228,6 +246,24 @@ class LayoutView(QDialog):
         self._typing_in = None
         self._typing_run += 1
 
+    # --- insets ------------------------------------------------------------------------------
+
+    def _insets_chosen(self, index: int) -> None:
+        self.document.set_layout(inset=INSET_CHOICES[index][1])
+        self._timer.start()
+
+    def _show_insets(self) -> None:
+        """The project's ``inset`` in the box (an ``inset = 2`` from a file is "Automatic (up to 2)")."""
+        value = self.document.project.layout.inset
+        index = next(
+            (i for i, (_text, v) in enumerate(INSET_CHOICES) if type(v) is type(value) and v == value),
+            0 if value == 2 else len(INSET_CHOICES) - 1,
+        )
+        if index != self.insets.currentIndex():
+            self.insets.blockSignals(True)
+            self.insets.setCurrentIndex(index)
+            self.insets.blockSignals(False)
+
     # --- charts ------------------------------------------------------------------------------
 
     def add_chart_dialog(self) -> None:
@@ -263,6 +299,7 @@ class LayoutView(QDialog):
                 edit.blockSignals(False)
         spec = project.layout
         self._show_charts()
+        self._show_insets()
         if self.template.currentText() != spec.template:
             self.template.blockSignals(True)
             self.template.setCurrentText(spec.template)
