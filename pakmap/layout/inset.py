@@ -180,7 +180,8 @@ def inset_extent(
     cx, cy = (core[:, 0].min() + core[:, 2].max()) / 2, (core[:, 1].min() + core[:, 3].max()) / 2
     half = max(boxes[:, 2].max() - boxes[:, 0].min(), boxes[:, 3].max() - boxes[:, 1].min()) / 2
     rows = set(cluster.rows)
-    best, best_named = None, ()
+    best = None
+    best_named: tuple[str, ...] = ()
     for zoom in ZOOMS:
         h = half * zoom
         extent = (cx - h, cy - h, cx + h, cy + h)
