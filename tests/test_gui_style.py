@@ -347,7 +347,9 @@ def test_symbol_rows_fit_the_geometry_and_change_the_layer_in_one_undo_step(wind
 
     editor = window.open_style_editor(districts)
     rows = _rows(editor)
-    assert {"Fill colour", "Opacity", "Outline colour", "Outline width", "Outline style"} <= set(rows)
+    assert {"Fill colour", "Opacity", "Fill transparency", "Outline colour", "Outline width", "Outline style"} <= set(
+        rows
+    )
     assert not {"Size", "Marker", "Marker size", "Line width"} & set(rows)  # no marker size for polygons
     assert rows["Outline width"].suffix() == " mm"
     editor.stroke_width.setValue(0.8)
@@ -379,7 +381,8 @@ def test_symbol_rows_fit_the_geometry_and_change_the_layer_in_one_undo_step(wind
     editor = window.open_style_editor(loc)
     rows = _rows(editor)
     assert {"Line colour", "Line width", "Line style", "Opacity"} <= set(rows)
-    assert not {"Outline colour", "Marker size", "Fill colour"} & set(rows) and not editor.no_fill.isVisibleTo(editor)
+    assert not {"Outline colour", "Marker size", "Fill colour", "Fill transparency"} & set(rows)
+    assert not editor.no_fill.isVisibleTo(editor)
     editor.line_style.setCurrentIndex(editor.line_style.findData("dot"))
     editor.stroke_width.setValue(0.6)
     assert (loc.style.symbol.line_style, loc.style.symbol.stroke_width) == ("dot", 0.6)
