@@ -4,6 +4,7 @@ growing into the room its box leaves: on the real districts."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import subprocess
 
 import numpy as np
@@ -152,7 +153,7 @@ def test_two_insets_on_sindh_tehsils_karachi_and_sukkur(shared_data, tmp_path):
     assert one.insets[0].letter == ""  # one inset: its colour and outline pair it, no letter needed
 
 
-def test_two_insets_on_a_national_a4_map(admin_gpkg):
+def test_two_insets_on_a_national_a4_map(admin_gpkg, tmp_path):
     """Nationally, Islamabad and Rawalpindi keep their labels at A4 and A3; after Karachi, the small
     districts of Hazara and Azad Kashmir lose theirs, and get the second inset."""
     ensure_gui_app()
@@ -162,7 +163,20 @@ def test_two_insets_on_a_national_a4_map(admin_gpkg):
         "Shangla", "Batagram", "Lower Kohistan", "Upper Kohistan", "Kolai Pallas Kohistan", "Torghar", "Haripur",
         "Abbotabad", "Mansehra", "Buner", "Swabi", "Mardan", "Islamabad", "Rawalpindi",
     }  # fmt: skip
-    _check_insets(loaded, compose_page(loaded), KARACHI, north)
+    page = compose_page(loaded)
+    _check_insets(loaded, page, KARACHI, north)
+    # What the insets name, the printed main map does not: each such word lies in an inset's frame.
+    pdf = write_pdf([page], tmp_path / "national.pdf")
+    words = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    placed = [
+        (word, float(x) * 25.4 / 72, float(y) * 25.4 / 72)
+        for x, y, word in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]+)</word>', words)
+    ]
+    single = {name for inset in page.insets for name in inset.features if " " not in name}
+    assert single
+    for word, x, y in placed:
+        if word in single:
+            assert any(i.box.x <= x <= i.box.right and i.box.y <= y <= i.box.bottom for i in page.insets), word
 
 
 def test_each_inset_and_its_outline_carry_the_same_letter(admin_gpkg):
