@@ -19,6 +19,7 @@ from pakmap.layout.inset import _placed
 from pakmap.layout.legend import LegendGroup, LegendRow, Swatch, layout_legend
 from pakmap.layout.template import load_template
 from pakmap.render.qt import ensure_gui_app
+from pakmap.render.transform import DeviceTransform
 from pakmap.style import LabelStyle
 
 pytestmark = pytest.mark.realdata
@@ -201,17 +202,16 @@ def test_each_inset_and_its_outline_carry_the_same_letter(admin_gpkg):
         tag = differ[round(y) : round(y + 5 * px), round(x) : round(x + 5 * px)]
         assert tag.sum() > 20
         near[round(y) : round(y + 5 * px), round(x) : round(x + 5 * px)] = True
-        # The outline's tag: above and left of the outline's top-left corner on the main map.
-        from pakmap.render.transform import DeviceTransform
-
+        # The outline's tag, outside the outline at the corner chosen for it on the main map.
         fitted = _placed(page.loaded, inset.box, inset.extent)[0].view.extent
-        (left, top), _ = DeviceTransform.for_view(view).apply(
+        (left, top), (right, bottom) = DeviceTransform.for_view(view).apply(
             np.array([[fitted[0], fitted[3]], [fitted[2], fitted[1]]])
         )
-        ox, oy = frame.to_px(dpi)[0] + left, frame.to_px(dpi)[1] + top
-        tag = differ[round(oy - 5 * px) : round(oy + 1), round(ox - 5 * px) : round(ox + 1)]
-        assert tag.sum() > 20
-        near[round(oy - 5 * px) : round(oy + 1), round(ox - 5 * px) : round(ox + 1)] = True
+        ox = frame.to_px(dpi)[0] + (left if inset.tag_corner.endswith("left") else right + 5 * px)
+        oy = frame.to_px(dpi)[1] + (bottom + 5 * px if inset.tag_corner.startswith("bottom") else top)
+        area = (slice(round(oy - 5 * px), round(oy + 1)), slice(round(ox - 5 * px), round(ox + 1)))
+        assert differ[area].sum() > 20
+        near[area] = True
     assert not (differ & ~near).any()  # the letters change nothing else on the page
 
 

@@ -23,7 +23,17 @@ from ..style import SingleSymbolStyle, Symbol
 from .box import Box
 from .chart_data import ChartTable, page_tables
 from .chart_panel import chart_name, place_charts
-from .inset import GAP_MM, LETTERS, MAX_INSETS, Inset, below_legend_box, corner_boxes, dense_clusters, inset_extent
+from .inset import (
+    GAP_MM,
+    LETTERS,
+    MAX_INSETS,
+    Inset,
+    below_legend_box,
+    corner_boxes,
+    dense_clusters,
+    inset_extent,
+    tag_corners,
+)
 from .kashmir import kashmir_in_view
 from .legend import LegendGroup, legend_groups, legend_height_mm
 from .locator import locator_boundaries
@@ -210,10 +220,13 @@ def place_insets(
     if any(place is column for place, _, _ in chosen):
         # The legend keeps its size above the inset, instead of growing into its room.
         legend = dataclasses.replace(legend, box=Box(box.x, box.y, box.width, top - box.y - 1.0), max_size=None)
-    letters = LETTERS if len(chosen) > 1 else ""
+    if len(chosen) == 1:  # one inset: its colour and its outline pair it
+        return (Inset(*chosen[0]),), legend
     # Lettered as read: top to bottom, left to right on the page.
     ordered = sorted(chosen, key=lambda c: (round(c[0].y), c[0].x))
-    return tuple(Inset(p, v, f, letters[i] if letters else "") for i, (p, v, f) in enumerate(ordered)), legend
+    insets = [Inset(p, v, f, LETTERS[i]) for i, (p, v, f) in enumerate(ordered)]
+    corners = tag_corners(loaded, frame, extent, insets)
+    return tuple(dataclasses.replace(i, tag_corner=c) for i, c in zip(insets, corners)), legend
 
 
 def highlight_layers(features: gpd.GeoDataFrame, color: str, veil: str | None = None) -> tuple[VectorLayer, ...]:

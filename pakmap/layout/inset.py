@@ -37,6 +37,9 @@ MAX_CLUSTER_MM = 20.0  # a cluster spreads at most this far on the page; a longe
 MAX_INSETS = 2  # insets on a page when the layout says `inset = true`
 LETTERS = "ABCDEFGH"[:INSETS_LIMIT]  # pair insets and their outlines
 LETTER_PT = 7.0
+LETTER_PAD_MM = 0.8  # around the letter in its tag
+TAG_MM = 4.0  # a letter's tag (LETTER_PT bold and its pad), as the choice of its corner counts it
+TAG_CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")  # of an outline, tried in turn
 SMALL_MM = 10.0  # a feature at most this wide and tall on the page is "small"
 NEAR_MM = 2.0  # small features this close on the page belong to one cluster
 MIN_SIDE_MM = 25.0  # an inset smaller than this is not worth drawing
@@ -55,6 +58,7 @@ class Inset:
     extent: tuple[float, float, float, float]  # requested; the frame fits it to its box
     features: tuple[str, ...]  # the names of the cluster's features the inset labels (the main map cannot)
     letter: str = ""  # "A", "B"… on the frame and beside its outline when a page has several insets
+    tag_corner: str = "top-left"  # the outline's corner its letter sits outside of (TAG_CORNERS)
 
 
 @dataclass(frozen=True)
@@ -65,14 +69,15 @@ class Cluster:
     boxes: np.ndarray  # (n, 4) bounds of those features, map CRS
 
 
-def _placed(loaded: LoadedProject, frame: Box, extent) -> tuple[LabelCollector, set[int]]:
-    """The labels of a frame showing ``extent``, placed as the export at ``DECIDE_DPI`` places them."""
+def _placed(loaded: LoadedProject, frame: Box, extent) -> tuple[LabelCollector, dict[int, tuple]]:
+    """The labels of a frame showing ``extent``, placed as the export at ``DECIDE_DPI`` places them:
+    the collector and, by candidate id, each placed label's box (device px, before turning)."""
     view = frame_view(loaded, frame, extent, DECIDE_DPI).fitted()
     collector = LabelCollector(view)
     for layer in view.layers:
         if isinstance(layer, VectorLayer) and layer.visible:
             collector.add_layer(layer.drawn_part(view.extent, view.crs))
-    return collector, {id(cand) for cand, *_ in collector.place()}
+    return collector, {id(cand): box for cand, box, *_ in collector.place()}
 
 
 def _labelled(loaded: LoadedProject) -> list[VectorLayer]:
@@ -195,6 +200,36 @@ def inset_extent(
     return best, best_named
 
 
+def tag_corners(loaded: LoadedProject, frame: Box, extent, insets: list[Inset] | tuple[Inset, ...]) -> list[str]:
+    """For each inset, the corner of its outline on the main map (``frame`` showing ``extent``) whose
+    letter, set outside it, stays in the frame, off the insets, and covers the fewest of the main
+    map's labels (a tie: the first of ``TAG_CORNERS``)."""
+    collector, placed = _placed(loaded, frame, extent)
+    view = collector.view
+    px = DECIDE_DPI / 25.4
+    labels = [Box(frame.x + x / px, frame.y + y / px, w / px, h / px) for x, y, w, h in placed.values()]
+    transform = DeviceTransform.for_view(view)
+    chosen = []
+    for inset in insets:
+        xmin, ymin, xmax, ymax = frame_view(loaded, inset.box, inset.extent).fitted().extent
+        (left, top), (right, bottom) = transform.apply(np.array([[xmin, ymax], [xmax, ymin]], dtype=float)) / px
+        left, right, top, bottom = frame.x + left, frame.x + right, frame.y + top, frame.y + bottom
+        tags = {
+            "top-left": Box(left - TAG_MM, top - TAG_MM, TAG_MM, TAG_MM),
+            "top-right": Box(right, top - TAG_MM, TAG_MM, TAG_MM),
+            "bottom-left": Box(left - TAG_MM, bottom, TAG_MM, TAG_MM),
+            "bottom-right": Box(right, bottom, TAG_MM, TAG_MM),
+        }
+
+        def cost(corner: str, tags=tags) -> tuple[bool, int]:
+            tag = tags[corner]
+            misplaced = not tag.inside(frame) or any(tag.intersects(other.box) for other in insets)
+            return misplaced, sum(tag.intersects(label) for label in labels)
+
+        chosen.append(min(TAG_CORNERS, key=cost))
+    return chosen
+
+
 def draw_inset(
     painter: QPainter,
     loaded: LoadedProject,
@@ -225,27 +260,30 @@ def draw_inset(
         painter.setBrush(qcolor("#000000", 0.0))
         painter.drawRect(outline)
         if inset.letter:
-            # Beside the outline's top-left corner, outside it, so the letter hides none of the cluster.
-            _draw_letter(painter, inset.letter, QPointF(outline.left(), outline.top()), dpi, family, outside=True)
+            # Outside the outline, so the letter hides none of the cluster (at the corner tag_corners chose).
+            _draw_letter(painter, inset.letter, outline, inset.tag_corner, dpi, family)
     finally:
         painter.restore()
     if inset.letter:
-        frame_x, frame_y, _, _ = inset.box.to_px(dpi)
-        _draw_letter(painter, inset.letter, QPointF(frame_x, frame_y), dpi, family, outside=False)
+        _draw_letter(painter, inset.letter, QRectF(*inset.box.to_px(dpi)), "", dpi, family)
     return view
 
 
-def _draw_letter(painter: QPainter, letter: str, corner: QPointF, dpi: float, family: str, outside: bool) -> None:
-    """``letter`` in bold on a white square tag with the inset's colour, at ``corner`` (device px):
-    inside the frame (its top-left corner) or, ``outside``, above and left of it."""
+def _draw_letter(painter: QPainter, letter: str, rect: QRectF, corner: str, dpi: float, family: str) -> None:
+    """``letter`` in bold on a white square tag outlined in the inset's colour: outside ``rect`` (device
+    px) at its ``corner`` (one of ``TAG_CORNERS``), or, with no corner, inside its top-left corner."""
     font = make_font(family, LETTER_PT, bold=True)
     painter.save()
     try:
         painter.setFont(font)
         metrics = QFontMetricsF(font, painter.device())
-        side = max(metrics.height(), metrics.horizontalAdvance("W")) + 0.8 * dpi / 25.4
-        origin = QPointF(corner.x() - side, corner.y() - side) if outside else corner
-        tag = QRectF(origin.x(), origin.y(), side, side)
+        side = max(metrics.height(), metrics.horizontalAdvance("W")) + LETTER_PAD_MM * dpi / 25.4
+        if corner:
+            x = rect.left() - side if corner.endswith("left") else rect.right()
+            y = rect.bottom() if corner.startswith("bottom") else rect.top() - side
+        else:
+            x, y = rect.left(), rect.top()
+        tag = QRectF(x, y, side, side)
         painter.setPen(QPen(qcolor(INSET_STROKE), 0.25 * dpi / 25.4))
         painter.setBrush(qcolor("#FFFFFF"))
         painter.drawRect(tag)
