@@ -18,6 +18,7 @@ from ..project.loaded import LoadedProject
 from ..project.model import ExportSpec
 from ..protection import guard_export
 from ..protection.joined import published_join_report
+from ..protection.policy import DATA
 from ..protection.publish import published_layer
 from ..protection.record import build_record
 
@@ -46,7 +47,7 @@ def write_database_export(
 ) -> list[str]:
     """Publish ``export.layer`` of ``loaded`` to the export's table; returns the tables written."""
     target = database_target(export)
-    safe, plan = guard_export(loaded, str(target), allow_sensitive, aggregate, reason, places, threshold)
+    safe, plan = guard_export(loaded, str(target), allow_sensitive, aggregate, reason, places, threshold, shows=DATA)
     layer = next((l for l in safe.layers if l.name == export.layer), None)
     if not isinstance(layer, VectorLayer):
         raise ExportError(

@@ -26,6 +26,7 @@ from ..project.files import project_sources
 from ..project.loaded import LoadedProject
 from ..project.model import Project
 from ..protection import guard_export, write_export_record, write_geopackage
+from ..protection.policy import DATA, PRINT, WEB
 from ..protection.record import record_path
 
 
@@ -35,6 +36,7 @@ class Exporter:
 
     write: Callable[..., list[Path]]  # (safe loaded project, path, dpi=, atlas=, world_file=) -> files
     pages: bool  # a print product: an atlas can page through a layer
+    shows: str | None  # what it publishes of each layer (``pakmap.protection.policy.shown_fields``)
 
 
 def _print_map(safe: LoadedProject, out_path: Path, *, dpi: int, atlas: str | None, world_file: bool) -> list[Path]:
@@ -61,13 +63,14 @@ def _geopackage(safe: LoadedProject, out_path: Path, **_options) -> list[Path]:
 
 # The one table from an output's suffix to its exporter (the print formats are the export package's).
 EXPORTERS: dict[str, Exporter] = {
-    **{suffix: Exporter(_print_map, pages=True) for suffix in PAGE_WRITERS},
-    ".html": Exporter(_web_map, pages=False),
-    ".htm": Exporter(_web_map, pages=False),
-    ".gpkg": Exporter(_geopackage, pages=False),
+    **{suffix: Exporter(_print_map, pages=True, shows=PRINT) for suffix in PAGE_WRITERS},
+    ".html": Exporter(_web_map, pages=False, shows=WEB),
+    ".htm": Exporter(_web_map, pages=False, shows=WEB),
+    ".gpkg": Exporter(_geopackage, pages=False, shows=DATA),
 }
-# The web map beside a sortable table and a bar chart that follow a filter (``dashboard=True``).
-DASHBOARD = Exporter(_dashboard, pages=False)
+# The web map beside a sortable table and a bar chart that follow a filter (``dashboard=True``); its
+# table lists group and sector columns besides the fields the map uses: it publishes every field.
+DASHBOARD = Exporter(_dashboard, pages=False, shows=None)
 DASHBOARD_SUFFIXES = (".html", ".htm")
 
 
@@ -123,7 +126,9 @@ def write_output(
         loaded = _with_atlas(loaded, atlas)
     if dashboard:
         loaded = _with_dashboard_charts(loaded)
-    safe, plan = guard_export(loaded, out_path, list(allow_sensitive), aggregate, reason, places, threshold)
+    safe, plan = guard_export(
+        loaded, out_path, list(allow_sensitive), aggregate, reason, places, threshold, shows=exporter.shows
+    )
     written = exporter.write(safe, out_path, dpi=dpi, atlas=atlas, world_file=world_file)
     record = write_export_record(safe, out_path, plan, extra={"files": [p.name for p in written]})
     return written + [Path(record)]

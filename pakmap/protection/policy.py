@@ -57,6 +57,14 @@ PLACES_FIX = (
 )  # the pseudo-field naming a point layer's locations in allows and findings
 
 
+# What an export shows of each layer (``plan_export``'s ``shows``): its complementary suppression,
+# differencing and few-contributors rule run on those fields, and its record lists them as published.
+PRINT = "print"  # a PDF, PNG or SVG page or atlas: what the page draws (no popups)
+WEB = "web"  # a web map: colours, labels, popups, tooltips and the search
+DATA = "data"  # a GeoPackage or database table: the fields the map uses (``publish.published_layer``)
+EXPORT_KINDS = (PRINT, WEB, DATA)
+
+
 SUPPRESSION_METHOD = (
     'counts of people from 1 to threshold - 1 shown as "<threshold"; complementary cells shown as "x" '
     "so that no suppressed count follows from row, column or parent-unit totals; a total published by two "
@@ -114,7 +122,7 @@ class LayerPlan:
     """What one layer may publish in one export."""
 
     name: str
-    fields: list[str]  # the fields the export may contain
+    fields: list[str]  # the fields the export publishes: all those not withheld, or those it shows
     withheld: dict[str, str] = field(default_factory=dict)  # field → reason
     allowed: dict[str, str] = field(default_factory=dict)  # sensitive field → why it is allowed
     individual: bool = False  # rows are individuals or households
@@ -150,6 +158,9 @@ class ExportPlan:
             # field → why detection flagged it (the rule that fired, never a value)
             "withheld": {n: dict(sorted(p.withheld.items())) for n, p in self.layers.items() if p.withheld},
             "allowed": {n: dict(p.allowed) for n, p in self.layers.items() if p.allowed},
+            # layer → the fields whose values this export publishes and protects ([]: none, the
+            # layer's shapes at most)
+            "published": {n: list(p.fields) for n, p in self.layers.items() if p.points != "left out"},
             "points_left_out": [n for n, p in self.layers.items() if p.points == "left out"],
             "aggregated": {n: p.aggregate for n, p in self.layers.items() if p.points == "aggregated"},
             "hexagons_left_out": {n: p.dropped_cells for n, p in self.layers.items() if p.dropped_cells},
@@ -334,6 +345,28 @@ def used_fields(project: Project, layer: Layer, drawn: bool = True) -> dict[str,
     return uses
 
 
+def shown_fields(project: Project, layer: Layer, shows: str | None, drawn: bool) -> set[str] | None:
+    """The fields of ``layer`` whose values an export of kind ``shows`` publishes: what ``used_fields``
+    finds (on paper, not the popups), with the declared denominators of those; None when that cannot
+    be told (an unknown kind of export, an expression that does not parse): every field not withheld
+    is then published, deny by default."""
+    if shows not in EXPORT_KINDS or not isinstance(layer, (VectorLayer, TableLayer)):
+        return None
+    labels = getattr(layer, "labels", None)
+    atlas = project.layout.atlas
+    expressions = [labels.expression if labels is not None and labels.visible else None]
+    expressions.append(atlas.title if atlas is not None and atlas.layer == layer.name else None)
+    if any(text and "{" in text and not expression_fields(text) for text in expressions):
+        return None
+    # A GeoPackage holds the layer whether or not the map draws it (``publish.published_layer``).
+    uses = used_fields(project, layer, drawn=drawn or shows == DATA)
+    shown = {name for name, what in uses.items() if shows != PRINT or what - {"popups"}}
+    spec = next((s for s in project.layers if s.name == layer.name), None)
+    if spec is not None:  # a rate's population decides which of its values are suppressed: it is shown too
+        shown |= {spec.denominators[name] for name in shown if name in spec.denominators}
+    return shown
+
+
 # --- the plan ----------------------------------------------------------------------------------
 
 
@@ -431,8 +464,10 @@ def _plan_layer(
     visible: bool,
     used_allows: set[int],
     places=(),
+    shows: str | None = None,
 ) -> tuple[LayerPlan, list[Finding]]:
-    """One layer's share of the plan: its points, its sensitive fields, its suppressed counts."""
+    """One layer's share of the plan: its points, its sensitive fields, its published fields (those
+    the export ``shows``), its suppressed counts."""
     threshold = int(loaded.project.protection.threshold)
     detected, individual = inspect_layer(layer)
     # Only points nothing marks as people are taken as people for being a list (and told how to
@@ -476,6 +511,9 @@ def _plan_layer(
         used_by = () if points_out else tuple(sorted(uses.get(name, ())))
         findings.append(Finding(layer.name, name, why, blocking=bool(used_by), used_by=used_by))
     lp.fields = [str(c) for c in _attribute_columns(layer) if str(c) not in lp.withheld]
+    shown = shown_fields(loaded.project, layer, shows, visible)
+    if shown is not None and lp.points != "aggregated":  # an aggregated layer publishes all its counts
+        lp.fields = [f for f in lp.fields if f in shown]
     if not points_out and lp.fields:
         counts = [f for f in count_fields_of(layer) if f in lp.fields]
         lp.suppressed = suppression_counts(layer.attributes[lp.fields], threshold, counts)
@@ -489,12 +527,15 @@ def plan_export(
     aggregate: dict[str, str] | None = None,
     reason: str = "",
     places=(),
+    shows: str | None = None,
 ) -> ExportPlan:
     """What each layer may publish in the export to ``export_path`` (None: a check for all exports).
 
     ``allow_sensitive``: ``--allow-sensitive`` values (``FIELD`` or ``LAYER:FIELD``);
     ``aggregate``: layer → ``"hex:SIZE_KM"`` or ``"admin:LAYER"`` for individual point layers
-    (added to the project's ``[protection.aggregate]``).
+    (added to the project's ``[protection.aggregate]``); ``shows``: the kind of export (``PRINT``,
+    ``WEB``, ``DATA``), which publishes only the fields it shows (``shown_fields``); None: every
+    field not withheld.
     """
     project = loaded.project
     cli_allows = parse_allow_arguments(allow_sensitive, reason)
@@ -519,7 +560,9 @@ def plan_export(
     for layer in loaded.layers:
         if isinstance(layer, RasterLayer):
             continue
-        lp, findings = _plan_layer(loaded, layer, allows, aggregations, id(layer) in drawn, used_allows, plan.places)
+        lp, findings = _plan_layer(
+            loaded, layer, allows, aggregations, id(layer) in drawn, used_allows, plan.places, shows
+        )
         plan.layers[layer.name] = lp
         plan.findings.extend(findings)
     unused = [f"{a.layer}:{a.field}" if a.layer != "*" else a.field for a in cli_allows if id(a) not in used_allows]
@@ -790,16 +833,18 @@ def guard_export(
     reason: str = "",
     places=(),
     threshold: int | None = None,
+    shows: str | None = None,
 ) -> tuple[LoadedProject, ExportPlan]:
     """The safe copy and the plan for an export; ``ProtectionError`` when a finding blocks it.
 
     ``reason``: why the ``allow_sensitive`` fields may be published (required for points) and why a
-    ``threshold`` (``--threshold``, else the project's) below 5 is enough (required then)."""
+    ``threshold`` (``--threshold``, else the project's) below 5 is enough (required then); ``shows``:
+    the kind of export (``plan_export``)."""
     check_allow_reason(allow_sensitive, reason, export_path)
     loaded = with_threshold(loaded, threshold, reason)
     protection = loaded.project.protection
     check_threshold(int(protection.threshold), protection.threshold_reason, export_path)
-    plan = plan_export(loaded, export_path, allow_sensitive, aggregate, reason, places)
+    plan = plan_export(loaded, export_path, allow_sensitive, aggregate, reason, places, shows)
     blocking = plan.blocking
     if blocking:
         parts = [
@@ -863,7 +908,11 @@ __all__ = [
     "LayerPlan",
     "ExportPlan",
     "GEOMETRY",
+    "PRINT",
+    "WEB",
+    "DATA",
     "plan_export",
+    "shown_fields",
     "check_project",
     "safe_loaded",
     "guard_export",
