@@ -8,6 +8,7 @@ from pathlib import Path
 from ..errors import JoinError, PakmapError, ProjectError
 from ..jobs.outputs import check_exports, write_output
 from ..postgis.address import is_database_address
+from ..protection.reuse import PlanCache
 
 
 def split_pair(
@@ -113,8 +114,11 @@ def check_render_outputs(project, output: str | None, *, atlas: str | None = Non
 
 
 def run_project_exports(loaded, *, atlas: str | None = None, world_file: bool = False, **options) -> None:
-    """Write every ``[[exports]]`` entry of the project (``pakmap render`` without -o, ``pakmap demo``)."""
+    """Write every ``[[exports]]`` entry of the project (``pakmap render`` without -o, ``pakmap demo``).
+
+    The exports share one ``PlanCache``: a PNG and a PDF of the same map are protected once."""
     jobs = project_exports(loaded.project, atlas=atlas, world_file=world_file)
+    cache = PlanCache()
     files = [export for export in loaded.project.exports if not is_database_address(export.path)]
     for (path, export_atlas, export_world_file, dpi), export in zip(jobs, files):
         run_outputs(
@@ -124,6 +128,7 @@ def run_project_exports(loaded, *, atlas: str | None = None, world_file: bool = 
             atlas=export_atlas,
             world_file=export_world_file,
             dashboard=export.dashboard,
+            cache=cache,
             **options,
         )
     tables = database_exports(loaded.project)
@@ -132,5 +137,5 @@ def run_project_exports(loaded, *, atlas: str | None = None, world_file: bool = 
 
         for export in tables:
             server = database_target(export).server
-            for table in write_database_export(loaded, export, **options):
+            for table in write_database_export(loaded, export, cache=cache, **options):
                 print(f"{server}: {table}")

@@ -21,6 +21,7 @@ from ..protection.joined import published_join_report
 from ..protection.policy import DATA
 from ..protection.publish import published_layer
 from ..protection.record import build_record
+from ..protection.reuse import PlanCache
 
 
 def database_target(export: ExportSpec) -> PgSource:
@@ -44,10 +45,14 @@ def write_database_export(
     reason: str = "",
     places: tuple[str, ...] = (),
     threshold: int | None = None,
+    cache: PlanCache | None = None,
 ) -> list[str]:
-    """Publish ``export.layer`` of ``loaded`` to the export's table; returns the tables written."""
+    """Publish ``export.layer`` of ``loaded`` to the export's table; returns the tables written
+    (``cache``: the render's ``PlanCache``)."""
     target = database_target(export)
-    safe, plan = guard_export(loaded, str(target), allow_sensitive, aggregate, reason, places, threshold, shows=DATA)
+    safe, plan = guard_export(
+        loaded, str(target), allow_sensitive, aggregate, reason, places, threshold, shows=DATA, cache=cache
+    )
     layer = next((l for l in safe.layers if l.name == export.layer), None)
     if not isinstance(layer, VectorLayer):
         raise ExportError(

@@ -28,6 +28,7 @@ from ..project.model import Project
 from ..protection import guard_export, write_export_record, write_geopackage
 from ..protection.policy import DATA, PRINT, WEB
 from ..protection.record import record_path
+from ..protection.reuse import PlanCache
 
 
 @dataclass(frozen=True)
@@ -87,13 +88,15 @@ def write_output(
     places: tuple[str, ...] = (),
     threshold: int | None = None,
     dashboard: bool = False,
+    cache: PlanCache | None = None,
 ) -> list[Path]:
     """Export ``loaded`` to ``out_path`` (format from the extension; ``dashboard``: an .html file is
     the web dashboard instead of the web map); returns the files written.
 
     ``allow_sensitive`` and ``aggregate`` are the officer's decisions for this export only
     (``--allow-sensitive``, ``--aggregate``, ``--reason``, ``--places``, ``--threshold``); the project's
-    saved decisions apply as well.
+    saved decisions apply as well. ``cache``: a ``PlanCache`` shared by the exports of one render,
+    which reuse each other's protected layers when their plans agree.
     """
     if is_database_address(out_path):
         raise ExportError(
@@ -127,7 +130,7 @@ def write_output(
     if dashboard:
         loaded = _with_dashboard_charts(loaded)
     safe, plan = guard_export(
-        loaded, out_path, list(allow_sensitive), aggregate, reason, places, threshold, shows=exporter.shows
+        loaded, out_path, list(allow_sensitive), aggregate, reason, places, threshold, shows=exporter.shows, cache=cache
     )
     written = exporter.write(safe, out_path, dpi=dpi, atlas=atlas, world_file=world_file)
     record = write_export_record(safe, out_path, plan, extra={"files": [p.name for p in written]})

@@ -22,6 +22,7 @@ import fnmatch
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -34,7 +35,6 @@ from ..postgis.address import as_source, is_database_address
 from ..project.loaded import LoadedProject
 from ..project.model import AllowSpec, Project
 from ..sensitivity.detect import (
-    detect_layer,
     household_size_field,
     inspect_layer,
     is_individual_level,
@@ -47,6 +47,7 @@ from .complementary import SECONDARY_MARK, complementary_suppression
 from .contributors import denominator_counts, few_contributors
 from .counts import suppression_counts
 from .differencing import protect_differences
+from .reuse import PlanCache
 
 GEOMETRY = "geometry"
 STANDARD_THRESHOLD = 5  # UNHCR's usual minimum cell size: lower needs a recorded reason
@@ -374,15 +375,20 @@ def _is_point_layer(layer: Layer) -> bool:
     return isinstance(layer, VectorLayer) and layer.geometry_type == "Point"
 
 
-def sensitive_fields(loaded: LoadedProject, layer: Layer, detected: dict[str, str] | None = None) -> dict[str, str]:
+def sensitive_fields(
+    loaded: LoadedProject,
+    layer: Layer,
+    detected: dict[str, str] | None = None,
+    inspect: Callable[[Layer], tuple[dict[str, str], bool]] = inspect_layer,
+) -> dict[str, str]:
     """Field → reason: detected now (or ``detected``), flagged on the layer, or joined in from a
-    flagged table."""
+    flagged table (detected by ``inspect``: a render's ``PlanCache.inspect`` detects each table once)."""
     if not isinstance(layer, (VectorLayer, TableLayer)):
         return {}
     columns = set(map(str, layer.fields))
     if isinstance(layer, VectorLayer):
         columns.add(str(layer.geometry_name))
-    detected = detect_layer(layer) if detected is None else detected
+    detected = inspect(layer)[0] if detected is None else detected
     found = {**detected, **{f: r for f, r in layer.sensitive_fields.items() if f in columns}}
     for join in loaded.project.joins:
         if join.layer != layer.name or not join.table:
@@ -390,7 +396,7 @@ def sensitive_fields(loaded: LoadedProject, layer: Layer, detected: dict[str, st
         table = next((l for l in loaded.layers if l.name == join.table), None)
         if table is None or table is layer:
             continue
-        for name, reason in {**detect_layer(table), **getattr(table, "sensitive_fields", {})}.items():
+        for name, reason in {**inspect(table)[0], **getattr(table, "sensitive_fields", {})}.items():
             if name in columns and name not in found:
                 found[name] = f"{reason}, joined from '{join.table}'"
     return _calculated_from_sensitive(loaded, layer, found, columns)
@@ -465,17 +471,18 @@ def _plan_layer(
     used_allows: set[int],
     places=(),
     shows: str | None = None,
+    inspect: Callable[..., tuple[dict[str, str], bool]] = inspect_layer,
 ) -> tuple[LayerPlan, list[Finding]]:
     """One layer's share of the plan: its points, its sensitive fields, its published fields (those
     the export ``shows``), its suppressed counts."""
     threshold = int(loaded.project.protection.threshold)
-    detected, individual = inspect_layer(layer)
+    detected, individual = inspect(layer)
     # Only points nothing marks as people are taken as people for being a list (and told how to
     # declare them as places): a list with phones or names is people whatever is declared.
     undeclared = not individual and _undeclared_list(layer, places)
     if undeclared:
-        detected, individual = inspect_layer(layer, True)
-    sensitive = sensitive_fields(loaded, layer, detected)
+        detected, individual = inspect(layer, True)
+    sensitive = sensitive_fields(loaded, layer, detected, inspect)
     lp = LayerPlan(layer.name, fields=[], individual=individual)
     findings: list[Finding] = []
     uses = used_fields(loaded.project, layer, drawn=visible)
@@ -528,6 +535,7 @@ def plan_export(
     reason: str = "",
     places=(),
     shows: str | None = None,
+    cache: PlanCache | None = None,
 ) -> ExportPlan:
     """What each layer may publish in the export to ``export_path`` (None: a check for all exports).
 
@@ -535,7 +543,7 @@ def plan_export(
     ``aggregate``: layer → ``"hex:SIZE_KM"`` or ``"admin:LAYER"`` for individual point layers
     (added to the project's ``[protection.aggregate]``); ``shows``: the kind of export (``PRINT``,
     ``WEB``, ``DATA``), which publishes only the fields it shows (``shown_fields``); None: every
-    field not withheld.
+    field not withheld; ``cache``: the render's ``PlanCache`` (each layer detected once).
     """
     project = loaded.project
     cli_allows = parse_allow_arguments(allow_sensitive, reason)
@@ -557,11 +565,12 @@ def plan_export(
         )
     drawn = {id(l) for l in loaded.drawable}
     used_allows: set[int] = set()
+    inspect = cache.inspect if cache is not None else inspect_layer
     for layer in loaded.layers:
         if isinstance(layer, RasterLayer):
             continue
         lp, findings = _plan_layer(
-            loaded, layer, allows, aggregations, id(layer) in drawn, used_allows, plan.places, shows
+            loaded, layer, allows, aggregations, id(layer) in drawn, used_allows, plan.places, shows, inspect
         )
         plan.layers[layer.name] = lp
         plan.findings.extend(findings)
@@ -795,11 +804,53 @@ def _safe_project(project: Project, plan: ExportPlan, layers: list[Layer]) -> Pr
     return safe
 
 
-def apply_plan(loaded: LoadedProject, plan: ExportPlan) -> LoadedProject:
+def _protection_key(loaded: LoadedProject, plan: ExportPlan) -> tuple[tuple, tuple]:
+    """What ``_protected_layers`` depends on, as a key of plain values and identities; and the
+    objects those identities are of. A layer's plan enters whole: its published fields too."""
+    project = loaded.project
+    holds = (*loaded.layers, project.joins, project.layers, project.layout.charts)
+    plans = tuple(
+        (
+            name,
+            tuple(lp.fields),
+            tuple(sorted(lp.withheld.items())),
+            tuple(sorted(lp.allowed.items())),
+            lp.individual,
+            lp.points,
+            lp.aggregate,
+            tuple(sorted(lp.suppressed.items())),
+        )
+        for name, lp in plan.layers.items()
+    )
+    return (tuple(map(id, holds)), plan.threshold, plans), holds
+
+
+def apply_plan(loaded: LoadedProject, plan: ExportPlan, cache: PlanCache | None = None) -> LoadedProject:
     """The copy of ``loaded`` that the exporters may see for ``plan`` (the original is untouched).
 
     Aggregated layers are computed here; their plan entries then list the published count fields
-    and how many counts are suppressed (what the export record reports)."""
+    and how many counts are suppressed (what the export record reports). ``cache``: the render's
+    ``PlanCache``, whose protected layers an export with the same plan reuses."""
+    if cache is None:
+        layers, charts = _protected_layers(loaded, plan)
+    else:
+        key, holds = _protection_key(loaded, plan)
+        kept = cache.protected(key)
+        if kept is None:
+            layers, charts = _protected_layers(loaded, plan)
+            cache.keep(key, (layers, charts, copy.deepcopy(plan.layers)), holds)
+        else:
+            layers, charts, plans = kept
+            plan.layers = copy.deepcopy(plans)  # what protecting wrote into them: suppressed cells
+    safe = LoadedProject(
+        _safe_project(loaded.project, plan, layers), list(layers), list(loaded.join_reports), loaded.crs
+    )
+    safe.published_charts = charts
+    return safe
+
+
+def _protected_layers(loaded: LoadedProject, plan: ExportPlan) -> tuple[list[Layer], list]:
+    """The layers of ``loaded`` as ``plan`` publishes them, and the charts they may publish."""
     layers: list[Layer] = []
     for layer in loaded.layers:
         lp = plan.layers.get(layer.name)
@@ -812,9 +863,7 @@ def apply_plan(loaded: LoadedProject, plan: ExportPlan) -> LoadedProject:
         else:
             layers.append(_protect_cells(loaded, _strip_layer(layer, lp), lp, plan.threshold))
     layers = _protect_differences(layers, plan)
-    safe = LoadedProject(_safe_project(loaded.project, plan, layers), layers, list(loaded.join_reports), loaded.crs)
-    safe.published_charts = published_charts(loaded, layers, loaded.project.layout.charts, plan.threshold)
-    return safe
+    return layers, published_charts(loaded, layers, loaded.project.layout.charts, plan.threshold)
 
 
 def safe_loaded(
@@ -834,17 +883,18 @@ def guard_export(
     places=(),
     threshold: int | None = None,
     shows: str | None = None,
+    cache: PlanCache | None = None,
 ) -> tuple[LoadedProject, ExportPlan]:
     """The safe copy and the plan for an export; ``ProtectionError`` when a finding blocks it.
 
     ``reason``: why the ``allow_sensitive`` fields may be published (required for points) and why a
     ``threshold`` (``--threshold``, else the project's) below 5 is enough (required then); ``shows``:
-    the kind of export (``plan_export``)."""
+    the kind of export (``plan_export``); ``cache``: the render's ``PlanCache``, shared by its exports."""
     check_allow_reason(allow_sensitive, reason, export_path)
     loaded = with_threshold(loaded, threshold, reason)
     protection = loaded.project.protection
     check_threshold(int(protection.threshold), protection.threshold_reason, export_path)
-    plan = plan_export(loaded, export_path, allow_sensitive, aggregate, reason, places, shows)
+    plan = plan_export(loaded, export_path, allow_sensitive, aggregate, reason, places, shows, cache)
     blocking = plan.blocking
     if blocking:
         parts = [
@@ -864,7 +914,7 @@ def guard_export(
             f"(`pakmap check` lists every finding); only under a "
             f'data-sharing agreement, --allow-sensitive {blocking[0].allow_arg} --reason "…"',
         )
-    safe = apply_plan(loaded, plan)
+    safe = apply_plan(loaded, plan, cache)
     check_categorized_counts(safe, export_path)
     return safe, plan
 
@@ -880,8 +930,9 @@ def check_project(loaded: LoadedProject, export_path=None) -> list[Finding]:
         return plan_export(loaded, export_path).findings
     targets: list[Path | None] = [loaded.project.resolve(e.path) for e in loaded.project.exports] or [None]
     merged: dict[tuple[str, str], Finding] = {}
+    cache = PlanCache()
     for target in targets:
-        for finding in plan_export(loaded, target).findings:
+        for finding in plan_export(loaded, target, cache=cache).findings:
             key = (finding.layer, finding.field)
             name = (_export_name(target),) if target is not None else ()
             if key not in merged:
@@ -912,6 +963,7 @@ __all__ = [
     "WEB",
     "DATA",
     "plan_export",
+    "PlanCache",
     "shown_fields",
     "check_project",
     "safe_loaded",
