@@ -30,16 +30,15 @@ never change.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ..field_kinds import SUPPRESSED_CELL, name_tokens, numeric_values
+from .rectangles import CellIndex, CheapestRows
 
 SECONDARY_MARK = "x"
 # Columns whose values name the larger unit a feature belongs to (its total is published there).
@@ -62,12 +61,6 @@ class Relation:
 
     def cells(self) -> tuple[tuple[int, int], ...]:
         return self.parts + ((self.total,) if self.total is not None else ())
-
-    @functools.cached_property
-    def part_count(self) -> Counter:
-        """How many times each cell is a part: a relation of a whole layer holds every row, and a
-        balance check asks about a handful of cells, so it looks them up rather than summing all."""
-        return Counter(self.parts)
 
 
 def parent_columns(frame: pd.DataFrame) -> list[str]:
@@ -135,38 +128,20 @@ def relations(frame: pd.DataFrame, fields: list[str], values: np.ndarray, groups
     parents = parent_columns(frame) + [c for c in groups if c in frame.columns]
     groupings = [np.zeros(len(frame), dtype=int)] + [pd.factorize(frame[c].astype(str))[0] for c in parents]
     for groups in groupings:
-        for g in np.unique(groups):
-            rows = np.flatnonzero(groups == g)
+        # Rows by group, each in row order: one sort, not one pass over the layer per group.
+        order = np.argsort(groups, kind="stable")
+        bounds = np.flatnonzero(np.diff(groups[order])) + 1
+        for rows in np.split(order, bounds):
             if len(rows) < 2:
                 continue  # a unit alone in its parent is its parent's total: nothing can hide it
             for f in range(len(fields)):
-                cells = tuple((int(r), f) for r in rows if present[r, f])
+                cells = tuple(zip(rows[present[rows, f]].tolist(), itertools.repeat(f)))
                 if len(cells) >= 2:
                     out.append(Relation(cells))
     for total, parts in row_sums(values):
-        for r in range(len(frame)):
-            if present[r, total] and present[r, list(parts)].all():
-                out.append(Relation(tuple((r, p) for p in parts), (r, total)))
+        for r in np.flatnonzero(present[:, total] & present[:, list(parts)].all(axis=1)).tolist():
+            out.append(Relation(tuple((r, p) for p in parts), (r, total)))
     return out
-
-
-def _exposed(suppressed: list[tuple[int, int]], touching: list[Relation]) -> list[tuple[int, int]]:
-    """The suppressed cells the relations determine exactly (unit vector in the row space)."""
-    if not touching:
-        return []
-    index = {c: i for i, c in enumerate(suppressed)}
-    a = np.zeros((len(touching), len(suppressed)))
-    for i, rel in enumerate(touching):
-        for c in rel.parts:
-            if c in index:
-                a[i, index[c]] = 1.0
-        if rel.total in index:
-            a[i, index[rel.total]] = -1.0
-    _, sv, vt = np.linalg.svd(a, full_matrices=False)
-    rank = int(np.sum(sv > 1e-9 * max(1.0, sv.max(initial=0.0))))
-    # The part of each unit vector inside the row space: 1 when the relations pin that cell down.
-    inside = np.sum(vt[:rank] ** 2, axis=0)
-    return [c for c, f in zip(suppressed, inside) if f > 1 - 1e-7]
 
 
 def _field_patterns(rels: list[Relation], n_fields: int) -> dict[int, list[np.ndarray]]:
@@ -202,94 +177,54 @@ def _field_patterns(rels: list[Relation], n_fields: int) -> dict[int, list[np.nd
     return out
 
 
-def _exchangeable_rows(rels: list[Relation], shape: tuple[int, int]) -> np.ndarray:
+def _exchangeable_rows(index: CellIndex, shape: tuple[int, int]) -> np.ndarray:
     """Per cell, a class number: two rows whose cells of a field have the same class are held by the
     same column sums (districts of one division), so a unit moved from one to the other changes no
     published total."""
-    held: dict[tuple[int, int], list[int]] = {}
-    for i, rel in enumerate(rels):
-        if rel.total is None:
-            for c in rel.parts:
-                held.setdefault(c, []).append(i)
-    classes: dict[tuple[int, ...], int] = {}
-    out = np.zeros(shape, dtype=np.int64)
-    for r in range(shape[0]):
-        for f in range(shape[1]):
-            out[r, f] = classes.setdefault(tuple(held.get((r, f), ())), len(classes))
-    return out
+    return index.exchange_classes(shape)
 
 
-def _balanced(moves: dict[tuple[int, int], float], by_cell: dict[tuple[int, int], list[Relation]]) -> bool:
+def _balanced(moves: dict[tuple[int, int], float], by_cell: CellIndex) -> bool:
     """Whether changing the cells by ``moves`` leaves every relation that holds one of them true."""
-    seen: set[int] = set()
-    for cell in moves:
-        for rel in by_cell.get(cell, []):
-            if id(rel) in seen:
-                continue
-            seen.add(id(rel))
-            parts = rel.part_count
-            change = sum(move * parts[c] for c, move in moves.items() if c in parts)
-            change -= moves.get(rel.total, 0.0) if rel.total else 0.0
-            if abs(change) > 1e-9:
-                return False
-    return True
+    return by_cell.balanced(moves)
 
 
 def _cheapest_rectangle(
     cell: tuple[int, int],
-    values: np.ndarray,
     suppressed: np.ndarray,
     present: np.ndarray,
     patterns: dict[int, list[np.ndarray]],
-    classes: np.ndarray,
-    by_cell: dict[tuple[int, int], list[Relation]],
+    rows: CheapestRows,
+    by_cell: CellIndex,
 ) -> list[tuple[int, int]] | None:
     """The cells, besides the suppressed ones, of the cheapest rectangle through ``cell``: its row's
     pattern ``v`` and the opposite ``−v`` in an exchangeable row. Such a set of suppressed cells
     can be shifted (+t, −t…) without changing any published sum, so none of them is determined.
     Cheapest: fewest zeros (a hidden 0 next to a primary cell bounds it exactly), then fewest new
     cells (a rectangle through cells already suppressed protects several primaries at once), then
-    the smallest values hidden (the least information lost)."""
+    the smallest values hidden (the least information lost). ``rows`` keeps the exchangeable rows of
+    each pattern in order of that cost, so each cell reads a few rows, not the whole layer."""
     r, f = cell
     best: tuple | None = None
     for v in patterns[f]:
-        support = np.flatnonzero(v)
-        if not present[r, support].all():
+        support = tuple(np.flatnonzero(v).tolist())
+        if not present[r, list(support)].all():
             continue
-        rows = np.flatnonzero(classes[:, f] == classes[r, f])
-        rows = rows[(rows != r) & present[rows][:, support].all(axis=1)]
-        rows = rows[(classes[rows][:, support] == classes[r, support]).all(axis=1)]
-        if not len(rows):
+
+        def moves_to(other: int, v=v, support=support) -> dict[tuple[int, int], float]:
+            moves = {(r, g): float(v[g]) for g in support}
+            moves.update({(other, g): -float(v[g]) for g in support})
+            return moves
+
+        found = rows.first(r, support, lambda other: _balanced(moves_to(other), by_cell))
+        if found is None:
             continue
-        own_new = ~suppressed[r, support]
-        own = (np.sum(own_new & (values[r, support] == 0)), np.sum(own_new), np.sum(values[r, support][own_new]))
-        new = ~suppressed[rows][:, support]
-        vals = values[rows][:, support]
-        zeros = np.sum(new & (vals == 0), axis=1) + own[0]
-        count = np.sum(new, axis=1) + own[1]
-        lost = np.sum(np.where(new, vals, 0.0), axis=1) + own[2]
-        for i in _cheapest_first(rows, lost, count, zeros):
-            moves = {(r, int(g)): float(v[g]) for g in support}
-            moves.update({(int(rows[i]), int(g)): -float(v[g]) for g in support})
-            if not _balanced(moves, by_cell):
-                continue
-            key = (int(zeros[i]), int(count[i]), float(lost[i]))
-            if best is None or key < best[0]:
-                best = (key, [c for c in moves if not suppressed[c]])
-            break
+        zeros, count, lost, other = found
+        own = rows.cost(r, support)
+        key = (zeros + own[0], count + own[1], lost + own[2])
+        if best is None or key < best[0]:
+            best = (key, [c for c in moves_to(other) if not suppressed[c]])
     return None if best is None else best[1]
-
-
-def _cheapest_first(rows: np.ndarray, lost: np.ndarray, count: np.ndarray, zeros: np.ndarray):
-    """Candidate positions by (zeros, count, lost, row): the cheapest found in linear time, since it
-    nearly always balances; the full sort (N log N on a layer of 100,000 rows) only when it does not."""
-    best = np.arange(len(rows))
-    for key in (zeros, count, lost, rows):
-        best = best[key[best] == key[best].min()]
-    yield int(best[0])
-    for i in np.lexsort((rows, lost, count, zeros)):
-        if i != best[0]:
-            yield int(i)
 
 
 def secondary_cells(values: np.ndarray, primary: np.ndarray, rels: list[Relation]) -> np.ndarray:
@@ -305,20 +240,18 @@ def secondary_cells(values: np.ndarray, primary: np.ndarray, rels: list[Relation
     secondary = np.zeros_like(primary, dtype=bool)
     if not suppressed_mask.any():
         return secondary
-    by_cell: dict[tuple[int, int], list[Relation]] = {}
-    for rel in rels:
-        for c in rel.cells():
-            by_cell.setdefault(c, []).append(rel)
+    by_cell = CellIndex(rels, values.shape[1])
     present = ~np.isnan(values)
     patterns = _field_patterns(rels, values.shape[1])
-    classes = _exchangeable_rows(rels, values.shape)
+    rows = CheapestRows(values, suppressed_mask, present, _exchangeable_rows(by_cell, values.shape))
     # Largest primary cells first: their rectangles, through other small cells where possible, are
     # then reused by the smaller ones.
     order = sorted(zip(*np.nonzero(primary)), key=lambda c: (-values[c], c))
     for r, f in order:
-        cells = _cheapest_rectangle((int(r), int(f)), values, suppressed_mask, present, patterns, classes, by_cell)
+        cells = _cheapest_rectangle((int(r), int(f)), suppressed_mask, present, patterns, rows, by_cell)
         for c in cells or []:
             suppressed_mask[c] = secondary[c] = True
+            rows.hidden(c)
     _close_remaining(values, suppressed_mask, secondary, rels, by_cell)
     return secondary
 
@@ -328,7 +261,7 @@ def _close_remaining(
     mask: np.ndarray,
     secondary: np.ndarray,
     rels: list[Relation],
-    by_cell: dict[tuple[int, int], list[Relation]],
+    by_cell: CellIndex,
 ) -> None:
     """Add cells until the rank test finds no determined suppressed cell: the smallest other cell of
     a relation that holds one (a zero only when no other cell is left). A cell the relations
@@ -350,11 +283,9 @@ def _close_remaining(
     hopeless: set[tuple[int, int]] = set()
     checked = False
     for _ in range(values.size):
-        ordered = sorted(suppressed)
-        touching = list({id(r): r for c in ordered for r in by_cell.get(c, [])}.values())
-        exposed = _exposed(ordered, touching)
+        exposed = by_cell.exposed(sorted(suppressed))
         if exposed and not checked:
-            hopeless, checked = set(_exposed(sorted({c for rel in rels for c in rel.cells()}), rels)), True
+            hopeless, checked = set(by_cell.exposed(by_cell.all_cells())), True
         exposed = [c for c in exposed if c not in hopeless]
         if not exposed:
             break
@@ -386,7 +317,9 @@ def complementary_suppression(
     # A partner's own "<5" is a suppressed cell of unknown value: an unknown of the relations too.
     marked = np.column_stack(
         [
-            frame[f].map(lambda v: isinstance(v, str) and bool(SUPPRESSED_CELL.match(v.strip()))).to_numpy()
+            frame[f].map(lambda v: isinstance(v, str) and bool(SUPPRESSED_CELL.match(v.strip()))).to_numpy(dtype=bool)
+            if not pd.api.types.is_numeric_dtype(frame[f].dtype)
+            else np.zeros(len(frame), dtype=bool)  # a column of numbers holds no text mark
             for f in fields
         ]
     )
