@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ..errors import JoinError, PakmapError, ProjectError
-from ..jobs.outputs import check_exports, write_output
+from ..jobs.outputs import check_exports, shared_suppression, write_output
 from ..postgis.address import is_database_address
 from ..protection.reuse import PlanCache
 
@@ -120,6 +120,10 @@ def run_project_exports(loaded, *, atlas: str | None = None, world_file: bool = 
     jobs = project_exports(loaded.project, atlas=atlas, world_file=world_file)
     cache = PlanCache()
     files = [export for export in loaded.project.exports if not is_database_address(export.path)]
+    tables = database_exports(loaded.project)
+    # One suppression for everything the exports publish together: a reader holds them all.
+    targets = [(path, export_atlas, export.dashboard) for (path, export_atlas, _w, _d), export in zip(jobs, files)]
+    shared = shared_suppression(loaded, targets + [(export.path, None, False) for export in tables], **options)
     for (path, export_atlas, export_world_file, dpi), export in zip(jobs, files):
         run_outputs(
             loaded,
@@ -129,13 +133,13 @@ def run_project_exports(loaded, *, atlas: str | None = None, world_file: bool = 
             world_file=export_world_file,
             dashboard=export.dashboard,
             cache=cache,
+            shared=shared,
             **options,
         )
-    tables = database_exports(loaded.project)
     if tables:
         from ..jobs.database_export import database_target, write_database_export  # psycopg: only then
 
         for export in tables:
             server = database_target(export).server
-            for table in write_database_export(loaded, export, cache=cache, **options):
+            for table in write_database_export(loaded, export, cache=cache, shared=shared, **options):
                 print(f"{server}: {table}")

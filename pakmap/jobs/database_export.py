@@ -22,6 +22,7 @@ from ..protection.policy import DATA
 from ..protection.publish import published_layer
 from ..protection.record import build_record
 from ..protection.reuse import PlanCache
+from ..protection.system import SharedCells
 
 
 def database_target(export: ExportSpec) -> PgSource:
@@ -46,12 +47,22 @@ def write_database_export(
     places: tuple[str, ...] = (),
     threshold: int | None = None,
     cache: PlanCache | None = None,
+    shared: SharedCells | None = None,
 ) -> list[str]:
     """Publish ``export.layer`` of ``loaded`` to the export's table; returns the tables written
-    (``cache``: the render's ``PlanCache``)."""
+    (``cache``: the render's ``PlanCache``; ``shared``: the cells every export of the render hides)."""
     target = database_target(export)
     safe, plan = guard_export(
-        loaded, str(target), allow_sensitive, aggregate, reason, places, threshold, shows=DATA, cache=cache
+        loaded,
+        str(target),
+        allow_sensitive,
+        aggregate,
+        reason,
+        places,
+        threshold,
+        shows=DATA,
+        cache=cache,
+        shared=shared,
     )
     layer = next((l for l in safe.layers if l.name == export.layer), None)
     if not isinstance(layer, VectorLayer):

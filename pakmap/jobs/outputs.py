@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..errors import ExportError
+from ..errors import ExportError, PakmapError
 from ..export import PAGE_WRITERS, export_print
 from ..export.atlas import atlas_spec
 from ..export.worldfile import world_file_path
@@ -27,8 +27,10 @@ from ..project.loaded import LoadedProject
 from ..project.model import Project
 from ..protection import guard_export, write_export_record, write_geopackage
 from ..protection.policy import DATA, PRINT, WEB
+from ..protection.project_cells import shared_cells
 from ..protection.record import record_path
 from ..protection.reuse import PlanCache
+from ..protection.system import SharedCells
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ def write_output(
     threshold: int | None = None,
     dashboard: bool = False,
     cache: PlanCache | None = None,
+    shared: SharedCells | None = None,
 ) -> list[Path]:
     """Export ``loaded`` to ``out_path`` (format from the extension; ``dashboard``: an .html file is
     the web dashboard instead of the web map); returns the files written.
@@ -96,7 +99,8 @@ def write_output(
     ``allow_sensitive`` and ``aggregate`` are the officer's decisions for this export only
     (``--allow-sensitive``, ``--aggregate``, ``--reason``, ``--places``, ``--threshold``); the project's
     saved decisions apply as well. ``cache``: a ``PlanCache`` shared by the exports of one render,
-    which reuse each other's protected layers when their plans agree.
+    which reuse each other's protected layers when their plans agree; ``shared``: the cells every
+    export of the render hides (``shared_suppression``).
     """
     if is_database_address(out_path):
         raise ExportError(
@@ -125,16 +129,69 @@ def write_output(
         )
     if atlas and not exporter.pages:
         raise ExportError("an atlas is a print product", path=out_path, fix="use .pdf or .png with --atlas")
-    if atlas:
-        loaded = _with_atlas(loaded, atlas)
-    if dashboard:
-        loaded = _with_dashboard_charts(loaded)
+    loaded = _prepared(loaded, atlas, dashboard)
     safe, plan = guard_export(
-        loaded, out_path, list(allow_sensitive), aggregate, reason, places, threshold, shows=exporter.shows, cache=cache
+        loaded,
+        out_path,
+        list(allow_sensitive),
+        aggregate,
+        reason,
+        places,
+        threshold,
+        shows=exporter.shows,
+        cache=cache,
+        shared=shared,
     )
     written = exporter.write(safe, out_path, dpi=dpi, atlas=atlas, world_file=world_file)
     record = write_export_record(safe, out_path, plan, extra={"files": [p.name for p in written]})
     return written + [Path(record)]
+
+
+def _prepared(loaded: LoadedProject, atlas: str | None, dashboard: bool) -> LoadedProject:
+    """``loaded`` as one export publishes it: paging through its atlas layer, with its dashboard's charts."""
+    if atlas:
+        loaded = _with_atlas(loaded, atlas)
+    if dashboard:
+        loaded = _with_dashboard_charts(loaded)
+    return loaded
+
+
+def _publishes(loaded: LoadedProject, target, kind: str) -> tuple:
+    """What decides the cells an export hides besides the project's data: its kind of output, its
+    charts, and allows given for it alone."""
+    allows = loaded.project.protection.allow
+    own = str(target) if any(a.export not in ("", "*") for a in allows) else ""
+    return kind, repr(loaded.project.layout.charts), own
+
+
+def shared_suppression(
+    loaded: LoadedProject,
+    exports: list[tuple[str | os.PathLike, str | None, bool]],
+    *,
+    allow_sensitive: tuple[str, ...] = (),
+    aggregate: dict[str, str] | None = None,
+    reason: str = "",
+    places: tuple[str, ...] = (),
+    threshold: int | None = None,
+    **_options,
+) -> SharedCells:
+    """The cells every export of one render hides (``exports``: target, atlas, dashboard; a database
+    table's target is its address): worked out for the union of what they publish when they publish
+    different things (``pakmap.protection.project_cells``), else each export hides the same cells anyway."""
+    prepared, kinds = [], set()
+    for target, atlas, dashboard in exports:
+        try:
+            each = _prepared(loaded, atlas, dashboard)
+        except PakmapError:
+            continue  # that export reports its own error when it is written
+        suffix = Path(str(target)).suffix.lower()
+        kind = "database" if is_database_address(str(target)) else "dashboard" if dashboard else suffix
+        kind = "print" if suffix in PAGE_WRITERS and not dashboard else kind
+        prepared.append((each, target))
+        kinds.add(_publishes(each, target, kind))
+    if len(kinds) < 2:
+        return {}
+    return shared_cells(prepared, list(allow_sensitive), aggregate, reason, places, threshold)
 
 
 def loaded_sources(loaded: LoadedProject) -> list[Source]:

@@ -40,6 +40,14 @@ def chart_groups(specs: list[ChartSpec], layer: Layer) -> list[str]:
     return sorted({f.by for f in resolved_fields(specs, layer) if f.by})
 
 
+def totals_table(layer: VectorLayer | TableLayer, fields: ChartFields) -> pd.DataFrame:
+    """The totals of ``fields.value`` per ``fields.by`` from the unprotected ``layer``: one row per group,
+    named in the ``by`` column (a table of the export's system, ``pakmap.protection.system``)."""
+    frame = layer.attributes
+    sums = group_sums(frame[fields.by], frame[fields.value])
+    return pd.DataFrame({fields.by: [str(g) for g in sums.index], fields.value: sums.to_numpy()})
+
+
 def protected_totals(layer: VectorLayer | TableLayer, fields: ChartFields, threshold: int) -> pd.Series:
     """Totals of ``fields.value`` per ``fields.by`` from the unprotected ``layer``, as published:
     numbers (shown as "<5" under the threshold) and "x" where a total is withheld."""
@@ -51,13 +59,18 @@ def protected_totals(layer: VectorLayer | TableLayer, fields: ChartFields, thres
 
 
 def published_charts(
-    loaded: LoadedProject, safe_layers: list[Layer], specs: list[ChartSpec], threshold: int
+    loaded: LoadedProject,
+    safe_layers: list[Layer],
+    specs: list[ChartSpec],
+    threshold: int,
+    solved: dict[int, pd.Series] | None = None,
 ) -> list[tuple[ChartSpec, ChartTable]]:
     """Each chart of ``specs`` as it may be published: rows from the protected ``safe_layers``,
-    totals per group from ``loaded``'s values with their own suppression."""
+    totals per group from ``loaded``'s values with their own suppression; ``solved``: spec position →
+    its totals as protected together with the layers (``pakmap.protection.system``)."""
     safe = {layer.name: layer for layer in safe_layers}
     out = []
-    for spec in specs:
+    for i, spec in enumerate(specs):
         layer = safe.get(spec.layer)
         if not isinstance(layer, (VectorLayer, TableLayer)):
             continue  # left out of the export (a list of people): no chart of it either
@@ -69,9 +82,11 @@ def published_charts(
                 map(str, original.attributes.columns)
             ):
                 continue  # an aggregated point layer: its totals are not the points' columns
-            totals = protected_totals(original, fields, threshold)
+            totals = (solved or {}).get(i)
+            if totals is None:
+                totals = protected_totals(original, fields, threshold)
         out.append((spec, chart_table(spec, layer, threshold, totals)))
     return out
 
 
-__all__ = ["chart_groups", "protected_totals", "published_charts"]
+__all__ = ["chart_groups", "totals_table", "protected_totals", "published_charts"]

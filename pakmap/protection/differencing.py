@@ -52,7 +52,7 @@ def _shown(frame: pd.DataFrame, field: str, threshold: int) -> tuple[np.ndarray,
     return values, shown
 
 
-def _name_columns(frame: pd.DataFrame, parents: list[str]) -> list[str]:
+def name_columns(frame: pd.DataFrame, parents: list[str]) -> list[str]:
     """Text columns naming each row's unit (a different value on every row)."""
     out = []
     for column in frame.columns:
@@ -68,7 +68,7 @@ def published_totals(name: str, frame: pd.DataFrame, fields: list[str], threshol
     """Every total of the count ``fields`` that the layer ``name`` publishes (see the module's docstring)."""
     frame = frame.reset_index(drop=True)
     parents = parent_columns(frame)
-    names = _name_columns(frame, parents)
+    names = name_columns(frame, parents)
     groupings = [(ALL_ROWS, np.zeros(len(frame), dtype=int), [ALL_ROWS])]
     for column in parents:
         codes, labels = pd.factorize(frame[column].astype(str))
@@ -143,4 +143,4 @@ def protect_differences(
     return frames, counts
 
 
-__all__ = ["Total", "published_totals", "disclosures", "protect_differences"]
+__all__ = ["Total", "name_columns", "published_totals", "disclosures", "protect_differences"]

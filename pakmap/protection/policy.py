@@ -25,15 +25,17 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
+import pandas as pd
 
 from ..calculate import parse as parse_expression
 from ..errors import ExpressionError, ProtectionError
 from ..field_format import expression_fields
 from ..field_kinds import count_fields_of, is_count, name_tokens
 from ..layer import Layer, RasterLayer, TableLayer, VectorLayer, replace_data
+from ..layout.chart_data import ChartFields
 from ..postgis.address import as_source, is_database_address
 from ..project.loaded import LoadedProject
-from ..project.model import AllowSpec, Project
+from ..project.model import AllowSpec, ChartSpec, Project
 from ..sensitivity.detect import (
     household_size_field,
     inspect_layer,
@@ -42,12 +44,13 @@ from ..sensitivity.detect import (
 )
 from ..style import CategorizedStyle, GraduatedStyle, ProportionalStyle, SingleSymbolStyle
 from .aggregate import aggregate_points
-from .charts import chart_groups, published_charts, resolved_fields
+from .charts import chart_groups, protected_totals, published_charts, resolved_fields, totals_table
 from .complementary import SECONDARY_MARK, complementary_suppression
 from .contributors import denominator_counts, few_contributors
 from .counts import suppression_counts
 from .differencing import protect_differences
 from .reuse import PlanCache
+from .system import SharedCells, Table, has_units, hide, solve
 
 GEOMETRY = "geometry"
 STANDARD_THRESHOLD = 5  # UNHCR's usual minimum cell size: lower needs a recorded reason
@@ -70,7 +73,9 @@ SUPPRESSION_METHOD = (
     'counts of people from 1 to threshold - 1 shown as "<threshold"; complementary cells shown as "x" '
     "so that no suppressed count follows from row, column or parent-unit totals; a total published by two "
     'layers (a row, or the sum of rows) that differs by 1 to threshold - 1 between them shown as "x" '
-    "(differencing)"
+    "(differencing); the layers and chart totals of the export solved as one system (a unit's figure in one "
+    'table = the sum of its parts in another), more cells shown as "x" where it would give a hidden one back; '
+    "the exports of one project hide the same cells"
 )
 
 
@@ -135,6 +140,8 @@ class LayerPlan:
     dropped_cells: int = 0  # hexagons of fewer households than the threshold, left out
     differencing: dict[str, int] = field(default_factory=dict)  # count field → totals hidden ("x") for differencing
     centres_near_home: int = 0  # units of few households with a drawn point within 1 km of one: "x"
+    across: dict[str, int] = field(default_factory=dict)  # count field → cells "x" for other tables' links
+    project_cells: dict[str, int] = field(default_factory=dict)  # count field → cells hidden in every export
 
 
 @dataclass
@@ -146,6 +153,8 @@ class ExportPlan:
     threshold_reason: str = ""  # why a threshold below STANDARD_THRESHOLD is enough
     allow_arguments: list[str] = field(default_factory=list)  # --allow-sensitive values used
     places: list[str] = field(default_factory=list)  # point layers from lists declared as places, not people
+    chart_cells: dict[str, int] = field(default_factory=dict)  # chart → totals "x" for links with the layers
+    chart_totals: dict[str, pd.Series] = field(default_factory=dict, repr=False)  # chart key → published totals
 
     @property
     def blocking(self) -> list[Finding]:
@@ -172,6 +181,13 @@ class ExportPlan:
             "secondary_suppressed": {n: dict(p.secondary) for n, p in self.layers.items() if p.secondary},
             "few_contributors": {n: dict(p.few_contributors) for n, p in self.layers.items() if p.few_contributors},
             "differencing_suppressed": {n: dict(p.differencing) for n, p in self.layers.items() if p.differencing},
+            # cells hidden because the export's layers and charts were solved as one system, and cells
+            # hidden in every export of the project (counts only, never values)
+            "suppressed_across_tables": {
+                **{n: dict(p.across) for n, p in self.layers.items() if p.across},
+                **{f"chart {k}": {"totals": n} for k, n in self.chart_cells.items() if n},
+            },
+            "suppressed_across_exports": {n: dict(p.project_cells) for n, p in self.layers.items() if p.project_cells},
             "suppression_method": SUPPRESSION_METHOD,
             "allow_sensitive_arguments": list(self.allow_arguments),
             "declared_places": list(self.places),
@@ -804,11 +820,12 @@ def _safe_project(project: Project, plan: ExportPlan, layers: list[Layer]) -> Pr
     return safe
 
 
-def _protection_key(loaded: LoadedProject, plan: ExportPlan) -> tuple[tuple, tuple]:
+def _protection_key(loaded: LoadedProject, plan: ExportPlan, shared: SharedCells) -> tuple[tuple, tuple]:
     """What ``_protected_layers`` depends on, as a key of plain values and identities; and the
     objects those identities are of. A layer's plan enters whole: its published fields too."""
     project = loaded.project
-    holds = (*loaded.layers, project.joins, project.layers, project.layout.charts)
+    # The shared cells by identity: one render passes one set to all its exports.
+    holds = (*loaded.layers, project.joins, project.layers, project.layout.charts, *([shared] if shared else []))
     plans = tuple(
         (
             name,
@@ -825,23 +842,112 @@ def _protection_key(loaded: LoadedProject, plan: ExportPlan) -> tuple[tuple, tup
     return (tuple(map(id, holds)), plan.threshold, plans), holds
 
 
-def apply_plan(loaded: LoadedProject, plan: ExportPlan, cache: PlanCache | None = None) -> LoadedProject:
+def chart_key(spec: ChartSpec, fields: ChartFields) -> str:
+    """How the record and the project's shared cells name a chart's totals: layer, group column, value."""
+    return f"{spec.layer}: {fields.value} by {fields.by}"
+
+
+def _layer_tables(
+    loaded: LoadedProject, layers: list[Layer], originals: dict, plan: ExportPlan, shared: SharedCells
+) -> list[tuple[int, Table]]:
+    """The export's layers that can link to another table, as tables of its system: position, table."""
+    charts = loaded.project.layout.charts
+    out = []
+    for i, layer in enumerate(layers):
+        lp = plan.layers.get(layer.name)
+        if lp is None or layer.name not in originals or not isinstance(layer, (VectorLayer, TableLayer)):
+            continue
+        original = originals[layer.name]
+        groups = tuple(chart_groups(charts, layer))
+        if isinstance(layer, TableLayer) and not resolved_fields(charts, layer):
+            continue  # no exporter writes a table: its figures reach a reader through layers and charts
+        if not (layer.name in shared or groups or has_units(original)):
+            continue  # a table that names no unit links to no other: solved alone already
+        counts = [f for f in count_fields_of(layer) if f in set(lp.fields)]
+        if not counts:
+            continue
+        cells = {f: m for f, m in shared.get(layer.name, {}).items() if f in counts and len(m) == len(original)}
+        published = layer.attributes.reset_index(drop=True)
+        out.append((i, Table(layer.name, original.reset_index(drop=True), published, counts, groups, cells)))
+    return out
+
+
+def _chart_tables(
+    loaded: LoadedProject, originals: dict, plan: ExportPlan, shared: SharedCells
+) -> list[tuple[int, str, pd.Series, Table]]:
+    """The totals per group of the export's charts, as tables of its system: chart position, key,
+    the totals as protected alone, table."""
+    out = []
+    for j, spec in enumerate(loaded.project.layout.charts):
+        original = loaded.layer(spec.layer) if spec.layer in originals else None
+        if not isinstance(original, (VectorLayer, TableLayer)):
+            continue
+        fields = next((f for f in resolved_fields([spec], original) if f.by), None)
+        if fields is None or not is_count(original, fields.value):
+            continue
+        if not {fields.by, fields.value} <= set(map(str, original.attributes.columns)):
+            continue  # an aggregated point layer: its totals are not the points' columns
+        key = chart_key(spec, fields)
+        frame = totals_table(original, fields)
+        totals = protected_totals(original, fields, plan.threshold)
+        published = pd.DataFrame({fields.by: frame[fields.by], fields.value: totals.to_numpy()})
+        cells = {f: m for f, m in shared.get(f"chart {key}", {}).items() if len(m) == len(frame)}
+        out.append((j, key, totals, Table(f"chart {key}", frame, published, [fields.value], (), cells)))
+    return out
+
+
+def _protect_across(
+    loaded: LoadedProject, layers: list[Layer], originals: dict, plan: ExportPlan, shared: SharedCells
+) -> tuple[list[Layer], dict[int, pd.Series]]:
+    """The layers, and the totals per group of the charts, with the cells hidden that the export's
+    tables solved as one system need (``pakmap.protection.system``); ``shared``: the cells the
+    project's exports all hide. Returns the layers and chart position → its published totals."""
+    layer_tables = _layer_tables(loaded, layers, originals, plan, shared)
+    chart_tables = _chart_tables(loaded, originals, plan, shared)
+    tables = [t for _, t in layer_tables] + [t for *_, t in chart_tables]
+    if len(tables) < 2 and not shared:
+        return layers, {}
+    added = solve(tables, plan.threshold)
+    out = list(layers)
+    for (i, table), new in zip(layer_tables, added):
+        layer, lp = out[i], plan.layers[out[i].name]
+        lp.project_cells = {f: int(m.sum()) for f, m in table.shared.items() if m.any()}
+        if new and isinstance(layer, (VectorLayer, TableLayer)):
+            lp.across = {f: int(m.sum()) for f, m in new.items()}
+            frame = hide(table.published, new)
+            frame.index = layer.attributes.index
+            out[i] = _with_frame(layer, frame, lp)
+    solved: dict[int, pd.Series] = {}
+    for (j, key, totals, table), new in zip(chart_tables, added[len(layer_tables) :]):
+        plan.chart_cells[key] = int(sum(m.sum() for m in new.values()))
+        column = hide(table.published, new)[table.fields[0]]
+        solved[j] = plan.chart_totals[key] = pd.Series(column.to_numpy(), index=totals.index, name=totals.name)
+    return out, solved
+
+
+def apply_plan(
+    loaded: LoadedProject, plan: ExportPlan, cache: PlanCache | None = None, shared: SharedCells | None = None
+) -> LoadedProject:
     """The copy of ``loaded`` that the exporters may see for ``plan`` (the original is untouched).
 
     Aggregated layers are computed here; their plan entries then list the published count fields
     and how many counts are suppressed (what the export record reports). ``cache``: the render's
-    ``PlanCache``, whose protected layers an export with the same plan reuses."""
+    ``PlanCache``, whose protected layers an export with the same plan reuses; ``shared``: cells
+    every export of the project hides (``pakmap.protection.project_cells``)."""
+    shared = shared or {}
     if cache is None:
-        layers, charts = _protected_layers(loaded, plan)
+        layers, charts = _protected_layers(loaded, plan, shared)
     else:
-        key, holds = _protection_key(loaded, plan)
+        key, holds = _protection_key(loaded, plan, shared)
         kept = cache.protected(key)
         if kept is None:
-            layers, charts = _protected_layers(loaded, plan)
-            cache.keep(key, (layers, charts, copy.deepcopy(plan.layers)), holds)
+            layers, charts = _protected_layers(loaded, plan, shared)
+            kept_plan = copy.deepcopy((plan.layers, plan.chart_cells, plan.chart_totals))
+            cache.keep(key, (layers, charts, kept_plan), holds)
         else:
             layers, charts, plans = kept
-            plan.layers = copy.deepcopy(plans)  # what protecting wrote into them: suppressed cells
+            # what protecting wrote into the plan: suppressed cells, chart totals
+            plan.layers, plan.chart_cells, plan.chart_totals = copy.deepcopy(plans)
     safe = LoadedProject(
         _safe_project(loaded.project, plan, layers), list(layers), list(loaded.join_reports), loaded.crs
     )
@@ -849,21 +955,27 @@ def apply_plan(loaded: LoadedProject, plan: ExportPlan, cache: PlanCache | None 
     return safe
 
 
-def _protected_layers(loaded: LoadedProject, plan: ExportPlan) -> tuple[list[Layer], list]:
+def _protected_layers(loaded: LoadedProject, plan: ExportPlan, shared: SharedCells) -> tuple[list[Layer], list]:
     """The layers of ``loaded`` as ``plan`` publishes them, and the charts they may publish."""
     layers: list[Layer] = []
+    originals: dict[str, object] = {}  # layer → its figures before protection (the system's values)
     for layer in loaded.layers:
         lp = plan.layers.get(layer.name)
         if lp is None or isinstance(layer, RasterLayer):
             layers.append(layer)
         elif lp.points == "aggregated" and isinstance(layer, VectorLayer):  # only points are aggregated
-            layers.append(_protect_cells(loaded, _aggregated_layer(loaded, layer, lp), lp, plan.threshold))
+            base = _aggregated_layer(loaded, layer, lp)
+            originals[layer.name] = base.attributes
+            layers.append(_protect_cells(loaded, base, lp, plan.threshold))
         elif lp.points in ("left out", "blocked"):
             continue  # exact locations of people never reach an exporter
         else:
-            layers.append(_protect_cells(loaded, _strip_layer(layer, lp), lp, plan.threshold))
+            stripped = _strip_layer(layer, lp)
+            originals[layer.name] = stripped.attributes
+            layers.append(_protect_cells(loaded, stripped, lp, plan.threshold))
     layers = _protect_differences(layers, plan)
-    return layers, published_charts(loaded, layers, loaded.project.layout.charts, plan.threshold)
+    layers, solved = _protect_across(loaded, layers, originals, plan, shared)
+    return layers, published_charts(loaded, layers, loaded.project.layout.charts, plan.threshold, solved)
 
 
 def safe_loaded(
@@ -884,12 +996,14 @@ def guard_export(
     threshold: int | None = None,
     shows: str | None = None,
     cache: PlanCache | None = None,
+    shared: SharedCells | None = None,
 ) -> tuple[LoadedProject, ExportPlan]:
     """The safe copy and the plan for an export; ``ProtectionError`` when a finding blocks it.
 
     ``reason``: why the ``allow_sensitive`` fields may be published (required for points) and why a
     ``threshold`` (``--threshold``, else the project's) below 5 is enough (required then); ``shows``:
-    the kind of export (``plan_export``); ``cache``: the render's ``PlanCache``, shared by its exports."""
+    the kind of export (``plan_export``); ``cache``: the render's ``PlanCache``, shared by its exports;
+    ``shared``: the cells every export of the project hides (``pakmap.protection.project_cells``)."""
     check_allow_reason(allow_sensitive, reason, export_path)
     loaded = with_threshold(loaded, threshold, reason)
     protection = loaded.project.protection
@@ -914,7 +1028,7 @@ def guard_export(
             f"(`pakmap check` lists every finding); only under a "
             f'data-sharing agreement, --allow-sensitive {blocking[0].allow_arg} --reason "…"',
         )
-    safe = apply_plan(loaded, plan, cache)
+    safe = apply_plan(loaded, plan, cache, shared)
     check_categorized_counts(safe, export_path)
     return safe, plan
 
