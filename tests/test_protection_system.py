@@ -234,6 +234,8 @@ def test_chart_totals_per_province_and_the_districts_are_one_system(boundaries):
     assert ("chart", list(chart_frame["province"]).index("Islamabad Capital Territory"), "refugees") in hidden
     assert recoverable(hidden, sums, links) == []
     assert plan.summary()["suppressed_across_tables"]
+    # The district hidden for the chart is drawn in the no-data colour: the legend says why.
+    assert safe.layer("districts").style.nodata_label == "No data or suppressed (x)"
 
 
 # --- generated two- and three-level tables --------------------------------------------------------

@@ -761,7 +761,7 @@ def _with_frame(layer: VectorLayer | TableLayer, frame, lp: LayerPlan) -> Layer:
                 data[column] = frame[column].to_numpy()
         new = replace_data(layer, data)
         style = new.style
-        suppressed = {*lp.secondary, *lp.few_contributors, *lp.differencing}
+        suppressed = {*lp.secondary, *lp.few_contributors, *lp.differencing, *lp.across}
         if isinstance(style, GraduatedStyle) and style.field in suppressed and "(x)" not in style.nodata_label:
             # Its "x" cells are drawn in the no-data colour: the legend says why.
             new.style = dataclasses.replace(style, nodata_label=f"{style.nodata_label} or suppressed (x)")
