@@ -12,6 +12,7 @@ import json
 import pytest
 from test_protection_published_fields import districts_with_households
 
+import pakmap.commands.common
 import pakmap.protection.policy
 import pakmap.protection.reuse
 from pakmap.commands.common import run_project_exports
@@ -29,9 +30,16 @@ def _project_with_exports(districts_path, tmp_path, paths, popups=()):
 
 @pytest.fixture()
 def calls(monkeypatch):
-    """How many times the layers were protected and detected, by what export."""
+    """How many times the exports protected and detected the layers (the cells all exports of a
+    render hide are worked out before: their protections are not counted)."""
     counted = {"protected": 0, "inspected": 0}
     protect, inspect = pakmap.protection.policy._protected_layers, pakmap.protection.reuse.inspect_layer
+    shared = pakmap.commands.common.shared_suppression
+
+    def shared_suppression(*args, **kwargs):
+        cells = shared(*args, **kwargs)
+        counted["protected"] = 0
+        return cells
 
     def protected_layers(*args, **kwargs):
         counted["protected"] += 1
@@ -43,6 +51,7 @@ def calls(monkeypatch):
 
     monkeypatch.setattr(pakmap.protection.policy, "_protected_layers", protected_layers)
     monkeypatch.setattr(pakmap.protection.reuse, "inspect_layer", inspect_layer)
+    monkeypatch.setattr(pakmap.commands.common, "shared_suppression", shared_suppression)
     return counted
 
 
