@@ -164,6 +164,22 @@ def test_a_small_province_stays_hidden_across_the_provinces_and_districts_layers
     assert not any(f"{v}" in record for v in provinces["refugees"])
 
 
+def test_a_province_made_of_divisions_stays_hidden_across_the_layers(shared_data, boundaries):
+    """The real districts as the file has them, with their division column: the divisions' totals
+    are taken as known, which pins every province down whatever is hidden. Nobody publishes those
+    totals here, so the hidden provinces are still kept from what the export does publish."""
+    districts = gpd.read_file(shared_data / "pak_districts.geojson")[["name", "division", "province", "geometry"]]
+    districts, provinces = refugees_by_district((districts, boundaries[1]))
+    published, _ = protect({"provinces": provinces, "districts": districts})
+    truth = {"provinces": provinces, "districts": districts}
+    sums, links = hierarchy_relations(
+        truth, [("provinces", "name", {}), ("districts", "name", {"province": "provinces"})], "refugees"
+    )
+    hidden = hidden_cells(published, "refugees")
+    assert ("provinces", 6, "refugees") in hidden  # Islamabad Capital Territory
+    assert recoverable(hidden, sums, links) == []
+
+
 def test_without_the_link_the_complementary_province_gives_islamabad_back(boundaries):
     """The premise, on each layer protected alone (as before): the provinces layer's complementary
     cell is the sum of published districts."""

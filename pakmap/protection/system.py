@@ -156,9 +156,11 @@ def _joint_relations(
     found: list[Link],
     offsets: list[int],
     columns: dict[str, int],
-) -> list[Relation]:
+) -> tuple[list[Relation], set[int]]:
     """Each table's own relations in the joint cell numbering (row offset, one column per field
-    name), a linked group's total-as-known replaced by its link."""
+    name), a linked group's total-as-known replaced by its link; and the positions of the relations
+    whose total is only assumed known: a parent group's (a division's) that no table of the export
+    shows, neither linked nor a chart's group nor the table's whole column."""
 
     def cell(t: int, r: int, name: str) -> tuple[int, int]:
         return offsets[t] + r, columns[name]
@@ -167,10 +169,18 @@ def _joint_relations(
         frozenset(cell(k.part, r, k.field) for r in k.rows) for k in found if k.grouped and k.exact and len(k.rows) > 1
     )
     out: list[Relation] = []
+    assumed: set[int] = set()
     for t, table in enumerate(tables):
         frame = table.original.reset_index(drop=True)
         parents = parent_columns(frame)
         groups = [g for g in dict.fromkeys(table.groups) if g not in parents]  # each grouping once
+        shown_groups = {
+            frozenset(np.flatnonzero(codes == g).tolist())
+            for column in groups
+            for codes in [pd.factorize(frame[column].astype(str))[0]]
+            for g in range(codes.max(initial=-1) + 1)
+        }
+        present = ~np.isnan(cells[t][0])
         for rel in relations(frame, table.fields, cells[t][0], groups):
             parts = tuple(cell(t, r, table.fields[f]) for r, f in rel.parts)
             total = cell(t, rel.total[0], table.fields[rel.total[1]]) if rel.total is not None else None
@@ -178,10 +188,15 @@ def _joint_relations(
             if total is None and replaced[key] > 0:
                 replaced[key] -= 1  # its total is a cell of another table now
                 continue
+            if total is None:
+                rows = frozenset(r for r, _ in rel.parts)
+                whole = len(rows) == int(present[:, rel.parts[0][1]].sum())
+                if not whole and rows not in shown_groups:
+                    assumed.add(len(out))
             out.append(Relation(parts, total))
     for k in found:
         out.append(Relation(tuple(cell(k.part, r, k.field) for r in k.rows), cell(k.whole, k.row, k.field)))
-    return out
+    return out, assumed
 
 
 def solve(tables: list[Table], threshold: int) -> list[dict[str, np.ndarray]]:
@@ -214,9 +229,15 @@ def solve(tables: list[Table], threshold: int) -> list[dict[str, np.ndarray]]:
         for i, name in enumerate(table.fields):
             values[block, columns[name]] = chosen_cells[t][0][:, i]
             hidden[block, columns[name]] = chosen_cells[t][1][:, i]
-    rels = _joint_relations(chosen, chosen_cells, found, offsets, columns)
+    rels, assumed = _joint_relations(chosen, chosen_cells, found, offsets, columns)
     twins = _twins(hidden, rels)
     added = twins | close(values, hidden | twins, rels)
+    if assumed:
+        # A cell that the totals taken as known pin down whatever is hidden (a province made of
+        # divisions whose totals nobody published here) is still kept from what the export does
+        # publish: closed again without those totals.
+        shown = [rel for i, rel in enumerate(rels) if i not in assumed]
+        added |= close(values, hidden | added, shown)
     out = empty
     for t, table in enumerate(chosen):
         block = slice(offsets[t], offsets[t] + len(table.original))
