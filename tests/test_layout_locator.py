@@ -88,3 +88,39 @@ def test_the_extent_box_outlines_where_the_map_has_data():
     # Zoomed in on a district: the box is the map's extent.
     assert extent_box((67.0, 24.8, 67.2, 25.0), (60.9, 23.7, 77.8, 37.1)) == (67.0, 24.8, 67.2, 25.0)
     assert extent_box((1.0, 1.0, 2.0, 2.0), None) == (1.0, 1.0, 2.0, 2.0)
+
+
+def test_districts_are_dissolved_once_for_every_copy_of_the_layer(shared_data, monkeypatch):
+    """Each export draws the inset from its own protected copy of the layer: the provinces are the
+    same shapes, dissolved once; a layer with other shapes gets its own."""
+    from pakmap.layout import locator
+
+    districts = gpd.read_file(shared_data / "pak_districts.geojson")
+    unions = []
+    real_union = locator._union
+    monkeypatch.setattr(locator, "_union", lambda parts: unions.append(len(parts)) or real_union(parts))
+    monkeypatch.setattr(locator, "_DISSOLVED", type(locator._DISSOLVED)())
+    first = locator._dissolved(VectorLayer("districts", districts))
+    again = locator._dissolved(VectorLayer("districts", districts.copy()))
+    assert len(unions) == districts["province"].nunique() == len(first)
+    assert list(again["province"]) == list(first["province"])
+    assert all(a is b for a, b in zip(again.geometry, first.geometry))
+    # every district of a province lies in its dissolved shape (the snapping moves borders < 0.1 mm)
+    for name, shape in zip(first["province"], first.geometry):
+        inside = districts[districts["province"] == name].geometry.representative_point()
+        assert shape.buffer(0.05).contains(inside).all()
+    locator._dissolved(VectorLayer("districts", districts.iloc[1:]))
+    assert len(unions) > len(first)
+
+
+def test_the_inset_drops_slivers_a_dissolve_leaves_but_keeps_real_holes():
+    from pakmap.layout.box import Box
+    from pakmap.layout.locator import locator_layer
+    from pakmap.layout.template import ElementSpec
+
+    outer = [(0, 0), (100, 0), (100, 100), (0, 100)]
+    sliver = [(10, 10), (10.5, 10), (10.5, 10.5)]  # a gap between two districts
+    enclave = [(40, 40), (60, 40), (60, 60), (40, 60)]  # another province inside this one
+    province = gpd.GeoDataFrame({"p": ["a"]}, geometry=[shapely.Polygon(outer, [sliver, enclave])], crs="EPSG:32642")
+    shown = locator_layer(province, ElementSpec("locator", Box(0, 0, 40, 30)), 1.0, "EPSG:32642").data.geometry.iloc[0]
+    assert len(shown.interiors) == 1 and shapely.Polygon(shown.interiors[0]).area == 400
