@@ -93,6 +93,8 @@ def test_render_of_the_demo_loads_no_scipy_matplotlib_or_sklearn(tmp_path):
     assert "PySide6.QtWidgets" not in loaded
     # A map without rasters: rasterio's own GDAL (~30 MB resident) stays out of the process.
     assert "rasterio" not in loaded
+    # A project without [[products]]: no quality report, 3W or exposure code (report pages, checks).
+    assert not {m for m in loaded if m.startswith("pakmap.products")}, sorted(m for m in loaded if "products" in m)
 
 
 @pytest.mark.gui

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 from ..errors import ExportError
-from ..products.spec import run_product
 from ..project import load_project
 from ..session import Session
 from .common import (
@@ -63,6 +62,11 @@ def run(args) -> int:
 
 def _run_products(project) -> int:
     """Every ``[[products]]`` entry of the project, in order."""
+    if not project.products:
+        return 0
+    # The report pages, the quality checks and the 3W panels: loaded for a project that lists products only.
+    from ..products.spec import run_product
+
     for product in project.products:
         summary, written = run_product(project, product)
         print(summary, file=sys.stderr)
