@@ -43,12 +43,15 @@ def startup_child(paths: list[str]) -> None:
     seconds since the interpreter started (``time.perf_counter`` is not: it starts at 0 here, and
     the parent times the whole process from outside)."""
     start = time.perf_counter()
-    from PySide6.QtCore import QSettings
-
+    # In the order ``pakmap-gui`` imports them: the app module, which loads the data stack before
+    # PySide6 (whose import hook would otherwise read the source of every module imported after it).
     from pakmap_ui.app import create_app
-    from pakmap_ui.main_window import MainWindow
 
     create_app()
+    from PySide6.QtCore import QSettings
+
+    from pakmap_ui.main_window import MainWindow
+
     scratch = Path(tempfile.mkdtemp(prefix="pakmap-bench-gui-"))
     settings = QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings=settings, recovery_path=scratch / "recovery.toml")

@@ -19,8 +19,10 @@ def create_app():
     """The QApplication, with pakmap's names (for QSettings) and the Lato font registered."""
     # The data stack (pandas, pyarrow, geopandas) first: once PySide6 is imported, its import hook
     # reads the source of every module imported after it, looking for ``from __feature__``: hundreds
-    # of modules of these libraries, read again at every start otherwise.
+    # of modules of these libraries, read again at every start otherwise and kept in ``linecache``
+    # (36 MB with Qt first). The project model, the joins (rapidfuzz) and the readers need no Qt either.
     importlib.import_module("pakmap.layer")
+    importlib.import_module("pakmap.project")
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1] or ["pakmap-gui"])
