@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import linecache
 import sys
 import warnings
 from pathlib import Path
@@ -62,7 +63,11 @@ def command_function(spec: str):
     """``"pakmap.commands.map:run"`` → that function: the command's implementation is imported here,
     once the arguments are parsed, so building the parser stays light."""
     module, _, name = spec.partition(":")
-    return getattr(importlib.import_module(module), name)
+    function = getattr(importlib.import_module(module), name)
+    # PySide6's import hook reads the source of every module imported after Qt (looking for
+    # ``from __feature__``) through ``linecache``, which keeps it: ~6 MB of text lines in a render.
+    linecache.clearcache()
+    return function
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
