@@ -210,3 +210,26 @@ def test_flag_layer_stores_flags_and_keeps_manual_ones():
     assert flags["district"] == "flagged by the officer"
     assert flags["phone"].startswith(PHONE)
     assert "household_size" not in flags
+
+
+def test_a_table_seen_again_is_not_detected_again_but_any_change_is(monkeypatch):
+    """A render looks at each layer when reading it and for every export: the same content is
+    judged once; a cell changed in place (the desktop app edits tables) is judged again."""
+    from pakmap.sensitivity import detect
+
+    runs = []
+    real = detect._detect_now
+    monkeypatch.setattr(detect, "_detect_now", lambda df, individual: runs.append(1) or real(df, individual))
+    monkeypatch.setattr(detect, "_FOUND", type(detect._FOUND)())
+    table = pd.DataFrame({"district": [f"D{i}" for i in range(10)], "notes": ["road repaired"] * 10})
+    assert detect_sensitive(table) == {}
+    assert detect_sensitive(table.copy()) == {}
+    assert len(runs) == 1
+    table.loc[3, "notes"] = "call 0300-1234567"
+    assert set(detect_sensitive(table)) == {"notes"}
+    assert len(runs) == 2
+    mixed = pd.DataFrame({"site_lat": pd.Series([1, "1"] * 5, dtype=object)})
+    same_text = pd.DataFrame({"site_lat": pd.Series(["1", "1"] * 5, dtype=object)})
+    detect_sensitive(mixed, individual=True)
+    detect_sensitive(same_text, individual=True)
+    assert len(runs) == 4  # equal as text, not as values (distinct counts decide place coordinates)

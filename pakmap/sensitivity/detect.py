@@ -26,6 +26,9 @@ They do not by themselves make a table individual-level.
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
+
 import pandas as pd
 
 from ..layer import Layer, TableLayer, VectorLayer
@@ -192,7 +195,44 @@ def _specific_needs(df: pd.DataFrame, found: dict[str, str], individual: bool, s
     return {str(f): (found.get(str(f)) or needs[str(f)]) for f in df.columns if str(f) in found or str(f) in needs}
 
 
+# Findings of recent tables, by content: a render looks at each layer when it is read and again
+# for every export (each plans its own protection). Tables of up to this many cells only, whose
+# hash costs a few milliseconds where detecting costs a few per column; larger ones are sampled.
+_FOUND: OrderedDict[tuple, tuple[dict[str, str], bool]] = OrderedDict()
+FOUND_KEPT = 32
+CACHED_CELLS = 50_000
+
+
+def _content_key(df: pd.DataFrame, individual: bool | None) -> tuple | None:
+    """What the findings depend on: names, types and every value of ``df``; None when not cached."""
+    if df.size > CACHED_CELLS:
+        return None
+    try:
+        rows = pd.util.hash_pandas_object(df, index=False).to_numpy()
+    except (TypeError, ValueError):  # unhashable cells (lists, dicts): detected every time
+        return None
+    digest = hashlib.blake2b(rows.tobytes(), digest_size=20)
+    for i, dtype in enumerate(df.dtypes):
+        if pd.api.types.is_object_dtype(dtype):  # the hash sees 1 and "1" alike; distinct counts do not
+            digest.update("\0".join(type(v).__name__ for v in df.iloc[:, i]).encode())
+    names = tuple((str(c), str(t)) for c, t in zip(df.columns, df.dtypes))
+    return (names, len(df), digest.digest(), individual)
+
+
 def _detect(df: pd.DataFrame, individual: bool | None) -> tuple[dict[str, str], bool]:
+    key = _content_key(df, individual)
+    if key is None:
+        return _detect_now(df, individual)
+    found = _FOUND.get(key)
+    if found is None:
+        found = _FOUND[key] = _detect_now(df, individual)
+        while len(_FOUND) > FOUND_KEPT:
+            _FOUND.popitem(last=False)
+    _FOUND.move_to_end(key)
+    return dict(found[0]), found[1]
+
+
+def _detect_now(df: pd.DataFrame, individual: bool | None) -> tuple[dict[str, str], bool]:
     samples = _Samples(df)
     found = _strong_evidence(df, samples)
     if individual is None:
