@@ -97,6 +97,22 @@ def test_render_of_the_demo_loads_no_scipy_matplotlib_or_sklearn(tmp_path):
     assert not {m for m in loaded if m.startswith("pakmap.products")}, sorted(m for m in loaded if "products" in m)
 
 
+def test_a_png_render_loads_no_pdf_finisher(tmp_path):
+    """pikepdf (qpdf and lxml) is loaded by the first PDF finished: a PNG's page is drawn without it."""
+    loaded = loaded_after(
+        """
+        from pathlib import Path
+        from pakmap.cli import main
+        from pakmap.jobs.demo import build_demo
+        project = build_demo(Path("demo"))
+        assert main(["render", str(project.path), "-o", "map.png", "--dpi", "72"]) == 0
+        """,
+        tmp_path,
+    )
+    assert {"pakmap.render", "pakmap.export"} <= loaded
+    assert not loaded & {"pikepdf", "lxml", "pakmap.export.pdf_finish"}, sorted(loaded & {"pikepdf", "lxml"})
+
+
 @pytest.mark.gui
 def test_desktop_app_drawing_the_demo_loads_no_scipy_matplotlib_or_sklearn(tmp_path):
     loaded = loaded_after(

@@ -27,7 +27,6 @@ from ..layout.compose import Page
 from ..layout.paint import paint_page
 from ..render.context import ImageSink, RenderContext, TextSink
 from ..render.qt import ensure_gui_app
-from .pdf_finish import PdfFinishError, finish_pdf
 
 
 def page_layout(width_mm: float, height_mm: float, name: str = "") -> QPageLayout:
@@ -104,6 +103,10 @@ def pdf_document(
             raise ExportError("nothing to export: no pages", path=out_path, fix="check the atlas layer has features")
         check_complete(tmp, out_path, b"%%EOF")
         if sink.images or info or texts.lines:
+            # pikepdf (qpdf, and lxml for the XMP: ~8 MB resident) is loaded by the first PDF finished,
+            # not by every render: a PNG export's page is drawn without it in memory.
+            from .pdf_finish import PdfFinishError, finish_pdf
+
             try:
                 finish_pdf(tmp, sink.images, info, created, texts.lines, dpi)
             except PdfFinishError as exc:
