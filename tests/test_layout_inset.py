@@ -9,6 +9,7 @@ import subprocess
 
 import numpy as np
 import pytest
+from PySide6.QtGui import QImage
 from test_layout_helpers import real_project
 
 from pakmap.export.pdf import write_pdf
@@ -63,7 +64,7 @@ def test_the_insets_sit_where_the_map_draws_nothing(admin_gpkg):
     loaded.project.layout.inset = False
     plain = compose_page(loaded)
     assert plain.insets == ()
-    image, _ = page_image(plain, 60)
+    image = page_image(plain, 60)[0].convertToFormat(QImage.Format.Format_RGB32)
     rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine() // 4, 4)
     for inset in insets:
         x, y, w, h = (round(v) for v in inset.box.to_px(60))
@@ -189,6 +190,7 @@ def test_each_inset_and_its_outline_carry_the_same_letter(admin_gpkg):
     unlettered, _ = page_image(plain, dpi)
 
     def pixels(image):
+        image = image.convertToFormat(QImage.Format.Format_RGB32)
         rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine() // 4, 4)
         return rows[:, : image.width(), :3].astype(int)
 
