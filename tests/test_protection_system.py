@@ -143,15 +143,20 @@ def refugees_by_district(boundaries, seed: int = 4):
     return districts, provinces
 
 
+def province_district_relations(provinces, districts):
+    """What a reader of the provinces and districts layers knows of their refugees: each layer's
+    national total, and each province = its districts."""
+    truth = {"provinces": provinces, "districts": districts}
+    levels = [("provinces", "name", {}), ("districts", "name", {"province": "provinces"})]
+    return hierarchy_relations(truth, levels, "refugees")
+
+
 def test_a_small_province_stays_hidden_across_the_provinces_and_districts_layers(boundaries):
     """Islamabad's 3 refugees are hidden in both layers; its complementary province (the smallest other)
     must not be the sum of published districts, or Islamabad = national total − the other provinces."""
     districts, provinces = refugees_by_district(boundaries)
     published, plan = protect({"provinces": provinces, "districts": districts})
-    truth = {"provinces": provinces, "districts": districts}
-    sums, links = hierarchy_relations(
-        truth, [("provinces", "name", {}), ("districts", "name", {"province": "provinces"})], "refugees"
-    )
+    sums, links = province_district_relations(provinces, districts)
     hidden = hidden_cells(published, "refugees")
     assert ("provinces", 6, "refugees") in hidden  # Islamabad Capital Territory
     assert recoverable(hidden, sums, links) == []
@@ -171,10 +176,7 @@ def test_a_province_made_of_divisions_stays_hidden_across_the_layers(shared_data
     districts = gpd.read_file(shared_data / "pak_districts.geojson")[["name", "division", "province", "geometry"]]
     districts, provinces = refugees_by_district((districts, boundaries[1]))
     published, _ = protect({"provinces": provinces, "districts": districts})
-    truth = {"provinces": provinces, "districts": districts}
-    sums, links = hierarchy_relations(
-        truth, [("provinces", "name", {}), ("districts", "name", {"province": "provinces"})], "refugees"
-    )
+    sums, links = province_district_relations(provinces, districts)
     hidden = hidden_cells(published, "refugees")
     assert ("provinces", 6, "refugees") in hidden  # Islamabad Capital Territory
     assert recoverable(hidden, sums, links) == []
@@ -188,10 +190,7 @@ def test_without_the_link_the_complementary_province_gives_islamabad_back(bounda
         "provinces": protect({"provinces": provinces})[0]["provinces"],
         "districts": protect({"districts": districts})[0]["districts"],
     }
-    truth = {"provinces": provinces, "districts": districts}
-    sums, links = hierarchy_relations(
-        truth, [("provinces", "name", {}), ("districts", "name", {"province": "provinces"})], "refugees"
-    )
+    sums, links = province_district_relations(provinces, districts)
     assert ("provinces", 6, "refugees") in recoverable(hidden_cells(alone, "refugees"), sums, links)
 
 
