@@ -7,6 +7,11 @@ thousand, so those passes cost more than making the geometries (bench/README.md)
 Geometries hold no reference cycles, so nothing is lost by pausing; whatever cycles other code
 makes meanwhile are collected once the collector runs again.
 
+``start_up()`` wraps the imports a process starts with (a command's implementation, the desktop
+app's window) and then freezes what they made (``gc.freeze``): the ~90,000 objects of pandas,
+pyarrow, geopandas and pakmap's own modules live as long as the process, yet every full collection
+walked them, the last one at exit; skipping them shortens every command (bench/README.md).
+
 Nested and concurrent uses (a canvas render in a worker thread while a layer loads) are counted:
 the collector is re-enabled when the last one ends, and only if it was enabled before the first.
 """
@@ -40,4 +45,20 @@ def paused_gc():
                 gc.enable()
 
 
-__all__ = ["paused_gc"]
+_frozen = False
+
+
+@contextmanager
+def start_up():
+    """The ``with`` block's imports made with the collector paused; once per process, everything made
+    so far is then moved out of the collector's sight (later calls only pause: a test process calling
+    the command line again should not freeze its tests' garbage)."""
+    global _frozen
+    with paused_gc():
+        yield
+    if not _frozen:
+        _frozen = True
+        gc.freeze()
+
+
+__all__ = ["paused_gc", "start_up"]

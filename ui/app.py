@@ -7,6 +7,8 @@ import importlib
 import sys
 from pathlib import Path
 
+from pakmap.gc_pause import start_up
+
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="pakmap-gui", description="pakmap desktop GIS")
@@ -61,8 +63,9 @@ def run_until(condition, seconds: float = 120.0, poll_ms: int = 10) -> None:
 
 def main(argv=None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    app = create_app()
-    from .main_window import MainWindow
+    with start_up():
+        app = create_app()
+        from .main_window import MainWindow
 
     window = MainWindow()
     window.show()

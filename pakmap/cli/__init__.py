@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import PakmapError
+from ..gc_pause import start_up
 
 # Sub-command parser modules, in the order ``pakmap --help`` lists them.
 COMMANDS = (
@@ -63,7 +64,8 @@ def command_function(spec: str):
     """``"pakmap.commands.map:run"`` → that function: the command's implementation is imported here,
     once the arguments are parsed, so building the parser stays light."""
     module, _, name = spec.partition(":")
-    function = getattr(importlib.import_module(module), name)
+    with start_up():
+        function = getattr(importlib.import_module(module), name)
     # PySide6's import hook reads the source of every module imported after Qt (looking for
     # ``from __feature__``) through ``linecache``, which keeps it: ~6 MB of text lines in a render.
     linecache.clearcache()
