@@ -51,6 +51,7 @@ class ValidityReport:
     null: int = 0
     repaired: int = 0
     reasons: dict[str, int] = field(default_factory=dict)  # e.g. {"Self-intersection": 3}
+    invalid_rows: tuple[int, ...] = ()  # positions (0-based) of the invalid features, to name them
 
     @property
     def ok(self) -> bool:

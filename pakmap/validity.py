@@ -38,14 +38,13 @@ def check(gdf: gpd.GeoDataFrame) -> ValidityReport:
             key = _REASON_AT.sub("", str(reason)) or "invalid"
             reasons[key] = reasons.get(key, 0) + 1
     return ValidityReport(
-        total=len(geoms), invalid=int(invalid.sum()), empty=int(empty.sum()), null=int(null.sum()), reasons=reasons
+        total=len(geoms),
+        invalid=int(invalid.sum()),
+        empty=int(empty.sum()),
+        null=int(null.sum()),
+        reasons=reasons,
+        invalid_rows=tuple(np.flatnonzero(invalid).tolist()),
     )
-
-
-def invalid_positions(gdf: gpd.GeoDataFrame) -> np.ndarray:
-    """Positions (0-based row numbers) of the invalid, non-empty geometries, to name them to the user."""
-    _, _, invalid = _masks(np.asarray(gdf.geometry.values, dtype=object))
-    return np.flatnonzero(invalid)
 
 
 def repair(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, ValidityReport]:
@@ -76,4 +75,4 @@ def repair(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, ValidityReport]:
     return out, report
 
 
-__all__ = ["check", "repair", "invalid_positions"]
+__all__ = ["check", "repair"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -198,27 +199,65 @@ def test_geopackage_attribute_table_opens_as_a_table(tmp_path, capsys):
     assert "a table for joins" in capsys.readouterr().out
 
 
-def test_a_geojson_listed_then_opened_is_parsed_twice_not_four_times(tmp_path, monkeypatch):
+def test_a_geojson_listed_then_opened_is_parsed_once(tmp_path, monkeypatch):
     """GDAL's GeoJSON driver parses the whole file at every open: ``pakmap info`` and the desktop app
-    list a file's layers and then open one, and that open reuses the listing (geometry type too)."""
+    list a file's layers and then open one, and only the read opens it (no listing, no geometry type
+    asked first)."""
     import pakmap.sources.gdal_frame as gdal_frame
     import pakmap.sources.vector as vector
 
     path = tmp_path / "areas.geojson"
     gpd.GeoDataFrame({"n": [1, 2]}, geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)], crs=4326).to_file(path)
     opened = []
-    for module, name in ((vector.pyogrio, "list_layers"), (gdal_frame.pyogrio, "read_info")):
+    for module, name in (
+        (vector.pyogrio, "list_layers"),
+        (gdal_frame.pyogrio, "read_info"),
+        (gdal_frame.pyogrio, "read_arrow"),
+        (gdal_frame.pyogrio, "read_dataframe"),
+    ):
         real = getattr(module, name)
         monkeypatch.setattr(
             module, name, lambda *a, _real=real, _name=name, **k: opened.append(_name) or _real(*a, **k)
         )
     assert list_layers(path) == ["areas"]
     layer = open_layer(path)
-    assert len(layer.data) == 2 and opened == ["list_layers"]
-    # Changed on disk: listed again, never the old file's layers.
+    assert len(layer.data) == 2 and opened == ["read_dataframe"]
+    # Changed on disk: the new content is read.
     gpd.GeoDataFrame({"n": [1]}, geometry=[shapely.Point(0, 0)], crs=4326).to_file(path, layer="sites")
-    assert len(open_layer(path).data) == 1
-    assert opened == ["list_layers", "list_layers"]
+    points = open_layer(path)
+    assert len(points.data) == 1 and points.geometry_type == "Point" and points.name == "areas"
+    assert opened == ["read_dataframe", "read_dataframe"]
+
+
+def test_a_geojson_named_inside_opens_by_its_file_name_and_by_its_own_name(tmp_path):
+    """GDAL names a GeoJSON's layer after its ``name`` member; pakmap after the file. A project that
+    names either opens the file."""
+    path = tmp_path / "camps_2024.geojson"
+    gpd.GeoDataFrame({"n": [1]}, geometry=[shapely.Point(70, 30)], crs=4326).to_file(path, layer="Refugee villages")
+    assert '"name": "Refugee villages"' in path.read_text(encoding="utf-8")
+    assert list_layers(path) == ["camps_2024"]
+    for layer in (None, "camps_2024", "Refugee villages", "refugee villages"):
+        opened = open_layer(path, layer=layer)
+        assert opened.name == "camps_2024" and len(opened.data) == 1
+    with pytest.raises(SourceError, match="has no layer 'wells'"):
+        open_layer(path, layer="wells")
+
+
+def test_topojson_objects_are_layers_to_choose_from(tmp_path):
+    """A TopoJSON (even named .geojson) holds one layer per object: listed, never guessed."""
+    path = tmp_path / "services.geojson"
+    objects = {
+        "wells": {"type": "GeometryCollection", "geometries": [{"type": "Point", "coordinates": [70, 30]}]},
+        "schools": {
+            "type": "GeometryCollection",
+            "geometries": [{"type": "Point", "coordinates": [71, 31]}, {"type": "Point", "coordinates": [72, 31]}],
+        },
+    }
+    path.write_text(json.dumps({"type": "Topology", "objects": objects, "arcs": []}), encoding="utf-8")
+    assert list_layers(path) == ["wells", "schools"]
+    with pytest.raises(SourceError, match="will not guess"):
+        open_layer(path)
+    assert len(open_layer(path, layer="schools").data) == 2
 
 
 def test_a_file_listed_through_a_folder_since_removed_opens_through_another(tmp_path):

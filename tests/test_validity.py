@@ -6,7 +6,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from pakmap.validity import check, invalid_positions, repair
+from pakmap.validity import check, repair
 
 BOWTIE = shapely.Polygon([(0, 0), (2, 2), (2, 0), (0, 2), (0, 0)])
 RING_TOUCH = shapely.Polygon([(0, 0), (4, 0), (4, 4), (2, 4), (2, 2), (1, 3), (2, 4), (0, 4), (0, 0)])
@@ -23,7 +23,7 @@ def test_check_counts_each_problem_once():
     assert report.reasons == {"Self-intersection": 1, "Ring Self-intersection": 1}
     assert not report.ok
     assert report.summary() == "2 invalid (Ring Self-intersection: 1, Self-intersection: 1), 1 empty, 1 null of 5"
-    assert invalid_positions(frame()).tolist() == [0, 4]
+    assert report.invalid_rows == (0, 4)
 
 
 def test_repair_makes_valid_polygons_and_leaves_the_input_alone():
@@ -47,7 +47,8 @@ def test_real_districts_and_provinces(districts_path, shared_data):
     districts = gpd.read_file(districts_path, engine="pyogrio")
     report = check(districts)
     assert (report.total, report.invalid, report.empty, report.null) == (156, 4, 0, 0)
-    assert districts.iloc[invalid_positions(districts)]["name"].tolist() == [
+    bad = list(report.invalid_rows)
+    assert districts.iloc[bad]["name"].tolist() == [
         "Gwadar",
         "Lasbela",
         "Karachi South",
@@ -56,7 +57,7 @@ def test_real_districts_and_provinces(districts_path, shared_data):
     fixed, after = repair(districts)
     assert after.ok and after.repaired == 4
     # Repair must not eat land: areas of the repaired districts change by well under 1 %.
-    before_area = districts.geometry.values[invalid_positions(districts)].area
-    assert (fixed.geometry.values[invalid_positions(districts)].area / before_area) == pytest.approx(1, rel=0.01)
+    before_area = districts.geometry.values[bad].area
+    assert (fixed.geometry.values[bad].area / before_area) == pytest.approx(1, rel=0.01)
     provinces = check(gpd.read_file(shared_data / "pak_provinces.geojson", engine="pyogrio"))
     assert (provinces.total, provinces.invalid, provinces.reasons) == (7, 2, {"Ring Self-intersection": 2})

@@ -23,7 +23,6 @@ from ..postgis.address import PgSource, as_source, is_database_address
 from ..sources import list_layers, open_layer
 from ..sources.csv_sniff import describe_delimiter
 from ..sources.detect import detect
-from ..validity import invalid_positions
 
 MAX_NAMED = 5  # invalid features named in the summary; more are counted
 
@@ -89,8 +88,8 @@ def _vector(layer: VectorLayer) -> list[tuple[str, str]]:
     lines.append(("kinds", _field_kinds(layer)))
     lines.append(_sensitive(layer))
     validity = layer.validity.summary()
-    bad = invalid_positions(gdf)
-    if len(bad):
+    bad = layer.validity.invalid_rows
+    if bad:
         validity += f"; invalid: {_feature_names(gdf, bad)}"
         if not layer.validity.repaired:
             validity += " (repair on load with --repair)"

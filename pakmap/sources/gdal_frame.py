@@ -38,13 +38,14 @@ def read_frame(
     layer: str | None,
     encoding: str | None,
     points_as_columns: bool = False,
-    geometry_type: str | None = None,
+    geometry_type: str | None = "Unknown",
 ) -> gpd.GeoDataFrame | PointColumns:
     """``pyogrio.read_dataframe`` of one layer, through Arrow when possible (same result either way).
 
     ``points_as_columns``: a layer of plain 2D points may come back as ``PointColumns`` instead.
-    ``geometry_type``: the layer's as ``pyogrio.list_layers`` gave it, when known: GDAL's GeoJSON
-    driver parses the whole file at every open, so it is not opened once more only to ask.
+    ``geometry_type``: the layer's as ``pyogrio.list_layers`` gave it; "Unknown" asks GDAL first
+    (cheap for a shapefile); None reads a frame without asking (a layer without geometry, or a
+    GeoJSON, which GDAL's driver parses whole at every open).
     """
     with paused_gc():  # one shapely geometry per feature: see pakmap.gc_pause
         if points_as_columns and pyarrow is not None:
@@ -59,7 +60,7 @@ def _read_point_columns(
 ) -> PointColumns | None:
     """The layer as ``PointColumns``, or None when it is not all plain points or its attributes need
     pyogrio's own conversions (date-times read as text, JSON fields): then it is read as a frame."""
-    if geometry_type in (None, "Unknown"):  # not listed (a shapefile is listed without opening it)
+    if geometry_type == "Unknown":  # a shapefile is listed without opening it
         geometry_type = pyogrio.read_info(gdal_path, layer=layer, encoding=encoding)["geometry_type"]
     if geometry_type != "Point":
         return None

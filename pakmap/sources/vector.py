@@ -63,9 +63,14 @@ class _Entry:
 
     name: str
     gdal_path: str
-    gdal_layer: str
-    geometry_type: str | None
+    gdal_layer: str | None  # None: the file's only layer
+    geometry_type: str | None  # as listed; "Unknown": ask GDAL when reading; None: not listed
     shapefile: shapefile.ShapefileParts | None = None
+
+
+# How far into a .geojson/.json to look for a TopoJSON topology (GDAL's TopoJSON driver reads the
+# same files, one layer per object); GDAL's own check looks at the file's first bytes too.
+_TOPOLOGY_HEAD = 65536
 
 
 def list_vector_layers(path: Path, fmt: Format) -> list[str]:
@@ -77,7 +82,7 @@ def read_vector(
 ) -> VectorLayer | TableLayer:
     """Read one layer of a vector file into a ``VectorLayer`` with its validity report, or into a
     ``TableLayer`` when the layer has no geometry column (a GeoPackage's attribute table)."""
-    entries = _entries(path, fmt)
+    entries = _entries(path, fmt, layer)
     entry = _choose(entries, layer, path)
     user_crs = parse_crs(crs, path=path) if crs is not None else None
     options: dict = {}
@@ -113,7 +118,7 @@ def read_vector(
 
 
 def _read(
-    gdal_path: str, gdal_layer: str, encoding: str | None, path: Path, fmt: Format, geometry_type: str | None
+    gdal_path: str, gdal_layer: str | None, encoding: str | None, path: Path, fmt: Format, geometry_type: str | None
 ) -> gpd.GeoDataFrame | PointColumns | pd.DataFrame:
     try:
         with warnings.catch_warnings():
@@ -154,9 +159,14 @@ def _gdal_error(exc: Exception, path: Path, fmt: Format) -> SourceError:
 _last_listed: tuple[tuple, list[_Entry]] | None = None
 
 
-def _entries(path: Path, fmt: Format) -> list[_Entry]:
-    """Every layer of the file, zip members included."""
+def _entries(path: Path, fmt: Format, wanted: str | None = None) -> list[_Entry]:
+    """Every layer of the file, zip members included (``wanted``: the layer about to be read)."""
     global _last_listed
+    if fmt.driver == "GeoJSON" and (wanted is None or wanted.lower() == path.stem.lower()) and not _topology(path):
+        # A GeoJSON is one layer, named after the file as pakmap names it anyway. GDAL's GeoJSON
+        # driver parses the whole file at every open, so it is not opened only to be listed; its
+        # geometry type is not asked either (the same parse once more): it is read as a frame.
+        return [_Entry(path.stem, str(path), None, None)]
     stat = path.stat()
     key = (str(path), fmt, stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
     last = _last_listed
@@ -182,6 +192,12 @@ def _listed_entries(path: Path, fmt: Format) -> list[_Entry]:
             fix=f"check that the file is complete and really a {fmt.label}, or export it again",
         )
     return entries
+
+
+def _topology(path: Path) -> bool:
+    """Whether the file may be TopoJSON, whose objects GDAL lists as several layers."""
+    with path.open("rb") as file:
+        return b'"Topology"' in file.read(_TOPOLOGY_HEAD)
 
 
 def _zip_entries(path: Path, fmt: Format) -> list[_Entry]:
