@@ -73,6 +73,22 @@ def test_info_loads_no_scipy_matplotlib_or_sklearn(tmp_path, districts_path):
     assert "PySide6.QtWidgets" not in loaded
 
 
+def test_a_command_freezes_its_imports_once_and_collects_again(tmp_path, districts_path):
+    """The objects the command's imports made are frozen out of the collector's sight once per
+    process (``pakmap.gc_pause.start_up``); the collector runs again afterwards."""
+    code = (
+        "import gc; from pakmap.cli import main; "
+        f"main(['info', {str(districts_path)!r}]); first = gc.get_freeze_count(); "
+        f"main(['info', {str(districts_path)!r}]); print(first, gc.get_freeze_count(), gc.isenabled())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=240)
+    assert out.returncode == 0, out.stderr[-2000:]
+    first, second, enabled = out.stdout.split()[-3:]
+    # Frozen objects freed by reference counting leave the count; a second freeze would add the first
+    # run's objects to it.
+    assert int(first) > 20_000 and int(second) <= int(first) and enabled == "True"
+
+
 def test_render_of_the_demo_loads_no_scipy_matplotlib_or_sklearn(tmp_path):
     """The demo's choropleth classifies a field: every print format and the web map, from the CLI."""
     loaded = loaded_after(
