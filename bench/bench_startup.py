@@ -23,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 DATA = Path(os.environ.get("PAKMAP_SHARED_DATA", REPO.parent / "shared" / "data"))
-SCRIPT = "import sys; from pakmap.cli import main; sys.exit(main())"
+SCRIPT = "from pakmap.cli import run; run()"
 
 
 def commands() -> dict[str, list[str]]:

@@ -216,3 +216,34 @@ def test_a_quick_map_of_unknown_data_says_how_to_add_its_source(tmp_path, capsys
     assert main(["map", str(path), "-o", str(tmp_path / "m.png"), "--dpi", "72"]) == 0
     err = capsys.readouterr().err
     assert "does not say where the boundaries come from" in err and "sources =" in err
+
+
+def _script(tmp_path: Path, code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=240)
+
+
+def test_the_script_runs_exit_handlers_and_flushes_before_it_ends(tmp_path, districts_path):
+    """``pakmap.cli.run`` (the ``pakmap`` script) skips the interpreter's teardown, not what matters."""
+    code = (
+        "import atexit, sys; from pakmap.cli import run; "
+        "atexit.register(lambda: print('handler ran', flush=True)); "
+        f"sys.argv = ['pakmap', 'info', {str(districts_path)!r}]; print('partial line', end=''); run()"
+    )
+    done = _script(tmp_path, code)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("partial line") and "features:  156" in done.stdout
+    assert done.stdout.rstrip().endswith("handler ran")
+    failed = _script(
+        tmp_path, "import sys; from pakmap.cli import run; sys.argv = ['pakmap', 'info', 'gone.gpkg']; run()"
+    )
+    assert failed.returncode == 2 and failed.stderr.count("\n") == 1 and "file not found" in failed.stderr
+
+
+def test_the_script_waits_for_a_thread_still_working(tmp_path, districts_path):
+    code = (
+        "import sys, threading, time; from pakmap.cli import run; "
+        "threading.Thread(target=lambda: (time.sleep(3), print('thread done', flush=True))).start(); "
+        f"sys.argv = ['pakmap', 'info', {str(districts_path)!r}]; run()"
+    )
+    done = _script(tmp_path, code)
+    assert done.returncode == 0 and "thread done" in done.stdout, done.stderr[-2000:]
