@@ -178,17 +178,24 @@ def _summary(runs: list[dict]) -> dict:
     }
 
 
+READERS = "import geopandas, pyogrio, pyproj"
+
+
 def run_alone(runs: int) -> dict[str, dict]:
-    """``pakmap --version`` and ``pakmap info`` of the real districts, whole process."""
+    """``pakmap --version`` and ``pakmap info`` of the real districts, whole process, runs alternated
+    with the floor of ``info``: importing the libraries any vector read needs (pyogrio imports
+    pandas, pyarrow and geopandas itself), in the same minutes."""
     env = _environment()
     commands = {
         "pakmap --version": [*pakmap_command(), "--version"],
         "pakmap info pak_districts.geojson": [*pakmap_command(), "info", str(DATA / "pak_districts.geojson")],
+        f"python -c '{READERS}'": [sys.executable, "-c", READERS],
     }
-    out = {}
-    for name, command in commands.items():
-        out[name] = _summary([measure(command, env) for _ in range(runs)])
-    return out
+    results: dict[str, list[dict]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            results[name].append(measure(command, env))
+    return {name: _summary(r) for name, r in results.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -250,11 +257,9 @@ def report(rows: dict, alone: dict, runs: int) -> str:
         if "error" in r:
             lines.append(f"{name:<58} error: {r['error']}")
             continue
-        limit = ALONE_TARGETS[name]
-        verdict = "met" if r["wall"] <= limit else "NOT met"
-        lines.append(
-            f"{name:<37} {'':<21} {r['wall']:>7.2f} {r['cpu']:>6.2f} {r['peak']:>9.0f}  target ≤ {limit} s: {verdict}"
-        )
+        limit = ALONE_TARGETS.get(name)
+        verdict = f"target ≤ {limit} s: {'met' if r['wall'] <= limit else 'NOT met'}" if limit else "the floor of info"
+        lines.append(f"{name:<58} {r['wall']:>8.2f} {r['cpu']:>6.2f} {r['peak']:>9.0f}  {verdict}")
     return "\n".join(lines)
 
 

@@ -1,8 +1,9 @@
 """Whole-process start-up of the command line: ``pakmap --version``, ``--help`` and ``pakmap info``.
 
-Each run is a fresh interpreter doing what the ``pakmap`` script does (``from pakmap.cli import
-main``), timed from launch to exit; runs of the commands (and of each revision, with ``--before``)
-alternate, and the table shows medians. ``python -c pass`` is the floor: the interpreter alone.
+Each run is a fresh interpreter doing what the ``pakmap`` script does (``pakmap.cli.run``), timed
+from launch to exit; runs of the commands (and of each revision, with ``--before``) alternate, and
+the table shows medians. ``python -c pass`` is the floor: the interpreter alone;
+``python -c 'import geopandas, pyogrio, pyproj'`` the floor of reading any vector file.
 The imports of one more run under ``python -X importtime`` are summed per command.
 
 ``--before DIR``: another checkout of pakmap (``git archive main | tar -x -C DIR``) run by this same
@@ -23,12 +24,17 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 DATA = Path(os.environ.get("PAKMAP_SHARED_DATA", REPO.parent / "shared" / "data"))
-SCRIPT = "from pakmap.cli import run; run()"
+# What the ``pakmap`` script runs (``run``; checkouts given by ``--before`` older than it had ``main``).
+SCRIPT = "import sys, pakmap.cli as cli; sys.exit(cli.run() if hasattr(cli, 'run') else cli.main())"
+# The libraries any vector read imports (pyogrio imports pandas, pyarrow and geopandas itself): the
+# floor of ``pakmap info`` before it reads a byte.
+READERS = "import geopandas, pyogrio, pyproj"
 
 
 def commands() -> dict[str, list[str]]:
     found = {
         "python -c pass": ["-c", "pass"],
+        f"python -c '{READERS}'": ["-c", READERS],
         "pakmap --version": ["-c", SCRIPT, "--version"],
         "pakmap --help": ["-c", SCRIPT, "--help"],
     }
