@@ -247,3 +247,16 @@ def test_the_script_waits_for_a_thread_still_working(tmp_path, districts_path):
     )
     done = _script(tmp_path, code)
     assert done.returncode == 0 and "thread done" in done.stdout, done.stderr[-2000:]
+
+
+def test_output_whose_reader_went_away_ends_quietly(tmp_path, districts_path):
+    """``pakmap info FILE | head -1``: no traceback nor "unexpected error" once the reader is gone."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "pakmap", "info", str(districts_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    child.stdout.close()  # the reader is gone before pakmap writes a line
+    _, err = child.communicate(timeout=240)
+    assert child.returncode == 1 and err == b""

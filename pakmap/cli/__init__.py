@@ -99,12 +99,23 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("pakmap: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        _output_gone()
+        return 1
     except Exception as exc:  # noqa: BLE001 - the CLI promises no tracebacks
         if args.debug:
             raise
         detail = " ".join(str(exc).split()) or type(exc).__name__
         print(f"pakmap: unexpected error: {detail} — run again with --debug and report it", file=sys.stderr)
         return 1
+
+
+def _output_gone() -> None:
+    """The reader of the output went away (``pakmap info FILE | head``): nothing is left to say, and
+    what is still buffered is dropped instead of failing again at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def run() -> None:
@@ -120,7 +131,11 @@ def run() -> None:
     if any(t is not threading.main_thread() and not t.daemon for t in threading.enumerate()):
         sys.exit(code)
     atexit._run_exitfuncs()
-    sys.stdout.flush()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _output_gone()
+        code = code or 1
     sys.stderr.flush()
     os._exit(code)
 
