@@ -8,7 +8,7 @@ Geometries hold no reference cycles, so nothing is lost by pausing; whatever cyc
 makes meanwhile are collected once the collector runs again.
 
 ``start_up()`` wraps the imports a process starts with (a command's implementation, the desktop
-app's window) and then freezes what they made (``gc.freeze``): the ~90,000 objects of pandas,
+app's window) and then freezes what they made (``gc.freeze``): the ~80,000 objects of pandas,
 pyarrow, geopandas and pakmap's own modules live as long as the process, yet every full collection
 walked them, the last one at exit; skipping them shortens every command (bench/README.md).
 

@@ -122,10 +122,11 @@ def run() -> None:
     """The ``pakmap`` script: ``main()``, then the process ends without the interpreter's teardown.
 
     The teardown deallocates the libraries' objects one by one before the system takes the memory
-    back anyway (~0.04 s of every command, bench/README.md). What it does that matters is done here:
-    the exit handlers run (temporary folders left to them are removed) and the output is flushed.
-    While a thread other than a daemon's is still alive, the process exits the normal way, which
-    waits for it. (``--help``, ``--version`` and argument errors exit through ``SystemExit`` before.)
+    back anyway (0.1 s of ``pakmap info``, more after a render: bench/README.md). What it does that
+    matters is done here: the exit handlers run (temporary folders left to them are removed) and the
+    output is flushed. While a thread other than a daemon's is still alive, the process exits the
+    normal way, which waits for it. (``--help``, ``--version`` and argument errors exit through
+    ``SystemExit`` before.)
     """
     code = main()
     if any(t is not threading.main_thread() and not t.daemon for t in threading.enumerate()):
