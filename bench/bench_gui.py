@@ -45,12 +45,9 @@ def startup_child(paths: list[str]) -> None:
     start = time.perf_counter()
     # In the order ``pakmap-gui`` imports them: the app module, which loads the data stack before
     # PySide6 (whose import hook would otherwise read the source of every module imported after it).
-    from pakmap.gc_pause import start_up
-    from pakmap_ui.app import create_app
+    from pakmap_ui.app import start_app
 
-    with start_up():
-        create_app()
-        from pakmap_ui.main_window import MainWindow
+    _, MainWindow = start_app()
     from PySide6.QtCore import QSettings
 
     scratch = Path(tempfile.mkdtemp(prefix="pakmap-bench-gui-"))

@@ -178,13 +178,12 @@ def _summary(runs: list[dict]) -> dict:
     }
 
 
-READERS = "import geopandas, pyogrio, pyproj"
-
-
 def run_alone(runs: int) -> dict[str, dict]:
     """``pakmap --version`` and ``pakmap info`` of the real districts, whole process, runs alternated
     with the floor of ``info``: importing the libraries any vector read needs (pyogrio imports
     pandas, pyarrow and geopandas itself), in the same minutes."""
+    from peers import READERS
+
     env = _environment()
     commands = {
         "pakmap --version": [*pakmap_command(), "--version"],

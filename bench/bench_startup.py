@@ -26,12 +26,11 @@ REPO = HERE.parent
 DATA = Path(os.environ.get("PAKMAP_SHARED_DATA", REPO.parent / "shared" / "data"))
 # What the ``pakmap`` script runs (``run``; checkouts given by ``--before`` older than it had ``main``).
 SCRIPT = "import sys, pakmap.cli as cli; sys.exit(cli.run() if hasattr(cli, 'run') else cli.main())"
-# The libraries any vector read imports (pyogrio imports pandas, pyarrow and geopandas itself): the
-# floor of ``pakmap info`` before it reads a byte.
-READERS = "import geopandas, pyogrio, pyproj"
 
 
 def commands() -> dict[str, list[str]]:
+    from peers import READERS
+
     found = {
         "python -c pass": ["-c", "pass"],
         f"python -c '{READERS}'": ["-c", READERS],

@@ -61,12 +61,18 @@ def run_until(condition, seconds: float = 120.0, poll_ms: int = 10) -> None:
         raise TimeoutError(f"the window did not finish in {seconds:g} s")
 
 
-def main(argv=None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+def start_app():
+    """The QApplication and the main window's class, loaded as ``pakmap-gui`` starts: the start-up
+    imports' objects frozen out of the collector's sight (``pakmap.gc_pause.start_up``)."""
     with start_up():
         app = create_app()
         from .main_window import MainWindow
+    return app, MainWindow
 
+
+def main(argv=None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    app, MainWindow = start_app()
     window = MainWindow()
     window.show()
     paths = [p for p in [args.project, *args.files] if p]
